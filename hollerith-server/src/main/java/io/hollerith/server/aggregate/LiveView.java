@@ -1,0 +1,34 @@
+package io.hollerith.server.aggregate;
+
+import io.hollerith.server.model.MetricType;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the current, not yet flushed interval holds, for Etsy's management interface
+ * ({@code counters}, {@code timers}, {@code gauges}, {@code sets}, {@code del*}). Keys are
+ * {@link io.hollerith.server.model.MetricKey#toString()}. Reads are copies; implementations are
+ * thread-safe.
+ */
+public interface LiveView {
+
+  /** Counter values of the current interval (already divided by sample rates). */
+  Map<String, Double> counters();
+
+  /** Timer values of the current interval, in arrival order. */
+  Map<String, List<Double>> timers();
+
+  /** Current gauge values. */
+  Map<String, Double> gauges();
+
+  /** Set members of the current interval. */
+  Map<String, Set<String>> sets();
+
+  /**
+   * Deletes the named series of one type from the live aggregates (Etsy's {@code delcounters} etc.).
+   *
+   * @return true if such a series existed
+   */
+  boolean delete(MetricType type, String name);
+}

@@ -1,0 +1,54 @@
+package io.hollerith.server.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How samples become flushed values; the names follow Etsy StatsD's {@code config.js}.
+ *
+ * @param flushInterval default 10 s; flushes happen at wall-clock multiples of it
+ * @param percentThresholds Etsy's {@code percentThreshold}, default {@code [90]}; negative means the lower tail
+ * @param histograms Etsy's {@code histogram} option: bins per metric-name substring, first match wins
+ * @param deleteIdleStats Etsy's {@code deleteIdleStats}: default for the four below, default false
+ * @param deleteCounters do not send counters that received nothing in the interval (default: {@code deleteIdleStats})
+ * @param deleteTimers likewise for timers
+ * @param deleteGauges likewise for gauges
+ * @param deleteSets likewise for sets
+ * @param maxMetrics most live series; samples for new series beyond it are dropped and counted (default 1,000,000)
+ */
+public record AggregationConfig(
+    Duration flushInterval,
+    List<Double> percentThresholds,
+    List<Histogram> histograms,
+    Boolean deleteIdleStats,
+    Boolean deleteCounters,
+    Boolean deleteTimers,
+    Boolean deleteGauges,
+    Boolean deleteSets,
+    Integer maxMetrics) {
+
+  public AggregationConfig {
+    flushInterval = flushInterval != null ? flushInterval : Duration.ofSeconds(10);
+    percentThresholds = percentThresholds != null ? List.copyOf(percentThresholds) : List.of(90.0);
+    histograms = histograms != null ? List.copyOf(histograms) : List.of();
+    deleteIdleStats = deleteIdleStats != null ? deleteIdleStats : false;
+    deleteCounters = deleteCounters != null ? deleteCounters : deleteIdleStats;
+    deleteTimers = deleteTimers != null ? deleteTimers : deleteIdleStats;
+    deleteGauges = deleteGauges != null ? deleteGauges : deleteIdleStats;
+    deleteSets = deleteSets != null ? deleteSets : deleteIdleStats;
+    maxMetrics = maxMetrics != null ? maxMetrics : 1_000_000;
+  }
+
+  /**
+   * One entry of Etsy's {@code histogram} list.
+   *
+   * @param metric substring of the timer name this applies to; {@code ""} matches every timer
+   * @param bins upper bounds of the bins, ascending; {@code inf} may be given as {@code Infinity}
+   */
+  public record Histogram(String metric, List<Double> bins) {
+    public Histogram {
+      metric = metric != null ? metric : "";
+      bins = bins != null ? List.copyOf(bins) : List.of();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.hollerith.server.config;
+
+/**
+ * The whole configuration, as read from {@code hollerith.yml} with environment and command-line
+ * overrides applied ({@link ConfigLoader}). Every section and key has a default, so an empty file
+ * is a valid configuration; {@code hollerith.example.yml} documents them all.
+ *
+ * @param nodeId identifies this node's rows in a shared store; default: the host name
+ * @param dataDir where the embedded store and runtime files live, default {@code ./data}
+ */
+public record HollerithConfig(
+    String nodeId,
+    String dataDir,
+    ListenersConfig listeners,
+    ProtocolConfig protocol,
+    AggregationConfig aggregation,
+    StatsConfig stats,
+    SinksConfig sinks,
+    LoggingConfig logging) {
+
+  public HollerithConfig {
+    nodeId = nodeId != null ? nodeId : defaultNodeId();
+    dataDir = dataDir != null ? dataDir : "./data";
+    listeners = listeners != null ? listeners : new ListenersConfig(null, null, null, null, null);
+    protocol = protocol != null ? protocol : new ProtocolConfig(null, null, null, null);
+    aggregation = aggregation != null ? aggregation : new AggregationConfig(null, null, null, null, null, null, null, null, null);
+    stats = stats != null ? stats : new StatsConfig(null, null, null, null, null, null);
+    sinks = sinks != null ? sinks : new SinksConfig(null, null);
+    logging = logging != null ? logging : new LoggingConfig(null, null);
+  }
+
+  /** All defaults. */
+  public static HollerithConfig defaults() {
+    return new HollerithConfig(null, null, null, null, null, null, null, null);
+  }
+
+  private static String defaultNodeId() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "node";
+      }
+    }
+    return host;
+  }
+}

@@ -1,0 +1,28 @@
+package io.hollerith.server.config;
+
+/**
+ * The stats-module seed's {@code stats:} keys, with the seed's defaults and meanings.
+ *
+ * @param enabled enable statistics collection (default true); false stops ingest listeners from recording samples
+ * @param persist keep statistics in the store so they survive restarts (default true)
+ * @param noBuffer real-time mode (default true): every sample is applied to the live aggregates at once
+ * @param includeStorageStatsInApi include storage sizes in {@code /stats} (default true)
+ * @param bufferSize buffered mode: an ingest thread merges its batch after this many samples (default 1,000)
+ * @param flushIntervalMs buffered mode: and at least this often, in milliseconds (default 1,000)
+ */
+public record StatsConfig(
+    Boolean enabled,
+    Boolean persist,
+    Boolean noBuffer,
+    Boolean includeStorageStatsInApi,
+    Integer bufferSize,
+    Integer flushIntervalMs) {
+  public StatsConfig {
+    enabled = enabled != null ? enabled : true;
+    persist = persist != null ? persist : true;
+    noBuffer = noBuffer != null ? noBuffer : true;
+    includeStorageStatsInApi = includeStorageStatsInApi != null ? includeStorageStatsInApi : true;
+    bufferSize = bufferSize != null ? bufferSize : 1000;
+    flushIntervalMs = flushIntervalMs != null ? flushIntervalMs : 1000;
+  }
+}
