@@ -16,6 +16,8 @@ public record HollerithConfig(
     AggregationConfig aggregation,
     StatsConfig stats,
     SinksConfig sinks,
+    StorageConfig storage,
+    HttpConfig http,
     LoggingConfig logging) {
 
   public HollerithConfig {
@@ -26,12 +28,14 @@ public record HollerithConfig(
     aggregation = aggregation != null ? aggregation : new AggregationConfig(null, null, null, null, null, null, null, null, null);
     stats = stats != null ? stats : new StatsConfig(null, null, null, null, null, null);
     sinks = sinks != null ? sinks : new SinksConfig(null, null);
+    storage = storage != null ? storage : new StorageConfig(null, null, null, null);
+    http = http != null ? http : new HttpConfig(null, null, null);
     logging = logging != null ? logging : new LoggingConfig(null, null);
   }
 
   /** All defaults. */
   public static HollerithConfig defaults() {
-    return new HollerithConfig(null, null, null, null, null, null, null, null);
+    return new HollerithConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   private static String defaultNodeId() {
