@@ -15,8 +15,8 @@ public record ListenersConfig(
   public ListenersConfig {
     udp = udp != null ? udp : new Udp(null, null, null, null, null);
     tcp = tcp != null ? tcp : new Tcp(null, null, null, null);
-    unixStream = unixStream != null ? unixStream : new UnixSocket(null, null);
-    unixDatagram = unixDatagram != null ? unixDatagram : new UnixSocket(null, null);
+    unixStream = UnixSocket.withDefaultPath(unixStream, "hollerith.sock");
+    unixDatagram = UnixSocket.withDefaultPath(unixDatagram, "hollerith-dgram.sock");
     management = management != null ? management : new Management(null, null, null);
   }
 
@@ -59,6 +59,13 @@ public record ListenersConfig(
   public record UnixSocket(Boolean enabled, String path) {
     public UnixSocket {
       enabled = enabled != null ? enabled : false;
+    }
+
+    static UnixSocket withDefaultPath(UnixSocket given, String defaultPath) {
+      if (given == null) {
+        return new UnixSocket(null, defaultPath);
+      }
+      return given.path() != null ? given : new UnixSocket(given.enabled(), defaultPath);
     }
   }
 
