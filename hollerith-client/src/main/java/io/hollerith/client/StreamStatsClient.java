@@ -32,6 +32,8 @@ public abstract class StreamStatsClient extends StatsClientBase {
   private SocketChannel channel;
   private Selector selector;
   private SelectionKey key;
+  /** The address of the open connection, for error messages. */
+  private SocketAddress connectedTo;
 
   StreamStatsClient(String prefix, Duration timeout, DoubleSupplier random, LongSupplier nanoClock) {
     super(prefix, null, random, nanoClock);
@@ -85,6 +87,7 @@ public abstract class StreamStatsClient extends StatsClientBase {
         k.interestOps(0);
       }
       channel = ch;
+      connectedTo = remote;
       selector = sel;
       key = k;
     } catch (IOException e) {
@@ -133,13 +136,13 @@ public abstract class StreamStatsClient extends StatsClientBase {
         while (bb.hasRemaining()) {
           if (channel.write(bb) == 0) {
             key.interestOps(SelectionKey.OP_WRITE);
-            await(selector, deadline, "writing to " + remote());
+            await(selector, deadline, "writing to " + connectedTo);
             key.interestOps(0);
           }
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot send to StatsD at " + remote() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot send to StatsD at " + connectedTo + ": " + e.getMessage(), e);
     }
   }
 
