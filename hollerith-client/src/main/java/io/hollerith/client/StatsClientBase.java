@@ -360,6 +360,24 @@ public abstract class StatsClientBase implements AutoCloseable {
     return new Timer(this, stat, rate);
   }
 
+  // ---------------------------------------------------------------- raw lines
+
+  /**
+   * Sends a line that is already in StatsD format, as is: no prefix, no tags, no sampling (not in
+   * pystatsd; for tools such as {@code hollerith send --line}). In a pipeline it is one item.
+   *
+   * @throws IllegalArgumentException if the line is empty or not ASCII
+   */
+  public void sendLine(String line) {
+    Objects.requireNonNull(line, "line");
+    if (line.isEmpty()) {
+      throw new IllegalArgumentException("empty StatsD line");
+    }
+    LineBuffer b = LineBuffer.local();
+    b.putAscii(line);
+    deliver(b, 0, b.length());
+  }
+
   // ---------------------------------------------------------------- composition
 
   /**
