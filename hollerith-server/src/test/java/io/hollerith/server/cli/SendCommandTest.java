@@ -108,6 +108,23 @@ class SendCommandTest {
     assertThat(receive()).isEqualTo("hits:1|c\ntemp:21.5|g");
   }
 
+  /** Every pystatsd vector's lines, sent raw, arrive byte for byte (packed as the client packs). */
+  @Test
+  void rawLinesOfEveryPystatsdVectorArriveUnchanged() throws IOException {
+    for (io.hollerith.client.PystatsdVectors.Vector v : io.hollerith.client.PystatsdVectors.all()) {
+      if (v.datagrams().size() != 1 || v.maxUdpSize() != 512) {
+        continue;
+      }
+      List<String> args = new ArrayList<>();
+      for (String line : v.lines()) {
+        args.add("--line");
+        args.add(line);
+      }
+      assertThat(runUdp(args.toArray(new String[0]))).as(v.name()).isZero();
+      assertThat(receive()).as(v.name()).isEqualTo(v.datagrams().get(0));
+    }
+  }
+
   @Test
   void tcpAndUnix(@TempDir Path tmp) throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
