@@ -106,6 +106,41 @@ public final class StatsClient extends StatsClientBase {
     return new Builder();
   }
 
+  /**
+   * A client configured like pystatsd's {@code statsd.defaults.env}: {@code STATSD_HOST}
+   * (localhost), {@code STATSD_PORT} (8125), {@code STATSD_PREFIX} (none),
+   * {@code STATSD_MAXUDPSIZE} (512) and {@code STATSD_IPV6} (an integer, non-zero for IPv6).
+   */
+  public static StatsClient fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  /**
+   * {@link #fromEnvironment()} reading {@code env} instead of the process environment.
+   *
+   * @throws IllegalArgumentException when a number is malformed
+   */
+  public static StatsClient fromEnvironment(java.util.Map<String, String> env) {
+    return builder().host(env.getOrDefault("STATSD_HOST", DEFAULT_HOST))
+        .port(intVar(env, "STATSD_PORT", DEFAULT_PORT))
+        .prefix(env.get("STATSD_PREFIX"))
+        .maxUdpSize(intVar(env, "STATSD_MAXUDPSIZE", DEFAULT_MAX_UDP_SIZE))
+        .ipv6(intVar(env, "STATSD_IPV6", 0) != 0)
+        .build();
+  }
+
+  private static int intVar(java.util.Map<String, String> env, String name, int fallback) {
+    String v = env.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, got \"" + v + "\"", e);
+    }
+  }
+
   static void checkPort(int port) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in [0, 65535], got " + port);

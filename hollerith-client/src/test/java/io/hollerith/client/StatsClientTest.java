@@ -33,6 +33,24 @@ class StatsClientTest {
   }
 
   @Test
+  void fromEnvironmentReadsPystatsdVariables() throws IOException {
+    try (UdpCapture udp = new UdpCapture();
+        StatsClient c = StatsClient.fromEnvironment(java.util.Map.of("STATSD_HOST", "127.0.0.1",
+            "STATSD_PORT", String.valueOf(udp.port()), "STATSD_PREFIX", "envapp", "STATSD_MAXUDPSIZE", "1024",
+            "STATSD_IPV6", "0"))) {
+      assertThat(c.maxUdpSize()).isEqualTo(1024);
+      c.incr("x");
+      assertThat(udp.receive()).isEqualTo("envapp.x:1|c");
+    }
+    try (StatsClient d = StatsClient.fromEnvironment(java.util.Map.of())) {
+      assertThat(d.address().getPort()).isEqualTo(8125);
+      assertThat(d.prefix()).isNull();
+    }
+    assertThatThrownBy(() -> StatsClient.fromEnvironment(java.util.Map.of("STATSD_PORT", "eighty")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("STATSD_PORT must be an integer, got \"eighty\"");
+  }
+
+  @Test
   void manyThreadsLoseNothingOnLoopback() throws Exception {
     try (UdpCapture udp = new UdpCapture();
         StatsClient client = new StatsClient("127.0.0.1", udp.port())) {
