@@ -55,6 +55,7 @@ class TimerTest {
   void blockThatThrowsIsTimedAndTheExceptionPropagates() throws IOException {
     assertThatThrownBy(() -> {
       try (Timer t = client.timer("foo").start()) {
+        assertThat(t.stat()).isEqualTo("foo");
         advanceMillis(3);
         throw new IllegalArgumentException("boom");
       }
