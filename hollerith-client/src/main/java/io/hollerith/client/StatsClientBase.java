@@ -471,8 +471,11 @@ public abstract class StatsClientBase implements AutoCloseable {
     int total = b.length();
     int second = total - first - 1;
     if (first + second + 1 >= packLimit()) {
+      // Rare (names of ~250 characters): copy the second line first, because delivering the
+      // first may run an error handler that reuses this thread's buffer.
+      LineBuffer rest = new LineBuffer(second).putBytes(b.array(), first + 1, second);
       deliver(b, 0, first);
-      deliver(b, first + 1, second);
+      deliver(rest, 0, second);
     } else {
       deliver(b, 0, total);
     }

@@ -136,6 +136,21 @@ class StatsClientTest {
   }
 
   @Test
+  void errorHandlerMaySendThroughTheClientDuringASplitGauge() throws IOException {
+    try (UdpCapture udp = new UdpCapture()) {
+      StatsClient[] self = new StatsClient[1];
+      try (StatsClient c = StatsClient.builder().host("127.0.0.1").port(udp.port())
+          .errorHandler(e -> self[0].incr("errors")).build()) {
+        self[0] = c;
+        c.gauge("g".repeat(70_000), -1); // both lines too long for a datagram: two failures
+        assertThat(c.sendFailures()).isEqualTo(2);
+        assertThat(udp.receive(2)).containsExactly("errors:1|c", "errors:1|c");
+        udp.assertNothingMore();
+      }
+    }
+  }
+
+  @Test
   void unknownHostThrowsAtConstructionAsPystatsdDoes() {
     assertThatThrownBy(() -> new StatsClient("no-such-host.invalid", 8125))
         .isInstanceOf(UncheckedIOException.class)
