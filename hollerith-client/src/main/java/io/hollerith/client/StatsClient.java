@@ -35,8 +35,8 @@ import java.util.function.LongSupplier;
  * <p><b>Never throws on send failures:</b> a failed send (no route, buffer full, message too long,
  * client closed) is counted in {@link #sendFailures()} and shown to the optional error handler,
  * and the stat is lost, as UDP would lose it. Invalid input (non-ASCII names) still throws
- * {@link IllegalArgumentException} before anything is sent. The error handler must not throw
- * (whatever it throws is ignored) and should not send stats through this client.
+ * {@link IllegalArgumentException} before anything is sent. Whatever the error handler throws is
+ * ignored; it may send stats through this client, but a send that fails again calls it again.
  *
  * <p><b>Thread-safe.</b> Lines are built in a per-thread buffer, so sending allocates nothing in
  * the steady state; all threads share one {@link DatagramChannel}, which serializes concurrent

@@ -72,6 +72,28 @@ class StreamClientTest {
   }
 
   @Test
+  void writeToAServerThatNeverReadsTimesOut() throws Exception {
+    try (ServerSocketChannel server = ServerSocketChannel.open()) {
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+      TcpStatsClient c = new TcpStatsClient("127.0.0.1", port, null, Duration.ofMillis(200));
+      c.connect();
+      try (java.nio.channels.SocketChannel accepted = server.accept()) {
+        String member = "x".repeat(1 << 20);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> {
+          for (int i = 0; i < 200; i++) { // far more than any socket buffers hold
+            c.set("big", member);
+          }
+        }).isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(java.net.SocketTimeoutException.class)
+            .hasMessageContaining("timed out after PT0.2S writing to");
+        assertThat(System.nanoTime() - start).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(30));
+        c.close();
+      }
+    }
+  }
+
+  @Test
   void unixSocketStream() throws Exception {
     Path sock = tmp.resolve("s.sock");
     try (StreamCapture server = StreamCapture.unix(sock)) {
