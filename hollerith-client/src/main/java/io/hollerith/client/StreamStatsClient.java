@@ -60,12 +60,14 @@ public abstract class StreamStatsClient extends StatsClientBase {
   }
 
   /**
-   * Connects (replacing, without closing, a connection already open, as pystatsd does; use
-   * {@link #reconnect()} to replace one cleanly).
+   * Connects. A connection already open is closed first (pystatsd leaves the old socket to the
+   * garbage collector; a Java channel would hold its file descriptor until then).
    *
-   * @throws UncheckedIOException when the connection is refused or times out
+   * @throws UncheckedIOException when the host cannot be resolved or the connection is refused
+   *     or times out
    */
   public void connect() {
+    close();
     SocketAddress remote = remote();
     SocketChannel ch = null;
     Selector sel = null;

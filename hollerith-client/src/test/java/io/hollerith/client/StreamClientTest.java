@@ -51,6 +51,9 @@ class StreamClientTest {
       c.close();
       assertThat(server.nextConnection()).isEqualTo("two:1|c\n");
       c.connect();
+      c.incr("three");
+      c.connect(); // closes the open connection first
+      assertThat(server.nextConnection()).isEqualTo("three:1|c\n");
       c.close();
       assertThat(server.nextConnection()).isEmpty();
     }
