@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = HollerithCommand.Version.class,
     description = "A StatsD-compatible statistics server.",
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, SendCommand.class, CommandLine.HelpCommand.class})
 public final class HollerithCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
