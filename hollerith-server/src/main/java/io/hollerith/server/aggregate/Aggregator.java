@@ -2,6 +2,7 @@ package io.hollerith.server.aggregate;
 
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
+import io.hollerith.server.flush.EtsyKeys;
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.flush.FlushSnapshot.CounterPoint;
 import io.hollerith.server.flush.FlushSnapshot.GaugePoint;
@@ -431,7 +432,7 @@ public final class Aggregator {
     TimerStats stats = n == 0
         ? EtsyTimerMath.idle()
         : EtsyTimerMath.compute(values, n, count, intervalMillis, config.percentThresholds(),
-            config.histograms().isEmpty() ? null : EtsyTimerMath.binsFor(Series.etsyKey(key), config.histograms()));
+            config.histograms().isEmpty() ? null : EtsyTimerMath.binsFor(EtsyKeys.of(key), config.histograms()));
     return new TimerPoint(key, stats, sketch != null ? sketch : QuantileSketch.create());
   }
 

@@ -1,7 +1,6 @@
 package io.hollerith.server.aggregate;
 
 import io.hollerith.server.model.MetricKey;
-import io.hollerith.server.model.Tag;
 import io.hollerith.server.protocol.Sample;
 import java.nio.charset.StandardCharsets;
 
@@ -39,24 +38,6 @@ abstract class Series {
   static int hashOf(MetricKey key) {
     byte[] bytes = key.canonical().getBytes(StandardCharsets.UTF_8);
     return Sample.hashKey(bytes, 0, bytes.length);
-  }
-
-  /**
-   * The key as Etsy 0.9 spells a tagged key internally: {@code name;k=v;bare}. Used for histogram
-   * matching and by sinks.
-   */
-  static String etsyKey(MetricKey key) {
-    if (!key.hasTags()) {
-      return key.name();
-    }
-    StringBuilder sb = new StringBuilder(key.name());
-    for (Tag tag : key.tags()) {
-      sb.append(';').append(tag.key());
-      if (tag.value() != null) {
-        sb.append('=').append(tag.value());
-      }
-    }
-    return sb.toString();
   }
 
   @Override

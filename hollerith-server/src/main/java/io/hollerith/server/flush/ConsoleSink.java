@@ -2,8 +2,6 @@ package io.hollerith.server.flush;
 
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.SinksConfig;
-import io.hollerith.server.model.MetricKey;
-import io.hollerith.server.model.Tag;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -85,12 +83,12 @@ public final class ConsoleSink implements FlushSink {
       }
     });
     for (var c : s.counters()) {
-      counters.put(etsyKey(c.key()), c.count());
-      rates.put(etsyKey(c.key()), c.ratePerSecond());
+      counters.put(EtsyKeys.of(c.key()), c.count());
+      rates.put(EtsyKeys.of(c.key()), c.ratePerSecond());
     }
     Map<String, Object> gauges = new TreeMap<>();
     for (var g : s.gauges()) {
-      gauges.put(etsyKey(g.key()), g.value());
+      gauges.put(EtsyKeys.of(g.key()), g.value());
     }
     Double lag = s.processingStats().get("statsd.timestamp_lag");
     if (lag != null) {
@@ -98,11 +96,11 @@ public final class ConsoleSink implements FlushSink {
     }
     Map<String, Object> timerData = new TreeMap<>();
     for (var t : s.timers()) {
-      timerData.put(etsyKey(t.key()), timerFields(t.stats()));
+      timerData.put(EtsyKeys.of(t.key()), timerFields(t.stats()));
     }
     Map<String, Object> sets = new TreeMap<>();
     for (var p : s.sets()) {
-      sets.put(etsyKey(p.key()), p.unique());
+      sets.put(EtsyKeys.of(p.key()), p.unique());
     }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("counters", counters);
@@ -145,21 +143,6 @@ public final class ConsoleSink implements FlushSink {
       m.put("histogram", new TreeMap<String, Object>(t.histogram()));
     }
     return m;
-  }
-
-  /** {@code name;k=v;bare}: how Etsy 0.9 keys a tagged series. */
-  static String etsyKey(MetricKey key) {
-    if (!key.hasTags()) {
-      return key.name();
-    }
-    StringBuilder sb = new StringBuilder(key.name());
-    for (Tag tag : key.tags()) {
-      sb.append(';').append(tag.key());
-      if (tag.value() != null) {
-        sb.append('=').append(tag.value());
-      }
-    }
-    return sb.toString();
   }
 
   private void write(StringBuilder sb, Object value, int depth) {

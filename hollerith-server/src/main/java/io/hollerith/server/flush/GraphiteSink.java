@@ -1,8 +1,6 @@
 package io.hollerith.server.flush;
 
 import io.hollerith.server.config.SinksConfig;
-import io.hollerith.server.model.MetricKey;
-import io.hollerith.server.model.Tag;
 import io.hollerith.server.stats.StatsRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -195,12 +193,12 @@ public final class GraphiteSink implements FlushSink {
       }
     }
     for (var c : s.counters()) {
-      counterLines(out, c.key().name(), tags(c.key()), c.count(), c.ratePerSecond(), ts, legacy);
+      counterLines(out, c.key().name(), EtsyKeys.tagSuffix(c.key()), c.count(), c.ratePerSecond(), ts, legacy);
       numStats++;
     }
     for (var t : s.timers()) {
       String base = join(timerNs, t.key().name());
-      String tags = tags(t.key());
+      String tags = EtsyKeys.tagSuffix(t.key());
       for (var e : ConsoleSink.timerFields(t.stats()).entrySet()) {
         if (e.getValue() instanceof Map<?, ?> histogram) {
           for (var h : histogram.entrySet()) {
@@ -214,7 +212,7 @@ public final class GraphiteSink implements FlushSink {
       numStats++;
     }
     for (var g : s.gauges()) {
-      out.add(join(gaugeNs, g.key().name()) + globalSuffix + tags(g.key()) + " " + JsNumbers.toString(g.value()) + ts);
+      out.add(join(gaugeNs, g.key().name()) + globalSuffix + EtsyKeys.tagSuffix(g.key()) + " " + JsNumbers.toString(g.value()) + ts);
       numStats++;
     }
     Double lag = processing.get("statsd.timestamp_lag");
@@ -223,7 +221,7 @@ public final class GraphiteSink implements FlushSink {
       numStats++;
     }
     for (var p : s.sets()) {
-      out.add(join(setNs, p.key().name()) + ".count" + globalSuffix + tags(p.key()) + " " + p.unique() + ts);
+      out.add(join(setNs, p.key().name()) + ".count" + globalSuffix + EtsyKeys.tagSuffix(p.key()) + " " + p.unique() + ts);
       numStats++;
     }
     if (s.backfill()) {
@@ -263,21 +261,6 @@ public final class GraphiteSink implements FlushSink {
       return name;
     }
     return String.join(".", namespace) + "." + name;
-  }
-
-  /** Graphite 1.1 tag suffix: {@code ;k=v;bare}, or empty. */
-  private static String tags(MetricKey key) {
-    if (!key.hasTags()) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder();
-    for (Tag tag : key.tags()) {
-      sb.append(';').append(tag.key());
-      if (tag.value() != null) {
-        sb.append('=').append(tag.value());
-      }
-    }
-    return sb.toString();
   }
 
   private void sendLoop() {
