@@ -67,6 +67,12 @@ public final class ConsoleSink implements FlushSink {
     out.flush();
   }
 
+  /** Flushes the stream; it is not closed (it is usually {@code System.out}). */
+  @Override
+  public void close() {
+    out.flush();
+  }
+
   /** The exact text {@link #publish} prints (header line, object, trailing newline). */
   public String format(FlushSnapshot s) {
     var when = Instant.ofEpochMilli(s.intervalEndMillis()).atZone(zone);

@@ -343,13 +343,16 @@ public final class GraphiteSink implements FlushSink {
 
   /** Sends what is queued (for at most 5 s, retrying failures until then), then stops the sender. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     closeDeadlineNanos = System.nanoTime() + CLOSE_DRAIN_MILLIS * 1_000_000;
     closing = true;
-    sender.join(CLOSE_DRAIN_MILLIS + MAX_BACKOFF_MILLIS);
+    try {
+      sender.join(CLOSE_DRAIN_MILLIS + MAX_BACKOFF_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (sender.isAlive()) {
       sender.interrupt();
-      sender.join(1_000);
     }
   }
 }
