@@ -286,7 +286,9 @@ public final class Aggregator {
    * Closes the interval that started at {@code intervalStartMillis} (normally a multiple of the
    * flush interval, as the flusher calls it): first merges every writer's pending batch, then
    * returns the snapshots of any backfilled intervals (oldest first) followed by the live snapshot
-   * stamped {@code intervalStartMillis}. Resets counters, timers and sets; applies Etsy's idle
+   * stamped {@code intervalStartMillis}. Snapshot starts are multiples of the flush interval
+   * (wall-clock aligned; Etsy stamps its flush time instead, which for an aligned flush is the
+   * interval end, {@link FlushSnapshot#intervalEndMillis()}). Resets counters, timers and sets; applies Etsy's idle
    * deletion rules. Later samples count in the interval starting at {@code intervalStartMillis +
    * interval}.
    */
