@@ -894,13 +894,19 @@ public final class Aggregator {
       }
     }
 
-    /** Merges anything pending and detaches this writer from the aggregator. */
+    /** Merges anything pending and detaches this writer from the aggregator; it must not be used afterwards. */
     @Override
     public void close() {
       synchronized (this) {
         mergeLocked();
       }
       writers.remove(this);
+      synchronized (tally) {
+        synchronized (sharedTally) {
+          tally.forEach((p, n) -> sharedTally.computeIfAbsent(p, k -> new long[1])[0] += n[0]);
+        }
+        tally.clear();
+      }
     }
   }
 
