@@ -1,0 +1,113 @@
+package io.hollerith.server.api;
+
+import io.hollerith.server.stats.StatsRegistry;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives each aggregated request on the network thread, copies what the handler needs (so the
+ * Netty buffer is released at once), runs the {@link Dispatcher} on a worker thread, writes the
+ * response and logs one access line: method, path, status, duration, user — never the token or
+ * the query string. Closes connections idle past the idle timeout. One instance per connection.
+ */
+final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final Logger ACCESS = LoggerFactory.getLogger("io.hollerith.server.api.access");
+
+  private final Dispatcher dispatcher;
+  private final Executor workers;
+  private final StatsRegistry.Counter requests;
+  private final StatsRegistry.Counter busy;
+
+  ApiChannelHandler(Dispatcher dispatcher, Executor workers, StatsRegistry.Counter requests, StatsRegistry.Counter busy) {
+    this.dispatcher = dispatcher;
+    this.workers = workers;
+    this.requests = requests;
+    this.busy = busy;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    long start = System.nanoTime();
+    String method = request.method().name();
+    String uri = request.uri();
+    String path = pathOf(uri);
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
+    if (request.decoderResult().isFailure()) {
+      send(ctx, new ApiResponse(400, ApiResponse.JSON, Json.error("Malformed HTTP request"), Map.of()), false, method, path, "-", start);
+      return;
+    }
+    HttpHeaders headers = request.headers().copy();
+    byte[] body = ByteBufUtil.getBytes(request.content());
+    try {
+      workers.execute(() -> {
+        Dispatcher.Outcome outcome = dispatcher.dispatch(method, uri, headers, body, remote);
+        send(ctx, outcome.response(), keepAlive, method, path, outcome.user(), start);
+      });
+    } catch (RejectedExecutionException e) {
+      busy.incr();
+      send(ctx, new ApiResponse(503, ApiResponse.JSON, Json.error("Server busy, retry shortly"), Map.of("Retry-After", "1")),
+          keepAlive, method, path, "-", start);
+    }
+  }
+
+  private void send(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, String method, String path, String user, long start) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+        Unpooled.wrappedBuffer(r.body()));
+    HttpHeaders h = response.headers();
+    h.set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+    h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    r.headers().forEach(h::set);
+    h.setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    HttpUtil.setKeepAlive(response, keepAlive);
+    var future = ctx.writeAndFlush(response);
+    if (!keepAlive) {
+      future.addListener(ChannelFutureListener.CLOSE);
+    }
+    requests.incr();
+    if (ACCESS.isInfoEnabled()) {
+      ACCESS.info("{} {} {} {}ms user={} remote={}", method, path, r.status(), (System.nanoTime() - start) / 1_000_000, user,
+          ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-");
+    }
+  }
+
+  private static String pathOf(String uri) {
+    int q = uri.indexOf('?');
+    String p = q < 0 ? uri : uri.substring(0, q);
+    return p.length() > 200 ? p.substring(0, 200) + "…" : p;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}
