@@ -3,6 +3,7 @@ package io.hollerith.server.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,9 @@ final class Json {
 
   /** {@code {"alerts":[{"level":"error","text":…}]}}, the Traffic Ops error envelope. */
   static byte[] error(String text) {
-    return bytes(Map.of("alerts", List.of(Map.of("level", "error", "text", text))));
+    Map<String, String> alert = new LinkedHashMap<>();
+    alert.put("level", "error");
+    alert.put("text", text);
+    return bytes(Map.of("alerts", List.of(alert)));
   }
 }

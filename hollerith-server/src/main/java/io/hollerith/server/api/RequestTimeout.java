@@ -29,6 +29,7 @@ final class RequestTimeout {
   private final long timeoutMillis;
   private ScheduledFuture<?> pending;
   private boolean armed;
+  private ChannelHandlerContext afterDecoder;
 
   RequestTimeout(Duration timeout) {
     this.timeoutMillis = timeout.toMillis();
@@ -55,6 +56,11 @@ final class RequestTimeout {
 
   ChannelInboundHandlerAdapter disarmer() {
     return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void handlerAdded(ChannelHandlerContext ctx) {
+        afterDecoder = ctx;
+      }
+
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof LastHttpContent) {
@@ -83,8 +89,10 @@ final class RequestTimeout {
         .set(HttpHeaderNames.CONTENT_TYPE, ApiResponse.JSON)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    // Written from the armer's position, below the HTTP encoder's state machine's concerns: the
-    // connection is closed right after, so no later response can interleave.
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    // Written from just after the HTTP codec, so the response is encoded but does not pass the
+    // compressor and keep-alive handlers, which expect a complete request first. The connection
+    // is closed right after, so no later response can interleave.
+    ChannelHandlerContext writer = afterDecoder != null ? afterDecoder : ctx;
+    writer.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 }
