@@ -68,7 +68,8 @@ public final class PrometheusSink implements FlushSink, LatestValues {
     q.add(0.5);
     for (Double t : percentThresholds) {
       if (t != null && t > 0 && t < 100) {
-        q.add(t / 100.0);
+        // Decimal arithmetic: 99.9 / 100.0 is 0.9990000000000001 in binary floating point.
+        q.add(new java.math.BigDecimal(Double.toString(t)).movePointLeft(2).doubleValue());
       }
     }
     this.quantiles = List.copyOf(q);
