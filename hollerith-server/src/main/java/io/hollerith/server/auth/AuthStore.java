@@ -426,7 +426,7 @@ public final class AuthStore implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new AuthStoreException("cannot write " + target + " (" + e.getMessage()
-          + "); issue a new admin token with 'hollerith user revoke admin' and a new one with the CLI", e);
+          + "); the admin user exists: create a token for it with 'hollerith user token admin'", e);
     }
   }
 
