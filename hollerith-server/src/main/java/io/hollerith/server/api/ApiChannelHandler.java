@@ -37,12 +37,18 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final Executor workers;
   private final StatsRegistry.Counter requests;
   private final StatsRegistry.Counter busy;
+  private final StatsRegistry.Counter[] byClass;
 
-  ApiChannelHandler(Dispatcher dispatcher, Executor workers, StatsRegistry.Counter requests, StatsRegistry.Counter busy) {
+  /**
+   * @param byClass counters for responses 1xx to 5xx, indexed by the status' first digit minus one
+   */
+  ApiChannelHandler(Dispatcher dispatcher, Executor workers, StatsRegistry.Counter requests, StatsRegistry.Counter busy,
+      StatsRegistry.Counter[] byClass) {
     this.dispatcher = dispatcher;
     this.workers = workers;
     this.requests = requests;
     this.busy = busy;
+    this.byClass = byClass;
   }
 
   @Override
@@ -85,6 +91,10 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
       future.addListener(ChannelFutureListener.CLOSE);
     }
     requests.incr();
+    int statusClass = r.status() / 100 - 1;
+    if (statusClass >= 0 && statusClass < byClass.length) {
+      byClass[statusClass].incr();
+    }
     if (ACCESS.isInfoEnabled()) {
       ACCESS.info("{} {} {} {}ms user={} remote={}", method, path, r.status(), (System.nanoTime() - start) / 1_000_000, user,
           ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-");

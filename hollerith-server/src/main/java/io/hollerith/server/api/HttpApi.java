@@ -161,6 +161,10 @@ public final class HttpApi implements AutoCloseable {
         : new NioEventLoopGroup(2, new DefaultThreadFactory("hollerith-http-io", true));
     StatsRegistry.Counter requests = stats.counter("http", "requests", "HTTP requests answered");
     StatsRegistry.Counter busy = stats.counter("http", "rejected_busy", "HTTP requests refused with 503 because every worker was busy");
+    StatsRegistry.Counter[] byClass = new StatsRegistry.Counter[5];
+    for (int i = 0; i < byClass.length; i++) {
+      byClass[i] = stats.counter("http", "responses_" + (i + 1) + "xx", "HTTP responses with a " + (i + 1) + "xx status");
+    }
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -177,7 +181,7 @@ public final class HttpApi implements AutoCloseable {
                 .addLast("compress", new HttpContentCompressor(1024, StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()))
                 .addLast("keepalive", new HttpServerKeepAliveHandler())
                 .addLast("aggregate", new LimitedAggregator(config.maxRequestBytes()))
-                .addLast("api", new ApiChannelHandler(dispatcher, workers, requests, busy));
+                .addLast("api", new ApiChannelHandler(dispatcher, workers, requests, busy, byClass));
           }
         });
     try {

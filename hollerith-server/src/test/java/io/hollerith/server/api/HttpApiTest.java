@@ -227,6 +227,7 @@ class HttpApiTest {
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode root = json(r).get("hollerith");
     assertThat(root.get("http").get("requests").asLong()).isGreaterThanOrEqualTo(1);
+    assertThat(root.get("http").get("responses_4xx").asLong()).isEqualTo(1);
     assertThat(root.get("system").get("uptime_seconds").asDouble()).isGreaterThan(0);
     assertThat(root.get("system").get("memory_usage_bytes").asLong()).isGreaterThan(0);
     assertThat(root.get("storage").get("bytes").asLong()).isEqualTo(4096);
