@@ -37,7 +37,10 @@ final class AuthFailureLimiter {
 
   /** Seconds until {@code address} may try again, or 0 when it may try now. */
   long retryAfterSeconds(String address) {
-    Window w = windows.get(key(address));
+    Window w = windows.get(address);
+    if (w == null && windows.size() >= MAX_ADDRESSES) {
+      w = windows.get(OVERFLOW);
+    }
     if (w == null || w.failures < limit) {
       return 0;
     }
@@ -48,7 +51,7 @@ final class AuthFailureLimiter {
   /** Records a failed authentication from {@code address}. */
   void recordFailure(String address) {
     long now = clock.millis();
-    String key = key(address);
+    String key = address;
     if (!windows.containsKey(key) && windows.size() >= MAX_ADDRESSES) {
       windows.entrySet().removeIf(e -> now - e.getValue().startMillis >= windowMillis);
       if (windows.size() >= MAX_ADDRESSES) {
@@ -60,7 +63,8 @@ final class AuthFailureLimiter {
         : new Window(w.startMillis, w.failures + 1));
   }
 
-  private String key(String address) {
-    return windows.containsKey(address) || windows.size() < MAX_ADDRESSES ? address : OVERFLOW;
+  /** Addresses currently tracked (for tests and diagnostics). */
+  int tracked() {
+    return windows.size();
   }
 }
