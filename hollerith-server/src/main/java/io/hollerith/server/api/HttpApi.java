@@ -20,6 +20,7 @@ import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -152,9 +153,11 @@ public final class HttpApi implements AutoCloseable {
    * Binds {@code http.address:http.port} and starts serving.
    *
    * @return this
-   * @throws IllegalStateException when the address cannot be bound (the message names it)
+   * @throws IllegalStateException when the address cannot be bound or the TLS files cannot be
+   *     loaded (the message names the address or the setting)
    */
   public synchronized HttpApi start() {
+    SslContext tls = TlsContexts.build(config.tls());
     boolean epoll = Epoll.isAvailable();
     group = epoll
         ? new EpollEventLoopGroup(2, new DefaultThreadFactory("hollerith-http-io", true))
@@ -173,6 +176,9 @@ public final class HttpApi implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             RequestTimeout timeout = new RequestTimeout(config.requestTimeout());
+            if (tls != null) {
+              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+            }
             ch.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("arm", timeout.armer())

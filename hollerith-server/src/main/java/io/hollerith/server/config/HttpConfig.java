@@ -22,6 +22,7 @@ import java.util.List;
  * @param maxSeriesBuckets most buckets one {@code /api/v1/series} request may span (default 100,000)
  * @param anonymousMetricsFrom client IP addresses that may scrape {@code /metrics} and
  *     {@code /stats/prometheus} without a token (default none: a bearer token is required)
+ * @param tls serve HTTPS instead of HTTP (off by default)
  */
 public record HttpConfig(
     Boolean enabled,
@@ -35,7 +36,8 @@ public record HttpConfig(
     Integer authFailureLimit,
     Duration authFailureWindow,
     Integer maxSeriesBuckets,
-    List<String> anonymousMetricsFrom) {
+    List<String> anonymousMetricsFrom,
+    Tls tls) {
 
   public HttpConfig {
     enabled = enabled != null ? enabled : true;
@@ -50,10 +52,34 @@ public record HttpConfig(
     authFailureWindow = authFailureWindow != null ? authFailureWindow : Duration.ofMinutes(1);
     maxSeriesBuckets = maxSeriesBuckets != null ? maxSeriesBuckets : 100_000;
     anonymousMetricsFrom = anonymousMetricsFrom != null ? List.copyOf(anonymousMetricsFrom) : List.of();
+    tls = tls != null ? tls : new Tls(null, null, null, null, null, null);
   }
 
   /** The first three settings; everything else at its default. */
   public HttpConfig(Boolean enabled, String address, Integer port) {
-    this(enabled, address, port, null, null, null, null, null, null, null, null, null);
+    this(enabled, address, port, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * HTTPS. Give either a PEM certificate chain and PKCS#8 private key, or a PKCS#12 keystore.
+   *
+   * @param enabled default false
+   * @param certificate PEM file with the certificate chain, server certificate first
+   * @param privateKey PEM file with the unencrypted PKCS#8 private key ({@code BEGIN PRIVATE KEY})
+   * @param keystore PKCS#12 file holding the key and certificate chain (instead of the two above)
+   * @param keystorePassword its password; prefer {@code keystore_password_env}. Never logged.
+   * @param keystorePasswordEnv name of an environment variable holding the keystore password
+   */
+  public record Tls(Boolean enabled, String certificate, String privateKey, String keystore, String keystorePassword,
+      String keystorePasswordEnv) {
+    public Tls {
+      enabled = enabled != null ? enabled : false;
+    }
+
+    /** Never prints the password. */
+    @Override
+    public String toString() {
+      return "Tls[enabled=" + enabled + ", certificate=" + certificate + ", privateKey=" + privateKey + ", keystore=" + keystore + "]";
+    }
   }
 }

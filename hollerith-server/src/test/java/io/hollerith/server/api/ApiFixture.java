@@ -84,7 +84,7 @@ final class ApiFixture implements AutoCloseable {
   }
 
   static HttpConfig config() {
-    return new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, 1000, null, null, null);
+    return new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, 1000, null, null, null, null);
   }
 
   /** One flush worth of live values in both namespaces. */

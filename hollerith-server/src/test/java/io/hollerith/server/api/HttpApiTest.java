@@ -103,7 +103,7 @@ class HttpApiTest {
 
   @Test
   void failedAuthenticationsAreCountedAndRateLimited() throws Exception {
-    start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, 3, Duration.ofMinutes(5), null, null));
+    start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, 3, Duration.ofMinutes(5), null, null, null));
     for (int i = 0; i < 3; i++) {
       assertThat(fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token nope" + i)).statusCode()).isEqualTo(401);
     }
@@ -155,7 +155,7 @@ class HttpApiTest {
 
   @Test
   void oversizedBodiesGet413() throws Exception {
-    start(new HttpConfig(true, "127.0.0.1", 0, 1024, null, null, null, null, null, null, null, null));
+    start(new HttpConfig(true, "127.0.0.1", 0, 1024, null, null, null, null, null, null, null, null, null));
     try (Socket s = new Socket("127.0.0.1", fx.api.address().getPort())) {
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
@@ -170,7 +170,7 @@ class HttpApiTest {
 
   @Test
   void slowRequestsGet408AndIdleConnectionsAreClosed() throws Exception {
-    start(new HttpConfig(true, "127.0.0.1", 0, null, Duration.ofMillis(400), Duration.ofMillis(200), null, null, null, null, null, null));
+    start(new HttpConfig(true, "127.0.0.1", 0, null, Duration.ofMillis(400), Duration.ofMillis(200), null, null, null, null, null, null, null));
     try (Socket s = new Socket("127.0.0.1", fx.api.address().getPort())) {
       s.setSoTimeout(5000);
       s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -239,7 +239,7 @@ class HttpApiTest {
 
   @Test
   void anonymousScrapingOnlyFromListedAddresses() throws Exception {
-    start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, null, null, null, java.util.List.of("127.0.0.1")));
+    start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, null, null, null, java.util.List.of("127.0.0.1"), null));
     assertThat(fx.get("/metrics", null).statusCode()).isEqualTo(200);
     assertThat(fx.get("/stats/prometheus", null).statusCode()).isEqualTo(200);
     assertThat(fx.get("/stats", null).statusCode()).isEqualTo(401);
