@@ -44,7 +44,7 @@ final class Dispatcher {
     this.router = router;
     this.auth = auth;
     this.limiter = limiter;
-    this.anonymousScrapers = Set.copyOf(anonymousScrapers);
+    this.anonymousScrapers = normalise(anonymousScrapers);
     this.authFailures = stats.counter("auth", "failures", "Requests refused because their token was unknown, expired or revoked");
     this.authRateLimited = stats.counter("auth", "rate_limited", "Requests refused with 429 after too many failed authentications");
     this.serverErrors = stats.counter("http", "server_errors", "Requests that failed with an internal error");
@@ -120,6 +120,19 @@ final class Dispatcher {
       throw unauthorized("Invalid token: unknown, expired or revoked");
     }
     return principal.get();
+  }
+
+  /** Addresses in the form the socket reports them ({@code ::1} becomes {@code 0:0:0:0:0:0:0:1}). */
+  private static Set<String> normalise(List<String> addresses) {
+    Set<String> out = new java.util.HashSet<>();
+    for (String a : addresses) {
+      try {
+        out.add(java.net.InetAddress.getByName(a.trim()).getHostAddress());
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalStateException("http.anonymous_metrics_from: '" + a + "' is not an IP address", e);
+      }
+    }
+    return Set.copyOf(out);
   }
 
   private static ApiException unauthorized(String text) {
