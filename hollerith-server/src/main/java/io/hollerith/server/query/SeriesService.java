@@ -275,7 +275,8 @@ public final class SeriesService {
    * <p>Parameters: {@code prefix} (names starting with it), {@code type}, {@code limit} (1 to
    * 1000, default 100) and {@code cursor} (the {@code next} of the previous page). Invisible series
    * are skipped; when many are skipped in a row the page may hold fewer than {@code limit} series
-   * while {@code next} is still set. {@code next} is null on the last page.
+   * while {@code next} is still set. A name stored with several types lists all of them on one
+   * page, so a page may exceed {@code limit} by up to three. {@code next} is null on the last page.
    *
    * @throws QueryException 400 naming the bad parameter
    */
@@ -310,16 +311,28 @@ public final class SeriesService {
     List<Map<String, Object>> out = new ArrayList<>();
     String lastScanned = after;
     boolean exhausted = false;
+    String lastEmitted = null;
     scan:
     for (int page = 0; page < MAX_SCANNED_PAGES; page++) {
       List<SeriesInfo> batch = reader.listSeries(prefix, type, lastScanned, limit);
       for (SeriesInfo info : batch) {
-        lastScanned = info.key().canonical();
-        if (canSee.test(info.key().name())) {
-          out.add(describe(info));
-          if (out.size() == limit) {
-            break scan;
+        String canonical = info.key().canonical();
+        lastScanned = canonical;
+        if (canonical.equals(lastEmitted) || !canSee.test(info.key().name())) {
+          continue;
+        }
+        // The cursor is a key, so every type of a key goes on the same page: a page boundary
+        // between the counter and the gauge of one name would otherwise lose the second.
+        if (type == null) {
+          for (MetricType t : MetricType.values()) {
+            reader.findSeries(info.key(), t).ifPresent(s -> out.add(describe(s)));
           }
+        } else {
+          out.add(describe(info));
+        }
+        lastEmitted = canonical;
+        if (out.size() >= limit) {
+          break scan;
         }
       }
       if (batch.size() < limit) {

@@ -309,6 +309,22 @@ class SeriesServiceTest {
         .hasMessage("Invalid type! Must be one of counter, gauge, timer, set");
   }
 
+  @Test
+  void aNameWithSeveralTypesIsListedWhole() {
+    InMemorySeriesReader reader = new InMemorySeriesReader()
+        .add(MetricKey.of("a"), counter(T0, 10 * S, 1))
+        .add(MetricKey.of("a"), gauge(T0, 10 * S, 1, 1, 1))
+        .add(MetricKey.of("b"), counter(T0, 10 * S, 1));
+    SeriesService service = new SeriesService(reader);
+    Map<String, Object> page1 = service.metrics(params("limit", "1"), ALL);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> metrics = (List<Map<String, Object>>) page1.get("metrics");
+    assertThat(metrics).extracting(m -> m.get("name") + ":" + m.get("type")).containsExactly("a:counter", "a:gauge");
+    Map<String, Object> page2 = service.metrics(params("limit", "1", "cursor", (String) page1.get("next")), ALL);
+    assertThat(names(page2)).containsExactly("b");
+    assertThat(names(service.metrics(params("limit", "1", "type", "gauge"), ALL))).containsExactly("a");
+  }
+
   @SuppressWarnings("unchecked")
   static List<String> names(Map<String, Object> page) {
     return ((List<Map<String, Object>>) page.get("metrics")).stream().map(m -> (String) m.get("name")).toList();
