@@ -23,7 +23,7 @@ public interface LineIngestor {
   /**
    * The outcome of one body.
    *
-   * @param accepted lines turned into samples
+   * @param accepted samples taken (a DogStatsD multi-value line counts once per value)
    * @param rejected lines skipped as invalid
    * @param firstErrors the reasons of the first rejected lines (at most {@value #MAX_ERRORS}),
    *     each with a prefix of its line
