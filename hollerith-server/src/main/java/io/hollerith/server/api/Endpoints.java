@@ -4,6 +4,7 @@ import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Permission;
 import io.hollerith.server.auth.Principal;
 import io.hollerith.server.auth.Tenant;
+import io.hollerith.server.query.QueryException;
 import io.hollerith.server.query.SeriesRequest;
 import io.hollerith.server.query.SeriesService;
 import io.hollerith.server.stats.StatsRegistry;
@@ -26,6 +27,8 @@ import java.util.function.Supplier;
  * declares its permission. Thread-safe if its collaborators are.
  */
 final class Endpoints {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Endpoints.class);
 
   static final String OPENAPI_RESOURCE = "/io/hollerith/server/api/openapi.json";
 
@@ -125,13 +128,28 @@ final class Endpoints {
   private ApiResponse series(ApiRequest r) {
     SeriesRequest request = SeriesRequest.parse(r.params(), r.header("Accept"), maxBuckets);
     requireStore();
-    Map<String, Object> doc = series.series(request, r.access()::canSee);
+    Map<String, Object> doc = readingStore(() -> series.series(request, r.access()::canSee));
     return new ApiResponse(200, request.timestamps().contentType(), Json.bytes(doc), Map.of("Vary", "Accept"));
   }
 
   private ApiResponse metrics(ApiRequest r) {
     requireStore();
-    return ApiResponse.json(200, series.metrics(r.params(), r.access()::canSee));
+    return ApiResponse.json(200, readingStore(() -> series.metrics(r.params(), r.access()::canSee)));
+  }
+
+  /**
+   * Runs a store read; a failure of the store itself (anything but a refused request) is a 503,
+   * logged with its cause, since the client can do nothing about it but retry.
+   */
+  private static <T> T readingStore(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (QueryException | ApiException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.error("storage read failed", e);
+      throw new ApiException(503, "Storage unavailable; the server log has the cause");
+    }
   }
 
   private void requireStore() {

@@ -83,6 +83,23 @@ public final class PrometheusSink implements FlushSink, LatestValues {
     load();
   }
 
+  /**
+   * Continues counter totals kept elsewhere (the store's {@code loadCounterTotals(nodeId)}), so
+   * {@code _total} series do not restart at 0 after a restart. Replaces the totals of the given
+   * counters. Call before the flusher starts (the sink's state is confined to the flusher thread
+   * afterwards).
+   */
+  public void restoreCounterTotals(Map<MetricKey, Double> totals) {
+    totals.forEach((k, v) -> {
+      if (v != null && (counterTotals.containsKey(k) || counterTotals.size() < maxSeries)) {
+        counterTotals.put(k, v);
+      }
+    });
+    Snapshot previous = latest;
+    latest = new Snapshot(counterTotals.entrySet().stream().map(e -> new CounterTotal(e.getKey(), e.getValue())).toList(),
+        previous.gauges(), previous.timers(), previous.sets());
+  }
+
   @Override
   public String name() {
     return "prometheus";

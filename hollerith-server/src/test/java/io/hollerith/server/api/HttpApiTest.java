@@ -212,6 +212,18 @@ class HttpApiTest {
   }
 
   @Test
+  void aFailingStoreAnswers503() throws Exception {
+    start(ApiFixture.config());
+    fx.reader.failWith(new IllegalStateException("disk on fire"));
+    HttpResponse<String> r = fx.get(SERIES, "reader@root");
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(alert(r)).isEqualTo("Storage unavailable; the server log has the cause");
+    assertThat(fx.get("/api/v1/metrics", "reader@root").statusCode()).isEqualTo(503);
+    // Validation still comes first: a bad request is a 400 whatever the store's state.
+    assertThat(fx.get(SERIES + "&limit=x", "reader@root").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void ingestCountsAcceptedAndRejectedLines() throws Exception {
     start(ApiFixture.config());
     HttpResponse<String> r = fx.send("POST", "/api/v1/ingest", "admin@root", "a.b:1|c\nbroken line\r\nc.d:2.5|ms|@0.5\n\nx:y\n");

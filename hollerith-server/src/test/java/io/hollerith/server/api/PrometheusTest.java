@@ -141,6 +141,15 @@ class PrometheusTest {
   }
 
   @Test
+  void totalsRestoredFromTheStoreContinue() {
+    PrometheusSink sink = sink(new StatsRegistry(), null);
+    sink.restoreCounterTotals(Map.of(MetricKey.of("jobs"), 40.0));
+    assertThat(sink.latest().counters()).containsExactly(new LatestValues.CounterTotal(MetricKey.of("jobs"), 40));
+    sink.publish(counters(false, new FlushSnapshot.CounterPoint(MetricKey.of("jobs"), 2, 0.2)));
+    assertThat(sink.latest().counters()).containsExactly(new LatestValues.CounterTotal(MetricKey.of("jobs"), 42));
+  }
+
+  @Test
   void seriesBeyondTheLimitAreDroppedAndCounted() {
     StatsRegistry stats = new StatsRegistry();
     PrometheusSink sink = new PrometheusSink(List.of(), 2, null, Duration.ofHours(1), Clock.systemUTC(), stats);

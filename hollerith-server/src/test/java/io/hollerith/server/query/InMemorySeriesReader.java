@@ -24,6 +24,18 @@ public final class InMemorySeriesReader implements SeriesReader {
   private record Entry(MetricKey key, StoredPoint point) {}
 
   private final List<Entry> entries = new ArrayList<>();
+  private RuntimeException failure;
+
+  /** Makes every later read throw {@code e}, as a store that lost its database does. */
+  public synchronized void failWith(RuntimeException e) {
+    this.failure = e;
+  }
+
+  private void checkFailure() {
+    if (failure != null) {
+      throw failure;
+    }
+  }
 
   public synchronized InMemorySeriesReader add(MetricKey key, StoredPoint point) {
     entries.add(new Entry(key, point));
@@ -67,6 +79,7 @@ public final class InMemorySeriesReader implements SeriesReader {
 
   @Override
   public synchronized Optional<SeriesInfo> findSeries(MetricKey key, MetricType type) {
+    checkFailure();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     for (Entry e : entries) {
@@ -80,6 +93,7 @@ public final class InMemorySeriesReader implements SeriesReader {
 
   @Override
   public synchronized List<SeriesInfo> listSeries(String namePrefix, MetricType type, String afterCanonicalKey, int limit) {
+    checkFailure();
     TreeMap<String, Map<MetricType, SeriesInfo>> byKey = new TreeMap<>();
     for (Entry e : entries) {
       if (!e.key.name().startsWith(namePrefix) || (type != null && e.point.type() != type)) {
@@ -104,6 +118,7 @@ public final class InMemorySeriesReader implements SeriesReader {
 
   @Override
   public synchronized List<StoredPoint> readPoints(MetricKey key, MetricType type, long fromMillis, long toMillis) {
+    checkFailure();
     TreeMap<Long, StoredPoint> byTime = new TreeMap<>();
     for (Entry e : sorted()) {
       StoredPoint p = e.point;
@@ -116,6 +131,7 @@ public final class InMemorySeriesReader implements SeriesReader {
 
   @Override
   public synchronized List<StoredPoint> readBuckets(MetricKey key, MetricType type, long fromMillis, long toMillis, long bucketMillis) {
+    checkFailure();
     TreeMap<Long, StoredPoint> byBucket = new TreeMap<>();
     for (StoredPoint p : readPoints(key, type, fromMillis, toMillis)) {
       long start = fromMillis + Math.floorDiv(p.timeMillis() - fromMillis, bucketMillis) * bucketMillis;
