@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Receives each aggregated request on the network thread, copies what the handler needs (so the
  * Netty buffer is released at once), runs the {@link Dispatcher} on a worker thread, writes the
  * response and logs one access line: method, path, status, duration, user — never the token or
- * the query string. Closes connections idle past the idle timeout. One instance per connection.
+ * the query string. Pipelined requests are answered one at a time, in order. Closes connections
+ * idle past the idle timeout. One instance per connection; its state is confined to the
+ * connection's event loop (workers hand results back to it).
  */
 final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -51,6 +54,17 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
     this.byClass = byClass;
   }
 
+  /**
+   * Requests of this connection waiting for the one in flight: HTTP/1.1 answers pipelined requests
+   * in order, and the compressor pairs responses with requests in order, so a connection has at
+   * most one request on the workers. Confined to the connection's event loop.
+   */
+  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  private boolean inFlight;
+
+  /** More pipelined requests than this stop reading from the connection until it catches up. */
+  private static final int MAX_PIPELINED = 16;
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     long start = System.nanoTime();
@@ -59,21 +73,48 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
     String path = pathOf(uri);
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
+    Runnable task;
     if (request.decoderResult().isFailure()) {
-      send(ctx, new ApiResponse(400, ApiResponse.JSON, Json.error("Malformed HTTP request"), Map.of()), false, method, path, "-", start);
-      return;
+      task = () -> finish(ctx, new ApiResponse(400, ApiResponse.JSON, Json.error("Malformed HTTP request"), Map.of()),
+          false, method, path, "-", start);
+    } else {
+      HttpHeaders headers = request.headers().copy();
+      byte[] body = ByteBufUtil.getBytes(request.content());
+      task = () -> {
+        try {
+          workers.execute(() -> {
+            Dispatcher.Outcome outcome = dispatcher.dispatch(method, uri, headers, body, remote);
+            ctx.executor().execute(() -> finish(ctx, outcome.response(), keepAlive, method, path, outcome.user(), start));
+          });
+        } catch (RejectedExecutionException e) {
+          busy.incr();
+          finish(ctx, new ApiResponse(503, ApiResponse.JSON, Json.error("Server busy, retry shortly"), Map.of("Retry-After", "1")),
+              keepAlive, method, path, "-", start);
+        }
+      };
     }
-    HttpHeaders headers = request.headers().copy();
-    byte[] body = ByteBufUtil.getBytes(request.content());
-    try {
-      workers.execute(() -> {
-        Dispatcher.Outcome outcome = dispatcher.dispatch(method, uri, headers, body, remote);
-        send(ctx, outcome.response(), keepAlive, method, path, outcome.user(), start);
-      });
-    } catch (RejectedExecutionException e) {
-      busy.incr();
-      send(ctx, new ApiResponse(503, ApiResponse.JSON, Json.error("Server busy, retry shortly"), Map.of("Retry-After", "1")),
-          keepAlive, method, path, "-", start);
+    if (inFlight) {
+      waiting.add(task);
+      if (waiting.size() >= MAX_PIPELINED) {
+        ctx.channel().config().setAutoRead(false);
+      }
+    } else {
+      inFlight = true;
+      task.run();
+    }
+  }
+
+  /** Writes a response on the event loop and starts the next waiting request, if any. */
+  private void finish(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, String method, String path, String user, long start) {
+    send(ctx, r, keepAlive, method, path, user, start);
+    Runnable next = waiting.poll();
+    if (next == null) {
+      inFlight = false;
+      if (!ctx.channel().config().isAutoRead()) {
+        ctx.channel().config().setAutoRead(true);
+      }
+    } else {
+      next.run();
     }
   }
 

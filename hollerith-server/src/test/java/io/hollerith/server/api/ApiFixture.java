@@ -46,6 +46,7 @@ final class ApiFixture implements AutoCloseable {
   final InMemorySeriesReader reader = new InMemorySeriesReader();
   final PrometheusSink sink;
   final AtomicBoolean storageUp = new AtomicBoolean(true);
+  final java.util.concurrent.atomic.AtomicLong healthDelayMillis = new java.util.concurrent.atomic.AtomicLong();
   final Map<String, String> tokens = new HashMap<>();
   final HttpApi api;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -75,12 +76,22 @@ final class ApiFixture implements AutoCloseable {
         .seriesReader(reader)
         .latestValues(sink)
         .lineIngestor(ApiFixture::ingestLines)
-        .healthCheck(HealthCheck.of("storage", () -> storageUp.get()
-            ? HealthCheck.Status.up("store answers") : HealthCheck.Status.down("store unreachable")))
+        .healthCheck(HealthCheck.of("storage", () -> {
+          sleep(healthDelayMillis.get());
+          return storageUp.get() ? HealthCheck.Status.up("store answers") : HealthCheck.Status.down("store unreachable");
+        }))
         .storageStats(() -> Map.of("bytes", 4096L, "series", 4L), true)
         .build()
         .start();
     base = "http://127.0.0.1:" + api.address().getPort();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static HttpConfig config() {

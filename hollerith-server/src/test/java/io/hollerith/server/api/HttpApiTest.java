@@ -212,6 +212,25 @@ class HttpApiTest {
   }
 
   @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    start(ApiFixture.config());
+    fx.healthDelayMillis.set(300);
+    try (Socket s = new Socket("127.0.0.1", fx.api.address().getPort())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+          + "GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\n\r\n"
+          + "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int first = all.indexOf("HTTP/1.1 200 ");
+      int second = all.indexOf("HTTP/1.1 401 ");
+      int third = all.indexOf("HTTP/1.1 404 ");
+      assertThat(first).as(all).isZero();
+      assertThat(second).as(all).isGreaterThan(first);
+      assertThat(third).as(all).isGreaterThan(second);
+    }
+  }
+
+  @Test
   void aFailingStoreAnswers503() throws Exception {
     start(ApiFixture.config());
     fx.reader.failWith(new IllegalStateException("disk on fire"));
