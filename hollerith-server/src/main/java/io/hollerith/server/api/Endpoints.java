@@ -71,6 +71,8 @@ final class Endpoints {
         .add(Route.requires(Permission.STAT_READ, "GET", "/api/v1/series", this::series))
         .add(Route.requires(Permission.STAT_READ, "GET", "/api/v1/metrics", this::metrics))
         .add(Route.requires(Permission.STAT_WRITE, "POST", "/api/v1/ingest", this::ingest))
+        .add(Route.requires(Permission.USER_ADMIN, "GET", "/api/v1/users", this::users))
+        .add(Route.requires(Permission.USER_ADMIN, "GET", "/api/v1/tenants", this::tenants))
         .add(Route.requires(Permission.OPS_READ, "GET", "/stats", this::stats))
         .add(Route.requires(Permission.OPS_READ, "GET", "/stats/prometheus", this::prometheus).allowingAnonymousScrape())
         .add(Route.requires(Permission.OPS_READ, "GET", "/metrics", this::prometheus).allowingAnonymousScrape());
@@ -122,6 +124,41 @@ final class Endpoints {
     body.put("role", p.role().label());
     body.put("tenant", tenant);
     body.put("permissions", p.role().permissions().stream().map(Permission::label).sorted().toList());
+    return ApiResponse.json(200, body);
+  }
+
+  private ApiResponse users(ApiRequest r) {
+    List<Map<String, Object>> users = auth.listUsers().stream().map(u -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", u.name());
+      m.put("role", u.role().label());
+      m.put("tenant", u.tenant());
+      m.put("activeTokens", u.activeTokens());
+      m.put("created", java.time.Instant.ofEpochMilli(u.createdMillis()).toString());
+      return m;
+    }).toList();
+    return ApiResponse.json(200, Map.of("users", users));
+  }
+
+  private ApiResponse tenants(ApiRequest r) {
+    List<Tenant> all = auth.listTenants();
+    Map<Long, String> names = new java.util.HashMap<>();
+    all.forEach(t -> names.put(t.id(), t.name()));
+    List<Map<String, Object>> tenants = all.stream().map(t -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", t.name());
+      m.put("parent", t.parentId() == null ? null : names.get(t.parentId()));
+      return m;
+    }).toList();
+    List<Map<String, Object>> namespaces = auth.listNamespaces().stream().map(n -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("prefix", n.prefix());
+      m.put("tenant", n.tenant());
+      return m;
+    }).toList();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("tenants", tenants);
+    body.put("namespaces", namespaces);
     return ApiResponse.json(200, body);
   }
 

@@ -36,7 +36,8 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP API server: {@code /health}, {@code /api/v1/series}, {@code /api/v1/metrics},
- * {@code /api/v1/ingest}, {@code /api/v1/whoami}, {@code /stats}, {@code /stats/prometheus},
+ * {@code /api/v1/ingest}, {@code /api/v1/whoami}, {@code /api/v1/users}, {@code /api/v1/tenants},
+ * {@code /stats}, {@code /stats/prometheus},
  * {@code /metrics} and {@code /api/openapi.json}.
  *
  * <p>Built on Netty's HTTP codec (see the package documentation for why). Network threads only

@@ -46,6 +46,8 @@ class AuthorizationMatrixTest {
       new Call("GET", "/api/v1/series", "/api/v1/series?metric=system.load" + RANGE, null),
       new Call("GET", "/api/v1/metrics", "/api/v1/metrics", null),
       new Call("POST", "/api/v1/ingest", "/api/v1/ingest", "shop.orders:1|c\n"),
+      new Call("GET", "/api/v1/users", "/api/v1/users", null),
+      new Call("GET", "/api/v1/tenants", "/api/v1/tenants", null),
       new Call("GET", "/stats", "/stats", null),
       new Call("GET", "/stats/prometheus", "/stats/prometheus", null),
       new Call("GET", "/metrics", "/metrics", null));
@@ -82,7 +84,7 @@ class AuthorizationMatrixTest {
       case "/api/v1/series":
         // root sees everything; a tenant sees its own namespace only; outside reach looks missing.
         return tenant.equals("root") || tenant.equals(owner(c)) ? 200 : 404;
-      case "/api/v1/ingest":
+      case "/api/v1/ingest", "/api/v1/users", "/api/v1/tenants":
         return role == Role.ADMIN ? 200 : 403;
       case "/stats", "/stats/prometheus", "/metrics":
         return role == Role.READER ? 403 : 200;

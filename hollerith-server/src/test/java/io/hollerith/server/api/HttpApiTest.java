@@ -231,6 +231,20 @@ class HttpApiTest {
   }
 
   @Test
+  void adminsListUsersTenantsAndNamespaces() throws Exception {
+    start(ApiFixture.config());
+    JsonNode users = json(fx.get("/api/v1/users", "admin@root")).get("users");
+    assertThat(users).hasSize(9);
+    assertThat(users.toString()).contains("\"name\":\"reader@shop\",\"role\":\"reader\",\"tenant\":\"shop\",\"activeTokens\":1");
+    assertThat(users.toString()).doesNotContain("hol_");
+    JsonNode tenants = json(fx.get("/api/v1/tenants", "admin@root"));
+    assertThat(tenants.get("tenants").toString())
+        .isEqualTo("[{\"name\":\"root\",\"parent\":null},{\"name\":\"shop\",\"parent\":\"root\"},{\"name\":\"blog\",\"parent\":\"root\"}]");
+    assertThat(tenants.get("namespaces").toString())
+        .isEqualTo("[{\"prefix\":\"blog.\",\"tenant\":\"blog\"},{\"prefix\":\"shop.\",\"tenant\":\"shop\"}]");
+  }
+
+  @Test
   void aFailingStoreAnswers503() throws Exception {
     start(ApiFixture.config());
     fx.reader.failWith(new IllegalStateException("disk on fire"));
