@@ -2,7 +2,7 @@ package io.hollerith.server.auth;
 
 /**
  * A freshly issued API token. The secret exists only in this object and in what the caller does
- * with it; the store keeps its SHA-256 hash.
+ * with it; the store keeps its SHA-256 hash. Immutable.
  *
  * @param tokenId store identifier of the token
  * @param userName whose token it is

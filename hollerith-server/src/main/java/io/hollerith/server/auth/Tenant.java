@@ -1,7 +1,7 @@
 package io.hollerith.server.auth;
 
 /**
- * A node of the tenant tree.
+ * A node of the tenant tree. Immutable.
  *
  * @param id store identifier
  * @param name unique name

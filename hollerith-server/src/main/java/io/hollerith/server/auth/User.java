@@ -1,7 +1,7 @@
 package io.hollerith.server.auth;
 
 /**
- * A user as listed by {@link AuthStore#listUsers()}.
+ * A user as listed by {@link AuthStore#listUsers()}. Immutable.
  *
  * @param id store identifier
  * @param name unique login name

@@ -2,6 +2,7 @@ package io.hollerith.server.query;
 
 /**
  * A request the query layer refuses, with the HTTP status and the exact message the client gets.
+ * Immutable.
  */
 public class QueryException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -16,6 +16,7 @@ import java.util.Map;
  * matches when its type matches and every parameter except {@code q} equals ours
  * ({@code charset=utf-8} is accepted too). A range with {@code q=0} is "not acceptable" and never
  * matches. A missing or unparseable header gives RFC 3339; a header nothing matches is a 406.
+ * Immutable; {@link #negotiate} is thread-safe.
  */
 public enum TimestampFormat {
   RFC("rfc"),
