@@ -245,6 +245,24 @@ class HttpApiTest {
   }
 
   @Test
+  void aFullWorkerQueueAnswers503InsteadOfQueueingWithoutBound() throws Exception {
+    start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, 1, 1, null, null, null, null, null));
+    fx.healthDelayMillis.set(500);
+    var requests = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
+    for (int i = 0; i < 4; i++) {
+      requests.add(fx.client.sendAsync(HttpRequest.newBuilder(URI.create(fx.base + "/health")).build(), HttpResponse.BodyHandlers.ofString()));
+      Thread.sleep(50);
+    }
+    var statuses = new java.util.ArrayList<Integer>();
+    for (var f : requests) {
+      statuses.add(f.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+    }
+    // One runs, one waits in the queue, the rest are refused at once.
+    assertThat(statuses).containsExactlyInAnyOrder(200, 200, 503, 503);
+    assertThat(fx.stats.value("http", "rejected_busy")).isEqualTo(2L);
+  }
+
+  @Test
   void aFailingStoreAnswers503() throws Exception {
     start(ApiFixture.config());
     fx.reader.failWith(new IllegalStateException("disk on fire"));
