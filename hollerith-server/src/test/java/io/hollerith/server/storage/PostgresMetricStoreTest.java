@@ -1,0 +1,73 @@
+package io.hollerith.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hollerith.server.config.StorageConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract on a real PostgreSQL (zonky embedded, one server per class, one database per test). */
+class PostgresMetricStoreTest extends MetricStoreContractTest {
+
+  private static EmbeddedPostgres pg;
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private String database;
+
+  @BeforeAll
+  static void startPostgres() throws IOException {
+    pg = EmbeddedPostgres.builder().start();
+  }
+
+  @AfterAll
+  static void stopPostgres() throws IOException {
+    pg.close();
+  }
+
+  @BeforeEach
+  @Override
+  void openDefault() {
+    database = "contract_" + DATABASES.incrementAndGet();
+    try (Connection c = pg.getPostgresDatabase().getConnection()) {
+      c.createStatement().executeUpdate("CREATE DATABASE " + database);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    super.openDefault();
+  }
+
+  static StorageConfig.Postgresql config(EmbeddedPostgres server, String database) {
+    return new StorageConfig.Postgresql(server.getJdbcUrl("postgres", database), "postgres", null, null, null, 2);
+  }
+
+  @Override
+  protected MetricStore openStore(StoreSettings settings) {
+    return MetricStores.postgresql(config(pg, database), settings);
+  }
+
+  @Override
+  protected Connection rawConnection() throws SQLException {
+    Connection c = pg.getDatabase("postgres", database).getConnection();
+    c.createStatement().execute("SET search_path TO hollerith");
+    return c;
+  }
+
+  @Test
+  void keepsMetricTablesInTheirOwnSchema() throws SQLException {
+    assertThat(store.engine()).isEqualTo("postgresql");
+    try (Connection c = pg.getDatabase("postgres", database).getConnection();
+        ResultSet rs = c.createStatement().executeQuery(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hollerith'"
+                + " AND table_name IN ('series', 'counter_points', 'timer_points', 'counter_totals')")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(4);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.hollerith.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract on a real SQLite file, plus SQLite specifics. */
+class SqliteMetricStoreTest extends MetricStoreContractTest {
+
+  @TempDir
+  Path dir;
+
+  @Override
+  protected MetricStore openStore(StoreSettings settings) {
+    return MetricStores.sqlite(dir.resolve(MetricStores.SQLITE_FILE), "FULL", settings);
+  }
+
+  @Override
+  protected Connection rawConnection() throws SQLException {
+    return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(MetricStores.SQLITE_FILE));
+  }
+
+  @Test
+  void usesWalAndFullSyncInItsOwnFile() throws SQLException {
+    assertThat(Files.exists(dir.resolve("metrics.db"))).isTrue();
+    try (Connection c = rawConnection(); ResultSet rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+    }
+    assertThat(store.engine()).isEqualTo("sqlite");
+  }
+
+  @Test
+  void rejectsAnUnsafeSynchronousSetting() {
+    assertThatThrownBy(() -> MetricStores.sqlite(dir.resolve("other.db"), "OFF", settings(RetentionPolicy.DEFAULT)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("storage.sqlite_synchronous must be FULL or NORMAL (OFF risks corruption), got 'OFF'");
+  }
+}
