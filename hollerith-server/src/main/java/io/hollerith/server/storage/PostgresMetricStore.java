@@ -105,7 +105,8 @@ final class PostgresMetricStore extends JdbcMetricStore {
     } catch (StoreException | IllegalArgumentException e) {
       throw e;
     } catch (SQLException | RuntimeException e) {
-      throw new StoreException("PostgreSQL metric store " + where + ": " + what + " failed: " + e.getMessage(), e);
+      throw new StoreException("PostgreSQL metric store " + where + ": " + what + " failed: " + e.getMessage(), e,
+          StoreException.isRetryable(e));
     }
   }
 

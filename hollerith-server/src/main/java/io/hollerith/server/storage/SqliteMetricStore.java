@@ -131,7 +131,8 @@ final class SqliteMetricStore extends JdbcMetricStore {
         if (e instanceof StoreException se) {
           throw se;
         }
-        throw new StoreException("SQLite metric store " + file + ": " + what + " failed: " + e.getMessage(), e);
+        throw new StoreException("SQLite metric store " + file + ": " + what + " failed: " + e.getMessage(), e,
+            StoreException.isRetryable(e));
       }
     } finally {
       writeLock.unlock();
