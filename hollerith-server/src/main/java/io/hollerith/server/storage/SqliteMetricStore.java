@@ -29,8 +29,8 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p><b>Connections.</b> SQLite allows one writer at a time, so there is exactly one write
  * connection, guarded by a fair lock (the flush writer and the rollup's small transactions take
- * turns in arrival order; opening its transactions {@code IMMEDIATE} means a write never fails
- * half-way on a lock upgrade). Reads use separate read-only connections from a small pool; in WAL
+ * turns in arrival order; each transaction is opened with {@code BEGIN IMMEDIATE}, so a write never
+ * fails half-way on a lock upgrade, and nothing is held between transactions). Reads use separate read-only connections from a small pool; in WAL
  * mode they read a consistent snapshot without blocking or being blocked by the writer.
  *
  * <p>Thread-safe.
@@ -85,13 +85,14 @@ final class SqliteMetricStore extends JdbcMetricStore {
       writeConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
       writeConfig.setSynchronous(sync);
       writeConfig.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-      writeConfig.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       writer = writeConfig.createConnection(url);
 
       SQLiteDataSource migrationSource = new SQLiteDataSource(writeConfig);
       migrationSource.setUrl(url);
       Migrations.migrate(migrationSource, Dialect.SQLITE, null, file.toString());
-      writer.setAutoCommit(false);
+      // Autocommit on, with explicit BEGIN IMMEDIATE per transaction: with autocommit off the driver
+      // begins the next transaction as soon as one commits, so the writer would hold SQLite's write
+      // lock (or pin a WAL snapshot) between flushes.
 
       SQLiteConfig readConfig = new SQLiteConfig();
       readConfig.setReadOnly(true);
@@ -118,15 +119,20 @@ final class SqliteMetricStore extends JdbcMetricStore {
       if (closed) {
         throw new StoreException("SQLite metric store " + file + " is closed");
       }
-      try {
+      boolean begun = false;
+      try (java.sql.Statement st = writer.createStatement()) {
+        st.execute("BEGIN IMMEDIATE");
+        begun = true;
         T result = work.run(writer);
-        writer.commit();
+        st.execute("COMMIT");
         return result;
       } catch (SQLException | RuntimeException e) {
-        try {
-          writer.rollback();
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
+        if (begun) {
+          try (java.sql.Statement st = writer.createStatement()) {
+            st.execute("ROLLBACK");
+          } catch (SQLException suppressed) {
+            e.addSuppressed(suppressed);
+          }
         }
         if (e instanceof StoreException se) {
           throw se;

@@ -39,6 +39,17 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
   }
 
   @Test
+  void holdsNoLockBetweenTransactions() throws SQLException {
+    store.write("n1", 1, SnapshotBuilder.at(T0).counter("c", 1).build());
+    store.readPoints(io.hollerith.server.model.MetricKey.of("c"), io.hollerith.server.model.MetricType.COUNTER, T0, T0);
+    try (Connection c = rawConnection()) {
+      c.createStatement().execute("PRAGMA busy_timeout = 0");
+      c.createStatement().execute("BEGIN IMMEDIATE");
+      c.createStatement().execute("ROLLBACK");
+    }
+  }
+
+  @Test
   void rejectsAnUnsafeSynchronousSetting() {
     assertThatThrownBy(() -> MetricStores.sqlite(dir.resolve("other.db"), "OFF", settings(RetentionPolicy.DEFAULT)))
         .isInstanceOf(IllegalArgumentException.class)
