@@ -724,17 +724,67 @@ abstract class JdbcMetricStore implements MetricStore {
       if (id == null) {
         return List.of();
       }
-      TreeMap<Long, PointAccumulator> buckets = new TreeMap<>();
+      // Segments come in time order and rows in each by time, so buckets complete one after another.
+      List<StoredPoint> out = new ArrayList<>();
+      long[] current = {Long.MIN_VALUE};
+      PointAccumulator[] acc = {null};
+      if (type == MetricType.COUNTER) {
+        return counterBuckets(c, id, plan(c, fromMillis, toMillis, preference), fromMillis, bucketMillis);
+      }
       for (Segment seg : plan(c, fromMillis, toMillis, preference)) {
         scan(c, type, id, seg, (p, node, updated) -> {
           long bucket = fromMillis + Math.floorDiv(p.timeMillis() - fromMillis, bucketMillis) * bucketMillis;
-          buckets.computeIfAbsent(bucket, b -> new PointAccumulator(type)).add(p, updated);
+          if (bucket != current[0]) {
+            if (acc[0] != null) {
+              out.add(acc[0].toPoint(current[0]));
+            }
+            acc[0] = new PointAccumulator(type);
+            current[0] = bucket;
+          }
+          acc[0].add(p, updated);
         });
       }
-      List<StoredPoint> out = new ArrayList<>(buckets.size());
-      buckets.forEach((start, acc) -> out.add(acc.toPoint(start)));
+      if (acc[0] != null) {
+        out.add(acc[0].toPoint(current[0]));
+      }
       return out;
     });
+  }
+
+  /**
+   * Counter buckets summed by the database: a counter bucket is a plain sum, and letting SQL add
+   * avoids materialising every row (a month of 10 s rows reads several times faster).
+   */
+  private static List<StoredPoint> counterBuckets(Connection c, long id, List<Segment> segments, long from,
+      long bucketMillis) throws SQLException {
+    List<StoredPoint> out = new ArrayList<>();
+    double nan = Double.NaN;
+    for (Segment seg : segments) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT (ts - ?) / ? AS b, sum(count) FROM counter_points"
+          + " WHERE series_id = ? AND res = ? AND ts >= ? AND ts <= ? GROUP BY 1 ORDER BY 1")) {
+        ps.setLong(1, from);
+        ps.setLong(2, bucketMillis);
+        ps.setLong(3, id);
+        ps.setLong(4, seg.res());
+        ps.setLong(5, seg.from());
+        ps.setLong(6, seg.to());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long bucket = from + rs.getLong(1) * bucketMillis;
+            double sum = rs.getDouble(2);
+            StoredPoint last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && last.timeMillis() == bucket) {
+              out.set(out.size() - 1, new StoredPoint(bucket, Math.max(last.resolutionMillis(), seg.res()),
+                  MetricType.COUNTER, last.count() + sum, 0, nan, nan, nan, nan, nan, 0, null, null));
+            } else {
+              out.add(new StoredPoint(bucket, seg.res(), MetricType.COUNTER, sum, 0, nan, nan, nan, nan, nan, 0,
+                  null, null));
+            }
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private Long findSeriesId(Connection c, MetricKey key, MetricType type) throws SQLException {
@@ -925,7 +975,15 @@ abstract class JdbcMetricStore implements MetricStore {
         done = firstSeen == null ? floor(now, target) : floor(firstSeen, target);
       }
       long limit = floor(now - source - Math.max(source, MIN_ROLLUP_GRACE_MILLIS), target);
-      long chunk = target * Math.max(1, SOURCE_ROWS_PER_CHUNK * source / target);
+      // Aim at about SOURCE_ROWS_PER_CHUNK rows per series per transaction batch: with few series
+      // a chunk spans more time, so a long catch-up is not thousands of tiny transactions.
+      long seriesCount = inRead("count series", c -> {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM series"); ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0L;
+        }
+      });
+      long rowsPerSeries = Math.max(SOURCE_ROWS_PER_CHUNK, SOURCE_ROWS_PER_CHUNK * rollupBatch / Math.max(1, seriesCount));
+      long chunk = target * Math.max(1, rowsPerSeries * source / target);
       if (stored == null) {
         long initial = Math.min(done, limit);
         inWrite("start rollup state", c -> {
@@ -1011,6 +1069,27 @@ abstract class JdbcMetricStore implements MetricStore {
    */
   private void rollRange(long source, long target, long from, long to, RollupCounters rc, boolean advance) {
     if (advance) {
+      // Nothing can be in the range when no series was seen in it: just move the watermark. The
+      // check runs inside the write transaction, so no write can slip in between.
+      boolean empty = inWrite("advance empty rollup range", c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT count(*) FROM series WHERE last_seen >= ? AND first_seen < ?")) {
+          ps.setLong(1, from - LAST_SEEN_GRANULARITY_MILLIS - source);
+          ps.setLong(2, to);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) > 0) {
+              return false;
+            }
+          }
+        }
+        setDoneUntil(c, target, to);
+        return true;
+      });
+      if (empty) {
+        rc.transactions++;
+        return;
+      }
       // Before reading: a write landing in [from, to) from now on sees it and marks its bucket dirty.
       inWrite("mark rollup range", c -> {
         try (PreparedStatement ps = c.prepareStatement("UPDATE rollup_state SET rolling_until = "
