@@ -636,7 +636,7 @@ abstract class JdbcMetricStore implements MetricStore {
       sql.append(" AND type = ?");
       params.add(type.label());
     }
-    // A few extra rows so a page never ends between two types of one key (the cursor is the key alone).
+    // Extra rows (a key has at most four types) to see whether the page would split a key.
     sql.append(" ORDER BY canonical_key, type LIMIT ?");
     params.add(limit + 4);
     return inRead("list series", c -> {
@@ -655,7 +655,19 @@ abstract class JdbcMetricStore implements MetricStore {
       if (rows.size() <= limit) {
         return rows;
       }
+      // The cursor is the key alone, so a page must not end between two types of one key: end it
+      // before that key instead (or, if the key fills the whole page, after all its types).
       String boundary = rows.get(limit - 1).key().canonical();
+      if (!rows.get(limit).key().canonical().equals(boundary)) {
+        return List.copyOf(rows.subList(0, limit));
+      }
+      int start = limit - 1;
+      while (start > 0 && rows.get(start - 1).key().canonical().equals(boundary)) {
+        start--;
+      }
+      if (start > 0) {
+        return List.copyOf(rows.subList(0, start));
+      }
       int end = limit;
       while (end < rows.size() && rows.get(end).key().canonical().equals(boundary)) {
         end++;

@@ -58,7 +58,7 @@ final class PostgresMetricStore extends JdbcMetricStore {
     hc.setAutoCommit(false);
     hc.setConnectionTimeout(5_000);
     hc.setValidationTimeout(2_000);
-    String where = pg.url() + " (schema " + pg.schema() + ")";
+    String where = redact(pg.url()) + " (schema " + pg.schema() + ")";
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(hc);
@@ -72,6 +72,11 @@ final class PostgresMetricStore extends JdbcMetricStore {
       throw e;
     }
     return new PostgresMetricStore(pool, where, settings);
+  }
+
+  /** The URL without a {@code password=} parameter, for messages. */
+  static String redact(String url) {
+    return url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
   }
 
   @Override

@@ -37,5 +37,7 @@ class PasswordsTest {
     assertThatThrownBy(() -> Passwords.resolve(pg(null, null, dir.resolve("missing").toString()), k -> null))
         .hasMessageContaining("storage.postgresql.password_file").hasMessageContaining("cannot be read");
     assertThat(pg("secret", null, null).toString()).doesNotContain("secret");
+    assertThat(PostgresMetricStore.redact("jdbc:postgresql://db/h?user=u&password=s3cret&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db/h?user=u&password=***&ssl=true");
   }
 }
