@@ -66,6 +66,13 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
    */
   RollupReport rollup(long nowMillis);
 
+  /**
+   * The size of every table of the metric store, largest first: the measurements behind database
+   * statistics and table-growth history. On SQLite this reads every page ({@code dbstat}), so call
+   * it occasionally (e.g. daily), not per request.
+   */
+  java.util.List<TableSize> tableSizes();
+
   /** Releases connections. Idempotent. */
   @Override
   void close();

@@ -116,6 +116,24 @@ final class PostgresMetricStore extends JdbcMetricStore {
   }
 
   @Override
+  public java.util.List<TableSize> tableSizes() {
+    return inRead("measure tables", c -> {
+      java.util.List<TableSize> out = new java.util.ArrayList<>();
+      try (var st = c.createStatement();
+          var rs = st.executeQuery("SELECT c.relname, pg_total_relation_size(c.oid), pg_relation_size(c.oid),"
+              + " COALESCE(s.n_live_tup, 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+              + " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+              + " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+              + " ORDER BY pg_total_relation_size(c.oid) DESC, c.relname")) {
+        while (rs.next()) {
+          out.add(new TableSize(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
   public void close() {
     pool.close();
   }

@@ -212,6 +212,42 @@ final class SqliteMetricStore extends JdbcMetricStore {
   }
 
   @Override
+  public List<TableSize> tableSizes() {
+    return inRead("measure tables", c -> {
+      java.util.Map<String, String> tableOf = new java.util.HashMap<>();
+      try (var st = c.createStatement();
+          var rs = st.executeQuery("SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')")) {
+        while (rs.next()) {
+          tableOf.put(rs.getString(1), rs.getString(2));
+        }
+      }
+      java.util.Map<String, long[]> sizes = new java.util.TreeMap<>();
+      try (var st = c.createStatement();
+          var rs = st.executeQuery("SELECT name, sum(pgsize), sum(CASE WHEN pagetype = 'leaf' THEN ncell ELSE 0 END)"
+              + " FROM dbstat GROUP BY name")) {
+        while (rs.next()) {
+          String btree = rs.getString(1);
+          String table = tableOf.getOrDefault(btree, btree);
+          long[] acc = sizes.computeIfAbsent(table, t -> new long[3]);
+          acc[0] += rs.getLong(2);
+          if (btree.equals(table)) {
+            acc[1] += rs.getLong(2);
+            acc[2] += rs.getLong(3);
+          }
+        }
+      }
+      List<TableSize> out = new ArrayList<>();
+      sizes.forEach((table, v) -> {
+        if (!table.startsWith("sqlite_")) {
+          out.add(new TableSize(table, v[0], v[1], v[2]));
+        }
+      });
+      out.sort(java.util.Comparator.comparingLong(TableSize::totalBytes).reversed());
+      return out;
+    });
+  }
+
+  @Override
   public void close() {
     writeLock.lock();
     try {

@@ -49,6 +49,9 @@
  * are {@code WITHOUT ROWID}, so the key is stored once (no rowid plus separate index) and rows are
  * clustered in key order.
  *
+ * <p>{@link io.hollerith.server.storage.MetricStore#tableSizes()} measures every table (total and
+ * data bytes, rows) on both engines, for database statistics and a table-growth history.
+ *
  * <h2>Writes</h2>
  *
  * <p>A snapshot is written in one transaction with batched statements (new series, points, totals,

@@ -394,6 +394,29 @@ abstract class MetricStoreContractTest {
   }
 
   @Test
+  void measuresItsTables() {
+    SnapshotBuilder b = SnapshotBuilder.at(T0);
+    for (int i = 0; i < 200; i++) {
+      b.counter("c" + i, i).timer("t" + i, i, i + 1);
+    }
+    store.write("n1", 1, b.build());
+    List<TableSize> sizes = store.tableSizes();
+    assertThat(sizes).extracting(TableSize::table)
+        .contains("series", "counter_points", "timer_points", "counter_totals", "write_log")
+        .doesNotContain("sqlite_sequence");
+    TableSize series = sizes.stream().filter(t -> t.table().equals("series")).findFirst().orElseThrow();
+    assertThat(series.totalBytes()).isGreaterThan(series.dataBytes()).isPositive();
+    assertThat(sizes.get(0).totalBytes()).isGreaterThanOrEqualTo(sizes.get(sizes.size() - 1).totalBytes());
+    assertRowEstimate(sizes, "counter_points", 200);
+  }
+
+  /** Exact on SQLite; PostgreSQL's statistics may lag, so subclasses may relax this. */
+  protected void assertRowEstimate(List<TableSize> sizes, String table, long rows) {
+    assertThat(sizes.stream().filter(t -> t.table().equals(table)).findFirst().orElseThrow().rowEstimate())
+        .isEqualTo(rows);
+  }
+
+  @Test
   void startUpRefusesASchemaNewerThanThisBinary() throws SQLException {
     store.close();
     store = null;
