@@ -100,8 +100,12 @@ public final class RollupScheduler implements AutoCloseable {
 
   /** Stops scheduling and waits briefly for a running pass (it stops between transactions at worst on exit). */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     executor.shutdownNow();
-    executor.awaitTermination(30, TimeUnit.SECONDS);
+    try {
+      executor.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

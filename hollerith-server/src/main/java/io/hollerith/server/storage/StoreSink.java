@@ -289,7 +289,7 @@ public final class StoreSink implements FlushSink {
    * is still waiting after that is counted as dropped and logged. Does not close the store.
    */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     lock.lock();
     try {
       if (stopping) {
@@ -300,7 +300,13 @@ public final class StoreSink implements FlushSink {
     } finally {
       lock.unlock();
     }
-    boolean drained = awaitDrained(closeTimeout);
+    boolean drained;
+    try {
+      drained = awaitDrained(closeTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drained = false;
+    }
     int left;
     lock.lock();
     try {
@@ -311,7 +317,11 @@ public final class StoreSink implements FlushSink {
     } finally {
       lock.unlock();
     }
-    writer.join(TimeUnit.SECONDS.toMillis(10));
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (!drained && left > 0) {
       dropped.incr(left);
       log.error("store sink closed with {} snapshots not written (store unavailable for {})", left, closeTimeout);
