@@ -87,6 +87,9 @@ public final class StorageBenchmark {
     System.out.printf(Locale.ROOT, "java %s, %d cores, %s%n", System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"));
     for (String engine : engines) {
+      if (!engine.equals("sqlite") && !engine.equals("postgresql")) {
+        continue;
+      }
       System.out.printf(Locale.ROOT, "%n== %s: write throughput (%d snapshots x %d series of one type, one"
           + " transaction per snapshot) and bytes per stored point%n", engine, snapshots, series);
       for (MetricType type : MetricType.values()) {
@@ -97,7 +100,7 @@ public final class StorageBenchmark {
         readLatency(engine, type);
       }
     }
-    if (engines.contains("sqlite")) {
+    if (engines.contains("sqlite") || engines.contains("rollup")) {
       rollupCost("sqlite", opt("rollup-series", 10_000), opt("rollup-hours", 1));
     }
   }
@@ -327,7 +330,28 @@ public final class StorageBenchmark {
   private void rollupCost(String engine, int series, int hours) throws Exception {
     long end = System.currentTimeMillis() / HOUR * HOUR;
     long start = end - hours * HOUR;
-    Clock clock = Clock.fixed(Instant.ofEpochMilli(end + 5 * 60_000), ZoneOffset.UTC);
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(end + 5 * 60_000);
+    Clock clock = new Clock() {
+      @Override
+      public long millis() {
+        return now.get();
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(now.get());
+      }
+
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+    };
     System.out.printf(Locale.ROOT, "%n== %s: one rollup pass over %d series x %d h of 10 s points"
         + " (70%% counters, 10%% gauges, 15%% timers, 5%% sets)%n", engine, series, hours);
     Fresh f = open(engine, RetentionPolicy.DEFAULT, clock);
@@ -361,49 +385,9 @@ public final class StorageBenchmark {
       long loadStart = System.nanoTime();
       // Series and the first interval through the store; the rest straight into the tables (setup).
       store.write("bench", 0, new FlushSnapshot(start, TEN_S, false, cp, gp, tp, sp, Map.of()));
-      try (Connection c = raw(engine, f.rawUrl())) {
-        c.createStatement().execute("PRAGMA synchronous = OFF");
-        c.createStatement().execute("UPDATE series SET last_seen = " + (end - TEN_S));
-        c.setAutoCommit(false);
-        byte[] sketch = sampleTimer.sketch().toBytes();
-        byte[] hll = u.toBytes();
-        for (MetricType type : MetricType.values()) {
-          List<Long> ids = new ArrayList<>();
-          try (ResultSet rs = c.createStatement().executeQuery(
-              "SELECT id FROM series WHERE type = '" + type.label() + "'")) {
-            while (rs.next()) {
-              ids.add(rs.getLong(1));
-            }
-          }
-          String sql = switch (type) {
-            case COUNTER -> "INSERT INTO counter_points VALUES (?, ?, ?, 1, 1.0)";
-            case GAUGE -> "INSERT INTO gauge_points VALUES (?, ?, ?, 1, 1.0, 1.0, 1.0, 0)";
-            case TIMER -> "INSERT INTO timer_points VALUES (?, ?, ?, 1, 20, 20, 1000, 100000, 1, 500, ?)";
-            case SET -> "INSERT INTO set_points VALUES (?, ?, ?, 1, 30, ?)";
-          };
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int n = 0;
-            for (long id : ids) {
-              for (long ts = start + TEN_S; ts < end; ts += TEN_S) {
-                ps.setLong(1, id);
-                ps.setLong(2, TEN_S);
-                ps.setLong(3, ts);
-                if (type == MetricType.TIMER) {
-                  ps.setBytes(4, sketch);
-                } else if (type == MetricType.SET) {
-                  ps.setBytes(4, hll);
-                }
-                ps.addBatch();
-                if (++n % 20_000 == 0) {
-                  ps.executeBatch();
-                }
-              }
-            }
-            ps.executeBatch();
-          }
-          c.commit();
-        }
-      }
+      byte[] sketch = sampleTimer.sketch().toBytes();
+      byte[] hll = u.toBytes();
+      bulkLoad(engine, f, start + TEN_S, end, sketch, hll);
       long rows = (long) series * hours * 360;
       System.out.printf(Locale.ROOT, "  loaded %d rows in %.1f s (setup, not measured)%n", rows,
           (System.nanoTime() - loadStart) / 1e9);
@@ -414,6 +398,61 @@ public final class StorageBenchmark {
               + " longest transaction %d ms, %.0f source rows/s; a day of %d series ~ %.0f s%n",
           seconds, report.rowsRead(), report.rowsWritten(), report.transactions(), report.longestTransactionMillis(),
           report.rowsRead() / seconds, series, seconds * 24.0 / hours);
+
+      // Steady state: one more minute of flushes arrives, and the scheduled pass a minute later rolls it.
+      // (The first pass rolled minutes up to end + 4 min; the new minute follows them.)
+      bulkLoad(engine, f, end + 5 * 60_000, end + 6 * 60_000, sketch, hll);
+      now.set(end + 7 * 60_000);
+      t = System.nanoTime();
+      report = store.rollup(clock.millis());
+      System.out.printf(Locale.ROOT, "  steady-state pass one minute later: %.2f s, %d rows read, %d written,"
+              + " %d transactions, longest transaction %d ms%n", (System.nanoTime() - t) / 1e9, report.rowsRead(),
+          report.rowsWritten(), report.transactions(), report.longestTransactionMillis());
+    }
+  }
+
+  /** Inserts 10 s rows in {@code [from, to)} for every series straight into the tables (setup, not measured). */
+  private void bulkLoad(String engine, Fresh f, long from, long to, byte[] sketch, byte[] hll) throws SQLException {
+    try (Connection c = raw(engine, f.rawUrl())) {
+      c.createStatement().execute("PRAGMA synchronous = OFF");
+      c.createStatement().execute("UPDATE series SET last_seen = " + (to - TEN_S));
+      c.setAutoCommit(false);
+      for (MetricType type : MetricType.values()) {
+        List<Long> ids = new ArrayList<>();
+        try (ResultSet rs = c.createStatement().executeQuery(
+            "SELECT id FROM series WHERE type = '" + type.label() + "'")) {
+          while (rs.next()) {
+            ids.add(rs.getLong(1));
+          }
+        }
+        String sql = switch (type) {
+          case COUNTER -> "INSERT INTO counter_points VALUES (?, ?, ?, 1, 1.0)";
+          case GAUGE -> "INSERT INTO gauge_points VALUES (?, ?, ?, 1, 1.0, 1.0, 1.0, 0)";
+          case TIMER -> "INSERT INTO timer_points VALUES (?, ?, ?, 1, 20, 20, 1000, 100000, 1, 500, ?)";
+          case SET -> "INSERT INTO set_points VALUES (?, ?, ?, 1, 30, ?)";
+        };
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          int n = 0;
+          for (long id : ids) {
+            for (long ts = from; ts < to; ts += TEN_S) {
+              ps.setLong(1, id);
+              ps.setLong(2, TEN_S);
+              ps.setLong(3, ts);
+              if (type == MetricType.TIMER) {
+                ps.setBytes(4, sketch);
+              } else if (type == MetricType.SET) {
+                ps.setBytes(4, hll);
+              }
+              ps.addBatch();
+              if (++n % 20_000 == 0) {
+                ps.executeBatch();
+              }
+            }
+          }
+          ps.executeBatch();
+        }
+        c.commit();
+      }
     }
   }
 }
