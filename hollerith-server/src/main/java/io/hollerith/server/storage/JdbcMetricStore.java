@@ -130,6 +130,10 @@ abstract class JdbcMetricStore implements MetricStore {
 
   @Override
   public boolean write(String nodeId, long writeId, FlushSnapshot s) {
+    // One statement may not upsert the same row twice (PostgreSQL refuses), so a series listed twice
+    // in one snapshot is merged here: counts add, the later gauge value wins.
+    List<FlushSnapshot.CounterPoint> counters = dedupeCounters(s.counters());
+    List<FlushSnapshot.GaugePoint> gauges = dedupeGauges(s.gauges());
     Map<String, Long> stagedSeries = new HashMap<>();
     Map<String, Integer> stagedNodes = new HashMap<>();
     Map<Long, Long> stagedSeen = new HashMap<>();
@@ -147,16 +151,16 @@ abstract class JdbcMetricStore implements MetricStore {
       long res = s.intervalMillis();
       long ts = s.intervalStartMillis();
       long end = s.intervalEndMillis();
-      long[] counterIds = seriesIds(c, keys(s.counters(), FlushSnapshot.CounterPoint::key), MetricType.COUNTER, ts, stagedSeries);
-      long[] gaugeIds = seriesIds(c, keys(s.gauges(), FlushSnapshot.GaugePoint::key), MetricType.GAUGE, ts, stagedSeries);
+      long[] counterIds = seriesIds(c, keys(counters, FlushSnapshot.CounterPoint::key), MetricType.COUNTER, ts, stagedSeries);
+      long[] gaugeIds = seriesIds(c, keys(gauges, FlushSnapshot.GaugePoint::key), MetricType.GAUGE, ts, stagedSeries);
       long[] timerIds = seriesIds(c, keys(s.timers(), FlushSnapshot.TimerPoint::key), MetricType.TIMER, ts, stagedSeries);
       long[] setIds = seriesIds(c, keys(s.sets(), FlushSnapshot.SetPoint::key), MetricType.SET, ts, stagedSeries);
 
-      if (!s.counters().isEmpty()) {
+      if (!counters.isEmpty()) {
         try (PreparedStatement points = c.prepareStatement(upsertCounter);
             PreparedStatement totals = c.prepareStatement(upsertCounterTotal)) {
           for (int i = 0; i < counterIds.length; i++) {
-            double count = s.counters().get(i).count();
+            double count = counters.get(i).count();
             setKey(points, counterIds[i], res, ts, node);
             points.setDouble(5, count);
             points.addBatch();
@@ -170,11 +174,11 @@ abstract class JdbcMetricStore implements MetricStore {
           totals.executeBatch();
         }
       }
-      if (!s.gauges().isEmpty()) {
+      if (!gauges.isEmpty()) {
         try (PreparedStatement points = c.prepareStatement(upsertGauge);
             PreparedStatement values = c.prepareStatement(upsertGaugeValue)) {
           for (int i = 0; i < gaugeIds.length; i++) {
-            double v = s.gauges().get(i).value();
+            double v = gauges.get(i).value();
             setKey(points, gaugeIds[i], res, ts, node);
             points.setDouble(5, v);
             points.setDouble(6, v);
@@ -229,6 +233,23 @@ abstract class JdbcMetricStore implements MetricStore {
     return applied;
   }
 
+  private static List<FlushSnapshot.CounterPoint> dedupeCounters(List<FlushSnapshot.CounterPoint> in) {
+    Map<MetricKey, FlushSnapshot.CounterPoint> byKey = new LinkedHashMap<>();
+    for (FlushSnapshot.CounterPoint p : in) {
+      byKey.merge(p.key(), p, (x, y) -> new FlushSnapshot.CounterPoint(x.key(), x.count() + y.count(),
+          x.ratePerSecond() + y.ratePerSecond()));
+    }
+    return byKey.size() == in.size() ? in : new ArrayList<>(byKey.values());
+  }
+
+  private static List<FlushSnapshot.GaugePoint> dedupeGauges(List<FlushSnapshot.GaugePoint> in) {
+    Map<MetricKey, FlushSnapshot.GaugePoint> byKey = new LinkedHashMap<>();
+    for (FlushSnapshot.GaugePoint p : in) {
+      byKey.put(p.key(), p);
+    }
+    return byKey.size() == in.size() ? in : new ArrayList<>(byKey.values());
+  }
+
   private static <T> List<MetricKey> keys(List<T> points, java.util.function.Function<T, MetricKey> key) {
     List<MetricKey> out = new ArrayList<>(points.size());
     for (T p : points) {
@@ -244,29 +265,69 @@ abstract class JdbcMetricStore implements MetricStore {
     ps.setInt(4, node);
   }
 
-  /** Inserts timer or set rows; rows that already exist for this node and interval are merged in Java. */
+  /**
+   * Inserts timer or set rows; rows that already exist for this node and interval (a backfill, a
+   * re-flush after a restart) are merged in Java. Existing rows are found first with a keyed
+   * {@code IN} lookup rather than from batch update counts, which PostgreSQL's rewritten batches
+   * do not report.
+   */
   private void insertOrMerge(Connection c, MetricType type, long[] ids, int node, List<StoredPoint> pts, long updated)
       throws SQLException {
+    long res = pts.get(0).resolutionMillis();
+    long ts = pts.get(0).timeMillis();
+    java.util.Set<Long> existing = new java.util.HashSet<>();
+    final int chunk = 500;
+    for (int from = 0; from < ids.length; from += chunk) {
+      int to = Math.min(ids.length, from + chunk);
+      StringBuilder sql = new StringBuilder("SELECT series_id FROM ").append(table(type))
+          .append(" WHERE res = ? AND ts = ? AND node_id = ? AND series_id IN (");
+      for (int i = from; i < to; i++) {
+        sql.append(i == from ? "?" : ", ?");
+      }
+      sql.append(')');
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        ps.setLong(1, res);
+        ps.setLong(2, ts);
+        ps.setInt(3, node);
+        for (int i = from; i < to; i++) {
+          ps.setLong(4 + i - from, ids[i]);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            existing.add(rs.getLong(1));
+          }
+        }
+      }
+    }
     String insert = type == MetricType.TIMER
         ? "INSERT INTO timer_points (series_id, res, ts, node_id, count, sample_count, sum, sum_squares, min, max, sketch)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (series_id, res, ts, node_id) DO NOTHING"
-        : "INSERT INTO set_points (series_id, res, ts, node_id, unique_count, sketch)"
-            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (series_id, res, ts, node_id) DO NOTHING";
-    int[] counts;
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        : "INSERT INTO set_points (series_id, res, ts, node_id, unique_count, sketch) VALUES (?, ?, ?, ?, ?, ?)";
+    int added = 0;
+    boolean[] merge = new boolean[ids.length];
+    java.util.Set<Long> inserting = new java.util.HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(insert)) {
       for (int i = 0; i < ids.length; i++) {
-        bindValues(ps, type, ids[i], node, pts.get(i));
-        ps.addBatch();
+        // A series listed twice in one snapshot merges its second entry into the first.
+        if (existing.contains(ids[i]) || !inserting.add(ids[i])) {
+          merge[i] = true;
+        } else {
+          bindValues(ps, type, ids[i], node, pts.get(i));
+          ps.addBatch();
+          added++;
+        }
       }
-      counts = ps.executeBatch();
+      if (added > 0) {
+        ps.executeBatch();
+      }
     }
     for (int i = 0; i < ids.length; i++) {
-      if (counts[i] == 0) {
+      if (merge[i]) {
         StoredPoint p = pts.get(i);
         PointAccumulator acc = new PointAccumulator(type);
-        readOne(c, type, ids[i], p.resolutionMillis(), p.timeMillis(), node, acc);
+        readOne(c, type, ids[i], res, ts, node, acc);
         acc.add(copySketches(p), updated);
-        replaceRows(c, type, List.of(new Row(ids[i], node, acc.toPoint(p.timeMillis()), updated)), p.resolutionMillis());
+        replaceRows(c, type, List.of(new Row(ids[i], node, acc.toPoint(ts), updated)), res);
       }
     }
   }

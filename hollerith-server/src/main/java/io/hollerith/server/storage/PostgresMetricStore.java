@@ -55,6 +55,8 @@ final class PostgresMetricStore extends JdbcMetricStore {
     hc.setMaximumPoolSize(pg.poolSize());
     hc.setMinimumIdle(1);
     hc.setSchema(pg.schema());
+    // Batches of INSERTs go to the server as multi-row INSERTs: several times fewer round trips.
+    hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     hc.setAutoCommit(false);
     hc.setConnectionTimeout(5_000);
     hc.setValidationTimeout(2_000);

@@ -34,15 +34,16 @@ public class StoreException extends RuntimeException {
   }
 
   /**
-   * Classifies a JDBC failure: PostgreSQL SQL states of class 22 (data exception), 23 (integrity
-   * constraint) and 42 (syntax or access rule), and SQLite's constraint, mismatch and too-big
+   * Classifies a JDBC failure: PostgreSQL SQL states of class 21 (cardinality), 22 (data exception),
+   * 23 (integrity constraint) and 42 (syntax or access rule), and SQLite's constraint, mismatch and too-big
    * errors, are not retryable; everything else (connection, resources, locks, I/O) is.
    */
   static boolean isRetryable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.sql.SQLException sql) {
         String state = sql.getSQLState();
-        if (state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("42"))) {
+        if (state != null && (state.startsWith("21") || state.startsWith("22") || state.startsWith("23")
+            || state.startsWith("42"))) {
           return false;
         }
         if (t.getClass().getName().startsWith("org.sqlite")) {

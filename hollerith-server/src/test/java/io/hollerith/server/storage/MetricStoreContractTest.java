@@ -178,6 +178,16 @@ abstract class MetricStoreContractTest {
   }
 
   @Test
+  void aSeriesListedTwiceInOneSnapshotIsMerged() {
+    assertThat(store.write("n1", 1, SnapshotBuilder.at(T0).timer("t", 1, 2).timer("t", 3).counter("c", 1)
+        .counter("c", 2).build())).isTrue();
+    StoredPoint t = single(store.readPoints(MetricKey.of("t"), MetricType.TIMER, T0, T0));
+    assertThat(t.sampleCount()).isEqualTo(3);
+    assertThat(t.max()).isEqualTo(3);
+    assertThat(single(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, T0, T0)).count()).isEqualTo(3);
+  }
+
+  @Test
   void counterTotalsAndGaugeValuesSurviveAReopen() {
     for (int i = 0; i < 3; i++) {
       store.write("n1", i, SnapshotBuilder.at(T0 + i * TEN_S).counter("c", 10 + i).gauge("g", i).build());
