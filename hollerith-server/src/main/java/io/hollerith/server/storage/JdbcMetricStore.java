@@ -131,7 +131,8 @@ abstract class JdbcMetricStore implements MetricStore {
   @Override
   public boolean write(String nodeId, long writeId, FlushSnapshot s) {
     // One statement may not upsert the same row twice (PostgreSQL refuses), so a series listed twice
-    // in one snapshot is merged here: counts add, the later gauge value wins.
+    // in one snapshot is merged here: counts add, the later gauge value wins. A non-finite value
+    // (SQLite would store NULL and refuse the row) is left out, so it cannot sink the whole flush.
     List<FlushSnapshot.CounterPoint> counters = dedupeCounters(s.counters());
     List<FlushSnapshot.GaugePoint> gauges = dedupeGauges(s.gauges());
     Map<String, Long> stagedSeries = new HashMap<>();
@@ -236,6 +237,10 @@ abstract class JdbcMetricStore implements MetricStore {
   private static List<FlushSnapshot.CounterPoint> dedupeCounters(List<FlushSnapshot.CounterPoint> in) {
     Map<MetricKey, FlushSnapshot.CounterPoint> byKey = new LinkedHashMap<>();
     for (FlushSnapshot.CounterPoint p : in) {
+      if (!Double.isFinite(p.count())) {
+        log.warn("not storing counter {}: its count is {}", p.key(), p.count());
+        continue;
+      }
       byKey.merge(p.key(), p, (x, y) -> new FlushSnapshot.CounterPoint(x.key(), x.count() + y.count(),
           x.ratePerSecond() + y.ratePerSecond()));
     }
@@ -245,6 +250,10 @@ abstract class JdbcMetricStore implements MetricStore {
   private static List<FlushSnapshot.GaugePoint> dedupeGauges(List<FlushSnapshot.GaugePoint> in) {
     Map<MetricKey, FlushSnapshot.GaugePoint> byKey = new LinkedHashMap<>();
     for (FlushSnapshot.GaugePoint p : in) {
+      if (!Double.isFinite(p.value())) {
+        log.warn("not storing gauge {}: its value is {}", p.key(), p.value());
+        continue;
+      }
       byKey.put(p.key(), p);
     }
     return byKey.size() == in.size() ? in : new ArrayList<>(byKey.values());

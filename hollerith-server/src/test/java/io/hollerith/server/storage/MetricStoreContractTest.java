@@ -188,6 +188,16 @@ abstract class MetricStoreContractTest {
   }
 
   @Test
+  void aNonFiniteValueLosesOnlyItsOwnPoint() {
+    assertThat(store.write("n1", 1, SnapshotBuilder.at(T0).counter("bad", Double.NaN).counter("good", 1)
+        .gauge("inf", Double.POSITIVE_INFINITY).gauge("g", 2).build())).isTrue();
+    assertThat(store.readPoints(MetricKey.of("bad"), MetricType.COUNTER, T0, T0)).isEmpty();
+    assertThat(store.readPoints(MetricKey.of("inf"), MetricType.GAUGE, T0, T0)).isEmpty();
+    assertThat(single(store.readPoints(MetricKey.of("good"), MetricType.COUNTER, T0, T0)).count()).isEqualTo(1);
+    assertThat(single(store.readPoints(MetricKey.of("g"), MetricType.GAUGE, T0, T0)).last()).isEqualTo(2);
+  }
+
+  @Test
   void counterTotalsAndGaugeValuesSurviveAReopen() {
     for (int i = 0; i < 3; i++) {
       store.write("n1", i, SnapshotBuilder.at(T0 + i * TEN_S).counter("c", 10 + i).gauge("g", i).build());

@@ -67,6 +67,29 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
   }
 
   @Test
+  void opensFromTheConfigurationWithAPasswordFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path secret = dir.resolve("pg-password");
+    java.nio.file.Files.writeString(secret, "not-needed-by-trust-auth\n");
+    StorageConfig storage = new StorageConfig("postgresql", "10s:1d,1m:30d", null,
+        new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", database), "postgres", null, null, secret.toString(), 2,
+            "metrics_alt"), null, null, null);
+    io.hollerith.server.config.HollerithConfig config = new io.hollerith.server.config.HollerithConfig(
+        "node-x", dir.toString(), null, null, null, null, null, storage, null, null);
+    try (MetricStore other = MetricStores.open(config, clock)) {
+      assertThat(other.engine()).isEqualTo("postgresql");
+      assertThat(other.retention().toString()).isEqualTo("10s:1d,1m:30d");
+      other.write("node-x", 1, SnapshotBuilder.at(T0).counter("c", 1).build());
+      assertThat(other.tableSizes()).extracting(TableSize::table).contains("counter_points");
+    }
+    try (Connection c = pg.getDatabase("postgres", database).getConnection();
+        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM metrics_alt.counter_points")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void keepsMetricTablesInTheirOwnSchema() throws SQLException {
     assertThat(store.engine()).isEqualTo("postgresql");
     try (Connection c = pg.getDatabase("postgres", database).getConnection();

@@ -50,6 +50,15 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
   }
 
   @Test
+  void rejectsAnUnknownEngineFromTheConfiguration() {
+    io.hollerith.server.config.HollerithConfig config = new io.hollerith.server.config.HollerithConfig(
+        "n", dir.toString(), null, null, null, null, null,
+        new io.hollerith.server.config.StorageConfig("mysql", null, null, null), null, null);
+    assertThatThrownBy(() -> MetricStores.open(config, clock)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("storage.type must be sqlite or postgresql, got 'mysql'");
+  }
+
+  @Test
   void rejectsAnUnsafeSynchronousSetting() {
     assertThatThrownBy(() -> MetricStores.sqlite(dir.resolve("other.db"), "OFF", settings(RetentionPolicy.DEFAULT)))
         .isInstanceOf(IllegalArgumentException.class)
