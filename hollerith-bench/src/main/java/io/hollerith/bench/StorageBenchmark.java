@@ -125,7 +125,12 @@ public final class StorageBenchmark {
       url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
     } else {
       if (pg == null) {
-        pg = EmbeddedPostgres.builder().start();
+        try {
+          pg = EmbeddedPostgres.builder().start();
+        } catch (NoClassDefFoundError e) {
+          throw new IllegalStateException("embedded PostgreSQL is not on the classpath (it is a provided dependency):"
+              + " pass --pg-url and --pg-user, or run with the Maven build classpath", e);
+        }
       }
       adminUrl = pg.getJdbcUrl(user, "postgres");
       url = pg.getJdbcUrl(user, name);
