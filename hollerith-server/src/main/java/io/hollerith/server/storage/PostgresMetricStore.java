@@ -22,11 +22,14 @@ final class PostgresMetricStore extends JdbcMetricStore {
 
   private final HikariDataSource pool;
   private final String where;
+  /** Advisory lock key for rollups in this schema: one node of a fleet rolls up at a time. */
+  private final long rollupLockKey;
 
-  private PostgresMetricStore(HikariDataSource pool, String where, StoreSettings settings) {
+  private PostgresMetricStore(HikariDataSource pool, String where, String schema, StoreSettings settings) {
     super(Dialect.POSTGRESQL, settings);
     this.pool = pool;
     this.where = where;
+    this.rollupLockKey = (0x486F6C6CL << 32) | (schema.hashCode() & 0xFFFFFFFFL);
   }
 
   /**
@@ -73,12 +76,45 @@ final class PostgresMetricStore extends JdbcMetricStore {
       pool.close();
       throw e;
     }
-    return new PostgresMetricStore(pool, where, settings);
+    return new PostgresMetricStore(pool, where, pg.schema(), settings);
   }
 
   /** The URL without a {@code password=} parameter, for messages. */
   static String redact(String url) {
     return url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
+  }
+
+  /**
+   * Runs the pass only if no other node sharing this database is running one (a session advisory
+   * lock held on its own connection for the pass); otherwise returns an empty report at once.
+   * Passes are idempotent, so this only saves duplicate work.
+   */
+  @Override
+  public RollupReport rollup(long nowMillis) {
+    try (Connection lock = pool.getConnection()) {
+      boolean held;
+      try (var ps = lock.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+        ps.setLong(1, rollupLockKey);
+        try (var rs = ps.executeQuery()) {
+          held = rs.next() && rs.getBoolean(1);
+        }
+      }
+      lock.commit();
+      if (!held) {
+        return new RollupReport(0, 0, 0, 0, 0, 0);
+      }
+      try {
+        return super.rollup(nowMillis);
+      } finally {
+        try (var ps = lock.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+          ps.setLong(1, rollupLockKey);
+          ps.executeQuery().close();
+        }
+        lock.commit();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("PostgreSQL metric store " + where + ": rollup lock failed: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -86,6 +86,7 @@
  * is coordinated except the {@code series} unique key. Because every stored value merges exactly
  * (sums, min/max, DDSketch, HyperLogLog), a UDP load balancer can spread samples of one series
  * over any nodes: no consistent hashing is needed, and percentiles read back equal those of a
- * single node that received everything (within the sketch's 1%).
+ * single node that received everything (within the sketch's 1%). Every node may run the rollup
+ * job; a PostgreSQL advisory lock lets one pass run at a time and the others return at once.
  */
 package io.hollerith.server.storage;

@@ -90,6 +90,28 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
   }
 
   @Test
+  void onlyOneNodeOfAFleetRollsUpAtATime() throws SQLException {
+    for (int i = 0; i < 6; i++) {
+      store.write("n1", i, SnapshotBuilder.at(T0 + i * TEN_S).counter("c", 1).build());
+    }
+    long key = (0x486F6C6CL << 32) | ("hollerith".hashCode() & 0xFFFFFFFFL);
+    try (Connection otherNode = pg.getDatabase("postgres", database).getConnection()) {
+      try (var ps = otherNode.prepareStatement("SELECT pg_advisory_lock(?)")) {
+        ps.setLong(1, key);
+        ps.executeQuery().close();
+      }
+      RollupReport skipped = store.rollup(clock.millis());
+      assertThat(skipped.transactions()).isZero();
+      assertThat(skipped.rowsWritten()).isZero();
+      try (var ps = otherNode.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+        ps.setLong(1, key);
+        ps.executeQuery().close();
+      }
+    }
+    assertThat(store.rollup(clock.millis()).rowsWritten()).isPositive();
+  }
+
+  @Test
   void keepsMetricTablesInTheirOwnSchema() throws SQLException {
     assertThat(store.engine()).isEqualTo("postgresql");
     try (Connection c = pg.getDatabase("postgres", database).getConnection();
