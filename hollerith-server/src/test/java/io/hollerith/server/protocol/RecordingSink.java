@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Copies every sample and reject the parser hands over, for assertions. */
-final class RecordingSink implements SampleSink {
+class RecordingSink implements SampleSink {
 
   /** An immutable copy of one {@link Sample}. */
   record Got(MetricType type, char sourceType, MetricKey key, double value, boolean gaugeDelta, String member,
