@@ -9,6 +9,8 @@ import io.hollerith.server.model.MetricType;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.protocol.RecordingSink.Got;
 import io.hollerith.server.stats.StatsRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -475,6 +477,44 @@ class LineParserTest {
     assertThat(sink.samples).hasSize(2);
     assertThat(sink.samples.get(0).key().tags()).hasSize(60);
     assertThat(sink.samples.get(1)).isEqualTo(c("short#a:2,z:1", 2));
+  }
+
+  @Test
+  void parsesByteBufsOfEveryKindWithoutMovingTheirIndexes() {
+    byte[] text = "foo:1|c\nbar:2|g|#a:b".getBytes(StandardCharsets.UTF_8);
+    List<Got> expected = List.of(c("foo", 1), g("bar#a:b", 2));
+
+    ByteBuf heap = Unpooled.wrappedBuffer(("junk" + new String(text, StandardCharsets.UTF_8) + "tail")
+        .getBytes(StandardCharsets.UTF_8)).slice(4, text.length);
+    ByteBuf offsetHeap = Unpooled.buffer(64).writeBytes("skip".getBytes(StandardCharsets.UTF_8)).writeBytes(text);
+    offsetHeap.readerIndex(4);
+    ByteBuf direct = Unpooled.directBuffer(64).writeBytes(text);
+    ByteBuf composite = Unpooled.wrappedBuffer(Unpooled.copiedBuffer(text, 0, 5),
+        Unpooled.directBuffer(64).writeBytes(text, 5, text.length - 5));
+    for (ByteBuf buf : List.of(heap, offsetHeap, direct, composite)) {
+      int reader = buf.readerIndex();
+      int writer = buf.writerIndex();
+      RecordingSink sink = new RecordingSink();
+      parser.parse(buf, sink);
+
+      assertThat(sink.samples).as(buf.toString()).containsExactlyElementsOf(expected);
+      assertThat(buf.readerIndex()).isEqualTo(reader);
+      assertThat(buf.writerIndex()).isEqualTo(writer);
+      assertThat(buf.refCnt()).isEqualTo(1);
+      buf.release();
+    }
+  }
+
+  @Test
+  void rejectsAnOversizedByteBufWithoutCopyingIt() {
+    parser = new LineParser(new ProtocolConfig(16, null, null, null), stats, clock::get);
+    ByteBuf direct = Unpooled.directBuffer(64).writeBytes("foo:1|c\nbar:1|c\nbaz:1|c".getBytes(StandardCharsets.UTF_8));
+    RecordingSink sink = new RecordingSink();
+    parser.parse(direct, sink);
+    direct.release();
+
+    assertThat(sink.samples).isEmpty();
+    assertThat(sink.reasons()).containsExactly("packet_too_large");
   }
 
   @Test
