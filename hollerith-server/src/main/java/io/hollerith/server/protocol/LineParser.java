@@ -234,26 +234,17 @@ public final class LineParser {
         return;
       }
     }
-    int colon = -1;
-    for (int p = s; p < e; p++) {
-      byte c = b[p];
-      if (c == ':') {
-        colon = p;
-        break;
-      }
-      if (c == '|') {
-        break;
-      }
+    // One pass sanitizes the name and stops at the first ':', ',', ';' or '|'.
+    int nameEnd = sanitizeName(b, s, e);
+    int nameLength = sanitizedLength;
+    int colon = nameEnd;
+    while (colon < e && b[colon] != ':' && b[colon] != '|') {
+      colon++;
     }
-    if (colon < 0) {
+    if (colon >= e || b[colon] != ':') {
       reject(BadLineReason.NO_VALUE, b, s, e, sink, null);
       return;
     }
-    int nameEnd = s;
-    while (nameEnd < colon && b[nameEnd] != ',' && b[nameEnd] != ';') {
-      nameEnd++;
-    }
-    int nameLength = sanitizeName(b, s, nameEnd);
     if (nameLength == 0) {
       reject(BadLineReason.EMPTY_NAME, b, s, e, sink, null);
       return;
@@ -283,7 +274,14 @@ public final class LineParser {
 
   // ---------------------------------------------------------------- name
 
-  /** Etsy 0.9 {@code sanitizeKeyName} of {@code b[from..to)} into {@code sample.key}; returns its length. */
+  /** Length of the name written by the last {@link #sanitizeName} call. */
+  private int sanitizedLength;
+
+  /**
+   * Etsy 0.9 {@code sanitizeKeyName} of the name that starts at {@code from}, written into
+   * {@code sample.key} (its length into {@link #sanitizedLength}). The name ends at the first
+   * {@code :}, {@code ,}, {@code ;} or {@code |}; returns that position ({@code to} if none).
+   */
   private int sanitizeName(byte[] b, int from, int to) {
     if (sample.key.length < to - from) {
       sample.key = new byte[Math.max(to - from, 2 * sample.key.length)];
@@ -294,6 +292,29 @@ public final class LineParser {
     int i = from;
     while (i < to) {
       int c = b[i] & 0xFF;
+      if (c < 0x80) {
+        if (NAME_ALLOWED[c]) {
+          if (c == ';') {
+            break;
+          }
+          out[o++] = (byte) c;
+          inWhitespace = false;
+        } else if (c == ':' || c == ',' || c == '|') {
+          break;
+        } else if ((c >= 0x09 && c <= 0x0D) || c == ' ') {
+          if (!inWhitespace) {
+            out[o++] = '_';
+            inWhitespace = true;
+          }
+        } else {
+          inWhitespace = false;
+          if (c == '/') {
+            out[o++] = '-';
+          }
+        }
+        i++;
+        continue;
+      }
       int ws = Utf8.jsWhitespaceAt(b, i, to);
       if (ws > 0) {
         if (!inWhitespace) {
@@ -304,19 +325,11 @@ public final class LineParser {
         continue;
       }
       inWhitespace = false;
-      if (c < 0x80) {
-        if (c == '/') {
-          out[o++] = '-';
-        } else if (NAME_ALLOWED[c]) {
-          out[o++] = (byte) c;
-        }
-        i++;
-      } else {
-        int length = Utf8.sequenceLength(b, i, to);
-        i += length > 0 ? length : 1;
-      }
+      int length = Utf8.sequenceLength(b, i, to);
+      i += length > 0 ? length : 1;
     }
-    return o;
+    sanitizedLength = o;
+    return i;
   }
 
   // ---------------------------------------------------------------- tags
