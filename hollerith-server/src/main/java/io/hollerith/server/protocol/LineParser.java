@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>A packet is one or more lines separated by {@code \n} (a {@code \r} before it is dropped);
  * empty lines are skipped silently. A bad line — or one bad value of a multi-value line — is
  * counted, logged at most once per second, reported to {@link SampleSink#reject} and skipped; the
- * other lines and values of the packet still count. No input makes {@code parse} throw.
+ * other lines and values of the packet still count. No input makes {@code parse} throw; as a last
+ * resort a {@link RuntimeException} from the parser or the sink is caught per line and counted as
+ * {@code internal_error} (an {@link Error} is not caught).
  *
  * <p>The parser owns one {@link Sample} flyweight and reusable scratch arrays, so the steady-state
  * path for counters, gauges and timers allocates nothing; the arrays grow only when a longer line

@@ -63,7 +63,8 @@
  * but with {@code =} is split there ({@code #env=prod} means {@code env=prod}). A bare tag has a
  * null value, and an empty value ({@code env:}) stays empty. Tags from all syntaxes are joined,
  * sorted by {@link io.hollerith.server.model.Tag} order and de-duplicated, so the same series
- * sent in any dialect and any tag order has the same key.
+ * sent in any dialect and any tag order has the same key. Librato/Sysdig {@code name#k=v} is not
+ * a tag syntax here: as in Etsy, {@code #} is simply removed from the name.
  *
  * <p><b>Name sanitizing</b> is Etsy StatsD 0.9's {@code sanitizeKeyName}, applied to the name
  * part only (the tags have been split off, which is how Graphite {@code ;k=v} tags survive it):
