@@ -35,12 +35,12 @@ class CanonicalKeyTest {
   void keyBytesAreTheCanonicalEncodingOfTheReferenceKey() {
     SplittableRandom random = new SplittableRandom(42);
     int accepted = 0;
-    for (int i = 0; i < 200_000; i++) {
+    for (int i = 0; i < 100_000; i++) {
       String rawName = randomText(random, 1 + random.nextInt(12), "");
       StringBuilder line = new StringBuilder(rawName);
       List<Tag> expectedTags = new ArrayList<>();
       StringBuilder dogTags = new StringBuilder();
-      int tagCount = random.nextInt(9);
+      int tagCount = random.nextInt(10) == 0 ? 25 + random.nextInt(39) : random.nextInt(9); // >24: merge sort
       char nameSeparator = random.nextBoolean() ? ',' : ';';
       for (int t = 0; t < tagCount; t++) {
         boolean dog = random.nextBoolean();
@@ -96,7 +96,7 @@ class CanonicalKeyTest {
       assertThat(keys.get(0)).as(line::toString).isEqualTo(expected.canonical().getBytes(StandardCharsets.UTF_8));
       assertThat(nameLength[0]).isEqualTo(expectedName.length());
     }
-    assertThat(accepted).isGreaterThan(150_000);
+    assertThat(accepted).isGreaterThan(75_000);
   }
 
   @Test
