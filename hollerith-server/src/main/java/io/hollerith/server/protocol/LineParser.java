@@ -658,11 +658,11 @@ public final class LineParser {
     int start = groupStart[g];
     int end = groupEnd[g];
     Sample s = sample;
-    s.type = TYPES[type];
-    s.sourceType = SOURCE_TYPES[type];
-    s.sampleRate = groupRate[g];
-    s.timestampSeconds = groupTimestamp[g];
     if (type == T_S) {
+      s.type = MetricType.SET;
+      s.sourceType = 's';
+      s.sampleRate = groupRate[g];
+      s.timestampSeconds = groupTimestamp[g];
       // The member is the raw text, ':' included (sets cannot be packed); empty means "0" as in Etsy.
       int length = end - start;
       if (length == 0) {
@@ -681,7 +681,6 @@ public final class LineParser {
       pendingSamples++;
       return;
     }
-    s.memberLength = 0;
     int p = start;
     while (true) {
       int q = p;
@@ -694,7 +693,7 @@ public final class LineParser {
       } else if (type == T_MS && v < 0) {
         reject(BadLineReason.NEGATIVE_TIMER, b, lineStart, lineEnd, sink, null);
       } else {
-        // The sink may have seen a reject in between; every field of the flyweight is set again.
+        // Every field is set for each value: the flyweight is shared by all samples of the line.
         s.type = TYPES[type];
         s.sourceType = SOURCE_TYPES[type];
         s.sampleRate = groupRate[g];

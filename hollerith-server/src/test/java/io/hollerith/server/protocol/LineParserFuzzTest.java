@@ -61,8 +61,8 @@ class LineParserFuzzTest {
 
     @Override
     public void accept(Sample s) {
+      // Plain checks rather than AssertJ here: this runs a few million times.
       accepted++;
-      assertThat(s.type()).isNotNull();
       char source = s.sourceType();
       MetricType expectedType = switch (source) {
         case 'c' -> MetricType.COUNTER;
@@ -71,35 +71,26 @@ class LineParserFuzzTest {
         case 'm', 'h', 'd' -> MetricType.TIMER;
         default -> null;
       };
-      assertThat(s.type()).isEqualTo(expectedType);
-      assertThat(s.keyLength()).isPositive();
-      assertThat(s.nameLength()).isPositive().isLessThanOrEqualTo(s.keyLength()).isLessThanOrEqualTo(maxNameBytes);
-      assertThat(s.keyHash()).isEqualTo(Sample.hashKey(s.keyBytes(), 0, s.keyLength()));
+      check(s.type() != null && s.type() == expectedType, s, "type");
+      check(s.keyLength() > 0, s, "keyLength");
+      check(s.nameLength() > 0 && s.nameLength() <= s.keyLength() && s.nameLength() <= maxNameBytes, s, "nameLength");
+      check(s.keyHash() == Sample.hashKey(s.keyBytes(), 0, s.keyLength()), s, "keyHash");
       for (int i = 0; i < s.nameLength(); i++) {
         byte b = s.keyBytes()[i];
-        if (!(Character.isLetterOrDigit(b) && b < 0x7F || b == '_' || b == '-' || b == '.' || b == '=')) {
-          throw new AssertionError("byte " + b + " in a sanitized name");
-        }
+        check(Character.isLetterOrDigit(b) && b < 0x7F || b == '_' || b == '-' || b == '.' || b == '=', s, "name byte");
       }
-      if (s.nameLength() < s.keyLength()) {
-        assertThat(s.keyBytes()[s.nameLength()]).isEqualTo((byte) MetricKey.TAG_SEPARATOR);
-      }
-      assertThat(s.sampleRate()).isGreaterThan(0).isLessThanOrEqualTo(1);
+      check(s.nameLength() == s.keyLength() || s.keyBytes()[s.nameLength()] == MetricKey.TAG_SEPARATOR, s, "tags");
+      check(s.sampleRate() > 0 && s.sampleRate() <= 1, s, "sampleRate");
       if (s.type() == MetricType.SET) {
-        assertThat(s.memberLength()).isPositive();
+        check(s.memberLength() > 0, s, "memberLength");
         for (int i = 0; i < s.memberLength(); i++) {
-          assertThat(s.memberBytes()[i]).isNotEqualTo((byte) '|').isNotEqualTo((byte) '\n');
+          check(s.memberBytes()[i] != '|' && s.memberBytes()[i] != '\n', s, "member byte");
         }
       } else {
-        assertThat(Double.isFinite(s.value())).isTrue();
-        assertThat(s.memberLength()).isZero();
-        if (source == 'm') {
-          assertThat(s.value() >= 0).isTrue();
-        }
+        check(Double.isFinite(s.value()) && s.memberLength() == 0, s, "value");
+        check(source != 'm' || s.value() >= 0, s, "negative timer");
       }
-      if (s.type() != MetricType.GAUGE) {
-        assertThat(s.gaugeDelta()).isFalse();
-      }
+      check(s.type() == MetricType.GAUGE || !s.gaugeDelta(), s, "gaugeDelta");
       if (accepted % 61 == 0) {
         // The heavier checks on a sample of them: well-formed UTF-8 that round-trips through MetricKey.
         try {
@@ -112,11 +103,19 @@ class LineParserFuzzTest {
       }
     }
 
+    private static void check(boolean ok, Sample s, String what) {
+      if (!ok) {
+        throw new AssertionError(what + " broken for key "
+            + new String(s.keyBytes(), 0, s.keyLength(), StandardCharsets.UTF_8));
+      }
+    }
+
     @Override
     public void reject(String reason, String linePrefix) {
       rejected++;
-      assertThat(REASONS).contains(reason);
-      assertThat(linePrefix.length()).isLessThanOrEqualTo(LineParser.PREFIX_BYTES);
+      if (!REASONS.contains(reason) || linePrefix.length() > LineParser.PREFIX_BYTES) {
+        throw new AssertionError("bad reject " + reason + ": " + linePrefix);
+      }
     }
   }
 
