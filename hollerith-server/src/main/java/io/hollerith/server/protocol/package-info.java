@@ -21,7 +21,8 @@
  *       appears twice, the last wins; tags of all {@code |#} sections are joined. {@code c:} and
  *       {@code e:} (any lower-case letter then {@code :}) are DogStatsD extension fields, read
  *       and ignored. An empty section (a trailing {@code |}) or an unknown one is a bad value
- *       group, as Etsy rejects a third field that is not a sample rate.</li>
+ *       group, as Etsy rejects a third field that is not a sample rate (Etsy ignores a fourth
+ *       and later field whatever it holds; Hollerith checks every section).</li>
  *   <li>Several values per name: Etsy's {@code name:1|c:2|ms} (a {@code :} right after the type,
  *       a sample rate or a timestamp starts the next value group, with its own type, rate and
  *       timestamp) and DogStatsD 1.1 packing {@code name:1:2:3|ms} (several values sharing one
