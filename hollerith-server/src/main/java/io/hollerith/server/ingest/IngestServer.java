@@ -179,10 +179,10 @@ public final class IngestServer implements AutoCloseable {
     for (int i = 1; i < threads; i++) {
       bind(b.bind(address, local.getPort()), "udp", address + ":" + local.getPort());
     }
-    int readBack = first.config().getOption(ChannelOption.SO_RCVBUF);
-    checkReceiveBuffer(cfg.receiveBufferBytes(), readBack);
-    stats.gauge("udp", "receive_buffer_bytes", "SO_RCVBUF per socket as the kernel reports it (Linux doubles "
-        + "the granted value for its bookkeeping)", () -> readBack);
+    int granted = grantedReceiveBuffer(first.config().getOption(ChannelOption.SO_RCVBUF), epoll);
+    checkReceiveBuffer(cfg.receiveBufferBytes(), granted);
+    stats.gauge("udp", "receive_buffer_bytes", "SO_RCVBUF granted per socket, in setsockopt's terms (Linux "
+        + "reserves twice this for its bookkeeping)", () -> granted);
     stats.gauge("udp", "sockets", "UDP sockets (one per receiving thread)", () -> threads);
     ProcNetUdp kernel = ProcNetUdp.forPort(local.getPort());
     if (kernel != null) {
@@ -200,10 +200,16 @@ public final class IngestServer implements AutoCloseable {
     return local;
   }
 
-  static void checkReceiveBuffer(int requested, int readBack) {
-    boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
-    // Linux reports twice what it granted (the other half is bookkeeping overhead).
-    long granted = linux ? readBack / 2L : readBack;
+  /**
+   * The receive buffer the kernel granted, comparable with the requested value. Linux stores and
+   * reports twice the granted value (half is bookkeeping overhead); the JDK halves what NIO reads
+   * back, Netty's native epoll socket does not.
+   */
+  static int grantedReceiveBuffer(int readBack, boolean nativeEpoll) {
+    return nativeEpoll ? readBack / 2 : readBack;
+  }
+
+  static void checkReceiveBuffer(int requested, int granted) {
     if (granted < requested) {
       LOG.warn("listeners.udp.receive_buffer_bytes: requested {} bytes per socket but the kernel granted {}; "
           + "bursts beyond that are dropped by the kernel (counted in udp.kernel_drops). On Linux raise the cap: "

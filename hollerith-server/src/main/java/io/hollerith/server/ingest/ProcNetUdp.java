@@ -130,9 +130,13 @@ final class ProcNetUdp {
     return inodes;
   }
 
-  private static String readQuietly(Path file) {
-    try {
-      return Files.readString(file);
+  /**
+   * Reads a /proc file through a stream: /proc files report size 0, and Files.readString was seen
+   * to return only their first byte on JDK 17.
+   */
+  static String readQuietly(Path file) {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
     } catch (IOException e) {
       return "";
     }
