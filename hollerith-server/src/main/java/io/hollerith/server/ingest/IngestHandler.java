@@ -70,8 +70,9 @@ abstract class IngestHandler extends ChannelInboundHandlerAdapter {
 
   /** Adds the pending counts to the shared statistics. */
   void publish() {
-    if (packets != 0) {
+    if (packets != 0 || bytes != 0) {
       stats.packetsReceived.incr(packets);
+      stats.messagesPacketsReceived.incr(packets);
       stats.bytesReceived.incr(bytes);
       stats.seen(clockMillis.getAsLong() / 1000);
       packets = 0;

@@ -16,6 +16,8 @@ final class ListenerStats {
 
   final String name;
   final Counter packetsReceived;
+  /** Etsy's total over all listeners, {@code messages.packets_received}. */
+  final Counter messagesPacketsReceived;
   final Counter bytesReceived;
   final Counter handlerErrors;
   /** Stream listeners only (null otherwise). */
@@ -35,8 +37,11 @@ final class ListenerStats {
   ListenerStats(StatsRegistry registry, String name, boolean stream, long startSeconds) {
     this.name = name;
     this.lastMsgSeen = new AtomicLong(startSeconds);
-    packetsReceived = registry.counter(name, "packets_received",
-        stream ? "socket reads that carried data" : "datagrams received");
+    packetsReceived = registry.counter(name, "packets_received", stream
+        ? "batches of complete lines handed to the parser (one per read that completed a line, as Etsy's TCP server)"
+        : "datagrams received");
+    messagesPacketsReceived = registry.counter("messages", "packets_received",
+        "packets received on all listeners (datagrams, and batches of lines on stream listeners)");
     bytesReceived = registry.counter(name, "bytes_received", "bytes received");
     handlerErrors = registry.counter(name, "dropped_handler_error",
         "packets or line batches whose handler threw (a bug: see the log)");

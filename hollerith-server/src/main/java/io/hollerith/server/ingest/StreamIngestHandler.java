@@ -46,7 +46,6 @@ final class StreamIngestHandler extends IngestHandler {
       if (end == index) {
         return;
       }
-      packets++;
       bytes += end - index;
       if (discarding) {
         int lf = in.forEachByte(index, end - index, ByteProcessor.FIND_LF);
@@ -70,8 +69,7 @@ final class StreamIngestHandler extends IngestHandler {
           if (lf < 0) {
             return;
           }
-          lines++;
-          deliver(partial, partial.readerIndex(), partial.writerIndex());
+          deliverLines(partial, partial.readerIndex(), partial.writerIndex(), 1);
           partial.clear();
         }
         index = lf + 1;
@@ -86,8 +84,7 @@ final class StreamIngestHandler extends IngestHandler {
         }
         if (lf - lineStart > maxLineBytes) {
           if (batchLines > 0) {
-            deliver(in, batchStart, lineStart - 1);
-            lines += batchLines;
+            deliverLines(in, batchStart, lineStart - 1, batchLines);
             batchLines = 0;
           }
           tooLong++;
@@ -98,8 +95,7 @@ final class StreamIngestHandler extends IngestHandler {
         lineStart = lf + 1;
       }
       if (batchLines > 0) {
-        deliver(in, batchStart, lineStart - 1);
-        lines += batchLines;
+        deliverLines(in, batchStart, lineStart - 1, batchLines);
       }
       int rest = end - lineStart;
       if (rest > maxLineBytes) {
@@ -114,6 +110,13 @@ final class StreamIngestHandler extends IngestHandler {
     } finally {
       in.release();
     }
+  }
+
+  /** One batch of complete lines: Etsy's TCP server likewise hands each read's complete lines on as one packet. */
+  private void deliverLines(io.netty.buffer.ByteBuf buf, int start, int end, int count) {
+    deliver(buf, start, end);
+    packets++;
+    lines += count;
   }
 
   @Override

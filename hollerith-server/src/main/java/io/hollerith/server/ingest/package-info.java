@@ -26,8 +26,9 @@
  * {@code dropped_line_too_long}, {@code dropped_partial_line}, {@code connections}, {@code
  * connections_total}, {@code connections_rejected}, {@code connections_idle_closed}. UDP also
  * exports {@code receive_buffer_bytes}, {@code sockets} and, on Linux, the kernel's own {@code
- * kernel_drops} and {@code rx_queue} for our sockets from {@code /proc/net/udp[6]}. {@code
- * messages.last_msg_seen} is the latest over all listeners, as Etsy's management {@code stats}
- * reports it.
+ * kernel_drops} and {@code rx_queue} for our sockets from {@code /proc/net/udp[6]}. Etsy's
+ * totals: {@code messages.packets_received} (over all listeners; a stream listener's packet is one
+ * batch of complete lines, as in Etsy's TCP server) and {@code messages.last_msg_seen} (the latest
+ * over all listeners, which the management {@code stats} command reports as an age).
  */
 package io.hollerith.server.ingest;

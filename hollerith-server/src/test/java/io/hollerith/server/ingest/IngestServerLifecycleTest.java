@@ -56,6 +56,8 @@ class IngestServerLifecycleTest {
       assertThat(handlers.awaitLines("unix_stream", 1, Duration.ofSeconds(5))).isTrue();
       assertThat(TestSupport.eventually(Duration.ofSeconds(5), () -> value(stats, "tcp", "connections") == 1))
           .isTrue();
+      assertThat(TestSupport.eventually(Duration.ofSeconds(5), () -> value(stats, "messages", "packets_received") == 3))
+          .isTrue();
       server.close();
       server.close();
       // The open connection was closed by the server, the ports and files are gone.

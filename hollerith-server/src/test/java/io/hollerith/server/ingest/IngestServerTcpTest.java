@@ -104,6 +104,8 @@ class IngestServerTcpTest {
       assertThat(handlers.violations()).isEmpty();
       assertThat(handlers.handlersCreated("tcp")).isBetween(1, 2);
       assertThat(value(stats, "tcp", "lines_received")).isEqualTo(expectedLines);
+      assertThat(value(stats, "tcp", "packets_received")).isEqualTo(handlers.calls("tcp"));
+      assertThat(value(stats, "messages", "packets_received")).isEqualTo(handlers.calls("tcp"));
       assertThat(value(stats, "tcp", "connections_total")).isEqualTo(connections);
       assertThat(value(stats, "tcp", "connections_rejected")).isZero();
       assertThat(value(stats, "tcp", "dropped_partial_line")).isZero();
