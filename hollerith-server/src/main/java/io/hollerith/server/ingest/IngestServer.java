@@ -185,6 +185,11 @@ public final class IngestServer implements AutoCloseable {
         + "reserves twice this for its bookkeeping)", () -> granted);
     stats.gauge("udp", "sockets", "UDP sockets (one per receiving thread)", () -> threads);
     ProcNetUdp kernel = ProcNetUdp.forPort(local.getPort());
+    if (kernel != null && kernel.foreignSockets() > 0) {
+      throw new IllegalStateException("udp listener: " + kernel.foreignSockets() + " socket(s) of another process "
+          + "are bound to " + local + " with SO_REUSEPORT and would receive part of the traffic; stop that process "
+          + "or choose another listeners.udp.port");
+    }
     if (kernel != null) {
       stats.gauge("udp", "kernel_drops", "datagrams the kernel dropped on our sockets (/proc/net/udp drops)",
           () -> kernel.read().drops());

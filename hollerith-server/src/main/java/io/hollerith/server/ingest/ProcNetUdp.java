@@ -21,7 +21,7 @@ import java.util.Set;
 final class ProcNetUdp {
 
   /** One socket's row. */
-  record Row(int localPort, long rxQueue, long inode, long drops) {}
+  record Row(String localAddress, int localPort, long rxQueue, long inode, long drops) {}
 
   /** Sums over our sockets. */
   record Totals(long drops, long rxQueue, int sockets) {}
@@ -29,11 +29,13 @@ final class ProcNetUdp {
   private final List<Path> files;
   private final int port;
   private final Set<Long> inodes;
+  private final int foreignSockets;
 
-  private ProcNetUdp(List<Path> files, int port, Set<Long> inodes) {
+  private ProcNetUdp(List<Path> files, int port, Set<Long> inodes, int foreignSockets) {
     this.files = files;
     this.port = port;
     this.inodes = inodes;
+    this.foreignSockets = foreignSockets;
   }
 
   /**
@@ -52,14 +54,32 @@ final class ProcNetUdp {
     }
     Set<Long> ours = socketInodes(fdDir);
     Set<Long> matched = new HashSet<>();
+    Set<String> ourAddresses = new HashSet<>();
+    List<Row> rows = new ArrayList<>();
     for (Path file : readable) {
-      for (Row row : parse(readQuietly(file))) {
-        if (row.localPort() == port && ours.contains(row.inode())) {
-          matched.add(row.inode());
-        }
+      rows.addAll(parse(readQuietly(file)));
+    }
+    for (Row row : rows) {
+      if (row.localPort() == port && ours.contains(row.inode())) {
+        matched.add(row.inode());
+        ourAddresses.add(row.localAddress());
       }
     }
-    return new ProcNetUdp(readable, port, Set.copyOf(matched));
+    int foreign = 0;
+    for (Row row : rows) {
+      if (row.localPort() == port && ourAddresses.contains(row.localAddress()) && !matched.contains(row.inode())) {
+        foreign++;
+      }
+    }
+    return new ProcNetUdp(readable, port, Set.copyOf(matched), foreign);
+  }
+
+  /**
+   * Sockets of other processes bound to our address and port when we started (possible only with
+   * SO_REUSEPORT and the same user): they would take part of our traffic.
+   */
+  int foreignSockets() {
+    return foreignSockets;
   }
 
   /** Current totals over our sockets. */
@@ -102,12 +122,44 @@ final class ProcNetUdp {
         long rxQueue = Long.parseLong(f[4].substring(queues + 1), 16);
         long inode = Long.parseLong(f[9]);
         long drops = Long.parseLong(f[12]);
-        rows.add(new Row(localPort, rxQueue, inode, drops));
+        String address = address(f[1].substring(0, colon));
+        if (address == null) {
+          continue;
+        }
+        rows.add(new Row(address, localPort, rxQueue, inode, drops));
       } catch (NumberFormatException e) {
         // Not a socket row; skip it.
       }
     }
     return rows;
+  }
+
+  /**
+   * The textual address of a table's hex address: 8 hex digits (IPv4) or 32 (IPv6), each 32-bit
+   * word in the kernel's little-endian order. An IPv4-mapped IPv6 address (a dual-stack socket,
+   * which Netty's epoll transport uses) becomes its IPv4 form, so it compares equal to an IPv4
+   * socket on the same address. Null if malformed.
+   */
+  static String address(String hex) {
+    if (hex.length() != 8 && hex.length() != 32) {
+      return null;
+    }
+    byte[] bytes = new byte[hex.length() / 2];
+    for (int word = 0; word < hex.length() / 8; word++) {
+      for (int b = 0; b < 4; b++) {
+        int at = word * 8 + (3 - b) * 2;
+        int value = Character.digit(hex.charAt(at), 16) << 4 | Character.digit(hex.charAt(at + 1), 16);
+        if (value < 0) {
+          return null;
+        }
+        bytes[word * 4 + b] = (byte) value;
+      }
+    }
+    try {
+      return java.net.InetAddress.getByAddress(bytes).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      return null;
+    }
   }
 
   /** Inodes of this process's sockets ({@code socket:[123]} links in {@code /proc/self/fd}). */

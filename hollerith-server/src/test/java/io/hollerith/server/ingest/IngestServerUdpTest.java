@@ -211,6 +211,54 @@ class IngestServerUdpTest {
     }
   }
 
+  /**
+   * Another process bound to our port with SO_REUSEPORT would silently take part of the traffic:
+   * start-up is refused. The other process is a second JVM running a tiny program.
+   */
+  @org.junit.jupiter.api.Test
+  void anotherProcessSharingThePortIsRefused() throws Exception {
+    assumeTransport("epoll");
+    assumeTrue(ProcNetUdp.forPort(0) != null, "no /proc/net/udp here");
+    Path program = dataDir.resolve("Holder.java");
+    java.nio.file.Files.writeString(program, """
+        import java.net.*;
+        import java.nio.channels.DatagramChannel;
+        public class Holder {
+          public static void main(String[] a) throws Exception {
+            DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
+            ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            ch.bind(new InetSocketAddress("127.0.0.1", 0));
+            System.out.println(((InetSocketAddress) ch.getLocalAddress()).getPort());
+            System.out.flush();
+            System.in.read();
+          }
+        }
+        """);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process holder = new ProcessBuilder(java, program.toString()).redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.US_ASCII));
+      int port = Integer.parseInt(out.readLine().trim());
+      ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", port, null, 1),
+          TCP_OFF, UNIX_OFF, UNIX_OFF, "epoll");
+      IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, new StatsRegistry(),
+          new RecordingHandlers());
+      assertThatThrownBy(server::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("udp listener: 1 socket(s) of another process are bound to /127.0.0.1:" + port
+              + " with SO_REUSEPORT and would receive part of the traffic; stop that process or choose another "
+              + "listeners.udp.port");
+      server.close();
+      // Closed again after the refusal: only the other process's socket is left on the port (no socket of
+      // ours is on it, so the reader counts every socket on the port).
+      assertThat(ProcNetUdp.forPort(port).read().sockets()).isEqualTo(1);
+    } finally {
+      holder.destroy();
+      holder.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"bogus"})
   void unknownTransportIsRejectedWithTheAllowedValues(String transport) {

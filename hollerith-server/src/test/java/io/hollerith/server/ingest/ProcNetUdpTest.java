@@ -28,11 +28,22 @@ class ProcNetUdpTest {
   void parse_readsPortQueueInodeAndDropsOfEveryRow() {
     List<ProcNetUdp.Row> rows = ProcNetUdp.parse(UDP);
     assertThat(rows).containsExactly(
-        new ProcNetUdp.Row(8125, 0, 812345, 0),
-        new ProcNetUdp.Row(8125, 0x3A80, 812346, 17),
-        new ProcNetUdp.Row(0x46CD, 0, 26680, 3),
-        new ProcNetUdp.Row(0x982A, 0, 25972, 0));
-    assertThat(ProcNetUdp.parse(UDP6)).containsExactly(new ProcNetUdp.Row(8125, 0x100, 812400, 5));
+        new ProcNetUdp.Row("127.0.0.1", 8125, 0, 812345, 0),
+        new ProcNetUdp.Row("127.0.0.1", 8125, 0x3A80, 812346, 17),
+        new ProcNetUdp.Row("127.0.0.1", 0x46CD, 0, 26680, 3),
+        new ProcNetUdp.Row("127.0.0.1", 0x982A, 0, 25972, 0));
+    assertThat(ProcNetUdp.parse(UDP6)).containsExactly(
+        new ProcNetUdp.Row("0:0:0:0:0:0:0:1", 8125, 0x100, 812400, 5));
+  }
+
+  @Test
+  void address_decodesKernelByteOrderAndFoldsIpv4MappedAddresses() {
+    assertThat(ProcNetUdp.address("0100007F")).isEqualTo("127.0.0.1");
+    assertThat(ProcNetUdp.address("00000000")).isEqualTo("0.0.0.0");
+    assertThat(ProcNetUdp.address("0000000000000000FFFF00000100007F")).isEqualTo("127.0.0.1");
+    assertThat(ProcNetUdp.address("B80D0120000000000000000001000000")).isEqualTo("2001:db8:0:0:0:0:0:1");
+    assertThat(ProcNetUdp.address("XYZ")).isNull();
+    assertThat(ProcNetUdp.address("0100007G")).isNull();
   }
 
   @Test
@@ -52,6 +63,18 @@ class ProcNetUdpTest {
     Files.createSymbolicLink(fd.resolve("7"), Path.of("/dev/null"));
     ProcNetUdp ours = ProcNetUdp.forPort(List.of(udp, udp6), fd, 8125);
     assertThat(ours.read()).isEqualTo(new ProcNetUdp.Totals(17, 0x3A80, 2));
+    // The IPv6 socket on the same port listens on another address: not sharing our traffic.
+    assertThat(ours.foreignSockets()).isZero();
+  }
+
+  @Test
+  void forPort_countsAnotherProcessSharingOurAddressAndPort(@TempDir Path dir) throws Exception {
+    Path udp = Files.writeString(dir.resolve("udp"), UDP);
+    Path fd = Files.createDirectory(dir.resolve("fd"));
+    Files.createSymbolicLink(fd.resolve("5"), Path.of("socket:[812345]"));
+    ProcNetUdp ours = ProcNetUdp.forPort(List.of(udp), fd, 8125);
+    assertThat(ours.foreignSockets()).isEqualTo(1);
+    assertThat(ours.read()).isEqualTo(new ProcNetUdp.Totals(0, 0, 1));
   }
 
   @Test
