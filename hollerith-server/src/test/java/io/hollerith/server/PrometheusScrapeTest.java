@@ -1,0 +1,109 @@
+package io.hollerith.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hollerith.client.StatsClient;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Prometheus server (Debian package {@code prometheus}; {@code .ci/run} installs it) scrapes
+ * Hollerith's {@code /metrics} with a bearer token, and the value is read back through Prometheus'
+ * own HTTP API.
+ */
+class PrometheusScrapeTest {
+
+  private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+
+  @TempDir Path dir;
+
+  @Test
+  void prometheusScrapesCounterTotalsAndTimerSummaries() throws Exception {
+    assumeTrue(Files.isExecutable(PROMETHEUS), "prometheus is not installed (apt-get install prometheus)");
+    try (ServerHarness h = ServerHarness.start(dir.resolve("data"));
+        StatsClient client = new StatsClient("127.0.0.1", h.server.ingestAddresses().udp().getPort())) {
+      client.incr("shop.orders", 3);
+      client.timing("shop.checkout", 250);
+      h.awaitSamples(2);
+      h.flushAndStore();
+
+      Path token = dir.resolve("token");
+      Files.writeString(token, h.token);
+      int promPort;
+      try (ServerSocket probe = new ServerSocket(0)) {
+        promPort = probe.getLocalPort();
+      }
+      Path config = dir.resolve("prometheus.yml");
+      Files.writeString(config, """
+          global:
+            scrape_interval: 1s
+          scrape_configs:
+            - job_name: hollerith
+              metrics_path: /metrics
+              authorization:
+                type: Bearer
+                credentials_file: %s
+              static_configs:
+                - targets: ["127.0.0.1:%d"]
+          """.formatted(token, h.server.httpAddress().getPort()));
+      Process prometheus = new ProcessBuilder(PROMETHEUS.toString(),
+          "--config.file=" + config,
+          "--storage.tsdb.path=" + dir.resolve("tsdb"),
+          "--web.listen-address=127.0.0.1:" + promPort)
+          .redirectErrorStream(true)
+          .redirectOutput(dir.resolve("prometheus.log").toFile())
+          .start();
+      try {
+        HttpClient http = HttpClient.newHttpClient();
+        JsonNode orders = null;
+        JsonNode checkoutCount = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while ((orders == null || checkoutCount == null) && System.nanoTime() < deadline) {
+          Thread.sleep(500);
+          orders = query(http, promPort, "shop_orders_total");
+          checkoutCount = query(http, promPort, "shop_checkout_count");
+        }
+        assertThat(orders).as("shop_orders_total via Prometheus; its log:%n%s",
+            Files.exists(dir.resolve("prometheus.log")) ? Files.readString(dir.resolve("prometheus.log")) : "").isNotNull();
+        assertThat(orders.get("value").get(1).asText()).isEqualTo("3");
+        assertThat(orders.get("metric").get("job").asText()).isEqualTo("hollerith");
+        assertThat(checkoutCount.get("value").get(1).asText()).isEqualTo("1");
+      } finally {
+        prometheus.destroy();
+        if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
+          prometheus.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  /** The first sample of an instant query's result, or null while there is none. */
+  private static JsonNode query(HttpClient http, int port, String promql) {
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/api/v1/query?query=" + promql)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        return null;
+      }
+      JsonNode result = ServerHarness.JSON.readTree(response.body()).path("data").path("result");
+      return result.isArray() && result.size() > 0 ? result.get(0) : null;
+    } catch (java.io.IOException e) {
+      return null; // not listening yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+}
