@@ -20,7 +20,22 @@ public final class HollerithCommand implements Runnable {
 
   /** The configured command line, also used by tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new HollerithCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine root = new CommandLine(new HollerithCommand());
+    ConfigOptions user = new ConfigOptions();
+    addWithConfigOptions(root, new CommandLine(new UserCommand(() -> user.loadOrFail(root))), user);
+    ConfigOptions tenant = new ConfigOptions();
+    addWithConfigOptions(root, new CommandLine(new TenantCommand(() -> tenant.loadOrFail(root))), tenant);
+    ConfigOptions namespace = new ConfigOptions();
+    addWithConfigOptions(root, new CommandLine(new NamespaceCommand(() -> namespace.loadOrFail(root))), namespace);
+    return root.setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  /** Adds {@code command} and gives each of its subcommands the configuration options. */
+  private static void addWithConfigOptions(CommandLine root, CommandLine command, ConfigOptions options) {
+    for (CommandLine sub : command.getSubcommands().values()) {
+      sub.getCommandSpec().addMixin("config", CommandLine.Model.CommandSpec.forAnnotatedObject(options));
+    }
+    root.addSubcommand(command);
   }
 
   @Override

@@ -2,16 +2,14 @@ package io.hollerith.server.cli;
 
 import io.hollerith.server.HollerithServer;
 import io.hollerith.server.config.ConfigException;
-import io.hollerith.server.config.ConfigLoader;
 import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.logging.LoggingSetup;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hollerith serve}: runs the server until SIGTERM or SIGINT. */
@@ -26,31 +24,16 @@ public final class ServeCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file (see hollerith.example.yml).")
-  Path configFile;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key, e.g. --set listeners.udp.port=9125.")
-  List<String> overrides = new ArrayList<>();
-
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Same as --set data_dir=DIR.")
-  String dataDir;
+  @Mixin ConfigOptions configOptions;
 
   @Option(names = "--log-format", paramLabel = "text|json", description = "Same as --set logging.format=...")
   String logFormat;
 
   @Override
   public Integer call() throws Exception {
-    List<String> all = new ArrayList<>();
-    if (dataDir != null) {
-      all.add("data_dir=" + dataDir);
-    }
-    if (logFormat != null) {
-      all.add("logging.format=" + logFormat);
-    }
-    all.addAll(overrides);
     HollerithConfig config;
     try {
-      config = new ConfigLoader().load(configFile, System.getenv(), all);
+      config = configOptions.load(logFormat == null ? List.of() : List.of("logging.format=" + logFormat));
     } catch (ConfigException e) {
       System.err.println("hollerith: " + e.getMessage());
       return 2;
