@@ -23,8 +23,8 @@ public record ListenersConfig(
   public ListenersConfig {
     udp = udp != null ? udp : new Udp(null, null, null, null, null);
     tcp = tcp != null ? tcp : new Tcp(null, null, null, null, null, null);
-    unixStream = unixStream != null ? unixStream : new UnixSocket(null, null, null, null);
-    unixDatagram = unixDatagram != null ? unixDatagram : new UnixSocket(null, null, null, null);
+    unixStream = UnixSocket.withDefaultPath(unixStream, "hollerith.sock");
+    unixDatagram = UnixSocket.withDefaultPath(unixDatagram, "hollerith-dgram.sock");
     management = management != null ? management : new Management(null, null, null);
     transport = transport != null ? transport : "auto";
   }
@@ -88,7 +88,8 @@ public record ListenersConfig(
    * {@code permissions} to e.g. {@code rw-rw-rw-} to let every local user send.
    *
    * @param enabled default false
-   * @param path socket file; relative paths are resolved against {@code data_dir}; required when enabled
+   * @param path socket file; relative paths are resolved against {@code data_dir} (default
+   *     {@code hollerith.sock} for the stream socket, {@code hollerith-dgram.sock} for the datagram one)
    * @param maxConnections stream socket only: concurrent connections accepted, default 10,000
    * @param permissions POSIX permissions set on the socket file after it is created, as {@code ls} shows them
    *     ({@code rw-rw----}); default: leave what the umask gives
@@ -102,6 +103,15 @@ public record ListenersConfig(
     /** The same with the default connection limit and permissions (kept for callers written before those keys). */
     public UnixSocket(Boolean enabled, String path) {
       this(enabled, path, null, null);
+    }
+
+    static UnixSocket withDefaultPath(UnixSocket given, String defaultPath) {
+      if (given == null) {
+        return new UnixSocket(null, defaultPath);
+      }
+      return given.path() != null
+          ? given
+          : new UnixSocket(given.enabled(), defaultPath, given.maxConnections(), given.permissions());
     }
   }
 

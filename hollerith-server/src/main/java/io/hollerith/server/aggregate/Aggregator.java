@@ -1,0 +1,1010 @@
+package io.hollerith.server.aggregate;
+
+import io.hollerith.server.config.AggregationConfig;
+import io.hollerith.server.config.StatsConfig;
+import io.hollerith.server.flush.EtsyKeys;
+import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.flush.FlushSnapshot.CounterPoint;
+import io.hollerith.server.flush.FlushSnapshot.GaugePoint;
+import io.hollerith.server.flush.FlushSnapshot.SetPoint;
+import io.hollerith.server.flush.FlushSnapshot.TimerPoint;
+import io.hollerith.server.flush.TimerStats;
+import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.model.MetricType;
+import io.hollerith.server.model.Tag;
+import io.hollerith.server.protocol.Sample;
+import io.hollerith.server.protocol.SampleSink;
+import io.hollerith.server.sketch.QuantileSketch;
+import io.hollerith.server.sketch.UniqueSketch;
+import io.hollerith.server.stats.StatsRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Aggregates samples per flush interval exactly as Etsy StatsD 0.9 does ({@code stats.js} and
+ * {@code lib/process_metrics.js}), keeps a mergeable sketch per timer and set alongside, and hands
+ * out one {@link FlushSnapshot} per closed interval (plus one per backfilled interval).
+ *
+ * <h2>Use</h2>
+ *
+ * Every ingest thread takes its own {@link #newWriter() writer} and passes it to the parser; the
+ * flusher calls {@link #flush(long)} at each wall-clock multiple of the flush interval;
+ * {@link #liveView()} serves Etsy's management commands.
+ *
+ * <h2>Buffer modes ({@code stats.no_buffer})</h2>
+ *
+ * With {@code no_buffer: true} (default) a writer applies each sample to the live series at once.
+ * With {@code no_buffer: false} a writer appends each sample to its own operation log (preallocated,
+ * {@code stats.buffer_size} entries) and replays the log, in order, into the live series when it is
+ * full, at least every {@code stats.flush_interval_ms} while samples arrive, whenever
+ * {@link #mergeBuffers()} runs (the flusher schedules it every {@code flush_interval_ms}), and
+ * before every flush. Replaying in order means each series sees the same sequence of operations in
+ * both modes, so both flush identical results for the same input; samples sit in the log for at
+ * most {@code flush_interval_ms} before they are visible in {@link #liveView()}.
+ *
+ * <h2>Timestamps (DogStatsD {@code |T})</h2>
+ *
+ * A sample carrying a timestamp is checked against the clock: older than the maximum backfill age
+ * (default 7 days, the finest retention) or more than one interval in the future, it is dropped and
+ * counted ({@code drops.backfill_too_old}, {@code drops.backfill_too_new}). If it falls in the open
+ * interval or later (clock skew of up to one interval), it counts in the open interval. Otherwise it
+ * is aggregated into the wall-clock aligned interval containing it, separately from live data, and
+ * the next {@link #flush} returns that interval as its own snapshot with {@code backfill = true}.
+ * A backfilled gauge starts from nothing: its deltas start from 0 within that interval. Backfill
+ * samples are never buffered and allocate (they are the uncommon path).
+ *
+ * <h2>Cardinality guard</h2>
+ *
+ * At most {@code max_metrics} series (live plus pending backfill) exist; a sample for a new series
+ * beyond that is dropped and counted in {@code drops.max_metrics}, and its key prefix (the name up
+ * to the first dot) is tallied; {@link #topDroppedPrefixes(int)} reports the noisiest prefixes and
+ * a WARN is logged at most once a minute while drops continue.
+ *
+ * <h2>Internal stats</h2>
+ *
+ * Written: {@code drops.max_metrics}, {@code drops.backfill_too_old}, {@code drops.backfill_too_new}
+ * (counters); {@code aggregate.live_series}, {@code aggregate.backfill_intervals},
+ * {@code aggregate.writers} (gauges); {@code aggregate.buffer_merges} (counter). Read, to report
+ * Etsy's {@code statsd.*} counters per flush: {@code messages.bad_lines_seen},
+ * {@code messages.packets_received}, {@code messages.metrics_received} — totals over all listeners,
+ * which the ingest side increments (a line is a "metric received" as in Etsy, bad or not).
+ *
+ * <h2>Etsy's per-flush values</h2>
+ *
+ * The live snapshot's {@link FlushSnapshot#processingStats()} holds, under Etsy's names: the
+ * interval's {@code statsd.bad_lines_seen}, {@code statsd.packets_received} and
+ * {@code statsd.metrics_received} (Etsy keeps them as counters), {@code statsd.timestamp_lag} (Etsy's
+ * gauge: seconds between this flush and the previous one minus the interval; absent on the first
+ * flush) and {@code processing_time} (milliseconds spent computing the snapshot). Backfill snapshots
+ * carry none.
+ *
+ * <p>Thread-safe. See {@link Series} for the per-series locking; no lock is shared by all ingest
+ * threads on the per-sample path.
+ */
+public final class Aggregator {
+
+  private static final Logger log = LoggerFactory.getLogger(Aggregator.class);
+
+  /** The default maximum age of a timestamped sample: 7 days, the finest retention window. */
+  public static final Duration DEFAULT_MAX_BACKFILL_AGE = Duration.ofDays(7);
+
+  /** Etsy resets, rather than deletes, counters whose key contains one of these under deleteCounters. */
+  private static final String[] ETSY_KEPT_COUNTERS = {"packets_received", "metrics_received", "bad_lines_seen"};
+
+  private static final int MAX_TALLIED_PREFIXES = 100;
+  private static final String OTHER_PREFIX = "(other)";
+  private static final long DROP_WARN_INTERVAL_MILLIS = 60_000;
+
+  private final AggregationConfig config;
+  private final long intervalMillis;
+  private final double intervalSeconds;
+  private final boolean buffered;
+  private final int bufferSize;
+  private final long bufferMaxAgeNanos;
+  private final long bufferFlushIntervalMillis;
+  private final Clock clock;
+  private final long maxBackfillAgeMillis;
+  private final int maxMetrics;
+
+  private final Tables live = new Tables();
+  /** Pending backfill intervals by start. A ConcurrentHashMap so backfill writers never share a lock. */
+  private final ConcurrentHashMap<Long, Bucket> backfill = new ConcurrentHashMap<>();
+  /**
+   * Series in existence (live and backfill), for the cardinality guard. Touched only when a series
+   * is created or removed, never per sample, so one shared atomic is fine.
+   */
+  private final AtomicInteger seriesCount = new AtomicInteger();
+  /** Start of the interval the next flush closes. Volatile: read by timestamped samples on every ingest thread. */
+  private volatile long openIntervalStart;
+  /** Every open writer, for merging buffers and drop tallies; copy-on-write because it changes only when threads start. */
+  private final CopyOnWriteArrayList<Writer> writers = new CopyOnWriteArrayList<>();
+  /** Tally for drops that happen outside a writer (re-resolving a deleted series while merging); guarded by itself. */
+  private final Map<String, long[]> sharedTally = new HashMap<>();
+
+  private final StatsRegistry.Counter dropMaxMetrics;
+  private final StatsRegistry.Counter dropTooOld;
+  private final StatsRegistry.Counter dropTooNew;
+  private final StatsRegistry.Counter bufferMerges;
+  private final StatsRegistry.Counter badLines;
+  private final StatsRegistry.Counter packetsReceived;
+  private final StatsRegistry.Counter metricsReceived;
+
+  /** Serialises flushes; also guards the fields below. Never taken on the ingest path. */
+  private final Object flushLock = new Object();
+  private long lastBadLines;
+  private long lastPackets;
+  private long lastMetrics;
+  private long lastFlushSeconds = Long.MIN_VALUE;
+  private long lastDropWarnMillis = Long.MIN_VALUE;
+  private long droppedAtLastWarn;
+
+  private final LiveView liveView = new View();
+
+  /** An aggregator with the default maximum backfill age. */
+  public Aggregator(AggregationConfig config, StatsConfig statsConfig, StatsRegistry stats, Clock clock) {
+    this(config, statsConfig, stats, clock, DEFAULT_MAX_BACKFILL_AGE);
+  }
+
+  /**
+   * @param maxBackfillAge timestamped samples older than this are rejected (normally the finest retention)
+   */
+  public Aggregator(AggregationConfig config, StatsConfig statsConfig, StatsRegistry stats, Clock clock,
+      Duration maxBackfillAge) {
+    this.config = Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(statsConfig, "statsConfig");
+    Objects.requireNonNull(stats, "stats");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.intervalMillis = config.flushInterval().toMillis();
+    if (intervalMillis <= 0) {
+      throw new IllegalArgumentException("aggregation.flush_interval must be positive, got " + config.flushInterval());
+    }
+    this.intervalSeconds = intervalMillis / 1000.0;
+    this.buffered = !statsConfig.noBuffer();
+    this.bufferSize = Math.max(1, statsConfig.bufferSize());
+    this.bufferFlushIntervalMillis = Math.max(1, statsConfig.flushIntervalMs());
+    this.bufferMaxAgeNanos = bufferFlushIntervalMillis * 1_000_000L;
+    this.maxBackfillAgeMillis = maxBackfillAge.toMillis();
+    this.maxMetrics = config.maxMetrics();
+    this.openIntervalStart = alignedStart(clock.millis());
+
+    dropMaxMetrics = stats.counter("drops", "max_metrics", "samples for new series dropped because max_metrics series exist");
+    dropTooOld = stats.counter("drops", "backfill_too_old", "timestamped samples older than the maximum backfill age");
+    dropTooNew = stats.counter("drops", "backfill_too_new", "timestamped samples more than one interval in the future");
+    bufferMerges = stats.counter("aggregate", "buffer_merges", "buffered mode: writer batches merged into the live series");
+    badLines = stats.counter("messages", "bad_lines_seen");
+    packetsReceived = stats.counter("messages", "packets_received");
+    metricsReceived = stats.counter("messages", "metrics_received");
+    stats.gauge("aggregate", "live_series", "series held (live and pending backfill)", seriesCount::get);
+    stats.gauge("aggregate", "backfill_intervals", "backfilled intervals waiting for the next flush", backfill::size);
+    stats.gauge("aggregate", "writers", "open ingest writers", writers::size);
+    lastBadLines = badLines.value();
+    lastPackets = packetsReceived.value();
+    lastMetrics = metricsReceived.value();
+  }
+
+  /** A writer for one ingest thread. Each writer must be used by one thread at a time; different writers run concurrently. */
+  public Writer newWriter() {
+    Writer w = new Writer();
+    writers.add(w);
+    return w;
+  }
+
+  /** The live aggregates, for the management interface. */
+  public LiveView liveView() {
+    return liveView;
+  }
+
+  /** The flush interval in milliseconds. */
+  public long intervalMillis() {
+    return intervalMillis;
+  }
+
+  /** True in buffered mode ({@code stats.no_buffer: false}). */
+  public boolean buffered() {
+    return buffered;
+  }
+
+  /** Buffered mode: how often (ms) pending batches must be merged ({@code stats.flush_interval_ms}). */
+  public long bufferFlushIntervalMillis() {
+    return bufferFlushIntervalMillis;
+  }
+
+  /** The start of the wall-clock aligned interval containing {@code epochMillis} (a multiple of the interval). */
+  public long alignedStart(long epochMillis) {
+    return Math.floorDiv(epochMillis, intervalMillis) * intervalMillis;
+  }
+
+  /** Start of the interval the next {@link #flush} will close. */
+  public long openIntervalStart() {
+    return openIntervalStart;
+  }
+
+  /** Series currently held (live and pending backfill). */
+  public int seriesCount() {
+    return seriesCount.get();
+  }
+
+  /** Samples dropped so far because {@code max_metrics} series existed. */
+  public long droppedForMaxMetrics() {
+    return dropMaxMetrics.value();
+  }
+
+  /** One key prefix and how many of its samples the cardinality guard dropped since start. */
+  public record PrefixDrops(String prefix, long droppedSamples) {}
+
+  /**
+   * The prefixes (first dot-separated name component) with the most samples dropped by the
+   * cardinality guard since start, most first. At most 100 distinct prefixes are tallied per writer;
+   * the rest count under {@code (other)}.
+   */
+  public List<PrefixDrops> topDroppedPrefixes(int limit) {
+    Map<String, Long> merged = new HashMap<>();
+    for (Writer w : writers) {
+      synchronized (w.tally) {
+        w.tally.forEach((p, n) -> merged.merge(p, n[0], Long::sum));
+      }
+    }
+    synchronized (sharedTally) {
+      sharedTally.forEach((p, n) -> merged.merge(p, n[0], Long::sum));
+    }
+    return merged.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(limit)
+        .map(e -> new PrefixDrops(e.getKey(), e.getValue()))
+        .toList();
+  }
+
+  /** Buffered mode: merges every writer's pending batch into the live series now. No-op otherwise. */
+  public void mergeBuffers() {
+    if (!buffered) {
+      return;
+    }
+    for (Writer w : writers) {
+      synchronized (w) {
+        w.mergeLocked();
+      }
+    }
+  }
+
+  /**
+   * Closes the interval that started at {@code intervalStartMillis} (normally a multiple of the
+   * flush interval, as the flusher calls it): first merges every writer's pending batch, then
+   * returns the snapshots of any backfilled intervals (oldest first) followed by the live snapshot
+   * stamped {@code intervalStartMillis}. Snapshot starts are multiples of the flush interval
+   * (wall-clock aligned; Etsy stamps its flush time instead, which for an aligned flush is the
+   * interval end, {@link FlushSnapshot#intervalEndMillis()}). Resets counters, timers and sets; applies Etsy's idle
+   * deletion rules. Later samples count in the interval starting at {@code intervalStartMillis +
+   * interval}.
+   */
+  public List<FlushSnapshot> flush(long intervalStartMillis) {
+    synchronized (flushLock) {
+      long t0 = System.nanoTime();
+      mergeBuffers();
+      openIntervalStart = intervalStartMillis + intervalMillis;
+      List<FlushSnapshot> out = new ArrayList<>();
+      List<Long> starts = new ArrayList<>(backfill.keySet());
+      starts.sort(Comparator.naturalOrder());
+      for (Long start : starts) {
+        if (start < openIntervalStart) {
+          Bucket b = backfill.remove(start);
+          if (b != null) {
+            out.add(flushBucket(b));
+          }
+        }
+      }
+      FlushSnapshot liveSnapshot = flushLive(intervalStartMillis, t0);
+      out.add(liveSnapshot);
+      warnIfDropping();
+      return out;
+    }
+  }
+
+  private FlushSnapshot flushLive(long intervalStart, long t0) {
+    boolean deleteCounters = config.deleteCounters();
+    boolean deleteGauges = config.deleteGauges();
+    boolean deleteTimers = config.deleteTimers();
+    boolean deleteSets = config.deleteSets();
+
+    List<CounterPoint> counters = new ArrayList<>(live.counters.size());
+    for (Series.Counter c : live.counters.values()) {
+      double value;
+      synchronized (c) {
+        if (c.deleted || !c.applied) {
+          continue;
+        }
+        value = c.value;
+        boolean emit = !deleteCounters || c.touched || etsyKept(c.key);
+        c.value = 0;
+        c.touched = false;
+        if (!emit) {
+          removeLocked(live.counters, c);
+          continue;
+        }
+      }
+      counters.add(new CounterPoint(c.key, value, value / intervalSeconds));
+    }
+
+    List<GaugePoint> gauges = new ArrayList<>(live.gauges.size());
+    for (Series.Gauge g : live.gauges.values()) {
+      synchronized (g) {
+        if (g.deleted || !g.applied) {
+          continue;
+        }
+        if (g.hasValue) {
+          gauges.add(new GaugePoint(g.key, g.value));
+        }
+        if (deleteGauges) {
+          // Etsy (gaugesMaxTTL 1): a gauge is deleted after the flush that follows its last update.
+          if (!g.touched) {
+            removeLocked(live.gauges, g);
+          } else {
+            g.hasValue = false;
+          }
+        }
+        g.touched = false;
+      }
+    }
+
+    List<TimerPoint> timers = new ArrayList<>(live.timers.size());
+    for (Series.Timer t : live.timers.values()) {
+      double[] values;
+      int n;
+      double count;
+      QuantileSketch sketch;
+      synchronized (t) {
+        if (t.deleted || !t.applied) {
+          continue;
+        }
+        if (!t.touched && deleteTimers) {
+          removeLocked(live.timers, t);
+          continue;
+        }
+        n = t.size;
+        values = n == 0 ? null : Arrays.copyOf(t.values, n);
+        count = t.count;
+        sketch = t.sketch;
+        t.size = 0;
+        t.count = 0;
+        t.sketch = null;
+        t.touched = false;
+        if (t.values.length > 64 && n < t.values.length / 4) {
+          t.values = new double[Math.max(4, n)];
+        }
+      }
+      timers.add(timerPoint(t.key, values, n, count, sketch));
+    }
+
+    List<SetPoint> sets = new ArrayList<>(live.sets.size());
+    for (Series.SetSeries s : live.sets.values()) {
+      long unique;
+      UniqueSketch sketch;
+      synchronized (s) {
+        if (s.deleted || !s.applied) {
+          continue;
+        }
+        if (!s.touched && deleteSets) {
+          removeLocked(live.sets, s);
+          continue;
+        }
+        unique = s.members == null ? 0 : s.members.size();
+        sketch = s.sketch;
+        s.members = null;
+        s.sketch = null;
+        s.touched = false;
+      }
+      sets.add(new SetPoint(s.key, unique, sketch != null ? sketch : UniqueSketch.create()));
+    }
+
+    Map<String, Double> processing = new LinkedHashMap<>();
+    long bad = badLines.value();
+    long packets = packetsReceived.value();
+    long metrics = metricsReceived.value();
+    processing.put("statsd.bad_lines_seen", (double) (bad - lastBadLines));
+    processing.put("statsd.packets_received", (double) (packets - lastPackets));
+    processing.put("statsd.metrics_received", (double) (metrics - lastMetrics));
+    lastBadLines = bad;
+    lastPackets = packets;
+    lastMetrics = metrics;
+    long nowSeconds = Math.round(clock.millis() / 1000.0);
+    if (lastFlushSeconds != Long.MIN_VALUE) {
+      processing.put("statsd.timestamp_lag", nowSeconds - lastFlushSeconds - intervalSeconds);
+    }
+    lastFlushSeconds = nowSeconds;
+    processing.put("processing_time", (double) ((System.nanoTime() - t0) / 1_000_000));
+    return new FlushSnapshot(intervalStart, intervalMillis, false, counters, gauges, timers, sets, processing);
+  }
+
+  private TimerPoint timerPoint(MetricKey key, double[] values, int n, double count, QuantileSketch sketch) {
+    TimerStats stats = n == 0
+        ? EtsyTimerMath.idle()
+        : EtsyTimerMath.compute(values, n, count, intervalMillis, config.percentThresholds(),
+            config.histograms().isEmpty() ? null : EtsyTimerMath.binsFor(EtsyKeys.of(key), config.histograms()));
+    return new TimerPoint(key, stats, sketch != null ? sketch : QuantileSketch.create());
+  }
+
+  /** Closes a backfill interval: no writer can add a series to it afterwards, and every series in it is flushed once. */
+  private FlushSnapshot flushBucket(Bucket b) {
+    synchronized (b) {
+      b.closed = true;
+    }
+    List<CounterPoint> counters = new ArrayList<>();
+    List<GaugePoint> gauges = new ArrayList<>();
+    List<TimerPoint> timers = new ArrayList<>();
+    List<SetPoint> sets = new ArrayList<>();
+    int released = 0;
+    for (Series.Counter c : b.tables.counters.values()) {
+      synchronized (c) {
+        c.deleted = true;
+        released++;
+        if (c.applied) {
+          counters.add(new CounterPoint(c.key, c.value, c.value / intervalSeconds));
+        }
+      }
+    }
+    for (Series.Gauge g : b.tables.gauges.values()) {
+      synchronized (g) {
+        g.deleted = true;
+        released++;
+        if (g.hasValue) {
+          gauges.add(new GaugePoint(g.key, g.value));
+        }
+      }
+    }
+    for (Series.Timer t : b.tables.timers.values()) {
+      double[] values;
+      synchronized (t) {
+        t.deleted = true;
+        released++;
+        if (!t.applied) {
+          continue;
+        }
+        values = Arrays.copyOf(t.values, t.size);
+      }
+      timers.add(timerPoint(t.key, values, values.length, t.count, t.sketch));
+    }
+    for (Series.SetSeries s : b.tables.sets.values()) {
+      synchronized (s) {
+        s.deleted = true;
+        released++;
+        if (s.applied) {
+          sets.add(new SetPoint(s.key, s.members.size(), s.sketch));
+        }
+      }
+    }
+    seriesCount.addAndGet(-released);
+    return new FlushSnapshot(b.start, intervalMillis, true, counters, gauges, timers, sets, Map.of());
+  }
+
+  private <S extends Series> void removeLocked(SeriesTable<S> table, S s) {
+    s.deleted = true;
+    if (table.remove(s)) {
+      seriesCount.decrementAndGet();
+    }
+  }
+
+  private static boolean etsyKept(MetricKey key) {
+    String k = key.canonical();
+    for (String kept : ETSY_KEPT_COUNTERS) {
+      if (k.contains(kept)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void warnIfDropping() {
+    long dropped = dropMaxMetrics.value();
+    long now = clock.millis();
+    if (dropped > droppedAtLastWarn
+        && (lastDropWarnMillis == Long.MIN_VALUE || now - lastDropWarnMillis >= DROP_WARN_INTERVAL_MILLIS)) {
+      log.warn("max_metrics={} series reached: {} samples for new series dropped since the last warning; "
+              + "noisiest key prefixes: {}",
+          maxMetrics, dropped - droppedAtLastWarn, topDroppedPrefixes(10));
+      lastDropWarnMillis = now;
+      droppedAtLastWarn = dropped;
+    }
+  }
+
+  // ---- series resolution, shared by writers ----
+
+  private boolean reserveSeries() {
+    if (seriesCount.incrementAndGet() > maxMetrics) {
+      seriesCount.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The series of {@code key} in {@code table}, created if absent and the guard allows; null if
+   * dropped (counted by the caller).
+   */
+  private <S extends Series> S createOrGet(SeriesTable<S> table, MetricKey key, int hash) {
+    if (!reserveSeries()) {
+      return null;
+    }
+    S created = table.newSeries(key, hash);
+    S existing = table.putIfAbsent(created);
+    if (existing != null) {
+      seriesCount.decrementAndGet();
+      return existing;
+    }
+    return created;
+  }
+
+  private static String prefixOf(String name) {
+    int dot = name.indexOf('.');
+    return dot < 0 ? name : name.substring(0, dot);
+  }
+
+  private static void tally(Map<String, long[]> tally, String prefix) {
+    long[] n = tally.get(prefix);
+    if (n == null) {
+      n = tally.computeIfAbsent(tally.size() < MAX_TALLIED_PREFIXES ? prefix : OTHER_PREFIX, p -> new long[1]);
+    }
+    n[0]++;
+  }
+
+  /** Re-resolves a deleted series while merging a batch (rare). Null when the guard refuses a new series. */
+  private Series resolveAgain(Series old) {
+    SeriesTable<? extends Series> table = live.of(typeOf(old));
+    Series s = table.get(old.key);
+    if (s != null) {
+      return s;
+    }
+    return createOrGet(table, old.key, old.hash);
+  }
+
+  private static MetricType typeOf(Series s) {
+    if (s instanceof Series.Counter) {
+      return MetricType.COUNTER;
+    } else if (s instanceof Series.Gauge) {
+      return MetricType.GAUGE;
+    } else if (s instanceof Series.Timer) {
+      return MetricType.TIMER;
+    }
+    return MetricType.SET;
+  }
+
+  /** The four per-type tables of one interval set (live, or one backfill interval). */
+  static final class Tables {
+    final SeriesTable<Series.Counter> counters = new SeriesTable<>(Series.Counter::new);
+    final SeriesTable<Series.Gauge> gauges = new SeriesTable<>(Series.Gauge::new);
+    final SeriesTable<Series.Timer> timers = new SeriesTable<>(Series.Timer::new);
+    final SeriesTable<Series.SetSeries> sets = new SeriesTable<>(Series.SetSeries::new);
+
+    SeriesTable<? extends Series> of(MetricType type) {
+      switch (type) {
+        case COUNTER:
+          return counters;
+        case GAUGE:
+          return gauges;
+        case TIMER:
+          return timers;
+        default:
+          return sets;
+      }
+    }
+  }
+
+  /**
+   * One backfilled interval. Series are created in it only under its monitor while it is open;
+   * the flusher closes it under the same monitor, so every series it will ever hold is visible to
+   * the flush that closes it. Samples for existing series take only the series lock.
+   */
+  static final class Bucket {
+    final long start;
+    final Tables tables = new Tables();
+    /** Guarded by this. */
+    boolean closed;
+
+    Bucket(long start) {
+      this.start = start;
+    }
+  }
+
+  private static final byte OP_COUNTER = 1;
+  private static final byte OP_GAUGE_SET = 2;
+  private static final byte OP_GAUGE_DELTA = 3;
+  private static final byte OP_TIMER = 4;
+  private static final byte OP_SET = 5;
+
+  /**
+   * The {@link SampleSink} of one ingest thread. In unbuffered mode it applies each sample to its
+   * series under that series' lock. In buffered mode it appends to a preallocated operation log
+   * guarded by the writer's own monitor: the owning thread is the only writer, and the lock is
+   * contended only when the flusher merges the log ({@link Aggregator#mergeBuffers()}), so ingest
+   * threads never wait for each other. Counter, gauge and timer samples for existing series do not
+   * allocate in either mode.
+   *
+   * <p>One thread at a time; {@link #close()} merges what is pending and detaches the writer.
+   */
+  public final class Writer implements SampleSink, AutoCloseable {
+    private final KeyProbe probe = new KeyProbe();
+    /** Prefix → dropped samples for this writer; guarded by itself (read by {@link #topDroppedPrefixes}). */
+    final Map<String, long[]> tally = new HashMap<>();
+
+    // Buffered mode operation log; guarded by this writer's monitor.
+    private final Series[] opSeries;
+    private final double[] opValue;
+    private final double[] opRate;
+    private final byte[] opKind;
+    private final String[] opMember;
+    private int opCount;
+    private long firstOpNanos;
+
+    Writer() {
+      int n = buffered ? bufferSize : 0;
+      opSeries = new Series[n];
+      opValue = new double[n];
+      opRate = new double[n];
+      opKind = new byte[n];
+      opMember = new String[n];
+    }
+
+    @Override
+    public void accept(Sample sample) {
+      if (sample.type() == null) {
+        return;
+      }
+      if (sample.timestampSeconds() != Sample.NO_TIMESTAMP && acceptTimestamped(sample)) {
+        return;
+      }
+      Series series = resolve(live, sample);
+      if (series == null) {
+        return;
+      }
+      if (buffered) {
+        append(series, sample);
+        return;
+      }
+      for (;;) {
+        synchronized (series) {
+          if (!series.deleted) {
+            apply(series, sample);
+            return;
+          }
+        }
+        series = resolve(live, sample);
+        if (series == null) {
+          return;
+        }
+      }
+    }
+
+    /** Handles a timestamped sample unless it belongs to the open interval (returns false then). */
+    private boolean acceptTimestamped(Sample sample) {
+      long seconds = sample.timestampSeconds();
+      long now = clock.millis();
+      long tsMillis;
+      if (seconds > Long.MAX_VALUE / 1000) {
+        dropTooNew.incr();
+        return true;
+      } else if (seconds < Long.MIN_VALUE / 1000) {
+        dropTooOld.incr();
+        return true;
+      }
+      tsMillis = seconds * 1000;
+      if (tsMillis < now - maxBackfillAgeMillis) {
+        dropTooOld.incr();
+        return true;
+      }
+      if (tsMillis > now + intervalMillis) {
+        dropTooNew.incr();
+        return true;
+      }
+      long start = alignedStart(tsMillis);
+      if (start >= openIntervalStart) {
+        return false;
+      }
+      for (;;) {
+        Bucket b = backfill.computeIfAbsent(start, Bucket::new);
+        Series series = resolveInBucket(b, sample);
+        if (series == null) {
+          return true;
+        }
+        synchronized (series) {
+          if (!series.deleted) {
+            apply(series, sample);
+            return true;
+          }
+        }
+        // The bucket was flushed under us; the retry creates a new bucket for the same interval.
+      }
+    }
+
+    private Series resolveInBucket(Bucket b, Sample sample) {
+      SeriesTable<? extends Series> table = b.tables.of(sample.type());
+      Series s = table.get(probe.set(sample.keyBytes(), sample.keyLength(), sample.keyHash()));
+      if (s != null) {
+        return s;
+      }
+      MetricKey key = sample.toMetricKey();
+      synchronized (b) {
+        if (b.closed) {
+          // Return a series already marked deleted so the caller retries with a fresh bucket.
+          Series dead = table.newSeries(key, sample.keyHash());
+          dead.deleted = true;
+          return dead;
+        }
+        s = createOrGet(table, key, sample.keyHash());
+      }
+      if (s == null) {
+        dropped(sample);
+      }
+      return s;
+    }
+
+    private Series resolve(Tables tables, Sample sample) {
+      SeriesTable<? extends Series> table = tables.of(sample.type());
+      Series s = table.get(probe.set(sample.keyBytes(), sample.keyLength(), sample.keyHash()));
+      if (s != null) {
+        return s;
+      }
+      s = createOrGet(table, sample.toMetricKey(), sample.keyHash());
+      if (s == null) {
+        dropped(sample);
+      }
+      return s;
+    }
+
+    private void dropped(Sample sample) {
+      dropMaxMetrics.incr();
+      int end = sample.nameLength();
+      byte[] key = sample.keyBytes();
+      int dot = 0;
+      while (dot < end && key[dot] != '.') {
+        dot++;
+      }
+      String prefix = new String(key, 0, dot, StandardCharsets.UTF_8);
+      synchronized (tally) {
+        tally(tally, prefix);
+      }
+    }
+
+    private void apply(Series series, Sample sample) {
+      switch (sample.type()) {
+        case COUNTER:
+          ((Series.Counter) series).add(sample.value(), sample.sampleRate());
+          break;
+        case GAUGE:
+          ((Series.Gauge) series).update(sample.value(), sample.gaugeDelta());
+          break;
+        case TIMER:
+          ((Series.Timer) series).add(sample.value(), sample.sampleRate());
+          break;
+        default:
+          ((Series.SetSeries) series).add(sample.member());
+          break;
+      }
+    }
+
+    private synchronized void append(Series series, Sample sample) {
+      int i = opCount;
+      opSeries[i] = series;
+      opValue[i] = sample.value();
+      opRate[i] = sample.sampleRate();
+      switch (sample.type()) {
+        case COUNTER:
+          opKind[i] = OP_COUNTER;
+          break;
+        case GAUGE:
+          opKind[i] = sample.gaugeDelta() ? OP_GAUGE_DELTA : OP_GAUGE_SET;
+          break;
+        case TIMER:
+          opKind[i] = OP_TIMER;
+          break;
+        default:
+          opKind[i] = OP_SET;
+          opMember[i] = sample.member();
+          break;
+      }
+      opCount = i + 1;
+      if (i == 0) {
+        firstOpNanos = System.nanoTime();
+      }
+      if (opCount == opSeries.length || ((opCount & 63) == 0 && System.nanoTime() - firstOpNanos >= bufferMaxAgeNanos)) {
+        mergeLocked();
+      }
+    }
+
+    /** Replays the log in order into the live series. Caller holds this writer's monitor. */
+    void mergeLocked() {
+      int n = opCount;
+      if (n == 0) {
+        return;
+      }
+      int i = 0;
+      while (i < n) {
+        Series target = opSeries[i];
+        if (target == null) {
+          i++; // its series could not be re-created (cardinality guard); already counted
+          continue;
+        }
+        int j = i;
+        synchronized (target) {
+          if (!target.deleted) {
+            while (j < n && opSeries[j] == target) {
+              replay(target, j);
+              j++;
+            }
+          }
+        }
+        if (j == i) {
+          // Deleted since the sample arrived: find or create its successor and retry.
+          Series successor = resolveAgain(target);
+          int lost = 0;
+          for (int k = i; k < n; k++) {
+            if (opSeries[k] == target) {
+              opSeries[k] = successor;
+              lost++;
+            }
+          }
+          if (successor == null) {
+            dropMaxMetrics.incr(lost);
+            synchronized (sharedTally) {
+              for (int k = 0; k < lost; k++) {
+                tally(sharedTally, prefixOf(target.key.name()));
+              }
+            }
+          }
+          continue;
+        }
+        i = j;
+      }
+      Arrays.fill(opSeries, 0, n, null);
+      Arrays.fill(opMember, 0, n, null);
+      opCount = 0;
+      bufferMerges.incr();
+    }
+
+    private void replay(Series s, int i) {
+      switch (opKind[i]) {
+        case OP_COUNTER:
+          ((Series.Counter) s).add(opValue[i], opRate[i]);
+          break;
+        case OP_GAUGE_SET:
+          ((Series.Gauge) s).update(opValue[i], false);
+          break;
+        case OP_GAUGE_DELTA:
+          ((Series.Gauge) s).update(opValue[i], true);
+          break;
+        case OP_TIMER:
+          ((Series.Timer) s).add(opValue[i], opRate[i]);
+          break;
+        default:
+          ((Series.SetSeries) s).add(opMember[i]);
+          break;
+      }
+    }
+
+    /** Merges anything pending and detaches this writer from the aggregator; it must not be used afterwards. */
+    @Override
+    public void close() {
+      synchronized (this) {
+        mergeLocked();
+      }
+      writers.remove(this);
+      synchronized (tally) {
+        synchronized (sharedTally) {
+          tally.forEach((p, n) -> sharedTally.computeIfAbsent(p, k -> new long[1])[0] += n[0]);
+        }
+        tally.clear();
+      }
+    }
+  }
+
+  /** {@link LiveView} over the live tables; reads take each series' lock briefly. */
+  private final class View implements LiveView {
+
+    @Override
+    public Map<String, Double> counters() {
+      Map<String, Double> out = new TreeMap<>();
+      boolean del = config.deleteCounters();
+      for (Series.Counter c : live.counters.values()) {
+        synchronized (c) {
+          if (!c.deleted && c.applied && (!del || c.touched || etsyKept(c.key))) {
+            out.put(c.key.toString(), c.value);
+          }
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public Map<String, List<Double>> timers() {
+      Map<String, List<Double>> out = new TreeMap<>();
+      boolean del = config.deleteTimers();
+      for (Series.Timer t : live.timers.values()) {
+        synchronized (t) {
+          if (!t.deleted && t.applied && (!del || t.touched)) {
+            List<Double> values = new ArrayList<>(t.size);
+            for (int i = 0; i < t.size; i++) {
+              values.add(t.values[i]);
+            }
+            out.put(t.key.toString(), values);
+          }
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public Map<String, Double> gauges() {
+      Map<String, Double> out = new TreeMap<>();
+      for (Series.Gauge g : live.gauges.values()) {
+        synchronized (g) {
+          if (!g.deleted && g.hasValue) {
+            out.put(g.key.toString(), g.value);
+          }
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public Map<String, Set<String>> sets() {
+      Map<String, Set<String>> out = new TreeMap<>();
+      boolean del = config.deleteSets();
+      for (Series.SetSeries s : live.sets.values()) {
+        synchronized (s) {
+          if (!s.deleted && s.applied && (!del || s.touched)) {
+            out.put(s.key.toString(), s.members == null ? Set.of() : Set.copyOf(s.members));
+          }
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public boolean delete(MetricType type, String name) {
+      SeriesTable<? extends Series> table = live.of(type);
+      Series s = table.get(parseDisplayKey(name));
+      if (s == null) {
+        return false;
+      }
+      synchronized (s) {
+        if (s.deleted) {
+          return false;
+        }
+        s.deleted = true;
+      }
+      @SuppressWarnings("unchecked")
+      SeriesTable<Series> t = (SeriesTable<Series>) table;
+      if (t.remove(s)) {
+        seriesCount.decrementAndGet();
+      }
+      return true;
+    }
+  }
+
+  /** Parses {@link MetricKey#toString()} ({@code name} or {@code name#k:v,bare}). */
+  static MetricKey parseDisplayKey(String display) {
+    int hash = display.indexOf('#');
+    if (hash < 0) {
+      return MetricKey.of(display);
+    }
+    List<Tag> tags = new ArrayList<>();
+    for (String part : display.substring(hash + 1).split(",", -1)) {
+      int colon = part.indexOf(':');
+      tags.add(colon < 0 ? new Tag(part, null) : new Tag(part.substring(0, colon), part.substring(colon + 1)));
+    }
+    return MetricKey.of(display.substring(0, hash), tags);
+  }
+}

@@ -1,0 +1,150 @@
+package io.hollerith.server.aggregate;
+
+import io.hollerith.server.config.AggregationConfig;
+import io.hollerith.server.flush.JsNumbers;
+import io.hollerith.server.flush.TimerStats;
+import io.hollerith.server.flush.TimerStats.PercentileStats;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Etsy StatsD 0.9's timer statistics ({@code lib/process_metrics.js}), re-implemented with the same
+ * arithmetic in the same order so results match to the last bit:
+ *
+ * <ul>
+ *   <li>values sorted ascending; cumulative sums and sums of squares built left to right;
+ *   <li>per threshold {@code pct}: with more than one value, {@code n = round(|pct| / 100 * count)}
+ *       (JavaScript rounding, half up); a threshold with {@code n == 0} is skipped entirely; a
+ *       positive threshold takes the lowest {@code n} values, a negative one the highest {@code n};
+ *       with exactly one value every threshold reports that value with {@code count_N = 1};
+ *   <li>a negative threshold that covers every value ({@code n == count}, e.g. {@code -99} of two
+ *       values) reads Etsy's cumulative array at index -1 and yields {@code NaN} for
+ *       {@code sum_N}, {@code sum_squares_N} and {@code mean_N}, exactly as Etsy does;
+ *   <li>{@code std} is the population standard deviation around {@code mean = sum / count};
+ *   <li>histogram bins count values strictly below each bound, in order, each value once;
+ *       values above the last finite bound are ignored (Etsy: "by design").
+ * </ul>
+ *
+ * Stateless; thread-safe.
+ */
+final class EtsyTimerMath {
+
+  private EtsyTimerMath() {}
+
+  /** Etsy's key suffix for a threshold: its JavaScript string with the first {@code .} → {@code _}, first {@code -} → {@code top}. */
+  static String suffix(double pct) {
+    return JsNumbers.toString(pct).replaceFirst("\\.", "_").replaceFirst("-", "top");
+  }
+
+  /** Etsy's bin label: {@code bin_} + the bound's JavaScript string with the first {@code .} → {@code _}; infinity is {@code bin_inf}. */
+  static String binLabel(double bound) {
+    if (bound == Double.POSITIVE_INFINITY) {
+      return "bin_inf";
+    }
+    return "bin_" + JsNumbers.toString(bound).replaceFirst("\\.", "_");
+  }
+
+  /** Bins of the first histogram entry whose {@code metric} occurs in {@code etsyKey}, or null. */
+  static List<Double> binsFor(String etsyKey, List<AggregationConfig.Histogram> histograms) {
+    for (AggregationConfig.Histogram h : histograms) {
+      if (etsyKey.contains(h.metric())) {
+        return h.bins().isEmpty() ? null : h.bins();
+      }
+    }
+    return null;
+  }
+
+  /** Statistics of a timer that received nothing this interval: Etsy reports only {@code count} and {@code count_ps}, both 0. */
+  static TimerStats idle() {
+    return new TimerStats(0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+        Double.NaN, Double.NaN, List.of(), Map.of());
+  }
+
+  /**
+   * Statistics over {@code values[0..n)} (sorted in place).
+   *
+   * @param timerCount Etsy's {@code timer_counters} value: the sum of {@code 1 / sampleRate}
+   * @param bins histogram bounds, or null for none
+   */
+  static TimerStats compute(double[] values, int n, double timerCount, long intervalMillis,
+      List<Double> thresholds, List<Double> bins) {
+    if (n == 0) {
+      return idle();
+    }
+    Arrays.sort(values, 0, n);
+    double min = values[0];
+    double max = values[n - 1];
+    double[] cumul = new double[n];
+    double[] cumulSq = new double[n];
+    cumul[0] = min;
+    cumulSq[0] = min * min;
+    for (int i = 1; i < n; i++) {
+      cumul[i] = values[i] + cumul[i - 1];
+      cumulSq[i] = (values[i] * values[i]) + cumulSq[i - 1];
+    }
+    // Etsy carries these four across thresholds; with n == 1 they stay at their initial values.
+    double sum = min;
+    double sumSquares = min * min;
+    double mean = min;
+    double boundary = max;
+    List<PercentileStats> percentiles = new ArrayList<>(thresholds.size());
+    for (double pct : thresholds) {
+      long inThreshold = n;
+      if (n > 1) {
+        inThreshold = jsRound(Math.abs(pct) / 100 * n);
+        if (inThreshold == 0) {
+          continue;
+        }
+        int k = (int) Math.min(inThreshold, Integer.MAX_VALUE);
+        if (pct > 0) {
+          // k may exceed n for thresholds above 100; Etsy then reads undefined → NaN.
+          boundary = k - 1 < n ? values[k - 1] : Double.NaN;
+          sum = k - 1 < n ? cumul[k - 1] : Double.NaN;
+          sumSquares = k - 1 < n ? cumulSq[k - 1] : Double.NaN;
+        } else {
+          int lowIndex = n - k - 1;
+          boundary = n - k >= 0 ? values[n - k] : Double.NaN;
+          sum = lowIndex >= 0 ? cumul[n - 1] - cumul[lowIndex] : Double.NaN;
+          sumSquares = lowIndex >= 0 ? cumulSq[n - 1] - cumulSq[lowIndex] : Double.NaN;
+        }
+        mean = sum / inThreshold;
+      }
+      percentiles.add(new PercentileStats(pct, suffix(pct), inThreshold, mean, boundary, sum, sumSquares));
+    }
+    sum = cumul[n - 1];
+    sumSquares = cumulSq[n - 1];
+    mean = sum / n;
+    double sumOfDiffs = 0;
+    for (int i = 0; i < n; i++) {
+      sumOfDiffs += (values[i] - mean) * (values[i] - mean);
+    }
+    int mid = n / 2;
+    double median = (n % 2 != 0) ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    double std = Math.sqrt(sumOfDiffs / n);
+    double seconds = intervalMillis / 1000.0;
+
+    Map<String, Long> histogram = Map.of();
+    if (bins != null && !bins.isEmpty()) {
+      Map<String, Long> h = new LinkedHashMap<>();
+      int i = 0;
+      for (double bound : bins) {
+        long freq = 0;
+        for (; i < n && (bound == Double.POSITIVE_INFINITY || values[i] < bound); i++) {
+          freq++;
+        }
+        h.put(binLabel(bound), freq);
+      }
+      histogram = h;
+    }
+    return new TimerStats(n, timerCount, timerCount / seconds, min, max, sum, sumSquares, mean, median, std,
+        percentiles, histogram);
+  }
+
+  /** JavaScript {@code Math.round} for the non-negative values used here: halves round up (Java's {@link Math#round} agrees). */
+  static long jsRound(double x) {
+    return Math.round(x);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Aggregation: samples from the parser become per-interval aggregates with Etsy StatsD 0.9's
+ * semantics, and {@link io.hollerith.server.aggregate.Aggregator#flush} turns each closed interval
+ * into an immutable {@link io.hollerith.server.flush.FlushSnapshot}.
+ *
+ * <h2>Data flow</h2>
+ *
+ * <pre>
+ * parser ──Sample──▶ Aggregator.Writer (one per ingest thread)
+ *                      │ no_buffer: apply now          │ buffered: per-writer op log, replayed in order
+ *                      ▼                               ▼
+ *                 live series (one table per type, per-series lock)   backfill intervals (|T samples)
+ *                      │                                              │
+ *                      └────────── Aggregator.flush(intervalStart) ◀──┘  (called by flush.Flusher)
+ *                                         │
+ *                             backfill snapshots…, live snapshot ──▶ sinks
+ * </pre>
+ *
+ * <h2>Etsy semantics, and where Hollerith knowingly differs</h2>
+ *
+ * <ul>
+ *   <li>Counters: {@code value * (1 / sampleRate)} summed; rate = count / interval seconds.
+ *   <li>Gauges persist; a signed value adds to an existing gauge, otherwise sets (so a delta on a
+ *       missing gauge starts from 0, and a negative value needs {@code 0|g} then {@code -5|g});
+ *       a gauge's sample rate is ignored.
+ *   <li>Sets count distinct members per interval.
+ *   <li>Timers (and {@code h}/{@code d}): {@code count} is the sum of {@code 1 / sampleRate},
+ *       statistics over the raw values as in {@code process_metrics.js}, including its quirks
+ *       (thresholds rounding to 0 values are skipped; a negative threshold covering every value
+ *       reports {@code NaN} sums; a single value satisfies every threshold).
+ *   <li>Idle handling: without deletion, idle counters flush 0, idle timers flush count 0, idle
+ *       sets flush 0, gauges repeat. {@code deleteCounters} keeps counters whose key contains
+ *       {@code packets_received}, {@code metrics_received} or {@code bad_lines_seen} (Etsy resets
+ *       them instead). {@code deleteGauges} behaves as Etsy's default {@code gaugesMaxTTL: 1}: a
+ *       gauge is sent for the interval it was updated in and then forgotten (a later delta starts
+ *       from 0); {@code gaugesMaxTTL} itself is not configurable.
+ *   <li>Etsy's own {@code statsd.*} counters and its {@code statsd.timestamp_lag} gauge are carried
+ *       in {@link io.hollerith.server.flush.FlushSnapshot#processingStats()} rather than as series,
+ *       so the store does not persist them as user data; the console and Graphite sinks emit them
+ *       as Etsy does. The prefix is fixed at {@code statsd} (Etsy's {@code prefixStats}).
+ *   <li>Sketches: every timer value is added to a DDSketch with weight {@code 1 / sampleRate}, so
+ *       merged quantiles estimate the population that was sampled (the exact Etsy percentiles are
+ *       unweighted, as in Etsy); every set member goes into a HyperLogLog.
+ *   <li>Snapshot timestamps: {@code intervalStartMillis} is always a multiple of the flush interval
+ *       (Etsy stamps the flush time instead, which with aligned flushes is the interval end, the
+ *       value the Etsy-style sinks print).
+ * </ul>
+ */
+package io.hollerith.server.aggregate;

@@ -1,0 +1,311 @@
+package io.hollerith.server.api;
+
+import io.hollerith.server.auth.AuthStore;
+import io.hollerith.server.auth.Permission;
+import io.hollerith.server.auth.Principal;
+import io.hollerith.server.auth.Tenant;
+import io.hollerith.server.query.QueryException;
+import io.hollerith.server.query.SeriesRequest;
+import io.hollerith.server.query.SeriesService;
+import io.hollerith.server.stats.StatsRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Clock;
+import java.util.AbstractMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The handlers behind every route, and the route table ({@link #router()}), where each route
+ * declares its permission. Thread-safe if its collaborators are.
+ */
+final class Endpoints {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Endpoints.class);
+
+  static final String OPENAPI_RESOURCE = "/io/hollerith/server/api/openapi.json";
+
+  private final AuthStore auth;
+  private final StatsRegistry stats;
+  private final SeriesService series;
+  private final List<HealthCheck> healthChecks;
+  private final LatestValues latestValues;
+  private final LineIngestor ingestor;
+  private final Supplier<? extends Map<String, ? extends Number>> storageStats;
+  private final boolean includeStorageStats;
+  private final long maxBuckets;
+  private final Clock clock;
+  private final PrometheusWriter prometheus;
+  private final byte[] openApi;
+
+  Endpoints(AuthStore auth, StatsRegistry stats, SeriesService series, List<HealthCheck> healthChecks,
+      LatestValues latestValues, LineIngestor ingestor, Supplier<? extends Map<String, ? extends Number>> storageStats,
+      boolean includeStorageStats, long maxBuckets, Clock clock) {
+    this.auth = auth;
+    this.stats = stats;
+    this.series = series;
+    this.healthChecks = List.copyOf(healthChecks);
+    this.latestValues = latestValues;
+    this.ingestor = ingestor;
+    this.storageStats = storageStats;
+    this.includeStorageStats = includeStorageStats;
+    this.maxBuckets = maxBuckets;
+    this.clock = clock;
+    this.prometheus = new PrometheusWriter(stats);
+    this.openApi = loadOpenApi();
+  }
+
+  /** Every route of the API. The OpenAPI document must describe exactly these (a test checks). */
+  Router router() {
+    return new Router()
+        .add(Route.publicRoute("GET", "/health", this::health))
+        .add(Route.authenticated("GET", "/api/openapi.json", this::openApi))
+        .add(Route.authenticated("GET", "/api/v1/whoami", this::whoami))
+        .add(Route.requires(Permission.STAT_READ, "GET", "/api/v1/series", this::series))
+        .add(Route.requires(Permission.STAT_READ, "GET", "/api/v1/metrics", this::metrics))
+        .add(Route.requires(Permission.STAT_WRITE, "POST", "/api/v1/ingest", this::ingest))
+        .add(Route.requires(Permission.USER_ADMIN, "GET", "/api/v1/users", this::users))
+        .add(Route.requires(Permission.USER_ADMIN, "GET", "/api/v1/tenants", this::tenants))
+        .add(Route.requires(Permission.OPS_READ, "GET", "/stats", this::stats))
+        .add(Route.requires(Permission.OPS_READ, "GET", "/stats/prometheus", this::prometheus).allowingAnonymousScrape())
+        .add(Route.requires(Permission.OPS_READ, "GET", "/metrics", this::prometheus).allowingAnonymousScrape());
+  }
+
+  private ApiResponse health(ApiRequest r) {
+    Map<String, Object> checks = new LinkedHashMap<>();
+    boolean allUp = true;
+    HealthCheck.Status credentials = auth.isReachable()
+        ? HealthCheck.Status.up("credential store answers")
+        : HealthCheck.Status.down("credential store does not answer");
+    checks.put("credentials", statusJson(credentials));
+    allUp &= credentials.up();
+    for (HealthCheck c : healthChecks) {
+      HealthCheck.Status s;
+      try {
+        s = c.check();
+        if (s == null) {
+          s = HealthCheck.Status.down("check returned nothing");
+        }
+      } catch (RuntimeException e) {
+        s = HealthCheck.Status.down("check failed: " + e.getMessage());
+      }
+      checks.put(c.name(), statusJson(s));
+      allUp &= s.up();
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", allUp ? "up" : "down");
+    body.put("checks", checks);
+    return ApiResponse.json(allUp ? 200 : 503, body);
+  }
+
+  private static Map<String, Object> statusJson(HealthCheck.Status s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("up", s.up());
+    m.put("detail", s.detail());
+    return m;
+  }
+
+  private ApiResponse openApi(ApiRequest r) {
+    return new ApiResponse(200, ApiResponse.JSON, openApi, Map.of());
+  }
+
+  private ApiResponse whoami(ApiRequest r) {
+    Principal p = r.principal();
+    String tenant = auth.listTenants().stream().filter(t -> t.id() == p.tenantId()).map(Tenant::name).findFirst().orElse(null);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("user", p.userName());
+    body.put("role", p.role().label());
+    body.put("tenant", tenant);
+    body.put("permissions", p.role().permissions().stream().map(Permission::label).sorted().toList());
+    return ApiResponse.json(200, body);
+  }
+
+  private ApiResponse users(ApiRequest r) {
+    List<Map<String, Object>> users = auth.listUsers().stream().map(u -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", u.name());
+      m.put("role", u.role().label());
+      m.put("tenant", u.tenant());
+      m.put("activeTokens", u.activeTokens());
+      m.put("created", java.time.Instant.ofEpochMilli(u.createdMillis()).toString());
+      return m;
+    }).toList();
+    return ApiResponse.json(200, Map.of("users", users));
+  }
+
+  private ApiResponse tenants(ApiRequest r) {
+    List<Tenant> all = auth.listTenants();
+    Map<Long, String> names = new java.util.HashMap<>();
+    all.forEach(t -> names.put(t.id(), t.name()));
+    List<Map<String, Object>> tenants = all.stream().map(t -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", t.name());
+      m.put("parent", t.parentId() == null ? null : names.get(t.parentId()));
+      return m;
+    }).toList();
+    List<Map<String, Object>> namespaces = auth.listNamespaces().stream().map(n -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("prefix", n.prefix());
+      m.put("tenant", n.tenant());
+      return m;
+    }).toList();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("tenants", tenants);
+    body.put("namespaces", namespaces);
+    return ApiResponse.json(200, body);
+  }
+
+  private ApiResponse series(ApiRequest r) {
+    SeriesRequest request = SeriesRequest.parse(r.params(), r.header("Accept"), maxBuckets);
+    requireStore();
+    Map<String, Object> doc = readingStore(() -> series.series(request, r.access()::canSee));
+    return new ApiResponse(200, request.timestamps().contentType(), Json.bytes(doc), Map.of("Vary", "Accept"));
+  }
+
+  private ApiResponse metrics(ApiRequest r) {
+    requireStore();
+    return ApiResponse.json(200, readingStore(() -> series.metrics(r.params(), r.access()::canSee)));
+  }
+
+  /**
+   * Runs a store read; a failure of the store itself (anything but a refused request) is a 503,
+   * logged with its cause, since the client can do nothing about it but retry.
+   */
+  private static <T> T readingStore(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (QueryException | ApiException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.error("storage read failed", e);
+      throw new ApiException(503, "Storage unavailable; the server log has the cause");
+    }
+  }
+
+  private void requireStore() {
+    if (series == null) {
+      throw new ApiException(503, "Storage is not available on this server");
+    }
+  }
+
+  private ApiResponse ingest(ApiRequest r) {
+    if (ingestor == null) {
+      throw new ApiException(503, "HTTP ingest is not available on this server");
+    }
+    LineIngestor.Result result = ingestor.ingest(r.body(), r.body().length);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("accepted", result.accepted());
+    body.put("rejected", result.rejected());
+    body.put("errors", result.firstErrors());
+    return ApiResponse.json(200, body);
+  }
+
+  private ApiResponse stats(ApiRequest r) {
+    List<String> format = r.params().get("format");
+    if (format != null && !format.isEmpty()) {
+      if (format.get(0).equals("prometheus")) {
+        return prometheus(r);
+      }
+      if (!format.get(0).equals("json")) {
+        throw new ApiException(400, "Invalid format! Must be 'json' or 'prometheus'");
+      }
+    }
+    Map<String, Object> all = new LinkedHashMap<>();
+    stats.snapshot().forEach(all::put);
+    Map<String, Object> system = new LinkedHashMap<>();
+    systemStats().forEach((k, v) -> system.put(k, v.getKey() == Math.rint(v.getKey()) ? (Object) v.getKey().longValue() : v.getKey()));
+    all.put("system", system);
+    if (includeStorageStats && storageStats != null) {
+      all.put("storage", storageStats.get());
+    }
+    return ApiResponse.json(200, Map.of("hollerith", all));
+  }
+
+  private ApiResponse prometheus(ApiRequest r) {
+    boolean openMetrics = wantsOpenMetrics(r.header("Accept"));
+    Map<String, Map.Entry<Double, String>> system = new LinkedHashMap<>(systemStats());
+    if (includeStorageStats && storageStats != null) {
+      Map<String, ? extends Number> storage = storageStats.get();
+      if (storage != null) {
+        storage.forEach((k, v) -> system.put("storage_" + k, new AbstractMap.SimpleImmutableEntry<>(v.doubleValue(), "Storage " + k.replace('_', ' '))));
+      }
+    }
+    String text = prometheus.render(stats, system, latestValues == null ? null : latestValues.latest(),
+        r.access()::canSee, openMetrics);
+    return ApiResponse.text(200, openMetrics ? PrometheusWriter.OPENMETRICS_CONTENT_TYPE : PrometheusWriter.TEXT_CONTENT_TYPE, text)
+        .withHeader("Vary", "Accept");
+  }
+
+  /** OpenMetrics when the Accept header lists it with a q-value above 0. */
+  static boolean wantsOpenMetrics(String accept) {
+    if (accept == null) {
+      return false;
+    }
+    for (String range : accept.split(",")) {
+      String[] parts = range.split(";");
+      if (parts[0].trim().toLowerCase(Locale.ROOT).equals("application/openmetrics-text")) {
+        double q = 1;
+        for (int i = 1; i < parts.length; i++) {
+          String p = parts[i].trim();
+          if (p.startsWith("q=")) {
+            try {
+              q = Double.parseDouble(p.substring(2));
+            } catch (NumberFormatException e) {
+              q = 0;
+            }
+          }
+        }
+        if (q > 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The {@code system} section: key → (value, help). */
+  private Map<String, Map.Entry<Double, String>> systemStats() {
+    Map<String, Map.Entry<Double, String>> m = new LinkedHashMap<>();
+    long started = ManagementFactory.getRuntimeMXBean().getStartTime();
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long heapUsed = memory.getHeapMemoryUsage().getUsed();
+    long nonHeapUsed = memory.getNonHeapMemoryUsage().getUsed();
+    long gcCount = 0;
+    long gcMillis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      gcCount += Math.max(0, gc.getCollectionCount());
+      gcMillis += Math.max(0, gc.getCollectionTime());
+    }
+    m.put("uptime_seconds", entry(Math.max(0, clock.millis() - started) / 1000.0, "Seconds since the process started"));
+    m.put("memory_usage_bytes", entry(heapUsed + nonHeapUsed, "JVM heap and non-heap memory in use, bytes"));
+    m.put("heap_used_bytes", entry(heapUsed, "JVM heap in use, bytes"));
+    m.put("heap_max_bytes", entry(memory.getHeapMemoryUsage().getMax(), "JVM maximum heap, bytes"));
+    m.put("threads", entry(ManagementFactory.getThreadMXBean().getThreadCount(), "Live JVM threads"));
+    m.put("gc_collections", entry(gcCount, "Garbage collections since start"));
+    m.put("gc_time_seconds", entry(gcMillis / 1000.0, "Time spent in garbage collection since start, seconds"));
+    m.put("available_processors", entry(Runtime.getRuntime().availableProcessors(), "Processors available to the JVM"));
+    return m;
+  }
+
+  private static Map.Entry<Double, String> entry(double value, String help) {
+    return new AbstractMap.SimpleImmutableEntry<>(value, help);
+  }
+
+  private static byte[] loadOpenApi() {
+    try (InputStream in = Endpoints.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + OPENAPI_RESOURCE);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

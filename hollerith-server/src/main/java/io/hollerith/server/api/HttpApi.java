@@ -1,0 +1,229 @@
+package io.hollerith.server.api;
+
+import io.hollerith.server.auth.AuthStore;
+import io.hollerith.server.config.HttpConfig;
+import io.hollerith.server.query.SeriesService;
+import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.storage.SeriesReader;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.compression.StandardCompressionOptions;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP API server: {@code /health}, {@code /api/v1/series}, {@code /api/v1/metrics},
+ * {@code /api/v1/ingest}, {@code /api/v1/whoami}, {@code /api/v1/users}, {@code /api/v1/tenants},
+ * {@code /stats}, {@code /stats/prometheus},
+ * {@code /metrics} and {@code /api/openapi.json}.
+ *
+ * <p>Built on Netty's HTTP codec (see the package documentation for why). Network threads only
+ * decode and encode; handlers, which read the store and the credential store, run on a bounded
+ * worker pool, and a request arriving when its queue is full gets 503 instead of queueing without
+ * bound.
+ *
+ * <p>Usage: {@code HttpApi.builder(config.http(), authStore, stats).seriesReader(reader)
+ * .healthCheck(check).latestValues(prometheusSink).lineIngestor(ingestor).build().start()}.
+ *
+ * <p>Thread-safe; {@link #start()} and {@link #close()} are meant to be called once each.
+ */
+public final class HttpApi implements AutoCloseable {
+
+  private final HttpConfig config;
+  private final Dispatcher dispatcher;
+  private final Router router;
+  private final StatsRegistry stats;
+  private final ThreadPoolExecutor workers;
+  private EventLoopGroup group;
+  private Channel channel;
+
+  private HttpApi(Builder b) {
+    this.config = b.config;
+    this.stats = b.stats;
+    Endpoints endpoints = new Endpoints(b.auth, b.stats, b.reader == null ? null : new SeriesService(b.reader),
+        b.healthChecks, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
+        config.maxSeriesBuckets(), b.clock);
+    this.router = endpoints.router();
+    AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(), b.clock);
+    this.dispatcher = new Dispatcher(router, b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
+    this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(config.maxQueuedRequests()), new DefaultThreadFactory("hollerith-http-worker", true));
+    stats.gauge("http", "queued_requests", "Requests waiting for an HTTP worker", () -> workers.getQueue().size());
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param config the {@code http} section
+   * @param auth the credential store (tokens, tenants, namespaces)
+   * @param stats the internal stats registry; the server counts requests and failures in it
+   */
+  public static Builder builder(HttpConfig config, AuthStore auth, StatsRegistry stats) {
+    return new Builder(config, auth, stats);
+  }
+
+  /** Collects the optional collaborators; every one may be left out (its routes answer 503). */
+  public static final class Builder {
+    private final HttpConfig config;
+    private final AuthStore auth;
+    private final StatsRegistry stats;
+    private SeriesReader reader;
+    private final List<HealthCheck> healthChecks = new ArrayList<>();
+    private LatestValues latestValues;
+    private LineIngestor ingestor;
+    private Supplier<? extends Map<String, ? extends Number>> storageStats;
+    private boolean includeStorageStats = true;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(HttpConfig config, AuthStore auth, StatsRegistry stats) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.auth = Objects.requireNonNull(auth, "auth");
+      this.stats = Objects.requireNonNull(stats, "stats");
+    }
+
+    /** The store's read side, for {@code /api/v1/series} and {@code /api/v1/metrics}. */
+    public Builder seriesReader(SeriesReader reader) {
+      this.reader = reader;
+      return this;
+    }
+
+    /** Adds a component to {@code /health} (listeners, storage); call once per component. */
+    public Builder healthCheck(HealthCheck check) {
+      healthChecks.add(Objects.requireNonNull(check));
+      return this;
+    }
+
+    /** The live StatsD values for Prometheus, normally the {@link PrometheusSink}. */
+    public Builder latestValues(LatestValues latestValues) {
+      this.latestValues = latestValues;
+      return this;
+    }
+
+    /** What {@code POST /api/v1/ingest} feeds. */
+    public Builder lineIngestor(LineIngestor ingestor) {
+      this.ingestor = ingestor;
+      return this;
+    }
+
+    /**
+     * Storage sizes for {@code /stats} ({@code storage} section) and Prometheus
+     * ({@code hollerith_system_storage_<key>}), e.g. {@code bytes}, {@code series}.
+     *
+     * @param include the {@code stats.include_storage_stats_in_api} setting
+     */
+    public Builder storageStats(Supplier<? extends Map<String, ? extends Number>> supplier, boolean include) {
+      this.storageStats = supplier;
+      this.includeStorageStats = include;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    public HttpApi build() {
+      return new HttpApi(this);
+    }
+  }
+
+  /**
+   * Binds {@code http.address:http.port} and starts serving.
+   *
+   * @return this
+   * @throws IllegalStateException when the address cannot be bound or the TLS files cannot be
+   *     loaded (the message names the address or the setting)
+   */
+  public synchronized HttpApi start() {
+    SslContext tls = TlsContexts.build(config.tls());
+    boolean epoll = Epoll.isAvailable();
+    group = epoll
+        ? new EpollEventLoopGroup(2, new DefaultThreadFactory("hollerith-http-io", true))
+        : new NioEventLoopGroup(2, new DefaultThreadFactory("hollerith-http-io", true));
+    StatsRegistry.Counter requests = stats.counter("http", "requests", "HTTP requests answered");
+    StatsRegistry.Counter busy = stats.counter("http", "rejected_busy", "HTTP requests refused with 503 because every worker was busy");
+    StatsRegistry.Counter[] byClass = new StatsRegistry.Counter[5];
+    for (int i = 0; i < byClass.length; i++) {
+      byClass[i] = stats.counter("http", "responses_" + (i + 1) + "xx", "HTTP responses with a " + (i + 1) + "xx status");
+    }
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 256)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            RequestTimeout timeout = new RequestTimeout(config.requestTimeout());
+            if (tls != null) {
+              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+            }
+            ch.pipeline()
+                .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast("arm", timeout.armer())
+                .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
+                .addLast("disarm", timeout.disarmer())
+                .addLast("compress", new HttpContentCompressor(1024, StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()))
+                .addLast("keepalive", new HttpServerKeepAliveHandler())
+                .addLast("aggregate", new LimitedAggregator(config.maxRequestBytes()))
+                .addLast("api", new ApiChannelHandler(dispatcher, workers, requests, busy, byClass));
+          }
+        });
+    try {
+      channel = bootstrap.bind(config.address(), config.port()).sync().channel();
+    } catch (Exception e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw new IllegalStateException("cannot bind HTTP API to " + config.address() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  /** The bound address (the real port when configured with 0). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** Every route as {@code METHOD path}, in registration order. */
+  List<Route> routes() {
+    return router.routes();
+  }
+
+  /** Stops accepting, lets running handlers finish (up to 5 s), and releases the threads. */
+  @Override
+  public synchronized void close() {
+    if (channel != null) {
+      channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    workers.shutdown();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The HTTP API: one server ({@link io.hollerith.server.api.HttpApi}) for stored series, the metric
+ * list, HTTP ingest, internal stats, Prometheus exposition, health and the OpenAPI document.
+ *
+ * <h2>Why Netty's HTTP codec</h2>
+ * Netty already carries Hollerith's UDP/TCP/Unix listeners, so the HTTP server adds no second
+ * network stack, thread model or set of buffer pools; it uses the same native epoll transport; and
+ * there is no servlet container to configure, secure and keep patched. The API is a handful of
+ * exact-path routes, so a small router ({@code Router}) is all the framework needed. Network
+ * threads only decode and encode: handlers run on a bounded worker pool because they block on the
+ * store and the credential store.
+ *
+ * <h2>Behaviour</h2>
+ * <ul>
+ *   <li>JSON everywhere (Jackson); gzip/deflate when the client sends {@code Accept-Encoding} and
+ *       the body is at least 1 KiB.
+ *   <li>Limits: request body {@code http.max_request_bytes} (413), whole request within
+ *       {@code http.request_timeout} once it starts (408), idle keep-alive connections closed after
+ *       {@code http.idle_timeout}, {@code http.max_queued_requests} waiting requests (then 503).
+ *   <li>One access-log line per request on logger {@code io.hollerith.server.api.access}: method,
+ *       path (no query string), status, duration, user and client address — never the token.
+ *   <li>Every route declares its permission; 401 without a valid token, 403 (naming the missing
+ *       permission) when the role lacks it, 404 for unknown paths, 405 with {@code Allow} for a
+ *       wrong method, 429 with {@code Retry-After} after {@code http.auth_failure_limit} failed
+ *       authentications from one address within {@code http.auth_failure_window}. Errors are
+ *       {@code {"alerts":[{"level":"error","text":"…"}]}}.
+ *   <li>Prometheus: {@code /metrics} and {@code /stats/prometheus} write text format 0.0.4, or
+ *       OpenMetrics 1.0 when the {@code Accept} header asks for {@code application/openmetrics-text};
+ *       live StatsD values come from {@link io.hollerith.server.api.LatestValues}, normally the
+ *       {@link io.hollerith.server.api.PrometheusSink} registered as a flush sink.
+ * </ul>
+ */
+package io.hollerith.server.api;

@@ -1,0 +1,93 @@
+package io.hollerith.server.cli;
+
+import io.hollerith.server.auth.IssuedToken;
+import io.hollerith.server.auth.Role;
+import io.hollerith.server.auth.User;
+import io.hollerith.server.config.HollerithConfig;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hollerith user add|list|revoke|token}: API users and their tokens in the configured
+ * credential store. A token is printed once, when issued; the store keeps only its hash.
+ *
+ * <p>Register on the root command with {@code commandLine.addSubcommand(new UserCommand(root::config))}:
+ * the supplier is called when a subcommand runs, after the root options (config file, overrides)
+ * have been parsed. Not thread-safe (one run per instance at a time, as picocli does).
+ */
+@Command(name = "user", mixinStandardHelpOptions = true, description = "Manage API users and their tokens.")
+public final class UserCommand {
+
+  private final Supplier<HollerithConfig> config;
+
+  @Spec CommandSpec spec;
+
+  /** @param config supplies the loaded configuration when a subcommand runs */
+  public UserCommand(Supplier<HollerithConfig> config) {
+    this.config = Objects.requireNonNull(config);
+  }
+
+  @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user and print its first token (shown once).")
+  int add(
+      @Parameters(paramLabel = "NAME", description = "User name: letters, digits, '.', '_', '@', '-'.") String name,
+      @Option(names = "--role", required = true, description = "admin, support or reader.") String role,
+      @Option(names = "--tenant", defaultValue = "root", description = "The user's tenant (default: ${DEFAULT-VALUE}).") String tenant,
+      @Option(names = "--expires-in", description = "Token lifetime, e.g. 90d, 12h or PT1H (default: no expiry).") String expiresIn) {
+    return CredentialCommands.withStore(config, spec, store -> {
+      IssuedToken token = store.addUser(name, Role.parse(role), tenant, CredentialCommands.parseDuration(expiresIn));
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("user " + name + " added (role " + Role.parse(role).label() + ", tenant " + tenant + ")");
+      printToken(out, token);
+      return 0;
+    });
+  }
+
+  @Command(name = "token", mixinStandardHelpOptions = true, description = "Issue another token for a user (shown once).")
+  int token(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--expires-in", description = "Token lifetime, e.g. 90d, 12h or PT1H (default: no expiry).") String expiresIn) {
+    return CredentialCommands.withStore(config, spec, store -> {
+      printToken(spec.commandLine().getOut(), store.issueToken(name, CredentialCommands.parseDuration(expiresIn)));
+      return 0;
+    });
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List users with role, tenant and usable tokens.")
+  int list() {
+    return CredentialCommands.withStore(config, spec, store -> {
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("%-24s %-8s %-16s %6s  %s%n", "NAME", "ROLE", "TENANT", "TOKENS", "CREATED");
+      for (User u : store.listUsers()) {
+        out.printf("%-24s %-8s %-16s %6d  %s%n", u.name(), u.role().label(), u.tenant(), u.activeTokens(),
+            Instant.ofEpochMilli(u.createdMillis()));
+      }
+      out.flush();
+      return 0;
+    });
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke every token of a user (the user stays; issue a new token with 'user token').")
+  int revoke(@Parameters(paramLabel = "NAME") String name) {
+    return CredentialCommands.withStore(config, spec, store -> {
+      int n = store.revokeTokens(name);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("revoked " + n + " token" + (n == 1 ? "" : "s") + " of " + name);
+      out.flush();
+      return 0;
+    });
+  }
+
+  private static void printToken(PrintWriter out, IssuedToken token) {
+    out.println("token: " + token.secret());
+    out.println(token.expiresMillis() == null ? "expires: never" : "expires: " + Instant.ofEpochMilli(token.expiresMillis()));
+    out.println("(this token is shown only once; Hollerith stores only its hash)");
+    out.flush();
+  }
+}

@@ -1,0 +1,273 @@
+package io.hollerith.server.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads the configuration: the YAML file, then {@code HOLLERITH_…} environment variables, then
+ * {@code --set key=value} overrides from the command line, each overriding the one before.
+ *
+ * <p>Keys are snake_case paths into {@link HollerithConfig}; the environment variable of a key is
+ * {@code HOLLERITH_} followed by its path in upper case with dots as underscores
+ * ({@code listeners.udp.port} is {@code HOLLERITH_LISTENERS_UDP_PORT}). Override values are read as
+ * YAML, so {@code true}, {@code 8125}, {@code 10s} and {@code [90, 99]} all work. An unknown key (in
+ * the file, an environment variable or an override) or a value of the wrong type stops start-up:
+ * every problem is collected and reported at once by {@link ConfigException}, each naming the key
+ * and what it allows. {@link ConfigValidator} then checks ranges and combinations.
+ */
+public final class ConfigLoader {
+
+  /** Environment variables with the prefix that belong to the launcher, not to the configuration. */
+  static final Set<String> RESERVED_ENV = Set.of("HOLLERITH_JAVA_OPTS", "HOLLERITH_HOME", "HOLLERITH_CONFIG");
+
+  private static final String ENV_PREFIX = "HOLLERITH_";
+
+  private final ObjectMapper mapper;
+  private final Map<String, String> envToPath;
+
+  public ConfigLoader() {
+    this.mapper = newMapper();
+    this.envToPath = new TreeMap<>();
+    collectLeafPaths(HollerithConfig.class, "", envToPath);
+  }
+
+  /** The mapper used to bind configuration: snake_case keys, durations such as {@code 10s}. */
+  public static ObjectMapper newMapper() {
+    SimpleModule durations = new SimpleModule("hollerith-durations");
+    durations.addDeserializer(Duration.class, new JsonDeserializer<>() {
+      @Override
+      public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        try {
+          return DurationValues.parse(p.getValueAsString());
+        } catch (IllegalArgumentException e) {
+          throw ctxt.weirdStringException(p.getValueAsString(), Duration.class, e.getMessage());
+        }
+      }
+    });
+    return YAMLMapper.builder()
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .addModule(durations)
+        .build();
+  }
+
+  /**
+   * Loads and validates the configuration.
+   *
+   * @param file the YAML file, or null for defaults only
+   * @param env the process environment (only {@code HOLLERITH_…} entries are read)
+   * @param overrides {@code key.path=value} strings from the command line
+   * @throws ConfigException listing every problem found
+   */
+  public HollerithConfig load(Path file, Map<String, String> env, List<String> overrides) throws ConfigException {
+    List<String> problems = new ArrayList<>();
+    ObjectNode tree = readFile(file, problems);
+    env.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(ENV_PREFIX) && !RESERVED_ENV.contains(e.getKey()))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> {
+          String path = envToPath.get(e.getKey());
+          if (path == null) {
+            problems.add("unknown environment variable " + e.getKey() + " (a configuration key's variable is "
+                + "HOLLERITH_ and its path in upper case, e.g. HOLLERITH_LISTENERS_UDP_PORT)");
+          } else {
+            apply(tree, path, e.getValue(), "environment variable " + e.getKey(), problems);
+          }
+        });
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq <= 0) {
+        problems.add("--set '" + override + "': expected key.path=value");
+        continue;
+      }
+      String path = override.substring(0, eq).trim();
+      if (!envToPath.containsValue(path)) {
+        problems.add("--set: unknown key '" + path + "'");
+        continue;
+      }
+      apply(tree, path, override.substring(eq + 1), "--set " + path, problems);
+    }
+    checkTree(tree, HollerithConfig.class, "", problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    HollerithConfig config;
+    try {
+      config = mapper.treeToValue(tree, HollerithConfig.class);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new ConfigException(List.of(e.getMessage()));
+    }
+    List<String> invalid = ConfigValidator.validate(config);
+    if (!invalid.isEmpty()) {
+      throw new ConfigException(invalid);
+    }
+    return config;
+  }
+
+  /** Every configuration key as a dotted path, with its environment variable name. */
+  public Map<String, String> environmentVariables() {
+    return java.util.Collections.unmodifiableMap(envToPath);
+  }
+
+  private ObjectNode readFile(Path file, List<String> problems) {
+    if (file == null) {
+      return JsonNodeFactory.instance.objectNode();
+    }
+    if (!Files.isRegularFile(file)) {
+      problems.add("configuration file " + file + " does not exist or is not a file");
+      return JsonNodeFactory.instance.objectNode();
+    }
+    try {
+      JsonNode node = mapper.readTree(file.toFile());
+      if (node == null || node.isMissingNode() || node.isNull()) {
+        return JsonNodeFactory.instance.objectNode();
+      }
+      if (!node.isObject()) {
+        problems.add("configuration file " + file + ": the top level must be a mapping of keys to values");
+        return JsonNodeFactory.instance.objectNode();
+      }
+      return (ObjectNode) node;
+    } catch (IOException e) {
+      problems.add("configuration file " + file + " is not valid YAML: " + e.getMessage());
+      return JsonNodeFactory.instance.objectNode();
+    }
+  }
+
+  private void apply(ObjectNode tree, String path, String rawValue, String source, List<String> problems) {
+    JsonNode value;
+    try {
+      value = rawValue.isEmpty() ? NullNode.instance : mapper.readTree(rawValue);
+      if (value == null || value.isMissingNode()) {
+        value = NullNode.instance;
+      }
+    } catch (IOException e) {
+      problems.add(source + ": '" + rawValue + "' is not a valid value");
+      return;
+    }
+    String[] parts = path.split("\\.");
+    ObjectNode node = tree;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonNode child = node.get(parts[i]);
+      if (!(child instanceof ObjectNode)) {
+        child = node.putObject(parts[i]);
+      }
+      node = (ObjectNode) child;
+    }
+    node.set(parts[parts.length - 1], value);
+  }
+
+  private void checkTree(JsonNode node, Class<?> recordType, String prefix, List<String> problems) {
+    if (node == null || node.isNull()) {
+      return;
+    }
+    if (!node.isObject()) {
+      problems.add((prefix.isEmpty() ? "the top level" : prefix) + ": expected a mapping with keys " + keys(recordType));
+      return;
+    }
+    Map<String, RecordComponent> components = components(recordType);
+    node.fields().forEachRemaining(field -> {
+      String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+      RecordComponent component = components.get(field.getKey());
+      if (component == null) {
+        problems.add("unknown key '" + path + "' (allowed here: " + keys(recordType) + ")");
+      } else if (component.getType().isRecord()) {
+        checkTree(field.getValue(), component.getType(), path, problems);
+      } else if (!field.getValue().isNull()) {
+        checkLeaf(field.getValue(), component.getGenericType(), path, problems);
+      }
+    });
+  }
+
+  private void checkLeaf(JsonNode value, Type type, String path, List<String> problems) {
+    JavaType javaType = mapper.getTypeFactory().constructType(type);
+    try {
+      mapper.treeToValue(value, javaType);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      problems.add(path + ": " + describe(value) + " is not allowed; expected " + expected(javaType));
+    }
+  }
+
+  private static String describe(JsonNode value) {
+    String text = value.isValueNode() ? value.asText() : value.toString();
+    return "'" + (text.length() > 60 ? text.substring(0, 60) + "…" : text) + "'";
+  }
+
+  private static String expected(JavaType type) {
+    Class<?> raw = type.getRawClass();
+    if (raw == Boolean.class || raw == boolean.class) {
+      return "true or false";
+    }
+    if (raw == Integer.class || raw == int.class || raw == Long.class) {
+      return "a whole number";
+    }
+    if (raw == Double.class) {
+      return "a number";
+    }
+    if (raw == Duration.class) {
+      return "a duration such as 500ms, 10s, 1m, 2h or 7d";
+    }
+    if (raw == String.class) {
+      return "text";
+    }
+    if (List.class.isAssignableFrom(raw)) {
+      JavaType element = type.getContentType();
+      if (element.getRawClass().isRecord()) {
+        return "a list of mappings with keys " + keys(element.getRawClass());
+      }
+      return "a list of " + expected(element).replaceFirst("^a ", "") + "s";
+    }
+    return raw.getSimpleName();
+  }
+
+  private static String keys(Class<?> recordType) {
+    return String.join(", ", components(recordType).keySet());
+  }
+
+  private static Map<String, RecordComponent> components(Class<?> recordType) {
+    Map<String, RecordComponent> byName = new java.util.LinkedHashMap<>();
+    for (RecordComponent c : recordType.getRecordComponents()) {
+      byName.put(snake(c.getName()), c);
+    }
+    return byName;
+  }
+
+  private static void collectLeafPaths(Class<?> recordType, String prefix, Map<String, String> out) {
+    for (RecordComponent c : recordType.getRecordComponents()) {
+      String path = prefix.isEmpty() ? snake(c.getName()) : prefix + "." + snake(c.getName());
+      if (c.getType().isRecord()) {
+        collectLeafPaths(c.getType(), path, out);
+      } else {
+        out.put(ENV_PREFIX + path.replace('.', '_').toUpperCase(java.util.Locale.ROOT), path);
+      }
+    }
+  }
+
+  private static String snake(String camel) {
+    return ((PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE).translate(camel);
+  }
+}

@@ -1,0 +1,130 @@
+package io.hollerith.server.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Range and combination checks on a bound configuration. Each problem names the key and what is
+ * allowed; all problems are returned together.
+ */
+final class ConfigValidator {
+
+  private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigValidator() {}
+
+  static List<String> validate(HollerithConfig c) {
+    ConfigValidator v = new ConfigValidator();
+    v.require(!c.nodeId().isBlank(), "node_id", "must not be empty");
+    v.require(!c.dataDir().isBlank(), "data_dir", "must not be empty");
+
+    ListenersConfig l = c.listeners();
+    v.port("listeners.udp.port", l.udp().port());
+    v.address("listeners.udp.address", l.udp().address());
+    v.positive("listeners.udp.receive_buffer_bytes", l.udp().receiveBufferBytes());
+    v.require(l.udp().threads() >= 0, "listeners.udp.threads", "must be 0 (one per core) or more, got " + l.udp().threads());
+    v.port("listeners.tcp.port", l.tcp().port());
+    v.address("listeners.tcp.address", l.tcp().address());
+    v.positive("listeners.tcp.max_connections", l.tcp().maxConnections());
+    v.require(!l.unixStream().enabled() || hasText(l.unixStream().path()),
+        "listeners.unix_stream.path", "is required when listeners.unix_stream.enabled is true");
+    v.require(!l.unixDatagram().enabled() || hasText(l.unixDatagram().path()),
+        "listeners.unix_datagram.path", "is required when listeners.unix_datagram.enabled is true");
+    v.port("listeners.management.port", l.management().port());
+    v.address("listeners.management.address", l.management().address());
+    v.require(Set.of("auto", "epoll", "nio").contains(l.transport().toLowerCase(Locale.ROOT)), "listeners.transport",
+        "must be auto, epoll or nio, got '" + l.transport() + "'");
+    v.require(l.tcp().threads() >= 0, "listeners.tcp.threads", "must be 0 (one per core) or more, got " + l.tcp().threads());
+    v.require(l.tcp().idleTimeoutSeconds() >= 0, "listeners.tcp.idle_timeout_seconds",
+        "must be 0 (never) or more, got " + l.tcp().idleTimeoutSeconds());
+    v.positive("listeners.unix_stream.max_connections", l.unixStream().maxConnections());
+    v.positive("listeners.unix_datagram.max_connections", l.unixDatagram().maxConnections());
+    v.permissions("listeners.unix_stream.permissions", l.unixStream().permissions());
+    v.permissions("listeners.unix_datagram.permissions", l.unixDatagram().permissions());
+
+    ProtocolConfig p = c.protocol();
+    v.require(p.maxPacketBytes() >= 64 && p.maxPacketBytes() <= 65_535, "protocol.max_packet_bytes",
+        "must be between 64 and 65535, got " + p.maxPacketBytes());
+    v.require(p.maxLineBytes() >= 16, "protocol.max_line_bytes", "must be at least 16, got " + p.maxLineBytes());
+    v.require(p.maxNameBytes() >= 1 && p.maxNameBytes() <= p.maxLineBytes(), "protocol.max_name_bytes",
+        "must be between 1 and protocol.max_line_bytes, got " + p.maxNameBytes());
+    v.require(p.maxTags() >= 0 && p.maxTags() <= 1024, "protocol.max_tags", "must be between 0 and 1024, got " + p.maxTags());
+
+    AggregationConfig a = c.aggregation();
+    v.require(a.flushInterval().toMillis() >= 10 && a.flushInterval().toDays() <= 1, "aggregation.flush_interval",
+        "must be between 10ms and 1d, got " + DurationValues.format(a.flushInterval()));
+    for (Double t : a.percentThresholds()) {
+      v.require(t != null && t != 0 && t >= -100 && t <= 100, "aggregation.percent_thresholds",
+          "each threshold must be a non-zero number from -100 to 100, got " + t);
+    }
+    for (int i = 0; i < a.histograms().size(); i++) {
+      List<Double> bins = a.histograms().get(i).bins();
+      v.require(!bins.isEmpty(), "aggregation.histograms[" + i + "].bins", "must list at least one bin");
+      for (int b = 1; b < bins.size(); b++) {
+        v.require(bins.get(b) > bins.get(b - 1), "aggregation.histograms[" + i + "].bins",
+            "must be in ascending order, got " + bins);
+      }
+    }
+    v.positive("aggregation.max_metrics", a.maxMetrics());
+
+    StatsConfig s = c.stats();
+    v.positive("stats.buffer_size", s.bufferSize());
+    v.positive("stats.flush_interval_ms", s.flushIntervalMs());
+
+    SinksConfig.Graphite g = c.sinks().graphite();
+    v.require(!g.enabled() || hasText(g.host()), "sinks.graphite.host", "is required when sinks.graphite.enabled is true");
+    v.port("sinks.graphite.port", g.port());
+
+    StorageConfig st = c.storage();
+    v.require(st.type().equals("sqlite") || st.type().equals("postgresql"), "storage.type",
+        "must be sqlite or postgresql, got '" + st.type() + "'");
+    v.require(!st.type().equals("postgresql") || hasText(st.postgresql().url()), "storage.postgresql.url",
+        "is required when storage.type is postgresql");
+    v.require(st.maxBacklog().toMillis() >= a.flushInterval().toMillis(), "storage.max_backlog",
+        "must be at least one aggregation.flush_interval");
+    v.positive("storage.postgresql.pool_size", st.postgresql().poolSize());
+
+    HttpConfig h = c.http();
+    v.port("http.port", h.port());
+    v.address("http.address", h.address());
+
+    LoggingConfig lg = c.logging();
+    v.require(lg.format().equals("text") || lg.format().equals("json"), "logging.format",
+        "must be text or json, got '" + lg.format() + "'");
+    v.require(LOG_LEVELS.contains(lg.level().toUpperCase(Locale.ROOT)), "logging.level",
+        "must be one of " + LOG_LEVELS + ", got '" + lg.level() + "'");
+    return v.problems;
+  }
+
+  private void require(boolean ok, String key, String rule) {
+    if (!ok) {
+      problems.add(key + " " + rule);
+    }
+  }
+
+  private void port(String key, int port) {
+    require(port >= 0 && port <= 65_535, key, "must be between 0 and 65535, got " + port);
+  }
+
+  private void address(String key, String address) {
+    require(hasText(address), key, "must not be empty");
+  }
+
+  private void positive(String key, int value) {
+    require(value > 0, key, "must be greater than 0, got " + value);
+  }
+
+  /** Null (keep the umask's) or nine {@code rwx-} characters as {@code ls} shows them. */
+  private void permissions(String key, String value) {
+    require(value == null || value.matches("([r-][w-][x-]){3}"), key,
+        "must be nine characters as ls shows them, e.g. rw-rw----, got '" + value + "'");
+  }
+
+  private static boolean hasText(String s) {
+    return s != null && !s.isBlank();
+  }
+}

@@ -1,0 +1,73 @@
+package io.hollerith.server.aggregate;
+
+import io.hollerith.server.config.AggregationConfig;
+import io.hollerith.server.config.StatsConfig;
+import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.flush.TimerStats;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Small helpers shared by the aggregation tests: configs and snapshot lookups by key. */
+final class AggregatorTestSupport {
+
+  /** 2023-11-14T22:13:20Z, a multiple of 10 s. */
+  static final long T0 = 1_700_000_000_000L;
+
+  private AggregatorTestSupport() {}
+
+  static AggregationConfig config(List<Double> thresholds, Boolean deleteIdle, Integer maxMetrics) {
+    return new AggregationConfig(Duration.ofSeconds(10), thresholds, null, deleteIdle, null, null, null, null, maxMetrics);
+  }
+
+  static AggregationConfig defaults() {
+    return config(null, null, null);
+  }
+
+  static StatsConfig unbuffered() {
+    return new StatsConfig(null, null, true, null, null, null);
+  }
+
+  static StatsConfig buffered(int bufferSize) {
+    return new StatsConfig(null, null, false, null, bufferSize, 1000);
+  }
+
+  static Map<String, Double> counts(FlushSnapshot s) {
+    Map<String, Double> m = new TreeMap<>();
+    s.counters().forEach(c -> m.put(c.key().toString(), c.count()));
+    return m;
+  }
+
+  static Map<String, Double> rates(FlushSnapshot s) {
+    Map<String, Double> m = new TreeMap<>();
+    s.counters().forEach(c -> m.put(c.key().toString(), c.ratePerSecond()));
+    return m;
+  }
+
+  static Map<String, Double> gauges(FlushSnapshot s) {
+    Map<String, Double> m = new TreeMap<>();
+    s.gauges().forEach(g -> m.put(g.key().toString(), g.value()));
+    return m;
+  }
+
+  static Map<String, Long> sets(FlushSnapshot s) {
+    Map<String, Long> m = new TreeMap<>();
+    s.sets().forEach(p -> m.put(p.key().toString(), p.unique()));
+    return m;
+  }
+
+  static Map<String, TimerStats> timers(FlushSnapshot s) {
+    Map<String, TimerStats> m = new TreeMap<>();
+    s.timers().forEach(t -> m.put(t.key().toString(), t.stats()));
+    return m;
+  }
+
+  static FlushSnapshot.TimerPoint timer(FlushSnapshot s, String key) {
+    return s.timers().stream().filter(t -> t.key().toString().equals(key)).findFirst().orElseThrow();
+  }
+
+  static FlushSnapshot.SetPoint set(FlushSnapshot s, String key) {
+    return s.sets().stream().filter(t -> t.key().toString().equals(key)).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,168 @@
+package io.hollerith.server.api;
+
+import static io.hollerith.server.query.InMemorySeriesReader.counter;
+import static io.hollerith.server.query.InMemorySeriesReader.timer;
+
+import io.hollerith.server.auth.AuthStore;
+import io.hollerith.server.auth.Role;
+import io.hollerith.server.config.HttpConfig;
+import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.flush.TimerStats;
+import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.model.Tag;
+import io.hollerith.server.query.InMemorySeriesReader;
+import io.hollerith.server.sketch.QuantileSketch;
+import io.hollerith.server.sketch.UniqueSketch;
+import io.hollerith.server.stats.StatsRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * A real API server on an ephemeral port over a real SQLite credential store: tenants
+ * {@code root → shop, root → blog}, namespaces {@code shop.} and {@code blog.}, one user per role
+ * and tenant named {@code <role>@<tenant>}, stored series in both namespaces and unassigned, live
+ * values in a real {@link PrometheusSink}.
+ */
+final class ApiFixture implements AutoCloseable {
+
+  static final long T0 = 1_563_818_130_000L;
+  static final List<String> TENANTS = List.of("root", "shop", "blog");
+
+  final AuthStore auth;
+  final StatsRegistry stats = new StatsRegistry();
+  final InMemorySeriesReader reader = new InMemorySeriesReader();
+  final PrometheusSink sink;
+  final AtomicBoolean storageUp = new AtomicBoolean(true);
+  final java.util.concurrent.atomic.AtomicLong healthDelayMillis = new java.util.concurrent.atomic.AtomicLong();
+  final Map<String, String> tokens = new HashMap<>();
+  final HttpApi api;
+  final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final String base;
+
+  ApiFixture(Path dir, HttpConfig config) {
+    auth = AuthStore.openSqlite(dir.resolve("auth.db"), Clock.systemUTC());
+    auth.addTenant("shop", "root");
+    auth.addTenant("blog", "root");
+    auth.assignNamespace("shop.", "shop");
+    auth.assignNamespace("blog.", "blog");
+    for (Role role : Role.values()) {
+      for (String tenant : TENANTS) {
+        String user = role.label() + "@" + tenant;
+        tokens.put(user, auth.addUser(user, role, tenant, null).secret());
+      }
+    }
+    for (long i = 0; i < 5; i++) {
+      reader.add(MetricKey.of("shop.orders"), counter(T0 + i * 10_000, 10_000, i + 1));
+      reader.add(MetricKey.of("blog.posts"), counter(T0 + i * 10_000, 10_000, 2 * i));
+      reader.add(MetricKey.of("system.load"), counter(T0 + i * 10_000, 10_000, 1));
+      reader.add(MetricKey.of("shop.latency"), timer(T0 + i * 10_000, 10_000, 10 * i + 1, 10 * i + 2));
+    }
+    sink = new PrometheusSink(List.of(90.0, 99.0), 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
+    sink.publish(snapshot());
+    api = HttpApi.builder(config, auth, stats)
+        .seriesReader(reader)
+        .latestValues(sink)
+        .lineIngestor(ApiFixture::ingestLines)
+        .healthCheck(HealthCheck.of("storage", () -> {
+          sleep(healthDelayMillis.get());
+          return storageUp.get() ? HealthCheck.Status.up("store answers") : HealthCheck.Status.down("store unreachable");
+        }))
+        .storageStats(() -> Map.of("bytes", 4096L, "series", 4L), true)
+        .build()
+        .start();
+    base = "http://127.0.0.1:" + api.address().getPort();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static HttpConfig config() {
+    return new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, 1000, null, null, null, null);
+  }
+
+  /** One flush worth of live values in both namespaces. */
+  static FlushSnapshot snapshot() {
+    QuantileSketch sketch = QuantileSketch.create();
+    for (int i = 1; i <= 100; i++) {
+      sketch.accept(i);
+    }
+    UniqueSketch members = UniqueSketch.create();
+    members.update("a");
+    members.update("b");
+    TimerStats stats = new TimerStats(100, 100, 10, 1, 100, 5050, 338_350, 50.5, 50.5, 28.87, List.of(), Map.of());
+    return new FlushSnapshot(T0, 10_000, false,
+        List.of(new FlushSnapshot.CounterPoint(MetricKey.of("shop.orders"), 5, 0.5),
+            new FlushSnapshot.CounterPoint(MetricKey.of("blog.posts", List.of(new Tag("lang", "en"))), 3, 0.3)),
+        List.of(new FlushSnapshot.GaugePoint(MetricKey.of("shop.queue_depth"), 7)),
+        List.of(new FlushSnapshot.TimerPoint(MetricKey.of("shop.checkout_duration"), stats, sketch)),
+        List.of(new FlushSnapshot.SetPoint(MetricKey.of("blog.visitors"), 2, members)),
+        Map.of());
+  }
+
+  private static final Pattern LINE = Pattern.compile("^[^:|\\s]+:[^|]+\\|(c|g|ms|s|h|d)(\\|.*)?$");
+
+  /** A test ingestor: accepts lines of the StatsD shape, rejects the rest with their prefix. */
+  static LineIngestor.Result ingestLines(byte[] body, int length) {
+    long accepted = 0;
+    long rejected = 0;
+    List<String> errors = new ArrayList<>();
+    for (String line : new String(body, 0, length, StandardCharsets.UTF_8).split("\r?\n")) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      if (LINE.matcher(line).matches()) {
+        accepted++;
+      } else {
+        rejected++;
+        errors.add("invalid line: " + line);
+      }
+    }
+    return new LineIngestor.Result(accepted, rejected, errors);
+  }
+
+  HttpResponse<String> get(String path, String user) throws IOException, InterruptedException {
+    return get(path, user, Map.of());
+  }
+
+  HttpResponse<String> get(String path, String user, Map<String, String> headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET();
+    if (user != null) {
+      b.header("Authorization", "Token " + tokens.get(user));
+    }
+    headers.forEach(b::header);
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> send(String method, String path, String user, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (user != null) {
+      b.header("Authorization", "Bearer " + tokens.get(user));
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    auth.close();
+  }
+}

@@ -1,0 +1,65 @@
+package io.hollerith.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hollerith.server.config.StorageConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The credential store on a real PostgreSQL server (zonky embedded), in schema hollerith_auth. */
+class PostgresAuthStoreTest {
+
+  static EmbeddedPostgres pg;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pg = EmbeddedPostgres.builder().start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  static StorageConfig.Postgresql config() {
+    return new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "postgres"), "postgres", null, null, null, 2);
+  }
+
+  @Test
+  void everythingWorksInItsOwnSchema() throws Exception {
+    try (AuthStore store = AuthStore.openPostgresql(config(), Clock.systemUTC())) {
+      store.addTenant("shop", "root");
+      store.assignNamespace("shop.", "shop");
+      IssuedToken t = store.addUser("alice", Role.SUPPORT, "shop", Duration.ofDays(1));
+      Principal p = store.authenticate(t.secret()).orElseThrow();
+      assertThat(p.role()).isEqualTo(Role.SUPPORT);
+      assertThat(store.access(p).canSee("shop.orders")).isTrue();
+      assertThat(store.access(p).canSee("blog.posts")).isFalse();
+      assertThat(store.revokeTokens("alice")).isEqualTo(1);
+      assertThat(store.authenticate(t.secret())).isEmpty();
+      assertThat(store.isReachable()).isTrue();
+    }
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        ResultSet rs = c.createStatement().executeQuery(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'hollerith_auth' ORDER BY table_name")) {
+      StringBuilder tables = new StringBuilder();
+      while (rs.next()) {
+        tables.append(rs.getString(1)).append(' ');
+      }
+      assertThat(tables.toString()).isEqualTo("api_token app_user hollerith_auth_schema_history metric_namespace tenant ");
+    }
+    // Reopening runs no migration twice and keeps the data.
+    try (AuthStore store = AuthStore.openPostgresql(config(), Clock.systemUTC())) {
+      assertThat(store.listUsers()).extracting(User::name).containsExactly("alice");
+      assertThat(store.listTenants()).extracting(Tenant::name).containsExactly("root", "shop");
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.hollerith.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  private final ConfigLoader loader = new ConfigLoader();
+
+  private Path yaml(String text) throws IOException {
+    Path file = dir.resolve("hollerith.yml");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void noFileGivesTheDocumentedDefaults() throws Exception {
+    HollerithConfig c = loader.load(null, Map.of(), List.of());
+    assertThat(c.listeners().udp().port()).isEqualTo(8125);
+    assertThat(c.listeners().udp().address()).isEqualTo("127.0.0.1");
+    assertThat(c.listeners().udp().receiveBufferBytes()).isEqualTo(8 * 1024 * 1024);
+    assertThat(c.listeners().management().port()).isEqualTo(8126);
+    assertThat(c.aggregation().flushInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.aggregation().percentThresholds()).containsExactly(90.0);
+    assertThat(c.aggregation().maxMetrics()).isEqualTo(1_000_000);
+    assertThat(c.stats().enabled()).isTrue();
+    assertThat(c.stats().persist()).isTrue();
+    assertThat(c.stats().noBuffer()).isTrue();
+    assertThat(c.stats().includeStorageStatsInApi()).isTrue();
+    assertThat(c.stats().bufferSize()).isEqualTo(1000);
+    assertThat(c.stats().flushIntervalMs()).isEqualTo(1000);
+    assertThat(c.storage().type()).isEqualTo("sqlite");
+    assertThat(c.storage().retention()).isEqualTo("10s:7d,1m:90d,1h:5y");
+    assertThat(c.dataDir()).isEqualTo("./data");
+    assertThat(c.http().port()).isEqualTo(8080);
+  }
+
+  @Test
+  void readsSnakeCaseKeysAndDurations() throws Exception {
+    Path file = yaml("""
+        listeners:
+          udp: {port: 9125, receive_buffer_bytes: 1048576}
+        aggregation:
+          flush_interval: 1m
+          percent_thresholds: [90, 99.9, -10]
+          delete_idle_stats: true
+          delete_gauges: false
+        stats:
+          no_buffer: false
+          buffer_size: 500
+        """);
+    HollerithConfig c = loader.load(file, Map.of(), List.of());
+    assertThat(c.listeners().udp().port()).isEqualTo(9125);
+    assertThat(c.listeners().udp().receiveBufferBytes()).isEqualTo(1048576);
+    assertThat(c.listeners().tcp().port()).isEqualTo(8125);
+    assertThat(c.aggregation().flushInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.aggregation().percentThresholds()).containsExactly(90.0, 99.9, -10.0);
+    assertThat(c.aggregation().deleteCounters()).isTrue();
+    assertThat(c.aggregation().deleteGauges()).isFalse();
+    assertThat(c.stats().noBuffer()).isFalse();
+    assertThat(c.stats().bufferSize()).isEqualTo(500);
+  }
+
+  @Test
+  void environmentOverridesFileAndSetOverridesEnvironment() throws Exception {
+    Path file = yaml("listeners: {udp: {port: 9000}}\naggregation: {flush_interval: 5s}\n");
+    HollerithConfig c = loader.load(file,
+        Map.of("HOLLERITH_LISTENERS_UDP_PORT", "9001", "HOLLERITH_AGGREGATION_FLUSH_INTERVAL", "20s",
+            "HOLLERITH_JAVA_OPTS", "-Xmx1g", "PATH", "/bin"),
+        List.of("aggregation.flush_interval=30s", "aggregation.percent_thresholds=[50, 95]"));
+    assertThat(c.listeners().udp().port()).isEqualTo(9001);
+    assertThat(c.aggregation().flushInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.aggregation().percentThresholds()).containsExactly(50.0, 95.0);
+  }
+
+  @Test
+  void unknownKeysAndBadValuesAreAllReportedByName() throws IOException {
+    Path file = yaml("""
+        listeners:
+          udp: {port: eighty, prot: 1}
+        aggregation:
+          flush_interval: soon
+        stats:
+          no_buffer: maybe
+        colour: blue
+        """);
+    assertThatThrownBy(() -> loader.load(file, Map.of("HOLLERITH_LISTENERS_UPD_PORT", "1"), List.of("nope.key=1")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+            "unknown environment variable HOLLERITH_LISTENERS_UPD_PORT (a configuration key's variable is "
+                + "HOLLERITH_ and its path in upper case, e.g. HOLLERITH_LISTENERS_UDP_PORT)",
+            "--set: unknown key 'nope.key'",
+            "listeners.udp.port: 'eighty' is not allowed; expected a whole number",
+            "unknown key 'listeners.udp.prot' (allowed here: enabled, address, port, receive_buffer_bytes, threads)",
+            "aggregation.flush_interval: 'soon' is not allowed; expected a duration such as 500ms, 10s, 1m, 2h or 7d",
+            "stats.no_buffer: 'maybe' is not allowed; expected true or false",
+            "unknown key 'colour' (allowed here: node_id, data_dir, listeners, protocol, aggregation, stats, sinks,"
+                + " storage, http, logging)"));
+  }
+
+  @Test
+  void rangeProblemsNameTheKeyAndTheRule() throws IOException {
+    Path file = yaml("""
+        listeners: {udp: {port: 70000}}
+        aggregation: {percent_thresholds: [0], max_metrics: 0}
+        storage: {type: mysql}
+        sinks: {graphite: {enabled: true}}
+        logging: {format: xml}
+        """);
+    assertThatThrownBy(() -> loader.load(file, Map.of(), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+            "listeners.udp.port must be between 0 and 65535, got 70000",
+            "aggregation.percent_thresholds each threshold must be a non-zero number from -100 to 100, got 0.0",
+            "aggregation.max_metrics must be greater than 0, got 0",
+            "sinks.graphite.host is required when sinks.graphite.enabled is true",
+            "storage.type must be sqlite or postgresql, got 'mysql'",
+            "logging.format must be text or json, got 'xml'"));
+  }
+
+  @Test
+  void missingFileAndBrokenYamlAreReported() throws IOException {
+    assertThatThrownBy(() -> loader.load(dir.resolve("absent.yml"), Map.of(), List.of()))
+        .hasMessageContaining("absent.yml does not exist");
+    Path broken = yaml("listeners: [\n");
+    assertThatThrownBy(() -> loader.load(broken, Map.of(), List.of())).hasMessageContaining("is not valid YAML");
+  }
+
+  @Test
+  void everyKeyHasAnEnvironmentVariable() {
+    assertThat(loader.environmentVariables())
+        .containsEntry("HOLLERITH_LISTENERS_UDP_PORT", "listeners.udp.port")
+        .containsEntry("HOLLERITH_STATS_INCLUDE_STORAGE_STATS_IN_API", "stats.include_storage_stats_in_api")
+        .containsEntry("HOLLERITH_DATA_DIR", "data_dir");
+  }
+}
