@@ -3,7 +3,9 @@ package io.hollerith.server.sketch;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
-import java.nio.ByteBuffer;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * A mergeable quantile sketch of timer values: DDSketch with {@value #RELATIVE_ACCURACY} relative
@@ -22,7 +24,12 @@ public final class QuantileSketch {
   /** Relative accuracy of every quantile: 1%. */
   public static final double RELATIVE_ACCURACY = 0.01;
 
-  private static final byte FORMAT_DDSKETCH_PROTO = 1;
+  /**
+   * Format 2: DDSketch's own binary encoding ({@code DDSketch.encode}), which is what
+   * {@code decodeAndMergeWith} reads. Format 1 (the protobuf form of {@code DDSketch.serialize()})
+   * was never decodable by this class and is rejected as unknown.
+   */
+  private static final byte FORMAT_DDSKETCH_ENCODED = 2;
 
   private final DDSketch sketch;
 
@@ -73,13 +80,16 @@ public final class QuantileSketch {
     return new QuantileSketch(sketch.copy());
   }
 
-  /** Self-describing bytes: a format byte, then DDSketch's protobuf encoding. */
+  /** Self-describing bytes: a format byte, then DDSketch's binary encoding (index mapping included). */
   public byte[] toBytes() {
-    ByteBuffer proto = sketch.serialize();
-    byte[] out = new byte[1 + proto.remaining()];
-    out[0] = FORMAT_DDSKETCH_PROTO;
-    proto.get(out, 1, proto.remaining());
-    return out;
+    GrowingByteArrayOutput out = GrowingByteArrayOutput.withInitialCapacity(64);
+    out.writeByte(FORMAT_DDSKETCH_ENCODED);
+    try {
+      sketch.encode(out, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("in-memory sketch encoding failed", e);
+    }
+    return out.trimmedCopy();
   }
 
   /**
@@ -91,7 +101,7 @@ public final class QuantileSketch {
     if (bytes == null || bytes.length == 0) {
       throw new MalformedSketchException("empty quantile sketch encoding");
     }
-    if (bytes[0] != FORMAT_DDSKETCH_PROTO) {
+    if (bytes[0] != FORMAT_DDSKETCH_ENCODED) {
       throw new MalformedSketchException("unknown quantile sketch format " + bytes[0]);
     }
     try {

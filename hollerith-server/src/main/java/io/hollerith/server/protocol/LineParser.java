@@ -1,0 +1,901 @@
+package io.hollerith.server.protocol;
+
+import io.hollerith.server.config.ProtocolConfig;
+import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.model.MetricType;
+import io.hollerith.server.stats.StatsRegistry;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parses StatsD packets (Etsy, DogStatsD, Influx/Telegraf and Graphite dialects) into
+ * {@link Sample}s for a {@link SampleSink}. The accepted grammar, the sanitizing rules and the
+ * internal statistics are described in the {@linkplain io.hollerith.server.protocol package
+ * documentation}.
+ *
+ * <p>A packet is one or more lines separated by {@code \n} (a {@code \r} before it is dropped);
+ * empty lines are skipped silently. A bad line — or one bad value of a multi-value line — is
+ * counted, logged at most once per second, reported to {@link SampleSink#reject} and skipped; the
+ * other lines and values of the packet still count. No input makes {@code parse} throw; as a last
+ * resort a {@link RuntimeException} from the parser or the sink is caught per line and counted as
+ * {@code internal_error} (an {@link Error} is not caught).
+ *
+ * <p>The parser owns one {@link Sample} flyweight and reusable scratch arrays, so the steady-state
+ * path for counters, gauges and timers allocates nothing; the arrays grow only when a longer line
+ * or more tags arrive than seen before, bounded by the {@link ProtocolConfig} limits.
+ *
+ * <p>Not thread-safe: create one parser per ingest thread (they share nothing but the
+ * {@link StatsRegistry} counters, which are contention-free adders).
+ */
+public final class LineParser {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LineParser.class);
+
+  /** Most bytes of a bad line passed to {@link SampleSink#reject} and written to the log. */
+  static final int PREFIX_BYTES = 200;
+
+  private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private static final byte T_NONE = 0;
+  private static final byte T_C = 1;
+  private static final byte T_G = 2;
+  private static final byte T_S = 3;
+  private static final byte T_MS = 4;
+  private static final byte T_H = 5;
+  private static final byte T_D = 6;
+  private static final MetricType[] TYPES = {
+    null, MetricType.COUNTER, MetricType.GAUGE, MetricType.SET, MetricType.TIMER, MetricType.TIMER, MetricType.TIMER
+  };
+  private static final char[] SOURCE_TYPES = {'?', 'c', 'g', 's', 'm', 'h', 'd'};
+
+  /** Etsy 0.9 {@code sanitizeKeyName} keeps {@code [a-zA-Z_\-0-9.;=]}. */
+  private static final boolean[] NAME_ALLOWED = new boolean[128];
+
+  static {
+    for (int c = 'a'; c <= 'z'; c++) {
+      NAME_ALLOWED[c] = true;
+      NAME_ALLOWED[c - 'a' + 'A'] = true;
+    }
+    for (int c = '0'; c <= '9'; c++) {
+      NAME_ALLOWED[c] = true;
+    }
+    for (char c : new char[] {'_', '-', '.', ';', '='}) {
+      NAME_ALLOWED[c] = true;
+    }
+  }
+
+  private static final BadLineReason[] REASONS = BadLineReason.values();
+
+  private final int maxPacketBytes;
+  private final int maxLineBytes;
+  private final int maxNameBytes;
+  private final int maxTags;
+  private final LongSupplier nanoClock;
+
+  private final Sample sample = new Sample();
+
+  private final StatsRegistry.Counter linesReceived;
+  private final StatsRegistry.Counter samplesParsed;
+  private final StatsRegistry.Counter badLinesSeen;
+  private final StatsRegistry.Counter eventsReceived;
+  private final StatsRegistry.Counter serviceChecksReceived;
+  private final StatsRegistry.Counter[] badLinesByReason;
+
+  // Counts batched per packet so a packet costs one adder update per counter, not one per line.
+  private long pendingLines;
+  private long pendingSamples;
+
+  /** Copy of a ByteBuf without a backing array. */
+  private byte[] packetCopy = new byte[0];
+
+  // Tags of the current line: sanitized bytes in tagBytes, and per tag four ints in tagMeta:
+  // key offset, key length, value offset, value length (-1 for a bare tag).
+  private byte[] tagBytes = new byte[256];
+  private int tagBytesLength;
+  private int[] tagMeta = new int[4 * 8];
+  private int[] tagOrder = new int[8];
+  private int[] tagOrderScratch = new int[8];
+  private int tagCount;
+  private boolean tooManyTags;
+
+  // Value groups of the current line ("1|c", then "2|ms" in "name:1|c:2|ms").
+  private int groupCount;
+  private int[] groupStart = new int[4];
+  private int[] groupEnd = new int[4];
+  private byte[] groupType = new byte[4];
+  private double[] groupRate = new double[4];
+  private long[] groupTimestamp = new long[4];
+  private BadLineReason[] groupReason = new BadLineReason[4];
+
+  // Rate-limited WARN logging of bad lines.
+  private boolean warnedBefore;
+  private long lastWarnNanos;
+  private long suppressedWarnings;
+  private long warningsLogged;
+
+  /** A parser with the given limits, counting into {@code stats}. */
+  public LineParser(ProtocolConfig config, StatsRegistry stats) {
+    this(config, stats, System::nanoTime);
+  }
+
+  /** For tests: {@code nanoClock} paces the rate-limited warnings. */
+  LineParser(ProtocolConfig config, StatsRegistry stats, LongSupplier nanoClock) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(stats, "stats");
+    this.maxPacketBytes = config.maxPacketBytes();
+    this.maxLineBytes = config.maxLineBytes();
+    this.maxNameBytes = config.maxNameBytes();
+    this.maxTags = config.maxTags();
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    this.linesReceived = stats.counter("messages", "lines_received", "non-empty StatsD lines received");
+    this.samplesParsed = stats.counter("messages", "samples_parsed", "samples passed on to aggregation");
+    this.badLinesSeen = stats.counter("messages", "bad_lines_seen", "lines or values rejected (Etsy's bad_lines_seen)");
+    this.eventsReceived = stats.counter("protocol", "events_received", "DogStatsD events received (counted, not kept)");
+    this.serviceChecksReceived =
+        stats.counter("protocol", "service_checks_received", "DogStatsD service checks received (counted, not kept)");
+    this.badLinesByReason = new StatsRegistry.Counter[REASONS.length];
+    for (BadLineReason reason : REASONS) {
+      badLinesByReason[reason.ordinal()] = stats.counter("bad_lines", reason.slug(), "bad lines: " + reason.help());
+    }
+  }
+
+  /**
+   * Parses the readable bytes of {@code packet} without consuming them: the reader and writer
+   * indexes are left unchanged and the buffer is not released (the caller owns it). A buffer with a
+   * backing array is read in place; any other (direct, composite) is first copied into a scratch
+   * array that this parser reuses.
+   */
+  public void parse(ByteBuf packet, SampleSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    int length = packet.readableBytes();
+    if (length > maxPacketBytes) {
+      rejectPacket(length, sink);
+      return;
+    }
+    if (packet.hasArray()) {
+      parse(packet.array(), packet.arrayOffset() + packet.readerIndex(), length, sink);
+      return;
+    }
+    if (packetCopy.length < length) {
+      packetCopy = new byte[Math.max(length, Math.min(maxPacketBytes, 2 * packetCopy.length))];
+    }
+    packet.getBytes(packet.readerIndex(), packetCopy, 0, length);
+    parse(packetCopy, 0, length, sink);
+  }
+
+  /**
+   * Parses {@code packet[offset..offset+length)}, passing each valid sample to
+   * {@link SampleSink#accept} and each rejected line to {@link SampleSink#reject}. Stream
+   * transports (TCP, Unix stream) pass complete lines, or chunks of complete lines no larger than
+   * {@code maxPacketBytes}; a larger packet is rejected whole as {@code packet_too_large}.
+   *
+   * @throws IndexOutOfBoundsException if the range lies outside the array (a caller bug; no packet
+   *     content can make this method throw)
+   */
+  public void parse(byte[] packet, int offset, int length, SampleSink sink) {
+    Objects.checkFromIndexSize(offset, length, packet.length);
+    Objects.requireNonNull(sink, "sink");
+    if (length > maxPacketBytes) {
+      rejectPacket(length, sink);
+      return;
+    }
+    int end = offset + length;
+    int start = offset;
+    while (start < end) {
+      int newline = start;
+      while (newline < end && packet[newline] != '\n') {
+        newline++;
+      }
+      int lineEnd = newline;
+      if (lineEnd > start && packet[lineEnd - 1] == '\r') {
+        lineEnd--;
+      }
+      if (lineEnd > start) {
+        pendingLines++;
+        try {
+          parseLine(packet, start, lineEnd, sink);
+        } catch (RuntimeException e) {
+          reject(BadLineReason.INTERNAL_ERROR, packet, start, lineEnd, sink, e);
+        }
+      }
+      start = newline + 1;
+    }
+    if (pendingLines != 0) {
+      linesReceived.incr(pendingLines);
+      pendingLines = 0;
+    }
+    if (pendingSamples != 0) {
+      samplesParsed.incr(pendingSamples);
+      pendingSamples = 0;
+    }
+  }
+
+  /** WARN lines written so far (for tests of the rate limit). */
+  long warningsLogged() {
+    return warningsLogged;
+  }
+
+  private void parseLine(byte[] b, int s, int e, SampleSink sink) {
+    if (e - s > maxLineBytes) {
+      reject(BadLineReason.LINE_TOO_LONG, b, s, e, sink, null);
+      return;
+    }
+    if (b[s] == '_' && e - s >= 3) {
+      if (b[s + 1] == 'e' && b[s + 2] == '{') {
+        parseEvent(b, s, e, sink);
+        return;
+      }
+      if (e - s >= 4 && b[s + 1] == 's' && b[s + 2] == 'c' && b[s + 3] == '|') {
+        parseServiceCheck(b, s, e, sink);
+        return;
+      }
+    }
+    // One pass sanitizes the name and stops at the first ':', ',', ';' or '|'.
+    int nameEnd = sanitizeName(b, s, e);
+    int nameLength = sanitizedLength;
+    int colon = nameEnd;
+    while (colon < e && b[colon] != ':' && b[colon] != '|') {
+      colon++;
+    }
+    if (colon >= e || b[colon] != ':') {
+      reject(BadLineReason.NO_VALUE, b, s, e, sink, null);
+      return;
+    }
+    if (nameLength == 0) {
+      reject(BadLineReason.EMPTY_NAME, b, s, e, sink, null);
+      return;
+    }
+    if (nameLength > maxNameBytes) {
+      reject(BadLineReason.NAME_TOO_LONG, b, s, e, sink, null);
+      return;
+    }
+    startTags(e - s);
+    if (nameEnd < colon) {
+      parseNameTags(b, nameEnd + 1, colon);
+    }
+    scanGroups(b, colon + 1, e);
+    if (tooManyTags) {
+      reject(BadLineReason.TOO_MANY_TAGS, b, s, e, sink, null);
+      return;
+    }
+    buildKey(nameLength);
+    for (int g = 0; g < groupCount; g++) {
+      if (groupReason[g] != null) {
+        reject(groupReason[g], b, s, e, sink, null);
+      } else {
+        emitGroup(g, b, s, e, sink);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- name
+
+  /** Length of the name written by the last {@link #sanitizeName} call. */
+  private int sanitizedLength;
+
+  /**
+   * Etsy 0.9 {@code sanitizeKeyName} of the name that starts at {@code from}, written into
+   * {@code sample.key} (its length into {@link #sanitizedLength}). The name ends at the first
+   * {@code :}, {@code ,}, {@code ;} or {@code |}; returns that position ({@code to} if none).
+   */
+  private int sanitizeName(byte[] b, int from, int to) {
+    if (sample.key.length < to - from) {
+      sample.key = new byte[Math.max(to - from, 2 * sample.key.length)];
+    }
+    byte[] out = sample.key;
+    int o = 0;
+    boolean inWhitespace = false;
+    int i = from;
+    while (i < to) {
+      int c = b[i] & 0xFF;
+      if (c < 0x80) {
+        if (NAME_ALLOWED[c]) {
+          if (c == ';') {
+            break;
+          }
+          out[o++] = (byte) c;
+          inWhitespace = false;
+        } else if (c == ':' || c == ',' || c == '|') {
+          break;
+        } else if ((c >= 0x09 && c <= 0x0D) || c == ' ') {
+          if (!inWhitespace) {
+            out[o++] = '_';
+            inWhitespace = true;
+          }
+        } else {
+          inWhitespace = false;
+          if (c == '/') {
+            out[o++] = '-';
+          }
+        }
+        i++;
+        continue;
+      }
+      int ws = Utf8.jsWhitespaceAt(b, i, to);
+      if (ws > 0) {
+        if (!inWhitespace) {
+          out[o++] = '_';
+          inWhitespace = true;
+        }
+        i += ws;
+        continue;
+      }
+      inWhitespace = false;
+      int length = Utf8.sequenceLength(b, i, to);
+      i += length > 0 ? length : 1;
+    }
+    sanitizedLength = o;
+    return i;
+  }
+
+  // ---------------------------------------------------------------- tags
+
+  private void startTags(int lineLength) {
+    tagCount = 0;
+    tagBytesLength = 0;
+    tooManyTags = false;
+    if (tagBytes.length < lineLength) {
+      tagBytes = new byte[Math.max(lineLength, 2 * tagBytes.length)];
+    }
+  }
+
+  /** Influx {@code ,k=v,k2} or Graphite {@code ;k=v;k2} tags between the name and the ':'. */
+  private void parseNameTags(byte[] b, int from, int to) {
+    int p = from;
+    while (p <= to && !tooManyTags) {
+      int q = p;
+      while (q < to && b[q] != ',' && b[q] != ';') {
+        q++;
+      }
+      if (q > p) {
+        int eq = indexOf(b, (byte) '=', p, q);
+        if (eq < 0) {
+          addTag(b, p, q, -1, -1);
+        } else {
+          addTag(b, p, eq, eq + 1, q);
+        }
+      }
+      p = q + 1;
+    }
+  }
+
+  /** DogStatsD {@code k:v,k2} tags of a {@code |#} section (a tag without ':' may use '='). */
+  private void parseDogTags(byte[] b, int from, int to) {
+    int p = from;
+    while (p <= to && !tooManyTags) {
+      int q = indexOf(b, (byte) ',', p, to);
+      if (q < 0) {
+        q = to;
+      }
+      if (q > p) {
+        int sep = indexOf(b, (byte) ':', p, q);
+        if (sep < 0) {
+          sep = indexOf(b, (byte) '=', p, q);
+        }
+        if (sep < 0) {
+          addTag(b, p, q, -1, -1);
+        } else {
+          addTag(b, p, sep, sep + 1, q);
+        }
+      }
+      p = q + 1;
+    }
+  }
+
+  private void addTag(byte[] b, int keyFrom, int keyTo, int valueFrom, int valueTo) {
+    if (tagCount == maxTags) {
+      tooManyTags = true;
+      return;
+    }
+    int keyOffset = tagBytesLength;
+    int keyEnd = copyTagText(b, keyFrom, keyTo, keyOffset, true);
+    if (keyEnd == keyOffset) {
+      return; // a tag whose key is empty after sanitizing is dropped
+    }
+    int valueOffset = keyEnd;
+    int valueLength = -1;
+    if (valueFrom >= 0) {
+      int valueEnd = copyTagText(b, valueFrom, valueTo, valueOffset, false);
+      valueLength = valueEnd - valueOffset;
+    }
+    tagBytesLength = valueOffset + Math.max(valueLength, 0);
+    if (tagMeta.length < 4 * (tagCount + 1)) {
+      tagMeta = Arrays.copyOf(tagMeta, 2 * tagMeta.length);
+    }
+    int m = 4 * tagCount;
+    tagMeta[m] = keyOffset;
+    tagMeta[m + 1] = keyEnd - keyOffset;
+    tagMeta[m + 2] = valueOffset;
+    tagMeta[m + 3] = valueLength;
+    tagCount++;
+  }
+
+  /**
+   * Copies tag text into {@code tagBytes}, dropping control characters (C0, DEL, C1), bytes that
+   * are not well-formed UTF-8, and in keys also {@code : = ,}. Returns the new end offset.
+   */
+  private int copyTagText(byte[] b, int from, int to, int o, boolean key) {
+    byte[] out = tagBytes;
+    int i = from;
+    while (i < to) {
+      int c = b[i] & 0xFF;
+      if (c < 0x80) {
+        if (c >= 0x20 && c != 0x7F && !(key && (c == ':' || c == '=' || c == ','))) {
+          out[o++] = (byte) c;
+        }
+        i++;
+        continue;
+      }
+      int length = Utf8.sequenceLength(b, i, to);
+      if (length == 0) {
+        i++;
+        continue;
+      }
+      if (!(length == 2 && c == 0xC2 && (b[i + 1] & 0xFF) < 0xA0)) { // C1 controls U+0080–U+009F
+        System.arraycopy(b, i, out, o, length);
+        o += length;
+      }
+      i += length;
+    }
+    return o;
+  }
+
+  /** Writes the sorted, de-duplicated tags after the name in {@code sample.key}, and the hash. */
+  private void buildKey(int nameLength) {
+    int n = tagCount;
+    int needed = nameLength + tagBytesLength + 2 * n;
+    if (sample.key.length < needed) {
+      sample.key = Arrays.copyOf(sample.key, Math.max(needed, 2 * sample.key.length));
+    }
+    int pos = nameLength;
+    if (n > 0) {
+      sortTags(n);
+      byte[] key = sample.key;
+      int previous = -1;
+      for (int k = 0; k < n; k++) {
+        int t = tagOrder[k];
+        if (previous >= 0 && compareTags(previous, t) == 0) {
+          continue;
+        }
+        previous = t;
+        int m = 4 * t;
+        key[pos++] = MetricKey.TAG_SEPARATOR;
+        System.arraycopy(tagBytes, tagMeta[m], key, pos, tagMeta[m + 1]);
+        pos += tagMeta[m + 1];
+        if (tagMeta[m + 3] >= 0) {
+          key[pos++] = MetricKey.VALUE_SEPARATOR;
+          System.arraycopy(tagBytes, tagMeta[m + 2], key, pos, tagMeta[m + 3]);
+          pos += tagMeta[m + 3];
+        }
+      }
+    }
+    sample.keyLength = pos;
+    sample.nameLength = nameLength;
+    sample.keyHash = Sample.hashKey(sample.key, 0, pos);
+  }
+
+  /** Sorts tag indexes in {@code tagOrder[0..n)} by {@link io.hollerith.server.model.Tag} order. */
+  private void sortTags(int n) {
+    if (tagOrder.length < n) {
+      tagOrder = new int[Math.max(n, 2 * tagOrder.length)];
+      tagOrderScratch = new int[tagOrder.length];
+    }
+    int[] order = tagOrder;
+    for (int k = 0; k < n; k++) {
+      order[k] = k;
+    }
+    if (n <= 24) {
+      for (int k = 1; k < n; k++) {
+        int t = order[k];
+        int j = k - 1;
+        while (j >= 0 && compareTags(order[j], t) > 0) {
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = t;
+      }
+      return;
+    }
+    // Bottom-up merge sort for long tag lists: O(n log n), no allocation beyond the scratch array.
+    int[] src = order;
+    int[] dst = tagOrderScratch;
+    for (int width = 1; width < n; width *= 2) {
+      for (int lo = 0; lo < n; lo += 2 * width) {
+        int mid = Math.min(lo + width, n);
+        int hi = Math.min(lo + 2 * width, n);
+        int a = lo;
+        int c = mid;
+        for (int k = lo; k < hi; k++) {
+          if (a < mid && (c >= hi || compareTags(src[a], src[c]) <= 0)) {
+            dst[k] = src[a++];
+          } else {
+            dst[k] = src[c++];
+          }
+        }
+      }
+      int[] swap = src;
+      src = dst;
+      dst = swap;
+    }
+    if (src != order) {
+      System.arraycopy(src, 0, order, 0, n);
+    }
+  }
+
+  /** {@link io.hollerith.server.model.Tag#compareTo} on the sanitized bytes. */
+  private int compareTags(int x, int y) {
+    int mx = 4 * x;
+    int my = 4 * y;
+    int byKey = Utf8.compare(tagBytes, tagMeta[mx], tagMeta[mx + 1], tagBytes, tagMeta[my], tagMeta[my + 1]);
+    if (byKey != 0) {
+      return byKey;
+    }
+    int vx = tagMeta[mx + 3];
+    int vy = tagMeta[my + 3];
+    if (vx < 0) {
+      return vy < 0 ? 0 : -1;
+    }
+    if (vy < 0) {
+      return 1;
+    }
+    return Utf8.compare(tagBytes, tagMeta[mx + 2], vx, tagBytes, tagMeta[my + 2], vy);
+  }
+
+  // ---------------------------------------------------------------- values
+
+  /**
+   * Splits everything after the name's ':' into value groups. A group is a value section (up to
+   * the first '|'; it may hold DogStatsD packed values {@code 1:2:3}), a type, and optional
+   * sections. A ':' right after the type, a sample rate or a timestamp starts the next group (Etsy's
+   * {@code name:1|c:2|ms}); inside tags and {@code x:} sections ':' is just a character.
+   */
+  private void scanGroups(byte[] b, int from, int e) {
+    groupCount = 0;
+    int p = from;
+    while (true) {
+      int valueStart = p;
+      int valueEnd = indexOf(b, (byte) '|', p, e);
+      if (valueEnd < 0) {
+        addGroup(valueStart, e, T_NONE, 1.0, Sample.NO_TIMESTAMP, BadLineReason.MISSING_TYPE);
+        return;
+      }
+      p = valueEnd + 1;
+      int typeStart = p;
+      while (p < e && b[p] != '|' && b[p] != ':') {
+        p++;
+      }
+      byte type = typeCode(b, typeStart, p);
+      BadLineReason reason = type != T_NONE ? null
+          : isBlank(b, typeStart, p) ? BadLineReason.MISSING_TYPE : BadLineReason.UNKNOWN_TYPE;
+      double rate = 1.0;
+      long timestamp = Sample.NO_TIMESTAMP;
+      boolean nextGroup = p < e && b[p] == ':';
+      if (p < e && b[p] == '|') {
+        p++;
+        while (true) {
+          if (p >= e) {
+            reason = first(reason, BadLineReason.BAD_SECTION); // trailing '|'
+            break;
+          }
+          byte c = b[p];
+          if (c == '#') {
+            int sectionEnd = indexOrEnd(b, (byte) '|', p + 1, e);
+            parseDogTags(b, p + 1, sectionEnd);
+            p = sectionEnd;
+          } else if (c >= 'a' && c <= 'z' && p + 1 < e && b[p + 1] == ':') {
+            // DogStatsD extension fields: c:<container id> (1.2), e:<external data>; ignored.
+            p = indexOrEnd(b, (byte) '|', p + 2, e);
+          } else {
+            int sectionEnd = p;
+            while (sectionEnd < e && b[sectionEnd] != '|' && b[sectionEnd] != ':') {
+              sectionEnd++;
+            }
+            if (c == '@') {
+              double r = NumberParser.parse(b, p + 1, sectionEnd);
+              if (r > 0 && r <= 1) {
+                rate = r;
+              } else {
+                reason = first(reason, BadLineReason.BAD_SAMPLE_RATE);
+              }
+            } else if (c == 'T') {
+              long t = parseTimestamp(b, p + 1, sectionEnd);
+              if (t == Sample.NO_TIMESTAMP) {
+                reason = first(reason, BadLineReason.BAD_TIMESTAMP);
+              } else {
+                timestamp = t;
+              }
+            } else {
+              reason = first(reason, BadLineReason.BAD_SECTION);
+            }
+            p = sectionEnd;
+          }
+          if (p >= e) {
+            break;
+          }
+          if (b[p] == ':') {
+            nextGroup = true;
+            break;
+          }
+          p++; // past '|'
+        }
+      }
+      addGroup(valueStart, valueEnd, type, rate, timestamp, reason);
+      if (!nextGroup) {
+        return;
+      }
+      p++; // past ':'
+    }
+  }
+
+  private void addGroup(int start, int end, byte type, double rate, long timestamp, BadLineReason reason) {
+    int g = groupCount;
+    if (g == groupStart.length) {
+      int n = 2 * g;
+      groupStart = Arrays.copyOf(groupStart, n);
+      groupEnd = Arrays.copyOf(groupEnd, n);
+      groupType = Arrays.copyOf(groupType, n);
+      groupRate = Arrays.copyOf(groupRate, n);
+      groupTimestamp = Arrays.copyOf(groupTimestamp, n);
+      groupReason = Arrays.copyOf(groupReason, n);
+    }
+    groupStart[g] = start;
+    groupEnd[g] = end;
+    groupType[g] = type;
+    groupRate[g] = rate;
+    groupTimestamp[g] = timestamp;
+    groupReason[g] = reason;
+    groupCount = g + 1;
+  }
+
+  private void emitGroup(int g, byte[] b, int lineStart, int lineEnd, SampleSink sink) {
+    byte type = groupType[g];
+    int start = groupStart[g];
+    int end = groupEnd[g];
+    Sample s = sample;
+    if (type == T_S) {
+      s.type = MetricType.SET;
+      s.sourceType = 's';
+      s.sampleRate = groupRate[g];
+      s.timestampSeconds = groupTimestamp[g];
+      // The member is the raw text, ':' included (sets cannot be packed); empty means "0" as in Etsy.
+      int length = end - start;
+      if (length == 0) {
+        s.member[0] = '0';
+        s.memberLength = 1;
+      } else {
+        if (s.member.length < length) {
+          s.member = new byte[Math.max(length, 2 * s.member.length)];
+        }
+        System.arraycopy(b, start, s.member, 0, length);
+        s.memberLength = length;
+      }
+      s.value = 0;
+      s.gaugeDelta = false;
+      sink.accept(s);
+      pendingSamples++;
+      return;
+    }
+    int p = start;
+    while (true) {
+      int q = p;
+      while (q < end && b[q] != ':') {
+        q++;
+      }
+      double v = NumberParser.parse(b, p, q);
+      if (Double.isNaN(v)) {
+        reject(BadLineReason.BAD_VALUE, b, lineStart, lineEnd, sink, null);
+      } else if (type == T_MS && v < 0) {
+        reject(BadLineReason.NEGATIVE_TIMER, b, lineStart, lineEnd, sink, null);
+      } else {
+        // Every field is set for each value: the flyweight is shared by all samples of the line.
+        s.type = TYPES[type];
+        s.sourceType = SOURCE_TYPES[type];
+        s.sampleRate = groupRate[g];
+        s.timestampSeconds = groupTimestamp[g];
+        s.memberLength = 0;
+        s.value = v;
+        s.gaugeDelta = type == T_G && q > p && (b[p] == '+' || b[p] == '-');
+        sink.accept(s);
+        pendingSamples++;
+      }
+      if (q >= end) {
+        return;
+      }
+      p = q + 1;
+    }
+  }
+
+  private static byte typeCode(byte[] b, int from, int to) {
+    while (from < to && (b[from] == ' ' || b[from] == '\t')) {
+      from++;
+    }
+    while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
+      to--;
+    }
+    if (to - from == 1) {
+      return switch (b[from]) {
+        case 'c' -> T_C;
+        case 'g' -> T_G;
+        case 's' -> T_S;
+        case 'h' -> T_H;
+        case 'd' -> T_D;
+        default -> T_NONE;
+      };
+    }
+    return to - from == 2 && b[from] == 'm' && b[from + 1] == 's' ? T_MS : T_NONE;
+  }
+
+  /** An optionally signed integer of at most 18 digits, or {@link Sample#NO_TIMESTAMP}. */
+  private static long parseTimestamp(byte[] b, int from, int to) {
+    int i = from;
+    boolean negative = false;
+    if (i < to && (b[i] == '-' || b[i] == '+')) {
+      negative = b[i] == '-';
+      i++;
+    }
+    if (i >= to || to - i > 18) {
+      return Sample.NO_TIMESTAMP;
+    }
+    long v = 0;
+    for (; i < to; i++) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        return Sample.NO_TIMESTAMP;
+      }
+      v = v * 10 + d;
+    }
+    return negative ? -v : v;
+  }
+
+  // ---------------------------------------------------------------- DogStatsD events and checks
+
+  /** {@code _e{<title length>,<text length>}:<title>|<text>[|…]}: counted when the lengths fit. */
+  private void parseEvent(byte[] b, int s, int e, SampleSink sink) {
+    int p = s + 3;
+    int comma = indexOf(b, (byte) ',', p, e);
+    int close = comma < 0 ? -1 : indexOf(b, (byte) '}', comma, e);
+    long titleLength = close < 0 ? -1 : parseLength(b, p, comma);
+    long textLength = close < 0 ? -1 : parseLength(b, comma + 1, close);
+    boolean ok = titleLength > 0 && textLength >= 0 && close + 1 < e && b[close + 1] == ':';
+    if (ok) {
+      long titleEnd = close + 2 + titleLength;
+      long textEnd = titleEnd + 1 + textLength;
+      ok = textEnd <= e && b[(int) titleEnd] == '|' && (textEnd == e || b[(int) textEnd] == '|');
+    }
+    if (ok) {
+      eventsReceived.incr();
+    } else {
+      reject(BadLineReason.BAD_EVENT, b, s, e, sink, null);
+    }
+  }
+
+  /** {@code _sc|<name>|<status 0-3>[|…]}: counted when it has a name and a valid status. */
+  private void parseServiceCheck(byte[] b, int s, int e, SampleSink sink) {
+    int nameStart = s + 4;
+    int nameEnd = indexOf(b, (byte) '|', nameStart, e);
+    boolean ok = nameEnd > nameStart
+        && nameEnd + 1 < e
+        && b[nameEnd + 1] >= '0' && b[nameEnd + 1] <= '3'
+        && (nameEnd + 2 == e || b[nameEnd + 2] == '|');
+    if (ok) {
+      serviceChecksReceived.incr();
+    } else {
+      reject(BadLineReason.BAD_SERVICE_CHECK, b, s, e, sink, null);
+    }
+  }
+
+  private static long parseLength(byte[] b, int from, int to) {
+    if (from >= to || to - from > 9) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  // ---------------------------------------------------------------- rejects
+
+  private void rejectPacket(int length, SampleSink sink) {
+    BadLineReason reason = BadLineReason.PACKET_TOO_LARGE;
+    badLinesSeen.incr();
+    badLinesByReason[reason.ordinal()].incr();
+    String text = length + " bytes, more than the limit of " + maxPacketBytes;
+    warn(reason, text, null);
+    try {
+      sink.reject(reason.slug(), text);
+    } catch (RuntimeException e) {
+      badLinesByReason[BadLineReason.INTERNAL_ERROR.ordinal()].incr();
+      warn(BadLineReason.INTERNAL_ERROR, "sink.reject threw", e);
+    }
+  }
+
+  private void reject(BadLineReason reason, byte[] b, int s, int e, SampleSink sink, Throwable error) {
+    badLinesSeen.incr();
+    badLinesByReason[reason.ordinal()].incr();
+    String prefix = new String(b, s, Math.min(e - s, PREFIX_BYTES), StandardCharsets.UTF_8);
+    warn(reason, prefix, error);
+    try {
+      sink.reject(reason.slug(), prefix);
+    } catch (RuntimeException ex) {
+      badLinesByReason[BadLineReason.INTERNAL_ERROR.ordinal()].incr();
+      warn(BadLineReason.INTERNAL_ERROR, "sink.reject threw", ex);
+    }
+  }
+
+  /** At most one WARN per second per parser; the next one says how many were held back. */
+  private void warn(BadLineReason reason, String text, Throwable error) {
+    long now = nanoClock.getAsLong();
+    if (warnedBefore && now - lastWarnNanos < WARN_INTERVAL_NANOS) {
+      suppressedWarnings++;
+      return;
+    }
+    warnedBefore = true;
+    lastWarnNanos = now;
+    long suppressed = suppressedWarnings;
+    suppressedWarnings = 0;
+    warningsLogged++;
+    String escaped = escapeForLog(text);
+    if (error != null) {
+      LOG.warn("Bad StatsD line ({}): \"{}\" ({} more bad lines not logged)", reason.slug(), escaped, suppressed, error);
+    } else {
+      LOG.warn("Bad StatsD line ({}): \"{}\" ({} more bad lines not logged)", reason.slug(), escaped, suppressed);
+    }
+  }
+
+  /** Control characters and quotes escaped, so a logged line cannot forge log records. */
+  static String escapeForLog(String text) {
+    StringBuilder sb = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
+        sb.append(String.format("\\x%02x", (int) c));
+      } else if (c == '"' || c == '\\') {
+        sb.append('\\').append(c);
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static BadLineReason first(BadLineReason current, BadLineReason next) {
+    return current != null ? current : next;
+  }
+
+  private static int indexOf(byte[] b, byte c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int indexOrEnd(byte[] b, byte c, int from, int to) {
+    int i = indexOf(b, c, from, to);
+    return i < 0 ? to : i;
+  }
+
+  private static boolean isBlank(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != ' ' && b[i] != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,199 @@
+package io.hollerith.server.protocol;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Parses a StatsD number from bytes the way Etsy StatsD's {@code Number(text)} does, without
+ * allocating for the common forms.
+ *
+ * <p>Accepted, as JavaScript's {@code Number()} accepts them: surrounding JavaScript white space;
+ * an optional sign; decimal digits with an optional fraction ({@code 1}, {@code 1.}, {@code .5},
+ * {@code -1.25}); an optional exponent ({@code 1e3}, {@code 2.5E-4}); and unsigned
+ * {@code 0x}/{@code 0o}/{@code 0b} integers. Rejected, returning {@link Double#NaN}: empty or
+ * blank text, {@code NaN}, {@code Infinity} (which Etsy would accept and which would poison a
+ * series), anything that overflows to infinity, and every other form.
+ *
+ * <p>The result always equals {@link Double#parseDouble} of the same (decimal) text. Values with at
+ * most 18 significant digits and a small enough power of ten are computed exactly with one IEEE
+ * multiplication or division (Clinger's fast path, no allocation); the rest fall back to
+ * {@code Double.parseDouble}, which allocates a string — rare in StatsD traffic.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class NumberParser {
+
+  private static final double[] POW10 = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+  };
+  private static final long TWO_POW_53 = 1L << 53;
+  private static final int MAX_DIGITS = 18;
+
+  private NumberParser() {}
+
+  /** The number in {@code b[from..to)}, or {@link Double#NaN} when it is not a finite number. */
+  static double parse(byte[] b, int from, int to) {
+    int s = from;
+    int n;
+    while (s < to && (n = Utf8.jsWhitespaceAt(b, s, to)) > 0) {
+      s += n;
+    }
+    int e = to;
+    while (e > s && (n = Utf8.jsWhitespaceBefore(b, s, e)) > 0) {
+      e -= n;
+    }
+    if (s >= e) {
+      return Double.NaN;
+    }
+    int i = s;
+    boolean negative = false;
+    byte c = b[i];
+    if (c == '+' || c == '-') {
+      negative = c == '-';
+      i++;
+    } else if (c == '0' && e - i >= 3) {
+      int radix = switch (b[i + 1] | 0x20) {
+        case 'x' -> 16;
+        case 'o' -> 8;
+        case 'b' -> 2;
+        default -> 0;
+      };
+      if (radix != 0) {
+        return parseRadix(b, i + 2, e, radix);
+      }
+    }
+    long m = 0;
+    int digits = 0;
+    int exp = 0;
+    boolean any = false;
+    boolean inexact = false;
+    while (i < e && isDigit(b[i])) {
+      int d = b[i++] - '0';
+      any = true;
+      if (m == 0 && d == 0) {
+        continue;
+      }
+      if (digits < MAX_DIGITS) {
+        m = m * 10 + d;
+        digits++;
+      } else {
+        exp++;
+        inexact |= d != 0;
+      }
+    }
+    if (i < e && b[i] == '.') {
+      i++;
+      while (i < e && isDigit(b[i])) {
+        int d = b[i++] - '0';
+        any = true;
+        if (m == 0 && d == 0) {
+          exp--;
+        } else if (digits < MAX_DIGITS) {
+          m = m * 10 + d;
+          digits++;
+          exp--;
+        } else {
+          inexact |= d != 0;
+        }
+      }
+    }
+    if (!any) {
+      return Double.NaN;
+    }
+    if (i < e && (b[i] | 0x20) == 'e') {
+      i++;
+      boolean negativeExp = false;
+      if (i < e && (b[i] == '+' || b[i] == '-')) {
+        negativeExp = b[i] == '-';
+        i++;
+      }
+      if (i >= e || !isDigit(b[i])) {
+        return Double.NaN;
+      }
+      int ev = 0;
+      while (i < e && isDigit(b[i])) {
+        if (ev < 1_000_000) {
+          ev = ev * 10 + (b[i] - '0');
+        }
+        i++;
+      }
+      exp += negativeExp ? -ev : ev;
+    }
+    if (i != e) {
+      return Double.NaN;
+    }
+    if (m == 0) {
+      return negative ? -0.0 : 0.0;
+    }
+    if (!inexact) {
+      while (m % 10 == 0) {
+        m /= 10;
+        exp++;
+      }
+      if (m < TWO_POW_53) {
+        double r = Double.NaN;
+        if (exp == 0) {
+          r = m;
+        } else if (exp > 0 && exp <= 22) {
+          r = m * POW10[exp];
+        } else if (exp < 0 && exp >= -22) {
+          r = m / POW10[-exp];
+        } else if (exp > 22 && exp <= 22 + 15) {
+          // m * 10^(exp-22) may still be an exact integer below 2^53; then one multiply rounds once.
+          long scaled = m;
+          for (int k = exp - 22; k > 0 && scaled < TWO_POW_53; k--) {
+            scaled *= 10;
+          }
+          if (scaled < TWO_POW_53) {
+            r = scaled * 1e22;
+          }
+        }
+        if (!Double.isNaN(r)) {
+          return negative ? -r : r;
+        }
+      }
+    }
+    return slow(b, s, e);
+  }
+
+  private static double slow(byte[] b, int s, int e) {
+    double r;
+    try {
+      r = Double.parseDouble(new String(b, s, e - s, StandardCharsets.ISO_8859_1));
+    } catch (NumberFormatException notANumber) {
+      return Double.NaN;
+    }
+    return Double.isInfinite(r) ? Double.NaN : r;
+  }
+
+  private static double parseRadix(byte[] b, int from, int to, int radix) {
+    if (from >= to) {
+      return Double.NaN;
+    }
+    long acc = 0;
+    boolean overflow = false;
+    for (int i = from; i < to; i++) {
+      int d = Character.digit(b[i], radix);
+      if (b[i] < 0 || d < 0) {
+        return Double.NaN;
+      }
+      if (!overflow) {
+        if (acc > (Long.MAX_VALUE - d) / radix) {
+          overflow = true;
+        } else {
+          acc = acc * radix + d;
+        }
+      }
+    }
+    if (!overflow) {
+      return acc; // long to double rounds to nearest, as JavaScript does
+    }
+    double r = new BigInteger(new String(b, from, to - from, StandardCharsets.ISO_8859_1), radix).doubleValue();
+    return Double.isInfinite(r) ? Double.NaN : r;
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+}

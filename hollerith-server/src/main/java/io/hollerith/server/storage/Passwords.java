@@ -1,0 +1,51 @@
+package io.hollerith.server.storage;
+
+import io.hollerith.server.config.StorageConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds the PostgreSQL password without ever putting it in a message or log line. */
+final class Passwords {
+  private Passwords() {}
+
+  /**
+   * The password from, in order, {@code password}, the environment variable named by
+   * {@code password_env}, or the file named by {@code password_file} (trailing line breaks removed);
+   * null when none is configured (trust or peer authentication).
+   *
+   * @throws IllegalArgumentException naming the setting (never the value) when a named source is missing
+   */
+  static String resolve(StorageConfig.Postgresql pg) {
+    return resolve(pg, System::getenv);
+  }
+
+  static String resolve(StorageConfig.Postgresql pg, java.util.function.UnaryOperator<String> env) {
+    if (pg.password() != null) {
+      return pg.password();
+    }
+    if (pg.passwordEnv() != null && !pg.passwordEnv().isBlank()) {
+      String v = env.apply(pg.passwordEnv());
+      if (v == null) {
+        throw new IllegalArgumentException("storage.postgresql.password_env names the environment variable "
+            + pg.passwordEnv() + ", which is not set");
+      }
+      return v;
+    }
+    if (pg.passwordFile() != null && !pg.passwordFile().isBlank()) {
+      try {
+        String v = Files.readString(Path.of(pg.passwordFile()), StandardCharsets.UTF_8);
+        int end = v.length();
+        while (end > 0 && (v.charAt(end - 1) == '\n' || v.charAt(end - 1) == '\r')) {
+          end--;
+        }
+        return v.substring(0, end);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("storage.postgresql.password_file " + pg.passwordFile()
+            + " cannot be read: " + e.getClass().getSimpleName());
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,109 @@
+package io.hollerith.server.storage;
+
+import io.hollerith.server.model.MetricType;
+import io.hollerith.server.sketch.QuantileSketch;
+import io.hollerith.server.sketch.UniqueSketch;
+
+/**
+ * Merges stored points of one series (node partials of one interval, intervals of one bucket, or
+ * fine points into a rollup) with the merge each type needs: counts and sums add, min of mins, max
+ * of maxes, quantile sketches merge, HyperLogLogs unite, and a gauge keeps the value with the latest
+ * time (ties: the latest {@code updated}). Takes ownership of the sketches it is given.
+ *
+ * <p>Not thread-safe; one per bucket.
+ */
+final class PointAccumulator {
+  private final MetricType type;
+  private int rows;
+  private long resolution;
+  private double count;
+  private long sampleCount;
+  private double sum;
+  private double sumSquares;
+  private double min = Double.NaN;
+  private double max = Double.NaN;
+  private double last = Double.NaN;
+  private long lastTime = Long.MIN_VALUE;
+  private long lastUpdated = Long.MIN_VALUE;
+  private long unique;
+  private QuantileSketch sketch;
+  private UniqueSketch uniqueSketch;
+
+  PointAccumulator(MetricType type) {
+    this.type = type;
+  }
+
+  boolean isEmpty() {
+    return rows == 0;
+  }
+
+  /** Latest {@code updated} of the gauge value kept (for writing a merged gauge row back). */
+  long lastUpdated() {
+    return lastUpdated;
+  }
+
+  void add(StoredPoint p, long updated) {
+    rows++;
+    resolution = Math.max(resolution, p.resolutionMillis());
+    switch (type) {
+      case COUNTER -> count += p.count();
+      case GAUGE -> {
+        min = nanMin(min, p.min());
+        max = nanMax(max, p.max());
+        if (p.timeMillis() > lastTime || (p.timeMillis() == lastTime && updated >= lastUpdated)) {
+          last = p.last();
+          lastTime = p.timeMillis();
+          lastUpdated = updated;
+        }
+      }
+      case TIMER -> {
+        count += p.count();
+        sampleCount += p.sampleCount();
+        sum += p.sum();
+        sumSquares += p.sumSquares();
+        min = nanMin(min, p.min());
+        max = nanMax(max, p.max());
+        if (p.sketch() != null) {
+          if (sketch == null) {
+            sketch = p.sketch();
+          } else {
+            sketch.merge(p.sketch());
+          }
+        }
+      }
+      case SET -> {
+        unique = p.unique();
+        if (p.uniqueSketch() != null) {
+          if (uniqueSketch == null) {
+            uniqueSketch = p.uniqueSketch();
+          } else {
+            uniqueSketch.merge(p.uniqueSketch());
+          }
+        }
+      }
+    }
+  }
+
+  /** The merged point stamped with {@code timeMillis}. */
+  StoredPoint toPoint(long timeMillis) {
+    return switch (type) {
+      case COUNTER -> new StoredPoint(timeMillis, resolution, type, count, 0, Double.NaN, Double.NaN,
+          Double.NaN, Double.NaN, Double.NaN, 0, null, null);
+      case GAUGE -> new StoredPoint(timeMillis, resolution, type, Double.NaN, 0, Double.NaN, Double.NaN,
+          min, max, last, 0, null, null);
+      case TIMER -> new StoredPoint(timeMillis, resolution, type, count, sampleCount, sum, sumSquares,
+          min, max, Double.NaN, 0, sketch, null);
+      case SET -> new StoredPoint(timeMillis, resolution, type, Double.NaN, 0, Double.NaN, Double.NaN,
+          Double.NaN, Double.NaN, Double.NaN,
+          rows == 1 || uniqueSketch == null ? unique : uniqueSketch.uniqueCount(), null, uniqueSketch);
+    };
+  }
+
+  private static double nanMin(double a, double b) {
+    return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.min(a, b);
+  }
+
+  private static double nanMax(double a, double b) {
+    return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.max(a, b);
+  }
+}

@@ -1,0 +1,330 @@
+package io.hollerith.server.storage;
+
+import io.hollerith.server.config.HollerithConfig;
+import io.hollerith.server.flush.FlushSink;
+import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.stats.StatsRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flush sink that makes every flush durable history. {@link #publish} only enqueues (the flush
+ * thread never waits for the database); one writer thread writes the snapshots in order, each in
+ * one transaction ({@link MetricStore#write}).
+ *
+ * <p><b>Outages.</b> When a write fails with a retryable {@link StoreException} (PostgreSQL down,
+ * disk full, SQLite locked) the writer keeps the snapshot and retries it with exponential backoff
+ * (from {@value #INITIAL_BACKOFF_MILLIS} ms up to the configured maximum) while later snapshots wait
+ * behind it, so the backlog drains in order when the store returns. A retried write that had in fact
+ * committed is not applied twice (each snapshot carries a random write id; see
+ * {@link MetricStore#write}). The queue holds at most {@code max_backlog / flush_interval}
+ * snapshots (default one hour's worth); past that the oldest queued snapshot is dropped, counted
+ * ({@code storage.snapshots_dropped}) and logged. A snapshot the store refuses as data (not
+ * retryable) is dropped at once and counted as {@code storage.snapshots_rejected}, so it cannot
+ * block the queue forever.
+ *
+ * <p><b>Internal stats</b> (category {@code storage}): gauges {@code backlog_snapshots},
+ * {@code backlog_age_seconds}, {@code backlog_capacity}, {@code last_write_millis}; counters
+ * {@code snapshots_written}, {@code points_written}, {@code write_failures},
+ * {@code snapshots_dropped}, {@code snapshots_rejected}.
+ *
+ * <p>Thread-safe. The queue is an {@link ArrayDeque} under one lock: the only contenders are the
+ * flush thread (once per interval) and the writer, so a lock is cheaper and simpler than a
+ * lock-free queue, and it makes "drop the oldest, append the newest" one atomic step.
+ */
+public final class StoreSink implements FlushSink {
+
+  private static final Logger log = LoggerFactory.getLogger(StoreSink.class);
+
+  static final long INITIAL_BACKOFF_MILLIS = 100;
+
+  /** A queued snapshot with its write id and enqueue time. */
+  private record Pending(long writeId, FlushSnapshot snapshot, long enqueuedAtMillis) {}
+
+  private final MetricStore store;
+  private final String nodeId;
+  private final int capacity;
+  private final long maxBackoffMillis;
+  private final Duration closeTimeout;
+  private final Clock clock;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  // Guarded by lock.
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private Pending inFlight;
+  private boolean stopping;
+  private boolean abandon;
+
+  private final StatsRegistry.Counter written;
+  private final StatsRegistry.Counter pointsWritten;
+  private final StatsRegistry.Counter failures;
+  private final StatsRegistry.Counter dropped;
+  private final StatsRegistry.Counter rejected;
+  private volatile long lastWriteMillis;
+  private final Thread writer;
+
+  /**
+   * Starts the writer thread.
+   *
+   * @param store where snapshots go
+   * @param nodeId this node's id, stamped on every row
+   * @param flushInterval the flush interval (with {@code maxBacklog}, sets the queue bound)
+   * @param maxBacklog how much flushed time may wait while the store is unavailable
+   * @param maxBackoff longest wait between retries
+   * @param closeTimeout how long {@link #close} waits for the backlog to drain
+   * @param stats where the {@code storage.*} stats are registered
+   * @param clock for backlog age
+   */
+  public StoreSink(MetricStore store, String nodeId, Duration flushInterval, Duration maxBacklog, Duration maxBackoff,
+      Duration closeTimeout, StatsRegistry stats, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    if (flushInterval.isZero() || flushInterval.isNegative()) {
+      throw new IllegalArgumentException("flush interval must be positive, got " + flushInterval);
+    }
+    if (maxBacklog.isNegative()) {
+      throw new IllegalArgumentException("storage.max_backlog must not be negative, got " + maxBacklog);
+    }
+    this.capacity = (int) Math.max(1, Math.min(1_000_000, maxBacklog.toMillis() / flushInterval.toMillis()));
+    this.maxBackoffMillis = Math.max(INITIAL_BACKOFF_MILLIS, maxBackoff.toMillis());
+    this.closeTimeout = closeTimeout;
+    this.clock = clock;
+    this.written = stats.counter("storage", "snapshots_written", "Flush snapshots written to the store");
+    this.pointsWritten = stats.counter("storage", "points_written", "Series points written to the store");
+    this.failures = stats.counter("storage", "write_failures", "Failed store write attempts (each is retried)");
+    this.dropped = stats.counter("storage", "snapshots_dropped",
+        "Snapshots dropped, oldest first, because the store backlog was full");
+    this.rejected = stats.counter("storage", "snapshots_rejected", "Snapshots the store refused as invalid data");
+    stats.gauge("storage", "backlog_snapshots", "Snapshots waiting to be written, including the one in flight",
+        this::backlog);
+    stats.gauge("storage", "backlog_age_seconds", "Age of the oldest snapshot waiting to be written",
+        () -> backlogAgeMillis() / 1000.0);
+    stats.gauge("storage", "backlog_capacity", "Most snapshots the backlog holds before dropping the oldest",
+        () -> capacity);
+    stats.gauge("storage", "last_write_millis", "Duration of the latest store write", () -> lastWriteMillis);
+    this.writer = new Thread(this::run, "hollerith-store-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /**
+   * The sink the configuration describes: node id, flush interval, {@code storage.max_backlog};
+   * retries back off up to 30 s, and close waits up to 30 s for the backlog.
+   */
+  public static StoreSink create(HollerithConfig config, MetricStore store, StatsRegistry stats, Clock clock) {
+    return new StoreSink(store, config.nodeId(), config.aggregation().flushInterval(), config.storage().maxBacklog(),
+        Duration.ofSeconds(30), Duration.ofSeconds(30), stats, clock);
+  }
+
+  @Override
+  public String name() {
+    return "store";
+  }
+
+  /** Enqueues the snapshot; never blocks on the database. Past the bound, drops the oldest queued one. */
+  @Override
+  public void publish(FlushSnapshot snapshot) {
+    Pending p = new Pending(ThreadLocalRandom.current().nextLong(), snapshot, clock.millis());
+    Pending lost = null;
+    int size;
+    lock.lock();
+    try {
+      if (stopping) {
+        throw new IllegalStateException("store sink is closed");
+      }
+      if (queue.size() >= capacity) {
+        lost = queue.pollFirst();
+      }
+      queue.addLast(p);
+      size = queue.size();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (lost != null) {
+      dropped.incr();
+      log.warn("store backlog full ({} snapshots): dropped the oldest, interval {} with {} series; {} dropped so far",
+          size, lost.snapshot().intervalStartMillis(), lost.snapshot().size(), dropped.value());
+    }
+  }
+
+  /** Snapshots queued or being written. */
+  public int backlog() {
+    lock.lock();
+    try {
+      return queue.size() + (inFlight != null ? 1 : 0);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Milliseconds since the oldest waiting snapshot was published, 0 when nothing waits. */
+  public long backlogAgeMillis() {
+    lock.lock();
+    try {
+      Pending oldest = inFlight != null ? inFlight : queue.peekFirst();
+      return oldest == null ? 0 : Math.max(0, clock.millis() - oldest.enqueuedAtMillis());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The queue bound in snapshots. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /**
+   * Waits until everything published so far is written (or dropped).
+   *
+   * @return true if drained within the timeout
+   */
+  public boolean awaitDrained(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (!queue.isEmpty() || inFlight != null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        changed.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void run() {
+    while (true) {
+      Pending p;
+      lock.lock();
+      try {
+        while (queue.isEmpty() && !stopping) {
+          changed.awaitUninterruptibly();
+        }
+        if (queue.isEmpty() || abandon) {
+          return;
+        }
+        p = queue.pollFirst();
+        inFlight = p;
+      } finally {
+        lock.unlock();
+      }
+      writeWithRetries(p);
+      lock.lock();
+      try {
+        inFlight = null;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private void writeWithRetries(Pending p) {
+    long backoff = INITIAL_BACKOFF_MILLIS;
+    int attempt = 0;
+    while (true) {
+      long start = System.nanoTime();
+      try {
+        store.write(nodeId, p.writeId(), p.snapshot());
+        lastWriteMillis = (System.nanoTime() - start) / 1_000_000;
+        written.incr();
+        pointsWritten.incr(p.snapshot().size());
+        if (attempt > 0) {
+          log.info("store write succeeded after {} failed attempts; {} snapshots waiting", attempt, backlog() - 1);
+        }
+        return;
+      } catch (StoreException e) {
+        failures.incr();
+        attempt++;
+        if (!e.retryable()) {
+          rejected.incr();
+          log.error("store refused the snapshot of interval {} ({} series); dropped it: {}",
+              p.snapshot().intervalStartMillis(), p.snapshot().size(), e.getMessage());
+          return;
+        }
+        if (attempt == 1 || Integer.bitCount(attempt) == 1) {
+          log.warn("store write failed (attempt {}, retrying in {} ms, {} snapshots waiting): {}", attempt, backoff,
+              backlog(), e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        failures.incr();
+        rejected.incr();
+        log.error("store write of interval {} failed unexpectedly; dropped it", p.snapshot().intervalStartMillis(), e);
+        return;
+      }
+      lock.lock();
+      try {
+        if (abandon) {
+          return;
+        }
+        changed.await(backoff, TimeUnit.MILLISECONDS);
+        if (abandon) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        lock.unlock();
+      }
+      backoff = Math.min(maxBackoffMillis, backoff * 2);
+    }
+  }
+
+  /**
+   * Stops accepting snapshots and waits up to the close timeout for the backlog to be written; what
+   * is still waiting after that is counted as dropped and logged. Does not close the store.
+   */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    boolean drained;
+    try {
+      drained = awaitDrained(closeTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drained = false;
+    }
+    int left;
+    lock.lock();
+    try {
+      left = queue.size() + (inFlight != null ? 1 : 0);
+      abandon = true;
+      queue.clear();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!drained && left > 0) {
+      dropped.incr(left);
+      log.error("store sink closed with {} snapshots not written (store unavailable for {})", left, closeTimeout);
+    }
+  }
+}

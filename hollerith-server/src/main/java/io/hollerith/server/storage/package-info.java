@@ -1,0 +1,92 @@
+/**
+ * Durable metric history: {@link io.hollerith.server.storage.MetricStore} (SQLite by default,
+ * PostgreSQL to share between nodes), {@link io.hollerith.server.storage.StoreSink} (the flush sink
+ * that queues snapshots and writes them), retention and rollups, and the read side
+ * ({@link io.hollerith.server.storage.SeriesReader}) the query layer uses.
+ *
+ * <h2>Opening</h2>
+ *
+ * <pre>{@code
+ * MetricStore store = MetricStores.open(config, Clock.systemUTC());   // migrates; refuses a newer schema
+ * StoreSink sink = StoreSink.create(config, store, stats, Clock.systemUTC());
+ * RollupScheduler rollups = RollupScheduler.start(config, store, stats, Clock.systemUTC());
+ * }</pre>
+ *
+ * <h2>Data model</h2>
+ *
+ * <p>Metric data lives apart from credentials: SQLite file {@code <data_dir>/metrics.db} (users and
+ * tokens are in {@code auth.db}), PostgreSQL schema {@code hollerith} ({@code hollerith_auth} for
+ * credentials), so a read-only SQL role can be given the metric data and nothing else. Schema
+ * migrations are Flyway scripts in {@code db/metrics/sqlite} and {@code db/metrics/postgresql}.
+ * Times are epoch milliseconds; {@code res} is the length of the stored interval in milliseconds.
+ *
+ * <ul>
+ *   <li>{@code series(id, name, canonical_key, type, tags, first_seen, last_seen)}: one row per
+ *       series and type; {@code canonical_key} is {@link io.hollerith.server.model.MetricKey#canonical()}
+ *       (unique with {@code type}; ordering by it orders by name, then tags), {@code tags} is a JSON
+ *       object for SQL users. {@code last_seen} is refreshed at most once a minute per series.
+ *   <li>{@code nodes(id, name)}: the node ids rows refer to by a small integer.
+ *   <li>One points table per type, each keyed {@code (series_id, res, ts, node_id)}:
+ *       {@code counter_points(count)}, {@code gauge_points(last, min, max, updated)},
+ *       {@code timer_points(count, sample_count, sum, sum_squares, min, max, sketch)},
+ *       {@code set_points(unique_count, sketch)}. Sketches are
+ *       {@link io.hollerith.server.sketch.QuantileSketch#toBytes()} and
+ *       {@link io.hollerith.server.sketch.UniqueSketch#toBytes()}.
+ *   <li>{@code counter_totals(series_id, node_id, total, updated)} and
+ *       {@code gauge_values(series_id, node_id, value, updated)}: running counter totals (Prometheus
+ *       {@code _total}) and last gauge values, updated in the same transaction as the points.
+ *   <li>{@code write_log(node_id, write_id, interval_start, written_at, points)}: one row per
+ *       applied snapshot, so a retried write is not applied twice; pruned after a day.
+ *   <li>{@code rollup_state(res, done_until, rolling_until)} and {@code rollup_dirty(res, ts)}:
+ *       rollup watermarks and coarse buckets to re-roll because a late write changed their sources.
+ * </ul>
+ *
+ * <p><b>Why a table per type.</b> A counter point is one double, a timer point seven values and a
+ * sketch; one wide table with typed columns would carry NULLs and a type tag in every row and mix
+ * tiny and large rows in the same pages. Per-type tables keep each row to what its type needs, and
+ * a read scans exactly one table. The key leads with {@code (series_id, res, ts)}: reading one
+ * series over a range at one resolution is one contiguous range scan. On SQLite the points tables
+ * are {@code WITHOUT ROWID}, so the key is stored once (no rowid plus separate index) and rows are
+ * clustered in key order.
+ *
+ * <p>{@link io.hollerith.server.storage.MetricStore#tableSizes()} measures every table (total and
+ * data bytes, rows) on both engines, for database statistics and a table-growth history.
+ *
+ * <h2>Writes</h2>
+ *
+ * <p>A snapshot is written in one transaction with batched statements (new series, points, totals,
+ * gauge values, series last-seen, the write-log row). Points of the same series, interval and node
+ * merge (counts add, min/max combine, sketches merge), so a backfill or a re-flush after a restart
+ * adds to what is there. {@link io.hollerith.server.storage.StoreSink} decouples the flush thread
+ * from the database with a bounded queue, retries with backoff while the store is unavailable, and
+ * drops (and counts, and logs) the oldest snapshots only past {@code storage.max_backlog}.
+ *
+ * <h2>Rollups and retention</h2>
+ *
+ * <p>{@link io.hollerith.server.storage.RetentionPolicy} ({@code 10s:7d,1m:90d,1h:5y}) gives the
+ * resolutions. {@link io.hollerith.server.storage.MetricStore#rollup} merges complete buckets of
+ * each resolution into the next coarser one per node (counts and sums add, min of mins, max of
+ * maxes, sketches merge, HyperLogLogs unite, gauges keep the last value), replacing the coarse row
+ * so a re-roll is idempotent, and deletes rows past their resolution's retention. It works a few
+ * series per transaction (halving the batch while a transaction takes more than a quarter flush
+ * interval), so a flush write never waits long. A write landing in an already rolled-up bucket
+ * marks it dirty and the next pass re-rolls it.
+ *
+ * <h2>Reads</h2>
+ *
+ * <p>Node partials are merged on read. {@code readBuckets} reads the coarsest resolution at least as
+ * fine as the bucket; where that resolution holds nothing yet (the newest, not yet rolled part of a
+ * range) or no longer (past its retention) it reads the next preferred one, so a range can combine
+ * resolutions. {@code readPoints} prefers the finest resolution that still holds each part of the
+ * range.
+ *
+ * <h2>Several nodes</h2>
+ *
+ * <p>Nodes sharing one PostgreSQL each write their own partial rows (node id in the key); nothing
+ * is coordinated except the {@code series} unique key. Because every stored value merges exactly
+ * (sums, min/max, DDSketch, HyperLogLog), a UDP load balancer can spread samples of one series
+ * over any nodes: no consistent hashing is needed, and percentiles read back equal those of a
+ * single node that received everything (within the sketch's 1%). Every node may run the rollup
+ * job; a PostgreSQL advisory lock lets one pass run at a time and the others return at once.
+ */
+package io.hollerith.server.storage;

@@ -1,0 +1,458 @@
+package io.hollerith.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.model.MetricType;
+import io.hollerith.server.model.Tag;
+import io.hollerith.server.sketch.QuantileSketch;
+import io.hollerith.server.sketch.UniqueSketch;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link MetricStore} engine must have. Subclasses supply a fresh, empty
+ * database per test ({@link #openStore}) that can be reopened within the test.
+ */
+abstract class MetricStoreContractTest {
+
+  /** An hour-aligned instant, 2023-11-14T22:00:00Z. */
+  static final long T0 = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+  static final long TEN_S = 10_000;
+  static final long MINUTE = 60_000;
+  static final long HOUR = 3_600_000;
+
+  protected MutableClock clock;
+  protected MetricStore store;
+
+  /** Opens (or reopens) this test's database. */
+  protected abstract MetricStore openStore(StoreSettings settings);
+
+  /** A raw connection to this test's database with the metric tables on the search path. */
+  protected abstract Connection rawConnection() throws SQLException;
+
+  protected StoreSettings settings(String retention) {
+    return new StoreSettings(RetentionPolicy.parse(retention), TEN_S, 50, clock);
+  }
+
+  @BeforeEach
+  void openDefault() {
+    clock = new MutableClock(T0 + 3 * HOUR);
+    store = openStore(settings(RetentionPolicy.DEFAULT));
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  protected void reopen(String retention) {
+    store.close();
+    store = openStore(settings(retention));
+  }
+
+  @Test
+  void writesEveryTypeAndReadsItBack() {
+    FlushSnapshot s = SnapshotBuilder.at(T0)
+        .counter("hits", 7.5)
+        .gauge("temp", 21.25)
+        .timer("latency", 1, 2, 3, 4, 100)
+        .set("users", "a", "b", "c", "a")
+        .build();
+    assertThat(store.write("n1", 1, s)).isTrue();
+
+    StoredPoint counter = single(store.readPoints(MetricKey.of("hits"), MetricType.COUNTER, T0, T0 + TEN_S));
+    assertThat(counter.timeMillis()).isEqualTo(T0);
+    assertThat(counter.resolutionMillis()).isEqualTo(TEN_S);
+    assertThat(counter.count()).isEqualTo(7.5);
+
+    StoredPoint gauge = single(store.readPoints(MetricKey.of("temp"), MetricType.GAUGE, T0, T0));
+    assertThat(gauge.last()).isEqualTo(21.25);
+    assertThat(gauge.min()).isEqualTo(21.25);
+    assertThat(gauge.max()).isEqualTo(21.25);
+
+    StoredPoint timer = single(store.readPoints(MetricKey.of("latency"), MetricType.TIMER, T0, T0));
+    assertThat(timer.sampleCount()).isEqualTo(5);
+    assertThat(timer.count()).isEqualTo(5);
+    assertThat(timer.sum()).isEqualTo(110);
+    assertThat(timer.sumSquares()).isEqualTo(1 + 4 + 9 + 16 + 10_000);
+    assertThat(timer.min()).isEqualTo(1);
+    assertThat(timer.max()).isEqualTo(100);
+    assertThat(timer.sketch().quantile(1.0)).isCloseTo(100, within(100 * QuantileSketch.RELATIVE_ACCURACY));
+
+    StoredPoint set = single(store.readPoints(MetricKey.of("users"), MetricType.SET, T0, T0));
+    assertThat(set.unique()).isEqualTo(3);
+    assertThat(set.uniqueSketch().uniqueCount()).isEqualTo(3);
+
+    assertThat(store.readPoints(MetricKey.of("hits"), MetricType.GAUGE, T0, T0)).isEmpty();
+    assertThat(store.readPoints(MetricKey.of("nope"), MetricType.COUNTER, T0, T0)).isEmpty();
+  }
+
+  @Test
+  void findsAndListsSeriesByPrefixTypeAndCursor() {
+    MetricKey tagged = MetricKey.of("api.requests", List.of(new Tag("env", "prod"), new Tag("canary", null)));
+    store.write("n1", 1, SnapshotBuilder.at(T0)
+        .counter(tagged, 1)
+        .counter("api.requests", 2)
+        .counter("api.errors", 3)
+        .counter("db.queries", 4)
+        .gauge("api.requests", 5)
+        .build());
+    store.write("n1", 2, SnapshotBuilder.at(T0 + 10 * MINUTE).counter("api.errors", 1).build());
+
+    Optional<SeriesInfo> errors = store.findSeries(MetricKey.of("api.errors"), MetricType.COUNTER);
+    assertThat(errors).isPresent();
+    assertThat(errors.get().firstSeenMillis()).isEqualTo(T0);
+    assertThat(errors.get().lastSeenMillis()).isEqualTo(T0 + 10 * MINUTE);
+    assertThat(store.findSeries(MetricKey.of("api.errors"), MetricType.TIMER)).isEmpty();
+    assertThat(store.findSeries(tagged, MetricType.COUNTER).orElseThrow().key()).isEqualTo(tagged);
+
+    List<SeriesInfo> api = store.listSeries("api.", null, null, 100);
+    assertThat(api).extracting(i -> i.key().toString() + "/" + i.type().label()).containsExactly(
+        "api.errors/counter", "api.requests/counter", "api.requests/gauge", "api.requests#canary,env:prod/counter");
+
+    assertThat(store.listSeries("", MetricType.COUNTER, null, 100)).hasSize(4);
+    assertThat(store.listSeries("api.", MetricType.GAUGE, null, 100)).hasSize(1);
+
+    // Paging with the canonical key as cursor; a page never splits the two types of one key.
+    List<SeriesInfo> page1 = store.listSeries("api.", null, null, 2);
+    assertThat(page1).extracting(i -> i.key().toString() + "/" + i.type().label())
+        .containsExactly("api.errors/counter");
+    List<SeriesInfo> page2 = store.listSeries("api.", null, page1.get(page1.size() - 1).key().canonical(), 2);
+    assertThat(page2).extracting(i -> i.key().toString() + "/" + i.type().label())
+        .containsExactly("api.requests/counter", "api.requests/gauge");
+    List<SeriesInfo> page3 = store.listSeries("api.", null, page2.get(page2.size() - 1).key().canonical(), 2);
+    assertThat(page3).extracting(i -> i.key().toString()).containsExactly("api.requests#canary,env:prod");
+    // A key whose types fill more than the page comes whole.
+    assertThat(store.listSeries("api.requests", null, null, 1)).hasSize(2);
+    assertThat(store.listSeries("db.", null, null, 0)).isEmpty();
+  }
+
+  @Test
+  void rewritingTheSameWriteIdChangesNothing() {
+    FlushSnapshot s = SnapshotBuilder.at(T0).counter("hits", 5).build();
+    assertThat(store.write("n1", 42, s)).isTrue();
+    assertThat(store.write("n1", 42, s)).isFalse();
+    assertThat(store.isWritten("n1", 42)).isTrue();
+    assertThat(store.isWritten("n1", 43)).isFalse();
+    assertThat(store.isWritten("n2", 42)).isFalse();
+    assertThat(single(store.readPoints(MetricKey.of("hits"), MetricType.COUNTER, T0, T0)).count()).isEqualTo(5);
+    assertThat(store.loadCounterTotals("n1")).containsEntry(MetricKey.of("hits"), 5.0);
+  }
+
+  @Test
+  void aSecondSnapshotOfTheSameIntervalMergesIntoIt() {
+    store.write("n1", 1, SnapshotBuilder.at(T0)
+        .counter("c", 1).gauge("g", 1).timer("t", 1, 2, 3).set("s", "a", "b").build());
+    store.write("n1", 2, SnapshotBuilder.backfill(T0)
+        .counter("c", 2).gauge("g", 9).timer("t", 10, 20).set("s", "b", "c", "d").build());
+
+    assertThat(single(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, T0, T0)).count()).isEqualTo(3);
+    StoredPoint g = single(store.readPoints(MetricKey.of("g"), MetricType.GAUGE, T0, T0));
+    assertThat(g.last()).isEqualTo(9);
+    assertThat(g.min()).isEqualTo(1);
+    assertThat(g.max()).isEqualTo(9);
+    StoredPoint t = single(store.readPoints(MetricKey.of("t"), MetricType.TIMER, T0, T0));
+    assertThat(t.sampleCount()).isEqualTo(5);
+    assertThat(t.sum()).isEqualTo(36);
+    assertThat(t.min()).isEqualTo(1);
+    assertThat(t.max()).isEqualTo(20);
+    assertThat(t.sketch().count()).isEqualTo(5);
+    StoredPoint s = single(store.readPoints(MetricKey.of("s"), MetricType.SET, T0, T0));
+    assertThat(s.uniqueSketch().uniqueCount()).isEqualTo(4);
+    assertThat(s.unique()).isEqualTo(4);
+  }
+
+  @Test
+  void aSeriesListedTwiceInOneSnapshotIsMerged() {
+    assertThat(store.write("n1", 1, SnapshotBuilder.at(T0).timer("t", 1, 2).timer("t", 3).counter("c", 1)
+        .counter("c", 2).build())).isTrue();
+    StoredPoint t = single(store.readPoints(MetricKey.of("t"), MetricType.TIMER, T0, T0));
+    assertThat(t.sampleCount()).isEqualTo(3);
+    assertThat(t.max()).isEqualTo(3);
+    assertThat(single(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, T0, T0)).count()).isEqualTo(3);
+  }
+
+  @Test
+  void aNonFiniteValueLosesOnlyItsOwnPoint() {
+    assertThat(store.write("n1", 1, SnapshotBuilder.at(T0).counter("bad", Double.NaN).counter("good", 1)
+        .gauge("inf", Double.POSITIVE_INFINITY).gauge("g", 2).build())).isTrue();
+    assertThat(store.readPoints(MetricKey.of("bad"), MetricType.COUNTER, T0, T0)).isEmpty();
+    assertThat(store.readPoints(MetricKey.of("inf"), MetricType.GAUGE, T0, T0)).isEmpty();
+    assertThat(single(store.readPoints(MetricKey.of("good"), MetricType.COUNTER, T0, T0)).count()).isEqualTo(1);
+    assertThat(single(store.readPoints(MetricKey.of("g"), MetricType.GAUGE, T0, T0)).last()).isEqualTo(2);
+  }
+
+  @Test
+  void counterTotalsAndGaugeValuesSurviveAReopen() {
+    for (int i = 0; i < 3; i++) {
+      store.write("n1", i, SnapshotBuilder.at(T0 + i * TEN_S).counter("c", 10 + i).gauge("g", i).build());
+    }
+    store.write("n2", 1, SnapshotBuilder.at(T0).counter("c", 1000).gauge("g", 1000).build());
+    // An older backfilled gauge value must not replace the newer one.
+    store.write("n1", 99, SnapshotBuilder.backfill(T0 - HOUR).gauge("g", -5).counter("c", 1).build());
+
+    reopen(RetentionPolicy.DEFAULT);
+
+    assertThat(store.loadCounterTotals("n1")).isEqualTo(Map.of(MetricKey.of("c"), 34.0));
+    assertThat(store.loadGaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("g"), 2.0));
+    assertThat(store.loadCounterTotals("n2")).isEqualTo(Map.of(MetricKey.of("c"), 1000.0));
+    assertThat(store.loadCounterTotals("nobody")).isEmpty();
+
+    store.saveCounterTotals("n1", Map.of(MetricKey.of("c"), 5.0, MetricKey.of("fresh"), 1.0), T0 + HOUR);
+    store.saveGaugeValues("n1", Map.of(MetricKey.of("g"), 7.0), T0 + HOUR);
+    store.saveGaugeValues("n1", Map.of(MetricKey.of("g"), 8.0), T0);
+    reopen(RetentionPolicy.DEFAULT);
+    assertThat(store.loadCounterTotals("n1")).isEqualTo(Map.of(MetricKey.of("c"), 5.0, MetricKey.of("fresh"), 1.0));
+    assertThat(store.loadGaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("g"), 7.0));
+    // Points written before the reopen are still there.
+    assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, T0, T0 + HOUR)).hasSize(3);
+  }
+
+  @Test
+  void readsMergeThePartialsOfSeveralNodes() {
+    store.write("a", 1, SnapshotBuilder.at(T0).counter("c", 1).gauge("g", 1).timer("t", 1, 2).set("s", "x", "y").build());
+    clock.advance(1);
+    store.write("b", 1, SnapshotBuilder.at(T0).counter("c", 2).gauge("g", 2).timer("t", 30).set("s", "y", "z").build());
+
+    assertThat(single(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, T0, T0)).count()).isEqualTo(3);
+    StoredPoint t = single(store.readPoints(MetricKey.of("t"), MetricType.TIMER, T0, T0));
+    assertThat(t.sampleCount()).isEqualTo(3);
+    assertThat(t.max()).isEqualTo(30);
+    assertThat(t.min()).isEqualTo(1);
+    assertThat(single(store.readPoints(MetricKey.of("s"), MetricType.SET, T0, T0)).unique()).isEqualTo(3);
+    StoredPoint g = single(store.readPoints(MetricKey.of("g"), MetricType.GAUGE, T0, T0));
+    assertThat(g.min()).isEqualTo(1);
+    assertThat(g.max()).isEqualTo(2);
+    // Both wrote the same interval end; the tie goes to a deterministic winner that is one of them.
+    assertThat(g.last()).isIn(1.0, 2.0);
+  }
+
+  @Test
+  void bucketsMergeIntervalsAndOmitEmptyOnes() {
+    for (int i = 0; i < 12; i++) {
+      if (i == 7 || i == 8) {
+        continue;
+      }
+      store.write("n1", i, SnapshotBuilder.at(T0 + i * TEN_S).counter("c", i).timer("t", i + 1).build());
+    }
+    // 30 s buckets starting at T0 + 5 s: the first holds intervals 1-3, …
+    List<StoredPoint> b = store.readBuckets(MetricKey.of("c"), MetricType.COUNTER, T0 + 5_000, T0 + 115_000, 30_000);
+    assertThat(b).extracting(StoredPoint::timeMillis)
+        .containsExactly(T0 + 5_000, T0 + 35_000, T0 + 65_000, T0 + 95_000);
+    assertThat(b).extracting(StoredPoint::count).containsExactly(1.0 + 2 + 3, 4.0 + 5 + 6, 9.0, 10.0 + 11);
+    List<StoredPoint> t = store.readBuckets(MetricKey.of("t"), MetricType.TIMER, T0, T0 + 2 * MINUTE, MINUTE);
+    assertThat(t).hasSize(2);
+    assertThat(t.get(0).sampleCount()).isEqualTo(6);
+    assertThat(t.get(0).max()).isEqualTo(6);
+    assertThat(t.get(1).sampleCount()).isEqualTo(4);
+    assertThat(t.get(1).resolutionMillis()).isEqualTo(TEN_S);
+    assertThatThrownBy(() -> store.readBuckets(MetricKey.of("c"), MetricType.COUNTER, T0, T0, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bucket width must be positive");
+  }
+
+  @Test
+  void aRolledUpPointEqualsDirectAggregationOfTheSameSamples() {
+    Random random = new Random(7);
+    List<Double> all = new ArrayList<>();
+    UniqueSketch allMembers = UniqueSketch.create();
+    java.util.Set<String> distinct = new java.util.HashSet<>();
+    double counterTotal = 0;
+    double lastGauge = Double.NaN;
+    double gaugeMin = Double.POSITIVE_INFINITY;
+    double gaugeMax = Double.NEGATIVE_INFINITY;
+    int intervals = 360; // one hour of 10 s flushes
+    for (int i = 0; i < intervals; i++) {
+      int n = 1 + random.nextInt(20);
+      double[] values = new double[n];
+      for (int j = 0; j < n; j++) {
+        values[j] = 1 + random.nextInt(5000); // integers: sums stay exact in any order
+        all.add(values[j]);
+      }
+      String[] members = new String[3];
+      for (int j = 0; j < 3; j++) {
+        members[j] = "u" + random.nextInt(500);
+        allMembers.update(members[j]);
+        distinct.add(members[j]);
+      }
+      double c = random.nextInt(100);
+      counterTotal += c;
+      lastGauge = random.nextInt(1000) - 500;
+      gaugeMin = Math.min(gaugeMin, lastGauge);
+      gaugeMax = Math.max(gaugeMax, lastGauge);
+      String node = i % 2 == 0 ? "a" : "b";
+      store.write(node, i, SnapshotBuilder.at(T0 + i * TEN_S)
+          .timer("t", values).set("s", members).counter("c", c).gauge("g", lastGauge).build());
+    }
+    clock.set(T0 + 3 * HOUR);
+    RollupReport report = store.rollup(clock.millis());
+    assertThat(report.rowsWritten()).isGreaterThan(0);
+
+    // A 1 h bucket over the hour reads the 1 h rollup rows (node partials merged).
+    StoredPoint t = single(store.readBuckets(MetricKey.of("t"), MetricType.TIMER, T0, T0 + HOUR - 1, HOUR));
+    assertThat(t.resolutionMillis()).isEqualTo(HOUR);
+    double[] sorted = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    assertThat(t.sampleCount()).isEqualTo(sorted.length);
+    assertThat(t.count()).isEqualTo(sorted.length);
+    assertThat(t.sum()).isEqualTo(Arrays.stream(sorted).sum());
+    assertThat(t.sumSquares()).isEqualTo(Arrays.stream(sorted).map(v -> v * v).sum());
+    assertThat(t.min()).isEqualTo(sorted[0]);
+    assertThat(t.max()).isEqualTo(sorted[sorted.length - 1]);
+    for (double q : new double[] {0.5, 0.9, 0.99}) {
+      double exact = sorted[(int) Math.floor(q * (sorted.length - 1))];
+      assertThat(t.sketch().quantile(q)).as("p%s", q * 100)
+          .isCloseTo(exact, within(exact * QuantileSketch.RELATIVE_ACCURACY * 1.0001));
+    }
+
+    StoredPoint s = single(store.readBuckets(MetricKey.of("s"), MetricType.SET, T0, T0 + HOUR - 1, HOUR));
+    assertThat(s.resolutionMillis()).isEqualTo(HOUR);
+    // HLL unions are estimates: within 3 standard errors (1.6% each) of the exact count and of a
+    // single sketch fed every member.
+    assertThat((double) s.unique()).isCloseTo(distinct.size(), within(distinct.size() * 3 * 0.0163))
+        .isCloseTo(allMembers.estimate(), within(allMembers.estimate() * 3 * 0.0163));
+
+    StoredPoint c = single(store.readBuckets(MetricKey.of("c"), MetricType.COUNTER, T0, T0 + HOUR - 1, HOUR));
+    assertThat(c.count()).isEqualTo(counterTotal);
+    StoredPoint g = single(store.readBuckets(MetricKey.of("g"), MetricType.GAUGE, T0, T0 + HOUR - 1, HOUR));
+    assertThat(g.last()).isEqualTo(lastGauge);
+    assertThat(g.min()).isEqualTo(gaugeMin);
+    assertThat(g.max()).isEqualTo(gaugeMax);
+
+    // The 1-minute level agrees with the 10 s points too.
+    List<StoredPoint> minutes = store.readBuckets(MetricKey.of("c"), MetricType.COUNTER, T0, T0 + HOUR - 1, MINUTE);
+    assertThat(minutes).hasSize(60).allSatisfy(p -> assertThat(p.resolutionMillis()).isEqualTo(MINUTE));
+    assertThat(minutes.stream().mapToDouble(StoredPoint::count).sum()).isEqualTo(counterTotal);
+
+    // A second pass finds nothing new to do.
+    assertThat(store.rollup(clock.millis()).rowsWritten()).isZero();
+  }
+
+  @Test
+  void aLateWriteIntoARolledUpBucketIsRolledUpAgain() {
+    for (int i = 0; i < 6; i++) {
+      store.write("n1", i, SnapshotBuilder.at(T0 + i * TEN_S).counter("c", 1).build());
+    }
+    clock.set(T0 + 2 * HOUR);
+    store.rollup(clock.millis());
+    assertThat(single(store.readBuckets(MetricKey.of("c"), MetricType.COUNTER, T0, T0 + MINUTE - 1, MINUTE)).count())
+        .isEqualTo(6);
+    store.write("n1", 100, SnapshotBuilder.backfill(T0 + 20_000).counter("c", 10).build());
+    store.rollup(clock.millis());
+    StoredPoint minute = single(store.readBuckets(MetricKey.of("c"), MetricType.COUNTER, T0, T0 + MINUTE - 1, MINUTE));
+    assertThat(minute.resolutionMillis()).isEqualTo(MINUTE);
+    assertThat(minute.count()).isEqualTo(16);
+  }
+
+  @Test
+  void bucketsReadTheCoarsestFineEnoughResolutionAndFinerDataPastTheRollup() {
+    for (int i = 0; i < 360 * 3; i++) {
+      store.write("n1", i, SnapshotBuilder.at(T0 + i * TEN_S).counter("c", 1).build());
+    }
+    // Rolled up to T0 + 2 h for the hour level; the third hour exists only as 10 s and 1 min points.
+    clock.set(T0 + 3 * HOUR);
+    store.rollup(clock.millis());
+    List<StoredPoint> hours = store.readBuckets(MetricKey.of("c"), MetricType.COUNTER, T0, T0 + 3 * HOUR - 1, HOUR);
+    assertThat(hours).extracting(StoredPoint::count).containsExactly(360.0, 360.0, 360.0);
+    assertThat(hours.get(0).resolutionMillis()).isEqualTo(HOUR);
+    assertThat(hours.get(2).resolutionMillis()).isLessThan(HOUR);
+    // A 5 min bucket reads 1 min points; a 30 s bucket reads 10 s points.
+    assertThat(store.readBuckets(MetricKey.of("c"), MetricType.COUNTER, T0, T0 + HOUR - 1, 5 * MINUTE))
+        .hasSize(12).allSatisfy(p -> {
+          assertThat(p.resolutionMillis()).isEqualTo(MINUTE);
+          assertThat(p.count()).isEqualTo(30);
+        });
+    assertThat(store.readBuckets(MetricKey.of("c"), MetricType.COUNTER, T0, T0 + HOUR - 1, 30_000))
+        .hasSize(120).allSatisfy(p -> assertThat(p.resolutionMillis()).isEqualTo(TEN_S));
+    // readPoints: finest first, so the 10 s points.
+    assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, T0, T0 + HOUR - 1)).hasSize(360);
+  }
+
+  @Test
+  void expiredRowsAreDeletedAndOlderRangesComeFromCoarserLevels() {
+    reopen("10s:1h,1m:1d");
+    for (int i = 0; i < 360; i++) {
+      store.write("n1", i, SnapshotBuilder.at(T0 + i * TEN_S).counter("c", 2).build());
+    }
+    clock.set(T0 + 3 * HOUR); // the 10 s points (kept 1 h) are past retention
+    RollupReport report = store.rollup(clock.millis());
+    assertThat(report.rowsExpired()).isEqualTo(360);
+    List<StoredPoint> points = store.readPoints(MetricKey.of("c"), MetricType.COUNTER, T0, T0 + HOUR - 1);
+    assertThat(points).hasSize(60).allSatisfy(p -> {
+      assertThat(p.resolutionMillis()).isEqualTo(MINUTE);
+      assertThat(p.count()).isEqualTo(12);
+    });
+  }
+
+  @Test
+  void rollupWorksInSmallTransactions() {
+    for (int i = 0; i < 12; i++) {
+      SnapshotBuilder b = SnapshotBuilder.at(T0 + i * TEN_S);
+      for (int s = 0; s < 120; s++) {
+        b.counter("c" + s, 1);
+      }
+      store.write("n1", i, b.build());
+    }
+    clock.set(T0 + 3 * HOUR);
+    RollupReport report = store.rollup(clock.millis());
+    // 120 series at 50 per transaction, for the 1 min and the 1 h level, plus expiry.
+    assertThat(report.transactions()).isGreaterThanOrEqualTo(6);
+    assertThat(report.rowsRead()).isEqualTo(120 * 12 + 120 * 2);
+  }
+
+  @Test
+  void measuresItsTables() {
+    SnapshotBuilder b = SnapshotBuilder.at(T0);
+    for (int i = 0; i < 200; i++) {
+      b.counter("c" + i, i).timer("t" + i, i, i + 1);
+    }
+    store.write("n1", 1, b.build());
+    List<TableSize> sizes = store.tableSizes();
+    assertThat(sizes).extracting(TableSize::table)
+        .contains("series", "counter_points", "timer_points", "counter_totals", "write_log")
+        .doesNotContain("sqlite_sequence");
+    TableSize series = sizes.stream().filter(t -> t.table().equals("series")).findFirst().orElseThrow();
+    assertThat(series.totalBytes()).isGreaterThan(series.dataBytes()).isPositive();
+    assertThat(sizes.get(0).totalBytes()).isGreaterThanOrEqualTo(sizes.get(sizes.size() - 1).totalBytes());
+    assertRowEstimate(sizes, "counter_points", 200);
+  }
+
+  /** Exact on SQLite; PostgreSQL's statistics may lag, so subclasses may relax this. */
+  protected void assertRowEstimate(List<TableSize> sizes, String table, long rows) {
+    assertThat(sizes.stream().filter(t -> t.table().equals(table)).findFirst().orElseThrow().rowEstimate())
+        .isEqualTo(rows);
+  }
+
+  @Test
+  void startUpRefusesASchemaNewerThanThisBinary() throws SQLException {
+    store.close();
+    store = null;
+    try (Connection c = rawConnection()) {
+      c.setAutoCommit(true);
+      c.createStatement().executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description,"
+          + " type, script, checksum, installed_by, execution_time, success)"
+          + " VALUES (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'test', 1, true)");
+    }
+    assertThatThrownBy(() -> openStore(settings(RetentionPolicy.DEFAULT)))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("has schema version 99 (from the future), newer than this Hollerith understands (up to 1)");
+  }
+
+  static StoredPoint single(List<StoredPoint> points) {
+    assertThat(points).hasSize(1);
+    return points.get(0);
+  }
+}

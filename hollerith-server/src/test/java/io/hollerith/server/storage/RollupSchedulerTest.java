@@ -1,0 +1,67 @@
+package io.hollerith.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.model.MetricType;
+import io.hollerith.server.stats.StatsRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The background rollup on a real SQLite file, with flush writes running alongside. */
+class RollupSchedulerTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void rollsUpInTheBackgroundWithoutStallingWrites() throws Exception {
+    long t0 = MetricStoreContractTest.T0;
+    MutableClock clock = new MutableClock(t0 + 3_600_000);
+    StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100, clock);
+    StatsRegistry stats = new StatsRegistry();
+    try (MetricStore store = MetricStores.sqlite(dir.resolve("metrics.db"), "FULL", settings)) {
+      int series = 500;
+      for (int i = 0; i < 36; i++) { // six minutes of flushes of 500 timers
+        SnapshotBuilder b = SnapshotBuilder.at(t0 + i * 10_000L);
+        for (int s = 0; s < series; s++) {
+          b.timer("t" + s, i, i + 1, s);
+        }
+        store.write("n1", i, b.build());
+      }
+      RollupScheduler scheduler = new RollupScheduler(store, Duration.ofMillis(20), stats, clock);
+      // Keep flushing (into the hour after the data) while the pass runs; time every write.
+      AtomicLong slowest = new AtomicLong();
+      int i = 1000;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (stats.value("storage", "rollup_runs").longValue() < 1 && System.nanoTime() < deadline) {
+        SnapshotBuilder b = SnapshotBuilder.at(t0 + 3_600_000 + i * 10_000L);
+        for (int s = 0; s < 50; s++) {
+          b.counter("c" + s, 1);
+        }
+        long start = System.nanoTime();
+        store.write("n1", i++, b.build());
+        slowest.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+      }
+      scheduler.close();
+      assertThat(stats.value("storage", "rollup_runs").longValue()).isGreaterThanOrEqualTo(1);
+      assertThat(stats.value("storage", "rollup_failures")).isEqualTo(0L);
+      RollupReport report = scheduler.lastReport().orElseThrow();
+      assertThat(report.rowsRead()).isGreaterThanOrEqualTo(series * 36L);
+      // Nothing held the write side for anywhere near a 10 s flush interval.
+      assertThat(report.longestTransactionMillis()).isLessThan(2_500);
+      assertThat(slowest.get()).isLessThan(10_000);
+      assertThat(stats.value("storage", "rollup_rows_written").longValue()).isGreaterThanOrEqualTo(series * 6L);
+
+      List<StoredPoint> minutes = store.readBuckets(MetricKey.of("t7"), MetricType.TIMER, t0, t0 + 359_999, 60_000);
+      assertThat(minutes).hasSize(6).allSatisfy(p -> {
+        assertThat(p.resolutionMillis()).isEqualTo(60_000);
+        assertThat(p.sampleCount()).isEqualTo(18);
+      });
+    }
+  }
+}

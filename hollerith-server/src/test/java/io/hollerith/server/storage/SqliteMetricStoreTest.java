@@ -1,0 +1,67 @@
+package io.hollerith.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract on a real SQLite file, plus SQLite specifics. */
+class SqliteMetricStoreTest extends MetricStoreContractTest {
+
+  @TempDir
+  Path dir;
+
+  @Override
+  protected MetricStore openStore(StoreSettings settings) {
+    return MetricStores.sqlite(dir.resolve(MetricStores.SQLITE_FILE), "FULL", settings);
+  }
+
+  @Override
+  protected Connection rawConnection() throws SQLException {
+    return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(MetricStores.SQLITE_FILE));
+  }
+
+  @Test
+  void usesWalAndFullSyncInItsOwnFile() throws SQLException {
+    assertThat(Files.exists(dir.resolve("metrics.db"))).isTrue();
+    try (Connection c = rawConnection(); ResultSet rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+    }
+    assertThat(store.engine()).isEqualTo("sqlite");
+  }
+
+  @Test
+  void holdsNoLockBetweenTransactions() throws SQLException {
+    store.write("n1", 1, SnapshotBuilder.at(T0).counter("c", 1).build());
+    store.readPoints(io.hollerith.server.model.MetricKey.of("c"), io.hollerith.server.model.MetricType.COUNTER, T0, T0);
+    try (Connection c = rawConnection()) {
+      c.createStatement().execute("PRAGMA busy_timeout = 0");
+      c.createStatement().execute("BEGIN IMMEDIATE");
+      c.createStatement().execute("ROLLBACK");
+    }
+  }
+
+  @Test
+  void rejectsAnUnknownEngineFromTheConfiguration() {
+    io.hollerith.server.config.HollerithConfig config = new io.hollerith.server.config.HollerithConfig(
+        "n", dir.toString(), null, null, null, null, null,
+        new io.hollerith.server.config.StorageConfig("mysql", null, null, null), null, null);
+    assertThatThrownBy(() -> MetricStores.open(config, clock)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("storage.type must be sqlite or postgresql, got 'mysql'");
+  }
+
+  @Test
+  void rejectsAnUnsafeSynchronousSetting() {
+    assertThatThrownBy(() -> MetricStores.sqlite(dir.resolve("other.db"), "OFF", settings(RetentionPolicy.DEFAULT)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("storage.sqlite_synchronous must be FULL or NORMAL (OFF risks corruption), got 'OFF'");
+  }
+}
