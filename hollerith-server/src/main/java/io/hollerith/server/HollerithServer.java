@@ -1,13 +1,42 @@
 package io.hollerith.server;
 
+import io.hollerith.server.aggregate.Aggregator;
+import io.hollerith.server.api.ChunkedLineIngestor;
+import io.hollerith.server.api.HealthCheck;
+import io.hollerith.server.api.HttpApi;
+import io.hollerith.server.api.PrometheusSink;
+import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.config.HollerithConfig;
+import io.hollerith.server.config.SinksConfig;
+import io.hollerith.server.flush.ConsoleSink;
+import io.hollerith.server.flush.FlushSink;
+import io.hollerith.server.flush.Flusher;
+import io.hollerith.server.flush.GraphiteSink;
+import io.hollerith.server.ingest.HealthState;
+import io.hollerith.server.ingest.IngestServer;
+import io.hollerith.server.ingest.ManagementServer;
+import io.hollerith.server.ingest.PacketHandler;
+import io.hollerith.server.protocol.LineParser;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.storage.MetricStore;
+import io.hollerith.server.storage.MetricStores;
+import io.hollerith.server.storage.RetentionPolicy;
+import io.hollerith.server.storage.RollupScheduler;
+import io.hollerith.server.storage.StoreSink;
+import io.hollerith.server.storage.TableSize;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -15,9 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running Hollerith node: builds every component from the configuration, starts them in data
- * flow order (store, aggregator and flusher, then listeners last so nothing arrives before it can
- * be kept) and stops them in reverse (listeners first, then a final flush to every sink, then the
- * store), so a graceful shutdown loses nothing that was received.
+ * flow order (store, aggregator and flusher, then listeners, HTTP last) so nothing arrives before it
+ * can be kept, and stops them in reverse: HTTP and listeners first, then a final flush to every sink
+ * (the store sink drains its backlog), then the store. A graceful shutdown loses nothing received.
  *
  * <p>Thread-safe: {@link #close()} may be called from a signal handler thread while another thread
  * waits in {@link #awaitTermination()}.
@@ -28,28 +57,169 @@ public final class HollerithServer implements AutoCloseable {
 
   private final HollerithConfig config;
   private final Clock clock;
+  private final PrintStream console;
   private final StatsRegistry stats = new StatsRegistry();
+  private final HealthState health = new HealthState();
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
+
   private Path dataDir;
+  private MetricStore store;
+  private StoreSink storeSink;
+  private Aggregator aggregator;
+  private Flusher flusher;
+  private IngestServer.Bound ingestBound;
+  private InetSocketAddress managementAddress;
+  private HttpApi http;
 
   public HollerithServer(HollerithConfig config) {
-    this(config, Clock.systemUTC());
+    this(config, Clock.systemUTC(), System.out);
   }
 
-  /** With an injected clock, for tests that step time. */
-  public HollerithServer(HollerithConfig config, Clock clock) {
+  /**
+   * @param clock time source of every component, for tests that step time
+   * @param console where the first start prints the admin token (and the console sink writes)
+   */
+  public HollerithServer(HollerithConfig config, Clock clock, PrintStream console) {
     this.config = config;
     this.clock = clock;
+    this.console = console;
   }
 
-  /** Starts every enabled component; on failure, whatever had started is stopped again by {@link #close()}. */
+  /**
+   * Starts every enabled component. On failure the exception propagates; call {@link #close()} to
+   * stop whatever had started.
+   */
   public void start() throws Exception {
     dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
     Files.createDirectories(dataDir);
     registerSystemStats();
-    LOG.info("hollerith node {} started (data_dir {})", config.nodeId(), dataDir);
+    RetentionPolicy retention = RetentionPolicy.parse(config.storage().retention());
+
+    if (config.stats().persist()) {
+      store = MetricStores.open(config, clock);
+      started.push(store);
+    }
+    AuthStore auth = AuthStore.open(config, clock);
+    started.push(auth);
+    auth.bootstrapAdmin(dataDir).ifPresent(token -> console.println(
+        "hollerith: created user 'admin'. Its API token is shown only this once (also in "
+            + dataDir.resolve(AuthStore.ADMIN_TOKEN_FILE) + "):" + System.lineSeparator() + token.secret()));
+
+    aggregator = new Aggregator(config.aggregation(), config.stats(), stats, clock,
+        Duration.ofMillis(retention.levels().get(0).retentionMillis()));
+    PrometheusSink prometheus = new PrometheusSink(config.aggregation().percentThresholds(),
+        config.aggregation().maxMetrics(), null, Duration.ofMinutes(1), clock, stats);
+    if (store != null) {
+      int gauges = aggregator.restoreGauges(store.loadGaugeValues(config.nodeId()));
+      prometheus.restoreCounterTotals(store.loadCounterTotals(config.nodeId()));
+      LOG.info("restored {} gauges and the counter totals of node {} from the store", gauges, config.nodeId());
+    }
+    flusher = new Flusher(aggregator, sinks(prometheus), stats, clock);
+    flusher.start();
+    started.push(flusher);
+    if (store != null) {
+      started.push(RollupScheduler.start(config, store, stats, clock));
+    }
+
+    if (config.stats().enabled()) {
+      IngestServer ingest = new IngestServer(config.listeners(), config.protocol(), dataDir, stats, listener -> {
+        LineParser parser = new LineParser(config.protocol(), stats);
+        Aggregator.Writer writer = aggregator.newWriter();
+        PacketHandler handler = packet -> parser.parse(packet, writer);
+        return handler;
+      }, clock);
+      started.push(ingest);
+      ingestBound = ingest.start();
+    } else {
+      LOG.warn("stats.enabled is false: the StatsD listeners are not started");
+    }
+    if (config.listeners().management().enabled()) {
+      ManagementServer management =
+          new ManagementServer(config.listeners().management(), aggregator.liveView(), stats, health);
+      started.push(management);
+      managementAddress = management.start();
+    }
+    if (config.http().enabled()) {
+      http = httpApi(auth, prometheus);
+      started.push(http);
+      http.start();
+    }
+    LOG.info("hollerith node {} started: udp {}, tcp {}, management {}, http {}, data_dir {}", config.nodeId(),
+        ingestBound == null ? "-" : ingestBound.udp(), ingestBound == null ? "-" : ingestBound.tcp(),
+        managementAddress == null ? "-" : managementAddress, http == null ? "-" : http.address(), dataDir);
+  }
+
+  private List<FlushSink> sinks(PrometheusSink prometheus) {
+    List<FlushSink> sinks = new ArrayList<>();
+    SinksConfig sinksConfig = config.sinks();
+    if (sinksConfig.console().enabled()) {
+      sinks.add(new ConsoleSink(sinksConfig.console(), config.aggregation()));
+    }
+    if (sinksConfig.graphite().enabled()) {
+      sinks.add(new GraphiteSink(sinksConfig.graphite(), stats, clock));
+    }
+    sinks.add(prometheus);
+    if (store != null) {
+      storeSink = StoreSink.create(config, store, stats, clock);
+      sinks.add(storeSink);
+    }
+    return sinks;
+  }
+
+  private HttpApi httpApi(AuthStore auth, PrometheusSink prometheus) {
+    HttpApi.Builder api = HttpApi.builder(config.http(), auth, stats)
+        .latestValues(prometheus)
+        .clock(clock)
+        .lineIngestor(new ChunkedLineIngestor(() -> new LineParser(config.protocol(), stats)::parse,
+            aggregator::newWriter, config.protocol().maxPacketBytes()));
+    if (ingestBound != null) {
+      for (String listener : List.of("udp", "tcp", "unix_stream", "unix_datagram")) {
+        Object address = switch (listener) {
+          case "udp" -> ingestBound.udp();
+          case "tcp" -> ingestBound.tcp();
+          case "unix_stream" -> ingestBound.unixStream();
+          default -> ingestBound.unixDatagram();
+        };
+        if (address != null) {
+          api.healthCheck(HealthCheck.of(listener, () -> closing.get()
+              ? HealthCheck.Status.down("shutting down")
+              : HealthCheck.Status.up("listening on " + address)));
+        }
+      }
+    }
+    api.healthCheck(HealthCheck.of("management", () -> health.isUp()
+        ? HealthCheck.Status.up("health up")
+        : HealthCheck.Status.down("set down with the management command 'health down'")));
+    if (store != null) {
+      api.seriesReader(store);
+      long stalledAfter = 3 * config.aggregation().flushInterval().toMillis();
+      api.healthCheck(HealthCheck.of("storage", () -> {
+        long age = storeSink.backlogAgeMillis();
+        return age > stalledAfter
+            ? HealthCheck.Status.down(store.engine() + ": " + storeSink.backlog() + " flushes waiting, oldest "
+                + age / 1000 + " s")
+            : HealthCheck.Status.up(store.engine() + ": writing");
+      }));
+      api.storageStats(this::storageSizes, config.stats().includeStorageStatsInApi());
+    }
+    return api.build();
+  }
+
+  private Map<String, Long> storageSizes() {
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    long bytes = 0;
+    long rows = 0;
+    for (TableSize t : store.tableSizes()) {
+      sizes.put(t.table() + "_bytes", t.totalBytes());
+      sizes.put(t.table() + "_rows", t.rowEstimate());
+      bytes += t.totalBytes();
+      rows += t.rowEstimate();
+    }
+    sizes.put("total_bytes", bytes);
+    sizes.put("total_rows", rows);
+    return sizes;
   }
 
   /** The internal statistics registry of this node. */
@@ -60,6 +230,31 @@ public final class HollerithServer implements AutoCloseable {
   /** The resolved data directory (after {@link #start()}). */
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** Where the StatsD listeners are bound, or null when they are not started. */
+  public IngestServer.Bound ingestAddresses() {
+    return ingestBound;
+  }
+
+  /** The management interface's address, or null when it is disabled. */
+  public InetSocketAddress managementAddress() {
+    return managementAddress;
+  }
+
+  /** The HTTP API's address, or null when it is disabled. */
+  public InetSocketAddress httpAddress() {
+    return http == null ? null : http.address();
+  }
+
+  /** The flusher, for tools and tests that flush the open interval now. */
+  public Flusher flusher() {
+    return flusher;
+  }
+
+  /** The store sink, or null when {@code stats.persist} is off. */
+  public StoreSink storeSink() {
+    return storeSink;
   }
 
   /** Blocks until {@link #close()} has finished. */
@@ -78,7 +273,7 @@ public final class HollerithServer implements AutoCloseable {
       try {
         component.close();
       } catch (Exception e) {
-        LOG.error("error while stopping {}: {}", component, e.getMessage(), e);
+        LOG.error("error while stopping {}: {}", component.getClass().getSimpleName(), e.getMessage(), e);
       }
     }
     LOG.info("hollerith node {} stopped", config.nodeId());

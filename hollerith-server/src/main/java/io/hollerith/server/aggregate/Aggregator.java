@@ -225,6 +225,32 @@ public final class Aggregator {
     return bufferFlushIntervalMillis;
   }
 
+  /**
+   * Brings back gauge values the store kept (the stats-module seed's "data survives application
+   * restarts"): each becomes a live gauge holding that value, as if it had been set before the
+   * restart, so it is flushed again and a delta applies to it. Call before ingest starts. Gauges
+   * beyond {@code max_metrics} are not restored and are counted as {@code drops.max_metrics}.
+   *
+   * @return how many gauges were restored
+   */
+  public int restoreGauges(Map<MetricKey, Double> values) {
+    int restored = 0;
+    for (Map.Entry<MetricKey, Double> e : values.entrySet()) {
+      byte[] canonical = e.getKey().canonical().getBytes(StandardCharsets.UTF_8);
+      Series.Gauge gauge = createOrGet(live.gauges, e.getKey(), Sample.hashKey(canonical, 0, canonical.length));
+      if (gauge == null) {
+        dropMaxMetrics.incr();
+        continue;
+      }
+      synchronized (gauge) {
+        gauge.value = e.getValue();
+        gauge.hasValue = true;
+      }
+      restored++;
+    }
+    return restored;
+  }
+
   /** The start of the wall-clock aligned interval containing {@code epochMillis} (a multiple of the interval). */
   public long alignedStart(long epochMillis) {
     return Math.floorDiv(epochMillis, intervalMillis) * intervalMillis;

@@ -123,7 +123,9 @@ public final class PrometheusSink implements FlushSink, LatestValues {
         totals = new double[2];
         timerTotals.put(t.key(), totals);
       }
-      if (totals != null) {
+      // An idle timer (Etsy flushes it with count 0 and no sum) adds nothing; its NaN sum would
+      // poison the cumulative _sum for good.
+      if (totals != null && t.stats().sampleCount() > 0) {
         totals[0] += t.stats().sum();
         totals[1] += t.stats().sampleCount();
       }

@@ -87,6 +87,11 @@ final class ConfigValidator {
     v.require(st.maxBacklog().toMillis() >= a.flushInterval().toMillis(), "storage.max_backlog",
         "must be at least one aggregation.flush_interval");
     v.positive("storage.postgresql.pool_size", st.postgresql().poolSize());
+    try {
+      io.hollerith.server.storage.RetentionPolicy.parse(st.retention()).checkFlushInterval(a.flushInterval());
+    } catch (IllegalArgumentException e) {
+      v.problems.add("storage." + e.getMessage());
+    }
 
     HttpConfig h = c.http();
     v.port("http.port", h.port());

@@ -59,6 +59,8 @@ class ConfigLoaderTest {
         stats:
           no_buffer: false
           buffer_size: 500
+        storage:
+          retention: 1m:30d,1h:1y
         """);
     HollerithConfig c = loader.load(file, Map.of(), List.of());
     assertThat(c.listeners().udp().port()).isEqualTo(9125);
@@ -78,7 +80,7 @@ class ConfigLoaderTest {
     HollerithConfig c = loader.load(file,
         Map.of("HOLLERITH_LISTENERS_UDP_PORT", "9001", "HOLLERITH_AGGREGATION_FLUSH_INTERVAL", "20s",
             "HOLLERITH_JAVA_OPTS", "-Xmx1g", "PATH", "/bin"),
-        List.of("aggregation.flush_interval=30s", "aggregation.percent_thresholds=[50, 95]"));
+        List.of("aggregation.flush_interval=30s", "aggregation.percent_thresholds=[50, 95]", "storage.retention=30s:1d"));
     assertThat(c.listeners().udp().port()).isEqualTo(9001);
     assertThat(c.aggregation().flushInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.aggregation().percentThresholds()).containsExactly(50.0, 95.0);
