@@ -36,6 +36,15 @@ final class ConfigValidator {
         "listeners.unix_datagram.path", "is required when listeners.unix_datagram.enabled is true");
     v.port("listeners.management.port", l.management().port());
     v.address("listeners.management.address", l.management().address());
+    v.require(Set.of("auto", "epoll", "nio").contains(l.transport().toLowerCase(Locale.ROOT)), "listeners.transport",
+        "must be auto, epoll or nio, got '" + l.transport() + "'");
+    v.require(l.tcp().threads() >= 0, "listeners.tcp.threads", "must be 0 (one per core) or more, got " + l.tcp().threads());
+    v.require(l.tcp().idleTimeoutSeconds() >= 0, "listeners.tcp.idle_timeout_seconds",
+        "must be 0 (never) or more, got " + l.tcp().idleTimeoutSeconds());
+    v.positive("listeners.unix_stream.max_connections", l.unixStream().maxConnections());
+    v.positive("listeners.unix_datagram.max_connections", l.unixDatagram().maxConnections());
+    v.permissions("listeners.unix_stream.permissions", l.unixStream().permissions());
+    v.permissions("listeners.unix_datagram.permissions", l.unixDatagram().permissions());
 
     ProtocolConfig p = c.protocol();
     v.require(p.maxPacketBytes() >= 64 && p.maxPacketBytes() <= 65_535, "protocol.max_packet_bytes",
@@ -112,6 +121,12 @@ final class ConfigValidator {
 
   private void positive(String key, int value) {
     require(value > 0, key, "must be greater than 0, got " + value);
+  }
+
+  /** Null (keep the umask's) or nine {@code rwx-} characters as {@code ls} shows them. */
+  private void permissions(String key, String value) {
+    require(value == null || value.matches("([r-][w-][x-]){3}"), key,
+        "must be nine characters as ls shows them, e.g. rw-rw----, got '" + value + "'");
   }
 
   private static boolean hasText(String s) {

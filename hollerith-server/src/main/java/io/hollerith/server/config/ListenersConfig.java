@@ -88,7 +88,8 @@ public record ListenersConfig(
    * {@code permissions} to e.g. {@code rw-rw-rw-} to let every local user send.
    *
    * @param enabled default false
-   * @param path socket file; relative paths are resolved against {@code data_dir}; required when enabled
+   * @param path socket file; relative paths are resolved against {@code data_dir} (default
+   *     {@code hollerith.sock} for the stream socket, {@code hollerith-dgram.sock} for the datagram one)
    * @param maxConnections stream socket only: concurrent connections accepted, default 10,000
    * @param permissions POSIX permissions set on the socket file after it is created, as {@code ls} shows them
    *     ({@code rw-rw----}); default: leave what the umask gives

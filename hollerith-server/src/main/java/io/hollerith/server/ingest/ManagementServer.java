@@ -182,7 +182,7 @@ public final class ManagementServer implements AutoCloseable {
       case "gauges":
         return JsFormat.inspect(view.gauges()) + "\nEND\n\n";
       case "sets":
-        return JsFormat.inspect(view.sets()) + "\nEND\n\n";
+        return JsFormat.inspect(sortedMembers(view.sets())) + "\nEND\n\n";
       case "delcounters":
         return delete(MetricType.COUNTER, view.counters(), params);
       case "deltimers":
@@ -196,6 +196,13 @@ public final class ManagementServer implements AutoCloseable {
       default:
         return "ERROR\n";
     }
+  }
+
+  /** Set members in a stable order (a live view's sets need not have one). */
+  private static Map<String, java.util.SortedSet<String>> sortedMembers(Map<String, java.util.Set<String>> sets) {
+    Map<String, java.util.SortedSet<String>> out = new LinkedHashMap<>();
+    sets.forEach((k, v) -> out.put(k, new java.util.TreeSet<>(v)));
+    return out;
   }
 
   private String stats() {

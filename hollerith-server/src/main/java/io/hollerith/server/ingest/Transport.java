@@ -13,7 +13,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Locale;
 
-/** The Netty transport the ingest listeners run on: native epoll (Linux) or portable NIO. */
+/** The Netty transport the ingest listeners run on: native epoll (Linux) or portable NIO. Immutable. */
 enum Transport {
   EPOLL,
   NIO;

@@ -13,7 +13,10 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creating, checking and removing the socket files of the Unix listeners. */
+/**
+ * Creating, checking and removing the socket files of the Unix listeners. Stateless; callers
+ * serialise start and stop (IngestServer's methods are synchronized).
+ */
 final class UnixSocketFiles {
 
   private static final Logger LOG = LoggerFactory.getLogger(UnixSocketFiles.class);

@@ -230,7 +230,7 @@ class IngestServerUnixTest {
 
   @Test
   void missingPathIsAConfigurationError() {
-    ListenersConfig config = unix(new ListenersConfig.UnixSocket(true, null), UNIX_OFF);
+    ListenersConfig config = unix(new ListenersConfig.UnixSocket(true, " "), UNIX_OFF);
     IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, new StatsRegistry(),
         new RecordingHandlers());
     assertThatThrownBy(server::start)
