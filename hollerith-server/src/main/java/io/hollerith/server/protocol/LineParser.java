@@ -133,7 +133,7 @@ public final class LineParser {
     this.maxNameBytes = config.maxNameBytes();
     this.maxTags = config.maxTags();
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-    this.linesReceived = stats.counter("messages", "lines_received", "non-empty StatsD lines received");
+    this.linesReceived = stats.counter("messages", "metrics_received", "non-empty StatsD lines received (Etsy's metrics_received)");
     this.samplesParsed = stats.counter("messages", "samples_parsed", "samples passed on to aggregation");
     this.badLinesSeen = stats.counter("messages", "bad_lines_seen", "lines or values rejected (Etsy's bad_lines_seen)");
     this.eventsReceived = stats.counter("protocol", "events_received", "DogStatsD events received (counted, not kept)");

@@ -105,7 +105,7 @@
  * {@code internal_error} (an exception from the parser or the sink, caught as a last resort).
  *
  * <h2>Internal statistics</h2>
- * {@code messages.lines_received} (non-empty lines), {@code messages.samples_parsed} (samples
+ * {@code messages.metrics_received} (non-empty lines, Etsy's name), {@code messages.samples_parsed} (samples
  * passed to the sink), {@code messages.bad_lines_seen}, {@code bad_lines.<reason>},
  * {@code protocol.events_received}, {@code protocol.service_checks_received}.
  */

@@ -295,7 +295,7 @@ class LineParserTest {
     assertThat(sink.rejects.get(0).prefix()).isEqualTo(line);
     assertThat(stat("messages", "bad_lines_seen")).isEqualTo(1);
     assertThat(stat("bad_lines", reason)).isEqualTo(1);
-    assertThat(stat("messages", "lines_received")).isEqualTo(1);
+    assertThat(stat("messages", "metrics_received")).isEqualTo(1);
   }
 
   @Test
@@ -305,7 +305,7 @@ class LineParserTest {
     assertThat(sink.samples).containsExactly(c("a", 1), g("c", 3), ms("d", 4));
     assertThat(sink.reasons()).containsExactly("no_value", "unknown_type", "empty_name");
     assertThat(stat("messages", "bad_lines_seen")).isEqualTo(3);
-    assertThat(stat("messages", "lines_received")).isEqualTo(6);
+    assertThat(stat("messages", "metrics_received")).isEqualTo(6);
     assertThat(stat("messages", "samples_parsed")).isEqualTo(3);
   }
 
@@ -334,7 +334,7 @@ class LineParserTest {
     assertThat(sink.rejects).isEmpty();
     assertThat(stat("protocol", "events_received")).isEqualTo(2);
     assertThat(stat("protocol", "service_checks_received")).isEqualTo(2);
-    assertThat(stat("messages", "lines_received")).isEqualTo(5);
+    assertThat(stat("messages", "metrics_received")).isEqualTo(5);
   }
 
   @Test
