@@ -602,8 +602,8 @@ public final class LineParser {
           byte c = b[p];
           if (c == '#') {
             p = parseDogTags(b, p + 1, e);
-          } else if (c >= 'a' && c <= 'z' && p + 1 < e && b[p + 1] == ':') {
-            // DogStatsD extension fields: c:<container id> (1.2), e:<external data>; ignored.
+          } else if (isExtensionField(b, p, e)) {
+            // DogStatsD extension fields: c:<container id> (1.2), e:<external data>, card:…; ignored.
             p = indexOrEnd(b, (byte) '|', p + 2, e);
           } else {
             int sectionEnd = p;
@@ -902,6 +902,15 @@ public final class LineParser {
   private static int indexOrEnd(byte[] b, byte c, int from, int to) {
     int i = indexOf(b, c, from, to);
     return i < 0 ? to : i;
+  }
+
+  /** A section of the form {@code name:…} with a lower-case ASCII name (DogStatsD extensions). */
+  private static boolean isExtensionField(byte[] b, int p, int e) {
+    int i = p;
+    while (i < e && b[i] >= 'a' && b[i] <= 'z') {
+      i++;
+    }
+    return i > p && i < e && b[i] == ':';
   }
 
   private static boolean isBlank(byte[] b, int from, int to) {
