@@ -365,26 +365,39 @@ public final class LineParser {
     }
   }
 
-  /** DogStatsD {@code k:v,k2} tags of a {@code |#} section (a tag without ':' may use '='). */
-  private void parseDogTags(byte[] b, int from, int to) {
+  /**
+   * DogStatsD {@code k:v,k2} tags of a {@code |#} section starting at {@code from} (a tag without
+   * ':' may use '='), in one pass; returns the end of the section (the next '|' or {@code to}).
+   */
+  private int parseDogTags(byte[] b, int from, int to) {
+    int start = from;
+    int colon = -1;
+    int equals = -1;
     int p = from;
-    while (p <= to && !tooManyTags) {
-      int q = indexOf(b, (byte) ',', p, to);
-      if (q < 0) {
-        q = to;
-      }
-      if (q > p) {
-        int sep = indexOf(b, (byte) ':', p, q);
-        if (sep < 0) {
-          sep = indexOf(b, (byte) '=', p, q);
+    for (; ; p++) {
+      byte c = p < to ? b[p] : (byte) '|';
+      if (c == ',' || c == '|') {
+        if (p > start && !tooManyTags) {
+          int sep = colon >= 0 ? colon : equals;
+          if (sep < 0) {
+            addTag(b, start, p, -1, -1);
+          } else {
+            addTag(b, start, sep, sep + 1, p);
+          }
         }
-        if (sep < 0) {
-          addTag(b, p, q, -1, -1);
-        } else {
-          addTag(b, p, sep, sep + 1, q);
+        if (c == '|') {
+          return p < to ? p : to;
         }
+        start = p + 1;
+        colon = -1;
+        equals = -1;
+      } else if (c == ':') {
+        if (colon < 0) {
+          colon = p;
+        }
+      } else if (c == '=' && equals < 0) {
+        equals = p;
       }
-      p = q + 1;
     }
   }
 
@@ -465,13 +478,16 @@ public final class LineParser {
         }
         previous = t;
         int m = 4 * t;
+        // Tag texts are short: a plain loop beats System.arraycopy's call overhead here.
         key[pos++] = MetricKey.TAG_SEPARATOR;
-        System.arraycopy(tagBytes, tagMeta[m], key, pos, tagMeta[m + 1]);
-        pos += tagMeta[m + 1];
+        for (int i = tagMeta[m], end = i + tagMeta[m + 1]; i < end; i++) {
+          key[pos++] = tagBytes[i];
+        }
         if (tagMeta[m + 3] >= 0) {
           key[pos++] = MetricKey.VALUE_SEPARATOR;
-          System.arraycopy(tagBytes, tagMeta[m + 2], key, pos, tagMeta[m + 3]);
-          pos += tagMeta[m + 3];
+          for (int i = tagMeta[m + 2], end = i + tagMeta[m + 3]; i < end; i++) {
+            key[pos++] = tagBytes[i];
+          }
         }
       }
     }
@@ -585,11 +601,9 @@ public final class LineParser {
           }
           byte c = b[p];
           if (c == '#') {
-            int sectionEnd = indexOrEnd(b, (byte) '|', p + 1, e);
-            parseDogTags(b, p + 1, sectionEnd);
-            p = sectionEnd;
-          } else if (c >= 'a' && c <= 'z' && p + 1 < e && b[p + 1] == ':') {
-            // DogStatsD extension fields: c:<container id> (1.2), e:<external data>; ignored.
+            p = parseDogTags(b, p + 1, e);
+          } else if (isExtensionField(b, p, e)) {
+            // DogStatsD extension fields: c:<container id> (1.2), e:<external data>, card:…; ignored.
             p = indexOrEnd(b, (byte) '|', p + 2, e);
           } else {
             int sectionEnd = p;
@@ -888,6 +902,15 @@ public final class LineParser {
   private static int indexOrEnd(byte[] b, byte c, int from, int to) {
     int i = indexOf(b, c, from, to);
     return i < 0 ? to : i;
+  }
+
+  /** A section of the form {@code name:…} with a lower-case ASCII name (DogStatsD extensions). */
+  private static boolean isExtensionField(byte[] b, int p, int e) {
+    int i = p;
+    while (i < e && b[i] >= 'a' && b[i] <= 'z') {
+      i++;
+    }
+    return i > p && i < e && b[i] == ':';
   }
 
   private static boolean isBlank(byte[] b, int from, int to) {

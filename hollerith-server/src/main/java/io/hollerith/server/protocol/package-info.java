@@ -7,7 +7,7 @@
  * {@code \n} is dropped (TCP clients that send CRLF), and empty lines are skipped without being
  * counted as bad. Every line is one of:
  * <pre>
- *   name[tags]:value[:value…]|type[|@rate][|#tags][|T&lt;seconds&gt;][|c:&lt;container&gt;][|e:&lt;data&gt;][:value|type…]
+ *   name[tags]:value[:value…]|type[|@rate][|#tags][|T&lt;seconds&gt;][|c:&lt;container&gt;][|e:&lt;data&gt;][|card:&lt;…&gt;][:value|type…]
  *   _e{&lt;title length&gt;,&lt;text length&gt;}:&lt;title&gt;|&lt;text&gt;[|…]     DogStatsD event (counted only)
  *   _sc|&lt;name&gt;|&lt;status 0-3&gt;[|…]                               DogStatsD service check (counted only)
  * </pre>
@@ -18,9 +18,9 @@
  *       {@code ms} has source type {@code m}). Spaces or tabs around the type are ignored, as
  *       Etsy trims them. Any other type is a bad line (Etsy would count it as a counter).</li>
  *   <li>The sections after the type come in any order (DogStatsD does not fix one). When one
- *       appears twice, the last wins; tags of all {@code |#} sections are joined. {@code c:} and
- *       {@code e:} (any lower-case letter then {@code :}) are DogStatsD extension fields, read
- *       and ignored. An empty section (a trailing {@code |}) or an unknown one is a bad value
+ *       appears twice, the last wins; tags of all {@code |#} sections are joined. {@code c:},
+ *       {@code e:}, {@code card:} (any lower-case ASCII word then {@code :}) are DogStatsD
+ *       extension fields, read and ignored. An empty section (a trailing {@code |}) or an unknown one is a bad value
  *       group, as Etsy rejects a third field that is not a sample rate (Etsy ignores a fourth
  *       and later field whatever it holds; Hollerith checks every section).</li>
  *   <li>Several values per name: Etsy's {@code name:1|c:2|ms} (a {@code :} right after the type,

@@ -173,6 +173,7 @@ class LineParserTest {
         arguments("foo:1|c|#a:b|T123|@0.5|c:abc", List.of(ts(rate(c("foo#a:b", 1), 0.5), 123))),
         arguments("foo:1|g|c:container123|T7|#a:b", List.of(ts(g("foo#a:b", 1), 7))),
         arguments("foo:1|c|e:it-false,cn-x", List.of(c("foo", 1))),
+        arguments("foo:1|c|card:high|#a:b", List.of(c("foo#a:b", 1))),
         arguments("foo:1|c|@0.5|@0.25", List.of(rate(c("foo", 1), 0.25))),
         arguments("foo:1|c|T-5", List.of(ts(c("foo", 1), -5))),
         // numbers as JavaScript Number() reads them
@@ -274,6 +275,8 @@ class LineParserTest {
         arguments("foo:1|c|", "bad_section"),
         arguments("foo:1|c||#a:b", "bad_section"),
         arguments("foo:1|c|Cabc", "bad_section"),
+        arguments("foo:1|c|card", "bad_section"),
+        arguments("foo:1|c|1ab", "bad_section"),
         arguments("_e{5,4}:tit|text", "bad_event"),
         arguments("_e{abc}:x|y", "bad_event"),
         arguments("_e{0,4}:|text", "bad_event"),
