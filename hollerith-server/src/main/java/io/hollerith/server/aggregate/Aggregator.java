@@ -138,6 +138,11 @@ public final class Aggregator {
   private final Map<String, long[]> sharedTally = new HashMap<>();
 
   private final StatsRegistry.Counter dropMaxMetrics;
+  private final StatsRegistry stats;
+  /** Written by the flushing thread, read by /stats; replaced whole, never mutated. */
+  private volatile Map<String, Long> reportedPrefixDrops = Map.of();
+  /** Guarded by flushLock (touched only inside flush). */
+  private final Set<String> registeredPrefixGauges = new java.util.HashSet<>();
   private final StatsRegistry.Counter dropTooOld;
   private final StatsRegistry.Counter dropTooNew;
   private final StatsRegistry.Counter bufferMerges;
@@ -170,6 +175,7 @@ public final class Aggregator {
     Objects.requireNonNull(statsConfig, "statsConfig");
     Objects.requireNonNull(stats, "stats");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.stats = Objects.requireNonNull(stats, "stats");
     this.intervalMillis = config.flushInterval().toMillis();
     if (intervalMillis <= 0) {
       throw new IllegalArgumentException("aggregation.flush_interval must be positive, got " + config.flushInterval());
@@ -337,6 +343,7 @@ public final class Aggregator {
       FlushSnapshot liveSnapshot = flushLive(intervalStartMillis, t0);
       out.add(liveSnapshot);
       warnIfDropping();
+      reportDroppedPrefixes();
       return out;
     }
   }
@@ -532,6 +539,29 @@ public final class Aggregator {
       }
     }
     return false;
+  }
+
+  /**
+   * Publishes the noisiest dropped prefixes in the internal stats ({@code /stats}, {@code /metrics})
+   * as gauges {@code drops_by_prefix.<prefix>}. The set of gauges stays bounded: the tally keeps
+   * at most {@value #MAX_TALLIED_PREFIXES} prefixes (the rest count as one "other" prefix).
+   */
+  private void reportDroppedPrefixes() {
+    if (dropMaxMetrics.value() == 0) {
+      return;
+    }
+    Map<String, Long> top = new LinkedHashMap<>();
+    for (PrefixDrops p : topDroppedPrefixes(10)) {
+      top.put(p.prefix(), p.droppedSamples());
+    }
+    reportedPrefixDrops = top;
+    for (String prefix : top.keySet()) {
+      if (registeredPrefixGauges.add(prefix)) {
+        stats.gauge("drops_by_prefix", prefix,
+            "samples dropped by the max_metrics guard for new series under this name prefix (noisiest 10)",
+            () -> reportedPrefixDrops.getOrDefault(prefix, 0L));
+      }
+    }
   }
 
   private void warnIfDropping() {

@@ -337,6 +337,8 @@ class AggregatorTest {
     FlushSnapshot s = flushOnly(a, T0);
     assertThat(counts(s)).containsExactly(entry("api.a", 2.0), entry("api.b", 1.0));
     assertThat(s.timers()).isEmpty();
+    // The flush publishes the noisiest prefixes for /stats.
+    assertThat(stats.snapshot().get("drops_by_prefix")).containsExactly(entry("lat", 1L), entry("spam", 5L));
 
     // Deleting a series frees its slot.
     assertThat(a.liveView().delete(MetricType.COUNTER, "api.b")).isTrue();
