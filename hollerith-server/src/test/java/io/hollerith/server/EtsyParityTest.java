@@ -648,6 +648,28 @@ class EtsyParityTest {
     lines.add(p + "bad.blankgauge:|g");
     lines.add(p + "bad.nan:NaN|c");
     lines.add(p + "bad.gaugevalue:12abc|g");
+    // Edge forms both read the same way (numbers as JavaScript's Number() reads them).
+    lines.add(p + "e.lead0:007|c");
+    lines.add(p + "e.lead0:0.5e1|c");
+    lines.add(p + "e.ws:\t3\t|c");
+    lines.add(p + "e.ws:\u00a03|c");
+    lines.add(p + "e.ws:\u000b4|c");
+    lines.add(p + "e.gsign:-5|g");
+    lines.add(p + "e.types:1|c|@0.5:2|ms|@0.25:3|g:q|s");
+    lines.add(p + "e.dblcolon::1|c");
+    lines.add(p + "e.trailcolon:1|c:");
+    lines.add(p + "e.notype2:1|ms:2");
+    lines.add(" ");
+    lines.add(p + "e.dotonly:.|c");
+    lines.add(p + "e.exponly:1e|c");
+    lines.add(p + "e.hexneg:-0x10|c");
+    lines.add(p + "e.hexfloat:0x1p3|c");
+    // Lines whose order matters are kept together: one element, several lines.
+    lines.add(p + "e.blank:1|c\n\n" + p + "e.blank:2|c");
+    lines.add(p + "g.negzero:0|g\n" + p + "g.negzero:-0|g");
+    lines.add(p + "g.zeroneg:-0|g\n" + p + "g.zeroneg:+0|g");
+    lines.add(p + "t.zeros:0|ms\n" + p + "t.zeros:-0|ms\n" + p + "t.zeros:5|ms\n" + p + "t.zeros:-0|ms");
+    lines.add(p + "t.zeros2:-0|ms\n" + p + "t.zeros2:0|ms\n" + p + "t.zeros2:0|ms\n" + p + "t.zeros2:-0|ms");
     Collections.shuffle(lines, rnd);
     return lines;
   }
