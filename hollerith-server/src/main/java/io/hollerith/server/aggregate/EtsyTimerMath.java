@@ -15,7 +15,8 @@ import java.util.Map;
  * arithmetic in the same order so results match to the last bit:
  *
  * <ul>
- *   <li>values sorted ascending; cumulative sums and sums of squares built left to right;
+ *   <li>values sorted ascending, equal values in arrival order (which only shows for {@code -0}
+ *       and {@code 0}: see {@link #sortLikeEtsy}); cumulative sums and sums of squares built left to right;
  *   <li>per threshold {@code pct}: with more than one value, {@code n = round(|pct| / 100 * count)}
  *       (JavaScript rounding, half up); a threshold with {@code n == 0} is skipped entirely; a
  *       positive threshold takes the lowest {@code n} values, a negative one the highest {@code n};
@@ -74,7 +75,7 @@ final class EtsyTimerMath {
     if (n == 0) {
       return idle();
     }
-    Arrays.sort(values, 0, n);
+    sortLikeEtsy(values, n);
     double min = values[0];
     double max = values[n - 1];
     double[] cumul = new double[n];
@@ -141,6 +142,46 @@ final class EtsyTimerMath {
     }
     return new TimerStats(n, timerCount, timerCount / seconds, min, max, sum, sumSquares, mean, median, std,
         percentiles, histogram);
+  }
+
+  /**
+   * Sorts {@code values[0..n)} ascending as Etsy's {@code values.sort((a, b) => a - b)} does.
+   * {@link Arrays#sort(double[], int, int)} puts every {@code -0.0} before every {@code 0.0}; V8's
+   * sort is stable and that comparator finds the two equal, so Etsy keeps zeros in arrival order,
+   * and the sign of a zero shows in {@code lower}, {@code median}, the bounds and some sums. So
+   * when both zeros occur, their arrival order is recorded first and written back over the sorted
+   * run of zeros. Costs one pass without allocation when they do not.
+   */
+  static void sortLikeEtsy(double[] values, int n) {
+    int negatives = 0;
+    int zeros = 0;
+    int negativeZeros = 0;
+    for (int i = 0; i < n; i++) {
+      double v = values[i];
+      if (v < 0) {
+        negatives++;
+      } else if (v == 0) {
+        zeros++;
+        if (Double.doubleToRawLongBits(v) != 0L) {
+          negativeZeros++;
+        }
+      }
+    }
+    if (negativeZeros == 0 || negativeZeros == zeros) {
+      Arrays.sort(values, 0, n);
+      return;
+    }
+    boolean[] negativeInArrivalOrder = new boolean[zeros];
+    for (int i = 0, z = 0; i < n; i++) {
+      if (values[i] == 0) {
+        negativeInArrivalOrder[z++] = Double.doubleToRawLongBits(values[i]) != 0L;
+      }
+    }
+    Arrays.sort(values, 0, n);
+    // NaN never reaches a timer, so the zeros sit right after the negative values.
+    for (int z = 0; z < zeros; z++) {
+      values[negatives + z] = negativeInArrivalOrder[z] ? -0.0 : 0.0;
+    }
   }
 
   /** JavaScript {@code Math.round} for the non-negative values used here: halves round up (Java's {@link Math#round} agrees). */

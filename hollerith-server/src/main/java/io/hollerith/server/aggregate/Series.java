@@ -85,10 +85,12 @@ abstract class Series {
     /**
      * Etsy: a signed value adds to an existing gauge; otherwise the value is set. On a missing (or
      * zero) gauge a delta therefore starts from 0, which makes {@code 0|g} then {@code -5|g} the
-     * only way to set a negative value.
+     * only way to set a negative value. Etsy's test is {@code gauges[key] && …}, which is false for
+     * a gauge at 0, so there the delta replaces the value instead of adding to it: the same number
+     * except for {@code -0} ({@code 0 + -0} is {@code 0}, Etsy keeps {@code -0}).
      */
     void update(double v, boolean delta) {
-      if (delta && hasValue) {
+      if (delta && hasValue && value != 0) {
         value += v;
       } else {
         value = v;

@@ -16,7 +16,10 @@
  *       {@code h}/{@code d} (histogram, distribution), aggregated as timers
  *       ({@link io.hollerith.server.model.MetricType#TIMER}, source type {@code h}/{@code d};
  *       {@code ms} has source type {@code m}). Spaces or tabs around the type are ignored, as
- *       Etsy trims them. Any other type is a bad line (Etsy would count it as a counter).</li>
+ *       Etsy trims them. Any other type is a bad line (Etsy would count it as a counter). Etsy
+ *       validates the value against the untrimmed type, so there {@code -1| ms} passes as a
+ *       negative timer and {@code abc| s} fails as a non-number; here the trimmed type decides
+ *       (a bad line and a set member).</li>
  *   <li>The sections after the type come in any order (DogStatsD does not fix one). When one
  *       appears twice, the last wins; tags of all {@code |#} sections are joined. {@code c:},
  *       {@code e:}, {@code card:} (any lower-case ASCII word then {@code :}) are DogStatsD
@@ -48,7 +51,10 @@
  *       into an infinite counter) and rates above 1 (shrinking the count); both are client bugs
  *       and are rejected here, since a sample's rate is always in (0, 1]. Etsy reads only the
  *       leading digits and dots of the rate ({@code @1e-05}, as Python formats 0.00001, is rate 1
- *       there); Hollerith reads the whole number.</li>
+ *       there, and {@code @0x1} is rate 0); Hollerith reads the whole number. Etsy 0.9.0's
+ *       process dies on a rate that passes its number check but does not start with a digit or
+ *       dot ({@code @ 0.5}, {@code @+0.5}: a {@code TypeError} in {@code stats.js}); Hollerith
+ *       reads them as 0.5.</li>
  *   <li>{@code T<seconds>}: an integer (optional sign, at most 18 digits), else a bad line. Whether
  *       the time is acceptable is the aggregator's decision.</li>
  *   <li>A line with no {@code :} before its first {@code |} — e.g. {@code foo} — is a bad line

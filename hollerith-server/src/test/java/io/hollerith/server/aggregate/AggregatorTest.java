@@ -93,6 +93,60 @@ class AggregatorTest {
     assertThat(a.liveView().gauges()).containsEntry("temp", 3.0);
   }
 
+  /** Found by EtsyParityTest: Etsy tests {@code gauges[key]} for truthiness, so a delta on a gauge at 0 sets it. */
+  @Test
+  void aDeltaOnAGaugeAtZeroSetsItAsEtsyDoesSoMinusZeroStays() {
+    Aggregator a = aggregator(defaults());
+    var w = a.newWriter();
+    w.accept(gauge("negzero", "0"));
+    w.accept(gauge("negzero", "-0"));   // Etsy: -0 (0 + -0 would be 0)
+    w.accept(gauge("zeroneg", "-0"));
+    w.accept(gauge("zeroneg", "+0"));   // Etsy: 0
+    w.accept(gauge("up", "0"));
+    w.accept(gauge("up", "+2.5"));
+    Map<String, Double> g = gauges(flushOnly(a, T0));
+    assertThat(bits(g.get("negzero"))).isEqualTo(bits(-0.0));
+    assertThat(bits(g.get("zeroneg"))).isEqualTo(bits(0.0));
+    assertThat(g.get("up")).isEqualTo(2.5);
+  }
+
+  /**
+   * Found by EtsyParityTest: Etsy's {@code sort((a, b) => a - b)} is stable and sees {@code -0} and
+   * {@code 0} as equal, so zeros keep their arrival order; {@link java.util.Arrays#sort} would put
+   * every {@code -0} first.
+   */
+  @Test
+  void timerZerosKeepTheirArrivalOrderAsInEtsysStableSort() {
+    Aggregator a = aggregator(config(List.of(50.0), null, null));
+    var w = a.newWriter();
+    for (double v : new double[] {0.0, -0.0, 5, -0.0}) {
+      w.accept(timer("mixed", v));
+    }
+    for (double v : new double[] {-0.0, 0.0, 0.0, -0.0}) {
+      w.accept(timer("zeros", v));
+    }
+    Map<String, io.hollerith.server.flush.TimerStats> t = timers(flushOnly(a, T0));
+    // Etsy's order [0, -0, -0, 5]: lower 0, median (-0 + -0) / 2 = -0, upper_50 = values[1] = -0.
+    var mixed = t.get("mixed");
+    assertThat(bits(mixed.lower())).isEqualTo(bits(0.0));
+    assertThat(bits(mixed.median())).isEqualTo(bits(-0.0));
+    assertThat(bits(mixed.percentiles().get(0).bound())).isEqualTo(bits(-0.0));
+    assertThat(mixed.sum()).isEqualTo(5.0);
+    // [-0, 0, 0, -0] stays as it came: lower -0, upper -0, median (0 + 0) / 2 = 0.
+    var zeros = t.get("zeros");
+    assertThat(bits(zeros.lower())).isEqualTo(bits(-0.0));
+    assertThat(bits(zeros.upper())).isEqualTo(bits(-0.0));
+    assertThat(bits(zeros.median())).isEqualTo(bits(0.0));
+
+    double[] plain = {3, -0.0, 1, 2};
+    EtsyTimerMath.sortLikeEtsy(plain, 4);
+    assertThat(plain).containsExactly(-0.0, 1, 2, 3);
+  }
+
+  private static long bits(double v) {
+    return Double.doubleToRawLongBits(v);
+  }
+
   @Test
   void setsCountUniqueMembersPerIntervalWithASketch() {
     Aggregator a = aggregator(defaults());
