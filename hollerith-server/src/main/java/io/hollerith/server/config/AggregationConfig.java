@@ -43,7 +43,7 @@ public record AggregationConfig(
    * One entry of Etsy's {@code histogram} list.
    *
    * @param metric substring of the timer name this applies to; {@code ""} matches every timer
-   * @param bins upper bounds of the bins, ascending; {@code inf} may be given as {@code Infinity}
+   * @param bins upper bounds of the bins, ascending; the last may be {@code inf} (or {@code Infinity}), as in Etsy
    */
   public record Histogram(String metric, List<Double> bins) {
     public Histogram {

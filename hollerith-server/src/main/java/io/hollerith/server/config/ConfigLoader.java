@@ -56,7 +56,7 @@ public final class ConfigLoader {
 
   /** The mapper used to bind configuration: snake_case keys, durations such as {@code 10s}. */
   public static ObjectMapper newMapper() {
-    SimpleModule durations = new SimpleModule("hollerith-durations");
+    SimpleModule durations = new SimpleModule("hollerith-config-values");
     durations.addDeserializer(Duration.class, new JsonDeserializer<>() {
       @Override
       public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
@@ -65,6 +65,20 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
           throw ctxt.weirdStringException(p.getValueAsString(), Duration.class, e.getMessage());
         }
+      }
+    });
+    // Etsy writes the last histogram bin as 'inf'. (YAML's .inf is refused by Jackson's YAML parser itself.)
+    durations.addDeserializer(Double.class, new JsonDeserializer<>() {
+      @Override
+      public Double deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+          String text = p.getText().trim().toLowerCase(java.util.Locale.ROOT);
+          if (text.equals("inf") || text.equals("+inf") || text.equals("infinity")) {
+            return Double.POSITIVE_INFINITY;
+          }
+          return (Double) ctxt.handleWeirdStringValue(Double.class, p.getText(), "not a number");
+        }
+        return p.getValueAsDouble();
       }
     });
     return YAMLMapper.builder()

@@ -140,6 +140,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void histogramBinsAcceptInfinityAsEtsyWritesIt() throws Exception {
+    Path file = yaml("""
+        aggregation:
+          histograms:
+            - {metric: api., bins: [10, 100, inf]}
+            - {metric: "", bins: [1, Infinity]}
+        """);
+    HollerithConfig c = loader.load(file, Map.of(), List.of());
+    assertThat(c.aggregation().histograms().get(0).bins()).containsExactly(10.0, 100.0, Double.POSITIVE_INFINITY);
+    assertThat(c.aggregation().histograms().get(1).bins()).containsExactly(1.0, Double.POSITIVE_INFINITY);
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("aggregation.percent_thresholds=[ninety]")))
+        .hasMessageContaining("aggregation.percent_thresholds: '[\"ninety\"]' is not allowed; expected a list of numbers");
+  }
+
+  @Test
   void everyKeyHasAnEnvironmentVariable() {
     assertThat(loader.environmentVariables())
         .containsEntry("HOLLERITH_LISTENERS_UDP_PORT", "listeners.udp.port")
