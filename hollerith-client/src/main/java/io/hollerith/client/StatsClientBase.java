@@ -73,13 +73,7 @@ public abstract class StatsClientBase implements AutoCloseable {
 
   /** {@code incr(stat, count, rate)}: {@code stat:count|c|@rate}, sent with probability {@code rate}. */
   public void incr(String stat, long count, double rate) {
-    if (dropped(rate)) {
-      return;
-    }
-    LineBuffer b = LineBuffer.local();
-    name(b, stat).putLong(count);
-    finish(b, "|c", rate);
-    deliver(b, 0, b.length());
+    send(stat, false, count, 0, "|c", rate);
   }
 
   /** {@code incr(stat, 1.2)}: a float count, printed as Python does ({@code stat:1.2|c}). */
@@ -89,13 +83,7 @@ public abstract class StatsClientBase implements AutoCloseable {
 
   /** {@code incr(stat, count, rate)} with a float count. */
   public void incr(String stat, double count, double rate) {
-    if (dropped(rate)) {
-      return;
-    }
-    LineBuffer b = LineBuffer.local();
-    PyFormat.appendRepr(name(b, stat), count);
-    finish(b, "|c", rate);
-    deliver(b, 0, b.length());
+    send(stat, true, 0, count, "|c", rate);
   }
 
   /** {@code decr(stat)}: {@code stat:-1|c}. */
@@ -160,31 +148,7 @@ public abstract class StatsClientBase implements AutoCloseable {
    * when they fit, sampled once and without a rate suffix.
    */
   public void gauge(String stat, long value, double rate, boolean delta) {
-    if (value < 0 && !delta) {
-      if (dropped(rate)) {
-        return;
-      }
-      LineBuffer b = LineBuffer.local();
-      name(b, stat).putLiteral("0|g");
-      tags(b);
-      int first = b.length();
-      b.put('\n');
-      name(b, stat).putLong(value).putLiteral("|g");
-      tags(b);
-      deliverPair(b, first);
-      return;
-    }
-    if (dropped(rate)) {
-      return;
-    }
-    LineBuffer b = LineBuffer.local();
-    name(b, stat);
-    if (delta && value >= 0) {
-      b.put('+');
-    }
-    b.putLong(value);
-    finish(b, "|g", rate);
-    deliver(b, 0, b.length());
+    gauge(stat, false, value, 0, rate, delta);
   }
 
   /** {@code gauge(stat, 1.2)}. */
@@ -208,30 +172,33 @@ public abstract class StatsClientBase implements AutoCloseable {
    * absolute {@code -0.0} is sent as {@code -0.0} and a delta {@code -0.0} as {@code +-0.0}).
    */
   public void gauge(String stat, double value, double rate, boolean delta) {
-    if (value < 0 && !delta) {
-      if (dropped(rate)) {
-        return;
-      }
-      LineBuffer b = LineBuffer.local();
-      name(b, stat).putLiteral("0|g");
-      tags(b);
-      int first = b.length();
-      b.put('\n');
-      PyFormat.appendRepr(name(b, stat), value);
-      b.putLiteral("|g");
-      tags(b);
-      deliverPair(b, first);
-      return;
-    }
+    gauge(stat, true, 0, value, rate, delta);
+  }
+
+  /** The one gauge implementation, for an integer ({@code !isFloat}) or a float value. */
+  private void gauge(String stat, boolean isFloat, long intValue, double floatValue, double rate,
+      boolean delta) {
+    // Converting a long to a double keeps its sign, so one set of comparisons serves both.
+    double value = isFloat ? floatValue : intValue;
     if (dropped(rate)) {
       return;
     }
     LineBuffer b = LineBuffer.local();
+    if (value < 0 && !delta) {
+      name(b, stat).putLiteral("0|g");
+      tags(b);
+      int first = b.length();
+      b.put('\n');
+      value(name(b, stat), isFloat, intValue, floatValue).putLiteral("|g");
+      tags(b);
+      deliverPair(b, first);
+      return;
+    }
     name(b, stat);
     if (delta && value >= 0) {
       b.put('+');
     }
-    PyFormat.appendRepr(b, value);
+    value(b, isFloat, intValue, floatValue);
     finish(b, "|g", rate);
     deliver(b, 0, b.length());
   }
@@ -262,13 +229,7 @@ public abstract class StatsClientBase implements AutoCloseable {
 
   /** {@code set(stat, value, rate)} with an integer member. */
   public void set(String stat, long value, double rate) {
-    if (dropped(rate)) {
-      return;
-    }
-    LineBuffer b = LineBuffer.local();
-    name(b, stat).putLong(value);
-    finish(b, "|s", rate);
-    deliver(b, 0, b.length());
+    send(stat, false, value, 0, "|s", rate);
   }
 
   /** {@code set(stat, 2.3)}: the member printed as Python prints the float. */
@@ -278,13 +239,7 @@ public abstract class StatsClientBase implements AutoCloseable {
 
   /** {@code set(stat, value, rate)} with a float member. */
   public void set(String stat, double value, double rate) {
-    if (dropped(rate)) {
-      return;
-    }
-    LineBuffer b = LineBuffer.local();
-    PyFormat.appendRepr(name(b, stat), value);
-    finish(b, "|s", rate);
-    deliver(b, 0, b.length());
+    send(stat, true, 0, value, "|s", rate);
   }
 
   // ---------------------------------------------------------------- timings
@@ -446,6 +401,29 @@ public abstract class StatsClientBase implements AutoCloseable {
       b.putBytes(prefixDot);
     }
     return b.putAscii(stat).put(':');
+  }
+
+  /**
+   * The one implementation of the counter and set overloads: {@code stat:value<type>[|@rate][|#tags]},
+   * the value an integer ({@code !isFloat}) or a float printed as Python's {@code repr}. Two value
+   * parameters rather than a {@code Number}, so that nothing is boxed per call.
+   */
+  private void send(String stat, boolean isFloat, long intValue, double floatValue, String type, double rate) {
+    if (dropped(rate)) {
+      return;
+    }
+    LineBuffer b = LineBuffer.local();
+    value(name(b, stat), isFloat, intValue, floatValue);
+    finish(b, type, rate);
+    deliver(b, 0, b.length());
+  }
+
+  private static LineBuffer value(LineBuffer b, boolean isFloat, long intValue, double floatValue) {
+    if (isFloat) {
+      PyFormat.appendRepr(b, floatValue);
+      return b;
+    }
+    return b.putLong(intValue);
   }
 
   final void finish(LineBuffer b, String type, double rate) {

@@ -6,25 +6,39 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** What the credential commands share: opening the configured store and reporting errors. */
-final class CredentialCommands {
+/**
+ * What the credential commands ({@link TenantCommand}, {@link NamespaceCommand}, {@link
+ * UserCommand}) share: the configuration supplier, picocli's spec, opening the configured store,
+ * printing and reporting errors. Not thread-safe, like its subclasses.
+ */
+abstract class CredentialCommands {
 
   private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d{1,9})([smhdw])$");
 
-  private CredentialCommands() {}
+  private final Supplier<HollerithConfig> config;
+
+  /** Injected by picocli, which also looks at superclass fields. */
+  @Spec CommandSpec spec;
+
+  /** @param config supplies the loaded configuration when a subcommand runs */
+  CredentialCommands(Supplier<HollerithConfig> config) {
+    this.config = Objects.requireNonNull(config);
+  }
 
   /**
    * Opens the credential store of the loaded configuration, runs {@code action} and closes it.
    * Invalid input ({@link IllegalArgumentException}) and store failures print one line to the
    * error stream and give exit code 1.
    */
-  static int withStore(Supplier<HollerithConfig> config, CommandLine.Model.CommandSpec spec, Function<AuthStore, Integer> action) {
+  final int withStore(Function<AuthStore, Integer> action) {
     PrintWriter err = spec.commandLine().getErr();
     try (AuthStore store = AuthStore.open(config.get(), Clock.systemUTC())) {
       return action.apply(store);
@@ -37,6 +51,19 @@ final class CredentialCommands {
       err.flush();
       return 1;
     }
+  }
+
+  /** The command's output stream. */
+  final PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  /** Prints {@code line} to the command's output and gives exit code 0. */
+  final int done(String line) {
+    PrintWriter out = out();
+    out.println(line);
+    out.flush();
+    return 0;
   }
 
   /**

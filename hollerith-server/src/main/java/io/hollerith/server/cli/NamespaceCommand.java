@@ -3,12 +3,9 @@ package io.hollerith.server.cli;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.config.HollerithConfig;
 import java.io.PrintWriter;
-import java.util.Objects;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hollerith namespace assign|list}: which tenant owns metric names starting with a prefix.
@@ -18,33 +15,26 @@ import picocli.CommandLine.Spec;
  * thread-safe.
  */
 @Command(name = "namespace", mixinStandardHelpOptions = true, description = "Assign metric name prefixes to tenants.")
-public final class NamespaceCommand {
-
-  private final Supplier<HollerithConfig> config;
-
-  @Spec CommandSpec spec;
+public final class NamespaceCommand extends CredentialCommands {
 
   /** @param config supplies the loaded configuration when a subcommand runs */
   public NamespaceCommand(Supplier<HollerithConfig> config) {
-    this.config = Objects.requireNonNull(config);
+    super(config);
   }
 
   @Command(name = "assign", mixinStandardHelpOptions = true,
       description = "Assign names starting with PREFIX (e.g. 'shop.') to TENANT, replacing an earlier assignment of PREFIX.")
   int assign(@Parameters(paramLabel = "PREFIX") String prefix, @Parameters(paramLabel = "TENANT") String tenant) {
-    return CredentialCommands.withStore(config, spec, store -> {
+    return withStore(store -> {
       store.assignNamespace(prefix, tenant);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("namespace '" + prefix + "' assigned to " + tenant);
-      out.flush();
-      return 0;
+      return done("namespace '" + prefix + "' assigned to " + tenant);
     });
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List namespace assignments.")
   int list() {
-    return CredentialCommands.withStore(config, spec, store -> {
-      PrintWriter out = spec.commandLine().getOut();
+    return withStore(store -> {
+      PrintWriter out = out();
       out.printf("%-32s %s%n", "PREFIX", "TENANT");
       for (AuthStore.NamespaceAssignment a : store.listNamespaces()) {
         out.printf("%-32s %s%n", a.prefix(), a.tenant());

@@ -7,13 +7,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hollerith tenant add|list}: the tenant tree in the configured credential store.
@@ -22,33 +19,26 @@ import picocli.CommandLine.Spec;
  * thread-safe.
  */
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Manage tenants (a tree under 'root').")
-public final class TenantCommand {
-
-  private final Supplier<HollerithConfig> config;
-
-  @Spec CommandSpec spec;
+public final class TenantCommand extends CredentialCommands {
 
   /** @param config supplies the loaded configuration when a subcommand runs */
   public TenantCommand(Supplier<HollerithConfig> config) {
-    this.config = Objects.requireNonNull(config);
+    super(config);
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a tenant under a parent tenant.")
   int add(
       @Parameters(paramLabel = "NAME") String name,
       @Option(names = "--parent", defaultValue = "root", description = "Parent tenant (default: ${DEFAULT-VALUE}).") String parent) {
-    return CredentialCommands.withStore(config, spec, store -> {
+    return withStore(store -> {
       store.addTenant(name, parent);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("tenant " + name + " added under " + parent);
-      out.flush();
-      return 0;
+      return done("tenant " + name + " added under " + parent);
     });
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Print the tenant tree.")
   int list() {
-    return CredentialCommands.withStore(config, spec, store -> {
+    return withStore(store -> {
       List<Tenant> tenants = store.listTenants();
       Map<Long, List<Tenant>> children = new HashMap<>();
       List<Tenant> roots = new ArrayList<>();
@@ -59,7 +49,7 @@ public final class TenantCommand {
           children.computeIfAbsent(t.parentId(), k -> new ArrayList<>()).add(t);
         }
       }
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = out();
       for (Tenant r : roots) {
         print(out, r, children, 0);
       }

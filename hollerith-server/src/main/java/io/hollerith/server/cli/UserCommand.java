@@ -6,13 +6,10 @@ import io.hollerith.server.auth.User;
 import io.hollerith.server.config.HollerithConfig;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hollerith user add|list|revoke|token}: API users and their tokens in the configured
@@ -23,15 +20,11 @@ import picocli.CommandLine.Spec;
  * have been parsed. Not thread-safe (one run per instance at a time, as picocli does).
  */
 @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage API users and their tokens.")
-public final class UserCommand {
-
-  private final Supplier<HollerithConfig> config;
-
-  @Spec CommandSpec spec;
+public final class UserCommand extends CredentialCommands {
 
   /** @param config supplies the loaded configuration when a subcommand runs */
   public UserCommand(Supplier<HollerithConfig> config) {
-    this.config = Objects.requireNonNull(config);
+    super(config);
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user and print its first token (shown once).")
@@ -40,9 +33,9 @@ public final class UserCommand {
       @Option(names = "--role", required = true, description = "admin, support or reader.") String role,
       @Option(names = "--tenant", defaultValue = "root", description = "The user's tenant (default: ${DEFAULT-VALUE}).") String tenant,
       @Option(names = "--expires-in", description = "Token lifetime, e.g. 90d, 12h or PT1H (default: no expiry).") String expiresIn) {
-    return CredentialCommands.withStore(config, spec, store -> {
-      IssuedToken token = store.addUser(name, Role.parse(role), tenant, CredentialCommands.parseDuration(expiresIn));
-      PrintWriter out = spec.commandLine().getOut();
+    return withStore(store -> {
+      IssuedToken token = store.addUser(name, Role.parse(role), tenant, parseDuration(expiresIn));
+      PrintWriter out = out();
       out.println("user " + name + " added (role " + Role.parse(role).label() + ", tenant " + tenant + ")");
       printToken(out, token);
       return 0;
@@ -53,16 +46,16 @@ public final class UserCommand {
   int token(
       @Parameters(paramLabel = "NAME") String name,
       @Option(names = "--expires-in", description = "Token lifetime, e.g. 90d, 12h or PT1H (default: no expiry).") String expiresIn) {
-    return CredentialCommands.withStore(config, spec, store -> {
-      printToken(spec.commandLine().getOut(), store.issueToken(name, CredentialCommands.parseDuration(expiresIn)));
+    return withStore(store -> {
+      printToken(out(), store.issueToken(name, parseDuration(expiresIn)));
       return 0;
     });
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List users with role, tenant and usable tokens.")
   int list() {
-    return CredentialCommands.withStore(config, spec, store -> {
-      PrintWriter out = spec.commandLine().getOut();
+    return withStore(store -> {
+      PrintWriter out = out();
       out.printf("%-24s %-8s %-16s %6s  %s%n", "NAME", "ROLE", "TENANT", "TOKENS", "CREATED");
       for (User u : store.listUsers()) {
         out.printf("%-24s %-8s %-16s %6d  %s%n", u.name(), u.role().label(), u.tenant(), u.activeTokens(),
@@ -75,12 +68,9 @@ public final class UserCommand {
 
   @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke every token of a user (the user stays; issue a new token with 'user token').")
   int revoke(@Parameters(paramLabel = "NAME") String name) {
-    return CredentialCommands.withStore(config, spec, store -> {
+    return withStore(store -> {
       int n = store.revokeTokens(name);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("revoked " + n + " token" + (n == 1 ? "" : "s") + " of " + name);
-      out.flush();
-      return 0;
+      return done("revoked " + n + " token" + (n == 1 ? "" : "s") + " of " + name);
     });
   }
 

@@ -44,10 +44,7 @@ final class DatagramIngestHandler extends IngestHandler {
   @Override
   void publish() {
     super.publish();
-    if (tooLarge != 0) {
-      stats.droppedPacketTooLarge.incr(tooLarge);
-      tooLarge = 0;
-    }
+    tooLarge = addPending(stats.droppedPacketTooLarge, tooLarge);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.hollerith.server.ingest;
 
+import io.hollerith.server.stats.StatsRegistry.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -78,14 +79,20 @@ abstract class IngestHandler extends ChannelInboundHandlerAdapter {
       packets = 0;
       bytes = 0;
     }
-    if (lines != 0) {
-      stats.linesReceived.incr(lines);
-      lines = 0;
+    lines = addPending(stats.linesReceived, lines);
+    handlerErrors = addPending(stats.handlerErrors, handlerErrors);
+  }
+
+  /**
+   * Adds a pending count to its shared counter when there is one (the counter of a statistic the
+   * listener kind does not keep is null, and its count stays 0); returns 0 for the caller to store
+   * back into its field.
+   */
+  static long addPending(Counter counter, long pending) {
+    if (pending != 0) {
+      counter.incr(pending);
     }
-    if (handlerErrors != 0) {
-      stats.handlerErrors.incr(handlerErrors);
-      handlerErrors = 0;
-    }
+    return 0;
   }
 
   @Override

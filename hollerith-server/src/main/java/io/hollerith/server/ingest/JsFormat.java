@@ -1,18 +1,16 @@
 package io.hollerith.server.ingest;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
+import io.hollerith.server.flush.JsNumbers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Text as Node.js writes it, for Etsy's management replies: {@code Number#toString()} and the
- * default {@code util.inspect} of the objects Etsy dumps (an object of numbers, of arrays of
- * numbers, or of sets of strings), including its line breaking at 80 columns and its grouping of
- * long arrays into aligned columns (Node 12 and later).
+ * Text as Node.js writes it, for Etsy's management replies: the default {@code util.inspect} of the
+ * objects Etsy dumps (an object of numbers, of arrays of numbers, or of sets of strings), including
+ * its line breaking at 80 columns and its grouping of long arrays into aligned columns (Node 12 and
+ * later). Each number is {@link JsNumbers#toString(double)}, shared with the flush sinks.
  *
  * <p>Stateless and thread-safe. Not a hot path: it allocates freely.
  */
@@ -23,55 +21,6 @@ final class JsFormat {
   private static final int MAX_ARRAY_LENGTH = 100;
 
   private JsFormat() {}
-
-  /** {@code String(x)} for a JS number. */
-  static String number(double x) {
-    if (Double.isNaN(x)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(x)) {
-      return x > 0 ? "Infinity" : "-Infinity";
-    }
-    if (x == 0) {
-      return "0";
-    }
-    if (x < 0) {
-      return "-" + number(-x);
-    }
-    // Shortest decimal that reads back as x (ECMAScript Number::toString, step 5).
-    BigDecimal exact = new BigDecimal(x);
-    BigDecimal shortest = null;
-    for (int precision = 1; precision <= 17; precision++) {
-      BigDecimal candidate = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-      if (candidate.doubleValue() == x) {
-        shortest = candidate;
-        break;
-      }
-    }
-    if (shortest == null) {
-      shortest = exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
-    }
-    shortest = shortest.stripTrailingZeros();
-    String digits = shortest.unscaledValue().toString();
-    int k = digits.length();
-    int n = k - shortest.scale();
-    StringBuilder sb = new StringBuilder();
-    if (k <= n && n <= 21) {
-      sb.append(digits).append("0".repeat(n - k));
-    } else if (0 < n && n <= 21) {
-      sb.append(digits, 0, n).append('.').append(digits, n, k);
-    } else if (-6 < n && n <= 0) {
-      sb.append("0.").append("0".repeat(-n)).append(digits);
-    } else {
-      int e = n - 1;
-      sb.append(digits.charAt(0));
-      if (k > 1) {
-        sb.append('.').append(digits, 1, k);
-      }
-      sb.append('e').append(e < 0 ? '-' : '+').append(Math.abs(e));
-    }
-    return sb.toString();
-  }
 
   /** {@code util.inspect(obj)} for a plain object whose values are numbers, arrays of numbers or sets of strings. */
   static String inspect(Map<String, ?> object) {
@@ -127,7 +76,7 @@ final class JsFormat {
   }
 
   private static String inspectNumber(double x) {
-    return x == 0 && 1 / x < 0 ? "-0" : number(x);
+    return x == 0 && 1 / x < 0 ? "-0" : JsNumbers.toString(x);
   }
 
   /** A nested array, as a property value (indentation 2). */

@@ -2,6 +2,7 @@ package io.hollerith.server.ingest;
 
 import io.hollerith.server.aggregate.LiveView;
 import io.hollerith.server.config.ListenersConfig;
+import io.hollerith.server.flush.JsNumbers;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -227,9 +228,9 @@ public final class ManagementServer implements AutoCloseable {
     ordered.forEach((group, metrics) -> metrics.forEach((metric, value) -> {
       String shown;
       if (metric.startsWith("last_")) {
-        shown = value instanceof Long l ? Long.toString(now - l) : JsFormat.number(now - value.doubleValue());
+        shown = value instanceof Long l ? Long.toString(now - l) : JsNumbers.toString(now - value.doubleValue());
       } else {
-        shown = value instanceof Long l ? Long.toString(l) : JsFormat.number(value.doubleValue());
+        shown = value instanceof Long l ? Long.toString(l) : JsNumbers.toString(value.doubleValue());
       }
       out.append(group).append('.').append(metric).append(": ").append(shown).append('\n');
     }));

@@ -113,7 +113,7 @@ final class StreamIngestHandler extends IngestHandler {
   }
 
   /** One batch of complete lines: Etsy's TCP server likewise hands each read's complete lines on as one packet. */
-  private void deliverLines(io.netty.buffer.ByteBuf buf, int start, int end, int count) {
+  private void deliverLines(ByteBuf buf, int start, int end, int count) {
     deliver(buf, start, end);
     packets++;
     lines += count;
@@ -143,14 +143,8 @@ final class StreamIngestHandler extends IngestHandler {
   @Override
   void publish() {
     super.publish();
-    if (tooLong != 0) {
-      stats.droppedLineTooLong.incr(tooLong);
-      tooLong = 0;
-    }
-    if (partialDropped != 0) {
-      stats.droppedPartialLine.incr(partialDropped);
-      partialDropped = 0;
-    }
+    tooLong = addPending(stats.droppedLineTooLong, tooLong);
+    partialDropped = addPending(stats.droppedPartialLine, partialDropped);
   }
 
   @Override

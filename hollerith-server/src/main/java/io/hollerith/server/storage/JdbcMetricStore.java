@@ -111,6 +111,30 @@ abstract class JdbcMetricStore implements MetricStore {
   /** Runs {@code work} on a read connection, in one read transaction where the engine supports it. */
   protected abstract <T> T inRead(String what, SqlWork<T> work);
 
+  /**
+   * Runs {@code work} on {@code c} (auto-commit off) and ends its transaction: commits when
+   * {@code commit}, else rolls back (a read keeps nothing). If the work or the commit throws, rolls
+   * back, attaching a failed rollback as suppressed, and rethrows; wrapping is the caller's.
+   */
+  static <T> T runAndEnd(Connection c, SqlWork<T> work, boolean commit) throws SQLException {
+    try {
+      T result = work.run(c);
+      if (commit) {
+        c.commit();
+      } else {
+        c.rollback();
+      }
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
   @Override
   public String engine() {
     return dialect.engine;

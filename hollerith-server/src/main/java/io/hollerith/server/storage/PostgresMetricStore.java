@@ -129,22 +129,7 @@ final class PostgresMetricStore extends JdbcMetricStore {
 
   private <T> T run(String what, SqlWork<T> work, boolean commit) {
     try (Connection c = pool.getConnection()) {
-      try {
-        T result = work.run(c);
-        if (commit) {
-          c.commit();
-        } else {
-          c.rollback();
-        }
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
+      return runAndEnd(c, work, commit);
     } catch (StoreException | IllegalArgumentException e) {
       throw e;
     } catch (SQLException | RuntimeException e) {

@@ -149,21 +149,10 @@ final class SqliteMetricStore extends JdbcMetricStore {
   protected <T> T inRead(String what, SqlWork<T> work) {
     Connection c = borrowReader();
     try {
-      T result = work.run(c);
-      c.rollback();
-      return result;
+      return runAndEnd(c, work, false);
+    } catch (StoreException | IllegalArgumentException e) {
+      throw e;
     } catch (SQLException | RuntimeException e) {
-      try {
-        c.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      if (e instanceof StoreException se) {
-        throw se;
-      }
-      if (e instanceof IllegalArgumentException iae) {
-        throw iae;
-      }
       throw new StoreException("SQLite metric store " + file + ": " + what + " failed: " + e.getMessage(), e);
     } finally {
       releaseReader(c);

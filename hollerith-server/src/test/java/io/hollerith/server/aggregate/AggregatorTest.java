@@ -22,6 +22,7 @@ import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.StepClock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class AggregatorTest {
 
   private final StatsRegistry stats = new StatsRegistry();
-  private final MutableClock clock = new MutableClock(T0 + 3_000);
+  private final StepClock clock = new StepClock(T0 + 3_000);
 
   private Aggregator aggregator(io.hollerith.server.config.AggregationConfig config) {
     return new Aggregator(config, unbuffered(), stats, clock);

@@ -19,6 +19,7 @@ import io.hollerith.server.config.StatsConfig;
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.protocol.Sample;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.StepClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ class BufferModesTest {
   private static FlushSnapshot run(StatsConfig statsConfig) throws Exception {
     AggregationConfig config = new AggregationConfig(Duration.ofSeconds(10), List.of(90.0, -25.0, 50.0), null,
         null, null, null, null, null, null);
-    Aggregator a = new Aggregator(config, statsConfig, new StatsRegistry(), new MutableClock(T0 + 1_000));
+    Aggregator a = new Aggregator(config, statsConfig, new StatsRegistry(), new StepClock(T0 + 1_000));
     List<List<Sample>> inputs = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       inputs.add(input(t));
@@ -122,12 +123,12 @@ class BufferModesTest {
 
   @Test
   void bufferedSamplesBecomeVisibleWhenMergedUnbufferedAtOnce() {
-    Aggregator direct = new Aggregator(AggregatorTestSupport.defaults(), unbuffered(), new StatsRegistry(), new MutableClock(T0));
+    Aggregator direct = new Aggregator(AggregatorTestSupport.defaults(), unbuffered(), new StatsRegistry(), new StepClock(T0));
     direct.newWriter().accept(counter("hits", 1));
     assertThat(direct.liveView().counters()).containsExactly(entry("hits", 1.0));
 
     StatsRegistry stats = new StatsRegistry();
-    Aggregator batched = new Aggregator(AggregatorTestSupport.defaults(), buffered(3), stats, new MutableClock(T0));
+    Aggregator batched = new Aggregator(AggregatorTestSupport.defaults(), buffered(3), stats, new StepClock(T0));
     var w = batched.newWriter();
     w.accept(counter("hits", 1));
     w.accept(counter("hits", 1));
@@ -142,7 +143,7 @@ class BufferModesTest {
 
   @Test
   void bufferedSamplesForASeriesDeletedBeforeTheMergeAreNotLost() {
-    Aggregator a = new Aggregator(AggregatorTestSupport.defaults(), buffered(100), new StatsRegistry(), new MutableClock(T0));
+    Aggregator a = new Aggregator(AggregatorTestSupport.defaults(), buffered(100), new StatsRegistry(), new StepClock(T0));
     var w = a.newWriter();
     w.accept(counter("hits", 2));
     a.liveView().delete(io.hollerith.server.model.MetricType.COUNTER, "hits");

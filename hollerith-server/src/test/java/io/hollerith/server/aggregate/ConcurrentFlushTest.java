@@ -11,6 +11,7 @@ import io.hollerith.server.config.StatsConfig;
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.protocol.Sample;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.StepClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ class ConcurrentFlushTest {
   void everySampleIsFlushedExactlyOnce(boolean noBuffer) throws Exception {
     AggregationConfig config = new AggregationConfig(Duration.ofSeconds(10), null, null, true, null, null, null, null, null);
     StatsConfig statsConfig = new StatsConfig(null, null, noBuffer, null, 64, 1000);
-    Aggregator a = new Aggregator(config, statsConfig, new StatsRegistry(), new MutableClock(T0 + 1_000));
+    Aggregator a = new Aggregator(config, statsConfig, new StatsRegistry(), new StepClock(T0 + 1_000));
     int threads = 3;
     int perThread = 30_000;
     List<Throwable> failures = new CopyOnWriteArrayList<>();

@@ -20,9 +20,9 @@ class AuthFailureLimiterTest {
     limiter.recordFailure("10.0.0.1");
     assertThat(limiter.retryAfterSeconds("10.0.0.1")).isEqualTo(60);
     assertThat(limiter.retryAfterSeconds("10.0.0.2")).isZero();
-    clock.millis.addAndGet(59_001);
+    clock.advance(59_001);
     assertThat(limiter.retryAfterSeconds("10.0.0.1")).isEqualTo(1);
-    clock.millis.addAndGet(999);
+    clock.advance(999);
     assertThat(limiter.retryAfterSeconds("10.0.0.1")).isZero();
     limiter.recordFailure("10.0.0.1");
     assertThat(limiter.retryAfterSeconds("10.0.0.1")).isZero();
@@ -39,7 +39,7 @@ class AuthFailureLimiterTest {
     assertThat(limiter.tracked()).isEqualTo(AuthFailureLimiter.MAX_ADDRESSES + 1);
     assertThat(limiter.retryAfterSeconds("another")).isEqualTo(60);
     assertThat(limiter.retryAfterSeconds("a1")).isZero();
-    clock.millis.addAndGet(60_000);
+    clock.advance(60_000);
     limiter.recordFailure("fresh");
     assertThat(limiter.tracked()).isEqualTo(1);
     assertThat(limiter.retryAfterSeconds("another")).isZero();

@@ -4,10 +4,10 @@ import static io.hollerith.server.protocol.TestSamples.counter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hollerith.server.aggregate.Aggregator;
-import io.hollerith.server.aggregate.MutableClock;
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.StepClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +28,7 @@ class FlusherTest {
 
   @Test
   void flushesAtWallClockMultiplesOfTheInterval() {
-    MutableClock clock = new MutableClock(T0 + 2_345);
+    StepClock clock = new StepClock(T0 + 2_345);
     Aggregator a = new Aggregator(interval(Duration.ofSeconds(10)), unbuffered(), stats, clock);
     RecordingSink sink = new RecordingSink("rec");
     Flusher f = new Flusher(a, List.of(sink), stats, clock);
@@ -74,7 +74,7 @@ class FlusherTest {
 
   @Test
   void aFailingSinkIsCountedAndOthersStillReceive() {
-    MutableClock clock = new MutableClock(T0 + 1_000);
+    StepClock clock = new StepClock(T0 + 1_000);
     Aggregator a = new Aggregator(interval(Duration.ofSeconds(10)), unbuffered(), stats, clock);
     RecordingSink before = new RecordingSink("before");
     FlushSink failing = new FlushSink() {
@@ -100,7 +100,7 @@ class FlusherTest {
 
   @Test
   void closeFlushesThePartialIntervalThenClosesSinks() {
-    MutableClock clock = new MutableClock(T0 + 1_000);
+    StepClock clock = new StepClock(T0 + 1_000);
     Aggregator a = new Aggregator(interval(Duration.ofSeconds(10)), new StatsConfig(null, null, false, null, 100, 1000),
         stats, clock);
     RecordingSink sink = new RecordingSink("rec");
@@ -121,7 +121,7 @@ class FlusherTest {
 
   @Test
   void backfillSnapshotsReachSinksBeforeTheLiveOne() {
-    MutableClock clock = new MutableClock(T0 + 1_000);
+    StepClock clock = new StepClock(T0 + 1_000);
     Aggregator a = new Aggregator(interval(Duration.ofSeconds(10)), unbuffered(), stats, clock);
     RecordingSink sink = new RecordingSink("rec");
     Flusher f = new Flusher(a, List.of(sink), stats, clock);

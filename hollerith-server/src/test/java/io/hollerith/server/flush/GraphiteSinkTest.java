@@ -2,9 +2,9 @@ package io.hollerith.server.flush;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hollerith.server.aggregate.MutableClock;
 import io.hollerith.server.config.SinksConfig;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.StepClock;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -69,7 +69,7 @@ class GraphiteSinkTest {
       long maxQueuedBytes) {
     SinksConfig.Graphite config = new SinksConfig.Graphite(true, "127.0.0.1", port, legacy, globalPrefix, "c",
         prefixTimer, "g", "s", suffix);
-    GraphiteSink sink = new GraphiteSink(config, stats, new MutableClock(NOW), maxQueuedBytes);
+    GraphiteSink sink = new GraphiteSink(config, stats, new StepClock(NOW), maxQueuedBytes);
     toClose.add(sink);
     return sink;
   }

@@ -6,12 +6,12 @@ import static io.hollerith.server.protocol.TestSamples.set;
 import static io.hollerith.server.protocol.TestSamples.timer;
 
 import io.hollerith.server.aggregate.Aggregator;
-import io.hollerith.server.aggregate.MutableClock;
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.StepClock;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,7 +26,7 @@ final class SnapshotFixture {
   /** Flush 1 (interval T0): one of each type, a tagged counter, an idle-timer-to-be and Etsy's counters. */
   static List<FlushSnapshot> twoFlushes() {
     StatsRegistry stats = new StatsRegistry();
-    MutableClock clock = new MutableClock(T0 + 1_000);
+    StepClock clock = new StepClock(T0 + 1_000);
     AggregationConfig config = new AggregationConfig(Duration.ofSeconds(10), List.of(90.0, -50.0), List.of(
         new AggregationConfig.Histogram("glork", List.of(2.0, 2.5, Double.POSITIVE_INFINITY))),
         null, null, null, null, null, null);

@@ -18,33 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Node's {@code Number#toString} and {@code util.inspect}, as Etsy's management replies use them.
+ * Node's {@code util.inspect}, as Etsy's management replies use it (its numbers are {@code
+ * JsNumbers}', tested in {@code flush.JsNumbersTest}).
  * Expected strings were produced by Node 20; the differential test re-checks random cases against
  * the {@code node} on this machine when there is one.
  */
 class JsFormatTest {
-
-  @Test
-  void numbers_likeJavaScript() {
-    assertThat(JsFormat.number(0)).isEqualTo("0");
-    assertThat(JsFormat.number(-0.0)).isEqualTo("0");
-    assertThat(JsFormat.number(1)).isEqualTo("1");
-    assertThat(JsFormat.number(-3)).isEqualTo("-3");
-    assertThat(JsFormat.number(1.5)).isEqualTo("1.5");
-    assertThat(JsFormat.number(0.1)).isEqualTo("0.1");
-    assertThat(JsFormat.number(0.1 + 0.2)).isEqualTo("0.30000000000000004");
-    assertThat(JsFormat.number(1e21)).isEqualTo("1e+21");
-    assertThat(JsFormat.number(1e20)).isEqualTo("100000000000000000000");
-    assertThat(JsFormat.number(123456789012.0)).isEqualTo("123456789012");
-    assertThat(JsFormat.number(1e-7)).isEqualTo("1e-7");
-    assertThat(JsFormat.number(1.5e-7)).isEqualTo("1.5e-7");
-    assertThat(JsFormat.number(0.000001)).isEqualTo("0.000001");
-    assertThat(JsFormat.number(2.5e300)).isEqualTo("2.5e+300");
-    assertThat(JsFormat.number(Double.NaN)).isEqualTo("NaN");
-    assertThat(JsFormat.number(Double.NEGATIVE_INFINITY)).isEqualTo("-Infinity");
-    assertThat(JsFormat.number(Double.MIN_VALUE)).isEqualTo("5e-324");
-    assertThat(JsFormat.number(Double.MAX_VALUE)).isEqualTo("1.7976931348623157e+308");
-  }
 
   @Test
   void inspect_shortObjectOnOneLine() {

@@ -6,6 +6,7 @@ import io.hollerith.server.aggregate.LiveView;
 import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.StepClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +14,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -69,30 +66,6 @@ class ManagementServerTest {
         case GAUGE -> gauges.remove(name) != null;
         case SET -> sets.remove(name) != null;
       };
-    }
-  }
-
-  /** A clock the test moves by hand. */
-  static final class StepClock extends Clock {
-    volatile long millis;
-
-    StepClock(long millis) {
-      this.millis = millis;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
     }
   }
 
@@ -180,7 +153,7 @@ class ManagementServerTest {
     stats.counter("udp", "packets_received").incr(7);
     stats.gauge("graphite", "last_flush", "t", () -> (T0 + 27_000) / 1000.0);
     stats.gauge("graphite", "flush_time", "t", () -> 1.25);
-    clock.millis = T0 + 30_000;
+    clock.set(T0 + 30_000);
     try (Socket s = connect()) {
       assertThat(ask(s, "stats\n", "END\n\n")).isEqualTo("""
           uptime: 30

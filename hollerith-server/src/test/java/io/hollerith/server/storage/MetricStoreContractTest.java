@@ -10,6 +10,7 @@ import io.hollerith.server.model.MetricType;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
+import io.hollerith.server.testing.StepClock;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ abstract class MetricStoreContractTest {
   static final long MINUTE = 60_000;
   static final long HOUR = 3_600_000;
 
-  protected MutableClock clock;
+  protected StepClock clock;
   protected MetricStore store;
 
   /** Opens (or reopens) this test's database. */
@@ -49,7 +50,7 @@ abstract class MetricStoreContractTest {
 
   @BeforeEach
   void openDefault() {
-    clock = new MutableClock(T0 + 3 * HOUR);
+    clock = new StepClock(T0 + 3 * HOUR);
     store = openStore(settings(RetentionPolicy.DEFAULT));
   }
 

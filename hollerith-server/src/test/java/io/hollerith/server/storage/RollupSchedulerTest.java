@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.StepClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +22,7 @@ class RollupSchedulerTest {
   @Test
   void rollsUpInTheBackgroundWithoutStallingWrites() throws Exception {
     long t0 = MetricStoreContractTest.T0;
-    MutableClock clock = new MutableClock(t0 + 3_600_000);
+    StepClock clock = new StepClock(t0 + 3_600_000);
     StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100, clock);
     StatsRegistry stats = new StatsRegistry();
     try (MetricStore store = MetricStores.sqlite(dir.resolve("metrics.db"), "FULL", settings)) {

@@ -8,6 +8,7 @@ import io.hollerith.server.config.StorageConfig;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.StepClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class StoreSinkTest {
 
   @Test
   void writesEverySnapshotInOrderAndReportsItsBacklog() throws Exception {
-    MutableClock clock = new MutableClock(MetricStoreContractTest.T0 + 3_600_000);
+    StepClock clock = new StepClock(MetricStoreContractTest.T0 + 3_600_000);
     StatsRegistry stats = new StatsRegistry();
     HollerithConfig config = config();
     try (MetricStore store = MetricStores.open(config, clock)) {

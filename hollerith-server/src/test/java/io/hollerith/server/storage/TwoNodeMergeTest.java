@@ -7,6 +7,7 @@ import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.StepClock;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class TwoNodeMergeTest {
   @Test
   void twoNodesWithHalfTheSamplesEachReadLikeOneNodeWithAll() throws Exception {
     long t0 = MetricStoreContractTest.T0;
-    MutableClock clock = new MutableClock(t0 + 3 * 3_600_000L);
+    StepClock clock = new StepClock(t0 + 3 * 3_600_000L);
     StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 50, clock);
     MetricKey timer = MetricKey.of("checkout.latency");
     MetricKey users = MetricKey.of("checkout.users");
@@ -110,7 +111,7 @@ class TwoNodeMergeTest {
     }
   }
 
-  private static StoreSink sink(MetricStore store, String node, MutableClock clock) {
+  private static StoreSink sink(MetricStore store, String node, StepClock clock) {
     return new StoreSink(store, node, Duration.ofSeconds(10), Duration.ofMinutes(30), Duration.ofSeconds(1),
         Duration.ofSeconds(10), new StatsRegistry(), clock);
   }
