@@ -2,7 +2,7 @@
 # Runs the same StatsD load against Hollerith and its peers in one run and prints a markdown table.
 #
 #   bench/compare.sh [--quick] [--targets etsy,collectd,hollerith,bare] [--settings default,8m]
-#                    [--out DIR] [--no-memory]
+#                    [--out DIR] [--no-memory] [--no-load]
 #
 # Targets:
 #   etsy       Etsy StatsD statsd@0.9.0 from the npm registry (installed under $PEERS_DIR/etsy),
@@ -35,6 +35,7 @@ TARGETS=etsy,collectd,hollerith,bare
 SETTINGS=default,8m
 OUT=""
 MEMORY=1
+LOAD=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -42,6 +43,7 @@ while [ $# -gt 0 ]; do
     --settings) SETTINGS=$2; shift ;;
     --out) OUT=$2; shift ;;
     --no-memory) MEMORY=0 ;;
+    --no-load) LOAD=0 ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -79,6 +81,9 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/compare.log" >&2; }
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt" >&2
 
+if awk -v n="$(nproc)" '{exit !($1 > n / 2)}' /proc/loadavg; then
+  log "WARNING: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores: other work competes with the pinned server and generator; lossless rates will be lower than on a quiet machine (CPU and memory figures are less affected)"
+fi
 if [ "$(nproc)" -lt 2 ]; then
   echo "need at least 2 cores to pin server and generator apart" >&2; exit 1
 fi
@@ -150,11 +155,11 @@ wait_file() { # path timeout_s
   return 1
 }
 
-write_collectd_conf() { # dir with_csv
+write_collectd_conf() { # dir with_csv interval
   cat > "$1/collectd.conf" <<EOF
 Hostname "bench"
 FQDNLookup false
-Interval 1
+Interval $3
 BaseDir "$1"
 PIDFile "$1/collectd.pid"
 PluginDir "/usr/lib/collectd"
@@ -200,13 +205,16 @@ EOF
     collectd)
       install_collectd
       if [ "$purpose" = memory ]; then
-        write_collectd_conf "$dir" 0
+        # no csv (a million files), and a 10 s Interval: every Interval the plugin walks all its
+        # series under a lock, which with 1 s and a million series starves its receive thread
+        write_collectd_conf "$dir" 0 10
         COUNT_ARGS=(--collectd-unixsock "$dir/collectd.sock")
+        EXTRA_ARGS=(--stable-reads 25)
       else
-        write_collectd_conf "$dir" 1
+        write_collectd_conf "$dir" 1 1
         COUNT_ARGS=(--collectd-csv "$dir/csv")
       fi
-      EXTRA_ARGS=(--settle-stable 2.5s)
+      [ "$purpose" = memory ] || EXTRA_ARGS=(--settle-stable 2.5s)
       taskset -c "$SERVER_CORE" collectd -f -C "$dir/collectd.conf" > "$dir/out.log" 2>&1 &
       PID=$!
       wait_file "$dir/collectd.sock" 20 || { log "collectd did not start: $(tail -5 "$dir/out.log")"; stop_target; return 1; }
@@ -241,7 +249,7 @@ EOF
       ;;
     *) echo "unknown target $name" >&2; return 1 ;;
   esac
-  log "started $name (pid $PID, core $SERVER_CORE) for $purpose; UDP sockets on $UDP_PORT: $(awk -v p=":$(printf '%04X' "$UDP_PORT")" 'NR>1 && substr($2, length($2)-4)==p' /proc/net/udp | wc -l)"
+  log "started $name (pid $PID, core $SERVER_CORE) for $purpose; UDP sockets on $UDP_PORT: $(cat /proc/net/udp /proc/net/udp6 2>/dev/null | awk -v p=":$(printf '%04X' "$UDP_PORT")" 'substr($2, length($2)-4)==p' | wc -l); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   sleep 1
 }
 
@@ -271,6 +279,7 @@ IFS=, read -r -a TARGET_LIST <<< "$TARGETS"
 START=$(date +%s)
 log "output in $OUT; trial $TRIAL, precision $PRECISION, $SEARCHES searches, cpu $CPU_DURATION x $CPU_REPS, $NAMES names"
 for setting in "${SETTING_LIST[@]}"; do
+  [ "$LOAD" = 1 ] || break
   apply_setting "$setting" || { log "skipping setting $setting"; continue; }
   for t in "${TARGET_LIST[@]}"; do
     start_target "$t" load || continue
@@ -285,6 +294,7 @@ for setting in "${SETTING_LIST[@]}"; do
 done
 if [ "$MEMORY" = 1 ]; then
   setting=${SETTING_LIST[${#SETTING_LIST[@]} - 1]}
+  [ "$LOAD" = 1 ] || apply_setting "$setting"
   for t in "${TARGET_LIST[@]}"; do
     [ "$t" = bare ] && continue
     start_target "$t" memory || continue

@@ -348,6 +348,9 @@ public final class Measure {
     long rate = args.longValue("--rate", 50_000);
     Duration quiet = args.duration("--quiet", "5s");
     String prefix = args.string("--prefix", "mem");
+    // reads one second apart that must agree before the series count is final (collectd only
+    // shows a series after its next Interval)
+    int stableReads = (int) args.longValue("--stable-reads", 3);
     args.rejectUnknown();
     if (pid <= 0) {
       throw new IllegalArgumentException("--pid of the server is required");
@@ -359,10 +362,13 @@ public final class Measure {
     long rss0 = ProcFs.rssBytes(pid);
     long drops0 = ProcFs.udpDrops(port);
     LoadResult r = LoadGenerator.run(spec, pool);
+    // RSS first: reading a million-series dump makes the server allocate for the reply
+    Thread.sleep(quiet.toMillis());
+    long rss1 = ProcFs.rssBytes(pid);
     long seen = -1;
     int unchanged = 0;
-    long deadline = System.nanoTime() + settleMax.toNanos() + 60_000_000_000L;
-    while (System.nanoTime() < deadline && unchanged < 3) {
+    long deadline = System.nanoTime() + settleMax.toNanos() + (stableReads + 60) * 1_000_000_000L;
+    while (System.nanoTime() < deadline && unchanged < stableReads) {
       Thread.sleep(1000);
       long now = reader.countSeries(prefix + ".c.");
       unchanged = now == seen ? unchanged + 1 : 0;
@@ -372,9 +378,8 @@ public final class Measure {
       }
     }
     long drops = ProcFs.udpDrops(port) - drops0;
-    Thread.sleep(quiet.toMillis());
-    long rss1 = ProcFs.rssBytes(pid);
-    double perSeries = (double) (rss1 - rss0) / series;
+    // when the server lost some of the new series, divide by what it holds
+    double perSeries = (double) (rss1 - rss0) / (seen > 0 && seen < series ? seen : series);
     LOG.printf(Locale.ROOT, "  memory %s: %,d series sent (%,d counted, %d kernel drops), RSS %,d -> %,d = %.0f bytes/series%n",
         target, series, seen, drops, rss0, rss1, perSeries);
     append(String.format(Locale.ROOT,
@@ -385,8 +390,13 @@ public final class Measure {
 
   // ---------------------------------------------------------------- output
 
+  /**
+   * Appends one result, stamped with the machine's load averages: on a shared machine a busy
+   * neighbour lowers the lossless rates, and the table should show it.
+   */
   private void append(String json) throws IOException {
-    Files.writeString(results, json + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    String stamped = json.substring(0, json.length() - 1) + ",\"loadavg_end\":\"" + ProcFs.loadAverage() + "\"}";
+    Files.writeString(results, stamped + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   static double median(List<Double> values) {
@@ -408,6 +418,13 @@ public final class Measure {
       JsonNode n = json.readTree(line);
       String key = n.path("setting").asText() + "|" + n.path("target").asText();
       Map<String, String> row = rows.computeIfAbsent(key, k -> new TreeMap<>());
+      if (n.hasNonNull("loadavg_end")) {
+        double load = Double.parseDouble(n.path("loadavg_end").asText().split(" ")[0]);
+        double lo = Math.min(load, Double.parseDouble(row.getOrDefault("loadMin", "1e9")));
+        double hi = Math.max(load, Double.parseDouble(row.getOrDefault("loadMax", "-1")));
+        row.put("loadMin", Double.toString(lo));
+        row.put("loadMax", Double.toString(hi));
+      }
       switch (n.path("kind").asText()) {
         case "search" -> {
           boolean anyLimited = false;
@@ -429,18 +446,18 @@ public final class Measure {
             counted += t.path("counted").asLong();
           }
           row.put("cpu" + n.path("rate").asLong(), String.format(Locale.ROOT, "%.2f%s", n.path("median").asDouble(),
-              counted < sent ? String.format(Locale.ROOT, " (lossy: %.0f%% counted)", 100.0 * counted / sent) : ""));
+              counted < sent ? String.format(Locale.ROOT, " (lossy: %.1f%% counted)", Math.floor(1000.0 * counted / sent) / 10) : ""));
         }
         case "memory" -> row.put("memory", String.format(Locale.ROOT, "%,d (%,d series%s)", n.path("bytes_per_series").asLong(),
-            n.path("series").asLong(),
-            n.path("series_counted").asLong() == n.path("series").asLong() ? "" : ", only " + n.path("series_counted").asLong() + " counted"));
+            n.path("series").asLong(), n.path("series_counted").asLong() == n.path("series").asLong() ? ""
+                : String.format(Locale.ROOT, " sent, %,d held", n.path("series_counted").asLong())));
         default -> { }
       }
     }
     StringBuilder sb = new StringBuilder();
     sb.append("| rmem setting | target | max lossless metrics/s, 1 per packet: median (3 searches) | max lossless, 20 per packet "
-        + "| CPU s per million @ 20,000/s | CPU s per million @ 200,000/s | RSS bytes per idle counter |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|\n");
+        + "| CPU s per million @ 20,000/s | CPU s per million @ 200,000/s | RSS bytes per idle counter | 1-min load avg |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, Map<String, String>> e : rows.entrySet()) {
       String[] k = e.getKey().split("\\|", 2);
       Map<String, String> r = e.getValue();
@@ -450,6 +467,9 @@ public final class Measure {
           .append(" | ").append(r.getOrDefault("cpu20000", "–"))
           .append(" | ").append(r.getOrDefault("cpu200000", "–"))
           .append(" | ").append(r.getOrDefault("memory", "–"))
+          .append(" | ").append(r.containsKey("loadMin")
+              ? String.format(Locale.ROOT, "%.1f–%.1f", Double.parseDouble(r.get("loadMin")), Double.parseDouble(r.get("loadMax")))
+              : "–")
           .append(" |\n");
     }
     return sb.toString();
