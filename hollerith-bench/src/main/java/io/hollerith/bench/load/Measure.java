@@ -427,9 +427,12 @@ public final class Measure {
       }
       switch (n.path("kind").asText()) {
         case "search" -> {
+          // "≥" when the search that gave the median stopped at the generator's ceiling
           boolean anyLimited = false;
-          for (JsonNode l : n.path("generator_limited")) {
-            anyLimited |= l.asBoolean();
+          for (int i = 0; i < n.path("values").size(); i++) {
+            if (n.path("values").get(i).asLong() == n.path("median").asLong()) {
+              anyLimited |= n.path("generator_limited").path(i).asBoolean();
+            }
           }
           List<String> vals = new ArrayList<>();
           for (JsonNode v : n.path("values")) {
