@@ -55,7 +55,7 @@ final class TypeMix {
     if (sum != 100) {
       throw new IllegalArgumentException("--mix: weights must add up to 100, got " + sum + " in '" + text + "'");
     }
-    return new TypeMix(Map.copyOf(weights), buildSchedule(weights));
+    return new TypeMix(java.util.Collections.unmodifiableMap(weights), buildSchedule(weights));
   }
 
   /** Spreads each type evenly over 100 slots (smooth weighted round-robin), so short runs keep the mix. */
