@@ -1,0 +1,309 @@
+package io.hollerith.bench.load;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A paced UDP StatsD load generator, aimed at loopback only.
+ *
+ * <pre>
+ * java -cp hollerith-bench/target/hollerith-bench.jar io.hollerith.bench.load.LoadGenerator \
+ *     --target 127.0.0.1:8125 --rate 200000 --lines-per-packet 20 --names 1000 --mix c=100 \
+ *     --duration 10s [--threads 1] [--max-metrics N] [--prefix bench] [--summary out.json] [--expected out.txt]
+ * </pre>
+ *
+ * <p>All packets are built before the clock starts ({@link PacketPool}); each sender thread owns a
+ * connected {@link DatagramChannel} and a view of the pool, and writes slices of it: nothing is
+ * allocated or formatted per packet. Pacing is by deadline: a sender computes how many packets are
+ * due at {@code now} and sends until it has caught up, then parks (or spins for gaps below 60 µs),
+ * so the average rate is exact and bursts stay below a packet or two at these rates. When the
+ * senders cannot keep up, they send flat out and the achieved rate says so. Pin it with
+ * {@code taskset -c N java ...}.
+ *
+ * <p>Prints a JSON summary (offered packets, metrics, achieved rate, send errors) to standard output
+ * or {@code --summary}; {@code --expected} writes {@code name total} for every counter — the exact
+ * totals a lossless receiver must show.
+ *
+ * <p>Thread-safety: {@link #run(LoadSpec)} may be called from one thread at a time per instance;
+ * it starts and joins its own sender threads.
+ */
+public final class LoadGenerator {
+
+  /** Gaps shorter than this are spun through; longer ones park (parkNanos overshoots by ~50 µs). */
+  private static final long SPIN_NANOS = 60_000;
+  /** Packets sent back to back before the clock is read again. */
+  private static final int BURST = 32;
+
+  private LoadGenerator() {}
+
+  /** Command-line entry point; see the class Javadoc for the options. */
+  public static void main(String[] args) throws Exception {
+    Args a = new Args(args);
+    LoadSpec spec = new LoadSpec(
+        a.address("--target", "127.0.0.1:8125"),
+        a.longValue("--rate", 100_000),
+        (int) a.longValue("--lines-per-packet", 1),
+        (int) a.longValue("--names", 1000),
+        TypeMix.parse(a.string("--mix", "c=100")),
+        a.duration("--duration", "10s"),
+        a.longValue("--max-metrics", 0),
+        (int) a.longValue("--threads", 1),
+        a.string("--prefix", "bench"));
+    String summary = a.string("--summary", null);
+    String expected = a.string("--expected", null);
+    a.rejectUnknown();
+    LoadResult r = run(spec);
+    String json = r.toJson();
+    if (summary != null) {
+      Files.writeString(Path.of(summary), json + "\n");
+    }
+    System.out.println(json);
+    if (expected != null) {
+      StringBuilder sb = new StringBuilder();
+      r.expectedCounterTotals().forEach((k, v) -> sb.append(k).append(' ').append(v).append('\n'));
+      Files.writeString(Path.of(expected), sb.toString(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Sends {@code spec}'s load and returns what was offered. */
+  static LoadResult run(LoadSpec spec) throws IOException, InterruptedException {
+    return run(spec, new PacketPool(spec.prefix(), spec.names(), spec.linesPerPacket(), spec.mix()));
+  }
+
+  /** Like {@link #run(LoadSpec)} with a pool built earlier (it must match the spec's shape). */
+  static LoadResult run(LoadSpec spec, PacketPool pool) throws IOException, InterruptedException {
+    int threads = spec.threads();
+    long maxPackets = spec.maxMetrics() == 0 ? Long.MAX_VALUE : (spec.maxMetrics() + spec.linesPerPacket() - 1) / spec.linesPerPacket();
+    double nanosPerPacket = spec.rate() == 0 ? 0 : 1e9 * threads * spec.linesPerPacket() / spec.rate();
+    List<Sender> senders = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      long share = maxPackets == Long.MAX_VALUE ? Long.MAX_VALUE : maxPackets / threads + (t < maxPackets % threads ? 1 : 0);
+      senders.add(new Sender(spec.target(), pool, (int) ((long) t * pool.slots() / threads), share, nanosPerPacket));
+    }
+    long start = System.nanoTime();
+    long end = start + spec.duration().toNanos();
+    List<Thread> running = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Sender s = senders.get(t);
+      Thread th = new Thread(() -> s.send(start, end), "load-sender-" + t);
+      th.start();
+      running.add(th);
+    }
+    for (Thread th : running) {
+      th.join();
+    }
+    long elapsed = System.nanoTime() - start;
+    long[] perSlot = new long[pool.slots()];
+    long packets = 0;
+    long counters = 0;
+    long errors = 0;
+    for (Sender s : senders) {
+      s.close();
+      if (s.failure != null) {
+        throw s.failure;
+      }
+      packets += s.packets;
+      errors += s.errors;
+      for (int i = 0; i < perSlot.length; i++) {
+        perSlot[i] += s.sentPerSlot[i];
+        counters += s.sentPerSlot[i] * pool.countersIn(i);
+      }
+    }
+    Map<String, Long> expected = pool.expectedCounterTotals(perSlot);
+    return new LoadResult(spec, packets, packets * spec.linesPerPacket(), counters, errors, elapsed, expected);
+  }
+
+  /** One sender thread: its own socket, its own view of the pool, its own counts. */
+  private static final class Sender {
+    private final DatagramChannel channel;
+    private final PacketPool pool;
+    private final ByteBuffer view;
+    private final long maxPackets;
+    private final double nanosPerPacket;
+    private final long[] sentPerSlot;
+    private int slot;
+    long packets;
+    long errors;
+    IOException failure;
+
+    Sender(InetSocketAddress target, PacketPool pool, int firstSlot, long maxPackets, double nanosPerPacket) throws IOException {
+      this.channel = DatagramChannel.open(StandardProtocolFamily.INET);
+      this.channel.connect(target);
+      this.pool = pool;
+      this.view = pool.view();
+      this.maxPackets = maxPackets;
+      this.nanosPerPacket = nanosPerPacket;
+      this.sentPerSlot = new long[pool.slots()];
+      this.slot = firstSlot;
+    }
+
+    void send(long start, long end) {
+      try {
+        sendLoop(start, end);
+      } catch (IOException e) {
+        failure = e;
+      } catch (RuntimeException e) {
+        failure = new IOException("sender failed", e);
+      }
+    }
+
+    private void sendLoop(long start, long end) throws IOException {
+      int slots = pool.slots();
+      long attempts = 0;
+      while (attempts < maxPackets) {
+        long now = System.nanoTime();
+        if (now >= end) {
+          return;
+        }
+        long due = nanosPerPacket == 0 ? Long.MAX_VALUE : (long) ((now - start) / nanosPerPacket) + 1;
+        if (attempts >= due) {
+          long gap = start + (long) (attempts * nanosPerPacket) - now;
+          if (gap > SPIN_NANOS) {
+            LockSupport.parkNanos(gap - SPIN_NANOS / 2);
+          } else {
+            Thread.onSpinWait();
+          }
+          continue;
+        }
+        long burst = Math.min(Math.min(due - attempts, BURST), maxPackets - attempts);
+        for (long i = 0; i < burst; i++) {
+          view.limit(pool.end(slot)).position(pool.start(slot));
+          try {
+            channel.write(view);
+            sentPerSlot[slot]++;
+            packets++;
+          } catch (PortUnreachableException e) {
+            errors++;
+          }
+          attempts++;
+          if (++slot == slots) {
+            slot = 0;
+          }
+        }
+      }
+    }
+
+    void close() {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** Minimal {@code --key value} parsing shared by the bench mains; unknown keys are an error. */
+  static final class Args {
+    private final Map<String, String> values = new java.util.LinkedHashMap<>();
+    private final java.util.Set<String> used = new java.util.HashSet<>();
+
+    Args(String[] args) {
+      for (int i = 0; i < args.length; i++) {
+        String k = args[i];
+        if (!k.startsWith("--")) {
+          throw new IllegalArgumentException("expected --option, got '" + k + "'");
+        }
+        int eq = k.indexOf('=');
+        if (eq > 0) {
+          values.put(k.substring(0, eq), k.substring(eq + 1));
+        } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+          values.put(k, args[++i]);
+        } else {
+          values.put(k, "true");
+        }
+      }
+    }
+
+    String string(String key, String def) {
+      used.add(key);
+      return values.getOrDefault(key, def);
+    }
+
+    boolean flag(String key) {
+      return Boolean.parseBoolean(string(key, "false"));
+    }
+
+    long longValue(String key, long def) {
+      String v = string(key, null);
+      if (v == null) {
+        return def;
+      }
+      try {
+        return Long.parseLong(v.replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + ": not an integer: '" + v + "'");
+      }
+    }
+
+    double doubleValue(String key, double def) {
+      String v = string(key, null);
+      try {
+        return v == null ? def : Double.parseDouble(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + ": not a number: '" + v + "'");
+      }
+    }
+
+    Duration duration(String key, String def) {
+      return parseDuration(key, string(key, def));
+    }
+
+    static Duration parseDuration(String key, String v) {
+      try {
+        if (v.endsWith("ms")) {
+          return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        } else if (v.endsWith("s")) {
+          return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+        } else if (v.endsWith("m")) {
+          return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000));
+        }
+        return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + ": not a duration (e.g. 500ms, 10s, 2m): '" + v + "'");
+      }
+    }
+
+    InetSocketAddress address(String key, String def) {
+      String v = string(key, def);
+      int colon = v.lastIndexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException(key + ": expected host:port, got '" + v + "'");
+      }
+      return new InetSocketAddress(v.substring(0, colon), (int) parsePort(key, v.substring(colon + 1)));
+    }
+
+    private static long parsePort(String key, String v) {
+      try {
+        int p = Integer.parseInt(v);
+        if (p < 0 || p > 65535) {
+          throw new NumberFormatException();
+        }
+        return p;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + ": bad port '" + v + "'");
+      }
+    }
+
+    /** Fails naming every option given but never asked for. */
+    void rejectUnknown() {
+      List<String> unknown = new ArrayList<>(values.keySet());
+      unknown.removeAll(used);
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException("unknown option(s): " + unknown + "; known: " + used);
+      }
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Load generation and peer comparison over real UDP (issue 2, section 5).
+ *
+ * <ul>
+ *   <li>{@link io.hollerith.bench.load.LoadGenerator}: a paced, allocation-free UDP StatsD sender
+ *       (packet shape, name cardinality, type mix, rate, duration) aimed at loopback only, which
+ *       reports what it offered and the exact total every counter must reach.
+ *   <li>{@link io.hollerith.bench.load.BareReceiver}: Hollerith's Netty epoll UDP set-up doing nothing
+ *       but counting — the socket ceiling of the machine.
+ *   <li>{@link io.hollerith.bench.load.Measure}: the lossless-rate search, CPU per million metrics and
+ *       memory per idle series measurements behind {@code bench/compare.sh}, and its markdown report.
+ * </ul>
+ *
+ * A run is lossless when every counter grew by exactly what was sent and the socket's kernel drop
+ * counter ({@code /proc/net/udp}) did not move. Servers are read through Etsy StatsD's management
+ * port ({@code counters}; Hollerith and the bare receiver answer it too) or collectd's csv files.
+ */
+package io.hollerith.bench.load;

@@ -1,0 +1,66 @@
+package io.hollerith.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The generator and the bare receiver over real loopback UDP, counted through the management port. */
+class LoadAgainstBareReceiverTest {
+
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  @Test
+  void every_line_sent_at_a_modest_rate_is_counted_and_the_rate_is_kept() throws Exception {
+    try (BareReceiver bare = new BareReceiver(new InetSocketAddress(LOOPBACK, 0), new InetSocketAddress(LOOPBACK, 0),
+        1, 1 << 20, 1500, 8)) {
+      LoadSpec spec = new LoadSpec(new InetSocketAddress(LOOPBACK, bare.udpPort()), 20_000, 5, 100,
+          TypeMix.parse("c=80,ms=10,g=10"), Duration.ofMillis(500), 0, 2, "t");
+      LoadResult r = LoadGenerator.run(spec);
+
+      assertThat(r.sendErrors()).isZero();
+      assertThat(r.metricsSent()).isEqualTo(r.packetsSent() * 5).isBetween(9_000L, 10_100L);
+      assertThat(r.achievedRate()).isBetween(18_000.0, 20_500.0);
+      assertThat(r.countersSent()).isEqualTo(r.expectedCounterTotals().values().stream().mapToLong(Long::longValue).sum());
+      CounterReader reader = new CounterReader.Management(new InetSocketAddress(LOOPBACK, bare.managementPort()));
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      double counted = 0;
+      while (System.nanoTime() < deadline && counted < r.metricsSent()) {
+        counted = reader.read().getOrDefault("bare.metrics_received", 0.0);
+        Thread.sleep(50);
+      }
+      assertThat((long) counted).isEqualTo(r.metricsSent());
+      assertThat(reader.read()).containsEntry("bare.packets_received", (double) r.packetsSent());
+      assertThat(ProcFs.udpDrops(bare.udpPort())).isZero();
+      assertThat(ProcFs.udpSockets(bare.udpPort())).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void max_metrics_stops_the_run_at_a_whole_packet() throws Exception {
+    try (BareReceiver bare = new BareReceiver(new InetSocketAddress(LOOPBACK, 0), new InetSocketAddress(LOOPBACK, 0),
+        1, 1 << 20, 1500, 8)) {
+      LoadSpec spec = new LoadSpec(new InetSocketAddress(LOOPBACK, bare.udpPort()), 0, 20, 1000,
+          TypeMix.parse("c=100"), Duration.ofSeconds(10), 1010, 1, "t");
+      LoadResult r = LoadGenerator.run(spec);
+      assertThat(r.packetsSent()).isEqualTo(51);
+      assertThat(r.expectedCounterTotals()).hasSize(1000);
+    }
+  }
+
+  @Test
+  void only_loopback_targets_are_accepted() {
+    assertThatThrownBy(() -> new LoadSpec(new InetSocketAddress("10.1.2.3", 8125), 1, 1, 1, TypeMix.parse("c=100"),
+        Duration.ofSeconds(1), 0, 1, "t")).hasMessageContaining("must be a loopback address");
+  }
+
+  @Test
+  void proc_figures_of_this_process_are_read() throws Exception {
+    long pid = ProcessHandle.current().pid();
+    assertThat(ProcFs.cpuTicks(pid)).isPositive();
+    assertThat(ProcFs.rssBytes(pid)).isGreaterThan(1 << 20);
+  }
+}

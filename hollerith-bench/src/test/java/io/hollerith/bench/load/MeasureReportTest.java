@@ -1,0 +1,38 @@
+package io.hollerith.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MeasureReportTest {
+
+  @Test
+  void median_of_odd_and_even_counts() {
+    assertThat(Measure.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+    assertThat(Measure.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+  }
+
+  @Test
+  void report_has_one_row_per_setting_and_target_with_every_figure(@TempDir Path dir) throws Exception {
+    Path results = dir.resolve("r.jsonl");
+    Files.writeString(results, String.join("\n",
+        "{\"kind\":\"search\",\"target\":\"etsy\",\"setting\":\"8m\",\"lines\":1,\"values\":[100.0, 120.0, 110.0],"
+            + "\"generator_limited\":[false,false,false],\"median\":110,\"loadavg_end\":\"0.50 0.40 0.30\"}",
+        "{\"kind\":\"search\",\"target\":\"etsy\",\"setting\":\"8m\",\"lines\":20,\"values\":[900.0],"
+            + "\"generator_limited\":[true],\"median\":900,\"loadavg_end\":\"1.50 0.40 0.30\"}",
+        "{\"kind\":\"cpu\",\"target\":\"etsy\",\"setting\":\"8m\",\"rate\":20000,\"median\":12.5,"
+            + "\"trials\":[{\"sent\":100,\"counted\":100}]}",
+        "{\"kind\":\"cpu\",\"target\":\"etsy\",\"setting\":\"8m\",\"rate\":200000,\"median\":4.25,"
+            + "\"trials\":[{\"sent\":100,\"counted\":40}]}",
+        "{\"kind\":\"memory\",\"target\":\"etsy\",\"setting\":\"8m\",\"series\":1000,\"series_counted\":1000,\"bytes_per_series\":900}",
+        ""));
+    String table = Measure.report(results);
+    assertThat(table.lines()).hasSize(3);
+    assertThat(table.lines().toList().get(2)).isEqualTo(
+        "| 8m | etsy | 110 (100 / 120 / 110) | ≥ 900 (900) | 12.50 | 4.25 (lossy: 40.0% counted) | 900 (1,000 series) | 0.5–1.5 |");
+  }
+}
