@@ -232,6 +232,7 @@ listeners:
   management: {address: 127.0.0.1, port: $MGMT_PORT}
 http: {enabled: false}
 aggregation: {flush_interval: 1h, max_metrics: 2000000}
+storage: {retention: "1h:30d"}
 EOF
       # shellcheck disable=SC2086
       taskset -c "$SERVER_CORE" java $HOLLERITH_JAVA_OPTS -jar "$HOLLERITH_JAR" serve --config "$dir/hollerith.yml" > "$dir/out.log" 2>&1 &
