@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,21 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: the id caches are concurrent maps, and values staged during a transaction reach
  * them only after it commits (a rolled-back insert must not leave a cached id behind; SQLite reuses
  * rowids). Writes from several threads are serialised by the subclass where the engine needs it.
+ *
+ * <p><b>Series expiry and cached ids.</b> The retention pass deletes series whose {@code last_seen}
+ * is older than the longest retention (plus the last-seen granularity), with their points, totals and
+ * gauge values. Cached series ids (here and in every other node sharing the database) would then
+ * point at deleted rows, or on SQLite at a reused rowid. So the cache is tied to the
+ * {@code series_epoch} row: the expiry transaction first bumps it (an exclusive row lock on
+ * PostgreSQL, waiting for write transactions in flight), then deletes the series and every row that
+ * refers to them (a fresh snapshot, so it sees what those writes committed). Every write transaction
+ * first reads the epoch ({@code FOR SHARE} on PostgreSQL; SQLite write transactions are
+ * {@code BEGIN IMMEDIATE}, so exclusive anyway) and, if it moved, starts from an empty cache for the new
+ * epoch and resolves its series again by key, recreating the deleted ones. A write therefore either
+ * commits before the deletion (which then removes what it wrote, only if the series still qualifies)
+ * or starts after it with fresh ids: no point or total can refer to a deleted id, and no node keeps
+ * using one. The cost is one row read per write, and one re-resolution of the series after a pass that
+ * deleted some (at most hourly). Reads look series up by key, not through the cache.
  */
 abstract class JdbcMetricStore implements MetricStore {
 
@@ -67,9 +83,9 @@ abstract class JdbcMetricStore implements MetricStore {
   private final RetentionPolicy policy;
   private final List<Long> resolutions;
 
-  private final ConcurrentHashMap<String, Long> seriesIds = new ConcurrentHashMap<>();
+  /** Series ids and last-seen marks valid for one {@code series_epoch}; replaced when the epoch moves. */
+  private final AtomicReference<SeriesCache> seriesCache = new AtomicReference<>(new SeriesCache(-1));
   private final ConcurrentHashMap<String, Integer> nodeIds = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Long, Long> lastSeenWritten = new ConcurrentHashMap<>();
   private volatile long lastExpiryMillis = Long.MIN_VALUE;
   /** Rollup transaction size; halved when a transaction takes more than a quarter flush interval. */
   private volatile int rollupBatch;
@@ -162,7 +178,10 @@ abstract class JdbcMetricStore implements MetricStore {
     Map<String, Long> stagedSeries = new HashMap<>();
     Map<String, Integer> stagedNodes = new HashMap<>();
     Map<Long, Long> stagedSeen = new HashMap<>();
+    SeriesCache[] cacheUsed = new SeriesCache[1];
     boolean applied = inWrite("write snapshot", c -> {
+      SeriesCache cache = seriesCache(c);
+      cacheUsed[0] = cache;
       int node = nodeId(c, nodeId, stagedNodes);
       try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM write_log WHERE node_id = ? AND write_id = ?")) {
         ps.setInt(1, node);
@@ -176,10 +195,10 @@ abstract class JdbcMetricStore implements MetricStore {
       long res = s.intervalMillis();
       long ts = s.intervalStartMillis();
       long end = s.intervalEndMillis();
-      long[] counterIds = seriesIds(c, keys(counters, FlushSnapshot.CounterPoint::key), MetricType.COUNTER, ts, stagedSeries);
-      long[] gaugeIds = seriesIds(c, keys(gauges, FlushSnapshot.GaugePoint::key), MetricType.GAUGE, ts, stagedSeries);
-      long[] timerIds = seriesIds(c, keys(s.timers(), FlushSnapshot.TimerPoint::key), MetricType.TIMER, ts, stagedSeries);
-      long[] setIds = seriesIds(c, keys(s.sets(), FlushSnapshot.SetPoint::key), MetricType.SET, ts, stagedSeries);
+      long[] counterIds = seriesIds(c, cache, keys(counters, FlushSnapshot.CounterPoint::key), MetricType.COUNTER, ts, stagedSeries);
+      long[] gaugeIds = seriesIds(c, cache, keys(gauges, FlushSnapshot.GaugePoint::key), MetricType.GAUGE, ts, stagedSeries);
+      long[] timerIds = seriesIds(c, cache, keys(s.timers(), FlushSnapshot.TimerPoint::key), MetricType.TIMER, ts, stagedSeries);
+      long[] setIds = seriesIds(c, cache, keys(s.sets(), FlushSnapshot.SetPoint::key), MetricType.SET, ts, stagedSeries);
 
       if (!counters.isEmpty()) {
         try (PreparedStatement points = c.prepareStatement(upsertCounter);
@@ -237,7 +256,7 @@ abstract class JdbcMetricStore implements MetricStore {
         }
         insertOrMerge(c, MetricType.SET, setIds, node, pts, end);
       }
-      touchSeries(c, s.backfill(), ts, stagedSeen, counterIds, gaugeIds, timerIds, setIds);
+      touchSeries(c, cache, s.backfill(), ts, stagedSeen, counterIds, gaugeIds, timerIds, setIds);
       markLate(c, res, ts);
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO write_log (node_id, write_id, interval_start, written_at, points) VALUES (?, ?, ?, ?, ?)")) {
@@ -251,9 +270,11 @@ abstract class JdbcMetricStore implements MetricStore {
       return true;
     });
     if (applied) {
-      seriesIds.putAll(stagedSeries);
+      // Into the cache of the epoch this transaction validated: if a deletion has moved the epoch
+      // since it committed, that cache is already replaced and these entries are discarded with it.
+      cacheUsed[0].ids.putAll(stagedSeries);
       nodeIds.putAll(stagedNodes);
-      stagedSeen.forEach((id, seen) -> lastSeenWritten.merge(id, seen, Math::max));
+      stagedSeen.forEach((id, seen) -> cacheUsed[0].lastSeen.merge(id, seen, Math::max));
     }
     return applied;
   }
@@ -443,13 +464,13 @@ abstract class JdbcMetricStore implements MetricStore {
     }
   }
 
-  private void touchSeries(Connection c, boolean backfill, long ts, Map<Long, Long> staged, long[]... idLists)
-      throws SQLException {
+  private void touchSeries(Connection c, SeriesCache cache, boolean backfill, long ts, Map<Long, Long> staged,
+      long[]... idLists) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(touchSeries)) {
       int n = 0;
       for (long[] ids : idLists) {
         for (long id : ids) {
-          Long prev = lastSeenWritten.get(id);
+          Long prev = cache.lastSeen.get(id);
           if (backfill || prev == null || ts >= prev + LAST_SEEN_GRANULARITY_MILLIS) {
             ps.setLong(1, ts);
             ps.setLong(2, ts);
@@ -531,14 +552,60 @@ abstract class JdbcMetricStore implements MetricStore {
     return type.code() + '|' + canonical;
   }
 
+  /** Series ids and last-seen marks valid while {@code series_epoch} is {@code epoch}. */
+  private static final class SeriesCache {
+    final long epoch;
+    final ConcurrentHashMap<String, Long> ids = new ConcurrentHashMap<>();
+    /** {@code series.last_seen} this store last wrote per series id. */
+    final ConcurrentHashMap<Long, Long> lastSeen = new ConcurrentHashMap<>();
+
+    SeriesCache(long epoch) {
+      this.epoch = epoch;
+    }
+  }
+
+  /**
+   * Reads {@code series_epoch} in the current write transaction (holding a share lock on PostgreSQL
+   * until it ends, so no series can be deleted meanwhile) and returns the cache valid for it,
+   * replacing an older one. Epochs only grow; a transaction that read an older epoch than the cache
+   * has (it cannot, while it holds the lock, but cheaply guarded) gets a private empty cache.
+   */
+  private SeriesCache seriesCache(Connection c) throws SQLException {
+    long epoch;
+    try (PreparedStatement ps = c.prepareStatement("SELECT epoch FROM series_epoch WHERE id = 1" + dialect.forShare);
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new SQLException("the series_epoch row is missing");
+      }
+      epoch = rs.getLong(1);
+    }
+    return advanceCache(epoch);
+  }
+
+  private SeriesCache advanceCache(long epoch) {
+    while (true) {
+      SeriesCache current = seriesCache.get();
+      if (current.epoch == epoch) {
+        return current;
+      }
+      if (current.epoch > epoch) {
+        return new SeriesCache(epoch);
+      }
+      SeriesCache fresh = new SeriesCache(epoch);
+      if (seriesCache.compareAndSet(current, fresh)) {
+        return fresh;
+      }
+    }
+  }
+
   /** Ids of these series, creating the missing ones with first/last seen {@code ts}. */
-  private long[] seriesIds(Connection c, List<MetricKey> keys, MetricType type, long ts, Map<String, Long> staged)
-      throws SQLException {
+  private long[] seriesIds(Connection c, SeriesCache cache, List<MetricKey> keys, MetricType type, long ts,
+      Map<String, Long> staged) throws SQLException {
     long[] ids = new long[keys.size()];
     List<Integer> missing = new ArrayList<>();
     for (int i = 0; i < ids.length; i++) {
       String k = cacheKey(type, keys.get(i).canonical());
-      Long id = seriesIds.get(k);
+      Long id = cache.ids.get(k);
       if (id == null) {
         id = staged.get(k);
       }
@@ -566,18 +633,36 @@ abstract class JdbcMetricStore implements MetricStore {
       }
       ins.executeBatch();
     }
-    try (PreparedStatement sel = c.prepareStatement("SELECT id FROM series WHERE canonical_key = ? AND type = ?")) {
-      for (int i : missing) {
-        MetricKey key = keys.get(i);
-        sel.setString(1, key.canonical());
-        sel.setString(2, type.label());
-        try (ResultSet rs = sel.executeQuery()) {
-          if (!rs.next()) {
-            throw new SQLException("series row for " + key + " vanished");
-          }
-          ids[i] = rs.getLong(1);
-          staged.put(cacheKey(type, key.canonical()), ids[i]);
+    // Looked up in chunks with IN lists: after an expiry every series a node writes is resolved
+    // again, and one query per series would be a round trip each on PostgreSQL.
+    final int chunk = 500;
+    for (int from = 0; from < missing.size(); from += chunk) {
+      List<Integer> part = missing.subList(from, Math.min(missing.size(), from + chunk));
+      StringBuilder sql = new StringBuilder("SELECT canonical_key, id FROM series WHERE type = ? AND canonical_key IN (");
+      for (int k = 0; k < part.size(); k++) {
+        sql.append(k == 0 ? "?" : ", ?");
+      }
+      sql.append(')');
+      Map<String, Long> found = new HashMap<>();
+      try (PreparedStatement sel = c.prepareStatement(sql.toString())) {
+        sel.setString(1, type.label());
+        for (int k = 0; k < part.size(); k++) {
+          sel.setString(2 + k, keys.get(part.get(k)).canonical());
         }
+        try (ResultSet rs = sel.executeQuery()) {
+          while (rs.next()) {
+            found.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+      for (int i : part) {
+        MetricKey key = keys.get(i);
+        Long id = found.get(key.canonical());
+        if (id == null) {
+          throw new SQLException("series row for " + key + " vanished");
+        }
+        ids[i] = id;
+        staged.put(cacheKey(type, key.canonical()), id);
       }
     }
     return ids;
@@ -674,9 +759,12 @@ abstract class JdbcMetricStore implements MetricStore {
     Map<String, Long> stagedSeries = new HashMap<>();
     Map<String, Integer> stagedNodes = new HashMap<>();
     List<MetricKey> keys = new ArrayList<>(values.keySet());
+    SeriesCache[] cacheUsed = new SeriesCache[1];
     inWrite("save " + type.label() + " values", c -> {
+      SeriesCache cache = seriesCache(c);
+      cacheUsed[0] = cache;
       int node = nodeId(c, nodeId, stagedNodes);
-      long[] ids = seriesIds(c, keys, type, at, stagedSeries);
+      long[] ids = seriesIds(c, cache, keys, type, at, stagedSeries);
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         for (int i = 0; i < ids.length; i++) {
           ps.setLong(1, ids[i]);
@@ -689,7 +777,7 @@ abstract class JdbcMetricStore implements MetricStore {
       }
       return null;
     });
-    seriesIds.putAll(stagedSeries);
+    cacheUsed[0].ids.putAll(stagedSeries);
     nodeIds.putAll(stagedNodes);
   }
 
@@ -893,11 +981,8 @@ abstract class JdbcMetricStore implements MetricStore {
     return out;
   }
 
-  private Long findSeriesId(Connection c, MetricKey key, MetricType type) throws SQLException {
-    Long cached = seriesIds.get(cacheKey(type, key.canonical()));
-    if (cached != null) {
-      return cached;
-    }
+  /** By key, not through the write cache: another node may have expired and recreated the series. */
+  private static Long findSeriesId(Connection c, MetricKey key, MetricType type) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT id FROM series WHERE canonical_key = ? AND type = ?")) {
       ps.setString(1, key.canonical());
       ps.setString(2, type.label());
@@ -1139,7 +1224,7 @@ abstract class JdbcMetricStore implements MetricStore {
       expire(now, rc);
       lastExpiryMillis = now;
     }
-    return new RollupReport(rc.read, rc.written, rc.expired, rc.transactions, rc.longestMillis,
+    return new RollupReport(rc.read, rc.written, rc.expired, rc.seriesExpired, rc.transactions, rc.longestMillis,
         (System.nanoTime() - started) / 1_000_000);
   }
 
@@ -1148,6 +1233,7 @@ abstract class JdbcMetricStore implements MetricStore {
     long read;
     long written;
     long expired;
+    long seriesExpired;
     int transactions;
     long longestMillis;
 
@@ -1283,8 +1369,109 @@ abstract class JdbcMetricStore implements MetricStore {
     }
   }
 
-  /** Deletes rows past their retention, a few series per transaction, and prunes the write log. */
+  /** Series deleted per transaction at most. */
+  private static final int EXPIRE_SERIES_BATCH = 500;
+
+  /** Tables whose rows refer to a series, all keyed with {@code series_id} first. */
+  private static final List<String> SERIES_TABLES = List.of("counter_points", "gauge_points", "timer_points",
+      "set_points", "counter_totals", "gauge_values");
+
+  /**
+   * Deletes series that outlived every retention level, with every row referring to them, at most
+   * {@link #EXPIRE_SERIES_BATCH} per transaction. A series qualifies when {@code last_seen} (which
+   * lags its newest point by less than {@link #LAST_SEEN_GRANULARITY_MILLIS}) is older than the
+   * longest retention plus that lag, so none of its points can remain. See the class Javadoc for
+   * why the epoch bump comes first and how writers holding a cached id are kept safe.
+   */
+  private void expireSeries(long now, RollupCounters rc) {
+    long cutoff = now - policy.retentionMillis(resolutions.get(resolutions.size() - 1)) - LAST_SEEN_GRANULARITY_MILLIS;
+    List<Long> candidates = inRead("list expired series", c -> {
+      List<Long> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM series WHERE last_seen < ? ORDER BY id")) {
+        ps.setLong(1, cutoff);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getLong(1));
+          }
+        }
+      }
+      return out;
+    });
+    for (int i = 0; i < candidates.size(); i += EXPIRE_SERIES_BATCH) {
+      List<Long> part = candidates.subList(i, Math.min(candidates.size(), i + EXPIRE_SERIES_BATCH));
+      long t0 = System.nanoTime();
+      long[] result = inWrite("expire series", c -> {
+        long epoch;
+        // First: waits for write transactions holding the epoch (PostgreSQL) and keeps new ones out.
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE series_epoch SET epoch = epoch + 1 WHERE id = 1")) {
+          if (ps.executeUpdate() != 1) {
+            throw new SQLException("the series_epoch row is missing");
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT epoch FROM series_epoch WHERE id = 1");
+            ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          epoch = rs.getLong(1);
+        }
+        // Then, in a fresh statement (it sees what those writes committed), the series that still qualify.
+        List<Long> gone = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT id FROM series WHERE last_seen < ? AND id IN (");
+        for (int k = 0; k < part.size(); k++) {
+          sql.append(k == 0 ? "?" : ", ?");
+        }
+        sql.append(')');
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+          ps.setLong(1, cutoff);
+          for (int k = 0; k < part.size(); k++) {
+            ps.setLong(2 + k, part.get(k));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              gone.add(rs.getLong(1));
+            }
+          }
+        }
+        long rows = 0;
+        if (!gone.isEmpty()) {
+          for (String table : SERIES_TABLES) {
+            rows += deleteBySeries(c, "DELETE FROM " + table + " WHERE series_id = ?", gone);
+          }
+          deleteBySeries(c, "DELETE FROM series WHERE id = ?", gone);
+        }
+        return new long[] {epoch, gone.size(), rows};
+      });
+      rc.transaction(System.nanoTime() - t0);
+      // Drop this store's cached ids at once rather than at its next write.
+      advanceCache(result[0]);
+      rc.seriesExpired += result[1];
+      rc.expired += result[2];
+      if (result[1] > 0) {
+        log.info("expired {} series that outlived every retention level ({} rows)", result[1], result[2]);
+      }
+    }
+  }
+
+  private static long deleteBySeries(Connection c, String sql, List<Long> ids) throws SQLException {
+    long n = 0;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (long id : ids) {
+        ps.setLong(1, id);
+        ps.addBatch();
+      }
+      for (int count : ps.executeBatch()) {
+        n += Math.max(0, count);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Deletes series that outlived every retention level, then rows past their retention, a few
+   * series per transaction, and prunes the write log.
+   */
   private void expire(long now, RollupCounters rc) {
+    expireSeries(now, rc);
     List<long[]> series = inRead("list series to expire", c -> {
       List<long[]> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT id, type FROM series ORDER BY id");

@@ -101,7 +101,7 @@ final class PostgresMetricStore extends JdbcMetricStore {
       }
       lock.commit();
       if (!held) {
-        return new RollupReport(0, 0, 0, 0, 0, 0);
+        return new RollupReport(0, 0, 0, 0, 0, 0, 0);
       }
       try {
         return super.rollup(nowMillis);

@@ -35,6 +35,7 @@ public final class RollupScheduler implements AutoCloseable {
   private final StatsRegistry.Counter failures;
   private final StatsRegistry.Counter rowsWritten;
   private final StatsRegistry.Counter rowsExpired;
+  private final StatsRegistry.Counter seriesExpired;
 
   /** Starts passes every {@code every}, the first after {@code every}. */
   public RollupScheduler(MetricStore store, Duration every, StatsRegistry stats, Clock clock) {
@@ -47,6 +48,8 @@ public final class RollupScheduler implements AutoCloseable {
     this.failures = stats.counter("storage", "rollup_failures", "Rollup passes that failed");
     this.rowsWritten = stats.counter("storage", "rollup_rows_written", "Coarse rows written by rollups");
     this.rowsExpired = stats.counter("storage", "rollup_rows_expired", "Rows deleted past their retention");
+    this.seriesExpired = stats.counter("storage", "series_expired",
+        "Series deleted because they outlived every retention level");
     stats.gauge("storage", "rollup_running", "1 while a rollup pass runs", () -> running.get() ? 1 : 0);
     stats.gauge("storage", "rollup_last_millis", "Duration of the latest rollup pass",
         () -> last == null ? 0 : last.elapsedMillis());
@@ -77,6 +80,7 @@ public final class RollupScheduler implements AutoCloseable {
       runs.incr();
       rowsWritten.incr(report.rowsWritten());
       rowsExpired.incr(report.rowsExpired());
+      seriesExpired.incr(report.seriesExpired());
       log.debug("rollup pass: {}", report);
       return Optional.of(report);
     } catch (RuntimeException e) {

@@ -39,6 +39,8 @@
  *       applied snapshot, so a retried write is not applied twice; pruned after a day.
  *   <li>{@code rollup_state(res, done_until, rolling_until)} and {@code rollup_dirty(res, ts)}:
  *       rollup watermarks and coarse buckets to re-roll because a late write changed their sources.
+ *   <li>{@code series_epoch(id = 1, epoch)}: bumped by every transaction that deletes expired
+ *       series; writers check it before using cached series ids (see "Rollups and retention").
  * </ul>
  *
  * <p><b>Why a table per type.</b> A counter point is one double, a timer point seven values and a
@@ -71,6 +73,22 @@
  * series per transaction (halving the batch while a transaction takes more than a quarter flush
  * interval), so a flush write never waits long. A write landing in an already rolled-up bucket
  * marks it dirty and the next pass re-rolls it.
+ *
+ * <p><b>Expired series.</b> A series whose {@code last_seen} is older than the longest retention
+ * (plus the one-minute last-seen granularity) has no points left; the retention pass deletes it with
+ * its points, counter total and gauge value ({@link io.hollerith.server.storage.RollupReport#seriesExpired()},
+ * stat {@code storage.series_expired}). Writes cache series ids, on every node sharing the database,
+ * so the deletion must not race a write holding a stale id (PostgreSQL would keep orphan rows;
+ * SQLite reuses rowids, so a stale id could even name a different series). The design is an epoch:
+ * the deleting transaction first bumps {@code series_epoch} (on PostgreSQL an exclusive row lock,
+ * which waits for writes in flight), then deletes in a fresh statement, seeing everything they
+ * committed. Every write transaction first reads the epoch ({@code FOR SHARE} on PostgreSQL, so a
+ * deletion cannot start until the write ends; SQLite write transactions are {@code BEGIN IMMEDIATE},
+ * exclusive already); if it moved, the writer drops its whole id cache and resolves its series by key
+ * again, recreating deleted ones as new series. So a write either commits before the deletion, which
+ * re-checks {@code last_seen} and removes what the write added only if the series still qualifies, or
+ * runs after it with fresh ids. It costs one row read per write, and a re-resolution of the written
+ * series after a pass that deleted some. Reads never use the cache; they look series up by key.
  *
  * <h2>Reads</h2>
  *

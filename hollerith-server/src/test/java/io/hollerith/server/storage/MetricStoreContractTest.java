@@ -449,7 +449,114 @@ abstract class MetricStoreContractTest {
     }
     assertThatThrownBy(() -> openStore(settings(RetentionPolicy.DEFAULT)))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("has schema version 99 (from the future), newer than this Hollerith understands (up to 1)");
+        .hasMessageContaining("has schema version 99 (from the future), newer than this Hollerith understands (up to 2)");
+  }
+
+  /** 10 s kept 1 h, 1 min kept 1 day: a series silent for a day and a minute outlived every level. */
+  private static final String SHORT_RETENTION = "10s:1h,1m:1d";
+  private static final long PAST_EVERY_LEVEL = T0 + 24 * HOUR + 2 * MINUTE;
+
+  @Test
+  void seriesThatOutliveEveryRetentionLevelAreDeletedWithTheirTotals() throws SQLException {
+    reopen(SHORT_RETENTION);
+    store.write("n1", 1, SnapshotBuilder.at(T0).counter("old.c", 3).gauge("old.g", 7).timer("old.t", 1, 2)
+        .set("old.s", "a").counter("kept", 1).build());
+    store.write("n1", 2, SnapshotBuilder.at(PAST_EVERY_LEVEL - 20 * TEN_S).counter("kept", 2).build());
+    clock.set(PAST_EVERY_LEVEL);
+
+    RollupReport report = store.rollup(clock.millis());
+
+    assertThat(report.seriesExpired()).isEqualTo(4);
+    assertThat(store.listSeries("", null, null, 100)).extracting(i -> i.key().name()).containsExactly("kept");
+    assertThat(store.findSeries(MetricKey.of("old.c"), MetricType.COUNTER)).isEmpty();
+    assertThat(store.findSeries(MetricKey.of("old.g"), MetricType.GAUGE)).isEmpty();
+    assertThat(store.loadCounterTotals("n1")).isEqualTo(Map.of(MetricKey.of("kept"), 3.0));
+    assertThat(store.loadGaugeValues("n1")).isEmpty();
+    assertNoRowWithoutItsSeries();
+    // A second pass has nothing left to delete.
+    assertThat(store.rollup(clock.millis() + HOUR).seriesExpired()).isZero();
+
+    // Written again, the series comes back as new: first seen now, only the new point, a fresh total.
+    long t1 = PAST_EVERY_LEVEL;
+    store.write("n1", 3, SnapshotBuilder.at(t1).counter("old.c", 5).gauge("old.g", 8).build());
+    SeriesInfo back = store.findSeries(MetricKey.of("old.c"), MetricType.COUNTER).orElseThrow();
+    assertThat(back.firstSeenMillis()).isEqualTo(t1);
+    assertThat(single(store.readPoints(MetricKey.of("old.c"), MetricType.COUNTER, T0, t1)).count()).isEqualTo(5);
+    assertThat(single(store.readPoints(MetricKey.of("old.g"), MetricType.GAUGE, T0, t1)).last()).isEqualTo(8);
+    assertThat(store.loadCounterTotals("n1")).containsEntry(MetricKey.of("old.c"), 5.0);
+    assertThat(store.loadGaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("old.g"), 8.0));
+  }
+
+  @Test
+  void aWriteWithAnIdCachedBeforeAnotherStoreExpiredTheSeriesLandsOnTheRecreatedSeries() throws SQLException {
+    reopen(SHORT_RETENTION);
+    store.write("n1", 1, SnapshotBuilder.at(T0).counter("c", 3).gauge("g", 1).build()); // ids now cached here
+    clock.set(PAST_EVERY_LEVEL);
+    long t1 = PAST_EVERY_LEVEL;
+    try (MetricStore other = openStore(settings(SHORT_RETENTION))) {
+      assertThat(other.rollup(clock.millis()).seriesExpired()).isEqualTo(2);
+      // New series created after the deletion: on SQLite they take the freed rowids, so a stale
+      // cached id would now name one of them.
+      other.write("n2", 1, SnapshotBuilder.at(t1).counter("new.1", 100).counter("new.2", 200).build());
+
+      store.write("n1", 2, SnapshotBuilder.at(t1).counter("c", 5).gauge("g", 2).build());
+
+      for (MetricStore s : List.of(store, other)) {
+        assertThat(single(s.readPoints(MetricKey.of("c"), MetricType.COUNTER, T0, t1)).count()).isEqualTo(5);
+        assertThat(single(s.readPoints(MetricKey.of("g"), MetricType.GAUGE, T0, t1)).last()).isEqualTo(2);
+        assertThat(single(s.readPoints(MetricKey.of("new.1"), MetricType.COUNTER, T0, t1)).count()).isEqualTo(100);
+        assertThat(single(s.readPoints(MetricKey.of("new.2"), MetricType.COUNTER, T0, t1)).count()).isEqualTo(200);
+        assertThat(s.findSeries(MetricKey.of("c"), MetricType.COUNTER).orElseThrow().firstSeenMillis()).isEqualTo(t1);
+      }
+      assertThat(store.loadCounterTotals("n1")).isEqualTo(Map.of(MetricKey.of("c"), 5.0));
+      assertThat(store.loadGaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("g"), 2.0));
+      assertThat(other.loadCounterTotals("n2")).isEqualTo(Map.of(MetricKey.of("new.1"), 100.0,
+          MetricKey.of("new.2"), 200.0));
+      assertNoRowWithoutItsSeries();
+    }
+  }
+
+  @Test
+  void aWriteStartedWhileSeriesAreBeingDeletedWaitsAndRecreatesThem() throws Exception {
+    reopen(SHORT_RETENTION);
+    store.write("n1", 1, SnapshotBuilder.at(T0).counter("c", 3).build());
+    clock.set(PAST_EVERY_LEVEL);
+    long t1 = PAST_EVERY_LEVEL;
+    java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (Connection c = rawConnection()) {
+      // What an expiry transaction does, held open: bump the epoch first, then delete.
+      c.setAutoCommit(false);
+      c.createStatement().executeUpdate("UPDATE series_epoch SET epoch = epoch + 1 WHERE id = 1");
+      java.util.concurrent.Future<Boolean> write = writer.submit(
+          () -> store.write("n1", 2, SnapshotBuilder.at(t1).counter("c", 5).build()));
+      Thread.sleep(300);
+      assertThat(write).isNotDone();
+      c.createStatement().executeUpdate("DELETE FROM counter_points WHERE series_id IN (SELECT id FROM series)");
+      c.createStatement().executeUpdate("DELETE FROM counter_totals WHERE series_id IN (SELECT id FROM series)");
+      c.createStatement().executeUpdate("DELETE FROM series");
+      c.commit();
+      assertThat(write.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      writer.shutdownNow();
+    }
+    assertThat(single(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, T0, t1)).count()).isEqualTo(5);
+    assertThat(store.findSeries(MetricKey.of("c"), MetricType.COUNTER).orElseThrow().firstSeenMillis()).isEqualTo(t1);
+    assertThat(store.loadCounterTotals("n1")).isEqualTo(Map.of(MetricKey.of("c"), 5.0));
+    assertNoRowWithoutItsSeries();
+  }
+
+  /** No points, totals or gauge values refer to a series id that does not exist. */
+  private void assertNoRowWithoutItsSeries() throws SQLException {
+    try (Connection c = rawConnection()) {
+      for (String table : List.of("counter_points", "gauge_points", "timer_points", "set_points", "counter_totals",
+          "gauge_values")) {
+        try (var rs = c.createStatement().executeQuery(
+            "SELECT count(*) FROM " + table + " WHERE series_id NOT IN (SELECT id FROM series)")) {
+          rs.next();
+          assertThat(rs.getLong(1)).as("orphan rows in " + table).isZero();
+        }
+      }
+    }
   }
 
   static StoredPoint single(List<StoredPoint> points) {

@@ -65,4 +65,19 @@ class RollupSchedulerTest {
       });
     }
   }
+
+  @Test
+  void countsExpiredSeriesInItsStats() {
+    long t0 = MetricStoreContractTest.T0;
+    StepClock clock = new StepClock(t0);
+    StoreSettings settings = new StoreSettings(RetentionPolicy.parse("10s:1h,1m:1d"), 10_000, 100, clock);
+    StatsRegistry stats = new StatsRegistry();
+    try (MetricStore store = MetricStores.sqlite(dir.resolve("metrics.db"), "FULL", settings);
+        RollupScheduler scheduler = new RollupScheduler(store, Duration.ofHours(1), stats, clock)) {
+      store.write("n1", 1, SnapshotBuilder.at(t0).counter("gone.1", 1).gauge("gone.2", 1).build());
+      clock.set(t0 + 24 * 3_600_000L + 120_000);
+      assertThat(scheduler.runOnce().orElseThrow().seriesExpired()).isEqualTo(2);
+      assertThat(stats.value("storage", "series_expired")).isEqualTo(2L);
+    }
+  }
 }
