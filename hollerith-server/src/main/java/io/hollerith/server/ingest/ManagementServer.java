@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code help}: the command list, then an empty line.
  *   <li>{@code stats}: {@code uptime: N}, then {@code group.metric: value} for every internal
  *       statistic ({@code messages.last_msg_seen}, {@code messages.bad_lines_seen} first, as Etsy; a
- *       metric named {@code last_*} is shown as seconds since that unix time), then {@code END} and an
+ *       metric named {@code last_*} without a {@code _ms}/{@code _millis} suffix is shown as seconds
+ *       since that unix time), then {@code END} and an
  *       empty line.
  *   <li>{@code counters}, {@code timers}, {@code gauges}, {@code sets}: the live values of the current
  *       interval as Node's {@code util.inspect} prints the object, then {@code END} and an empty line.
@@ -227,7 +228,7 @@ public final class ManagementServer implements AutoCloseable {
     snapshot.forEach((category, metrics) -> ordered.putIfAbsent(category, metrics));
     ordered.forEach((group, metrics) -> metrics.forEach((metric, value) -> {
       String shown;
-      if (metric.startsWith("last_")) {
+      if (isEtsyTimestamp(metric)) {
         shown = value instanceof Long l ? Long.toString(now - l) : JsNumbers.toString(now - value.doubleValue());
       } else {
         shown = value instanceof Long l ? Long.toString(l) : JsNumbers.toString(value.doubleValue());
@@ -235,6 +236,15 @@ public final class ManagementServer implements AutoCloseable {
       out.append(group).append('.').append(metric).append(": ").append(shown).append('\n');
     }));
     return out.append("END\n\n").toString();
+  }
+
+  /**
+   * Etsy's {@code last_*} statistics ({@code last_msg_seen}, {@code last_flush}) are unix seconds
+   * and shown as seconds since. Names with a unit suffix ({@code last_duration_ms},
+   * {@code last_write_millis}) are durations or millisecond times, shown as they are.
+   */
+  static boolean isEtsyTimestamp(String metric) {
+    return metric.startsWith("last_") && !metric.endsWith("_ms") && !metric.endsWith("_millis");
   }
 
   private String delete(MetricType type, Map<String, ?> live, List<String> buckets) {

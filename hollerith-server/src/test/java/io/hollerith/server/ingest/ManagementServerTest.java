@@ -153,18 +153,22 @@ class ManagementServerTest {
     stats.counter("udp", "packets_received").incr(7);
     stats.gauge("graphite", "last_flush", "t", () -> (T0 + 27_000) / 1000.0);
     stats.gauge("graphite", "flush_time", "t", () -> 1.25);
+    stats.gauge("flush", "last_duration_ms", "a duration, not a time", () -> 12);
+    stats.gauge("storage", "last_write_millis", "epoch milliseconds", () -> T0 + 29_000);
     clock.set(T0 + 30_000);
     try (Socket s = connect()) {
       assertThat(ask(s, "stats\n", "END\n\n")).isEqualTo("""
           uptime: 30
           messages.last_msg_seen: 5
           messages.bad_lines_seen: 2
+          flush.last_duration_ms: 12
           graphite.flush_time: 1.25
           graphite.last_flush: 3
+          storage.last_write_millis: %d
           udp.packets_received: 7
           END
 
-          """);
+          """.formatted(T0 + 29_000));
     }
   }
 
