@@ -6,7 +6,6 @@ import io.hollerith.server.config.ProtocolConfig;
 import io.hollerith.server.config.StatsConfig;
 import io.hollerith.server.protocol.LineParser;
 import io.hollerith.server.stats.StatsRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,8 +38,6 @@ public class IngestPathBenchmark {
   @Param({"1", "20"})
   public int linesPerPacket;
 
-  private static final int PACKETS = 64;
-
   private byte[][] packets;
   private int next;
   private LineParser parser;
@@ -56,38 +53,16 @@ public class IngestPathBenchmark {
     aggregator = new Aggregator(new AggregationConfig(null, null, null, null, null, null, null, null, null),
         new StatsConfig(null, null, true, null, null, null), stats, Clock.systemUTC());
     writer = aggregator.newWriter();
-    packets = new byte[PACKETS][];
-    int metric = 0;
-    for (int p = 0; p < PACKETS; p++) {
-      StringBuilder sb = new StringBuilder();
-      for (int l = 0; l < linesPerPacket; l++, metric++) {
-        if (l > 0) {
-          sb.append('\n');
-        }
-        sb.append("app.web.service").append(metric % 100).append(".requests:").append(line(metric));
-      }
-      packets[p] = sb.toString().getBytes(StandardCharsets.UTF_8);
-    }
+    packets = LineCorpus.packets(type, linesPerPacket);
     for (byte[] packet : packets) {
       parser.parse(packet, 0, packet.length, writer); // create every series up front
     }
     flushStart = aggregator.openIntervalStart();
   }
 
-  private String line(int i) {
-    return switch (type) {
-      case "c" -> "1|c";
-      case "g" -> (i % 4 == 0 ? "+3" : Integer.toString(40 + i % 7)) + ".5|g";
-      case "ms" -> (100 + i % 900) + "." + (i % 1000) + "|ms";
-      case "s" -> "user-" + (12345 + i) + "|s";
-      case "c_tagged" -> "1|c|@0.5|#region:eu-west-1,env:prod,host:web-" + (i % 16);
-      default -> throw new IllegalArgumentException("unknown type " + type);
-    };
-  }
-
   @Benchmark
   public void parseAndAggregate() {
-    byte[] packet = packets[next++ & (PACKETS - 1)];
+    byte[] packet = packets[next++ & (LineCorpus.PACKETS - 1)];
     parser.parse(packet, 0, packet.length, writer);
     if ((++ops & 0xFFF) == 0 && (type.equals("ms") || type.equals("s"))) {
       aggregator.flush(flushStart);

@@ -5,7 +5,6 @@ import io.hollerith.server.protocol.LineParser;
 import io.hollerith.server.protocol.Sample;
 import io.hollerith.server.protocol.SampleSink;
 import io.hollerith.server.stats.StatsRegistry;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,8 +36,6 @@ public class ParseBenchmark {
   @Param({"1", "20"})
   public int linesPerPacket;
 
-  private static final int PACKETS = 64;
-
   private byte[][] packets;
   private int next;
   private LineParser parser;
@@ -57,34 +54,12 @@ public class ParseBenchmark {
   @Setup
   public void setUp() {
     parser = new LineParser(new ProtocolConfig(null, null, null, null), new StatsRegistry());
-    packets = new byte[PACKETS][];
-    int metric = 0;
-    for (int p = 0; p < PACKETS; p++) {
-      StringBuilder sb = new StringBuilder();
-      for (int l = 0; l < linesPerPacket; l++, metric++) {
-        if (l > 0) {
-          sb.append('\n');
-        }
-        sb.append("app.web.service").append(metric % 100).append(".requests:").append(line(metric));
-      }
-      packets[p] = sb.toString().getBytes(StandardCharsets.UTF_8);
-    }
-  }
-
-  private String line(int i) {
-    return switch (type) {
-      case "c" -> "1|c";
-      case "g" -> (i % 4 == 0 ? "+3" : Integer.toString(40 + i % 7)) + ".5|g";
-      case "ms" -> (100 + i % 900) + "." + (i % 1000) + "|ms";
-      case "s" -> "user-" + (12345 + i) + "|s";
-      case "c_tagged" -> "1|c|@0.5|#region:eu-west-1,env:prod,host:web-" + (i % 16);
-      default -> throw new IllegalArgumentException("unknown type " + type);
-    };
+    packets = LineCorpus.packets(type, linesPerPacket);
   }
 
   @Benchmark
   public long parse() {
-    byte[] packet = packets[next++ & (PACKETS - 1)];
+    byte[] packet = packets[next++ & (LineCorpus.PACKETS - 1)];
     parser.parse(packet, 0, packet.length, sink);
     return sink.folded;
   }
