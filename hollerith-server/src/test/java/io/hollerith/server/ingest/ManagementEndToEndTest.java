@@ -1,5 +1,6 @@
 package io.hollerith.server.ingest;
 
+import static io.hollerith.server.ingest.TestSupport.ask;
 import static io.hollerith.server.ingest.TestSupport.TCP_OFF;
 import static io.hollerith.server.ingest.TestSupport.UNIX_OFF;
 import static io.hollerith.server.ingest.TestSupport.eventually;
@@ -13,8 +14,6 @@ import io.hollerith.server.config.ProtocolConfig;
 import io.hollerith.server.config.StatsConfig;
 import io.hollerith.server.protocol.LineParser;
 import io.hollerith.server.stats.StatsRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -35,21 +34,6 @@ class ManagementEndToEndTest {
 
   @TempDir
   Path dataDir;
-
-  private static String ask(Socket socket, String command, String end) throws Exception {
-    socket.getOutputStream().write(command.getBytes(StandardCharsets.US_ASCII));
-    socket.getOutputStream().flush();
-    InputStream in = socket.getInputStream();
-    ByteArrayOutputStream reply = new ByteArrayOutputStream();
-    while (!reply.toString(StandardCharsets.UTF_8).endsWith(end)) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      reply.write(b);
-    }
-    return reply.toString(StandardCharsets.UTF_8);
-  }
 
   @Test
   void linesSentOverUdpAreDumpedAndDeletedAsEtsyWould() throws Exception {

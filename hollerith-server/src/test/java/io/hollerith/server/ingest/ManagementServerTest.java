@@ -1,5 +1,6 @@
 package io.hollerith.server.ingest;
 
+import static io.hollerith.server.ingest.TestSupport.ask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hollerith.server.aggregate.LiveView;
@@ -7,10 +8,7 @@ import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -99,21 +97,6 @@ class ManagementServerTest {
   }
 
   /** Sends text and reads until the reply ends with {@code end}. */
-  private String ask(Socket socket, String text, String end) throws IOException {
-    OutputStream out = socket.getOutputStream();
-    out.write(text.getBytes(StandardCharsets.UTF_8));
-    out.flush();
-    InputStream in = socket.getInputStream();
-    ByteArrayOutputStream reply = new ByteArrayOutputStream();
-    while (!reply.toString(StandardCharsets.UTF_8).endsWith(end)) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      reply.write(b);
-    }
-    return reply.toString(StandardCharsets.UTF_8);
-  }
 
   private Socket connect() throws IOException {
     Socket socket = new Socket(address.getAddress(), address.getPort());

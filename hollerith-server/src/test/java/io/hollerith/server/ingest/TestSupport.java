@@ -3,6 +3,12 @@ package io.hollerith.server.ingest;
 import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.config.ProtocolConfig;
 import io.hollerith.server.stats.StatsRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -42,5 +48,22 @@ final class TestSupport {
       Thread.sleep(5);
     }
     return true;
+  }
+
+  /** Writes {@code text} and returns what comes back until it ends with {@code end} (or the peer closes). */
+  static String ask(Socket socket, String text, String end) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    InputStream in = socket.getInputStream();
+    ByteArrayOutputStream reply = new ByteArrayOutputStream();
+    while (!reply.toString(StandardCharsets.UTF_8).endsWith(end)) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      reply.write(b);
+    }
+    return reply.toString(StandardCharsets.UTF_8);
   }
 }
