@@ -19,14 +19,16 @@
 #
 # For each setting and target: the highest lossless metrics/s at 1 and at 20 metrics per packet
 # (every counter counted and the socket's /proc/net/udp drop counter unchanged; median of 3
-# searches), CPU seconds per million metrics at 20,000 and 200,000 metrics/s (1 per packet), and,
-# once (under the last setting), resident memory per idle counter series.
+# searches), CPU seconds per million metrics at 20,000 and 200,000 metrics/s (1 per packet) and at
+# $CPU_RATE_PACKED metrics/s in packets of 20 (the server's own cost where the generator, not the
+# server, caps the lossless search; 0 skips it), and, once (under the last setting), resident memory
+# per idle counter series.
 # The server runs on core $SERVER_CORE, the generator (io.hollerith.bench.load.Measure) on $GEN_CORE.
 # All traffic goes to 127.0.0.1. Every process this script starts is stopped by its pid.
 #
 # Parameters (environment): TRIAL, PRECISION, SEARCHES, CPU_DURATION, CPU_REPS, NAMES, SERIES,
 # MEM_RATE, SERVER_CORE, GEN_CORE, UDP_PORT, MGMT_PORT, PEERS_DIR, HOLLERITH_JAR,
-# HOLLERITH_JAVA_OPTS, SERVER_THREADS.
+# HOLLERITH_JAVA_OPTS, SERVER_THREADS, CPU_RATE_PACKED.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,7 +60,7 @@ fi
 : "${SEARCHES:=3}" "${CPU_REPS:=3}" "${NAMES:=1000}" "${MEM_RATE:=50000}"
 : "${SERVER_CORE:=0}" "${GEN_CORE:=1}" "${UDP_PORT:=18125}" "${MGMT_PORT:=18126}"
 : "${PEERS_DIR:=/tmp/hollerith-peers}" "${HOLLERITH_JAR:=$ROOT/hollerith-server/target/hollerith.jar}"
-: "${HOLLERITH_JAVA_OPTS:=}" "${SERVER_THREADS:=1}"
+: "${HOLLERITH_JAVA_OPTS:=}" "${SERVER_THREADS:=1}" "${CPU_RATE_PACKED:=2000000}"
 [ -n "$OUT" ] || OUT="$PEERS_DIR/run-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT" "$PEERS_DIR"
 RESULTS="$OUT/results.jsonl"
@@ -235,7 +237,8 @@ aggregation: {flush_interval: 1h, max_metrics: 2000000}
 storage: {retention: "1h:30d"}
 EOF
       # shellcheck disable=SC2086
-      taskset -c "$SERVER_CORE" java $HOLLERITH_JAVA_OPTS -jar "$HOLLERITH_JAR" serve --config "$dir/hollerith.yml" > "$dir/out.log" 2>&1 &
+      # the script's own HOLLERITH_JAR / HOLLERITH_JAVA_OPTS would read as unknown configuration keys
+      taskset -c "$SERVER_CORE" env -u HOLLERITH_JAR -u HOLLERITH_JAVA_OPTS java $HOLLERITH_JAVA_OPTS -jar "$HOLLERITH_JAR" serve --config "$dir/hollerith.yml" > "$dir/out.log" 2>&1 &
       PID=$!
       wait_tcp "$MGMT_PORT" 30 || { log "SKIPPING hollerith: it did not open its management port: $(tail -5 "$dir/out.log")"; stop_target; return 1; }
       # it flushes (and resets counters) at wall-clock multiples of flush_interval: trials avoid that instant
@@ -290,6 +293,10 @@ for setting in "${SETTING_LIST[@]}"; do
     done
     measure cpu "$t" "$setting" --pid "$PID" --rates 20000,200000 --lines 1 --names "$NAMES" --duration "$CPU_DURATION" \
       --reps "$CPU_REPS" --clk-tck "$CLK_TCK" || log "cpu $t failed"
+    if [ "$CPU_RATE_PACKED" != 0 ]; then
+      measure cpu "$t" "$setting" --pid "$PID" --rates "$CPU_RATE_PACKED" --lines 20 --names "$NAMES" --duration "$CPU_DURATION" \
+        --reps "$CPU_REPS" --clk-tck "$CLK_TCK" || log "cpu $t 20/packet failed"
+    fi
     stop_target
   done
 done

@@ -28,11 +28,14 @@ class MeasureReportTest {
             + "\"trials\":[{\"sent\":100,\"counted\":100}]}",
         "{\"kind\":\"cpu\",\"target\":\"etsy\",\"setting\":\"8m\",\"rate\":200000,\"median\":4.25,"
             + "\"trials\":[{\"sent\":100,\"counted\":40}]}",
+        "{\"kind\":\"cpu\",\"target\":\"etsy\",\"setting\":\"8m\",\"rate\":2000000,\"lines\":20,\"median\":0.75,"
+            + "\"trials\":[{\"sent\":100,\"counted\":100}]}",
         "{\"kind\":\"memory\",\"target\":\"etsy\",\"setting\":\"8m\",\"series\":1000,\"series_counted\":1000,\"bytes_per_series\":900}",
         ""));
     String table = Measure.report(results);
     assertThat(table.lines()).hasSize(3);
+    assertThat(table.lines().toList().get(0)).contains("| CPU s per million, 20 per packet @ 2,000,000/s |");
     assertThat(table.lines().toList().get(2)).isEqualTo(
-        "| 8m | etsy | 110 (100 / 120 / 110) | ≥ 900 (900) | 12.50 | 4.25 (lossy: 40.0% counted) | 900 (1,000 series) | 0.5–1.5 |");
+        "| 8m | etsy | 110 (100 / 120 / 110) | ≥ 900 (900) | 12.50 | 4.25 (lossy: 40.0% counted) | 0.75 | 900 (1,000 series) | 0.5–1.5 |");
   }
 }

@@ -110,6 +110,11 @@ public final class Aggregator {
   private static final int MAX_TALLIED_PREFIXES = 100;
   private static final String OTHER_PREFIX = "(other)";
   private static final long DROP_WARN_INTERVAL_MILLIS = 60_000;
+  /**
+   * Slots of each writer's {@link SeriesCache}: enough for the hot series of one ingest thread,
+   * at most a few hundred KiB per writer whatever the cardinality.
+   */
+  private static final int WRITER_CACHE_SLOTS = 4096;
 
   private final AggregationConfig config;
   private final long intervalMillis;
@@ -693,6 +698,7 @@ public final class Aggregator {
    */
   public final class Writer implements SampleSink, AutoCloseable {
     private final KeyProbe probe = new KeyProbe();
+    private final SeriesCache cache = new SeriesCache(WRITER_CACHE_SLOTS);
     /** Prefix → dropped samples for this writer; guarded by itself (read by {@link #topDroppedPrefixes}). */
     final Map<String, long[]> tally = new HashMap<>();
 
@@ -722,7 +728,7 @@ public final class Aggregator {
       if (sample.timestampSeconds() != Sample.NO_TIMESTAMP && acceptTimestamped(sample)) {
         return;
       }
-      Series series = resolve(live, sample);
+      Series series = resolveLive(sample);
       if (series == null) {
         return;
       }
@@ -737,11 +743,23 @@ public final class Aggregator {
             return;
           }
         }
-        series = resolve(live, sample);
+        series = resolveLive(sample);
         if (series == null) {
           return;
         }
       }
+    }
+
+    /** The live series for the sample, through this writer's cache (never a deleted one from it). */
+    private Series resolveLive(Sample sample) {
+      Series s = cache.get(sample);
+      if (s == null) {
+        s = resolve(live, sample);
+        if (s != null) {
+          cache.put(sample, s);
+        }
+      }
+      return s;
     }
 
     /** Handles a timestamped sample unless it belongs to the open interval (returns false then). */

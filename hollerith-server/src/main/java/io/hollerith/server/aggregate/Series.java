@@ -23,8 +23,12 @@ abstract class Series {
 
   final MetricKey key;
   final int hash;
-  /** Guarded by this. Removed from its table; writers must look the series up again. */
-  boolean deleted;
+  /**
+   * Written under this series' lock. Removed from its table; writers must look the series up again.
+   * Volatile so a {@link SeriesCache} can skip a deleted series without locking; the check that
+   * decides where a sample lands is still made under the lock.
+   */
+  volatile boolean deleted;
   /** Guarded by this. Received at least one sample since it was created (Etsy only knows such keys). */
   boolean applied;
   /** Guarded by this. Received a sample in the current interval. */

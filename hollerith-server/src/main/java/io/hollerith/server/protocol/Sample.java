@@ -2,6 +2,9 @@ package io.hollerith.server.protocol;
 
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -20,6 +23,8 @@ public final class Sample {
 
   /** {@link #timestampSeconds()} when the line carried no {@code |T} timestamp. */
   public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   MetricType type;
   char sourceType;
@@ -113,13 +118,30 @@ public final class Sample {
     return length == keyLength && java.util.Arrays.equals(key, 0, keyLength, other, 0, length);
   }
 
-  /** The hash used for {@link #keyHash()}: a 32-bit FNV-1a over the bytes, spread once more. */
+  /**
+   * The hash used for {@link #keyHash()}: eight bytes at a time (little-endian words, each
+   * multiplied and rotated into the state), the tail packed into one last word, then the murmur3
+   * 64-bit finaliser so every input bit reaches the low bits a hash table indexes by. About eight
+   * times fewer dependent multiplications than a byte-at-a-time hash for typical 20–60 byte keys.
+   * In-memory only: never persisted, so it may change between versions.
+   */
   public static int hashKey(byte[] bytes, int offset, int length) {
-    int h = 0x811c9dc5;
-    for (int i = offset; i < offset + length; i++) {
-      h ^= bytes[i];
-      h *= 0x01000193;
+    long h = 0x9E3779B97F4A7C15L ^ length;
+    int i = offset;
+    int end = offset + length;
+    for (; i <= end - 8; i += 8) {
+      h = Long.rotateLeft(h ^ (long) LONGS.get(bytes, i) * 0xC2B2AE3D27D4EB4FL, 31) * 0x9E3779B97F4A7C15L;
     }
-    return h ^ (h >>> 16);
+    if (i < end) {
+      long tail = 0;
+      for (int shift = 0; i < end; i++, shift += 8) {
+        tail |= (bytes[i] & 0xFFL) << shift;
+      }
+      h = Long.rotateLeft(h ^ tail * 0xC2B2AE3D27D4EB4FL, 31) * 0x9E3779B97F4A7C15L;
+    }
+    h ^= h >>> 33;
+    h *= 0xFF51AFD7ED558CCDL;
+    h ^= h >>> 33;
+    return (int) h;
   }
 }

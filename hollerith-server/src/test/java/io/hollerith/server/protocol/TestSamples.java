@@ -50,6 +50,12 @@ public final class TestSamples {
     return s;
   }
 
+  /** The same sample claiming {@code hash} as its key hash (to force collisions). */
+  public static Sample withHash(Sample s, int hash) {
+    s.keyHash = hash;
+    return s;
+  }
+
   public static Sample sample(MetricKey key, MetricType type, char sourceType, double value, boolean delta,
       String member, double rate) {
     Sample s = new Sample();

@@ -1,0 +1,117 @@
+package io.hollerith.server.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hollerith.server.protocol.Sample;
+import io.hollerith.server.protocol.TestSamples;
+import org.junit.jupiter.api.Test;
+
+class SeriesCacheTest {
+
+  private static Series.Counter counterFor(Sample s) {
+    return new Series.Counter(s.toMetricKey(), s.keyHash());
+  }
+
+  @Test
+  void returnsWhatWasPutForTheSameTypeAndKey() {
+    SeriesCache cache = new SeriesCache(64);
+    Sample hits = TestSamples.counter("app.hits", 1);
+    assertThat(cache.get(hits)).isNull();
+    Series.Counter series = counterFor(hits);
+    cache.put(hits, series);
+    assertThat(cache.get(TestSamples.counter("app.hits", 5))).isSameAs(series);
+  }
+
+  @Test
+  void missesAnotherTypeWithTheSameKey() {
+    SeriesCache cache = new SeriesCache(64);
+    Sample counter = TestSamples.counter("app.hits", 1);
+    cache.put(counter, counterFor(counter));
+    assertThat(cache.get(TestSamples.gauge("app.hits", "3"))).isNull();
+    assertThat(cache.get(TestSamples.timer("app.hits", 3))).isNull();
+  }
+
+  @Test
+  void missesAnotherKeyWithTheSameHash() {
+    SeriesCache cache = new SeriesCache(64);
+    Sample a = TestSamples.withHash(TestSamples.counter("app.a", 1), 42);
+    Sample b = TestSamples.withHash(TestSamples.counter("app.b", 1), 42);
+    Sample longer = TestSamples.withHash(TestSamples.counter("app.a;x=1", 1), 42);
+    Series.Counter seriesA = counterFor(a);
+    cache.put(a, seriesA);
+    assertThat(cache.get(b)).isNull();
+    assertThat(cache.get(longer)).isNull();
+    Series.Counter seriesB = counterFor(b);
+    cache.put(b, seriesB); // same slot: replaces
+    assertThat(cache.get(b)).isSameAs(seriesB);
+    assertThat(cache.get(a)).isNull();
+  }
+
+  @Test
+  void neverReturnsADeletedSeries() {
+    SeriesCache cache = new SeriesCache(64);
+    Sample hits = TestSamples.counter("app.hits", 1);
+    Series.Counter series = counterFor(hits);
+    cache.put(hits, series);
+    synchronized (series) {
+      series.deleted = true;
+    }
+    assertThat(cache.get(hits)).isNull();
+  }
+
+  @Test
+  void keepsLongKeysByValueNotByTheSamplesReusedBuffer() {
+    SeriesCache cache = new SeriesCache(64);
+    String longKey = "app." + "x".repeat(300) + ";region=eu";
+    Sample s = TestSamples.counter(longKey, 1);
+    Series.Counter series = counterFor(s);
+    cache.put(s, series);
+    s.keyBytes()[4] = 'y'; // the parser overwrites its flyweight for the next line
+    assertThat(cache.get(TestSamples.counter(longKey, 2))).isSameAs(series);
+  }
+
+  @Test
+  void growsUpToItsLimitKeepingEntriesAndThenStaysBounded() {
+    SeriesCache cache = new SeriesCache(256);
+    Series[] series = new Series[1000];
+    for (int i = 0; i < 1000; i++) {
+      Sample s = TestSamples.counter("app.n" + i, 1);
+      series[i] = counterFor(s);
+      cache.put(s, series[i]);
+    }
+    assertThat(cache.slots()).isEqualTo(256);
+    assertThat(cache.filled()).isLessThanOrEqualTo(256).isGreaterThan(128);
+    // the most recent keys are found (unless a later key took their slot), never a wrong series
+    int found = 0;
+    for (int i = 0; i < 1000; i++) {
+      Series hit = cache.get(TestSamples.counter("app.n" + i, 1));
+      if (hit != null) {
+        assertThat(hit).isSameAs(series[i]);
+        found++;
+      }
+    }
+    assertThat(found).isEqualTo(cache.filled());
+  }
+
+  @Test
+  void entriesSurviveGrowth() {
+    SeriesCache cache = new SeriesCache(1024);
+    // hash 0 lands in slot 0 at every size; the others have odd hashes, so never share its slot
+    Sample first = TestSamples.withHash(TestSamples.counter("app.first", 1), 0);
+    Series.Counter series = new Series.Counter(first.toMetricKey(), 0);
+    cache.put(first, series);
+    for (int i = 0; i < 200; i++) {
+      Sample s = TestSamples.withHash(TestSamples.counter("app.other" + i, 1), 2 * i + 1);
+      cache.put(s, new Series.Counter(s.toMetricKey(), 2 * i + 1));
+    }
+    assertThat(cache.slots()).as("grew although odd hashes fill only half the slots").isGreaterThan(64);
+    assertThat(cache.get(TestSamples.withHash(TestSamples.counter("app.first", 7), 0))).isSameAs(series);
+    assertThat(cache.get(TestSamples.withHash(TestSamples.counter("app.other199", 1), 399))).isNotNull();
+  }
+
+  @Test
+  void rejectsASizeThatIsNotAPowerOfTwo() {
+    assertThatThrownBy(() -> new SeriesCache(1000)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
