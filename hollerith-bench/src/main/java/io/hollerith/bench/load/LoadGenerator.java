@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java -cp hollerith-bench/target/hollerith-bench.jar io.hollerith.bench.load.LoadGenerator \
  *     --target 127.0.0.1:8125 --rate 200000 --lines-per-packet 20 --names 1000 --mix c=100 \
- *     --duration 10s [--threads 1] [--max-metrics N] [--prefix bench] [--summary out.json] [--expected out.txt]
+ *     --duration 10s [--threads 1] [--max-metrics N] [--prefix bench] [--summary out.json] [--expected out.txt] \
+ *     [--sender batch|plain]
  * </pre>
  *
  * <p>All packets are built before the clock starts ({@link PacketPool}); each sender thread owns a
@@ -32,6 +33,12 @@ import java.util.concurrent.locks.LockSupport;
  * so the average rate is exact and bursts stay below a packet or two at these rates. When the
  * senders cannot keep up, they send flat out and the achieved rate says so. Pin it with
  * {@code taskset -c N java ...}.
+ *
+ * <p>{@code --sender batch} (the default where Netty's native epoll transport loads) hands the
+ * packets due at each instant to {@link BatchSender}, which sends up to {@value BatchSender#MAX_BATCH}
+ * of them per {@code sendmmsg(2)}; {@code plain} makes one {@code write(2)} per packet. On loopback
+ * the sending core also does the kernel's receive-side work for every datagram, so the generator,
+ * not the server, is often the ceiling: batching lifts it.
  *
  * <p>Prints a JSON summary (offered packets, metrics, achieved rate, send errors) to standard output
  * or {@code --summary}; {@code --expected} writes {@code name total} for every counter — the exact
@@ -61,7 +68,8 @@ public final class LoadGenerator {
         a.duration("--duration", "10s"),
         a.longValue("--max-metrics", 0),
         (int) a.longValue("--threads", 1),
-        a.string("--prefix", "bench"));
+        a.string("--prefix", "bench"),
+        a.batched());
     String summary = a.string("--summary", null);
     String expected = a.string("--expected", null);
     a.rejectUnknown();
@@ -91,7 +99,10 @@ public final class LoadGenerator {
     List<Sender> senders = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       long share = maxPackets == Long.MAX_VALUE ? Long.MAX_VALUE : maxPackets / threads + (t < maxPackets % threads ? 1 : 0);
-      senders.add(new Sender(spec.target(), pool, (int) ((long) t * pool.slots() / threads), share, nanosPerPacket));
+      int firstSlot = (int) ((long) t * pool.slots() / threads);
+      senders.add(spec.batched()
+          ? new BatchSender(spec.target(), pool, firstSlot, share, nanosPerPacket)
+          : new ChannelSender(spec.target(), pool, firstSlot, share, nanosPerPacket));
     }
     long start = System.nanoTime();
     long end = start + spec.duration().toNanos();
@@ -126,30 +137,50 @@ public final class LoadGenerator {
     return new LoadResult(spec, packets, packets * spec.linesPerPacket(), counters, errors, elapsed, expected);
   }
 
-  /** One sender thread: its own socket, its own view of the pool, its own counts. */
-  private static final class Sender {
-    private final DatagramChannel channel;
-    private final PacketPool pool;
-    private final ByteBuffer view;
-    private final long maxPackets;
-    private final double nanosPerPacket;
-    private final long[] sentPerSlot;
-    private int slot;
+  /** One sender: its own socket, its own view of the pool, its own counts. */
+  abstract static class Sender {
+    final PacketPool pool;
+    final long maxPackets;
+    final double nanosPerPacket;
+    final long[] sentPerSlot;
+    int slot;
     long packets;
     long errors;
     IOException failure;
 
-    Sender(InetSocketAddress target, PacketPool pool, int firstSlot, long maxPackets, double nanosPerPacket) throws IOException {
-      this.channel = DatagramChannel.open(StandardProtocolFamily.INET);
-      this.channel.connect(target);
+    Sender(PacketPool pool, int firstSlot, long maxPackets, double nanosPerPacket) {
       this.pool = pool;
-      this.view = pool.view();
       this.maxPackets = maxPackets;
       this.nanosPerPacket = nanosPerPacket;
       this.sentPerSlot = new long[pool.slots()];
       this.slot = firstSlot;
     }
 
+    /** Sends from {@code start} until {@code end} (nanoTime) or {@code maxPackets}; returns when done. */
+    abstract void send(long start, long end);
+
+    abstract void close();
+
+    /** Packets due at {@code now} since {@code start} (all of them when unpaced). */
+    final long due(long start, long now) {
+      return nanosPerPacket == 0 ? Long.MAX_VALUE : (long) ((now - start) / nanosPerPacket) + 1;
+    }
+  }
+
+  /** A sender thread writing one datagram per {@code write(2)} through a connected {@link DatagramChannel}. */
+  private static final class ChannelSender extends Sender {
+    private final DatagramChannel channel;
+    private final ByteBuffer view;
+
+    ChannelSender(InetSocketAddress target, PacketPool pool, int firstSlot, long maxPackets, double nanosPerPacket)
+        throws IOException {
+      super(pool, firstSlot, maxPackets, nanosPerPacket);
+      this.channel = DatagramChannel.open(StandardProtocolFamily.INET);
+      this.channel.connect(target);
+      this.view = pool.view();
+    }
+
+    @Override
     void send(long start, long end) {
       try {
         sendLoop(start, end);
@@ -168,7 +199,7 @@ public final class LoadGenerator {
         if (now >= end) {
           return;
         }
-        long due = nanosPerPacket == 0 ? Long.MAX_VALUE : (long) ((now - start) / nanosPerPacket) + 1;
+        long due = due(start, now);
         if (attempts >= due) {
           long gap = start + (long) (attempts * nanosPerPacket) - now;
           if (gap > SPIN_NANOS) {
@@ -196,6 +227,7 @@ public final class LoadGenerator {
       }
     }
 
+    @Override
     void close() {
       try {
         channel.close();
@@ -230,6 +262,22 @@ public final class LoadGenerator {
     String string(String key, String def) {
       used.add(key);
       return values.getOrDefault(key, def);
+    }
+
+    /** {@code --sender batch|plain}: batch (sendmmsg) unless plain is asked for or epoll is missing. */
+    boolean batched() {
+      String kind = string("--sender", io.netty.channel.epoll.Epoll.isAvailable() ? "batch" : "plain");
+      return switch (kind) {
+        case "batch" -> {
+          if (!io.netty.channel.epoll.Epoll.isAvailable()) {
+            throw new IllegalArgumentException("--sender batch needs Netty's native epoll transport: "
+                + io.netty.channel.epoll.Epoll.unavailabilityCause());
+          }
+          yield true;
+        }
+        case "plain" -> false;
+        default -> throw new IllegalArgumentException("--sender: batch or plain, got '" + kind + "'");
+      };
     }
 
     boolean flag(String key) {

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param maxMetrics stop after this many lines in total (0 = no limit); rounded up to whole packets
  * @param threads sender threads, each with its own socket
  * @param prefix first name component of every series
+ * @param batched send through {@link BatchSender} ({@code sendmmsg}) rather than one write per packet
  */
 record LoadSpec(
     InetSocketAddress target,
@@ -25,7 +26,8 @@ record LoadSpec(
     Duration duration,
     long maxMetrics,
     int threads,
-    String prefix) {
+    String prefix,
+    boolean batched) {
 
   LoadSpec {
     if (!target.getAddress().isLoopbackAddress()) {
@@ -42,10 +44,10 @@ record LoadSpec(
   }
 
   LoadSpec withRate(long newRate) {
-    return new LoadSpec(target, newRate, linesPerPacket, names, mix, duration, maxMetrics, threads, prefix);
+    return new LoadSpec(target, newRate, linesPerPacket, names, mix, duration, maxMetrics, threads, prefix, batched);
   }
 
   LoadSpec withShape(int lines, int newNames, Duration newDuration, long newMax) {
-    return new LoadSpec(target, rate, lines, newNames, mix, newDuration, newMax, threads, prefix);
+    return new LoadSpec(target, rate, lines, newNames, mix, newDuration, newMax, threads, prefix, batched);
   }
 }

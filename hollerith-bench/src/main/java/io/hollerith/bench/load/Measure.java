@@ -109,7 +109,7 @@ public final class Measure {
 
   private LoadSpec baseSpec(String prefix, int lines, int names, Duration duration, long maxMetrics) {
     return new LoadSpec(args.address("--target", "127.0.0.1:8125"), 0, lines, names,
-        TypeMix.parse("c=100"), duration, maxMetrics, (int) args.longValue("--threads", 1), prefix);
+        TypeMix.parse("c=100"), duration, maxMetrics, (int) args.longValue("--threads", 1), prefix, args.batched());
   }
 
   // ---------------------------------------------------------------- trials

@@ -7,18 +7,21 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The generator and the bare receiver over real loopback UDP, counted through the management port. */
 class LoadAgainstBareReceiverTest {
 
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-  @Test
-  void every_line_sent_at_a_modest_rate_is_counted_and_the_rate_is_kept() throws Exception {
+  @ParameterizedTest(name = "batched sender: {0}")
+  @ValueSource(booleans = {false, true})
+  void every_line_sent_at_a_modest_rate_is_counted_and_the_rate_is_kept(boolean batched) throws Exception {
     try (BareReceiver bare = new BareReceiver(new InetSocketAddress(LOOPBACK, 0), new InetSocketAddress(LOOPBACK, 0),
         1, 1 << 20, 1500, 8)) {
       LoadSpec spec = new LoadSpec(new InetSocketAddress(LOOPBACK, bare.udpPort()), 20_000, 5, 100,
-          TypeMix.parse("c=80,ms=10,g=10"), Duration.ofMillis(500), 0, 2, "t");
+          TypeMix.parse("c=80,ms=10,g=10"), Duration.ofMillis(500), 0, 2, "t", batched);
       LoadResult r = LoadGenerator.run(spec);
 
       assertThat(r.sendErrors()).isZero();
@@ -39,12 +42,13 @@ class LoadAgainstBareReceiverTest {
     }
   }
 
-  @Test
-  void max_metrics_stops_the_run_at_a_whole_packet() throws Exception {
+  @ParameterizedTest(name = "batched sender: {0}")
+  @ValueSource(booleans = {false, true})
+  void max_metrics_stops_the_run_at_a_whole_packet(boolean batched) throws Exception {
     try (BareReceiver bare = new BareReceiver(new InetSocketAddress(LOOPBACK, 0), new InetSocketAddress(LOOPBACK, 0),
         1, 1 << 20, 1500, 8)) {
       LoadSpec spec = new LoadSpec(new InetSocketAddress(LOOPBACK, bare.udpPort()), 0, 20, 1000,
-          TypeMix.parse("c=100"), Duration.ofSeconds(10), 1010, 1, "t");
+          TypeMix.parse("c=100"), Duration.ofSeconds(10), 1010, 1, "t", batched);
       LoadResult r = LoadGenerator.run(spec);
       assertThat(r.packetsSent()).isEqualTo(51);
       assertThat(r.expectedCounterTotals()).hasSize(1000);
@@ -54,7 +58,7 @@ class LoadAgainstBareReceiverTest {
   @Test
   void only_loopback_targets_are_accepted() {
     assertThatThrownBy(() -> new LoadSpec(new InetSocketAddress("10.1.2.3", 8125), 1, 1, 1, TypeMix.parse("c=100"),
-        Duration.ofSeconds(1), 0, 1, "t")).hasMessageContaining("must be a loopback address");
+        Duration.ofSeconds(1), 0, 1, "t", false)).hasMessageContaining("must be a loopback address");
   }
 
   @Test
