@@ -110,6 +110,10 @@ public final class BareReceiver implements AutoCloseable {
     if (System.getProperty("io.netty.allocator.maxCachedBufferCapacity") == null) {
       System.setProperty("io.netty.allocator.maxCachedBufferCapacity", Integer.toString(4 * 1024 * 1024));
     }
+    // As the daemon does (HollerithCommand.tuneNettyBeforeItLoads): no buffer leak sampling.
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      System.setProperty("io.netty.leakDetection.level", "disabled");
+    }
     quietLogging();
     LoadGenerator.Args a = new LoadGenerator.Args(args);
     InetAddress address = InetAddress.getByName(a.string("--address", "127.0.0.1"));

@@ -16,6 +16,17 @@
  *                             backfill snapshots…, live snapshot ──▶ sinks
  * </pre>
  *
+ * <h2>Finding a sample's series without allocating</h2>
+ *
+ * <p>The parser hands over the canonical key as UTF-8 bytes with a hash ({@code Sample#hashKey}).
+ * Each writer first asks its own {@link io.hollerith.server.aggregate.SeriesCache} (a small
+ * direct-mapped cache holding copies of the key bytes: one slot, one hash compare, one vectorised
+ * byte compare); on a miss, the type's {@link io.hollerith.server.aggregate.SeriesTable} is probed
+ * with a reusable {@link io.hollerith.server.aggregate.KeyProbe} that compares the bytes with the
+ * series' key string in place; only a new series builds a {@code MetricKey}. A cached series may be
+ * deleted at any moment: the cache skips series marked deleted, and the writer re-checks under the
+ * series' lock before applying the sample, so nothing lands in a series that will not be flushed.
+ *
  * <h2>Etsy semantics, and where Hollerith knowingly differs</h2>
  *
  * <ul>

@@ -25,10 +25,18 @@ public final class HollerithCommand implements Runnable {
    * read would go to the shared arena: measured on the bare receiver, 13 µs instead of 1.6 µs per
    * datagram. Raising the cache limit (unless the operator set it) keeps those buffers thread-local.
    * Netty reads the property once, when its allocator class loads, hence here, first thing.
+   *
+   * <p>Netty's buffer leak detector (level {@code simple} by default) records a stack trace for one
+   * buffer in 128 and touches every message in the pipeline; the daemon turns it off unless the
+   * operator sets {@code -Dio.netty.leakDetection.level}. The tests, which do not start through
+   * this method, keep it on, so a leak still shows there.
    */
   static void tuneNettyBeforeItLoads() {
     if (System.getProperty("io.netty.allocator.maxCachedBufferCapacity") == null) {
       System.setProperty("io.netty.allocator.maxCachedBufferCapacity", Integer.toString(4 * 1024 * 1024));
+    }
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      System.setProperty("io.netty.leakDetection.level", "disabled");
     }
   }
 

@@ -34,6 +34,23 @@ final class NumberParser {
 
   /** The number in {@code b[from..to)}, or {@link Double#NaN} when it is not a finite number. */
   static double parse(byte[] b, int from, int to) {
+    if (to - from <= MAX_DIGITS) {
+      // Fast path for the bulk of StatsD values: a plain unsigned integer ("1", "250"). At most 18
+      // digits fit a long exactly, and long-to-double conversion rounds to nearest like parseDouble.
+      long v = 0;
+      int i = from;
+      while (i < to) {
+        int d = b[i] - '0';
+        if (d < 0 || d > 9) {
+          break;
+        }
+        v = v * 10 + d;
+        i++;
+      }
+      if (i == to && i > from) {
+        return v;
+      }
+    }
     int s = from;
     int n;
     while (s < to && (n = Utf8.jsWhitespaceAt(b, s, to)) > 0) {

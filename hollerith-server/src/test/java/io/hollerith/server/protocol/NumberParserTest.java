@@ -60,6 +60,27 @@ class NumberParserTest {
     assertThat(parse("0x" + "f".repeat(300))).isNaN();
   }
 
+  /** The plain-integer fast path: up to 18 digits, leading zeros, beyond 2^53 (rounded like parseDouble). */
+  @Test
+  void plainIntegersOfEveryLengthEqualParseDouble() {
+    SplittableRandom random = new SplittableRandom(7L);
+    for (int digits = 1; digits <= 20; digits++) {
+      for (int k = 0; k < 2_000; k++) {
+        StringBuilder sb = new StringBuilder();
+        for (int d = 0; d < digits; d++) {
+          sb.append((char) ('0' + random.nextInt(10)));
+        }
+        String text = sb.toString();
+        assertThat(Double.doubleToRawLongBits(parse(text))).as(text)
+            .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(text)));
+      }
+    }
+    assertThat(parse("9007199254740993")).isEqualTo(9007199254740992.0); // 2^53 + 1 rounds to even
+    assertThat(parse("999999999999999999")).isEqualTo(1e18);
+    assertThat(parse("0")).isEqualTo(0.0);
+    assertThat(parse("12a")).isNaN();
+  }
+
   /** Every decimal form, fast path or not, gives exactly {@link Double#parseDouble}'s double. */
   @Test
   void equalsDoubleParseDoubleOnRandomDecimals() {
