@@ -15,6 +15,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
@@ -157,6 +158,74 @@ class LineParserFuzzTest {
     assertThat(tightStats.value("bad_lines", "too_many_tags").longValue()).isPositive();
     assertThat(tightStats.value("bad_lines", "line_too_long").longValue()).isPositive();
     assertThat(tightStats.value("bad_lines", "packet_too_large").longValue()).isPositive();
+  }
+
+  /**
+   * The one-pass path for simple lines must be invisible: with and without it, the same packets give
+   * the same samples (type, key, value, delta, rate, timestamp), the same rejects and the same
+   * counters, under the default limits and under tight ones.
+   */
+  @Test
+  void theSimpleLinePathAgreesWithTheGeneralPathOnEveryPacket() {
+    for (ProtocolConfig config : List.of(new ProtocolConfig(null, null, null, null), new ProtocolConfig(300, 64, 12, 3))) {
+      StatsRegistry fastStats = new StatsRegistry();
+      StatsRegistry generalStats = new StatsRegistry();
+      LineParser fast = new LineParser(config, fastStats, System::nanoTime, true);
+      LineParser general = new LineParser(config, generalStats, System::nanoTime, false);
+      SplittableRandom random = new SplittableRandom(0xFA57_2026L);
+      byte[] packet = new byte[70_000];
+      long simpleLines = 0;
+      for (int i = 0; i < 200_000; i++) {
+        int length = (i & 1) == 0 ? generate(random, packet) : simplePacket(random, packet);
+        RecordingSink viaFast = new RecordingSink();
+        RecordingSink viaGeneral = new RecordingSink();
+        fast.parse(packet, 0, length, viaFast);
+        general.parse(packet, 0, length, viaGeneral);
+        String text = new String(packet, 0, Math.min(length, 300), StandardCharsets.UTF_8);
+        assertThat(viaFast.samples).as(text).isEqualTo(viaGeneral.samples);
+        assertThat(viaFast.rejects).as(text).isEqualTo(viaGeneral.rejects);
+        simpleLines += viaFast.samples.size();
+      }
+      assertThat(simpleLines).isGreaterThan(200_000);
+      for (String metric : List.of("metrics_received", "samples_parsed", "bad_lines_seen")) {
+        assertThat(fastStats.value("messages", metric)).as(metric).isEqualTo(generalStats.value("messages", metric));
+      }
+    }
+  }
+
+  private static final byte[] SIMPLE_NAME = "abcXYZ019_.-".getBytes(StandardCharsets.ISO_8859_1);
+  private static final String[] SIMPLE_TAILS = {
+    "1|c", "250|ms", "-3|g", "+4|g", "12.5|ms", "7|h", "9|d", "-1|ms", "1|s", "1|c|@0.5", "1|c\r", "|c", "1|", "1",
+    "1|m", "1|msx", "1:2|c", "1|c|#a:b", "x|c", "1e3|c", " 5 |g", "0x1f|c", "00012|c",
+  };
+
+  /** Lines near the simple form, some exactly on it, some a byte away, joined by \n (sometimes \r\n). */
+  private static int simplePacket(SplittableRandom r, byte[] out) {
+    int length = 0;
+    int lines = 1 + r.nextInt(20);
+    for (int l = 0; l < lines; l++) {
+      if (l > 0) {
+        if (r.nextInt(10) == 0) {
+          out[length++] = '\r';
+        }
+        out[length++] = '\n';
+      }
+      int nameLength = r.nextInt(20) == 0 ? r.nextInt(0, 80) : r.nextInt(1, 20);
+      for (int k = 0; k < nameLength; k++) {
+        out[length++] = SIMPLE_NAME[r.nextInt(SIMPLE_NAME.length)];
+      }
+      if (r.nextInt(30) == 0) {
+        out[length - (nameLength > 0 ? 1 : 0)] = (byte) " /;=,\u00e9".charAt(r.nextInt(6));
+      }
+      out[length++] = ':';
+      byte[] tail = SIMPLE_TAILS[r.nextInt(SIMPLE_TAILS.length)].getBytes(StandardCharsets.ISO_8859_1);
+      System.arraycopy(tail, 0, out, length, tail.length);
+      length += tail.length;
+    }
+    if (r.nextInt(8) == 0) {
+      out[length++] = '\n';
+    }
+    return length;
   }
 
   /** Writes one packet into {@code out} and returns its length. */
