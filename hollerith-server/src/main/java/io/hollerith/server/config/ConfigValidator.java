@@ -11,6 +11,8 @@ import java.util.Set;
  */
 final class ConfigValidator {
 
+  /** Longest listeners.udp.read_delay: beyond it a resting socket would mostly add latency and buffer risk. */
+  private static final java.time.Duration MAX_READ_DELAY = java.time.Duration.ofMillis(100);
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
   private final List<String> problems = new ArrayList<>();
@@ -27,6 +29,9 @@ final class ConfigValidator {
     v.address("listeners.udp.address", l.udp().address());
     v.positive("listeners.udp.receive_buffer_bytes", l.udp().receiveBufferBytes());
     v.require(l.udp().threads() >= 0, "listeners.udp.threads", "must be 0 (one per core) or more, got " + l.udp().threads());
+    v.require(!l.udp().readDelay().isNegative() && l.udp().readDelay().compareTo(MAX_READ_DELAY) <= 0,
+        "listeners.udp.read_delay", "must be between 0 and " + MAX_READ_DELAY.toMillis() + "ms, got "
+            + DurationValues.format(l.udp().readDelay()));
     v.port("listeners.tcp.port", l.tcp().port());
     v.address("listeners.tcp.address", l.tcp().address());
     v.positive("listeners.tcp.max_connections", l.tcp().maxConnections());

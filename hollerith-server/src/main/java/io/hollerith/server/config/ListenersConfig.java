@@ -1,5 +1,7 @@
 package io.hollerith.server.config;
 
+import java.time.Duration;
+
 /**
  * The sockets Hollerith receives StatsD traffic on, and Etsy's management interface.
  *
@@ -42,14 +44,24 @@ public record ListenersConfig(
    *     grants less (raise {@code net.core.rmem_max} to allow more)
    * @param threads receiving threads (one SO_REUSEPORT socket each with epoll; NIO always uses one socket and
    *     one thread); default 0 = number of cores
+   * @param readDelay after a read that emptied the socket, how long it rests before it is read again, so
+   *     that one wake-up collects many datagrams (the kernel buffers them meanwhile); default 1 ms, 0 reads
+   *     as soon as anything arrives. Under heavy load a read stops at its cap with datagrams still waiting,
+   *     and the socket never rests.
    */
-  public record Udp(Boolean enabled, String address, Integer port, Integer receiveBufferBytes, Integer threads) {
+  public record Udp(Boolean enabled, String address, Integer port, Integer receiveBufferBytes, Integer threads,
+      Duration readDelay) {
     public Udp {
       enabled = enabled != null ? enabled : true;
       address = address != null ? address : "127.0.0.1";
       port = port != null ? port : 8125;
       receiveBufferBytes = receiveBufferBytes != null ? receiveBufferBytes : 8 * 1024 * 1024;
       threads = threads != null ? threads : 0;
+      readDelay = readDelay != null ? readDelay : Duration.ofMillis(1);
+    }
+
+    public Udp(Boolean enabled, String address, Integer port, Integer receiveBufferBytes, Integer threads) {
+      this(enabled, address, port, receiveBufferBytes, threads, null);
     }
   }
 

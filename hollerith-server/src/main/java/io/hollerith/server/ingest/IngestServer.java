@@ -168,8 +168,8 @@ public final class IngestServer implements AutoCloseable {
         .handler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new DatagramIngestHandler(st, handlers, protocol.maxPacketBytes(), clockMillis,
-                errorLog));
+            ch.pipeline().addLast(new DatagramIngestHandler(st, handlers, protocol.maxPacketBytes(),
+                cfg.readDelay().toNanos(), batch, clockMillis, errorLog));
           }
         });
     if (epoll) {
@@ -275,7 +275,7 @@ public final class IngestServer implements AutoCloseable {
         .handler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new DatagramIngestHandler(st, handlers, protocol.maxPacketBytes(), clockMillis,
+            ch.pipeline().addLast(new DatagramIngestHandler(st, handlers, protocol.maxPacketBytes(), 0, 1, clockMillis,
                 errorLog));
           }
         });

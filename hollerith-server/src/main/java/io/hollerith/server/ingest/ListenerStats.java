@@ -29,6 +29,8 @@ final class ListenerStats {
   final Counter connectionsIdleClosed;
   /** Datagram listeners only (null otherwise). */
   final Counter droppedPacketTooLarge;
+  /** Datagram listeners only (null otherwise): reads after which the socket rested (listeners.udp.read_delay). */
+  final Counter readRests;
   /** Open connections (stream listeners). */
   final AtomicInteger connections = new AtomicInteger();
   /** Unix seconds of the last packet or line received; the start time until then, as in Etsy. */
@@ -60,6 +62,7 @@ final class ListenerStats {
           "connections closed after idle_timeout_seconds without data");
       registry.gauge(name, "connections", "open connections", connections::get);
       droppedPacketTooLarge = null;
+      readRests = null;
     } else {
       linesReceived = null;
       droppedLineTooLong = null;
@@ -69,6 +72,8 @@ final class ListenerStats {
       connectionsIdleClosed = null;
       droppedPacketTooLarge = registry.counter(name, "dropped_packet_too_large",
           "datagrams longer than protocol.max_packet_bytes, dropped");
+      readRests = registry.counter(name, "read_rests",
+          "reads that emptied the socket, after which it rested for listeners.udp.read_delay");
     }
   }
 

@@ -30,6 +30,7 @@ class ConfigLoaderTest {
     assertThat(c.listeners().udp().port()).isEqualTo(8125);
     assertThat(c.listeners().udp().address()).isEqualTo("127.0.0.1");
     assertThat(c.listeners().udp().receiveBufferBytes()).isEqualTo(8 * 1024 * 1024);
+    assertThat(c.listeners().udp().readDelay()).isEqualTo(Duration.ofMillis(1));
     assertThat(c.listeners().management().port()).isEqualTo(8126);
     assertThat(c.aggregation().flushInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.aggregation().percentThresholds()).containsExactly(90.0);
@@ -104,7 +105,7 @@ class ConfigLoaderTest {
                 + "HOLLERITH_ and its path in upper case, e.g. HOLLERITH_LISTENERS_UDP_PORT)",
             "--set: unknown key 'nope.key'",
             "listeners.udp.port: 'eighty' is not allowed; expected a whole number",
-            "unknown key 'listeners.udp.prot' (allowed here: enabled, address, port, receive_buffer_bytes, threads)",
+            "unknown key 'listeners.udp.prot' (allowed here: enabled, address, port, receive_buffer_bytes, threads, read_delay)",
             "aggregation.flush_interval: 'soon' is not allowed; expected a duration such as 500ms, 10s, 1m, 2h or 7d",
             "stats.no_buffer: 'maybe' is not allowed; expected true or false",
             "unknown key 'colour' (allowed here: node_id, data_dir, listeners, protocol, aggregation, stats, sinks,"
@@ -114,7 +115,7 @@ class ConfigLoaderTest {
   @Test
   void rangeProblemsNameTheKeyAndTheRule() throws IOException {
     Path file = yaml("""
-        listeners: {udp: {port: 70000}}
+        listeners: {udp: {port: 70000, read_delay: 1s}}
         aggregation: {percent_thresholds: [0], max_metrics: 0}
         storage: {type: mysql}
         sinks: {graphite: {enabled: true}}
@@ -124,6 +125,7 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
             "listeners.udp.port must be between 0 and 65535, got 70000",
+            "listeners.udp.read_delay must be between 0 and 100ms, got 1s",
             "aggregation.percent_thresholds each threshold must be a non-zero number from -100 to 100, got 0.0",
             "aggregation.max_metrics must be greater than 0, got 0",
             "sinks.graphite.host is required when sinks.graphite.enabled is true",

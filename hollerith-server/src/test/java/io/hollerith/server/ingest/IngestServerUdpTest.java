@@ -131,6 +131,50 @@ class IngestServerUdpTest {
     }
   }
 
+  /**
+   * With a read delay a socket whose read emptied it rests before the next read, and loses nothing by
+   * it: every datagram sent at a trickle, and every one of a burst larger than one read, arrives;
+   * without a delay it never rests. (With NIO a read is one datagram, so only an empty read would
+   * show an emptied socket: it may never rest.)
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"epoll:20", "epoll:0", "nio:20", "nio:0"})
+  void aSocketRestsBetweenSparseReadsWithoutLosingADatagram(String transportAndDelay) throws Exception {
+    String transport = transportAndDelay.split(":")[0];
+    long delayMillis = Long.parseLong(transportAndDelay.split(":")[1]);
+    assumeTransport(transport);
+    StatsRegistry stats = new StatsRegistry();
+    RecordingHandlers handlers = new RecordingHandlers();
+    ListenersConfig config = listeners(
+        new ListenersConfig.Udp(true, "127.0.0.1", 0, 1 << 20, 1, Duration.ofMillis(delayMillis)),
+        TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
+    try (IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers);
+        DatagramSocket socket = new DatagramSocket()) {
+      InetSocketAddress target = server.start().udp();
+      int sent = 0;
+      for (int i = 0; i < 60; i++) { // a trickle: every read finds one or two datagrams
+        byte[] data = ("trickle." + i + ":1|c").getBytes(StandardCharsets.UTF_8);
+        socket.send(new DatagramPacket(data, data.length, target));
+        sent++;
+        Thread.sleep(2);
+      }
+      for (int i = 0; i < 500; i++) { // a burst, several reads' worth, while the socket may be resting
+        byte[] data = ("burst." + i + ":1|c").getBytes(StandardCharsets.UTF_8);
+        socket.send(new DatagramPacket(data, data.length, target));
+        sent++;
+      }
+      assertThat(handlers.awaitLines("udp", sent, Duration.ofSeconds(20))).isTrue();
+      assertThat(handlers.lines("udp")).hasSize(sent).doesNotHaveDuplicates();
+      assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "udp", "packets_received") == 560)).isTrue();
+      assertThat(value(stats, "udp", "kernel_drops")).isZero();
+      if (delayMillis > 0 && transport.equals("epoll")) {
+        assertThat(value(stats, "udp", "read_rests")).isPositive();
+      } else if (delayMillis == 0) {
+        assertThat(value(stats, "udp", "read_rests")).isZero();
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"epoll", "nio"})
   void datagramLongerThanMaxPacketIsDroppedAndCounted(String transport) throws Exception {
