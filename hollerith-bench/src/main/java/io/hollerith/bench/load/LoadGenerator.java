@@ -1,5 +1,6 @@
 package io.hollerith.bench.load;
 
+import io.netty.channel.epoll.Epoll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -266,12 +267,12 @@ public final class LoadGenerator {
 
     /** {@code --sender batch|plain}: batch (sendmmsg) unless plain is asked for or epoll is missing. */
     boolean batched() {
-      String kind = string("--sender", io.netty.channel.epoll.Epoll.isAvailable() ? "batch" : "plain");
+      String kind = string("--sender", Epoll.isAvailable() ? "batch" : "plain");
       return switch (kind) {
         case "batch" -> {
-          if (!io.netty.channel.epoll.Epoll.isAvailable()) {
+          if (!Epoll.isAvailable()) {
             throw new IllegalArgumentException("--sender batch needs Netty's native epoll transport: "
-                + io.netty.channel.epoll.Epoll.unavailabilityCause());
+                + Epoll.unavailabilityCause());
           }
           yield true;
         }

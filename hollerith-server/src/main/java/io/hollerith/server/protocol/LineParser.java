@@ -310,26 +310,34 @@ public final class LineParser {
     if (Double.isNaN(v) || (type == T_MS && v < 0)) {
       return -1;
     }
-    Sample out = sample;
-    out.keyLength = nameLength;
-    out.nameLength = nameLength;
-    out.keyHash = Sample.hashKey(key, 0, nameLength);
-    out.type = TYPES[type];
-    out.sourceType = SOURCE_TYPES[type];
-    out.sampleRate = 1.0;
-    out.timestampSeconds = Sample.NO_TIMESTAMP;
-    out.memberLength = 0;
-    out.value = v;
-    out.gaugeDelta = type == T_G && (b[valueStart] == '+' || b[valueStart] == '-');
+    sample.keyLength = nameLength;
+    sample.nameLength = nameLength;
+    sample.keyHash = Sample.hashKey(key, 0, nameLength);
     pendingLines++;
     try {
-      sink.accept(out);
+      emitNumeric(type, 1.0, Sample.NO_TIMESTAMP, v, type == T_G && (b[valueStart] == '+' || b[valueStart] == '-'),
+          sink);
     } catch (RuntimeException e) {
       reject(BadLineReason.INTERNAL_ERROR, b, s, lineEnd, sink, e);
-      return lineEnd + 1;
     }
-    pendingSamples++;
     return lineEnd + 1;
+  }
+
+  /**
+   * Fills every value field of the flyweight (it is shared by all samples of a line) around the key
+   * already in it, hands it to the sink and counts it.
+   */
+  private void emitNumeric(byte type, double rate, long timestamp, double v, boolean gaugeDelta, SampleSink sink) {
+    Sample s = sample;
+    s.type = TYPES[type];
+    s.sourceType = SOURCE_TYPES[type];
+    s.sampleRate = rate;
+    s.timestampSeconds = timestamp;
+    s.memberLength = 0;
+    s.value = v;
+    s.gaugeDelta = gaugeDelta;
+    sink.accept(s);
+    pendingSamples++;
   }
 
   private void parseLine(byte[] b, int s, int e, SampleSink sink) {
@@ -818,16 +826,8 @@ public final class LineParser {
       } else if (type == T_MS && v < 0) {
         reject(BadLineReason.NEGATIVE_TIMER, b, lineStart, lineEnd, sink, null);
       } else {
-        // Every field is set for each value: the flyweight is shared by all samples of the line.
-        s.type = TYPES[type];
-        s.sourceType = SOURCE_TYPES[type];
-        s.sampleRate = groupRate[g];
-        s.timestampSeconds = groupTimestamp[g];
-        s.memberLength = 0;
-        s.value = v;
-        s.gaugeDelta = type == T_G && q > p && (b[p] == '+' || b[p] == '-');
-        sink.accept(s);
-        pendingSamples++;
+        emitNumeric(type, groupRate[g], groupTimestamp[g], v, type == T_G && q > p && (b[p] == '+' || b[p] == '-'),
+            sink);
       }
       if (q >= end) {
         return;
