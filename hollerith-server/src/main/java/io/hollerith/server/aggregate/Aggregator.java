@@ -94,8 +94,8 @@ import org.slf4j.LoggerFactory;
  * flush) and {@code processing_time} (milliseconds spent computing the snapshot). Backfill snapshots
  * carry none.
  *
- * <p>Thread-safe. See {@link Series} for the per-series locking; no lock is shared by all ingest
- * threads on the per-sample path.
+ * <p>Thread-safe. See {@link Series} for how a series is updated (lock-free counters, per-series
+ * locks for the other types); no lock is shared by all ingest threads on the per-sample path.
  */
 public final class Aggregator {
 
@@ -361,20 +361,21 @@ public final class Aggregator {
 
     List<CounterPoint> counters = new ArrayList<>(live.counters.size());
     for (Series.Counter c : live.counters.values()) {
-      double value;
-      synchronized (c) {
-        if (c.deleted || !c.applied) {
-          continue;
-        }
-        value = c.value;
-        boolean emit = !deleteCounters || c.touched || etsyKept(c.key);
-        c.value = 0;
-        c.touched = false;
-        if (!emit) {
-          removeLocked(live.counters, c);
-          continue;
-        }
+      long word = c.drain();
+      boolean touched = Series.Counter.touched(word);
+      if (word == Series.Counter.DELETED || !touched && !c.known) {
+        continue; // deleted, or created for a sample still on its way: Etsy does not know the key yet
       }
+      if (!touched && deleteCounters && !etsyKept(c.key)) {
+        synchronized (c) {
+          if (c.deleteIfUntouched()) {
+            unlinkLocked(live.counters, c);
+          } // else a sample arrived since the drain: not idle, and it counts in the next interval
+        }
+        continue;
+      }
+      c.known = true;
+      double value = Series.Counter.sum(word);
       counters.add(new CounterPoint(c.key, value, value / intervalSeconds));
     }
 
@@ -390,7 +391,7 @@ public final class Aggregator {
         if (deleteGauges) {
           // Etsy (gaugesMaxTTL 1): a gauge is deleted after the flush that follows its last update.
           if (!g.touched) {
-            removeLocked(live.gauges, g);
+            unlinkLocked(live.gauges, g);
           } else {
             g.hasValue = false;
           }
@@ -410,7 +411,7 @@ public final class Aggregator {
           continue;
         }
         if (!t.touched && deleteTimers) {
-          removeLocked(live.timers, t);
+          unlinkLocked(live.timers, t);
           continue;
         }
         n = t.size;
@@ -437,7 +438,7 @@ public final class Aggregator {
           continue;
         }
         if (!s.touched && deleteSets) {
-          removeLocked(live.sets, s);
+          unlinkLocked(live.sets, s);
           continue;
         }
         unique = s.members == null ? 0 : s.members.size();
@@ -487,12 +488,11 @@ public final class Aggregator {
     List<SetPoint> sets = new ArrayList<>();
     int released = 0;
     for (Series.Counter c : b.tables.counters.values()) {
-      synchronized (c) {
-        c.deleted = true;
-        released++;
-        if (c.applied) {
-          counters.add(new CounterPoint(c.key, c.value, c.value / intervalSeconds));
-        }
+      long word = c.delete();
+      released++;
+      if (Series.Counter.touched(word)) {
+        double value = Series.Counter.sum(word);
+        counters.add(new CounterPoint(c.key, value, value / intervalSeconds));
       }
     }
     for (Series.Gauge g : b.tables.gauges.values()) {
@@ -529,7 +529,11 @@ public final class Aggregator {
     return new FlushSnapshot(b.start, intervalMillis, true, counters, gauges, timers, sets, Map.of());
   }
 
-  private <S extends Series> void removeLocked(SeriesTable<S> table, S s) {
+  /**
+   * Takes a series just marked deleted out of its live table. The caller holds the series' monitor
+   * (see {@link Series#markDeleted()}).
+   */
+  private <S extends Series> void unlinkLocked(SeriesTable<S> table, S s) {
     s.deleted = true;
     if (table.remove(s)) {
       seriesCount.decrementAndGet();
@@ -688,9 +692,10 @@ public final class Aggregator {
 
   /**
    * The {@link SampleSink} of one ingest thread. In unbuffered mode it applies each sample to its
-   * series under that series' lock. In buffered mode it appends to a preallocated operation log
-   * guarded by the writer's own monitor: the owning thread is the only writer, and the lock is
-   * contended only when the flusher merges the log ({@link Aggregator#mergeBuffers()}), so ingest
+   * series at once (a counter with one compare-and-set, other types under the series' lock). In
+   * buffered mode it appends to a preallocated operation log guarded by the writer's own monitor:
+   * the owning thread is the only writer, and the lock is contended only when the flusher merges
+   * the log ({@link Aggregator#mergeBuffers()}), so ingest
    * threads never wait for each other. Counter, gauge and timer samples for existing series do not
    * allocate in either mode.
    *
@@ -736,13 +741,7 @@ public final class Aggregator {
         append(series, sample);
         return;
       }
-      for (;;) {
-        synchronized (series) {
-          if (!series.deleted) {
-            apply(series, sample);
-            return;
-          }
-        }
+      while (!tryApply(series, sample)) {
         series = resolveLive(sample);
         if (series == null) {
           return;
@@ -793,11 +792,8 @@ public final class Aggregator {
         if (series == null) {
           return true;
         }
-        synchronized (series) {
-          if (!series.deleted) {
-            apply(series, sample);
-            return true;
-          }
+        if (tryApply(series, sample)) {
+          return true;
         }
         // The bucket was flushed under us; the retry creates a new bucket for the same interval.
       }
@@ -814,7 +810,7 @@ public final class Aggregator {
         if (b.closed) {
           // Return a series already marked deleted so the caller retries with a fresh bucket.
           Series dead = table.newSeries(key, sample.keyHash());
-          dead.deleted = true;
+          dead.markDeleted();
           return dead;
         }
         s = createOrGet(table, key, sample.keyHash());
@@ -852,20 +848,27 @@ public final class Aggregator {
       }
     }
 
-    private void apply(Series series, Sample sample) {
-      switch (sample.type()) {
-        case COUNTER:
-          ((Series.Counter) series).add(sample.value(), sample.sampleRate());
-          break;
-        case GAUGE:
-          ((Series.Gauge) series).update(sample.value(), sample.gaugeDelta());
-          break;
-        case TIMER:
-          ((Series.Timer) series).add(sample.value(), sample.sampleRate());
-          break;
-        default:
-          ((Series.SetSeries) series).add(sample.member());
-          break;
+    /** Applies the sample unless its series was deleted (false: the caller looks it up again). */
+    private boolean tryApply(Series series, Sample sample) {
+      if (sample.type() == MetricType.COUNTER) {
+        return ((Series.Counter) series).tryAdd(sample.value(), sample.sampleRate());
+      }
+      synchronized (series) {
+        if (series.deleted) {
+          return false;
+        }
+        switch (sample.type()) {
+          case GAUGE:
+            ((Series.Gauge) series).update(sample.value(), sample.gaugeDelta());
+            break;
+          case TIMER:
+            ((Series.Timer) series).add(sample.value(), sample.sampleRate());
+            break;
+          default:
+            ((Series.SetSeries) series).add(sample.member());
+            break;
+        }
+        return true;
       }
     }
 
@@ -911,20 +914,12 @@ public final class Aggregator {
           i++; // its series could not be re-created (cardinality guard); already counted
           continue;
         }
-        int j = i;
-        synchronized (target) {
-          if (!target.deleted) {
-            while (j < n && opSeries[j] == target) {
-              replay(target, j);
-              j++;
-            }
-          }
-        }
-        if (j == i) {
-          // Deleted since the sample arrived: find or create its successor and retry.
+        int j = replayRun(target, i, n);
+        if (j < n && opSeries[j] == target) {
+          // Deleted since the sample arrived: find or create its successor and retry the rest.
           Series successor = resolveAgain(target);
           int lost = 0;
-          for (int k = i; k < n; k++) {
+          for (int k = j; k < n; k++) {
             if (opSeries[k] == target) {
               opSeries[k] = successor;
               lost++;
@@ -938,7 +933,6 @@ public final class Aggregator {
               }
             }
           }
-          continue;
         }
         i = j;
       }
@@ -948,11 +942,33 @@ public final class Aggregator {
       bufferMerges.incr();
     }
 
+    /**
+     * Replays the run of consecutive operations on {@code target} starting at {@code i}; returns the
+     * index after the last one applied, which is still an operation on {@code target} if the series
+     * was found deleted.
+     */
+    private int replayRun(Series target, int i, int n) {
+      int j = i;
+      if (target instanceof Series.Counter counter) {
+        while (j < n && opSeries[j] == target && counter.tryAdd(opValue[j], opRate[j])) {
+          j++;
+        }
+        return j;
+      }
+      synchronized (target) {
+        if (!target.deleted) {
+          while (j < n && opSeries[j] == target) {
+            replay(target, j);
+            j++;
+          }
+        }
+      }
+      return j;
+    }
+
+    /** Replays one operation on a {@link Series.Locked} series; the caller holds its monitor. */
     private void replay(Series s, int i) {
       switch (opKind[i]) {
-        case OP_COUNTER:
-          ((Series.Counter) s).add(opValue[i], opRate[i]);
-          break;
         case OP_GAUGE_SET:
           ((Series.Gauge) s).update(opValue[i], false);
           break;
@@ -984,7 +1000,7 @@ public final class Aggregator {
     }
   }
 
-  /** {@link LiveView} over the live tables; reads take each series' lock briefly. */
+  /** {@link LiveView} over the live tables; reads a counter's word, or takes another series' lock briefly. */
   private final class View implements LiveView {
 
     @Override
@@ -992,10 +1008,10 @@ public final class Aggregator {
       Map<String, Double> out = new TreeMap<>();
       boolean del = config.deleteCounters();
       for (Series.Counter c : live.counters.values()) {
-        synchronized (c) {
-          if (!c.deleted && c.applied && (!del || c.touched || etsyKept(c.key))) {
-            out.put(c.key.toString(), c.value);
-          }
+        long word = c.peek();
+        boolean touched = Series.Counter.touched(word);
+        if (word != Series.Counter.DELETED && (touched || c.known) && (!del || touched || etsyKept(c.key))) {
+          out.put(c.key.toString(), Series.Counter.sum(word));
         }
       }
       return out;
@@ -1053,16 +1069,13 @@ public final class Aggregator {
       if (s == null) {
         return false;
       }
-      synchronized (s) {
-        if (s.deleted) {
-          return false;
-        }
-        s.deleted = true;
-      }
       @SuppressWarnings("unchecked")
       SeriesTable<Series> t = (SeriesTable<Series>) table;
-      if (t.remove(s)) {
-        seriesCount.decrementAndGet();
+      synchronized (s) {
+        if (!s.markDeleted()) {
+          return false;
+        }
+        unlinkLocked(t, s);
       }
       return true;
     }

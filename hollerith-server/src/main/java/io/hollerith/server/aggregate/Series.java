@@ -2,18 +2,21 @@ package io.hollerith.server.aggregate;
 
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.protocol.Sample;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
  * One series' aggregate for the current interval. Subclasses hold the per-type state.
  *
- * <p>Concurrency: every field except the immutable identity is guarded by the series' own monitor
- * ({@code synchronized (series)}). A per-series lock is contended only when two ingest threads
- * write the same series at the same instant, or when the flusher swaps the interval out; ingest
- * threads writing different series never share a lock. {@link #deleted} is set under the same lock
- * when the series is removed from its table (idle deletion, {@code del*} commands, a closed backfill
- * interval); a writer that finds it set after locking retries the lookup, so no sample lands in a
- * series that will never be flushed.
+ * <p>Concurrency: a {@link Counter} is one atomic word (see there), updated with a single
+ * compare-and-set and never locked. Every other series is a {@link Locked} series: all its fields
+ * except the immutable identity are guarded by the series' own monitor ({@code synchronized
+ * (series)}). Either way, ingest threads writing different series never share anything, and two
+ * threads meet only when they write the same series at the same instant or when the flusher takes
+ * the interval out. {@link #deleted} is set when the series is removed from its table (idle
+ * deletion, {@code del*} commands, a closed backfill interval); a writer whose update finds the
+ * series deleted looks it up again, so no sample lands in a series that will never be flushed.
  *
  * <p>Series objects are their own keys in a {@link SeriesTable}: {@link #hashCode()} is the
  * {@link Sample#hashKey} of the canonical key bytes, so a {@link KeyProbe} built from a sample finds
@@ -24,15 +27,11 @@ abstract class Series {
   final MetricKey key;
   final int hash;
   /**
-   * Written under this series' lock. Removed from its table; writers must look the series up again.
-   * Volatile so a {@link SeriesCache} can skip a deleted series without locking; the check that
-   * decides where a sample lands is still made under the lock.
+   * Removed from its table; writers must look the series up again. Volatile so a
+   * {@link SeriesCache} can skip a deleted series without locking; the check that decides where a
+   * sample lands is made atomically with the update (under the lock, or in the counter's word).
    */
   volatile boolean deleted;
-  /** Guarded by this. Received at least one sample since it was created (Etsy only knows such keys). */
-  boolean applied;
-  /** Guarded by this. Received a sample in the current interval. */
-  boolean touched;
 
   Series(MetricKey key, int hash) {
     this.key = key;
@@ -60,24 +59,146 @@ abstract class Series {
     return o instanceof KeyProbe probe && probe.matches(this);
   }
 
-  /** A counter: Etsy's {@code counters[key]}. */
+  /**
+   * Marks the series deleted unless it already is; true if this call deleted it. A deleter calls it
+   * holding the series' monitor and removes the series from its table before letting go, so a
+   * writer that found the series deleted and then took the monitor looks up its successor. A writer
+   * racing with the deletion either lands its sample before (the sample is deleted with the series)
+   * or finds the series deleted and looks it up again.
+   */
+  abstract boolean markDeleted();
+
+  /** A series whose state is guarded by its own monitor. */
+  abstract static class Locked extends Series {
+    /** Guarded by this. Received at least one sample since it was created (Etsy only knows such keys). */
+    boolean applied;
+    /** Guarded by this. Received a sample in the current interval. */
+    boolean touched;
+
+    Locked(MetricKey key, int hash) {
+      super(key, hash);
+    }
+
+    @Override
+    final synchronized boolean markDeleted() {
+      if (deleted) {
+        return false;
+      }
+      deleted = true;
+      return true;
+    }
+  }
+
+  /**
+   * A counter: Etsy's {@code counters[key]}, kept lock-free because counters are most of the
+   * traffic. Its whole state is one 64-bit word: the interval's sum as the bits of a double, or
+   * one of two signalling-NaN bit patterns, {@link #UNTOUCHED} (no sample this interval, the sum is
+   * 0) and {@link #DELETED}. Arithmetic never produces a signalling NaN, so no sum can be mistaken
+   * for either. A sample is one compare-and-set ({@link #tryAdd}); the flusher takes the interval's
+   * sum and leaves {@code UNTOUCHED} in one atomic step ({@link #drain}), so every sample counts in
+   * exactly one interval; deletion swaps in {@code DELETED}, which every later {@code tryAdd} sees.
+   */
   static final class Counter extends Series {
-    double value;
+    /** The word of a counter without a sample in the current interval. */
+    static final long UNTOUCHED = 0x7FF0_0000_0000_0001L;
+    /** The word of a deleted counter. */
+    static final long DELETED = 0x7FF0_0000_0000_0002L;
+
+    private static final VarHandle WORD;
+
+    static {
+      try {
+        WORD = MethodHandles.lookup().findVarHandle(Counter.class, "word", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    /** The interval's sum as double bits, {@link #UNTOUCHED} or {@link #DELETED}; accessed through {@link #WORD}. */
+    @SuppressWarnings("unused")
+    private volatile long word = UNTOUCHED;
+    /**
+     * A sample was flushed in an earlier interval: Etsy keeps such a key, reporting 0 while it gets
+     * no samples, until it is deleted. Written only by the flusher.
+     */
+    volatile boolean known;
 
     Counter(MetricKey key, int hash) {
       super(key, hash);
     }
 
-    /** Etsy: {@code counters[key] += Number(value) * (1 / sampleRate)}. */
-    void add(double v, double sampleRate) {
-      value += v * (1 / sampleRate);
-      applied = true;
-      touched = true;
+    /**
+     * Etsy: {@code counters[key] += Number(value) * (1 / sampleRate)}, starting from 0 (a rate of 1
+     * skips the multiplication, which would not change the value). False, and nothing added, if the
+     * counter is deleted: the caller looks it up again.
+     */
+    boolean tryAdd(double v, double sampleRate) {
+      double increment = sampleRate == 1 ? v : v * (1 / sampleRate);
+      for (;;) {
+        long current = word;
+        if (current == DELETED) {
+          synchronized (this) {
+            // Deleters hold the monitor until the counter is out of its table (Aggregator#unlink),
+            // so once we have it the caller's next lookup cannot find this counter again.
+          }
+          return false;
+        }
+        double sum = (current == UNTOUCHED ? 0 : Double.longBitsToDouble(current)) + increment;
+        if (WORD.compareAndSet(this, current, Double.doubleToRawLongBits(sum))) {
+          return true;
+        }
+      }
+    }
+
+    /** The current word, for reading without taking the interval out. */
+    long peek() {
+      return word;
+    }
+
+    /** Takes the interval's word out, leaving {@link #UNTOUCHED}; a deleted counter stays {@link #DELETED}. */
+    long drain() {
+      for (;;) {
+        long current = word;
+        if (current == DELETED || current == UNTOUCHED || WORD.compareAndSet(this, current, UNTOUCHED)) {
+          return current;
+        }
+      }
+    }
+
+    /** Deletes the counter if it got no sample since the last {@link #drain}; true if it did. */
+    boolean deleteIfUntouched() {
+      if (WORD.compareAndSet(this, UNTOUCHED, DELETED)) {
+        deleted = true;
+        return true;
+      }
+      return false;
+    }
+
+    /** Deletes the counter, returning the word it held (its pending sum is discarded). */
+    long delete() {
+      long previous = (long) WORD.getAndSet(this, DELETED);
+      deleted = true;
+      return previous;
+    }
+
+    @Override
+    boolean markDeleted() {
+      return delete() != DELETED;
+    }
+
+    /** Whether a word holds a sum, that is the counter got a sample in the interval. */
+    static boolean touched(long word) {
+      return word != UNTOUCHED && word != DELETED;
+    }
+
+    /** The sum a word holds (0 for {@link #UNTOUCHED}). */
+    static double sum(long word) {
+      return touched(word) ? Double.longBitsToDouble(word) : 0;
     }
   }
 
   /** A gauge: Etsy's {@code gauges[key]}, persisting across intervals. */
-  static final class Gauge extends Series {
+  static final class Gauge extends Locked {
     /** False before the first sample, after a {@code delgauges}, and after a flush with {@code deleteGauges}. */
     boolean hasValue;
     double value;
@@ -106,7 +227,7 @@ abstract class Series {
   }
 
   /** A timer: Etsy's {@code timers[key]} values and {@code timer_counters[key]}, plus a sketch. */
-  static final class Timer extends Series {
+  static final class Timer extends Locked {
     double[] values = new double[4];
     int size;
     /** Sum of 1 / sampleRate (Etsy's timer_counters). */
@@ -134,7 +255,7 @@ abstract class Series {
   }
 
   /** A set: Etsy's {@code sets[key]} members of the interval, plus a HyperLogLog. */
-  static final class SetSeries extends Series {
+  static final class SetSeries extends Locked {
     java.util.HashSet<String> members;
     io.hollerith.server.sketch.UniqueSketch sketch;
 

@@ -9,7 +9,7 @@
  * parser ──Sample──▶ Aggregator.Writer (one per ingest thread)
  *                      │ no_buffer: apply now          │ buffered: per-writer op log, replayed in order
  *                      ▼                               ▼
- *                 live series (one table per type, per-series lock)   backfill intervals (|T samples)
+ *                 live series (one table per type)                    backfill intervals (|T samples)
  *                      │                                              │
  *                      └────────── Aggregator.flush(intervalStart) ◀──┘  (called by flush.Flusher)
  *                                         │
@@ -24,8 +24,18 @@
  * byte compare); on a miss, the type's {@link io.hollerith.server.aggregate.SeriesTable} is probed
  * with a reusable {@link io.hollerith.server.aggregate.KeyProbe} that compares the bytes with the
  * series' key string in place; only a new series builds a {@code MetricKey}. A cached series may be
- * deleted at any moment: the cache skips series marked deleted, and the writer re-checks under the
- * series' lock before applying the sample, so nothing lands in a series that will not be flushed.
+ * deleted at any moment: the cache skips series marked deleted, and the writer's update itself
+ * checks for deletion atomically (a counter's compare-and-set fails on its "deleted" word; other
+ * types re-check under the series' lock), so nothing lands in a series that will not be flushed.
+ *
+ * <h2>Applying a sample</h2>
+ *
+ * <p>Counters, most of the traffic, are lock-free: a counter's whole state is one 64-bit word
+ * holding the interval's sum as double bits or one of two signalling-NaN sentinels ("untouched",
+ * "deleted"), so a sample is one compare-and-set and the flusher takes the interval out with one
+ * atomic swap. Gauges, timers and sets take their series' own monitor. Deletion (idle deletion,
+ * {@code del*} commands) marks a series deleted and takes it out of its table while holding that
+ * monitor, so a writer that found it deleted finds its successor on the next lookup.
  *
  * <h2>Etsy semantics, and where Hollerith knowingly differs</h2>
  *
