@@ -111,10 +111,10 @@ public final class Aggregator {
   private static final String OTHER_PREFIX = "(other)";
   private static final long DROP_WARN_INTERVAL_MILLIS = 60_000;
   /**
-   * Slots of each writer's {@link SeriesCache}: enough for the hot series of one ingest thread,
-   * at most a few hundred KiB per writer whatever the cardinality.
+   * Slots of each writer's {@link SeriesCache}: the hot series of one ingest thread (a few thousand
+   * without collisions), at most a few hundred KiB per writer whatever the cardinality.
    */
-  private static final int WRITER_CACHE_SLOTS = 4096;
+  private static final int WRITER_CACHE_SLOTS = 8192;
 
   private final AggregationConfig config;
   private final long intervalMillis;
