@@ -6,9 +6,9 @@ import java.util.Arrays;
 
 /**
  * One writer's cache of live series: the series a sample's type and canonical key bytes last
- * resolved to, so the steady-state lookup is one or two array slots, one hash compare and one
- * vectorised byte compare instead of a {@link SeriesTable} probe that re-encodes the series' key
- * string. The cache keeps its own copy of each key's bytes, so series pay no memory for it.
+ * resolved to, so the steady-state lookup touches a few adjacent bytes instead of probing a
+ * {@link SeriesTable}, which re-encodes the series' key string. The cache keeps its own copy of each
+ * key's bytes, so series pay no memory for it.
  *
  * <p>An open-addressing table with linear probing, looked up at most {@value #MAX_PROBES} slots
  * from a key's home slot. It grows (doubling) while it is a quarter full (linear probing keeps
@@ -19,6 +19,11 @@ import java.util.Arrays;
  * in 4,096 slots, two keys sharing a slot evicting each other, and each of those lines took the
  * slow table path.)
  *
+ * <p>Layout, for the memory latency that dominates a lookup: each slot's hash and its key length
+ * with the metric type are two adjacent ints, and keys of up to {@value #INLINE_KEY_BYTES} bytes
+ * sit inline in one byte array at the slot's offset, so a hit reads one line of each and then the
+ * series itself; only longer keys live in arrays of their own.
+ *
  * <p>A hit is only a hint: the series may be {@link Series#deleted} a moment later, which the
  * writer's update detects, and a deleted series is never returned; the next {@link #put} of its key
  * replaces it in place. A miss falls back to the table.
@@ -28,15 +33,21 @@ import java.util.Arrays;
 final class SeriesCache {
 
   private static final int INITIAL_SLOTS = 16;
-  private static final int MIN_KEY_CAPACITY = 32;
   /** Slots examined from a key's home slot, by lookups and inserts. */
   static final int MAX_PROBES = 8;
+  /** Key bytes stored inline per slot; longer keys get an array of their own. */
+  static final int INLINE_KEY_BYTES = 32;
+  /** The metric type sits above the key length in a slot's tag; longer (and empty) keys are not cached. */
+  private static final int TYPE_SHIFT = 24;
+  private static final int MAX_KEY_LENGTH = (1 << TYPE_SHIFT) - 1;
 
   private final int maxSlots;
   private Series[] series = new Series[INITIAL_SLOTS];
-  private MetricType[] types = new MetricType[INITIAL_SLOTS];
-  private byte[][] keys = new byte[INITIAL_SLOTS][];
-  private int[] lengths = new int[INITIAL_SLOTS];
+  /** Per slot {@code i}: {@code [2i]} the key hash, {@code [2i + 1]} its tag (0 for an empty slot). */
+  private int[] meta = new int[2 * INITIAL_SLOTS];
+  private byte[] inlineKeys = new byte[INITIAL_SLOTS * INLINE_KEY_BYTES];
+  /** Keys longer than {@link #INLINE_KEY_BYTES}, by slot; null until one is stored. */
+  private byte[][] longKeys;
   private int filled;
   /** Entries replaced by another key since the last growth. */
   private int evictions;
@@ -51,18 +62,22 @@ final class SeriesCache {
 
   /** The cached, not deleted series of the sample's type and key, or null. Allocation-free. */
   Series get(Sample sample) {
-    int hash = sample.keyHash();
-    MetricType type = sample.type();
     int length = sample.keyLength();
+    if (length == 0 || length > MAX_KEY_LENGTH) {
+      return null;
+    }
+    int hash = sample.keyHash();
+    int tag = tag(length, sample.type());
     byte[] key = sample.keyBytes();
     int mask = series.length - 1;
-    int i = home(hash, type, mask);
+    int i = home(hash, tag, mask);
     for (int probe = 0; probe < MAX_PROBES; probe++) {
-      Series s = series[i];
-      if (s == null) {
+      int slotTag = meta[2 * i + 1];
+      if (slotTag == 0) {
         return null;
       }
-      if (s.hash == hash && types[i] == type && lengths[i] == length && Arrays.equals(keys[i], 0, length, key, 0, length)) {
+      if (slotTag == tag && meta[2 * i] == hash && keyEquals(i, key, 0, length)) {
+        Series s = series[i];
         return s.deleted ? null : s;
       }
       i = (i + 1) & mask;
@@ -72,66 +87,95 @@ final class SeriesCache {
 
   /** Remembers that the sample's type and key resolve to {@code s}. */
   void put(Sample sample, Series s) {
+    int length = sample.keyLength();
+    if (length == 0 || length > MAX_KEY_LENGTH) {
+      return; // the parser never emits these; 0 would read as an empty slot
+    }
     if (series.length < maxSlots && (filled >= series.length >> 2 || evictions >= series.length >> 4)) {
       grow();
     }
-    int i = slotFor(s.hash, sample.type(), sample.keyBytes(), sample.keyLength());
-    byte[] copy = keys[i];
-    int length = sample.keyLength();
-    if (copy == null || copy.length < length) {
-      copy = new byte[Math.max(length, MIN_KEY_CAPACITY)];
-      keys[i] = copy;
-    }
-    System.arraycopy(sample.keyBytes(), 0, copy, 0, length);
-    lengths[i] = length;
-    types[i] = sample.type();
-    series[i] = s;
+    store(s, tag(length, sample.type()), sample.keyBytes(), 0, length);
   }
 
   /**
-   * The slot a key goes to: the one holding the same key (its series deleted, or replaced), else
-   * the first free one near its home, else its home slot, whose entry is evicted.
+   * Stores an entry in the slot for its key: the one holding the same key (its series deleted, or
+   * replaced), else the first free one near its home, else its home slot, whose entry is evicted.
    */
-  private int slotFor(int hash, MetricType type, byte[] key, int length) {
+  private void store(Series s, int tag, byte[] key, int offset, int length) {
+    int hash = s.hash;
     int mask = series.length - 1;
-    int home = home(hash, type, mask);
+    int home = home(hash, tag, mask);
     int i = home;
+    int slot = -1;
     for (int probe = 0; probe < MAX_PROBES; probe++) {
-      Series s = series[i];
-      if (s == null) {
+      int slotTag = meta[2 * i + 1];
+      if (slotTag == 0) {
         filled++;
-        return i;
+        slot = i;
+        break;
       }
-      if (s.hash == hash && types[i] == type && lengths[i] == length && Arrays.equals(keys[i], 0, length, key, 0, length)) {
-        return i;
+      if (slotTag == tag && meta[2 * i] == hash && keyEquals(i, key, offset, length)) {
+        slot = i;
+        break;
       }
       i = (i + 1) & mask;
     }
-    evictions++;
-    return home;
+    if (slot < 0) {
+      evictions++;
+      slot = home;
+    }
+    meta[2 * slot] = hash;
+    meta[2 * slot + 1] = tag;
+    series[slot] = s;
+    if (length <= INLINE_KEY_BYTES) {
+      System.arraycopy(key, offset, inlineKeys, slot * INLINE_KEY_BYTES, length);
+      if (longKeys != null) {
+        longKeys[slot] = null;
+      }
+    } else {
+      if (longKeys == null) {
+        longKeys = new byte[series.length][];
+      }
+      byte[] copy = longKeys[slot];
+      if (copy == null || copy.length < length) {
+        copy = new byte[length];
+        longKeys[slot] = copy;
+      }
+      System.arraycopy(key, offset, copy, 0, length);
+    }
+  }
+
+  private boolean keyEquals(int slot, byte[] key, int offset, int length) {
+    if (length <= INLINE_KEY_BYTES) {
+      int at = slot * INLINE_KEY_BYTES;
+      return Arrays.equals(inlineKeys, at, at + length, key, offset, offset + length);
+    }
+    return Arrays.equals(longKeys[slot], 0, length, key, offset, offset + length);
   }
 
   private void grow() {
     Series[] oldSeries = series;
-    MetricType[] oldTypes = types;
-    byte[][] oldKeys = keys;
-    int[] oldLengths = lengths;
+    int[] oldMeta = meta;
+    byte[] oldInline = inlineKeys;
+    byte[][] oldLong = longKeys;
     int n = oldSeries.length * 2;
     series = new Series[n];
-    types = new MetricType[n];
-    keys = new byte[n][];
-    lengths = new int[n];
+    meta = new int[2 * n];
+    inlineKeys = new byte[n * INLINE_KEY_BYTES];
+    longKeys = null;
     filled = 0;
     evictions = 0;
-    // Entries move with their key arrays; deleted series are left behind.
+    // Deleted series are left behind.
     for (int j = 0; j < oldSeries.length; j++) {
       Series s = oldSeries[j];
       if (s != null && !s.deleted) {
-        int i = slotFor(s.hash, oldTypes[j], oldKeys[j], oldLengths[j]);
-        series[i] = s;
-        types[i] = oldTypes[j];
-        keys[i] = oldKeys[j];
-        lengths[i] = oldLengths[j];
+        int tag = oldMeta[2 * j + 1];
+        int length = tag & MAX_KEY_LENGTH;
+        if (length <= INLINE_KEY_BYTES) {
+          store(s, tag, oldInline, j * INLINE_KEY_BYTES, length);
+        } else {
+          store(s, tag, oldLong[j], 0, length);
+        }
       }
     }
   }
@@ -146,7 +190,12 @@ final class SeriesCache {
     return series.length;
   }
 
-  private static int home(int hash, MetricType type, int mask) {
-    return (hash ^ type.ordinal()) & mask;
+  /** A key's length and type in one int; never 0 (keys are not empty). */
+  private static int tag(int length, MetricType type) {
+    return length | (type.ordinal() << TYPE_SHIFT);
+  }
+
+  private static int home(int hash, int tag, int mask) {
+    return (hash ^ (tag >>> TYPE_SHIFT)) & mask;
   }
 }

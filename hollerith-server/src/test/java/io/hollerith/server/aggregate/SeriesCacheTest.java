@@ -86,6 +86,44 @@ class SeriesCacheTest {
   }
 
   @Test
+  void shortAndLongKeysSurviveGrowthAndReplaceEachOther() {
+    SeriesCache cache = new SeriesCache(1024);
+    Series[] series = new Series[200];
+    for (int i = 0; i < series.length; i++) {
+      Sample s = TestSamples.counter(key(i), 1);
+      series[i] = counterFor(s);
+      cache.put(s, series[i]); // grows from 16 slots on the way
+    }
+    assertThat(cache.slots()).isGreaterThanOrEqualTo(512);
+    for (int i = 0; i < series.length; i++) {
+      Series hit = cache.get(TestSamples.counter(key(i), 1));
+      assertThat(hit).as(key(i)).isIn(series[i], null);
+    }
+    // A full probe window at the size limit: a short key evicts a long one at home and back.
+    SeriesCache small = new SeriesCache(16);
+    for (int i = 0; i < SeriesCache.MAX_PROBES; i++) {
+      Sample s = TestSamples.withHash(TestSamples.counter(key(2 * i + 1), 1), 64);
+      small.put(s, counterFor(s));
+    }
+    Sample shortKey = TestSamples.withHash(TestSamples.counter("app.x", 1), 64);
+    Series.Counter shortSeries = counterFor(shortKey);
+    small.put(shortKey, shortSeries);
+    assertThat(small.get(TestSamples.withHash(TestSamples.counter("app.x", 1), 64))).isSameAs(shortSeries);
+    assertThat(small.get(TestSamples.withHash(TestSamples.counter(key(1), 1), 64))).isNull();
+    Sample longKey = TestSamples.withHash(TestSamples.counter(key(99), 1), 64);
+    Series.Counter longSeries = counterFor(longKey);
+    small.put(longKey, longSeries);
+    assertThat(small.get(TestSamples.withHash(TestSamples.counter(key(99), 1), 64))).isSameAs(longSeries);
+    assertThat(small.get(TestSamples.withHash(TestSamples.counter("app.x", 1), 64))).isNull();
+    assertThat(small.get(TestSamples.withHash(TestSamples.counter(key(3), 1), 64))).isNotNull();
+  }
+
+  /** Odd indexes make keys longer than the inline limit, even ones shorter. */
+  private static String key(int i) {
+    return i % 2 == 0 ? "app.s" + i : "app.long." + "y".repeat(SeriesCache.INLINE_KEY_BYTES) + "." + i;
+  }
+
+  @Test
   void aDeletedSeriesIsReplacedInPlaceByItsSuccessor() {
     SeriesCache cache = new SeriesCache(64);
     Sample hits = TestSamples.counter("app.hits", 1);
