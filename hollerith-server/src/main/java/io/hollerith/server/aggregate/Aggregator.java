@@ -11,7 +11,6 @@ import io.hollerith.server.flush.FlushSnapshot.TimerPoint;
 import io.hollerith.server.flush.TimerStats;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
-import io.hollerith.server.model.Tag;
 import io.hollerith.server.protocol.Sample;
 import io.hollerith.server.protocol.SampleSink;
 import io.hollerith.server.sketch.QuantileSketch;
@@ -23,18 +22,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Aggregates samples per flush interval exactly as Etsy StatsD 0.9 does ({@code stats.js} and
@@ -74,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * At most {@code max_metrics} series (live plus pending backfill) exist; a sample for a new series
  * beyond that is dropped and counted in {@code drops.max_metrics}, and its key prefix (the name up
  * to the first dot) is tallied; {@link #topDroppedPrefixes(int)} reports the noisiest prefixes and
- * a WARN is logged at most once a minute while drops continue.
+ * a WARN is logged at most once a minute while drops continue (see {@link CardinalityGuard}).
  *
  * <h2>Internal stats</h2>
  *
@@ -99,17 +92,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Aggregator {
 
-  private static final Logger log = LoggerFactory.getLogger(Aggregator.class);
-
   /** The default maximum age of a timestamped sample: 7 days, the finest retention window. */
   public static final Duration DEFAULT_MAX_BACKFILL_AGE = Duration.ofDays(7);
 
   /** Etsy resets, rather than deletes, counters whose key contains one of these under deleteCounters. */
   private static final String[] ETSY_KEPT_COUNTERS = {"packets_received", "metrics_received", "bad_lines_seen"};
 
-  private static final int MAX_TALLIED_PREFIXES = 100;
-  private static final String OTHER_PREFIX = "(other)";
-  private static final long DROP_WARN_INTERVAL_MILLIS = 60_000;
   /**
    * Slots of each writer's {@link SeriesCache}: the hot series of one ingest thread (a few thousand
    * without collisions), at most a few hundred KiB per writer whatever the cardinality.
@@ -125,29 +113,16 @@ public final class Aggregator {
   private final long bufferFlushIntervalMillis;
   private final Clock clock;
   private final long maxBackfillAgeMillis;
-  private final int maxMetrics;
 
   private final Tables live = new Tables();
   /** Pending backfill intervals by start. A ConcurrentHashMap so backfill writers never share a lock. */
   private final ConcurrentHashMap<Long, Bucket> backfill = new ConcurrentHashMap<>();
-  /**
-   * Series in existence (live and backfill), for the cardinality guard. Touched only when a series
-   * is created or removed, never per sample, so one shared atomic is fine.
-   */
-  private final AtomicInteger seriesCount = new AtomicInteger();
+  private final CardinalityGuard guard;
   /** Start of the interval the next flush closes. Volatile: read by timestamped samples on every ingest thread. */
   private volatile long openIntervalStart;
-  /** Every open writer, for merging buffers and drop tallies; copy-on-write because it changes only when threads start. */
+  /** Every open writer, for merging buffers; copy-on-write because it changes only when threads start. */
   private final CopyOnWriteArrayList<Writer> writers = new CopyOnWriteArrayList<>();
-  /** Tally for drops that happen outside a writer (re-resolving a deleted series while merging); guarded by itself. */
-  private final Map<String, long[]> sharedTally = new HashMap<>();
 
-  private final StatsRegistry.Counter dropMaxMetrics;
-  private final StatsRegistry stats;
-  /** Written by the flushing thread, read by /stats; replaced whole, never mutated. */
-  private volatile Map<String, Long> reportedPrefixDrops = Map.of();
-  /** Guarded by flushLock (touched only inside flush). */
-  private final Set<String> registeredPrefixGauges = new java.util.HashSet<>();
   private final StatsRegistry.Counter dropTooOld;
   private final StatsRegistry.Counter dropTooNew;
   private final StatsRegistry.Counter bufferMerges;
@@ -161,10 +136,8 @@ public final class Aggregator {
   private long lastPackets;
   private long lastMetrics;
   private long lastFlushSeconds = Long.MIN_VALUE;
-  private long lastDropWarnMillis = Long.MIN_VALUE;
-  private long droppedAtLastWarn;
 
-  private final LiveView liveView = new View();
+  private final LiveView liveView;
 
   /** An aggregator with the default maximum backfill age. */
   public Aggregator(AggregationConfig config, StatsConfig statsConfig, StatsRegistry stats, Clock clock) {
@@ -180,7 +153,6 @@ public final class Aggregator {
     Objects.requireNonNull(statsConfig, "statsConfig");
     Objects.requireNonNull(stats, "stats");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.stats = Objects.requireNonNull(stats, "stats");
     this.intervalMillis = config.flushInterval().toMillis();
     if (intervalMillis <= 0) {
       throw new IllegalArgumentException("aggregation.flush_interval must be positive, got " + config.flushInterval());
@@ -191,17 +163,17 @@ public final class Aggregator {
     this.bufferFlushIntervalMillis = Math.max(1, statsConfig.flushIntervalMs());
     this.bufferMaxAgeNanos = bufferFlushIntervalMillis * 1_000_000L;
     this.maxBackfillAgeMillis = maxBackfillAge.toMillis();
-    this.maxMetrics = config.maxMetrics();
     this.openIntervalStart = alignedStart(clock.millis());
 
-    dropMaxMetrics = stats.counter("drops", "max_metrics", "samples for new series dropped because max_metrics series exist");
+    guard = new CardinalityGuard(config.maxMetrics(), stats, clock);
+    liveView = new LiveTablesView(this, live, config);
     dropTooOld = stats.counter("drops", "backfill_too_old", "timestamped samples older than the maximum backfill age");
     dropTooNew = stats.counter("drops", "backfill_too_new", "timestamped samples more than one interval in the future");
     bufferMerges = stats.counter("aggregate", "buffer_merges", "buffered mode: writer batches merged into the live series");
     badLines = stats.counter("messages", "bad_lines_seen");
     packetsReceived = stats.counter("messages", "packets_received");
     metricsReceived = stats.counter("messages", "metrics_received");
-    stats.gauge("aggregate", "live_series", "series held (live and pending backfill)", seriesCount::get);
+    stats.gauge("aggregate", "live_series", "series held (live and pending backfill)", guard::seriesCount);
     stats.gauge("aggregate", "backfill_intervals", "backfilled intervals waiting for the next flush", backfill::size);
     stats.gauge("aggregate", "writers", "open ingest writers", writers::size);
     lastBadLines = badLines.value();
@@ -250,7 +222,7 @@ public final class Aggregator {
       byte[] canonical = e.getKey().canonical().getBytes(StandardCharsets.UTF_8);
       Series.Gauge gauge = createOrGet(live.gauges, e.getKey(), Sample.hashKey(canonical, 0, canonical.length));
       if (gauge == null) {
-        dropMaxMetrics.incr();
+        guard.dropped(null, prefixOf(e.getKey().name()), 1);
         continue;
       }
       synchronized (gauge) {
@@ -274,12 +246,12 @@ public final class Aggregator {
 
   /** Series currently held (live and pending backfill). */
   public int seriesCount() {
-    return seriesCount.get();
+    return guard.seriesCount();
   }
 
   /** Samples dropped so far because {@code max_metrics} series existed. */
   public long droppedForMaxMetrics() {
-    return dropMaxMetrics.value();
+    return guard.droppedTotal();
   }
 
   /** One key prefix and how many of its samples the cardinality guard dropped since start. */
@@ -291,20 +263,7 @@ public final class Aggregator {
    * the rest count under {@code (other)}.
    */
   public List<PrefixDrops> topDroppedPrefixes(int limit) {
-    Map<String, Long> merged = new HashMap<>();
-    for (Writer w : writers) {
-      synchronized (w.tally) {
-        w.tally.forEach((p, n) -> merged.merge(p, n[0], Long::sum));
-      }
-    }
-    synchronized (sharedTally) {
-      sharedTally.forEach((p, n) -> merged.merge(p, n[0], Long::sum));
-    }
-    return merged.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-        .limit(limit)
-        .map(e -> new PrefixDrops(e.getKey(), e.getValue()))
-        .toList();
+    return guard.topDroppedPrefixes(limit);
   }
 
   /** Buffered mode: merges every writer's pending batch into the live series now. No-op otherwise. */
@@ -347,8 +306,7 @@ public final class Aggregator {
       }
       FlushSnapshot liveSnapshot = flushLive(intervalStartMillis, t0);
       out.add(liveSnapshot);
-      warnIfDropping();
-      reportDroppedPrefixes();
+      guard.afterFlush();
       return out;
     }
   }
@@ -525,7 +483,7 @@ public final class Aggregator {
         }
       }
     }
-    seriesCount.addAndGet(-released);
+    guard.release(released);
     return new FlushSnapshot(b.start, intervalMillis, true, counters, gauges, timers, sets, Map.of());
   }
 
@@ -533,14 +491,15 @@ public final class Aggregator {
    * Takes a series just marked deleted out of its live table. The caller holds the series' monitor
    * (see {@link Series#markDeleted()}).
    */
-  private <S extends Series> void unlinkLocked(SeriesTable<S> table, S s) {
+  <S extends Series> void unlinkLocked(SeriesTable<S> table, S s) {
     s.deleted = true;
     if (table.remove(s)) {
-      seriesCount.decrementAndGet();
+      guard.release(1);
     }
   }
 
-  private static boolean etsyKept(MetricKey key) {
+  /** Etsy's {@code deleteCounters} resets, rather than deletes, these counters. */
+  static boolean etsyKept(MetricKey key) {
     String k = key.canonical();
     for (String kept : ETSY_KEPT_COUNTERS) {
       if (k.contains(kept)) {
@@ -550,64 +509,20 @@ public final class Aggregator {
     return false;
   }
 
-  /**
-   * Publishes the noisiest dropped prefixes in the internal stats ({@code /stats}, {@code /metrics})
-   * as gauges {@code drops_by_prefix.<prefix>}. The set of gauges stays bounded: the tally keeps
-   * at most {@value #MAX_TALLIED_PREFIXES} prefixes (the rest count as one "other" prefix).
-   */
-  private void reportDroppedPrefixes() {
-    if (dropMaxMetrics.value() == 0) {
-      return;
-    }
-    Map<String, Long> top = new LinkedHashMap<>();
-    for (PrefixDrops p : topDroppedPrefixes(10)) {
-      top.put(p.prefix(), p.droppedSamples());
-    }
-    reportedPrefixDrops = top;
-    for (String prefix : top.keySet()) {
-      if (registeredPrefixGauges.add(prefix)) {
-        stats.gauge("drops_by_prefix", prefix,
-            "samples dropped by the max_metrics guard for new series under this name prefix (noisiest 10)",
-            () -> reportedPrefixDrops.getOrDefault(prefix, 0L));
-      }
-    }
-  }
-
-  private void warnIfDropping() {
-    long dropped = dropMaxMetrics.value();
-    long now = clock.millis();
-    if (dropped > droppedAtLastWarn
-        && (lastDropWarnMillis == Long.MIN_VALUE || now - lastDropWarnMillis >= DROP_WARN_INTERVAL_MILLIS)) {
-      log.warn("max_metrics={} series reached: {} samples for new series dropped since the last warning; "
-              + "noisiest key prefixes: {}",
-          maxMetrics, dropped - droppedAtLastWarn, topDroppedPrefixes(10));
-      lastDropWarnMillis = now;
-      droppedAtLastWarn = dropped;
-    }
-  }
-
   // ---- series resolution, shared by writers ----
-
-  private boolean reserveSeries() {
-    if (seriesCount.incrementAndGet() > maxMetrics) {
-      seriesCount.decrementAndGet();
-      return false;
-    }
-    return true;
-  }
 
   /**
    * The series of {@code key} in {@code table}, created if absent and the guard allows; null if
    * dropped (counted by the caller).
    */
   private <S extends Series> S createOrGet(SeriesTable<S> table, MetricKey key, int hash) {
-    if (!reserveSeries()) {
+    if (!guard.reserve()) {
       return null;
     }
     S created = table.newSeries(key, hash);
     S existing = table.putIfAbsent(created);
     if (existing != null) {
-      seriesCount.decrementAndGet();
+      guard.release(1);
       return existing;
     }
     return created;
@@ -616,14 +531,6 @@ public final class Aggregator {
   private static String prefixOf(String name) {
     int dot = name.indexOf('.');
     return dot < 0 ? name : name.substring(0, dot);
-  }
-
-  private static void tally(Map<String, long[]> tally, String prefix) {
-    long[] n = tally.get(prefix);
-    if (n == null) {
-      n = tally.computeIfAbsent(tally.size() < MAX_TALLIED_PREFIXES ? prefix : OTHER_PREFIX, p -> new long[1]);
-    }
-    n[0]++;
   }
 
   /** Re-resolves a deleted series while merging a batch (rare). Null when the guard refuses a new series. */
@@ -704,8 +611,7 @@ public final class Aggregator {
   public final class Writer implements SampleSink, AutoCloseable {
     private final KeyProbe probe = new KeyProbe();
     private final SeriesCache cache = new SeriesCache(WRITER_CACHE_SLOTS);
-    /** Prefix → dropped samples for this writer; guarded by itself (read by {@link #topDroppedPrefixes}). */
-    final Map<String, long[]> tally = new HashMap<>();
+    private final CardinalityGuard.Tally tally = guard.newTally();
 
     // Buffered mode operation log; guarded by this writer's monitor.
     private final Series[] opSeries;
@@ -835,17 +741,13 @@ public final class Aggregator {
     }
 
     private void dropped(Sample sample) {
-      dropMaxMetrics.incr();
       int end = sample.nameLength();
       byte[] key = sample.keyBytes();
       int dot = 0;
       while (dot < end && key[dot] != '.') {
         dot++;
       }
-      String prefix = new String(key, 0, dot, StandardCharsets.UTF_8);
-      synchronized (tally) {
-        tally(tally, prefix);
-      }
+      guard.dropped(tally, new String(key, 0, dot, StandardCharsets.UTF_8), 1);
     }
 
     /** Applies the sample unless its series was deleted (false: the caller looks it up again). */
@@ -926,12 +828,7 @@ public final class Aggregator {
             }
           }
           if (successor == null) {
-            dropMaxMetrics.incr(lost);
-            synchronized (sharedTally) {
-              for (int k = 0; k < lost; k++) {
-                tally(sharedTally, prefixOf(target.key.name()));
-              }
-            }
+            guard.dropped(null, prefixOf(target.key.name()), lost);
           }
         }
         i = j;
@@ -991,107 +888,7 @@ public final class Aggregator {
         mergeLocked();
       }
       writers.remove(this);
-      synchronized (tally) {
-        synchronized (sharedTally) {
-          tally.forEach((p, n) -> sharedTally.computeIfAbsent(p, k -> new long[1])[0] += n[0]);
-        }
-        tally.clear();
-      }
+      guard.retire(tally);
     }
-  }
-
-  /** {@link LiveView} over the live tables; reads a counter's word, or takes another series' lock briefly. */
-  private final class View implements LiveView {
-
-    @Override
-    public Map<String, Double> counters() {
-      Map<String, Double> out = new TreeMap<>();
-      boolean del = config.deleteCounters();
-      for (Series.Counter c : live.counters.values()) {
-        long word = c.peek();
-        boolean touched = Series.Counter.touched(word);
-        if (word != Series.Counter.DELETED && (touched || c.known) && (!del || touched || etsyKept(c.key))) {
-          out.put(c.key.toString(), Series.Counter.sum(word));
-        }
-      }
-      return out;
-    }
-
-    @Override
-    public Map<String, List<Double>> timers() {
-      Map<String, List<Double>> out = new TreeMap<>();
-      boolean del = config.deleteTimers();
-      for (Series.Timer t : live.timers.values()) {
-        synchronized (t) {
-          if (!t.deleted && t.applied && (!del || t.touched)) {
-            List<Double> values = new ArrayList<>(t.size);
-            for (int i = 0; i < t.size; i++) {
-              values.add(t.values[i]);
-            }
-            out.put(t.key.toString(), values);
-          }
-        }
-      }
-      return out;
-    }
-
-    @Override
-    public Map<String, Double> gauges() {
-      Map<String, Double> out = new TreeMap<>();
-      for (Series.Gauge g : live.gauges.values()) {
-        synchronized (g) {
-          if (!g.deleted && g.hasValue) {
-            out.put(g.key.toString(), g.value);
-          }
-        }
-      }
-      return out;
-    }
-
-    @Override
-    public Map<String, Set<String>> sets() {
-      Map<String, Set<String>> out = new TreeMap<>();
-      boolean del = config.deleteSets();
-      for (Series.SetSeries s : live.sets.values()) {
-        synchronized (s) {
-          if (!s.deleted && s.applied && (!del || s.touched)) {
-            out.put(s.key.toString(), s.members == null ? Set.of() : Set.copyOf(s.members));
-          }
-        }
-      }
-      return out;
-    }
-
-    @Override
-    public boolean delete(MetricType type, String name) {
-      SeriesTable<? extends Series> table = live.of(type);
-      Series s = table.get(parseDisplayKey(name));
-      if (s == null) {
-        return false;
-      }
-      @SuppressWarnings("unchecked")
-      SeriesTable<Series> t = (SeriesTable<Series>) table;
-      synchronized (s) {
-        if (!s.markDeleted()) {
-          return false;
-        }
-        unlinkLocked(t, s);
-      }
-      return true;
-    }
-  }
-
-  /** Parses {@link MetricKey#toString()} ({@code name} or {@code name#k:v,bare}). */
-  static MetricKey parseDisplayKey(String display) {
-    int hash = display.indexOf('#');
-    if (hash < 0) {
-      return MetricKey.of(display);
-    }
-    List<Tag> tags = new ArrayList<>();
-    for (String part : display.substring(hash + 1).split(",", -1)) {
-      int colon = part.indexOf(':');
-      tags.add(colon < 0 ? new Tag(part, null) : new Tag(part.substring(0, colon), part.substring(colon + 1)));
-    }
-    return MetricKey.of(display.substring(0, hash), tags);
   }
 }

@@ -1,0 +1,120 @@
+package io.hollerith.server.aggregate;
+
+import io.hollerith.server.config.AggregationConfig;
+import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.model.MetricType;
+import io.hollerith.server.model.Tag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The {@link LiveView} of an {@link Aggregator}: copies of its live tables, with Etsy's rules for
+ * which keys it still knows, and deletion by display key. Reads a counter's word, or takes another
+ * series' lock briefly; thread-safe.
+ */
+final class LiveTablesView implements LiveView {
+
+  private final Aggregator aggregator;
+  private final Aggregator.Tables live;
+  private final AggregationConfig config;
+
+  LiveTablesView(Aggregator aggregator, Aggregator.Tables live, AggregationConfig config) {
+    this.aggregator = aggregator;
+    this.live = live;
+    this.config = config;
+  }
+
+  @Override
+  public Map<String, Double> counters() {
+    Map<String, Double> out = new TreeMap<>();
+    boolean del = config.deleteCounters();
+    for (Series.Counter c : live.counters.values()) {
+      long word = c.peek();
+      boolean touched = Series.Counter.touched(word);
+      if (word != Series.Counter.DELETED && (touched || c.known) && (!del || touched || Aggregator.etsyKept(c.key))) {
+        out.put(c.key.toString(), Series.Counter.sum(word));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, List<Double>> timers() {
+    Map<String, List<Double>> out = new TreeMap<>();
+    boolean del = config.deleteTimers();
+    for (Series.Timer t : live.timers.values()) {
+      synchronized (t) {
+        if (!t.deleted && t.applied && (!del || t.touched)) {
+          List<Double> values = new ArrayList<>(t.size);
+          for (int i = 0; i < t.size; i++) {
+            values.add(t.values[i]);
+          }
+          out.put(t.key.toString(), values);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, Double> gauges() {
+    Map<String, Double> out = new TreeMap<>();
+    for (Series.Gauge g : live.gauges.values()) {
+      synchronized (g) {
+        if (!g.deleted && g.hasValue) {
+          out.put(g.key.toString(), g.value);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, Set<String>> sets() {
+    Map<String, Set<String>> out = new TreeMap<>();
+    boolean del = config.deleteSets();
+    for (Series.SetSeries s : live.sets.values()) {
+      synchronized (s) {
+        if (!s.deleted && s.applied && (!del || s.touched)) {
+          out.put(s.key.toString(), s.members == null ? Set.of() : Set.copyOf(s.members));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public boolean delete(MetricType type, String name) {
+    SeriesTable<? extends Series> table = live.of(type);
+    Series s = table.get(parseDisplayKey(name));
+    if (s == null) {
+      return false;
+    }
+    @SuppressWarnings("unchecked")
+    SeriesTable<Series> t = (SeriesTable<Series>) table;
+    synchronized (s) {
+      if (!s.markDeleted()) {
+        return false;
+      }
+      aggregator.unlinkLocked(t, s);
+    }
+    return true;
+  }
+
+  /** Parses {@link MetricKey#toString()} ({@code name} or {@code name#k:v,bare}). */
+  static MetricKey parseDisplayKey(String display) {
+    int hash = display.indexOf('#');
+    if (hash < 0) {
+      return MetricKey.of(display);
+    }
+    List<Tag> tags = new ArrayList<>();
+    for (String part : display.substring(hash + 1).split(",", -1)) {
+      int colon = part.indexOf(':');
+      tags.add(colon < 0 ? new Tag(part, null) : new Tag(part.substring(0, colon), part.substring(colon + 1)));
+    }
+    return MetricKey.of(display.substring(0, hash), tags);
+  }
+}
