@@ -20,8 +20,8 @@
  *
  * <p>The parser hands over the canonical key as UTF-8 bytes with a hash ({@code Sample#hashKey}).
  * Each writer first asks its own {@link io.hollerith.server.aggregate.SeriesCache} (a small
- * direct-mapped cache holding copies of the key bytes: one slot, one hash compare, one vectorised
- * byte compare); on a miss, the type's {@link io.hollerith.server.aggregate.SeriesTable} is probed
+ * linear-probing table holding copies of the key bytes, short keys inline: normally one slot, one
+ * hash and tag compare, one byte compare); on a miss, the type's {@link io.hollerith.server.aggregate.SeriesTable} is probed
  * with a reusable {@link io.hollerith.server.aggregate.KeyProbe} that compares the bytes with the
  * series' key string in place; only a new series builds a {@code MetricKey}. A cached series may be
  * deleted at any moment: the cache skips series marked deleted, and the writer's update itself
