@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Small helpers shared by the aggregation tests: configs and snapshot lookups by key. */
 final class AggregatorTestSupport {
@@ -16,6 +17,20 @@ final class AggregatorTestSupport {
   static final long T0 = 1_700_000_000_000L;
 
   private AggregatorTestSupport() {}
+
+  /**
+   * Runs a race: starts the flusher, then the writers; when every writer has finished, sets
+   * {@code done} (the flusher's signal to do its last pass) and waits for the flusher.
+   */
+  static void race(List<Thread> writers, Thread flusher, AtomicBoolean done) throws InterruptedException {
+    flusher.start();
+    writers.forEach(Thread::start);
+    for (Thread w : writers) {
+      w.join();
+    }
+    done.set(true);
+    flusher.join();
+  }
 
   static AggregationConfig config(List<Double> thresholds, Boolean deleteIdle, Integer maxMetrics) {
     return new AggregationConfig(Duration.ofSeconds(10), thresholds, null, deleteIdle, null, null, null, null, maxMetrics);

@@ -65,13 +65,7 @@ class ConcurrentFlushTest {
       }
       snapshots.addAll(a.flush(start));
     });
-    flusher.start();
-    writers.forEach(Thread::start);
-    for (Thread w : writers) {
-      w.join();
-    }
-    done.set(true);
-    flusher.join();
+    AggregatorTestSupport.race(writers, flusher, done);
     assertThat(failures).isEmpty();
 
     double counted = 0;

@@ -98,13 +98,7 @@ class CounterWordTest {
       }
       drained[0] += Series.Counter.sum(c.drain());
     });
-    flusher.start();
-    writers.forEach(Thread::start);
-    for (Thread w : writers) {
-      w.join();
-    }
-    done.set(true);
-    flusher.join();
+    AggregatorTestSupport.race(writers, flusher, done);
     assertThat(drained[0]).isEqualTo((double) threads * perThread);
   }
 }
