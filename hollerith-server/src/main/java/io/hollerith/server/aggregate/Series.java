@@ -60,11 +60,12 @@ abstract class Series {
   }
 
   /**
-   * Marks the series deleted unless it already is; true if this call deleted it. A deleter calls it
-   * holding the series' monitor and removes the series from its table before letting go, so a
-   * writer that found the series deleted and then took the monitor looks up its successor. A writer
-   * racing with the deletion either lands its sample before (the sample is deleted with the series)
-   * or finds the series deleted and looks it up again.
+   * Marks the series deleted unless it already is; true if this call deleted it. A deleter of a live
+   * series calls it holding the series' monitor and removes the series from its table before letting
+   * go, so a writer that found the series deleted and then took the monitor looks up its successor.
+   * (A closed backfill interval needs no unlinking: it has left the map writers look buckets up in.)
+   * A writer racing with the deletion either lands its sample before (the sample is deleted with the
+   * series) or finds the series deleted and looks it up again.
    */
   abstract boolean markDeleted();
 
