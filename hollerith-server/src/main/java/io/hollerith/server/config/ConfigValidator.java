@@ -1,5 +1,6 @@
 package io.hollerith.server.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,7 @@ import java.util.Set;
 final class ConfigValidator {
 
   /** Longest listeners.udp.read_delay: beyond it a resting socket would mostly add latency and buffer risk. */
-  private static final java.time.Duration MAX_READ_DELAY = java.time.Duration.ofMillis(100);
+  private static final Duration MAX_READ_DELAY = Duration.ofMillis(100);
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
   private final List<String> problems = new ArrayList<>();
