@@ -150,6 +150,31 @@ class SeriesCacheTest {
   }
 
   @Test
+  void comparesInlineKeysByTheirOwnBytesOnly() {
+    SeriesCache cache = new SeriesCache(1024);
+    // every length across a word boundary, each key a prefix of the next
+    String all = "app.requests.total.by_region.eu_west.and_more_words_to_fill_the_slot";
+    Series[] series = new Series[SeriesCache.INLINE_KEY_BYTES + 1];
+    for (int n = 1; n < series.length; n++) {
+      Sample s = TestSamples.counter(all.substring(0, n), 1);
+      series[n] = counterFor(s);
+      cache.put(s, series[n]);
+    }
+    for (int n = 1; n < series.length; n++) {
+      // the parser reuses its key buffer: bytes past the key are left over from a longer line
+      Sample dirty = TestSamples.counter(all, 1);
+      Sample s = TestSamples.counter(all.substring(0, n), 1);
+      System.arraycopy(dirty.keyBytes(), n, s.keyBytes(), n, all.length() - n);
+      assertThat(cache.get(s)).as("length %d", n).isSameAs(series[n]);
+      assertThat(cache.get(TestSamples.withTightKeyBuffer(TestSamples.counter(all.substring(0, n), 1))))
+          .as("length %d, tight buffer", n).isSameAs(series[n]);
+    }
+    int hash13 = TestSamples.counter(all.substring(0, 13), 1).keyHash();
+    Sample differsInTheLastByte = TestSamples.withHash(TestSamples.counter(all.substring(0, 12) + "X", 1), hash13);
+    assertThat(cache.get(differsInTheLastByte)).isNull();
+  }
+
+  @Test
   void growsUpToItsLimitKeepingEntriesAndThenStaysBounded() {
     SeriesCache cache = new SeriesCache(256);
     Series[] series = new Series[1000];

@@ -56,6 +56,15 @@ public final class TestSamples {
     return s;
   }
 
+  /**
+   * The same sample with its key bytes in an array of exactly the key's length, as the parser's
+   * buffer may be after growing, so nothing can be read past the key.
+   */
+  public static Sample withTightKeyBuffer(Sample s) {
+    s.key = java.util.Arrays.copyOf(s.key, s.keyLength);
+    return s;
+  }
+
   public static Sample sample(MetricKey key, MetricType type, char sourceType, double value, boolean delta,
       String member, double rate) {
     Sample s = new Sample();
