@@ -111,6 +111,10 @@ install_collectd() {
 # ------------------------------------------------------------------ kernel socket settings
 ORIG_RMEM_MAX=$(sysctl -n net.core.rmem_max)
 ORIG_RMEM_DEFAULT=$(sysctl -n net.core.rmem_default)
+if [ "$ORIG_RMEM_DEFAULT" = 8388608 ]; then
+  log "WARNING: rmem_default is already 8388608, this script's '8m' value (left by hand or by a killed run?):" \
+    "the 'default' setting measures what it finds, so its rows will not show the distribution's defaults"
+fi
 SYSCTL_OK=1
 if ! sysctl -q -w net.core.rmem_max="$ORIG_RMEM_MAX" 2>/dev/null; then
   SYSCTL_OK=0

@@ -429,18 +429,20 @@ public final class Measure {
       switch (n.path("kind").asText()) {
         case "search" -> {
           // "≥" when the search that gave the median stopped at the generator's ceiling
+          // (values are fractional rates: rounded alike, so that the median's own search is found)
+          long median = Math.round(n.path("median").asDouble());
           boolean anyLimited = false;
           for (int i = 0; i < n.path("values").size(); i++) {
-            if (n.path("values").get(i).asLong() == n.path("median").asLong()) {
+            if (Math.round(n.path("values").get(i).asDouble()) == median) {
               anyLimited |= n.path("generator_limited").path(i).asBoolean();
             }
           }
           List<String> vals = new ArrayList<>();
           for (JsonNode v : n.path("values")) {
-            vals.add(String.format(Locale.ROOT, "%,d", v.asLong()));
+            vals.add(String.format(Locale.ROOT, "%,d", Math.round(v.asDouble())));
           }
           row.put("search" + n.path("lines").asInt(), String.format(Locale.ROOT, "%s%,d (%s)",
-              anyLimited ? "≥ " : "", n.path("median").asLong(), String.join(" / ", vals)));
+              anyLimited ? "≥ " : "", median, String.join(" / ", vals)));
         }
         case "cpu" -> {
           long sent = 0;

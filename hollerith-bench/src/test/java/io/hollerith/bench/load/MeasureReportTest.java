@@ -38,4 +38,14 @@ class MeasureReportTest {
     assertThat(table.lines().toList().get(2)).isEqualTo(
         "| 8m | etsy | 110 (100 / 120 / 110) | ≥ 900 (900) | 12.50 | 4.25 (lossy: 40.0% counted) | 0.75 | 900 (1,000 series) | 0.5–1.5 |");
   }
+
+  @Test
+  void a_fractional_median_still_finds_its_own_generator_limited_search(@TempDir Path dir) throws Exception {
+    Path results = dir.resolve("r.jsonl");
+    Files.writeString(results,
+        "{\"kind\":\"search\",\"target\":\"hollerith\",\"setting\":\"8m\",\"lines\":1,"
+            + "\"values\":[481927.7, 483137.6, 701862.4],\"generator_limited\":[true,true,true],\"median\":483137.6}\n");
+    assertThat(Measure.report(results).lines().toList().get(2))
+        .startsWith("| 8m | hollerith | ≥ 483,138 (481,928 / 483,138 / 701,862) |");
+  }
 }
