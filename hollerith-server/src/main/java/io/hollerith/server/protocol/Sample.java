@@ -133,9 +133,15 @@ public final class Sample {
       h = Long.rotateLeft(h ^ (long) LONGS.get(bytes, i) * 0xC2B2AE3D27D4EB4FL, 31) * 0x9E3779B97F4A7C15L;
     }
     if (i < end) {
-      long tail = 0;
-      for (int shift = 0; i < end; i++, shift += 8) {
-        tail |= (bytes[i] & 0xFFL) << shift;
+      long tail;
+      if (i + 8 <= bytes.length) {
+        // one word read, the bytes past the key masked off (the parser's key buffer has room)
+        tail = (long) LONGS.get(bytes, i) & (-1L >>> (64 - 8 * (end - i)));
+      } else {
+        tail = 0;
+        for (int shift = 0; i < end; i++, shift += 8) {
+          tail |= (bytes[i] & 0xFFL) << shift;
+        }
       }
       h = Long.rotateLeft(h ^ tail * 0xC2B2AE3D27D4EB4FL, 31) * 0x9E3779B97F4A7C15L;
     }

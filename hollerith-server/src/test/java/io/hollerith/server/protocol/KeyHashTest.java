@@ -25,6 +25,21 @@ class KeyHashTest {
   }
 
   @Test
+  void ignoresWhateverFollowsTheKeyInALargerBuffer() {
+    // the parser's key buffer keeps bytes of longer earlier lines past the current key
+    for (int length = 0; length <= 40; length++) {
+      byte[] exact = new byte[length];
+      byte[] reused = new byte[64];
+      java.util.Arrays.fill(reused, (byte) 0xFF);
+      for (int i = 0; i < length; i++) {
+        exact[i] = (byte) ('a' + i % 26);
+        reused[i] = exact[i];
+      }
+      assertThat(Sample.hashKey(reused, 0, length)).as("length %d", length).isEqualTo(Sample.hashKey(exact, 0, length));
+    }
+  }
+
+  @Test
   void everySingleBitFlipAndEveryLengthChangesTheHash() {
     for (int length = 0; length <= 40; length++) {
       byte[] key = new byte[length + 1];
