@@ -3,6 +3,7 @@ package io.hollerith.server.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class KeyHashTest {
     for (int length = 0; length <= 40; length++) {
       byte[] exact = new byte[length];
       byte[] reused = new byte[64];
-      java.util.Arrays.fill(reused, (byte) 0xFF);
+      Arrays.fill(reused, (byte) 0xFF);
       for (int i = 0; i < length; i++) {
         exact[i] = (byte) ('a' + i % 26);
         reused[i] = exact[i];

@@ -3,6 +3,7 @@ package io.hollerith.server.protocol;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Test fixture: fills a {@link Sample} the way the parser does (canonical key bytes, name length,
@@ -61,7 +62,7 @@ public final class TestSamples {
    * buffer may be after growing, so nothing can be read past the key.
    */
   public static Sample withTightKeyBuffer(Sample s) {
-    s.key = java.util.Arrays.copyOf(s.key, s.keyLength);
+    s.key = Arrays.copyOf(s.key, s.keyLength);
     return s;
   }
 
