@@ -3,12 +3,12 @@ package io.hollerith.bench.load;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,10 +39,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp hollerith-bench/target/hollerith-bench.jar io.hollerith.bench.load.BareReceiver \
  *     --port 8125 --mgmt-port 8126 [--address 127.0.0.1] [--threads N] [--rcvbuf 8388608] \
- *     [--max-datagram 65507] [--batch 16]
+ *     [--max-datagram 65507] [--batch 16] [--read-delay-us 1000]
  * </pre>
  *
  * <p>{@code --batch 1} turns recvmmsg off (one {@code recvmsg} per datagram), for comparison.
+ * {@code --read-delay-us} rests a socket whose read emptied it, as Hollerith's
+ * {@code listeners.udp.read_delay} does (same default, 1 ms; 0 turns it off): without it the
+ * receiver wakes for every few datagrams at moderate rates, so its CPU per metric measures wake-ups,
+ * not the receive path the two share.
  *
  * <p>Its counts are read like Etsy StatsD's: a TCP management port that answers {@code counters}
  * with {@code { 'bare.packets_received': N, 'bare.metrics_received': M }} then {@code END}, so the
@@ -62,10 +67,11 @@ public final class BareReceiver implements AutoCloseable {
 
   /**
    * Binds {@code threads} UDP sockets to {@code udp} and the management port to {@code mgmt}
-   * (port 0 picks free ports).
+   * (port 0 picks free ports). {@code readDelayNanos} is Hollerith's {@code listeners.udp.read_delay}
+   * (0 never rests).
    */
-  BareReceiver(InetSocketAddress udp, InetSocketAddress mgmt, int threads, int rcvbuf, int maxDatagram, int batch)
-      throws InterruptedException, IOException {
+  BareReceiver(InetSocketAddress udp, InetSocketAddress mgmt, int threads, int rcvbuf, int maxDatagram, int batch,
+      long readDelayNanos) throws InterruptedException, IOException {
     if (!Epoll.isAvailable()) {
       throw new IllegalStateException("native epoll is not available: " + Epoll.unavailabilityCause());
     }
@@ -73,7 +79,7 @@ public final class BareReceiver implements AutoCloseable {
     int port = udp.getPort();
     int granted = Integer.MAX_VALUE;
     for (int i = 0; i < threads; i++) {
-      Counting handler = new Counting();
+      Counting handler = new Counting(readDelayNanos, batch);
       Bootstrap b = new Bootstrap()
           .group(group)
           .channel(EpollDatagramChannel.class)
@@ -123,14 +129,15 @@ public final class BareReceiver implements AutoCloseable {
     int rcvbuf = (int) a.longValue("--rcvbuf", 8L * 1024 * 1024);
     int maxDatagram = (int) a.longValue("--max-datagram", PacketPool.MAX_UDP_PAYLOAD);
     int batch = (int) a.longValue("--batch", 16);
+    long readDelayMicros = a.longValue("--read-delay-us", 1000);
     a.rejectUnknown();
     BareReceiver r = new BareReceiver(new InetSocketAddress(address, port), new InetSocketAddress(address, mgmtPort),
-        threads, rcvbuf, maxDatagram, batch);
+        threads, rcvbuf, maxDatagram, batch, readDelayMicros * 1000);
     System.out.println("bare receiver: udp " + address.getHostAddress() + ":" + r.udpPort() + " x" + threads
         + " sockets, SO_RCVBUF requested " + rcvbuf + ", kernel reports " + r.grantedReceiveBuffer
         + " (Linux doubles the request it accepts"
         + (r.grantedReceiveBuffer < 2L * rcvbuf ? "; WARNING: it capped the request at net.core.rmem_max)" : ")")
-        + ", management " + r.managementPort());
+        + ", read delay " + readDelayMicros + " µs, management " + r.managementPort());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("bare receiver: packets " + r.packets() + " metrics " + r.metrics());
@@ -176,6 +183,15 @@ public final class BareReceiver implements AutoCloseable {
     return sum;
   }
 
+  /** Times a socket rested after a read that emptied it. */
+  long rests() {
+    long sum = 0;
+    for (Counting h : handlers) {
+      sum += h.rests.get();
+    }
+    return sum;
+  }
+
   private void serveManagement() {
     while (!management.isClosed()) {
       try (Socket s = management.accept()) {
@@ -212,16 +228,37 @@ public final class BareReceiver implements AutoCloseable {
     for (Channel ch : channels) {
       ch.close().syncUninterruptibly();
     }
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  /** Counts datagrams and lines; written by one event loop only. */
-  @ChannelHandler.Sharable
+  /**
+   * Counts datagrams and lines, and rests the socket after a read that emptied it (one that returned
+   * fewer datagrams than it could take), as Hollerith's {@code DatagramIngestHandler} does. One per
+   * channel; used by its event loop only.
+   */
   private static final class Counting extends ChannelInboundHandlerAdapter {
     final AtomicLong packets = new AtomicLong();
     final AtomicLong metrics = new AtomicLong();
+    final AtomicLong rests = new AtomicLong();
+    private final long readDelayNanos;
+    private int readCapacity;
     private long localPackets;
     private long localMetrics;
+    private int datagramsThisRead;
+
+    /** @param datagramsPerReceive datagrams one receive call can return (the recvmmsg batch, or 1) */
+    Counting(long readDelayNanos, int datagramsPerReceive) {
+      this.readDelayNanos = readDelayNanos;
+      this.readCapacity = datagramsPerReceive;
+    }
+
+    /** A read is maxMessagesPerRead receive calls (1 for Netty's epoll datagram channel). */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      if (ctx.channel().config().getRecvByteBufAllocator() instanceof MaxMessagesRecvByteBufAllocator allocator) {
+        readCapacity *= allocator.maxMessagesPerRead();
+      }
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -229,6 +266,7 @@ public final class BareReceiver implements AutoCloseable {
         try {
           ByteBuf buf = p.content();
           localPackets++;
+          datagramsThisRead++;
           localMetrics += countLines(buf);
         } finally {
           p.release();
@@ -243,6 +281,12 @@ public final class BareReceiver implements AutoCloseable {
     public void channelReadComplete(ChannelHandlerContext ctx) {
       packets.lazySet(localPackets);
       metrics.lazySet(localMetrics);
+      if (readDelayNanos > 0 && datagramsThisRead < readCapacity && ctx.channel().config().isAutoRead()) {
+        ctx.channel().config().setAutoRead(false);
+        rests.lazySet(rests.get() + 1);
+        ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), readDelayNanos, TimeUnit.NANOSECONDS);
+      }
+      datagramsThisRead = 0;
     }
   }
 

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The generator and the bare receiver over real loopback UDP, counted through the management port. */
@@ -15,11 +16,12 @@ class LoadAgainstBareReceiverTest {
 
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-  @ParameterizedTest(name = "batched sender: {0}")
-  @ValueSource(booleans = {false, true})
-  void every_line_sent_at_a_modest_rate_is_counted_and_the_rate_is_kept(boolean batched) throws Exception {
+  @ParameterizedTest(name = "batched sender: {0}, read delay {1} µs")
+  @CsvSource({"false, 0", "true, 0", "false, 1000", "true, 1000"})
+  void every_line_sent_at_a_modest_rate_is_counted_and_the_rate_is_kept(boolean batched, long readDelayMicros)
+      throws Exception {
     try (BareReceiver bare = new BareReceiver(new InetSocketAddress(LOOPBACK, 0), new InetSocketAddress(LOOPBACK, 0),
-        1, 1 << 20, 1500, 8)) {
+        1, 1 << 20, 1500, 8, readDelayMicros * 1000)) {
       LoadSpec spec = new LoadSpec(new InetSocketAddress(LOOPBACK, bare.udpPort()), 20_000, 5, 100,
           TypeMix.parse("c=80,ms=10,g=10"), Duration.ofMillis(500), 0, 2, "t", batched);
       LoadResult r = LoadGenerator.run(spec);
@@ -39,6 +41,35 @@ class LoadAgainstBareReceiverTest {
       assertThat(reader.read()).containsEntry("bare.packets_received", (double) r.packetsSent());
       assertThat(ProcFs.udpDrops(bare.udpPort())).isZero();
       assertThat(ProcFs.udpSockets(bare.udpPort())).isEqualTo(1);
+      if (readDelayMicros == 0) {
+        assertThat(bare.rests()).isZero();
+      } else {
+        assertThat(bare.rests()).isPositive();
+      }
+    }
+  }
+
+  /**
+   * A socket rests only after a read that emptied it: 20,000 datagrams/s for a second against
+   * 8-datagram reads and 5 ms rests. Resting after every read would take at most 1,600 datagrams/s,
+   * and the backlog (over 18,000 datagrams) would overflow the 4 MiB buffer.
+   */
+  @Test
+  void a_read_that_came_back_full_does_not_rest() throws Exception {
+    try (BareReceiver bare = new BareReceiver(new InetSocketAddress(LOOPBACK, 0), new InetSocketAddress(LOOPBACK, 0),
+        1, 4 << 20, 1500, 8, 5_000_000)) {
+      LoadSpec spec = new LoadSpec(new InetSocketAddress(LOOPBACK, bare.udpPort()), 100_000, 5, 100,
+          TypeMix.parse("c=100"), Duration.ofSeconds(1), 0, 1, "t", true);
+      LoadResult r = LoadGenerator.run(spec);
+      assertThat(r.sendErrors()).isZero();
+      assertThat(r.packetsSent()).isGreaterThan(15_000);
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (System.nanoTime() < deadline && bare.packets() < r.packetsSent()) {
+        Thread.sleep(20);
+      }
+      assertThat(bare.packets()).isEqualTo(r.packetsSent());
+      assertThat(ProcFs.udpDrops(bare.udpPort())).isZero();
+      assertThat(bare.rests()).isPositive().isLessThan(r.packetsSent() / 8);
     }
   }
 
@@ -46,7 +77,7 @@ class LoadAgainstBareReceiverTest {
   @ValueSource(booleans = {false, true})
   void max_metrics_stops_the_run_at_a_whole_packet(boolean batched) throws Exception {
     try (BareReceiver bare = new BareReceiver(new InetSocketAddress(LOOPBACK, 0), new InetSocketAddress(LOOPBACK, 0),
-        1, 1 << 20, 1500, 8)) {
+        1, 1 << 20, 1500, 8, 0)) {
       LoadSpec spec = new LoadSpec(new InetSocketAddress(LOOPBACK, bare.udpPort()), 0, 20, 1000,
           TypeMix.parse("c=100"), Duration.ofSeconds(10), 1010, 1, "t", batched);
       LoadResult r = LoadGenerator.run(spec);
