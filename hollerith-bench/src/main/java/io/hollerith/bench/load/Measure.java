@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The measuring half of {@code bench/compare.sh}: runs the {@link LoadGenerator} in-process against
@@ -327,13 +328,13 @@ public final class Measure {
         // per million metrics the server actually counted: a lossy run did less work than offered
         double spm = cpuSeconds / (Math.max(1, t.counted()) / 1e6);
         perMillion.add(spm);
-        trials.add(t.toJson().replaceFirst("}$", String.format(Locale.ROOT, ",\"cpu_s\":%.2f,\"cpu_s_per_million\":%.2f}", cpuSeconds, spm)));
-        LOG.printf(Locale.ROOT, "  cpu %s %s @%,d/s: %.2f s CPU for %,d metrics counted (%,d sent) = %.2f s per million%n",
+        trials.add(t.toJson().replaceFirst("}$", String.format(Locale.ROOT, ",\"cpu_s\":%.2f,\"cpu_s_per_million\":%.4f}", cpuSeconds, spm)));
+        LOG.printf(Locale.ROOT, "  cpu %s %s @%,d/s: %.2f s CPU for %,d metrics counted (%,d sent) = %.3f s per million%n",
             target, setting, rate, cpuSeconds, t.counted(), t.sent(), spm);
       }
       append(String.format(Locale.ROOT,
           "{\"kind\":\"cpu\",\"target\":\"%s\",\"setting\":\"%s\",\"rate\":%d,\"lines\":%d,\"duration_s\":%.1f,\"idle_cpu_s_per_s\":%.3f,"
-              + "\"values\":%s,\"median\":%.2f,\"trials\":[%s]}",
+              + "\"values\":%s,\"median\":%.4f,\"trials\":[%s]}",
           target, setting, rate, lines, duration.toMillis() / 1000.0, idlePerSecond, perMillion, median(perMillion),
           String.join(",", trials)));
     }
@@ -407,11 +408,18 @@ public final class Measure {
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
-  /** One markdown table row per (setting, target), in the order they first appear. */
+  /**
+   * One markdown table row per (setting, target), in the order they first appear, with a CPU column
+   * per packed rate measured; then, per setting where both Hollerith and the bare receiver were
+   * measured losslessly at the same packed rate, Hollerith's receive capacity as a share of the bare
+   * receiver's (see {@link #capacityLines}).
+   */
   static String report(Path resultsFile) throws IOException {
     ObjectMapper json = new ObjectMapper();
     Map<String, Map<String, String>> rows = new LinkedHashMap<>();
-    long packedRate = 0;
+    // setting|target -> packed rate -> CPU s per million, lossless trials only
+    Map<String, Map<Long, Double>> losslessPacked = new LinkedHashMap<>();
+    TreeSet<Long> packedRates = new TreeSet<>();
     for (String line : Files.readAllLines(resultsFile, StandardCharsets.UTF_8)) {
       if (line.isBlank()) {
         continue;
@@ -451,12 +459,32 @@ public final class Measure {
             sent += t.path("sent").asLong();
             counted += t.path("counted").asLong();
           }
-          String column = "cpu" + n.path("rate").asLong();
-          if (n.path("lines").asInt(1) > 1) {
-            column = "cpuPacked";
-            packedRate = n.path("rate").asLong();
+          long rate = n.path("rate").asLong();
+          double median = n.path("median").asDouble();
+          if (n.path("values").size() > 0) {
+            // older files round the median to 0.01, too coarse for packed rates (~0.06 s per million)
+            List<Double> values = new ArrayList<>();
+            n.path("values").forEach(v -> values.add(v.asDouble()));
+            median = median(values);
           }
-          row.put(column, String.format(Locale.ROOT, "%.2f%s", n.path("median").asDouble(),
+          String column = "cpu" + rate;
+          String format = "%.2f%s";
+          if (n.path("lines").asInt(1) > 1) {
+            format = "%.3f%s";
+            column = "cpuPacked" + rate;
+            packedRates.add(rate);
+            List<Double> lossless = new ArrayList<>();
+            for (int i = 0; i < n.path("trials").size(); i++) {
+              JsonNode t = n.path("trials").get(i);
+              if (t.path("counted").asLong() == t.path("sent").asLong() && n.path("values").has(i)) {
+                lossless.add(n.path("values").get(i).asDouble());
+              }
+            }
+            if (!lossless.isEmpty()) {
+              losslessPacked.computeIfAbsent(key, k -> new TreeMap<>()).put(rate, median(lossless));
+            }
+          }
+          row.put(column, String.format(Locale.ROOT, format, median,
               counted < sent ? String.format(Locale.ROOT, " (lossy: %.1f%% counted)", Math.floor(1000.0 * counted / sent) / 10) : ""));
         }
         case "memory" -> row.put("memory", String.format(Locale.ROOT, "%,d (%,d series%s)", n.path("bytes_per_series").asLong(),
@@ -467,10 +495,12 @@ public final class Measure {
     }
     StringBuilder sb = new StringBuilder();
     sb.append("| rmem setting | target | max lossless metrics/s, 1 per packet: median (3 searches) | max lossless, 20 per packet "
-        + "| CPU s per million @ 20,000/s | CPU s per million @ 200,000/s | CPU s per million, 20 per packet"
-        + (packedRate > 0 ? String.format(Locale.ROOT, " @ %,d/s", packedRate) : "")
-        + " | RSS bytes per idle counter | 1-min load avg |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "| CPU s per million @ 20,000/s | CPU s per million @ 200,000/s |");
+    for (long rate : packedRates) {
+      sb.append(String.format(Locale.ROOT, " CPU s per million, 20 per packet @ %,d/s |", rate));
+    }
+    sb.append(" RSS bytes per idle counter | 1-min load avg |\n");
+    sb.append("|---|---|---:|---:|---:|---:|").append("---:|".repeat(packedRates.size())).append("---:|---:|\n");
     for (Map.Entry<String, Map<String, String>> e : rows.entrySet()) {
       String[] k = e.getKey().split("\\|", 2);
       Map<String, String> r = e.getValue();
@@ -478,14 +508,51 @@ public final class Measure {
           .append(" | ").append(r.getOrDefault("search1", "–"))
           .append(" | ").append(r.getOrDefault("search20", "–"))
           .append(" | ").append(r.getOrDefault("cpu20000", "–"))
-          .append(" | ").append(r.getOrDefault("cpu200000", "–"))
-          .append(" | ").append(r.getOrDefault("cpuPacked", "–"))
-          .append(" | ").append(r.getOrDefault("memory", "–"))
+          .append(" | ").append(r.getOrDefault("cpu200000", "–"));
+      for (long rate : packedRates) {
+        sb.append(" | ").append(r.getOrDefault("cpuPacked" + rate, "–"));
+      }
+      sb.append(" | ").append(r.getOrDefault("memory", "–"))
           .append(" | ").append(r.containsKey("loadMin")
               ? String.format(Locale.ROOT, "%.1f–%.1f", Double.parseDouble(r.get("loadMin")), Double.parseDouble(r.get("loadMax")))
               : "–")
           .append(" |\n");
     }
+    List<String> capacity = capacityLines(losslessPacked);
+    if (!capacity.isEmpty()) {
+      sb.append("\nHollerith's receive capacity against the bare receiver's, from CPU per metric at the same fixed rate "
+          + "(bare ÷ Hollerith, medians of their lossless trials; 20 per packet):\n\n");
+      capacity.forEach(l -> sb.append("- ").append(l).append('\n'));
+    }
     return sb.toString();
+  }
+
+  /**
+   * Under a fixed load both receivers do the same receive work per datagram, and Hollerith also
+   * parses and aggregates every line; so, while neither is saturated, the ratio of their CPU per
+   * metric is the ratio of the rates each could take on a core of its own. Unlike the lossless search,
+   * it does not stop at the generator's ceiling. The bare receiver must rest after reads as Hollerith
+   * does ({@code --read-delay-us}), or its figure measures wake-ups.
+   */
+  static List<String> capacityLines(Map<String, Map<Long, Double>> losslessPacked) {
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, Map<Long, Double>> e : losslessPacked.entrySet()) {
+      String[] k = e.getKey().split("\\|", 2);
+      if (!k[1].equals("hollerith")) {
+        continue;
+      }
+      Map<Long, Double> bare = losslessPacked.get(k[0] + "|bare");
+      if (bare == null) {
+        continue;
+      }
+      for (Map.Entry<Long, Double> h : e.getValue().entrySet()) {
+        Double b = bare.get(h.getKey());
+        if (b != null && h.getValue() > 0) {
+          lines.add(String.format(Locale.ROOT, "%s @ %,d/s: %.3f ÷ %.3f = %.0f %%", k[0], h.getKey(), b, h.getValue(),
+              100 * b / h.getValue()));
+        }
+      }
+    }
+    return lines;
   }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +38,7 @@ class MeasureReportTest {
     assertThat(table.lines()).hasSize(3);
     assertThat(table.lines().toList().get(0)).contains("| CPU s per million, 20 per packet @ 2,000,000/s |");
     assertThat(table.lines().toList().get(2)).isEqualTo(
-        "| 8m | etsy | 110 (100 / 120 / 110) | ≥ 900 (900) | 12.50 | 4.25 (lossy: 40.0% counted) | 0.75 | 900 (1,000 series) | 0.5–1.5 |");
+        "| 8m | etsy | 110 (100 / 120 / 110) | ≥ 900 (900) | 12.50 | 4.25 (lossy: 40.0% counted) | 0.750 | 900 (1,000 series) | 0.5–1.5 |");
   }
 
   @Test
@@ -47,5 +49,45 @@ class MeasureReportTest {
             + "\"values\":[481927.7, 483137.6, 701862.4],\"generator_limited\":[true,true,true],\"median\":483137.6}\n");
     assertThat(Measure.report(results).lines().toList().get(2))
         .startsWith("| 8m | hollerith | ≥ 483,138 (481,928 / 483,138 / 701,862) |");
+  }
+
+  @Test
+  void each_packed_rate_gets_its_own_column_and_the_capacity_ratio_uses_lossless_trials_only(@TempDir Path dir)
+      throws Exception {
+    Path results = dir.resolve("r.jsonl");
+    Files.writeString(results, String.join("\n",
+        // the first trial lost metrics: the ratio takes the other two, the column all three
+        cpu("8m", "hollerith", 2_000_000, new double[] {0.21, 0.16, 0.17}, new long[] {97, 100, 100}),
+        cpu("8m", "hollerith", 6_000_000, new double[] {0.12, 0.115}, new long[] {100, 100}),
+        cpu("8m", "bare", 2_000_000, new double[] {0.083}, new long[] {100}),
+        cpu("8m", "bare", 6_000_000, new double[] {0.07, 0.0675}, new long[] {100, 100}),
+        // no lossless trial: no ratio
+        cpu("default", "hollerith", 6_000_000, new double[] {0.14}, new long[] {97}),
+        cpu("default", "bare", 6_000_000, new double[] {0.07}, new long[] {100}),
+        cpu("8m", "etsy", 6_000_000, new double[] {1.9}, new long[] {10}),
+        ""));
+    List<String> lines = Measure.report(results).lines().toList();
+    assertThat(lines.get(0)).contains("| CPU s per million, 20 per packet @ 2,000,000/s | "
+        + "CPU s per million, 20 per packet @ 6,000,000/s | RSS bytes");
+    assertThat(lines.get(1)).isEqualTo("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    assertThat(lines.get(2)).isEqualTo("| 8m | hollerith | – | – | – | – | 0.170 (lossy: 99.0% counted) | 0.118 | – | – |");
+    assertThat(lines.get(6)).isEqualTo("| 8m | etsy | – | – | – | – | – | 1.900 (lossy: 10.0% counted) | – | – |");
+    assertThat(lines.subList(7, lines.size())).containsExactly(
+        "",
+        "Hollerith's receive capacity against the bare receiver's, from CPU per metric at the same fixed rate "
+            + "(bare ÷ Hollerith, medians of their lossless trials; 20 per packet):",
+        "",
+        "- 8m @ 2,000,000/s: 0.083 ÷ 0.165 = 50 %",
+        "- 8m @ 6,000,000/s: 0.069 ÷ 0.118 = 59 %");
+  }
+
+  private static String cpu(String setting, String target, long rate, double[] perMillion, long[] counted) {
+    StringBuilder trials = new StringBuilder();
+    for (int i = 0; i < counted.length; i++) {
+      trials.append(i == 0 ? "" : ",").append("{\"sent\":100,\"counted\":").append(counted[i]).append('}');
+    }
+    return String.format(Locale.ROOT, "{\"kind\":\"cpu\",\"target\":\"%s\",\"setting\":\"%s\",\"rate\":%d,"
+        + "\"lines\":20,\"values\":%s,\"median\":0,\"trials\":[%s]}", target, setting, rate,
+        Arrays.toString(perMillion), trials);
   }
 }
