@@ -171,6 +171,7 @@ public final class HollerithServer implements AutoCloseable {
   private HttpApi httpApi(AuthStore auth, PrometheusSink prometheus) {
     HttpApi.Builder api = HttpApi.builder(config.http(), auth, stats)
         .latestValues(prometheus)
+        .flushInterval(config.aggregation().flushInterval())
         .clock(clock)
         .lineIngestor(new ChunkedLineIngestor(() -> new LineParser(config.protocol(), stats)::parse,
             aggregator::newWriter, config.protocol().maxPacketBytes()));

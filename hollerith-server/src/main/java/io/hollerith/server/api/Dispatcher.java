@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one decoded request into one response: routing (404/405), authentication (401, 429 after
- * too many failures from the address), authorisation against the route's permission (403), the
- * handler, and the mapping of every failure to a JSON error. Independent of Netty's channel
+ * Turns one decoded request into one response: the dashboard's public files, routing (404/405),
+ * authentication (401, 429 after too many failures from the address), authorisation against the
+ * route's permission (403), the handler, and the mapping of every failure to a JSON error. Independent of Netty's channel
  * machinery. Thread-safe.
  */
 final class Dispatcher {
@@ -33,6 +33,7 @@ final class Dispatcher {
   record Outcome(ApiResponse response, String user) {}
 
   private final Router router;
+  private final DashboardAssets dashboard;
   private final AuthStore auth;
   private final AuthFailureLimiter limiter;
   private final Set<String> anonymousScrapers;
@@ -40,8 +41,10 @@ final class Dispatcher {
   private final StatsRegistry.Counter authRateLimited;
   private final StatsRegistry.Counter serverErrors;
 
-  Dispatcher(Router router, AuthStore auth, AuthFailureLimiter limiter, List<String> anonymousScrapers, StatsRegistry stats) {
+  Dispatcher(Router router, DashboardAssets dashboard, AuthStore auth, AuthFailureLimiter limiter,
+      List<String> anonymousScrapers, StatsRegistry stats) {
     this.router = router;
+    this.dashboard = dashboard;
     this.auth = auth;
     this.limiter = limiter;
     this.anonymousScrapers = normalise(anonymousScrapers);
@@ -55,6 +58,10 @@ final class Dispatcher {
     try {
       QueryStringDecoder decoder = new QueryStringDecoder(uri);
       String path = decoder.path();
+      ApiResponse asset = dashboard.answer(method, path, headers);
+      if (asset != null) {
+        return new Outcome(asset, user);
+      }
       Map<String, List<String>> params = decoder.parameters();
       Route route = router.find(method, path);
       Principal principal = null;

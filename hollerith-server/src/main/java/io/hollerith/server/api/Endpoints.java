@@ -15,6 +15,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +42,14 @@ final class Endpoints {
   private final Supplier<? extends Map<String, ? extends Number>> storageStats;
   private final boolean includeStorageStats;
   private final long maxBuckets;
+  private final Duration flushInterval;
   private final Clock clock;
   private final PrometheusWriter prometheus;
   private final byte[] openApi;
 
   Endpoints(AuthStore auth, StatsRegistry stats, SeriesService series, List<HealthCheck> healthChecks,
       LatestValues latestValues, LineIngestor ingestor, Supplier<? extends Map<String, ? extends Number>> storageStats,
-      boolean includeStorageStats, long maxBuckets, Clock clock) {
+      boolean includeStorageStats, long maxBuckets, Duration flushInterval, Clock clock) {
     this.auth = auth;
     this.stats = stats;
     this.series = series;
@@ -57,6 +59,7 @@ final class Endpoints {
     this.storageStats = storageStats;
     this.includeStorageStats = includeStorageStats;
     this.maxBuckets = maxBuckets;
+    this.flushInterval = flushInterval;
     this.clock = clock;
     this.prometheus = new PrometheusWriter(stats);
     this.openApi = loadOpenApi();
@@ -124,6 +127,7 @@ final class Endpoints {
     body.put("role", p.role().label());
     body.put("tenant", tenant);
     body.put("permissions", p.role().permissions().stream().map(Permission::label).sorted().toList());
+    body.put("flushIntervalMillis", flushInterval.toMillis());
     return ApiResponse.json(200, body);
   }
 

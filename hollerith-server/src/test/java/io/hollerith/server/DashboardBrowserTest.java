@@ -1,0 +1,407 @@
+package io.hollerith.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hollerith.server.auth.AuthStore;
+import io.hollerith.server.auth.Role;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless Chromium against a whole server: sign-in, the metric browser,
+ * a series page whose summary must equal the API's and a reference computed here, the URL as the
+ * view (range buttons, back button), comparing series, the viewer's time zone, and a reader who
+ * neither sees nor may open the server pages.
+ *
+ * <p>Needs the Debian packages {@code chromium} and {@code chromium-driver}. Without them the tests
+ * are skipped, unless the environment variable {@code DASHBOARD_BROWSER_REQUIRED} is set (as
+ * {@code .ci/run} does), in which case they fail. Each test saves screenshots under
+ * {@code target/dashboard-screenshots/}.
+ */
+class DashboardBrowserTest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+  private static final String VIEWER_ZONE = "America/New_York";
+  private static final int HOURS = 60;
+
+  @TempDir
+  static Path dir;
+
+  private static ServerHarness h;
+  private static String base;
+  private static String readerToken;
+  /** Timer samples of web.latency sent for each hour (the flush interval), oldest first; hour i starts at {@link #firstHour} + 3600 i. */
+  private static final List<double[]> samplesByHour = new ArrayList<>();
+  private static long firstHour;
+
+  private ChromeDriver driver;
+  private String testName;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    if (System.getenv("DASHBOARD_BROWSER_REQUIRED") != null) {
+      assertThat(present).as("chromium and chromedriver installed (DASHBOARD_BROWSER_REQUIRED is set): "
+          + "apt-get install chromium chromium-driver").isTrue();
+    }
+    Assumptions.assumeTrue(present, "chromium and chromium-driver are not installed");
+    // One flush releases all 60 backfilled hours at once; the store backlog must hold them.
+    h = ServerHarness.start(dir.resolve("data"), "storage.max_backlog=7d");
+    base = "http://127.0.0.1:" + h.server.httpAddress().getPort();
+    try (AuthStore auth = AuthStore.openSqlite(h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
+      readerToken = auth.addUser("rita", Role.READER, "root", null).secret();
+    }
+    sendHistory();
+  }
+
+  /**
+   * Sends, over UDP, 60 hours of timestamped timer samples (a different number and spread each
+   * hour) and counter increments, plus a gauge, and waits until they are stored.
+   */
+  private static void sendHistory() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    firstHour = (now / 3600 - HOURS - 1) * 3600;
+    int port = h.server.ingestAddresses().udp().getPort();
+    long lines = 0;
+    try (DatagramSocket socket = new DatagramSocket()) {
+      for (int m = 0; m < HOURS; m++) {
+        double[] values = new double[1 + m % 7];
+        StringBuilder packet = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+          values[i] = 20 + (m * 37 + i * 11) % 90;
+          packet.append("web.latency:").append(values[i]).append("|ms|#route:/users|T").append(firstHour + m * 3600 + 5 + i).append('\n');
+          lines++;
+        }
+        packet.append("web.requests:").append(values.length).append("|c|T").append(firstHour + m * 3600 + 30).append('\n');
+        lines++;
+        samplesByHour.add(values);
+        send(socket, port, packet.toString());
+      }
+      send(socket, port, "web.queue_depth:7|g\n");
+      lines++;
+    }
+    h.awaitSamples(lines);
+    h.flushAndStore();
+  }
+
+  private static void send(DatagramSocket socket, int port, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  @BeforeEach
+  void openBrowser(TestInfo info) throws IOException {
+    testName = info.getTestMethod().orElseThrow().getName();
+    Files.createDirectories(SCREENSHOTS);
+    ChromeOptions options = new ChromeOptions()
+        .setBinary(CHROMIUM.toFile())
+        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(CHROMEDRIVER.toFile())
+        .usingAnyFreePort()
+        .build();
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    driver = new ChromeDriver(service, options);
+    driver.manage().window().setSize(new Dimension(1280, 900));
+    driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", VIEWER_ZONE));
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    if (driver != null) {
+      driver.quit();
+    }
+  }
+
+  @Test
+  void signInFindsTheMetricSentOverUdpAndSignOutForgetsTheToken() throws Exception {
+    driver.get(base + "/");
+    WebElement token = waitFor(By.id("token"));
+    screenshot("sign-in");
+    token.sendKeys("hol_not-a-token");
+    driver.findElement(By.id("sign-in")).click();
+    assertThat(waitForText(By.id("sign-in-error"), "Sign-in failed")).contains("Invalid token");
+
+    token.clear();
+    token.sendKeys(h.token);
+    driver.findElement(By.id("sign-in")).click();
+    waitFor(By.id("metric-table"));
+    assertThat(driver.findElement(By.id("nav")).getText()).contains("Metrics", "Server", "admin");
+
+    WebElement prefix = driver.findElement(By.id("prefix"));
+    prefix.sendKeys("web.lat");
+    wait(5).until(d -> d.getCurrentUrl().contains("prefix=web.lat"));
+    wait(10).until(d -> rowNames().equals(List.of("web.latency")));
+    WebElement row = driver.findElement(By.cssSelector("#metric-table tbody tr"));
+    assertThat(row.getText()).contains("route=/users", "timer");
+    screenshot("metrics");
+
+    driver.findElement(By.id("sign-out")).click();
+    waitFor(By.id("token"));
+    assertThat(driver.executeScript("return sessionStorage.getItem('hollerith.token')")).isNull();
+    driver.get(base + "/#/metrics");
+    waitFor(By.id("token"));
+  }
+
+  @Test
+  void seriesSummaryEqualsTheApiAndAReferenceAndTheUrlHoldsTheView() throws Exception {
+    signIn(h.token);
+    driver.findElement(By.id("prefix")).sendKeys("web.latency");
+    wait(10).until(d -> rowNames().equals(List.of("web.latency")));
+    driver.findElement(By.linkText("web.latency")).click();
+    waitFor(By.cssSelector("#summary dd[data-key=average]"));
+    assertThat(driver.getCurrentUrl()).contains("range=1h");
+    assertThat(driver.findElement(By.id("series-status")).getText()).contains("Live", VIEWER_ZONE);
+    screenshot("series-1h");
+
+    driver.findElement(By.id("range-7d")).click();
+    wait(10).until(d -> d.getCurrentUrl().contains("range=7d"));
+    waitFor(By.cssSelector("#summary dd[data-key=average]"));
+    assertThat(driver.findElement(By.id("range-7d")).getAttribute("aria-pressed")).isEqualTo("true");
+    screenshot("series-7d");
+    driver.navigate().back();
+    wait(10).until(d -> d.getCurrentUrl().contains("range=1h"));
+    wait(10).until(d -> "true".equals(d.findElement(By.id("range-1h")).getAttribute("aria-pressed")));
+
+    // A custom range covering every minute sent, typed in the viewer's time zone.
+    long from = firstHour - 3600;
+    long to = firstHour + HOURS * 3600 + 3600;
+    setLocalTime("from", from);
+    setLocalTime("to", to);
+    driver.findElement(By.id("apply-range")).click();
+    wait(10).until(d -> d.getCurrentUrl().contains("from=") && !d.getCurrentUrl().contains("range="));
+    wait(10).until(d -> isoOf(from).equals(d.findElement(By.id("chart")).getAttribute("data-start")));
+    waitFor(By.cssSelector("#summary dd[data-key=average]"));
+    assertThat(driver.findElement(By.id("series-status")).getText()).contains("Fixed range");
+    screenshot("series-custom");
+
+    Map<String, String> shown = shownSummary(".stat-summary");
+    JsonNode summary = apiSummary(driver.findElement(By.id("chart")));
+    for (String key : List.of("average", "min", "max", "fifthPercentile", "ninetyFifthPercentile",
+        "ninetyEighthPercentile", "count", "totalTransactions")) {
+      assertThat(Double.parseDouble(shown.get(key))).as(key).isEqualTo(summary.get(key).asDouble());
+    }
+    Map<String, String> latency = shownSummary(".latency");
+    for (String key : List.of("p50", "p90", "p95", "p99", "p999", "min", "max", "count")) {
+      assertThat(Double.parseDouble(latency.get(key))).as("latency " + key).isEqualTo(summary.get("latency").get(key).asDouble());
+    }
+
+    // The reference: one stored point per hour, valued by its mean; nearest-rank percentiles.
+    double[] means = new double[HOURS];
+    double total = 0;
+    double min = Double.MAX_VALUE;
+    double max = -Double.MAX_VALUE;
+    for (int m = 0; m < HOURS; m++) {
+      double[] values = samplesByHour.get(m);
+      means[m] = Arrays.stream(values).sum() / values.length;
+      total += values.length;
+      min = Math.min(min, Arrays.stream(values).min().orElseThrow());
+      max = Math.max(max, Arrays.stream(values).max().orElseThrow());
+    }
+    double[] sorted = means.clone();
+    Arrays.sort(sorted);
+    assertThat(Double.parseDouble(shown.get("count"))).isEqualTo(HOURS);
+    assertThat(Double.parseDouble(shown.get("average"))).isCloseTo(Arrays.stream(means).average().orElseThrow(), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(Double.parseDouble(shown.get("min"))).isEqualTo(sorted[0]);
+    assertThat(Double.parseDouble(shown.get("max"))).isEqualTo(sorted[HOURS - 1]);
+    assertThat(Double.parseDouble(shown.get("fifthPercentile"))).isEqualTo(nearestRank(sorted, 5));
+    assertThat(Double.parseDouble(shown.get("ninetyFifthPercentile"))).isEqualTo(nearestRank(sorted, 95));
+    assertThat(Double.parseDouble(shown.get("ninetyEighthPercentile"))).isEqualTo(nearestRank(sorted, 98));
+    assertThat(Double.parseDouble(shown.get("totalTransactions"))).isEqualTo(total);
+    assertThat(Double.parseDouble(latency.get("min"))).isEqualTo(min);
+    assertThat(Double.parseDouble(latency.get("max"))).isEqualTo(max);
+    assertThat(Double.parseDouble(latency.get("count"))).isEqualTo(total);
+
+    // The view survives a reload: the URL holds it.
+    String url = driver.getCurrentUrl();
+    driver.navigate().refresh();
+    waitFor(By.cssSelector("#summary dd[data-key=average]"));
+    assertThat(shownSummary(".stat-summary")).isEqualTo(shown);
+    assertThat(driver.getCurrentUrl()).isEqualTo(url);
+
+    driver.manage().window().setSize(new Dimension(390, 844));
+    driver.navigate().refresh();
+    waitFor(By.cssSelector("#summary dd[data-key=average]"));
+    screenshot("series-phone");
+  }
+
+  @Test
+  void comparingAddsASecondSeriesToTheChartAndTheUrl() throws Exception {
+    signIn(h.token);
+    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8) + "&range=7d");
+    waitFor(By.cssSelector("#summary dd[data-key=average]"));
+    driver.findElement(By.id("compare")).sendKeys("web.req");
+    WebElement suggestion = waitFor(By.cssSelector("#compare-options button"));
+    assertThat(suggestion.getText()).contains("web.requests", "counter");
+    suggestion.click();
+    wait(10).until(d -> d.findElements(By.cssSelector("#summary section")).size() == 2);
+    assertThat(driver.getCurrentUrl()).contains("s=counter%7Cweb.requests%7C");
+    assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Comparing 2 series");
+    screenshot("series-compare");
+    driver.executeCdpCommand("Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+    driver.navigate().refresh();
+    wait(10).until(d -> d.findElements(By.cssSelector("#summary section")).size() == 2);
+    screenshot("series-compare-dark");
+    driver.navigate().back();
+    wait(10).until(d -> d.findElements(By.cssSelector("#summary section")).size() == 1);
+  }
+
+  @Test
+  void aReaderSeesNoServerPagesAndIsNotPermittedByUrl() throws Exception {
+    signIn(readerToken);
+    assertThat(driver.findElement(By.id("nav")).getText()).contains("Metrics").doesNotContain("Server");
+    assertThat(driver.findElements(By.cssSelector("#nav a[href='#/server']"))).isEmpty();
+    driver.get(base + "/#/server");
+    WebElement denied = waitFor(By.id("not-permitted"));
+    assertThat(denied.getText()).contains("Not permitted", "OPS:READ");
+    assertThat(driver.findElements(By.cssSelector("#server-stats table"))).isEmpty();
+    screenshot("server-reader");
+
+    signIn(h.token);
+    driver.findElement(By.cssSelector("#nav a[href='#/server']")).click();
+    WebElement stats = waitFor(By.cssSelector("#server-stats table"));
+    assertThat(stats.isDisplayed()).isTrue();
+    assertThat(driver.findElement(By.id("server-stats")).getText()).contains("messages", "samples_parsed");
+    screenshot("server");
+  }
+
+  private void signIn(String token) {
+    driver.get(base + "/");
+    driver.executeScript("sessionStorage.clear()");
+    driver.get(base + "/#/metrics");
+    driver.navigate().refresh();
+    waitFor(By.id("token")).sendKeys(token);
+    driver.findElement(By.id("sign-in")).click();
+    waitFor(By.id("sign-out"));
+  }
+
+  private List<String> rowNames() {
+    return driver.findElements(By.cssSelector("#metric-table tbody tr td:first-child")).stream().map(WebElement::getText).toList();
+  }
+
+  private Map<String, String> shownSummary(String list) {
+    Map<String, String> values = new HashMap<>();
+    for (WebElement dd : driver.findElements(By.cssSelector("#summary " + list + " dd"))) {
+      values.put(dd.getAttribute("data-key"), dd.getAttribute("data-value"));
+    }
+    return values;
+  }
+
+  /** The API's summary for exactly the range and interval the page asked for. */
+  private JsonNode apiSummary(WebElement chart) throws Exception {
+    String query = "/api/v1/series?metric=web.latency&type=timer&tags=" + URLEncoder.encode("route:/users", StandardCharsets.UTF_8)
+        + "&stat=mean&startDate=" + chart.getAttribute("data-start") + "&endDate=" + chart.getAttribute("data-end")
+        + "&interval=" + chart.getAttribute("data-interval");
+    var response = h.get(query);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return ServerHarness.JSON.readTree(response.body()).get("response").get("summary");
+  }
+
+  /** Types an instant into a datetime-local input as the viewer's clock shows it. */
+  private void setLocalTime(String id, long epochSeconds) {
+    String local = java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochSecond(epochSeconds), java.time.ZoneId.of(VIEWER_ZONE))
+        .toString().substring(0, 16);
+    driver.executeScript("const e = document.getElementById(arguments[0]); e.value = arguments[1];"
+        + " e.dispatchEvent(new Event('input', {bubbles: true}));", id, local);
+  }
+
+  private static String isoOf(long epochSeconds) {
+    return java.time.Instant.ofEpochSecond(epochSeconds).toString();
+  }
+
+  private static double nearestRank(double[] sorted, double p) {
+    return sorted[(int) Math.floor(sorted.length * p / 100.0 + 0.5) - 1];
+  }
+
+  private WebElement waitFor(By locator) {
+    return wait(15).until(ExpectedConditions.visibilityOfElementLocated(locator));
+  }
+
+  /** On a failure: a screenshot, and the browser's console in the message. */
+  private AssertionError failure(RuntimeException cause) {
+    try {
+      screenshot("failure");
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+    StringBuilder console = new StringBuilder();
+    driver.manage().logs().get(LogType.BROWSER).forEach(entry -> console.append('\n').append(entry));
+    return new AssertionError("page " + driver.getCurrentUrl() + ": " + driver.findElement(By.tagName("main")).getText()
+        + "\nbrowser console:" + console, cause);
+  }
+
+  private String waitForText(By locator, String text) {
+    wait(15).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+    return driver.findElement(locator).getText();
+  }
+
+  private WebDriverWait wait(int seconds) {
+    return new WebDriverWait(driver, Duration.ofSeconds(seconds)) {
+      @Override
+      public <V> V until(java.util.function.Function<? super org.openqa.selenium.WebDriver, ? extends V> isTrue) {
+        try {
+          return super.until(isTrue);
+        } catch (org.openqa.selenium.TimeoutException e) {
+          throw failure(e);
+        }
+      }
+    };
+  }
+
+  /** Saves the whole page, below the fold too, as {@code target/dashboard-screenshots/<test>-<page>.png}. */
+  private void screenshot(String page) throws IOException {
+    Number width = (Number) driver.executeScript("return document.documentElement.scrollWidth");
+    Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight");
+    Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true,
+        "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+    Files.write(SCREENSHOTS.resolve(testName + "-" + page + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
+  }
+}
