@@ -295,6 +295,56 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void theCsvDownloadHoldsTheValuesShown() throws Exception {
+    Path downloads = Files.createTempDirectory(dir, "downloads");
+    driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+    signIn(h.token);
+    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
+        + "&stat=max&from=" + isoOf(firstHour) + "&to=" + isoOf(firstHour + 5 * 3600));
+    waitFor(By.cssSelector("#summary dd[data-key=average]"));
+    driver.findElement(By.id("csv")).click();
+    Path csv = downloads.resolve("hollerith-web.latency.csv");
+    wait(15).until(d -> Files.exists(csv));
+
+    WebElement chart = driver.findElement(By.id("chart"));
+    JsonNode values = ServerHarness.JSON.readTree(h.get("/api/v1/series?metric=web.latency&type=timer&tags="
+        + URLEncoder.encode("route:/users", StandardCharsets.UTF_8) + "&stat=max&startDate=" + chart.getAttribute("data-start")
+        + "&endDate=" + chart.getAttribute("data-end") + "&interval=" + chart.getAttribute("data-interval")).body())
+        .get("response").get("series").get("values");
+    List<String> expected = new ArrayList<>(List.of("time,web.latency{route:/users} max"));
+    for (JsonNode row : values) {
+      expected.add(row.get(0).asText() + "," + (row.get(1).isNull() ? "" : Double.toString(row.get(1).asDouble()).replaceAll("\\.0$", "")));
+    }
+    assertThat(Files.readAllLines(csv)).isEqualTo(expected);
+    assertThat(expected).hasSize(7); // a header and six hours: both ends of the range are inclusive
+    double[] first = samplesByHour.get(0);
+    assertThat(expected.get(1)).isEqualTo(isoOf(firstHour) + "," + Double.toString(Arrays.stream(first).max().orElseThrow()).replaceAll("\\.0$", ""));
+  }
+
+  @Test
+  void tooManyFailedSignInsShowTheRetryAfterOfThe429() throws Exception {
+    try (ServerHarness strict = ServerHarness.start(dir.resolve("strict"), "http.auth_failure_limit=2", "http.auth_failure_window=10m")) {
+      driver.get("http://127.0.0.1:" + strict.server.httpAddress().getPort() + "/");
+      WebElement token = waitFor(By.id("token"));
+      for (int attempt = 0; attempt < 2; attempt++) {
+        token.clear();
+        token.sendKeys("hol_wrong" + attempt);
+        driver.findElement(By.id("sign-in")).click();
+        waitForText(By.id("sign-in-error"), "Sign-in failed");
+        driver.executeScript("document.getElementById('sign-in-error').textContent = ''");
+      }
+      token.clear();
+      token.sendKeys(strict.token);
+      driver.findElement(By.id("sign-in")).click();
+      String message = waitForText(By.id("sign-in-error"), "Too many failed sign-ins");
+      assertThat(message).matches("Too many failed sign-ins from this address\\. Try again in \\d+ s\\.");
+      long seconds = Long.parseLong(message.replaceAll("\\D", ""));
+      assertThat(seconds).isBetween(1L, 600L);
+      screenshot("sign-in-429");
+    }
+  }
+
+  @Test
   void aReaderSeesNoServerPagesAndIsNotPermittedByUrl() throws Exception {
     signIn(readerToken);
     assertThat(driver.findElement(By.id("nav")).getText()).contains("Metrics").doesNotContain("Server");

@@ -53,6 +53,11 @@ final class ApiFixture implements AutoCloseable {
   final String base;
 
   ApiFixture(Path dir, HttpConfig config) {
+    this(dir, config, builder -> builder);
+  }
+
+  /** With more collaborators set on the builder by {@code customize}. */
+  ApiFixture(Path dir, HttpConfig config, java.util.function.UnaryOperator<HttpApi.Builder> customize) {
     auth = AuthStore.openSqlite(dir.resolve("auth.db"), Clock.systemUTC());
     auth.addTenant("shop", "root");
     auth.addTenant("blog", "root");
@@ -72,7 +77,7 @@ final class ApiFixture implements AutoCloseable {
     }
     sink = new PrometheusSink(List.of(90.0, 99.0), 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
-    api = HttpApi.builder(config, auth, stats)
+    api = customize.apply(HttpApi.builder(config, auth, stats))
         .seriesReader(reader)
         .latestValues(sink)
         .lineIngestor(ApiFixture::ingestLines)
