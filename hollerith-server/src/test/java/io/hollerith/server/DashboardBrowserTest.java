@@ -34,6 +34,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
@@ -292,6 +293,16 @@ class DashboardBrowserTest {
     screenshot("series-compare-dark");
     driver.navigate().back();
     wait(10).until(d -> d.findElements(By.cssSelector("#summary section")).size() == 1);
+
+    // Dragging across the chart makes the selection the view's custom range; back undoes it.
+    WebElement plot = waitFor(By.cssSelector("#chart .u-over"));
+    new Actions(driver).moveToElement(plot, -plot.getSize().getWidth() / 4, 0).clickAndHold()
+        .moveByOffset(plot.getSize().getWidth() / 3, 0).release().perform();
+    wait(10).until(d -> d.getCurrentUrl().contains("from=") && !d.getCurrentUrl().contains("range="));
+    waitFor(By.cssSelector("#summary dd[data-key=average]"));
+    assertThat(driver.findElement(By.id("series-status")).getText()).contains("Fixed range");
+    driver.navigate().back();
+    wait(10).until(d -> d.getCurrentUrl().contains("range=7d"));
   }
 
   @Test
@@ -448,7 +459,7 @@ class DashboardBrowserTest {
 
   /** Saves the whole page, below the fold too, as {@code target/dashboard-screenshots/<test>-<page>.png}. */
   private void screenshot(String page) throws IOException {
-    Number width = (Number) driver.executeScript("return document.documentElement.scrollWidth");
+    Number width = (Number) driver.executeScript("return Math.max(innerWidth, document.documentElement.scrollWidth)");
     Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight");
     Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true,
         "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));

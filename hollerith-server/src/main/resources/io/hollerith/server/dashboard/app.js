@@ -524,7 +524,7 @@
       if (chart) {
         chart.setData(data);
       } else {
-        chart = new uPlot(chartOptions(view, colorOf, chartBox), data, chartBox);
+        chart = new uPlot(chartOptions(view, colorOf, chartBox, (from, to) => update({ preset: null, from, to })), data, chartBox);
       }
       showSummary(summary, view, answers, colorOf);
       csv.disabled = false;
@@ -546,7 +546,8 @@
     return { width, height: innerWidth < 760 ? 240 : 320 };
   }
 
-  function chartOptions(view, colorOf, box) {
+  /** uPlot's options; dragging across the chart selects a range, which becomes the view's custom range. */
+  function chartOptions(view, colorOf, box, zoomTo) {
     const css = getComputedStyle(document.documentElement);
     const text = css.getPropertyValue('--muted').trim();
     const grid = css.getPropertyValue('--grid').trim();
@@ -557,7 +558,14 @@
         value: (u, v) => formatNumber(v),
       }))],
       axes: [axis, Object.assign({}, axis, { size: 70, values: (u, vals) => vals.map(formatNumber) })],
-      cursor: { drag: { x: true, y: false } },
+      cursor: { drag: { x: true, y: false, setScale: false } },
+      hooks: { setSelect: [(u) => {
+        if (u.select.width > 0) {
+          const from = u.posToVal(u.select.left, 'x');
+          const to = u.posToVal(u.select.left + u.select.width, 'x');
+          zoomTo(new Date(from * 1000).toISOString(), new Date(to * 1000).toISOString());
+        }
+      }] },
       legend: { live: true },
     });
   }
