@@ -276,7 +276,7 @@ class DashboardBrowserTest {
   @Test
   void comparingAddsASecondSeriesToTheChartAndTheUrl() throws Exception {
     signIn(h.token);
-    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8) + "&range=7d");
+    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8) + "&range=24h");
     waitFor(By.cssSelector("#summary dd[data-key=average]"));
     driver.findElement(By.id("compare")).sendKeys("web.req");
     WebElement suggestion = waitFor(By.cssSelector("#compare-options button"));
@@ -302,7 +302,7 @@ class DashboardBrowserTest {
     waitFor(By.cssSelector("#summary dd[data-key=average]"));
     assertThat(driver.findElement(By.id("series-status")).getText()).contains("Fixed range");
     driver.navigate().back();
-    wait(10).until(d -> d.getCurrentUrl().contains("range=7d"));
+    wait(10).until(d -> d.getCurrentUrl().contains("range=24h"));
   }
 
   @Test

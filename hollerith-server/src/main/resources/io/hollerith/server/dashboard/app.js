@@ -552,12 +552,19 @@
     const text = css.getPropertyValue('--muted').trim();
     const grid = css.getPropertyValue('--grid').trim();
     const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    // Series measured like the first share the left axis; the others get a right axis of their own.
+    const scaleOf = (s) => (s.type === view.specs[0].type && statFor(s, view.stat) === statFor(view.specs[0], view.stat) ? 'y' : 'y2');
+    const axes = [axis, Object.assign({}, axis, { scale: 'y', size: 70, values: (u, vals) => vals.map(formatNumber) })];
+    if (view.specs.some((s) => scaleOf(s) === 'y2')) {
+      axes.push(Object.assign({}, axis, { scale: 'y2', side: 1, size: 70, grid: { show: false },
+        values: (u, vals) => vals.map(formatNumber) }));
+    }
     return Object.assign(chartSize(box), {
       series: [{}, ...view.specs.map((s, i) => ({
         label: label(s) + ' ' + statFor(s, view.stat), stroke: colorOf(i), width: 2, points: { show: false },
-        value: (u, v) => formatNumber(v),
+        scale: scaleOf(s), value: (u, v) => formatNumber(v),
       }))],
-      axes: [axis, Object.assign({}, axis, { size: 70, values: (u, vals) => vals.map(formatNumber) })],
+      axes,
       cursor: { drag: { x: true, y: false, setScale: false } },
       hooks: { setSelect: [(u) => {
         if (u.select.width > 0) {
