@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -60,6 +61,8 @@ class DashboardBrowserTest {
   private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
   private static final String VIEWER_ZONE = "America/New_York";
   private static final int HOURS = 60;
+  /** More gauges than one page of the metric browser (50) holds. */
+  private static final int PAGED_SERIES = 70;
 
   @TempDir
   static Path dir;
@@ -114,6 +117,12 @@ class DashboardBrowserTest {
         samplesByHour.add(values);
         send(socket, port, packet.toString());
       }
+      StringBuilder many = new StringBuilder();
+      for (int i = 0; i < PAGED_SERIES; i++) {
+        many.append(String.format("paged.g%02d:%d|g%n", i, i));
+      }
+      send(socket, port, many.toString());
+      lines += PAGED_SERIES;
       send(socket, port, "web.queue_depth:7|g\n");
       lines++;
     }
@@ -171,8 +180,7 @@ class DashboardBrowserTest {
     assertThat(waitForText(By.id("sign-in-error"), "Sign-in failed")).contains("Invalid token");
 
     token.clear();
-    token.sendKeys(h.token);
-    driver.findElement(By.id("sign-in")).click();
+    token.sendKeys(h.token, Keys.ENTER);
     waitFor(By.id("metric-table"));
     assertThat(driver.findElement(By.id("nav")).getText()).contains("Metrics", "Server", "admin");
 
@@ -189,6 +197,47 @@ class DashboardBrowserTest {
     assertThat(driver.executeScript("return sessionStorage.getItem('hollerith.token')")).isNull();
     driver.get(base + "/#/metrics");
     waitFor(By.id("token"));
+  }
+
+  @Test
+  void theMetricBrowserPagesByCursorAndTheBackButtonReturns() throws Exception {
+    signIn(h.token);
+    driver.findElement(By.id("type-filter")).sendKeys("gauge");
+    wait(10).until(d -> d.getCurrentUrl().contains("type=gauge"));
+    wait(10).until(d -> rowNames().size() == 50);
+    List<String> first = rowNames();
+    assertThat(first).allMatch(name -> name.startsWith("paged.g") || name.equals("web.queue_depth"));
+    driver.findElement(By.id("next-page")).click();
+    wait(10).until(d -> d.getCurrentUrl().contains("cursor="));
+    wait(10).until(d -> !rowNames().isEmpty() && !rowNames().equals(first));
+    List<String> second = rowNames();
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < PAGED_SERIES; i++) {
+      expected.add(String.format("paged.g%02d", i));
+    }
+    expected.add("web.queue_depth");
+    assertThat(all).isEqualTo(expected);
+    assertThat(driver.findElement(By.id("next-page")).isEnabled()).isFalse();
+    screenshot("metrics-page-2");
+    driver.navigate().back();
+    wait(10).until(d -> !d.getCurrentUrl().contains("cursor=") && rowNames().equals(first));
+  }
+
+  @Test
+  void everyControlHasALabel() throws Exception {
+    signIn(h.token);
+    String unlabelled = "return [...document.querySelectorAll('input, select, button')]"
+        + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label') && !e.textContent.trim())"
+        + ".map(e => e.outerHTML).join('\\n')";
+    assertThat(driver.executeScript(unlabelled)).as("metrics page").isEqualTo("");
+    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
+        + "&s=" + URLEncoder.encode("counter|web.requests|", StandardCharsets.UTF_8));
+    waitFor(By.cssSelector("#summary dd[data-key=average]"));
+    assertThat(driver.executeScript(unlabelled)).as("series page").isEqualTo("");
+    signIn(null);
+    assertThat(driver.executeScript(unlabelled)).as("sign-in page").isEqualTo("");
   }
 
   @Test
@@ -374,18 +423,26 @@ class DashboardBrowserTest {
     screenshot("server");
   }
 
+  /** Signs in with the token; with null, stops at the sign-in form. */
   private void signIn(String token) {
     driver.get(base + "/");
     driver.executeScript("sessionStorage.clear()");
     driver.get(base + "/#/metrics");
     driver.navigate().refresh();
-    waitFor(By.id("token")).sendKeys(token);
+    WebElement field = waitFor(By.id("token"));
+    if (token == null) {
+      return;
+    }
+    field.sendKeys(token);
     driver.findElement(By.id("sign-in")).click();
     waitFor(By.id("sign-out"));
   }
 
+  /** The names in the metric table, read in one step (the table may be replaced at any moment). */
+  @SuppressWarnings("unchecked")
   private List<String> rowNames() {
-    return driver.findElements(By.cssSelector("#metric-table tbody tr td:first-child")).stream().map(WebElement::getText).toList();
+    return (List<String>) driver.executeScript(
+        "return [...document.querySelectorAll('#metric-table tbody tr td:first-child')].map(td => td.textContent)");
   }
 
   private Map<String, String> shownSummary(String list) {
