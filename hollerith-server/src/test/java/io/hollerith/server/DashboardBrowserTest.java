@@ -405,6 +405,60 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void aRangeEndingNowRefreshesByItselfEveryFlushInterval() throws Exception {
+    try (ServerHarness live = ServerHarness.start(dir.resolve("live"), "aggregation.flush_interval=1s", "storage.retention=1s:1h");
+        DatagramSocket socket = new DatagramSocket()) {
+      int port = live.server.ingestAddresses().udp().getPort();
+      send(socket, port, "live.hits:1|c\n");
+      live.awaitSamples(1);
+      live.flushAndStore();
+      driver.get("http://127.0.0.1:" + live.server.httpAddress().getPort() + "/#/series?s="
+          + URLEncoder.encode("counter|live.hits|", StandardCharsets.UTF_8) + "&range=15m");
+      waitFor(By.id("token")).sendKeys(live.token, Keys.ENTER);
+      wait(15).until(d -> "1".equals(totalShown()));
+      assertThat(driver.findElement(By.id("series-status")).getText()).contains("Live: updates every 1 s");
+      send(socket, port, "live.hits:2|c\n");
+      live.awaitSamples(2);
+      live.flushAndStore();
+      // No click, no reload: the page fetches again on its own.
+      wait(20).until(d -> "3".equals(totalShown()));
+    }
+  }
+
+  @Test
+  void aRevokedTokenEndsTheSessionAndAsksToSignInAgain() throws Exception {
+    String token;
+    try (AuthStore auth = AuthStore.openSqlite(h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
+      token = auth.addUser("sam", Role.READER, "root", null).secret();
+    }
+    signIn(token);
+    waitFor(By.id("metric-table"));
+    try (AuthStore auth = AuthStore.openSqlite(h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
+      assertThat(auth.revokeTokens("sam")).isEqualTo(1);
+    }
+    driver.findElement(By.id("type-filter")).sendKeys("timer");
+    waitForText(By.tagName("main"), "Your session ended");
+    assertThat(driver.findElement(By.tagName("main")).getText()).contains("Invalid token");
+    assertThat(driver.executeScript("return sessionStorage.getItem('hollerith.token')")).isNull();
+    assertThat(driver.findElement(By.id("nav")).getText()).isEmpty();
+  }
+
+  @Test
+  void aRequestTheApiRefusesShowsItsMessage() throws Exception {
+    signIn(h.token);
+    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
+        + "&range=1y&interval=1m");
+    assertThat(waitForText(By.id("series-error"), "too many buckets")).contains("at most 100000");
+    driver.get(base + "/#/series?s=" + URLEncoder.encode("counter|no.such.series|", StandardCharsets.UTF_8));
+    assertThat(waitForText(By.id("series-error"), "No such series")).contains("no.such.series");
+  }
+
+  private String totalShown() {
+    return (String) driver.executeScript("const dd = document.querySelector('#summary dd[data-key=totalTransactions]');"
+        + " return dd ? dd.dataset.value : null;");
+  }
+
+  @Test
   void aReaderSeesNoServerPagesAndIsNotPermittedByUrl() throws Exception {
     signIn(readerToken);
     assertThat(driver.findElement(By.id("nav")).getText()).contains("Metrics").doesNotContain("Server");
