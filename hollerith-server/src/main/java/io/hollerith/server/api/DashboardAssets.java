@@ -94,11 +94,6 @@ final class DashboardAssets {
     return new ApiResponse(200, asset.contentType(), asset.body(), h);
   }
 
-  /** The served paths: {@code /} and the hashed file names. */
-  List<String> paths() {
-    return List.copyOf(byPath.keySet());
-  }
-
   private static boolean matches(String ifNoneMatch, String etag) {
     if (ifNoneMatch == null) {
       return false;

@@ -355,7 +355,7 @@
 
   /** The view in the URL: series, stat, range (a preset ending now, or from/to) and interval. */
   function seriesView(params) {
-    const specs = params.getAll('s').filter((s) => s.split('|').length === 3).map(parseSpec);
+    const specs = params.getAll('s').filter((s) => s.split('|').length === 3).map(parseSpec).filter((s) => STATS[s.type]);
     const from = params.get('from');
     const to = params.get('to');
     const custom = from && to && !isNaN(Date.parse(from)) && !isNaN(Date.parse(to)) && Date.parse(from) < Date.parse(to);
@@ -398,7 +398,7 @@
     const auto = INTERVALS.find(([, s]) => s >= flush && (end - start) / s + 1 <= MAX_POINTS) || INTERVALS[INTERVALS.length - 1];
     const interval = view.interval === 'auto' ? auto : [view.interval, seconds(view.interval)];
     if (!view.from) start = Math.floor(start / interval[1]) * interval[1];
-    return { start, end, interval: interval[0], intervalSeconds: interval[1], auto: auto[0] };
+    return { start, end, interval: interval[0], auto: auto[0] };
   }
 
   function statFor(spec, stat) {
@@ -433,36 +433,8 @@
     const update = (change) => go('series', viewParams(Object.assign({}, view, change)));
     const win = timeWindow(view);
 
-    const chips = el('div', { class: 'chips', 'aria-label': 'Series on the chart' }, view.specs.map((s, i) => {
-      const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
-      swatch.style.backgroundColor = colorOf(i);
-      return el('span', { class: 'chip' }, swatch, el('span', { text: s.name }), tagList(s.tags),
-        el('span', { class: 'type', text: s.type }),
-        view.specs.length > 1
-          ? el('button', { type: 'button', 'aria-label': 'Remove ' + label(s), id: 'remove-' + i,
-            onclick: () => update({ specs: view.specs.filter((x, j) => j !== i) }) }, '×')
-          : null);
-    }));
-
-    const presets = el('fieldset', { class: 'presets' }, el('legend', { text: 'Range' }),
-      PRESETS.map(([p]) => el('button', { type: 'button', id: 'range-' + p, 'aria-pressed': String(view.preset === p),
-        onclick: () => update({ preset: p, from: null, to: null }) }, p)));
-    const from = el('input', { id: 'from', type: 'datetime-local', value: localInput(view.from || isoSeconds(win.start)) });
-    const rangeError = el('div', { class: 'alert', role: 'alert', id: 'range-error' });
-    const to = el('input', { id: 'to', type: 'datetime-local', value: localInput(view.to || isoSeconds(win.end)) });
-    const custom = el('form', { class: 'row', 'aria-label': 'Custom range', onsubmit: (e) => {
-      e.preventDefault();
-      const a = new Date(from.value);
-      const b = new Date(to.value);
-      if (isNaN(a) || isNaN(b) || a >= b) {
-        rangeError.textContent = 'Choose a start before the end.';
-        return;
-      }
-      update({ preset: null, from: a.toISOString(), to: b.toISOString() });
-    } },
-    el('div', { class: 'field' }, el('label', { for: 'from', text: 'From' }), from),
-    el('div', { class: 'field' }, el('label', { for: 'to', text: 'To' }), to),
-    el('button', { type: 'submit', id: 'apply-range' }, 'Apply'));
+    const chips = seriesChips(view, colorOf, update);
+    const range = rangeControls(view, win, update);
 
     const interval = el('select', { id: 'interval', onchange: (e) => update({ interval: e.target.value }) },
       el('option', { value: 'auto', text: 'Auto (' + win.auto + ')' }),
@@ -479,9 +451,10 @@
     const summary = el('aside', { class: 'summary panel', id: 'summary', 'aria-label': 'Summary' });
     const errors = el('div', { id: 'series-error' });
 
-    main.append(el('h1', { tabindex: '-1', text: view.specs.length === 1 ? view.specs[0].name : 'Comparing ' + view.specs.length + ' series' }),
+    const title = view.specs.length === 1 ? view.specs[0].name : 'Comparing ' + view.specs.length + ' series';
+    main.append(el('h1', { tabindex: '-1', text: title }),
       chips,
-      el('div', { class: 'controls' }, presets, custom, rangeError,
+      el('div', { class: 'controls' }, range,
         el('div', { class: 'row' },
           el('div', { class: 'field' }, el('label', { for: 'interval', text: 'Interval' }), interval),
           el('div', { class: 'field' }, el('label', { for: 'stat', text: 'Stat' }), stat),
@@ -520,7 +493,7 @@
       chartBox.dataset.interval = w.interval;
       const xs = answers[0].series.values.map((v) => Date.parse(v[0]) / 1000);
       const data = [xs, ...answers.map((a) => a.series.values.map((v) => v[1]))];
-      shown = { answers, xs, data };
+      shown = { xs, data };
       if (chart) {
         chart.setData(data);
       } else {
@@ -528,8 +501,9 @@
       }
       showSummary(summary, view, answers, colorOf);
       csv.disabled = false;
-      status.textContent = (view.from ? 'Fixed range' : 'Live: updates every ' + duration(flushMillis())) + ' · ' + xs.length + ' points of ' + w.interval + ' · times in ' + TIME_ZONE + ' · updated '
-        + new Date().toLocaleTimeString();
+      status.textContent = (view.from ? 'Fixed range' : 'Live: updates every ' + duration(flushMillis()))
+        + ' · ' + xs.length + ' points of ' + w.interval + ' · times in ' + TIME_ZONE
+        + ' · updated ' + new Date().toLocaleTimeString();
     }
 
     const failed = (e) => showError(errors, e);
@@ -539,6 +513,44 @@
         Math.max(1000, flushMillis()));
       cleanups.push(() => clearInterval(timer));
     }
+  }
+
+  /** The series on the chart, each with its colour, tags, type and (when several) a remove button. */
+  function seriesChips(view, colorOf, update) {
+    return el('div', { class: 'chips', role: 'group', 'aria-label': 'Series on the chart' }, view.specs.map((s, i) => {
+      const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+      swatch.style.backgroundColor = colorOf(i);
+      return el('span', { class: 'chip' }, swatch, el('span', { text: s.name }), tagList(s.tags),
+        el('span', { class: 'type', text: s.type }),
+        view.specs.length > 1
+          ? el('button', { type: 'button', 'aria-label': 'Remove ' + label(s), id: 'remove-' + i,
+            onclick: () => update({ specs: view.specs.filter((x, j) => j !== i) }) }, '×')
+          : null);
+    }));
+  }
+
+  /** The range presets and the custom range form (in the viewer's time zone). */
+  function rangeControls(view, win, update) {
+    const presets = el('fieldset', { class: 'presets' }, el('legend', { text: 'Range' }),
+      PRESETS.map(([p]) => el('button', { type: 'button', id: 'range-' + p, 'aria-pressed': String(view.preset === p),
+        onclick: () => update({ preset: p, from: null, to: null }) }, p)));
+    const from = el('input', { id: 'from', type: 'datetime-local', value: localInput(view.from || isoSeconds(win.start)) });
+    const to = el('input', { id: 'to', type: 'datetime-local', value: localInput(view.to || isoSeconds(win.end)) });
+    const rangeError = el('div', { class: 'alert', role: 'alert', id: 'range-error' });
+    const custom = el('form', { class: 'row', 'aria-label': 'Custom range', onsubmit: (e) => {
+      e.preventDefault();
+      const a = new Date(from.value);
+      const b = new Date(to.value);
+      if (isNaN(a) || isNaN(b) || a >= b) {
+        rangeError.textContent = 'Choose a start before the end.';
+        return;
+      }
+      update({ preset: null, from: a.toISOString(), to: b.toISOString() });
+    } },
+      el('div', { class: 'field' }, el('label', { for: 'from', text: 'From' }), from),
+      el('div', { class: 'field' }, el('label', { for: 'to', text: 'To' }), to),
+      el('button', { type: 'submit', id: 'apply-range' }, 'Apply'));
+    return [presets, custom, rangeError];
   }
 
   function chartSize(box) {
