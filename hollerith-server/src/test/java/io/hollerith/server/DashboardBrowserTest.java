@@ -453,6 +453,18 @@ class DashboardBrowserTest {
     assertThat(waitForText(By.id("series-error"), "No such series")).contains("no.such.series");
   }
 
+  @Test
+  void aChartOfFiftyThousandPointsIsDrawn() throws Exception {
+    signIn(h.token);
+    long to = firstHour + HOURS * 3600;
+    long from = to - 49_999 * 60;
+    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
+        + "&from=" + isoOf(from) + "&to=" + isoOf(to) + "&interval=1m");
+    assertThat(waitForText(By.id("series-status"), "points")).containsPattern("\\b50[,.\u00a0\u202f ]?000 points of 1m");
+    assertThat(driver.findElements(By.cssSelector("#chart canvas"))).hasSize(1);
+    assertThat(shownSummary(".stat-summary").get("count")).isEqualTo(String.valueOf(HOURS));
+  }
+
   private String totalShown() {
     return (String) driver.executeScript("const dd = document.querySelector('#summary dd[data-key=totalTransactions]');"
         + " return dd ? dd.dataset.value : null;");

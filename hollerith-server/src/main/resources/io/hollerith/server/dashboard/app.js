@@ -502,7 +502,7 @@
       showSummary(summary, view, answers, colorOf);
       csv.disabled = false;
       status.textContent = (view.from ? 'Fixed range' : 'Live: updates every ' + duration(flushMillis()))
-        + ' · ' + xs.length + ' points of ' + w.interval + ' · times in ' + TIME_ZONE
+        + ' · ' + number.format(xs.length) + ' points of ' + w.interval + ' · times in ' + TIME_ZONE
         + ' · updated ' + new Date().toLocaleTimeString();
     }
 
