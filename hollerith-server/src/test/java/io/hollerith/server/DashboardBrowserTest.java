@@ -38,6 +38,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -46,8 +47,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in a real headless Chromium against a whole server: sign-in, the metric browser,
  * a series page whose summary must equal the API's and a reference computed here, the URL as the
- * view (range buttons, back button), comparing series, the viewer's time zone, and a reader who
- * neither sees nor may open the server pages.
+ * view (range buttons, back button, zoom), comparing series, the CSV download, live refresh, the
+ * viewer's time zone, the end of a session, and a reader who neither sees nor may open the server
+ * pages. After every test the browser's console must hold no script error and no
+ * Content-Security-Policy violation.
  *
  * <p>Needs the Debian packages {@code chromium} and {@code chromium-driver}. Without them the tests
  * are skipped, unless the environment variable {@code DASHBOARD_BROWSER_REQUIRED} is set (as
@@ -163,9 +166,20 @@ class DashboardBrowserTest {
     driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", VIEWER_ZONE));
   }
 
+  /**
+   * No script error and no Content-Security-Policy violation on any page a test opened. Refused API
+   * calls (401, 403, 429, 400, 404) are logged by the browser too; those are expected.
+   */
   @AfterEach
-  void closeBrowser() {
-    if (driver != null) {
+  void noScriptErrorsAndCloseBrowser() {
+    try {
+      List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+          .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+          .map(LogEntry::getMessage)
+          .filter(message -> !message.contains("Failed to load resource: the server responded with a status of"))
+          .toList();
+      assertThat(errors).isEmpty();
+    } finally {
       driver.quit();
     }
   }
