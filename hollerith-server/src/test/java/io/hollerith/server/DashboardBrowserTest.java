@@ -500,6 +500,11 @@ class DashboardBrowserTest {
     WebElement stats = waitFor(By.cssSelector("#server-stats table"));
     assertThat(stats.isDisplayed()).isTrue();
     assertThat(driver.findElement(By.id("server-stats")).getText()).contains("messages", "samples_parsed");
+    JsonNode served = ServerHarness.JSON.readTree(h.get("/stats").body()).get("hollerith");
+    assertThat(driver.findElement(By.cssSelector("#headlines dd[data-key='aggregate.live_series']")).getText())
+        .isEqualTo(served.get("aggregate").get("live_series").asText());
+    assertThat(driver.findElement(By.cssSelector("#headlines dd[data-key='udp.kernel_drops']")).getText())
+        .isEqualTo(served.get("udp").get("kernel_drops").asText());
     screenshot("server");
   }
 
