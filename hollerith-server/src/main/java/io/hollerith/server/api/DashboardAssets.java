@@ -1,6 +1,7 @@
 package io.hollerith.server.api;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The web dashboard's files, served from the jar by a router of their own: public (the page holds
@@ -33,7 +35,7 @@ final class DashboardAssets {
       + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
   private static final String DASHBOARD = "/io/hollerith/server/dashboard/";
-  private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
+  private static final String UPLOT_POM = "/META-INF/maven/org.webjars.npm/uplot/pom.properties";
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
   /** A file as served. */
@@ -47,10 +49,11 @@ final class DashboardAssets {
    * @throws IllegalStateException when a file is missing from the jar
    */
   DashboardAssets() {
+    String uplot = "/META-INF/resources/webjars/uplot/" + webJarVersion() + "/dist/";
     Map<String, String> hashedNames = new LinkedHashMap<>();
     for (String[] file : List.of(
-        new String[] {UPLOT + "uPlot.iife.min.js", "uPlot.js"},
-        new String[] {UPLOT + "uPlot.min.css", "uPlot.css"},
+        new String[] {uplot + "uPlot.iife.min.js", "uPlot.js"},
+        new String[] {uplot + "uPlot.min.css", "uPlot.css"},
         new String[] {DASHBOARD + "app.js", "app.js"},
         new String[] {DASHBOARD + "app.css", "app.css"},
         new String[] {DASHBOARD + "icon.svg", "icon.svg"})) {
@@ -108,6 +111,21 @@ final class DashboardAssets {
       }
     }
     return false;
+  }
+
+  /** The version of the uPlot WebJar on the class path, from its Maven metadata. */
+  private static String webJarVersion() {
+    Properties pom = new Properties();
+    try (InputStream in = new ByteArrayInputStream(read(UPLOT_POM))) {
+      pom.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String version = pom.getProperty("version");
+    if (version == null) {
+      throw new IllegalStateException("no version in dashboard resource " + UPLOT_POM);
+    }
+    return version;
   }
 
   private static String contentType(String name) {
