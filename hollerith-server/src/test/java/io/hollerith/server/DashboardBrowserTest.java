@@ -479,6 +479,27 @@ class DashboardBrowserTest {
     assertThat(shownSummary(".stat-summary").get("count")).isEqualTo(String.valueOf(HOURS));
   }
 
+  @Test
+  void theAutomaticIntervalKeepsAChartWithinTwoThousandPoints() throws Exception {
+    signIn(h.token);
+    long[] intervals = {60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800};
+    String[] names = {"1m", "5m", "10m", "15m", "30m", "1h", "3h", "6h", "12h", "1d", "1w"};
+    long flushSeconds = 3600;
+    for (Map.Entry<String, Long> range : Map.of("24h", 86_400L, "30d", 2_592_000L, "1y", 31_536_000L).entrySet()) {
+      int pick = 0;
+      while (intervals[pick] < flushSeconds || range.getValue() / intervals[pick] + 1 > 2000) {
+        pick++;
+      }
+      driver.get(base + "/#/series?s=" + URLEncoder.encode("counter|web.requests|", StandardCharsets.UTF_8) + "&range=" + range.getKey());
+      driver.navigate().refresh();
+      String status = waitForText(By.id("series-status"), "points");
+      assertThat(status).as(range.getKey()).contains(" points of " + names[pick] + " ");
+      long points = Long.parseLong(status.replaceAll("^.*· ([0-9,.\u00a0\u202f ]+) points.*$", "$1").replaceAll("\\D", ""));
+      assertThat(points).as(range.getKey()).isBetween(range.getValue() / intervals[pick], 2000L);
+      assertThat(driver.findElement(By.cssSelector("#interval option[value=auto]")).getText()).isEqualTo("Auto (" + names[pick] + ")");
+    }
+  }
+
   private String totalShown() {
     return (String) driver.executeScript("const dd = document.querySelector('#summary dd[data-key=totalTransactions]');"
         + " return dd ? dd.dataset.value : null;");

@@ -734,8 +734,20 @@
       : [[(prefix || '') + k, v]]));
   }
 
+  /** Asks the API who the stored token belongs to now (role and flush interval may have changed), then shows the view. */
+  async function start() {
+    if (sessionStorage.getItem(TOKEN_KEY)) {
+      try {
+        sessionStorage.setItem(ME_KEY, JSON.stringify(await api('/api/v1/whoami')));
+      } catch (e) {
+        if (e.status === 401) return; // api() has shown the sign-in form
+      }
+    }
+    render();
+  }
+
   addEventListener('hashchange', () => {
     if (location.hash !== shownHash) render();
   });
-  render();
+  start();
 })();
