@@ -122,7 +122,7 @@ class DashboardBrowserTest {
       }
       StringBuilder many = new StringBuilder();
       for (int i = 0; i < PAGED_SERIES; i++) {
-        many.append(String.format("paged.g%02d:%d|g%n", i, i));
+        many.append(String.format("paged.g%02d:%d|g\n", i, i));
       }
       send(socket, port, many.toString());
       lines += PAGED_SERIES;
