@@ -228,6 +228,7 @@ public final class Aggregator {
       synchronized (gauge) {
         gauge.value = e.getValue();
         gauge.hasValue = true;
+        gauge.applied = true;
       }
       restored++;
     }
