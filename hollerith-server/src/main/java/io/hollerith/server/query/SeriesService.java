@@ -71,6 +71,11 @@ public final class SeriesService {
     this.reader = reader;
   }
 
+  /** The finest precision the store holds, which bounds the {@code interval} a request may ask for. */
+  public long finestPrecisionMillis() {
+    return reader.finestPrecisionMillis();
+  }
+
   /**
    * The {@code {"response": …}} document of one series request.
    *

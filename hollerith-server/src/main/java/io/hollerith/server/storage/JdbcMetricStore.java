@@ -784,6 +784,11 @@ abstract class JdbcMetricStore implements MetricStore {
   // ------------------------------------------------------------------ reads
 
   @Override
+  public long finestPrecisionMillis() {
+    return resolutions.get(0);
+  }
+
+  @Override
   public Optional<SeriesInfo> findSeries(MetricKey key, MetricType type) {
     return inRead("find series", c -> {
       try (PreparedStatement ps = c.prepareStatement(

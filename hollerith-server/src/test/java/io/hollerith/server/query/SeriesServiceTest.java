@@ -35,7 +35,7 @@ class SeriesServiceTest {
   }
 
   static SeriesRequest request(String accept, String... kv) {
-    return SeriesRequest.parse(params(kv), accept, 100_000);
+    return SeriesRequest.parse(params(kv), accept, 100_000, 10_000);
   }
 
   @SuppressWarnings("unchecked")
