@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,58 @@ class UserVisibleNumbersTest {
   }
 
   @Test
+  void percentilesAreTheNearestRankOfEverySampleInTheRange() throws Exception {
+    try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
+      send(h, "two:10|ms", "one:42|ms");
+      for (int v = 1; v <= 50; v++) {
+        send(h, "hundred:" + v + "|ms");
+      }
+      h.awaitSamples(52);
+      long first = flush(h);
+      send(h, "two:30|ms");
+      for (int v = 51; v <= 100; v++) {
+        send(h, "hundred:" + v + "|ms");
+      }
+      h.awaitSamples(52 + 51);
+      flush(h);
+
+      double[] hundred = new double[100];
+      Arrays.setAll(hundred, i -> i + 1);
+      JsonNode latency = range(h, "hundred", first, first + 2 * HOUR - 1, "2h", "").get("summary").get("latency");
+      for (String p : List.of("p50", "p90", "p95", "p99", "p999")) {
+        assertThat(latency.get(p).asDouble()).as(p).isEqualTo(nearestRank(hundred, quantile(p)));
+      }
+      JsonNode two = range(h, "two", first, first + 2 * HOUR - 1, "2h", "&stat=p90");
+      assertThat(two.get("summary").get("latency").get("p50").asDouble()).isEqualTo(10.0);
+      assertThat(two.get("summary").get("latency").get("p90").asDouble()).isEqualTo(30.0);
+      assertThat(two.get("summary").get("latency").get("p99").asDouble()).isEqualTo(30.0);
+      assertThat(two.get("series").get("values").get(0).get(1).asDouble()).isEqualTo(30.0);
+      JsonNode one = range(h, "one", first, first + 2 * HOUR - 1, "2h", "&stat=p50");
+      assertThat(one.get("summary").get("latency").get("p50").asDouble()).isEqualTo(42.0);
+      assertThat(one.get("series").get("values").get(0).get(1).asDouble()).isEqualTo(42.0);
+    }
+  }
+
+  @Test
+  void aSampleRateWeighsAValueInCountAndPercentiles() throws Exception {
+    try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
+      send(h, "rated:10|ms|@0.5", "rated:20|ms");
+      h.awaitSamples(2);
+      long first = flush(h);
+      // As if 10, 10 and 20 had been sent.
+      double[] expanded = {10, 10, 20};
+      JsonNode response = range(h, "rated", first, first + HOUR - 1, "1h", "&stat=count");
+      assertThat(response.get("series").get("values").get(0).get(1).asDouble()).isEqualTo(3.0);
+      JsonNode latency = response.get("summary").get("latency");
+      assertThat(latency.get("count").asDouble()).isEqualTo(3.0);
+      for (String p : List.of("p50", "p90", "p99")) {
+        assertThat(latency.get(p).asDouble()).as(p).isEqualTo(nearestRank(expanded, quantile(p)));
+      }
+      assertThat(latency.get("p90").asDouble()).isEqualTo(20.0);
+    }
+  }
+
+  @Test
   void aRestoredGaugeIsFlushedLikeAnyGauge() throws Exception {
     Path data = dir.resolve("data");
     try (ServerHarness h = ServerHarness.start(data)) {
@@ -66,6 +119,20 @@ class UserVisibleNumbersTest {
       flush(h);
       assertThat(h.get("/metrics").body()).contains("room_temp 23");
     }
+  }
+
+  /** Nearest rank of the values: sorted, index {@code floor(q·N + 0.5) − 1}. */
+  private static double nearestRank(double[] values, double q) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int index = (int) Math.floor(q * sorted.length + 0.5) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  /** {@code p999} → 0.999. */
+  private static double quantile(String label) {
+    String digits = label.substring(1);
+    return Double.parseDouble("0." + digits);
   }
 
   private static void send(ServerHarness h, String... lines) throws Exception {

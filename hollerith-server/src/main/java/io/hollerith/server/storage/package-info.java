@@ -31,7 +31,9 @@
  *       {@code timer_points(count, sample_count, sum, sum_squares, min, max, sketch)},
  *       {@code set_points(unique_count, sketch)}. Sketches are
  *       {@link io.hollerith.server.sketch.QuantileSketch#toBytes()} and
- *       {@link io.hollerith.server.sketch.UniqueSketch#toBytes()}.
+ *       {@link io.hollerith.server.sketch.UniqueSketch#toBytes()}; a quantile sketch of at most
+ *       10,000 values carries the values themselves (8 bytes each), so percentiles over small
+ *       ranges stay exact through node merges and rollups.
  *   <li>{@code counter_totals(series_id, node_id, total, updated)} and
  *       {@code gauge_values(series_id, node_id, value, updated)}: running counter totals (Prometheus
  *       {@code _total}) and last gauge values, updated in the same transaction as the points.
