@@ -102,6 +102,34 @@ class UserVisibleNumbersTest {
   }
 
   @Test
+  void lastSeenIsTheIntervalOfTheLastSampleNotOfTheLastIdleFlush() throws Exception {
+    try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
+      send(h, "seen.c:1|c", "seen.g:5|g", "seen.t:7|ms", "seen.s:alice|s");
+      h.awaitSamples(4);
+      long sampled = flush(h);
+      flush(h);
+      flush(h);
+      for (String name : List.of("seen.c", "seen.g", "seen.t", "seen.s")) {
+        assertThat(lastSeen(h, name)).as(name).isEqualTo(sampled);
+      }
+      send(h, "seen.c:1|c");
+      h.awaitSamples(5);
+      long again = flush(h);
+      assertThat(lastSeen(h, "seen.c")).isEqualTo(again);
+      assertThat(lastSeen(h, "seen.g")).isEqualTo(sampled);
+    }
+  }
+
+  /** {@code lastSeen} of the only series named {@code name} in {@code /api/v1/metrics}, epoch milliseconds. */
+  private static long lastSeen(ServerHarness h, String name) throws Exception {
+    HttpResponse<String> response = h.get("/api/v1/metrics?prefix=" + name);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode metrics = ServerHarness.JSON.readTree(response.body()).get("metrics");
+    assertThat(metrics).hasSize(1);
+    return Instant.parse(metrics.get(0).get("lastSeen").asText()).toEpochMilli();
+  }
+
+  @Test
   void aRestoredGaugeIsFlushedLikeAnyGauge() throws Exception {
     Path data = dir.resolve("data");
     try (ServerHarness h = ServerHarness.start(data)) {

@@ -21,10 +21,13 @@
  * Times are epoch milliseconds; {@code res} is the length of the stored interval in milliseconds.
  *
  * <ul>
- *   <li>{@code series(id, name, canonical_key, type, tags, first_seen, last_seen)}: one row per
- *       series and type; {@code canonical_key} is {@link io.hollerith.server.model.MetricKey#canonical()}
+ *   <li>{@code series(id, name, canonical_key, type, tags, first_seen, last_seen, last_sample)}: one
+ *       row per series and type; {@code canonical_key} is {@link io.hollerith.server.model.MetricKey#canonical()}
  *       (unique with {@code type}; ordering by it orders by name, then tags), {@code tags} is a JSON
- *       object for SQL users. {@code last_seen} is refreshed at most once a minute per series.
+ *       object for SQL users. {@code last_seen} follows the rows written (idle flushes included,
+ *       for rollups and expiry) and is refreshed at most once a minute per series;
+ *       {@code last_sample} is the start of the latest interval with a sample, the API's
+ *       {@code lastSeen}.
  *   <li>{@code nodes(id, name)}: the node ids rows refer to by a small integer.
  *   <li>One points table per type, each keyed {@code (series_id, res, ts, node_id)}:
  *       {@code counter_points(count)}, {@code gauge_points(last, min, max, updated)},
