@@ -6,7 +6,10 @@ import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
+import com.datadoghq.sketch.ddsketch.store.Bin;
 import java.nio.ByteBuffer;
+import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
@@ -22,7 +25,7 @@ import java.util.NoSuchElementException;
  * holds at most {@value #MAX_EXACT_VALUES} of them, also through merges; the quantile is then the
  * exact nearest-rank value. Beyond that it comes from the DDSketch: within
  * {@value #RELATIVE_ACCURACY} relative error of the value at that rank, and always within the
- * exact minimum and maximum, which are kept separately. Sketches of different intervals or nodes
+ * exact minimum and maximum, which are kept beside it with the exact weighted sum. Sketches of different intervals or nodes
  * merge without losing either guarantee (an average of percentiles has no such bound).
  *
  * <p>Memory: the DDSketch grows with the logarithm of the value range (a timer spanning 1 µs to
@@ -41,13 +44,14 @@ public final class QuantileSketch {
 
   /**
    * Format 2: DDSketch's own binary encoding ({@code DDSketch.encode}) alone, written before the
-   * sketch kept exact values; still read (as a sketch without exact values). Format 1 was never
+   * sketch kept exact values; still read (as a sketch without exact values, with the DDSketch's
+   * approximate minimum, maximum and sum). Format 1 was never
    * decodable and is rejected as unknown.
    */
   private static final byte FORMAT_DDSKETCH_ENCODED = 2;
 
   /**
-   * Format 3: minimum and maximum (two doubles), a byte telling whether exact values follow
+   * Format 3: minimum, maximum and weighted sum (three doubles), a byte telling whether exact values follow
    * ({@code 0} no, {@code 1} values, {@code 2} values and weights), then their number (an int) and
    * the values (and weights), then DDSketch's encoding.
    */
@@ -63,6 +67,7 @@ public final class QuantileSketch {
   private final DDSketch sketch;
   private double min = Double.NaN;
   private double max = Double.NaN;
+  private double sum;
   /** The values while exact (null once more than {@link #MAX_EXACT_VALUES} were recorded). */
   private double[] values;
   /** Their weights, or null while every weight is 1. */
@@ -90,6 +95,7 @@ public final class QuantileSketch {
     sketch.accept(value, weight);
     min = Double.isNaN(min) ? value : Math.min(min, value);
     max = Double.isNaN(max) ? value : Math.max(max, value);
+    sum += value * weight;
     if (values == null) {
       return;
     }
@@ -131,6 +137,7 @@ public final class QuantileSketch {
       min = Double.isNaN(min) ? other.min : Math.min(min, other.min);
       max = Double.isNaN(max) ? other.max : Math.max(max, other.max);
     }
+    sum += other.sum;
     if (values == null) {
       return;
     }
@@ -209,6 +216,50 @@ public final class QuantileSketch {
     return sketch.getCount();
   }
 
+  /** Sum of the values, each times its weight. */
+  public double sum() {
+    return sum;
+  }
+
+  /**
+   * Total weight of the values at most {@code bound} (a histogram bucket's count): exact while the
+   * values are kept; beyond, a value within the relative accuracy of {@code bound} may be counted
+   * on the wrong side of it.
+   */
+  public double weightAtMost(double bound) {
+    if (values != null) {
+      double w = 0;
+      for (int i = 0; i < size; i++) {
+        if (values[i] <= bound) {
+          w += weights == null ? 1 : weights[i];
+        }
+      }
+      return w;
+    }
+    if (bound >= max) {
+      return sketch.getCount();
+    }
+    double w = 0;
+    IndexMapping mapping = sketch.getIndexMapping();
+    for (Iterator<Bin> it = sketch.getNegativeValueStore().getAscendingIterator(); it.hasNext(); ) {
+      Bin bin = it.next();
+      if (-mapping.value(bin.getIndex()) <= bound) {
+        w += bin.getCount();
+      }
+    }
+    if (bound >= 0) {
+      w += sketch.getCount() - sketch.getNegativeValueStore().getTotalCount() - sketch.getPositiveValueStore().getTotalCount();
+    }
+    for (Iterator<Bin> it = sketch.getPositiveValueStore().getAscendingIterator(); it.hasNext(); ) {
+      Bin bin = it.next();
+      if (mapping.value(bin.getIndex()) > bound) {
+        break;
+      }
+      w += bin.getCount();
+    }
+    return w;
+  }
+
   public boolean isEmpty() {
     return sketch.isEmpty();
   }
@@ -218,6 +269,7 @@ public final class QuantileSketch {
     QuantileSketch c = new QuantileSketch(sketch.copy(), false);
     c.min = min;
     c.max = max;
+    c.sum = sum;
     if (values != null) {
       c.values = values.clone();
       c.weights = weights == null ? null : weights.clone();
@@ -227,7 +279,7 @@ public final class QuantileSketch {
     return c;
   }
 
-  /** Self-describing bytes: a format byte, minimum, maximum, exact values if kept, then DDSketch's encoding. */
+  /** Self-describing bytes: a format byte, minimum, maximum, sum, the exact values if kept, then DDSketch's encoding. */
   public byte[] toBytes() {
     GrowingByteArrayOutput dd = GrowingByteArrayOutput.withInitialCapacity(64);
     try {
@@ -237,8 +289,8 @@ public final class QuantileSketch {
     }
     byte[] ddBytes = dd.trimmedCopy();
     int exactBytes = values == null ? 0 : 4 + size * (weights == null ? 8 : 16);
-    ByteBuffer out = ByteBuffer.allocate(1 + 16 + 1 + exactBytes + ddBytes.length);
-    out.put(FORMAT_WITH_EXACT_VALUES).putDouble(min).putDouble(max);
+    ByteBuffer out = ByteBuffer.allocate(1 + 24 + 1 + exactBytes + ddBytes.length);
+    out.put(FORMAT_WITH_EXACT_VALUES).putDouble(min).putDouble(max).putDouble(sum);
     if (values == null) {
       out.put(NO_EXACT);
     } else {
@@ -272,6 +324,7 @@ public final class QuantileSketch {
         if (!decoded.isEmpty()) {
           decoded.min = decoded.sketch.getMinValue();
           decoded.max = decoded.sketch.getMaxValue();
+          decoded.sum = decoded.sketch.getSum();
         }
         return decoded;
       }
@@ -282,6 +335,7 @@ public final class QuantileSketch {
       QuantileSketch decoded = new QuantileSketch(DDSketches.unboundedDense(RELATIVE_ACCURACY), false);
       decoded.min = in.getDouble();
       decoded.max = in.getDouble();
+      decoded.sum = in.getDouble();
       byte exact = in.get();
       if (exact != NO_EXACT) {
         if (exact != EXACT_UNWEIGHTED && exact != EXACT_WEIGHTED) {

@@ -213,7 +213,8 @@ abstract class JdbcMetricStore implements MetricStore {
             points.addBatch();
             totals.setLong(1, counterIds[i]);
             totals.setInt(2, node);
-            totals.setDouble(3, count);
+            // The running total is Prometheus' _total, which cannot go down: a negative interval adds nothing.
+            totals.setDouble(3, Math.max(0, count));
             totals.setLong(4, end);
             totals.addBatch();
           }

@@ -39,7 +39,8 @@
  *       ranges stay exact through node merges and rollups.
  *   <li>{@code counter_totals(series_id, node_id, total, updated)} and
  *       {@code gauge_values(series_id, node_id, value, updated)}: running counter totals (Prometheus
- *       {@code _total}) and last gauge values, updated in the same transaction as the points.
+ *       {@code _total}, which never goes down: an interval whose sum is negative adds nothing) and
+ *       last gauge values, updated in the same transaction as the points.
  *   <li>{@code write_log(node_id, write_id, interval_start, written_at, points)}: one row per
  *       applied snapshot, so a retried write is not applied twice; pruned after a day.
  *   <li>{@code rollup_state(res, done_until, rolling_until)} and {@code rollup_dirty(res, ts)}:

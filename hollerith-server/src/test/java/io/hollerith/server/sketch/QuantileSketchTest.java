@@ -127,6 +127,36 @@ class QuantileSketchTest {
   }
 
   @Test
+  void bucketWeightsAndSumsCountEveryWeightedValue() throws Exception {
+    Random random = new Random(3);
+    double[] bounds = {-1, 0, 5, 10, 25, 50, 100, 250, 1000};
+    double[] spreadOut = {-50.5, 0, 2, 7, 17, 37, 75, 170, 400, 2000};
+    for (int n : new int[] {7, 3 * QuantileSketch.MAX_EXACT_VALUES}) {
+      QuantileSketch s = QuantileSketch.create();
+      double[] values = new double[n];
+      double weightedSum = 0;
+      for (int i = 0; i < n; i++) {
+        // Values well away from the bounds, so the sketch's 1% cannot move one across.
+        values[i] = spreadOut[random.nextInt(spreadOut.length)];
+        double weight = i % 3 == 0 ? 4 : 1;
+        s.accept(values[i], weight);
+        weightedSum += values[i] * weight;
+      }
+      QuantileSketch decoded = QuantileSketch.fromBytes(s.toBytes());
+      for (double bound : bounds) {
+        double expected = 0;
+        for (int i = 0; i < n; i++) {
+          if (values[i] <= bound) {
+            expected += i % 3 == 0 ? 4 : 1;
+          }
+        }
+        assertThat(decoded.weightAtMost(bound)).as("n=%s bound=%s", n, bound).isEqualTo(expected);
+      }
+      assertThat(decoded.sum()).isCloseTo(weightedSum, within(Math.abs(weightedSum) * 1e-12));
+    }
+  }
+
+  @Test
   void theFormerEncodingIsStillRead() throws Exception {
     DDSketch dd = DDSketches.unboundedDense(QuantileSketch.RELATIVE_ACCURACY);
     for (int v = 1; v <= 100; v++) {
