@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  *       with a {@code table} label, so no family name carries a metric type's name.
  *   <li>Names are sanitised to {@code [a-zA-Z_:][a-zA-Z0-9_:]*}: every other character (dots too)
  *       becomes {@code _}, and a leading digit gets a {@code _} in front. StatsD tags become labels:
- *       keys sanitised to {@code [a-zA-Z_][a-zA-Z0-9_]*} ({@code __} prefixes and the reserved
- *       {@code quantile} get a {@code tag_} prefix), a tag without a value becomes {@code "true"}.
+ *       keys sanitised to {@code [a-zA-Z_][a-zA-Z0-9_]*} ({@code __} prefixes get a {@code tag}
+ *       prefix), a tag without a value becomes {@code "true"}.
  *   <li>StatsD counters are counters ({@code <name>_total}, never negative: see
  *       {@link PrometheusSink}), gauges gauges, timers histograms in seconds ({@code _bucket} with
  *       {@code le}, {@code _sum}, {@code _count}; a tag named {@code le} becomes {@code tag_le}),

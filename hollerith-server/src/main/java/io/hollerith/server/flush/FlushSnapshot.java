@@ -85,7 +85,9 @@ public record FlushSnapshot(
    * A timer's interval: Etsy's exact statistics plus a mergeable quantile sketch of its values.
    *
    * @param stats exact statistics over this interval's values, as Etsy StatsD computes them
-   * @param sketch every value of the interval (relative error {@link QuantileSketch#RELATIVE_ACCURACY})
+   * @param sketch every value of the interval, weighted by {@code 1 / sampleRate} (exact up to
+   *     {@link QuantileSketch#MAX_EXACT_VALUES} values, relative error
+   *     {@link QuantileSketch#RELATIVE_ACCURACY} beyond)
    */
   public record TimerPoint(MetricKey key, TimerStats stats, QuantileSketch sketch) {}
 
