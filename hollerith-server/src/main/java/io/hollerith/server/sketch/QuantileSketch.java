@@ -4,11 +4,12 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.store.Bin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -108,14 +109,14 @@ public final class QuantileSketch {
 
   private void append(double value, double weight) {
     if (size == values.length) {
-      values = java.util.Arrays.copyOf(values, Math.min(MAX_EXACT_VALUES, Math.max(8, size * 2)));
+      values = Arrays.copyOf(values, Math.min(MAX_EXACT_VALUES, Math.max(8, size * 2)));
       if (weights != null) {
-        weights = java.util.Arrays.copyOf(weights, values.length);
+        weights = Arrays.copyOf(weights, values.length);
       }
     }
     if (weight != 1 && weights == null) {
       weights = new double[values.length];
-      java.util.Arrays.fill(weights, 0, size, 1);
+      Arrays.fill(weights, 0, size, 1);
     }
     if (weights != null) {
       weights[size] = weight;
@@ -192,13 +193,13 @@ public final class QuantileSketch {
       return;
     }
     if (weights == null) {
-      java.util.Arrays.sort(values, 0, size);
+      Arrays.sort(values, 0, size);
     } else {
       Integer[] order = new Integer[size];
       for (int i = 0; i < size; i++) {
         order[i] = i;
       }
-      java.util.Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+      Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
       double[] v = new double[values.length];
       double[] w = new double[values.length];
       for (int i = 0; i < size; i++) {
