@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -262,26 +263,10 @@ abstract class JdbcMetricStore implements MetricStore {
       }
       touchSeries(c, cache, s.backfill(), ts, stagedSeen, counterIds, gaugeIds, timerIds, setIds);
       List<Long> sampled = new ArrayList<>();
-      for (int i = 0; i < counterIds.length; i++) {
-        if (counters.get(i).sampled()) {
-          sampled.add(counterIds[i]);
-        }
-      }
-      for (int i = 0; i < gaugeIds.length; i++) {
-        if (gauges.get(i).sampled()) {
-          sampled.add(gaugeIds[i]);
-        }
-      }
-      for (int i = 0; i < timerIds.length; i++) {
-        if (s.timers().get(i).stats().sampleCount() > 0) {
-          sampled.add(timerIds[i]);
-        }
-      }
-      for (int i = 0; i < setIds.length; i++) {
-        if (s.sets().get(i).unique() > 0) {
-          sampled.add(setIds[i]);
-        }
-      }
+      addSampled(sampled, counterIds, i -> counters.get(i).sampled());
+      addSampled(sampled, gaugeIds, i -> gauges.get(i).sampled());
+      addSampled(sampled, timerIds, i -> s.timers().get(i).stats().sampleCount() > 0);
+      addSampled(sampled, setIds, i -> s.sets().get(i).unique() > 0);
       markSampled(c, cache, ts, sampled, stagedSampled);
       markLate(c, res, ts);
       try (PreparedStatement ps = c.prepareStatement(
@@ -510,6 +495,15 @@ abstract class JdbcMetricStore implements MetricStore {
       }
       if (n > 0) {
         ps.executeBatch();
+      }
+    }
+  }
+
+  /** Adds the ids whose point (at the same index) received samples in the interval. */
+  private static void addSampled(List<Long> out, long[] ids, IntPredicate sampledAt) {
+    for (int i = 0; i < ids.length; i++) {
+      if (sampledAt.test(i)) {
+        out.add(ids[i]);
       }
     }
   }
