@@ -130,6 +130,28 @@ class UserVisibleNumbersTest {
   }
 
   @Test
+  void tenSecondBucketsAreServedWhereTenSecondPointsAreStored() throws Exception {
+    try (ServerHarness h = ServerHarness.start(dir.resolve("data"), "aggregation.flush_interval=10s",
+        "storage.retention=10s:1d,1m:7d")) {
+      send(h, "fine.hits:3|c");
+      h.awaitSamples(1);
+      long end = flush(h) + 10_000;
+      long start = end - 120_000;
+      JsonNode tenSeconds = range(h, "fine.hits", start, end - 1, "10s", "&stat=count");
+      assertThat(tenSeconds.get("series").get("values")).hasSize(12);
+      assertThat(ServerHarness.sumOfValues(tenSeconds)).isEqualTo(3.0);
+      for (String refused : List.of("5s", "15s")) {
+        HttpResponse<String> response = h.get("/api/v1/series?metric=fine.hits&startDate=" + Instant.ofEpochMilli(start)
+            + "&endDate=" + Instant.ofEpochMilli(end) + "&interval=" + refused);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains(refused.equals("5s")
+            ? "interval: must be a valid InfluxQL duration literal (resolution no less than minute)"
+            : "interval: must be a multiple of the finest stored precision 10s");
+      }
+    }
+  }
+
+  @Test
   void aRestoredGaugeIsFlushedLikeAnyGauge() throws Exception {
     Path data = dir.resolve("data");
     try (ServerHarness h = ServerHarness.start(data)) {
