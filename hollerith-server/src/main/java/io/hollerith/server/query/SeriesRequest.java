@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  *       (with 10 s flushes, {@code 10s}, {@code 30s}, {@code 90s}). Refused: {@code interval: must
  *       be a valid InfluxQL duration literal (resolution no less than minute)} for anything
  *       unparsable or finer than the finest stored precision, {@code interval: must be a multiple
- *       of the finest stored precision 10s} (naming it) for other seconds, {@code interval: must be greater
- *       than zero};
+ *       of the finest stored precision 10s} (naming it) for other seconds, {@code interval: must
+ *       be greater than zero};
  *   <li>{@code exclude}: {@code Invalid exclude! Must be 'series' or 'summary'};
  *   <li>Hollerith's own: {@code type}, {@code stat}, tags ({@code tags=k:v,k2:v2} or
  *       {@code tag.k=v}), and the bucket count limit.
