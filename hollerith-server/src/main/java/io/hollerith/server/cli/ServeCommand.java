@@ -39,6 +39,7 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     LoggingSetup.apply(config.logging());
+    configOptions.warnings.forEach(LOG::warn);
     HollerithServer server = new HollerithServer(config);
     try {
       server.start();

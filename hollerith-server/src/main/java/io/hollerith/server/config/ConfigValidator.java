@@ -14,7 +14,8 @@ final class ConfigValidator {
 
   /** Longest listeners.udp.read_delay: beyond it a resting socket would mostly add latency and buffer risk. */
   private static final Duration MAX_READ_DELAY = Duration.ofMillis(100);
-  private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+  /** In order of verbosity, so the message that lists them reads the same every time. */
+  private static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
   private final List<String> problems = new ArrayList<>();
 
