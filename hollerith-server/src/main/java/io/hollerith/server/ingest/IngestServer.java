@@ -182,10 +182,10 @@ public final class IngestServer implements AutoCloseable {
           .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot);
     }
     InetAddress address = resolve(cfg.address(), "listeners.udp.address");
-    Channel first = bind(b.bind(address, cfg.port()), "udp", address + ":" + cfg.port());
+    Channel first = bind(b.bind(address, cfg.port()), "udp", address.getHostAddress() + ":" + cfg.port());
     InetSocketAddress local = (InetSocketAddress) first.localAddress();
     for (int i = 1; i < threads; i++) {
-      bind(b.bind(address, local.getPort()), "udp", address + ":" + local.getPort());
+      bind(b.bind(address, local.getPort()), "udp", address.getHostAddress() + ":" + local.getPort());
     }
     int granted = grantedReceiveBuffer(first.config().getOption(ChannelOption.SO_RCVBUF), epoll);
     checkReceiveBuffer(cfg.receiveBufferBytes(), granted);
@@ -245,7 +245,7 @@ public final class IngestServer implements AutoCloseable {
         .childHandler(new StreamChannelInitializer(st, new HandlersPerLoop("tcp", factory), cfg.maxConnections(),
             cfg.idleTimeoutSeconds(), protocol.maxLineBytes(), clockMillis, errorLog));
     InetAddress address = resolve(cfg.address(), "listeners.tcp.address");
-    Channel ch = bind(b.bind(address, cfg.port()), "tcp", address + ":" + cfg.port());
+    Channel ch = bind(b.bind(address, cfg.port()), "tcp", address.getHostAddress() + ":" + cfg.port());
     return (InetSocketAddress) ch.localAddress();
   }
 
@@ -327,7 +327,8 @@ public final class IngestServer implements AutoCloseable {
     future.awaitUninterruptibly();
     if (!future.isSuccess()) {
       Throwable cause = future.cause();
-      throw new IllegalStateException(listener + " listener: cannot bind " + where + ": " + cause, cause);
+      String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+      throw new IllegalStateException(listener + " listener: cannot bind " + where + ": " + reason, cause);
     }
     channels.add(future.channel());
     return future.channel();
