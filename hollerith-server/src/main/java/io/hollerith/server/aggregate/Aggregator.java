@@ -181,6 +181,20 @@ public final class Aggregator {
     lastMetrics = metricsReceived.value();
   }
 
+  /**
+   * Etsy's {@code statsd.*} counters of the interval not yet flushed: what {@link #flush} will
+   * report for them if nothing more arrives.
+   */
+  Map<String, Double> etsyCountersOfOpenInterval() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    synchronized (flushLock) {
+      out.put("statsd.bad_lines_seen", (double) (badLines.value() - lastBadLines));
+      out.put("statsd.packets_received", (double) (packetsReceived.value() - lastPackets));
+      out.put("statsd.metrics_received", (double) (metricsReceived.value() - lastMetrics));
+    }
+    return out;
+  }
+
   /** A writer for one ingest thread. Each writer must be used by one thread at a time; different writers run concurrently. */
   public Writer newWriter() {
     Writer w = new Writer();

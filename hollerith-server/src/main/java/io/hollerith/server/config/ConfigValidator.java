@@ -43,6 +43,8 @@ final class ConfigValidator {
         "listeners.unix_datagram.path", "is required when listeners.unix_datagram.enabled is true");
     v.port("listeners.management.port", l.management().port());
     v.address("listeners.management.address", l.management().address());
+    v.positive("listeners.management.max_connections", l.management().maxConnections());
+    v.positive("listeners.management.max_queued_commands", l.management().maxQueuedCommands());
     v.require(Set.of("auto", "epoll", "nio").contains(l.transport().toLowerCase(Locale.ROOT)), "listeners.transport",
         "must be auto, epoll or nio, got '" + l.transport() + "'");
     v.require(l.tcp().threads() >= 0, "listeners.tcp.threads", "must be 0 (one per core) or more, got " + l.tcp().threads());

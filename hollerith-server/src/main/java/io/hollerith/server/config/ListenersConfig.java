@@ -131,12 +131,26 @@ public record ListenersConfig(
    * @param enabled default true
    * @param address bind address, default {@code 127.0.0.1}
    * @param port default 8126
+   * @param maxConnections concurrent connections; more are closed at once and counted, default 32
+   * @param maxQueuedCommands commands one connection may have waiting while another runs; the
+   *     excess is answered with one {@code ERROR} and counted, default 16
+   * @param allowChanges whether {@code delcounters}, {@code deltimers}, {@code delgauges},
+   *     {@code delsets} and {@code health up|down} are accepted; default true, as in Etsy
    */
-  public record Management(Boolean enabled, String address, Integer port) {
+  public record Management(Boolean enabled, String address, Integer port, Integer maxConnections,
+      Integer maxQueuedCommands, Boolean allowChanges) {
     public Management {
       enabled = enabled != null ? enabled : true;
       address = address != null ? address : "127.0.0.1";
       port = port != null ? port : 8126;
+      maxConnections = maxConnections != null ? maxConnections : 32;
+      maxQueuedCommands = maxQueuedCommands != null ? maxQueuedCommands : 16;
+      allowChanges = allowChanges != null ? allowChanges : true;
+    }
+
+    /** Enabled, address and port, with the default limits. */
+    public Management(Boolean enabled, String address, Integer port) {
+      this(enabled, address, port, null, null, null);
     }
   }
 }
