@@ -37,6 +37,7 @@ final class ConfigValidator {
     v.port("listeners.tcp.port", l.tcp().port());
     v.address("listeners.tcp.address", l.tcp().address());
     v.positive("listeners.tcp.max_connections", l.tcp().maxConnections());
+    v.positive("listeners.tcp.max_connections_per_address", l.tcp().maxConnectionsPerAddress());
     v.require(!l.unixStream().enabled() || hasText(l.unixStream().path()),
         "listeners.unix_stream.path", "is required when listeners.unix_stream.enabled is true");
     v.require(!l.unixDatagram().enabled() || hasText(l.unixDatagram().path()),

@@ -73,9 +73,11 @@ public record ListenersConfig(
    * @param threads threads reading connections, default 0 = number of cores
    * @param idleTimeoutSeconds a connection that sends nothing for this long is closed; default 0 = never
    *     (StatsD clients keep one long-lived connection and may be quiet for long stretches)
+   * @param maxConnectionsPerAddress concurrent connections from one client address, default 1,000;
+   *     more are closed and counted, so one host cannot hold every slot
    */
-  public record Tcp(
-      Boolean enabled, String address, Integer port, Integer maxConnections, Integer threads, Integer idleTimeoutSeconds) {
+  public record Tcp(Boolean enabled, String address, Integer port, Integer maxConnections, Integer threads,
+      Integer idleTimeoutSeconds, Integer maxConnectionsPerAddress) {
     public Tcp {
       enabled = enabled != null ? enabled : true;
       address = address != null ? address : "127.0.0.1";
@@ -83,11 +85,18 @@ public record ListenersConfig(
       maxConnections = maxConnections != null ? maxConnections : 10_000;
       threads = threads != null ? threads : 0;
       idleTimeoutSeconds = idleTimeoutSeconds != null ? idleTimeoutSeconds : 0;
+      maxConnectionsPerAddress = maxConnectionsPerAddress != null ? maxConnectionsPerAddress : 1_000;
+    }
+
+    /** The same with the default per-address limit. */
+    public Tcp(Boolean enabled, String address, Integer port, Integer maxConnections, Integer threads,
+        Integer idleTimeoutSeconds) {
+      this(enabled, address, port, maxConnections, threads, idleTimeoutSeconds, null);
     }
 
     /** The same with the default threads and idle timeout (kept for callers written before those keys). */
     public Tcp(Boolean enabled, String address, Integer port, Integer maxConnections) {
-      this(enabled, address, port, maxConnections, null, null);
+      this(enabled, address, port, maxConnections, null, null, null);
     }
   }
 

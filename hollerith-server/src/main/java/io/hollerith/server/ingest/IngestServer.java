@@ -243,6 +243,7 @@ public final class IngestServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         .childHandler(new StreamChannelInitializer(st, new HandlersPerLoop("tcp", factory), cfg.maxConnections(),
+            cfg.maxConnectionsPerAddress(),
             cfg.idleTimeoutSeconds(), protocol.maxLineBytes(), clockMillis, errorLog));
     InetAddress address = resolve(cfg.address(), "listeners.tcp.address");
     Channel ch = bind(b.bind(address, cfg.port()), "tcp", address.getHostAddress() + ":" + cfg.port());
@@ -259,7 +260,7 @@ public final class IngestServer implements AutoCloseable {
         .channel(EpollServerDomainSocketChannel.class)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         .childHandler(new StreamChannelInitializer(st, new HandlersPerLoop("unix_stream", factory),
-            cfg.maxConnections(), 0, protocol.maxLineBytes(), clockMillis, errorLog));
+            cfg.maxConnections(), 0, 0, protocol.maxLineBytes(), clockMillis, errorLog));
     bindUnix(path, cfg, "listeners.unix_stream", true, b::bind);
     return path;
   }
