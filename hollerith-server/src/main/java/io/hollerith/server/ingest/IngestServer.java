@@ -2,6 +2,7 @@ package io.hollerith.server.ingest;
 
 import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.config.ProtocolConfig;
+import io.hollerith.server.stats.RateLimitedLog;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

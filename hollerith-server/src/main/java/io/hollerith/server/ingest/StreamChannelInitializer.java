@@ -1,5 +1,6 @@
 package io.hollerith.server.ingest;
 
+import io.hollerith.server.stats.RateLimitedLog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
