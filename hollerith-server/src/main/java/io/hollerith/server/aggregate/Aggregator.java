@@ -129,6 +129,9 @@ public final class Aggregator {
   private final StatsRegistry.Counter badLines;
   private final StatsRegistry.Counter packetsReceived;
   private final StatsRegistry.Counter metricsReceived;
+  private final StatsRegistry.Counter seriesExpired;
+  /** {@code aggregation.series_ttl} in flushes (rounded up); {@link Integer#MAX_VALUE} when 0 (never). */
+  private final int idleFlushesToExpire;
 
   /** Serialises flushes; also guards the fields below. Never taken on the ingest path. */
   private final Object flushLock = new Object();
@@ -165,6 +168,11 @@ public final class Aggregator {
     this.maxBackfillAgeMillis = maxBackfillAge.toMillis();
     this.openIntervalStart = alignedStart(clock.millis());
 
+    long ttlMillis = config.seriesTtl().toMillis();
+    this.idleFlushesToExpire = ttlMillis == 0 ? Integer.MAX_VALUE
+        : (int) Math.min(Integer.MAX_VALUE - 1, (ttlMillis + intervalMillis - 1) / intervalMillis);
+    seriesExpired = stats.counter("aggregate", "series_expired",
+        "series that left the live set after aggregation.series_ttl without samples (their history stays stored)");
     guard = new CardinalityGuard(config.maxMetrics(), stats, clock);
     liveView = new LiveTablesView(this, live, config);
     dropTooOld = stats.counter("drops", "backfill_too_old", "timestamped samples older than the maximum backfill age");
@@ -338,10 +346,12 @@ public final class Aggregator {
       if (word == Series.Counter.DELETED || !touched && !c.known) {
         continue; // deleted, or created for a sample still on its way: Etsy does not know the key yet
       }
-      if (!touched && deleteCounters && !etsyKept(c.key)) {
+      c.idleFlushes = touched ? 0 : c.idleFlushes + 1;
+      if (!touched && (deleteCounters && !etsyKept(c.key) || c.idleFlushes >= idleFlushesToExpire)) {
         synchronized (c) {
           if (c.deleteIfUntouched()) {
             unlinkLocked(live.counters, c);
+            countIfExpired(c);
           } // else a sample arrived since the drain: not idle, and it counts in the next interval
         }
         continue;
@@ -355,6 +365,12 @@ public final class Aggregator {
     for (Series.Gauge g : live.gauges.values()) {
       synchronized (g) {
         if (g.deleted || !g.applied) {
+          continue;
+        }
+        g.idleFlushes = g.touched ? 0 : g.idleFlushes + 1;
+        if (g.idleFlushes >= idleFlushesToExpire) {
+          unlinkLocked(live.gauges, g);
+          countIfExpired(g);
           continue;
         }
         if (g.hasValue) {
@@ -382,8 +398,10 @@ public final class Aggregator {
         if (t.deleted || !t.applied) {
           continue;
         }
-        if (!t.touched && deleteTimers) {
+        t.idleFlushes = t.touched ? 0 : t.idleFlushes + 1;
+        if (!t.touched && (deleteTimers || t.idleFlushes >= idleFlushesToExpire)) {
           unlinkLocked(live.timers, t);
+          countIfExpired(t);
           continue;
         }
         n = t.size;
@@ -409,8 +427,10 @@ public final class Aggregator {
         if (s.deleted || !s.applied) {
           continue;
         }
-        if (!s.touched && deleteSets) {
+        s.idleFlushes = s.touched ? 0 : s.idleFlushes + 1;
+        if (!s.touched && (deleteSets || s.idleFlushes >= idleFlushesToExpire)) {
           unlinkLocked(live.sets, s);
+          countIfExpired(s);
           continue;
         }
         unique = s.members == null ? 0 : s.members.size();
@@ -509,6 +529,13 @@ public final class Aggregator {
     s.deleted = true;
     if (table.remove(s)) {
       guard.release(1);
+    }
+  }
+
+  /** Counts a series just unlinked if it left for {@code aggregation.series_ttl} (not Etsy's idle deletion). */
+  private void countIfExpired(Series s) {
+    if (s.idleFlushes >= idleFlushesToExpire) {
+      seriesExpired.incr();
     }
   }
 

@@ -15,6 +15,9 @@ import java.util.List;
  * @param deleteGauges likewise for gauges
  * @param deleteSets likewise for sets
  * @param maxMetrics most live series; samples for new series beyond it are dropped and counted (default 1,000,000)
+ * @param seriesTtl a series that receives no sample for this long leaves the live set at a flush
+ *     (it stops being flushed and frees its room under {@code maxMetrics}; its stored history
+ *     stays); default 24 h, 0 keeps every series until restart as Etsy does
  */
 public record AggregationConfig(
     Duration flushInterval,
@@ -25,7 +28,8 @@ public record AggregationConfig(
     Boolean deleteTimers,
     Boolean deleteGauges,
     Boolean deleteSets,
-    Integer maxMetrics) {
+    Integer maxMetrics,
+    Duration seriesTtl) {
 
   public AggregationConfig {
     flushInterval = flushInterval != null ? flushInterval : Duration.ofSeconds(10);
@@ -37,6 +41,15 @@ public record AggregationConfig(
     deleteGauges = deleteGauges != null ? deleteGauges : deleteIdleStats;
     deleteSets = deleteSets != null ? deleteSets : deleteIdleStats;
     maxMetrics = maxMetrics != null ? maxMetrics : 1_000_000;
+    seriesTtl = seriesTtl != null ? seriesTtl : Duration.ofHours(24);
+  }
+
+  /** The same with the default series TTL. */
+  public AggregationConfig(Duration flushInterval, List<Double> percentThresholds, List<Histogram> histograms,
+      Boolean deleteIdleStats, Boolean deleteCounters, Boolean deleteTimers, Boolean deleteGauges, Boolean deleteSets,
+      Integer maxMetrics) {
+    this(flushInterval, percentThresholds, histograms, deleteIdleStats, deleteCounters, deleteTimers, deleteGauges,
+        deleteSets, maxMetrics, null);
   }
 
   /**

@@ -80,6 +80,10 @@ final class ConfigValidator {
       }
     }
     v.positive("aggregation.max_metrics", a.maxMetrics());
+    v.require(!a.seriesTtl().isNegative() && (a.seriesTtl().isZero()
+            || a.seriesTtl().compareTo(a.flushInterval()) >= 0), "aggregation.series_ttl",
+        "must be 0 (keep series until restart) or at least one aggregation.flush_interval, got "
+            + DurationValues.format(a.seriesTtl()));
 
     StatsConfig s = c.stats();
     v.positive("stats.buffer_size", s.bufferSize());
