@@ -173,7 +173,7 @@ public final class Aggregator {
         : (int) Math.min(Integer.MAX_VALUE - 1, (ttlMillis + intervalMillis - 1) / intervalMillis);
     seriesExpired = stats.counter("aggregate", "series_expired",
         "series that left the live set after aggregation.series_ttl without samples (their history stays stored)");
-    guard = new CardinalityGuard(config.maxMetrics(), stats, clock);
+    guard = new CardinalityGuard(config.maxMetrics(), config.maxMetricsPerNamespace(), stats, clock);
     liveView = new LiveTablesView(this, live, config);
     dropTooOld = stats.counter("drops", "backfill_too_old", "timestamped samples older than the maximum backfill age");
     dropTooNew = stats.counter("drops", "backfill_too_new", "timestamped samples more than one interval in the future");
@@ -478,10 +478,9 @@ public final class Aggregator {
     List<GaugePoint> gauges = new ArrayList<>();
     List<TimerPoint> timers = new ArrayList<>();
     List<SetPoint> sets = new ArrayList<>();
-    int released = 0;
     for (Series.Counter c : b.tables.counters.values()) {
       long word = c.delete();
-      released++;
+      guard.release(c.key);
       if (Series.Counter.touched(word)) {
         double value = Series.Counter.sum(word);
         counters.add(new CounterPoint(c.key, value, value / intervalSeconds));
@@ -490,7 +489,7 @@ public final class Aggregator {
     for (Series.Gauge g : b.tables.gauges.values()) {
       synchronized (g) {
         g.deleted = true;
-        released++;
+        guard.release(g.key);
         if (g.hasValue) {
           gauges.add(new GaugePoint(g.key, g.value));
         }
@@ -500,7 +499,7 @@ public final class Aggregator {
       double[] values;
       synchronized (t) {
         t.deleted = true;
-        released++;
+        guard.release(t.key);
         if (!t.applied) {
           continue;
         }
@@ -511,13 +510,12 @@ public final class Aggregator {
     for (Series.SetSeries s : b.tables.sets.values()) {
       synchronized (s) {
         s.deleted = true;
-        released++;
+        guard.release(s.key);
         if (s.applied) {
           sets.add(new SetPoint(s.key, s.members.size(), s.sketch));
         }
       }
     }
-    guard.release(released);
     return new FlushSnapshot(b.start, intervalMillis, true, counters, gauges, timers, sets, Map.of());
   }
 
@@ -528,7 +526,7 @@ public final class Aggregator {
   <S extends Series> void unlinkLocked(SeriesTable<S> table, S s) {
     s.deleted = true;
     if (table.remove(s)) {
-      guard.release(1);
+      guard.release(s.key);
     }
   }
 
@@ -557,13 +555,13 @@ public final class Aggregator {
    * dropped (counted by the caller).
    */
   private <S extends Series> S createOrGet(SeriesTable<S> table, MetricKey key, int hash) {
-    if (!guard.reserve()) {
+    if (!guard.reserve(key)) {
       return null;
     }
     S created = table.newSeries(key, hash);
     S existing = table.putIfAbsent(created);
     if (existing != null) {
-      guard.release(1);
+      guard.release(key);
       return existing;
     }
     return created;

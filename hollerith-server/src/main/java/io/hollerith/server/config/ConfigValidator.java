@@ -80,6 +80,8 @@ final class ConfigValidator {
       }
     }
     v.positive("aggregation.max_metrics", a.maxMetrics());
+    v.require(a.maxMetricsPerNamespace() >= 0, "aggregation.max_metrics_per_namespace",
+        "must be 0 (no cap) or more, got " + a.maxMetricsPerNamespace());
     v.require(!a.seriesTtl().isNegative() && (a.seriesTtl().isZero()
             || a.seriesTtl().compareTo(a.flushInterval()) >= 0), "aggregation.series_ttl",
         "must be 0 (keep series until restart) or at least one aggregation.flush_interval, got "

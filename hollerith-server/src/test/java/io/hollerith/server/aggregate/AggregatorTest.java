@@ -311,7 +311,29 @@ class AggregatorTest {
 
   private static io.hollerith.server.config.AggregationConfig withSeriesTtl(java.time.Duration ttl, Integer maxMetrics) {
     return new io.hollerith.server.config.AggregationConfig(java.time.Duration.ofSeconds(10), null, null, null, null,
-        null, null, null, maxMetrics, ttl);
+        null, null, null, maxMetrics, ttl, null);
+  }
+
+  @Test
+  void oneNamespaceCannotTakeMoreThanItsCapAndTheNoisiestPrefixesAreStillReported() {
+    Aggregator a = aggregator(new io.hollerith.server.config.AggregationConfig(java.time.Duration.ofSeconds(10), null,
+        null, null, null, null, null, null, 100, null, 2));
+    var w = a.newWriter();
+    w.accept(counter("junk.a", 1));
+    w.accept(counter("junk.b", 1));
+    w.accept(counter("junk.c", 1));
+    w.accept(gauge("junk.d", "1"));
+    w.accept(counter("shop.orders", 1));
+    w.accept(counter("junk.a", 1)); // an existing series still takes samples
+    assertThat(counts(flushOnly(a, T0))).containsExactly(entry("junk.a", 2.0), entry("junk.b", 1.0),
+        entry("shop.orders", 1.0));
+    assertThat(stats.value("drops", "max_metrics_per_namespace")).isEqualTo(2L);
+    assertThat(a.droppedForMaxMetrics()).isEqualTo(2);
+    assertThat(a.topDroppedPrefixes(10)).containsExactly(new Aggregator.PrefixDrops("junk", 2));
+    assertThat(a.liveView().delete(io.hollerith.server.model.MetricType.COUNTER, "junk.b")).isTrue();
+    w.accept(counter("junk.c", 5));
+    assertThat(counts(flushOnly(a, T0 + 10_000))).containsEntry("junk.c", 5.0).doesNotContainKey("junk.b");
+    assertThat(a.seriesCount()).isEqualTo(3);
   }
 
   @Test
