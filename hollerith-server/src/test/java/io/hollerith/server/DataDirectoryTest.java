@@ -3,6 +3,10 @@ package io.hollerith.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.hollerith.server.datadir.DataDirectoryInUseException;
 import io.hollerith.server.datadir.DataDirectoryLock;
 import java.net.DatagramPacket;
@@ -19,6 +23,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The data directory is private to the server's user, held by one server at a time, and a start
@@ -94,5 +99,25 @@ class DataDirectoryTest {
     assertThatThrownBy(() -> ServerHarness.start(data))
         .hasMessage("data_dir " + data.toAbsolutePath() + " exists and is not a directory");
     assertThat(Files.readString(data)).isEqualTo("not a directory");
+  }
+
+  @Test
+  void anExistingDirectoryOthersMayEnterIsUsedWithAWarning() throws Exception {
+    Path data = Files.createDirectory(tmp.resolve("data"));
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Logger log = (Logger) LoggerFactory.getLogger(HollerithServer.class);
+    ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+    warnings.start();
+    log.addAppender(warnings);
+    try (ServerHarness harness = ServerHarness.start(data)) {
+      assertThat(warnings.list).filteredOn(e -> e.getLevel() == Level.WARN)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly("data_dir " + data.toAbsolutePath() + " is accessible to other users (rwxr-xr-x); "
+              + "restrict it with: chmod 700 " + data.toAbsolutePath());
+      assertThat(Files.getPosixFilePermissions(data.resolve("auth.db")))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    } finally {
+      log.detachAppender(warnings);
+    }
   }
 }
