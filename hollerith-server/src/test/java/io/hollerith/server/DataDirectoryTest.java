@@ -120,4 +120,20 @@ class DataDirectoryTest {
       log.detachAppender(warnings);
     }
   }
+
+  @Test
+  void aDirectoryTheServerCannotWriteIsNamedInOneLine() throws Exception {
+    Path data = Files.createDirectory(tmp.resolve("data"));
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-x------"));
+    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(data), "running as a user who may write anywhere");
+    try {
+      assertThatThrownBy(() -> ServerHarness.start(data))
+          .hasMessage("cannot write to data_dir " + data.toAbsolutePath() + ": permission denied");
+      Path below = data.resolve("below");
+      assertThatThrownBy(() -> ServerHarness.start(below))
+          .hasMessage("cannot create data_dir " + below.toAbsolutePath() + ": permission denied");
+    } finally {
+      Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
 }

@@ -71,9 +71,10 @@ import org.slf4j.LoggerFactory;
  * <p>The port has no authentication (as in Etsy), so what a client sends is bounded: at most
  * {@code max_connections} connections; each runs one command at a time and stops reading while it
  * does, so the kernel's socket buffers push back on a client that sends ahead; at most
- * {@code max_queued_commands} commands wait (the rest get one {@code ERROR}); a reply is written
- * in pieces, each made only when the client has read the one before, so a slow or absent reader
- * holds one reply's snapshot of the live values and no more. With {@code allow_changes: false} the
+ * {@code max_queued_commands} commands wait (the rest get one {@code ERROR}); a reply is made and
+ * written in pieces only while the connection's outgoing buffer is below Netty's high-water mark
+ * (64 KiB), so a slow or absent reader holds one reply's snapshot of the live values and that
+ * buffer, no more ({@code management.reply_bytes_pending} shows it). With {@code allow_changes: false} the
  * commands that change state ({@code del*}, {@code health up|down}) answer {@code ERROR}. Refusals
  * are counted in {@code management.connections_refused}, {@code management.commands_refused} and
  * {@code management.changes_refused}.
