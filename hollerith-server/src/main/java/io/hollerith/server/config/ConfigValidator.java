@@ -103,6 +103,11 @@ final class ConfigValidator {
     v.require(st.maxBacklog().toMillis() >= a.flushInterval().toMillis(), "storage.max_backlog",
         "must be at least one aggregation.flush_interval");
     v.positive("storage.postgresql.pool_size", st.postgresql().poolSize());
+    v.require(List.of("FULL", "NORMAL").contains(st.sqliteSynchronous().toUpperCase(Locale.ROOT)),
+        "storage.sqlite_synchronous", "must be FULL or NORMAL, got '" + st.sqliteSynchronous() + "'");
+    v.require(!st.rollupInterval().isNegative() && !st.rollupInterval().isZero(), "storage.rollup_interval",
+        "must be greater than 0, got " + DurationValues.format(st.rollupInterval()));
+    v.positive("storage.rollup_batch_series", st.rollupBatchSeries());
     try {
       io.hollerith.server.storage.RetentionPolicy.parse(st.retention()).checkFlushInterval(a.flushInterval());
     } catch (IllegalArgumentException e) {

@@ -196,5 +196,12 @@ class ConfigLoaderTest {
             "aggregation.flush_interval: '10x' is not allowed; expected a duration such as 500ms, 10s, 1m, 2h or 7d",
             "http.port must be between 0 and 65535, got -1",
             "logging.level must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF], got 'LOUD'"));
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("storage.sqlite_synchronous=EXTRA",
+            "storage.rollup_batch_series=0", "listeners.management.max_queued_commands=0")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+            "storage.sqlite_synchronous must be FULL or NORMAL, got 'EXTRA'",
+            "storage.rollup_batch_series must be greater than 0, got 0",
+            "listeners.management.max_queued_commands must be greater than 0, got 0"));
   }
 }
