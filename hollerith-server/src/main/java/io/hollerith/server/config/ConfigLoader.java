@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +43,8 @@ import java.util.TreeMap;
  * environment is shared with other programs. Variables named by a {@code *_env} key (such as
  * {@code storage.postgresql.password_env: HOLLERITH_PG_PASSWORD}) hold secrets, not configuration,
  * and are skipped without a word.
+ *
+ * <p>Not thread-safe: {@link #warnings()} belongs to the last {@link #load}; use one loader per load.
  */
 public final class ConfigLoader {
 
@@ -162,7 +165,7 @@ public final class ConfigLoader {
    * overrides: their values are secrets read by whoever needs them, never configuration.
    */
   private Set<String> secretVariableNames(ObjectNode tree, Map<String, String> env, List<String> overrides) {
-    Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     collectSecretNames(tree, names);
     envToPath.forEach((variable, path) -> {
       if (path.endsWith(SECRET_NAME_SUFFIX) && env.get(variable) != null) {
