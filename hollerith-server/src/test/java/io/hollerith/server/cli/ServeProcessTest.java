@@ -101,4 +101,75 @@ class ServeProcessTest {
       throw e;
     }
   }
+
+  /**
+   * The management memory probe against a server in its own small heap: thousands of
+   * {@code counters} commands from readers that never read leave the port answering, and SIGTERM
+   * still stops the server cleanly.
+   */
+  @Test
+  void aManagementFloodInASmallHeapLeavesThePortAnsweringAndSigtermWorking() throws Exception {
+    Path out = tmp.resolve("out.txt");
+    Path data = tmp.resolve("data");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx96m", "-cp", System.getProperty("java.class.path"), HollerithCommand.class.getName(), "serve",
+        "--data-dir", data.toString(), "--set", "listeners.udp.threads=1"));
+    command.addAll(EPHEMERAL_PORTS);
+    Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    List<java.net.Socket> floods = new ArrayList<>();
+    try {
+      java.util.regex.Matcher started = awaitLine(server, out,
+          java.util.regex.Pattern.compile("started: udp /127\\.0\\.0\\.1:(\\d+), .*management /127\\.0\\.0\\.1:(\\d+)"));
+      int udpPort = Integer.parseInt(started.group(1));
+      int managementPort = Integer.parseInt(started.group(2));
+      try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
+        for (int packet = 0; packet < 100; packet++) {
+          StringBuilder lines = new StringBuilder();
+          for (int i = 0; i < 50; i++) {
+            lines.append("flood.service.requests.").append(packet * 50 + i).append(":1|c\n");
+          }
+          byte[] bytes = lines.toString().getBytes(StandardCharsets.US_ASCII);
+          udp.send(new java.net.DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), udpPort));
+        }
+      }
+      byte[] flood = "counters\n".repeat(7_000).getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < 8; i++) {
+        java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), managementPort);
+        floods.add(socket);
+        socket.getOutputStream().write(flood);
+        socket.getOutputStream().flush();
+      }
+      for (int i = 0; i < 3; i++) {
+        try (java.net.Socket health = new java.net.Socket(InetAddress.getLoopbackAddress(), managementPort)) {
+          health.setSoTimeout(60_000);
+          health.getOutputStream().write("health\n".getBytes(StandardCharsets.US_ASCII));
+          assertThat(new String(health.getInputStream().readNBytes(11), StandardCharsets.US_ASCII))
+              .isEqualTo("health: up\n");
+        }
+      }
+      server.destroy();
+      assertThat(server.waitFor(120, TimeUnit.SECONDS)).as("SIGTERM stops the server").isTrue();
+      assertThat(server.exitValue()).isZero();
+      assertThat(Files.readString(out)).doesNotContain("OutOfMemoryError").contains("stopped");
+    } finally {
+      for (java.net.Socket socket : floods) {
+        socket.close();
+      }
+      server.destroyForcibly();
+      server.waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static java.util.regex.Matcher awaitLine(Process process, Path output, java.util.regex.Pattern pattern)
+      throws Exception {
+    for (int i = 0; i < 1200; i++) {
+      java.util.regex.Matcher m = pattern.matcher(Files.readString(output));
+      if (m.find()) {
+        return m;
+      }
+      assertThat(process.isAlive()).as("the server runs: %s", Files.readString(output)).isTrue();
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the server did not report its addresses: " + Files.readString(output));
+  }
 }
