@@ -135,9 +135,10 @@ public final class Aggregator {
 
   /** Serialises flushes; also guards the fields below. Never taken on the ingest path. */
   private final Object flushLock = new Object();
-  private long lastBadLines;
-  private long lastPackets;
-  private long lastMetrics;
+  // Written under flushLock; volatile so the management port reads them without waiting for a flush.
+  private volatile long lastBadLines;
+  private volatile long lastPackets;
+  private volatile long lastMetrics;
   private long lastFlushSeconds = Long.MIN_VALUE;
 
   private final LiveView liveView;
@@ -195,11 +196,9 @@ public final class Aggregator {
    */
   Map<String, Double> etsyCountersOfOpenInterval() {
     Map<String, Double> out = new LinkedHashMap<>();
-    synchronized (flushLock) {
-      out.put("statsd.bad_lines_seen", (double) (badLines.value() - lastBadLines));
-      out.put("statsd.packets_received", (double) (packetsReceived.value() - lastPackets));
-      out.put("statsd.metrics_received", (double) (metricsReceived.value() - lastMetrics));
-    }
+    out.put("statsd.bad_lines_seen", (double) (badLines.value() - lastBadLines));
+    out.put("statsd.packets_received", (double) (packetsReceived.value() - lastPackets));
+    out.put("statsd.metrics_received", (double) (metricsReceived.value() - lastMetrics));
     return out;
   }
 
