@@ -430,7 +430,7 @@ class DashboardBrowserTest {
           + URLEncoder.encode("counter|live.hits|", StandardCharsets.UTF_8) + "&range=15m");
       waitFor(By.id("token")).sendKeys(live.token, Keys.ENTER);
       wait(15).until(d -> "1".equals(totalShown()));
-      assertThat(driver.findElement(By.id("series-status")).getText()).contains("Live: updates every 1 s");
+      assertThat(driver.findElement(By.id("series-status")).getText()).contains("Live: updates every 1 s", " points of 10s ");
       send(socket, port, "live.hits:2|c\n");
       live.awaitSamples(2);
       live.flushAndStore();
@@ -482,12 +482,15 @@ class DashboardBrowserTest {
   @Test
   void theAutomaticIntervalKeepsAChartWithinTwoThousandPoints() throws Exception {
     signIn(h.token);
-    long[] intervals = {60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800};
-    String[] names = {"1m", "5m", "10m", "15m", "30m", "1h", "3h", "6h", "12h", "1d", "1w"};
+    long[] intervals = {10, 30, 60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800};
+    String[] names = {"10s", "30s", "1m", "5m", "10m", "15m", "30m", "1h", "3h", "6h", "12h", "1d", "1w"};
     long flushSeconds = 3600;
     for (Map.Entry<String, Long> range : Map.of("24h", 86_400L, "30d", 2_592_000L, "1y", 31_536_000L).entrySet()) {
+      // The finest interval not below the flush interval (the finest stored precision) that the API
+      // accepts (whole minutes or multiples of that precision) and that gives at most 2,000 points.
       int pick = 0;
-      while (intervals[pick] < flushSeconds || range.getValue() / intervals[pick] + 1 > 2000) {
+      while (intervals[pick] < flushSeconds || (intervals[pick] % 60 != 0 && intervals[pick] % flushSeconds != 0)
+          || range.getValue() / intervals[pick] + 1 > 2000) {
         pick++;
       }
       driver.get(base + "/#/series?s=" + URLEncoder.encode("counter|web.requests|", StandardCharsets.UTF_8) + "&range=" + range.getKey());

@@ -12,7 +12,7 @@
   const ME_KEY = 'hollerith.me';
   const MAX_POINTS = 2000;
   const PRESETS = [['15m', 900], ['1h', 3600], ['6h', 21600], ['24h', 86400], ['7d', 604800], ['30d', 2592000], ['1y', 31536000]];
-  const INTERVALS = [['1m', 60], ['5m', 300], ['10m', 600], ['15m', 900], ['30m', 1800], ['1h', 3600], ['3h', 10800],
+  const INTERVALS = [['10s', 10], ['30s', 30], ['1m', 60], ['5m', 300], ['10m', 600], ['15m', 900], ['30m', 1800], ['1h', 3600], ['3h', 10800],
     ['6h', 21600], ['12h', 43200], ['1d', 86400], ['1w', 604800]];
   const STATS = {
     counter: ['count', 'rate', 'sum'],
@@ -129,8 +129,8 @@
   }
 
   function seconds(text) {
-    const m = /^(\d+)([mhdw])$/.exec(text || '');
-    return m ? Number(m[1]) * { m: 60, h: 3600, d: 86400, w: 604800 }[m[2]] : null;
+    const m = /^(\d+)([smhdw])$/.exec(text || '');
+    return m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2]] : null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -378,14 +378,17 @@
     return p;
   }
 
-  /** The finest useful bucket in seconds: the flush interval, and at least the API's minute. */
-  function finestInterval() {
-    return Math.max(60, Math.ceil(flushMillis() / 1000));
+  /**
+   * Whether a bucket of this many seconds is worth offering: no finer than the flush interval (the
+   * finest stored precision), and one the API accepts: whole minutes, or a multiple of that precision.
+   */
+  function usableInterval(secs) {
+    const finest = Math.max(1, Math.ceil(flushMillis() / 1000));
+    return secs >= finest && (secs % 60 === 0 || secs % finest === 0);
   }
 
   /** The time range in seconds since the epoch, and the interval that gives at most MAX_POINTS points. */
   function timeWindow(view) {
-    const flush = finestInterval();
     let start;
     let end;
     if (view.from) {
@@ -395,7 +398,8 @@
       end = Math.floor(Date.now() / 1000);
       start = end - PRESETS.find(([p]) => p === view.preset)[1];
     }
-    const auto = INTERVALS.find(([, s]) => s >= flush && (end - start) / s + 1 <= MAX_POINTS) || INTERVALS[INTERVALS.length - 1];
+    const auto = INTERVALS.find(([, s]) => usableInterval(s) && (end - start) / s + 1 <= MAX_POINTS)
+      || INTERVALS[INTERVALS.length - 1];
     const interval = view.interval === 'auto' ? auto : [view.interval, seconds(view.interval)];
     if (!view.from) start = Math.floor(start / interval[1]) * interval[1];
     return { start, end, interval: interval[0], auto: auto[0] };
@@ -438,7 +442,7 @@
 
     const interval = el('select', { id: 'interval', onchange: (e) => update({ interval: e.target.value }) },
       el('option', { value: 'auto', text: 'Auto (' + win.auto + ')' }),
-      INTERVALS.filter(([name, secs]) => secs >= finestInterval() || view.interval === name)
+      INTERVALS.filter(([name, secs]) => usableInterval(secs) || view.interval === name)
         .map(([name]) => el('option', { value: name, text: name, selected: view.interval === name })));
     const firstType = view.specs[0].type;
     const stat = el('select', { id: 'stat', onchange: (e) => update({ stat: e.target.value }) },
