@@ -243,13 +243,13 @@ final class Endpoints {
         .withHeader("Vary", "Accept");
   }
 
-  /** OpenMetrics when the Accept header lists it with a q-value above 0. */
+  /** OpenMetrics when the Accept header lists it with a q-value above 0; false for any malformed header. */
   static boolean wantsOpenMetrics(String accept) {
     if (accept == null) {
       return false;
     }
     for (String range : accept.split(",")) {
-      String[] parts = range.split(";");
+      String[] parts = range.split(";", -1);
       if (parts[0].trim().toLowerCase(Locale.ROOT).equals("application/openmetrics-text")) {
         double q = 1;
         for (int i = 1; i < parts.length; i++) {
