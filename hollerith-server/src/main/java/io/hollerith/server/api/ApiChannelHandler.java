@@ -1,5 +1,6 @@
 package io.hollerith.server.api;
 
+import io.hollerith.server.auth.TokenRedaction;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -28,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * Receives each aggregated request on the network thread, copies what the handler needs (so the
  * Netty buffer is released at once), runs the {@link Dispatcher} on a worker thread, writes the
  * response and logs one access line: method, path, status, duration, user — never the token or
- * the query string. Pipelined requests are answered one at a time, in order. Closes connections
- * idle past the idle timeout. One instance per connection; its state is confined to the
- * connection's event loop (workers hand results back to it).
+ * the query string, and with anything token-shaped in the method or path redacted. Pipelined
+ * requests are answered one at a time, in order. Closes connections idle past the idle timeout.
+ * One instance per connection; its state is confined to the connection's event loop (workers
+ * hand results back to it).
  */
 final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -70,7 +72,7 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
     long start = System.nanoTime();
     String method = request.method().name();
     String uri = request.uri();
-    String path = pathOf(uri);
+    String path = Dispatcher.loggablePath(uri);
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
     Runnable task;
@@ -137,16 +139,11 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
       byClass[statusClass].incr();
     }
     if (ACCESS.isInfoEnabled()) {
-      ACCESS.info("{} {} {} {}ms user={} remote={}", method, path, r.status(), (System.nanoTime() - start) / 1_000_000, user,
+      ACCESS.info("{} {} {} {}ms user={} remote={}", TokenRedaction.redact(method), path, r.status(), (System.nanoTime() - start) / 1_000_000, user,
           ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-");
     }
   }
 
-  private static String pathOf(String uri) {
-    int q = uri.indexOf('?');
-    String p = q < 0 ? uri : uri.substring(0, q);
-    return p.length() > 200 ? p.substring(0, 200) + "…" : p;
-  }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {

@@ -6,6 +6,7 @@ import io.hollerith.server.auth.AuthStoreException;
 import io.hollerith.server.auth.Principal;
 import io.hollerith.server.auth.Role;
 import io.hollerith.server.auth.Tenant;
+import io.hollerith.server.auth.TokenRedaction;
 import io.hollerith.server.query.QueryException;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -71,22 +72,38 @@ final class Dispatcher {
       ApiRequest request = new ApiRequest(method, path, params, headers, body, remote, principal, access);
       return new Outcome(route.handler().handle(request), user);
     } catch (ApiException e) {
-      ApiResponse r = new ApiResponse(e.status(), ApiResponse.JSON, Json.error(e.getMessage()), e.headers());
-      return new Outcome(r, user);
+      return new Outcome(error(e.status(), e.getMessage(), e.headers()), user);
     } catch (QueryException e) {
-      ApiResponse r = new ApiResponse(e.status(), ApiResponse.JSON, Json.error(e.getMessage()), Map.of());
+      ApiResponse r = error(e.status(), e.getMessage(), Map.of());
       return new Outcome(e.status() == 406 ? r.withHeader("Vary", "Accept") : r, user);
     } catch (IllegalArgumentException e) {
-      return new Outcome(new ApiResponse(400, ApiResponse.JSON, Json.error("Bad request: " + e.getMessage()), Map.of()), user);
+      return new Outcome(error(400, "Bad request: " + e.getMessage(), Map.of()), user);
     } catch (AuthStoreException e) {
       serverErrors.incr();
-      LOG.error("credential store failure on {} {}: {}", method, uri, e.getMessage());
-      return new Outcome(new ApiResponse(503, ApiResponse.JSON, Json.error("Credential store unavailable"), Map.of()), user);
+      LOG.error("credential store failure on {} {}: {}", TokenRedaction.redact(method), loggablePath(uri),
+          TokenRedaction.redact(e.getMessage()));
+      return new Outcome(error(503, "Credential store unavailable", Map.of()), user);
     } catch (Exception e) {
       serverErrors.incr();
-      LOG.error("internal error on {} {}", method, uri, e);
-      return new Outcome(new ApiResponse(500, ApiResponse.JSON, Json.error("Internal server error"), Map.of()), user);
+      LOG.error("internal error on {} {}", TokenRedaction.redact(method), loggablePath(uri), e);
+      return new Outcome(error(500, "Internal server error", Map.of()), user);
     }
+  }
+
+  /**
+   * A JSON error. Its text passes through {@link TokenRedaction}: messages may quote the path, the
+   * query or the method, where a careless client may have put a token.
+   */
+  private static ApiResponse error(int status, String text, Map<String, String> headers) {
+    return new ApiResponse(status, ApiResponse.JSON, Json.error(TokenRedaction.redact(text)), headers);
+  }
+
+  /** The path of a request URI for a log line: without the query string, tokens redacted. */
+  static String loggablePath(String uri) {
+    int q = uri.indexOf('?');
+    String p = q < 0 ? uri : uri.substring(0, q);
+    p = TokenRedaction.redact(p);
+    return p.length() > 200 ? p.substring(0, 200) + "…" : p;
   }
 
   private Principal authenticate(Route route, HttpHeaders headers, String remote) {
@@ -106,12 +123,15 @@ final class Dispatcher {
     }
     String trimmed = header.trim();
     int space = trimmed.indexOf(' ');
-    String scheme = space < 0 ? trimmed : trimmed.substring(0, space);
-    String token = space < 0 ? "" : trimmed.substring(space + 1).trim();
-    String s = scheme.toLowerCase(Locale.ROOT);
-    if (!s.equals("token") && !s.equals("bearer")) {
-      throw unauthorized("Unsupported authorization scheme '" + (scheme.length() > 20 ? scheme.substring(0, 20) : scheme)
-          + "': use 'Token <token>' or 'Bearer <token>'");
+    if (space < 0) {
+      throw unauthorized("Authorization header without a scheme: send 'Authorization: Token <token>' or "
+          + "'Authorization: Bearer <token>'");
+    }
+    String scheme = trimmed.substring(0, space).toLowerCase(Locale.ROOT);
+    String token = trimmed.substring(space + 1).trim();
+    // The scheme is not quoted back: a client that got the header wrong may have put its token there.
+    if (!scheme.equals("token") && !scheme.equals("bearer")) {
+      throw unauthorized("Unsupported authorization scheme: use 'Token <token>' or 'Bearer <token>'");
     }
     Optional<Principal> principal = auth.authenticate(token);
     if (principal.isEmpty()) {

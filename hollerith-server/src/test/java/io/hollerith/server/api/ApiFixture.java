@@ -160,6 +160,25 @@ final class ApiFixture implements AutoCloseable {
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Sends raw bytes (ISO-8859-1) on a new connection and returns everything the server writes until
+   * it closes the connection or 10 s pass without a byte; for requests an HTTP client refuses to send.
+   */
+  String raw(String request) throws IOException {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", api.address().getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      try {
+        s.getInputStream().transferTo(out);
+      } catch (java.net.SocketException | java.net.SocketTimeoutException e) {
+        // reset or silent: return what arrived
+      }
+      return out.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
   @Override
   public void close() {
     api.close();

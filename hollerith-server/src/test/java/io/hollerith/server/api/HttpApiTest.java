@@ -84,7 +84,7 @@ class HttpApiTest {
     assertThat(none.headers().firstValue("WWW-Authenticate")).isPresent();
     assertThat(alert(none)).isEqualTo("Authentication required: send 'Authorization: Token <token>' or 'Authorization: Bearer <token>'");
     HttpResponse<String> basic = fx.get("/api/v1/whoami", null, Map.of("Authorization", "Basic YWxpY2U6eA=="));
-    assertThat(alert(basic)).isEqualTo("Unsupported authorization scheme 'Basic': use 'Token <token>' or 'Bearer <token>'");
+    assertThat(alert(basic)).isEqualTo("Unsupported authorization scheme: use 'Token <token>' or 'Bearer <token>'");
     HttpResponse<String> bad = fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token hol_wrong"));
     assertThat(bad.statusCode()).isEqualTo(401);
     assertThat(alert(bad)).isEqualTo("Invalid token: unknown, expired or revoked");
