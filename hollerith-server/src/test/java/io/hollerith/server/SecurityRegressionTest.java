@@ -5,8 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.hollerith.client.StatsClient;
+import io.hollerith.server.auth.AuthStore;
+import io.hollerith.server.auth.Role;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +34,7 @@ class SecurityRegressionTest {
   @TempDir Path dir;
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  final HttpClient client = HttpClient.newHttpClient();
   ServerHarness h;
 
   @BeforeEach
@@ -58,6 +68,44 @@ class SecurityRegressionTest {
       logs.list.forEach(e -> b.append(e.getFormattedMessage()).append('\n'));
     }
     return b.toString();
+  }
+
+  /** A user of a new tenant {@code tenant} that owns the namespace {@code prefix}; returns its token. */
+  private String tenantUser(String tenant, String prefix, Role role) {
+    try (AuthStore auth = AuthStore.openSqlite(h.server.dataDir().resolve("auth.db"), Clock.systemUTC())) {
+      auth.addTenant(tenant, "root");
+      auth.assignNamespace(prefix, tenant);
+      return auth.addUser(role.label() + "@" + tenant, role, tenant, null).secret();
+    }
+  }
+
+  private HttpResponse<String> get(String pathAndQuery, String token) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + pathAndQuery))
+        .header("Authorization", "Token " + token)
+        .timeout(Duration.ofSeconds(20))
+        .build();
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void dropsByPrefixAreShownToRootTenantCallersOnly() throws Exception {
+    h = ServerHarness.start(dir.resolve("data"), "aggregation.max_metrics=2");
+    String shopSupport = tenantUser("shop", "shop.", Role.SUPPORT);
+    try (StatsClient statsd = new StatsClient("127.0.0.1", h.server.ingestAddresses().udp().getPort())) {
+      for (String name : List.of("shop.a", "shop.b", "bprivate.customer17", "bprivate.customer18")) {
+        statsd.incr(name, 1);
+      }
+      h.awaitSamples(4);
+    }
+    h.flushAndStore();
+    assertThat(h.get("/stats").body()).contains("\"drops_by_prefix\"").contains("bprivate");
+    assertThat(h.get("/metrics").body()).contains("hollerith_drops_by_prefix_");
+    HttpResponse<String> stats = get("/stats", shopSupport);
+    assertThat(stats.statusCode()).isEqualTo(200);
+    assertThat(stats.body()).doesNotContain("drops_by_prefix").doesNotContain("bprivate").contains("\"drops\"");
+    HttpResponse<String> metrics = get("/metrics", shopSupport);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).doesNotContain("drops_by_prefix").doesNotContain("bprivate");
   }
 
   @Test

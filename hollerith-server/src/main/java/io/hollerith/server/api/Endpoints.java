@@ -218,7 +218,7 @@ final class Endpoints {
       }
     }
     Map<String, Object> all = new LinkedHashMap<>();
-    stats.snapshot().forEach(all::put);
+    stats.snapshot(r.access().seesEverything()).forEach(all::put);
     Map<String, Object> system = new LinkedHashMap<>();
     systemStats().forEach((k, v) -> system.put(k, v.getKey() == Math.rint(v.getKey()) ? (Object) v.getKey().longValue() : v.getKey()));
     all.put("system", system);
@@ -238,7 +238,7 @@ final class Endpoints {
       }
     }
     String text = prometheus.render(stats, system, latestValues == null ? null : latestValues.latest(),
-        r.access()::canSee, openMetrics);
+        r.access()::canSee, r.access().seesEverything(), openMetrics);
     return ApiResponse.text(200, openMetrics ? PrometheusWriter.OPENMETRICS_CONTENT_TYPE : PrometheusWriter.TEXT_CONTENT_TYPE, text)
         .withHeader("Vary", "Accept");
   }
