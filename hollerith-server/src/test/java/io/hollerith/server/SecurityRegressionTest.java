@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.client.StatsClient;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +87,38 @@ class SecurityRegressionTest {
         .timeout(Duration.ofSeconds(20))
         .build();
     return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void metricListCursorsCarryOnlyWhatTheCallerMaySee() throws Exception {
+    h = ServerHarness.start(dir.resolve("data"));
+    String shopReader = tenantUser("shop", "shop.", Role.READER);
+    List<String> hidden = List.of("b.private.customer18.revenue", "b.private.customer19.revenue", "zz.internal");
+    try (StatsClient statsd = new StatsClient("127.0.0.1", h.server.ingestAddresses().udp().getPort())) {
+      for (String name : List.of("shop.a", "shop.b", hidden.get(0), hidden.get(1), hidden.get(2))) {
+        statsd.incr(name, 1);
+      }
+      h.awaitSamples(5);
+    }
+    h.flushAndStore();
+    JsonNode probe = ServerHarness.JSON.readTree(get("/api/v1/metrics?prefix=b.&limit=1", shopReader).body());
+    assertThat(probe.get("metrics")).isEmpty();
+    assertThat(probe.get("next").isNull()).isTrue();
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    for (int page = 0; page < 10; page++) {
+      String body = get("/api/v1/metrics?limit=1" + (cursor == null ? "" : "&cursor=" + cursor), shopReader).body();
+      JsonNode doc = ServerHarness.JSON.readTree(body);
+      doc.get("metrics").forEach(m -> seen.add(m.get("name").asText()));
+      cursor = doc.get("next").isNull() ? null : doc.get("next").asText();
+      if (cursor == null) {
+        break;
+      }
+      seen.add("next=" + new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+    }
+    assertThat(seen).containsExactly("shop.a", "next=shop.a", "shop.b", "next=shop.b");
+    JsonNode all = ServerHarness.JSON.readTree(h.get("/api/v1/metrics").body());
+    assertThat(all.get("metrics").findValuesAsText("name")).containsAll(hidden);
   }
 
   @Test

@@ -171,7 +171,7 @@ final class Endpoints {
 
   private ApiResponse metrics(ApiRequest r) {
     requireStore();
-    return ApiResponse.json(200, readingStore(() -> series.metrics(r.params(), r.access()::canSee)));
+    return ApiResponse.json(200, readingStore(() -> series.metrics(r.params(), r.access()::canSee, r.access().visiblePrefixes())));
   }
 
   /**
