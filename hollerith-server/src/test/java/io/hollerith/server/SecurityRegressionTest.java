@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.client.StatsClient;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -140,6 +142,45 @@ class SecurityRegressionTest {
     HttpResponse<String> metrics = get("/metrics", shopSupport);
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).doesNotContain("drops_by_prefix").doesNotContain("bprivate");
+  }
+
+  /**
+   * Sends one request from the loopback address {@code from} (Linux routes all of 127/8 to the
+   * loopback interface) and returns the status code.
+   */
+  private int statusFrom(String from, String pathAndQuery, String authorization) throws Exception {
+    try (Socket s = new Socket()) {
+      s.bind(new InetSocketAddress(from, 0));
+      s.connect(new InetSocketAddress("127.0.0.1", h.server.httpAddress().getPort()), 5000);
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + authorization
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      byte[] head = s.getInputStream().readNBytes(12);
+      return Integer.parseInt(new String(head, StandardCharsets.ISO_8859_1).substring(9, 12));
+    }
+  }
+
+  @Test
+  void badTokensNeverLockOutAValidTokenAndAFloodOfAddressesSharesNoWindow() throws Exception {
+    h = ServerHarness.start(dir.resolve("data"), "http.auth_failure_limit=3", "http.auth_failure_max_addresses=50");
+    String valid = "Token " + h.token;
+    List<Integer> fromOneAddress = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      fromOneAddress.add(statusFrom("127.0.0.1", "/api/v1/whoami", "Token hol_wrong" + i));
+    }
+    assertThat(fromOneAddress).containsExactly(401, 401, 401, 429, 429, 429, 429, 429, 429, 429);
+    assertThat(statusFrom("127.0.0.1", "/api/v1/whoami", valid)).isEqualTo(200);
+    List<Integer> flood = new ArrayList<>();
+    for (int i = 1; i <= 200; i++) {
+      flood.add(statusFrom("127.0.1." + i, "/api/v1/whoami", "Token hol_wrong"));
+    }
+    assertThat(flood).containsOnly(401);
+    assertThat(statusFrom("127.0.2.1", "/api/v1/whoami", valid)).isEqualTo(200);
+    assertThat(statusFrom("127.0.2.2", "/api/v1/whoami", "Token hol_wrong")).isEqualTo(401);
+    JsonNode auth = ServerHarness.JSON.readTree(h.get("/stats").body()).get("hollerith").get("auth");
+    assertThat(auth.get("failure_addresses_tracked").asLong()).isLessThanOrEqualTo(50);
+    assertThat(auth.get("failure_addresses_evicted").asLong()).isGreaterThanOrEqualTo(151);
+    assertThat(auth.get("rate_limited").asLong()).isEqualTo(7);
   }
 
   @Test

@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one decoded request into one response: routing (404/405), authentication (401, 429 after
- * too many failures from the address), authorisation against the route's permission (403), the
- * handler, and the mapping of every failure to a JSON error. Independent of Netty's channel
- * machinery. Thread-safe.
+ * Turns one decoded request into one response: routing (404/405), authentication (401; 429 for an
+ * invalid token from an address that failed too often, while a valid token is always admitted),
+ * authorisation against the route's permission (403), the handler, and the mapping of every
+ * failure to a JSON error. Independent of Netty's channel machinery. Thread-safe.
  */
 final class Dispatcher {
 
@@ -47,7 +47,7 @@ final class Dispatcher {
     this.limiter = limiter;
     this.anonymousScrapers = normalise(anonymousScrapers);
     this.authFailures = stats.counter("auth", "failures", "Requests refused because their token was unknown, expired or revoked");
-    this.authRateLimited = stats.counter("auth", "rate_limited", "Requests refused with 429 after too many failed authentications");
+    this.authRateLimited = stats.counter("auth", "rate_limited", "Requests with an invalid token answered 429 because their address failed too often");
     this.serverErrors = stats.counter("http", "server_errors", "Requests that failed with an internal error");
   }
 
@@ -112,12 +112,6 @@ final class Dispatcher {
       long root = auth.listTenants().stream().filter(Tenant::isRoot).findFirst().map(Tenant::id).orElse(1L);
       return new Principal(0, "anonymous-scraper", Role.SUPPORT, root);
     }
-    long retry = limiter.retryAfterSeconds(remote);
-    if (retry > 0) {
-      authRateLimited.incr();
-      throw new ApiException(429, "Too many failed authentications from " + remote + "; retry in " + retry + " s",
-          Map.of("Retry-After", Long.toString(retry)));
-    }
     if (header == null || header.isBlank()) {
       throw unauthorized("Authentication required: send 'Authorization: Token <token>' or 'Authorization: Bearer <token>'");
     }
@@ -134,12 +128,17 @@ final class Dispatcher {
       throw unauthorized("Unsupported authorization scheme: use 'Token <token>' or 'Bearer <token>'");
     }
     Optional<Principal> principal = auth.authenticate(token);
-    if (principal.isEmpty()) {
-      authFailures.incr();
-      limiter.recordFailure(remote);
-      throw unauthorized("Invalid token: unknown, expired or revoked");
+    if (principal.isPresent()) {
+      return principal.get();
     }
-    return principal.get();
+    authFailures.incr();
+    long retry = limiter.recordFailure(remote);
+    if (retry > 0) {
+      authRateLimited.incr();
+      throw new ApiException(429, "Too many failed authentications from " + remote + "; retry in " + retry + " s",
+          Map.of("Retry-After", Long.toString(retry)));
+    }
+    throw unauthorized("Invalid token: unknown, expired or revoked");
   }
 
   /** Addresses in the form the socket reports them ({@code ::1} becomes {@code 0:0:0:0:0:0:0:1}). */

@@ -67,7 +67,8 @@ public final class HttpApi implements AutoCloseable {
         b.healthChecks, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
         config.maxSeriesBuckets(), b.clock);
     this.router = endpoints.router();
-    AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(), b.clock);
+    AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(),
+        config.authFailureMaxAddresses(), b.clock, b.stats);
     this.dispatcher = new Dispatcher(router, b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
     this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(config.maxQueuedRequests()), new DefaultThreadFactory("hollerith-http-worker", true));

@@ -21,9 +21,12 @@
  *       path (no query string), status, duration, user and client address — never the token.
  *   <li>Every route declares its permission; 401 without a valid token, 403 (naming the missing
  *       permission) when the role lacks it, 404 for unknown paths, 405 with {@code Allow} for a
- *       wrong method, 429 with {@code Retry-After} after {@code http.auth_failure_limit} failed
- *       authentications from one address within {@code http.auth_failure_window}. Errors are
- *       {@code {"alerts":[{"level":"error","text":"…"}]}}.
+ *       wrong method, and 429 with {@code Retry-After} instead of 401 for an invalid token from an
+ *       address that failed more than {@code http.auth_failure_limit} times within
+ *       {@code http.auth_failure_window}. Only failures are throttled: a valid token is always
+ *       admitted. Errors are {@code {"alerts":[{"level":"error","text":"…"}]}}, and no error or log
+ *       line quotes a token, even one sent in the wrong place (see
+ *       {@link io.hollerith.server.auth.TokenRedaction}).
  *   <li>Prometheus: {@code /metrics} and {@code /stats/prometheus} write text format 0.0.4, or
  *       OpenMetrics 1.0 when the {@code Accept} header asks for {@code application/openmetrics-text};
  *       live StatsD values come from {@link io.hollerith.server.api.LatestValues}, normally the

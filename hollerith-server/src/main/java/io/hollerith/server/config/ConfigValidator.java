@@ -102,6 +102,7 @@ final class ConfigValidator {
     HttpConfig h = c.http();
     v.port("http.port", h.port());
     v.address("http.address", h.address());
+    v.positive("http.auth_failure_max_addresses", h.authFailureMaxAddresses());
 
     LoggingConfig lg = c.logging();
     v.require(lg.format().equals("text") || lg.format().equals("json"), "logging.format",

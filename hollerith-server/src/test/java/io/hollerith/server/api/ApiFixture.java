@@ -94,8 +94,19 @@ final class ApiFixture implements AutoCloseable {
     }
   }
 
-  static HttpConfig config() {
-    return new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, 1000, null, null, null, null);
+  /**
+   * The {@code http} section on loopback, an ephemeral port and a failure limit of 1000, with
+   * {@code --set} style overrides such as {@code "http.max_request_bytes=1024"}.
+   */
+  static HttpConfig config(String... overrides) {
+    List<String> sets = new ArrayList<>(List.of("node_id=test", "http.address=127.0.0.1", "http.port=0",
+        "http.auth_failure_limit=1000"));
+    sets.addAll(List.of(overrides));
+    try {
+      return new io.hollerith.server.config.ConfigLoader().load(null, Map.of(), sets).http();
+    } catch (io.hollerith.server.config.ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** One flush worth of live values in both namespaces. */
