@@ -51,7 +51,33 @@ final class Dispatcher {
     this.serverErrors = stats.counter("http", "server_errors", "Requests that failed with an internal error");
   }
 
+  /**
+   * A request admitted or refused on its head alone: what the handler needs once the body is in,
+   * or the refusal to send without reading the body.
+   */
+  record Admission(String method, String uri, String path, Map<String, List<String>> params, HttpHeaders headers,
+      String remote, Route route, Principal principal, Outcome refusal) {
+
+    boolean refused() {
+      return refusal != null;
+    }
+
+    String user() {
+      return principal == null ? "-" : principal.userName();
+    }
+  }
+
+  /** Admits and handles a request whose body (possibly empty) has been read. */
   Outcome dispatch(String method, String uri, HttpHeaders headers, byte[] body, String remote) {
+    Admission admission = admit(method, uri, headers, remote);
+    return admission.refused() ? admission.refusal() : handle(admission, body);
+  }
+
+  /**
+   * Routing, authentication and authorisation from the request head: runs before any of the body
+   * is read, so a request without valid credentials never has its body buffered.
+   */
+  Admission admit(String method, String uri, HttpHeaders headers, String remote) {
     String user = "-";
     try {
       QueryStringDecoder decoder = new QueryStringDecoder(uri);
@@ -67,27 +93,44 @@ final class Dispatcher {
               + principal.role().label() + " does not grant it");
         }
       }
-      Principal caller = principal;
+      return new Admission(method, uri, path, params, headers, remote, route, principal, null);
+    } catch (Exception e) {
+      return new Admission(method, uri, null, null, headers, remote, null, null, failure(e, method, uri, user));
+    }
+  }
+
+  /** Runs the admitted request's handler on its body. */
+  Outcome handle(Admission a, byte[] body) {
+    try {
+      Principal caller = a.principal();
       Supplier<Access> access = memoize(() -> caller == null ? null : auth.access(caller));
-      ApiRequest request = new ApiRequest(method, path, params, headers, body, remote, principal, access);
-      return new Outcome(route.handler().handle(request), user);
-    } catch (ApiException e) {
-      return new Outcome(error(e.status(), e.getMessage(), e.headers()), user);
-    } catch (QueryException e) {
-      ApiResponse r = error(e.status(), e.getMessage(), Map.of());
-      return new Outcome(e.status() == 406 ? r.withHeader("Vary", "Accept") : r, user);
-    } catch (IllegalArgumentException e) {
+      ApiRequest request = new ApiRequest(a.method(), a.path(), a.params(), a.headers(), body, a.remote(), caller, access);
+      return new Outcome(a.route().handler().handle(request), a.user());
+    } catch (Exception e) {
+      return failure(e, a.method(), a.uri(), a.user());
+    }
+  }
+
+  /** The answer to a failure: the refusal it carries, or a 400, 503 or 500 (logged). */
+  private Outcome failure(Exception e, String method, String uri, String user) {
+    if (e instanceof ApiException a) {
+      return new Outcome(error(a.status(), a.getMessage(), a.headers()), user);
+    }
+    if (e instanceof QueryException q) {
+      ApiResponse r = error(q.status(), q.getMessage(), Map.of());
+      return new Outcome(q.status() == 406 ? r.withHeader("Vary", "Accept") : r, user);
+    }
+    if (e instanceof IllegalArgumentException) {
       return new Outcome(error(400, "Bad request: " + e.getMessage(), Map.of()), user);
-    } catch (AuthStoreException e) {
-      serverErrors.incr();
+    }
+    serverErrors.incr();
+    if (e instanceof AuthStoreException) {
       LOG.error("credential store failure on {} {}: {}", TokenRedaction.redact(method), loggablePath(uri),
           TokenRedaction.redact(e.getMessage()));
       return new Outcome(error(503, "Credential store unavailable", Map.of()), user);
-    } catch (Exception e) {
-      serverErrors.incr();
-      LOG.error("internal error on {} {}", TokenRedaction.redact(method), loggablePath(uri), e);
-      return new Outcome(error(500, "Internal server error", Map.of()), user);
     }
+    LOG.error("internal error on {} {}", TokenRedaction.redact(method), loggablePath(uri), e);
+    return new Outcome(error(500, "Internal server error", Map.of()), user);
   }
 
   /**

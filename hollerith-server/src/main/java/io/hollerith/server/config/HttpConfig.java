@@ -26,6 +26,10 @@ import java.util.List;
  * @param tls serve HTTPS instead of HTTP (off by default)
  * @param authFailureMaxAddresses most client addresses whose failed authentications are tracked
  *     (default 10,000); when full, the address that failed least recently is forgotten
+ * @param maxConnections most HTTP connections open at once (default 1,000); one more is closed on
+ *     accept
+ * @param maxBodyBytesInFlight memory all request bodies being received or handled may hold
+ *     together (default 64 MiB); a request that would exceed it gets 503
  */
 public record HttpConfig(
     Boolean enabled,
@@ -41,7 +45,9 @@ public record HttpConfig(
     Integer maxSeriesBuckets,
     List<String> anonymousMetricsFrom,
     Tls tls,
-    Integer authFailureMaxAddresses) {
+    Integer authFailureMaxAddresses,
+    Integer maxConnections,
+    Long maxBodyBytesInFlight) {
 
   public HttpConfig {
     enabled = enabled != null ? enabled : true;
@@ -58,11 +64,13 @@ public record HttpConfig(
     anonymousMetricsFrom = anonymousMetricsFrom != null ? List.copyOf(anonymousMetricsFrom) : List.of();
     tls = tls != null ? tls : new Tls(null, null, null, null, null, null);
     authFailureMaxAddresses = authFailureMaxAddresses != null ? authFailureMaxAddresses : 10_000;
+    maxConnections = maxConnections != null ? maxConnections : 1000;
+    maxBodyBytesInFlight = maxBodyBytesInFlight != null ? maxBodyBytesInFlight : 64L * 1024 * 1024;
   }
 
   /** The first three settings; everything else at its default. */
   public HttpConfig(Boolean enabled, String address, Integer port) {
-    this(enabled, address, port, null, null, null, null, null, null, null, null, null, null, null);
+    this(enabled, address, port, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
