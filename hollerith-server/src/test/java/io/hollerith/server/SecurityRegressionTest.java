@@ -184,6 +184,60 @@ class SecurityRegressionTest {
   }
 
   @Test
+  void declaredBodiesWithoutCredentialsPinNoMemory() throws Exception {
+    h = ServerHarness.start(dir.resolve("data"), "http.max_connections=50", "http.auth_failure_limit=1000");
+    byte[] partialBody = "a:1|c\n".repeat(64 * 1024 / 6).getBytes(StandardCharsets.US_ASCII);
+    List<String> answers = new ArrayList<>();
+    for (int batch = 0; batch < 5; batch++) {
+      List<Socket> attackers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 40; i++) {
+          Socket s = new Socket("127.0.0.1", h.server.httpAddress().getPort());
+          attackers.add(s);
+          s.setSoTimeout(20_000);
+          s.getOutputStream().write(("POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\n" + (i % 2 == 0 ? "" : "Authorization: Token hol_wrong\r\n")
+              + "Content-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().write(partialBody);
+          s.getOutputStream().flush();
+        }
+        JsonNode http = ServerHarness.JSON.readTree(h.get("/stats").body()).get("hollerith").get("http");
+        assertThat(http.get("body_bytes_in_flight").asLong()).isZero();
+        for (Socket s : attackers) {
+          answers.add(new String(s.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1));
+        }
+      } finally {
+        for (Socket s : attackers) {
+          s.close();
+        }
+      }
+    }
+    assertThat(answers).hasSize(200).containsOnly("HTTP/1.1 401");
+    JsonNode http = ServerHarness.JSON.readTree(h.get("/stats").body()).get("hollerith").get("http");
+    assertThat(http.get("body_bytes_in_flight").asLong()).isZero();
+    assertThat(http.get("connections_rejected").asLong()).isZero();
+    HttpRequest ingest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + "/api/v1/ingest"))
+        .header("Authorization", "Token " + h.token)
+        .POST(HttpRequest.BodyPublishers.ofString("a:1|c\n".repeat(10_000)))
+        .build();
+    assertThat(client.send(ingest, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anAcceptHeaderOfOnlyASemicolonIsNoServerError() throws Exception {
+    h = ServerHarness.start(dir.resolve("data"));
+    for (String path : List.of("/api/v1/series?metric=x&startDate=2019-07-22T17:55:30Z&endDate=2019-07-22T17:57:30Z",
+        "/metrics", "/stats/prometheus")) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + path))
+          .header("Authorization", "Token " + h.token)
+          .header("Accept", ";")
+          .build();
+      assertThat(client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).as(path).isLessThan(500);
+    }
+    JsonNode http = ServerHarness.JSON.readTree(h.get("/stats").body()).get("hollerith").get("http");
+    assertThat(http.get("server_errors").asLong()).isZero();
+  }
+
+  @Test
   void theFirstStartSaysWhereTheAdminTokenIsButNeverPrintsIt() throws Exception {
     h = ServerHarness.start(dir.resolve("data"));
     String console = h.console.toString(StandardCharsets.UTF_8);
