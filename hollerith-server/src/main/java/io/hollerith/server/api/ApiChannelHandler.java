@@ -139,6 +139,9 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
   private void onHead(ChannelHandlerContext ctx, HttpRequest head) {
     String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
     if (head.decoderResult().isFailure() || current != null) {
+      if (current != null && current.body != null && !current.handling) {
+        current.body.release();
+      }
       current = new Exchange(head, remote, false, -1);
       refuse(ctx, 400, "Malformed HTTP request", Map.of());
       return;
@@ -193,6 +196,10 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     Exchange x = current;
     if (x == null || x.handling) {
       return; // nothing is waiting for it: a request's parts are only read while it is received
+    }
+    if (content.decoderResult().isFailure()) {
+      refuse(ctx, 400, "Malformed HTTP request body", Map.of());
+      return;
     }
     boolean last = content instanceof LastHttpContent;
     if (x.body == null) {

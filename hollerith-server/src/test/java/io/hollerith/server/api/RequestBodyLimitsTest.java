@@ -152,6 +152,11 @@ class RequestBodyLimitsTest {
     s.getOutputStream().flush();
     assertThat(readHead(s)).startsWith("HTTP/1.1 413 ");
     await(() -> inFlight() == 0, "the refused body returned its room");
+    Socket malformed = open();
+    malformed.getOutputStream().write((head + "5\r\na:1|c\r\nzz\r\n").getBytes(StandardCharsets.US_ASCII));
+    malformed.getOutputStream().flush();
+    assertThat(readHead(malformed)).startsWith("HTTP/1.1 400 ");
+    await(() -> inFlight() == 0, "the malformed body returned its room");
   }
 
   @Test
