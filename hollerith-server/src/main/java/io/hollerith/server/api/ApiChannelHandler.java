@@ -150,16 +150,14 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     try {
       declared = HttpUtil.getContentLength(head, -1L);
     } catch (NumberFormatException e) {
-      declared = Long.MAX_VALUE;
+      current = new Exchange(head, remote, false, -1);
+      refuse(ctx, 400, "Malformed HTTP request: invalid Content-Length", Map.of());
+      return;
     }
     boolean hasBody = HttpUtil.isTransferEncodingChunked(head) || declared > 0;
     current = new Exchange(head, remote, hasBody, declared);
-    if (declared > maxRequestBytes && declared != Long.MAX_VALUE) {
+    if (declared > maxRequestBytes) {
       refuse(ctx, 413, "Request body larger than " + maxRequestBytes + " bytes", Map.of());
-      return;
-    }
-    if (declared == Long.MAX_VALUE) {
-      refuse(ctx, 400, "Malformed HTTP request: invalid Content-Length", Map.of());
       return;
     }
     String expect = head.headers().get(HttpHeaderNames.EXPECT);

@@ -24,9 +24,9 @@ final class RequestBody {
 
   private final BodyMemoryBudget budget;
   private final int maxBytes;
+  /** Exactly as long as the room reserved for it. */
   private byte[] bytes = new byte[0];
   private int length;
-  private long reserved;
 
   RequestBody(BodyMemoryBudget budget, int maxBytes) {
     this.budget = budget;
@@ -38,11 +38,9 @@ final class RequestBody {
     if (capacity <= bytes.length) {
       return true;
     }
-    long more = capacity - reserved;
-    if (more > 0 && !budget.tryReserve(more)) {
+    if (!budget.tryReserve(capacity - bytes.length)) {
       return false;
     }
-    reserved += Math.max(0, more);
     bytes = Arrays.copyOf(bytes, capacity);
     return true;
   }
@@ -69,10 +67,10 @@ final class RequestBody {
     return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
   }
 
-  /** Returns the reservation to the budget; call once, when the request is done with. */
+  /** Returns the reservation to the budget when the request is done with; later calls do nothing. */
   void release() {
-    budget.release(reserved);
-    reserved = 0;
+    budget.release(bytes.length);
     bytes = new byte[0];
+    length = 0;
   }
 }
