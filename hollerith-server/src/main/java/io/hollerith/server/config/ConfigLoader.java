@@ -180,7 +180,7 @@ public final class ConfigLoader {
         value = NullNode.instance;
       }
     } catch (IOException e) {
-      problems.add(source + ": '" + rawValue + "' is not a valid value");
+      problems.add(source + ": " + (isSecret(path) ? "the value" : "'" + rawValue + "'") + " is not a valid value");
       return;
     }
     String[] parts = path.split("\\.");
@@ -222,8 +222,14 @@ public final class ConfigLoader {
     try {
       mapper.treeToValue(value, javaType);
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      problems.add(path + ": " + describe(value) + " is not allowed; expected " + expected(javaType));
+      problems.add(path + ": " + (isSecret(path) ? "the value" : describe(value)) + " is not allowed; expected "
+          + expected(javaType));
     }
+  }
+
+  /** Keys holding a password, whose values no message may quote. */
+  private static boolean isSecret(String path) {
+    return path.endsWith("password");
   }
 
   private static String describe(JsonNode value) {
