@@ -223,6 +223,33 @@ class SecurityRegressionTest {
   }
 
   @Test
+  void aTokenSentWithoutASchemeIsNeitherEchoedNorLogged() throws Exception {
+    h = ServerHarness.start(dir.resolve("data"));
+    List<String> bodies = new ArrayList<>();
+    for (String authorization : List.of(h.token, h.token + " x", "Token " + h.token + "x")) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + "/api/v1/whoami"))
+          .header("Authorization", authorization)
+          .build();
+      HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(401);
+      bodies.add(r.body());
+    }
+    HttpRequest inPath = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + "/" + h.token))
+        .header("Authorization", "Token " + h.token)
+        .build();
+    bodies.add(client.send(inPath, HttpResponse.BodyHandlers.ofString()).body());
+    assertThat(fragments(h.token, String.join("\n", bodies))).isEmpty();
+    h.close(); // every access line is written before the server stops
+    h = null;
+    assertThat(allLogLines()).contains("/api/v1/whoami 401");
+    assertThat(fragments(tokenOf(dir.resolve("data")), allLogLines())).isEmpty();
+  }
+
+  private static String tokenOf(Path dataDir) throws java.io.IOException {
+    return java.nio.file.Files.readString(dataDir.resolve("admin.token")).trim();
+  }
+
+  @Test
   void anAcceptHeaderOfOnlyASemicolonIsNoServerError() throws Exception {
     h = ServerHarness.start(dir.resolve("data"));
     for (String path : List.of("/api/v1/series?metric=x&startDate=2019-07-22T17:55:30Z&endDate=2019-07-22T17:57:30Z",
