@@ -1,6 +1,7 @@
 package io.hollerith.server.api;
 
 import io.hollerith.server.auth.TokenRedaction;
+import io.hollerith.server.logging.LoggingSetup;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
 
-  private static final Logger ACCESS = LoggerFactory.getLogger("io.hollerith.server.api.access");
+  private static final Logger ACCESS = LoggerFactory.getLogger(LoggingSetup.ACCESS_LOGGER);
   private static final byte[] NO_BODY = new byte[0];
 
   /** Counters shared by all connections. */
