@@ -175,6 +175,9 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void admitted(ChannelHandlerContext ctx, Exchange x, Dispatcher.Admission admission) {
+    if (current != x) {
+      return; // the connection closed while the head was being admitted: reserve nothing
+    }
     if (admission.refused()) {
       send(ctx, x, admission.refusal().response(), admission.refusal().user(), false);
       return;

@@ -136,6 +136,35 @@ class RequestBodyLimitsTest {
   }
 
   @Test
+  void connectionsClosedMidRequestLeaveNothingReserved() throws Exception {
+    fx = new ApiFixture(dir, ApiFixture.config());
+    String admin = "Token " + fx.tokens.get("admin@root");
+    for (int i = 0; i < 100; i++) {
+      post(admin, 500_000, i % 10 * 1000, "").close();
+    }
+    await(() -> fx.stats.value("http", "connections_open").longValue() == 0, "every connection closed");
+    await(() -> inFlight() == 0, "nothing left reserved");
+    assertThat(fx.send("POST", "/api/v1/ingest", "admin@root", "a:1|c\n").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aConnectionClosedWhileItsHeadWaitsForAdmissionReservesNothing() throws Exception {
+    fx = new ApiFixture(dir, ApiFixture.config("http.worker_threads=1"));
+    fx.healthDelayMillis.set(1000);
+    var health = fx.client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fx.base + "/health")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    await(() -> fx.stats.value("http", "connections_open").longValue() == 1, "the slow request holds the only worker");
+    Socket waiting = post("Token " + fx.tokens.get("admin@root"), 500_000, 0, "");
+    await(() -> fx.stats.value("http", "connections_open").longValue() == 2, "the second head arrived");
+    waiting.close();
+    await(() -> fx.stats.value("http", "connections_open").longValue() == 1, "the second connection closed");
+    assertThat(health.get().statusCode()).isEqualTo(200);
+    fx.healthDelayMillis.set(0);
+    assertThat(fx.get("/health", null).statusCode()).isEqualTo(200); // the admission ran before this on the one worker
+    assertThat(inFlight()).isZero();
+  }
+
+  @Test
   void chunkedBodiesCountAgainstTheBudgetAndTheSizeLimit() throws Exception {
     fx = new ApiFixture(dir, ApiFixture.config("http.max_request_bytes=20000", "http.max_body_bytes_in_flight=20000"));
     Socket s = open();
