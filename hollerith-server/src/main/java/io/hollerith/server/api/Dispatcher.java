@@ -56,7 +56,8 @@ final class Dispatcher {
       QueryStringDecoder decoder = new QueryStringDecoder(uri);
       String path = decoder.path();
       Map<String, List<String>> params = decoder.parameters();
-      Route route = router.find(method, path);
+      Router.Match match = router.match(method, path);
+      Route route = match.route();
       Principal principal = null;
       if (route.guard() != Route.Guard.PUBLIC) {
         principal = authenticate(route, headers, remote);
@@ -68,7 +69,8 @@ final class Dispatcher {
       }
       Principal caller = principal;
       Supplier<Access> access = memoize(() -> caller == null ? null : auth.access(caller));
-      ApiRequest request = new ApiRequest(method, path, params, headers, body, remote, principal, access);
+      ApiRequest request = new ApiRequest(method, path, match.pathParams(), params, headers, body, remote, principal,
+          access);
       return new Outcome(route.handler().handle(request), user);
     } catch (ApiException e) {
       ApiResponse r = new ApiResponse(e.status(), ApiResponse.JSON, Json.error(e.getMessage()), e.headers());

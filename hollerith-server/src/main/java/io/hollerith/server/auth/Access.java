@@ -82,6 +82,19 @@ public final class Access {
     return reachable.contains(ownerOf(metricName));
   }
 
+  /**
+   * True when a namespace assignment covers {@code metricName} and the caller reaches its tenant:
+   * names no namespace covers, visible to the root tenant by default, are not.
+   */
+  public boolean canSeeAssigned(String metricName) {
+    for (Namespace ns : namespacesLongestFirst) {
+      if (metricName.startsWith(ns.prefix())) {
+        return reachable.contains(ns.tenantId());
+      }
+    }
+    return false;
+  }
+
   /** True when the caller's reach includes the root tenant, i.e. it sees everything. */
   public boolean seesEverything() {
     return reachable.contains(rootTenantId);

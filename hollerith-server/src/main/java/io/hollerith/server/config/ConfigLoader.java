@@ -211,10 +211,24 @@ public final class ConfigLoader {
         problems.add("unknown key '" + path + "' (allowed here: " + keys(recordType) + ")");
       } else if (component.getType().isRecord()) {
         checkTree(field.getValue(), component.getType(), path, problems);
+      } else if (recordElement(component) != null && field.getValue().isArray()) {
+        for (int i = 0; i < field.getValue().size(); i++) {
+          checkTree(field.getValue().get(i), recordElement(component), path + "[" + i + "]", problems);
+        }
       } else if (!field.getValue().isNull()) {
         checkLeaf(field.getValue(), component.getGenericType(), path, problems);
       }
     });
+  }
+
+  /** The record type of a {@code List<SomeRecord>} component, or null. */
+  private static Class<?> recordElement(RecordComponent component) {
+    if (component.getType() == List.class
+        && component.getGenericType() instanceof java.lang.reflect.ParameterizedType list
+        && list.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+      return element;
+    }
+    return null;
   }
 
   private void checkLeaf(JsonNode value, Type type, String path, List<String> problems) {

@@ -95,6 +95,7 @@ abstract class JdbcMetricStore implements MetricStore {
   private final String upsertCounterTotal;
   private final String upsertGaugeValue;
   private final String touchSeries;
+  private final JdbcJobRecords jobRecords = new JdbcJobRecords(this);
 
   JdbcMetricStore(Dialect dialect, StoreSettings settings) {
     this.dialect = dialect;
@@ -119,6 +120,16 @@ abstract class JdbcMetricStore implements MetricStore {
         + " WHERE excluded.updated >= gauge_values.updated";
     touchSeries = "UPDATE series SET last_seen = " + dialect.greatest + "(last_seen, ?), first_seen = "
         + dialect.least + "(first_seen, ?) WHERE id = ?";
+  }
+
+  @Override
+  public io.hollerith.server.jobs.TaskStore tasks() {
+    return jobRecords;
+  }
+
+  @Override
+  public io.hollerith.server.jobs.WorkerHeartbeats heartbeats() {
+    return jobRecords;
   }
 
   /** Runs {@code work} in one write transaction: commits if it returns, rolls back if it throws. */

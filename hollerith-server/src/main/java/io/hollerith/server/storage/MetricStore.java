@@ -73,6 +73,12 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
    */
   java.util.List<TableSize> tableSizes();
 
+  /** The task history of the nodes sharing this store (the scheduler's {@link io.hollerith.server.jobs.TaskStore}). */
+  io.hollerith.server.jobs.TaskStore tasks();
+
+  /** The worker heartbeats of the nodes sharing this store. */
+  io.hollerith.server.jobs.WorkerHeartbeats heartbeats();
+
   /** Releases connections. Idempotent. */
   @Override
   void close();
