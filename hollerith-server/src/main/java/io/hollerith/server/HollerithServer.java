@@ -84,6 +84,7 @@ public final class HollerithServer implements AutoCloseable {
   private Scheduler scheduler;
   private InternalStats internalStats;
   private WorkersView workers;
+  private WorkerReport workerReport;
 
   public HollerithServer(HollerithConfig config) {
     this(config, Clock.systemUTC(), System.out);
@@ -162,12 +163,17 @@ public final class HollerithServer implements AutoCloseable {
       started.push(http);
       http.start();
     }
+    if (store != null) {
+      // Last, so the first heartbeat already reports every part of the node.
+      started.push(new NodeHeartbeat(config.nodeId(), workerReport, store.heartbeats(), clock, stats)
+          .start(config.scheduler().heartbeatInterval()));
+    }
     LOG.info("hollerith node {} started: udp {}, tcp {}, management {}, http {}, data_dir {}", config.nodeId(),
         ingestBound == null ? "-" : ingestBound.udp(), ingestBound == null ? "-" : ingestBound.tcp(),
         managementAddress == null ? "-" : managementAddress, http == null ? "-" : http.address(), dataDir);
   }
 
-  /** Hollerith's own jobs and the configured ones on the scheduler, and the worker heartbeat. */
+  /** Hollerith's own jobs and the configured ones on the scheduler, and the workers view. */
   private void startJobs() {
     if (store != null) {
       scheduler.add(RollupJob.job(config, store, stats, clock));
@@ -179,12 +185,9 @@ public final class HollerithServer implements AutoCloseable {
     started.push(scheduler);
     WorkerReport report = new WorkerReport(config.nodeId(), scheduler, stats, clock, ConfiguredJobs.fixedWorkerStats(config,
         store == null ? null : store.engine()));
+    workerReport = report;
     workers = new WorkersView(config.nodeId(), report, scheduler, store == null ? null : store.heartbeats(),
         store == null ? null : store.tasks(), config.scheduler().heartbeatInterval(), clock);
-    if (store != null) {
-      started.push(new NodeHeartbeat(config.nodeId(), report, store.heartbeats(), clock, stats)
-          .start(config.scheduler().heartbeatInterval()));
-    }
   }
 
   private List<FlushSink> sinks(PrometheusSink prometheus) {
