@@ -65,7 +65,8 @@ public final class WorkersView {
       if (heartbeats == null) {
         reports.put(WorkerReport.workerName(nodeId), local.build());
       } else {
-        long since = clock.millis() - 3 * heartbeatInterval.toMillis();
+        // A node whose last beat is three intervals old has missed three beats: it is left out.
+        long since = clock.millis() - 3 * heartbeatInterval.toMillis() + 1;
         for (WorkerHeartbeats.Heartbeat beat : heartbeats.since(since)) {
           Map<String, Object> report = parse(beat);
           if (report != null) {
