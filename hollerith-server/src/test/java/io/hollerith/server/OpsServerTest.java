@@ -197,6 +197,25 @@ class OpsServerTest {
   }
 
   @Test
+  void systemFiguresComeFromOneSourceInStatsAndPrometheus() throws Exception {
+    try (ServerHarness h = ServerHarness.start(dir.resolve("data"), "stats.include_storage_stats_in_api=false")) {
+      JsonNode system = ServerHarness.JSON.readTree(h.get("/stats").body()).get("hollerith").get("system");
+      java.util.Set<String> inStats = new java.util.TreeSet<>();
+      system.fieldNames().forEachRemaining(inStats::add);
+      List<String> families = new java.util.ArrayList<>();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^# TYPE hollerith_system_(\\w+) gauge$")
+          .matcher(h.get("/metrics").body());
+      while (m.find()) {
+        families.add(m.group(1));
+      }
+      assertThat(families).doesNotHaveDuplicates();
+      assertThat(new java.util.TreeSet<>(families)).isEqualTo(inStats);
+      assertThat(inStats).contains("uptime_seconds", "heap_used_bytes", "gc_time_seconds", "threads");
+      assertThat(system.get("uptime_seconds").asDouble()).isPositive();
+    }
+  }
+
+  @Test
   void selfSeriesCanBeTurnedOff() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"), "stats.self_series=false")) {
       h.flushAndStore();
