@@ -49,6 +49,9 @@ public final class Scheduler implements AutoCloseable {
   /** Output kept per task; longer output is cut and marked. */
   static final int MAX_OUTPUT_CHARS = 64 * 1024;
 
+  /** Entries of revoked tasks the due-time heap may hold before it is compacted. */
+  private static final int HEAP_SLACK = 64;
+
   /** The longest the driver sleeps between checks, so a stepped or jumping clock is noticed. */
   private static final long MAX_SLEEP_MILLIS = 1_000;
 
@@ -278,6 +281,7 @@ public final class Scheduler implements AutoCloseable {
           if (job != null && !closed) {
             scheduleNext(job, task.scheduledAt().isAfter(now) ? task.scheduledAt() : now);
           }
+          compactHeap();
           lock.notifyAll();
         }
         case WAITING -> {
@@ -300,6 +304,19 @@ public final class Scheduler implements AutoCloseable {
         default -> throw new IllegalStateException("task " + taskId + " has already ended: " + task.state().label());
       }
       return Optional.of(task);
+    }
+  }
+
+  /**
+   * Drops the entries of revoked tasks once they outnumber the live ones by {@value #HEAP_SLACK}, so
+   * repeated revokes cannot grow the heap without bound.
+   */
+  private void compactHeap() {
+    if (heap.size() > jobs.size() + HEAP_SLACK) {
+      heap.removeIf(d -> {
+        Task t = history.get(d.taskId());
+        return t == null || t.state() != TaskState.SCHEDULED;
+      });
     }
   }
 

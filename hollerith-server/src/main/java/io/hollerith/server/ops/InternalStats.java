@@ -28,7 +28,7 @@ import java.util.Map;
  *   <li>{@code rusage_maxrss} (bytes), {@code rusage_utime}, {@code rusage_stime} (seconds), see
  *       {@link ProcessUsage};
  *   <li>{@code scheduled.num_entries} (scheduled tasks), {@code scheduled.num_heap} (entries of the
- *       due-time heap, revoked ones included until due);
+ *       due-time heap, revoked ones included until due, at most 64 of them);
  *   <li>{@code tasks.num_waiting}, {@code tasks.num_running}, {@code tasks.num_action} (always 0:
  *       Hollerith jobs have no follow-up actions);
  *   <li>{@code len_runlogdb_cache} and {@code run_store.num_runs}: task records held in memory;

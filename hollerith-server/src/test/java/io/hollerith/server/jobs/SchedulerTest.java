@@ -152,6 +152,18 @@ class SchedulerTest {
   }
 
   @Test
+  void repeatedRevokesDoNotGrowTheHeapWithoutBound() {
+    scheduler(null, 10, 1).add(new Job("daily", new Schedule.Daily(LocalTime.of(1, 0)), Map.of(), counting()));
+    for (int i = 0; i < 1_000; i++) {
+      scheduler.revoke(scheduledTask("daily").id());
+    }
+    assertThat(scheduler.heapSize()).isLessThanOrEqualTo(1 + 64 + 1);
+    assertThat(scheduler.count(TaskState.SCHEDULED)).isEqualTo(1);
+    assertThat(scheduler.historySize()).isEqualTo(10);
+    assertThat(stats.value("jobs", "tasks_revoked")).isEqualTo(1_000L);
+  }
+
+  @Test
   void aRevokedWaitingTaskNeverStarts() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     scheduler(null, 100, 1).add(new Job("blocker", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), run -> {
