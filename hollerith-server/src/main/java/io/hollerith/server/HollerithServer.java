@@ -17,13 +17,13 @@ import io.hollerith.server.ingest.HealthState;
 import io.hollerith.server.ingest.IngestServer;
 import io.hollerith.server.ingest.ManagementServer;
 import io.hollerith.server.ingest.PacketHandler;
-import io.hollerith.server.protocol.LineParser;
 import io.hollerith.server.jobs.Scheduler;
 import io.hollerith.server.ops.InternalStats;
 import io.hollerith.server.ops.NodeHeartbeat;
 import io.hollerith.server.ops.SelfSeriesSink;
 import io.hollerith.server.ops.WorkerReport;
 import io.hollerith.server.ops.WorkersView;
+import io.hollerith.server.protocol.LineParser;
 import io.hollerith.server.stats.ProcessUsage;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.stats.SystemStats;
@@ -183,10 +183,9 @@ public final class HollerithServer implements AutoCloseable {
     }
     scheduler.start();
     started.push(scheduler);
-    WorkerReport report = new WorkerReport(config.nodeId(), scheduler, stats, clock, ConfiguredJobs.fixedWorkerStats(config,
+    workerReport = new WorkerReport(config.nodeId(), scheduler, stats, clock, ConfiguredJobs.fixedWorkerStats(config,
         store == null ? null : store.engine()));
-    workerReport = report;
-    workers = new WorkersView(config.nodeId(), report, scheduler, store == null ? null : store.heartbeats(),
+    workers = new WorkersView(config.nodeId(), workerReport, scheduler, store == null ? null : store.heartbeats(),
         store == null ? null : store.tasks(), config.scheduler().heartbeatInterval(), clock);
   }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A whole node with its jobs: the seed's stats job as written, the internal stats object, the task
+ * A whole node with its jobs: Apsis's stats job as written, the internal stats object, the task
  * list and revoke, the workers view and the self series, over real HTTP and UDP on a real SQLite
  * store.
  */
@@ -70,7 +70,7 @@ class OpsServerTest {
   }
 
   @Test
-  void theInternalStatsObjectHasEverySeedFieldWithSaneValues() throws Exception {
+  void theInternalStatsObjectHasEveryApsisFieldWithSaneValues() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
       HttpResponse<String> r = h.get("/api/stats/internal/");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
