@@ -168,6 +168,17 @@ class OpsServerTest {
   }
 
   @Test
+  void withoutAStoreTheWorkersViewIsThisNodeAloneAndTasksLiveInMemory() throws Exception {
+    try (ServerHarness h = ServerHarness.start(dir.resolve("data"), "stats.persist=false")) {
+      JsonNode view = ServerHarness.JSON.readTree(h.get("/api/stats/celery/").body());
+      assertThat(view.get("stats").fieldNames()).toIterable().containsExactly("hollerith@test-node");
+      assertThat(view.get("stats").get("hollerith@test-node").get("broker").get("transport").isNull()).isTrue();
+      // No store: no rollup job either.
+      assertThat(ServerHarness.JSON.readTree(h.get("/api/stats/tasks/").body()).get("tasks")).isEmpty();
+    }
+  }
+
+  @Test
   void selfSeriesAreStoredEveryFlushAndQueryable() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"), "aggregation.max_metrics=1");
         StatsClient client = new StatsClient("127.0.0.1", h.server.ingestAddresses().udp().getPort())) {
