@@ -372,13 +372,6 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** The ids of the jobs, in the order they were added. */
-  public List<String> jobIds() {
-    synchronized (lock) {
-      return List.copyOf(jobs.keySet());
-    }
-  }
-
   /** Records the task's new state, persists it, and forgets the oldest ended tasks beyond the limit. */
   private Task update(Task task) {
     history.put(task.id(), task);

@@ -103,11 +103,6 @@ public final class RollupJob implements JobProgram {
     }
   }
 
-  /** True while a pass runs. */
-  public boolean running() {
-    return running.get();
-  }
-
   /** The latest completed pass. */
   public Optional<RollupReport> lastReport() {
     return Optional.ofNullable(last);
