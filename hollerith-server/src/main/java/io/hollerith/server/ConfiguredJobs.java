@@ -6,10 +6,11 @@ import io.hollerith.server.jobs.Job;
 import io.hollerith.server.jobs.Schedule;
 import io.hollerith.server.ops.InternalStats;
 import io.hollerith.server.ops.StatsProgram;
+import io.hollerith.server.storage.MetricStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Turns the validated configuration into jobs and the fixed part of the worker report. */
+/** Turns the validated configuration into jobs, and describes the node's parts for the worker report. */
 final class ConfiguredJobs {
 
   private ConfiguredJobs() {}
@@ -22,29 +23,33 @@ final class ConfiguredJobs {
   }
 
   /**
-   * What the worker report states that does not change while the node runs: the broker (the store
-   * engine and its connection pool), the job pool, the ingest event loops and the flush interval.
-   *
-   * @param engine the store engine, or null without a store
+   * What the worker report states that does not change while the node runs: the job pool, the
+   * ingest event loops and the flush interval.
    */
-  static Map<String, Object> fixedWorkerStats(HollerithConfig config, String engine) {
-    Map<String, Object> broker = new LinkedHashMap<>();
-    broker.put("transport", engine);
-    if ("postgresql".equals(engine)) {
-      broker.put("pool_size", config.storage().postgresql().poolSize());
-    } else if (engine != null) {
-      broker.put("pool_size", 1);
-    }
+  static Map<String, Object> fixedWorkerStats(HollerithConfig config) {
     int cores = Runtime.getRuntime().availableProcessors();
     Map<String, Object> loops = new LinkedHashMap<>();
     loops.put("udp", config.listeners().udp().threads() == 0 ? cores : config.listeners().udp().threads());
     loops.put("tcp", config.listeners().tcp().threads() == 0 ? cores : config.listeners().tcp().threads());
     Map<String, Object> fixed = new LinkedHashMap<>();
-    fixed.put("broker", broker);
     fixed.put("pool", Map.of("max_concurrency", config.scheduler().threads()));
     fixed.put("prefetch_count", 0);
     fixed.put("ingest_event_loops", loops);
     fixed.put("flush_interval_ms", config.aggregation().flushInterval().toMillis());
     return fixed;
+  }
+
+  /** The store as Celery's broker: its engine ({@code transport}, null without a store) and connection pool. */
+  static Map<String, Object> broker(MetricStore store) {
+    Map<String, Object> broker = new LinkedHashMap<>();
+    broker.put("transport", store == null ? null : store.engine());
+    if (store != null) {
+      try {
+        broker.put("connection_pool", store.connectionPool());
+      } catch (RuntimeException e) {
+        broker.put("connection_pool", null);
+      }
+    }
+    return broker;
   }
 }

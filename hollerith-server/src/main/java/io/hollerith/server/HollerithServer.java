@@ -183,8 +183,8 @@ public final class HollerithServer implements AutoCloseable {
     }
     scheduler.start();
     started.push(scheduler);
-    workerReport = new WorkerReport(config.nodeId(), scheduler, stats, clock, ConfiguredJobs.fixedWorkerStats(config,
-        store == null ? null : store.engine()));
+    workerReport = new WorkerReport(config.nodeId(), scheduler, stats, clock, ConfiguredJobs.fixedWorkerStats(config),
+        () -> ConfiguredJobs.broker(store));
     workers = new WorkersView(config.nodeId(), workerReport, scheduler, store == null ? null : store.heartbeats(),
         store == null ? null : store.tasks(), config.scheduler().heartbeatInterval(), clock);
   }

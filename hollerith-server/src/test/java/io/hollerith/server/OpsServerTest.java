@@ -155,6 +155,10 @@ class OpsServerTest {
       JsonNode stats = view.get("stats").get(worker);
       assertThat(stats.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
       assertThat(stats.get("broker").get("transport").asText()).isEqualTo("sqlite");
+      JsonNode pool = stats.get("broker").get("connection_pool");
+      assertThat(pool.get("max_size").asInt()).isEqualTo(5); // one writer, four readers
+      assertThat(pool.get("open").asInt()).isBetween(1, 5);
+      assertThat(pool.get("waiting").asInt()).isZero();
       assertThat(stats.get("thread_pools").get("http_workers").get("size").asInt()).isPositive();
       assertThat(stats.get("thread_pools").get("store_writer").get("backlog").asInt()).isZero();
 

@@ -30,20 +30,24 @@ public final class WorkerReport {
   private final StatsRegistry stats;
   private final Clock clock;
   private final Map<String, Object> fixed;
+  private final java.util.function.Supplier<Map<String, Object>> broker;
   private long lastAtMillis = -1;
   private long lastPackets;
   private long lastMetrics;
 
   /**
-   * @param fixed what does not change while the node runs, merged into {@code stats}: {@code broker}
-   *     (engine and pool), {@code pool} (job threads), ingest event loops, flush interval
+   * @param fixed what does not change while the node runs, merged into {@code stats}: {@code pool}
+   *     (job threads), ingest event loops, flush interval
+   * @param broker the store as Celery's broker: engine and connection pool now, read per report
    */
-  public WorkerReport(String nodeId, Scheduler scheduler, StatsRegistry stats, Clock clock, Map<String, Object> fixed) {
+  public WorkerReport(String nodeId, Scheduler scheduler, StatsRegistry stats, Clock clock, Map<String, Object> fixed,
+      java.util.function.Supplier<Map<String, Object>> broker) {
     this.nodeId = nodeId;
     this.scheduler = scheduler;
     this.stats = stats;
     this.clock = clock;
     this.fixed = Map.copyOf(fixed);
+    this.broker = broker;
   }
 
   /** The report now: keys {@code active}, {@code scheduled}, {@code reserved}, {@code revoked}, {@code stats}. */
@@ -90,6 +94,7 @@ public final class WorkerReport {
     s.put("pid", ProcessHandle.current().pid());
     s.put("jvm", Runtime.version().toString() + " (" + System.getProperty("java.vm.name") + ")");
     s.putAll(fixed);
+    s.put("broker", broker.get());
     Map<String, Object> pools = new LinkedHashMap<>();
     Map<String, Object> http = new LinkedHashMap<>();
     put(http, "size", "http", "workers");

@@ -61,8 +61,8 @@ final class ApiFixture implements AutoCloseable {
   final WakeLatencyProbe probe = new WakeLatencyProbe(Clock.systemUTC());
   final InternalStats internal = new InternalStats(Clock.systemUTC(), stats, probe, ProcessUsage.self(), scheduler);
   final WorkersView workers = new WorkersView("fixture-node",
-      new WorkerReport("fixture-node", scheduler, stats, Clock.systemUTC(), Map.of()), scheduler, null, null,
-      Duration.ofSeconds(10), Clock.systemUTC());
+      new WorkerReport("fixture-node", scheduler, stats, Clock.systemUTC(), Map.of(), () -> Map.of("transport", "none")),
+      scheduler, null, null, Duration.ofSeconds(10), Clock.systemUTC());
   final HttpApi api;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String base;

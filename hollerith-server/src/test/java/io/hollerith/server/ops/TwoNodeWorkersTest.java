@@ -56,7 +56,8 @@ class TwoNodeWorkersTest {
           new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100, clock));
       Scheduler scheduler = new Scheduler(id, clock, store.tasks(), 100, 1, stats);
       scheduler.add(new Job("work-" + id, new Schedule.Interval(Duration.ofMinutes(1)), Map.of(), run -> "done by " + id));
-      WorkerReport report = new WorkerReport(id, scheduler, stats, clock, Map.of("broker", Map.of("transport", "postgresql")));
+      WorkerReport report = new WorkerReport(id, scheduler, stats, clock, Map.of(),
+          () -> Map.of("transport", store.engine(), "connection_pool", store.connectionPool()));
       return new Node(id, store, scheduler, new NodeHeartbeat(id, report, store.heartbeats(), clock, stats),
           new WorkersView(id, report, scheduler, store.heartbeats(), store.tasks(), BEAT, clock));
     }
@@ -85,6 +86,12 @@ class TwoNodeWorkersTest {
       assertThat(view).containsOnlyKeys("active", "scheduled", "reserved", "revoked", "query_task", "stats");
       assertThat(workers(view, "stats")).containsOnlyKeys("hollerith@node-a", "hollerith@node-b");
       assertThat(workers(view, "scheduled")).containsOnlyKeys("hollerith@node-a", "hollerith@node-b");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> bStats = (Map<String, Object>) workers(view, "stats").get("hollerith@node-b");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> broker = (Map<String, Object>) bStats.get("broker");
+      assertThat(broker).containsEntry("transport", "postgresql");
+      assertThat((Map<String, Object>) broker.get("connection_pool")).containsEntry("max_size", 2);
       @SuppressWarnings("unchecked")
       Map<String, Object> found = (Map<String, Object>) workers(view, "query_task").get("hollerith@node-b");
       @SuppressWarnings("unchecked")
