@@ -39,7 +39,8 @@ import java.util.Map;
  * </ul>
  *
  * A field whose source is not there (the scheduler during start-up, the probe before its first tick,
- * {@code /proc} off Linux, the store when persistence is off) is left out, never made up.
+ * {@code /proc} off Linux, the store when persistence is off, a figure whose reading failed) is left
+ * out, never made up.
  * Thread-safe.
  */
 public final class InternalStats {
@@ -112,7 +113,7 @@ public final class InternalStats {
   @SuppressWarnings("unchecked")
   private void section(Map<String, Object> m, String section, String key, String category, String metric) {
     Number v = stats.value(category, metric);
-    if (v != null) {
+    if (v != null && !Double.isNaN(v.doubleValue())) {
       ((Map<String, Object>) m.computeIfAbsent(section, s -> new LinkedHashMap<String, Object>())).put(key, v);
     }
   }

@@ -65,7 +65,7 @@ public final class WakeLatencyProbe implements AutoCloseable {
     return recent.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(recent.peekLast().lateMillis() / 1000.0);
   }
 
-  /** The latest wake-up's lateness and the largest of the minute before it, seconds; empty before the first. */
+  /** The largest lateness of the wake-ups within the minute up to the latest one, seconds; empty before the first. */
   public synchronized OptionalDouble maxLastMinuteSeconds() {
     return recent.stream().mapToLong(Wake::lateMillis).max().stream().mapToDouble(ms -> ms / 1000.0).findFirst();
   }
