@@ -39,7 +39,6 @@ final class Endpoints {
   private final Supplier<? extends Map<String, ? extends Number>> storageStats;
   private final boolean includeStorageStats;
   private final long maxBuckets;
-  private final Clock clock;
   private final PrometheusWriter prometheus;
   private final byte[] openApi;
   private final String selfSeriesPrefix;
@@ -56,7 +55,6 @@ final class Endpoints {
     this.storageStats = storageStats;
     this.includeStorageStats = includeStorageStats;
     this.maxBuckets = maxBuckets;
-    this.clock = clock;
     this.prometheus = new PrometheusWriter(stats);
     SystemStats.register(stats, clock);
     this.openApi = loadOpenApi();
