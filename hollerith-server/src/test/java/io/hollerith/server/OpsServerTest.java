@@ -137,6 +137,25 @@ class OpsServerTest {
   }
 
   @Test
+  void theTaskHistorySurvivesARestartOfTheNode() throws Exception {
+    Path data = dir.resolve("data");
+    String revokedId;
+    String pendingId;
+    try (ServerHarness h = ServerHarness.start(data)) {
+      revokedId = h.server.scheduler().tasks(RollupJob.JOB_ID, TaskState.SCHEDULED, 1).get(0).id();
+      assertThat(h.post("/api/stats/tasks/" + revokedId + "/revoke").statusCode()).isEqualTo(200);
+      pendingId = h.server.scheduler().tasks(RollupJob.JOB_ID, TaskState.SCHEDULED, 1).get(0).id();
+    }
+    try (ServerHarness h = ServerHarness.start(data)) {
+      JsonNode tasks = ServerHarness.JSON.readTree(h.get("/api/stats/tasks/?state=revoked").body()).get("tasks");
+      assertThat(tasks).extracting(t -> t.get("id").asText()).containsExactlyInAnyOrder(revokedId, pendingId);
+      assertThat(h.server.scheduler().find(revokedId).orElseThrow().error()).isEqualTo("revoked before it was due");
+      assertThat(h.server.scheduler().find(pendingId).orElseThrow().error())
+          .isEqualTo("the node stopped before the task started");
+    }
+  }
+
+  @Test
   void theWorkersViewListsThisNodeAndAnswersQueryTask() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
       String worker = "hollerith@test-node";
