@@ -162,8 +162,9 @@ final class Endpoints {
   }
 
   private ApiResponse series(ApiRequest r) {
-    SeriesRequest request = SeriesRequest.parse(r.params(), r.header("Accept"), maxBuckets);
     requireStore();
+    SeriesRequest request = SeriesRequest.parse(r.params(), r.header("Accept"), maxBuckets,
+        series.finestPrecisionMillis());
     Map<String, Object> doc = readingStore(() -> series.series(request, visibility(r)));
     return new ApiResponse(200, request.timestamps().contentType(), Json.bytes(doc), Map.of("Vary", "Accept"));
   }

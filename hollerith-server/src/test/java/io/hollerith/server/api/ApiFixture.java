@@ -5,6 +5,7 @@ import static io.hollerith.server.query.InMemorySeriesReader.timer;
 
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
+import io.hollerith.server.config.SinksConfig;
 import io.hollerith.server.config.HttpConfig;
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.flush.TimerStats;
@@ -87,7 +88,7 @@ final class ApiFixture implements AutoCloseable {
       reader.add(MetricKey.of("shop.latency"), timer(T0 + i * 10_000, 10_000, 10 * i + 1, 10 * i + 2));
     }
     scheduler.add(new Job("fixture.hourly", new Schedule.Interval(Duration.ofHours(1)), Map.of(), run -> "done"));
-    sink = new PrometheusSink(List.of(90.0, 99.0), 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
+    sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
     api = HttpApi.builder(config, auth, stats)
         .seriesReader(reader)
