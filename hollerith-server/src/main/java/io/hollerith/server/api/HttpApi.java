@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * The HTTP API server: {@code /health}, {@code /api/v1/series}, {@code /api/v1/metrics},
  * {@code /api/v1/ingest}, {@code /api/v1/whoami}, {@code /api/v1/users}, {@code /api/v1/tenants},
  * {@code /stats}, {@code /stats/prometheus},
- * {@code /metrics} and {@code /api/openapi.json}; and the web dashboard at {@code /}.
+ * {@code /metrics}, {@code /api/openapi.json}, the operations routes under {@code /api/stats/};
+ * and the web dashboard at {@code /}.
  *
  * <p>Built on Netty's HTTP codec (see the package documentation for why). Network threads only
  * decode and encode; authentication and handlers, which read the store and the credential store,
@@ -70,14 +71,16 @@ public final class HttpApi implements AutoCloseable {
     this.stats = b.stats;
     Endpoints endpoints = new Endpoints(b.auth, b.stats, b.reader == null ? null : new SeriesService(b.reader),
         b.healthChecks, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
-        config.maxSeriesBuckets(), b.flushInterval, b.clock);
-    this.router = endpoints.router();
+        config.maxSeriesBuckets(), b.flushInterval, b.clock, b.selfSeriesPrefix);
+    this.router = new OpsEndpoints(b.auth, b.scheduler, b.internalStats, b.workers).addTo(endpoints.router());
     AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(),
         config.authFailureMaxAddresses(), b.clock, b.stats);
     this.dispatcher = new Dispatcher(router, new DashboardAssets(), b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
     this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(config.maxQueuedRequests()), new DefaultThreadFactory("hollerith-http-worker", true));
     stats.gauge("http", "queued_requests", "Requests waiting for an HTTP worker", () -> workers.getQueue().size());
+    stats.gauge("http", "workers", "HTTP worker threads", workers::getMaximumPoolSize);
+    stats.gauge("http", "workers_active", "HTTP worker threads handling a request", workers::getActiveCount);
   }
 
   /**
@@ -104,6 +107,10 @@ public final class HttpApi implements AutoCloseable {
     private boolean includeStorageStats = true;
     private Duration flushInterval = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
+    private io.hollerith.server.jobs.Scheduler scheduler;
+    private Supplier<Map<String, Object>> internalStats;
+    private java.util.function.Function<String, Map<String, Object>> workers;
+    private String selfSeriesPrefix;
 
     private Builder(HttpConfig config, AuthStore auth, StatsRegistry stats) {
       this.config = Objects.requireNonNull(config, "config");
@@ -150,6 +157,28 @@ public final class HttpApi implements AutoCloseable {
     /** The aggregation flush interval, reported by {@code /api/v1/whoami} (default 10 s). */
     public Builder flushInterval(Duration flushInterval) {
       this.flushInterval = Objects.requireNonNull(flushInterval);
+      return this;
+    }
+
+    /**
+     * The operations views: the node's scheduler ({@code /api/stats/tasks/}), its internal statistics
+     * object ({@code /api/stats/internal/}) and the workers view by {@code task_id} or null
+     * ({@code /api/stats/celery/}, {@code /api/stats/workers/}).
+     */
+    public Builder operations(io.hollerith.server.jobs.Scheduler scheduler, Supplier<Map<String, Object>> internalStats,
+        java.util.function.Function<String, Map<String, Object>> workers) {
+      this.scheduler = scheduler;
+      this.internalStats = internalStats;
+      this.workers = workers;
+      return this;
+    }
+
+    /**
+     * The prefix of the node's own series: callers with {@code OPS:READ} see them, others only when
+     * their tenant owns a namespace covering them.
+     */
+    public Builder selfSeriesPrefix(String prefix) {
+      this.selfSeriesPrefix = prefix;
       return this;
     }
 
