@@ -277,6 +277,7 @@ public final class HollerithServer implements AutoCloseable {
   private HttpApi httpApi(AuthStore auth, PrometheusSink prometheus) {
     HttpApi.Builder api = HttpApi.builder(config.http(), auth, stats)
         .latestValues(prometheus)
+        .flushInterval(config.aggregation().flushInterval())
         .clock(clock)
         .operations(scheduler, internalStats::snapshot, workers::workers)
         .selfSeriesPrefix(config.stats().selfSeries() ? config.stats().selfSeriesPrefix() : null)

@@ -21,10 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one decoded request into one response: routing (404/405), authentication (401; 429 for an
- * invalid token from an address that failed too often, while a valid token is always admitted),
- * authorisation against the route's permission (403), the handler, and the mapping of every
- * failure to a JSON error. Independent of Netty's channel machinery. Thread-safe.
+ * Turns one decoded request into one response: the dashboard's public files, routing (404/405),
+ * authentication (401; 429 for an invalid token from an address that failed too often, while a
+ * valid token is always admitted), authorisation against the route's permission (403), the
+ * handler, and the mapping of every failure to a JSON error. Independent of Netty's channel
+ * machinery. Thread-safe.
  */
 final class Dispatcher {
 
@@ -34,6 +35,7 @@ final class Dispatcher {
   record Outcome(ApiResponse response, String user) {}
 
   private final Router router;
+  private final DashboardAssets dashboard;
   private final AuthStore auth;
   private final AuthFailureLimiter limiter;
   private final Set<String> anonymousScrapers;
@@ -41,8 +43,10 @@ final class Dispatcher {
   private final StatsRegistry.Counter authRateLimited;
   private final StatsRegistry.Counter serverErrors;
 
-  Dispatcher(Router router, AuthStore auth, AuthFailureLimiter limiter, List<String> anonymousScrapers, StatsRegistry stats) {
+  Dispatcher(Router router, DashboardAssets dashboard, AuthStore auth, AuthFailureLimiter limiter,
+      List<String> anonymousScrapers, StatsRegistry stats) {
     this.router = router;
+    this.dashboard = dashboard;
     this.auth = auth;
     this.limiter = limiter;
     this.anonymousScrapers = normalise(anonymousScrapers);
@@ -83,6 +87,11 @@ final class Dispatcher {
     try {
       QueryStringDecoder decoder = new QueryStringDecoder(uri);
       String path = decoder.path();
+      ApiResponse asset = dashboard.answer(method, path, headers);
+      if (asset != null) {
+        // A dashboard file is answered from the head alone, as a refusal is: it needs no token and no body.
+        return new Admission(method, uri, path, null, null, headers, remote, null, null, new Outcome(asset, user));
+      }
       Map<String, List<String>> params = decoder.parameters();
       Router.Match match = router.match(method, path);
       Route route = match.route();

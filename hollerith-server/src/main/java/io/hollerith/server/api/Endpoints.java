@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,13 +40,14 @@ final class Endpoints {
   private final Supplier<? extends Map<String, ? extends Number>> storageStats;
   private final boolean includeStorageStats;
   private final long maxBuckets;
+  private final Duration flushInterval;
   private final PrometheusWriter prometheus;
   private final byte[] openApi;
   private final String selfSeriesPrefix;
 
   Endpoints(AuthStore auth, StatsRegistry stats, SeriesService series, List<HealthCheck> healthChecks,
       LatestValues latestValues, LineIngestor ingestor, Supplier<? extends Map<String, ? extends Number>> storageStats,
-      boolean includeStorageStats, long maxBuckets, Clock clock, String selfSeriesPrefix) {
+      boolean includeStorageStats, long maxBuckets, Duration flushInterval, Clock clock, String selfSeriesPrefix) {
     this.auth = auth;
     this.stats = stats;
     this.series = series;
@@ -55,6 +57,7 @@ final class Endpoints {
     this.storageStats = storageStats;
     this.includeStorageStats = includeStorageStats;
     this.maxBuckets = maxBuckets;
+    this.flushInterval = flushInterval;
     this.prometheus = new PrometheusWriter(stats);
     SystemStats.register(stats, clock);
     this.openApi = loadOpenApi();
@@ -123,6 +126,7 @@ final class Endpoints {
     body.put("role", p.role().label());
     body.put("tenant", tenant);
     body.put("permissions", p.role().permissions().stream().map(Permission::label).sorted().toList());
+    body.put("flushIntervalMillis", flushInterval.toMillis());
     return ApiResponse.json(200, body);
   }
 

@@ -27,6 +27,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,8 @@ import java.util.function.Supplier;
  * The HTTP API server: {@code /health}, {@code /api/v1/series}, {@code /api/v1/metrics},
  * {@code /api/v1/ingest}, {@code /api/v1/whoami}, {@code /api/v1/users}, {@code /api/v1/tenants},
  * {@code /stats}, {@code /stats/prometheus},
- * {@code /metrics}, {@code /api/openapi.json}, and the operations routes under {@code /api/stats/}.
+ * {@code /metrics}, {@code /api/openapi.json}, the operations routes under {@code /api/stats/};
+ * and the web dashboard at {@code /}.
  *
  * <p>Built on Netty's HTTP codec (see the package documentation for why). Network threads only
  * decode and encode; authentication and handlers, which read the store and the credential store,
@@ -69,11 +71,11 @@ public final class HttpApi implements AutoCloseable {
     this.stats = b.stats;
     Endpoints endpoints = new Endpoints(b.auth, b.stats, b.reader == null ? null : new SeriesService(b.reader),
         b.healthChecks, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
-        config.maxSeriesBuckets(), b.clock, b.selfSeriesPrefix);
+        config.maxSeriesBuckets(), b.flushInterval, b.clock, b.selfSeriesPrefix);
     this.router = new OpsEndpoints(b.auth, b.scheduler, b.internalStats, b.workers).addTo(endpoints.router());
     AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(),
         config.authFailureMaxAddresses(), b.clock, b.stats);
-    this.dispatcher = new Dispatcher(router, b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
+    this.dispatcher = new Dispatcher(router, new DashboardAssets(), b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
     this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(config.maxQueuedRequests()), new DefaultThreadFactory("hollerith-http-worker", true));
     stats.gauge("http", "queued_requests", "Requests waiting for an HTTP worker", () -> workers.getQueue().size());
@@ -103,6 +105,7 @@ public final class HttpApi implements AutoCloseable {
     private LineIngestor ingestor;
     private Supplier<? extends Map<String, ? extends Number>> storageStats;
     private boolean includeStorageStats = true;
+    private Duration flushInterval = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
     private io.hollerith.server.jobs.Scheduler scheduler;
     private Supplier<Map<String, Object>> internalStats;
@@ -148,6 +151,12 @@ public final class HttpApi implements AutoCloseable {
     public Builder storageStats(Supplier<? extends Map<String, ? extends Number>> supplier, boolean include) {
       this.storageStats = supplier;
       this.includeStorageStats = include;
+      return this;
+    }
+
+    /** The aggregation flush interval, reported by {@code /api/v1/whoami} (default 10 s). */
+    public Builder flushInterval(Duration flushInterval) {
+      this.flushInterval = Objects.requireNonNull(flushInterval);
       return this;
     }
 

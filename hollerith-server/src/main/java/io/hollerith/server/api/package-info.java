@@ -1,8 +1,8 @@
 /**
  * The HTTP API: one server ({@link io.hollerith.server.api.HttpApi}) for stored series, the metric
- * list, HTTP ingest, internal stats, Prometheus exposition, health, the OpenAPI document, and the
+ * list, HTTP ingest, internal stats, Prometheus exposition, health, the OpenAPI document, the
  * node-wide operations views ({@code OpsEndpoints}: tasks and revoke, the internal statistics
- * object, the workers view; root tenant only).
+ * object, the workers view; root tenant only), and the web dashboard's files.
  *
  * <h2>Why Netty's HTTP codec</h2>
  * Netty already carries Hollerith's UDP/TCP/Unix listeners, so the HTTP server adds no second
@@ -42,6 +42,13 @@
  *       OpenMetrics 1.0 when the {@code Accept} header asks for {@code application/openmetrics-text};
  *       live StatsD values come from {@link io.hollerith.server.api.LatestValues}, normally the
  *       {@link io.hollerith.server.api.PrometheusSink} registered as a flush sink.
+ *   <li>Responses are {@code Cache-Control: no-store}, except the web dashboard's files: {@code GET /}
+ *       and {@code /ui/<name>.<content hash>.<ext>}, public and answered before routing by
+ *       {@code DashboardAssets} (hashed files cached for a year, the page revalidated by
+ *       {@code ETag}), each under a Content-Security-Policy that allows same-origin scripts, styles,
+ *       images and requests only. The page's script ({@code resources/io/hollerith/server/dashboard/app.js})
+ *       reads everything through the API with the user's token; {@code /api/v1/whoami} tells it the
+ *       flush interval, how often a range ending now gains a point.
  * </ul>
  */
 package io.hollerith.server.api;

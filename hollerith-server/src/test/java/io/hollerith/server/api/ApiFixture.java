@@ -69,6 +69,11 @@ final class ApiFixture implements AutoCloseable {
   final String base;
 
   ApiFixture(Path dir, HttpConfig config) {
+    this(dir, config, builder -> builder);
+  }
+
+  /** With more collaborators set on the builder by {@code customize}. */
+  ApiFixture(Path dir, HttpConfig config, java.util.function.UnaryOperator<HttpApi.Builder> customize) {
     auth = AuthStore.openSqlite(dir.resolve("auth.db"), Clock.systemUTC());
     auth.addTenant("shop", "root");
     auth.addTenant("blog", "root");
@@ -90,7 +95,7 @@ final class ApiFixture implements AutoCloseable {
     scheduler.add(new Job("fixture.hourly", new Schedule.Interval(Duration.ofHours(1)), Map.of(), run -> "done"));
     sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
-    api = HttpApi.builder(config, auth, stats)
+    api = customize.apply(HttpApi.builder(config, auth, stats))
         .seriesReader(reader)
         .latestValues(sink)
         .lineIngestor(ApiFixture::ingestLines)
