@@ -60,8 +60,14 @@ public record FlushSnapshot(
    */
   public record CounterPoint(MetricKey key, double count, double ratePerSecond) {}
 
-  /** A gauge's value at the end of the interval. */
-  public record GaugePoint(MetricKey key, double value) {}
+  /**
+   * A gauge's value at the end of the interval.
+   *
+   * @param setAtMillis when the value was last set (epoch milliseconds, the receiving node's clock):
+   *     a gauge is sent on every flush, and this, not the flush time, decides which node's value is
+   *     the latest
+   */
+  public record GaugePoint(MetricKey key, double value, long setAtMillis) {}
 
   /**
    * A timer's interval: Etsy's exact statistics plus a mergeable quantile sketch of its values.

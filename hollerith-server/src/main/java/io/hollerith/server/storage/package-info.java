@@ -27,14 +27,16 @@
  *       object for SQL users. {@code last_seen} is refreshed at most once a minute per series.
  *   <li>{@code nodes(id, name)}: the node ids rows refer to by a small integer.
  *   <li>One points table per type, each keyed {@code (series_id, res, ts, node_id)}:
- *       {@code counter_points(count)}, {@code gauge_points(last, min, max, updated)},
+ *       {@code counter_points(count)}, {@code gauge_points(last, min, max, updated, set_at)},
  *       {@code timer_points(count, sample_count, sum, sum_squares, min, max, sketch)},
  *       {@code set_points(unique_count, sketch)}. Sketches are
  *       {@link io.hollerith.server.sketch.QuantileSketch#toBytes()} and
  *       {@link io.hollerith.server.sketch.UniqueSketch#toBytes()}.
  *   <li>{@code counter_totals(series_id, node_id, total, updated)} and
- *       {@code gauge_values(series_id, node_id, value, updated)}: running counter totals (Prometheus
- *       {@code _total}) and last gauge values, updated in the same transaction as the points.
+ *       {@code gauge_values(series_id, node_id, value, updated, set_at)}: running counter totals
+ *       (Prometheus {@code _total}) and last gauge values, updated in the same transaction as the
+ *       points. A gauge's {@code set_at} is when a sample last set its value (the receiving
+ *       node's clock), {@code updated} when the row was written.
  *   <li>{@code write_log(node_id, write_id, interval_start, written_at, points)}: one row per
  *       applied snapshot, so a retried write is not applied twice; pruned after a day.
  *   <li>{@code rollup_state(res, done_until, rolling_until)} and {@code rollup_dirty(res, ts)}:
@@ -63,12 +65,21 @@
  * from the database with a bounded queue, retries with backoff while the store is unavailable, and
  * drops (and counts, and logs) the oldest snapshots only past {@code storage.max_backlog}.
  *
+ * <p><b>The latest gauge across nodes.</b> A node sends every gauge it holds on every flush, so the
+ * node that flushed last is not the one that received the newest value. Every merge of gauge rows
+ * (the nodes of one interval, the intervals of a bucket, a rollup) therefore keeps the value with
+ * the latest {@code set_at}, and a rolled-up row keeps that value's {@code set_at}; equal set times
+ * go to the later interval, then the higher node id. Set times come from each node's clock: with
+ * clocks that differ by {@code d}, two values set on different nodes less than {@code d} apart may
+ * be ordered by the skewed clocks rather than by real time (the node whose clock runs ahead wins);
+ * values set further apart are always ordered correctly. Keep the fleet on NTP.
+ *
  * <h2>Rollups and retention</h2>
  *
  * <p>{@link io.hollerith.server.storage.RetentionPolicy} ({@code 10s:7d,1m:90d,1h:5y}) gives the
  * resolutions. {@link io.hollerith.server.storage.MetricStore#rollup} merges complete buckets of
  * each resolution into the next coarser one per node (counts and sums add, min of mins, max of
- * maxes, sketches merge, HyperLogLogs unite, gauges keep the last value), replacing the coarse row
+ * maxes, sketches merge, HyperLogLogs unite, gauges keep the value set last), replacing the coarse row
  * so a re-roll is idempotent, and deletes rows past their resolution's retention. It works a few
  * series per transaction (halving the batch while a transaction takes more than a quarter flush
  * interval), so a flush write never waits long. A write landing in an already rolled-up bucket

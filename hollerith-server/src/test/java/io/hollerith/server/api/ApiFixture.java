@@ -111,7 +111,7 @@ final class ApiFixture implements AutoCloseable {
     return new FlushSnapshot(T0, 10_000, false,
         List.of(new FlushSnapshot.CounterPoint(MetricKey.of("shop.orders"), 5, 0.5),
             new FlushSnapshot.CounterPoint(MetricKey.of("blog.posts", List.of(new Tag("lang", "en"))), 3, 0.3)),
-        List.of(new FlushSnapshot.GaugePoint(MetricKey.of("shop.queue_depth"), 7)),
+        List.of(new FlushSnapshot.GaugePoint(MetricKey.of("shop.queue_depth"), 7, T0)),
         List.of(new FlushSnapshot.TimerPoint(MetricKey.of("shop.checkout_duration"), stats, sketch)),
         List.of(new FlushSnapshot.SetPoint(MetricKey.of("blog.visitors"), 2, members)),
         Map.of());

@@ -43,8 +43,13 @@ final class SnapshotBuilder {
     return counter(MetricKey.of(name), count);
   }
 
+  /** A gauge set at the start of the interval. */
   SnapshotBuilder gauge(String name, double value) {
-    gauges.add(new FlushSnapshot.GaugePoint(MetricKey.of(name), value));
+    return gauge(name, value, start);
+  }
+
+  SnapshotBuilder gauge(String name, double value, long setAtMillis) {
+    gauges.add(new FlushSnapshot.GaugePoint(MetricKey.of(name), value, setAtMillis));
     return this;
   }
 

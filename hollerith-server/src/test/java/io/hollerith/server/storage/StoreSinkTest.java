@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.config.StorageConfig;
+import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
@@ -52,7 +53,8 @@ class StoreSinkTest {
       // and what it kept of the gauge is the newest value.
       long written = stats.value("storage", "snapshots_written").longValue();
       assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, t0, t0 + 200_000)).hasSize((int) written);
-      assertThat(store.loadGaugeValues("node-a")).containsEntry(MetricKey.of("g"), 19.0);
+      assertThat(store.loadGaugeValues("node-a")).extracting(FlushSnapshot.GaugePoint::key, FlushSnapshot.GaugePoint::value)
+          .contains(org.assertj.core.groups.Tuple.tuple(MetricKey.of("g"), 19.0));
     }
   }
 }
