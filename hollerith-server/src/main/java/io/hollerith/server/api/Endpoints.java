@@ -4,7 +4,6 @@ import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Permission;
 import io.hollerith.server.auth.Principal;
 import io.hollerith.server.auth.Tenant;
-import io.hollerith.server.query.QueryException;
 import io.hollerith.server.query.SeriesRequest;
 import io.hollerith.server.query.SeriesService;
 import io.hollerith.server.stats.StatsRegistry;
@@ -28,14 +27,13 @@ import java.util.function.Supplier;
  */
 final class Endpoints {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Endpoints.class);
-
   static final String OPENAPI_RESOURCE = "/io/hollerith/server/api/openapi.json";
 
   private final AuthStore auth;
   private final StatsRegistry stats;
   private final SeriesService series;
-  private final List<HealthCheck> healthChecks;
+  private final HealthProbe health;
+  private final StoreReads storeReads;
   private final LatestValues latestValues;
   private final LineIngestor ingestor;
   private final Supplier<? extends Map<String, ? extends Number>> storageStats;
@@ -45,13 +43,14 @@ final class Endpoints {
   private final PrometheusWriter prometheus;
   private final byte[] openApi;
 
-  Endpoints(AuthStore auth, StatsRegistry stats, SeriesService series, List<HealthCheck> healthChecks,
+  Endpoints(AuthStore auth, StatsRegistry stats, SeriesService series, HealthProbe health, StoreReads storeReads,
       LatestValues latestValues, LineIngestor ingestor, Supplier<? extends Map<String, ? extends Number>> storageStats,
       boolean includeStorageStats, long maxBuckets, Clock clock) {
     this.auth = auth;
     this.stats = stats;
     this.series = series;
-    this.healthChecks = List.copyOf(healthChecks);
+    this.health = health;
+    this.storeReads = storeReads;
     this.latestValues = latestValues;
     this.ingestor = ingestor;
     this.storageStats = storageStats;
@@ -81,23 +80,9 @@ final class Endpoints {
   private ApiResponse health(ApiRequest r) {
     Map<String, Object> checks = new LinkedHashMap<>();
     boolean allUp = true;
-    HealthCheck.Status credentials = auth.isReachable()
-        ? HealthCheck.Status.up("credential store answers")
-        : HealthCheck.Status.down("credential store does not answer");
-    checks.put("credentials", statusJson(credentials));
-    allUp &= credentials.up();
-    for (HealthCheck c : healthChecks) {
-      HealthCheck.Status s;
-      try {
-        s = c.check();
-        if (s == null) {
-          s = HealthCheck.Status.down("check returned nothing");
-        }
-      } catch (RuntimeException e) {
-        s = HealthCheck.Status.down("check failed: " + e.getMessage());
-      }
-      checks.put(c.name(), statusJson(s));
-      allUp &= s.up();
+    for (Map.Entry<String, HealthCheck.Status> e : health.run().entrySet()) {
+      checks.put(e.getKey(), statusJson(e.getValue()));
+      allUp &= e.getValue().up();
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", allUp ? "up" : "down");
@@ -174,19 +159,9 @@ final class Endpoints {
     return ApiResponse.json(200, readingStore(() -> series.metrics(r.params(), r.access()::canSee)));
   }
 
-  /**
-   * Runs a store read; a failure of the store itself (anything but a refused request) is a 503,
-   * logged with its cause, since the client can do nothing about it but retry.
-   */
-  private static <T> T readingStore(Supplier<T> read) {
-    try {
-      return read.get();
-    } catch (QueryException | ApiException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      LOG.error("storage read failed", e);
-      throw new ApiException(503, "Storage unavailable; the server log has the cause");
-    }
+  /** Runs a store read within {@code storage.read_timeout}; see {@link StoreReads}. */
+  private <T> T readingStore(Supplier<T> read) {
+    return storeReads.read(read);
   }
 
   private void requireStore() {

@@ -93,6 +93,7 @@ final class ConfigValidator {
     v.require(st.maxBacklog().toMillis() >= a.flushInterval().toMillis(), "storage.max_backlog",
         "must be at least one aggregation.flush_interval");
     v.positive("storage.postgresql.pool_size", st.postgresql().poolSize());
+    v.positive("storage.read_timeout", st.readTimeout());
     try {
       io.hollerith.server.storage.RetentionPolicy.parse(st.retention()).checkFlushInterval(a.flushInterval());
     } catch (IllegalArgumentException e) {
@@ -102,6 +103,7 @@ final class ConfigValidator {
     HttpConfig h = c.http();
     v.port("http.port", h.port());
     v.address("http.address", h.address());
+    v.positive("http.health_check_timeout", h.healthCheckTimeout());
 
     LoggingConfig lg = c.logging();
     v.require(lg.format().equals("text") || lg.format().equals("json"), "logging.format",
@@ -127,6 +129,10 @@ final class ConfigValidator {
 
   private void positive(String key, int value) {
     require(value > 0, key, "must be greater than 0, got " + value);
+  }
+
+  private void positive(String key, Duration value) {
+    require(value.toMillis() > 0, key, "must be at least 1ms, got " + DurationValues.format(value));
   }
 
   /** Null (keep the umask's) or nine {@code rwx-} characters as {@code ls} shows them. */

@@ -23,6 +23,8 @@ import java.util.List;
  * @param anonymousMetricsFrom client IP addresses that may scrape {@code /metrics} and
  *     {@code /stats/prometheus} without a token (default none: a bearer token is required)
  * @param tls serve HTTPS instead of HTTP (off by default)
+ * @param healthCheckTimeout a {@code /health} check without an answer after this long is reported
+ *     down, so the endpoint answers within it whatever a component does (default 500 ms)
  */
 public record HttpConfig(
     Boolean enabled,
@@ -37,7 +39,8 @@ public record HttpConfig(
     Duration authFailureWindow,
     Integer maxSeriesBuckets,
     List<String> anonymousMetricsFrom,
-    Tls tls) {
+    Tls tls,
+    Duration healthCheckTimeout) {
 
   public HttpConfig {
     enabled = enabled != null ? enabled : true;
@@ -53,11 +56,12 @@ public record HttpConfig(
     maxSeriesBuckets = maxSeriesBuckets != null ? maxSeriesBuckets : 100_000;
     anonymousMetricsFrom = anonymousMetricsFrom != null ? List.copyOf(anonymousMetricsFrom) : List.of();
     tls = tls != null ? tls : new Tls(null, null, null, null, null, null);
+    healthCheckTimeout = healthCheckTimeout != null ? healthCheckTimeout : Duration.ofMillis(500);
   }
 
   /** The first three settings; everything else at its default. */
   public HttpConfig(Boolean enabled, String address, Integer port) {
-    this(enabled, address, port, null, null, null, null, null, null, null, null, null, null);
+    this(enabled, address, port, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**

@@ -16,7 +16,7 @@
  *
  * <p>Metric data lives apart from credentials: SQLite file {@code <data_dir>/metrics.db} (users and
  * tokens are in {@code auth.db}), PostgreSQL schema {@code hollerith} ({@code hollerith_auth} for
- * credentials), so a read-only SQL role can be given the metric data and nothing else. Schema
+ * credentials; generally {@code <schema>_auth}), so a read-only SQL role can be given the metric data and nothing else. Schema
  * migrations are Flyway scripts in {@code db/metrics/sqlite} and {@code db/metrics/postgresql}.
  * Times are epoch milliseconds; {@code res} is the length of the stored interval in milliseconds.
  *

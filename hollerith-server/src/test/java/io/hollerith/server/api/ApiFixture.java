@@ -73,7 +73,7 @@ final class ApiFixture implements AutoCloseable {
     sink = new PrometheusSink(List.of(90.0, 99.0), 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
     api = HttpApi.builder(config, auth, stats)
-        .seriesReader(reader)
+        .seriesReader(reader, java.time.Duration.ofSeconds(2))
         .latestValues(sink)
         .lineIngestor(ApiFixture::ingestLines)
         .healthCheck(HealthCheck.of("storage", () -> {
@@ -95,7 +95,7 @@ final class ApiFixture implements AutoCloseable {
   }
 
   static HttpConfig config() {
-    return new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, 1000, null, null, null, null);
+    return new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, 1000, null, null, null, null, null);
   }
 
   /** One flush worth of live values in both namespaces. */

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +104,7 @@ class HttpApiTest {
 
   @Test
   void failedAuthenticationsAreCountedAndRateLimited() throws Exception {
-    start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, 3, Duration.ofMinutes(5), null, null, null));
+    start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, 3, Duration.ofMinutes(5), null, null, null, null));
     for (int i = 0; i < 3; i++) {
       assertThat(fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token nope" + i)).statusCode()).isEqualTo(401);
     }
@@ -155,7 +156,7 @@ class HttpApiTest {
 
   @Test
   void oversizedBodiesGet413() throws Exception {
-    start(new HttpConfig(true, "127.0.0.1", 0, 1024, null, null, null, null, null, null, null, null, null));
+    start(new HttpConfig(true, "127.0.0.1", 0, 1024, null, null, null, null, null, null, null, null, null, null));
     try (Socket s = new Socket("127.0.0.1", fx.api.address().getPort())) {
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
@@ -170,7 +171,7 @@ class HttpApiTest {
 
   @Test
   void slowRequestsGet408AndIdleConnectionsAreClosed() throws Exception {
-    start(new HttpConfig(true, "127.0.0.1", 0, null, Duration.ofMillis(400), Duration.ofMillis(200), null, null, null, null, null, null, null));
+    start(new HttpConfig(true, "127.0.0.1", 0, null, Duration.ofMillis(400), Duration.ofMillis(200), null, null, null, null, null, null, null, null));
     try (Socket s = new Socket("127.0.0.1", fx.api.address().getPort())) {
       s.setSoTimeout(5000);
       s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -246,7 +247,9 @@ class HttpApiTest {
 
   @Test
   void aFullWorkerQueueAnswers503InsteadOfQueueingWithoutBound() throws Exception {
-    start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, 1, 1, null, null, null, null, null));
+    // A health check slower than the request interval (but within its own timeout) holds the one worker.
+    start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, 1, 1, null, null, null, null, null,
+        Duration.ofSeconds(30)));
     fx.healthDelayMillis.set(500);
     var requests = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
     for (int i = 0; i < 4; i++) {
@@ -260,6 +263,40 @@ class HttpApiTest {
     // One runs, one waits in the queue, the rest are refused at once.
     assertThat(statuses).containsExactlyInAnyOrder(200, 200, 503, 503);
     assertThat(fx.stats.value("http", "rejected_busy")).isEqualTo(2L);
+  }
+
+  @Test
+  void aStoreThatDoesNotAnswerGets503AfterTheReadTimeoutNotAHangingRequest() throws Exception {
+    start(ApiFixture.config());
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    fx.reader.hangUntil(release);
+    try {
+      HttpResponse<String> r = fx.get(SERIES, "reader@root");
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(alert(r)).isEqualTo("Storage did not answer within 2000 ms (storage.read_timeout)");
+      assertThat(fx.stats.value("http", "store_read_timeouts")).isEqualTo(1L);
+    } finally {
+      release.countDown();
+    }
+    // The store answers again: so does the API.
+    assertThat(fx.get(SERIES, "reader@root").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aHealthCheckThatHangsIsReportedDownWithinTheHealthTimeout() throws Exception {
+    start(ApiFixture.config());
+    fx.healthDelayMillis.set(600_000);
+    HttpClient oneSecond = HttpClient.newHttpClient();
+    for (int probe = 1; probe <= 3; probe++) {
+      // The client gives up after 1 s: every probe must have its answer before that.
+      HttpResponse<String> r = oneSecond.send(HttpRequest.newBuilder(URI.create(fx.base + "/health"))
+          .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(503);
+      JsonNode checks = json(r).get("checks");
+      assertThat(checks.get("storage").get("detail").asText()).isEqualTo("no answer within 500 ms");
+      assertThat(checks.get("credentials").get("up").asBoolean()).isTrue();
+      assertThat(fx.stats.value("http", "health_check_timeouts")).isEqualTo((long) probe);
+    }
   }
 
   @Test
@@ -302,7 +339,7 @@ class HttpApiTest {
 
   @Test
   void anonymousScrapingOnlyFromListedAddresses() throws Exception {
-    start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, null, null, null, java.util.List.of("127.0.0.1"), null));
+    start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, null, null, null, java.util.List.of("127.0.0.1"), null, null));
     assertThat(fx.get("/metrics", null).statusCode()).isEqualTo(200);
     assertThat(fx.get("/stats/prometheus", null).statusCode()).isEqualTo(200);
     assertThat(fx.get("/stats", null).statusCode()).isEqualTo(401);
