@@ -41,6 +41,14 @@ final class ServerHarness implements AutoCloseable {
 
   /** A server with a one-hour flush interval (tests flush by hand) and the given extra overrides. */
   static ServerHarness start(Path dataDir, String... overrides) throws Exception {
+    return start(dataDir, java.time.Clock.systemUTC(), null, overrides);
+  }
+
+  /**
+   * As {@link #start(Path, String...)}, on {@code clock}, talking with {@code token} (null: the
+   * admin token this server wrote to its data directory).
+   */
+  static ServerHarness start(Path dataDir, java.time.Clock clock, String token, String... overrides) throws Exception {
     List<String> sets = new ArrayList<>(List.of(
         "node_id=test-node",
         "data_dir=" + dataDir,
@@ -54,7 +62,7 @@ final class ServerHarness implements AutoCloseable {
         "storage.retention=1h:30d"));
     sets.addAll(List.of(overrides));
     HollerithConfig config = new ConfigLoader().load(null, Map.of(), sets);
-    HollerithServer server = new HollerithServer(config, java.time.Clock.systemUTC(),
+    HollerithServer server = new HollerithServer(config, clock,
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     try {
       server.start();
@@ -62,8 +70,13 @@ final class ServerHarness implements AutoCloseable {
       server.close();
       throw e;
     }
-    String token = Files.readString(server.dataDir().resolve(AuthStore.ADMIN_TOKEN_FILE)).trim();
-    return new ServerHarness(server, token);
+    try {
+      return new ServerHarness(server,
+          token != null ? token : Files.readString(server.dataDir().resolve(AuthStore.ADMIN_TOKEN_FILE)).trim());
+    } catch (java.io.IOException e) {
+      server.close();
+      throw e;
+    }
   }
 
   /** Flushes the open interval and waits until the store has written it. */
