@@ -197,20 +197,34 @@ final class Endpoints {
     Map<String, Object> system = new LinkedHashMap<>();
     systemStats().forEach((k, v) -> system.put(k, v.getKey() == Math.rint(v.getKey()) ? (Object) v.getKey().longValue() : v.getKey()));
     all.put("system", system);
-    if (includeStorageStats && storageStats != null) {
-      all.put("storage", storageStats.get());
+    Map<String, ? extends Number> storage = storageSizes();
+    if (storage != null) {
+      all.put("storage", storage);
     }
     return ApiResponse.json(200, Map.of("hollerith", all));
+  }
+
+  /**
+   * The storage sizes when configured, read within {@code storage.read_timeout}; null when not
+   * configured or when the store does not answer (the node's own statistics are still served).
+   */
+  private Map<String, ? extends Number> storageSizes() {
+    if (!includeStorageStats || storageStats == null) {
+      return null;
+    }
+    try {
+      return storeReads != null ? storeReads.read(storageStats) : storageStats.get();
+    } catch (ApiException e) {
+      return null;
+    }
   }
 
   private ApiResponse prometheus(ApiRequest r) {
     boolean openMetrics = wantsOpenMetrics(r.header("Accept"));
     Map<String, Map.Entry<Double, String>> system = new LinkedHashMap<>(systemStats());
-    if (includeStorageStats && storageStats != null) {
-      Map<String, ? extends Number> storage = storageStats.get();
-      if (storage != null) {
-        storage.forEach((k, v) -> system.put("storage_" + k, new AbstractMap.SimpleImmutableEntry<>(v.doubleValue(), "Storage " + k.replace('_', ' '))));
-      }
+    Map<String, ? extends Number> storage = storageSizes();
+    if (storage != null) {
+      storage.forEach((k, v) -> system.put("storage_" + k, new AbstractMap.SimpleImmutableEntry<>(v.doubleValue(), "Storage " + k.replace('_', ' '))));
     }
     String text = prometheus.render(stats, system, latestValues == null ? null : latestValues.latest(),
         r.access()::canSee, openMetrics);

@@ -46,6 +46,8 @@ final class ApiFixture implements AutoCloseable {
   final InMemorySeriesReader reader = new InMemorySeriesReader();
   final PrometheusSink sink;
   final AtomicBoolean storageUp = new AtomicBoolean(true);
+  /** While false, reading the storage sizes fails as it does while the database is down. */
+  final AtomicBoolean storageSizesReadable = new AtomicBoolean(true);
   final java.util.concurrent.atomic.AtomicLong healthDelayMillis = new java.util.concurrent.atomic.AtomicLong();
   final Map<String, String> tokens = new HashMap<>();
   final HttpApi api;
@@ -80,7 +82,12 @@ final class ApiFixture implements AutoCloseable {
           sleep(healthDelayMillis.get());
           return storageUp.get() ? HealthCheck.Status.up("store answers") : HealthCheck.Status.down("store unreachable");
         }))
-        .storageStats(() -> Map.of("bytes", 4096L, "series", 4L), true)
+        .storageStats(() -> {
+          if (!storageSizesReadable.get()) {
+            throw new IllegalStateException("metric store unreachable");
+          }
+          return Map.of("bytes", 4096L, "series", 4L);
+        }, true)
         .build()
         .start();
     base = "http://127.0.0.1:" + api.address().getPort();

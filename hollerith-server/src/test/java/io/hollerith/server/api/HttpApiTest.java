@@ -338,6 +338,21 @@ class HttpApiTest {
   }
 
   @Test
+  void statsAndMetricsLeaveOutStorageSizesWhileTheStoreIsDown() throws Exception {
+    start(ApiFixture.config());
+    fx.storageSizesReadable.set(false);
+    HttpResponse<String> r = fx.get("/stats", "support@root");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(json(r).get("hollerith").has("storage")).isFalse();
+    assertThat(json(r).get("hollerith").get("http").get("requests").asLong()).isGreaterThanOrEqualTo(0);
+    HttpResponse<String> prom = fx.get("/metrics", "support@root");
+    assertThat(prom.statusCode()).isEqualTo(200);
+    assertThat(prom.body()).contains("hollerith_http_requests_total").doesNotContain("storage_bytes");
+    fx.storageSizesReadable.set(true);
+    assertThat(fx.get("/metrics", "support@root").body()).contains("storage_bytes");
+  }
+
+  @Test
   void anonymousScrapingOnlyFromListedAddresses() throws Exception {
     start(new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, null, null, null, java.util.List.of("127.0.0.1"), null, null));
     assertThat(fx.get("/metrics", null).statusCode()).isEqualTo(200);
