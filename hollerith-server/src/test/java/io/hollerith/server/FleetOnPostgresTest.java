@@ -133,8 +133,9 @@ class FleetOnPostgresTest {
       n1.server.flusher().flushNow();
       n2.server.flusher().flushNow();
       for (ServerHarness node : List.of(n1, n2)) {
-        String detail = awaitStorageDetail(node, "down since");
-        assertThat(detail).startsWith("postgresql: down since ").endsWith("1 flushes waiting");
+        JsonNode health = awaitHealth(node, h -> storageDetail(h).contains("down since"), "storage down");
+        assertThat(health.get("status").asText()).isEqualTo("down");
+        assertThat(storageDetail(health)).startsWith("postgresql: down since ").endsWith("1 flushes waiting");
         // A read fails at once with the reason rather than hanging.
         HttpResponse<String> read = node.get(seriesQuery("fleet.hits", "&stat=count"));
         assertThat(read.statusCode()).isEqualTo(503);
@@ -149,7 +150,9 @@ class FleetOnPostgresTest {
       assertThat(n1.server.storeSink().awaitDrained(Duration.ofSeconds(60))).isTrue();
       assertThat(n2.server.storeSink().awaitDrained(Duration.ofSeconds(60))).isTrue();
       for (ServerHarness node : List.of(n1, n2)) {
-        assertThat(awaitStorageDetail(node, "writing")).startsWith("postgresql: writing, last write");
+        // Up again once both pools have reconnected (the credential pool may take a few seconds).
+        JsonNode health = awaitHealth(node, h -> h.get("status").asText().equals("up"), "status up");
+        assertThat(storageDetail(health)).startsWith("postgresql: writing, last write");
       }
       prober.stop();
       assertThat(prober.failures).as("health probes that did not answer within 1 s").isEmpty();
@@ -277,21 +280,26 @@ class FleetOnPostgresTest {
     return ServerHarness.JSON.readTree(r.body()).get("response");
   }
 
-  /** Polls {@code /health} until the storage check's detail contains {@code text}; returns the detail. */
-  private String awaitStorageDetail(ServerHarness node, String text) throws Exception {
-    String[] detail = {""};
+  private static String storageDetail(JsonNode health) {
+    return health.get("checks").get("storage").get("detail").asText();
+  }
+
+  /** Polls {@code /health} (each probe with a 1 s client timeout) until {@code condition} holds; returns that answer. */
+  private JsonNode awaitHealth(ServerHarness node, java.util.function.Predicate<JsonNode> condition, String what)
+      throws Exception {
+    JsonNode[] last = {null};
     ServerHarness.await(() -> {
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(
             "http://127.0.0.1:" + node.server.httpAddress().getPort() + "/health")).timeout(Duration.ofSeconds(1))
             .build(), HttpResponse.BodyHandlers.ofString());
-        detail[0] = ServerHarness.JSON.readTree(r.body()).get("checks").get("storage").get("detail").asText();
-        return detail[0].contains(text);
+        last[0] = ServerHarness.JSON.readTree(r.body());
+        return condition.test(last[0]);
       } catch (Exception e) {
         throw new AssertionError("health probe failed", e);
       }
-    }, "the storage check to say '" + text + "', last: " + detail[0]);
-    return detail[0];
+    }, "/health: " + what);
+    return last[0];
   }
 
   /**

@@ -594,10 +594,10 @@ public final class Aggregator {
     }
   }
 
-  private static final byte OP_COUNTER = 1;
   /** {@code sampleMillis} of a sample without its own timestamp: the clock's time when it is applied. */
   private static final long RECEIVED_NOW = Long.MIN_VALUE;
 
+  private static final byte OP_COUNTER = 1;
   private static final byte OP_GAUGE_SET = 2;
   private static final byte OP_GAUGE_DELTA = 3;
   private static final byte OP_TIMER = 4;
