@@ -17,6 +17,11 @@
  *   <li>Limits: request body {@code http.max_request_bytes} (413), whole request within
  *       {@code http.request_timeout} once it starts (408), idle keep-alive connections closed after
  *       {@code http.idle_timeout}, {@code http.max_queued_requests} waiting requests (then 503).
+ *   <li>Bounded waits on the databases: {@code /health} runs its checks within
+ *       {@code http.health_check_timeout} ({@code HealthProbe}; a check without an answer is
+ *       reported down), store reads answer 503 after {@code storage.read_timeout}
+ *       ({@code StoreReads}), and {@code /stats} and {@code /metrics} leave out the storage sizes
+ *       when the store does not answer in that time.
  *   <li>One access-log line per request on logger {@code io.hollerith.server.api.access}: method,
  *       path (no query string), status, duration, user and client address — never the token.
  *   <li>Every route declares its permission; 401 without a valid token, 403 (naming the missing
