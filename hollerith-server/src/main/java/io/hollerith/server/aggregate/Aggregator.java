@@ -252,6 +252,7 @@ public final class Aggregator {
         gauge.value = p.value();
         gauge.setAtMillis = p.setAtMillis();
         gauge.hasValue = true;
+        gauge.applied = true;
       }
       restored++;
     }
@@ -360,7 +361,7 @@ public final class Aggregator {
       }
       c.known = true;
       double value = Series.Counter.sum(word);
-      counters.add(new CounterPoint(c.key, value, value / intervalSeconds));
+      counters.add(new CounterPoint(c.key, value, value / intervalSeconds, touched));
     }
 
     List<GaugePoint> gauges = new ArrayList<>(live.gauges.size());
@@ -376,7 +377,7 @@ public final class Aggregator {
           continue;
         }
         if (g.hasValue) {
-          gauges.add(new GaugePoint(g.key, g.value, g.setAtMillis));
+          gauges.add(new GaugePoint(g.key, g.value, g.touched, g.setAtMillis));
         }
         if (deleteGauges) {
           // Etsy (gaugesMaxTTL 1): a gauge is deleted after the flush that follows its last update.
@@ -493,7 +494,7 @@ public final class Aggregator {
         g.deleted = true;
         guard.release(g.key);
         if (g.hasValue) {
-          gauges.add(new GaugePoint(g.key, g.value, g.setAtMillis));
+          gauges.add(new GaugePoint(g.key, g.value, true, g.setAtMillis));
         }
       }
     }

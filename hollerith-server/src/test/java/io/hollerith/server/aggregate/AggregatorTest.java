@@ -309,10 +309,13 @@ class AggregatorTest {
   @Test
   void aBackfilledGaugeIsSetAtItsTimestampAndARestoredOneKeepsItsStoredSetTime() {
     Aggregator a = aggregator(defaults());
-    int restored = a.restoreGauges(List.of(new FlushSnapshot.GaugePoint(MetricKey.of("kept"), 7, T0 - 60_000)));
+    int restored = a.restoreGauges(List.of(new FlushSnapshot.GaugePoint(MetricKey.of("kept"), 7, false, T0 - 60_000)));
     assertThat(restored).isEqualTo(1);
     clock.set(T0 + 25_000);
-    a.flush(T0 + 10_000);
+    // Flushed again like any gauge, with the time its value was set before the restart.
+    FlushSnapshot first = flushOnly(a, T0 + 10_000);
+    assertThat(gauges(first)).containsEntry("kept", 7.0);
+    assertThat(setTimes(first)).containsEntry("kept", T0 - 60_000);
     var w = a.newWriter();
     w.accept(at(gauge("late", "5"), (T0 + 4_000) / 1000));
     List<FlushSnapshot> out = a.flush(T0 + 20_000);

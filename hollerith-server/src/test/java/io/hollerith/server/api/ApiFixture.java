@@ -5,6 +5,7 @@ import static io.hollerith.server.query.InMemorySeriesReader.timer;
 
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
+import io.hollerith.server.config.SinksConfig;
 import io.hollerith.server.config.HttpConfig;
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.flush.TimerStats;
@@ -72,7 +73,7 @@ final class ApiFixture implements AutoCloseable {
       reader.add(MetricKey.of("system.load"), counter(T0 + i * 10_000, 10_000, 1));
       reader.add(MetricKey.of("shop.latency"), timer(T0 + i * 10_000, 10_000, 10 * i + 1, 10 * i + 2));
     }
-    sink = new PrometheusSink(List.of(90.0, 99.0), 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
+    sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
     api = HttpApi.builder(config, auth, stats)
         .seriesReader(reader, java.time.Duration.ofSeconds(2))
@@ -118,7 +119,7 @@ final class ApiFixture implements AutoCloseable {
     return new FlushSnapshot(T0, 10_000, false,
         List.of(new FlushSnapshot.CounterPoint(MetricKey.of("shop.orders"), 5, 0.5),
             new FlushSnapshot.CounterPoint(MetricKey.of("blog.posts", List.of(new Tag("lang", "en"))), 3, 0.3)),
-        List.of(new FlushSnapshot.GaugePoint(MetricKey.of("shop.queue_depth"), 7, T0)),
+        List.of(new FlushSnapshot.GaugePoint(MetricKey.of("shop.queue_depth"), 7, true, T0)),
         List.of(new FlushSnapshot.TimerPoint(MetricKey.of("shop.checkout_duration"), stats, sketch)),
         List.of(new FlushSnapshot.SetPoint(MetricKey.of("blog.visitors"), 2, members)),
         Map.of());

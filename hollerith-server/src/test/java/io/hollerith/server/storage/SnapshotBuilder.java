@@ -49,7 +49,7 @@ final class SnapshotBuilder {
   }
 
   SnapshotBuilder gauge(String name, double value, long setAtMillis) {
-    gauges.add(new FlushSnapshot.GaugePoint(MetricKey.of(name), value, setAtMillis));
+    gauges.add(new FlushSnapshot.GaugePoint(MetricKey.of(name), value, true, setAtMillis));
     return this;
   }
 
@@ -59,6 +59,26 @@ final class SnapshotBuilder {
 
   SnapshotBuilder timer(MetricKey key, double... values) {
     timers.add(new FlushSnapshot.TimerPoint(key, stats(values, interval), sketch(values)));
+    return this;
+  }
+
+  /** A counter flushed again without samples (Etsy's idle counter, count 0). */
+  SnapshotBuilder idleCounter(String name) {
+    counters.add(new FlushSnapshot.CounterPoint(MetricKey.of(name), 0, 0, false));
+    return this;
+  }
+
+  /** A gauge flushed again with the value it kept, without a sample (set just before this interval). */
+  SnapshotBuilder idleGauge(String name, double value) {
+    gauges.add(new FlushSnapshot.GaugePoint(MetricKey.of(name), value, false, start - 1));
+    return this;
+  }
+
+  /** A timer flushed without values, as Etsy flushes an idle timer (no sum, no min or max). */
+  SnapshotBuilder idleTimer(String name) {
+    double nan = Double.NaN;
+    timers.add(new FlushSnapshot.TimerPoint(MetricKey.of(name),
+        new TimerStats(0, 0, 0, nan, nan, nan, nan, nan, nan, nan, List.of(), Map.of()), QuantileSketch.create()));
     return this;
   }
 
