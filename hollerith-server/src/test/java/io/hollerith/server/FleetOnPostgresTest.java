@@ -71,13 +71,13 @@ class FleetOnPostgresTest {
         "storage.postgresql.url=" + pg.getJdbcUrl("postgres", "postgres"),
         "storage.postgresql.user=postgres",
         "storage.retention=1h:30d"};
-    ServerHarness n1 = ServerHarness.start(dir.resolve("n1"), clock, null, with(db, "node_id=n1"));
+    ServerHarness n1 = ServerHarness.start(dir.resolve("n1"), clock, null, null, with(db, "node_id=n1"));
     HealthProber prober = null;
     ServerHarness n2 = null;
     try {
       // Only the node that created the credential schema wrote admin.token; its token works on n2.
       assertThat(dir.resolve("n1").resolve(AuthStore.ADMIN_TOKEN_FILE)).exists();
-      n2 = ServerHarness.start(dir.resolve("n2"), aheadClock, n1.token, with(db, "node_id=n2"));
+      n2 = ServerHarness.start(dir.resolve("n2"), aheadClock, null, n1.token, with(db, "node_id=n2"));
       assertThat(dir.resolve("n2").resolve(AuthStore.ADMIN_TOKEN_FILE)).doesNotExist();
       assertThat(n2.get("/api/v1/whoami").statusCode()).isEqualTo(200);
       prober = new HealthProber(n1, n2);
@@ -113,7 +113,7 @@ class FleetOnPostgresTest {
       sendSplitTraffic(n1, n2, 150, 20, 20, 10);
       prober.replace(1, null);
       n2.close();
-      n2 = ServerHarness.start(dir.resolve("n2"), aheadClock, n1.token, with(db, "node_id=n2"));
+      n2 = ServerHarness.start(dir.resolve("n2"), aheadClock, null, n1.token, with(db, "node_id=n2"));
       samplesSent.remove(n2);
       prober.replace(1, n2);
       n1.flushAndStore();

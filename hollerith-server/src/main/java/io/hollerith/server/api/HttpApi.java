@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * The HTTP API server: {@code /health}, {@code /api/v1/series}, {@code /api/v1/metrics},
  * {@code /api/v1/ingest}, {@code /api/v1/whoami}, {@code /api/v1/users}, {@code /api/v1/tenants},
  * {@code /stats}, {@code /stats/prometheus},
- * {@code /metrics} and {@code /api/openapi.json}.
+ * {@code /metrics}, {@code /api/openapi.json}, and the operations routes under {@code /api/stats/}.
  *
  * <p>Built on Netty's HTTP codec (see the package documentation for why). Network threads only
  * decode and encode; authentication and handlers, which read the store and the credential store,
@@ -80,14 +80,16 @@ public final class HttpApi implements AutoCloseable {
     this.storeReads = b.reader == null ? null : new StoreReads(b.readTimeout, 2 * config.workerThreads(), b.stats);
     Endpoints endpoints = new Endpoints(b.auth, b.stats, b.reader == null ? null : new SeriesService(b.reader),
         health, storeReads, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
-        config.maxSeriesBuckets(), b.clock);
-    this.router = endpoints.router();
+        config.maxSeriesBuckets(), b.clock, b.selfSeriesPrefix);
+    this.router = new OpsEndpoints(b.auth, b.scheduler, b.internalStats, b.workers).addTo(endpoints.router());
     AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(),
         config.authFailureMaxAddresses(), b.clock, b.stats);
     this.dispatcher = new Dispatcher(router, b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
     this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(config.maxQueuedRequests()), new DefaultThreadFactory("hollerith-http-worker", true));
     stats.gauge("http", "queued_requests", "Requests waiting for an HTTP worker", () -> workers.getQueue().size());
+    stats.gauge("http", "workers", "HTTP worker threads", workers::getMaximumPoolSize);
+    stats.gauge("http", "workers_active", "HTTP worker threads handling a request", workers::getActiveCount);
   }
 
   /**
@@ -114,6 +116,10 @@ public final class HttpApi implements AutoCloseable {
     private Supplier<? extends Map<String, ? extends Number>> storageStats;
     private boolean includeStorageStats = true;
     private Clock clock = Clock.systemUTC();
+    private io.hollerith.server.jobs.Scheduler scheduler;
+    private Supplier<Map<String, Object>> internalStats;
+    private java.util.function.Function<String, Map<String, Object>> workers;
+    private String selfSeriesPrefix;
 
     private Builder(HttpConfig config, AuthStore auth, StatsRegistry stats) {
       this.config = Objects.requireNonNull(config, "config");
@@ -159,6 +165,28 @@ public final class HttpApi implements AutoCloseable {
     public Builder storageStats(Supplier<? extends Map<String, ? extends Number>> supplier, boolean include) {
       this.storageStats = supplier;
       this.includeStorageStats = include;
+      return this;
+    }
+
+    /**
+     * The operations views: the node's scheduler ({@code /api/stats/tasks/}), its internal statistics
+     * object ({@code /api/stats/internal/}) and the workers view by {@code task_id} or null
+     * ({@code /api/stats/celery/}, {@code /api/stats/workers/}).
+     */
+    public Builder operations(io.hollerith.server.jobs.Scheduler scheduler, Supplier<Map<String, Object>> internalStats,
+        java.util.function.Function<String, Map<String, Object>> workers) {
+      this.scheduler = scheduler;
+      this.internalStats = internalStats;
+      this.workers = workers;
+      return this;
+    }
+
+    /**
+     * The prefix of the node's own series: callers with {@code OPS:READ} see them, others only when
+     * their tenant owns a namespace covering them.
+     */
+    public Builder selfSeriesPrefix(String prefix) {
+      this.selfSeriesPrefix = prefix;
       return this;
     }
 

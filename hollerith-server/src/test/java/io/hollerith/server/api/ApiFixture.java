@@ -9,6 +9,14 @@ import io.hollerith.server.config.SinksConfig;
 import io.hollerith.server.config.HttpConfig;
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.flush.TimerStats;
+import io.hollerith.server.jobs.Job;
+import io.hollerith.server.jobs.Schedule;
+import io.hollerith.server.jobs.Scheduler;
+import io.hollerith.server.ops.InternalStats;
+import io.hollerith.server.ops.WorkerReport;
+import io.hollerith.server.ops.WorkersView;
+import io.hollerith.server.stats.ProcessUsage;
+import io.hollerith.server.stats.WakeLatencyProbe;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.query.InMemorySeriesReader;
@@ -35,7 +43,8 @@ import java.util.regex.Pattern;
  * A real API server on an ephemeral port over a real SQLite credential store: tenants
  * {@code root → shop, root → blog}, namespaces {@code shop.} and {@code blog.}, one user per role
  * and tenant named {@code <role>@<tenant>}, stored series in both namespaces and unassigned, live
- * values in a real {@link PrometheusSink}.
+ * values in a real {@link PrometheusSink}, a real scheduler (in memory) with one hourly job, and the
+ * node's self series {@code hollerith.*} stored unassigned (owned by the root tenant).
  */
 final class ApiFixture implements AutoCloseable {
 
@@ -51,6 +60,12 @@ final class ApiFixture implements AutoCloseable {
   final AtomicBoolean storageSizesReadable = new AtomicBoolean(true);
   final java.util.concurrent.atomic.AtomicLong healthDelayMillis = new java.util.concurrent.atomic.AtomicLong();
   final Map<String, String> tokens = new HashMap<>();
+  final Scheduler scheduler = new Scheduler("fixture-node", Clock.systemUTC(), null, 100, 1, stats);
+  final WakeLatencyProbe probe = new WakeLatencyProbe(Clock.systemUTC());
+  final InternalStats internal = new InternalStats(Clock.systemUTC(), stats, probe, ProcessUsage.self(), scheduler);
+  final WorkersView workers = new WorkersView("fixture-node",
+      new WorkerReport("fixture-node", scheduler, stats, Clock.systemUTC(), Map.of(), () -> Map.of("transport", "none")),
+      scheduler, null, null, Duration.ofSeconds(10), Clock.systemUTC());
   final HttpApi api;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String base;
@@ -71,8 +86,10 @@ final class ApiFixture implements AutoCloseable {
       reader.add(MetricKey.of("shop.orders"), counter(T0 + i * 10_000, 10_000, i + 1));
       reader.add(MetricKey.of("blog.posts"), counter(T0 + i * 10_000, 10_000, 2 * i));
       reader.add(MetricKey.of("system.load"), counter(T0 + i * 10_000, 10_000, 1));
+      reader.add(MetricKey.of("hollerith.packets_received"), counter(T0 + i * 10_000, 10_000, 7));
       reader.add(MetricKey.of("shop.latency"), timer(T0 + i * 10_000, 10_000, 10 * i + 1, 10 * i + 2));
     }
+    scheduler.add(new Job("fixture.hourly", new Schedule.Interval(Duration.ofHours(1)), Map.of(), run -> "done"));
     sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
     api = HttpApi.builder(config, auth, stats)
@@ -89,6 +106,8 @@ final class ApiFixture implements AutoCloseable {
           }
           return Map.of("bytes", 4096L, "series", 4L);
         }, true)
+        .operations(scheduler, internal::snapshot, workers::workers)
+        .selfSeriesPrefix("hollerith.")
         .build()
         .start();
     base = "http://127.0.0.1:" + api.address().getPort();
@@ -201,6 +220,7 @@ final class ApiFixture implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    scheduler.close();
     auth.close();
   }
 }
