@@ -210,7 +210,7 @@ public final class StorageBenchmark {
       MetricKey key = MetricKey.of(prefix + ".metric" + s);
       switch (type) {
         case COUNTER -> counters.add(new FlushSnapshot.CounterPoint(key, r.nextInt(1000), 0));
-        case GAUGE -> gauges.add(new FlushSnapshot.GaugePoint(key, r.nextDouble() * 100));
+        case GAUGE -> gauges.add(new FlushSnapshot.GaugePoint(key, r.nextDouble() * 100, true, start));
         case TIMER -> timers.add(timer(key, samples(r, 20)));
         case SET -> {
           UniqueSketch u = UniqueSketch.create();
@@ -397,7 +397,7 @@ public final class StorageBenchmark {
         cp.add(new FlushSnapshot.CounterPoint(MetricKey.of("roll.c" + i), 1, 0.1));
       }
       for (int i = 0; i < gauges; i++) {
-        gp.add(new FlushSnapshot.GaugePoint(MetricKey.of("roll.g" + i), 1));
+        gp.add(new FlushSnapshot.GaugePoint(MetricKey.of("roll.g" + i), 1, true, start));
       }
       FlushSnapshot.TimerPoint sampleTimer = timer(MetricKey.of("x"), samples(r, 20));
       for (int i = 0; i < timers; i++) {
@@ -472,7 +472,7 @@ public final class StorageBenchmark {
         }
         String values = switch (type) {
           case COUNTER -> "1.0";
-          case GAUGE -> "1.0, 1.0, 1.0, 0";
+          case GAUGE -> "1.0, 1.0, 1.0, t.ts, t.ts"; // last, min, max, updated, set_at
           case TIMER -> "20, 20, 1000, 100000, 1, 500, ?";
           case SET -> "30, ?";
         };

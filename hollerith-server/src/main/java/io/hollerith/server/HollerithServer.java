@@ -47,6 +47,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -302,18 +303,32 @@ public final class HollerithServer implements AutoCloseable {
         ? HealthCheck.Status.up("health up")
         : HealthCheck.Status.down("set down with the management command 'health down'")));
     if (store != null) {
-      api.seriesReader(store);
-      long stalledAfter = 3 * config.aggregation().flushInterval().toMillis();
-      api.healthCheck(HealthCheck.of("storage", () -> {
-        long age = storeSink.backlogAgeMillis();
-        return age > stalledAfter
-            ? HealthCheck.Status.down(store.engine() + ": " + storeSink.backlog() + " flushes waiting, oldest "
-                + age / 1000 + " s")
-            : HealthCheck.Status.up(store.engine() + ": writing");
-      }));
+      api.seriesReader(store, config.storage().readTimeout());
+      api.healthCheck(HealthCheck.of("storage", this::storageStatus));
       api.storageStats(this::storageSizes, config.stats().includeStorageStatsInApi());
     }
     return api.build();
+  }
+
+  /**
+   * The store as its writer last saw it, without asking the database (so it answers at once during
+   * an outage): down from the first failed write until one succeeds, or when the oldest waiting
+   * flush is older than three flush intervals (a write that hangs).
+   */
+  private HealthCheck.Status storageStatus() {
+    StoreSink.WriterState w = storeSink.writerState();
+    long now = clock.millis();
+    if (w.failing()) {
+      return HealthCheck.Status.down(store.engine() + ": down since " + Instant.ofEpochMilli(w.failingSinceMillis())
+          + " (" + (now - w.failingSinceMillis()) / 1000 + " s), " + w.backlog() + " flushes waiting");
+    }
+    if (w.backlogAgeMillis() > 3 * config.aggregation().flushInterval().toMillis()) {
+      return HealthCheck.Status.down(store.engine() + ": " + w.backlog() + " flushes waiting, oldest "
+          + w.backlogAgeMillis() / 1000 + " s");
+    }
+    return HealthCheck.Status.up(store.engine() + ": writing, " + (w.lastSuccessMillis() == StoreSink.NEVER
+        ? "nothing written yet"
+        : "last write " + (now - w.lastSuccessMillis()) / 1000 + " s ago") + ", " + w.backlog() + " flushes waiting");
   }
 
   private Map<String, Long> storageSizes() {

@@ -44,11 +44,20 @@ final class ServerHarness implements AutoCloseable {
 
   /** A server with a one-hour flush interval (tests flush by hand) and the given extra overrides. */
   static ServerHarness start(Path dataDir, String... overrides) throws Exception {
-    return start(dataDir, java.time.Clock.systemUTC(), null, overrides);
+    return start(dataDir, java.time.Clock.systemUTC(), (Path) null, overrides);
   }
 
   /** A server on {@code clock} reading {@code configFile} (or none) under the same overrides. */
   static ServerHarness start(Path dataDir, java.time.Clock clock, Path configFile, String... overrides) throws Exception {
+    return start(dataDir, clock, configFile, null, overrides);
+  }
+
+  /**
+   * As {@link #start(Path, java.time.Clock, Path, String...)}, talking with {@code token} (null: the
+   * admin token this server wrote to its data directory).
+   */
+  static ServerHarness start(Path dataDir, java.time.Clock clock, Path configFile, String token, String... overrides)
+      throws Exception {
     List<String> sets = new ArrayList<>(List.of(
         "node_id=test-node",
         "data_dir=" + dataDir,
@@ -71,8 +80,14 @@ final class ServerHarness implements AutoCloseable {
       server.close();
       throw e;
     }
-    String token = Files.readString(server.dataDir().resolve(AuthStore.ADMIN_TOKEN_FILE)).trim();
-    return new ServerHarness(server, token, console);
+    try {
+      return new ServerHarness(server,
+          token != null ? token : Files.readString(server.dataDir().resolve(AuthStore.ADMIN_TOKEN_FILE)).trim(),
+          console);
+    } catch (java.io.IOException e) {
+      server.close();
+      throw e;
+    }
   }
 
   /** Flushes the open interval and waits until the store has written it. */

@@ -232,22 +232,25 @@ public final class Aggregator {
   /**
    * Brings back gauge values the store kept (the stats-module seed's "data survives application
    * restarts"): each becomes a live gauge holding that value, as if it had been set before the
-   * restart, so it is flushed again and a delta applies to it. Call before ingest starts. Gauges
-   * beyond {@code max_metrics} are not restored and are counted as {@code drops.max_metrics}.
+   * restart, so it is flushed again and a delta applies to it. Each keeps its stored set time, so
+   * across a fleet it never overrides a value another node received later. Call before ingest
+   * starts. Gauges beyond {@code max_metrics} are not restored and are counted as
+   * {@code drops.max_metrics}.
    *
    * @return how many gauges were restored
    */
-  public int restoreGauges(Map<MetricKey, Double> values) {
+  public int restoreGauges(List<GaugePoint> values) {
     int restored = 0;
-    for (Map.Entry<MetricKey, Double> e : values.entrySet()) {
-      byte[] canonical = e.getKey().canonical().getBytes(StandardCharsets.UTF_8);
-      Series.Gauge gauge = createOrGet(live.gauges, e.getKey(), Sample.hashKey(canonical, 0, canonical.length));
+    for (GaugePoint p : values) {
+      byte[] canonical = p.key().canonical().getBytes(StandardCharsets.UTF_8);
+      Series.Gauge gauge = createOrGet(live.gauges, p.key(), Sample.hashKey(canonical, 0, canonical.length));
       if (gauge == null) {
-        guard.dropped(null, prefixOf(e.getKey().name()), 1);
+        guard.dropped(null, prefixOf(p.key().name()), 1);
         continue;
       }
       synchronized (gauge) {
-        gauge.value = e.getValue();
+        gauge.value = p.value();
+        gauge.setAtMillis = p.setAtMillis();
         gauge.hasValue = true;
         gauge.applied = true;
       }
@@ -374,7 +377,7 @@ public final class Aggregator {
           continue;
         }
         if (g.hasValue) {
-          gauges.add(new GaugePoint(g.key, g.value, g.touched));
+          gauges.add(new GaugePoint(g.key, g.value, g.touched, g.setAtMillis));
         }
         if (deleteGauges) {
           // Etsy (gaugesMaxTTL 1): a gauge is deleted after the flush that follows its last update.
@@ -491,7 +494,7 @@ public final class Aggregator {
         g.deleted = true;
         guard.release(g.key);
         if (g.hasValue) {
-          gauges.add(new GaugePoint(g.key, g.value));
+          gauges.add(new GaugePoint(g.key, g.value, true, g.setAtMillis));
         }
       }
     }
@@ -630,6 +633,9 @@ public final class Aggregator {
     }
   }
 
+  /** {@code sampleMillis} of a sample without its own timestamp: the clock's time when it is applied. */
+  private static final long RECEIVED_NOW = Long.MIN_VALUE;
+
   private static final byte OP_COUNTER = 1;
   private static final byte OP_GAUGE_SET = 2;
   private static final byte OP_GAUGE_DELTA = 3;
@@ -656,6 +662,8 @@ public final class Aggregator {
     private final Series[] opSeries;
     private final double[] opValue;
     private final double[] opRate;
+    /** When a gauge operation was received: its set time, which a later merge must not move. */
+    private final long[] opTime;
     private final byte[] opKind;
     private final String[] opMember;
     private int opCount;
@@ -666,6 +674,7 @@ public final class Aggregator {
       opSeries = new Series[n];
       opValue = new double[n];
       opRate = new double[n];
+      opTime = new long[n];
       opKind = new byte[n];
       opMember = new String[n];
     }
@@ -686,7 +695,7 @@ public final class Aggregator {
         append(series, sample);
         return;
       }
-      while (!tryApply(series, sample)) {
+      while (!tryApply(series, sample, RECEIVED_NOW)) {
         series = resolveLive(sample);
         if (series == null) {
           return;
@@ -737,7 +746,7 @@ public final class Aggregator {
         if (series == null) {
           return true;
         }
-        if (tryApply(series, sample)) {
+        if (tryApply(series, sample, tsMillis)) {
           return true;
         }
         // The bucket was flushed under us; the retry creates a new bucket for the same interval.
@@ -789,8 +798,12 @@ public final class Aggregator {
       guard.dropped(tally, new String(key, 0, dot, StandardCharsets.UTF_8), 1);
     }
 
-    /** Applies the sample unless its series was deleted (false: the caller looks it up again). */
-    private boolean tryApply(Series series, Sample sample) {
+    /**
+     * Applies the sample unless its series was deleted (false: the caller looks it up again).
+     * {@code sampleMillis} is the sample's own time, or {@link #RECEIVED_NOW} for the clock's now;
+     * only a gauge uses it, as its set time.
+     */
+    private boolean tryApply(Series series, Sample sample, long sampleMillis) {
       if (sample.type() == MetricType.COUNTER) {
         return ((Series.Counter) series).tryAdd(sample.value(), sample.sampleRate());
       }
@@ -800,7 +813,8 @@ public final class Aggregator {
         }
         switch (sample.type()) {
           case GAUGE:
-            ((Series.Gauge) series).update(sample.value(), sample.gaugeDelta());
+            ((Series.Gauge) series).update(sample.value(), sample.gaugeDelta(),
+                sampleMillis == RECEIVED_NOW ? clock.millis() : sampleMillis);
             break;
           case TIMER:
             ((Series.Timer) series).add(sample.value(), sample.sampleRate());
@@ -824,6 +838,7 @@ public final class Aggregator {
           break;
         case GAUGE:
           opKind[i] = sample.gaugeDelta() ? OP_GAUGE_DELTA : OP_GAUGE_SET;
+          opTime[i] = clock.millis();
           break;
         case TIMER:
           opKind[i] = OP_TIMER;
@@ -906,10 +921,10 @@ public final class Aggregator {
     private void replay(Series s, int i) {
       switch (opKind[i]) {
         case OP_GAUGE_SET:
-          ((Series.Gauge) s).update(opValue[i], false);
+          ((Series.Gauge) s).update(opValue[i], false, opTime[i]);
           break;
         case OP_GAUGE_DELTA:
-          ((Series.Gauge) s).update(opValue[i], true);
+          ((Series.Gauge) s).update(opValue[i], true, opTime[i]);
           break;
         case OP_TIMER:
           ((Series.Timer) s).add(opValue[i], opRate[i]);

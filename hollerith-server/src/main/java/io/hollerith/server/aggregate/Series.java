@@ -206,6 +206,12 @@ abstract class Series {
     /** False before the first sample, after a {@code delgauges}, and after a flush with {@code deleteGauges}. */
     boolean hasValue;
     double value;
+    /**
+     * When the value was last set or changed by a sample (epoch milliseconds, the receiving node's
+     * clock, or the sample's own timestamp for a backfilled one): reads across nodes keep the value
+     * with the latest set time, so a gauge a node merely re-sends never overrides a newer one.
+     */
+    long setAtMillis;
 
     Gauge(MetricKey key, int hash) {
       super(key, hash);
@@ -216,14 +222,16 @@ abstract class Series {
      * zero) gauge a delta therefore starts from 0, which makes {@code 0|g} then {@code -5|g} the
      * only way to set a negative value. Etsy's test is {@code gauges[key] && …}, which is false for
      * a gauge at 0, so there the delta replaces the value instead of adding to it: the same number
-     * except for {@code -0} ({@code 0 + -0} is {@code 0}, Etsy keeps {@code -0}).
+     * except for {@code -0} ({@code 0 + -0} is {@code 0}, Etsy keeps {@code -0}). Either way the
+     * set time becomes {@code atMillis}.
      */
-    void update(double v, boolean delta) {
+    void update(double v, boolean delta, long atMillis) {
       if (delta && hasValue && value != 0) {
         value += v;
       } else {
         value = v;
       }
+      setAtMillis = atMillis;
       hasValue = true;
       applied = true;
       touched = true;

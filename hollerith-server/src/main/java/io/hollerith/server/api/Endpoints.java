@@ -4,7 +4,6 @@ import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Permission;
 import io.hollerith.server.auth.Principal;
 import io.hollerith.server.auth.Tenant;
-import io.hollerith.server.query.QueryException;
 import io.hollerith.server.query.SeriesRequest;
 import io.hollerith.server.query.SeriesService;
 import io.hollerith.server.stats.StatsRegistry;
@@ -27,14 +26,13 @@ import java.util.function.Supplier;
  */
 final class Endpoints {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Endpoints.class);
-
   static final String OPENAPI_RESOURCE = "/io/hollerith/server/api/openapi.json";
 
   private final AuthStore auth;
   private final StatsRegistry stats;
   private final SeriesService series;
-  private final List<HealthCheck> healthChecks;
+  private final HealthProbe health;
+  private final StoreReads storeReads;
   private final LatestValues latestValues;
   private final LineIngestor ingestor;
   private final Supplier<? extends Map<String, ? extends Number>> storageStats;
@@ -45,13 +43,14 @@ final class Endpoints {
   private final byte[] openApi;
   private final String selfSeriesPrefix;
 
-  Endpoints(AuthStore auth, StatsRegistry stats, SeriesService series, List<HealthCheck> healthChecks,
+  Endpoints(AuthStore auth, StatsRegistry stats, SeriesService series, HealthProbe health, StoreReads storeReads,
       LatestValues latestValues, LineIngestor ingestor, Supplier<? extends Map<String, ? extends Number>> storageStats,
       boolean includeStorageStats, long maxBuckets, Duration flushInterval, Clock clock, String selfSeriesPrefix) {
     this.auth = auth;
     this.stats = stats;
     this.series = series;
-    this.healthChecks = List.copyOf(healthChecks);
+    this.health = health;
+    this.storeReads = storeReads;
     this.latestValues = latestValues;
     this.ingestor = ingestor;
     this.storageStats = storageStats;
@@ -83,23 +82,9 @@ final class Endpoints {
   private ApiResponse health(ApiRequest r) {
     Map<String, Object> checks = new LinkedHashMap<>();
     boolean allUp = true;
-    HealthCheck.Status credentials = auth.isReachable()
-        ? HealthCheck.Status.up("credential store answers")
-        : HealthCheck.Status.down("credential store does not answer");
-    checks.put("credentials", statusJson(credentials));
-    allUp &= credentials.up();
-    for (HealthCheck c : healthChecks) {
-      HealthCheck.Status s;
-      try {
-        s = c.check();
-        if (s == null) {
-          s = HealthCheck.Status.down("check returned nothing");
-        }
-      } catch (RuntimeException e) {
-        s = HealthCheck.Status.down("check failed: " + e.getMessage());
-      }
-      checks.put(c.name(), statusJson(s));
-      allUp &= s.up();
+    for (Map.Entry<String, HealthCheck.Status> e : health.run().entrySet()) {
+      checks.put(e.getKey(), statusJson(e.getValue()));
+      allUp &= e.getValue().up();
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", allUp ? "up" : "down");
@@ -193,19 +178,9 @@ final class Endpoints {
         : operator && r.access().seesEverything() || r.access().canSeeAssigned(name);
   }
 
-  /**
-   * Runs a store read; a failure of the store itself (anything but a refused request) is a 503,
-   * logged with its cause, since the client can do nothing about it but retry.
-   */
-  private static <T> T readingStore(Supplier<T> read) {
-    try {
-      return read.get();
-    } catch (QueryException | ApiException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      LOG.error("storage read failed", e);
-      throw new ApiException(503, "Storage unavailable; the server log has the cause");
-    }
+  /** Runs a store read within {@code storage.read_timeout}; see {@link StoreReads}. */
+  private <T> T readingStore(Supplier<T> read) {
+    return storeReads.read(read);
   }
 
   private void requireStore() {
@@ -238,20 +213,34 @@ final class Endpoints {
     }
     Map<String, Object> all = new LinkedHashMap<>();
     stats.snapshot(r.access().seesEverything()).forEach(all::put);
-    if (includeStorageStats && storageStats != null) {
-      all.put("storage", storageStats.get());
+    Map<String, ? extends Number> storage = storageSizes();
+    if (storage != null) {
+      all.put("storage", storage);
     }
     return ApiResponse.json(200, Map.of("hollerith", all));
+  }
+
+  /**
+   * The storage sizes when configured, read within {@code storage.read_timeout}; null when not
+   * configured or when the store does not answer (the node's own statistics are still served).
+   */
+  private Map<String, ? extends Number> storageSizes() {
+    if (!includeStorageStats || storageStats == null) {
+      return null;
+    }
+    try {
+      return storeReads != null ? storeReads.read(storageStats) : storageStats.get();
+    } catch (ApiException e) {
+      return null;
+    }
   }
 
   private ApiResponse prometheus(ApiRequest r) {
     boolean openMetrics = wantsOpenMetrics(r.header("Accept"));
     Map<String, Map.Entry<Double, String>> system = new LinkedHashMap<>();
-    if (includeStorageStats && storageStats != null) {
-      Map<String, ? extends Number> storage = storageStats.get();
-      if (storage != null) {
-        storage.forEach((k, v) -> system.put("storage_" + k, new AbstractMap.SimpleImmutableEntry<>(v.doubleValue(), "Storage " + k.replace('_', ' '))));
-      }
+    Map<String, ? extends Number> storage = storageSizes();
+    if (storage != null) {
+      storage.forEach((k, v) -> system.put("storage_" + k, new AbstractMap.SimpleImmutableEntry<>(v.doubleValue(), "Storage " + k.replace('_', ' '))));
     }
     String text = prometheus.render(stats, system, latestValues == null ? null : latestValues.latest(),
         r.access()::canSee, r.access().seesEverything(), openMetrics);

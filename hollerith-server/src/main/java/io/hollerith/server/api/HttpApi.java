@@ -51,7 +51,7 @@ import java.util.function.Supplier;
  * authorised, into memory reserved from {@code http.max_body_bytes_in_flight}; at most
  * {@code http.max_connections} connections are open at once.
  *
- * <p>Usage: {@code HttpApi.builder(config.http(), authStore, stats).seriesReader(reader)
+ * <p>Usage: {@code HttpApi.builder(config.http(), authStore, stats).seriesReader(reader, readTimeout)
  * .healthCheck(check).latestValues(prometheusSink).lineIngestor(ingestor).build().start()}.
  *
  * <p>Thread-safe; {@link #start()} and {@link #close()} are meant to be called once each.
@@ -63,14 +63,24 @@ public final class HttpApi implements AutoCloseable {
   private final Router router;
   private final StatsRegistry stats;
   private final ThreadPoolExecutor workers;
+  private final HealthProbe health;
+  private final StoreReads storeReads;
   private EventLoopGroup group;
   private Channel channel;
 
   private HttpApi(Builder b) {
     this.config = b.config;
     this.stats = b.stats;
+    List<HealthCheck> checks = new ArrayList<>();
+    checks.add(HealthCheck.of("credentials", () -> b.auth.isReachable()
+        ? HealthCheck.Status.up("credential store answers")
+        : HealthCheck.Status.down("credential store does not answer")));
+    checks.addAll(b.healthChecks);
+    this.health = new HealthProbe(checks, config.healthCheckTimeout(), b.stats);
+    // Twice the workers: each worker waits for at most one read, the rest are reads abandoned at their deadline.
+    this.storeReads = b.reader == null ? null : new StoreReads(b.readTimeout, 2 * config.workerThreads(), b.stats);
     Endpoints endpoints = new Endpoints(b.auth, b.stats, b.reader == null ? null : new SeriesService(b.reader),
-        b.healthChecks, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
+        health, storeReads, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
         config.maxSeriesBuckets(), b.flushInterval, b.clock, b.selfSeriesPrefix);
     this.router = new OpsEndpoints(b.auth, b.scheduler, b.internalStats, b.workers).addTo(endpoints.router());
     AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(),
@@ -100,6 +110,7 @@ public final class HttpApi implements AutoCloseable {
     private final AuthStore auth;
     private final StatsRegistry stats;
     private SeriesReader reader;
+    private Duration readTimeout;
     private final List<HealthCheck> healthChecks = new ArrayList<>();
     private LatestValues latestValues;
     private LineIngestor ingestor;
@@ -118,9 +129,14 @@ public final class HttpApi implements AutoCloseable {
       this.stats = Objects.requireNonNull(stats, "stats");
     }
 
-    /** The store's read side, for {@code /api/v1/series} and {@code /api/v1/metrics}. */
-    public Builder seriesReader(SeriesReader reader) {
+    /**
+     * The store's read side, for {@code /api/v1/series} and {@code /api/v1/metrics}.
+     *
+     * @param readTimeout a read without an answer after this long gets 503 ({@code storage.read_timeout})
+     */
+    public Builder seriesReader(SeriesReader reader, Duration readTimeout) {
       this.reader = reader;
+      this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
       return this;
     }
 
@@ -276,6 +292,10 @@ public final class HttpApi implements AutoCloseable {
       workers.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    health.close();
+    if (storeReads != null) {
+      storeReads.close();
     }
     if (group != null) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -28,6 +28,11 @@
  *       body is copied into room reserved from {@code http.max_body_bytes_in_flight}, shared by all
  *       bodies being received or handled (503 when full); {@code Expect: 100-continue} is answered
  *       only once the request is admitted.
+ *   <li>Bounded waits on the databases: {@code /health} runs its checks within
+ *       {@code http.health_check_timeout} ({@code HealthProbe}; a check without an answer is
+ *       reported down), store reads answer 503 after {@code storage.read_timeout}
+ *       ({@code StoreReads}), and {@code /stats} and {@code /metrics} leave out the storage sizes
+ *       when the store does not answer in that time.
  *   <li>One access-log line per request on logger {@code io.hollerith.server.api.access}: method,
  *       path (no query string), status, duration, user and client address — never the token.
  *   <li>Every route declares its permission; 401 without a valid token, 403 (naming the missing

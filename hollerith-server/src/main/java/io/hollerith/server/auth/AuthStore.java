@@ -30,8 +30,10 @@ import org.sqlite.SQLiteDataSource;
 /**
  * The credential store: tenants, users, API token hashes and namespace assignments, in their own
  * SQLite file {@code <data_dir>/auth.db} or, when {@code storage.type} is {@code postgresql}, in the
- * schema {@code hollerith_auth} of the configured database. The schema is created and upgraded by
- * Flyway from {@code db/auth/sqlite} or {@code db/auth/postgresql}.
+ * schema {@link #postgresSchema named after the metric schema} ({@code hollerith_auth} by default)
+ * of the configured database: every node of a fleet shares it, and two fleets sharing one database
+ * with different {@code storage.postgresql.schema} values keep their credentials apart. The schema
+ * is created and upgraded by Flyway from {@code db/auth/sqlite} or {@code db/auth/postgresql}.
  *
  * <p>Nothing is cached: every authentication reads the store, so a token revoked with the CLI (in
  * another process) is refused on the next request. The reads are indexed single-row lookups.
@@ -40,8 +42,8 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class AuthStore implements AutoCloseable {
 
-  /** The PostgreSQL schema holding the credential tables. */
-  public static final String POSTGRES_SCHEMA = "hollerith_auth";
+  /** Appended to the metric schema's name to name the credential schema of the same fleet. */
+  public static final String POSTGRES_SCHEMA_SUFFIX = "_auth";
 
   /** File name of the SQLite credential store inside {@code data_dir}. */
   public static final String SQLITE_FILE = "auth.db";
@@ -64,7 +66,7 @@ public final class AuthStore implements AutoCloseable {
   /** Opens (creating or upgrading) the store the configuration names. */
   public static AuthStore open(HollerithConfig config, Clock clock) {
     if ("postgresql".equalsIgnoreCase(config.storage().type())) {
-      return openPostgresql(config.storage().postgresql(), clock);
+      return openPostgresql(config.storage().postgresql(), config.storage().readTimeout(), clock);
     }
     return openSqlite(Path.of(config.dataDir()).resolve(SQLITE_FILE), clock);
   }
@@ -106,8 +108,18 @@ public final class AuthStore implements AutoCloseable {
     return new AuthStore(pool, pool, clock);
   }
 
-  /** Opens (creating or upgrading) the credential schema in a PostgreSQL database. */
-  public static AuthStore openPostgresql(StorageConfig.Postgresql pg, Clock clock) {
+  /** The credential schema of the fleet whose metric schema {@code pg} names: {@code <schema>_auth}. */
+  public static String postgresSchema(StorageConfig.Postgresql pg) {
+    return pg.schema() + POSTGRES_SCHEMA_SUFFIX;
+  }
+
+  /**
+   * Opens (creating or upgrading) the credential schema in a PostgreSQL database.
+   *
+   * @param waitForConnection how long a request waits for a pooled connection before it fails (at
+   *     least 250 ms); short, so requests fail fast with 503 while the database is unreachable
+   */
+  public static AuthStore openPostgresql(StorageConfig.Postgresql pg, Duration waitForConnection, Clock clock) {
     if (pg.url() == null || pg.url().isBlank()) {
       throw new AuthStoreException("storage.postgresql.url is required when storage.type is postgresql", null);
     }
@@ -121,10 +133,12 @@ public final class AuthStore implements AutoCloseable {
     hikari.setPoolName("hollerith-auth-postgresql");
     hikari.setMaximumPoolSize(Math.max(1, Math.min(pg.poolSize(), 4)));
     hikari.setMinimumIdle(1);
-    hikari.addDataSourceProperty("currentSchema", POSTGRES_SCHEMA);
+    hikari.setConnectionTimeout(Math.max(250, waitForConnection.toMillis()));
+    String schema = postgresSchema(pg);
+    hikari.addDataSourceProperty("currentSchema", schema);
     HikariDataSource pool = new HikariDataSource(hikari);
     try {
-      migrate(pool, "classpath:db/auth/postgresql", POSTGRES_SCHEMA);
+      migrate(pool, "classpath:db/auth/postgresql", schema);
     } catch (RuntimeException e) {
       pool.close();
       throw e;

@@ -15,7 +15,8 @@
  *       prefix matches belong to {@code root}. A series outside the caller's reach answers exactly
  *       like a series that does not exist.
  *   <li><b>Persistence.</b> {@link io.hollerith.server.auth.AuthStore}: SQLite file
- *       {@code <data_dir>/auth.db}, or schema {@code hollerith_auth} when the store is PostgreSQL;
+ *       {@code <data_dir>/auth.db}, or schema {@code <storage.postgresql.schema>_auth} (default
+ *       {@code hollerith_auth}) when the store is PostgreSQL;
  *       Flyway migrations in {@code db/auth/sqlite} and {@code db/auth/postgresql}. The first
  *       start with no users creates {@code admin} and writes its token to
  *       {@code <data_dir>/admin.token} (mode 0600).

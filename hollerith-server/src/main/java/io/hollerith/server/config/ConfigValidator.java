@@ -119,6 +119,7 @@ final class ConfigValidator {
     v.require(!st.rollupInterval().isNegative() && !st.rollupInterval().isZero(), "storage.rollup_interval",
         "must be greater than 0, got " + DurationValues.format(st.rollupInterval()));
     v.positive("storage.rollup_batch_series", st.rollupBatchSeries());
+    v.positive("storage.read_timeout", st.readTimeout());
     try {
       io.hollerith.server.storage.RetentionPolicy.parse(st.retention()).checkFlushInterval(a.flushInterval());
     } catch (IllegalArgumentException e) {
@@ -132,6 +133,7 @@ final class ConfigValidator {
     v.positive("http.max_connections", h.maxConnections());
     v.require(h.maxBodyBytesInFlight() >= h.maxRequestBytes(), "http.max_body_bytes_in_flight",
         "must be at least http.max_request_bytes (" + h.maxRequestBytes() + "), got " + h.maxBodyBytesInFlight());
+    v.positive("http.health_check_timeout", h.healthCheckTimeout());
 
     SchedulerConfig sc = c.scheduler();
     v.positive("scheduler.threads", sc.threads());
@@ -215,6 +217,10 @@ final class ConfigValidator {
 
   private void positive(String key, int value) {
     require(value > 0, key, "must be greater than 0, got " + value);
+  }
+
+  private void positive(String key, Duration value) {
+    require(value.toMillis() > 0, key, "must be at least 1ms, got " + DurationValues.format(value));
   }
 
   /** Null (keep the umask's) or nine {@code rwx-} characters as {@code ls} shows them. */

@@ -30,6 +30,8 @@ import java.util.List;
  *     accept
  * @param maxBodyBytesInFlight memory all request bodies being received or handled may hold
  *     together (default 64 MiB); a request that would exceed it gets 503
+ * @param healthCheckTimeout a {@code /health} check without an answer after this long is reported
+ *     down, so the endpoint answers within it whatever a component does (default 500 ms)
  */
 public record HttpConfig(
     Boolean enabled,
@@ -47,7 +49,8 @@ public record HttpConfig(
     Tls tls,
     Integer authFailureMaxAddresses,
     Integer maxConnections,
-    Long maxBodyBytesInFlight) {
+    Long maxBodyBytesInFlight,
+    Duration healthCheckTimeout) {
 
   public HttpConfig {
     enabled = enabled != null ? enabled : true;
@@ -66,11 +69,12 @@ public record HttpConfig(
     authFailureMaxAddresses = authFailureMaxAddresses != null ? authFailureMaxAddresses : 10_000;
     maxConnections = maxConnections != null ? maxConnections : 1000;
     maxBodyBytesInFlight = maxBodyBytesInFlight != null ? maxBodyBytesInFlight : 64L * 1024 * 1024;
+    healthCheckTimeout = healthCheckTimeout != null ? healthCheckTimeout : Duration.ofMillis(500);
   }
 
   /** The first three settings; everything else at its default. */
   public HttpConfig(Boolean enabled, String address, Integer port) {
-    this(enabled, address, port, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    this(enabled, address, port, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**

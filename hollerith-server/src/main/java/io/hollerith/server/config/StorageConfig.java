@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param sqliteSynchronous SQLite {@code PRAGMA synchronous}: {@code FULL} (default) or {@code NORMAL}
  * @param rollupInterval how often the rollup and retention job runs, default 1 min
  * @param rollupBatchSeries series per rollup transaction (keeps each well under one flush interval), default 200
+ * @param readTimeout an HTTP read of the store ({@code /api/v1/series}, {@code /api/v1/metrics}) that
+ *     has no answer after this long gets 503 (default 2 s)
  */
 public record StorageConfig(
     String type,
@@ -21,7 +23,8 @@ public record StorageConfig(
     Postgresql postgresql,
     String sqliteSynchronous,
     Duration rollupInterval,
-    Integer rollupBatchSeries) {
+    Integer rollupBatchSeries,
+    Duration readTimeout) {
   public StorageConfig {
     type = type != null ? type : "sqlite";
     retention = retention != null ? retention : "10s:7d,1m:90d,1h:5y";
@@ -30,11 +33,12 @@ public record StorageConfig(
     sqliteSynchronous = sqliteSynchronous != null ? sqliteSynchronous : "FULL";
     rollupInterval = rollupInterval != null ? rollupInterval : Duration.ofMinutes(1);
     rollupBatchSeries = rollupBatchSeries != null ? rollupBatchSeries : 200;
+    readTimeout = readTimeout != null ? readTimeout : Duration.ofSeconds(2);
   }
 
   /** The original four-setting form; the newer settings take their defaults. */
   public StorageConfig(String type, String retention, Duration maxBacklog, Postgresql postgresql) {
-    this(type, retention, maxBacklog, postgresql, null, null, null);
+    this(type, retention, maxBacklog, postgresql, null, null, null, null);
   }
 
   /**
@@ -44,8 +48,9 @@ public record StorageConfig(
    * @param passwordEnv name of an environment variable holding the password
    * @param passwordFile path of a file holding the password (trailing newline ignored)
    * @param poolSize connection pool size, default 4
-   * @param schema schema holding the metric tables, default {@code hollerith} (credentials live in
-   *     {@code hollerith_auth}, so a read-only role can be granted this schema alone)
+   * @param schema schema holding the metric tables, default {@code hollerith}; the credentials of the
+   *     same fleet live in {@code <schema>_auth}, so a read-only role can be granted this schema
+   *     alone, and fleets with different schemas on one database keep their data and users apart
    */
   public record Postgresql(
       String url, String user, String password, String passwordEnv, String passwordFile, Integer poolSize,

@@ -72,14 +72,11 @@ public record FlushSnapshot(
    *
    * @param sampled whether a sample arrived in the interval (false for a gauge flushed again with
    *     the value it kept)
+   * @param setAtMillis when the value was last set (epoch milliseconds, the receiving node's clock):
+   *     a gauge is sent on every flush, and this, not the flush time, decides which node's value is
+   *     the latest
    */
-  public record GaugePoint(MetricKey key, double value, boolean sampled) {
-
-    /** A gauge that received a sample in the interval. */
-    public GaugePoint(MetricKey key, double value) {
-      this(key, value, true);
-    }
-  }
+  public record GaugePoint(MetricKey key, double value, boolean sampled, long setAtMillis) {}
 
   /**
    * A timer's interval: Etsy's exact statistics plus a mergeable quantile sketch of its values.

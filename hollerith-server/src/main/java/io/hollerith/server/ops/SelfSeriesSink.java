@@ -93,7 +93,7 @@ public final class SelfSeriesSink implements FlushSink {
         }
         counters.add(new FlushSnapshot.CounterPoint(key, delta, delta / seconds));
       } else if (gaugeKeys.add(key)) {
-        gauges.add(new FlushSnapshot.GaugePoint(key, value.doubleValue()));
+        gauges.add(new FlushSnapshot.GaugePoint(key, value.doubleValue(), true, s.intervalEndMillis()));
       } else {
         collisions.incr();
       }

@@ -108,18 +108,19 @@ abstract class JdbcMetricStore implements MetricStore {
     String pk = " ON CONFLICT (series_id, res, ts, node_id) DO UPDATE SET ";
     upsertCounter = "INSERT INTO counter_points (series_id, res, ts, node_id, count) VALUES (?, ?, ?, ?, ?)"
         + pk + "count = counter_points.count + excluded.count";
-    upsertGauge = "INSERT INTO gauge_points (series_id, res, ts, node_id, last, min, max, updated)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)" + pk
-        + "last = CASE WHEN excluded.updated >= gauge_points.updated THEN excluded.last ELSE gauge_points.last END, "
+    upsertGauge = "INSERT INTO gauge_points (series_id, res, ts, node_id, last, min, max, updated, set_at)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" + pk
+        + "last = CASE WHEN excluded.set_at >= gauge_points.set_at THEN excluded.last ELSE gauge_points.last END, "
         + "min = " + dialect.least("gauge_points.min", "excluded.min") + ", "
         + "max = " + dialect.greatest("gauge_points.max", "excluded.max") + ", "
-        + "updated = " + dialect.greatest + "(gauge_points.updated, excluded.updated)";
+        + "updated = " + dialect.greatest + "(gauge_points.updated, excluded.updated), "
+        + "set_at = " + dialect.greatest + "(gauge_points.set_at, excluded.set_at)";
     upsertCounterTotal = "INSERT INTO counter_totals (series_id, node_id, total, updated) VALUES (?, ?, ?, ?)"
         + " ON CONFLICT (series_id, node_id) DO UPDATE SET total = counter_totals.total + excluded.total, "
         + "updated = " + dialect.greatest + "(counter_totals.updated, excluded.updated)";
-    upsertGaugeValue = "INSERT INTO gauge_values (series_id, node_id, value, updated) VALUES (?, ?, ?, ?)"
-        + " ON CONFLICT (series_id, node_id) DO UPDATE SET value = excluded.value, updated = excluded.updated"
-        + " WHERE excluded.updated >= gauge_values.updated";
+    upsertGaugeValue = "INSERT INTO gauge_values (series_id, node_id, value, updated, set_at) VALUES (?, ?, ?, ?, ?)"
+        + " ON CONFLICT (series_id, node_id) DO UPDATE SET value = excluded.value, updated = excluded.updated,"
+        + " set_at = excluded.set_at WHERE excluded.updated >= gauge_values.updated";
     markSampled = "UPDATE series SET last_sample = " + dialect.greatest + "(last_sample, ?) WHERE id = ?";
     touchSeries = "UPDATE series SET last_seen = " + dialect.greatest + "(last_seen, ?), first_seen = "
         + dialect.least + "(first_seen, ?) WHERE id = ?";
@@ -187,6 +188,7 @@ abstract class JdbcMetricStore implements MetricStore {
     // One statement may not upsert the same row twice (PostgreSQL refuses), so a series listed twice
     // in one snapshot is merged here: counts add, the later gauge value wins. A non-finite value
     // (SQLite would store NULL and refuse the row) is left out, so it cannot sink the whole flush.
+    // Of a gauge listed twice, the value set later is kept.
     List<FlushSnapshot.CounterPoint> counters = dedupeCounters(s.counters());
     List<FlushSnapshot.GaugePoint> gauges = dedupeGauges(s.gauges());
     Map<String, Long> stagedSeries = new HashMap<>();
@@ -239,16 +241,19 @@ abstract class JdbcMetricStore implements MetricStore {
             PreparedStatement values = c.prepareStatement(upsertGaugeValue)) {
           for (int i = 0; i < gaugeIds.length; i++) {
             double v = gauges.get(i).value();
+            long setAt = gauges.get(i).setAtMillis();
             setKey(points, gaugeIds[i], res, ts, node);
             points.setDouble(5, v);
             points.setDouble(6, v);
             points.setDouble(7, v);
             points.setLong(8, end);
+            points.setLong(9, setAt);
             points.addBatch();
             values.setLong(1, gaugeIds[i]);
             values.setInt(2, node);
             values.setDouble(3, v);
             values.setLong(4, end);
+            values.setLong(5, setAt);
             values.addBatch();
           }
           points.executeBatch();
@@ -262,7 +267,7 @@ abstract class JdbcMetricStore implements MetricStore {
           pts.add(new StoredPoint(ts, res, MetricType.TIMER, st.count(), st.sampleCount(), st.sum(), st.sumSquares(),
               st.lower(), st.upper(), Double.NaN, 0, t.sketch(), null));
         }
-        insertOrMerge(c, MetricType.TIMER, timerIds, node, pts, end);
+        insertOrMerge(c, MetricType.TIMER, timerIds, node, pts);
       }
       if (!s.sets().isEmpty()) {
         List<StoredPoint> pts = new ArrayList<>(setIds.length);
@@ -270,7 +275,7 @@ abstract class JdbcMetricStore implements MetricStore {
           pts.add(new StoredPoint(ts, res, MetricType.SET, Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN,
               Double.NaN, Double.NaN, p.unique(), null, p.sketch()));
         }
-        insertOrMerge(c, MetricType.SET, setIds, node, pts, end);
+        insertOrMerge(c, MetricType.SET, setIds, node, pts);
       }
       touchSeries(c, cache, s.backfill(), ts, stagedSeen, counterIds, gaugeIds, timerIds, setIds);
       List<Long> sampled = new ArrayList<>();
@@ -322,7 +327,11 @@ abstract class JdbcMetricStore implements MetricStore {
         log.warn("not storing gauge {}: its value is {}", p.key(), p.value());
         continue;
       }
-      byKey.merge(p.key(), p, (x, y) -> new FlushSnapshot.GaugePoint(y.key(), y.value(), x.sampled() || y.sampled()));
+      byKey.merge(p.key(), p, (x, y) -> {
+        FlushSnapshot.GaugePoint later = y.setAtMillis() >= x.setAtMillis() ? y : x;
+        return new FlushSnapshot.GaugePoint(later.key(), later.value(), x.sampled() || y.sampled(),
+            later.setAtMillis());
+      });
     }
     return byKey.size() == in.size() ? in : new ArrayList<>(byKey.values());
   }
@@ -348,7 +357,7 @@ abstract class JdbcMetricStore implements MetricStore {
    * {@code IN} lookup rather than from batch update counts, which PostgreSQL's rewritten batches
    * do not report.
    */
-  private void insertOrMerge(Connection c, MetricType type, long[] ids, int node, List<StoredPoint> pts, long updated)
+  private void insertOrMerge(Connection c, MetricType type, long[] ids, int node, List<StoredPoint> pts)
       throws SQLException {
     long res = pts.get(0).resolutionMillis();
     long ts = pts.get(0).timeMillis();
@@ -403,8 +412,8 @@ abstract class JdbcMetricStore implements MetricStore {
         StoredPoint p = pts.get(i);
         PointAccumulator acc = new PointAccumulator(type);
         readOne(c, type, ids[i], res, ts, node, acc);
-        acc.add(copySketches(p), updated);
-        replaceRows(c, type, List.of(new Row(ids[i], node, acc.toPoint(ts), updated)), res);
+        acc.add(copySketches(p), 0L);
+        replaceRows(c, type, List.of(new Row(ids[i], node, acc.toPoint(ts), 0L)), res);
       }
     }
   }
@@ -450,8 +459,8 @@ abstract class JdbcMetricStore implements MetricStore {
     }
   }
 
-  /** A row to write: series, node, merged values, and (gauges) the update time. */
-  record Row(long seriesId, int node, StoredPoint point, long updated) {}
+  /** A row to write: series, node, merged values, and (gauges) when the kept value was set. */
+  record Row(long seriesId, int node, StoredPoint point, long gaugeSetAtMillis) {}
 
   /** Inserts or replaces whole rows at resolution {@code res} (rollup results, merged rows). */
   private void replaceRows(Connection c, MetricType type, List<Row> rows, long res) throws SQLException {
@@ -462,9 +471,10 @@ abstract class JdbcMetricStore implements MetricStore {
     String sql = switch (type) {
       case COUNTER -> "INSERT INTO counter_points (series_id, res, ts, node_id, count) VALUES (?, ?, ?, ?, ?)"
           + pk + "count = excluded.count";
-      case GAUGE -> "INSERT INTO gauge_points (series_id, res, ts, node_id, last, min, max, updated)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)" + pk
-          + "last = excluded.last, min = excluded.min, max = excluded.max, updated = excluded.updated";
+      case GAUGE -> "INSERT INTO gauge_points (series_id, res, ts, node_id, last, min, max, updated, set_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" + pk
+          + "last = excluded.last, min = excluded.min, max = excluded.max, updated = excluded.updated,"
+          + " set_at = excluded.set_at";
       case TIMER -> "INSERT INTO timer_points (series_id, res, ts, node_id, count, sample_count, sum, sum_squares,"
           + " min, max, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + pk
           + "count = excluded.count, sample_count = excluded.sample_count, sum = excluded.sum,"
@@ -479,7 +489,8 @@ abstract class JdbcMetricStore implements MetricStore {
             p.sumSquares(), p.min(), p.max(), p.last(), p.unique(), p.sketch(), p.uniqueSketch());
         bindValues(ps, type, row.seriesId(), row.node(), at);
         if (type == MetricType.GAUGE) {
-          ps.setLong(8, row.updated());
+          ps.setLong(8, settings.clock().millis());
+          ps.setLong(9, row.gaugeSetAtMillis());
         }
         ps.addBatch();
       }
@@ -781,9 +792,21 @@ abstract class JdbcMetricStore implements MetricStore {
   }
 
   @Override
-  public Map<MetricKey, Double> loadGaugeValues(String nodeId) {
-    return loadValues(nodeId, "SELECT s.canonical_key, g.value FROM gauge_values g JOIN series s ON s.id = g.series_id"
-        + " JOIN nodes n ON n.id = g.node_id WHERE n.name = ?");
+  public List<FlushSnapshot.GaugePoint> loadGaugeValues(String nodeId) {
+    return inRead("load gauge values", c -> {
+      List<FlushSnapshot.GaugePoint> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT s.canonical_key, g.value, g.set_at FROM gauge_values g"
+          + " JOIN series s ON s.id = g.series_id JOIN nodes n ON n.id = g.node_id WHERE n.name = ?")) {
+        ps.setString(1, nodeId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new FlushSnapshot.GaugePoint(MetricKey.fromCanonical(rs.getString(1)), getDouble(rs, 2), false,
+                rs.getLong(3)));
+          }
+        }
+      }
+      return out;
+    });
   }
 
   private Map<MetricKey, Double> loadValues(String nodeId, String sql) {
@@ -832,6 +855,9 @@ abstract class JdbcMetricStore implements MetricStore {
           ps.setInt(2, node);
           ps.setDouble(3, values.get(keys.get(i)));
           ps.setLong(4, at);
+          if (type == MetricType.GAUGE) {
+            ps.setLong(5, at);
+          }
           ps.addBatch();
         }
         ps.executeBatch();
@@ -942,7 +968,7 @@ abstract class JdbcMetricStore implements MetricStore {
       for (Segment seg : plan(c, fromMillis, toMillis, new ArrayList<>(resolutions))) {
         long[] current = {Long.MIN_VALUE};
         PointAccumulator[] acc = {null};
-        scan(c, type, id, seg, (p, node, updated) -> {
+        scan(c, type, id, seg, (p, node, setAt) -> {
           if (p.timeMillis() != current[0]) {
             if (acc[0] != null) {
               out.add(acc[0].toPoint(current[0]));
@@ -950,7 +976,7 @@ abstract class JdbcMetricStore implements MetricStore {
             acc[0] = new PointAccumulator(type);
             current[0] = p.timeMillis();
           }
-          acc[0].add(p, updated);
+          acc[0].add(p, setAt);
         });
         if (acc[0] != null) {
           out.add(acc[0].toPoint(current[0]));
@@ -992,7 +1018,7 @@ abstract class JdbcMetricStore implements MetricStore {
         return counterBuckets(c, id, plan(c, fromMillis, toMillis, preference), fromMillis, bucketMillis);
       }
       for (Segment seg : plan(c, fromMillis, toMillis, preference)) {
-        scan(c, type, id, seg, (p, node, updated) -> {
+        scan(c, type, id, seg, (p, node, setAt) -> {
           long bucket = fromMillis + Math.floorDiv(p.timeMillis() - fromMillis, bucketMillis) * bucketMillis;
           if (bucket != current[0]) {
             if (acc[0] != null) {
@@ -1001,7 +1027,7 @@ abstract class JdbcMetricStore implements MetricStore {
             acc[0] = new PointAccumulator(type);
             current[0] = bucket;
           }
-          acc[0].add(p, updated);
+          acc[0].add(p, setAt);
         });
       }
       if (acc[0] != null) {
@@ -1131,13 +1157,14 @@ abstract class JdbcMetricStore implements MetricStore {
   /** Receives one stored row. */
   @FunctionalInterface
   interface RowConsumer {
-    void accept(StoredPoint p, int node, long updated) throws SQLException;
+    /** {@code gaugeSetAt}: a gauge row's {@code set_at}; 0 for other types. */
+    void accept(StoredPoint p, int node, long gaugeSetAt) throws SQLException;
   }
 
   private static String columns(MetricType type) {
     return switch (type) {
       case COUNTER -> "ts, node_id, count";
-      case GAUGE -> "ts, node_id, last, min, max, updated";
+      case GAUGE -> "ts, node_id, last, min, max, set_at";
       case TIMER -> "ts, node_id, count, sample_count, sum, sum_squares, min, max, sketch";
       case SET -> "ts, node_id, unique_count, sketch";
     };
@@ -1395,7 +1422,7 @@ abstract class JdbcMetricStore implements MetricStore {
           read += n[0];
           List<Row> rows = new ArrayList<>();
           byBucket.forEach((bucket, nodes) -> nodes.forEach(
-              (node, acc) -> rows.add(new Row(s[0], node, acc.toPoint(bucket), acc.lastUpdated()))));
+              (node, acc) -> rows.add(new Row(s[0], node, acc.toPoint(bucket), acc.lastSetAt()))));
           replaceRows(c, type, rows, target);
           written += rows.size();
         }

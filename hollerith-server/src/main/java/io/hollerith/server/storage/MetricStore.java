@@ -2,6 +2,7 @@ package io.hollerith.server.storage;
 
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,8 +47,8 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
   /** The running counter totals this node had stored, to continue Prometheus {@code _total} series. */
   Map<MetricKey, Double> loadCounterTotals(String nodeId);
 
-  /** The last value of every gauge this node stored, to restore gauges after a restart. */
-  Map<MetricKey, Double> loadGaugeValues(String nodeId);
+  /** The last value of every gauge this node stored, with its set time, to restore gauges after a restart. */
+  List<FlushSnapshot.GaugePoint> loadGaugeValues(String nodeId);
 
   /**
    * Replaces this node's stored counter totals for the given counters ({@link #write} keeps them up
@@ -55,7 +56,10 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
    */
   void saveCounterTotals(String nodeId, Map<MetricKey, Double> totals, long atMillis);
 
-  /** Replaces this node's stored last values for the given gauges (a newer stored value wins). */
+  /**
+   * Replaces this node's stored last values for the given gauges, set at {@code atMillis} (a newer
+   * stored value wins).
+   */
   void saveGaugeValues(String nodeId, Map<MetricKey, Double> values, long atMillis);
 
   /**

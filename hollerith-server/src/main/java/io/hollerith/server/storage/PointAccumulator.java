@@ -8,7 +8,8 @@ import io.hollerith.server.sketch.UniqueSketch;
  * Merges stored points of one series (node partials of one interval, intervals of one bucket, or
  * fine points into a rollup) with the merge each type needs: counts and sums add, min of mins, max
  * of maxes, quantile sketches merge, HyperLogLogs unite, and a gauge keeps the value with the latest
- * time (ties: the latest {@code updated}). Takes ownership of the sketches it is given.
+ * set time, whichever interval or node row carries it (ties: the row added last, that is the later
+ * interval, then the higher node id). Takes ownership of the sketches it is given.
  *
  * <p>Not thread-safe; one per bucket.
  */
@@ -23,8 +24,7 @@ final class PointAccumulator {
   private double min = Double.NaN;
   private double max = Double.NaN;
   private double last = Double.NaN;
-  private long lastTime = Long.MIN_VALUE;
-  private long lastUpdated = Long.MIN_VALUE;
+  private long lastSetAt = Long.MIN_VALUE;
   private long unique;
   private QuantileSketch sketch;
   private UniqueSketch uniqueSketch;
@@ -37,12 +37,13 @@ final class PointAccumulator {
     return rows == 0;
   }
 
-  /** Latest {@code updated} of the gauge value kept (for writing a merged gauge row back). */
-  long lastUpdated() {
-    return lastUpdated;
+  /** The set time of the gauge value kept (for writing a merged gauge row back). */
+  long lastSetAt() {
+    return lastSetAt;
   }
 
-  void add(StoredPoint p, long updated) {
+  /** Adds a row; {@code gaugeSetAt} is a gauge row's set time (ignored for other types). */
+  void add(StoredPoint p, long gaugeSetAt) {
     rows++;
     resolution = Math.max(resolution, p.resolutionMillis());
     switch (type) {
@@ -50,10 +51,9 @@ final class PointAccumulator {
       case GAUGE -> {
         min = nanMin(min, p.min());
         max = nanMax(max, p.max());
-        if (p.timeMillis() > lastTime || (p.timeMillis() == lastTime && updated >= lastUpdated)) {
+        if (gaugeSetAt >= lastSetAt) {
           last = p.last();
-          lastTime = p.timeMillis();
-          lastUpdated = updated;
+          lastSetAt = gaugeSetAt;
         }
       }
       case TIMER -> {

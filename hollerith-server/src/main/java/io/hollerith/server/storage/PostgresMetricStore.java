@@ -8,7 +8,7 @@ import java.sql.SQLException;
 
 /**
  * The shared store: PostgreSQL through a HikariCP pool, metric tables in their own schema (default
- * {@code hollerith}; credentials live in {@code hollerith_auth}). Several nodes may write to one
+ * {@code hollerith}; the fleet's credentials live in {@code <schema>_auth}). Several nodes may write to one
  * database: every row carries the writer's node id, so nodes never update each other's rows and
  * need no coordination beyond the series table's unique key.
  *
@@ -42,8 +42,10 @@ final class PostgresMetricStore extends JdbcMetricStore {
     if (pg.url() == null || pg.url().isBlank()) {
       throw new IllegalArgumentException("storage.postgresql.url is required when storage.type is postgresql");
     }
-    if (!pg.schema().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-      throw new IllegalArgumentException("storage.postgresql.schema must be a plain identifier, got '" + pg.schema() + "'");
+    if (!pg.schema().matches("[A-Za-z_][A-Za-z0-9_]{0,57}")) {
+      // 58 characters at most, so that the credential schema <schema>_auth fits PostgreSQL's 63.
+      throw new IllegalArgumentException("storage.postgresql.schema must be a plain identifier of at most 58"
+          + " characters, got '" + pg.schema() + "'");
     }
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("hollerith-metrics");

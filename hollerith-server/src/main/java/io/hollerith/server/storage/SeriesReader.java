@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * The read side of the store, used by the query layer. Every method merges the partial rows of all
  * nodes (counts and sums add, min of mins, max of maxes, sketches merge, HyperLogLogs unite, the
- * latest gauge wins), so callers never see node ids. Thread-safe.
+ * gauge value set last wins, whichever node flushed last), so callers never see node ids. Thread-safe.
  */
 public interface SeriesReader {
 

@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * retryable) is dropped at once and counted as {@code storage.snapshots_rejected}, so it cannot
  * block the queue forever.
  *
+ * <p><b>Health.</b> {@link #writerState()} reports what the writer last observed, without touching
+ * the store: since when writes have been failing (set by the first failed attempt, cleared by the
+ * next success), when the last write succeeded, and the backlog; so a health check answers at once
+ * even while the database hangs.
+ *
  * <p><b>Internal stats</b> (category {@code storage}): gauges {@code backlog_snapshots},
  * {@code backlog_age_seconds}, {@code backlog_capacity}, {@code last_write_millis}; counters
  * {@code snapshots_written}, {@code points_written}, {@code write_failures},
@@ -79,7 +84,29 @@ public final class StoreSink implements FlushSink {
   private final StatsRegistry.Counter nonFiniteSkipped;
   private final RateLimitedLog nonFiniteWarnings;
   private volatile long lastWriteMillis;
+  /** Epoch millis of the first failed attempt of the current failure streak; {@link #NEVER} when writes succeed. */
+  private volatile long failingSinceMillis = NEVER;
+  /** Epoch millis of the last successful write; {@link #NEVER} before the first. */
+  private volatile long lastSuccessMillis = NEVER;
   private final Thread writer;
+
+  /** A time that has not happened: no failure streak, or no successful write yet. */
+  public static final long NEVER = Long.MIN_VALUE;
+
+  /**
+   * What the writer last observed.
+   *
+   * @param failingSinceMillis first failed attempt of the current streak of failed writes, or {@link #NEVER}
+   * @param lastSuccessMillis last successful write, or {@link #NEVER}
+   * @param backlog snapshots waiting, including the one in flight
+   * @param backlogAgeMillis age of the oldest waiting snapshot, 0 when none waits
+   */
+  public record WriterState(long failingSinceMillis, long lastSuccessMillis, int backlog, long backlogAgeMillis) {
+    /** Whether the latest write attempt failed and no write has succeeded since. */
+    public boolean failing() {
+      return failingSinceMillis != NEVER;
+    }
+  }
 
   /**
    * Starts the writer thread.
@@ -229,6 +256,11 @@ public final class StoreSink implements FlushSink {
     }
   }
 
+  /** The writer's last observations; never waits for the store. */
+  public WriterState writerState() {
+    return new WriterState(failingSinceMillis, lastSuccessMillis, backlog(), backlogAgeMillis());
+  }
+
   /** The queue bound in snapshots. */
   public int capacity() {
     return capacity;
@@ -291,6 +323,8 @@ public final class StoreSink implements FlushSink {
       try {
         store.write(nodeId, p.writeId(), p.snapshot());
         lastWriteMillis = (System.nanoTime() - start) / 1_000_000;
+        lastSuccessMillis = clock.millis();
+        failingSinceMillis = NEVER;
         written.incr();
         pointsWritten.incr(p.snapshot().size());
         if (attempt > 0) {
@@ -300,6 +334,9 @@ public final class StoreSink implements FlushSink {
       } catch (StoreException e) {
         failures.incr();
         attempt++;
+        if (e.retryable() && failingSinceMillis == NEVER) {
+          failingSinceMillis = clock.millis();
+        }
         if (!e.retryable()) {
           rejected.incr();
           log.error("store refused the snapshot of interval {} ({} series); dropped it: {}",

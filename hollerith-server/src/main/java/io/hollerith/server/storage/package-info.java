@@ -16,7 +16,7 @@
  *
  * <p>Metric data lives apart from credentials: SQLite file {@code <data_dir>/metrics.db} (users and
  * tokens are in {@code auth.db}), PostgreSQL schema {@code hollerith} ({@code hollerith_auth} for
- * credentials), so a read-only SQL role can be given the metric data and nothing else. Schema
+ * credentials; generally {@code <schema>_auth}), so a read-only SQL role can be given the metric data and nothing else. Schema
  * migrations are Flyway scripts in {@code db/metrics/sqlite} and {@code db/metrics/postgresql}.
  * Times are epoch milliseconds; {@code res} is the length of the stored interval in milliseconds.
  *
@@ -33,7 +33,7 @@
  *   <li>{@code tasks(id, node, job_id, state, scheduled_at, started_at, ended_at, output, error)}:
  *       the newest job runs of every node ({@code jobs.Scheduler}).
  *   <li>One points table per type, each keyed {@code (series_id, res, ts, node_id)}:
- *       {@code counter_points(count)}, {@code gauge_points(last, min, max, updated)},
+ *       {@code counter_points(count)}, {@code gauge_points(last, min, max, updated, set_at)},
  *       {@code timer_points(count, sample_count, sum, sum_squares, min, max, sketch)},
  *       {@code set_points(unique_count, sketch)}. Sketches are
  *       {@link io.hollerith.server.sketch.QuantileSketch#toBytes()} and
@@ -41,9 +41,11 @@
  *       10,000 values carries the values themselves (8 bytes each), so percentiles over small
  *       ranges stay exact through node merges and rollups.
  *   <li>{@code counter_totals(series_id, node_id, total, updated)} and
- *       {@code gauge_values(series_id, node_id, value, updated)}: running counter totals (Prometheus
- *       {@code _total}, which never goes down: an interval whose sum is negative adds nothing) and
- *       last gauge values, updated in the same transaction as the points.
+ *       {@code gauge_values(series_id, node_id, value, updated, set_at)}: running counter totals
+ *       (Prometheus {@code _total}, which never goes down: an interval whose sum is negative adds
+ *       nothing) and last gauge values, updated in the same transaction as the points. A gauge's
+ *       {@code set_at} is when a sample last set its value (the receiving node's clock),
+ *       {@code updated} when the row was written.
  *   <li>{@code write_log(node_id, write_id, interval_start, written_at, points)}: one row per
  *       applied snapshot, so a retried write is not applied twice; pruned after a day.
  *   <li>{@code rollup_state(res, done_until, rolling_until)} and {@code rollup_dirty(res, ts)}:
@@ -72,12 +74,21 @@
  * from the database with a bounded queue, retries with backoff while the store is unavailable, and
  * drops (and counts, and logs) the oldest snapshots only past {@code storage.max_backlog}.
  *
+ * <p><b>The latest gauge across nodes.</b> A node sends every gauge it holds on every flush, so the
+ * node that flushed last is not the one that received the newest value. Every merge of gauge rows
+ * (the nodes of one interval, the intervals of a bucket, a rollup) therefore keeps the value with
+ * the latest {@code set_at}, and a rolled-up row keeps that value's {@code set_at}; equal set times
+ * go to the later interval, then the higher node id. Set times come from each node's clock: with
+ * clocks that differ by {@code d}, two values set on different nodes less than {@code d} apart may
+ * be ordered by the skewed clocks rather than by real time (the node whose clock runs ahead wins);
+ * values set further apart are always ordered correctly. Keep the fleet on NTP.
+ *
  * <h2>Rollups and retention</h2>
  *
  * <p>{@link io.hollerith.server.storage.RetentionPolicy} ({@code 10s:7d,1m:90d,1h:5y}) gives the
  * resolutions. {@link io.hollerith.server.storage.MetricStore#rollup} merges complete buckets of
  * each resolution into the next coarser one per node (counts and sums add, min of mins, max of
- * maxes, sketches merge, HyperLogLogs unite, gauges keep the last value), replacing the coarse row
+ * maxes, sketches merge, HyperLogLogs unite, gauges keep the value set last), replacing the coarse row
  * so a re-roll is idempotent, and deletes rows past their resolution's retention. It works a few
  * series per transaction (halving the batch while a transaction takes more than a quarter flush
  * interval), so a flush write never waits long. A write landing in an already rolled-up bucket

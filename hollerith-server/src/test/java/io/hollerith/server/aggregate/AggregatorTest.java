@@ -274,6 +274,59 @@ class AggregatorTest {
     assertThat(counts(flushOnly(a, T0 + 20_000))).containsExactly(entry("app.bad_lines_seen", 0.0), entry("hits", 4.0));
   }
 
+  /** The set time of each gauge in a snapshot, by key. */
+  private static Map<String, Long> setTimes(FlushSnapshot s) {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    s.gauges().forEach(g -> m.put(g.key().toString(), g.setAtMillis()));
+    return m;
+  }
+
+  @Test
+  void aGaugeCarriesTheTimeItWasLastSetNotTheFlushTimeInBothBufferModes() {
+    for (var mode : List.of(unbuffered(), AggregatorTestSupport.buffered(64))) {
+      clock.set(T0 + 3_000);
+      Aggregator a = new Aggregator(defaults(), mode, stats, clock);
+      var w = a.newWriter();
+      w.accept(gauge("temp", "20"));
+      clock.advance(4_000);
+      w.accept(gauge("load", "1"));
+      clock.advance(1_000);
+      w.accept(gauge("load", "+2"));
+      a.mergeBuffers();
+      FlushSnapshot first = flushOnly(a, T0);
+      assertThat(gauges(first)).containsExactly(entry("load", 3.0), entry("temp", 20.0));
+      assertThat(setTimes(first)).containsExactly(entry("load", T0 + 8_000), entry("temp", T0 + 3_000));
+      // Sent again on the next flush, unchanged: the set time stays that of the sample.
+      clock.advance(10_000);
+      w.accept(gauge("load", "4"));
+      a.mergeBuffers();
+      FlushSnapshot second = flushOnly(a, T0 + 10_000);
+      assertThat(setTimes(second)).containsExactly(entry("load", T0 + 18_000), entry("temp", T0 + 3_000));
+      w.close();
+    }
+  }
+
+  @Test
+  void aBackfilledGaugeIsSetAtItsTimestampAndARestoredOneKeepsItsStoredSetTime() {
+    Aggregator a = aggregator(defaults());
+    int restored = a.restoreGauges(List.of(new FlushSnapshot.GaugePoint(MetricKey.of("kept"), 7, false, T0 - 60_000)));
+    assertThat(restored).isEqualTo(1);
+    clock.set(T0 + 25_000);
+    // Flushed again like any gauge, with the time its value was set before the restart.
+    FlushSnapshot first = flushOnly(a, T0 + 10_000);
+    assertThat(gauges(first)).containsEntry("kept", 7.0);
+    assertThat(setTimes(first)).containsEntry("kept", T0 - 60_000);
+    var w = a.newWriter();
+    w.accept(at(gauge("late", "5"), (T0 + 4_000) / 1000));
+    List<FlushSnapshot> out = a.flush(T0 + 20_000);
+    FlushSnapshot backfill = out.stream().filter(FlushSnapshot::backfill).findFirst().orElseThrow();
+    assertThat(setTimes(backfill)).containsExactly(entry("late", T0 + 4_000));
+    w.accept(gauge("kept", "+1"));
+    FlushSnapshot live = flushOnly(a, T0 + 30_000);
+    assertThat(gauges(live)).containsEntry("kept", 8.0);
+    assertThat(setTimes(live)).containsEntry("kept", T0 + 25_000);
+  }
+
   @Test
   void deleteGaugesSendsAGaugeOnceAndForgetsItsValue() {
     var config = new io.hollerith.server.config.AggregationConfig(null, null, null, null, null, null, true, null, null);

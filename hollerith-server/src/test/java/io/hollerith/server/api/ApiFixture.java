@@ -56,6 +56,8 @@ final class ApiFixture implements AutoCloseable {
   final InMemorySeriesReader reader = new InMemorySeriesReader();
   final PrometheusSink sink;
   final AtomicBoolean storageUp = new AtomicBoolean(true);
+  /** While false, reading the storage sizes fails as it does while the database is down. */
+  final AtomicBoolean storageSizesReadable = new AtomicBoolean(true);
   final java.util.concurrent.atomic.AtomicLong healthDelayMillis = new java.util.concurrent.atomic.AtomicLong();
   final Map<String, String> tokens = new HashMap<>();
   final Scheduler scheduler = new Scheduler("fixture-node", Clock.systemUTC(), null, 100, 1, stats);
@@ -96,14 +98,19 @@ final class ApiFixture implements AutoCloseable {
     sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
     api = customize.apply(HttpApi.builder(config, auth, stats))
-        .seriesReader(reader)
+        .seriesReader(reader, Duration.ofSeconds(2))
         .latestValues(sink)
         .lineIngestor(ApiFixture::ingestLines)
         .healthCheck(HealthCheck.of("storage", () -> {
           sleep(healthDelayMillis.get());
           return storageUp.get() ? HealthCheck.Status.up("store answers") : HealthCheck.Status.down("store unreachable");
         }))
-        .storageStats(() -> Map.of("bytes", 4096L, "series", 4L), true)
+        .storageStats(() -> {
+          if (!storageSizesReadable.get()) {
+            throw new IllegalStateException("metric store unreachable");
+          }
+          return Map.of("bytes", 4096L, "series", 4L);
+        }, true)
         .operations(scheduler, internal::snapshot, workers::workers)
         .selfSeriesPrefix("hollerith.")
         .build()
@@ -147,7 +154,7 @@ final class ApiFixture implements AutoCloseable {
     return new FlushSnapshot(T0, 10_000, false,
         List.of(new FlushSnapshot.CounterPoint(MetricKey.of("shop.orders"), 5, 0.5),
             new FlushSnapshot.CounterPoint(MetricKey.of("blog.posts", List.of(new Tag("lang", "en"))), 3, 0.3)),
-        List.of(new FlushSnapshot.GaugePoint(MetricKey.of("shop.queue_depth"), 7)),
+        List.of(new FlushSnapshot.GaugePoint(MetricKey.of("shop.queue_depth"), 7, true, T0)),
         List.of(new FlushSnapshot.TimerPoint(MetricKey.of("shop.checkout_duration"), stats, sketch)),
         List.of(new FlushSnapshot.SetPoint(MetricKey.of("blog.visitors"), 2, members)),
         Map.of());

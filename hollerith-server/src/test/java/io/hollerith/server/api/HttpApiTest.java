@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -216,7 +217,8 @@ class HttpApiTest {
 
   @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
-    start(ApiFixture.config());
+    // The slow health check must answer (not time out) however loaded the machine is.
+    start(ApiFixture.config("http.health_check_timeout=30s"));
     fx.healthDelayMillis.set(300);
     try (Socket s = new Socket("127.0.0.1", fx.api.address().getPort())) {
       s.setSoTimeout(5000);
@@ -249,7 +251,8 @@ class HttpApiTest {
 
   @Test
   void aFullWorkerQueueAnswers503InsteadOfQueueingWithoutBound() throws Exception {
-    start(ApiFixture.config("http.worker_threads=1", "http.max_queued_requests=1"));
+    // A health check slower than the request interval (but within its own timeout) holds the one worker.
+    start(ApiFixture.config("http.worker_threads=1", "http.max_queued_requests=1", "http.health_check_timeout=30s"));
     fx.healthDelayMillis.set(500);
     var requests = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
     for (int i = 0; i < 4; i++) {
@@ -263,6 +266,40 @@ class HttpApiTest {
     // One runs, one waits in the queue, the rest are refused at once.
     assertThat(statuses).containsExactlyInAnyOrder(200, 200, 503, 503);
     assertThat(fx.stats.value("http", "rejected_busy")).isEqualTo(2L);
+  }
+
+  @Test
+  void aStoreThatDoesNotAnswerGets503AfterTheReadTimeoutNotAHangingRequest() throws Exception {
+    start(ApiFixture.config());
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    fx.reader.hangUntil(release);
+    try {
+      HttpResponse<String> r = fx.get(SERIES, "reader@root");
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(alert(r)).isEqualTo("Storage did not answer within 2000 ms (storage.read_timeout)");
+      assertThat(fx.stats.value("http", "store_read_timeouts")).isEqualTo(1L);
+    } finally {
+      release.countDown();
+    }
+    // The store answers again: so does the API.
+    assertThat(fx.get(SERIES, "reader@root").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aHealthCheckThatHangsIsReportedDownWithinTheHealthTimeout() throws Exception {
+    start(ApiFixture.config());
+    fx.healthDelayMillis.set(600_000);
+    HttpClient oneSecond = HttpClient.newHttpClient();
+    for (int probe = 1; probe <= 3; probe++) {
+      // The client gives up after 1 s: every probe must have its answer before that.
+      HttpResponse<String> r = oneSecond.send(HttpRequest.newBuilder(URI.create(fx.base + "/health"))
+          .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(503);
+      JsonNode checks = json(r).get("checks");
+      assertThat(checks.get("storage").get("detail").asText()).isEqualTo("no answer within 500 ms");
+      assertThat(checks.get("credentials").get("up").asBoolean()).isTrue();
+      assertThat(fx.stats.value("http", "health_check_timeouts")).isEqualTo((long) probe);
+    }
   }
 
   @Test
@@ -301,6 +338,21 @@ class HttpApiTest {
     assertThat(prom.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
     assertThat(prom.body()).contains("# TYPE hollerith_http_requests_total counter");
     assertThat(fx.get("/stats?format=xml", "support@root").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void statsAndMetricsLeaveOutStorageSizesWhileTheStoreIsDown() throws Exception {
+    start(ApiFixture.config());
+    fx.storageSizesReadable.set(false);
+    HttpResponse<String> r = fx.get("/stats", "support@root");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(json(r).get("hollerith").has("storage")).isFalse();
+    assertThat(json(r).get("hollerith").get("http").get("requests").asLong()).isGreaterThanOrEqualTo(0);
+    HttpResponse<String> prom = fx.get("/metrics", "support@root");
+    assertThat(prom.statusCode()).isEqualTo(200);
+    assertThat(prom.body()).contains("hollerith_http_requests_total").doesNotContain("storage_bytes");
+    fx.storageSizesReadable.set(true);
+    assertThat(fx.get("/metrics", "support@root").body()).contains("storage_bytes");
   }
 
   @Test

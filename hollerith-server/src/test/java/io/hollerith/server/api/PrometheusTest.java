@@ -107,7 +107,8 @@ class PrometheusTest {
         List.of(new FlushSnapshot.CounterPoint(MetricKey.of("dup"), 1, 0.1),
             new FlushSnapshot.CounterPoint(MetricKey.of("a.b"), 1, 0.1),
             new FlushSnapshot.CounterPoint(MetricKey.of("a_b"), 2, 0.2)),
-        List.of(new FlushSnapshot.GaugePoint(MetricKey.of("dup_total"), 5), new FlushSnapshot.GaugePoint(MetricKey.of("lat_count"), 5)),
+        List.of(new FlushSnapshot.GaugePoint(MetricKey.of("dup_total"), 5, true, 0),
+            new FlushSnapshot.GaugePoint(MetricKey.of("lat_count"), 5, true, 0)),
         List.of(new FlushSnapshot.TimerPoint(MetricKey.of("lat"), ts, sketch)),
         List.of(), Map.of()));
     String text = render(stats, sink.latest(), false);
@@ -125,7 +126,7 @@ class PrometheusTest {
     StatsRegistry stats = new StatsRegistry();
     PrometheusSink first = sink(stats, state);
     first.publish(counters(false, new FlushSnapshot.CounterPoint(MetricKey.of("jobs"), 4, 0.4)));
-    first.publish(new FlushSnapshot(0, 10_000, false, List.of(), List.of(new FlushSnapshot.GaugePoint(MetricKey.of("temp"), 20)),
+    first.publish(new FlushSnapshot(0, 10_000, false, List.of(), List.of(new FlushSnapshot.GaugePoint(MetricKey.of("temp"), 20, true, 0)),
         List.of(), List.of(), Map.of()));
     first.publish(counters(true, new FlushSnapshot.CounterPoint(MetricKey.of("jobs"), 1, 0.1)));
     assertThat(first.latest().gauges()).containsExactly(new LatestValues.GaugeValue(MetricKey.of("temp"), 20));

@@ -149,7 +149,8 @@ class RequestBodyLimitsTest {
 
   @Test
   void aConnectionClosedWhileItsHeadWaitsForAdmissionReservesNothing() throws Exception {
-    fx = new ApiFixture(dir, ApiFixture.config("http.worker_threads=1"));
+    // A slow health check (within its own timeout) holds the only worker.
+    fx = new ApiFixture(dir, ApiFixture.config("http.worker_threads=1", "http.health_check_timeout=30s"));
     fx.healthDelayMillis.set(1000);
     var health = fx.client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fx.base + "/health")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -35,7 +35,7 @@ class PostgresAuthStoreTest {
 
   @Test
   void everythingWorksInItsOwnSchema() throws Exception {
-    try (AuthStore store = AuthStore.openPostgresql(config(), Clock.systemUTC())) {
+    try (AuthStore store = AuthStore.openPostgresql(config(), Duration.ofSeconds(2), Clock.systemUTC())) {
       store.addTenant("shop", "root");
       store.assignNamespace("shop.", "shop");
       IssuedToken t = store.addUser("alice", Role.SUPPORT, "shop", Duration.ofDays(1));
@@ -57,9 +57,32 @@ class PostgresAuthStoreTest {
       assertThat(tables.toString()).isEqualTo("api_token app_user hollerith_auth_schema_history metric_namespace tenant ");
     }
     // Reopening runs no migration twice and keeps the data.
-    try (AuthStore store = AuthStore.openPostgresql(config(), Clock.systemUTC())) {
+    try (AuthStore store = AuthStore.openPostgresql(config(), Duration.ofSeconds(2), Clock.systemUTC())) {
       assertThat(store.listUsers()).extracting(User::name).containsExactly("alice");
       assertThat(store.listTenants()).extracting(Tenant::name).containsExactly("root", "shop");
+    }
+  }
+
+  @Test
+  void twoFleetsOnOneDatabaseWithDifferentMetricSchemasKeepTheirCredentialsApart() throws Exception {
+    StorageConfig.Postgresql east = new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "postgres"), "postgres",
+        null, null, null, 2, "east");
+    StorageConfig.Postgresql west = new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "postgres"), "postgres",
+        null, null, null, 2, "west");
+    try (AuthStore eastStore = AuthStore.openPostgresql(east, Duration.ofSeconds(2), Clock.systemUTC());
+        AuthStore westStore = AuthStore.openPostgresql(west, Duration.ofSeconds(2), Clock.systemUTC())) {
+      IssuedToken eastToken = eastStore.addUser("bob", Role.ADMIN, "root", Duration.ofDays(1));
+      assertThat(eastStore.authenticate(eastToken.secret())).isPresent();
+      assertThat(westStore.authenticate(eastToken.secret())).isEmpty();
+      assertThat(westStore.listUsers()).extracting(User::name).doesNotContain("bob");
+    }
+    assertThat(AuthStore.postgresSchema(east)).isEqualTo("east_auth");
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        ResultSet rs = c.createStatement().executeQuery(
+            "SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('east_auth', 'west_auth')"
+                + " ORDER BY 1")) {
+      assertThat(rs.next() && rs.getString(1).equals("east_auth") && rs.next() && rs.getString(1).equals("west_auth"))
+          .isTrue();
     }
   }
 }

@@ -188,7 +188,8 @@ class ConfigLoaderTest {
     Path file = yaml("""
         listeners: {udp: {port: 70000, read_delay: 1s}}
         aggregation: {percent_thresholds: [0], max_metrics: 0}
-        storage: {type: mysql}
+        storage: {type: mysql, read_timeout: 0s}
+        http: {health_check_timeout: 0ms}
         sinks: {graphite: {enabled: true}}
         logging: {format: xml}
         """);
@@ -201,6 +202,8 @@ class ConfigLoaderTest {
             "aggregation.max_metrics must be greater than 0, got 0",
             "sinks.graphite.host is required when sinks.graphite.enabled is true",
             "storage.type must be sqlite or postgresql, got 'mysql'",
+            "storage.read_timeout must be at least 1ms, got 0ms",
+            "http.health_check_timeout must be at least 1ms, got 0ms",
             "logging.format must be text or json, got 'xml'"));
   }
 

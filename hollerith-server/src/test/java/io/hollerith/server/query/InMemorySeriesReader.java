@@ -25,13 +25,28 @@ public final class InMemorySeriesReader implements SeriesReader {
 
   private final List<Entry> entries = new ArrayList<>();
   private RuntimeException failure;
+  private volatile java.util.concurrent.CountDownLatch hang;
 
   /** Makes every later read throw {@code e}, as a store that lost its database does. */
   public synchronized void failWith(RuntimeException e) {
     this.failure = e;
   }
 
+  /** Makes every later read wait until {@code release} opens, as a store whose database hangs does. */
+  public void hangUntil(java.util.concurrent.CountDownLatch release) {
+    this.hang = release;
+  }
+
   private void checkFailure() {
+    java.util.concurrent.CountDownLatch h = hang;
+    if (h != null) {
+      try {
+        h.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("read interrupted while the store hung", e);
+      }
+    }
     if (failure != null) {
       throw failure;
     }

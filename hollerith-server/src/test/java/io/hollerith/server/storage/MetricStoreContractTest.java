@@ -234,7 +234,7 @@ abstract class MetricStoreContractTest {
     reopen(RetentionPolicy.DEFAULT);
 
     assertThat(store.loadCounterTotals("n1")).isEqualTo(Map.of(MetricKey.of("c"), 34.0));
-    assertThat(store.loadGaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("g"), 2.0));
+    assertThat(gaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("g"), 2.0));
     assertThat(store.loadCounterTotals("n2")).isEqualTo(Map.of(MetricKey.of("c"), 1000.0));
     assertThat(store.loadCounterTotals("nobody")).isEmpty();
 
@@ -243,7 +243,7 @@ abstract class MetricStoreContractTest {
     store.saveGaugeValues("n1", Map.of(MetricKey.of("g"), 8.0), T0);
     reopen(RetentionPolicy.DEFAULT);
     assertThat(store.loadCounterTotals("n1")).isEqualTo(Map.of(MetricKey.of("c"), 5.0, MetricKey.of("fresh"), 1.0));
-    assertThat(store.loadGaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("g"), 7.0));
+    assertThat(gaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("g"), 7.0));
     // Points written before the reopen are still there.
     assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, T0, T0 + HOUR)).hasSize(3);
   }
@@ -265,6 +265,49 @@ abstract class MetricStoreContractTest {
     assertThat(g.max()).isEqualTo(2);
     // Both wrote the same interval end; the tie goes to a deterministic winner that is one of them.
     assertThat(g.last()).isIn(1.0, 2.0);
+  }
+
+  /**
+   * Each node re-sends the gauge it holds on every flush; the value set last must win in raw
+   * points, buckets and rollups, whichever node flushed last or wrote the latest interval.
+   */
+  @Test
+  void theGaugeValueSetLastWinsAcrossNodesNotTheOneFlushedLast() {
+    // (node, interval, value, set time) as the two nodes flush them: n2 receives 20 at T0 + 1 s,
+    // n1 receives 10 at T0 + 5 s, and n2 keeps re-sending its older 20 for two more minutes.
+    List<Object[]> writes = new ArrayList<>();
+    writes.add(new Object[] {"n1", T0, 10.0, T0 + 5_000});
+    for (long ts = T0; ts < T0 + 3 * MINUTE; ts += TEN_S) {
+      writes.add(new Object[] {"n2", ts, 20.0, T0 + 1_000});
+    }
+    writes.add(new Object[] {"n1", T0 + 2 * MINUTE, 30.0, T0 + 2 * MINUTE + 2_000});
+    writes.add(new Object[] {"n2", T0 + 3 * MINUTE, 40.0, T0 + 3 * MINUTE + 1_000});
+    long writeId = 0;
+    for (Object[] w : writes) {
+      store.write((String) w[0], ++writeId, SnapshotBuilder.at((long) w[1]).gauge("g", (double) w[2], (long) w[3]).build());
+    }
+    // The reference: of the rows in a range, the value with the latest set time.
+    java.util.function.BiFunction<Long, Long, Double> latestSet = (from, to) -> writes.stream()
+        .filter(w -> (long) w[1] >= from && (long) w[1] < to)
+        .max(java.util.Comparator.comparingLong(w -> (long) w[3])).map(w -> (double) w[2]).orElseThrow();
+
+    for (StoredPoint p : store.readPoints(MetricKey.of("g"), MetricType.GAUGE, T0, T0 + 3 * MINUTE)) {
+      assertThat(p.last()).as("interval at %d", p.timeMillis() - T0)
+          .isEqualTo(latestSet.apply(p.timeMillis(), p.timeMillis() + TEN_S));
+    }
+    List<StoredPoint> minutes = store.readBuckets(MetricKey.of("g"), MetricType.GAUGE, T0, T0 + 3 * MINUTE - 1, MINUTE);
+    assertThat(minutes).extracting(StoredPoint::last).containsExactly(
+        latestSet.apply(T0, T0 + MINUTE), latestSet.apply(T0 + MINUTE, T0 + 2 * MINUTE),
+        latestSet.apply(T0 + 2 * MINUTE, T0 + 3 * MINUTE));
+    assertThat(minutes.get(0).last()).isEqualTo(10.0);
+    assertThat(minutes.get(2).last()).isEqualTo(30.0);
+
+    // Rolled up into minutes and hours, the set time travels with the kept value.
+    store.rollup(T0 + 3 * HOUR);
+    List<StoredPoint> hour = store.readBuckets(MetricKey.of("g"), MetricType.GAUGE, T0, T0 + HOUR - 1, HOUR);
+    assertThat(single(hour).last()).isEqualTo(latestSet.apply(T0, T0 + HOUR)).isEqualTo(40.0);
+    assertThat(store.loadGaugeValues("n2")).containsExactly(
+        new FlushSnapshot.GaugePoint(MetricKey.of("g"), 40.0, false, T0 + 3 * MINUTE + 1_000));
   }
 
   @Test
@@ -496,7 +539,7 @@ abstract class MetricStoreContractTest {
     assertThat(store.findSeries(MetricKey.of("old.c"), MetricType.COUNTER)).isEmpty();
     assertThat(store.findSeries(MetricKey.of("old.g"), MetricType.GAUGE)).isEmpty();
     assertThat(store.loadCounterTotals("n1")).isEqualTo(Map.of(MetricKey.of("kept"), 3.0));
-    assertThat(store.loadGaugeValues("n1")).isEmpty();
+    assertThat(gaugeValues("n1")).isEmpty();
     assertNoRowWithoutItsSeries();
     // A second pass has nothing left to delete.
     assertThat(store.rollup(clock.millis() + HOUR).seriesExpired()).isZero();
@@ -509,7 +552,7 @@ abstract class MetricStoreContractTest {
     assertThat(single(store.readPoints(MetricKey.of("old.c"), MetricType.COUNTER, T0, t1)).count()).isEqualTo(5);
     assertThat(single(store.readPoints(MetricKey.of("old.g"), MetricType.GAUGE, T0, t1)).last()).isEqualTo(8);
     assertThat(store.loadCounterTotals("n1")).containsEntry(MetricKey.of("old.c"), 5.0);
-    assertThat(store.loadGaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("old.g"), 8.0));
+    assertThat(gaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("old.g"), 8.0));
   }
 
   @Test
@@ -534,7 +577,7 @@ abstract class MetricStoreContractTest {
         assertThat(s.findSeries(MetricKey.of("c"), MetricType.COUNTER).orElseThrow().firstSeenMillis()).isEqualTo(t1);
       }
       assertThat(store.loadCounterTotals("n1")).isEqualTo(Map.of(MetricKey.of("c"), 5.0));
-      assertThat(store.loadGaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("g"), 2.0));
+      assertThat(gaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("g"), 2.0));
       assertThat(other.loadCounterTotals("n2")).isEqualTo(Map.of(MetricKey.of("new.1"), 100.0,
           MetricKey.of("new.2"), 200.0));
       assertNoRowWithoutItsSeries();
@@ -568,6 +611,13 @@ abstract class MetricStoreContractTest {
     assertThat(store.findSeries(MetricKey.of("c"), MetricType.COUNTER).orElseThrow().firstSeenMillis()).isEqualTo(t1);
     assertThat(store.loadCounterTotals("n1")).isEqualTo(Map.of(MetricKey.of("c"), 5.0));
     assertNoRowWithoutItsSeries();
+  }
+
+  /** This node's stored gauge values, without their set times. */
+  protected Map<MetricKey, Double> gaugeValues(String node) {
+    Map<MetricKey, Double> out = new java.util.HashMap<>();
+    store.loadGaugeValues(node).forEach(p -> out.put(p.key(), p.value()));
+    return out;
   }
 
   /** No points, totals or gauge values refer to a series id that does not exist. */

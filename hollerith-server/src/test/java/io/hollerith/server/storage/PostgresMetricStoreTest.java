@@ -73,7 +73,7 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
     java.nio.file.Files.writeString(secret, "not-needed-by-trust-auth\n");
     StorageConfig storage = new StorageConfig("postgresql", "10s:1d,1m:30d", null,
         new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", database), "postgres", null, null, secret.toString(), 2,
-            "metrics_alt"), null, null, null);
+            "metrics_alt"), null, null, null, null);
     io.hollerith.server.config.HollerithConfig config = new io.hollerith.server.config.HollerithConfig(
         "node-x", dir.toString(), null, null, null, null, null, storage, null, null);
     try (MetricStore other = MetricStores.open(config, clock)) {

@@ -43,8 +43,13 @@ final class SnapshotBuilder {
     return counter(MetricKey.of(name), count);
   }
 
+  /** A gauge set at the start of the interval. */
   SnapshotBuilder gauge(String name, double value) {
-    gauges.add(new FlushSnapshot.GaugePoint(MetricKey.of(name), value));
+    return gauge(name, value, start);
+  }
+
+  SnapshotBuilder gauge(String name, double value, long setAtMillis) {
+    gauges.add(new FlushSnapshot.GaugePoint(MetricKey.of(name), value, true, setAtMillis));
     return this;
   }
 
@@ -63,9 +68,9 @@ final class SnapshotBuilder {
     return this;
   }
 
-  /** A gauge flushed again with the value it kept, without a sample. */
+  /** A gauge flushed again with the value it kept, without a sample (set just before this interval). */
   SnapshotBuilder idleGauge(String name, double value) {
-    gauges.add(new FlushSnapshot.GaugePoint(MetricKey.of(name), value, false));
+    gauges.add(new FlushSnapshot.GaugePoint(MetricKey.of(name), value, false, start - 1));
     return this;
   }
 

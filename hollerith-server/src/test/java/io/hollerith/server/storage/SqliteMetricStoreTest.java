@@ -50,6 +50,33 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
   }
 
   @Test
+  void gaugeRowsFromBeforeSetTimesExistedTakeTheirWriteTimeAsSetTime() throws SQLException {
+    store.close();
+    Path old = dir.resolve("old").resolve(MetricStores.SQLITE_FILE);
+    old.getParent().toFile().mkdirs();
+    String url = "jdbc:sqlite:" + old;
+    // A database as the release before set times left it: schema version 3, a gauge row per node,
+    // n1's written last (a tie on set time would go to n2, the higher node id).
+    org.flywaydb.core.Flyway.configure().dataSource(url, null, null).locations("classpath:db/metrics/sqlite")
+        .table("flyway_schema_history").target("3").load().migrate();
+    try (Connection c = DriverManager.getConnection(url)) {
+      c.createStatement().executeUpdate("INSERT INTO nodes (id, name) VALUES (1, 'n1'), (2, 'n2')");
+      c.createStatement().executeUpdate("INSERT INTO series (id, name, canonical_key, type, tags, first_seen, last_seen)"
+          + " VALUES (1, 'g', 'g', 'gauge', '{}', " + T0 + ", " + T0 + ")");
+      c.createStatement().executeUpdate("INSERT INTO gauge_points (series_id, res, ts, node_id, last, min, max, updated)"
+          + " VALUES (1, 10000, " + T0 + ", 1, 5, 5, 5, " + (T0 + 10_002) + "),"
+          + " (1, 10000, " + T0 + ", 2, 7, 7, 7, " + (T0 + 10_000) + ")");
+      c.createStatement().executeUpdate("INSERT INTO gauge_values (series_id, node_id, value, updated)"
+          + " VALUES (1, 1, 5, " + (T0 + 10_002) + ")");
+    }
+    store = MetricStores.sqlite(old, "FULL", settings(RetentionPolicy.DEFAULT));
+    assertThat(single(store.readPoints(io.hollerith.server.model.MetricKey.of("g"),
+        io.hollerith.server.model.MetricType.GAUGE, T0, T0)).last()).isEqualTo(5);
+    assertThat(store.loadGaugeValues("n1")).containsExactly(new io.hollerith.server.flush.FlushSnapshot.GaugePoint(
+        io.hollerith.server.model.MetricKey.of("g"), 5, false, T0 + 10_002));
+  }
+
+  @Test
   void rejectsAnUnknownEngineFromTheConfiguration() {
     io.hollerith.server.config.HollerithConfig config = new io.hollerith.server.config.HollerithConfig(
         "n", dir.toString(), null, null, null, null, null,

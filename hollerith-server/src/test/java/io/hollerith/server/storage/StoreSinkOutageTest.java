@@ -48,7 +48,10 @@ class StoreSinkOutageTest {
         sink.publish(SnapshotBuilder.at(t0 + i * 10_000).counter("c", 1).timer("t", i + 1).build());
       }
       assertThat(sink.awaitDrained(Duration.ofSeconds(20))).isTrue();
+      assertThat(sink.writerState().failing()).isFalse();
+      assertThat(sink.writerState().lastSuccessMillis()).isNotEqualTo(StoreSink.NEVER);
 
+      long outageStart = System.currentTimeMillis();
       pg.close(); // outage 1: fewer snapshots than the bound
       for (int i = 3; i < 6; i++) {
         sink.publish(SnapshotBuilder.at(t0 + i * 10_000).counter("c", 1).timer("t", i + 1).build());
@@ -58,10 +61,16 @@ class StoreSinkOutageTest {
       assertThat(sink.backlog()).isEqualTo(3);
       assertThat(stats.value("storage", "backlog_snapshots")).isEqualTo(3L);
       assertThat(stats.value("storage", "backlog_age_seconds").doubleValue()).isGreaterThanOrEqualTo(1.0);
+      // The writer's own observation, for health checks that must not wait for the database.
+      StoreSink.WriterState down = sink.writerState();
+      assertThat(down.failing()).isTrue();
+      assertThat(down.failingSinceMillis()).isBetween(outageStart, System.currentTimeMillis());
+      assertThat(down.backlog()).isEqualTo(3);
 
       pg = start(port);
       assertThat(sink.awaitDrained(Duration.ofSeconds(30))).isTrue();
       assertThat(counts(store, t0)).containsExactly(1.0, 1.0, 1.0, 1.0, 1.0, 1.0);
+      assertThat(sink.writerState().failing()).isFalse();
       assertThat(stats.value("storage", "snapshots_dropped")).isEqualTo(0L);
 
       pg.close(); // outage 2: nine snapshots against a bound of four queued (+ one in flight)

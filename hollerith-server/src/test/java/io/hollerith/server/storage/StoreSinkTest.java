@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.config.StorageConfig;
+import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
@@ -56,7 +57,8 @@ class StoreSinkTest {
       // and what it kept of the gauge is the newest value.
       long written = stats.value("storage", "snapshots_written").longValue();
       assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, t0, t0 + 200_000)).hasSize((int) written);
-      assertThat(store.loadGaugeValues("node-a")).containsEntry(MetricKey.of("g"), 19.0);
+      assertThat(store.loadGaugeValues("node-a")).extracting(FlushSnapshot.GaugePoint::key, FlushSnapshot.GaugePoint::value)
+          .contains(org.assertj.core.groups.Tuple.tuple(MetricKey.of("g"), 19.0));
     }
   }
 
@@ -94,7 +96,8 @@ class StoreSinkTest {
           "not storing 501 counters and gauges of interval " + (t0 + 30_000) + " whose value is not a finite "
               + "number, e.g. counter nan = NaN (2 such warnings suppressed before; all are counted in "
               + "storage.non_finite_values_skipped)");
-      assertThat(store.loadGaugeValues("node-a")).containsOnlyKeys(MetricKey.of("finite"));
+      assertThat(store.loadGaugeValues("node-a")).extracting(FlushSnapshot.GaugePoint::key)
+          .containsExactly(MetricKey.of("finite"));
     } finally {
       sinkLog.detachAppender(warnings);
       storeLog.detachAppender(warnings);
