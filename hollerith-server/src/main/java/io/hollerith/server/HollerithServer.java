@@ -16,6 +16,10 @@ import io.hollerith.server.ingest.HealthState;
 import io.hollerith.server.ingest.IngestServer;
 import io.hollerith.server.ingest.ManagementServer;
 import io.hollerith.server.ingest.PacketHandler;
+import io.hollerith.server.ops.DataFiles;
+import io.hollerith.server.ops.Operations;
+import io.hollerith.server.ops.ReadOnlyQueries;
+import io.hollerith.server.ops.TableGrowthSampler;
 import io.hollerith.server.protocol.LineParser;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.storage.MetricStore;
@@ -23,7 +27,6 @@ import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.RollupScheduler;
 import io.hollerith.server.storage.StoreSink;
-import io.hollerith.server.storage.TableSize;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -31,12 +34,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -66,6 +69,8 @@ public final class HollerithServer implements AutoCloseable {
 
   private Path dataDir;
   private MetricStore store;
+  private TableGrowthSampler tableGrowth;
+  private ReadOnlyQueries queries;
   private StoreSink storeSink;
   private Aggregator aggregator;
   private Flusher flusher;
@@ -100,6 +105,10 @@ public final class HollerithServer implements AutoCloseable {
     if (config.stats().persist()) {
       store = MetricStores.open(config, clock);
       started.push(store);
+      tableGrowth = new TableGrowthSampler(store, config.ops().tableGrowth(), stats);
+      sampleTableSizesInBackground();
+      queries = new ReadOnlyQueries(store.readOnlySql(config.ops().query().postgresql()), config.ops().query(), stats);
+      started.push(queries);
     }
     AuthStore auth = AuthStore.open(config, clock);
     started.push(auth);
@@ -202,24 +211,31 @@ public final class HollerithServer implements AutoCloseable {
                 + age / 1000 + " s")
             : HealthCheck.Status.up(store.engine() + ": writing");
       }));
-      api.storageStats(this::storageSizes, config.stats().includeStorageStatsInApi());
+      api.storageStats(tableGrowth::storageSizes, config.stats().includeStorageStatsInApi());
     }
+    api.operations(new Operations(store, tableGrowth, queries, new DataFiles(dataDir)));
     return api.build();
   }
 
-  private Map<String, Long> storageSizes() {
-    Map<String, Long> sizes = new LinkedHashMap<>();
-    long bytes = 0;
-    long rows = 0;
-    for (TableSize t : store.tableSizes()) {
-      sizes.put(t.table() + "_bytes", t.totalBytes());
-      sizes.put(t.table() + "_rows", t.rowEstimate());
-      bytes += t.totalBytes();
-      rows += t.rowEstimate();
-    }
-    sizes.put("total_bytes", bytes);
-    sizes.put("total_rows", rows);
-    return sizes;
+  /**
+   * Takes today's table-size sample unless one is stored, on a thread of its own: on SQLite it reads
+   * every page, which must not delay the start.
+   */
+  private void sampleTableSizesInBackground() {
+    Thread sampler = new Thread(() -> {
+      try {
+        tableGrowth.sampleIfMissing(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+      } catch (RuntimeException e) {
+        LOG.error("table-size sample at start failed: {}", e.getMessage(), e);
+      }
+    }, "hollerith-table-sizes");
+    sampler.setDaemon(true);
+    sampler.start();
+  }
+
+  /** The table-size sampler, or null when {@code stats.persist} is off. */
+  public TableGrowthSampler tableGrowth() {
+    return tableGrowth;
   }
 
   /** The internal statistics registry of this node. */

@@ -44,10 +44,11 @@ final class Endpoints {
   private final Clock clock;
   private final PrometheusWriter prometheus;
   private final byte[] openApi;
+  private final OpsRoutes opsRoutes;
 
   Endpoints(AuthStore auth, StatsRegistry stats, SeriesService series, List<HealthCheck> healthChecks,
       LatestValues latestValues, LineIngestor ingestor, Supplier<? extends Map<String, ? extends Number>> storageStats,
-      boolean includeStorageStats, long maxBuckets, Clock clock) {
+      boolean includeStorageStats, long maxBuckets, Clock clock, OpsRoutes opsRoutes) {
     this.auth = auth;
     this.stats = stats;
     this.series = series;
@@ -60,11 +61,12 @@ final class Endpoints {
     this.clock = clock;
     this.prometheus = new PrometheusWriter(stats);
     this.openApi = loadOpenApi();
+    this.opsRoutes = opsRoutes;
   }
 
   /** Every route of the API. The OpenAPI document must describe exactly these (a test checks). */
   Router router() {
-    return new Router()
+    Router router = new Router()
         .add(Route.publicRoute("GET", "/health", this::health))
         .add(Route.authenticated("GET", "/api/openapi.json", this::openApi))
         .add(Route.authenticated("GET", "/api/v1/whoami", this::whoami))
@@ -76,6 +78,7 @@ final class Endpoints {
         .add(Route.requires(Permission.OPS_READ, "GET", "/stats", this::stats))
         .add(Route.requires(Permission.OPS_READ, "GET", "/stats/prometheus", this::prometheus).allowingAnonymousScrape())
         .add(Route.requires(Permission.OPS_READ, "GET", "/metrics", this::prometheus).allowingAnonymousScrape());
+    return opsRoutes.register(router);
   }
 
   private ApiResponse health(ApiRequest r) {

@@ -65,7 +65,7 @@ public final class HttpApi implements AutoCloseable {
     this.stats = b.stats;
     Endpoints endpoints = new Endpoints(b.auth, b.stats, b.reader == null ? null : new SeriesService(b.reader),
         b.healthChecks, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
-        config.maxSeriesBuckets(), b.clock);
+        config.maxSeriesBuckets(), b.clock, new OpsRoutes(b.operations, b.clock));
     this.router = endpoints.router();
     AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(), b.clock);
     this.dispatcher = new Dispatcher(router, b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
@@ -97,6 +97,7 @@ public final class HttpApi implements AutoCloseable {
     private Supplier<? extends Map<String, ? extends Number>> storageStats;
     private boolean includeStorageStats = true;
     private Clock clock = Clock.systemUTC();
+    private io.hollerith.server.ops.Operations operations;
 
     private Builder(HttpConfig config, AuthStore auth, StatsRegistry stats) {
       this.config = Objects.requireNonNull(config, "config");
@@ -137,6 +138,12 @@ public final class HttpApi implements AutoCloseable {
     public Builder storageStats(Supplier<? extends Map<String, ? extends Number>> supplier, boolean include) {
       this.storageStats = supplier;
       this.includeStorageStats = include;
+      return this;
+    }
+
+    /** What the node-wide operations routes ({@code /api/stats/*}, {@code /debug/*}, {@code /_local/files/*}) work on. */
+    public Builder operations(io.hollerith.server.ops.Operations operations) {
+      this.operations = operations;
       return this;
     }
 

@@ -7,6 +7,7 @@ package io.hollerith.server.config;
  *
  * @param nodeId identifies this node's rows in a shared store; default: the host name
  * @param dataDir where the embedded store and runtime files live, default {@code ./data}
+ * @param ops table-growth history and the read-only SQL endpoint
  */
 public record HollerithConfig(
     String nodeId,
@@ -18,7 +19,8 @@ public record HollerithConfig(
     SinksConfig sinks,
     StorageConfig storage,
     HttpConfig http,
-    LoggingConfig logging) {
+    LoggingConfig logging,
+    OpsConfig ops) {
 
   public HollerithConfig {
     nodeId = nodeId != null ? nodeId : defaultNodeId();
@@ -31,11 +33,19 @@ public record HollerithConfig(
     storage = storage != null ? storage : new StorageConfig(null, null, null, null);
     http = http != null ? http : new HttpConfig(null, null, null);
     logging = logging != null ? logging : new LoggingConfig(null, null);
+    ops = ops != null ? ops : new OpsConfig(null, null);
+  }
+
+  /** The form without the {@code ops} section, which takes its defaults. */
+  public HollerithConfig(String nodeId, String dataDir, ListenersConfig listeners, ProtocolConfig protocol,
+      AggregationConfig aggregation, StatsConfig stats, SinksConfig sinks, StorageConfig storage, HttpConfig http,
+      LoggingConfig logging) {
+    this(nodeId, dataDir, listeners, protocol, aggregation, stats, sinks, storage, http, logging, null);
   }
 
   /** All defaults. */
   public static HollerithConfig defaults() {
-    return new HollerithConfig(null, null, null, null, null, null, null, null, null, null);
+    return new HollerithConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   private static String defaultNodeId() {
