@@ -14,12 +14,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +47,12 @@ public final class ReadOnlyQueries implements AutoCloseable {
   private final ReadOnlySql sql;
   private final OpsConfig.Query config;
   private final ThreadPoolExecutor pool;
+  /**
+   * Queries running or waiting: a permit is taken before submitting and given back when the query's
+   * task ends (not when its caller stops waiting), so the executor's queue never exceeds
+   * {@code max_queued} even while timed-out queries wind down.
+   */
+  private final Semaphore admitted;
   private final StatsRegistry.Counter queries;
   private final StatsRegistry.Counter failures;
   private final StatsRegistry.Counter timeouts;
@@ -57,10 +62,9 @@ public final class ReadOnlyQueries implements AutoCloseable {
   public ReadOnlyQueries(ReadOnlySql sql, OpsConfig.Query config, StatsRegistry stats) {
     this.sql = sql;
     this.config = config;
-    BlockingQueue<Runnable> queue = config.maxQueued() == 0 ? new SynchronousQueue<>()
-        : new ArrayBlockingQueue<>(config.maxQueued());
-    this.pool = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS, queue,
-        new DefaultThreadFactory("hollerith-readonly-sql", true));
+    this.admitted = new Semaphore(config.threads() + config.maxQueued());
+    this.pool = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), new DefaultThreadFactory("hollerith-readonly-sql", true));
     this.queries = stats.counter("ops", "queries", "Read-only SQL queries answered");
     this.failures = stats.counter("ops", "query_errors", "Read-only SQL queries the database refused (400)");
     this.timeouts = stats.counter("ops", "query_timeouts", "Read-only SQL queries cancelled after ops.query.timeout (408)");
@@ -89,13 +93,23 @@ public final class ReadOnlyQueries implements AutoCloseable {
     }
     long started = System.nanoTime();
     AtomicReference<PreparedStatement> running = new AtomicReference<>();
-    Future<Result> future;
-    try {
-      future = pool.submit(() -> execute(query, running, started));
-    } catch (RejectedExecutionException e) {
+    if (!admitted.tryAcquire()) {
       rejectedBusy.incr();
       throw new OpsException(503, "All " + config.threads() + " read-only SQL threads are busy and "
           + config.maxQueued() + " queries wait; retry later");
+    }
+    Future<Result> future;
+    try {
+      future = pool.submit(() -> {
+        try {
+          return execute(query, running, started);
+        } finally {
+          admitted.release();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      admitted.release();
+      throw new OpsException(503, "Read-only SQL is shutting down");
     }
     try {
       Result r = future.get(config.timeout().toMillis() + WATCHDOG_GRACE_MILLIS, TimeUnit.MILLISECONDS);

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes the daily table-size sample: measures every metric table, stores the day's row per table
  * (overwriting a re-run of the same day), deletes samples past the retention, and logs and counts
- * the day's growth alerts once per day. It also keeps the latest measurement, which {@code /stats},
+ * each growth alert (table and period) once per day. It also keeps the latest measurement, which {@code /stats},
  * {@code /metrics} and {@code /stats/prometheus} report, so a scrape never scans the database.
  *
  * <p>Thread-safe: a sample runs under the object's lock; the latest figures are an immutable list
@@ -31,7 +31,9 @@ public final class TableGrowthSampler {
   private final StatsRegistry.Counter alertCounter;
   private final StatsRegistry.Counter sampleCounter;
   private volatile List<TableSize> latest = List.of();
-  private LocalDate alertsLoggedFor;
+  /** The alerts already logged and counted today, as {@code table/period}; cleared when the day changes. */
+  private final java.util.Set<String> alertsLogged = new java.util.HashSet<>();
+  private LocalDate alertsDay;
 
   public TableGrowthSampler(MetricStore store, OpsConfig.TableGrowth config, StatsRegistry stats) {
     this.store = store;
@@ -44,7 +46,7 @@ public final class TableGrowthSampler {
 
   /**
    * Measures and stores the sample of {@code day}, deletes samples older than the retention, and
-   * logs the day's alerts if they were not logged yet.
+   * logs and counts the day's alerts not logged yet that day.
    *
    * @return the alerts of {@code day}
    */
@@ -57,9 +59,12 @@ public final class TableGrowthSampler {
     List<TableGrowthReport.Alert> alerts = report.alerts(report(day, null, 0));
     LOG.info("table sizes of {} stored for {} tables; {} samples past the {}-day retention deleted", day,
         sizes.size(), deleted, config.retentionDays());
-    if (!day.equals(alertsLoggedFor)) {
-      alertsLoggedFor = day;
-      for (TableGrowthReport.Alert a : alerts) {
+    if (!day.equals(alertsDay)) {
+      alertsDay = day;
+      alertsLogged.clear();
+    }
+    for (TableGrowthReport.Alert a : alerts) {
+      if (alertsLogged.add(a.tableName() + "/" + a.period())) {
         alertCounter.incr();
         LOG.warn("table {} grew {} % {} (threshold {} %)", a.tableName(), a.growthPercent(), a.period(), a.threshold());
       }

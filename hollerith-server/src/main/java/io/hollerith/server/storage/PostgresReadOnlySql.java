@@ -24,7 +24,7 @@ final class PostgresReadOnlySql implements ReadOnlySql {
   private volatile boolean checked;
 
   PostgresReadOnlySql(String primaryUrl, String schema, OpsConfig.ReadOnlyRole role) {
-    this.url = role.replicaUrl() != null && !role.replicaUrl().isBlank() ? role.replicaUrl() : primaryUrl;
+    this.url = withoutCredentials(role.replicaUrl() != null && !role.replicaUrl().isBlank() ? role.replicaUrl() : primaryUrl);
     this.schema = schema;
     this.role = role;
     this.password = role.user() == null ? null
@@ -63,6 +63,14 @@ final class PostgresReadOnlySql implements ReadOnlySql {
       c.close();
       throw e;
     }
+  }
+
+  /**
+   * The URL without {@code user} and {@code password} parameters: the driver lets URL parameters
+   * override the connection's properties, and the store's own (writing) user must never be used here.
+   */
+  static String withoutCredentials(String url) {
+    return url.replaceAll("(?i)([?&;])(user|password)=[^&;]*[&;]?", "$1").replaceAll("[?&;]$", "");
   }
 
   /** Refuses a role that could reach more than the metric data. */

@@ -15,8 +15,11 @@ import org.sqlite.SQLiteLimits;
 /**
  * Read-only SQL on the SQLite metric file: opened with {@code SQLITE_OPEN_READONLY} on
  * {@code metrics.db} alone (the credentials are another file), {@code ATTACH} disabled (limit 0
- * attached databases, which also stops {@code VACUUM INTO}), extension loading off, values capped in
- * length, and a progress handler that interrupts a statement past its deadline. In WAL mode a
+ * attached databases), extension loading off, {@code PRAGMA query_only} (no temporary tables either;
+ * a query is one statement, so it cannot switch this off and write in the same breath), values
+ * capped in length, and a progress handler that interrupts a statement past its deadline. The
+ * transaction stays open for the query, which also refuses {@code VACUUM INTO} and journal-mode
+ * changes. In WAL mode a
  * read-only connection shares the writer's {@code -shm} index, which exists while the store is open.
  */
 final class SqliteReadOnlySql implements ReadOnlySql {
@@ -40,6 +43,9 @@ final class SqliteReadOnlySql implements ReadOnlySql {
     try {
       c.setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 0);
       c.setLimit(SQLiteLimits.SQLITE_LIMIT_LENGTH, maxValueBytes);
+      try (var st = c.createStatement()) {
+        st.execute("PRAGMA query_only = 1");
+      }
       long deadline = System.nanoTime() + timeout.toNanos();
       ProgressHandler.setHandler(c, PROGRESS_STEPS, new ProgressHandler() {
         @Override
