@@ -6,14 +6,23 @@ import static io.hollerith.server.query.InMemorySeriesReader.timer;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
 import io.hollerith.server.config.HttpConfig;
+import io.hollerith.server.config.OpsConfig;
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.flush.TimerStats;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.Tag;
+import io.hollerith.server.ops.DataFiles;
+import io.hollerith.server.ops.Operations;
+import io.hollerith.server.ops.ReadOnlyQueries;
+import io.hollerith.server.ops.TableGrowthSampler;
 import io.hollerith.server.query.InMemorySeriesReader;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.storage.MetricStore;
+import io.hollerith.server.storage.MetricStores;
+import io.hollerith.server.storage.RetentionPolicy;
+import io.hollerith.server.storage.StoreSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +43,8 @@ import java.util.regex.Pattern;
  * A real API server on an ephemeral port over a real SQLite credential store: tenants
  * {@code root → shop, root → blog}, namespaces {@code shop.} and {@code blog.}, one user per role
  * and tenant named {@code <role>@<tenant>}, stored series in both namespaces and unassigned, live
- * values in a real {@link PrometheusSink}.
+ * values in a real {@link PrometheusSink}, and the operations routes over a real SQLite metric store
+ * in the same directory.
  */
 final class ApiFixture implements AutoCloseable {
 
@@ -48,6 +58,9 @@ final class ApiFixture implements AutoCloseable {
   final AtomicBoolean storageUp = new AtomicBoolean(true);
   final java.util.concurrent.atomic.AtomicLong healthDelayMillis = new java.util.concurrent.atomic.AtomicLong();
   final Map<String, String> tokens = new HashMap<>();
+  final MetricStore store;
+  final TableGrowthSampler tableGrowth;
+  final ReadOnlyQueries queries;
   final HttpApi api;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String base;
@@ -70,6 +83,10 @@ final class ApiFixture implements AutoCloseable {
       reader.add(MetricKey.of("system.load"), counter(T0 + i * 10_000, 10_000, 1));
       reader.add(MetricKey.of("shop.latency"), timer(T0 + i * 10_000, 10_000, 10 * i + 1, 10 * i + 2));
     }
+    store = MetricStores.sqlite(dir.resolve(MetricStores.SQLITE_FILE), "NORMAL",
+        new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 200, Clock.systemUTC()));
+    tableGrowth = new TableGrowthSampler(store, new OpsConfig.TableGrowth(null, null, null), stats);
+    queries = new ReadOnlyQueries(store.readOnlySql(null), new OpsConfig.Query(null, null, null, null, null, null), stats);
     sink = new PrometheusSink(List.of(90.0, 99.0), 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
     api = HttpApi.builder(config, auth, stats)
@@ -81,6 +98,7 @@ final class ApiFixture implements AutoCloseable {
           return storageUp.get() ? HealthCheck.Status.up("store answers") : HealthCheck.Status.down("store unreachable");
         }))
         .storageStats(() -> Map.of("bytes", 4096L, "series", 4L), true)
+        .operations(new Operations(store, tableGrowth, queries, new DataFiles(dir)))
         .build()
         .start();
     base = "http://127.0.0.1:" + api.address().getPort();
@@ -163,6 +181,8 @@ final class ApiFixture implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    queries.close();
+    store.close();
     auth.close();
   }
 }

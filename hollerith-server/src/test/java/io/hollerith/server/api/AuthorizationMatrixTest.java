@@ -50,7 +50,18 @@ class AuthorizationMatrixTest {
       new Call("GET", "/api/v1/tenants", "/api/v1/tenants", null),
       new Call("GET", "/stats", "/stats", null),
       new Call("GET", "/stats/prometheus", "/stats/prometheus", null),
-      new Call("GET", "/metrics", "/metrics", null));
+      new Call("GET", "/metrics", "/metrics", null),
+      new Call("GET", "/api/stats/database/", "/api/stats/database/", null),
+      new Call("GET", "/api/stats/table-growth/", "/api/stats/table-growth/?days=7", null),
+      new Call("POST", "/api/stats/query/", "/api/stats/query/", "{\"query\": \"SELECT 1\"}"),
+      new Call("GET", "/debug/goroutines", "/debug/goroutines", null),
+      new Call("GET", "/debug/threads", "/debug/threads", null),
+      new Call("GET", "/debug/pool/bytes", "/debug/pool/bytes", null),
+      new Call("GET", "/_local/files/_list", "/_local/files/_list", null));
+
+  /** Node-wide routes: the permission, and a caller in the root tenant. */
+  static final java.util.Set<String> NODE_WIDE = java.util.Set.of("/api/stats/database/", "/api/stats/table-growth/",
+      "/debug/goroutines", "/debug/threads", "/debug/pool/bytes", "/_local/files/_list");
 
   @BeforeAll
   static void start() {
@@ -78,6 +89,9 @@ class AuthorizationMatrixTest {
     if (role == null) {
       return 401;
     }
+    if (NODE_WIDE.contains(c.route())) {
+      return role != Role.READER && tenant.equals("root") ? 200 : 403;
+    }
     switch (c.route()) {
       case "/api/openapi.json", "/api/v1/whoami", "/api/v1/metrics":
         return 200;
@@ -88,6 +102,8 @@ class AuthorizationMatrixTest {
         return role == Role.ADMIN ? 200 : 403;
       case "/stats", "/stats/prometheus", "/metrics":
         return role == Role.READER ? 403 : 200;
+      case "/api/stats/query/":
+        return role == Role.ADMIN && tenant.equals("root") ? 200 : 403;
       default:
         throw new AssertionError("route without an expectation: " + c.route());
     }
@@ -116,8 +132,11 @@ class AuthorizationMatrixTest {
       String metric = call.pathAndQuery().substring(call.pathAndQuery().indexOf("metric=") + 7, call.pathAndQuery().indexOf('&'));
       assertThat(r.body()).isEqualTo("{\"alerts\":[{\"level\":\"error\",\"text\":\"No such series: " + metric + "\"}]}");
     }
-    if (r.statusCode() == 403) {
+    if (r.statusCode() == 403 && (role == Role.READER || (role == Role.SUPPORT && call.route().equals("/api/stats/query/"))
+        || !NODE_WIDE.contains(call.route()) && !call.route().equals("/api/stats/query/"))) {
       assertThat(r.body()).contains("Permission ").contains(" required; role " + role.label());
+    } else if (r.statusCode() == 403) {
+      assertThat(r.body()).contains("the caller's tenant must be the root tenant");
     }
   }
 
