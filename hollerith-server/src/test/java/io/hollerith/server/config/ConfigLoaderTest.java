@@ -109,7 +109,7 @@ class ConfigLoaderTest {
             "aggregation.flush_interval: 'soon' is not allowed; expected a duration such as 500ms, 10s, 1m, 2h or 7d",
             "stats.no_buffer: 'maybe' is not allowed; expected true or false",
             "unknown key 'colour' (allowed here: node_id, data_dir, listeners, protocol, aggregation, stats, sinks,"
-                + " storage, http, logging)"));
+                + " storage, http, logging, ops)"));
   }
 
   @Test
@@ -162,5 +162,23 @@ class ConfigLoaderTest {
         .containsEntry("HOLLERITH_LISTENERS_UDP_PORT", "listeners.udp.port")
         .containsEntry("HOLLERITH_STATS_INCLUDE_STORAGE_STATS_IN_API", "stats.include_storage_stats_in_api")
         .containsEntry("HOLLERITH_DATA_DIR", "data_dir");
+  }
+
+  @Test
+  void operationsLimitsAreCheckedByName() {
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("ops.query.threads=3", "ops.query.max_queued=1",
+        "ops.query.max_rows=0", "ops.query.max_result_bytes=10", "ops.table_growth.retention_days=7",
+        "ops.query.timeout=0s")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+            "ops.query.threads plus ops.query.max_queued must be below http.worker_threads (4) so that queries cannot"
+                + " hold every HTTP worker, got 4",
+            "ops.query.max_rows must be between 1 and 1000000, got 0",
+            "ops.query.max_result_bytes must be at least 1024, got 10",
+            "ops.table_growth.retention_days must be between 31 (a month-ago sample is needed) and 3650, got 7",
+            "ops.query.timeout must be at least 1ms, got 0ms"));
+    HollerithConfig defaults = HollerithConfig.defaults();
+    assertThat(defaults.ops().query().threads() + defaults.ops().query().maxQueued())
+        .isLessThan(defaults.http().workerThreads());
   }
 }

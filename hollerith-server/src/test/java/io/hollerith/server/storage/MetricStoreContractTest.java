@@ -449,7 +449,7 @@ abstract class MetricStoreContractTest {
     }
     assertThatThrownBy(() -> openStore(settings(RetentionPolicy.DEFAULT)))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("has schema version 99 (from the future), newer than this Hollerith understands (up to 2)");
+        .hasMessageContaining("has schema version 99 (from the future), newer than this Hollerith understands (up to 6)");
   }
 
   /** 10 s kept 1 h, 1 min kept 1 day: a series silent for a day and a minute outlived every level. */
