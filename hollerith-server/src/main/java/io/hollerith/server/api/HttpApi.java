@@ -38,7 +38,9 @@ import java.util.function.Supplier;
  * The HTTP API server: {@code /health}, {@code /api/v1/series}, {@code /api/v1/metrics},
  * {@code /api/v1/ingest}, {@code /api/v1/whoami}, {@code /api/v1/users}, {@code /api/v1/tenants},
  * {@code /stats}, {@code /stats/prometheus},
- * {@code /metrics} and {@code /api/openapi.json}.
+ * {@code /metrics}, {@code /api/openapi.json}, and the operations routes {@code /api/stats/database/},
+ * {@code /api/stats/table-growth/}, {@code /api/stats/query/}, {@code /debug/goroutines},
+ * {@code /debug/threads}, {@code /debug/pool/bytes} and {@code /_local/files/_list}.
  *
  * <p>Built on Netty's HTTP codec (see the package documentation for why). Network threads only
  * decode and encode; handlers, which read the store and the credential store, run on a bounded

@@ -1,6 +1,8 @@
 /**
  * The HTTP API: one server ({@link io.hollerith.server.api.HttpApi}) for stored series, the metric
- * list, HTTP ingest, internal stats, Prometheus exposition, health and the OpenAPI document.
+ * list, HTTP ingest, internal stats, Prometheus exposition, health, the OpenAPI document, and the
+ * node-wide operations routes ({@code OpsRoutes}: database statistics, table growth, read-only SQL,
+ * debug dumps, data-directory files) over the {@link io.hollerith.server.ops} services.
  *
  * <h2>Why Netty's HTTP codec</h2>
  * Netty already carries Hollerith's UDP/TCP/Unix listeners, so the HTTP server adds no second
@@ -20,7 +22,8 @@
  *   <li>One access-log line per request on logger {@code io.hollerith.server.api.access}: method,
  *       path (no query string), status, duration, user and client address — never the token.
  *   <li>Every route declares its permission; 401 without a valid token, 403 (naming the missing
- *       permission) when the role lacks it, 404 for unknown paths, 405 with {@code Allow} for a
+ *       permission) when the role lacks it or, on a node-wide operations route, when the caller's
+ *       tenant is not the root tenant, 404 for unknown paths, 405 with {@code Allow} for a
  *       wrong method, 429 with {@code Retry-After} after {@code http.auth_failure_limit} failed
  *       authentications from one address within {@code http.auth_failure_window}. Errors are
  *       {@code {"alerts":[{"level":"error","text":"…"}]}}.
