@@ -70,7 +70,18 @@ final class PostgresReadOnlySql implements ReadOnlySql {
    * override the connection's properties, and the store's own (writing) user must never be used here.
    */
   static String withoutCredentials(String url) {
-    return url.replaceAll("(?i)([?&;])(user|password)=[^&;]*[&;]?", "$1").replaceAll("[?&;]$", "");
+    int query = url.indexOf('?');
+    if (query < 0) {
+      return url;
+    }
+    java.util.StringJoiner kept = new java.util.StringJoiner("&");
+    for (String parameter : url.substring(query + 1).split("[&;]")) {
+      String key = parameter.split("=", 2)[0].toLowerCase(java.util.Locale.ROOT);
+      if (!parameter.isEmpty() && !key.equals("user") && !key.equals("password")) {
+        kept.add(parameter);
+      }
+    }
+    return kept.length() == 0 ? url.substring(0, query) : url.substring(0, query + 1) + kept;
   }
 
   /** Refuses a role that could reach more than the metric data. */

@@ -191,4 +191,43 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
     assertThat(replication.get("is_replica")).isEqualTo(false);
     assertThat(((Number) replication.get("wal_bytes")).longValue()).isPositive();
   }
+
+  @Test
+  void nodesSharingTheDatabaseStoreOneSamplePerTableAndDay() {
+    TableGrowthSampler first = new TableGrowthSampler(store, new OpsConfig.TableGrowth(90, 50, 200), stats);
+    first.sampleOnce(TODAY);
+    int tables = store.tableSizeHistory(TODAY, TODAY).size();
+    try (MetricStore other = MetricStores.postgresql(pgConfig(), new StoreSettings(
+        io.hollerith.server.storage.RetentionPolicy.parse(io.hollerith.server.storage.RetentionPolicy.DEFAULT), 10_000, 50,
+        clock))) {
+      new TableGrowthSampler(other, new OpsConfig.TableGrowth(90, 50, 200), new io.hollerith.server.stats.StatsRegistry())
+          .sampleOnce(TODAY);
+    }
+    assertThat(store.tableSizeHistory(TODAY, TODAY)).hasSize(tables)
+        .extracting(s -> s.size().table()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aReplicaUrlIsQueriedInsteadOfThePrimary() throws SQLException {
+    String replica = database + "_replica";
+    try (Connection c = pg.getPostgresDatabase().getConnection()) {
+      c.createStatement().executeUpdate("CREATE DATABASE " + replica);
+    }
+    try (Connection c = pg.getDatabase("postgres", replica).getConnection()) {
+      var st = c.createStatement();
+      st.execute("CREATE SCHEMA hollerith");
+      st.execute("CREATE TABLE hollerith.series (name text)");
+      st.execute("INSERT INTO hollerith.series VALUES ('only-on-the-replica')");
+      st.execute("GRANT USAGE ON SCHEMA hollerith TO " + READ_ONLY_ROLE);
+      st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA hollerith TO " + READ_ONLY_ROLE);
+    }
+    writeCounters(2, 1);
+    OpsConfig.ReadOnlyRole toReplica = new OpsConfig.ReadOnlyRole(READ_ONLY_ROLE, "ro", null, null,
+        pg.getJdbcUrl("postgres", replica));
+    try (ReadOnlyQueries q = new ReadOnlyQueries(store.readOnlySql(toReplica),
+        new OpsConfig.Query(Duration.ofSeconds(5), 10, 1 << 20, 1, 0, toReplica), stats)) {
+      assertThat(q.run("tester", "SELECT name FROM series").rows()).containsExactly(List.of("only-on-the-replica"));
+      assertThat(q.run("tester", "SELECT current_user").rows()).containsExactly(List.of(READ_ONLY_ROLE));
+    }
+  }
 }

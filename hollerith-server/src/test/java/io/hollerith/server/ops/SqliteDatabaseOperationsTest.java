@@ -144,4 +144,21 @@ class SqliteDatabaseOperationsTest extends DatabaseOperationsContractTest {
         .containsKey("database_size");
     assertThat(((Map<String, Object>) s.get("active_queries")).get("count")).isEqualTo(0);
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aWriteThatFindsTheFileLockedIsCountedAsBusy() throws Exception {
+    try (Connection locker = rawConnection()) {
+      locker.setAutoCommit(false);
+      locker.createStatement().execute("INSERT INTO nodes (name) VALUES ('locker')");
+      assertThatThrownBy(() -> writeCounters(1, 1)).isInstanceOf(io.hollerith.server.storage.StoreException.class)
+          .hasMessageContaining("SQLITE_BUSY");
+      locker.rollback();
+    }
+    Map<String, Object> tx = (Map<String, Object>) store.databaseStats().get("transactions");
+    assertThat(tx).containsEntry("busy", 1L).containsEntry("committed", 0L).containsEntry("rolled_back", 0L);
+    writeCounters(1, 2);
+    tx = (Map<String, Object>) store.databaseStats().get("transactions");
+    assertThat(tx).containsEntry("busy", 1L).containsEntry("committed", 1L);
+  }
 }
