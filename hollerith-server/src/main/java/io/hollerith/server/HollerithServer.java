@@ -213,7 +213,7 @@ public final class HollerithServer implements AutoCloseable {
       }));
       api.storageStats(tableGrowth::storageSizes, config.stats().includeStorageStatsInApi());
     }
-    api.operations(new Operations(store, tableGrowth, queries, new DataFiles(dataDir)));
+    api.operations(new Operations(store, tableGrowth, queries, new DataFiles(dataDir, config.ops().files().maxEntries(), stats)));
     return api.build();
   }
 

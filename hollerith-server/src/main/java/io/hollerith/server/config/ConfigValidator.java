@@ -121,6 +121,8 @@ final class ConfigValidator {
         "plus ops.query.max_queued must be below http.worker_threads (" + c.http().workerThreads()
             + ") so that queries cannot hold every HTTP worker, got " + (q.threads() + q.maxQueued()));
 
+    v.positive("ops.files.max_entries", c.ops().files().maxEntries());
+
     LoggingConfig lg = c.logging();
     v.require(lg.format().equals("text") || lg.format().equals("json"), "logging.format",
         "must be text or json, got '" + lg.format() + "'");

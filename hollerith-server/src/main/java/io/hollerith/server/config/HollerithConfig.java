@@ -33,7 +33,7 @@ public record HollerithConfig(
     storage = storage != null ? storage : new StorageConfig(null, null, null, null);
     http = http != null ? http : new HttpConfig(null, null, null);
     logging = logging != null ? logging : new LoggingConfig(null, null);
-    ops = ops != null ? ops : new OpsConfig(null, null);
+    ops = ops != null ? ops : new OpsConfig(null, null, null);
   }
 
   /** The form without the {@code ops} section, which takes its defaults. */

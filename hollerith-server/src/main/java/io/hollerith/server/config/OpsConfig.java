@@ -7,9 +7,11 @@ import java.time.Duration;
  *
  * @param tableGrowth the daily table-size samples and their alert thresholds
  * @param query {@code POST /api/stats/query/}
+ * @param files the data-directory file routes
  */
-public record OpsConfig(TableGrowth tableGrowth, Query query) {
+public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
   public OpsConfig {
+    files = files != null ? files : new Files(null);
     tableGrowth = tableGrowth != null ? tableGrowth : new TableGrowth(null, null, null);
     query = query != null ? query : new Query(null, null, null, null, null, null);
   }
@@ -61,6 +63,13 @@ public record OpsConfig(TableGrowth tableGrowth, Query query) {
     @Override
     public String toString() {
       return "ReadOnlyRole[user=" + user + ", replicaUrl=" + replicaUrl + "]";
+    }
+  }
+
+  /** @param maxEntries entries listed per directory at most; more are cut off and flagged {@code truncated} (default 10,000) */
+  public record Files(Integer maxEntries) {
+    public Files {
+      maxEntries = maxEntries != null ? maxEntries : 10_000;
     }
   }
 }

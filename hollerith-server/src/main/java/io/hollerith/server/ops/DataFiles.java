@@ -1,6 +1,7 @@
 package io.hollerith.server.ops;
 
 import io.hollerith.server.auth.AuthStore;
+import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.storage.MetricStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,17 +29,23 @@ import java.util.Set;
  */
 public final class DataFiles {
 
-  /** Entries listed at most per directory; more are cut off and flagged {@code truncated}. */
-  public static final int MAX_ENTRIES = 10_000;
   /** Longest relative path accepted. */
   public static final int MAX_PATH_CHARS = 1024;
 
   private static final Set<String> LIVE_FILES = liveFiles();
 
   private final Path root;
+  private final int maxEntries;
+  private final StatsRegistry.Counter truncatedLists;
 
-  /** @param dataDir the data directory; it must exist */
-  public DataFiles(Path dataDir) {
+  /**
+   * @param dataDir the data directory; it must exist
+   * @param maxEntries entries listed per directory at most ({@code ops.files.max_entries})
+   */
+  public DataFiles(Path dataDir, int maxEntries, StatsRegistry stats) {
+    this.maxEntries = maxEntries;
+    this.truncatedLists = stats.counter("ops", "file_lists_truncated",
+        "Directory listings cut at ops.files.max_entries");
     try {
       this.root = dataDir.toRealPath();
     } catch (IOException e) {
@@ -62,8 +69,9 @@ public final class DataFiles {
     boolean truncated = false;
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path p : stream) {
-        if (entries.size() == MAX_ENTRIES) {
+        if (entries.size() == maxEntries) {
           truncated = true;
+          truncatedLists.incr();
           break;
         }
         entries.add(entry(p));

@@ -150,7 +150,8 @@ public final class ReadOnlyQueries implements AutoCloseable {
         PreparedStatement ps = c.prepareStatement(query)) {
       running.set(ps);
       ps.setMaxRows(config.maxRows() + 1);
-      ps.setFetchSize(Math.min(500, config.maxRows() + 1));
+      // A first batch of one row; PostgreSQL's adaptive fetch then sizes each batch to its result buffer.
+      ps.setFetchSize(1);
       List<String> columns = new ArrayList<>();
       List<List<Object>> rows = new ArrayList<>();
       boolean cut = false;
@@ -162,6 +163,7 @@ public final class ReadOnlyQueries implements AutoCloseable {
             columns.add(md.getColumnLabel(i));
           }
           long bytes = 0;
+          rows:
           while (rs.next()) {
             if (rows.size() == config.maxRows()) {
               cut = true;
@@ -171,11 +173,11 @@ public final class ReadOnlyQueries implements AutoCloseable {
             for (int i = 1; i <= n; i++) {
               Object v = plain(rs.getObject(i));
               bytes += approximateBytes(v);
+              if (bytes > config.maxResultBytes()) {
+                cut = true;
+                break rows;
+              }
               row.add(v);
-            }
-            if (bytes > config.maxResultBytes()) {
-              cut = true;
-              break;
             }
             rows.add(row);
           }

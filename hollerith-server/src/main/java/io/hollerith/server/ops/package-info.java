@@ -24,7 +24,8 @@
  *   <li>{@link io.hollerith.server.ops.ThreadDump} groups the thread dump by identical state and
  *       stack; {@link io.hollerith.server.ops.BufferPools} reports Netty's arenas and the JVM's
  *       buffer pools.
- *   <li>{@link io.hollerith.server.ops.DataFiles} lists and deletes within the data directory,
+ *   <li>{@link io.hollerith.server.ops.DataFiles} lists (at most {@code ops.files.max_entries} entries,
+ *       counted in {@code ops.file_lists_truncated} when cut) and deletes within the data directory,
  *       checked on canonical real paths; files in use are never deleted (409).
  * </ul>
  */

@@ -10,8 +10,8 @@ import java.util.Properties;
 /**
  * Read-only SQL on PostgreSQL: a separate connection as the configured read-only role (to
  * {@code replica_url} when set), with the metric schema as search path, every transaction
- * {@code READ ONLY}, {@code statement_timeout} set, and the driver's {@code maxResultBuffer} capping
- * the result. Before the first query it checks that the role really is harmless: not a superuser,
+ * {@code READ ONLY}, {@code statement_timeout} set, and the driver's {@code maxResultBuffer} (twice
+ * the result cap, with adaptive fetch sizes) bounding what one fetch may hold. Before the first query it checks that the role really is harmless: not a superuser,
  * no access to the credential schema, no right to read server files, and no write privilege on the
  * metric tables; otherwise every query is refused with the reason.
  */
@@ -43,7 +43,10 @@ final class PostgresReadOnlySql implements ReadOnlySql {
       p.setProperty("password", password);
     }
     p.setProperty("currentSchema", schema);
-    p.setProperty("maxResultBuffer", Integer.toString(maxValueBytes));
+    // The driver holds one fetched batch at a time; adaptive fetching sizes each batch to fit this
+    // buffer, so only a single row larger than it is an error, and the caller's byte cap cuts first.
+    p.setProperty("maxResultBuffer", Long.toString(2L * maxValueBytes));
+    p.setProperty("adaptiveFetch", "true");
     p.setProperty("readOnly", "true");
     p.setProperty("ApplicationName", "hollerith-readonly-sql");
     Connection c = DriverManager.getConnection(url, p);

@@ -16,7 +16,8 @@ public interface ReadOnlySql {
    * longer than {@code timeout} is cancelled by the database itself. Close it after the query: any
    * setting the query changes dies with it.
    *
-   * @param maxValueBytes the largest value (and, on PostgreSQL, the whole result) the connection may return
+   * @param maxValueBytes the result cap: the largest value (SQLite) or twice it the largest fetched
+   *     batch of rows (PostgreSQL) the connection may hold
    * @throws SQLException if the database refuses the connection
    * @throws StoreException if the configured read-only access is unsafe or missing (the message says why)
    */

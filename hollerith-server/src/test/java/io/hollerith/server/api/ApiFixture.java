@@ -98,7 +98,7 @@ final class ApiFixture implements AutoCloseable {
           return storageUp.get() ? HealthCheck.Status.up("store answers") : HealthCheck.Status.down("store unreachable");
         }))
         .storageStats(() -> Map.of("bytes", 4096L, "series", 4L), true)
-        .operations(new Operations(store, tableGrowth, queries, new DataFiles(dir)))
+        .operations(new Operations(store, tableGrowth, queries, new DataFiles(dir, 10_000, stats)))
         .build()
         .start();
     base = "http://127.0.0.1:" + api.address().getPort();

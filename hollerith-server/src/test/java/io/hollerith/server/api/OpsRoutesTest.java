@@ -136,9 +136,9 @@ class OpsRoutesTest {
     try (ReadOnlyQueries slow = new ReadOnlyQueries(fx.store.readOnlySql(null),
             new OpsConfig.Query(Duration.ofMillis(200), null, null, null, null, null), stats);
         HttpApi timed = HttpApi.builder(ApiFixture.config(), fx.auth, stats)
-            .operations(new Operations(fx.store, fx.tableGrowth, slow, new DataFiles(dir))).build().start();
+            .operations(new Operations(fx.store, fx.tableGrowth, slow, new DataFiles(dir, 10_000, new StatsRegistry()))).build().start();
         HttpApi storeless = HttpApi.builder(ApiFixture.config(), fx.auth, new StatsRegistry())
-            .operations(new Operations(null, null, null, new DataFiles(dir))).build().start()) {
+            .operations(new Operations(null, null, null, new DataFiles(dir, 10_000, new StatsRegistry()))).build().start()) {
       HttpResponse<String> r = send(timed, "POST", "/api/stats/query/",
           "{\"query\": \"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c\"}");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(408);

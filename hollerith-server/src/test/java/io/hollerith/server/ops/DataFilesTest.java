@@ -3,6 +3,7 @@ package io.hollerith.server.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hollerith.server.stats.StatsRegistry;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -32,7 +33,7 @@ class DataFilesTest {
     Files.createDirectory(data.resolve("queue"));
     Files.writeString(data.resolve("queue/1.dat"), "12345");
     Files.writeString(data.resolve("old.log"), "log");
-    files = new DataFiles(data);
+    files = new DataFiles(data, 10_000, new StatsRegistry());
   }
 
   static void refused(int status, String message, ThrowableAssert.ThrowingCallable call) {
@@ -118,5 +119,20 @@ class DataFilesTest {
     refused(400, "a file path is required", () -> files.delete(""));
     refused(404, "No such file", () -> files.list("nothing"));
     refused(400, "is not a directory", () -> files.list("old.log"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aLongListingIsCutAtTheLimitAndCounted() throws Exception {
+    for (int i = 0; i < 7; i++) {
+      Files.writeString(data.resolve("queue/" + i + ".extra"), "x");
+    }
+    StatsRegistry stats = new StatsRegistry();
+    DataFiles capped = new DataFiles(data, 5, stats);
+    Map<String, Object> list = capped.list("queue");
+    assertThat((List<Object>) list.get("files")).hasSize(5);
+    assertThat(list.get("truncated")).isEqualTo(true);
+    assertThat(stats.value("ops", "file_lists_truncated").longValue()).isEqualTo(1);
+    assertThat(capped.list(null).get("truncated")).isEqualTo(false);
   }
 }

@@ -53,6 +53,9 @@ abstract class DatabaseOperationsContractTest {
   /** Statements that try to reach credentials, files or extensions, or to write: each must fail with 400. */
   protected abstract List<String> attacks();
 
+  /** A query answering {@code rows} rows of one text value of {@code chars} characters. */
+  protected abstract String bigValues(int rows, int chars);
+
   /** A query that never ends on its own. */
   protected abstract String endlessQuery();
 
@@ -257,6 +260,19 @@ abstract class DatabaseOperationsContractTest {
       assertThat(r.truncated()).isTrue();
       assertThat(q.run("tester", "SELECT name FROM series WHERE name = 'c7'").truncated()).isFalse();
     }
+  }
+
+  @Test
+  void aResultBeyondTheByteCapIsCutAtTheLastWholeRow() {
+    int cap = 1 << 20;
+    int chars = 100_000;
+    try (ReadOnlyQueries q = queries(Duration.ofSeconds(10), 100)) {
+      ReadOnlyQueries.Result r = q.run("tester", bigValues(30, chars));
+      assertThat(r.rows()).hasSize(cap / (chars + 2));
+      assertThat(r.truncated()).isTrue();
+      assertThat(r.rows()).allSatisfy(row -> assertThat((String) row.get(0)).hasSize(chars));
+    }
+    assertThat(counter("query_truncated")).isEqualTo(1);
   }
 
   @Test

@@ -101,6 +101,11 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
   }
 
   @Override
+  protected String bigValues(int rows, int chars) {
+    return "SELECT repeat('x', " + chars + ") FROM generate_series(1, " + rows + ")";
+  }
+
+  @Override
   protected String endlessQuery() {
     return "SELECT pg_sleep(3600)";
   }

@@ -55,6 +55,12 @@ class SqliteDatabaseOperationsTest extends DatabaseOperationsContractTest {
   }
 
   @Override
+  protected String bigValues(int rows, int chars) {
+    return "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " + rows + ")"
+        + " SELECT hex(zeroblob(" + chars / 2 + ")) FROM c";
+  }
+
+  @Override
   protected String endlessQuery() {
     return "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
   }
