@@ -90,7 +90,10 @@ final class OpsRoutes {
     }
     LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
     int historyDays = days;
-    return ApiResponse.json(200, storeCall(() -> ops.tableGrowth().report(today, table, historyDays)));
+    return ApiResponse.json(200, storeCall(() -> {
+      ops.tableGrowth().sampleIfMissing(today);
+      return ops.tableGrowth().report(today, table, historyDays);
+    }));
   }
 
   private ApiResponse query(ApiRequest r) {

@@ -6,7 +6,8 @@
  *
  * <ul>
  *   <li>{@link io.hollerith.server.ops.TableGrowthSampler} takes the daily table-size sample
- *       ({@code sampleOnce(day)}; at start {@code sampleIfMissing(today)}), keeps
+ *       ({@code sampleOnce(day)}; {@code sampleIfMissing(today)} at start and on the first
+ *       table-growth request of a day without one), keeps
  *       {@code ops.table_growth.retention_days} of them, logs and counts each alert once per day
  *       ({@code ops.table_growth_alerts}), and holds the latest figures that {@code /stats} and
  *       Prometheus report, so a scrape never measures the database.

@@ -84,6 +84,16 @@ class OpsRoutesTest {
   }
 
   @Test
+  void aDayWithoutASampleTakesItBeforeReporting() throws Exception {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    fx.store.deleteTableSizesBefore(today.plusDays(1));
+    HttpResponse<String> r = fx.get("/api/stats/table-growth/?table_name=series", "support@root");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).get("tables")).hasSize(1);
+    assertThat(fx.store.tableSizeHistory(today, today)).extracting(s -> s.size().table()).contains("series");
+  }
+
+  @Test
   void badTableGrowthParametersAre400NamingTheParameter() throws Exception {
     for (String query : List.of("days=0", "days=91", "days=ten", "days=1&days=2", "days=")) {
       HttpResponse<String> r = fx.get("/api/stats/table-growth/?" + query, "support@root");
