@@ -27,21 +27,30 @@ import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.RollupScheduler;
 import io.hollerith.server.storage.StoreSink;
+import io.hollerith.server.datadir.DataDirectoryInUseException;
+import io.hollerith.server.datadir.DataDirectoryLock;
+import io.hollerith.server.datadir.PrivateFiles;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +77,7 @@ public final class HollerithServer implements AutoCloseable {
   private final CountDownLatch terminated = new CountDownLatch(1);
 
   private Path dataDir;
+  private boolean dataDirCreated;
   private MetricStore store;
   private TableGrowthSampler tableGrowth;
   private ReadOnlyQueries queries;
@@ -93,12 +103,66 @@ public final class HollerithServer implements AutoCloseable {
   }
 
   /**
-   * Starts every enabled component. On failure the exception propagates; call {@link #close()} to
-   * stop whatever had started.
+   * Starts every enabled component. On failure the exception propagates, naming what failed; call
+   * {@link #close()} to stop whatever had started. A data directory this call created is removed
+   * again when the start fails, and the admin user and its token are created only once every
+   * listener has bound, so a failed first start leaves nothing behind.
    */
   public void start() throws Exception {
     dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
-    Files.createDirectories(dataDir);
+    prepareDataDirectory();
+    try {
+      startComponents();
+    } catch (Exception | Error e) {
+      if (dataDirCreated) {
+        started.addLast(this::removeDataDirectory);
+      }
+      throw e;
+    }
+  }
+
+  private void prepareDataDirectory() throws IOException {
+    if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+      throw new IOException("data_dir " + dataDir + " exists and is not a directory");
+    }
+    try {
+      dataDirCreated = PrivateFiles.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new IOException("cannot create data_dir " + dataDir + ": " + reason(e), e);
+    }
+    if (!dataDirCreated && PrivateFiles.isWiderThanOwner(dataDir)) {
+      LOG.warn("data_dir {} is accessible to other users ({}); restrict it with: chmod 700 {}", dataDir,
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)), dataDir);
+    }
+    try {
+      started.push(DataDirectoryLock.acquire(dataDir));
+    } catch (DataDirectoryInUseException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IOException("cannot write to data_dir " + dataDir + ": " + reason(e), e);
+    }
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason();
+    }
+    return String.valueOf(e.getMessage());
+  }
+
+  /** Removes the data directory that a failed first start created; it holds no data yet. */
+  private void removeDataDirectory() throws IOException {
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private void startComponents() throws Exception {
     registerSystemStats();
     RetentionPolicy retention = RetentionPolicy.parse(config.storage().retention());
 
@@ -112,9 +176,6 @@ public final class HollerithServer implements AutoCloseable {
     }
     AuthStore auth = AuthStore.open(config, clock);
     started.push(auth);
-    auth.bootstrapAdmin(dataDir).ifPresent(token -> console.println(
-        "hollerith: created user 'admin'. Its API token is shown only this once (also in "
-            + dataDir.resolve(AuthStore.ADMIN_TOKEN_FILE) + "):" + System.lineSeparator() + token.secret()));
 
     aggregator = new Aggregator(config.aggregation(), config.stats(), stats, clock,
         Duration.ofMillis(retention.levels().get(0).retentionMillis()));
@@ -155,6 +216,9 @@ public final class HollerithServer implements AutoCloseable {
       started.push(http);
       http.start();
     }
+    auth.bootstrapAdmin(dataDir).ifPresent(token -> console.println(
+        "hollerith: created user 'admin'. Its API token is shown only this once (also in "
+            + dataDir.resolve(AuthStore.ADMIN_TOKEN_FILE) + "):" + System.lineSeparator() + token.secret()));
     LOG.info("hollerith node {} started: udp {}, tcp {}, management {}, http {}, data_dir {}", config.nodeId(),
         ingestBound == null ? "-" : ingestBound.udp(), ingestBound == null ? "-" : ingestBound.tcp(),
         managementAddress == null ? "-" : managementAddress, http == null ? "-" : http.address(), dataDir);

@@ -2,6 +2,7 @@ package io.hollerith.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,7 +53,9 @@ class LoadAgainstBareReceiverTest {
   /**
    * A socket rests only after a read that emptied it: 20,000 datagrams/s for a second against
    * 8-datagram reads and 5 ms rests. Resting after every read would take at most 1,600 datagrams/s,
-   * and the backlog (over 18,000 datagrams) would overflow the 4 MiB buffer.
+   * and the backlog (over 18,000 datagrams) would overflow the 4 MiB buffer. A machine too busy to
+   * send 15,000 datagrams in that second cannot tell the two apart, so the test is skipped there
+   * rather than judged on the machine's load.
    */
   @Test
   void a_read_that_came_back_full_does_not_rest() throws Exception {
@@ -62,7 +65,7 @@ class LoadAgainstBareReceiverTest {
           TypeMix.parse("c=100"), Duration.ofSeconds(1), 0, 1, "t", true);
       LoadResult r = LoadGenerator.run(spec);
       assertThat(r.sendErrors()).isZero();
-      assertThat(r.packetsSent()).isGreaterThan(15_000);
+      assumeTrue(r.packetsSent() > 15_000, () -> "the generator sent only " + r.packetsSent() + " datagrams");
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (System.nanoTime() < deadline && bare.packets() < r.packetsSent()) {
         Thread.sleep(20);

@@ -129,12 +129,16 @@ public final class Aggregator {
   private final StatsRegistry.Counter badLines;
   private final StatsRegistry.Counter packetsReceived;
   private final StatsRegistry.Counter metricsReceived;
+  private final StatsRegistry.Counter seriesExpired;
+  /** {@code aggregation.series_ttl} in flushes (rounded up); {@link Integer#MAX_VALUE} when 0 (never). */
+  private final int idleFlushesToExpire;
 
   /** Serialises flushes; also guards the fields below. Never taken on the ingest path. */
   private final Object flushLock = new Object();
-  private long lastBadLines;
-  private long lastPackets;
-  private long lastMetrics;
+  // Written under flushLock; volatile so the management port reads them without waiting for a flush.
+  private volatile long lastBadLines;
+  private volatile long lastPackets;
+  private volatile long lastMetrics;
   private long lastFlushSeconds = Long.MIN_VALUE;
 
   private final LiveView liveView;
@@ -165,7 +169,12 @@ public final class Aggregator {
     this.maxBackfillAgeMillis = maxBackfillAge.toMillis();
     this.openIntervalStart = alignedStart(clock.millis());
 
-    guard = new CardinalityGuard(config.maxMetrics(), stats, clock);
+    long ttlMillis = config.seriesTtl().toMillis();
+    this.idleFlushesToExpire = ttlMillis == 0 ? Integer.MAX_VALUE
+        : (int) Math.min(Integer.MAX_VALUE - 1, (ttlMillis + intervalMillis - 1) / intervalMillis);
+    seriesExpired = stats.counter("aggregate", "series_expired",
+        "series that left the live set after aggregation.series_ttl without samples (their history stays stored)");
+    guard = new CardinalityGuard(config.maxMetrics(), config.maxMetricsPerNamespace(), stats, clock);
     liveView = new LiveTablesView(this, live, config);
     dropTooOld = stats.counter("drops", "backfill_too_old", "timestamped samples older than the maximum backfill age");
     dropTooNew = stats.counter("drops", "backfill_too_new", "timestamped samples more than one interval in the future");
@@ -179,6 +188,18 @@ public final class Aggregator {
     lastBadLines = badLines.value();
     lastPackets = packetsReceived.value();
     lastMetrics = metricsReceived.value();
+  }
+
+  /**
+   * Etsy's {@code statsd.*} counters of the interval not yet flushed: what {@link #flush} will
+   * report for them if nothing more arrives.
+   */
+  Map<String, Double> etsyCountersOfOpenInterval() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("statsd.bad_lines_seen", (double) (badLines.value() - lastBadLines));
+    out.put("statsd.packets_received", (double) (packetsReceived.value() - lastPackets));
+    out.put("statsd.metrics_received", (double) (metricsReceived.value() - lastMetrics));
+    return out;
   }
 
   /** A writer for one ingest thread. Each writer must be used by one thread at a time; different writers run concurrently. */
@@ -324,10 +345,12 @@ public final class Aggregator {
       if (word == Series.Counter.DELETED || !touched && !c.known) {
         continue; // deleted, or created for a sample still on its way: Etsy does not know the key yet
       }
-      if (!touched && deleteCounters && !etsyKept(c.key)) {
+      c.idleFlushes = touched ? 0 : c.idleFlushes + 1;
+      if (!touched && (deleteCounters && !etsyKept(c.key) || c.idleFlushes >= idleFlushesToExpire)) {
         synchronized (c) {
           if (c.deleteIfUntouched()) {
             unlinkLocked(live.counters, c);
+            countIfExpired(c);
           } // else a sample arrived since the drain: not idle, and it counts in the next interval
         }
         continue;
@@ -341,6 +364,12 @@ public final class Aggregator {
     for (Series.Gauge g : live.gauges.values()) {
       synchronized (g) {
         if (g.deleted || !g.applied) {
+          continue;
+        }
+        g.idleFlushes = g.touched ? 0 : g.idleFlushes + 1;
+        if (g.idleFlushes >= idleFlushesToExpire) {
+          unlinkLocked(live.gauges, g);
+          countIfExpired(g);
           continue;
         }
         if (g.hasValue) {
@@ -368,8 +397,10 @@ public final class Aggregator {
         if (t.deleted || !t.applied) {
           continue;
         }
-        if (!t.touched && deleteTimers) {
+        t.idleFlushes = t.touched ? 0 : t.idleFlushes + 1;
+        if (!t.touched && (deleteTimers || t.idleFlushes >= idleFlushesToExpire)) {
           unlinkLocked(live.timers, t);
+          countIfExpired(t);
           continue;
         }
         n = t.size;
@@ -395,8 +426,10 @@ public final class Aggregator {
         if (s.deleted || !s.applied) {
           continue;
         }
-        if (!s.touched && deleteSets) {
+        s.idleFlushes = s.touched ? 0 : s.idleFlushes + 1;
+        if (!s.touched && (deleteSets || s.idleFlushes >= idleFlushesToExpire)) {
           unlinkLocked(live.sets, s);
+          countIfExpired(s);
           continue;
         }
         unique = s.members == null ? 0 : s.members.size();
@@ -444,10 +477,9 @@ public final class Aggregator {
     List<GaugePoint> gauges = new ArrayList<>();
     List<TimerPoint> timers = new ArrayList<>();
     List<SetPoint> sets = new ArrayList<>();
-    int released = 0;
     for (Series.Counter c : b.tables.counters.values()) {
       long word = c.delete();
-      released++;
+      guard.release(c.key);
       if (Series.Counter.touched(word)) {
         double value = Series.Counter.sum(word);
         counters.add(new CounterPoint(c.key, value, value / intervalSeconds));
@@ -456,7 +488,7 @@ public final class Aggregator {
     for (Series.Gauge g : b.tables.gauges.values()) {
       synchronized (g) {
         g.deleted = true;
-        released++;
+        guard.release(g.key);
         if (g.hasValue) {
           gauges.add(new GaugePoint(g.key, g.value));
         }
@@ -466,7 +498,7 @@ public final class Aggregator {
       double[] values;
       synchronized (t) {
         t.deleted = true;
-        released++;
+        guard.release(t.key);
         if (!t.applied) {
           continue;
         }
@@ -477,13 +509,12 @@ public final class Aggregator {
     for (Series.SetSeries s : b.tables.sets.values()) {
       synchronized (s) {
         s.deleted = true;
-        released++;
+        guard.release(s.key);
         if (s.applied) {
           sets.add(new SetPoint(s.key, s.members.size(), s.sketch));
         }
       }
     }
-    guard.release(released);
     return new FlushSnapshot(b.start, intervalMillis, true, counters, gauges, timers, sets, Map.of());
   }
 
@@ -494,7 +525,14 @@ public final class Aggregator {
   <S extends Series> void unlinkLocked(SeriesTable<S> table, S s) {
     s.deleted = true;
     if (table.remove(s)) {
-      guard.release(1);
+      guard.release(s.key);
+    }
+  }
+
+  /** Counts a series just unlinked if it left for {@code aggregation.series_ttl} (not Etsy's idle deletion). */
+  private void countIfExpired(Series s) {
+    if (s.idleFlushes >= idleFlushesToExpire) {
+      seriesExpired.incr();
     }
   }
 
@@ -516,13 +554,13 @@ public final class Aggregator {
    * dropped (counted by the caller).
    */
   private <S extends Series> S createOrGet(SeriesTable<S> table, MetricKey key, int hash) {
-    if (!guard.reserve()) {
+    if (!guard.reserve(key)) {
       return null;
     }
     S created = table.newSeries(key, hash);
     S existing = table.putIfAbsent(created);
     if (existing != null) {
-      guard.release(1);
+      guard.release(key);
       return existing;
     }
     return created;

@@ -1,5 +1,6 @@
 package io.hollerith.server.aggregate;
 
+import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.stats.StatsRegistry;
 import java.time.Clock;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -15,14 +17,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cardinality guard ({@code aggregation.max_metrics}): at most that many series, live plus
- * pending backfill, exist at once. A series is {@link #reserve() reserved} before it is created
- * and {@link #release(int) released} when it is removed; a sample whose new series is refused is
- * dropped and counted ({@code drops.max_metrics}), and its key prefix (the name up to the first dot)
- * is tallied so the noisiest prefixes can be reported: in {@link #topDroppedPrefixes}, as gauges
+ * pending backfill, exist at once, and with {@code aggregation.max_metrics_per_namespace} at most
+ * that many under one namespace (the name up to its first dot), so one namespace cannot starve the
+ * others. A series is {@link #reserve reserved} before it is created and {@link #release released}
+ * when it is removed; a sample whose new series is refused is dropped and counted
+ * ({@code drops.max_metrics}; a refusal by the namespace cap also in
+ * {@code drops.max_metrics_per_namespace}), and its key prefix (the name up to the first dot) is
+ * tallied so the noisiest prefixes can be reported: in {@link #topDroppedPrefixes}, as gauges
  * {@code drops_by_prefix.<prefix>}, and in a WARN logged at most once a minute while drops go on.
  *
- * <p>Thread-safe. The series count is one shared atomic, touched only when a series is created or
- * removed, never per sample. Each ingest writer tallies into its own {@link Tally}, so drops on
+ * <p>Thread-safe. The series count is one shared atomic and the namespace counts one concurrent
+ * map holding only namespaces with series (so never more entries than series), touched only when a
+ * series is created or removed, never per sample. Each ingest writer tallies into its own {@link Tally}, so drops on
  * different threads never share a lock; {@link #afterFlush()} is called by the flusher only.
  */
 final class CardinalityGuard {
@@ -35,7 +41,11 @@ final class CardinalityGuard {
 
   private final int maxSeries;
   private final AtomicInteger seriesCount = new AtomicInteger();
+  /** 0 when there is no per-namespace cap. */
+  private final int maxSeriesPerNamespace;
+  private final ConcurrentHashMap<String, Integer> seriesPerNamespace = new ConcurrentHashMap<>();
   private final StatsRegistry.Counter dropped;
+  private final StatsRegistry.Counter refusedByNamespace;
   private final StatsRegistry stats;
   private final Clock clock;
   /** The tallies of open writers; copy-on-write because it changes only when threads start. */
@@ -50,11 +60,16 @@ final class CardinalityGuard {
   private long lastWarnMillis = Long.MIN_VALUE;
   private long droppedAtLastWarn;
 
-  CardinalityGuard(int maxSeries, StatsRegistry stats, Clock clock) {
+  /** @param maxSeriesPerNamespace 0 for no per-namespace cap */
+  CardinalityGuard(int maxSeries, int maxSeriesPerNamespace, StatsRegistry stats, Clock clock) {
     this.maxSeries = maxSeries;
+    this.maxSeriesPerNamespace = maxSeriesPerNamespace;
     this.stats = stats;
     this.clock = clock;
-    this.dropped = stats.counter("drops", "max_metrics", "samples for new series dropped because max_metrics series exist");
+    this.dropped = stats.counter("drops", "max_metrics",
+        "samples for new series dropped because max_metrics (or max_metrics_per_namespace) series exist");
+    this.refusedByNamespace = stats.counter("drops", "max_metrics_per_namespace",
+        "new series refused because their namespace (name up to the first dot) had max_metrics_per_namespace series");
   }
 
   /** One writer's tally of dropped samples by prefix. */
@@ -80,18 +95,47 @@ final class CardinalityGuard {
     }
   }
 
-  /** Claims room for one new series; false (nothing claimed) when {@code max_metrics} series exist. */
-  boolean reserve() {
+  /**
+   * Claims room for one new series of {@code key}; false (nothing claimed) when {@code max_metrics}
+   * series exist, or {@code max_metrics_per_namespace} under its namespace.
+   */
+  boolean reserve(MetricKey key) {
     if (seriesCount.incrementAndGet() > maxSeries) {
       seriesCount.decrementAndGet();
       return false;
     }
+    if (maxSeriesPerNamespace > 0) {
+      boolean[] admitted = {false};
+      seriesPerNamespace.compute(namespaceOf(key), (namespace, count) -> {
+        int current = count == null ? 0 : count;
+        if (current >= maxSeriesPerNamespace) {
+          return count;
+        }
+        admitted[0] = true;
+        return current + 1;
+      });
+      if (!admitted[0]) {
+        seriesCount.decrementAndGet();
+        refusedByNamespace.incr();
+        return false;
+      }
+    }
     return true;
   }
 
-  /** Gives back the room of {@code n} series that were removed (or never created). */
-  void release(int n) {
-    seriesCount.addAndGet(-n);
+  /** Gives back the room of one series of {@code key} that was removed (or never created). */
+  void release(MetricKey key) {
+    seriesCount.decrementAndGet();
+    if (maxSeriesPerNamespace > 0) {
+      seriesPerNamespace.computeIfPresent(namespaceOf(key), (namespace, count) -> count <= 1 ? null : count - 1);
+    }
+  }
+
+  /** The name up to its first dot: the unit of {@code max_metrics_per_namespace} and of the drop tallies. */
+  static String namespaceOf(MetricKey key) {
+    String name = key.name();
+    int dot = name.indexOf('.');
+    return dot < 0 ? name : name.substring(0, dot);
   }
 
   /** Series in existence. */

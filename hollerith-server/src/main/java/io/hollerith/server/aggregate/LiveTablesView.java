@@ -28,6 +28,11 @@ final class LiveTablesView implements LiveView {
   }
 
   @Override
+  public Map<String, Double> etsyCounters() {
+    return aggregator.etsyCountersOfOpenInterval();
+  }
+
+  @Override
   public Map<String, Double> counters() {
     Map<String, Double> out = new TreeMap<>();
     boolean del = config.deleteCounters();

@@ -13,6 +13,12 @@ import java.util.Set;
  */
 public interface LiveView {
 
+  /**
+   * Etsy's own counters of the current interval, in Etsy's order: {@code statsd.bad_lines_seen},
+   * {@code statsd.packets_received}, {@code statsd.metrics_received}.
+   */
+  Map<String, Double> etsyCounters();
+
   /** Counter values of the current interval (already divided by sample rates). */
   Map<String, Double> counters();
 

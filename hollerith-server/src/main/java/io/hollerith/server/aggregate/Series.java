@@ -33,6 +33,9 @@ abstract class Series {
    */
   volatile boolean deleted;
 
+  /** Flushes in a row without a sample, for {@code aggregation.series_ttl}. Used by the flusher only. */
+  int idleFlushes;
+
   Series(MetricKey key, int hash) {
     this.key = key;
     this.hash = hash;

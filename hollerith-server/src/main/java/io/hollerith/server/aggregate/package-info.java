@@ -55,6 +55,10 @@
  *       them instead). {@code deleteGauges} behaves as Etsy's default {@code gaugesMaxTTL: 1}: a
  *       gauge is sent for the interval it was updated in and then forgotten (a later delta starts
  *       from 0); {@code gaugesMaxTTL} itself is not configurable.
+ *   <li>Series TTL: a series without samples for {@code aggregation.series_ttl} (default 24 h)
+ *       leaves the live set at a flush, so names sent once cannot fill {@code max_metrics} for
+ *       good; its stored history stays, and a later sample creates it afresh (a gauge delta then
+ *       starts from 0). Etsy keeps every series until restart ({@code series_ttl: 0} does too).
  *   <li>Etsy's own {@code statsd.*} counters and its {@code statsd.timestamp_lag} gauge are carried
  *       in {@link io.hollerith.server.flush.FlushSnapshot#processingStats()} rather than as series,
  *       so the store does not persist them as user data; the console and Graphite sinks emit them

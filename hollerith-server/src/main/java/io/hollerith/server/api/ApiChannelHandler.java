@@ -1,5 +1,6 @@
 package io.hollerith.server.api;
 
+import io.hollerith.server.logging.LoggingSetup;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-  private static final Logger ACCESS = LoggerFactory.getLogger("io.hollerith.server.api.access");
+  private static final Logger ACCESS = LoggerFactory.getLogger(LoggingSetup.ACCESS_LOGGER);
 
   private final Dispatcher dispatcher;
   private final Executor workers;

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.config.StorageConfig;
+import io.hollerith.server.datadir.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -68,15 +69,19 @@ public final class AuthStore implements AutoCloseable {
     return openSqlite(Path.of(config.dataDir()).resolve(SQLITE_FILE), clock);
   }
 
-  /** Opens (creating or upgrading) a SQLite credential store; creates parent directories. */
+  /**
+   * Opens (creating or upgrading) a SQLite credential store; creates parent directories (0700) and
+   * the file (0600) readable by the owner only.
+   */
   public static AuthStore openSqlite(Path file, Clock clock) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
-        Files.createDirectories(parent);
+        PrivateFiles.createDirectories(parent);
       }
+      PrivateFiles.restrict(file);
     } catch (IOException e) {
-      throw new AuthStoreException("cannot create directory for credential store " + file + ": " + e.getMessage(), e);
+      throw new AuthStoreException("cannot create credential store " + file + ": " + e.getMessage(), e);
     }
     SQLiteConfig sqlite = new SQLiteConfig();
     // WAL lets the server read while the CLI (another process) writes; the busy timeout makes a
@@ -408,7 +413,7 @@ public final class AuthStore implements AutoCloseable {
   static void writeOwnerOnly(Path target, String content) {
     try {
       Path dir = target.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
+      PrivateFiles.createDirectories(dir);
       boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
       Path tmp = posix
           ? Files.createTempFile(dir, ".admin-token", ".tmp",

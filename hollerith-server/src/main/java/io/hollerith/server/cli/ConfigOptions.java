@@ -25,6 +25,9 @@ public final class ConfigOptions {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Same as --set data_dir=DIR.")
   String dataDir;
 
+  /** What the last {@link #load} warned about (e.g. an unknown {@code HOLLERITH_*} variable). */
+  List<String> warnings = List.of();
+
   /** Loads the configuration these options name, with {@code extra} overrides applied last. */
   HollerithConfig load(List<String> extra) throws ConfigException {
     List<String> all = new ArrayList<>();
@@ -33,7 +36,12 @@ public final class ConfigOptions {
     }
     all.addAll(extra);
     all.addAll(overrides);
-    return new ConfigLoader().load(configFile, System.getenv(), all);
+    ConfigLoader loader = new ConfigLoader();
+    try {
+      return loader.load(configFile, System.getenv(), all);
+    } finally {
+      warnings = loader.warnings();
+    }
   }
 
   /**
@@ -42,7 +50,9 @@ public final class ConfigOptions {
    */
   HollerithConfig loadOrFail(CommandLine commandLine) {
     try {
-      return load(List.of());
+      HollerithConfig config = load(List.of());
+      warnings.forEach(w -> System.err.println("hollerith: warning: " + w));
+      return config;
     } catch (ConfigException e) {
       throw new CommandLine.ParameterException(commandLine, "hollerith: " + e.getMessage());
     }

@@ -6,6 +6,9 @@ import io.hollerith.client.StatsClientBase;
 import io.hollerith.client.StreamStatsClient;
 import io.hollerith.client.TcpStatsClient;
 import io.hollerith.client.UnixSocketStatsClient;
+import io.hollerith.server.config.ConfigException;
+import io.hollerith.server.config.ConfigLoader;
+import io.hollerith.server.config.ListenersConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -35,7 +39,12 @@ import picocli.CommandLine.Spec;
  * hollerith send timing db.query 12.5
  * hollerith send set users alice
  * hollerith send --line 'hits:1|c' --line 'temp:21.5|g' --tcp --port 8125
+ * hollerith send --config hollerith.yml counter hits 1
  * </pre>
+ *
+ * <p>Without {@code --port} it sends to the port the server's configuration gives (the file of
+ * {@code --config}, then {@code HOLLERITH_LISTENERS_UDP_PORT} and the other variables, as
+ * {@code serve} reads them).
  *
  * <p>Numbers are sent as pystatsd would send them: an integer as an integer, anything else as
  * Python prints the float. Raw lines are sent as given, several in as few packets as possible.
@@ -79,8 +88,13 @@ public final class SendCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = StatsClient.DEFAULT_HOST, description = "Server host (default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "8125", description = "Server port (default ${DEFAULT-VALUE}).")
-  int port;
+  @Option(names = "--port", description = "Server port (default: listeners.udp.port, or listeners.tcp.port with "
+      + "--tcp, of the configuration: --config, then HOLLERITH_* variables; 8125 without either).")
+  Integer port;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+      description = "The server's YAML configuration, for the default port.")
+  Path configFile;
 
   @Option(names = "--tcp", description = "Send over TCP instead of UDP.")
   boolean tcp;
@@ -108,10 +122,20 @@ public final class SendCommand implements Callable<Integer> {
   /** The sampling random source; replaced by tests. */
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
+  /** The environment the configuration's {@code HOLLERITH_*} variables come from; replaced by tests. */
+  Map<String, String> environment = System.getenv();
+
   @Override
   public Integer call() {
     validate();
     PrintWriter err = spec.commandLine().getErr();
+    if (port == null && unix == null) {
+      try {
+        port = configuredPort();
+      } catch (ConfigException e) {
+        throw usage(e.getMessage());
+      }
+    }
     List<IOException> failures = new ArrayList<>();
     StatsClientBase client;
     try {
@@ -144,6 +168,12 @@ public final class SendCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** The port the configured server listens on, for the transport chosen. */
+  private int configuredPort() throws ConfigException {
+    ListenersConfig listeners = new ConfigLoader().load(configFile, environment, List.of()).listeners();
+    return tcp ? listeners.tcp().port() : listeners.udp().port();
   }
 
   private void validate() {

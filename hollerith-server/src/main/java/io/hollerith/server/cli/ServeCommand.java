@@ -39,16 +39,27 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     LoggingSetup.apply(config.logging());
+    configOptions.warnings.forEach(LOG::warn);
     HollerithServer server = new HollerithServer(config);
     try {
       server.start();
     } catch (Exception e) {
-      LOG.error("start-up failed: {}", e.getMessage(), e);
+      LOG.debug("start-up failed", e);
       server.close();
+      System.err.println(startupFailure(e));
       return 1;
     }
     ShutdownSignals.install(server::close);
     server.awaitTermination();
     return 0;
+  }
+
+  /**
+   * One line saying why the start failed: the message of the exception (each names the listener,
+   * the address or the directory), on one line; its stack trace is logged at DEBUG only.
+   */
+  static String startupFailure(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return "hollerith: cannot start: " + message.replaceAll("\\s*\\R\\s*", " ");
   }
 }

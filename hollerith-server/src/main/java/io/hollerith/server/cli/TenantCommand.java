@@ -29,7 +29,7 @@ public final class TenantCommand extends CredentialCommands {
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a tenant under a parent tenant.")
   int add(
       @Parameters(paramLabel = "NAME") String name,
-      @Option(names = "--parent", defaultValue = "root", description = "Parent tenant (default: ${DEFAULT-VALUE}).") String parent) {
+      @Option(names = "--parent", defaultValue = "root", paramLabel = "PARENT", description = "Parent tenant (default: ${DEFAULT-VALUE}).") String parent) {
     return withStore(store -> {
       store.addTenant(name, parent);
       return done("tenant " + name + " added under " + parent);

@@ -30,9 +30,9 @@ public final class UserCommand extends CredentialCommands {
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user and print its first token (shown once).")
   int add(
       @Parameters(paramLabel = "NAME", description = "User name: letters, digits, '.', '_', '@', '-'.") String name,
-      @Option(names = "--role", required = true, description = "admin, support or reader.") String role,
-      @Option(names = "--tenant", defaultValue = "root", description = "The user's tenant (default: ${DEFAULT-VALUE}).") String tenant,
-      @Option(names = "--expires-in", description = "Token lifetime, e.g. 90d, 12h or PT1H (default: no expiry).") String expiresIn) {
+      @Option(names = "--role", required = true, paramLabel = "ROLE", description = "admin, support or reader.") String role,
+      @Option(names = "--tenant", defaultValue = "root", paramLabel = "TENANT", description = "The user's tenant (default: ${DEFAULT-VALUE}).") String tenant,
+      @Option(names = "--expires-in", paramLabel = "DURATION", description = "Token lifetime, e.g. 90d, 12h or PT1H (default: no expiry).") String expiresIn) {
     return withStore(store -> {
       IssuedToken token = store.addUser(name, Role.parse(role), tenant, parseDuration(expiresIn));
       PrintWriter out = out();
@@ -45,7 +45,7 @@ public final class UserCommand extends CredentialCommands {
   @Command(name = "token", mixinStandardHelpOptions = true, description = "Issue another token for a user (shown once).")
   int token(
       @Parameters(paramLabel = "NAME") String name,
-      @Option(names = "--expires-in", description = "Token lifetime, e.g. 90d, 12h or PT1H (default: no expiry).") String expiresIn) {
+      @Option(names = "--expires-in", paramLabel = "DURATION", description = "Token lifetime, e.g. 90d, 12h or PT1H (default: no expiry).") String expiresIn) {
     return withStore(store -> {
       printToken(out(), store.issueToken(name, parseDuration(expiresIn)));
       return 0;

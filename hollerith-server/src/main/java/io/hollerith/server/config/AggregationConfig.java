@@ -15,6 +15,11 @@ import java.util.List;
  * @param deleteGauges likewise for gauges
  * @param deleteSets likewise for sets
  * @param maxMetrics most live series; samples for new series beyond it are dropped and counted (default 1,000,000)
+ * @param seriesTtl a series that receives no sample for this long leaves the live set at a flush
+ *     (it stops being flushed and frees its room under {@code maxMetrics}; its stored history
+ *     stays); default 24 h, 0 keeps every series until restart as Etsy does
+ * @param maxMetricsPerNamespace most live series under one namespace (the name up to its first
+ *     dot), so one namespace cannot take all of {@code maxMetrics}; default 0, no such cap
  */
 public record AggregationConfig(
     Duration flushInterval,
@@ -25,7 +30,9 @@ public record AggregationConfig(
     Boolean deleteTimers,
     Boolean deleteGauges,
     Boolean deleteSets,
-    Integer maxMetrics) {
+    Integer maxMetrics,
+    Duration seriesTtl,
+    Integer maxMetricsPerNamespace) {
 
   public AggregationConfig {
     flushInterval = flushInterval != null ? flushInterval : Duration.ofSeconds(10);
@@ -37,6 +44,16 @@ public record AggregationConfig(
     deleteGauges = deleteGauges != null ? deleteGauges : deleteIdleStats;
     deleteSets = deleteSets != null ? deleteSets : deleteIdleStats;
     maxMetrics = maxMetrics != null ? maxMetrics : 1_000_000;
+    seriesTtl = seriesTtl != null ? seriesTtl : Duration.ofHours(24);
+    maxMetricsPerNamespace = maxMetricsPerNamespace != null ? maxMetricsPerNamespace : 0;
+  }
+
+  /** The same with the default series TTL and no per-namespace cap. */
+  public AggregationConfig(Duration flushInterval, List<Double> percentThresholds, List<Histogram> histograms,
+      Boolean deleteIdleStats, Boolean deleteCounters, Boolean deleteTimers, Boolean deleteGauges, Boolean deleteSets,
+      Integer maxMetrics) {
+    this(flushInterval, percentThresholds, histograms, deleteIdleStats, deleteCounters, deleteTimers, deleteGauges,
+        deleteSets, maxMetrics, null, null);
   }
 
   /**

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,9 +35,16 @@ import java.util.TreeMap;
  * {@code HOLLERITH_} followed by its path in upper case with dots as underscores
  * ({@code listeners.udp.port} is {@code HOLLERITH_LISTENERS_UDP_PORT}). Override values are read as
  * YAML, so {@code true}, {@code 8125}, {@code 10s} and {@code [90, 99]} all work. An unknown key (in
- * the file, an environment variable or an override) or a value of the wrong type stops start-up:
- * every problem is collected and reported at once by {@link ConfigException}, each naming the key
- * and what it allows. {@link ConfigValidator} then checks ranges and combinations.
+ * the file or an override) or a value of the wrong type stops start-up: every problem, including
+ * the range and combination checks of {@link ConfigValidator} on the keys that did parse, is
+ * collected and reported at once by {@link ConfigException}, each naming the key and what it allows.
+ *
+ * <p>A {@code HOLLERITH_…} variable that names no key is only a warning ({@link #warnings()}): the
+ * environment is shared with other programs. Variables named by a {@code *_env} key (such as
+ * {@code storage.postgresql.password_env: HOLLERITH_PG_PASSWORD}) hold secrets, not configuration,
+ * and are skipped without a word.
+ *
+ * <p>Not thread-safe: {@link #warnings()} belongs to the last {@link #load}; use one loader per load.
  */
 public final class ConfigLoader {
 
@@ -45,8 +53,11 @@ public final class ConfigLoader {
 
   private static final String ENV_PREFIX = "HOLLERITH_";
 
+  private static final String SECRET_NAME_SUFFIX = "_env";
+
   private final ObjectMapper mapper;
   private final Map<String, String> envToPath;
+  private final List<String> warnings = new ArrayList<>();
 
   public ConfigLoader() {
     this.mapper = newMapper();
@@ -100,15 +111,18 @@ public final class ConfigLoader {
    */
   public HollerithConfig load(Path file, Map<String, String> env, List<String> overrides) throws ConfigException {
     List<String> problems = new ArrayList<>();
+    warnings.clear();
     ObjectNode tree = readFile(file, problems);
+    Set<String> secretVariables = secretVariableNames(tree, env, overrides);
     env.entrySet().stream()
         .filter(e -> e.getKey().startsWith(ENV_PREFIX) && !RESERVED_ENV.contains(e.getKey()))
+        .filter(e -> !secretVariables.contains(e.getKey()))
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> {
           String path = envToPath.get(e.getKey());
           if (path == null) {
-            problems.add("unknown environment variable " + e.getKey() + " (a configuration key's variable is "
-                + "HOLLERITH_ and its path in upper case, e.g. HOLLERITH_LISTENERS_UDP_PORT)");
+            warnings.add("ignoring environment variable " + e.getKey() + ": it names no configuration key (a key's "
+                + "variable is HOLLERITH_ and its path in upper case, e.g. HOLLERITH_LISTENERS_UDP_PORT)");
           } else {
             apply(tree, path, e.getValue(), "environment variable " + e.getKey(), problems);
           }
@@ -127,20 +141,54 @@ public final class ConfigLoader {
       apply(tree, path, override.substring(eq + 1), "--set " + path, problems);
     }
     checkTree(tree, HollerithConfig.class, "", problems);
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
     HollerithConfig config;
     try {
       config = mapper.treeToValue(tree, HollerithConfig.class);
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new ConfigException(List.of(e.getMessage()));
+      problems.add(e.getMessage());
+      throw new ConfigException(problems);
     }
-    List<String> invalid = ConfigValidator.validate(config);
-    if (!invalid.isEmpty()) {
-      throw new ConfigException(invalid);
+    problems.addAll(ConfigValidator.validate(config));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
     }
     return config;
+  }
+
+  /** What the last {@link #load} did not refuse but the operator should know, one line each. */
+  public List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  /**
+   * The environment variables that {@code *_env} keys name, from the file, the environment and the
+   * overrides: their values are secrets read by whoever needs them, never configuration.
+   */
+  private Set<String> secretVariableNames(ObjectNode tree, Map<String, String> env, List<String> overrides) {
+    Set<String> names = new HashSet<>();
+    collectSecretNames(tree, names);
+    envToPath.forEach((variable, path) -> {
+      if (path.endsWith(SECRET_NAME_SUFFIX) && env.get(variable) != null) {
+        names.add(env.get(variable).trim());
+      }
+    });
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq > 0 && override.substring(0, eq).trim().endsWith(SECRET_NAME_SUFFIX)) {
+        names.add(override.substring(eq + 1).trim());
+      }
+    }
+    return names;
+  }
+
+  private static void collectSecretNames(JsonNode node, Set<String> names) {
+    node.fields().forEachRemaining(field -> {
+      if (field.getValue().isObject()) {
+        collectSecretNames(field.getValue(), names);
+      } else if (field.getKey().endsWith(SECRET_NAME_SUFFIX) && field.getValue().isTextual()) {
+        names.add(field.getValue().asText().trim());
+      }
+    });
   }
 
   /** Every configuration key as a dotted path, with its environment variable name. */
@@ -195,34 +243,44 @@ public final class ConfigLoader {
     node.set(parts[parts.length - 1], value);
   }
 
-  private void checkTree(JsonNode node, Class<?> recordType, String prefix, List<String> problems) {
-    if (node == null || node.isNull()) {
-      return;
-    }
-    if (!node.isObject()) {
-      problems.add((prefix.isEmpty() ? "the top level" : prefix) + ": expected a mapping with keys " + keys(recordType));
-      return;
-    }
+  /**
+   * Reports unknown keys and values of the wrong type, and removes them from {@code node} so that
+   * the keys that remain can still be bound and range-checked in the same pass.
+   */
+  private void checkTree(ObjectNode node, Class<?> recordType, String prefix, List<String> problems) {
     Map<String, RecordComponent> components = components(recordType);
+    List<String> rejected = new ArrayList<>();
     node.fields().forEachRemaining(field -> {
       String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
       RecordComponent component = components.get(field.getKey());
+      JsonNode value = field.getValue();
       if (component == null) {
         problems.add("unknown key '" + path + "' (allowed here: " + keys(recordType) + ")");
+        rejected.add(field.getKey());
+      } else if (value.isNull()) {
+        return;
       } else if (component.getType().isRecord()) {
-        checkTree(field.getValue(), component.getType(), path, problems);
-      } else if (!field.getValue().isNull()) {
-        checkLeaf(field.getValue(), component.getGenericType(), path, problems);
+        if (value instanceof ObjectNode section) {
+          checkTree(section, component.getType(), path, problems);
+        } else {
+          problems.add(path + ": expected a mapping with keys " + keys(component.getType()));
+          rejected.add(field.getKey());
+        }
+      } else if (!isValid(value, component.getGenericType())) {
+        problems.add(path + ": " + describe(value) + " is not allowed; expected "
+            + expected(mapper.getTypeFactory().constructType(component.getGenericType())));
+        rejected.add(field.getKey());
       }
     });
+    node.remove(rejected);
   }
 
-  private void checkLeaf(JsonNode value, Type type, String path, List<String> problems) {
-    JavaType javaType = mapper.getTypeFactory().constructType(type);
+  private boolean isValid(JsonNode value, Type type) {
     try {
-      mapper.treeToValue(value, javaType);
+      mapper.treeToValue(value, mapper.getTypeFactory().constructType(type));
+      return true;
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      problems.add(path + ": " + describe(value) + " is not allowed; expected " + expected(javaType));
+      return false;
     }
   }
 

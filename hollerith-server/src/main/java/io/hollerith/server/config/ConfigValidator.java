@@ -14,7 +14,8 @@ final class ConfigValidator {
 
   /** Longest listeners.udp.read_delay: beyond it a resting socket would mostly add latency and buffer risk. */
   private static final Duration MAX_READ_DELAY = Duration.ofMillis(100);
-  private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+  /** In order of verbosity, so the message that lists them reads the same every time. */
+  private static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
   private final List<String> problems = new ArrayList<>();
 
@@ -36,12 +37,15 @@ final class ConfigValidator {
     v.port("listeners.tcp.port", l.tcp().port());
     v.address("listeners.tcp.address", l.tcp().address());
     v.positive("listeners.tcp.max_connections", l.tcp().maxConnections());
+    v.positive("listeners.tcp.max_connections_per_address", l.tcp().maxConnectionsPerAddress());
     v.require(!l.unixStream().enabled() || hasText(l.unixStream().path()),
         "listeners.unix_stream.path", "is required when listeners.unix_stream.enabled is true");
     v.require(!l.unixDatagram().enabled() || hasText(l.unixDatagram().path()),
         "listeners.unix_datagram.path", "is required when listeners.unix_datagram.enabled is true");
     v.port("listeners.management.port", l.management().port());
     v.address("listeners.management.address", l.management().address());
+    v.positive("listeners.management.max_connections", l.management().maxConnections());
+    v.positive("listeners.management.max_queued_commands", l.management().maxQueuedCommands());
     v.require(Set.of("auto", "epoll", "nio").contains(l.transport().toLowerCase(Locale.ROOT)), "listeners.transport",
         "must be auto, epoll or nio, got '" + l.transport() + "'");
     v.require(l.tcp().threads() >= 0, "listeners.tcp.threads", "must be 0 (one per core) or more, got " + l.tcp().threads());
@@ -76,6 +80,12 @@ final class ConfigValidator {
       }
     }
     v.positive("aggregation.max_metrics", a.maxMetrics());
+    v.require(a.maxMetricsPerNamespace() >= 0, "aggregation.max_metrics_per_namespace",
+        "must be 0 (no cap) or more, got " + a.maxMetricsPerNamespace());
+    v.require(!a.seriesTtl().isNegative() && (a.seriesTtl().isZero()
+            || a.seriesTtl().compareTo(a.flushInterval()) >= 0), "aggregation.series_ttl",
+        "must be 0 (keep series until restart) or at least one aggregation.flush_interval, got "
+            + DurationValues.format(a.seriesTtl()));
 
     StatsConfig s = c.stats();
     v.positive("stats.buffer_size", s.bufferSize());
@@ -93,6 +103,11 @@ final class ConfigValidator {
     v.require(st.maxBacklog().toMillis() >= a.flushInterval().toMillis(), "storage.max_backlog",
         "must be at least one aggregation.flush_interval");
     v.positive("storage.postgresql.pool_size", st.postgresql().poolSize());
+    v.require(List.of("FULL", "NORMAL").contains(st.sqliteSynchronous().toUpperCase(Locale.ROOT)),
+        "storage.sqlite_synchronous", "must be FULL or NORMAL, got '" + st.sqliteSynchronous() + "'");
+    v.require(!st.rollupInterval().isNegative() && !st.rollupInterval().isZero(), "storage.rollup_interval",
+        "must be greater than 0, got " + DurationValues.format(st.rollupInterval()));
+    v.positive("storage.rollup_batch_series", st.rollupBatchSeries());
     try {
       io.hollerith.server.storage.RetentionPolicy.parse(st.retention()).checkFlushInterval(a.flushInterval());
     } catch (IllegalArgumentException e) {

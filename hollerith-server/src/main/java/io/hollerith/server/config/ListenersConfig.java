@@ -73,9 +73,11 @@ public record ListenersConfig(
    * @param threads threads reading connections, default 0 = number of cores
    * @param idleTimeoutSeconds a connection that sends nothing for this long is closed; default 0 = never
    *     (StatsD clients keep one long-lived connection and may be quiet for long stretches)
+   * @param maxConnectionsPerAddress concurrent connections from one client address, default 1,000;
+   *     more are closed and counted, so one host cannot hold every slot
    */
-  public record Tcp(
-      Boolean enabled, String address, Integer port, Integer maxConnections, Integer threads, Integer idleTimeoutSeconds) {
+  public record Tcp(Boolean enabled, String address, Integer port, Integer maxConnections, Integer threads,
+      Integer idleTimeoutSeconds, Integer maxConnectionsPerAddress) {
     public Tcp {
       enabled = enabled != null ? enabled : true;
       address = address != null ? address : "127.0.0.1";
@@ -83,11 +85,18 @@ public record ListenersConfig(
       maxConnections = maxConnections != null ? maxConnections : 10_000;
       threads = threads != null ? threads : 0;
       idleTimeoutSeconds = idleTimeoutSeconds != null ? idleTimeoutSeconds : 0;
+      maxConnectionsPerAddress = maxConnectionsPerAddress != null ? maxConnectionsPerAddress : 1_000;
+    }
+
+    /** The same with the default per-address limit. */
+    public Tcp(Boolean enabled, String address, Integer port, Integer maxConnections, Integer threads,
+        Integer idleTimeoutSeconds) {
+      this(enabled, address, port, maxConnections, threads, idleTimeoutSeconds, null);
     }
 
     /** The same with the default threads and idle timeout (kept for callers written before those keys). */
     public Tcp(Boolean enabled, String address, Integer port, Integer maxConnections) {
-      this(enabled, address, port, maxConnections, null, null);
+      this(enabled, address, port, maxConnections, null, null, null);
     }
   }
 
@@ -131,12 +140,26 @@ public record ListenersConfig(
    * @param enabled default true
    * @param address bind address, default {@code 127.0.0.1}
    * @param port default 8126
+   * @param maxConnections concurrent connections; more are closed at once and counted, default 32
+   * @param maxQueuedCommands commands one connection may have waiting while another runs; the
+   *     excess is answered with one {@code ERROR} and counted, default 16
+   * @param allowChanges whether {@code delcounters}, {@code deltimers}, {@code delgauges},
+   *     {@code delsets} and {@code health up|down} are accepted; default true, as in Etsy
    */
-  public record Management(Boolean enabled, String address, Integer port) {
+  public record Management(Boolean enabled, String address, Integer port, Integer maxConnections,
+      Integer maxQueuedCommands, Boolean allowChanges) {
     public Management {
       enabled = enabled != null ? enabled : true;
       address = address != null ? address : "127.0.0.1";
       port = port != null ? port : 8126;
+      maxConnections = maxConnections != null ? maxConnections : 32;
+      maxQueuedCommands = maxQueuedCommands != null ? maxQueuedCommands : 16;
+      allowChanges = allowChanges != null ? allowChanges : true;
+    }
+
+    /** Enabled, address and port, with the default limits. */
+    public Management(Boolean enabled, String address, Integer port) {
+      this(enabled, address, port, null, null, null);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.hollerith.server.ingest;
 
+import io.hollerith.server.stats.RateLimitedLog;
 import io.hollerith.server.stats.StatsRegistry.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

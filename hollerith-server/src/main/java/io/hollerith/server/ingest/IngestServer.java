@@ -2,6 +2,7 @@ package io.hollerith.server.ingest;
 
 import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.config.ProtocolConfig;
+import io.hollerith.server.stats.RateLimitedLog;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -182,10 +183,10 @@ public final class IngestServer implements AutoCloseable {
           .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot);
     }
     InetAddress address = resolve(cfg.address(), "listeners.udp.address");
-    Channel first = bind(b.bind(address, cfg.port()), "udp", address + ":" + cfg.port());
+    Channel first = bind(b.bind(address, cfg.port()), "udp", address.getHostAddress() + ":" + cfg.port());
     InetSocketAddress local = (InetSocketAddress) first.localAddress();
     for (int i = 1; i < threads; i++) {
-      bind(b.bind(address, local.getPort()), "udp", address + ":" + local.getPort());
+      bind(b.bind(address, local.getPort()), "udp", address.getHostAddress() + ":" + local.getPort());
     }
     int granted = grantedReceiveBuffer(first.config().getOption(ChannelOption.SO_RCVBUF), epoll);
     checkReceiveBuffer(cfg.receiveBufferBytes(), granted);
@@ -243,9 +244,10 @@ public final class IngestServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         .childHandler(new StreamChannelInitializer(st, new HandlersPerLoop("tcp", factory), cfg.maxConnections(),
+            cfg.maxConnectionsPerAddress(),
             cfg.idleTimeoutSeconds(), protocol.maxLineBytes(), clockMillis, errorLog));
     InetAddress address = resolve(cfg.address(), "listeners.tcp.address");
-    Channel ch = bind(b.bind(address, cfg.port()), "tcp", address + ":" + cfg.port());
+    Channel ch = bind(b.bind(address, cfg.port()), "tcp", address.getHostAddress() + ":" + cfg.port());
     return (InetSocketAddress) ch.localAddress();
   }
 
@@ -259,7 +261,7 @@ public final class IngestServer implements AutoCloseable {
         .channel(EpollServerDomainSocketChannel.class)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         .childHandler(new StreamChannelInitializer(st, new HandlersPerLoop("unix_stream", factory),
-            cfg.maxConnections(), 0, protocol.maxLineBytes(), clockMillis, errorLog));
+            cfg.maxConnections(), 0, 0, protocol.maxLineBytes(), clockMillis, errorLog));
     bindUnix(path, cfg, "listeners.unix_stream", true, b::bind);
     return path;
   }
@@ -327,7 +329,8 @@ public final class IngestServer implements AutoCloseable {
     future.awaitUninterruptibly();
     if (!future.isSuccess()) {
       Throwable cause = future.cause();
-      throw new IllegalStateException(listener + " listener: cannot bind " + where + ": " + cause, cause);
+      String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+      throw new IllegalStateException(listener + " listener: cannot bind " + where + ": " + reason, cause);
     }
     channels.add(future.channel());
     return future.channel();

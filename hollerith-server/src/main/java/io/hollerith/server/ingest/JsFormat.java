@@ -3,8 +3,10 @@ package io.hollerith.server.ingest;
 import io.hollerith.server.flush.JsNumbers;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
  * Text as Node.js writes it, for Etsy's management replies: the default {@code util.inspect} of the
@@ -29,9 +31,60 @@ final class JsFormat {
     }
     List<String> output = new ArrayList<>();
     for (String key : orderedKeys(object)) {
-      output.add(propertyName(key) + ": " + value(object.get(key)));
+      output.add(entry(object, key));
     }
     return reduceToSingleString(output, "{", "}", 0, false, null);
+  }
+
+  /**
+   * The same text as {@link #inspect}, in pieces made as they are asked for, so a reply of any size
+   * is written without being built whole. An object that fits on one line is one piece.
+   */
+  static Iterator<String> inspectPieces(Map<String, ?> object) {
+    List<String> keys = orderedKeys(object);
+    List<String> head = new ArrayList<>();
+    int length = 0;
+    int next = 0;
+    while (next < keys.size() && length <= BREAK_LENGTH) {
+      String entry = entry(object, keys.get(next++));
+      head.add(entry);
+      length += entry.length();
+    }
+    if (next == keys.size()) {
+      return List.of(keys.isEmpty() ? "{}" : reduceToSingleString(head, "{", "}", 0, false, null)).iterator();
+    }
+    // The entries so far are already longer than a line, so every entry goes on its own line.
+    int firstRest = next;
+    return new Iterator<>() {
+      private int position = -1;
+
+      @Override
+      public boolean hasNext() {
+        return position <= keys.size();
+      }
+
+      @Override
+      public String next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        String piece;
+        if (position < 0) {
+          piece = "{\n  " + String.join(",\n  ", head);
+          position = firstRest;
+        } else if (position < keys.size()) {
+          piece = ",\n  " + entry(object, keys.get(position++));
+        } else {
+          piece = "\n}";
+          position++;
+        }
+        return piece;
+      }
+    };
+  }
+
+  private static String entry(Map<String, ?> object, String key) {
+    return propertyName(key) + ": " + value(object.get(key));
   }
 
   /**

@@ -26,6 +26,7 @@ final class ListenerStats {
   final Counter droppedPartialLine;
   final Counter connectionsTotal;
   final Counter connectionsRejected;
+  final Counter connectionsRejectedPerAddress;
   final Counter connectionsIdleClosed;
   /** Datagram listeners only (null otherwise). */
   final Counter droppedPacketTooLarge;
@@ -58,6 +59,8 @@ final class ListenerStats {
       connectionsTotal = registry.counter(name, "connections_total", "connections accepted");
       connectionsRejected = registry.counter(name, "connections_rejected",
           "connections closed at once because max_connections were open");
+      connectionsRejectedPerAddress = registry.counter(name, "connections_rejected_per_address",
+          "connections closed at once because their client address had max_connections_per_address open (TCP)");
       connectionsIdleClosed = registry.counter(name, "connections_idle_closed",
           "connections closed after idle_timeout_seconds without data");
       registry.gauge(name, "connections", "open connections", connections::get);
@@ -69,6 +72,7 @@ final class ListenerStats {
       droppedPartialLine = null;
       connectionsTotal = null;
       connectionsRejected = null;
+      connectionsRejectedPerAddress = null;
       connectionsIdleClosed = null;
       droppedPacketTooLarge = registry.counter(name, "dropped_packet_too_large",
           "datagrams longer than protocol.max_packet_bytes, dropped");

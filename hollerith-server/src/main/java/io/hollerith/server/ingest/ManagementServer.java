@@ -14,6 +14,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -23,15 +25,20 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +64,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Etsy treats each chunk a client sends as one command; here each line is a command, and text
  * without a final newline is taken as a command when the client pauses, as Etsy would. {@code sets}
- * and {@code delsets} are Hollerith's: Etsy 0.9 has no such commands.
+ * and {@code delsets} are Hollerith's: Etsy 0.9 has no such commands. {@code counters} starts with
+ * Etsy's own {@code statsd.bad_lines_seen}, {@code statsd.packets_received} and
+ * {@code statsd.metrics_received} of the current interval, as Etsy's reply does.
+ *
+ * <p>The port has no authentication (as in Etsy), so what a client sends is bounded: at most
+ * {@code max_connections} connections; each runs one command at a time and stops reading while it
+ * does, so the kernel's socket buffers push back on a client that sends ahead; at most
+ * {@code max_queued_commands} commands wait (the rest get one {@code ERROR}); a reply is made and
+ * written in pieces only while the connection's outgoing buffer is below Netty's high-water mark
+ * (64 KiB), so a slow or absent reader holds one reply's snapshot of the live values and that
+ * buffer, no more ({@code management.reply_bytes_pending} shows it). With {@code allow_changes: false} the
+ * commands that change state ({@code del*}, {@code health up|down}) answer {@code ERROR}. Refusals
+ * are counted in {@code management.connections_refused}, {@code management.commands_refused} and
+ * {@code management.changes_refused}.
  *
  * <p>Thread-safe: one event-loop thread serves all connections; {@code start}/{@code close} are
  * synchronized.
@@ -72,12 +92,25 @@ public final class ManagementServer implements AutoCloseable {
   static final String HELP =
       "Commands: stats, counters, timers, gauges, sets, delcounters, deltimers, delgauges, delsets, health, quit\n\n";
 
+  /** The reply to a change while {@code listeners.management.allow_changes} is false. */
+  static final String CHANGES_DISABLED = "ERROR changes are disabled (listeners.management.allow_changes)\n";
+
+  /** Pieces of a reply are gathered up to about this many characters into one write. */
+  private static final int WRITE_CHARS = 8 * 1024;
+
   private final ListenersConfig.Management config;
   private final LiveView view;
   private final StatsRegistry stats;
   private final HealthState health;
   private final Clock clock;
   private final long startupSeconds;
+  private final StatsRegistry.Counter connectionsRefused;
+  private final StatsRegistry.Counter commandsRefused;
+  private final StatsRegistry.Counter changesRefused;
+  /** Open connections; changed only on the one event-loop thread, read by the stats gauge. */
+  private final AtomicInteger connections = new AtomicInteger();
+  /** The open connections, for the bytes their replies have waiting in memory. */
+  private final Set<Channel> open = ConcurrentHashMap.newKeySet();
   private EventLoopGroup group;
   private Channel serverChannel;
 
@@ -94,6 +127,15 @@ public final class ManagementServer implements AutoCloseable {
     this.health = Objects.requireNonNull(health, "health");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.startupSeconds = nowSeconds();
+    this.connectionsRefused = stats.counter("management", "connections_refused",
+        "Management connections closed at once because listeners.management.max_connections were open");
+    this.commandsRefused = stats.counter("management", "commands_refused",
+        "Management commands answered ERROR because listeners.management.max_queued_commands were waiting");
+    this.changesRefused = stats.counter("management", "changes_refused",
+        "Management commands refused because listeners.management.allow_changes is false");
+    stats.gauge("management", "connections", "Open management connections", connections::get);
+    stats.gauge("management", "reply_bytes_pending", "Reply bytes written but not yet taken by management clients",
+        this::replyBytesPending);
   }
 
   /**
@@ -120,6 +162,8 @@ public final class ManagementServer implements AutoCloseable {
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
+        // Each connection reads only when it has no command left to run (see CommandHandler).
+        .childOption(ChannelOption.AUTO_READ, false)
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -129,8 +173,8 @@ public final class ManagementServer implements AutoCloseable {
     ChannelFuture bind = b.bind(address, config.port()).awaitUninterruptibly();
     if (!bind.isSuccess()) {
       close();
-      throw new IllegalStateException("management listener: cannot bind " + address + ":" + config.port() + ": "
-          + bind.cause(), bind.cause());
+      throw new IllegalStateException("management listener: cannot bind " + address.getHostAddress() + ":"
+          + config.port() + ": " + bind.cause().getMessage(), bind.cause());
     }
     serverChannel = bind.channel();
     InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
@@ -151,53 +195,89 @@ public final class ManagementServer implements AutoCloseable {
     }
   }
 
+  private long replyBytesPending() {
+    long total = 0;
+    for (Channel channel : open) {
+      ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+      total += buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+    return total;
+  }
+
   private long nowSeconds() {
     return Math.round(clock.millis() / 1000.0);
   }
 
   /**
-   * The reply to one command line, or null for {@code quit}. Package-private for tests.
+   * The reply to one command line in pieces, or null for {@code quit}. Package-private for tests.
    */
-  String execute(String line) {
+  Iterator<String> execute(String line) {
     String[] words = line.strip().split(" ", -1);
     String cmd = words[0];
     List<String> params = Arrays.asList(words).subList(1, words.length);
-    switch (cmd) {
-      case "help":
-        return HELP;
-      case "health":
-        if (!params.isEmpty()) {
-          String action = params.get(0).toLowerCase(Locale.ROOT);
-          if (action.equals("up")) {
-            health.setUp(true);
-          } else if (action.equals("down")) {
-            health.setUp(false);
-          }
-        }
-        return "health: " + health.status() + "\n";
-      case "stats":
-        return stats();
-      case "counters":
-        return JsFormat.inspect(view.counters()) + "\nEND\n\n";
-      case "timers":
-        return JsFormat.inspect(view.timers()) + "\nEND\n\n";
-      case "gauges":
-        return JsFormat.inspect(view.gauges()) + "\nEND\n\n";
-      case "sets":
-        return JsFormat.inspect(sortedMembers(view.sets())) + "\nEND\n\n";
-      case "delcounters":
-        return delete(MetricType.COUNTER, view.counters(), params);
-      case "deltimers":
-        return delete(MetricType.TIMER, view.timers(), params);
-      case "delgauges":
-        return delete(MetricType.GAUGE, view.gauges(), params);
-      case "delsets":
-        return delete(MetricType.SET, view.sets(), params);
-      case "quit":
-        return null;
-      default:
-        return "ERROR\n";
+    if (!config.allowChanges() && changesState(cmd, params)) {
+      changesRefused.incr();
+      return List.of(CHANGES_DISABLED).iterator();
     }
+    return switch (cmd) {
+      case "help" -> List.of(HELP).iterator();
+      case "health" -> List.of(health(params)).iterator();
+      case "stats" -> List.of(stats()).iterator();
+      case "counters" -> object(counters());
+      case "timers" -> object(view.timers());
+      case "gauges" -> object(view.gauges());
+      case "sets" -> object(sortedMembers(view.sets()));
+      case "delcounters" -> List.of(delete(MetricType.COUNTER, view.counters(), params)).iterator();
+      case "deltimers" -> List.of(delete(MetricType.TIMER, view.timers(), params)).iterator();
+      case "delgauges" -> List.of(delete(MetricType.GAUGE, view.gauges(), params)).iterator();
+      case "delsets" -> List.of(delete(MetricType.SET, view.sets(), params)).iterator();
+      case "quit" -> null;
+      default -> List.of("ERROR\n").iterator();
+    };
+  }
+
+  private static boolean changesState(String cmd, List<String> params) {
+    return cmd.startsWith("del") || (cmd.equals("health") && !params.isEmpty());
+  }
+
+  private String health(List<String> params) {
+    if (!params.isEmpty()) {
+      String action = params.get(0).toLowerCase(Locale.ROOT);
+      if (action.equals("up")) {
+        health.setUp(true);
+      } else if (action.equals("down")) {
+        health.setUp(false);
+      }
+    }
+    return "health: " + health.status() + "\n";
+  }
+
+  /** Etsy's own counters of the current interval first, as Etsy creates them at start, then the live ones. */
+  private Map<String, Double> counters() {
+    Map<String, Double> out = new LinkedHashMap<>(view.etsyCounters());
+    view.counters().forEach((name, value) -> out.merge(name, value, Double::sum));
+    return out;
+  }
+
+  private static Iterator<String> object(Map<String, ?> values) {
+    Iterator<String> pieces = JsFormat.inspectPieces(values);
+    return new Iterator<>() {
+      private boolean ended;
+
+      @Override
+      public boolean hasNext() {
+        return !ended;
+      }
+
+      @Override
+      public String next() {
+        if (pieces.hasNext()) {
+          return pieces.next();
+        }
+        ended = true;
+        return "\nEND\n\n";
+      }
+    };
   }
 
   /** Set members in a stable order (a live view's sets need not have one). */
@@ -279,15 +359,46 @@ public final class ManagementServer implements AutoCloseable {
     return out.append("END\n\n").toString();
   }
 
-  /** One connection: collects text, runs each complete line, and an unterminated rest when the client pauses. */
+  /**
+   * One connection: splits what it reads into command lines, runs them one at a time and writes
+   * each reply as the client takes it. It asks for more input only when no command is waiting, so
+   * a client that sends ahead is held back by TCP itself.
+   */
   private final class CommandHandler extends ChannelInboundHandlerAdapter {
     private final StringBuilder pending = new StringBuilder();
+    private final ArrayDeque<Command> queued = new ArrayDeque<>();
+    private Iterator<String> reply;
     private boolean overflow;
+    private boolean refusedSomeCommands;
+    private boolean closing;
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      if (connections.incrementAndGet() > config.maxConnections()) {
+        connectionsRefused.incr();
+        closing = true;
+        ctx.close();
+        return;
+      }
+      open.add(ctx.channel());
+      ctx.read();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      connections.decrementAndGet();
+      open.remove(ctx.channel());
+      queued.clear();
+      reply = null;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf buf = (ByteBuf) msg;
       try {
+        if (closing) {
+          return;
+        }
         if (overflow || pending.length() + buf.readableBytes() > MAX_COMMAND_CHARS) {
           overflow = true;
           pending.setLength(0);
@@ -297,48 +408,103 @@ public final class ManagementServer implements AutoCloseable {
       } finally {
         buf.release();
       }
+      int start = 0;
+      for (int lf = pending.indexOf("\n"); lf >= 0; lf = pending.indexOf("\n", start)) {
+        enqueue(pending.substring(start, lf));
+        start = lf + 1;
+      }
+      pending.delete(0, start);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-      if (overflow) {
-        overflow = false;
-        ctx.writeAndFlush(ascii("ERROR\n"));
+      if (closing) {
         return;
       }
-      int start = 0;
-      boolean open = true;
-      while (open && start < pending.length()) {
-        int lf = pending.indexOf("\n", start);
-        String line = lf < 0 ? pending.substring(start) : pending.substring(start, lf);
-        start = lf < 0 ? pending.length() : lf + 1;
-        open = run(ctx, line);
+      if (overflow) {
+        overflow = false;
+        queued.add(Command.answered("ERROR\n"));
+      } else if (!pending.isEmpty()) {
+        enqueue(pending.toString());
+        pending.setLength(0);
       }
-      pending.setLength(0);
-      ctx.flush();
+      refusedSomeCommands = false;
+      pump(ctx);
     }
 
-    /** Runs one command; false after {@code quit}. */
-    private boolean run(ChannelHandlerContext ctx, String line) {
-      String reply;
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      pump(ctx);
+    }
+
+    private void enqueue(String line) {
+      if (queued.size() < config.maxQueuedCommands()) {
+        queued.add(new Command(line, null));
+        return;
+      }
+      commandsRefused.incr();
+      if (!refusedSomeCommands) {
+        refusedSomeCommands = true;
+        queued.add(Command.answered("ERROR too many commands waiting (listeners.management.max_queued_commands)\n"));
+      }
+    }
+
+    /** Writes while the client keeps up: the current reply, then the next command's; reads when all is done. */
+    private void pump(ChannelHandlerContext ctx) {
+      StringBuilder chunk = new StringBuilder();
+      while (!closing && ctx.channel().isWritable()) {
+        if (reply != null && reply.hasNext()) {
+          chunk.append(reply.next());
+          if (chunk.length() >= WRITE_CHARS) {
+            ctx.writeAndFlush(ascii(chunk.toString()));
+            chunk.setLength(0);
+          }
+        } else if (!queued.isEmpty()) {
+          reply = run(ctx, queued.poll());
+        } else {
+          reply = null;
+          break;
+        }
+      }
+      if (!chunk.isEmpty()) {
+        ctx.writeAndFlush(ascii(chunk.toString()));
+      }
+      if (!closing && reply == null && queued.isEmpty() && ctx.channel().isActive()) {
+        ctx.read();
+      }
+    }
+
+    /** Starts one command; null when there is nothing more to write on this connection. */
+    private Iterator<String> run(ChannelHandlerContext ctx, Command command) {
+      if (command.answer() != null) {
+        return List.of(command.answer()).iterator();
+      }
+      Iterator<String> pieces;
       try {
-        reply = execute(line);
+        pieces = execute(command.line());
       } catch (RuntimeException e) {
-        LOG.warn("management command '{}' failed", line, e);
-        reply = "ERROR\n";
+        LOG.warn("management command '{}' failed", command.line(), e);
+        pieces = List.of("ERROR\n").iterator();
       }
-      if (reply == null) {
+      if (pieces == null) {
+        closing = true;
+        queued.clear();
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        return false;
       }
-      ctx.write(ascii(reply));
-      return true;
+      return pieces;
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       LOG.debug("management connection {}: {}", ctx.channel(), cause.toString());
       ctx.close();
+    }
+  }
+
+  /** A command line to run, or a refusal already decided ({@code answer} not null). */
+  private record Command(String line, String answer) {
+    static Command answered(String answer) {
+      return new Command(null, answer);
     }
   }
 

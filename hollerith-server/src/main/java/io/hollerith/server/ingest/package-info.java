@@ -24,7 +24,8 @@
  * packets_received}, {@code bytes_received}, {@code last_msg_seen}, {@code dropped_handler_error};
  * datagram listeners {@code dropped_packet_too_large}; stream listeners {@code lines_received},
  * {@code dropped_line_too_long}, {@code dropped_partial_line}, {@code connections}, {@code
- * connections_total}, {@code connections_rejected}, {@code connections_idle_closed}. UDP also
+ * connections_total}, {@code connections_rejected}, {@code connections_rejected_per_address}
+ * (TCP, over {@code listeners.tcp.max_connections_per_address}), {@code connections_idle_closed}. UDP also
  * exports {@code receive_buffer_bytes}, {@code sockets} and, on Linux, the kernel's own {@code
  * kernel_drops} and {@code rx_queue} for our sockets from {@code /proc/net/udp[6]}. Etsy's
  * totals: {@code messages.packets_received} (over all listeners; a stream listener's packet is one

@@ -1,6 +1,7 @@
 package io.hollerith.server.ops;
 
 import io.hollerith.server.auth.AuthStore;
+import io.hollerith.server.datadir.DataDirectoryLock;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.storage.MetricStores;
 import java.io.IOException;
@@ -25,7 +26,8 @@ import java.util.Set;
  * {@code ..}, no symbolic link that leads out, no sibling directory whose name merely starts with
  * the data directory's. Files the node has open are never deleted: the metric and credential
  * databases with their {@code -wal}, {@code -shm} and {@code -journal} files, {@code admin.token},
- * lock files ({@code *.lock}) and Unix socket files. Thread-safe (stateless apart from the root).
+ * the data directory's {@code hollerith.lock} and any other lock file ({@code *.lock}), and Unix
+ * socket files. Thread-safe (stateless apart from the root).
  */
 public final class DataFiles {
 
@@ -215,6 +217,7 @@ public final class DataFiles {
       names.add(db + "-journal");
     }
     names.add(AuthStore.ADMIN_TOKEN_FILE);
+    names.add(DataDirectoryLock.FILE_NAME);
     return Set.copyOf(names);
   }
 }

@@ -1,5 +1,6 @@
 package io.hollerith.server.storage;
 
+import io.hollerith.server.datadir.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -79,8 +80,10 @@ final class SqliteMetricStore extends JdbcMetricStore {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
-        Files.createDirectories(parent);
+        PrivateFiles.createDirectories(parent);
       }
+      // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
+      PrivateFiles.restrict(file);
       SQLiteConfig writeConfig = new SQLiteConfig();
       writeConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
       writeConfig.setSynchronous(sync);

@@ -3,10 +3,13 @@ package io.hollerith.server.storage;
 import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.flush.FlushSink;
 import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.stats.RateLimitedLog;
 import io.hollerith.server.stats.StatsRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Internal stats</b> (category {@code storage}): gauges {@code backlog_snapshots},
  * {@code backlog_age_seconds}, {@code backlog_capacity}, {@code last_write_millis}; counters
  * {@code snapshots_written}, {@code points_written}, {@code write_failures},
- * {@code snapshots_dropped}, {@code snapshots_rejected}.
+ * {@code snapshots_dropped}, {@code snapshots_rejected}, {@code non_finite_values_skipped}
+ * (counters and gauges that are Infinity or NaN are not stored; one warning a minute at most).
  *
  * <p>Thread-safe. The queue is an {@link ArrayDeque} under one lock: the only contenders are the
  * flush thread (once per interval) and the writer, so a lock is cheaper and simpler than a
@@ -45,6 +49,9 @@ public final class StoreSink implements FlushSink {
   private static final Logger log = LoggerFactory.getLogger(StoreSink.class);
 
   static final long INITIAL_BACKOFF_MILLIS = 100;
+
+  /** At most one warning about non-finite values per this many milliseconds. */
+  static final long NON_FINITE_WARNING_INTERVAL_MILLIS = 60_000;
 
   /** A queued snapshot with its write id and enqueue time. */
   private record Pending(long writeId, FlushSnapshot snapshot, long enqueuedAtMillis) {}
@@ -69,6 +76,8 @@ public final class StoreSink implements FlushSink {
   private final StatsRegistry.Counter failures;
   private final StatsRegistry.Counter dropped;
   private final StatsRegistry.Counter rejected;
+  private final StatsRegistry.Counter nonFiniteSkipped;
+  private final RateLimitedLog nonFiniteWarnings;
   private volatile long lastWriteMillis;
   private final Thread writer;
 
@@ -104,6 +113,9 @@ public final class StoreSink implements FlushSink {
     this.dropped = stats.counter("storage", "snapshots_dropped",
         "Snapshots dropped, oldest first, because the store backlog was full");
     this.rejected = stats.counter("storage", "snapshots_rejected", "Snapshots the store refused as invalid data");
+    this.nonFiniteSkipped = stats.counter("storage", "non_finite_values_skipped",
+        "Counter and gauge values not stored because they were not finite numbers (Infinity, NaN)");
+    this.nonFiniteWarnings = new RateLimitedLog(NON_FINITE_WARNING_INTERVAL_MILLIS, clock::millis);
     stats.gauge("storage", "backlog_snapshots", "Snapshots waiting to be written, including the one in flight",
         this::backlog);
     stats.gauge("storage", "backlog_age_seconds", "Age of the oldest snapshot waiting to be written",
@@ -133,6 +145,7 @@ public final class StoreSink implements FlushSink {
   /** Enqueues the snapshot; never blocks on the database. Past the bound, drops the oldest queued one. */
   @Override
   public void publish(FlushSnapshot snapshot) {
+    snapshot = withoutNonFiniteValues(snapshot);
     Pending p = new Pending(ThreadLocalRandom.current().nextLong(), snapshot, clock.millis());
     Pending lost = null;
     int size;
@@ -155,6 +168,44 @@ public final class StoreSink implements FlushSink {
       log.warn("store backlog full ({} snapshots): dropped the oldest, interval {} with {} series; {} dropped so far",
           size, lost.snapshot().intervalStartMillis(), lost.snapshot().size(), dropped.value());
     }
+  }
+
+  /**
+   * The snapshot without counters and gauges whose value is not finite (a gauge of {@code 1e308}
+   * plus {@code +1e308} is Infinity): the store keeps numbers only. Each is counted; the warning
+   * is written at most once a minute, saying how many there were, however many series have one.
+   */
+  private FlushSnapshot withoutNonFiniteValues(FlushSnapshot snapshot) {
+    List<FlushSnapshot.CounterPoint> counters = new ArrayList<>(snapshot.counters().size());
+    List<FlushSnapshot.GaugePoint> gauges = new ArrayList<>(snapshot.gauges().size());
+    String example = null;
+    for (FlushSnapshot.CounterPoint c : snapshot.counters()) {
+      if (Double.isFinite(c.count())) {
+        counters.add(c);
+      } else if (example == null) {
+        example = "counter " + c.key() + " = " + c.count();
+      }
+    }
+    for (FlushSnapshot.GaugePoint g : snapshot.gauges()) {
+      if (Double.isFinite(g.value())) {
+        gauges.add(g);
+      } else if (example == null) {
+        example = "gauge " + g.key() + " = " + g.value();
+      }
+    }
+    int skipped = snapshot.counters().size() - counters.size() + snapshot.gauges().size() - gauges.size();
+    if (skipped == 0) {
+      return snapshot;
+    }
+    nonFiniteSkipped.incr(skipped);
+    long suppressed = nonFiniteWarnings.tryAcquire();
+    if (suppressed >= 0) {
+      log.warn("not storing {} counters and gauges of interval {} whose value is not a finite number, e.g. {} "
+              + "({} such warnings suppressed before; all are counted in storage.non_finite_values_skipped)",
+          skipped, snapshot.intervalStartMillis(), example, suppressed);
+    }
+    return new FlushSnapshot(snapshot.intervalStartMillis(), snapshot.intervalMillis(), snapshot.backfill(), counters,
+        gauges, snapshot.timers(), snapshot.sets(), snapshot.processingStats());
   }
 
   /** Snapshots queued or being written. */

@@ -309,6 +309,87 @@ class AggregatorTest {
     assertThat(a.seriesCount()).isEqualTo(1);
   }
 
+  private static io.hollerith.server.config.AggregationConfig withSeriesTtl(java.time.Duration ttl, Integer maxMetrics) {
+    return new io.hollerith.server.config.AggregationConfig(java.time.Duration.ofSeconds(10), null, null, null, null,
+        null, null, null, maxMetrics, ttl, null);
+  }
+
+  @Test
+  void oneNamespaceCannotTakeMoreThanItsCapAndTheNoisiestPrefixesAreStillReported() {
+    Aggregator a = aggregator(new io.hollerith.server.config.AggregationConfig(java.time.Duration.ofSeconds(10), null,
+        null, null, null, null, null, null, 100, null, 2));
+    var w = a.newWriter();
+    w.accept(counter("junk.a", 1));
+    w.accept(counter("junk.b", 1));
+    w.accept(counter("junk.c", 1));
+    w.accept(gauge("junk.d", "1"));
+    w.accept(counter("shop.orders", 1));
+    w.accept(counter("junk.a", 1)); // an existing series still takes samples
+    assertThat(counts(flushOnly(a, T0))).containsExactly(entry("junk.a", 2.0), entry("junk.b", 1.0),
+        entry("shop.orders", 1.0));
+    assertThat(stats.value("drops", "max_metrics_per_namespace")).isEqualTo(2L);
+    assertThat(a.droppedForMaxMetrics()).isEqualTo(2);
+    assertThat(a.topDroppedPrefixes(10)).containsExactly(new Aggregator.PrefixDrops("junk", 2));
+    assertThat(a.liveView().delete(io.hollerith.server.model.MetricType.COUNTER, "junk.b")).isTrue();
+    w.accept(counter("junk.c", 5));
+    assertThat(counts(flushOnly(a, T0 + 10_000))).containsEntry("junk.c", 5.0).doesNotContainKey("junk.b");
+    assertThat(a.seriesCount()).isEqualTo(3);
+  }
+
+  @Test
+  void seriesWithoutSamplesForTheTtlLeaveTheLiveSetAndFreeTheirRoom() {
+    Aggregator a = aggregator(withSeriesTtl(java.time.Duration.ofSeconds(30), 4));
+    var w = a.newWriter();
+    w.accept(counter("c", 1));
+    w.accept(gauge("g", "7"));
+    w.accept(timer("t", 1));
+    w.accept(set("s", "m"));
+    w.accept(counter("refused", 1));
+    assertThat(a.droppedForMaxMetrics()).isEqualTo(1);
+    assertThat(flushOnly(a, T0).size()).isEqualTo(4);
+    w.accept(counter("c", 2)); // c stays busy; the others are idle from here on
+    for (int idle = 1; idle <= 2; idle++) {
+      w.accept(counter("c", 1));
+      FlushSnapshot s = flushOnly(a, T0 + idle * 10_000L);
+      assertThat(gauges(s)).containsExactly(entry("g", 7.0));
+      assertThat(sets(s)).containsExactly(entry("s", 0L));
+      assertThat(timers(s)).containsOnlyKeys("t");
+    }
+    FlushSnapshot third = flushOnly(a, T0 + 30_000);
+    assertThat(third.gauges()).isEmpty();
+    assertThat(third.timers()).isEmpty();
+    assertThat(third.sets()).isEmpty();
+    assertThat(counts(third)).containsExactly(entry("c", 0.0));
+    assertThat(stats.value("aggregate", "series_expired")).isEqualTo(3L);
+    assertThat(a.seriesCount()).isEqualTo(1);
+    // Their room is free again, and a returning gauge starts over (a delta starts from 0).
+    w.accept(gauge("g", "+2"));
+    w.accept(counter("new", 1));
+    FlushSnapshot fourth = flushOnly(a, T0 + 40_000);
+    assertThat(gauges(fourth)).containsExactly(entry("g", 2.0));
+    assertThat(counts(fourth)).containsExactly(entry("c", 0.0), entry("new", 1.0));
+    for (int idle = 5; idle <= 7; idle++) {
+      flushOnly(a, T0 + idle * 10_000L);
+    }
+    assertThat(a.seriesCount()).isZero();
+    assertThat(stats.value("aggregate", "series_expired")).isEqualTo(6L);
+  }
+
+  @Test
+  void aSeriesTtlOfZeroKeepsIdleSeriesAsEtsyDoes() {
+    Aggregator a = aggregator(withSeriesTtl(java.time.Duration.ZERO, null));
+    var w = a.newWriter();
+    w.accept(gauge("g", "7"));
+    w.accept(counter("c", 1));
+    for (int i = 0; i < 50; i++) {
+      flushOnly(a, T0 + i * 10_000L);
+    }
+    FlushSnapshot last = flushOnly(a, T0 + 500_000);
+    assertThat(gauges(last)).containsExactly(entry("g", 7.0));
+    assertThat(counts(last)).containsExactly(entry("c", 0.0));
+    assertThat(stats.value("aggregate", "series_expired")).isEqualTo(0L);
+  }
+
   @Test
   void deleteIdleStatsTurnsOnAllFour() {
     Aggregator a = aggregator(config(null, true, null));

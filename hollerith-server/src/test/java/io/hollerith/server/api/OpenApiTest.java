@@ -79,4 +79,14 @@ class OpenApiTest {
     assertThat(doc.get("paths").get("/api/v1/series").get("get").get("responses").fieldNames())
         .toIterable().contains("200", "400", "401", "403", "404", "406", "429", "503");
   }
+
+  @Test
+  void theReadmeHttpTableListsEveryRoute() throws Exception {
+    String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+    String table = readme.substring(readme.indexOf("## HTTP API"), readme.indexOf("## Configuration"));
+    for (Route r : fx.api.routes()) {
+      assertThat(table).as("README's HTTP table lists %s %s", r.method(), r.path())
+          .contains("`" + r.method() + " " + r.path() + "`");
+    }
+  }
 }

@@ -46,4 +46,16 @@ class HollerithCommandTest {
     assertThat(run(out, "user", "list", "--data-dir", dir.toString(), "--set", "bogus=1")).isNotZero();
     assertThat(out.toString()).contains("unknown key 'bogus'");
   }
+
+  @Test
+  void everyOptionOfTheCredentialCommandsHasANamedLabel() {
+    for (String[] command : new String[][] {{"user", "add"}, {"user", "token"}, {"tenant", "add"}}) {
+      StringWriter out = new StringWriter();
+      assertThat(run(out, command[0], command[1], "--help")).isZero();
+      assertThat(out.toString()).as(String.join(" ", command)).doesNotContain("<arg");
+    }
+    StringWriter out = new StringWriter();
+    run(out, "user", "add", "--help");
+    assertThat(out.toString()).contains("--role=ROLE", "--tenant=TENANT", "--expires-in=DURATION");
+  }
 }

@@ -183,4 +183,32 @@ class SendCommandTest {
     assertThat(runUdp("counter", "ok", "1")).isZero();
     assertThat(receive()).as("nothing was sent by the bad invocations").isEqualTo("ok:1|c");
   }
+
+  private int runWithEnvironment(java.util.Map<String, String> environment, String... args) {
+    SendCommand command = new SendCommand();
+    command.random = () -> 0.25;
+    command.environment = environment;
+    CommandLine cli = new CommandLine(command);
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void withoutAPortItSendsToTheConfiguredUdpPortFromTheFileOrTheEnvironment(@TempDir Path dir) throws IOException {
+    Path config = dir.resolve("hollerith.yml");
+    java.nio.file.Files.writeString(config, "listeners:\n  udp: {port: " + udp.getLocalPort() + "}\n");
+    assertThat(runWithEnvironment(java.util.Map.of(), "--config", config.toString(), "--host", "127.0.0.1",
+        "counter", "from.file", "1")).isZero();
+    assertThat(receive()).isEqualTo("from.file:1|c");
+    assertThat(runWithEnvironment(java.util.Map.of("HOLLERITH_LISTENERS_UDP_PORT", String.valueOf(udp.getLocalPort())),
+        "--host", "127.0.0.1", "counter", "from.env", "1")).isZero();
+    assertThat(receive()).isEqualTo("from.env:1|c");
+  }
+
+  @Test
+  void aBadConfigurationForTheDefaultPortIsAUsageError() {
+    assertThat(runWithEnvironment(java.util.Map.of("HOLLERITH_LISTENERS_UDP_PORT", "eighty"), "counter", "x", "1"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("listeners.udp.port: 'eighty' is not allowed");
+  }
 }

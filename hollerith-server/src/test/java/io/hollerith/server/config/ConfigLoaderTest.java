@@ -101,8 +101,6 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> loader.load(file, Map.of("HOLLERITH_LISTENERS_UPD_PORT", "1"), List.of("nope.key=1")))
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
-            "unknown environment variable HOLLERITH_LISTENERS_UPD_PORT (a configuration key's variable is "
-                + "HOLLERITH_ and its path in upper case, e.g. HOLLERITH_LISTENERS_UDP_PORT)",
             "--set: unknown key 'nope.key'",
             "listeners.udp.port: 'eighty' is not allowed; expected a whole number",
             "unknown key 'listeners.udp.prot' (allowed here: enabled, address, port, receive_buffer_bytes, threads, read_delay)",
@@ -180,5 +178,48 @@ class ConfigLoaderTest {
     HollerithConfig defaults = HollerithConfig.defaults();
     assertThat(defaults.ops().query().threads() + defaults.ops().query().maxQueued())
         .isLessThan(defaults.http().workerThreads());
+  }
+
+  @Test
+  void anUnknownHollerithVariableIsAWarningNotARefusal() throws Exception {
+    HollerithConfig c = loader.load(null, Map.of("HOLLERITH_LISTENERS_UPD_PORT", "1"), List.of());
+    assertThat(c.listeners().udp().port()).isEqualTo(8125);
+    assertThat(loader.warnings()).containsExactly("ignoring environment variable HOLLERITH_LISTENERS_UPD_PORT: it "
+        + "names no configuration key (a key's variable is HOLLERITH_ and its path in upper case, e.g. "
+        + "HOLLERITH_LISTENERS_UDP_PORT)");
+  }
+
+  @Test
+  void variablesNamedBySecretKeysAreNeitherConfigurationNorWarnings() throws Exception {
+    Path file = yaml("""
+        storage:
+          postgresql: {password_env: HOLLERITH_PG_PASSWORD}
+        """);
+    HollerithConfig c = loader.load(file,
+        Map.of("HOLLERITH_PG_PASSWORD", "s3cret", "HOLLERITH_TLS_PASSWORD", "t0p",
+            "HOLLERITH_HTTP_TLS_KEYSTORE_PASSWORD_ENV", "HOLLERITH_TLS_PASSWORD", "HOLLERITH_OTHER", "x"),
+        List.of());
+    assertThat(c.storage().postgresql().passwordEnv()).isEqualTo("HOLLERITH_PG_PASSWORD");
+    assertThat(c.http().tls().keystorePasswordEnv()).isEqualTo("HOLLERITH_TLS_PASSWORD");
+    assertThat(loader.warnings()).singleElement().asString().startsWith("ignoring environment variable HOLLERITH_OTHER:");
+    assertThat(String.join("\n", loader.warnings())).doesNotContain("s3cret", "t0p", "PG_PASSWORD", "TLS_PASSWORD");
+  }
+
+  @Test
+  void typeAndRangeProblemsOfDifferentKeysAreReportedTogether() {
+    assertThatThrownBy(() -> loader.load(null, Map.of(),
+            List.of("aggregation.flush_interval=10x", "http.port=-1", "logging.level=LOUD")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+            "aggregation.flush_interval: '10x' is not allowed; expected a duration such as 500ms, 10s, 1m, 2h or 7d",
+            "http.port must be between 0 and 65535, got -1",
+            "logging.level must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF], got 'LOUD'"));
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("storage.sqlite_synchronous=EXTRA",
+            "storage.rollup_batch_series=0", "listeners.management.max_queued_commands=0")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+            "storage.sqlite_synchronous must be FULL or NORMAL, got 'EXTRA'",
+            "storage.rollup_batch_series must be greater than 0, got 0",
+            "listeners.management.max_queued_commands must be greater than 0, got 0"));
   }
 }

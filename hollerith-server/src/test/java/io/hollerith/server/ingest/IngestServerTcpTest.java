@@ -14,6 +14,7 @@ import io.hollerith.server.stats.StatsRegistry;
 import io.netty.channel.epoll.Epoll;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -178,6 +179,42 @@ class IngestServerTcpTest {
             .isTrue();
         assertThat(value(stats, "tcp", "connections")).isEqualTo(1);
       }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nio", "epoll"})
+  void oneAddressCannotHoldMoreThanItsShareOfConnections(String transport) throws Exception {
+    assumeTransport(transport);
+    StatsRegistry stats = new StatsRegistry();
+    RecordingHandlers handlers = new RecordingHandlers();
+    ListenersConfig config = listeners(UDP_OFF, new ListenersConfig.Tcp(true, "127.0.0.1", 0, 100, 2, 0, 2),
+        UNIX_OFF, UNIX_OFF, transport);
+    try (IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers)) {
+      InetSocketAddress target = server.start().tcp();
+      InetAddress first = InetAddress.getByName("127.0.0.1");
+      InetAddress second = InetAddress.getByName("127.0.0.2");
+      try (Socket a1 = new Socket(target.getAddress(), target.getPort(), first, 0);
+          Socket a2 = new Socket(target.getAddress(), target.getPort(), first, 0)) {
+        assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "tcp", "connections") == 2)).isTrue();
+        try (Socket excess = new Socket(target.getAddress(), target.getPort(), first, 0)) {
+          excess.setSoTimeout(5_000);
+          assertThat(excess.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(value(stats, "tcp", "connections_rejected_per_address")).isEqualTo(1);
+        try (Socket b1 = new Socket(target.getAddress(), target.getPort(), second, 0)) {
+          b1.getOutputStream().write("other.host:1|c\n".getBytes(StandardCharsets.US_ASCII));
+          a1.getOutputStream().write("first.host:1|c\n".getBytes(StandardCharsets.US_ASCII));
+          assertThat(handlers.awaitLines("tcp", 2, Duration.ofSeconds(5))).isTrue();
+        }
+      }
+      assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "tcp", "connections") == 0)).isTrue();
+      try (Socket again = new Socket(target.getAddress(), target.getPort(), first, 0)) {
+        again.getOutputStream().write("again:1|c\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(handlers.awaitLines("tcp", 3, Duration.ofSeconds(5))).isTrue();
+      }
+      assertThat(value(stats, "tcp", "connections_rejected_per_address")).isEqualTo(1);
+      assertThat(value(stats, "tcp", "connections_rejected")).isZero();
     }
   }
 

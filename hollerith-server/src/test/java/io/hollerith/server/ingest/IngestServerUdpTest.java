@@ -250,7 +250,7 @@ class IngestServerUdpTest {
           new RecordingHandlers());
       assertThatThrownBy(server::start)
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageStartingWith("udp listener: cannot bind /127.0.0.1:" + taken.getLocalPort());
+          .hasMessageStartingWith("udp listener: cannot bind 127.0.0.1:" + taken.getLocalPort());
       server.close();
     }
   }

@@ -197,4 +197,23 @@ class JsFormatTest {
     }
     return null;
   }
+
+  @Test
+  void inspectInPiecesWritesExactlyWhatInspectWrites() {
+    Random random = new Random(13);
+    for (int size : new int[] {0, 1, 2, 3, 5, 8, 50, 1000}) {
+      Map<String, Object> object = new LinkedHashMap<>();
+      for (int i = 0; i < size; i++) {
+        String key = random.nextBoolean() ? Integer.toString(random.nextInt(100)) : "k" + random.nextInt(100_000);
+        object.put(key, switch (i % 3) {
+          case 0 -> random.nextInt(1000) / 8.0;
+          case 1 -> List.of(1.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0).subList(0, random.nextInt(8));
+          default -> new LinkedHashSet<>(List.of("a", "b'c"));
+        });
+      }
+      StringBuilder pieces = new StringBuilder();
+      JsFormat.inspectPieces(object).forEachRemaining(pieces::append);
+      assertThat(pieces.toString()).as("%d entries", size).isEqualTo(JsFormat.inspect(object));
+    }
+  }
 }

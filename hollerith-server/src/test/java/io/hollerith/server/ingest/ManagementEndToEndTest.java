@@ -62,7 +62,18 @@ class ManagementEndToEndTest {
           && aggregator.liveView().counters().containsKey("api.hits#env:prod"))).isTrue();
       try (Socket s = new Socket(admin.getAddress(), admin.getPort())) {
         s.setSoTimeout(5_000);
-        assertThat(ask(s, "counters\n", "END\n\n")).isEqualTo("{ 'api.hits#env:prod': 1, gorets: 5 }\nEND\n\n");
+        // Etsy's own counters come first, as in Etsy's reply; every line counts as received, the bad one too.
+        assertThat(ask(s, "counters\n", "END\n\n")).isEqualTo("""
+            {
+              'statsd.bad_lines_seen': 1,
+              'statsd.packets_received': 1,
+              'statsd.metrics_received': 9,
+              'api.hits#env:prod': 1,
+              gorets: 5
+            }
+            END
+
+            """);
         assertThat(ask(s, "timers\n", "END\n\n")).isEqualTo("{ glork: [ 320, 100 ] }\nEND\n\n");
         assertThat(ask(s, "gauges\n", "END\n\n")).isEqualTo("{ gaugor: 333 }\nEND\n\n");
         assertThat(ask(s, "sets\n", "END\n\n")).isEqualTo("{ uniques: Set(2) { '765', 'joe' } }\nEND\n\n");
@@ -71,7 +82,13 @@ class ManagementEndToEndTest {
             .contains("\nmessages.bad_lines_seen: 1\n").contains("\nudp.packets_received: 1\n").endsWith("END\n\n");
         assertThat(statsReply.indexOf("messages.last_msg_seen")).isLessThan(statsReply.indexOf("messages.bad_lines_seen"));
         assertThat(ask(s, "delcounters gorets\n", "END\n\n")).isEqualTo("deleted: gorets\nEND\n\n");
-        assertThat(ask(s, "counters\n", "END\n\n")).isEqualTo("{ 'api.hits#env:prod': 1 }\nEND\n\n");
+        assertThat(ask(s, "counters\n", "END\n\n")).endsWith("""
+              'statsd.metrics_received': 9,
+              'api.hits#env:prod': 1
+            }
+            END
+
+            """);
         assertThat(ask(s, "delsets uniques\n", "END\n\n")).isEqualTo("deleted: uniques\nEND\n\n");
         assertThat(ask(s, "sets\n", "END\n\n")).isEqualTo("{}\nEND\n\n");
       }

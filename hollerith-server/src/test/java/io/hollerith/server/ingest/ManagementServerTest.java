@@ -32,6 +32,13 @@ class ManagementServerTest {
     final Map<String, Double> gauges = new LinkedHashMap<>();
     final Map<String, Set<String>> sets = new LinkedHashMap<>();
 
+    final Map<String, Double> etsyCounters = new LinkedHashMap<>();
+
+    @Override
+    public synchronized Map<String, Double> etsyCounters() {
+      return new LinkedHashMap<>(etsyCounters);
+    }
+
     @Override
     public synchronized Map<String, Double> counters() {
       return new LinkedHashMap<>(counters);
@@ -147,6 +154,11 @@ class ManagementServerTest {
           flush.last_duration_ms: 12
           graphite.flush_time: 1.25
           graphite.last_flush: 3
+          management.changes_refused: 0
+          management.commands_refused: 0
+          management.connections: 1
+          management.connections_refused: 0
+          management.reply_bytes_pending: 0
           storage.last_write_millis: %d
           udp.packets_received: 7
           END
@@ -220,5 +232,71 @@ class ManagementServerTest {
     ManagementServer off = new ManagementServer(new ListenersConfig.Management(false, null, 0), view, stats, health);
     assertThat(off.start()).isNull();
     off.close();
+  }
+
+  private ManagementServer restart(ListenersConfig.Management config) {
+    server.close();
+    server = new ManagementServer(config, view, stats, health, clock);
+    address = server.start();
+    return server;
+  }
+
+  @Test
+  void withChangesDisallowedDeletionsAndHealthChangesAreRefusedAndCounted() throws Exception {
+    restart(new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, false));
+    try (Socket s = connect()) {
+      assertThat(ask(s, "delcounters api.hits\n", "\n")).isEqualTo(ManagementServer.CHANGES_DISABLED);
+      assertThat(ask(s, "delgauges gaugor\n", "\n")).isEqualTo(ManagementServer.CHANGES_DISABLED);
+      assertThat(ask(s, "health down\n", "\n")).isEqualTo(ManagementServer.CHANGES_DISABLED);
+      assertThat(ask(s, "health\n", "\n")).isEqualTo("health: up\n");
+      assertThat(ask(s, "gauges\n", "END\n\n")).isEqualTo("{ gaugor: 333, 'api.temperature': -2.5 }\nEND\n\n");
+    }
+    assertThat(view.counters).containsKey("api.hits");
+    assertThat(health.isUp()).isTrue();
+    assertThat(stats.value("management", "changes_refused")).isEqualTo(3L);
+  }
+
+  @Test
+  void connectionsBeyondTheLimitAreClosedAndCounted() throws Exception {
+    restart(new ListenersConfig.Management(true, "127.0.0.1", 0, 2, null, null));
+    try (Socket first = connect(); Socket second = connect()) {
+      assertThat(ask(first, "health\n", "\n")).isEqualTo("health: up\n");
+      assertThat(ask(second, "health\n", "\n")).isEqualTo("health: up\n");
+      try (Socket third = connect()) {
+        assertThat(third.getInputStream().read()).isEqualTo(-1);
+      }
+      assertThat(stats.value("management", "connections_refused")).isEqualTo(1L);
+      assertThat(ask(first, "health\n", "\n")).isEqualTo("health: up\n");
+    }
+  }
+
+  @Test
+  void commandsSentAheadWaitUpToTheLimitAndTheRestAreRefusedWithOneErrorEach() throws Exception {
+    restart(new ListenersConfig.Management(true, "127.0.0.1", 0, null, 4, null));
+    int sent = 200;
+    try (Socket s = connect()) {
+      s.getOutputStream().write("health\n".repeat(sent).getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      java.io.BufferedReader in = new java.io.BufferedReader(
+          new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+      long answered = 0;
+      long refusals = 0;
+      // Every command is either answered or counted as refused, and a refusal is answered; a missing
+      // reply ends in a read timeout.
+      while (refusals == 0 || answered + stats.value("management", "commands_refused").longValue() < sent) {
+        String line = in.readLine();
+        if (line.equals("health: up")) {
+          answered++;
+        } else {
+          assertThat(line).isEqualTo("ERROR too many commands waiting (listeners.management.max_queued_commands)");
+          refusals++;
+        }
+      }
+      long refused = stats.value("management", "commands_refused").longValue();
+      assertThat(answered + refused).isEqualTo(sent);
+      assertThat(refused).isPositive();
+      assertThat(refusals).isBetween(1L, refused);
+      assertThat(ask(s, "health\n", "\n")).isEqualTo("health: up\n");
+    }
   }
 }

@@ -3,6 +3,9 @@ package io.hollerith.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.config.StorageConfig;
 import io.hollerith.server.model.MetricKey;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The sink against a real SQLite store, built from configuration as the server does. */
 class StoreSinkTest {
@@ -53,6 +57,47 @@ class StoreSinkTest {
       long written = stats.value("storage", "snapshots_written").longValue();
       assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, t0, t0 + 200_000)).hasSize((int) written);
       assertThat(store.loadGaugeValues("node-a")).containsEntry(MetricKey.of("g"), 19.0);
+    }
+  }
+
+  @Test
+  void nonFiniteValuesAreCountedAndWarnedAboutOnceAMinuteNotOncePerSeries() throws Exception {
+    StepClock clock = new StepClock(MetricStoreContractTest.T0 + 3_600_000);
+    StatsRegistry stats = new StatsRegistry();
+    HollerithConfig config = config();
+    Logger sinkLog = (Logger) LoggerFactory.getLogger(StoreSink.class);
+    Logger storeLog = (Logger) LoggerFactory.getLogger(JdbcMetricStore.class);
+    ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+    warnings.start();
+    sinkLog.addAppender(warnings);
+    storeLog.addAppender(warnings);
+    try (MetricStore store = MetricStores.open(config, clock)) {
+      StoreSink sink = StoreSink.create(config, store, stats, clock);
+      long t0 = MetricStoreContractTest.T0;
+      for (int flush = 0; flush < 4; flush++) {
+        if (flush == 3) {
+          clock.advance(StoreSink.NON_FINITE_WARNING_INTERVAL_MILLIS);
+        }
+        SnapshotBuilder snapshot = SnapshotBuilder.at(t0 + flush * 10_000).gauge("finite", flush);
+        for (int i = 0; i < 500; i++) {
+          snapshot.gauge("huge." + i, i % 2 == 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
+        }
+        sink.publish(snapshot.counter("nan", Double.NaN).build());
+      }
+      assertThat(sink.awaitDrained(Duration.ofSeconds(20))).isTrue();
+      sink.close();
+      assertThat(stats.value("storage", "non_finite_values_skipped")).isEqualTo(4L * 501);
+      assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+          "not storing 501 counters and gauges of interval " + t0 + " whose value is not a finite number, e.g. "
+              + "counter nan = NaN (0 such warnings suppressed before; all are counted in "
+              + "storage.non_finite_values_skipped)",
+          "not storing 501 counters and gauges of interval " + (t0 + 30_000) + " whose value is not a finite "
+              + "number, e.g. counter nan = NaN (2 such warnings suppressed before; all are counted in "
+              + "storage.non_finite_values_skipped)");
+      assertThat(store.loadGaugeValues("node-a")).containsOnlyKeys(MetricKey.of("finite"));
+    } finally {
+      sinkLog.detachAppender(warnings);
+      storeLog.detachAppender(warnings);
     }
   }
 }
