@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.client.StatsClient;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +31,7 @@ class PrometheusScrapeTest {
   @TempDir Path dir;
 
   @Test
-  void prometheusScrapesCounterTotalsAndTimerSummaries() throws Exception {
+  void prometheusScrapesCounterTotalsAndTimerHistograms() throws Exception {
     assumeTrue(Files.isExecutable(PROMETHEUS), "prometheus is not installed (apt-get install prometheus)");
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"));
         StatsClient client = new StatsClient("127.0.0.1", h.server.ingestAddresses().udp().getPort())) {
@@ -79,6 +81,12 @@ class PrometheusScrapeTest {
         assertThat(orders.get("value").get(1).asText()).isEqualTo("3");
         assertThat(orders.get("metric").get("job").asText()).isEqualTo("hollerith");
         assertThat(checkoutCount.get("value").get(1).asText()).isEqualTo("1");
+        // The timer is a histogram in seconds: 250 ms is 0.25 s, in the bucket whose bound is 0.25.
+        assertThat(query(http, promPort, "shop_checkout_sum").get("value").get(1).asText()).isEqualTo("0.25");
+        String bucket = URLEncoder.encode("shop_checkout_bucket{le=\"0.25\"}", StandardCharsets.UTF_8);
+        assertThat(query(http, promPort, bucket).get("value").get(1).asText()).isEqualTo("1");
+        String below = URLEncoder.encode("shop_checkout_bucket{le=\"0.1\"}", StandardCharsets.UTF_8);
+        assertThat(query(http, promPort, below).get("value").get(1).asText()).isEqualTo("0");
       } finally {
         prometheus.destroy();
         if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {

@@ -249,6 +249,7 @@ public final class Aggregator {
       synchronized (gauge) {
         gauge.value = e.getValue();
         gauge.hasValue = true;
+        gauge.applied = true;
       }
       restored++;
     }
@@ -357,7 +358,7 @@ public final class Aggregator {
       }
       c.known = true;
       double value = Series.Counter.sum(word);
-      counters.add(new CounterPoint(c.key, value, value / intervalSeconds));
+      counters.add(new CounterPoint(c.key, value, value / intervalSeconds, touched));
     }
 
     List<GaugePoint> gauges = new ArrayList<>(live.gauges.size());
@@ -373,7 +374,7 @@ public final class Aggregator {
           continue;
         }
         if (g.hasValue) {
-          gauges.add(new GaugePoint(g.key, g.value));
+          gauges.add(new GaugePoint(g.key, g.value, g.touched));
         }
         if (deleteGauges) {
           // Etsy (gaugesMaxTTL 1): a gauge is deleted after the flush that follows its last update.

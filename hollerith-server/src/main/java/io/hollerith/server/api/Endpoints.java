@@ -166,8 +166,9 @@ final class Endpoints {
   }
 
   private ApiResponse series(ApiRequest r) {
-    SeriesRequest request = SeriesRequest.parse(r.params(), r.header("Accept"), maxBuckets);
     requireStore();
+    SeriesRequest request = SeriesRequest.parse(r.params(), r.header("Accept"), maxBuckets,
+        series.finestPrecisionMillis());
     Map<String, Object> doc = readingStore(() -> series.series(request, r.access()::canSee));
     return new ApiResponse(200, request.timestamps().contentType(), Json.bytes(doc), Map.of("Vary", "Accept"));
   }

@@ -5,9 +5,8 @@ import java.util.List;
 
 /**
  * The live StatsD series as Prometheus exposes them: cumulative counter totals, the latest gauges
- * and set sizes, and timers as summaries (quantiles of the latest interval, cumulative sum and
- * count). {@link PrometheusSink} is the implementation fed by the flusher. Implementations are
- * thread-safe and return immutable snapshots.
+ * and set sizes, and timers as cumulative histograms in seconds. {@link PrometheusSink} is the
+ * implementation fed by the flusher. Implementations are thread-safe and return immutable snapshots.
  */
 @FunctionalInterface
 public interface LatestValues {
@@ -20,10 +19,10 @@ public interface LatestValues {
    *
    * @param counters cumulative totals since the first flush (surviving restarts when persisted)
    * @param gauges latest gauge values
-   * @param timers timer summaries
+   * @param timers timer histograms
    * @param sets distinct members in the latest interval
    */
-  record Snapshot(List<CounterTotal> counters, List<GaugeValue> gauges, List<TimerSummary> timers, List<SetValue> sets) {
+  record Snapshot(List<CounterTotal> counters, List<GaugeValue> gauges, List<TimerHistogram> timers, List<SetValue> sets) {
     public Snapshot {
       counters = List.copyOf(counters);
       gauges = List.copyOf(gauges);
@@ -36,28 +35,30 @@ public interface LatestValues {
     }
   }
 
-  /** A counter's total of all increments (sample-rate scaled). */
+  /**
+   * A counter's total of all increments (sample-rate scaled), never negative: a flush interval whose
+   * increments sum to less than 0 adds nothing.
+   */
   record CounterTotal(MetricKey key, double total) {}
 
   /** A gauge's latest value. */
   record GaugeValue(MetricKey key, double value) {}
 
   /**
-   * A timer as a Prometheus summary.
+   * A timer as a Prometheus histogram, in seconds, cumulative since the first flush; every value
+   * counts {@code 1 / sampleRate} times.
    *
-   * @param quantiles quantile (0 to 1, ascending) and its value in the latest interval ({@code NaN}
-   *     when the timer received nothing in it)
-   * @param sum cumulative sum of values
-   * @param count cumulative number of values
+   * @param upperBounds bucket upper bounds in seconds, ascending (the {@code +Inf} bucket is implied)
+   * @param bucketCounts weighted number of values at most each bound, in the same order
+   * @param sum weighted sum of the values, seconds
+   * @param count weighted number of values (the {@code +Inf} bucket)
    */
-  record TimerSummary(MetricKey key, List<Quantile> quantiles, double sum, double count) {
-    public TimerSummary {
-      quantiles = List.copyOf(quantiles);
+  record TimerHistogram(MetricKey key, List<Double> upperBounds, List<Double> bucketCounts, double sum, double count) {
+    public TimerHistogram {
+      upperBounds = List.copyOf(upperBounds);
+      bucketCounts = List.copyOf(bucketCounts);
     }
   }
-
-  /** One quantile of a summary. */
-  record Quantile(double quantile, double value) {}
 
   /** A set's distinct members in the latest interval. */
   record SetValue(MetricKey key, long unique) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.hollerith.server.flush.FlushSink;
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.stats.StatsRegistry;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -17,19 +18,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A flush sink that keeps what Prometheus scrapes: cumulative counter totals, the latest gauges
- * and set sizes, and timer summaries (the configured quantiles of the latest interval, from its
- * sketch, plus cumulative sum and count). Counters and timer sums/counts only ever grow, as
- * Prometheus requires; with a state file they survive restarts (saved at most once per
- * {@code saveEvery} and at close, loaded at construction).
+ * and set sizes, and timers as cumulative histograms in seconds (statsd_exporter's conventions).
  *
- * <p>Memory is bounded by {@code maxSeries} per type; a new series beyond it is not exposed and is
- * counted as {@code prometheus.series_dropped}.
+ * <ul>
+ *   <li><b>Counters</b> only ever grow, as Prometheus requires. A StatsD counter can be decremented;
+ *       increments are summed per flush interval first (Etsy's semantics), and an interval whose sum
+ *       is negative adds nothing to the total and is counted as
+ *       {@code prometheus.negative_intervals_dropped} (statsd_exporter likewise drops negative
+ *       increments with a counted error). The store and Graphite keep the signed values.
+ *   <li><b>Timers</b> are histograms: milliseconds become seconds, bucket bounds are configurable,
+ *       and a value sent with sample rate {@code r} counts {@code 1/r} times in the buckets,
+ *       {@code _count} and {@code _sum}. An interval without samples adds nothing, so nothing ever
+ *       becomes {@code NaN}. Bucket counts come from each interval's quantile sketch: exact up to
+ *       {@value io.hollerith.server.sketch.QuantileSketch#MAX_EXACT_VALUES} values per interval,
+ *       beyond that a value within 1% of a bound may land in the neighbouring bucket.
+ * </ul>
+ *
+ * <p>With a state file the totals survive restarts (saved at most once per {@code saveEvery} and at
+ * close, loaded at construction). Memory is bounded by {@code maxSeries} per type; a new series
+ * beyond it is not exposed and is counted as {@code prometheus.series_dropped}.
  *
  * <p>Thread-safe: {@link #publish} runs on the flusher thread and builds a new immutable
  * {@link LatestValues.Snapshot} that it publishes through a volatile field, so scrapes never block
@@ -39,12 +51,20 @@ public final class PrometheusSink implements FlushSink, LatestValues {
 
   private static final Logger LOG = LoggerFactory.getLogger(PrometheusSink.class);
 
-  private final List<Double> quantiles;
+  /** Timer totals are {@code [sum, count, bucket 0, bucket 1, …]}. */
+  private static final int SUM = 0;
+  private static final int COUNT = 1;
+  private static final int FIRST_BUCKET = 2;
+
+  private static final double MILLIS_PER_SECOND = 1000.0;
+
+  private final List<Double> upperBounds;
   private final int maxSeries;
   private final Path stateFile;
   private final Duration saveEvery;
   private final Clock clock;
   private final StatsRegistry.Counter dropped;
+  private final StatsRegistry.Counter negativeIntervals;
 
   // Confined to the flusher thread (publish/close), which the FlushSink contract makes single.
   private final TreeMap<MetricKey, Double> counterTotals = new TreeMap<>();
@@ -54,31 +74,24 @@ public final class PrometheusSink implements FlushSink, LatestValues {
   private volatile Snapshot latest = Snapshot.empty();
 
   /**
-   * @param percentThresholds the aggregation's {@code percentThreshold} list; positive entries
-   *     become quantiles ({@code 90} → 0.9), and the median (0.5) is always exposed
+   * @param timerBucketsSeconds upper bounds of the timer histogram buckets in seconds, ascending
    * @param maxSeries most series exposed per type
-   * @param stateFile where counter totals persist, or null to keep them in memory only
+   * @param stateFile where counter and timer totals persist, or null to keep them in memory only
    * @param saveEvery how often the state file is written during operation
    * @param clock time source for the save cadence
    * @param stats where drops are counted
    */
-  public PrometheusSink(List<Double> percentThresholds, int maxSeries, Path stateFile, Duration saveEvery,
+  public PrometheusSink(List<Double> timerBucketsSeconds, int maxSeries, Path stateFile, Duration saveEvery,
       Clock clock, StatsRegistry stats) {
-    TreeSet<Double> q = new TreeSet<>();
-    q.add(0.5);
-    for (Double t : percentThresholds) {
-      if (t != null && t > 0 && t < 100) {
-        // Decimal arithmetic: 99.9 / 100.0 is 0.9990000000000001 in binary floating point.
-        q.add(new java.math.BigDecimal(Double.toString(t)).movePointLeft(2).doubleValue());
-      }
-    }
-    this.quantiles = List.copyOf(q);
+    this.upperBounds = List.copyOf(timerBucketsSeconds);
     this.maxSeries = maxSeries;
     this.stateFile = stateFile;
     this.saveEvery = saveEvery;
     this.clock = clock;
     this.dropped = stats.counter("prometheus", "series_dropped",
         "StatsD series not exposed to Prometheus because the series limit was reached");
+    this.negativeIntervals = stats.counter("prometheus", "negative_intervals_dropped",
+        "StatsD counter intervals whose increments summed to less than 0, left out of the Prometheus _total");
     this.lastSaveMillis = clock.millis();
     load();
   }
@@ -86,18 +99,17 @@ public final class PrometheusSink implements FlushSink, LatestValues {
   /**
    * Continues counter totals kept elsewhere (the store's {@code loadCounterTotals(nodeId)}), so
    * {@code _total} series do not restart at 0 after a restart. Replaces the totals of the given
-   * counters. Call before the flusher starts (the sink's state is confined to the flusher thread
-   * afterwards).
+   * counters; a negative total (kept before negative intervals were left out) starts from 0. Call
+   * before the flusher starts (the sink's state is confined to the flusher thread afterwards).
    */
   public void restoreCounterTotals(Map<MetricKey, Double> totals) {
     totals.forEach((k, v) -> {
       if (v != null && (counterTotals.containsKey(k) || counterTotals.size() < maxSeries)) {
-        counterTotals.put(k, v);
+        counterTotals.put(k, Math.max(0, v));
       }
     });
     Snapshot previous = latest;
-    latest = new Snapshot(counterTotals.entrySet().stream().map(e -> new CounterTotal(e.getKey(), e.getValue())).toList(),
-        previous.gauges(), previous.timers(), previous.sets());
+    latest = new Snapshot(counterList(), previous.gauges(), previous.timers(), previous.sets());
   }
 
   @Override
@@ -114,33 +126,34 @@ public final class PrometheusSink implements FlushSink, LatestValues {
   public void publish(FlushSnapshot snapshot) {
     for (FlushSnapshot.CounterPoint c : snapshot.counters()) {
       if (counterTotals.containsKey(c.key()) || admit(counterTotals.size())) {
-        counterTotals.merge(c.key(), c.count(), Double::sum);
+        if (c.count() < 0) {
+          negativeIntervals.incr();
+        }
+        counterTotals.merge(c.key(), Math.max(0, c.count()), Double::sum);
       }
     }
     for (FlushSnapshot.TimerPoint t : snapshot.timers()) {
       double[] totals = timerTotals.get(t.key());
       if (totals == null && admit(timerTotals.size())) {
-        totals = new double[2];
+        totals = new double[FIRST_BUCKET + upperBounds.size()];
         timerTotals.put(t.key(), totals);
       }
-      // An idle timer (Etsy flushes it with count 0 and no sum) adds nothing; its NaN sum would
-      // poison the cumulative _sum for good.
-      if (totals != null && t.stats().sampleCount() > 0) {
-        totals[0] += t.stats().sum();
-        totals[1] += t.stats().sampleCount();
+      QuantileSketch sketch = t.sketch();
+      if (totals != null && sketch != null && !sketch.isEmpty()) {
+        totals[SUM] += sketch.sum() / MILLIS_PER_SECOND;
+        totals[COUNT] += sketch.count();
+        for (int i = 0; i < upperBounds.size(); i++) {
+          totals[FIRST_BUCKET + i] += sketch.weightAtMost(upperBounds.get(i) * MILLIS_PER_SECOND);
+        }
       }
     }
     Snapshot previous = latest;
     List<GaugeValue> gauges;
     List<SetValue> sets;
-    Map<MetricKey, List<Quantile>> timerQuantiles = new TreeMap<>();
     if (snapshot.backfill()) {
       // A backfill carries an earlier interval: it adds to totals but is not "the latest".
       gauges = previous.gauges();
       sets = previous.sets();
-      for (TimerSummary t : previous.timers()) {
-        timerQuantiles.put(t.key(), t.quantiles());
-      }
     } else {
       TreeMap<MetricKey, Double> g = new TreeMap<>();
       for (FlushSnapshot.GaugePoint p : snapshot.gauges()) {
@@ -156,28 +169,28 @@ public final class PrometheusSink implements FlushSink, LatestValues {
         }
       }
       sets = s.entrySet().stream().map(e -> new SetValue(e.getKey(), e.getValue())).toList();
-      for (FlushSnapshot.TimerPoint t : snapshot.timers()) {
-        List<Quantile> qs = new ArrayList<>(quantiles.size());
-        for (double q : quantiles) {
-          qs.add(new Quantile(q, t.sketch() == null || t.sketch().isEmpty() ? Double.NaN : t.sketch().quantile(q)));
-        }
-        timerQuantiles.put(t.key(), qs);
-      }
     }
-    List<CounterTotal> counters = counterTotals.entrySet().stream()
-        .map(e -> new CounterTotal(e.getKey(), e.getValue())).toList();
-    List<TimerSummary> timers = new ArrayList<>(timerTotals.size());
-    for (Map.Entry<MetricKey, double[]> e : timerTotals.entrySet()) {
-      List<Quantile> qs = timerQuantiles.get(e.getKey());
-      if (qs == null) {
-        qs = quantiles.stream().map(q -> new Quantile(q, Double.NaN)).toList();
-      }
-      timers.add(new TimerSummary(e.getKey(), qs, e.getValue()[0], e.getValue()[1]));
-    }
-    latest = new Snapshot(counters, gauges, timers, sets);
+    latest = new Snapshot(counterList(), gauges, timerList(), sets);
     if (stateFile != null && clock.millis() - lastSaveMillis >= saveEvery.toMillis()) {
       save();
     }
+  }
+
+  private List<CounterTotal> counterList() {
+    return counterTotals.entrySet().stream().map(e -> new CounterTotal(e.getKey(), e.getValue())).toList();
+  }
+
+  private List<TimerHistogram> timerList() {
+    List<TimerHistogram> timers = new ArrayList<>(timerTotals.size());
+    for (Map.Entry<MetricKey, double[]> e : timerTotals.entrySet()) {
+      double[] t = e.getValue();
+      List<Double> buckets = new ArrayList<>(upperBounds.size());
+      for (int i = 0; i < upperBounds.size(); i++) {
+        buckets.add(t[FIRST_BUCKET + i]);
+      }
+      timers.add(new TimerHistogram(e.getKey(), upperBounds, buckets, t[SUM], t[COUNT]));
+    }
+    return timers;
   }
 
   private boolean admit(int size) {
@@ -204,6 +217,7 @@ public final class PrometheusSink implements FlushSink, LatestValues {
     Map<String, double[]> timers = new LinkedHashMap<>();
     timerTotals.forEach((k, v) -> timers.put(k.canonical(), v.clone()));
     state.put("counters", counters);
+    state.put("timer_buckets", upperBounds);
     state.put("timers", timers);
     try {
       Path dir = stateFile.toAbsolutePath().getParent();
@@ -224,30 +238,31 @@ public final class PrometheusSink implements FlushSink, LatestValues {
     }
   }
 
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> section(Map<String, Object> state, String name) {
+    return state.get(name) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+
   private void load() {
     if (stateFile == null || !Files.exists(stateFile)) {
       return;
     }
     try {
-      Map<String, Map<String, Object>> state = Json.MAPPER.readValue(stateFile.toFile(),
-          new TypeReference<Map<String, Map<String, Object>>>() {});
-      state.getOrDefault("counters", Map.of()).forEach((k, v) -> {
+      Map<String, Object> state = Json.MAPPER.readValue(stateFile.toFile(), new TypeReference<Map<String, Object>>() {});
+      section(state, "counters").forEach((k, v) -> {
         if (v instanceof Number n && counterTotals.size() < maxSeries) {
-          counterTotals.put(MetricKey.fromCanonical(k), n.doubleValue());
+          counterTotals.put(MetricKey.fromCanonical(k), Math.max(0, n.doubleValue()));
         }
       });
-      state.getOrDefault("timers", Map.of()).forEach((k, v) -> {
-        if (v instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Number s && l.get(1) instanceof Number c
-            && timerTotals.size() < maxSeries) {
-          timerTotals.put(MetricKey.fromCanonical(k), new double[] {s.doubleValue(), c.doubleValue()});
+      // Timers saved with other bucket bounds (or none) cannot continue: they start again from 0.
+      boolean sameBuckets = upperBounds.equals(state.get("timer_buckets"));
+      section(state, "timers").forEach((k, v) -> {
+        if (sameBuckets && v instanceof List<?> l && l.size() == FIRST_BUCKET + upperBounds.size()
+            && l.stream().allMatch(x -> x instanceof Number) && timerTotals.size() < maxSeries) {
+          timerTotals.put(MetricKey.fromCanonical(k), l.stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray());
         }
       });
-      latest = new Snapshot(
-          counterTotals.entrySet().stream().map(e -> new CounterTotal(e.getKey(), e.getValue())).toList(),
-          List.of(),
-          timerTotals.entrySet().stream().map(e -> new TimerSummary(e.getKey(),
-              quantiles.stream().map(q -> new Quantile(q, Double.NaN)).toList(), e.getValue()[0], e.getValue()[1])).toList(),
-          List.of());
+      latest = new Snapshot(counterList(), List.of(), timerList(), List.of());
     } catch (IOException | RuntimeException e) {
       LOG.warn("ignoring unreadable Prometheus state file {}: {}; counter totals restart from 0", stateFile, e.getMessage());
       counterTotals.clear();

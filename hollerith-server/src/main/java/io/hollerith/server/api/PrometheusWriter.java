@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes the Prometheus text exposition format 0.0.4 or OpenMetrics 1.0.
@@ -19,12 +21,19 @@ import java.util.function.Predicate;
  *   <li>Hollerith's internal stats come first, as {@code hollerith_<category>_<metric>} (counters
  *       with {@code _total}), then {@code hollerith_system_*}, then the live StatsD series, each
  *       group sorted by name and each family's samples by labels: the output is deterministic.
+ *   <li>Base units, as Prometheus names want them: an internal statistic kept in milliseconds
+ *       ({@code <metric>_ms}) is exported in seconds as {@code <metric>_seconds}. Storage table
+ *       sizes ({@code storage_<table>_bytes}, {@code storage_<table>_rows} in the {@code system}
+ *       map) become {@code hollerith_storage_table_bytes} and {@code hollerith_storage_table_rows}
+ *       with a {@code table} label, so no family name carries a metric type's name.
  *   <li>Names are sanitised to {@code [a-zA-Z_:][a-zA-Z0-9_:]*}: every other character (dots too)
  *       becomes {@code _}, and a leading digit gets a {@code _} in front. StatsD tags become labels:
- *       keys sanitised to {@code [a-zA-Z_][a-zA-Z0-9_]*} ({@code __} prefixes and the reserved
- *       {@code quantile} get a {@code tag_} prefix), a tag without a value becomes {@code "true"}.
- *   <li>StatsD counters are counters ({@code <name>_total}), gauges gauges, timers summaries with
- *       quantiles plus {@code _sum} and {@code _count}, sets gauges of the distinct count.
+ *       keys sanitised to {@code [a-zA-Z_][a-zA-Z0-9_]*} ({@code __} prefixes get a {@code tag}
+ *       prefix), a tag without a value becomes {@code "true"}.
+ *   <li>StatsD counters are counters ({@code <name>_total}, never negative: see
+ *       {@link PrometheusSink}), gauges gauges, timers histograms in seconds ({@code _bucket} with
+ *       {@code le}, {@code _sum}, {@code _count}; a tag named {@code le} becomes {@code tag_le}),
+ *       sets gauges of the distinct count.
  *   <li>When two series map to the same family name with different types, or to a sample name
  *       another family already uses, the later one (in the order internal, counters, gauges,
  *       timers, sets) is left out and counted in {@code prometheus.name_collisions}; the same
@@ -38,7 +47,10 @@ final class PrometheusWriter {
   static final String TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   static final String OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-  private enum Kind { COUNTER, GAUGE, SUMMARY }
+  private enum Kind { COUNTER, GAUGE, HISTOGRAM }
+
+  private static final String MILLIS_SUFFIX = "_ms";
+  private static final Pattern STORAGE_TABLE = Pattern.compile("storage_(?!total_)(\\w+)_(bytes|rows)");
 
   private record Sample(String suffix, String labels, double value) {}
 
@@ -77,18 +89,33 @@ final class PrometheusWriter {
     List<Family> internalFamilies = new ArrayList<>();
     Map<String, Map<String, Number>> snapshot = internal.snapshot();
     TreeMap<String, Family> sortedInternal = new TreeMap<>();
-    snapshot.forEach((category, metrics) -> metrics.forEach((metric, value) -> {
+    snapshot.forEach((category, metrics) -> metrics.forEach((metric, number) -> {
       boolean gauge = internal.isGauge(category, metric);
-      String base = sanitizeName("hollerith_" + category + "_" + metric);
+      double value = number.doubleValue();
+      String exported = metric;
+      if (metric.endsWith(MILLIS_SUFFIX)) {
+        exported = metric.substring(0, metric.length() - MILLIS_SUFFIX.length()) + "_seconds";
+        value /= 1000.0;
+      }
+      String base = sanitizeName("hollerith_" + category + "_" + exported);
       Kind kind = gauge ? Kind.GAUGE : Kind.COUNTER;
       if (kind == Kind.COUNTER && base.endsWith("_total")) {
         base = base.substring(0, base.length() - "_total".length());
       }
       Family f = new Family(base, kind, internal.help(category, metric));
-      f.byLabels.put("", List.of(new Sample(kind == Kind.COUNTER ? "_total" : "", "", value.doubleValue())));
+      f.byLabels.put("", List.of(new Sample(kind == Kind.COUNTER ? "_total" : "", "", value)));
       sortedInternal.putIfAbsent(base, f);
     }));
     system.forEach((key, valueAndHelp) -> {
+      Matcher table = STORAGE_TABLE.matcher(key);
+      if (table.matches()) {
+        String unit = table.group(2);
+        Family f = sortedInternal.computeIfAbsent("hollerith_storage_table_" + unit, n -> new Family(n, Kind.GAUGE,
+            unit.equals("bytes") ? "Storage: size of each table, bytes" : "Storage: estimated rows of each table"));
+        String labels = "table=\"" + escapeLabelValue(table.group(1)) + "\"";
+        f.byLabels.put(labels, List.of(new Sample("", labels, valueAndHelp.getKey())));
+        return;
+      }
       String name = sanitizeName("hollerith_system_" + key);
       Family f = new Family(name, Kind.GAUGE, valueAndHelp.getValue());
       f.byLabels.put("", List.of(new Sample("", "", valueAndHelp.getKey())));
@@ -118,16 +145,17 @@ final class PrometheusWriter {
               List.of(new Sample("", null, g.value())));
         }
       }
-      for (LatestValues.TimerSummary t : live.timers()) {
+      for (LatestValues.TimerHistogram t : live.timers()) {
         if (canSee.test(t.key().name())) {
           List<Sample> samples = new ArrayList<>();
-          for (LatestValues.Quantile q : t.quantiles()) {
-            samples.add(new Sample("", "quantile=\"" + formatValue(q.quantile()) + "\"", q.value()));
+          for (int i = 0; i < t.upperBounds().size(); i++) {
+            samples.add(new Sample("_bucket", "le=\"" + formatBound(t.upperBounds().get(i)) + "\"", t.bucketCounts().get(i)));
           }
+          samples.add(new Sample("_bucket", "le=\"+Inf\"", t.count()));
           samples.add(new Sample("_sum", null, t.sum()));
           samples.add(new Sample("_count", null, t.count()));
-          add(statsd, used, sanitizeName(t.key().name()), Kind.SUMMARY,
-              "StatsD timer " + t.key().name() + " (milliseconds)", t.key(), samples);
+          add(statsd, used, sanitizeName(t.key().name()), Kind.HISTOGRAM,
+              "StatsD timer " + t.key().name() + " (seconds)", t.key(), samples);
         }
       }
       for (LatestValues.SetValue s : live.sets()) {
@@ -166,7 +194,7 @@ final class PrometheusWriter {
       collisions.incr();
       return;
     }
-    String labels = labels(key, kind == Kind.SUMMARY);
+    String labels = labels(key, kind == Kind.HISTOGRAM);
     if (f.byLabels.containsKey(labels)) {
       return;
     }
@@ -183,7 +211,7 @@ final class PrometheusWriter {
     List<String> names = switch (f.kind) {
       case COUNTER -> List.of(f.name, f.name + "_total", f.name + "_created");
       case GAUGE -> List.of(f.name);
-      case SUMMARY -> List.of(f.name, f.name + "_sum", f.name + "_count", f.name + "_created");
+      case HISTOGRAM -> List.of(f.name, f.name + "_bucket", f.name + "_sum", f.name + "_count", f.name + "_created");
     };
     for (String n : names) {
       if (used.contains(n)) {
@@ -199,7 +227,7 @@ final class PrometheusWriter {
     String type = switch (f.kind) {
       case COUNTER -> "counter";
       case GAUGE -> "gauge";
-      case SUMMARY -> "summary";
+      case HISTOGRAM -> "histogram";
     };
     out.append("# HELP ").append(familyName).append(' ').append(escapeHelp(f.help == null ? familyName : f.help)).append('\n');
     out.append("# TYPE ").append(familyName).append(' ').append(type).append('\n');
@@ -215,12 +243,12 @@ final class PrometheusWriter {
   }
 
   /** The label set of a series, {@code k="v",…} in tag order, without braces. */
-  static String labels(MetricKey key, boolean summary) {
+  static String labels(MetricKey key, boolean histogram) {
     Map<String, String> labels = new LinkedHashMap<>();
     for (Tag t : key.tags()) {
       String name = sanitizeLabel(t.key());
-      if (summary && name.equals("quantile")) {
-        name = "tag_quantile";
+      if (histogram && name.equals("le")) {
+        name = "tag_le";
       }
       labels.putIfAbsent(name, t.value() == null ? "true" : t.value());
     }
@@ -271,6 +299,11 @@ final class PrometheusWriter {
 
   static String escapeHelp(String v) {
     return v.replace("\\", "\\\\").replace("\n", "\\n");
+  }
+
+  /** A bucket bound as a canonical float ({@code 1.0}, {@code 0.005}), as OpenMetrics requires. */
+  static String formatBound(double v) {
+    return Double.toString(v);
   }
 
   static String formatValue(double v) {

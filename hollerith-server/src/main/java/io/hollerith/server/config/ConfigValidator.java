@@ -94,6 +94,17 @@ final class ConfigValidator {
     SinksConfig.Graphite g = c.sinks().graphite();
     v.require(!g.enabled() || hasText(g.host()), "sinks.graphite.host", "is required when sinks.graphite.enabled is true");
     v.port("sinks.graphite.port", g.port());
+    List<Double> buckets = c.sinks().prometheus().timerBuckets();
+    v.require(!buckets.isEmpty() && buckets.size() <= SinksConfig.Prometheus.MAX_TIMER_BUCKETS,
+        "sinks.prometheus.timer_buckets", "must list 1 to " + SinksConfig.Prometheus.MAX_TIMER_BUCKETS
+            + " bounds, got " + buckets.size());
+    boolean ascending = true;
+    for (int b = 0; b < buckets.size(); b++) {
+      Double bound = buckets.get(b);
+      ascending &= bound != null && Double.isFinite(bound)
+          && (b == 0 || buckets.get(b - 1) == null || bound > buckets.get(b - 1));
+    }
+    v.require(ascending, "sinks.prometheus.timer_buckets", "must be finite numbers in ascending order, got " + buckets);
 
     StorageConfig st = c.storage();
     v.require(st.type().equals("sqlite") || st.type().equals("postgresql"), "storage.type",

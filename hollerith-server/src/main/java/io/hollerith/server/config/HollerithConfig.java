@@ -29,7 +29,7 @@ public record HollerithConfig(
     protocol = protocol != null ? protocol : new ProtocolConfig(null, null, null, null);
     aggregation = aggregation != null ? aggregation : new AggregationConfig(null, null, null, null, null, null, null, null, null);
     stats = stats != null ? stats : new StatsConfig(null, null, null, null, null, null);
-    sinks = sinks != null ? sinks : new SinksConfig(null, null);
+    sinks = sinks != null ? sinks : new SinksConfig(null, null, null);
     storage = storage != null ? storage : new StorageConfig(null, null, null, null);
     http = http != null ? http : new HttpConfig(null, null, null);
     logging = logging != null ? logging : new LoggingConfig(null, null);

@@ -1,15 +1,38 @@
 package io.hollerith.server.config;
 
+import java.util.List;
+
 /**
  * Flush sinks besides the store.
  *
  * @param console print every snapshot (Etsy's console backend); off by default
  * @param graphite send to a Carbon server over the plaintext protocol; off by default
+ * @param prometheus how {@code /metrics} exposes the StatsD series
  */
-public record SinksConfig(Console console, Graphite graphite) {
+public record SinksConfig(Console console, Graphite graphite, Prometheus prometheus) {
   public SinksConfig {
     console = console != null ? console : new Console(null, null);
     graphite = graphite != null ? graphite : new Graphite(null, null, null, null, null, null, null, null, null, null);
+    prometheus = prometheus != null ? prometheus : new Prometheus(null);
+  }
+
+  /**
+   * The Prometheus exposition ({@code /metrics}).
+   *
+   * @param timerBuckets upper bounds in seconds of the histogram buckets timers are exported with,
+   *     ascending; default statsd_exporter's (Prometheus' default buckets), 5 ms to 10 s
+   */
+  public record Prometheus(List<Double> timerBuckets) {
+    /** statsd_exporter's default timer buckets, in seconds. */
+    public static final List<Double> DEFAULT_TIMER_BUCKETS =
+        List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
+
+    /** Most buckets a timer histogram may have (each is one series per timer). */
+    public static final int MAX_TIMER_BUCKETS = 64;
+
+    public Prometheus {
+      timerBuckets = timerBuckets != null ? List.copyOf(timerBuckets) : DEFAULT_TIMER_BUCKETS;
+    }
   }
 
   /**

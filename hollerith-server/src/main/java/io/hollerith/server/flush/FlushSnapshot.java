@@ -57,17 +57,37 @@ public record FlushSnapshot(
    *
    * @param count the sum of increments, each divided by its sample rate (Etsy's {@code stats_counts})
    * @param ratePerSecond {@code count} divided by the interval in seconds (Etsy's {@code stats.<name>})
+   * @param sampled whether a sample arrived in the interval (false for an idle counter flushed with 0)
    */
-  public record CounterPoint(MetricKey key, double count, double ratePerSecond) {}
+  public record CounterPoint(MetricKey key, double count, double ratePerSecond, boolean sampled) {
 
-  /** A gauge's value at the end of the interval. */
-  public record GaugePoint(MetricKey key, double value) {}
+    /** A counter that received samples in the interval. */
+    public CounterPoint(MetricKey key, double count, double ratePerSecond) {
+      this(key, count, ratePerSecond, true);
+    }
+  }
+
+  /**
+   * A gauge's value at the end of the interval.
+   *
+   * @param sampled whether a sample arrived in the interval (false for a gauge flushed again with
+   *     the value it kept)
+   */
+  public record GaugePoint(MetricKey key, double value, boolean sampled) {
+
+    /** A gauge that received a sample in the interval. */
+    public GaugePoint(MetricKey key, double value) {
+      this(key, value, true);
+    }
+  }
 
   /**
    * A timer's interval: Etsy's exact statistics plus a mergeable quantile sketch of its values.
    *
    * @param stats exact statistics over this interval's values, as Etsy StatsD computes them
-   * @param sketch every value of the interval (relative error {@link QuantileSketch#RELATIVE_ACCURACY})
+   * @param sketch every value of the interval, weighted by {@code 1 / sampleRate} (exact up to
+   *     {@link QuantileSketch#MAX_EXACT_VALUES} values, relative error
+   *     {@link QuantileSketch#RELATIVE_ACCURACY} beyond)
    */
   public record TimerPoint(MetricKey key, TimerStats stats, QuantileSketch sketch) {}
 

@@ -3,6 +3,7 @@ package io.hollerith.server.query;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.model.Tag;
+import io.hollerith.server.storage.RetentionPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +24,13 @@ import java.util.regex.Pattern;
  *       {@code orderby}: {@code Invalid orderby! Can only be 'time'};
  *   <li>{@code startDate}, {@code endDate}: {@code Invalid startDate!}, {@code Invalid endDate!},
  *       then {@code Invalid startDate! Must not be after endDate};
- *   <li>{@code interval}: {@code interval: must be a valid InfluxQL duration literal (resolution no
- *       less than minute)}, {@code interval: must be greater than zero};
+ *   <li>{@code interval}: a whole number of {@code s}, {@code m}, {@code h}, {@code d} or {@code w}.
+ *       Accepted: whole minutes (as Traffic Ops), and any multiple of the finest stored precision
+ *       (with 10 s flushes, {@code 10s}, {@code 30s}, {@code 90s}). Refused: {@code interval: must
+ *       be a valid InfluxQL duration literal (resolution no less than minute)} for anything
+ *       unparsable or finer than the finest stored precision, {@code interval: must be a multiple
+ *       of the finest stored precision 10s} (naming it) for other seconds, {@code interval: must
+ *       be greater than zero};
  *   <li>{@code exclude}: {@code Invalid exclude! Must be 'series' or 'summary'};
  *   <li>Hollerith's own: {@code type}, {@code stat}, tags ({@code tags=k:v,k2:v2} or
  *       {@code tag.k=v}), and the bucket count limit.
@@ -58,7 +64,9 @@ public record SeriesRequest(
     boolean excludeSummary,
     TimestampFormat timestamps) {
 
-  private static final Pattern INTERVAL = Pattern.compile("^(\\d+)([mhdw])$");
+  private static final Pattern INTERVAL = Pattern.compile("^(\\d+)([smhdw])$");
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  private static final long NANOS_PER_MINUTE = 60 * NANOS_PER_SECOND;
   private static final Pattern NATURAL = Pattern.compile("^\\d{1,18}$");
 
   /** Traffic Ops' interval message. */
@@ -75,9 +83,11 @@ public record SeriesRequest(
    * @param params decoded query parameters, values in order of appearance
    * @param accept the {@code Accept} header or null
    * @param maxBuckets most buckets a request may span
+   * @param finestPrecisionMillis the finest precision the store holds (the flush interval)
    * @throws QueryException 400 or 406 with the message of the first failed check
    */
-  public static SeriesRequest parse(Map<String, List<String>> params, String accept, long maxBuckets) {
+  public static SeriesRequest parse(Map<String, List<String>> params, String accept, long maxBuckets,
+      long finestPrecisionMillis) {
     List<String> missing = new ArrayList<>();
     for (String required : List.of("metric", "startDate", "endDate")) {
       String v = first(params, required);
@@ -122,7 +132,7 @@ public record SeriesRequest(
       throw QueryException.badRequest("Invalid startDate! Must not be after endDate");
     }
     String intervalText = first(params, "interval");
-    long intervalNanos = parseInterval(intervalText == null ? "1m" : intervalText);
+    long intervalNanos = parseInterval(intervalText == null ? "1m" : intervalText, finestPrecisionMillis);
 
     String exclude = first(params, "exclude");
     if (exclude != null && !exclude.equals("series") && !exclude.equals("summary")) {
@@ -172,28 +182,37 @@ public record SeriesRequest(
     return null;
   }
 
-  private static long parseInterval(String text) {
+  private static long parseInterval(String text, long finestPrecisionMillis) {
     Matcher m = INTERVAL.matcher(text);
     if (!m.matches()) {
       throw QueryException.badRequest(INTERVAL_MESSAGE);
     }
     long unitSeconds = switch (m.group(2)) {
+      case "s" -> 1;
       case "m" -> 60;
       case "h" -> 3600;
       case "d" -> 86_400;
       default -> 604_800;
     };
-    long n;
+    long nanos;
     try {
-      n = Long.parseLong(m.group(1));
-      long nanos = Math.multiplyExact(Math.multiplyExact(n, unitSeconds), 1_000_000_000L);
-      if (n == 0) {
-        throw QueryException.badRequest("interval: must be greater than zero");
-      }
-      return nanos;
+      long n = Long.parseLong(m.group(1));
+      nanos = Math.multiplyExact(Math.multiplyExact(n, unitSeconds), NANOS_PER_SECOND);
     } catch (NumberFormatException | ArithmeticException e) {
       throw QueryException.badRequest("interval: too long");
     }
+    if (nanos == 0) {
+      throw QueryException.badRequest("interval: must be greater than zero");
+    }
+    long finestNanos = finestPrecisionMillis * 1_000_000L;
+    if (nanos % NANOS_PER_MINUTE == 0 || nanos % finestNanos == 0) {
+      return nanos;
+    }
+    if (nanos < finestNanos) {
+      throw QueryException.badRequest(INTERVAL_MESSAGE);
+    }
+    throw QueryException.badRequest("interval: must be a multiple of the finest stored precision "
+        + RetentionPolicy.format(finestPrecisionMillis));
   }
 
   private static List<Tag> parseTags(Map<String, List<String>> params) {

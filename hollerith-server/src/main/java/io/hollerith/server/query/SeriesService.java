@@ -47,8 +47,10 @@ import java.util.function.Predicate;
  * no total: both are {@code null}.
  *
  * <p><b>Timers</b> also get {@code summary.latency}: {@code p50 p90 p95 p99 p999} from the merge of
- * every stored sketch in the range (so over all samples, within the sketch's 1% relative accuracy),
- * {@code min}, {@code max} and {@code count} (values received).
+ * every stored sketch in the range, so over all samples: the nearest-rank values, exact while the
+ * range holds at most {@value QuantileSketch#MAX_EXACT_VALUES} samples and within the sketch's 1%
+ * relative accuracy beyond (see {@link QuantileSketch}); {@code min}, {@code max} and {@code count}.
+ * A value sent with sample rate {@code r} weighs {@code 1/r} in {@code count} and the percentiles.
  *
  * <p>Thread-safe if the reader is.
  */
@@ -69,6 +71,11 @@ public final class SeriesService {
 
   public SeriesService(SeriesReader reader) {
     this.reader = reader;
+  }
+
+  /** The finest precision the store holds, which bounds the {@code interval} a request may ask for. */
+  public long finestPrecisionMillis() {
+    return reader.finestPrecisionMillis();
   }
 
   /**
@@ -233,7 +240,7 @@ public final class SeriesService {
     QuantileSketch merged = QuantileSketch.create();
     double min = Double.NaN;
     double max = Double.NaN;
-    long count = 0;
+    double count = 0;
     for (StoredPoint p : points) {
       if (p.sketch() != null) {
         merged.merge(p.sketch());
@@ -244,7 +251,7 @@ public final class SeriesService {
       if (!Double.isNaN(p.max())) {
         max = Double.isNaN(max) ? p.max() : Math.max(max, p.max());
       }
-      count += p.sampleCount();
+      count += p.count();
     }
     Map<String, Object> l = new LinkedHashMap<>();
     for (Stat s : List.of(Stat.P50, Stat.P90, Stat.P95, Stat.P99, Stat.P999)) {

@@ -20,7 +20,10 @@ import java.util.Set;
  *   <li>{@code min}, {@code max}: timers and gauges;
  *   <li>{@code last}: a gauge's latest value;
  *   <li>{@code unique}: a set's distinct members (from the united HyperLogLogs);
- *   <li>{@code p50} … {@code p999}: a timer's percentiles from the merged quantile sketches.
+ *   <li>{@code p50} … {@code p999}: a timer's nearest-rank percentiles from the merged quantile
+ *       sketches, each value weighted by {@code 1/sampleRate}: exact up to
+ *       {@value io.hollerith.server.sketch.QuantileSketch#MAX_EXACT_VALUES} values, within the
+ *       sketch's relative accuracy beyond.
  * </ul>
  */
 public enum Stat {

@@ -4,71 +4,261 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
+import com.datadoghq.sketch.ddsketch.store.Bin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 
 /**
- * A mergeable quantile sketch of timer values: DDSketch with {@value #RELATIVE_ACCURACY} relative
- * accuracy, so any quantile it returns is within 1% of the true value at that rank, and sketches
- * of different intervals or nodes merge without losing that guarantee (an average of percentiles
- * has no such bound). Negative values and zero are supported.
+ * A mergeable quantile sketch of timer values, each value weighted (a value sent with sample rate
+ * {@code r} counts {@code 1/r} times).
  *
- * <p>Memory grows with the logarithm of the value range, not with the number of values: a timer
- * spanning 1 µs to 1 h needs about 1,100 bins at most. Encoded bytes start with a one-byte format
- * version so the store can evolve the encoding.
+ * <p><b>Which value a quantile is.</b> The nearest rank of the weighted values: sort the values,
+ * let {@code W} be the sum of their weights and {@code r = max(1, floor(q·W + 0.5))}; the answer
+ * is the smallest value whose cumulative weight reaches {@code r} (the largest value if none does).
+ * Unweighted, that is the value at index {@code floor(q·N + 0.5) − 1} of the sorted values.
+ *
+ * <p><b>Exact while small.</b> Besides a DDSketch the sketch keeps the values themselves while it
+ * holds at most {@value #MAX_EXACT_VALUES} of them, also through merges; the quantile is then the
+ * exact nearest-rank value. Beyond that it comes from the DDSketch: within
+ * {@value #RELATIVE_ACCURACY} relative error of the value at that rank, and always within the
+ * exact minimum and maximum, which are kept beside it with the exact weighted sum. Sketches of different intervals or nodes
+ * merge without losing either guarantee (an average of percentiles has no such bound).
+ *
+ * <p>Memory: the DDSketch grows with the logarithm of the value range (a timer spanning 1 µs to
+ * 1 h needs about 1,100 bins at most); the exact values take 8 bytes each (16 when some weight is
+ * not 1), so at most 160 KB. Encoded bytes start with a one-byte format version.
  *
  * <p>Not thread-safe.
  */
 public final class QuantileSketch {
 
-  /** Relative accuracy of every quantile: 1%. */
+  /** Relative accuracy of every quantile computed from the DDSketch: 1%. */
   public static final double RELATIVE_ACCURACY = 0.01;
 
+  /** Most values kept exactly; a sketch holding more answers from the DDSketch. */
+  public static final int MAX_EXACT_VALUES = 10_000;
+
   /**
-   * Format 2: DDSketch's own binary encoding ({@code DDSketch.encode}), which is what
-   * {@code decodeAndMergeWith} reads. Format 1 (the protobuf form of {@code DDSketch.serialize()})
-   * was never decodable by this class and is rejected as unknown.
+   * Format 2: DDSketch's own binary encoding ({@code DDSketch.encode}) alone, written before the
+   * sketch kept exact values; still read (as a sketch without exact values, with the DDSketch's
+   * approximate minimum, maximum and sum). Format 1 was never
+   * decodable and is rejected as unknown.
    */
   private static final byte FORMAT_DDSKETCH_ENCODED = 2;
 
-  private final DDSketch sketch;
+  /**
+   * Format 3: minimum, maximum and weighted sum (three doubles), a byte telling whether exact values follow
+   * ({@code 0} no, {@code 1} values, {@code 2} values and weights), then their number (an int) and
+   * the values (and weights), then DDSketch's encoding.
+   */
+  private static final byte FORMAT_WITH_EXACT_VALUES = 3;
 
-  private QuantileSketch(DDSketch sketch) {
+  private static final byte NO_EXACT = 0;
+  private static final byte EXACT_UNWEIGHTED = 1;
+  private static final byte EXACT_WEIGHTED = 2;
+
+  /** Cumulative weights are sums of doubles; a rank is reached within this relative rounding. */
+  private static final double RANK_TOLERANCE = 1e-9;
+
+  private final DDSketch sketch;
+  private double min = Double.NaN;
+  private double max = Double.NaN;
+  private double sum;
+  /** The values while exact (null once more than {@link #MAX_EXACT_VALUES} were recorded). */
+  private double[] values;
+  /** Their weights, or null while every weight is 1. */
+  private double[] weights;
+  private int size;
+  private boolean sorted = true;
+
+  private QuantileSketch(DDSketch sketch, boolean exact) {
     this.sketch = sketch;
+    this.values = exact ? new double[0] : null;
   }
 
   /** An empty sketch. */
   public static QuantileSketch create() {
-    return new QuantileSketch(DDSketches.unboundedDense(RELATIVE_ACCURACY));
+    return new QuantileSketch(DDSketches.unboundedDense(RELATIVE_ACCURACY), true);
   }
 
   /** Records one value. */
   public void accept(double value) {
-    sketch.accept(value);
+    accept(value, 1);
   }
 
-  /** Records a value {@code count} times (count may be fractional, for sample rates). */
-  public void accept(double value, double count) {
-    sketch.accept(value, count);
+  /** Records a value with a weight ({@code 1 / sampleRate}; may be fractional). */
+  public void accept(double value, double weight) {
+    sketch.accept(value, weight);
+    min = Double.isNaN(min) ? value : Math.min(min, value);
+    max = Double.isNaN(max) ? value : Math.max(max, value);
+    sum += value * weight;
+    if (values == null) {
+      return;
+    }
+    if (size == MAX_EXACT_VALUES) {
+      dropExact();
+      return;
+    }
+    append(value, weight);
+  }
+
+  private void append(double value, double weight) {
+    if (size == values.length) {
+      values = Arrays.copyOf(values, Math.min(MAX_EXACT_VALUES, Math.max(8, size * 2)));
+      if (weights != null) {
+        weights = Arrays.copyOf(weights, values.length);
+      }
+    }
+    if (weight != 1 && weights == null) {
+      weights = new double[values.length];
+      Arrays.fill(weights, 0, size, 1);
+    }
+    if (weights != null) {
+      weights[size] = weight;
+    }
+    values[size++] = value;
+    sorted = false;
+  }
+
+  private void dropExact() {
+    values = null;
+    weights = null;
+    size = 0;
   }
 
   /** Adds everything {@code other} recorded to this sketch; {@code other} is unchanged. */
   public void merge(QuantileSketch other) {
     sketch.mergeWith(other.sketch);
+    if (!Double.isNaN(other.min)) {
+      min = Double.isNaN(min) ? other.min : Math.min(min, other.min);
+      max = Double.isNaN(max) ? other.max : Math.max(max, other.max);
+    }
+    sum += other.sum;
+    if (values == null) {
+      return;
+    }
+    if (other.values == null || size + other.size > MAX_EXACT_VALUES) {
+      dropExact();
+      return;
+    }
+    for (int i = 0; i < other.size; i++) {
+      append(other.values[i], other.weights == null ? 1 : other.weights[i]);
+    }
+  }
+
+  /** Whether quantiles are exact: the sketch holds at most {@link #MAX_EXACT_VALUES} values. */
+  public boolean isExact() {
+    return values != null;
   }
 
   /**
-   * The value at quantile {@code q} in [0, 1].
+   * The nearest-rank value at quantile {@code q} in [0, 1] (see the class description).
    *
-   * @throws java.util.NoSuchElementException if the sketch is empty
+   * @throws NoSuchElementException if the sketch is empty
    */
   public double quantile(double q) {
-    return sketch.getValueAtQuantile(q);
+    if (isEmpty()) {
+      throw new NoSuchElementException("no value was recorded");
+    }
+    double total = sketch.getCount();
+    double rank = Math.max(1, Math.floor(q * total + 0.5));
+    if (values != null) {
+      sortExact();
+      double cumulative = 0;
+      for (int i = 0; i < size; i++) {
+        cumulative += weights == null ? 1 : weights[i];
+        if (cumulative >= rank * (1 - RANK_TOLERANCE)) {
+          return values[i];
+        }
+      }
+      return values[size - 1];
+    }
+    if (rank >= total * (1 - RANK_TOLERANCE)) {
+      return max; // only the last value reaches the whole weight
+    }
+    // DDSketch's getValueAtQuantile(p) answers the value at 0-based rank p·(count − 1).
+    double ddQuantile = total <= 1 ? 0 : Math.min(1, (rank - 1) / (total - 1));
+    double v = sketch.getValueAtQuantile(ddQuantile);
+    return Math.max(min, Math.min(max, v));
   }
 
-  /** Total count recorded. */
+  /** Sorts the exact values (with their weights) ascending. */
+  private void sortExact() {
+    if (sorted) {
+      return;
+    }
+    if (weights == null) {
+      Arrays.sort(values, 0, size);
+    } else {
+      Integer[] order = new Integer[size];
+      for (int i = 0; i < size; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+      double[] v = new double[values.length];
+      double[] w = new double[values.length];
+      for (int i = 0; i < size; i++) {
+        v[i] = values[order[i]];
+        w[i] = weights[order[i]];
+      }
+      values = v;
+      weights = w;
+    }
+    sorted = true;
+  }
+
+  /** Total weight recorded. */
   public double count() {
     return sketch.getCount();
+  }
+
+  /** Sum of the values, each times its weight. */
+  public double sum() {
+    return sum;
+  }
+
+  /**
+   * Total weight of the values at most {@code bound} (a histogram bucket's count): exact while the
+   * values are kept; beyond, a value within the relative accuracy of {@code bound} may be counted
+   * on the wrong side of it.
+   */
+  public double weightAtMost(double bound) {
+    if (values != null) {
+      double w = 0;
+      for (int i = 0; i < size; i++) {
+        if (values[i] <= bound) {
+          w += weights == null ? 1 : weights[i];
+        }
+      }
+      return w;
+    }
+    if (bound >= max) {
+      return sketch.getCount();
+    }
+    double w = 0;
+    IndexMapping mapping = sketch.getIndexMapping();
+    for (Iterator<Bin> it = sketch.getNegativeValueStore().getAscendingIterator(); it.hasNext(); ) {
+      Bin bin = it.next();
+      if (-mapping.value(bin.getIndex()) <= bound) {
+        w += bin.getCount();
+      }
+    }
+    if (bound >= 0) {
+      w += sketch.getCount() - sketch.getNegativeValueStore().getTotalCount() - sketch.getPositiveValueStore().getTotalCount();
+    }
+    for (Iterator<Bin> it = sketch.getPositiveValueStore().getAscendingIterator(); it.hasNext(); ) {
+      Bin bin = it.next();
+      if (mapping.value(bin.getIndex()) > bound) {
+        break;
+      }
+      w += bin.getCount();
+    }
+    return w;
   }
 
   public boolean isEmpty() {
@@ -77,23 +267,50 @@ public final class QuantileSketch {
 
   /** An independent copy. */
   public QuantileSketch copy() {
-    return new QuantileSketch(sketch.copy());
+    QuantileSketch c = new QuantileSketch(sketch.copy(), false);
+    c.min = min;
+    c.max = max;
+    c.sum = sum;
+    if (values != null) {
+      c.values = values.clone();
+      c.weights = weights == null ? null : weights.clone();
+      c.size = size;
+      c.sorted = sorted;
+    }
+    return c;
   }
 
-  /** Self-describing bytes: a format byte, then DDSketch's binary encoding (index mapping included). */
+  /** Self-describing bytes: a format byte, minimum, maximum, sum, the exact values if kept, then DDSketch's encoding. */
   public byte[] toBytes() {
-    GrowingByteArrayOutput out = GrowingByteArrayOutput.withInitialCapacity(64);
-    out.writeByte(FORMAT_DDSKETCH_ENCODED);
+    GrowingByteArrayOutput dd = GrowingByteArrayOutput.withInitialCapacity(64);
     try {
-      sketch.encode(out, false);
+      sketch.encode(dd, false);
     } catch (IOException e) {
       throw new UncheckedIOException("in-memory sketch encoding failed", e);
     }
-    return out.trimmedCopy();
+    byte[] ddBytes = dd.trimmedCopy();
+    int exactBytes = values == null ? 0 : 4 + size * (weights == null ? 8 : 16);
+    ByteBuffer out = ByteBuffer.allocate(1 + 24 + 1 + exactBytes + ddBytes.length);
+    out.put(FORMAT_WITH_EXACT_VALUES).putDouble(min).putDouble(max).putDouble(sum);
+    if (values == null) {
+      out.put(NO_EXACT);
+    } else {
+      out.put(weights == null ? EXACT_UNWEIGHTED : EXACT_WEIGHTED).putInt(size);
+      for (int i = 0; i < size; i++) {
+        out.putDouble(values[i]);
+      }
+      if (weights != null) {
+        for (int i = 0; i < size; i++) {
+          out.putDouble(weights[i]);
+        }
+      }
+    }
+    out.put(ddBytes);
+    return out.array();
   }
 
   /**
-   * Decodes {@link #toBytes()}.
+   * Decodes {@link #toBytes()} (and format 2, which has no exact values).
    *
    * @throws MalformedSketchException if the bytes are not a sketch of a known format
    */
@@ -101,14 +318,52 @@ public final class QuantileSketch {
     if (bytes == null || bytes.length == 0) {
       throw new MalformedSketchException("empty quantile sketch encoding");
     }
-    if (bytes[0] != FORMAT_DDSKETCH_ENCODED) {
-      throw new MalformedSketchException("unknown quantile sketch format " + bytes[0]);
-    }
     try {
-      QuantileSketch decoded = create();
-      decoded.sketch.decodeAndMergeWith(ByteArrayInput.wrap(bytes, 1, bytes.length - 1));
+      if (bytes[0] == FORMAT_DDSKETCH_ENCODED) {
+        QuantileSketch decoded = new QuantileSketch(DDSketches.unboundedDense(RELATIVE_ACCURACY), false);
+        decoded.sketch.decodeAndMergeWith(ByteArrayInput.wrap(bytes, 1, bytes.length - 1));
+        if (!decoded.isEmpty()) {
+          decoded.min = decoded.sketch.getMinValue();
+          decoded.max = decoded.sketch.getMaxValue();
+          decoded.sum = decoded.sketch.getSum();
+        }
+        return decoded;
+      }
+      if (bytes[0] != FORMAT_WITH_EXACT_VALUES) {
+        throw new MalformedSketchException("unknown quantile sketch format " + bytes[0]);
+      }
+      ByteBuffer in = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
+      QuantileSketch decoded = new QuantileSketch(DDSketches.unboundedDense(RELATIVE_ACCURACY), false);
+      decoded.min = in.getDouble();
+      decoded.max = in.getDouble();
+      decoded.sum = in.getDouble();
+      byte exact = in.get();
+      if (exact != NO_EXACT) {
+        if (exact != EXACT_UNWEIGHTED && exact != EXACT_WEIGHTED) {
+          throw new MalformedSketchException("unknown exact-values flag " + exact);
+        }
+        int n = in.getInt();
+        if (n < 0 || n > MAX_EXACT_VALUES || (long) n * (exact == EXACT_WEIGHTED ? 16 : 8) > in.remaining()) {
+          throw new MalformedSketchException("impossible number of exact values " + n);
+        }
+        decoded.values = new double[n];
+        for (int i = 0; i < n; i++) {
+          decoded.values[i] = in.getDouble();
+        }
+        if (exact == EXACT_WEIGHTED) {
+          decoded.weights = new double[n];
+          for (int i = 0; i < n; i++) {
+            decoded.weights[i] = in.getDouble();
+          }
+        }
+        decoded.size = n;
+        decoded.sorted = false;
+      }
+      decoded.sketch.decodeAndMergeWith(ByteArrayInput.wrap(bytes, in.position(), bytes.length - in.position()));
       return decoded;
-    } catch (RuntimeException | java.io.IOException e) {
+    } catch (MalformedSketchException e) {
+      throw e;
+    } catch (RuntimeException | IOException e) {
       throw new MalformedSketchException("corrupt quantile sketch: " + e.getMessage(), e);
     }
   }

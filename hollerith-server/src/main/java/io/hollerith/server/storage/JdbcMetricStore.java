@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +100,7 @@ abstract class JdbcMetricStore implements MetricStore {
   private final String upsertCounterTotal;
   private final String upsertGaugeValue;
   private final String touchSeries;
+  private final String markSampled;
 
   JdbcMetricStore(Dialect dialect, StoreSettings settings) {
     this.dialect = dialect;
@@ -121,6 +123,7 @@ abstract class JdbcMetricStore implements MetricStore {
     upsertGaugeValue = "INSERT INTO gauge_values (series_id, node_id, value, updated) VALUES (?, ?, ?, ?)"
         + " ON CONFLICT (series_id, node_id) DO UPDATE SET value = excluded.value, updated = excluded.updated"
         + " WHERE excluded.updated >= gauge_values.updated";
+    markSampled = "UPDATE series SET last_sample = " + dialect.greatest + "(last_sample, ?) WHERE id = ?";
     touchSeries = "UPDATE series SET last_seen = " + dialect.greatest + "(last_seen, ?), first_seen = "
         + dialect.least + "(first_seen, ?) WHERE id = ?";
   }
@@ -205,6 +208,7 @@ abstract class JdbcMetricStore implements MetricStore {
     Map<String, Long> stagedSeries = new HashMap<>();
     Map<String, Integer> stagedNodes = new HashMap<>();
     Map<Long, Long> stagedSeen = new HashMap<>();
+    Map<Long, Long> stagedSampled = new HashMap<>();
     SeriesCache[] cacheUsed = new SeriesCache[1];
     boolean applied = inWrite("write snapshot", c -> {
       SeriesCache cache = seriesCache(c);
@@ -237,7 +241,8 @@ abstract class JdbcMetricStore implements MetricStore {
             points.addBatch();
             totals.setLong(1, counterIds[i]);
             totals.setInt(2, node);
-            totals.setDouble(3, count);
+            // The running total is Prometheus' _total, which cannot go down: a negative interval adds nothing.
+            totals.setDouble(3, Math.max(0, count));
             totals.setLong(4, end);
             totals.addBatch();
           }
@@ -284,6 +289,12 @@ abstract class JdbcMetricStore implements MetricStore {
         insertOrMerge(c, MetricType.SET, setIds, node, pts, end);
       }
       touchSeries(c, cache, s.backfill(), ts, stagedSeen, counterIds, gaugeIds, timerIds, setIds);
+      List<Long> sampled = new ArrayList<>();
+      addSampled(sampled, counterIds, i -> counters.get(i).sampled());
+      addSampled(sampled, gaugeIds, i -> gauges.get(i).sampled());
+      addSampled(sampled, timerIds, i -> s.timers().get(i).stats().sampleCount() > 0);
+      addSampled(sampled, setIds, i -> s.sets().get(i).unique() > 0);
+      markSampled(c, cache, ts, sampled, stagedSampled);
       markLate(c, res, ts);
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO write_log (node_id, write_id, interval_start, written_at, points) VALUES (?, ?, ?, ?, ?)")) {
@@ -302,6 +313,7 @@ abstract class JdbcMetricStore implements MetricStore {
       cacheUsed[0].ids.putAll(stagedSeries);
       nodeIds.putAll(stagedNodes);
       stagedSeen.forEach((id, seen) -> cacheUsed[0].lastSeen.merge(id, seen, Math::max));
+      stagedSampled.forEach((id, at) -> cacheUsed[0].lastSample.merge(id, at, Math::max));
     }
     return applied;
   }
@@ -314,7 +326,7 @@ abstract class JdbcMetricStore implements MetricStore {
         continue;
       }
       byKey.merge(p.key(), p, (x, y) -> new FlushSnapshot.CounterPoint(x.key(), x.count() + y.count(),
-          x.ratePerSecond() + y.ratePerSecond()));
+          x.ratePerSecond() + y.ratePerSecond(), x.sampled() || y.sampled()));
     }
     return byKey.size() == in.size() ? in : new ArrayList<>(byKey.values());
   }
@@ -326,7 +338,7 @@ abstract class JdbcMetricStore implements MetricStore {
         log.warn("not storing gauge {}: its value is {}", p.key(), p.value());
         continue;
       }
-      byKey.put(p.key(), p);
+      byKey.merge(p.key(), p, (x, y) -> new FlushSnapshot.GaugePoint(y.key(), y.value(), x.sampled() || y.sampled()));
     }
     return byKey.size() == in.size() ? in : new ArrayList<>(byKey.values());
   }
@@ -514,6 +526,41 @@ abstract class JdbcMetricStore implements MetricStore {
     }
   }
 
+  /** Adds the ids whose point (at the same index) received samples in the interval. */
+  private static void addSampled(List<Long> out, long[] ids, IntPredicate sampledAt) {
+    for (int i = 0; i < ids.length; i++) {
+      if (sampledAt.test(i)) {
+        out.add(ids[i]);
+      }
+    }
+  }
+
+  /**
+   * Moves {@code series.last_sample} (the API's {@code lastSeen}) to {@code ts} for series that
+   * received samples in this interval; idle flushes (zero counters, empty timers, gauges sent again)
+   * leave it. Unlike {@code last_seen}, which tracks rows written for rollups and expiry, it is
+   * written for every interval with samples.
+   */
+  private void markSampled(Connection c, SeriesCache cache, long ts, List<Long> ids, Map<Long, Long> staged)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(markSampled)) {
+      int n = 0;
+      for (long id : ids) {
+        Long prev = cache.lastSample.get(id);
+        if (prev == null || ts > prev) {
+          ps.setLong(1, ts);
+          ps.setLong(2, id);
+          ps.addBatch();
+          n++;
+          staged.merge(id, ts, Math::max);
+        }
+      }
+      if (n > 0) {
+        ps.executeBatch();
+      }
+    }
+  }
+
   /** If rows at {@code res} and {@code ts} land in an already rolled-up bucket, marks that bucket for a re-roll. */
   private void markLate(Connection c, long res, long ts) throws SQLException {
     int i = resolutions.indexOf(res);
@@ -585,6 +632,8 @@ abstract class JdbcMetricStore implements MetricStore {
     final ConcurrentHashMap<String, Long> ids = new ConcurrentHashMap<>();
     /** {@code series.last_seen} this store last wrote per series id. */
     final ConcurrentHashMap<Long, Long> lastSeen = new ConcurrentHashMap<>();
+    /** {@code series.last_sample} this store last wrote per series id. */
+    final ConcurrentHashMap<Long, Long> lastSample = new ConcurrentHashMap<>();
 
     SeriesCache(long epoch) {
       this.epoch = epoch;
@@ -646,8 +695,8 @@ abstract class JdbcMetricStore implements MetricStore {
       return ids;
     }
     try (PreparedStatement ins = c.prepareStatement(
-        "INSERT INTO series (name, canonical_key, type, tags, first_seen, last_seen) VALUES (?, ?, ?, "
-            + dialect.jsonParam + ", ?, ?) ON CONFLICT (canonical_key, type) DO NOTHING")) {
+        "INSERT INTO series (name, canonical_key, type, tags, first_seen, last_seen, last_sample) VALUES (?, ?, ?, "
+            + dialect.jsonParam + ", ?, ?, ?) ON CONFLICT (canonical_key, type) DO NOTHING")) {
       for (int i : missing) {
         MetricKey key = keys.get(i);
         ins.setString(1, key.name());
@@ -656,6 +705,7 @@ abstract class JdbcMetricStore implements MetricStore {
         ins.setString(4, tagsJson(key));
         ins.setLong(5, ts);
         ins.setLong(6, ts);
+        ins.setLong(7, ts);
         ins.addBatch();
       }
       ins.executeBatch();
@@ -811,10 +861,15 @@ abstract class JdbcMetricStore implements MetricStore {
   // ------------------------------------------------------------------ reads
 
   @Override
+  public long finestPrecisionMillis() {
+    return resolutions.get(0);
+  }
+
+  @Override
   public Optional<SeriesInfo> findSeries(MetricKey key, MetricType type) {
     return inRead("find series", c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT first_seen, last_seen FROM series WHERE canonical_key = ? AND type = ?")) {
+          "SELECT first_seen, last_sample FROM series WHERE canonical_key = ? AND type = ?")) {
         ps.setString(1, key.canonical());
         ps.setString(2, type.label());
         try (ResultSet rs = ps.executeQuery()) {
@@ -830,7 +885,7 @@ abstract class JdbcMetricStore implements MetricStore {
       return List.of();
     }
     String prefix = namePrefix == null ? "" : namePrefix;
-    StringBuilder sql = new StringBuilder("SELECT canonical_key, type, first_seen, last_seen FROM series WHERE 1 = 1");
+    StringBuilder sql = new StringBuilder("SELECT canonical_key, type, first_seen, last_sample FROM series WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
     if (!prefix.isEmpty()) {
       sql.append(" AND canonical_key >= ? AND canonical_key < ?");

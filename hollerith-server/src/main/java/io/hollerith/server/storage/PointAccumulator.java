@@ -18,8 +18,8 @@ final class PointAccumulator {
   private long resolution;
   private double count;
   private long sampleCount;
-  private double sum;
-  private double sumSquares;
+  private double sum = Double.NaN;
+  private double sumSquares = Double.NaN;
   private double min = Double.NaN;
   private double max = Double.NaN;
   private double last = Double.NaN;
@@ -59,8 +59,8 @@ final class PointAccumulator {
       case TIMER -> {
         count += p.count();
         sampleCount += p.sampleCount();
-        sum += p.sum();
-        sumSquares += p.sumSquares();
+        sum = nanSum(sum, p.sum());
+        sumSquares = nanSum(sumSquares, p.sumSquares());
         min = nanMin(min, p.min());
         max = nanMax(max, p.max());
         if (p.sketch() != null) {
@@ -97,6 +97,14 @@ final class PointAccumulator {
           Double.NaN, Double.NaN, Double.NaN,
           rows == 1 || uniqueSketch == null ? unique : uniqueSketch.uniqueCount(), null, uniqueSketch);
     };
+  }
+
+  /**
+   * Adds what is known: an interval without values (an idle flush) has no sum ({@code NaN}) and
+   * must not make the sum of the intervals around it unknown.
+   */
+  private static double nanSum(double a, double b) {
+    return Double.isNaN(a) ? b : Double.isNaN(b) ? a : a + b;
   }
 
   private static double nanMin(double a, double b) {

@@ -160,7 +160,7 @@ public final class RetentionPolicy {
   }
 
   /** Compact form of a duration in milliseconds: {@code 10s}, {@code 1m}, {@code 1h}, {@code 250ms}. */
-  static String format(long millis) {
+  public static String format(long millis) {
     if (millis % 86_400_000L == 0) {
       return millis / 86_400_000L + "d";
     }

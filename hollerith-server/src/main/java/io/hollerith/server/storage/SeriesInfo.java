@@ -9,6 +9,7 @@ import io.hollerith.server.model.MetricType;
  * @param key name and tags
  * @param type its metric type
  * @param firstSeenMillis time of its first stored point
- * @param lastSeenMillis time of its latest stored point
+ * @param lastSeenMillis start of the latest flush interval in which it received a sample (idle
+ *     flushes, which store zero counters, empty timers and gauges sent again, do not move it)
  */
 public record SeriesInfo(MetricKey key, MetricType type, long firstSeenMillis, long lastSeenMillis) {}

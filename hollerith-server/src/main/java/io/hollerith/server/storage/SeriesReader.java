@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 public interface SeriesReader {
 
+  /** The length of the finest stored interval (the flush interval), in milliseconds. */
+  long finestPrecisionMillis();
+
   /** The series with this key and type, if anything was ever stored for it. */
   Optional<SeriesInfo> findSeries(MetricKey key, MetricType type);
 

@@ -21,20 +21,26 @@
  * Times are epoch milliseconds; {@code res} is the length of the stored interval in milliseconds.
  *
  * <ul>
- *   <li>{@code series(id, name, canonical_key, type, tags, first_seen, last_seen)}: one row per
- *       series and type; {@code canonical_key} is {@link io.hollerith.server.model.MetricKey#canonical()}
+ *   <li>{@code series(id, name, canonical_key, type, tags, first_seen, last_seen, last_sample)}: one
+ *       row per series and type; {@code canonical_key} is {@link io.hollerith.server.model.MetricKey#canonical()}
  *       (unique with {@code type}; ordering by it orders by name, then tags), {@code tags} is a JSON
- *       object for SQL users. {@code last_seen} is refreshed at most once a minute per series.
+ *       object for SQL users. {@code last_seen} follows the rows written (idle flushes included,
+ *       for rollups and expiry) and is refreshed at most once a minute per series;
+ *       {@code last_sample} is the start of the latest interval with a sample, the API's
+ *       {@code lastSeen}.
  *   <li>{@code nodes(id, name)}: the node ids rows refer to by a small integer.
  *   <li>One points table per type, each keyed {@code (series_id, res, ts, node_id)}:
  *       {@code counter_points(count)}, {@code gauge_points(last, min, max, updated)},
  *       {@code timer_points(count, sample_count, sum, sum_squares, min, max, sketch)},
  *       {@code set_points(unique_count, sketch)}. Sketches are
  *       {@link io.hollerith.server.sketch.QuantileSketch#toBytes()} and
- *       {@link io.hollerith.server.sketch.UniqueSketch#toBytes()}.
+ *       {@link io.hollerith.server.sketch.UniqueSketch#toBytes()}; a quantile sketch of at most
+ *       10,000 values carries the values themselves (8 bytes each), so percentiles over small
+ *       ranges stay exact through node merges and rollups.
  *   <li>{@code counter_totals(series_id, node_id, total, updated)} and
  *       {@code gauge_values(series_id, node_id, value, updated)}: running counter totals (Prometheus
- *       {@code _total}) and last gauge values, updated in the same transaction as the points.
+ *       {@code _total}, which never goes down: an interval whose sum is negative adds nothing) and
+ *       last gauge values, updated in the same transaction as the points.
  *   <li>{@code write_log(node_id, write_id, interval_start, written_at, points)}: one row per
  *       applied snapshot, so a retried write is not applied twice; pruned after a day.
  *   <li>{@code rollup_state(res, done_until, rolling_until)} and {@code rollup_dirty(res, ts)}:

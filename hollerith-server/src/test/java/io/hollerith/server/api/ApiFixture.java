@@ -5,6 +5,7 @@ import static io.hollerith.server.query.InMemorySeriesReader.timer;
 
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
+import io.hollerith.server.config.SinksConfig;
 import io.hollerith.server.config.HttpConfig;
 import io.hollerith.server.config.OpsConfig;
 import io.hollerith.server.flush.FlushSnapshot;
@@ -87,7 +88,7 @@ final class ApiFixture implements AutoCloseable {
         new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 200, Clock.systemUTC()));
     tableGrowth = new TableGrowthSampler(store, new OpsConfig.TableGrowth(null, null, null), stats);
     queries = new ReadOnlyQueries(store.readOnlySql(null), new OpsConfig.Query(null, null, null, null, null, null), stats);
-    sink = new PrometheusSink(List.of(90.0, 99.0), 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
+    sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
     api = HttpApi.builder(config, auth, stats)
         .seriesReader(reader)

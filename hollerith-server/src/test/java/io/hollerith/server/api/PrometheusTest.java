@@ -29,7 +29,7 @@ class PrometheusTest {
   @TempDir Path dir;
 
   static PrometheusSink sink(StatsRegistry stats, Path state) {
-    return new PrometheusSink(List.of(90.0, -10.0, 99.9), 1000, state, Duration.ofHours(1), Clock.systemUTC(), stats);
+    return new PrometheusSink(List.of(0.01, 0.05, 0.1), 1000, state, Duration.ofHours(1), Clock.systemUTC(), stats);
   }
 
   static String render(StatsRegistry stats, LatestValues.Snapshot live, boolean openMetrics) {
@@ -52,16 +52,13 @@ class PrometheusTest {
         "# TYPE blog_posts_total counter\nblog_posts_total{lang=\"en\"} 6\n",
         "# HELP shop_queue_depth StatsD gauge shop.queue_depth\n# TYPE shop_queue_depth gauge\nshop_queue_depth 7\n",
         "# TYPE blog_visitors gauge\nblog_visitors 2\n",
-        "# TYPE shop_checkout_duration summary\n",
-        "shop_checkout_duration_sum 10100\nshop_checkout_duration_count 200\n",
+        "# HELP shop_checkout_duration StatsD timer shop.checkout_duration (seconds)\n"
+            + "# TYPE shop_checkout_duration histogram\n",
+        // Values 1 to 100 ms, twice: 10 of each at most 10 ms, 50 at most 50 ms, all at most 100 ms.
+        "shop_checkout_duration_bucket{le=\"0.01\"} 20\nshop_checkout_duration_bucket{le=\"0.05\"} 100\n"
+            + "shop_checkout_duration_bucket{le=\"0.1\"} 200\nshop_checkout_duration_bucket{le=\"+Inf\"} 200\n"
+            + "shop_checkout_duration_sum 10.1\nshop_checkout_duration_count 200\n",
         "# TYPE hollerith_prometheus_series_dropped_total counter\nhollerith_prometheus_series_dropped_total 0\n");
-    // Quantiles: the median plus the positive thresholds (90 and 99.9; -10 is Etsy's lower tail).
-    assertThat(text.lines().filter(l -> l.startsWith("shop_checkout_duration{")).map(l -> l.substring(0, l.indexOf('}') + 1)))
-        .containsExactly("shop_checkout_duration{quantile=\"0.5\"}", "shop_checkout_duration{quantile=\"0.9\"}",
-            "shop_checkout_duration{quantile=\"0.999\"}");
-    double p90 = Double.parseDouble(text.lines().filter(l -> l.startsWith("shop_checkout_duration{quantile=\"0.9\"}"))
-        .findFirst().orElseThrow().split(" ")[1]);
-    assertThat(p90).isBetween(89.0, 91.0);
     // Deterministic: internal families first, then StatsD families by name.
     List<String> families = text.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).toList();
     List<String> statsd = families.stream().filter(f -> !f.startsWith("hollerith_")).toList();
@@ -90,7 +87,9 @@ class PrometheusTest {
     assertThat(PrometheusWriter.sanitizeLabel("9lives")).isEqualTo("_9lives");
     MetricKey key = MetricKey.of("x", List.of(new Tag("path", "/a\"b\\c\nd"), new Tag("canary", null), new Tag("quantile", "q")));
     assertThat(PrometheusWriter.labels(key, false)).isEqualTo("canary=\"true\",path=\"/a\\\"b\\\\c\\nd\",quantile=\"q\"");
-    assertThat(PrometheusWriter.labels(key, true)).isEqualTo("canary=\"true\",path=\"/a\\\"b\\\\c\\nd\",tag_quantile=\"q\"");
+    MetricKey withLe = MetricKey.of("x", List.of(new Tag("le", "q")));
+    assertThat(PrometheusWriter.labels(withLe, false)).isEqualTo("le=\"q\"");
+    assertThat(PrometheusWriter.labels(withLe, true)).isEqualTo("tag_le=\"q\"");
     assertThat(PrometheusWriter.formatValue(1e20)).isEqualTo("1.0E20");
     assertThat(PrometheusWriter.formatValue(Double.NaN)).isEqualTo("NaN");
     assertThat(PrometheusWriter.formatValue(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
@@ -115,8 +114,8 @@ class PrometheusTest {
     assertThat(text).contains("dup_total 1\n").doesNotContain("dup_total 5");
     // a.b and a_b sanitise to one name and one label set: the first wins.
     assertThat(text).contains("a_b_total 1\n").doesNotContain("a_b_total 2");
-    // The gauge lat_count claims the name first (gauges before timers), so the summary lat is left out.
-    assertThat(text).contains("lat_count 5\n").doesNotContain("# TYPE lat summary");
+    // The gauge lat_count claims the name first (gauges before timers), so the histogram lat is left out.
+    assertThat(text).contains("lat_count 5\n").doesNotContain("# TYPE lat histogram");
     assertThat(stats.value("prometheus", "name_collisions")).isEqualTo(2L);
   }
 
@@ -138,6 +137,52 @@ class PrometheusTest {
     assertThat(second.latest().counters()).containsExactly(new LatestValues.CounterTotal(MetricKey.of("jobs"), 7));
     Files.writeString(state, "{not json");
     assertThat(sink(new StatsRegistry(), state).latest().counters()).isEmpty();
+  }
+
+  @Test
+  void aNegativeCounterIntervalAddsNothingAndIsCounted() {
+    StatsRegistry stats = new StatsRegistry();
+    PrometheusSink sink = sink(stats, null);
+    sink.publish(counters(false, new FlushSnapshot.CounterPoint(MetricKey.of("debt"), -3, -0.3)));
+    assertThat(sink.latest().counters()).containsExactly(new LatestValues.CounterTotal(MetricKey.of("debt"), 0));
+    sink.publish(counters(false, new FlushSnapshot.CounterPoint(MetricKey.of("debt"), 2, 0.2)));
+    sink.publish(counters(false, new FlushSnapshot.CounterPoint(MetricKey.of("debt"), -1, -0.1)));
+    assertThat(sink.latest().counters()).containsExactly(new LatestValues.CounterTotal(MetricKey.of("debt"), 2));
+    assertThat(stats.value("prometheus", "negative_intervals_dropped")).isEqualTo(2L);
+    sink.restoreCounterTotals(Map.of(MetricKey.of("old"), -5.0));
+    assertThat(sink.latest().counters()).contains(new LatestValues.CounterTotal(MetricKey.of("old"), 0));
+    assertThat(render(stats, sink.latest(), false)).contains("debt_total 2\n", "old_total 0\n")
+        .contains("hollerith_prometheus_negative_intervals_dropped_total 2\n");
+  }
+
+  @Test
+  void timersAreCumulativeHistogramsInSecondsWeightedBySampleRate() throws Exception {
+    Path state = dir.resolve("prometheus-state.json");
+    StatsRegistry stats = new StatsRegistry();
+    PrometheusSink sink = sink(stats, state);
+    QuantileSketch sketch = QuantileSketch.create();
+    sketch.accept(5, 1 / 0.5); // 5 ms sent at @0.5: counts twice
+    sketch.accept(70);
+    TimerStats sampled = new TimerStats(2, 3, 0.3, 5, 70, 75, 4925, 37.5, 37.5, 32.5, List.of(), Map.of());
+    TimerStats idle = new TimerStats(0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+        Double.NaN, List.of(), Map.of());
+    MetricKey key = MetricKey.of("api.latency");
+    sink.publish(new FlushSnapshot(0, 10_000, false, List.of(), List.of(),
+        List.of(new FlushSnapshot.TimerPoint(key, sampled, sketch)), List.of(), Map.of()));
+    sink.publish(new FlushSnapshot(10_000, 10_000, false, List.of(), List.of(),
+        List.of(new FlushSnapshot.TimerPoint(key, idle, QuantileSketch.create())), List.of(), Map.of()));
+    LatestValues.TimerHistogram expected = new LatestValues.TimerHistogram(key, List.of(0.01, 0.05, 0.1),
+        List.of(2.0, 2.0, 3.0), (5 * 2 + 70) / 1000.0, 3);
+    assertThat(sink.latest().timers()).containsExactly(expected);
+    String text = render(stats, sink.latest(), false);
+    assertThat(text).contains("# TYPE api_latency histogram\n"
+        + "api_latency_bucket{le=\"0.01\"} 2\napi_latency_bucket{le=\"0.05\"} 2\napi_latency_bucket{le=\"0.1\"} 3\n"
+        + "api_latency_bucket{le=\"+Inf\"} 3\napi_latency_sum 0.08\napi_latency_count 3\n").doesNotContain("NaN");
+    sink.close();
+    assertThat(sink(new StatsRegistry(), state).latest().timers()).containsExactly(expected);
+    PrometheusSink otherBuckets = new PrometheusSink(List.of(1.0), 1000, state, Duration.ofHours(1), Clock.systemUTC(),
+        new StatsRegistry());
+    assertThat(otherBuckets.latest().timers()).isEmpty();
   }
 
   @Test

@@ -155,6 +155,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void prometheusTimerBucketsDefaultToStatsdExportersAndMustAscend() throws Exception {
+    assertThat(loader.load(null, Map.of(), List.of()).sinks().prometheus().timerBuckets())
+        .containsExactly(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
+    assertThat(loader.load(null, Map.of(), List.of("sinks.prometheus.timer_buckets=[0.1, 1]")).sinks().prometheus()
+        .timerBuckets()).containsExactly(0.1, 1.0);
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("sinks.prometheus.timer_buckets=[1, 0.5]")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+            "sinks.prometheus.timer_buckets must be finite numbers in ascending order, got [1.0, 0.5]"));
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("sinks.prometheus.timer_buckets=[]")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+            "sinks.prometheus.timer_buckets must list 1 to 64 bounds, got 0"));
+  }
+
+  @Test
   void everyKeyHasAnEnvironmentVariable() {
     assertThat(loader.environmentVariables())
         .containsEntry("HOLLERITH_LISTENERS_UDP_PORT", "listeners.udp.port")

@@ -77,6 +77,12 @@ public final class InMemorySeriesReader implements SeriesReader {
         Double.NaN, sketch.uniqueCount(), null, sketch);
   }
 
+  /** Points are taken to come from 10 s flushes. */
+  @Override
+  public long finestPrecisionMillis() {
+    return 10_000L;
+  }
+
   @Override
   public synchronized Optional<SeriesInfo> findSeries(MetricKey key, MetricType type) {
     checkFailure();

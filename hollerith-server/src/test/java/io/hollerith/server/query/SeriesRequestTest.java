@@ -9,6 +9,7 @@ import io.hollerith.server.model.Tag;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Each parameter's validation, its message, and the order in which checks run (first failure wins). */
 class SeriesRequestTest {
 
+  static final long TEN_SECONDS = 10_000L;
   static final String[] VALID = {"metric", "shop.orders", "startDate", "2019-07-22T17:55:00Z", "endDate", "2019-07-22T17:56:00Z"};
 
   static String[] with(String... extra) {
@@ -34,11 +36,11 @@ class SeriesRequestTest {
   }
 
   static QueryException fail(String accept, String... kv) {
-    return catchThrowableOfType(QueryException.class, () -> SeriesRequest.parse(params(kv), accept, 100_000));
+    return catchThrowableOfType(QueryException.class, () -> SeriesRequest.parse(params(kv), accept, 100_000, TEN_SECONDS));
   }
 
   static SeriesRequest ok(String... kv) {
-    return SeriesRequest.parse(params(kv), null, 100_000);
+    return SeriesRequest.parse(params(kv), null, 100_000, TEN_SECONDS);
   }
 
   @Test
@@ -113,7 +115,7 @@ class SeriesRequestTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1s", "60", "1M", "1y", "m", "1.5m", "-1m", "1m ", "1h30m"})
+  @ValueSource(strings = {"1s", "5s", "60", "1M", "1y", "m", "1.5m", "-1m", "1m ", "1h30m"})
   void invalidInterval(String value) {
     assertThat(fail(null, with("interval", value)))
         .hasMessage("interval: must be a valid InfluxQL duration literal (resolution no less than minute)");
@@ -128,6 +130,24 @@ class SeriesRequestTest {
     assertThat(ok(with("interval", "1d")).intervalNanos()).isEqualTo(86_400_000_000_000L);
     assertThat(ok(with("interval", "1w")).intervalNanos()).isEqualTo(604_800_000_000_000L);
     assertThat(fail(null, with("interval", "9999999999999m"))).hasMessage("interval: too long");
+  }
+
+  @Test
+  void secondsAreAcceptedInMultiplesOfTheFinestStoredPrecision() {
+    assertThat(ok(with("interval", "10s")).intervalNanos()).isEqualTo(10_000_000_000L);
+    assertThat(ok(with("interval", "90s")).intervalNanos()).isEqualTo(90_000_000_000L);
+    assertThat(ok(with("interval", "120s")).intervalNanos()).isEqualTo(120_000_000_000L);
+    assertThat(fail(null, with("interval", "15s"))).hasMessage("interval: must be a multiple of the finest stored precision 10s");
+    assertThat(fail(null, with("interval", "0s"))).hasMessage("interval: must be greater than zero");
+  }
+
+  @Test
+  void withMinuteFlushesOnlyWholeMinutesAreAccepted() {
+    Map<String, List<String>> tenSeconds = params(with("interval", "10s"));
+    assertThat(catchThrowableOfType(QueryException.class, () -> SeriesRequest.parse(tenSeconds, null, 100_000, 60_000)))
+        .hasMessage("interval: must be a valid InfluxQL duration literal (resolution no less than minute)");
+    assertThat(SeriesRequest.parse(params(with("interval", "120s")), null, 100_000, 60_000).intervalNanos())
+        .isEqualTo(120_000_000_000L);
   }
 
   @Test
@@ -165,9 +185,9 @@ class SeriesRequestTest {
   @Test
   void bucketCountIsLimited() {
     QueryException e = catchThrowableOfType(QueryException.class, () -> SeriesRequest.parse(
-        params(with("startDate", "2019-01-01T00:00:00Z", "endDate", "2019-01-01T01:00:00Z")), null, 60));
+        params(with("startDate", "2019-01-01T00:00:00Z", "endDate", "2019-01-01T01:00:00Z")), null, 60, TEN_SECONDS));
     assertThat(e).hasMessage("interval: too many buckets (61) between startDate and endDate; at most 60, use a longer interval");
-    assertThat(SeriesRequest.parse(params(with("startDate", "2019-01-01T00:00:00Z", "endDate", "2019-01-01T00:59:59Z")), null, 60)
+    assertThat(SeriesRequest.parse(params(with("startDate", "2019-01-01T00:00:00Z", "endDate", "2019-01-01T00:59:59Z")), null, 60, TEN_SECONDS)
         .bucketCount()).isEqualTo(60);
   }
 

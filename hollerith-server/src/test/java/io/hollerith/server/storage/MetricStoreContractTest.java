@@ -67,6 +67,30 @@ abstract class MetricStoreContractTest {
   }
 
   @Test
+  void idleIntervalsNeitherPoisonTimerSumsNorMoveLastSeen() {
+    store.write("n1", 1, SnapshotBuilder.at(T0).timer("lat", 10).gauge("temp", 5).counter("hits", 1).set("users", "a").build());
+    store.write("n1", 2, SnapshotBuilder.at(T0 + TEN_S).idleTimer("lat").idleGauge("temp", 5).idleCounter("hits").build());
+    store.write("n1", 3, SnapshotBuilder.at(T0 + 2 * TEN_S).timer("lat", 30).build());
+    store.write("n1", 4, SnapshotBuilder.at(T0 + 3 * TEN_S).idleTimer("lat").build());
+
+    StoredPoint bucket = single(store.readBuckets(MetricKey.of("lat"), MetricType.TIMER, T0, T0 + MINUTE - 1, MINUTE));
+    assertThat(bucket.sampleCount()).isEqualTo(2);
+    assertThat(bucket.sum()).isEqualTo(10.0 + 30.0);
+    assertThat(bucket.sumSquares()).isEqualTo(10.0 * 10 + 30.0 * 30);
+    assertThat(bucket.min()).isEqualTo(10.0);
+    assertThat(bucket.max()).isEqualTo(30.0);
+    StoredPoint idleOnly = single(store.readBuckets(MetricKey.of("lat"), MetricType.TIMER, T0 + TEN_S, T0 + 2 * TEN_S - 1,
+        TEN_S));
+    assertThat(idleOnly.sum()).isNaN();
+
+    assertThat(store.findSeries(MetricKey.of("lat"), MetricType.TIMER).orElseThrow().lastSeenMillis()).isEqualTo(T0 + 2 * TEN_S);
+    assertThat(store.findSeries(MetricKey.of("temp"), MetricType.GAUGE).orElseThrow().lastSeenMillis()).isEqualTo(T0);
+    assertThat(store.findSeries(MetricKey.of("hits"), MetricType.COUNTER).orElseThrow().lastSeenMillis()).isEqualTo(T0);
+    assertThat(store.listSeries("users", null, null, 10)).singleElement()
+        .satisfies(info -> assertThat(info.lastSeenMillis()).isEqualTo(T0));
+  }
+
+  @Test
   void writesEveryTypeAndReadsItBack() {
     FlushSnapshot s = SnapshotBuilder.at(T0)
         .counter("hits", 7.5)

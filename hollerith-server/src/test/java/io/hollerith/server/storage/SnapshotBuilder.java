@@ -57,6 +57,26 @@ final class SnapshotBuilder {
     return this;
   }
 
+  /** A counter flushed again without samples (Etsy's idle counter, count 0). */
+  SnapshotBuilder idleCounter(String name) {
+    counters.add(new FlushSnapshot.CounterPoint(MetricKey.of(name), 0, 0, false));
+    return this;
+  }
+
+  /** A gauge flushed again with the value it kept, without a sample. */
+  SnapshotBuilder idleGauge(String name, double value) {
+    gauges.add(new FlushSnapshot.GaugePoint(MetricKey.of(name), value, false));
+    return this;
+  }
+
+  /** A timer flushed without values, as Etsy flushes an idle timer (no sum, no min or max). */
+  SnapshotBuilder idleTimer(String name) {
+    double nan = Double.NaN;
+    timers.add(new FlushSnapshot.TimerPoint(MetricKey.of(name),
+        new TimerStats(0, 0, 0, nan, nan, nan, nan, nan, nan, nan, List.of(), Map.of()), QuantileSketch.create()));
+    return this;
+  }
+
   SnapshotBuilder set(String name, String... members) {
     UniqueSketch sketch = UniqueSketch.create();
     for (String m : members) {

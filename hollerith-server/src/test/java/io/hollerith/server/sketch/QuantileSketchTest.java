@@ -1,0 +1,183 @@
+package io.hollerith.server.sketch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Quantiles against the nearest rank of sorted values computed here. */
+class QuantileSketchTest {
+
+  private static final double[] QUANTILES = {0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0};
+
+  /** Nearest rank of sorted values: index {@code floor(q·N + 0.5) − 1}, at least the first. */
+  static double nearestRank(double[] values, double q) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int index = (int) Math.floor(q * sorted.length + 0.5) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  private static QuantileSketch of(double... values) {
+    QuantileSketch s = QuantileSketch.create();
+    for (double v : values) {
+      s.accept(v);
+    }
+    return s;
+  }
+
+  @Test
+  void twoSamplesGiveTheirNearestRanks() {
+    QuantileSketch s = of(30, 10);
+    assertThat(s.quantile(0.5)).isEqualTo(10.0);
+    assertThat(s.quantile(0.9)).isEqualTo(30.0);
+    assertThat(s.quantile(0.99)).isEqualTo(30.0);
+  }
+
+  @Test
+  void oneSampleIsEveryQuantile() {
+    QuantileSketch s = of(42);
+    for (double q : QUANTILES) {
+      assertThat(s.quantile(q)).isEqualTo(42.0);
+    }
+  }
+
+  @Test
+  void smallSamplesAreExactThroughMergesAndEncoding() throws Exception {
+    Random random = new Random(7);
+    double[] all = new double[QuantileSketch.MAX_EXACT_VALUES];
+    QuantileSketch merged = QuantileSketch.create();
+    for (int part = 0; part < 10; part++) {
+      QuantileSketch s = QuantileSketch.create();
+      for (int i = 0; i < all.length / 10; i++) {
+        double v = Math.exp(random.nextGaussian() * 2) * 100;
+        all[part * (all.length / 10) + i] = v;
+        s.accept(v);
+      }
+      merged.merge(QuantileSketch.fromBytes(s.toBytes()));
+    }
+    assertThat(merged.isExact()).isTrue();
+    for (double q : QUANTILES) {
+      assertThat(merged.quantile(q)).as("q=%s", q).isEqualTo(nearestRank(all, q));
+    }
+    double[] hundred = new double[100];
+    Arrays.setAll(hundred, i -> i + 1);
+    QuantileSketch s = of(hundred);
+    assertThat(s.quantile(0.5)).isEqualTo(nearestRank(hundred, 0.5)).isEqualTo(50.0);
+    assertThat(s.quantile(0.9)).isEqualTo(nearestRank(hundred, 0.9)).isEqualTo(90.0);
+  }
+
+  @Test
+  void largeSamplesAreWithinTheRelativeAccuracyAndTheRange() throws Exception {
+    Random random = new Random(11);
+    double[] all = new double[3 * QuantileSketch.MAX_EXACT_VALUES];
+    QuantileSketch merged = QuantileSketch.create();
+    QuantileSketch part = QuantileSketch.create();
+    for (int i = 0; i < all.length; i++) {
+      all[i] = Math.exp(random.nextGaussian() * 3) + 0.5;
+      part.accept(all[i]);
+      if (i % 7_000 == 6_999) {
+        merged.merge(QuantileSketch.fromBytes(part.toBytes()));
+        part = QuantileSketch.create();
+      }
+    }
+    merged.merge(part);
+    assertThat(merged.isExact()).isFalse();
+    double min = Arrays.stream(all).min().orElseThrow();
+    double max = Arrays.stream(all).max().orElseThrow();
+    for (double q : QUANTILES) {
+      double reference = nearestRank(all, q);
+      double actual = merged.quantile(q);
+      assertThat(actual).as("q=%s", q).isCloseTo(reference, within(reference * QuantileSketch.RELATIVE_ACCURACY));
+      assertThat(actual).isBetween(min, max);
+    }
+    assertThat(merged.quantile(1.0)).isEqualTo(max);
+  }
+
+  @Test
+  void weightsCountAsRepeatedValues() throws Exception {
+    QuantileSketch s = QuantileSketch.create();
+    s.accept(10, 1 / 0.5);
+    s.accept(20, 1);
+    assertThat(s.count()).isEqualTo(3.0);
+    // As if 10, 10, 20 had been received.
+    for (double q : QUANTILES) {
+      assertThat(s.quantile(q)).as("q=%s", q).isEqualTo(nearestRank(new double[] {10, 10, 20}, q));
+    }
+    QuantileSketch decoded = QuantileSketch.fromBytes(s.toBytes());
+    assertThat(decoded.quantile(0.9)).isEqualTo(20.0);
+    assertThat(decoded.quantile(0.5)).isEqualTo(10.0);
+    assertThat(decoded.count()).isEqualTo(3.0);
+
+    QuantileSketch tenth = QuantileSketch.create();
+    double[] expanded = new double[30];
+    for (int i = 0; i < 3; i++) {
+      tenth.accept(i + 1, 1 / 0.1);
+      Arrays.fill(expanded, i * 10, i * 10 + 10, i + 1);
+    }
+    for (double q : QUANTILES) {
+      assertThat(tenth.quantile(q)).as("q=%s", q).isEqualTo(nearestRank(expanded, q));
+    }
+  }
+
+  @Test
+  void bucketWeightsAndSumsCountEveryWeightedValue() throws Exception {
+    Random random = new Random(3);
+    double[] bounds = {-1, 0, 5, 10, 25, 50, 100, 250, 1000};
+    double[] spreadOut = {-50.5, 0, 2, 7, 17, 37, 75, 170, 400, 2000};
+    for (int n : new int[] {7, 3 * QuantileSketch.MAX_EXACT_VALUES}) {
+      QuantileSketch s = QuantileSketch.create();
+      double[] values = new double[n];
+      double weightedSum = 0;
+      for (int i = 0; i < n; i++) {
+        // Values well away from the bounds, so the sketch's 1% cannot move one across.
+        values[i] = spreadOut[random.nextInt(spreadOut.length)];
+        double weight = i % 3 == 0 ? 4 : 1;
+        s.accept(values[i], weight);
+        weightedSum += values[i] * weight;
+      }
+      QuantileSketch decoded = QuantileSketch.fromBytes(s.toBytes());
+      for (double bound : bounds) {
+        double expected = 0;
+        for (int i = 0; i < n; i++) {
+          if (values[i] <= bound) {
+            expected += i % 3 == 0 ? 4 : 1;
+          }
+        }
+        assertThat(decoded.weightAtMost(bound)).as("n=%s bound=%s", n, bound).isEqualTo(expected);
+      }
+      assertThat(decoded.sum()).isCloseTo(weightedSum, within(Math.abs(weightedSum) * 1e-12));
+    }
+  }
+
+  @Test
+  void theFormerEncodingIsStillRead() throws Exception {
+    DDSketch dd = DDSketches.unboundedDense(QuantileSketch.RELATIVE_ACCURACY);
+    for (int v = 1; v <= 100; v++) {
+      dd.accept(v);
+    }
+    GrowingByteArrayOutput out = GrowingByteArrayOutput.withInitialCapacity(64);
+    out.writeByte((byte) 2);
+    dd.encode(out, false);
+    QuantileSketch decoded = QuantileSketch.fromBytes(out.trimmedCopy());
+    assertThat(decoded.isExact()).isFalse();
+    assertThat(decoded.count()).isEqualTo(100.0);
+    assertThat(decoded.quantile(0.9)).isCloseTo(90.0, within(90 * QuantileSketch.RELATIVE_ACCURACY));
+  }
+
+  @Test
+  void badBytesAreRejected() {
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[] {9})).isInstanceOf(MalformedSketchException.class)
+        .hasMessage("unknown quantile sketch format 9");
+    byte[] good = of(1, 2, 3).toBytes();
+    byte[] cut = Arrays.copyOf(good, 20);
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(cut)).isInstanceOf(MalformedSketchException.class);
+    assertThatThrownBy(() -> QuantileSketch.create().quantile(0.5)).isInstanceOf(java.util.NoSuchElementException.class);
+  }
+}
