@@ -45,7 +45,7 @@ class StorageFiguresTest {
       long measuredNow = measured(h);
       assertThat(measuredNow).isGreaterThan(sampledPoints);
       assertThat(storage(h).get("counter_points_bytes").asLong()).isEqualTo(sampledPoints);
-      assertThat(h.get("/metrics").body()).contains("hollerith_system_storage_counter_points_bytes " + sampledPoints);
+      assertThat(h.get("/metrics").body()).contains("hollerith_storage_table_bytes{table=\"counter_points\"} " + sampledPoints);
 
       h.server.tableGrowth().sampleOnce(LocalDate.now(ZoneOffset.UTC));
       assertThat(storage(h).get("counter_points_bytes").asLong()).isEqualTo(measuredNow);
