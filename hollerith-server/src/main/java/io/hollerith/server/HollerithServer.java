@@ -94,7 +94,7 @@ public final class HollerithServer implements AutoCloseable {
 
   /**
    * @param clock time source of every component, for tests that step time
-   * @param console where the first start prints the admin token (and the console sink writes)
+   * @param console where the first start says which file holds the admin token (and the console sink writes)
    */
   public HollerithServer(HollerithConfig config, Clock clock, PrintStream console) {
     this.config = config;
@@ -216,9 +216,11 @@ public final class HollerithServer implements AutoCloseable {
       started.push(http);
       http.start();
     }
+    // The token itself is never printed: stdout often ends up in journald or a log collector.
+    Path tokenFile = dataDir.resolve(AuthStore.ADMIN_TOKEN_FILE);
     auth.bootstrapAdmin(dataDir).ifPresent(token -> console.println(
-        "hollerith: created user 'admin'. Its API token is shown only this once (also in "
-            + dataDir.resolve(AuthStore.ADMIN_TOKEN_FILE) + "):" + System.lineSeparator() + token.secret()));
+        "hollerith: created user 'admin'; its API token is in " + tokenFile + " (readable only by this user)."
+            + " Read it with: cat " + tokenFile));
     LOG.info("hollerith node {} started: udp {}, tcp {}, management {}, http {}, data_dir {}", config.nodeId(),
         ingestBound == null ? "-" : ingestBound.udp(), ingestBound == null ? "-" : ingestBound.tcp(),
         managementAddress == null ? "-" : managementAddress, http == null ? "-" : http.address(), dataDir);

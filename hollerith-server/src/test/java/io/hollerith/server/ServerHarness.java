@@ -32,11 +32,14 @@ final class ServerHarness implements AutoCloseable {
 
   final HollerithServer server;
   final String token;
+  /** What the server printed on its console. */
+  final ByteArrayOutputStream console;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private ServerHarness(HollerithServer server, String token) {
+  private ServerHarness(HollerithServer server, String token, ByteArrayOutputStream console) {
     this.server = server;
     this.token = token;
+    this.console = console;
   }
 
   /** A server with a one-hour flush interval (tests flush by hand) and the given extra overrides. */
@@ -54,8 +57,9 @@ final class ServerHarness implements AutoCloseable {
         "storage.retention=1h:30d"));
     sets.addAll(List.of(overrides));
     HollerithConfig config = new ConfigLoader().load(null, Map.of(), sets);
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
     HollerithServer server = new HollerithServer(config, java.time.Clock.systemUTC(),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        new PrintStream(console, true, StandardCharsets.UTF_8));
     try {
       server.start();
     } catch (Exception e) {
@@ -63,7 +67,7 @@ final class ServerHarness implements AutoCloseable {
       throw e;
     }
     String token = Files.readString(server.dataDir().resolve(AuthStore.ADMIN_TOKEN_FILE)).trim();
-    return new ServerHarness(server, token);
+    return new ServerHarness(server, token, console);
   }
 
   /** Flushes the open interval and waits until the store has written it. */

@@ -206,7 +206,7 @@ final class CardinalityGuard {
     reportedPrefixDrops = top;
     for (String prefix : top.keySet()) {
       if (registeredPrefixGauges.add(prefix)) {
-        stats.gauge("drops_by_prefix", prefix,
+        stats.seriesNamingGauge("drops_by_prefix", prefix,
             "samples dropped by the max_metrics guard for new series under this name prefix (noisiest 10)",
             () -> reportedPrefixDrops.getOrDefault(prefix, 0L));
       }

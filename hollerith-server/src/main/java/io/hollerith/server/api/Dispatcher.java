@@ -6,6 +6,7 @@ import io.hollerith.server.auth.AuthStoreException;
 import io.hollerith.server.auth.Principal;
 import io.hollerith.server.auth.Role;
 import io.hollerith.server.auth.Tenant;
+import io.hollerith.server.auth.TokenRedaction;
 import io.hollerith.server.query.QueryException;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -20,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one decoded request into one response: routing (404/405), authentication (401, 429 after
- * too many failures from the address), authorisation against the route's permission (403), the
- * handler, and the mapping of every failure to a JSON error. Independent of Netty's channel
- * machinery. Thread-safe.
+ * Turns one decoded request into one response: routing (404/405), authentication (401; 429 for an
+ * invalid token from an address that failed too often, while a valid token is always admitted),
+ * authorisation against the route's permission (403), the handler, and the mapping of every
+ * failure to a JSON error. Independent of Netty's channel machinery. Thread-safe.
  */
 final class Dispatcher {
 
@@ -46,11 +47,37 @@ final class Dispatcher {
     this.limiter = limiter;
     this.anonymousScrapers = normalise(anonymousScrapers);
     this.authFailures = stats.counter("auth", "failures", "Requests refused because their token was unknown, expired or revoked");
-    this.authRateLimited = stats.counter("auth", "rate_limited", "Requests refused with 429 after too many failed authentications");
+    this.authRateLimited = stats.counter("auth", "rate_limited", "Requests with an invalid token answered 429 because their address failed too often");
     this.serverErrors = stats.counter("http", "server_errors", "Requests that failed with an internal error");
   }
 
+  /**
+   * A request admitted or refused on its head alone: what the handler needs once the body is in,
+   * or the refusal to send without reading the body.
+   */
+  record Admission(String method, String uri, String path, Map<String, List<String>> params, HttpHeaders headers,
+      String remote, Route route, Principal principal, Outcome refusal) {
+
+    boolean refused() {
+      return refusal != null;
+    }
+
+    String user() {
+      return principal == null ? "-" : principal.userName();
+    }
+  }
+
+  /** Admits and handles a request whose body (possibly empty) has been read. */
   Outcome dispatch(String method, String uri, HttpHeaders headers, byte[] body, String remote) {
+    Admission admission = admit(method, uri, headers, remote);
+    return admission.refused() ? admission.refusal() : handle(admission, body);
+  }
+
+  /**
+   * Routing, authentication and authorisation from the request head: runs before any of the body
+   * is read, so a request without valid credentials never has its body buffered.
+   */
+  Admission admit(String method, String uri, HttpHeaders headers, String remote) {
     String user = "-";
     try {
       QueryStringDecoder decoder = new QueryStringDecoder(uri);
@@ -66,27 +93,60 @@ final class Dispatcher {
               + principal.role().label() + " does not grant it");
         }
       }
-      Principal caller = principal;
-      Supplier<Access> access = memoize(() -> caller == null ? null : auth.access(caller));
-      ApiRequest request = new ApiRequest(method, path, params, headers, body, remote, principal, access);
-      return new Outcome(route.handler().handle(request), user);
-    } catch (ApiException e) {
-      ApiResponse r = new ApiResponse(e.status(), ApiResponse.JSON, Json.error(e.getMessage()), e.headers());
-      return new Outcome(r, user);
-    } catch (QueryException e) {
-      ApiResponse r = new ApiResponse(e.status(), ApiResponse.JSON, Json.error(e.getMessage()), Map.of());
-      return new Outcome(e.status() == 406 ? r.withHeader("Vary", "Accept") : r, user);
-    } catch (IllegalArgumentException e) {
-      return new Outcome(new ApiResponse(400, ApiResponse.JSON, Json.error("Bad request: " + e.getMessage()), Map.of()), user);
-    } catch (AuthStoreException e) {
-      serverErrors.incr();
-      LOG.error("credential store failure on {} {}: {}", method, uri, e.getMessage());
-      return new Outcome(new ApiResponse(503, ApiResponse.JSON, Json.error("Credential store unavailable"), Map.of()), user);
+      return new Admission(method, uri, path, params, headers, remote, route, principal, null);
     } catch (Exception e) {
-      serverErrors.incr();
-      LOG.error("internal error on {} {}", method, uri, e);
-      return new Outcome(new ApiResponse(500, ApiResponse.JSON, Json.error("Internal server error"), Map.of()), user);
+      return new Admission(method, uri, null, null, headers, remote, null, null, failure(e, method, uri, user));
     }
+  }
+
+  /** Runs the admitted request's handler on its body. */
+  Outcome handle(Admission a, byte[] body) {
+    try {
+      Principal caller = a.principal();
+      Supplier<Access> access = memoize(() -> caller == null ? null : auth.access(caller));
+      ApiRequest request = new ApiRequest(a.method(), a.path(), a.params(), a.headers(), body, a.remote(), caller, access);
+      return new Outcome(a.route().handler().handle(request), a.user());
+    } catch (Exception e) {
+      return failure(e, a.method(), a.uri(), a.user());
+    }
+  }
+
+  /** The answer to a failure: the refusal it carries, or a 400, 503 or 500 (logged). */
+  private Outcome failure(Exception e, String method, String uri, String user) {
+    if (e instanceof ApiException a) {
+      return new Outcome(error(a.status(), a.getMessage(), a.headers()), user);
+    }
+    if (e instanceof QueryException q) {
+      ApiResponse r = error(q.status(), q.getMessage(), Map.of());
+      return new Outcome(q.status() == 406 ? r.withHeader("Vary", "Accept") : r, user);
+    }
+    if (e instanceof IllegalArgumentException) {
+      return new Outcome(error(400, "Bad request: " + e.getMessage(), Map.of()), user);
+    }
+    serverErrors.incr();
+    if (e instanceof AuthStoreException) {
+      LOG.error("credential store failure on {} {}: {}", TokenRedaction.redact(method), loggablePath(uri),
+          TokenRedaction.redact(e.getMessage()));
+      return new Outcome(error(503, "Credential store unavailable", Map.of()), user);
+    }
+    LOG.error("internal error on {} {}", TokenRedaction.redact(method), loggablePath(uri), e);
+    return new Outcome(error(500, "Internal server error", Map.of()), user);
+  }
+
+  /**
+   * A JSON error. Its text passes through {@link TokenRedaction}: messages may quote the path, the
+   * query or the method, where a careless client may have put a token.
+   */
+  private static ApiResponse error(int status, String text, Map<String, String> headers) {
+    return new ApiResponse(status, ApiResponse.JSON, Json.error(TokenRedaction.redact(text)), headers);
+  }
+
+  /** The path of a request URI for a log line: without the query string, tokens redacted. */
+  static String loggablePath(String uri) {
+    int q = uri.indexOf('?');
+    String p = q < 0 ? uri : uri.substring(0, q);
+    p = TokenRedaction.redact(p);
+    return p.length() > 200 ? p.substring(0, 200) + "…" : p;
   }
 
   private Principal authenticate(Route route, HttpHeaders headers, String remote) {
@@ -95,31 +155,33 @@ final class Dispatcher {
       long root = auth.listTenants().stream().filter(Tenant::isRoot).findFirst().map(Tenant::id).orElse(1L);
       return new Principal(0, "anonymous-scraper", Role.SUPPORT, root);
     }
-    long retry = limiter.retryAfterSeconds(remote);
-    if (retry > 0) {
-      authRateLimited.incr();
-      throw new ApiException(429, "Too many failed authentications from " + remote + "; retry in " + retry + " s",
-          Map.of("Retry-After", Long.toString(retry)));
-    }
     if (header == null || header.isBlank()) {
       throw unauthorized("Authentication required: send 'Authorization: Token <token>' or 'Authorization: Bearer <token>'");
     }
     String trimmed = header.trim();
     int space = trimmed.indexOf(' ');
-    String scheme = space < 0 ? trimmed : trimmed.substring(0, space);
-    String token = space < 0 ? "" : trimmed.substring(space + 1).trim();
-    String s = scheme.toLowerCase(Locale.ROOT);
-    if (!s.equals("token") && !s.equals("bearer")) {
-      throw unauthorized("Unsupported authorization scheme '" + (scheme.length() > 20 ? scheme.substring(0, 20) : scheme)
-          + "': use 'Token <token>' or 'Bearer <token>'");
+    if (space < 0) {
+      throw unauthorized("Authorization header without a scheme: send 'Authorization: Token <token>' or "
+          + "'Authorization: Bearer <token>'");
+    }
+    String scheme = trimmed.substring(0, space).toLowerCase(Locale.ROOT);
+    String token = trimmed.substring(space + 1).trim();
+    // The scheme is not quoted back: a client that got the header wrong may have put its token there.
+    if (!scheme.equals("token") && !scheme.equals("bearer")) {
+      throw unauthorized("Unsupported authorization scheme: use 'Token <token>' or 'Bearer <token>'");
     }
     Optional<Principal> principal = auth.authenticate(token);
-    if (principal.isEmpty()) {
-      authFailures.incr();
-      limiter.recordFailure(remote);
-      throw unauthorized("Invalid token: unknown, expired or revoked");
+    if (principal.isPresent()) {
+      return principal.get();
     }
-    return principal.get();
+    authFailures.incr();
+    long retry = limiter.recordFailure(remote);
+    if (retry > 0) {
+      authRateLimited.incr();
+      throw new ApiException(429, "Too many failed authentications from " + remote + "; retry in " + retry + " s",
+          Map.of("Retry-After", Long.toString(retry)));
+    }
+    throw unauthorized("Invalid token: unknown, expired or revoked");
   }
 
   /** Addresses in the form the socket reports them ({@code ::1} becomes {@code 0:0:0:0:0:0:0:1}). */

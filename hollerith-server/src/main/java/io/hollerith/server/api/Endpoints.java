@@ -175,7 +175,7 @@ final class Endpoints {
 
   private ApiResponse metrics(ApiRequest r) {
     requireStore();
-    return ApiResponse.json(200, readingStore(() -> series.metrics(r.params(), r.access()::canSee)));
+    return ApiResponse.json(200, readingStore(() -> series.metrics(r.params(), r.access()::canSee, r.access().visiblePrefixes())));
   }
 
   /**
@@ -222,7 +222,7 @@ final class Endpoints {
       }
     }
     Map<String, Object> all = new LinkedHashMap<>();
-    stats.snapshot().forEach(all::put);
+    stats.snapshot(r.access().seesEverything()).forEach(all::put);
     Map<String, Object> system = new LinkedHashMap<>();
     systemStats().forEach((k, v) -> system.put(k, v.getKey() == Math.rint(v.getKey()) ? (Object) v.getKey().longValue() : v.getKey()));
     all.put("system", system);
@@ -242,18 +242,18 @@ final class Endpoints {
       }
     }
     String text = prometheus.render(stats, system, latestValues == null ? null : latestValues.latest(),
-        r.access()::canSee, openMetrics);
+        r.access()::canSee, r.access().seesEverything(), openMetrics);
     return ApiResponse.text(200, openMetrics ? PrometheusWriter.OPENMETRICS_CONTENT_TYPE : PrometheusWriter.TEXT_CONTENT_TYPE, text)
         .withHeader("Vary", "Accept");
   }
 
-  /** OpenMetrics when the Accept header lists it with a q-value above 0. */
+  /** OpenMetrics when the Accept header lists it with a q-value above 0; false for any malformed header. */
   static boolean wantsOpenMetrics(String accept) {
     if (accept == null) {
       return false;
     }
     for (String range : accept.split(",")) {
-      String[] parts = range.split(";");
+      String[] parts = range.split(";", -1);
       if (parts[0].trim().toLowerCase(Locale.ROOT).equals("application/openmetrics-text")) {
         double q = 1;
         for (int i = 1; i < parts.length; i++) {

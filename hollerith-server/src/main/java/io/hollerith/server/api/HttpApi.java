@@ -8,6 +8,7 @@ import io.hollerith.server.storage.SeriesReader;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -43,9 +45,11 @@ import java.util.function.Supplier;
  * {@code /debug/threads}, {@code /debug/pool/bytes} and {@code /_local/files/_list}.
  *
  * <p>Built on Netty's HTTP codec (see the package documentation for why). Network threads only
- * decode and encode; handlers, which read the store and the credential store, run on a bounded
- * worker pool, and a request arriving when its queue is full gets 503 instead of queueing without
- * bound.
+ * decode and encode; authentication and handlers, which read the store and the credential store,
+ * run on a bounded worker pool, and a request arriving when its queue is full gets 503 instead of
+ * queueing without bound. A request body is read only once its head has been authenticated and
+ * authorised, into memory reserved from {@code http.max_body_bytes_in_flight}; at most
+ * {@code http.max_connections} connections are open at once.
  *
  * <p>Usage: {@code HttpApi.builder(config.http(), authStore, stats).seriesReader(reader)
  * .healthCheck(check).latestValues(prometheusSink).lineIngestor(ingestor).build().start()}.
@@ -69,7 +73,8 @@ public final class HttpApi implements AutoCloseable {
         b.healthChecks, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
         config.maxSeriesBuckets(), b.clock, new OpsRoutes(b.operations, b.clock));
     this.router = endpoints.router();
-    AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(), b.clock);
+    AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(),
+        config.authFailureMaxAddresses(), b.clock, b.stats);
     this.dispatcher = new Dispatcher(router, b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
     this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(config.maxQueuedRequests()), new DefaultThreadFactory("hollerith-http-worker", true));
@@ -172,20 +177,33 @@ public final class HttpApi implements AutoCloseable {
     group = epoll
         ? new EpollEventLoopGroup(2, new DefaultThreadFactory("hollerith-http-io", true))
         : new NioEventLoopGroup(2, new DefaultThreadFactory("hollerith-http-io", true));
-    StatsRegistry.Counter requests = stats.counter("http", "requests", "HTTP requests answered");
-    StatsRegistry.Counter busy = stats.counter("http", "rejected_busy", "HTTP requests refused with 503 because every worker was busy");
     StatsRegistry.Counter[] byClass = new StatsRegistry.Counter[5];
     for (int i = 0; i < byClass.length; i++) {
       byClass[i] = stats.counter("http", "responses_" + (i + 1) + "xx", "HTTP responses with a " + (i + 1) + "xx status");
     }
+    ApiChannelHandler.Counters counters = new ApiChannelHandler.Counters(
+        stats.counter("http", "requests", "HTTP requests answered"),
+        stats.counter("http", "rejected_busy", "HTTP requests refused with 503 because every worker was busy"),
+        stats.counter("http", "rejected_body_memory",
+            "HTTP requests refused with 503 because their body would exceed http.max_body_bytes_in_flight"),
+        byClass);
+    BodyMemoryBudget budget = new BodyMemoryBudget(config.maxBodyBytesInFlight());
+    stats.gauge("http", "body_bytes_in_flight", "Memory reserved by request bodies being received or handled, bytes",
+        budget::reserved);
+    ConnectionLimit connectionLimit = new ConnectionLimit(config.maxConnections(), stats);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 256)
+        // Connections read only when the handler asks (see ApiChannelHandler), one buffer of at
+        // most 16 KiB at a time, so a request's unread body stays in the kernel, not in the heap.
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, 16 * 1024).maxMessagesPerRead(1))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
             RequestTimeout timeout = new RequestTimeout(config.requestTimeout());
+            ch.pipeline().addLast("limit", connectionLimit);
             if (tls != null) {
               ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
             }
@@ -194,10 +212,10 @@ public final class HttpApi implements AutoCloseable {
                 .addLast("arm", timeout.armer())
                 .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
                 .addLast("disarm", timeout.disarmer())
+                .addLast("pull", new FlowControlHandler())
                 .addLast("compress", new HttpContentCompressor(1024, StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()))
                 .addLast("keepalive", new HttpServerKeepAliveHandler())
-                .addLast("aggregate", new LimitedAggregator(config.maxRequestBytes()))
-                .addLast("api", new ApiChannelHandler(dispatcher, workers, requests, busy, byClass));
+                .addLast("api", new ApiChannelHandler(dispatcher, workers, budget, config.maxRequestBytes(), counters));
           }
         });
     try {

@@ -81,13 +81,15 @@ final class PrometheusWriter {
    * @param system {@code hollerith_system_<key>} gauges with their help texts
    * @param live the StatsD series, or null for none
    * @param canSee which metric names the caller may see
+   * @param seesEverything whether the caller sees every tenant; only then are internal figures
+   *     that name series ({@link StatsRegistry#seriesNamingGauge}) included
    * @param openMetrics OpenMetrics 1.0 instead of text 0.0.4
    */
   String render(StatsRegistry internal, Map<String, Map.Entry<Double, String>> system, LatestValues.Snapshot live,
-      Predicate<String> canSee, boolean openMetrics) {
+      Predicate<String> canSee, boolean seesEverything, boolean openMetrics) {
     Set<String> used = new HashSet<>();
     List<Family> internalFamilies = new ArrayList<>();
-    Map<String, Map<String, Number>> snapshot = internal.snapshot();
+    Map<String, Map<String, Number>> snapshot = internal.snapshot(seesEverything);
     TreeMap<String, Family> sortedInternal = new TreeMap<>();
     snapshot.forEach((category, metrics) -> metrics.forEach((metric, number) -> {
       boolean gauge = internal.isGauge(category, metric);

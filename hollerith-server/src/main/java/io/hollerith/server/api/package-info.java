@@ -18,15 +18,26 @@
  *       the body is at least 1 KiB.
  *   <li>Limits: request body {@code http.max_request_bytes} (413), whole request within
  *       {@code http.request_timeout} once it starts (408), idle keep-alive connections closed after
- *       {@code http.idle_timeout}, {@code http.max_queued_requests} waiting requests (then 503).
+ *       {@code http.idle_timeout}, {@code http.max_queued_requests} waiting requests (then 503),
+ *       {@code http.max_connections} open connections (one more is closed on accept).
+ *   <li>Bodies: a connection reads only when its handler asks, one buffer of at most 16 KiB at a
+ *       time. A request's head is authenticated and authorised first; a refused request is
+ *       answered and its connection closed with the body unread, so nothing a client without
+ *       valid credentials sends is buffered beyond the read that carried its head. An admitted
+ *       body is copied into room reserved from {@code http.max_body_bytes_in_flight}, shared by all
+ *       bodies being received or handled (503 when full); {@code Expect: 100-continue} is answered
+ *       only once the request is admitted.
  *   <li>One access-log line per request on logger {@code io.hollerith.server.api.access}: method,
  *       path (no query string), status, duration, user and client address — never the token.
  *   <li>Every route declares its permission; 401 without a valid token, 403 (naming the missing
  *       permission) when the role lacks it or, on a node-wide operations route, when the caller's
  *       tenant is not the root tenant, 404 for unknown paths, 405 with {@code Allow} for a
- *       wrong method, 429 with {@code Retry-After} after {@code http.auth_failure_limit} failed
- *       authentications from one address within {@code http.auth_failure_window}. Errors are
- *       {@code {"alerts":[{"level":"error","text":"…"}]}}.
+ *       wrong method, and 429 with {@code Retry-After} instead of 401 for an invalid token from an
+ *       address that failed more than {@code http.auth_failure_limit} times within
+ *       {@code http.auth_failure_window}. Only failures are throttled: a valid token is always
+ *       admitted. Errors are {@code {"alerts":[{"level":"error","text":"…"}]}}, and no error or log
+ *       line quotes a token, even one sent in the wrong place (see
+ *       {@link io.hollerith.server.auth.TokenRedaction}).
  *   <li>Prometheus: {@code /metrics} and {@code /stats/prometheus} write text format 0.0.4, or
  *       OpenMetrics 1.0 when the {@code Accept} header asks for {@code application/openmetrics-text};
  *       live StatsD values come from {@link io.hollerith.server.api.LatestValues}, normally the

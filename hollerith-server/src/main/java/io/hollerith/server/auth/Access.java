@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What one caller may see: its tenant and that tenant's descendants, and which tenant owns a metric
@@ -80,6 +81,32 @@ public final class Access {
   /** True when the caller's tenant is the owner of {@code metricName} or one of its ancestors. */
   public boolean canSee(String metricName) {
     return reachable.contains(ownerOf(metricName));
+  }
+
+  /**
+   * Name prefixes outside which the caller sees nothing, sorted, none starting with another:
+   * {@code [""]} for a caller that sees everything, otherwise the namespaces of the tenants in its
+   * reach. Names inside them may still be hidden (a namespace of another tenant nested in one of
+   * them), so {@link #canSee} still decides each name; the prefixes only narrow a scan.
+   */
+  public List<String> visiblePrefixes() {
+    if (seesEverything()) {
+      return List.of("");
+    }
+    TreeSet<String> reachablePrefixes = new TreeSet<>();
+    for (Namespace ns : namespacesLongestFirst) {
+      if (reachable.contains(ns.tenantId())) {
+        reachablePrefixes.add(ns.prefix());
+      }
+    }
+    List<String> outermost = new ArrayList<>();
+    for (String prefix : reachablePrefixes) {
+      // Sorted order puts every name starting with a prefix right after it.
+      if (outermost.isEmpty() || !prefix.startsWith(outermost.get(outermost.size() - 1))) {
+        outermost.add(prefix);
+      }
+    }
+    return List.copyOf(outermost);
   }
 
   /** True when the caller's reach includes the root tenant, i.e. it sees everything. */

@@ -228,7 +228,7 @@ public final class ConfigLoader {
         value = NullNode.instance;
       }
     } catch (IOException e) {
-      problems.add(source + ": '" + rawValue + "' is not a valid value");
+      problems.add(source + ": " + (isSecret(path) ? "the value" : "'" + rawValue + "'") + " is not a valid value");
       return;
     }
     String[] parts = path.split("\\.");
@@ -267,7 +267,7 @@ public final class ConfigLoader {
           rejected.add(field.getKey());
         }
       } else if (!isValid(value, component.getGenericType())) {
-        problems.add(path + ": " + describe(value) + " is not allowed; expected "
+        problems.add(path + ": " + (isSecret(path) ? "the value" : describe(value)) + " is not allowed; expected "
             + expected(mapper.getTypeFactory().constructType(component.getGenericType())));
         rejected.add(field.getKey());
       }
@@ -282,6 +282,11 @@ public final class ConfigLoader {
     } catch (JsonProcessingException | IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /** Keys holding a password, whose values no message may quote. */
+  private static boolean isSecret(String path) {
+    return path.endsWith("password");
   }
 
   private static String describe(JsonNode value) {

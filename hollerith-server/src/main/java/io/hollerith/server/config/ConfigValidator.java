@@ -128,6 +128,10 @@ final class ConfigValidator {
     HttpConfig h = c.http();
     v.port("http.port", h.port());
     v.address("http.address", h.address());
+    v.positive("http.auth_failure_max_addresses", h.authFailureMaxAddresses());
+    v.positive("http.max_connections", h.maxConnections());
+    v.require(h.maxBodyBytesInFlight() >= h.maxRequestBytes(), "http.max_body_bytes_in_flight",
+        "must be at least http.max_request_bytes (" + h.maxRequestBytes() + "), got " + h.maxBodyBytesInFlight());
 
     OpsConfig.TableGrowth tg = c.ops().tableGrowth();
     v.require(tg.retentionDays() >= 31 && tg.retentionDays() <= 3650, "ops.table_growth.retention_days",

@@ -17,12 +17,19 @@ import java.util.List;
  *     and credential reads block (default 4)
  * @param maxQueuedRequests requests waiting for a worker beyond which new ones get 503 (default 256)
  * @param authFailureLimit failed authentications allowed per client address within
- *     {@code authFailureWindow} before it gets 429 (default 10)
+ *     {@code authFailureWindow}; its further failures get 429 instead of 401 (default 10). A valid
+ *     token is always admitted.
  * @param authFailureWindow the window for {@code authFailureLimit} (default 1 min)
  * @param maxSeriesBuckets most buckets one {@code /api/v1/series} request may span (default 100,000)
  * @param anonymousMetricsFrom client IP addresses that may scrape {@code /metrics} and
  *     {@code /stats/prometheus} without a token (default none: a bearer token is required)
  * @param tls serve HTTPS instead of HTTP (off by default)
+ * @param authFailureMaxAddresses most client addresses whose failed authentications are tracked
+ *     (default 10,000); when full, the address that failed least recently is forgotten
+ * @param maxConnections most HTTP connections open at once (default 1,000); one more is closed on
+ *     accept
+ * @param maxBodyBytesInFlight memory all request bodies being received or handled may hold
+ *     together (default 64 MiB); a request that would exceed it gets 503
  */
 public record HttpConfig(
     Boolean enabled,
@@ -37,7 +44,10 @@ public record HttpConfig(
     Duration authFailureWindow,
     Integer maxSeriesBuckets,
     List<String> anonymousMetricsFrom,
-    Tls tls) {
+    Tls tls,
+    Integer authFailureMaxAddresses,
+    Integer maxConnections,
+    Long maxBodyBytesInFlight) {
 
   public HttpConfig {
     enabled = enabled != null ? enabled : true;
@@ -53,11 +63,14 @@ public record HttpConfig(
     maxSeriesBuckets = maxSeriesBuckets != null ? maxSeriesBuckets : 100_000;
     anonymousMetricsFrom = anonymousMetricsFrom != null ? List.copyOf(anonymousMetricsFrom) : List.of();
     tls = tls != null ? tls : new Tls(null, null, null, null, null, null);
+    authFailureMaxAddresses = authFailureMaxAddresses != null ? authFailureMaxAddresses : 10_000;
+    maxConnections = maxConnections != null ? maxConnections : 1000;
+    maxBodyBytesInFlight = maxBodyBytesInFlight != null ? maxBodyBytesInFlight : 64L * 1024 * 1024;
   }
 
   /** The first three settings; everything else at its default. */
   public HttpConfig(Boolean enabled, String address, Integer port) {
-    this(enabled, address, port, null, null, null, null, null, null, null, null, null, null);
+    this(enabled, address, port, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**

@@ -65,7 +65,6 @@ public final class SeriesService {
   private static final long NANOS_PER_MILLI = 1_000_000L;
   private static final int MAX_METRICS_PAGE = 1000;
   private static final int DEFAULT_METRICS_PAGE = 100;
-  private static final int MAX_SCANNED_PAGES = 20;
 
   private final SeriesReader reader;
 
@@ -280,14 +279,22 @@ public final class SeriesService {
    * One page of the series the caller may see, by name then tags.
    *
    * <p>Parameters: {@code prefix} (names starting with it), {@code type}, {@code limit} (1 to
-   * 1000, default 100) and {@code cursor} (the {@code next} of the previous page). Invisible series
-   * are skipped; when many are skipped in a row the page may hold fewer than {@code limit} series
-   * while {@code next} is still set. A name stored with several types lists all of them on one
-   * page, so a page may exceed {@code limit} by up to three. {@code next} is null on the last page.
+   * 1000, default 100) and {@code cursor} (the {@code next} of the previous page). A name stored
+   * with several types lists all of them on one page, so a page may exceed {@code limit} by up to
+   * three. A page is full unless it is the last; {@code next} is set exactly when the page is full
+   * (so a full last page is followed by an empty one), and it encodes the last series on the page.
    *
+   * <p>What the caller cannot see never shows, not even in paging: pages and cursors are the same
+   * whether or not hidden series exist. Only the caller's {@code visiblePrefixes} are scanned; a
+   * hidden series inside them (another tenant's nested namespace) is skipped.
+   *
+   * @param canSee whether the caller may see metrics of this name
+   * @param visiblePrefixes name prefixes outside which the caller sees nothing ({@code [""]} for
+   *     everything), sorted, none starting with another
    * @throws QueryException 400 naming the bad parameter
    */
-  public Map<String, Object> metrics(Map<String, List<String>> params, Predicate<String> canSee) {
+  public Map<String, Object> metrics(Map<String, List<String>> params, Predicate<String> canSee,
+      List<String> visiblePrefixes) {
     String prefix = SeriesRequest.first(params, "prefix");
     prefix = prefix == null ? "" : prefix;
     MetricType type = null;
@@ -316,43 +323,65 @@ public final class SeriesService {
       }
     }
     List<Map<String, Object>> out = new ArrayList<>();
-    String lastScanned = after;
-    boolean exhausted = false;
     String lastEmitted = null;
     scan:
-    for (int page = 0; page < MAX_SCANNED_PAGES; page++) {
-      List<SeriesInfo> batch = reader.listSeries(prefix, type, lastScanned, limit);
-      for (SeriesInfo info : batch) {
-        String canonical = info.key().canonical();
-        lastScanned = canonical;
-        if (canonical.equals(lastEmitted) || !canSee.test(info.key().name())) {
-          continue;
+    for (String range : scanRanges(prefix, visiblePrefixes)) {
+      String lastScanned = after;
+      while (true) {
+        List<SeriesInfo> batch = reader.listSeries(range, type, lastScanned, limit);
+        if (batch.isEmpty()) {
+          break;
         }
-        // The cursor is a key, so every type of a key goes on the same page: a page boundary
-        // between the counter and the gauge of one name would otherwise lose the second.
-        if (type == null) {
-          for (MetricType t : MetricType.values()) {
-            reader.findSeries(info.key(), t).ifPresent(s -> out.add(describe(s)));
+        for (SeriesInfo info : batch) {
+          String canonical = info.key().canonical();
+          lastScanned = canonical;
+          if (canonical.equals(lastEmitted) || !canSee.test(info.key().name())) {
+            continue;
           }
-        } else {
-          out.add(describe(info));
+          // The cursor is a key, so every type of a key goes on the same page: a page boundary
+          // between the counter and the gauge of one name would otherwise lose the second.
+          if (type == null) {
+            for (MetricType t : MetricType.values()) {
+              reader.findSeries(info.key(), t).ifPresent(found -> out.add(describe(found)));
+            }
+          } else {
+            out.add(describe(info));
+          }
+          lastEmitted = canonical;
+          if (out.size() >= limit) {
+            break scan;
+          }
         }
-        lastEmitted = canonical;
-        if (out.size() >= limit) {
-          break scan;
-        }
-      }
-      if (batch.size() < limit) {
-        exhausted = true;
-        break;
       }
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("metrics", out);
-    body.put("next", exhausted || lastScanned == null
+    body.put("next", out.size() < limit
         ? null
-        : Base64.getUrlEncoder().withoutPadding().encodeToString(lastScanned.getBytes(StandardCharsets.UTF_8)));
+        : Base64.getUrlEncoder().withoutPadding().encodeToString(lastEmitted.getBytes(StandardCharsets.UTF_8)));
     return body;
+  }
+
+  /**
+   * The name prefixes to scan, in order: where the requested prefix meets the visible ones (the
+   * longer of the two when one starts with the other), without a prefix that a shorter one covers.
+   */
+  static List<String> scanRanges(String requested, List<String> visiblePrefixes) {
+    java.util.TreeSet<String> meets = new java.util.TreeSet<>();
+    for (String visible : visiblePrefixes) {
+      if (visible.startsWith(requested)) {
+        meets.add(visible);
+      } else if (requested.startsWith(visible)) {
+        meets.add(requested);
+      }
+    }
+    List<String> outermost = new ArrayList<>();
+    for (String p : meets) {
+      if (outermost.isEmpty() || !p.startsWith(outermost.get(outermost.size() - 1))) {
+        outermost.add(p);
+      }
+    }
+    return outermost;
   }
 
   private static Map<String, Object> describe(SeriesInfo info) {

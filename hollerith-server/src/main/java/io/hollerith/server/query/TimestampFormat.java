@@ -82,7 +82,9 @@ public enum TimestampFormat {
   }
 
   /**
-   * The format for this {@code Accept} header.
+   * The format for this {@code Accept} header. Never fails on a malformed header (empty list
+   * elements such as {@code ,} are skipped; a header with no media range, such as {@code ;}, is
+   * unparseable).
    *
    * @throws QueryException 406 when the header is valid and nothing in it can be satisfied
    */
@@ -116,8 +118,11 @@ public enum TimestampFormat {
     }
     List<MediaRange> out = new ArrayList<>();
     int order = 0;
-    for (String part : accept.split(",")) {
-      String[] pieces = part.split(";");
+    for (String part : accept.split(",", -1)) {
+      if (part.isBlank()) {
+        continue;
+      }
+      String[] pieces = part.split(";", -1);
       String full = pieces[0].trim().toLowerCase(Locale.ROOT);
       int slash = full.indexOf('/');
       if (slash <= 0 || slash == full.length() - 1 || full.indexOf('/', slash + 1) >= 0) {
@@ -150,6 +155,6 @@ public enum TimestampFormat {
       }
       out.add(new MediaRange(full.substring(0, slash), full.substring(slash + 1), params, q, order++));
     }
-    return out;
+    return out.isEmpty() ? null : out;
   }
 }

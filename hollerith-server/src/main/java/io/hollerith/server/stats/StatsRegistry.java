@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -58,6 +59,7 @@ public final class StatsRegistry {
 
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> counters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Gauge>> gauges = new ConcurrentHashMap<>();
+  private final Set<String> seriesNamingCategories = ConcurrentHashMap.newKeySet();
 
   /** The counter {@code category.metric}, created on first use with the given help text. */
   public Counter counter(String category, String metric, String help) {
@@ -87,6 +89,16 @@ public final class StatsRegistry {
     gauges.computeIfAbsent(category, c -> new ConcurrentHashMap<>()).put(metric, new Gauge(supplier, help));
   }
 
+  /**
+   * Registers (or replaces) a gauge whose metric name is taken from series names (a key prefix, for
+   * example). Such a figure tells about every tenant's series, so its whole category is left out of
+   * {@link #snapshot(boolean)} for callers who do not see every tenant.
+   */
+  public void seriesNamingGauge(String category, String metric, String help, DoubleSupplier supplier) {
+    seriesNamingCategories.add(category);
+    gauge(category, metric, help, supplier);
+  }
+
   /** Current value of one counter or gauge, or null when neither exists. */
   public Number value(String category, String metric) {
     Map<String, Counter> byMetric = counters.get(category);
@@ -105,11 +117,22 @@ public final class StatsRegistry {
    * {@code Long}s, others {@code Double}s.
    */
   public Map<String, Map<String, Number>> snapshot() {
+    return snapshot(true);
+  }
+
+  /**
+   * Like {@link #snapshot()}; without the categories of {@link #seriesNamingGauge series-naming
+   * gauges} unless {@code includeSeriesNames}.
+   */
+  public Map<String, Map<String, Number>> snapshot(boolean includeSeriesNames) {
     Map<String, Map<String, Number>> out = new TreeMap<>();
     counters.forEach((category, byMetric) -> byMetric.forEach(
         (metric, counter) -> out.computeIfAbsent(category, c -> new TreeMap<>()).put(metric, counter.value())));
     gauges.forEach((category, byMetric) -> byMetric.forEach(
         (metric, gauge) -> out.computeIfAbsent(category, c -> new TreeMap<>()).put(metric, readGauge(gauge))));
+    if (!includeSeriesNames) {
+      out.keySet().removeAll(seriesNamingCategories);
+    }
     Map<String, Map<String, Number>> frozen = new LinkedHashMap<>();
     out.forEach((category, metrics) -> frozen.put(category, Collections.unmodifiableMap(metrics)));
     return Collections.unmodifiableMap(frozen);

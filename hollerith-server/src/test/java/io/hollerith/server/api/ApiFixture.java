@@ -113,8 +113,19 @@ final class ApiFixture implements AutoCloseable {
     }
   }
 
-  static HttpConfig config() {
-    return new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, 1000, null, null, null, null);
+  /**
+   * The {@code http} section on loopback, an ephemeral port and a failure limit of 1000, with
+   * {@code --set} style overrides such as {@code "http.max_request_bytes=1024"}.
+   */
+  static HttpConfig config(String... overrides) {
+    List<String> sets = new ArrayList<>(List.of("node_id=test", "http.address=127.0.0.1", "http.port=0",
+        "http.auth_failure_limit=1000"));
+    sets.addAll(List.of(overrides));
+    try {
+      return new io.hollerith.server.config.ConfigLoader().load(null, Map.of(), sets).http();
+    } catch (io.hollerith.server.config.ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** One flush worth of live values in both namespaces. */
@@ -177,6 +188,25 @@ final class ApiFixture implements AutoCloseable {
       b.header("Authorization", "Bearer " + tokens.get(user));
     }
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Sends raw bytes (ISO-8859-1) on a new connection and returns everything the server writes until
+   * it closes the connection or 10 s pass without a byte; for requests an HTTP client refuses to send.
+   */
+  String raw(String request) throws IOException {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", api.address().getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      try {
+        s.getInputStream().transferTo(out);
+      } catch (java.net.SocketException | java.net.SocketTimeoutException e) {
+        // reset or silent: return what arrived
+      }
+      return out.toString(StandardCharsets.ISO_8859_1);
+    }
   }
 
   @Override

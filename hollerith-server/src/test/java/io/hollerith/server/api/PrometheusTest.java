@@ -33,7 +33,7 @@ class PrometheusTest {
   }
 
   static String render(StatsRegistry stats, LatestValues.Snapshot live, boolean openMetrics) {
-    return new PrometheusWriter(stats).render(stats, Map.of(), live, n -> true, openMetrics);
+    return new PrometheusWriter(stats).render(stats, Map.of(), live, n -> true, true, openMetrics);
   }
 
   static FlushSnapshot counters(boolean backfill, FlushSnapshot.CounterPoint... points) {

@@ -52,7 +52,7 @@ class TlsTest {
   }
 
   static HttpConfig tlsConfig(HttpConfig.Tls tls) {
-    return new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, null, null, null, null, tls);
+    return new HttpConfig(true, "127.0.0.1", 0, null, null, null, null, null, null, null, null, null, tls, null, null, null);
   }
 
   int healthOverHttps(HttpConfig config, KeyStore trust) throws Exception {

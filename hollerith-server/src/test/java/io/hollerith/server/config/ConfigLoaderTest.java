@@ -238,4 +238,16 @@ class ConfigLoaderTest {
             "storage.rollup_batch_series must be greater than 0, got 0",
             "listeners.management.max_queued_commands must be greater than 0, got 0"));
   }
+
+  @Test
+  void problemsWithAPasswordNeverQuoteIt() throws Exception {
+    Path file = dir.resolve("secret.yml");
+    Files.writeString(file, "http:\n  tls:\n    keystore_password: {oops: s3cr3t-keystore}\n");
+    assertThatThrownBy(() -> loader.load(file, Map.of(), List.of("node_id=n1", "storage.postgresql.password=[s3cr3t-pg")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+            "--set storage.postgresql.password: the value is not a valid value",
+            "http.tls.keystore_password: the value is not allowed; expected text"))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t"));
+  }
 }

@@ -10,7 +10,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.Tag;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ class SeriesServiceTest {
   static final long S = 1000;
   static final MetricKey ORDERS = MetricKey.of("shop.orders");
   static final Predicate<String> ALL = n -> true;
+  static final List<String> EVERYTHING = List.of("");
 
   static Map<String, List<String>> params(String... kv) {
     Map<String, List<String>> m = new LinkedHashMap<>();
@@ -296,17 +300,86 @@ class SeriesServiceTest {
     }
     SeriesService service = new SeriesService(reader);
     Predicate<String> notB = n -> !n.startsWith("b.");
-    Map<String, Object> page1 = service.metrics(params("limit", "2"), notB);
+    Map<String, Object> page1 = service.metrics(params("limit", "2"), notB, EVERYTHING);
     assertThat(names(page1)).containsExactly("a.one", "a.two");
-    Map<String, Object> page2 = service.metrics(params("limit", "2", "cursor", (String) page1.get("next")), notB);
+    Map<String, Object> page2 = service.metrics(params("limit", "2", "cursor", (String) page1.get("next")), notB, EVERYTHING);
     assertThat(names(page2)).containsExactly("c.four", "c.three");
-    Map<String, Object> page3 = service.metrics(params("limit", "2", "cursor", (String) page2.get("next")), notB);
+    Map<String, Object> page3 = service.metrics(params("limit", "2", "cursor", (String) page2.get("next")), notB, EVERYTHING);
     assertThat(names(page3)).isEmpty();
     assertThat(page3.get("next")).isNull();
-    assertThat(names(service.metrics(params("prefix", "c.", "limit", "5"), notB))).containsExactly("c.four", "c.three");
-    assertThatThrownBy(() -> service.metrics(params("limit", "0"), notB)).hasMessage("Invalid limit! Must be between 1 and 1000");
-    assertThatThrownBy(() -> service.metrics(params("type", "histogram"), notB))
+    assertThat(names(service.metrics(params("prefix", "c.", "limit", "5"), notB, EVERYTHING))).containsExactly("c.four", "c.three");
+    assertThatThrownBy(() -> service.metrics(params("limit", "0"), notB, EVERYTHING)).hasMessage("Invalid limit! Must be between 1 and 1000");
+    assertThatThrownBy(() -> service.metrics(params("type", "histogram"), notB, EVERYTHING))
         .hasMessage("Invalid type! Must be one of counter, gauge, timer, set");
+  }
+
+  /**
+   * Every page of a listing, walked with the cursors: each page's names and its next cursor
+   * (decoded), bounded by the number of series.
+   */
+  static List<String> walk(SeriesService service, String prefix, int limit, Predicate<String> canSee, List<String> visible) {
+    List<String> pages = new ArrayList<>();
+    String cursor = null;
+    for (int i = 0; i < 100; i++) {
+      List<String> kv = new ArrayList<>(List.of("prefix", prefix, "limit", Integer.toString(limit)));
+      if (cursor != null) {
+        kv.addAll(List.of("cursor", cursor));
+      }
+      Map<String, Object> page = service.metrics(params(kv.toArray(String[]::new)), canSee, visible);
+      cursor = (String) page.get("next");
+      String decoded = cursor == null ? null : new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      pages.add(names(page) + " next=" + decoded);
+      if (cursor == null) {
+        return pages;
+      }
+    }
+    throw new AssertionError("more than 100 pages: " + pages);
+  }
+
+  @Test
+  void pagingLooksTheSameWhetherHiddenSeriesExist() {
+    List<String> visibleNames = List.of("a.one", "a.two", "a.zz", "c.four", "c.three");
+    List<String> hiddenNames = new ArrayList<>(List.of("a.secret.x", "a.secret.y", "b.private.customer18.revenue"));
+    for (int i = 0; i < 30; i++) {
+      hiddenNames.add("b.private.customer" + i + ".revenue");
+      hiddenNames.add("a.secret.n" + i);
+    }
+    InMemorySeriesReader onlyVisible = new InMemorySeriesReader();
+    InMemorySeriesReader withHidden = new InMemorySeriesReader();
+    for (String name : visibleNames) {
+      onlyVisible.add(MetricKey.of(name), counter(T0, 10 * S, 1));
+      withHidden.add(MetricKey.of(name), counter(T0, 10 * S, 1));
+    }
+    for (String name : hiddenNames) {
+      withHidden.add(MetricKey.of(name), counter(T0, 10 * S, 1));
+    }
+    // The caller's tenant owns a. and c.; another tenant owns a.secret. (nested) and b.
+    Predicate<String> canSee = n -> (n.startsWith("a.") && !n.startsWith("a.secret.")) || n.startsWith("c.");
+    for (List<String> visible : List.of(List.of("a.", "c."), EVERYTHING)) {
+      for (String prefix : List.of("", "a", "a.", "a.s", "a.secret.", "b.", "b.private.customer1", "c", "d")) {
+        for (int limit = 1; limit <= 6; limit++) {
+          List<String> expected = walk(new SeriesService(onlyVisible), prefix, limit, canSee, visible);
+          List<String> actual = walk(new SeriesService(withHidden), prefix, limit, canSee, visible);
+          assertThat(actual).as("prefix %s limit %d scanning %s", prefix, limit, visible).isEqualTo(expected);
+          assertThat(String.join(" ", actual)).doesNotContain("secret").doesNotContain("b.private");
+        }
+      }
+    }
+    Map<String, Object> probe = new SeriesService(withHidden).metrics(params("prefix", "b.", "limit", "1"), canSee, List.of("a.", "c."));
+    assertThat(names(probe)).isEmpty();
+    assertThat(probe.get("next")).isNull();
+    List<String> all = walk(new SeriesService(withHidden), "", 2, canSee, List.of("a.", "c."));
+    assertThat(all).containsExactly("[a.one, a.two] next=a.two", "[a.zz, c.four] next=c.four", "[c.three] next=null");
+  }
+
+  @Test
+  void scanRangesAreWhereTheRequestedPrefixMeetsTheVisibleOnes() {
+    assertThat(SeriesService.scanRanges("", List.of(""))).containsExactly("");
+    assertThat(SeriesService.scanRanges("shop.x", List.of(""))).containsExactly("shop.x");
+    assertThat(SeriesService.scanRanges("", List.of("blog.", "shop."))).containsExactly("blog.", "shop.");
+    assertThat(SeriesService.scanRanges("shop", List.of("blog.", "shop.", "shopping."))).containsExactly("shop.", "shopping.");
+    assertThat(SeriesService.scanRanges("shop.eu.", List.of("blog.", "shop."))).containsExactly("shop.eu.");
+    assertThat(SeriesService.scanRanges("news", List.of("blog.", "shop."))).isEmpty();
   }
 
   @Test
@@ -316,13 +389,13 @@ class SeriesServiceTest {
         .add(MetricKey.of("a"), gauge(T0, 10 * S, 1, 1, 1))
         .add(MetricKey.of("b"), counter(T0, 10 * S, 1));
     SeriesService service = new SeriesService(reader);
-    Map<String, Object> page1 = service.metrics(params("limit", "1"), ALL);
+    Map<String, Object> page1 = service.metrics(params("limit", "1"), ALL, EVERYTHING);
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> metrics = (List<Map<String, Object>>) page1.get("metrics");
     assertThat(metrics).extracting(m -> m.get("name") + ":" + m.get("type")).containsExactly("a:counter", "a:gauge");
-    Map<String, Object> page2 = service.metrics(params("limit", "1", "cursor", (String) page1.get("next")), ALL);
+    Map<String, Object> page2 = service.metrics(params("limit", "1", "cursor", (String) page1.get("next")), ALL, EVERYTHING);
     assertThat(names(page2)).containsExactly("b");
-    assertThat(names(service.metrics(params("limit", "1", "type", "gauge"), ALL))).containsExactly("a");
+    assertThat(names(service.metrics(params("limit", "1", "type", "gauge"), ALL, EVERYTHING))).containsExactly("a");
   }
 
   @SuppressWarnings("unchecked")

@@ -28,6 +28,13 @@ class TimestampFormatTest {
     "application/json;timestamp=rfc;q=0, application/json;timestamp=unix;q=0.1 | UNIX",
     "garbage | RFC",
     "application/json;q=abc | RFC",
+    "; | RFC",
+    "';;' | RFC",
+    "',' | RFC",
+    "', ;' | RFC",
+    "'/;' | RFC",
+    "', application/json;timestamp=unix' | UNIX",
+    "'application/json;timestamp=unix,' | UNIX",
   })
   void negotiates(String accept, TimestampFormat expected) {
     assertThat(TimestampFormat.negotiate(accept)).isEqualTo(expected);
