@@ -147,9 +147,6 @@ final class ConfigValidator {
     v.require(q.maxResultBytes() >= 1024, "ops.query.max_result_bytes", "must be at least 1024, got " + q.maxResultBytes());
     v.positive("ops.query.threads", q.threads());
     v.require(q.maxQueued() >= 0, "ops.query.max_queued", "must be 0 or more, got " + q.maxQueued());
-    v.require(q.threads() + q.maxQueued() < c.http().workerThreads(), "ops.query.threads",
-        "plus ops.query.max_queued must be below http.worker_threads (" + c.http().workerThreads()
-            + ") so that queries cannot hold every HTTP worker, got " + (q.threads() + q.maxQueued()));
 
     v.positive("ops.files.max_entries", c.ops().files().maxEntries());
 

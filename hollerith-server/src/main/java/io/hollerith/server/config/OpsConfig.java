@@ -35,7 +35,7 @@ public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
    * @param maxResultBytes result size returned at most, roughly the characters of its values; more
    *     rows are cut off and flagged {@code truncated}, and a single larger value is an error (default 16 MiB)
    * @param threads queries running at once, on their own threads (default 2)
-   * @param maxQueued queries waiting for a thread beyond which new ones get 503 (default 1); an HTTP worker waits with each, so {@code threads + max_queued} must stay below {@code http.worker_threads}
+   * @param maxQueued queries waiting for a thread beyond which new ones get 503 (default 1); an HTTP worker waits with each, so keep {@code threads + max_queued} below {@code http.worker_threads} (the defaults do)
    * @param postgresql the read-only role used on PostgreSQL
    */
   public record Query(Duration timeout, Integer maxRows, Integer maxResultBytes, Integer threads, Integer maxQueued, ReadOnlyRole postgresql) {

@@ -180,13 +180,13 @@ class ConfigLoaderTest {
 
   @Test
   void operationsLimitsAreCheckedByName() {
-    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("ops.query.threads=3", "ops.query.max_queued=1",
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("ops.query.threads=0", "ops.query.max_queued=-1",
         "ops.query.max_rows=0", "ops.query.max_result_bytes=10", "ops.table_growth.retention_days=7",
         "ops.query.timeout=0s")))
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
-            "ops.query.threads plus ops.query.max_queued must be below http.worker_threads (4) so that queries cannot"
-                + " hold every HTTP worker, got 4",
+            "ops.query.threads must be greater than 0, got 0",
+            "ops.query.max_queued must be 0 or more, got -1",
             "ops.query.max_rows must be between 1 and 1000000, got 0",
             "ops.query.max_result_bytes must be at least 1024, got 10",
             "ops.table_growth.retention_days must be between 31 (a month-ago sample is needed) and 3650, got 7",
