@@ -7,6 +7,7 @@ import io.hollerith.server.api.HttpApi;
 import io.hollerith.server.api.PrometheusSink;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.config.HollerithConfig;
+import io.hollerith.server.config.JobConfig;
 import io.hollerith.server.config.SinksConfig;
 import io.hollerith.server.flush.ConsoleSink;
 import io.hollerith.server.flush.FlushSink;
@@ -16,23 +17,31 @@ import io.hollerith.server.ingest.HealthState;
 import io.hollerith.server.ingest.IngestServer;
 import io.hollerith.server.ingest.ManagementServer;
 import io.hollerith.server.ingest.PacketHandler;
+import io.hollerith.server.jobs.Scheduler;
 import io.hollerith.server.ops.DataFiles;
+import io.hollerith.server.ops.InternalStats;
+import io.hollerith.server.ops.NodeHeartbeat;
 import io.hollerith.server.ops.Operations;
 import io.hollerith.server.ops.ReadOnlyQueries;
+import io.hollerith.server.ops.SelfSeriesSink;
 import io.hollerith.server.ops.TableGrowthSampler;
+import io.hollerith.server.ops.WorkerReport;
+import io.hollerith.server.ops.WorkersView;
 import io.hollerith.server.protocol.LineParser;
+import io.hollerith.server.stats.ProcessUsage;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.stats.SystemStats;
+import io.hollerith.server.stats.WakeLatencyProbe;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.RetentionPolicy;
-import io.hollerith.server.storage.RollupScheduler;
+import io.hollerith.server.storage.RollupJob;
 import io.hollerith.server.storage.StoreSink;
 import io.hollerith.server.datadir.DataDirectoryInUseException;
 import io.hollerith.server.datadir.DataDirectoryLock;
 import io.hollerith.server.datadir.PrivateFiles;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.AccessDeniedException;
@@ -87,6 +96,10 @@ public final class HollerithServer implements AutoCloseable {
   private IngestServer.Bound ingestBound;
   private InetSocketAddress managementAddress;
   private HttpApi http;
+  private Scheduler scheduler;
+  private InternalStats internalStats;
+  private WorkersView workers;
+  private WorkerReport workerReport;
 
   public HollerithServer(HollerithConfig config) {
     this(config, Clock.systemUTC(), System.out);
@@ -163,7 +176,7 @@ public final class HollerithServer implements AutoCloseable {
   }
 
   private void startComponents() throws Exception {
-    registerSystemStats();
+    SystemStats.register(stats, clock);
     RetentionPolicy retention = RetentionPolicy.parse(config.storage().retention());
 
     if (config.stats().persist()) {
@@ -174,6 +187,12 @@ public final class HollerithServer implements AutoCloseable {
       queries = new ReadOnlyQueries(store.readOnlySql(config.ops().query().postgresql()), config.ops().query(), stats);
       started.push(queries);
     }
+    scheduler = new Scheduler(config.nodeId(), clock, store == null ? null : store.tasks(),
+        config.scheduler().taskHistory(), config.scheduler().threads(), stats);
+    scheduler.restore();
+    WakeLatencyProbe probe = new WakeLatencyProbe(clock).start();
+    started.push(probe);
+    internalStats = new InternalStats(clock, stats, probe, ProcessUsage.self(), scheduler);
     AuthStore auth = AuthStore.open(config, clock);
     started.push(auth);
 
@@ -189,9 +208,7 @@ public final class HollerithServer implements AutoCloseable {
     flusher = new Flusher(aggregator, sinks(prometheus), stats, clock);
     flusher.start();
     started.push(flusher);
-    if (store != null) {
-      started.push(RollupScheduler.start(config, store, stats, clock));
-    }
+    startJobs();
 
     if (config.stats().enabled()) {
       IngestServer ingest = new IngestServer(config.listeners(), config.protocol(), dataDir, stats, listener -> {
@@ -216,6 +233,11 @@ public final class HollerithServer implements AutoCloseable {
       started.push(http);
       http.start();
     }
+    if (store != null) {
+      // Last, so the first heartbeat already reports every part of the node.
+      started.push(new NodeHeartbeat(config.nodeId(), workerReport, store.heartbeats(), clock, stats)
+          .start(config.scheduler().heartbeatInterval()));
+    }
     // The token itself is never printed: stdout often ends up in journald or a log collector.
     Path tokenFile = dataDir.resolve(AuthStore.ADMIN_TOKEN_FILE);
     auth.bootstrapAdmin(dataDir).ifPresent(token -> console.println(
@@ -224,6 +246,22 @@ public final class HollerithServer implements AutoCloseable {
     LOG.info("hollerith node {} started: udp {}, tcp {}, management {}, http {}, data_dir {}", config.nodeId(),
         ingestBound == null ? "-" : ingestBound.udp(), ingestBound == null ? "-" : ingestBound.tcp(),
         managementAddress == null ? "-" : managementAddress, http == null ? "-" : http.address(), dataDir);
+  }
+
+  /** Hollerith's own jobs and the configured ones on the scheduler, and the workers view. */
+  private void startJobs() {
+    if (store != null) {
+      scheduler.add(RollupJob.job(config, store, stats, clock));
+    }
+    for (JobConfig job : config.jobs()) {
+      scheduler.add(ConfiguredJobs.job(job, internalStats));
+    }
+    scheduler.start();
+    started.push(scheduler);
+    workerReport = new WorkerReport(config.nodeId(), scheduler, stats, clock, ConfiguredJobs.fixedWorkerStats(config),
+        () -> ConfiguredJobs.broker(store));
+    workers = new WorkersView(config.nodeId(), workerReport, scheduler, store == null ? null : store.heartbeats(),
+        store == null ? null : store.tasks(), config.scheduler().heartbeatInterval(), clock);
   }
 
   private List<FlushSink> sinks(PrometheusSink prometheus) {
@@ -238,7 +276,9 @@ public final class HollerithServer implements AutoCloseable {
     sinks.add(prometheus);
     if (store != null) {
       storeSink = StoreSink.create(config, store, stats, clock);
-      sinks.add(storeSink);
+      sinks.add(config.stats().selfSeries()
+          ? new SelfSeriesSink(storeSink, config.stats().selfSeriesPrefix(), stats)
+          : storeSink);
     }
     return sinks;
   }
@@ -247,6 +287,8 @@ public final class HollerithServer implements AutoCloseable {
     HttpApi.Builder api = HttpApi.builder(config.http(), auth, stats)
         .latestValues(prometheus)
         .clock(clock)
+        .operations(scheduler, internalStats::snapshot, workers::workers)
+        .selfSeriesPrefix(config.stats().selfSeries() ? config.stats().selfSeriesPrefix() : null)
         .lineIngestor(new ChunkedLineIngestor(() -> new LineParser(config.protocol(), stats)::parse,
             aggregator::newWriter, config.protocol().maxPacketBytes()));
     if (ingestBound != null) {
@@ -334,6 +376,11 @@ public final class HollerithServer implements AutoCloseable {
     return flusher;
   }
 
+  /** The job scheduler (after {@link #start()}). */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
   /** The store sink, or null when {@code stats.persist} is off. */
   public StoreSink storeSink() {
     return storeSink;
@@ -360,12 +407,5 @@ public final class HollerithServer implements AutoCloseable {
     }
     LOG.info("hollerith node {} stopped", config.nodeId());
     terminated.countDown();
-  }
-
-  private void registerSystemStats() {
-    long startMillis = clock.millis();
-    stats.gauge("system", "uptime", "Seconds since this node started", () -> (clock.millis() - startMillis) / 1000);
-    stats.gauge("system", "memory_usage", "Heap bytes in use",
-        () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
   }
 }

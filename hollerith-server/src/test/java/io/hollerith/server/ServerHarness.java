@@ -44,6 +44,11 @@ final class ServerHarness implements AutoCloseable {
 
   /** A server with a one-hour flush interval (tests flush by hand) and the given extra overrides. */
   static ServerHarness start(Path dataDir, String... overrides) throws Exception {
+    return start(dataDir, java.time.Clock.systemUTC(), null, overrides);
+  }
+
+  /** A server on {@code clock} reading {@code configFile} (or none) under the same overrides. */
+  static ServerHarness start(Path dataDir, java.time.Clock clock, Path configFile, String... overrides) throws Exception {
     List<String> sets = new ArrayList<>(List.of(
         "node_id=test-node",
         "data_dir=" + dataDir,
@@ -56,9 +61,9 @@ final class ServerHarness implements AutoCloseable {
         "aggregation.flush_interval=1h",
         "storage.retention=1h:30d"));
     sets.addAll(List.of(overrides));
-    HollerithConfig config = new ConfigLoader().load(null, Map.of(), sets);
+    HollerithConfig config = new ConfigLoader().load(configFile, Map.of(), sets);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    HollerithServer server = new HollerithServer(config, java.time.Clock.systemUTC(),
+    HollerithServer server = new HollerithServer(config, clock,
         new PrintStream(console, true, StandardCharsets.UTF_8));
     try {
       server.start();
@@ -82,6 +87,16 @@ final class ServerHarness implements AutoCloseable {
   void awaitSamples(long samples) throws InterruptedException {
     await(() -> server.stats().value("messages", "samples_parsed").longValue() >= samples,
         "samples_parsed to reach " + samples + ", is " + server.stats().value("messages", "samples_parsed"));
+  }
+
+  HttpResponse<String> post(String pathAndQuery) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpAddress().getPort()
+            + pathAndQuery))
+        .header("Authorization", "Bearer " + token)
+        .timeout(Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.noBody())
+        .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> get(String pathAndQuery) throws Exception {

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
  *
  * @param method upper-case method
  * @param path path without the query string
+ * @param pathParams the values of the route's {@code {name}} path segments
  * @param params decoded query parameters
  * @param headers the request headers
  * @param body the request body (empty for none)
@@ -23,6 +24,7 @@ import java.util.function.Supplier;
 record ApiRequest(
     String method,
     String path,
+    Map<String, String> pathParams,
     Map<String, List<String>> params,
     HttpHeaders headers,
     byte[] body,

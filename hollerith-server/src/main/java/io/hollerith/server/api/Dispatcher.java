@@ -55,8 +55,9 @@ final class Dispatcher {
    * A request admitted or refused on its head alone: what the handler needs once the body is in,
    * or the refusal to send without reading the body.
    */
-  record Admission(String method, String uri, String path, Map<String, List<String>> params, HttpHeaders headers,
-      String remote, Route route, Principal principal, Outcome refusal) {
+  record Admission(String method, String uri, String path, Map<String, String> pathParams,
+      Map<String, List<String>> params, HttpHeaders headers, String remote, Route route, Principal principal,
+      Outcome refusal) {
 
     boolean refused() {
       return refusal != null;
@@ -83,7 +84,8 @@ final class Dispatcher {
       QueryStringDecoder decoder = new QueryStringDecoder(uri);
       String path = decoder.path();
       Map<String, List<String>> params = decoder.parameters();
-      Route route = router.find(method, path);
+      Router.Match match = router.match(method, path);
+      Route route = match.route();
       Principal principal = null;
       if (route.guard() != Route.Guard.PUBLIC) {
         principal = authenticate(route, headers, remote);
@@ -93,9 +95,9 @@ final class Dispatcher {
               + principal.role().label() + " does not grant it");
         }
       }
-      return new Admission(method, uri, path, params, headers, remote, route, principal, null);
+      return new Admission(method, uri, path, match.pathParams(), params, headers, remote, route, principal, null);
     } catch (Exception e) {
-      return new Admission(method, uri, null, null, headers, remote, null, null, failure(e, method, uri, user));
+      return new Admission(method, uri, null, null, null, headers, remote, null, null, failure(e, method, uri, user));
     }
   }
 
@@ -104,7 +106,8 @@ final class Dispatcher {
     try {
       Principal caller = a.principal();
       Supplier<Access> access = memoize(() -> caller == null ? null : auth.access(caller));
-      ApiRequest request = new ApiRequest(a.method(), a.path(), a.params(), a.headers(), body, a.remote(), caller, access);
+      ApiRequest request = new ApiRequest(a.method(), a.path(), a.pathParams(), a.params(), a.headers(), body, a.remote(),
+          caller, access);
       return new Outcome(a.route().handler().handle(request), a.user());
     } catch (Exception e) {
       return failure(e, a.method(), a.uri(), a.user());

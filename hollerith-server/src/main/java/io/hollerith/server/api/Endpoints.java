@@ -8,12 +8,10 @@ import io.hollerith.server.query.QueryException;
 import io.hollerith.server.query.SeriesRequest;
 import io.hollerith.server.query.SeriesService;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.stats.SystemStats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.time.Clock;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
@@ -41,14 +39,14 @@ final class Endpoints {
   private final Supplier<? extends Map<String, ? extends Number>> storageStats;
   private final boolean includeStorageStats;
   private final long maxBuckets;
-  private final Clock clock;
   private final PrometheusWriter prometheus;
   private final byte[] openApi;
+  private final String selfSeriesPrefix;
   private final OpsRoutes opsRoutes;
 
   Endpoints(AuthStore auth, StatsRegistry stats, SeriesService series, List<HealthCheck> healthChecks,
       LatestValues latestValues, LineIngestor ingestor, Supplier<? extends Map<String, ? extends Number>> storageStats,
-      boolean includeStorageStats, long maxBuckets, Clock clock, OpsRoutes opsRoutes) {
+      boolean includeStorageStats, long maxBuckets, Clock clock, String selfSeriesPrefix, OpsRoutes opsRoutes) {
     this.auth = auth;
     this.stats = stats;
     this.series = series;
@@ -58,9 +56,10 @@ final class Endpoints {
     this.storageStats = storageStats;
     this.includeStorageStats = includeStorageStats;
     this.maxBuckets = maxBuckets;
-    this.clock = clock;
     this.prometheus = new PrometheusWriter(stats);
+    SystemStats.register(stats, clock);
     this.openApi = loadOpenApi();
+    this.selfSeriesPrefix = selfSeriesPrefix;
     this.opsRoutes = opsRoutes;
   }
 
@@ -169,13 +168,28 @@ final class Endpoints {
     requireStore();
     SeriesRequest request = SeriesRequest.parse(r.params(), r.header("Accept"), maxBuckets,
         series.finestPrecisionMillis());
-    Map<String, Object> doc = readingStore(() -> series.series(request, r.access()::canSee));
+    Map<String, Object> doc = readingStore(() -> series.series(request, visibility(r)));
     return new ApiResponse(200, request.timestamps().contentType(), Json.bytes(doc), Map.of("Vary", "Accept"));
   }
 
   private ApiResponse metrics(ApiRequest r) {
     requireStore();
-    return ApiResponse.json(200, readingStore(() -> series.metrics(r.params(), r.access()::canSee, r.access().visiblePrefixes())));
+    return ApiResponse.json(200,
+        readingStore(() -> series.metrics(r.params(), visibility(r), r.access().visiblePrefixes())));
+  }
+
+  /**
+   * Which series names the caller may read: its tenants' namespaces; the node's own series (under
+   * the self-series prefix) only with {@code OPS:READ} in the root tenant, or when a namespace the
+   * caller reaches explicitly covers them.
+   */
+  private java.util.function.Predicate<String> visibility(ApiRequest r) {
+    if (selfSeriesPrefix == null) {
+      return r.access()::canSee;
+    }
+    boolean operator = r.principal().has(Permission.OPS_READ);
+    return name -> !name.startsWith(selfSeriesPrefix) ? r.access().canSee(name)
+        : operator && r.access().seesEverything() || r.access().canSeeAssigned(name);
   }
 
   /**
@@ -223,9 +237,6 @@ final class Endpoints {
     }
     Map<String, Object> all = new LinkedHashMap<>();
     stats.snapshot(r.access().seesEverything()).forEach(all::put);
-    Map<String, Object> system = new LinkedHashMap<>();
-    systemStats().forEach((k, v) -> system.put(k, v.getKey() == Math.rint(v.getKey()) ? (Object) v.getKey().longValue() : v.getKey()));
-    all.put("system", system);
     if (includeStorageStats && storageStats != null) {
       all.put("storage", storageStats.get());
     }
@@ -234,7 +245,7 @@ final class Endpoints {
 
   private ApiResponse prometheus(ApiRequest r) {
     boolean openMetrics = wantsOpenMetrics(r.header("Accept"));
-    Map<String, Map.Entry<Double, String>> system = new LinkedHashMap<>(systemStats());
+    Map<String, Map.Entry<Double, String>> system = new LinkedHashMap<>();
     if (includeStorageStats && storageStats != null) {
       Map<String, ? extends Number> storage = storageStats.get();
       if (storage != null) {
@@ -272,34 +283,6 @@ final class Endpoints {
       }
     }
     return false;
-  }
-
-  /** The {@code system} section: key → (value, help). */
-  private Map<String, Map.Entry<Double, String>> systemStats() {
-    Map<String, Map.Entry<Double, String>> m = new LinkedHashMap<>();
-    long started = ManagementFactory.getRuntimeMXBean().getStartTime();
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long heapUsed = memory.getHeapMemoryUsage().getUsed();
-    long nonHeapUsed = memory.getNonHeapMemoryUsage().getUsed();
-    long gcCount = 0;
-    long gcMillis = 0;
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      gcCount += Math.max(0, gc.getCollectionCount());
-      gcMillis += Math.max(0, gc.getCollectionTime());
-    }
-    m.put("uptime_seconds", entry(Math.max(0, clock.millis() - started) / 1000.0, "Seconds since the process started"));
-    m.put("memory_usage_bytes", entry(heapUsed + nonHeapUsed, "JVM heap and non-heap memory in use, bytes"));
-    m.put("heap_used_bytes", entry(heapUsed, "JVM heap in use, bytes"));
-    m.put("heap_max_bytes", entry(memory.getHeapMemoryUsage().getMax(), "JVM maximum heap, bytes"));
-    m.put("threads", entry(ManagementFactory.getThreadMXBean().getThreadCount(), "Live JVM threads"));
-    m.put("gc_collections", entry(gcCount, "Garbage collections since start"));
-    m.put("gc_time_seconds", entry(gcMillis / 1000.0, "Time spent in garbage collection since start, seconds"));
-    m.put("available_processors", entry(Runtime.getRuntime().availableProcessors(), "Processors available to the JVM"));
-    return m;
-  }
-
-  private static Map.Entry<Double, String> entry(double value, String help) {
-    return new AbstractMap.SimpleImmutableEntry<>(value, help);
   }
 
   private static byte[] loadOpenApi() {

@@ -40,9 +40,11 @@ import java.util.function.Supplier;
  * The HTTP API server: {@code /health}, {@code /api/v1/series}, {@code /api/v1/metrics},
  * {@code /api/v1/ingest}, {@code /api/v1/whoami}, {@code /api/v1/users}, {@code /api/v1/tenants},
  * {@code /stats}, {@code /stats/prometheus},
- * {@code /metrics}, {@code /api/openapi.json}, and the operations routes {@code /api/stats/database/},
- * {@code /api/stats/table-growth/}, {@code /api/stats/query/}, {@code /debug/goroutines},
- * {@code /debug/threads}, {@code /debug/pool/bytes} and {@code /_local/files/_list}.
+ * {@code /metrics}, {@code /api/openapi.json}, the operations views under {@code /api/stats/}
+ * ({@code tasks}, {@code internal}, {@code celery}, {@code workers}) and the operations routes
+ * {@code /api/stats/database/}, {@code /api/stats/table-growth/}, {@code /api/stats/query/},
+ * {@code /debug/goroutines}, {@code /debug/threads}, {@code /debug/pool/bytes} and
+ * {@code /_local/files/_list}.
  *
  * <p>Built on Netty's HTTP codec (see the package documentation for why). Network threads only
  * decode and encode; authentication and handlers, which read the store and the credential store,
@@ -71,14 +73,16 @@ public final class HttpApi implements AutoCloseable {
     this.stats = b.stats;
     Endpoints endpoints = new Endpoints(b.auth, b.stats, b.reader == null ? null : new SeriesService(b.reader),
         b.healthChecks, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
-        config.maxSeriesBuckets(), b.clock, new OpsRoutes(b.operations, b.clock));
-    this.router = endpoints.router();
+        config.maxSeriesBuckets(), b.clock, b.selfSeriesPrefix, new OpsRoutes(b.operations, b.clock));
+    this.router = new OpsEndpoints(b.auth, b.scheduler, b.internalStats, b.workers).addTo(endpoints.router());
     AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(),
         config.authFailureMaxAddresses(), b.clock, b.stats);
     this.dispatcher = new Dispatcher(router, b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
     this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(config.maxQueuedRequests()), new DefaultThreadFactory("hollerith-http-worker", true));
     stats.gauge("http", "queued_requests", "Requests waiting for an HTTP worker", () -> workers.getQueue().size());
+    stats.gauge("http", "workers", "HTTP worker threads", workers::getMaximumPoolSize);
+    stats.gauge("http", "workers_active", "HTTP worker threads handling a request", workers::getActiveCount);
   }
 
   /**
@@ -105,6 +109,10 @@ public final class HttpApi implements AutoCloseable {
     private boolean includeStorageStats = true;
     private Clock clock = Clock.systemUTC();
     private io.hollerith.server.ops.Operations operations;
+    private io.hollerith.server.jobs.Scheduler scheduler;
+    private Supplier<Map<String, Object>> internalStats;
+    private java.util.function.Function<String, Map<String, Object>> workers;
+    private String selfSeriesPrefix;
 
     private Builder(HttpConfig config, AuthStore auth, StatsRegistry stats) {
       this.config = Objects.requireNonNull(config, "config");
@@ -151,6 +159,28 @@ public final class HttpApi implements AutoCloseable {
     /** What the node-wide operations routes ({@code /api/stats/*}, {@code /debug/*}, {@code /_local/files/*}) work on. */
     public Builder operations(io.hollerith.server.ops.Operations operations) {
       this.operations = operations;
+      return this;
+    }
+
+    /**
+     * The operations views: the node's scheduler ({@code /api/stats/tasks/}), its internal statistics
+     * object ({@code /api/stats/internal/}) and the workers view by {@code task_id} or null
+     * ({@code /api/stats/celery/}, {@code /api/stats/workers/}).
+     */
+    public Builder operations(io.hollerith.server.jobs.Scheduler scheduler, Supplier<Map<String, Object>> internalStats,
+        java.util.function.Function<String, Map<String, Object>> workers) {
+      this.scheduler = scheduler;
+      this.internalStats = internalStats;
+      this.workers = workers;
+      return this;
+    }
+
+    /**
+     * The prefix of the node's own series: callers with {@code OPS:READ} see them, others only when
+     * their tenant owns a namespace covering them.
+     */
+    public Builder selfSeriesPrefix(String prefix) {
+      this.selfSeriesPrefix = prefix;
       return this;
     }
 

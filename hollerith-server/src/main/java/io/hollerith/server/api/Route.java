@@ -3,10 +3,10 @@ package io.hollerith.server.api;
 import io.hollerith.server.auth.Permission;
 
 /**
- * One endpoint: method, exact path, what the caller needs, and the handler. Immutable.
+ * One endpoint: method, path (exact, or a template with {@code {name}} segments), what the caller needs, and the handler. Immutable.
  *
  * @param method upper-case HTTP method
- * @param path exact path
+ * @param path exact path or template
  * @param guard who may call it
  * @param permission the permission required when {@code guard} is {@link Guard#PERMISSION}
  * @param anonymousScrape true when configured addresses may call it without a token (Prometheus)

@@ -8,16 +8,28 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Exact-path routing: a path that no route has is a 404, a known path with another method a 405
- * listing the allowed methods. Immutable once built; thread-safe.
+ * Routing by exact path or by path template: a segment written {@code {name}} matches any one
+ * non-empty segment and hands it to the handler as a path parameter
+ * ({@code /api/stats/tasks/{id}/revoke}). An exact path wins over a template. A path that no route
+ * has is a 404, a known path with another method a 405 listing the allowed methods. Immutable once
+ * built; thread-safe.
  */
 final class Router {
 
+  /** A found route and the values of its path parameters. */
+  record Match(Route route, Map<String, String> pathParams) {}
+
+  /** The routes of one template, by method. */
+  private record Template(String[] segments, Map<String, Route> methods) {}
+
   private final Map<String, Map<String, Route>> byPath = new LinkedHashMap<>();
+  private final Map<String, Template> templates = new LinkedHashMap<>();
   private final List<Route> routes = new ArrayList<>();
 
   Router add(Route route) {
-    Map<String, Route> methods = byPath.computeIfAbsent(route.path(), p -> new LinkedHashMap<>());
+    Map<String, Route> methods = route.path().contains("{")
+        ? templates.computeIfAbsent(route.path(), p -> new Template(segments(p), new LinkedHashMap<>())).methods()
+        : byPath.computeIfAbsent(route.path(), p -> new LinkedHashMap<>());
     if (methods.put(route.method(), route) != null) {
       throw new IllegalArgumentException("duplicate route " + route.method() + " " + route.path());
     }
@@ -36,7 +48,28 @@ final class Router {
    * @throws ApiException 404 for an unknown path, 405 (with {@code Allow}) for a known path
    */
   Route find(String method, String path) {
+    return match(method, path).route();
+  }
+
+  /**
+   * The route for this request and its path parameters.
+   *
+   * @throws ApiException 404 for an unknown path, 405 (with {@code Allow}) for a known path
+   */
+  Match match(String method, String path) {
     Map<String, Route> methods = byPath.get(path);
+    Map<String, String> params = Map.of();
+    if (methods == null) {
+      String[] parts = segments(path);
+      for (Template t : templates.values()) {
+        Map<String, String> bound = bind(t.segments(), parts);
+        if (bound != null) {
+          methods = t.methods();
+          params = bound;
+          break;
+        }
+      }
+    }
     if (methods == null) {
       throw new ApiException(404, "No such endpoint: " + path);
     }
@@ -46,6 +79,30 @@ final class Router {
       throw new ApiException(405, "Method " + method + " not allowed on " + path + "; allowed: " + allow,
           Map.of("Allow", allow));
     }
-    return route;
+    return new Match(route, params);
+  }
+
+  /** The parameters when {@code parts} fit {@code template}, else null. */
+  private static Map<String, String> bind(String[] template, String[] parts) {
+    if (template.length != parts.length) {
+      return null;
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < template.length; i++) {
+      String t = template[i];
+      if (t.startsWith("{") && t.endsWith("}")) {
+        if (parts[i].isEmpty()) {
+          return null;
+        }
+        params.put(t.substring(1, t.length() - 1), parts[i]);
+      } else if (!t.equals(parts[i])) {
+        return null;
+      }
+    }
+    return Map.copyOf(params);
+  }
+
+  private static String[] segments(String path) {
+    return path.split("/", -1);
   }
 }

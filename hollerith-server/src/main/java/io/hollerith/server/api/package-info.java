@@ -1,14 +1,17 @@
 /**
  * The HTTP API: one server ({@link io.hollerith.server.api.HttpApi}) for stored series, the metric
  * list, HTTP ingest, internal stats, Prometheus exposition, health, the OpenAPI document, and the
- * node-wide operations routes ({@code OpsRoutes}: database statistics, table growth, read-only SQL,
- * debug dumps, data-directory files) over the {@link io.hollerith.server.ops} services.
+ * node-wide operations routes over the {@link io.hollerith.server.ops} services, root tenant only:
+ * {@code OpsRoutes} (database statistics, table growth, read-only SQL, debug dumps, data-directory
+ * files) and {@code OpsEndpoints} (tasks and revoke, the internal statistics object, the workers
+ * view).
  *
  * <h2>Why Netty's HTTP codec</h2>
  * Netty already carries Hollerith's UDP/TCP/Unix listeners, so the HTTP server adds no second
  * network stack, thread model or set of buffer pools; it uses the same native epoll transport; and
  * there is no servlet container to configure, secure and keep patched. The API is a handful of
- * exact-path routes, so a small router ({@code Router}) is all the framework needed. Network
+ * routes, exact paths or templates with {@code {name}} segments, so a small router
+ * ({@code Router}) is all the framework needed. Network
  * threads only decode and encode: handlers run on a bounded worker pool because they block on the
  * store and the credential store.
  *

@@ -84,6 +84,19 @@ public final class Access {
   }
 
   /**
+   * True when a namespace assignment covers {@code metricName} and the caller reaches its tenant:
+   * names no namespace covers, visible to the root tenant by default, are not.
+   */
+  public boolean canSeeAssigned(String metricName) {
+    for (Namespace ns : namespacesLongestFirst) {
+      if (metricName.startsWith(ns.prefix())) {
+        return reachable.contains(ns.tenantId());
+      }
+    }
+    return false;
+  }
+
+  /**
    * Name prefixes outside which the caller sees nothing, sorted, none starting with another:
    * {@code [""]} for a caller that sees everything, otherwise the namespaces of the tenants in its
    * reach. Names inside them may still be hidden (a namespace of another tenant nested in one of

@@ -11,6 +11,8 @@ public enum Permission {
   STAT_WRITE("STAT:WRITE"),
   /** Operations and diagnostics: {@code /stats}, Prometheus exposition. */
   OPS_READ("OPS:READ"),
+  /** Change what runs on a node: revoke tasks. */
+  OPS_WRITE("OPS:WRITE"),
   /** Run ad-hoc queries against the store. */
   QUERY_EXECUTE("QUERY:EXECUTE"),
   /** Delete files under the data directory. */

@@ -266,6 +266,15 @@ public final class ConfigLoader {
           problems.add(path + ": expected a mapping with keys " + keys(component.getType()));
           rejected.add(field.getKey());
         }
+      } else if (recordElement(component) != null && value.isArray()) {
+        for (int i = 0; i < value.size(); i++) {
+          if (value.get(i) instanceof ObjectNode element) {
+            checkTree(element, recordElement(component), path + "[" + i + "]", problems);
+          } else {
+            problems.add(path + "[" + i + "]: expected a mapping with keys " + keys(recordElement(component)));
+            rejected.add(field.getKey());
+          }
+        }
       } else if (!isValid(value, component.getGenericType())) {
         problems.add(path + ": " + (isSecret(path) ? "the value" : describe(value)) + " is not allowed; expected "
             + expected(mapper.getTypeFactory().constructType(component.getGenericType())));
@@ -273,6 +282,16 @@ public final class ConfigLoader {
       }
     });
     node.remove(rejected);
+  }
+
+  /** The record type of a {@code List<SomeRecord>} component, or null. */
+  private static Class<?> recordElement(RecordComponent component) {
+    if (component.getType() == List.class
+        && component.getGenericType() instanceof java.lang.reflect.ParameterizedType list
+        && list.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+      return element;
+    }
+    return null;
   }
 
   private boolean isValid(JsonNode value, Type type) {

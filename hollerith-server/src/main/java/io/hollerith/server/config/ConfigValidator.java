@@ -150,12 +150,70 @@ final class ConfigValidator {
 
     v.positive("ops.files.max_entries", c.ops().files().maxEntries());
 
+    SchedulerConfig sc = c.scheduler();
+    v.positive("scheduler.threads", sc.threads());
+    v.positive("scheduler.task_history", sc.taskHistory());
+    v.require(sc.heartbeatInterval().toMillis() >= 100, "scheduler.heartbeat_interval",
+        "must be at least 100ms, got " + DurationValues.format(sc.heartbeatInterval()));
+    v.require(!s.selfSeries() || hasText(s.selfSeriesPrefix()) && s.selfSeriesPrefix().endsWith("."),
+        "stats.self_series_prefix", "must be a name prefix ending in a dot, got '" + s.selfSeriesPrefix() + "'");
+    v.jobs(c.jobs());
+
     LoggingConfig lg = c.logging();
     v.require(lg.format().equals("text") || lg.format().equals("json"), "logging.format",
         "must be text or json, got '" + lg.format() + "'");
     v.require(LOG_LEVELS.contains(lg.level().toUpperCase(Locale.ROOT)), "logging.level",
         "must be one of " + LOG_LEVELS + ", got '" + lg.level() + "'");
     return v.problems;
+  }
+
+  private void jobs(List<JobConfig> jobs) {
+    Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      String key = "jobs[" + i + "]";
+      JobConfig job = jobs.get(i);
+      if (job == null) {
+        problems.add(key + " must be a mapping with keys job_id, params, schedule, program");
+        continue;
+      }
+      if (!hasText(job.jobId()) || !job.jobId().matches("[A-Za-z0-9_.-]{1,100}")) {
+        problems.add(key + ".job_id must be 1 to 100 letters, digits, '_', '.' or '-', got '" + job.jobId() + "'");
+      } else if (job.jobId().startsWith("hollerith.")) {
+        problems.add(key + ".job_id must not start with 'hollerith.', which names Hollerith's own jobs");
+      } else if (!seen.add(job.jobId())) {
+        problems.add(key + ".job_id '" + job.jobId() + "' is used by an earlier job");
+      }
+      try {
+        job.fixedParams();
+      } catch (IllegalArgumentException e) {
+        problems.add(key + ".params " + e.getMessage());
+      }
+      JobConfig.Schedule schedule = job.schedule();
+      if (schedule == null || schedule.type() == null) {
+        problems.add(key + ".schedule.type is required: interval or daily");
+      } else if (schedule.type().equals("interval")) {
+        check(() -> schedule.intervalDuration(), key + ".schedule.interval");
+      } else if (schedule.type().equals("daily")) {
+        check(() -> schedule.atTime(), key + ".schedule.at");
+      } else {
+        problems.add(key + ".schedule.type must be interval or daily, got '" + schedule.type() + "'");
+      }
+      JobConfig.Program program = job.program();
+      if (program == null || !JobConfig.Program.STATS.contains(program.type())) {
+        problems.add(key + ".program.type must be one of " + new java.util.TreeSet<>(JobConfig.Program.STATS) + ", got '"
+            + (program == null ? null : program.type()) + "'");
+      } else if (program.path() != null && program.path().isBlank()) {
+        problems.add(key + ".program.path must not be empty; leave it out to keep the stats in the run's output only");
+      }
+    }
+  }
+
+  private void check(Runnable parse, String key) {
+    try {
+      parse.run();
+    } catch (IllegalArgumentException e) {
+      problems.add(key + " " + e.getMessage());
+    }
   }
 
   private void require(boolean ok, String key, String rule) {

@@ -7,6 +7,8 @@ package io.hollerith.server.config;
  *
  * @param nodeId identifies this node's rows in a shared store; default: the host name
  * @param dataDir where the embedded store and runtime files live, default {@code ./data}
+ * @param scheduler how jobs run and how the node beats as a worker
+ * @param jobs the configured jobs (default none; Hollerith's own jobs are built in)
  * @param ops table-growth history and the read-only SQL endpoint
  */
 public record HollerithConfig(
@@ -20,6 +22,8 @@ public record HollerithConfig(
     StorageConfig storage,
     HttpConfig http,
     LoggingConfig logging,
+    SchedulerConfig scheduler,
+    java.util.List<JobConfig> jobs,
     OpsConfig ops) {
 
   public HollerithConfig {
@@ -33,19 +37,21 @@ public record HollerithConfig(
     storage = storage != null ? storage : new StorageConfig(null, null, null, null);
     http = http != null ? http : new HttpConfig(null, null, null);
     logging = logging != null ? logging : new LoggingConfig(null, null);
+    scheduler = scheduler != null ? scheduler : new SchedulerConfig(null, null, null);
+    jobs = jobs != null ? java.util.List.copyOf(jobs) : java.util.List.of();
     ops = ops != null ? ops : new OpsConfig(null, null, null);
   }
 
-  /** The form without the {@code ops} section, which takes its defaults. */
+  /** A configuration without jobs and with the default scheduler and {@code ops} settings. */
   public HollerithConfig(String nodeId, String dataDir, ListenersConfig listeners, ProtocolConfig protocol,
       AggregationConfig aggregation, StatsConfig stats, SinksConfig sinks, StorageConfig storage, HttpConfig http,
       LoggingConfig logging) {
-    this(nodeId, dataDir, listeners, protocol, aggregation, stats, sinks, storage, http, logging, null);
+    this(nodeId, dataDir, listeners, protocol, aggregation, stats, sinks, storage, http, logging, null, null, null);
   }
 
   /** All defaults. */
   public static HollerithConfig defaults() {
-    return new HollerithConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new HollerithConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   private static String defaultNodeId() {

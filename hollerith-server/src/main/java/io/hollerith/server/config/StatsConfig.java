@@ -9,6 +9,8 @@ package io.hollerith.server.config;
  * @param includeStorageStatsInApi include storage sizes in {@code /stats} (default true)
  * @param bufferSize buffered mode: an ingest thread merges its batch after this many samples (default 1,000)
  * @param flushIntervalMs buffered mode: and at least this often, in milliseconds (default 1,000)
+ * @param selfSeries record the node's own key figures as series every flush (default true)
+ * @param selfSeriesPrefix the name prefix of those series (default {@code hollerith.})
  */
 public record StatsConfig(
     Boolean enabled,
@@ -16,7 +18,9 @@ public record StatsConfig(
     Boolean noBuffer,
     Boolean includeStorageStatsInApi,
     Integer bufferSize,
-    Integer flushIntervalMs) {
+    Integer flushIntervalMs,
+    Boolean selfSeries,
+    String selfSeriesPrefix) {
   public StatsConfig {
     enabled = enabled != null ? enabled : true;
     persist = persist != null ? persist : true;
@@ -24,5 +28,13 @@ public record StatsConfig(
     includeStorageStatsInApi = includeStorageStatsInApi != null ? includeStorageStatsInApi : true;
     bufferSize = bufferSize != null ? bufferSize : 1000;
     flushIntervalMs = flushIntervalMs != null ? flushIntervalMs : 1000;
+    selfSeries = selfSeries != null ? selfSeries : true;
+    selfSeriesPrefix = selfSeriesPrefix != null ? selfSeriesPrefix : "hollerith.";
+  }
+
+  /** The given keys, with the self-series keys at their defaults. */
+  public StatsConfig(Boolean enabled, Boolean persist, Boolean noBuffer, Boolean includeStorageStatsInApi,
+      Integer bufferSize, Integer flushIntervalMs) {
+    this(enabled, persist, noBuffer, includeStorageStatsInApi, bufferSize, flushIntervalMs, null, null);
   }
 }

@@ -1,8 +1,11 @@
 /**
- * Node operations behind the node-wide routes: database statistics (through
- * {@link io.hollerith.server.storage.MetricStore#databaseStats()}), table growth, read-only SQL,
- * debug dumps and the data directory's files. Every route needs its permission and a caller in the
- * root tenant; the HTTP side is {@code api.OpsRoutes}.
+ * Node operations: the services behind the node-wide operations routes, and the operations views
+ * built on {@code jobs} and {@code stats}. Every route over them needs its permission and a caller
+ * in the root tenant; the HTTP sides are {@code api.OpsRoutes} (database, SQL, debug, files) and
+ * {@code api.OpsEndpoints} (tasks, internal statistics, workers).
+ *
+ * <p>Database statistics (through {@link io.hollerith.server.storage.MetricStore#databaseStats()}),
+ * table growth, read-only SQL, debug dumps and the data directory's files:
  *
  * <ul>
  *   <li>{@link io.hollerith.server.ops.TableGrowthSampler} takes the daily table-size sample
@@ -28,6 +31,21 @@
  *   <li>{@link io.hollerith.server.ops.DataFiles} lists (at most {@code ops.files.max_entries} entries,
  *       counted in {@code ops.file_lists_truncated} when cut) and deletes within the data directory,
  *       checked on canonical real paths; files in use are never deleted (409).
+ * </ul>
+ *
+ * <p>Operations views of a node, built on {@code jobs} and {@code stats}:
+ *
+ * <ul>
+ *   <li>{@link io.hollerith.server.ops.InternalStats}: the internal statistics object (Apsis's stats
+ *       fields mapped onto the JVM, plus JVM and Hollerith figures), served at
+ *       {@code /api/stats/internal/} and produced by the job program
+ *       {@link io.hollerith.server.ops.StatsProgram} ({@code stats}), which can append it to a
+ *       templated JSON-lines file;
+ *   <li>{@link io.hollerith.server.ops.WorkerReport}, {@link io.hollerith.server.ops.NodeHeartbeat}
+ *       and {@link io.hollerith.server.ops.WorkersView}: each node of a fleet as a Celery-style
+ *       worker, announced through heartbeats in the shared store ({@code /api/stats/celery/});
+ *   <li>{@link io.hollerith.server.ops.SelfSeriesSink}: the node's own key figures stored as series
+ *       under {@code hollerith.} every flush.
  * </ul>
  */
 package io.hollerith.server.ops;

@@ -101,6 +101,7 @@ abstract class JdbcMetricStore implements MetricStore {
   private final String upsertGaugeValue;
   private final String touchSeries;
   private final String markSampled;
+  private final JdbcJobRecords jobRecords = new JdbcJobRecords(this);
 
   JdbcMetricStore(Dialect dialect, StoreSettings settings) {
     this.dialect = dialect;
@@ -126,6 +127,16 @@ abstract class JdbcMetricStore implements MetricStore {
     markSampled = "UPDATE series SET last_sample = " + dialect.greatest + "(last_sample, ?) WHERE id = ?";
     touchSeries = "UPDATE series SET last_seen = " + dialect.greatest + "(last_seen, ?), first_seen = "
         + dialect.least + "(first_seen, ?) WHERE id = ?";
+  }
+
+  @Override
+  public io.hollerith.server.jobs.TaskStore tasks() {
+    return jobRecords;
+  }
+
+  @Override
+  public io.hollerith.server.jobs.WorkerHeartbeats heartbeats() {
+    return jobRecords;
   }
 
   /** Runs {@code work} in one write transaction: commits if it returns, rolls back if it throws. */

@@ -103,6 +103,19 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
    */
   ReadOnlySql readOnlySql(io.hollerith.server.config.OpsConfig.ReadOnlyRole role);
 
+  /**
+   * The store's connection pool now: {@code max_size}, {@code open}, {@code active}, {@code idle} and
+   * {@code waiting} (threads waiting for a connection; on SQLite the writers waiting for the one
+   * write connection), as far as the engine knows them.
+   */
+  Map<String, Number> connectionPool();
+
+  /** The task history of the nodes sharing this store (the scheduler's {@link io.hollerith.server.jobs.TaskStore}). */
+  io.hollerith.server.jobs.TaskStore tasks();
+
+  /** The worker heartbeats of the nodes sharing this store. */
+  io.hollerith.server.jobs.WorkerHeartbeats heartbeats();
+
   /** Releases connections. Idempotent. */
   @Override
   void close();

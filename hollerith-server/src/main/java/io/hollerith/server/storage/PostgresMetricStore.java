@@ -157,6 +157,20 @@ final class PostgresMetricStore extends JdbcMetricStore {
   }
 
   @Override
+  public java.util.Map<String, Number> connectionPool() {
+    java.util.Map<String, Number> m = new java.util.LinkedHashMap<>();
+    m.put("max_size", pool.getMaximumPoolSize());
+    var bean = pool.getHikariPoolMXBean();
+    if (bean != null) {
+      m.put("open", bean.getTotalConnections());
+      m.put("active", bean.getActiveConnections());
+      m.put("idle", bean.getIdleConnections());
+      m.put("waiting", bean.getThreadsAwaitingConnection());
+    }
+    return m;
+  }
+
+  @Override
   public java.util.List<TableSize> tableSizes() {
     return inRead("measure tables", c -> {
       java.util.List<TableSize> out = new java.util.ArrayList<>();

@@ -168,6 +168,20 @@ final class SqliteMetricStore extends JdbcMetricStore {
     }
   }
 
+  /** One write connection and up to {@value #MAX_READERS} read connections. */
+  @Override
+  public java.util.Map<String, Number> connectionPool() {
+    int open = Math.min(openReaders.get(), MAX_READERS);
+    int idle = idleReaders.size();
+    java.util.Map<String, Number> m = new java.util.LinkedHashMap<>();
+    m.put("max_size", MAX_READERS + 1);
+    m.put("open", open + 1);
+    m.put("active", open - idle + (writeLock.isLocked() ? 1 : 0));
+    m.put("idle", idle + (writeLock.isLocked() ? 0 : 1));
+    m.put("waiting", writeLock.getQueueLength());
+    return m;
+  }
+
   private Connection borrowReader() {
     if (closed) {
       throw new StoreException("SQLite metric store " + file + " is closed");

@@ -9,7 +9,7 @@
  * <pre>{@code
  * MetricStore store = MetricStores.open(config, Clock.systemUTC());   // migrates; refuses a newer schema
  * StoreSink sink = StoreSink.create(config, store, stats, Clock.systemUTC());
- * RollupScheduler rollups = RollupScheduler.start(config, store, stats, Clock.systemUTC());
+ * scheduler.add(RollupJob.job(config, store, stats, Clock.systemUTC()));  // a job of jobs.Scheduler
  * }</pre>
  *
  * <h2>Data model</h2>
@@ -28,7 +28,10 @@
  *       for rollups and expiry) and is refreshed at most once a minute per series;
  *       {@code last_sample} is the start of the latest interval with a sample, the API's
  *       {@code lastSeen}.
- *   <li>{@code nodes(id, name)}: the node ids rows refer to by a small integer.
+ *   <li>{@code nodes(id, name, heartbeat_at, heartbeat)}: the node ids rows refer to by a small
+ *       integer, and each node's latest worker heartbeat (epoch milliseconds and its JSON report).
+ *   <li>{@code tasks(id, node, job_id, state, scheduled_at, started_at, ended_at, output, error)}:
+ *       the newest job runs of every node ({@code jobs.Scheduler}).
  *   <li>One points table per type, each keyed {@code (series_id, res, ts, node_id)}:
  *       {@code counter_points(count)}, {@code gauge_points(last, min, max, updated)},
  *       {@code timer_points(count, sample_count, sum, sum_squares, min, max, sketch)},

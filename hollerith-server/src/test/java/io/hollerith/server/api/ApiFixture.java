@@ -10,6 +10,14 @@ import io.hollerith.server.config.HttpConfig;
 import io.hollerith.server.config.OpsConfig;
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.flush.TimerStats;
+import io.hollerith.server.jobs.Job;
+import io.hollerith.server.jobs.Schedule;
+import io.hollerith.server.jobs.Scheduler;
+import io.hollerith.server.ops.InternalStats;
+import io.hollerith.server.ops.WorkerReport;
+import io.hollerith.server.ops.WorkersView;
+import io.hollerith.server.stats.ProcessUsage;
+import io.hollerith.server.stats.WakeLatencyProbe;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.ops.DataFiles;
@@ -44,8 +52,9 @@ import java.util.regex.Pattern;
  * A real API server on an ephemeral port over a real SQLite credential store: tenants
  * {@code root → shop, root → blog}, namespaces {@code shop.} and {@code blog.}, one user per role
  * and tenant named {@code <role>@<tenant>}, stored series in both namespaces and unassigned, live
- * values in a real {@link PrometheusSink}, and the operations routes over a real SQLite metric store
- * in the same directory.
+ * values in a real {@link PrometheusSink}, a real scheduler (in memory) with one hourly job, the
+ * node's self series {@code hollerith.*} stored unassigned (owned by the root tenant), and the
+ * operations routes over a real SQLite metric store in the same directory.
  */
 final class ApiFixture implements AutoCloseable {
 
@@ -62,6 +71,12 @@ final class ApiFixture implements AutoCloseable {
   final MetricStore store;
   final TableGrowthSampler tableGrowth;
   final ReadOnlyQueries queries;
+  final Scheduler scheduler = new Scheduler("fixture-node", Clock.systemUTC(), null, 100, 1, stats);
+  final WakeLatencyProbe probe = new WakeLatencyProbe(Clock.systemUTC());
+  final InternalStats internal = new InternalStats(Clock.systemUTC(), stats, probe, ProcessUsage.self(), scheduler);
+  final WorkersView workers = new WorkersView("fixture-node",
+      new WorkerReport("fixture-node", scheduler, stats, Clock.systemUTC(), Map.of(), () -> Map.of("transport", "none")),
+      scheduler, null, null, Duration.ofSeconds(10), Clock.systemUTC());
   final HttpApi api;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String base;
@@ -82,12 +97,14 @@ final class ApiFixture implements AutoCloseable {
       reader.add(MetricKey.of("shop.orders"), counter(T0 + i * 10_000, 10_000, i + 1));
       reader.add(MetricKey.of("blog.posts"), counter(T0 + i * 10_000, 10_000, 2 * i));
       reader.add(MetricKey.of("system.load"), counter(T0 + i * 10_000, 10_000, 1));
+      reader.add(MetricKey.of("hollerith.packets_received"), counter(T0 + i * 10_000, 10_000, 7));
       reader.add(MetricKey.of("shop.latency"), timer(T0 + i * 10_000, 10_000, 10 * i + 1, 10 * i + 2));
     }
     store = MetricStores.sqlite(dir.resolve(MetricStores.SQLITE_FILE), "NORMAL",
         new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 200, Clock.systemUTC()));
     tableGrowth = new TableGrowthSampler(store, new OpsConfig.TableGrowth(null, null, null), stats);
     queries = new ReadOnlyQueries(store.readOnlySql(null), new OpsConfig.Query(null, null, null, null, null, null), stats);
+    scheduler.add(new Job("fixture.hourly", new Schedule.Interval(Duration.ofHours(1)), Map.of(), run -> "done"));
     sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
     api = HttpApi.builder(config, auth, stats)
@@ -99,7 +116,9 @@ final class ApiFixture implements AutoCloseable {
           return storageUp.get() ? HealthCheck.Status.up("store answers") : HealthCheck.Status.down("store unreachable");
         }))
         .storageStats(() -> Map.of("bytes", 4096L, "series", 4L), true)
+        .operations(scheduler, internal::snapshot, workers::workers)
         .operations(new Operations(store, tableGrowth, queries, new DataFiles(dir, 10_000, stats)))
+        .selfSeriesPrefix("hollerith.")
         .build()
         .start();
     base = "http://127.0.0.1:" + api.address().getPort();
@@ -212,6 +231,7 @@ final class ApiFixture implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    scheduler.close();
     queries.close();
     store.close();
     auth.close();

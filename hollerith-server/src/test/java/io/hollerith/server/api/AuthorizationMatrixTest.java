@@ -51,6 +51,12 @@ class AuthorizationMatrixTest {
       new Call("GET", "/stats", "/stats", null),
       new Call("GET", "/stats/prometheus", "/stats/prometheus", null),
       new Call("GET", "/metrics", "/metrics", null),
+      new Call("GET", "/api/v1/series", "/api/v1/series?metric=hollerith.packets_received" + RANGE, null),
+      new Call("GET", "/api/stats/tasks/", "/api/stats/tasks/?limit=5", null),
+      new Call("POST", "/api/stats/tasks/{id}/revoke", "/api/stats/tasks/no-such-task/revoke", null),
+      new Call("GET", "/api/stats/internal/", "/api/stats/internal/", null),
+      new Call("GET", "/api/stats/celery/", "/api/stats/celery/", null),
+      new Call("GET", "/api/stats/workers/", "/api/stats/workers/", null),
       new Call("GET", "/api/stats/database/", "/api/stats/database/", null),
       new Call("GET", "/api/stats/table-growth/", "/api/stats/table-growth/?days=7", null),
       new Call("POST", "/api/stats/query/", "/api/stats/query/", "{\"query\": \"SELECT 1\"}"),
@@ -79,7 +85,8 @@ class AuthorizationMatrixTest {
       return null;
     }
     String metric = c.pathAndQuery().substring(c.pathAndQuery().indexOf("metric=") + 7, c.pathAndQuery().indexOf('&'));
-    return metric.startsWith("shop.") ? "shop" : metric.startsWith("blog.") ? "blog" : "root";
+    return metric.startsWith("shop.") ? "shop" : metric.startsWith("blog.") ? "blog"
+        : metric.startsWith("hollerith.") ? "self" : "root";
   }
 
   static int expected(Call c, Role role, String tenant) {
@@ -96,8 +103,18 @@ class AuthorizationMatrixTest {
       case "/api/openapi.json", "/api/v1/whoami", "/api/v1/metrics":
         return 200;
       case "/api/v1/series":
+        if (owner(c).equals("self")) {
+          // The node's own series: OPS:READ callers of the root tenant; a reader only if its tenant owns the prefix.
+          return role != Role.READER && tenant.equals("root") ? 200 : 404;
+        }
         // root sees everything; a tenant sees its own namespace only; outside reach looks missing.
         return tenant.equals("root") || tenant.equals(owner(c)) ? 200 : 404;
+      case "/api/stats/tasks/", "/api/stats/internal/", "/api/stats/celery/", "/api/stats/workers/":
+        // Node-wide views: OPS:READ, and only for the root tenant.
+        return role == Role.READER || !tenant.equals("root") ? 403 : 200;
+      case "/api/stats/tasks/{id}/revoke":
+        // OPS:WRITE (admin only), root tenant only; the task does not exist.
+        return role != Role.ADMIN || !tenant.equals("root") ? 403 : 404;
       case "/api/v1/ingest", "/api/v1/users", "/api/v1/tenants":
         return role == Role.ADMIN ? 200 : 403;
       case "/stats", "/stats/prometheus", "/metrics":
@@ -128,7 +145,7 @@ class AuthorizationMatrixTest {
     String user = role == null ? null : role.label() + "@" + tenant;
     HttpResponse<String> r = fx.send(call.method(), call.pathAndQuery(), user, call.body());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(expected(call, role, tenant));
-    if (r.statusCode() == 404) {
+    if (r.statusCode() == 404 && call.route().equals("/api/v1/series")) {
       String metric = call.pathAndQuery().substring(call.pathAndQuery().indexOf("metric=") + 7, call.pathAndQuery().indexOf('&'));
       assertThat(r.body()).isEqualTo("{\"alerts\":[{\"level\":\"error\",\"text\":\"No such series: " + metric + "\"}]}");
     }

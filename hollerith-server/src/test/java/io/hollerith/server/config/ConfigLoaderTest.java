@@ -107,7 +107,80 @@ class ConfigLoaderTest {
             "aggregation.flush_interval: 'soon' is not allowed; expected a duration such as 500ms, 10s, 1m, 2h or 7d",
             "stats.no_buffer: 'maybe' is not allowed; expected true or false",
             "unknown key 'colour' (allowed here: node_id, data_dir, listeners, protocol, aggregation, stats, sinks,"
-                + " storage, http, logging, ops)"));
+                + " storage, http, logging, scheduler, jobs, ops)"));
+  }
+
+  @Test
+  void theApsisStatsJobLoadsAsWritten() throws Exception {
+    Path file = yaml("""
+        jobs:
+          - job_id: stats
+            params: [date]
+
+            schedule:
+              type: interval
+              interval: 60
+
+            program:
+              type: apsis.program.internal.stats.StatsProgram
+              path: "/opt/apsis/stats/{{ date }}.json"
+          - job_id: nightly
+            params: {site: eu}
+            schedule: {type: daily, at: "01:00"}
+            program: {type: stats}
+        """);
+    HollerithConfig c = loader.load(file, Map.of(), List.of());
+    assertThat(c.jobs()).hasSize(2);
+    JobConfig stats = c.jobs().get(0);
+    assertThat(stats.schedule().intervalDuration()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(stats.fixedParams()).isEmpty();
+    assertThat(stats.program().path()).isEqualTo("/opt/apsis/stats/{{ date }}.json");
+    assertThat(c.jobs().get(1).schedule().atTime()).isEqualTo(java.time.LocalTime.of(1, 0));
+    assertThat(c.jobs().get(1).fixedParams()).containsExactly(Map.entry("site", "eu"));
+  }
+
+  @Test
+  void intervalsTakeSecondsOrAUnit() throws Exception {
+    HollerithConfig c = loader.load(yaml("""
+        jobs:
+          - {job_id: a, schedule: {type: interval, interval: 90s}, program: {type: stats}}
+          - {job_id: b, schedule: {type: interval, interval: 5m}, program: {type: stats}}
+          - {job_id: c, schedule: {type: interval, interval: "15"}, program: {type: stats}}
+        """), Map.of(), List.of());
+    assertThat(c.jobs()).extracting(j -> j.schedule().intervalDuration())
+        .containsExactly(Duration.ofSeconds(90), Duration.ofMinutes(5), Duration.ofSeconds(15));
+  }
+
+  @Test
+  void badJobsAreAllReportedByKey() throws IOException {
+    Path file = yaml("""
+        jobs:
+          - {job_id: a, schedule: {type: interval, interval: 0}, program: {type: stats}}
+          - {job_id: a, schedule: {type: daily, at: "25:00"}, program: {type: shell}}
+          - {job_id: hollerith.rollup, params: [site], schedule: {type: hourly}, program: {type: stats, path: ""}}
+          - {job_id: d, schedule: {type: interval, interval: 1m, every: 2}, program: {type: stats}}
+        scheduler: {threads: 0, task_history: 0, heartbeat_interval: 10ms}
+        """);
+    assertThatThrownBy(() -> loader.load(file, Map.of(), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+            "unknown key 'jobs[3].schedule.every' (allowed here: type, interval, at)",
+            "scheduler.threads must be greater than 0, got 0",
+            "scheduler.task_history must be greater than 0, got 0",
+            "scheduler.heartbeat_interval must be at least 100ms, got 10ms",
+            "jobs[0].schedule.interval must be positive, got '0'",
+            "jobs[1].job_id 'a' is used by an earlier job",
+            "jobs[1].schedule.at must be a UTC time of day HH:MM or HH:MM:SS, got '25:00'",
+            "jobs[1].program.type must be one of [apsis.program.internal.stats.StatsProgram, stats], got 'shell'",
+            "jobs[2].job_id must not start with 'hollerith.', which names Hollerith's own jobs",
+            "jobs[2].params a listed parameter must be date or time (filled from the run's due time), got 'site';"
+                + " give other parameters as a mapping of name: value",
+            "jobs[2].schedule.type must be interval or daily, got 'hourly'",
+            "jobs[2].program.path must not be empty; leave it out to keep the stats in the run's output only"));
+    assertThatThrownBy(() -> loader.load(yaml("jobs: [5]\n"), Map.of(), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+            "jobs[0]: expected a mapping with keys job_id, params, schedule, program"));
   }
 
   @Test

@@ -1,34 +1,41 @@
 package io.hollerith.server.storage;
 
 import io.hollerith.server.config.HollerithConfig;
+import io.hollerith.server.jobs.Job;
+import io.hollerith.server.jobs.JobProgram;
+import io.hollerith.server.jobs.RunContext;
+import io.hollerith.server.jobs.Schedule;
 import io.hollerith.server.stats.StatsRegistry;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link MetricStore#rollup} in the background every {@code storage.rollup_interval} on one
- * daemon thread ({@code hollerith-rollup}); a pass that fails is logged and counted and the next one
- * runs on schedule. Passes never overlap (fixed delay). The operations view can show it as a worker
- * task through {@link #running()}, {@link #lastReport()} and the {@code storage.rollup_*} stats:
- * counters {@code rollup_runs}, {@code rollup_failures}, {@code rollup_rows_written},
- * {@code rollup_rows_expired}; gauges {@code rollup_running}, {@code rollup_last_millis},
- * {@code rollup_longest_transaction_millis}.
+ * The built-in job {@value #JOB_ID}: one {@link MetricStore#rollup} pass every
+ * {@code storage.rollup_interval}, run by the {@link io.hollerith.server.jobs.Scheduler} like any
+ * job, so each pass is a task with its report as output. On PostgreSQL the store's advisory lock
+ * lets one node of a fleet run a pass at a time; the others' passes return an empty report. A
+ * failed pass fails its task and is counted; the next runs on schedule. Passes never overlap: the
+ * scheduler skips a run while the previous one is going, and {@link #runOnce()} refuses a second
+ * concurrent pass.
+ *
+ * <p>Stats under {@code storage}: counters {@code rollup_runs}, {@code rollup_failures},
+ * {@code rollup_rows_written}, {@code rollup_rows_expired}, {@code series_expired}; gauges
+ * {@code rollup_running}, {@code rollup_last_millis}, {@code rollup_longest_transaction_millis}.
  *
  * <p>Thread-safe.
  */
-public final class RollupScheduler implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(RollupScheduler.class);
+public final class RollupJob implements JobProgram {
+  private static final Logger log = LoggerFactory.getLogger(RollupJob.class);
+
+  /** The job id of the rollup pass. */
+  public static final String JOB_ID = "hollerith.rollup";
 
   private final MetricStore store;
   private final Clock clock;
-  private final ScheduledExecutorService executor;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile RollupReport last;
   private final StatsRegistry.Counter runs;
@@ -37,11 +44,7 @@ public final class RollupScheduler implements AutoCloseable {
   private final StatsRegistry.Counter rowsExpired;
   private final StatsRegistry.Counter seriesExpired;
 
-  /** Starts passes every {@code every}, the first after {@code every}. */
-  public RollupScheduler(MetricStore store, Duration every, StatsRegistry stats, Clock clock) {
-    if (every.isZero() || every.isNegative()) {
-      throw new IllegalArgumentException("storage.rollup_interval must be positive, got " + every);
-    }
+  public RollupJob(MetricStore store, StatsRegistry stats, Clock clock) {
     this.store = store;
     this.clock = clock;
     this.runs = stats.counter("storage", "rollup_runs", "Rollup and retention passes completed");
@@ -56,21 +59,29 @@ public final class RollupScheduler implements AutoCloseable {
     stats.gauge("storage", "rollup_longest_transaction_millis",
         "Longest single transaction of the latest rollup pass (writes wait at most this long)",
         () -> last == null ? 0 : last.longestTransactionMillis());
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "hollerith-rollup");
-      t.setDaemon(true);
-      return t;
-    });
-    executor.scheduleWithFixedDelay(this::runOnce, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** The scheduler {@code storage.rollup_interval} asks for. */
-  public static RollupScheduler start(HollerithConfig config, MetricStore store, StatsRegistry stats, Clock clock) {
-    return new RollupScheduler(store, config.storage().rollupInterval(), stats, clock);
+  /** The job: this program every {@code storage.rollup_interval}. */
+  public static Job job(HollerithConfig config, MetricStore store, StatsRegistry stats, Clock clock) {
+    return new Job(JOB_ID, new Schedule.Interval(config.storage().rollupInterval()), Map.of(),
+        new RollupJob(store, stats, clock));
   }
 
-  /** Runs one pass on the calling thread unless one is already running; returns its report. */
+  @Override
+  public String run(RunContext run) {
+    return pass().map(RollupReport::toString).orElse("a rollup pass was already running");
+  }
+
+  /** Runs one pass on the calling thread unless one is already running; returns its report, empty if it failed. */
   public Optional<RollupReport> runOnce() {
+    try {
+      return pass();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Optional<RollupReport> pass() {
     if (!running.compareAndSet(false, true)) {
       return Optional.empty();
     }
@@ -86,30 +97,14 @@ public final class RollupScheduler implements AutoCloseable {
     } catch (RuntimeException e) {
       failures.incr();
       log.warn("rollup pass failed; the next one runs on schedule: {}", e.getMessage(), e);
-      return Optional.empty();
+      throw e;
     } finally {
       running.set(false);
     }
   }
 
-  /** True while a pass runs. */
-  public boolean running() {
-    return running.get();
-  }
-
   /** The latest completed pass. */
   public Optional<RollupReport> lastReport() {
     return Optional.ofNullable(last);
-  }
-
-  /** Stops scheduling and waits briefly for a running pass (it stops between transactions at worst on exit). */
-  @Override
-  public void close() {
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

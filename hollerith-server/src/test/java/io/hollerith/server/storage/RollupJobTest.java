@@ -2,19 +2,26 @@ package io.hollerith.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hollerith.server.jobs.Job;
+import io.hollerith.server.jobs.Schedule;
+import io.hollerith.server.jobs.Scheduler;
+import io.hollerith.server.jobs.Task;
+import io.hollerith.server.jobs.TaskState;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.Await;
 import io.hollerith.server.testing.StepClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The background rollup on a real SQLite file, with flush writes running alongside. */
-class RollupSchedulerTest {
+/** The rollup job on a real SQLite file, run by the scheduler while flush writes run alongside. */
+class RollupJobTest {
 
   @TempDir
   Path dir;
@@ -34,7 +41,11 @@ class RollupSchedulerTest {
         }
         store.write("n1", i, b.build());
       }
-      RollupScheduler scheduler = new RollupScheduler(store, Duration.ofMillis(20), stats, clock);
+      Scheduler scheduler = new Scheduler("n1", clock, store.tasks(), 100, 1, stats);
+      RollupJob rollup = new RollupJob(store, stats, clock);
+      scheduler.add(new Job(RollupJob.JOB_ID, new Schedule.Interval(Duration.ofMillis(20)), Map.of(), rollup));
+      clock.advance(20);
+      scheduler.tick();
       // Keep flushing (into the hour after the data) while the pass runs; time every write.
       AtomicLong slowest = new AtomicLong();
       int i = 1000;
@@ -48,10 +59,13 @@ class RollupSchedulerTest {
         store.write("n1", i++, b.build());
         slowest.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
       }
+      Await.until(() -> scheduler.count(TaskState.SUCCEEDED) == 1, "the rollup task to succeed");
+      Task task = scheduler.tasks(RollupJob.JOB_ID, TaskState.SUCCEEDED, 1).get(0);
       scheduler.close();
       assertThat(stats.value("storage", "rollup_runs").longValue()).isGreaterThanOrEqualTo(1);
       assertThat(stats.value("storage", "rollup_failures")).isEqualTo(0L);
-      RollupReport report = scheduler.lastReport().orElseThrow();
+      RollupReport report = rollup.lastReport().orElseThrow();
+      assertThat(task.output()).isEqualTo(report.toString());
       assertThat(report.rowsRead()).isGreaterThanOrEqualTo(series * 36L);
       // Nothing held the write side for anywhere near a 10 s flush interval.
       assertThat(report.longestTransactionMillis()).isLessThan(2_500);
@@ -72,8 +86,8 @@ class RollupSchedulerTest {
     StepClock clock = new StepClock(t0);
     StoreSettings settings = new StoreSettings(RetentionPolicy.parse("10s:1h,1m:1d"), 10_000, 100, clock);
     StatsRegistry stats = new StatsRegistry();
-    try (MetricStore store = MetricStores.sqlite(dir.resolve("metrics.db"), "FULL", settings);
-        RollupScheduler scheduler = new RollupScheduler(store, Duration.ofHours(1), stats, clock)) {
+    try (MetricStore store = MetricStores.sqlite(dir.resolve("metrics.db"), "FULL", settings)) {
+      RollupJob scheduler = new RollupJob(store, stats, clock);
       store.write("n1", 1, SnapshotBuilder.at(t0).counter("gone.1", 1).gauge("gone.2", 1).build());
       clock.set(t0 + 24 * 3_600_000L + 120_000);
       assertThat(scheduler.runOnce().orElseThrow().seriesExpired()).isEqualTo(2);
