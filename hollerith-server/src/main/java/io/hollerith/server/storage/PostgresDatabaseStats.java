@@ -85,6 +85,8 @@ final class PostgresDatabaseStats {
     out.put("maintenance", maint);
     notes.put("maintenance.oldest_transaction_age", "transactions (XIDs) since the database's frozen horizon,"
         + " the wraparound distance, not a time");
+    notes.put("maintenance.dead_tuple_ratio_percent", "null while the statistics count no tuple at all; they"
+        + " are collected asynchronously and may lag recent writes by a second or so");
 
     List<Map<String, Object>> queries = rows(c, "SELECT pid, EXTRACT(EPOCH FROM (now() - query_start))::float8"
         + " AS duration_seconds, state, wait_event_type, LEFT(query, " + DatabaseStatsSections.PREVIEW_CHARS
