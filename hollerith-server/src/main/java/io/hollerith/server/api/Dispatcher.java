@@ -84,7 +84,7 @@ final class Dispatcher {
       QueryStringDecoder decoder = new QueryStringDecoder(uri);
       String path = decoder.path();
       Map<String, List<String>> params = decoder.parameters();
-      Router.Match match = router.match(method, path);
+      Router.Match match = router.match(method, path, decoder.rawPath());
       Route route = match.route();
       Principal principal = null;
       if (route.guard() != Route.Guard.PUBLIC) {

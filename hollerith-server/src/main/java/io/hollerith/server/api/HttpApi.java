@@ -43,8 +43,8 @@ import java.util.function.Supplier;
  * {@code /metrics}, {@code /api/openapi.json}, the operations views under {@code /api/stats/}
  * ({@code tasks}, {@code internal}, {@code celery}, {@code workers}) and the operations routes
  * {@code /api/stats/database/}, {@code /api/stats/table-growth/}, {@code /api/stats/query/},
- * {@code /debug/goroutines}, {@code /debug/threads}, {@code /debug/pool/bytes} and
- * {@code /_local/files/_list}.
+ * {@code /debug/goroutines}, {@code /debug/threads}, {@code /debug/pool/bytes},
+ * {@code /_local/files/_list}, {@code /_local/files/{file}/_list} and {@code DELETE /_local/files/{file}}.
  *
  * <p>Built on Netty's HTTP codec (see the package documentation for why). Network threads only
  * decode and encode; authentication and handlers, which read the store and the credential store,

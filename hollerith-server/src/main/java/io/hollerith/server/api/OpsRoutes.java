@@ -47,7 +47,9 @@ final class OpsRoutes {
         .add(Route.requires(Permission.OPS_READ, "GET", "/debug/goroutines", nodeWide(this::threads)))
         .add(Route.requires(Permission.OPS_READ, "GET", "/debug/threads", nodeWide(this::threads)))
         .add(Route.requires(Permission.OPS_READ, "GET", "/debug/pool/bytes", nodeWide(this::bufferPools)))
-        .add(Route.requires(Permission.OPS_READ, "GET", "/_local/files/_list", nodeWide(this::listFiles)));
+        .add(Route.requires(Permission.OPS_READ, "GET", "/_local/files/_list", nodeWide(this::listFiles)))
+        .add(Route.requires(Permission.OPS_READ, "GET", "/_local/files/{file}/_list", nodeWide(this::listFiles)))
+        .add(Route.requires(Permission.FILES_DELETE, "DELETE", "/_local/files/{file}", nodeWide(this::deleteFile)));
   }
 
   /** Refuses callers outside the root tenant, and maps refusals of the ops services to their status. */
@@ -135,10 +137,37 @@ final class OpsRoutes {
   }
 
   private ApiResponse listFiles(ApiRequest r) {
+    return ApiResponse.json(200, requireFiles().list(fileParameter(r)));
+  }
+
+  /** Deletes one file of the data directory; 409 with the reason for a file the node has in use. */
+  private ApiResponse deleteFile(ApiRequest r) {
+    String file = fileParameter(r);
+    requireFiles().delete(file);
+    LOG.info("user {} deleted data-directory file {}", r.principal().userName(), file);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("deleted", file);
+    return ApiResponse.json(200, body);
+  }
+
+  private io.hollerith.server.ops.DataFiles requireFiles() {
     if (ops == null || ops.files() == null) {
       throw new ApiException(503, "The data directory is not available on this server");
     }
-    return ApiResponse.json(200, ops.files().list(single(r, "file")));
+    return ops.files();
+  }
+
+  /**
+   * The file or directory named by the path ({@code {file}}, percent-encoded {@code /} for a nested
+   * one) or by {@code ?file=} as in the seed; both at once must agree.
+   */
+  private static String fileParameter(ApiRequest r) {
+    String inPath = r.pathParams().get("file");
+    String inQuery = single(r, "file");
+    if (inPath != null && inQuery != null && !inPath.equals(inQuery)) {
+      throw new ApiException(400, "Parameter file: the path names '" + inPath + "' and ?file= names '" + inQuery + "'");
+    }
+    return inPath != null ? inPath : inQuery;
   }
 
   private void requireStore() {

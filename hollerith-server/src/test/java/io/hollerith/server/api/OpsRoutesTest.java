@@ -200,4 +200,59 @@ class OpsRoutesTest {
     assertThat(error(escape)).startsWith("Parameter file:");
     assertThat(fx.get("/_local/files/_list?file=nothing", "support@root").statusCode()).isEqualTo(404);
   }
+
+  @Test
+  void aSubdirectoryIsListedByPathAndANestedOneWithAnEncodedSlash() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("logs/old"));
+    java.nio.file.Files.writeString(dir.resolve("logs/a.txt"), "a");
+    java.nio.file.Files.writeString(dir.resolve("logs/old/b.txt"), "bb");
+    JsonNode logs = json(fx.get("/_local/files/logs/_list", "support@root"));
+    assertThat(logs.get("path").asText()).isEqualTo("logs");
+    assertThat(logs.get("files").findValuesAsText("name")).containsExactly("a.txt", "old");
+    JsonNode old = json(fx.get("/_local/files/logs%2Fold/_list", "support@root"));
+    assertThat(old.get("path").asText()).isEqualTo("logs/old");
+    assertThat(old.get("files").findValuesAsText("name")).containsExactly("b.txt");
+    assertThat(fx.get("/_local/files/logs/_list?file=logs", "support@root").statusCode()).isEqualTo(200);
+    HttpResponse<String> disagree = fx.get("/_local/files/logs/_list?file=other", "support@root");
+    assertThat(disagree.statusCode()).isEqualTo(400);
+    assertThat(error(disagree)).startsWith("Parameter file:");
+    assertThat(fx.get("/_local/files/%2E%2E/_list", "support@root").statusCode()).isEqualTo(400);
+    assertThat(fx.get("/_local/files/logs%2Fa.txt/_list", "support@root").statusCode()).isEqualTo(400);
+    assertThat(fx.get("/_local/files/nothing/_list", "support@root").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void deleteRemovesOneFileAndRefusesFilesInUseEscapesAndDirectories() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("trash/deep"));
+    java.nio.file.Files.writeString(dir.resolve("trash/deep/x+y.txt"), "x");
+    java.nio.file.Files.writeString(dir.resolve("trash/old.json"), "{}");
+
+    HttpResponse<String> deleted = fx.send("DELETE", "/_local/files/trash%2Fdeep%2Fx+y.txt", "admin@root", null);
+    assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+    assertThat(json(deleted).get("deleted").asText()).isEqualTo("trash/deep/x+y.txt");
+    assertThat(dir.resolve("trash/deep/x+y.txt")).doesNotExist();
+    assertThat(fx.send("DELETE", "/_local/files/trash%2Fdeep%2Fx+y.txt", "admin@root", null).statusCode()).isEqualTo(404);
+
+    for (String live : List.of("metrics.db", "auth.db", "metrics.db-wal", "admin.token", "hollerith.lock")) {
+      java.nio.file.Path p = dir.resolve(live);
+      if (!java.nio.file.Files.exists(p)) {
+        java.nio.file.Files.writeString(p, "");
+      }
+      HttpResponse<String> busy = fx.send("DELETE", "/_local/files/" + live, "admin@root", null);
+      assertThat(busy.statusCode()).as(live).isEqualTo(409);
+      assertThat(error(busy)).startsWith("'" + live + "' cannot be deleted: ");
+      assertThat(p).exists();
+    }
+    HttpResponse<String> escape = fx.send("DELETE", "/_local/files/..%2Fescape.txt", "admin@root", null);
+    assertThat(escape.statusCode()).isEqualTo(400);
+    assertThat(error(escape)).startsWith("Parameter file:");
+    assertThat(fx.send("DELETE", "/_local/files/trash", "admin@root", null).statusCode()).isEqualTo(400);
+
+    // FILES:DELETE is an admin's; and the caller must be in the root tenant.
+    assertThat(fx.send("DELETE", "/_local/files/trash%2Fold.json", "support@root", null).statusCode()).isEqualTo(403);
+    HttpResponse<String> tenant = fx.send("DELETE", "/_local/files/trash%2Fold.json", "admin@shop", null);
+    assertThat(tenant.statusCode()).isEqualTo(403);
+    assertThat(error(tenant)).contains("root tenant");
+    assertThat(dir.resolve("trash/old.json")).exists();
+  }
 }
