@@ -24,6 +24,7 @@ import io.hollerith.server.ops.NodeHeartbeat;
 import io.hollerith.server.ops.Operations;
 import io.hollerith.server.ops.ReadOnlyQueries;
 import io.hollerith.server.ops.SelfSeriesSink;
+import io.hollerith.server.ops.TableGrowthJob;
 import io.hollerith.server.ops.TableGrowthSampler;
 import io.hollerith.server.ops.WorkerReport;
 import io.hollerith.server.ops.WorkersView;
@@ -252,6 +253,7 @@ public final class HollerithServer implements AutoCloseable {
   private void startJobs() {
     if (store != null) {
       scheduler.add(RollupJob.job(config, store, stats, clock));
+      scheduler.add(TableGrowthJob.job(config.ops().tableGrowth(), tableGrowth));
     }
     for (JobConfig job : config.jobs()) {
       scheduler.add(ConfiguredJobs.job(job, internalStats));

@@ -36,6 +36,12 @@ class OpsWiringTest {
       assertThat(credentials.statusCode()).isEqualTo(400);
       assertThat(h.get("/api/stats/database/").statusCode()).isEqualTo(200);
       assertThat(h.get("/_local/files/_list").body()).contains("\"metrics.db\"", "\"auth.db\"");
+      // The daily table-size sample is a built-in job, next due at the default 01:00 UTC.
+      java.util.List<io.hollerith.server.jobs.Task> sample = h.server.scheduler().tasks(
+          io.hollerith.server.ops.TableGrowthJob.JOB_ID, io.hollerith.server.jobs.TaskState.SCHEDULED, 10);
+      assertThat(sample).hasSize(1);
+      assertThat(sample.get(0).scheduledAt().atZone(java.time.ZoneOffset.UTC).toLocalTime())
+          .isEqualTo(java.time.LocalTime.of(1, 0));
     }
   }
 

@@ -140,6 +140,11 @@ final class ConfigValidator {
         "must be 0 or more, got " + tg.weeklyThresholdPercent());
     v.require(tg.monthlyThresholdPercent() >= 0, "ops.table_growth.monthly_threshold_percent",
         "must be 0 or more, got " + tg.monthlyThresholdPercent());
+    try {
+      tg.sampleAtTime();
+    } catch (IllegalArgumentException e) {
+      v.problems.add("ops.table_growth.sample_at " + e.getMessage());
+    }
     OpsConfig.Query q = c.ops().query();
     v.require(q.timeout().toMillis() >= 1, "ops.query.timeout", "must be at least 1ms, got " + DurationValues.format(q.timeout()));
     v.require(q.maxRows() >= 1 && q.maxRows() <= 1_000_000, "ops.query.max_rows",

@@ -12,7 +12,7 @@ import java.time.Duration;
 public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
   public OpsConfig {
     files = files != null ? files : new Files(null);
-    tableGrowth = tableGrowth != null ? tableGrowth : new TableGrowth(null, null, null);
+    tableGrowth = tableGrowth != null ? tableGrowth : new TableGrowth(null, null, null, null);
     query = query != null ? query : new Query(null, null, null, null, null, null);
   }
 
@@ -20,12 +20,30 @@ public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
    * @param retentionDays days of samples kept (default 90)
    * @param weeklyThresholdPercent a table growing by strictly more than this over 7 days is an alert (default 50)
    * @param monthlyThresholdPercent likewise over 30 days (default 200)
+   * @param sampleAt the UTC time of day of the daily sample, the built-in job
+   *     {@code hollerith.table-growth}, {@code HH:MM} or {@code HH:MM:SS} (default {@code 01:00})
    */
-  public record TableGrowth(Integer retentionDays, Integer weeklyThresholdPercent, Integer monthlyThresholdPercent) {
+  public record TableGrowth(Integer retentionDays, Integer weeklyThresholdPercent, Integer monthlyThresholdPercent,
+      String sampleAt) {
     public TableGrowth {
       retentionDays = retentionDays != null ? retentionDays : 90;
       weeklyThresholdPercent = weeklyThresholdPercent != null ? weeklyThresholdPercent : 50;
       monthlyThresholdPercent = monthlyThresholdPercent != null ? monthlyThresholdPercent : 200;
+      sampleAt = sampleAt != null ? sampleAt : "01:00";
+    }
+
+    /** The form with the default sample time. */
+    public TableGrowth(Integer retentionDays, Integer weeklyThresholdPercent, Integer monthlyThresholdPercent) {
+      this(retentionDays, weeklyThresholdPercent, monthlyThresholdPercent, null);
+    }
+
+    /**
+     * {@link #sampleAt()} as a time of day.
+     *
+     * @throws IllegalArgumentException when it is not {@code HH:MM} or {@code HH:MM:SS}
+     */
+    public java.time.LocalTime sampleAtTime() {
+      return new JobConfig.Schedule("daily", null, sampleAt).atTime();
     }
   }
 

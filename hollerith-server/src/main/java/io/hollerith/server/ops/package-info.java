@@ -9,8 +9,10 @@
  *
  * <ul>
  *   <li>{@link io.hollerith.server.ops.TableGrowthSampler} takes the daily table-size sample
- *       ({@code sampleOnce(day)}; {@code sampleIfMissing(today)} at start and on the first
- *       table-growth request of a day without one), keeps
+ *       ({@code sampleOnce(day)}, run by the built-in job
+ *       {@link io.hollerith.server.ops.TableGrowthJob} at {@code ops.table_growth.sample_at};
+ *       {@code sampleIfMissing(today)} at start and on the first table-growth request of a day
+ *       without one), keeps
  *       {@code ops.table_growth.retention_days} of them, logs and counts each alert once per day
  *       ({@code ops.table_growth_alerts}), and holds the latest figures that {@code /stats} and
  *       Prometheus report, so a scrape never measures the database.

@@ -255,7 +255,7 @@ class ConfigLoaderTest {
   void operationsLimitsAreCheckedByName() {
     assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("ops.query.threads=0", "ops.query.max_queued=-1",
         "ops.query.max_rows=0", "ops.query.max_result_bytes=10", "ops.table_growth.retention_days=7",
-        "ops.query.timeout=0s")))
+        "ops.query.timeout=0s", "ops.table_growth.sample_at=25:00")))
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
             "ops.query.threads must be greater than 0, got 0",
@@ -263,8 +263,10 @@ class ConfigLoaderTest {
             "ops.query.max_rows must be between 1 and 1000000, got 0",
             "ops.query.max_result_bytes must be at least 1024, got 10",
             "ops.table_growth.retention_days must be between 31 (a month-ago sample is needed) and 3650, got 7",
-            "ops.query.timeout must be at least 1ms, got 0ms"));
+            "ops.query.timeout must be at least 1ms, got 0ms",
+            "ops.table_growth.sample_at must be a UTC time of day HH:MM or HH:MM:SS, got '25:00'"));
     HollerithConfig defaults = HollerithConfig.defaults();
+    assertThat(defaults.ops().tableGrowth().sampleAtTime()).isEqualTo(java.time.LocalTime.of(1, 0));
     assertThat(defaults.ops().query().threads() + defaults.ops().query().maxQueued())
         .isLessThan(defaults.http().workerThreads());
   }
