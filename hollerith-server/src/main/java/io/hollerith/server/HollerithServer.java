@@ -17,6 +17,7 @@ import io.hollerith.server.ingest.HealthState;
 import io.hollerith.server.ingest.IngestServer;
 import io.hollerith.server.ingest.ManagementServer;
 import io.hollerith.server.ingest.PacketHandler;
+import io.hollerith.server.jobs.Job;
 import io.hollerith.server.jobs.Scheduler;
 import io.hollerith.server.ops.DataFiles;
 import io.hollerith.server.ops.InternalStats;
@@ -24,6 +25,7 @@ import io.hollerith.server.ops.NodeHeartbeat;
 import io.hollerith.server.ops.Operations;
 import io.hollerith.server.ops.ReadOnlyQueries;
 import io.hollerith.server.ops.SelfSeriesSink;
+import io.hollerith.server.ops.StatsProgram;
 import io.hollerith.server.ops.TableGrowthJob;
 import io.hollerith.server.ops.TableGrowthSampler;
 import io.hollerith.server.ops.WorkerReport;
@@ -58,6 +60,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -101,6 +104,7 @@ public final class HollerithServer implements AutoCloseable {
   private InternalStats internalStats;
   private WorkersView workers;
   private WorkerReport workerReport;
+  private final Map<String, StatsProgram> statsPrograms = new java.util.concurrent.ConcurrentHashMap<>();
 
   public HollerithServer(HollerithConfig config) {
     this(config, Clock.systemUTC(), System.out);
@@ -256,7 +260,11 @@ public final class HollerithServer implements AutoCloseable {
       scheduler.add(TableGrowthJob.job(config.ops().tableGrowth(), tableGrowth));
     }
     for (JobConfig job : config.jobs()) {
-      scheduler.add(ConfiguredJobs.job(job, internalStats));
+      Job added = ConfiguredJobs.job(job, internalStats);
+      scheduler.add(added);
+      if (added.program() instanceof StatsProgram program) {
+        statsPrograms.put(added.id(), program);
+      }
     }
     scheduler.start();
     started.push(scheduler);
@@ -264,6 +272,18 @@ public final class HollerithServer implements AutoCloseable {
         () -> ConfiguredJobs.broker(store));
     workers = new WorkersView(config.nodeId(), workerReport, scheduler, store == null ? null : store.heartbeats(),
         store == null ? null : store.tasks(), config.scheduler().heartbeatInterval(), clock);
+  }
+
+  /** Each {@code stats} job's current output file, which the file routes must not delete. */
+  private Map<Path, String> statsOutputFiles() {
+    Map<Path, String> files = new java.util.HashMap<>();
+    statsPrograms.forEach((jobId, program) -> {
+      Path file = program.currentFile();
+      if (file != null) {
+        files.put(file, "it is the current output file of the stats job " + jobId);
+      }
+    });
+    return files;
   }
 
   private List<FlushSink> sinks(PrometheusSink prometheus) {
@@ -323,7 +343,8 @@ public final class HollerithServer implements AutoCloseable {
       }));
       api.storageStats(tableGrowth::storageSizes, config.stats().includeStorageStatsInApi());
     }
-    api.operations(new Operations(store, tableGrowth, queries, new DataFiles(dataDir, config.ops().files().maxEntries(), stats)));
+    api.operations(new Operations(store, tableGrowth, queries, new DataFiles(dataDir, config.ops().files().maxEntries(), stats,
+        this::statsOutputFiles)));
     return api.build();
   }
 

@@ -70,6 +70,51 @@ class OpsServerTest {
   }
 
   @Test
+  void aStatsJobsCurrentOutputFileCannotBeDeletedButItsEarlierOnesCan() throws Exception {
+    Path data = dir.resolve("data");
+    Path statsDir = Files.createDirectories(data.resolve("stats"));
+    Path config = Files.writeString(dir.resolve("hollerith.yml"), """
+        jobs:
+          - job_id: self-stats
+            params: [date]
+            schedule: {type: daily, at: "00:00"}
+            program:
+              type: stats
+              path: "%s/{{ date }}.json"
+        """.formatted(statsDir));
+    StepClock clock = new StepClock(Instant.parse("2026-12-07T23:59:30Z").toEpochMilli());
+    try (ServerHarness h = ServerHarness.start(data, clock, config)) {
+      Task first = h.server.scheduler().tasks("self-stats", TaskState.SCHEDULED, 1).get(0);
+      clock.set(first.scheduledAt().toEpochMilli());
+      Await.until(() -> h.server.scheduler().find(first.id()).orElseThrow().state() == TaskState.SUCCEEDED,
+          "the first stats run to succeed");
+      HttpResponse<String> busy = delete(h, "/_local/files/stats%2F2026-12-08.json");
+      assertThat(busy.statusCode()).as(busy.body()).isEqualTo(409);
+      assertThat(busy.body()).contains("it is the current output file of the stats job self-stats");
+      assertThat(statsDir.resolve("2026-12-08.json")).exists();
+
+      Task second = h.server.scheduler().tasks("self-stats", TaskState.SCHEDULED, 1).get(0);
+      clock.set(second.scheduledAt().toEpochMilli());
+      Await.until(() -> h.server.scheduler().find(second.id()).orElseThrow().state() == TaskState.SUCCEEDED,
+          "the second stats run to succeed");
+      HttpResponse<String> old = delete(h, "/_local/files/stats%2F2026-12-08.json");
+      assertThat(old.statusCode()).as(old.body()).isEqualTo(200);
+      assertThat(statsDir.resolve("2026-12-08.json")).doesNotExist();
+      assertThat(delete(h, "/_local/files/stats%2F2026-12-09.json").statusCode()).isEqualTo(409);
+    }
+  }
+
+  private static HttpResponse<String> delete(ServerHarness h, String path) throws Exception {
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + path))
+        .header("Authorization", "Bearer " + h.token)
+        .timeout(java.time.Duration.ofSeconds(20))
+        .DELETE()
+        .build();
+    return java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void theInternalStatsObjectHasEveryApsisFieldWithSaneValues() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
       HttpResponse<String> r = h.get("/api/stats/internal/");

@@ -27,7 +27,8 @@ import java.util.Set;
  * the data directory's. Files the node has open are never deleted: the metric and credential
  * databases with their {@code -wal}, {@code -shm} and {@code -journal} files, {@code admin.token},
  * the data directory's {@code hollerith.lock} and any other lock file ({@code *.lock}), and Unix
- * socket files. Thread-safe (stateless apart from the root).
+ * socket files, and the files other parts of the node report as busy (a {@code stats} job's current
+ * output file). Thread-safe (stateless apart from the root).
  */
 public final class DataFiles {
 
@@ -39,12 +40,25 @@ public final class DataFiles {
   private final Path root;
   private final int maxEntries;
   private final StatsRegistry.Counter truncatedLists;
+  private final java.util.function.Supplier<Map<Path, String>> busyFiles;
 
   /**
    * @param dataDir the data directory; it must exist
    * @param maxEntries entries listed per directory at most ({@code ops.files.max_entries})
    */
   public DataFiles(Path dataDir, int maxEntries, StatsRegistry stats) {
+    this(dataDir, maxEntries, stats, Map::of);
+  }
+
+  /**
+   * @param dataDir the data directory; it must exist
+   * @param maxEntries entries listed per directory at most ({@code ops.files.max_entries})
+   * @param busyFiles asked on every delete: files the node writes now (any path form) → why, e.g. a
+   *     {@code stats} job's current output file; deleting one is a 409 with that reason
+   */
+  public DataFiles(Path dataDir, int maxEntries, StatsRegistry stats,
+      java.util.function.Supplier<Map<Path, String>> busyFiles) {
+    this.busyFiles = busyFiles;
     this.maxEntries = maxEntries;
     this.truncatedLists = stats.counter("ops", "file_lists_truncated",
         "Directory listings cut at ops.files.max_entries");
@@ -107,6 +121,9 @@ public final class DataFiles {
       throw new OpsException(400, "Parameter file: '" + file + "' is a directory; only files can be deleted");
     }
     String inUse = inUseReason(root, p);
+    if (inUse == null) {
+      inUse = busyReason(p);
+    }
     if (inUse != null) {
       throw new OpsException(409, "'" + file + "' cannot be deleted: " + inUse);
     }
@@ -117,6 +134,22 @@ public final class DataFiles {
     } catch (IOException e) {
       throw new OpsException(500, "cannot delete " + file + ": " + e.getMessage());
     }
+  }
+
+  /** The reason given for {@code p} (a real path) by {@code busyFiles}, or null. */
+  private String busyReason(Path p) {
+    for (Map.Entry<Path, String> busy : busyFiles.get().entrySet()) {
+      Path b = busy.getKey().toAbsolutePath().normalize();
+      try {
+        b = b.toRealPath();
+      } catch (IOException e) {
+        // gone or unreadable: compare the normalised form
+      }
+      if (b.equals(p)) {
+        return busy.getValue();
+      }
+    }
+    return null;
   }
 
   /** Why the node has this file in use, or null when it may be deleted. */

@@ -32,7 +32,8 @@
  *       buffer pools.
  *   <li>{@link io.hollerith.server.ops.DataFiles} lists (at most {@code ops.files.max_entries} entries,
  *       counted in {@code ops.file_lists_truncated} when cut) and deletes within the data directory,
- *       checked on canonical real paths; files in use are never deleted (409).
+ *       checked on canonical real paths; files in use are never deleted (409), among them each
+ *       {@code stats} job's current output file ({@link io.hollerith.server.ops.StatsProgram#currentFile()}).
  * </ul>
  *
  * <p>Operations views of a node, built on {@code jobs} and {@code stats}:

@@ -135,4 +135,26 @@ class DataFilesTest {
     assertThat(stats.value("ops", "file_lists_truncated").longValue()).isEqualTo(1);
     assertThat(capped.list(null).get("truncated")).isEqualTo(false);
   }
+
+  @Test
+  void aFileAnotherPartOfTheNodeWritesIsBusyUntilItMovesOn() throws Exception {
+    Files.createDirectory(data.resolve("stats"));
+    Files.writeString(data.resolve("stats/2026-12-07.json"), "{}\n");
+    Files.writeString(data.resolve("stats/2026-12-06.json"), "{}\n");
+    java.util.concurrent.atomic.AtomicReference<Path> current =
+        new java.util.concurrent.atomic.AtomicReference<>(data.resolve("stats/../stats/2026-12-07.json"));
+    DataFiles guarded = new DataFiles(data, 10_000, new StatsRegistry(),
+        () -> Map.of(current.get(), "it is the current output file of the stats job self-stats"));
+
+    refused(409, "'stats/2026-12-07.json' cannot be deleted: it is the current output file of the stats job self-stats",
+        () -> guarded.delete("stats/2026-12-07.json"));
+    assertThat(data.resolve("stats/2026-12-07.json")).exists();
+    guarded.delete("stats/2026-12-06.json");
+    assertThat(data.resolve("stats/2026-12-06.json")).doesNotExist();
+
+    // The job moved on to the next day's file: yesterday's may go.
+    current.set(data.resolve("stats/2026-12-08.json"));
+    guarded.delete("stats/2026-12-07.json");
+    assertThat(data.resolve("stats/2026-12-07.json")).doesNotExist();
+  }
 }
