@@ -110,6 +110,8 @@ final class PostgresDatabaseStats {
     perf.putAll(row(c, "SELECT COALESCE(temp_files, 0) AS temp_files_count, COALESCE(temp_bytes, 0)"
         + " AS temp_files_bytes FROM pg_stat_database WHERE datname = current_database()"));
     out.put("query_performance", perf);
+    notes.put("query_performance.index_scan_ratio_percent", "null while the statistics count no scan at all; they"
+        + " are collected asynchronously and may lag recent queries by a second or so");
 
     Map<String, Object> replication = row(c, "SELECT pg_is_in_recovery() AS is_replica,"
         + " CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') END AS wal_bytes,"
