@@ -17,10 +17,17 @@ import io.hollerith.server.ingest.HealthState;
 import io.hollerith.server.ingest.IngestServer;
 import io.hollerith.server.ingest.ManagementServer;
 import io.hollerith.server.ingest.PacketHandler;
+import io.hollerith.server.jobs.Job;
 import io.hollerith.server.jobs.Scheduler;
+import io.hollerith.server.ops.DataFiles;
 import io.hollerith.server.ops.InternalStats;
 import io.hollerith.server.ops.NodeHeartbeat;
+import io.hollerith.server.ops.Operations;
+import io.hollerith.server.ops.ReadOnlyQueries;
 import io.hollerith.server.ops.SelfSeriesSink;
+import io.hollerith.server.ops.StatsProgram;
+import io.hollerith.server.ops.TableGrowthJob;
+import io.hollerith.server.ops.TableGrowthSampler;
 import io.hollerith.server.ops.WorkerReport;
 import io.hollerith.server.ops.WorkersView;
 import io.hollerith.server.protocol.LineParser;
@@ -33,7 +40,6 @@ import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.RollupJob;
 import io.hollerith.server.storage.StoreSink;
-import io.hollerith.server.storage.TableSize;
 import io.hollerith.server.datadir.DataDirectoryInUseException;
 import io.hollerith.server.datadir.DataDirectoryLock;
 import io.hollerith.server.datadir.PrivateFiles;
@@ -48,11 +54,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -86,6 +93,8 @@ public final class HollerithServer implements AutoCloseable {
   private Path dataDir;
   private boolean dataDirCreated;
   private MetricStore store;
+  private TableGrowthSampler tableGrowth;
+  private ReadOnlyQueries queries;
   private StoreSink storeSink;
   private Aggregator aggregator;
   private Flusher flusher;
@@ -96,6 +105,7 @@ public final class HollerithServer implements AutoCloseable {
   private InternalStats internalStats;
   private WorkersView workers;
   private WorkerReport workerReport;
+  private final Map<String, StatsProgram> statsPrograms = new java.util.concurrent.ConcurrentHashMap<>();
 
   public HollerithServer(HollerithConfig config) {
     this(config, Clock.systemUTC(), System.out);
@@ -178,6 +188,10 @@ public final class HollerithServer implements AutoCloseable {
     if (config.stats().persist()) {
       store = MetricStores.open(config, clock);
       started.push(store);
+      tableGrowth = new TableGrowthSampler(store, config.ops().tableGrowth(), stats);
+      sampleTableSizesInBackground();
+      queries = new ReadOnlyQueries(store.readOnlySql(config.ops().query().postgresql()), config.ops().query(), stats);
+      started.push(queries);
     }
     scheduler = new Scheduler(config.nodeId(), clock, store == null ? null : store.tasks(),
         config.scheduler().taskHistory(), config.scheduler().threads(), stats);
@@ -244,9 +258,14 @@ public final class HollerithServer implements AutoCloseable {
   private void startJobs() {
     if (store != null) {
       scheduler.add(RollupJob.job(config, store, stats, clock));
+      scheduler.add(TableGrowthJob.job(config.ops().tableGrowth(), tableGrowth));
     }
     for (JobConfig job : config.jobs()) {
-      scheduler.add(ConfiguredJobs.job(job, internalStats));
+      Job added = ConfiguredJobs.job(job, internalStats);
+      scheduler.add(added);
+      if (added.program() instanceof StatsProgram program) {
+        statsPrograms.put(added.id(), program);
+      }
     }
     scheduler.start();
     started.push(scheduler);
@@ -254,6 +273,18 @@ public final class HollerithServer implements AutoCloseable {
         () -> ConfiguredJobs.broker(store));
     workers = new WorkersView(config.nodeId(), workerReport, scheduler, store == null ? null : store.heartbeats(),
         store == null ? null : store.tasks(), config.scheduler().heartbeatInterval(), clock);
+  }
+
+  /** Each {@code stats} job's current output file, which the file routes must not delete. */
+  private Map<Path, String> statsOutputFiles() {
+    Map<Path, String> files = new java.util.HashMap<>();
+    statsPrograms.forEach((jobId, program) -> {
+      Path file = program.currentFile();
+      if (file != null) {
+        files.put(file, "it is the current output file of the stats job " + jobId);
+      }
+    });
+    return files;
   }
 
   private List<FlushSink> sinks(PrometheusSink prometheus) {
@@ -305,8 +336,10 @@ public final class HollerithServer implements AutoCloseable {
     if (store != null) {
       api.seriesReader(store, config.storage().readTimeout());
       api.healthCheck(HealthCheck.of("storage", this::storageStatus));
-      api.storageStats(this::storageSizes, config.stats().includeStorageStatsInApi());
+      api.storageStats(tableGrowth::storageSizes, config.stats().includeStorageStatsInApi());
     }
+    api.operations(new Operations(store, tableGrowth, queries, new DataFiles(dataDir, config.ops().files().maxEntries(), stats,
+        this::statsOutputFiles)));
     return api.build();
   }
 
@@ -331,19 +364,25 @@ public final class HollerithServer implements AutoCloseable {
         : "last write " + (now - w.lastSuccessMillis()) / 1000 + " s ago") + ", " + w.backlog() + " flushes waiting");
   }
 
-  private Map<String, Long> storageSizes() {
-    Map<String, Long> sizes = new LinkedHashMap<>();
-    long bytes = 0;
-    long rows = 0;
-    for (TableSize t : store.tableSizes()) {
-      sizes.put(t.table() + "_bytes", t.totalBytes());
-      sizes.put(t.table() + "_rows", t.rowEstimate());
-      bytes += t.totalBytes();
-      rows += t.rowEstimate();
-    }
-    sizes.put("total_bytes", bytes);
-    sizes.put("total_rows", rows);
-    return sizes;
+  /**
+   * Takes today's table-size sample unless one is stored, on a thread of its own: on SQLite it reads
+   * every page, which must not delay the start.
+   */
+  private void sampleTableSizesInBackground() {
+    Thread sampler = new Thread(() -> {
+      try {
+        tableGrowth.sampleIfMissing(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+      } catch (RuntimeException e) {
+        LOG.error("table-size sample at start failed: {}", e.getMessage(), e);
+      }
+    }, "hollerith-table-sizes");
+    sampler.setDaemon(true);
+    sampler.start();
+  }
+
+  /** The table-size sampler, or null when {@code stats.persist} is off. */
+  public TableGrowthSampler tableGrowth() {
+    return tableGrowth;
   }
 
   /** The internal statistics registry of this node. */

@@ -60,13 +60,58 @@ class OpsServerTest {
       assertThat(Files.readString(file)).endsWith("\n");
       for (String line : lines) {
         JsonNode stats = ServerHarness.JSON.readTree(line);
-        assertThat(stats.get("scheduled").get("num_entries").asInt()).isEqualTo(2); // stats and rollup
+        assertThat(stats.get("scheduled").get("num_entries").asInt()).isEqualTo(3); // stats, rollup, table growth
         assertThat(stats.get("start_time").asText()).isNotEmpty();
       }
       assertThat(ServerHarness.JSON.readTree(lines.get(0)).get("time").asText()).isEqualTo("2026-12-08T00:00:00Z");
       assertThat(ServerHarness.JSON.readTree(lines.get(1)).get("time").asText()).isEqualTo("2026-12-08T00:01:00Z");
       assertThat(h.server.scheduler().find(second.id()).orElseThrow().output()).isEqualTo(lines.get(1));
     }
+  }
+
+  @Test
+  void aStatsJobsCurrentOutputFileCannotBeDeletedButItsEarlierOnesCan() throws Exception {
+    Path data = dir.resolve("data");
+    Path statsDir = Files.createDirectories(data.resolve("stats"));
+    Path config = Files.writeString(dir.resolve("hollerith.yml"), """
+        jobs:
+          - job_id: self-stats
+            params: [date]
+            schedule: {type: daily, at: "00:00"}
+            program:
+              type: stats
+              path: "%s/{{ date }}.json"
+        """.formatted(statsDir));
+    StepClock clock = new StepClock(Instant.parse("2026-12-07T23:59:30Z").toEpochMilli());
+    try (ServerHarness h = ServerHarness.start(data, clock, config)) {
+      Task first = h.server.scheduler().tasks("self-stats", TaskState.SCHEDULED, 1).get(0);
+      clock.set(first.scheduledAt().toEpochMilli());
+      Await.until(() -> h.server.scheduler().find(first.id()).orElseThrow().state() == TaskState.SUCCEEDED,
+          "the first stats run to succeed");
+      HttpResponse<String> busy = delete(h, "/_local/files/stats%2F2026-12-08.json");
+      assertThat(busy.statusCode()).as(busy.body()).isEqualTo(409);
+      assertThat(busy.body()).contains("it is the current output file of the stats job self-stats");
+      assertThat(statsDir.resolve("2026-12-08.json")).exists();
+
+      Task second = h.server.scheduler().tasks("self-stats", TaskState.SCHEDULED, 1).get(0);
+      clock.set(second.scheduledAt().toEpochMilli());
+      Await.until(() -> h.server.scheduler().find(second.id()).orElseThrow().state() == TaskState.SUCCEEDED,
+          "the second stats run to succeed");
+      HttpResponse<String> old = delete(h, "/_local/files/stats%2F2026-12-08.json");
+      assertThat(old.statusCode()).as(old.body()).isEqualTo(200);
+      assertThat(statsDir.resolve("2026-12-08.json")).doesNotExist();
+      assertThat(delete(h, "/_local/files/stats%2F2026-12-09.json").statusCode()).isEqualTo(409);
+    }
+  }
+
+  private static HttpResponse<String> delete(ServerHarness h, String path) throws Exception {
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + path))
+        .header("Authorization", "Bearer " + h.token)
+        .timeout(java.time.Duration.ofSeconds(20))
+        .DELETE()
+        .build();
+    return java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -82,8 +127,8 @@ class OpsServerTest {
       assertThat(s.get("rusage_maxrss").asLong()).isGreaterThan(1 << 20); // bytes: a JVM holds more than 1 MiB
       assertThat(s.get("rusage_utime").asDouble()).isGreaterThan(0);
       assertThat(s.get("rusage_stime").asDouble()).isGreaterThanOrEqualTo(0);
-      assertThat(s.get("scheduled").get("num_entries").asInt()).isEqualTo(1); // the rollup job
-      assertThat(s.get("scheduled").get("num_heap").asInt()).isEqualTo(1);
+      assertThat(s.get("scheduled").get("num_entries").asInt()).isEqualTo(2); // the rollup and table-growth jobs
+      assertThat(s.get("scheduled").get("num_heap").asInt()).isEqualTo(2);
       assertThat(s.get("tasks").get("num_waiting").asInt()).isZero();
       assertThat(s.get("tasks").get("num_running").asInt()).isZero();
       assertThat(s.get("tasks").get("num_action").asInt()).isZero();
@@ -120,7 +165,8 @@ class OpsServerTest {
       assertThat(h.post("/api/stats/tasks/nothing/revoke").statusCode()).isEqualTo(404);
       assertThat(h.get("/api/stats/tasks/" + id + "/revoke").statusCode()).isEqualTo(405);
 
-      JsonNode all = ServerHarness.JSON.readTree(h.get("/api/stats/tasks/").body()).get("tasks");
+      // The rollup job's tasks (the node's other built-in job, the table-growth sample, has its own).
+      JsonNode all = ServerHarness.JSON.readTree(h.get("/api/stats/tasks/?job_id=" + RollupJob.JOB_ID).body()).get("tasks");
       assertThat(all).hasSize(2);
       assertThat(all.get(0).get("state").asText()).isEqualTo("scheduled");
       assertThat(all.get(1).get("id").asText()).isEqualTo(id);
@@ -147,7 +193,8 @@ class OpsServerTest {
       pendingId = h.server.scheduler().tasks(RollupJob.JOB_ID, TaskState.SCHEDULED, 1).get(0).id();
     }
     try (ServerHarness h = ServerHarness.start(data)) {
-      JsonNode tasks = ServerHarness.JSON.readTree(h.get("/api/stats/tasks/?state=revoked").body()).get("tasks");
+      JsonNode tasks = ServerHarness.JSON.readTree(
+          h.get("/api/stats/tasks/?state=revoked&job_id=" + RollupJob.JOB_ID).body()).get("tasks");
       assertThat(tasks).extracting(t -> t.get("id").asText()).containsExactlyInAnyOrder(revokedId, pendingId);
       assertThat(h.server.scheduler().find(revokedId).orElseThrow().error()).isEqualTo("revoked before it was due");
       assertThat(h.server.scheduler().find(pendingId).orElseThrow().error())
@@ -170,7 +217,9 @@ class OpsServerTest {
       assertThat(view.fieldNames()).toIterable()
           .containsExactly("active", "scheduled", "reserved", "revoked", "query_task", "stats");
       assertThat(view.get("query_task").isNull()).isTrue();
-      assertThat(view.get("scheduled").get(worker).get(0).get("request").get("name").asText()).isEqualTo(RollupJob.JOB_ID);
+      List<String> scheduledJobs = new java.util.ArrayList<>();
+      view.get("scheduled").get(worker).forEach(t -> scheduledJobs.add(t.get("request").get("name").asText()));
+      assertThat(scheduledJobs).containsExactlyInAnyOrder(RollupJob.JOB_ID, io.hollerith.server.ops.TableGrowthJob.JOB_ID);
       JsonNode stats = view.get("stats").get(worker);
       assertThat(stats.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
       assertThat(stats.get("broker").get("transport").asText()).isEqualTo("sqlite");
@@ -181,7 +230,7 @@ class OpsServerTest {
       assertThat(stats.get("thread_pools").get("http_workers").get("size").asInt()).isPositive();
       assertThat(stats.get("thread_pools").get("store_writer").get("backlog").asInt()).isZero();
 
-      String id = h.server.scheduler().tasks(null, TaskState.SCHEDULED, 1).get(0).id();
+      String id = h.server.scheduler().tasks(RollupJob.JOB_ID, TaskState.SCHEDULED, 1).get(0).id();
       JsonNode query = ServerHarness.JSON.readTree(h.get("/api/stats/workers/?task_id=" + id).body()).get("query_task");
       assertThat(query.get(worker).get(id).get("job_id").asText()).isEqualTo(RollupJob.JOB_ID);
       JsonNode unknown = ServerHarness.JSON.readTree(h.get("/api/stats/workers/?task_id=nope").body()).get("query_task");

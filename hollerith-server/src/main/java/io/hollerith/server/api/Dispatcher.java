@@ -93,7 +93,7 @@ final class Dispatcher {
         return new Admission(method, uri, path, null, null, headers, remote, null, null, new Outcome(asset, user));
       }
       Map<String, List<String>> params = decoder.parameters();
-      Router.Match match = router.match(method, path);
+      Router.Match match = router.match(method, path, decoder.rawPath());
       Route route = match.route();
       Principal principal = null;
       if (route.guard() != Route.Guard.PUBLIC) {

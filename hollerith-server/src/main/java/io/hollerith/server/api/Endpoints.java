@@ -42,10 +42,12 @@ final class Endpoints {
   private final PrometheusWriter prometheus;
   private final byte[] openApi;
   private final String selfSeriesPrefix;
+  private final OpsRoutes opsRoutes;
 
   Endpoints(AuthStore auth, StatsRegistry stats, SeriesService series, HealthProbe health, StoreReads storeReads,
       LatestValues latestValues, LineIngestor ingestor, Supplier<? extends Map<String, ? extends Number>> storageStats,
-      boolean includeStorageStats, long maxBuckets, Duration flushInterval, Clock clock, String selfSeriesPrefix) {
+      boolean includeStorageStats, long maxBuckets, Duration flushInterval, Clock clock, String selfSeriesPrefix,
+      OpsRoutes opsRoutes) {
     this.auth = auth;
     this.stats = stats;
     this.series = series;
@@ -61,11 +63,12 @@ final class Endpoints {
     SystemStats.register(stats, clock);
     this.openApi = loadOpenApi();
     this.selfSeriesPrefix = selfSeriesPrefix;
+    this.opsRoutes = opsRoutes;
   }
 
   /** Every route of the API. The OpenAPI document must describe exactly these (a test checks). */
   Router router() {
-    return new Router()
+    Router router = new Router()
         .add(Route.publicRoute("GET", "/health", this::health))
         .add(Route.authenticated("GET", "/api/openapi.json", this::openApi))
         .add(Route.authenticated("GET", "/api/v1/whoami", this::whoami))
@@ -77,6 +80,7 @@ final class Endpoints {
         .add(Route.requires(Permission.OPS_READ, "GET", "/stats", this::stats))
         .add(Route.requires(Permission.OPS_READ, "GET", "/stats/prometheus", this::prometheus).allowingAnonymousScrape())
         .add(Route.requires(Permission.OPS_READ, "GET", "/metrics", this::prometheus).allowingAnonymousScrape());
+    return opsRoutes.register(router);
   }
 
   private ApiResponse health(ApiRequest r) {

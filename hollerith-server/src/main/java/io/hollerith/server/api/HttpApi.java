@@ -41,7 +41,11 @@ import java.util.function.Supplier;
  * The HTTP API server: {@code /health}, {@code /api/v1/series}, {@code /api/v1/metrics},
  * {@code /api/v1/ingest}, {@code /api/v1/whoami}, {@code /api/v1/users}, {@code /api/v1/tenants},
  * {@code /stats}, {@code /stats/prometheus},
- * {@code /metrics}, {@code /api/openapi.json}, the operations routes under {@code /api/stats/};
+ * {@code /metrics}, {@code /api/openapi.json}, the operations views under {@code /api/stats/}
+ * ({@code tasks}, {@code internal}, {@code celery}, {@code workers}) and the operations routes
+ * {@code /api/stats/database/}, {@code /api/stats/table-growth/}, {@code /api/stats/query/},
+ * {@code /debug/goroutines}, {@code /debug/threads}, {@code /debug/pool/bytes},
+ * {@code /_local/files/_list}, {@code /_local/files/{file}/_list} and {@code DELETE /_local/files/{file}};
  * and the web dashboard at {@code /}.
  *
  * <p>Built on Netty's HTTP codec (see the package documentation for why). Network threads only
@@ -81,7 +85,7 @@ public final class HttpApi implements AutoCloseable {
     this.storeReads = b.reader == null ? null : new StoreReads(b.readTimeout, 2 * config.workerThreads(), b.stats);
     Endpoints endpoints = new Endpoints(b.auth, b.stats, b.reader == null ? null : new SeriesService(b.reader),
         health, storeReads, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
-        config.maxSeriesBuckets(), b.flushInterval, b.clock, b.selfSeriesPrefix);
+        config.maxSeriesBuckets(), b.flushInterval, b.clock, b.selfSeriesPrefix, new OpsRoutes(b.operations, b.clock));
     this.router = new OpsEndpoints(b.auth, b.scheduler, b.internalStats, b.workers).addTo(endpoints.router());
     AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(),
         config.authFailureMaxAddresses(), b.clock, b.stats);
@@ -118,6 +122,7 @@ public final class HttpApi implements AutoCloseable {
     private boolean includeStorageStats = true;
     private Duration flushInterval = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
+    private io.hollerith.server.ops.Operations operations;
     private io.hollerith.server.jobs.Scheduler scheduler;
     private Supplier<Map<String, Object>> internalStats;
     private java.util.function.Function<String, Map<String, Object>> workers;
@@ -173,6 +178,12 @@ public final class HttpApi implements AutoCloseable {
     /** The aggregation flush interval, reported by {@code /api/v1/whoami} (default 10 s). */
     public Builder flushInterval(Duration flushInterval) {
       this.flushInterval = Objects.requireNonNull(flushInterval);
+      return this;
+    }
+
+    /** What the node-wide operations routes ({@code /api/stats/*}, {@code /debug/*}, {@code /_local/files/*}) work on. */
+    public Builder operations(io.hollerith.server.ops.Operations operations) {
+      this.operations = operations;
       return this;
     }
 

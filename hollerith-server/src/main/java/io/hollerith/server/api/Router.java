@@ -10,7 +10,9 @@ import java.util.TreeSet;
 /**
  * Routing by exact path or by path template: a segment written {@code {name}} matches any one
  * non-empty segment and hands it to the handler as a path parameter
- * ({@code /api/stats/tasks/{id}/revoke}). An exact path wins over a template. A path that no route
+ * ({@code /api/stats/tasks/{id}/revoke}). An exact path wins over a template. Given the raw
+ * (still percent-encoded) path, a template is matched segment by segment before decoding, so a
+ * parameter may hold an encoded {@code /} ({@code /_local/files/logs%2Fa.txt}). A path that no route
  * has is a 404, a known path with another method a 405 listing the allowed methods. Immutable once
  * built; thread-safe.
  */
@@ -57,10 +59,28 @@ final class Router {
    * @throws ApiException 404 for an unknown path, 405 (with {@code Allow}) for a known path
    */
   Match match(String method, String path) {
+    return match(method, path, null);
+  }
+
+  /**
+   * The route for this request and its path parameters.
+   *
+   * @param path the decoded path
+   * @param rawPath the same path still percent-encoded; templates bind its segments, each decoded
+   *     on its own; null to bind the decoded path's segments
+   * @throws ApiException 404 for an unknown path, 405 (with {@code Allow}) for a known path
+   */
+  Match match(String method, String path, String rawPath) {
     Map<String, Route> methods = byPath.get(path);
     Map<String, String> params = Map.of();
     if (methods == null) {
-      String[] parts = segments(path);
+      String[] parts = segments(rawPath == null ? path : rawPath);
+      if (rawPath != null) {
+        for (int i = 0; i < parts.length; i++) {
+          // A '+' in a path is a plus, not a space as in a query string.
+          parts[i] = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(parts[i].replace("+", "%2B"));
+        }
+      }
       for (Template t : templates.values()) {
         Map<String, String> bound = bind(t.segments(), parts);
         if (bound != null) {

@@ -1,8 +1,10 @@
 /**
  * The HTTP API: one server ({@link io.hollerith.server.api.HttpApi}) for stored series, the metric
- * list, HTTP ingest, internal stats, Prometheus exposition, health, the OpenAPI document, the
- * node-wide operations views ({@code OpsEndpoints}: tasks and revoke, the internal statistics
- * object, the workers view; root tenant only), and the web dashboard's files.
+ * list, HTTP ingest, internal stats, Prometheus exposition, health, the OpenAPI document, and the
+ * node-wide operations routes over the {@link io.hollerith.server.ops} services, root tenant only:
+ * {@code OpsRoutes} (database statistics, table growth, read-only SQL, debug dumps, data-directory
+ * files) and {@code OpsEndpoints} (tasks and revoke, the internal statistics object, the workers
+ * view); and the web dashboard's files.
  *
  * <h2>Why Netty's HTTP codec</h2>
  * Netty already carries Hollerith's UDP/TCP/Unix listeners, so the HTTP server adds no second
@@ -36,7 +38,8 @@
  *   <li>One access-log line per request on logger {@code io.hollerith.server.api.access}: method,
  *       path (no query string), status, duration, user and client address — never the token.
  *   <li>Every route declares its permission; 401 without a valid token, 403 (naming the missing
- *       permission) when the role lacks it, 404 for unknown paths, 405 with {@code Allow} for a
+ *       permission) when the role lacks it or, on a node-wide operations route, when the caller's
+ *       tenant is not the root tenant, 404 for unknown paths, 405 with {@code Allow} for a
  *       wrong method, and 429 with {@code Retry-After} instead of 401 for an invalid token from an
  *       address that failed more than {@code http.auth_failure_limit} times within
  *       {@code http.auth_failure_window}. Only failures are throttled: a valid token is always

@@ -135,6 +135,28 @@ final class ConfigValidator {
         "must be at least http.max_request_bytes (" + h.maxRequestBytes() + "), got " + h.maxBodyBytesInFlight());
     v.positive("http.health_check_timeout", h.healthCheckTimeout());
 
+    OpsConfig.TableGrowth tg = c.ops().tableGrowth();
+    v.require(tg.retentionDays() >= 31 && tg.retentionDays() <= 3650, "ops.table_growth.retention_days",
+        "must be between 31 (a month-ago sample is needed) and 3650, got " + tg.retentionDays());
+    v.require(tg.weeklyThresholdPercent() >= 0, "ops.table_growth.weekly_threshold_percent",
+        "must be 0 or more, got " + tg.weeklyThresholdPercent());
+    v.require(tg.monthlyThresholdPercent() >= 0, "ops.table_growth.monthly_threshold_percent",
+        "must be 0 or more, got " + tg.monthlyThresholdPercent());
+    try {
+      tg.sampleAtTime();
+    } catch (IllegalArgumentException e) {
+      v.problems.add("ops.table_growth.sample_at " + e.getMessage());
+    }
+    OpsConfig.Query q = c.ops().query();
+    v.require(q.timeout().toMillis() >= 1, "ops.query.timeout", "must be at least 1ms, got " + DurationValues.format(q.timeout()));
+    v.require(q.maxRows() >= 1 && q.maxRows() <= 1_000_000, "ops.query.max_rows",
+        "must be between 1 and 1000000, got " + q.maxRows());
+    v.require(q.maxResultBytes() >= 1024, "ops.query.max_result_bytes", "must be at least 1024, got " + q.maxResultBytes());
+    v.positive("ops.query.threads", q.threads());
+    v.require(q.maxQueued() >= 0, "ops.query.max_queued", "must be 0 or more, got " + q.maxQueued());
+
+    v.positive("ops.files.max_entries", c.ops().files().maxEntries());
+
     SchedulerConfig sc = c.scheduler();
     v.positive("scheduler.threads", sc.threads());
     v.positive("scheduler.task_history", sc.taskHistory());

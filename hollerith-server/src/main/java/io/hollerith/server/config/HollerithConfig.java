@@ -9,6 +9,7 @@ package io.hollerith.server.config;
  * @param dataDir where the embedded store and runtime files live, default {@code ./data}
  * @param scheduler how jobs run and how the node beats as a worker
  * @param jobs the configured jobs (default none; Hollerith's own jobs are built in)
+ * @param ops table-growth history and the read-only SQL endpoint
  */
 public record HollerithConfig(
     String nodeId,
@@ -22,7 +23,8 @@ public record HollerithConfig(
     HttpConfig http,
     LoggingConfig logging,
     SchedulerConfig scheduler,
-    java.util.List<JobConfig> jobs) {
+    java.util.List<JobConfig> jobs,
+    OpsConfig ops) {
 
   public HollerithConfig {
     nodeId = nodeId != null ? nodeId : defaultNodeId();
@@ -37,18 +39,19 @@ public record HollerithConfig(
     logging = logging != null ? logging : new LoggingConfig(null, null);
     scheduler = scheduler != null ? scheduler : new SchedulerConfig(null, null, null);
     jobs = jobs != null ? java.util.List.copyOf(jobs) : java.util.List.of();
+    ops = ops != null ? ops : new OpsConfig(null, null, null);
   }
 
-  /** A configuration without jobs and with the default scheduler settings. */
+  /** A configuration without jobs and with the default scheduler and {@code ops} settings. */
   public HollerithConfig(String nodeId, String dataDir, ListenersConfig listeners, ProtocolConfig protocol,
       AggregationConfig aggregation, StatsConfig stats, SinksConfig sinks, StorageConfig storage, HttpConfig http,
       LoggingConfig logging) {
-    this(nodeId, dataDir, listeners, protocol, aggregation, stats, sinks, storage, http, logging, null, null);
+    this(nodeId, dataDir, listeners, protocol, aggregation, stats, sinks, storage, http, logging, null, null, null);
   }
 
   /** All defaults. */
   public static HollerithConfig defaults() {
-    return new HollerithConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new HollerithConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   private static String defaultNodeId() {

@@ -15,8 +15,9 @@ import java.nio.file.StandardOpenOption;
  * output is the {@link InternalStats} object as compact JSON; with a {@code path}, it also appends
  * that JSON and a newline to the file (JSON Lines), creating the file but not its directory. The path
  * is a {@link PathTemplate} over the run's variables ({@code date}, {@code time}, {@code job_id} and
- * the job's params). A missing directory or an unknown variable fails the run, naming it.
- * Thread-safe.
+ * the job's params). A missing directory or an unknown variable fails the run, naming it. The file
+ * the latest run appended to is its {@linkplain #currentFile() current output file}, which the file
+ * routes refuse to delete. Thread-safe.
  */
 public final class StatsProgram implements JobProgram {
 
@@ -24,6 +25,7 @@ public final class StatsProgram implements JobProgram {
 
   private final InternalStats stats;
   private final PathTemplate path;
+  private volatile Path currentFile;
 
   /**
    * @param path the file template, or null to produce the output only
@@ -41,6 +43,7 @@ public final class StatsProgram implements JobProgram {
       try {
         Files.writeString(file, json + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
             StandardOpenOption.WRITE);
+        currentFile = file.toAbsolutePath().normalize();
       } catch (NoSuchFileException e) {
         throw new IOException("cannot append the stats to " + file + ": its directory " + file.getParent()
             + " does not exist", e);
@@ -49,6 +52,11 @@ public final class StatsProgram implements JobProgram {
       }
     }
     return json;
+  }
+
+  /** The absolute file the latest run appended to, or null before any did (or without a path). */
+  public Path currentFile() {
+    return currentFile;
   }
 
   @Override

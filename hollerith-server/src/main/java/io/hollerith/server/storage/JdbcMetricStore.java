@@ -81,6 +81,10 @@ abstract class JdbcMetricStore implements MetricStore {
 
   protected final Dialect dialect;
   protected final StoreSettings settings;
+  /** Counted around every write transaction by the subclasses. */
+  protected final TransactionCounters transactions = new TransactionCounters();
+  /** The reads and writes running now, for the database statistics' active queries. */
+  protected final RunningOperations running = new RunningOperations();
   private final RetentionPolicy policy;
   private final List<Long> resolutions;
 
@@ -179,6 +183,29 @@ abstract class JdbcMetricStore implements MetricStore {
   /** Stored resolutions, finest first. */
   List<Long> resolutions() {
     return resolutions;
+  }
+
+  @Override
+  public void saveTableSizes(java.time.LocalDate day, List<TableSize> sizes) {
+    inWrite("save table sizes", c -> {
+      TableSizeHistory.save(c, dialect, day, sizes);
+      return null;
+    });
+  }
+
+  @Override
+  public List<TableSizeSample> tableSizeHistory(java.time.LocalDate from, java.time.LocalDate to) {
+    return inRead("read table size history", c -> TableSizeHistory.read(c, dialect, from, to));
+  }
+
+  @Override
+  public int deleteTableSizesBefore(java.time.LocalDate day) {
+    return inWrite("delete old table sizes", c -> TableSizeHistory.deleteBefore(c, dialect, day));
+  }
+
+  /** Hollerith's own counts of its write transactions (commits, rollbacks, lock waits that failed). */
+  final TransactionCounters transactions() {
+    return transactions;
   }
 
   // ------------------------------------------------------------------ writes

@@ -78,6 +78,36 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
   java.util.List<TableSize> tableSizes();
 
   /**
+   * Stores the day's sample of every table's size, overwriting an earlier sample of the same day
+   * (idempotent: every node sharing a database may store the same day).
+   */
+  void saveTableSizes(java.time.LocalDate day, java.util.List<TableSize> sizes);
+
+  /** The stored table-size samples from {@code from} to {@code to}, both inclusive, by day then table. */
+  java.util.List<TableSizeSample> tableSizeHistory(java.time.LocalDate from, java.time.LocalDate to);
+
+  /** Deletes the table-size samples of days before {@code day}; returns how many rows went. */
+  int deleteTableSizesBefore(java.time.LocalDate day);
+
+  /**
+   * The database's own statistics, JSON-ready (maps, lists, numbers, strings, nulls): the sections
+   * {@code table_stats}, {@code connections}, {@code database_size}, {@code cache_performance},
+   * {@code transactions}, {@code locks}, {@code maintenance}, {@code active_queries},
+   * {@code query_performance}, {@code replication}, and {@code notes} (field → why it is null or
+   * what it means on this engine). Reads every table's pages on SQLite; meant for an operator's
+   * request, not for scrapes.
+   */
+  java.util.Map<String, Object> databaseStats();
+
+  /**
+   * Connections for ad-hoc read-only SQL over the metric data alone (see {@link ReadOnlySql}).
+   *
+   * @param role the read-only PostgreSQL role ({@code ops.query.postgresql}); ignored on SQLite
+   * @throws IllegalArgumentException when the role's password source is configured but missing
+   */
+  ReadOnlySql readOnlySql(io.hollerith.server.config.OpsConfig.ReadOnlyRole role);
+
+  /**
    * The store's connection pool now: {@code max_size}, {@code open}, {@code active}, {@code idle} and
    * {@code waiting} (threads waiting for a connection; on SQLite the writers waiting for the one
    * write connection), as far as the engine knows them.

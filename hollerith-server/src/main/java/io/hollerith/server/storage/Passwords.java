@@ -22,27 +22,37 @@ final class Passwords {
   }
 
   static String resolve(StorageConfig.Postgresql pg, java.util.function.UnaryOperator<String> env) {
-    if (pg.password() != null) {
-      return pg.password();
+    return resolve("storage.postgresql", pg.password(), pg.passwordEnv(), pg.passwordFile(), env);
+  }
+
+  /**
+   * The same for any section with {@code password}, {@code password_env} and {@code password_file}.
+   *
+   * @param section the keys' prefix for messages, e.g. {@code storage.postgresql}
+   */
+  static String resolve(String section, String password, String passwordEnv, String passwordFile,
+      java.util.function.UnaryOperator<String> env) {
+    if (password != null) {
+      return password;
     }
-    if (pg.passwordEnv() != null && !pg.passwordEnv().isBlank()) {
-      String v = env.apply(pg.passwordEnv());
+    if (passwordEnv != null && !passwordEnv.isBlank()) {
+      String v = env.apply(passwordEnv);
       if (v == null) {
-        throw new IllegalArgumentException("storage.postgresql.password_env names the environment variable "
-            + pg.passwordEnv() + ", which is not set");
+        throw new IllegalArgumentException(section + ".password_env names the environment variable "
+            + passwordEnv + ", which is not set");
       }
       return v;
     }
-    if (pg.passwordFile() != null && !pg.passwordFile().isBlank()) {
+    if (passwordFile != null && !passwordFile.isBlank()) {
       try {
-        String v = Files.readString(Path.of(pg.passwordFile()), StandardCharsets.UTF_8);
+        String v = Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8);
         int end = v.length();
         while (end > 0 && (v.charAt(end - 1) == '\n' || v.charAt(end - 1) == '\r')) {
           end--;
         }
         return v.substring(0, end);
       } catch (IOException e) {
-        throw new IllegalArgumentException("storage.postgresql.password_file " + pg.passwordFile()
+        throw new IllegalArgumentException(section + ".password_file " + passwordFile
             + " cannot be read: " + e.getClass().getSimpleName());
       }
     }

@@ -25,9 +25,14 @@ final class PostgresMetricStore extends JdbcMetricStore {
   /** Advisory lock key for rollups in this schema: one node of a fleet rolls up at a time. */
   private final long rollupLockKey;
 
-  private PostgresMetricStore(HikariDataSource pool, String where, String schema, StoreSettings settings) {
+  private final String url;
+  private final String schema;
+
+  private PostgresMetricStore(HikariDataSource pool, String where, String url, String schema, StoreSettings settings) {
     super(Dialect.POSTGRESQL, settings);
     this.pool = pool;
+    this.url = url;
+    this.schema = schema;
     this.where = where;
     this.rollupLockKey = (0x486F6C6CL << 32) | (schema.hashCode() & 0xFFFFFFFFL);
   }
@@ -78,7 +83,7 @@ final class PostgresMetricStore extends JdbcMetricStore {
       pool.close();
       throw e;
     }
-    return new PostgresMetricStore(pool, where, pg.schema(), settings);
+    return new PostgresMetricStore(pool, where, pg.url(), pg.schema(), settings);
   }
 
   /** The URL without a {@code password=} parameter, for messages. */
@@ -130,13 +135,26 @@ final class PostgresMetricStore extends JdbcMetricStore {
   }
 
   private <T> T run(String what, SqlWork<T> work, boolean commit) {
+    long operation = running.begin(what, commit);
     try (Connection c = pool.getConnection()) {
-      return runAndEnd(c, work, commit);
+      T result = runAndEnd(c, work, commit);
+      if (commit) {
+        transactions.committed();
+      }
+      return result;
     } catch (StoreException | IllegalArgumentException e) {
+      if (commit) {
+        transactions.failed(e, true);
+      }
       throw e;
     } catch (SQLException | RuntimeException e) {
+      if (commit) {
+        transactions.failed(e, true);
+      }
       throw new StoreException("PostgreSQL metric store " + where + ": " + what + " failed: " + e.getMessage(), e,
           StoreException.isRetryable(e));
+    } finally {
+      running.end(operation);
     }
   }
 
@@ -170,6 +188,17 @@ final class PostgresMetricStore extends JdbcMetricStore {
       }
       return out;
     });
+  }
+
+  @Override
+  public ReadOnlySql readOnlySql(io.hollerith.server.config.OpsConfig.ReadOnlyRole role) {
+    return new PostgresReadOnlySql(url, schema, role);
+  }
+
+  @Override
+  public java.util.Map<String, Object> databaseStats() {
+    java.util.List<TableSize> sizes = tableSizes();
+    return inRead("database statistics", c -> PostgresDatabaseStats.collect(c, sizes, transactions));
   }
 
   @Override

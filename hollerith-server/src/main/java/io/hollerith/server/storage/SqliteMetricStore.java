@@ -118,6 +118,7 @@ final class SqliteMetricStore extends JdbcMetricStore {
   @Override
   protected <T> T inWrite(String what, SqlWork<T> work) {
     writeLock.lock();
+    long operation = running.begin(what, true);
     try {
       if (closed) {
         throw new StoreException("SQLite metric store " + file + " is closed");
@@ -128,8 +129,10 @@ final class SqliteMetricStore extends JdbcMetricStore {
         begun = true;
         T result = work.run(writer);
         st.execute("COMMIT");
+        transactions.committed();
         return result;
       } catch (SQLException | RuntimeException e) {
+        transactions.failed(e, begun);
         if (begun) {
           try (java.sql.Statement st = writer.createStatement()) {
             st.execute("ROLLBACK");
@@ -144,6 +147,7 @@ final class SqliteMetricStore extends JdbcMetricStore {
             StoreException.isRetryable(e));
       }
     } finally {
+      running.end(operation);
       writeLock.unlock();
     }
   }
@@ -151,6 +155,7 @@ final class SqliteMetricStore extends JdbcMetricStore {
   @Override
   protected <T> T inRead(String what, SqlWork<T> work) {
     Connection c = borrowReader();
+    long operation = running.begin(what, false);
     try {
       return runAndEnd(c, work, false);
     } catch (StoreException | IllegalArgumentException e) {
@@ -158,6 +163,7 @@ final class SqliteMetricStore extends JdbcMetricStore {
     } catch (SQLException | RuntimeException e) {
       throw new StoreException("SQLite metric store " + file + ": " + what + " failed: " + e.getMessage(), e);
     } finally {
+      running.end(operation);
       releaseReader(c);
     }
   }
@@ -251,6 +257,58 @@ final class SqliteMetricStore extends JdbcMetricStore {
       out.sort(java.util.Comparator.comparingLong(TableSize::totalBytes).reversed());
       return out;
     });
+  }
+
+  @Override
+  public ReadOnlySql readOnlySql(io.hollerith.server.config.OpsConfig.ReadOnlyRole role) {
+    return new SqliteReadOnlySql(file);
+  }
+
+  @Override
+  public java.util.Map<String, Object> databaseStats() {
+    List<TableSize> sizes = tableSizes();
+    long[] pragmas = inRead("read database pragmas", c -> new long[] {
+        pragma(c, "page_size"), pragma(c, "page_count"), pragma(c, "freelist_count"), pragma(c, "cache_size")});
+    long[] checkpoint = walCheckpointState();
+    long walBytes = fileSize(Path.of(file + "-wal"));
+    return SqliteDatabaseStats.build(new SqliteDatabaseStats.Facts(file.getFileName().toString(), sizes,
+        pragmas[0], pragmas[1], pragmas[2], pragmas[3], walBytes, checkpoint,
+        MAX_READERS + 1, openReaders.get() - idleReaders.size(), idleReaders.size(), writeLock.isLocked(),
+        writeLock.getQueueLength(), transactions.commits(), transactions.rollbacks(), transactions.busy(),
+        running.snapshot(), System.nanoTime()));
+  }
+
+  private static long pragma(Connection c, String name) throws SQLException {
+    try (var st = c.createStatement(); var rs = st.executeQuery("PRAGMA " + name)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  /**
+   * A passive checkpoint on the writer (what SQLite's auto-checkpoint does anyway): it never blocks
+   * a reader and reports {@code busy, WAL frames, checkpointed frames}.
+   */
+  private long[] walCheckpointState() {
+    writeLock.lock();
+    if (closed) {
+      writeLock.unlock();
+      throw new StoreException("SQLite metric store " + file + " is closed");
+    }
+    try (var st = writer.createStatement(); var rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+      return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[3];
+    } catch (SQLException e) {
+      throw new StoreException("SQLite metric store " + file + ": checkpoint state failed: " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static long fileSize(Path path) {
+    try {
+      return Files.exists(path) ? Files.size(path) : 0;
+    } catch (java.io.IOException e) {
+      return 0;
+    }
   }
 
   @Override

@@ -63,7 +63,23 @@
  * clustered in key order.
  *
  * <p>{@link io.hollerith.server.storage.MetricStore#tableSizes()} measures every table (total and
- * data bytes, rows) on both engines, for database statistics and a table-growth history.
+ * data bytes, rows) on both engines; on SQLite it reads every page ({@code dbstat}), so it runs for
+ * the daily table-growth sample and an operator's database-statistics request, never per scrape.
+ * {@code table_size_history(table_name, day, total_size, data_size, row_estimate)} keeps one sample
+ * per table and UTC day (upserted, so every node of a fleet may store the same day).
+ *
+ * <h2>Operations</h2>
+ *
+ * <p>{@link io.hollerith.server.storage.MetricStore#databaseStats()} answers the database-statistics
+ * sections from PostgreSQL's statistics views, or from SQLite's real equivalents (page and freelist
+ * counts, WAL size and checkpoint state, and the store's own connections, running operations and
+ * commit/rollback/busy counters, counted around every write transaction), with a note for each field
+ * an engine cannot fill. {@link io.hollerith.server.storage.MetricStore#readOnlySql} opens separate
+ * connections for ad-hoc SQL that can read the metric data and nothing else: on SQLite the metric
+ * file alone, read-only, {@code query_only}, without {@code ATTACH} or extensions, the driver's
+ * {@code backup}/{@code restore} commands refused; on PostgreSQL a configured role (checked before
+ * use: no superuser, no access to {@code hollerith_auth}, no server-file roles, no write privilege)
+ * in {@code READ ONLY} transactions, never with the store's own user.
  *
  * <h2>Writes</h2>
  *

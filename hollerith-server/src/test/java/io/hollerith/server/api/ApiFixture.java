@@ -7,6 +7,7 @@ import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
 import io.hollerith.server.config.SinksConfig;
 import io.hollerith.server.config.HttpConfig;
+import io.hollerith.server.config.OpsConfig;
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.flush.TimerStats;
 import io.hollerith.server.jobs.Job;
@@ -19,10 +20,18 @@ import io.hollerith.server.stats.ProcessUsage;
 import io.hollerith.server.stats.WakeLatencyProbe;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.Tag;
+import io.hollerith.server.ops.DataFiles;
+import io.hollerith.server.ops.Operations;
+import io.hollerith.server.ops.ReadOnlyQueries;
+import io.hollerith.server.ops.TableGrowthSampler;
 import io.hollerith.server.query.InMemorySeriesReader;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.storage.MetricStore;
+import io.hollerith.server.storage.MetricStores;
+import io.hollerith.server.storage.RetentionPolicy;
+import io.hollerith.server.storage.StoreSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,8 +52,9 @@ import java.util.regex.Pattern;
  * A real API server on an ephemeral port over a real SQLite credential store: tenants
  * {@code root → shop, root → blog}, namespaces {@code shop.} and {@code blog.}, one user per role
  * and tenant named {@code <role>@<tenant>}, stored series in both namespaces and unassigned, live
- * values in a real {@link PrometheusSink}, a real scheduler (in memory) with one hourly job, and the
- * node's self series {@code hollerith.*} stored unassigned (owned by the root tenant).
+ * values in a real {@link PrometheusSink}, a real scheduler (in memory) with one hourly job, the
+ * node's self series {@code hollerith.*} stored unassigned (owned by the root tenant), and the
+ * operations routes over a real SQLite metric store in the same directory.
  */
 final class ApiFixture implements AutoCloseable {
 
@@ -60,6 +70,9 @@ final class ApiFixture implements AutoCloseable {
   final AtomicBoolean storageSizesReadable = new AtomicBoolean(true);
   final java.util.concurrent.atomic.AtomicLong healthDelayMillis = new java.util.concurrent.atomic.AtomicLong();
   final Map<String, String> tokens = new HashMap<>();
+  final MetricStore store;
+  final TableGrowthSampler tableGrowth;
+  final ReadOnlyQueries queries;
   final Scheduler scheduler = new Scheduler("fixture-node", Clock.systemUTC(), null, 100, 1, stats);
   final WakeLatencyProbe probe = new WakeLatencyProbe(Clock.systemUTC());
   final InternalStats internal = new InternalStats(Clock.systemUTC(), stats, probe, ProcessUsage.self(), scheduler);
@@ -94,6 +107,10 @@ final class ApiFixture implements AutoCloseable {
       reader.add(MetricKey.of("hollerith.packets_received"), counter(T0 + i * 10_000, 10_000, 7));
       reader.add(MetricKey.of("shop.latency"), timer(T0 + i * 10_000, 10_000, 10 * i + 1, 10 * i + 2));
     }
+    store = MetricStores.sqlite(dir.resolve(MetricStores.SQLITE_FILE), "NORMAL",
+        new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 200, Clock.systemUTC()));
+    tableGrowth = new TableGrowthSampler(store, new OpsConfig.TableGrowth(null, null, null), stats);
+    queries = new ReadOnlyQueries(store.readOnlySql(null), new OpsConfig.Query(null, null, null, null, null, null), stats);
     scheduler.add(new Job("fixture.hourly", new Schedule.Interval(Duration.ofHours(1)), Map.of(), run -> "done"));
     sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
@@ -112,6 +129,7 @@ final class ApiFixture implements AutoCloseable {
           return Map.of("bytes", 4096L, "series", 4L);
         }, true)
         .operations(scheduler, internal::snapshot, workers::workers)
+        .operations(new Operations(store, tableGrowth, queries, new DataFiles(dir, 10_000, stats)))
         .selfSeriesPrefix("hollerith.")
         .build()
         .start();
@@ -226,6 +244,8 @@ final class ApiFixture implements AutoCloseable {
   public void close() {
     api.close();
     scheduler.close();
+    queries.close();
+    store.close();
     auth.close();
   }
 }

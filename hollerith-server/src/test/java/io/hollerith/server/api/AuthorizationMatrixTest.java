@@ -56,10 +56,28 @@ class AuthorizationMatrixTest {
       new Call("POST", "/api/stats/tasks/{id}/revoke", "/api/stats/tasks/no-such-task/revoke", null),
       new Call("GET", "/api/stats/internal/", "/api/stats/internal/", null),
       new Call("GET", "/api/stats/celery/", "/api/stats/celery/", null),
-      new Call("GET", "/api/stats/workers/", "/api/stats/workers/", null));
+      new Call("GET", "/api/stats/workers/", "/api/stats/workers/", null),
+      new Call("GET", "/api/stats/database/", "/api/stats/database/", null),
+      new Call("GET", "/api/stats/table-growth/", "/api/stats/table-growth/?days=7", null),
+      new Call("POST", "/api/stats/query/", "/api/stats/query/", "{\"query\": \"SELECT 1\"}"),
+      new Call("GET", "/debug/goroutines", "/debug/goroutines", null),
+      new Call("GET", "/debug/threads", "/debug/threads", null),
+      new Call("GET", "/debug/pool/bytes", "/debug/pool/bytes", null),
+      new Call("GET", "/_local/files/_list", "/_local/files/_list", null),
+      new Call("GET", "/_local/files/{file}/_list", "/_local/files/sub/_list", null),
+      // A file the node has open: an authorised caller gets 409, so every row of the matrix sees the same file.
+      new Call("DELETE", "/_local/files/{file}", "/_local/files/metrics.db", null));
+
+  /** Node-wide routes: the permission, and a caller in the root tenant. */
+  static final java.util.Set<String> NODE_WIDE = java.util.Set.of("/api/stats/database/", "/api/stats/table-growth/",
+      "/debug/goroutines", "/debug/threads", "/debug/pool/bytes", "/_local/files/_list", "/_local/files/{file}/_list");
+
+  /** Node-wide routes whose permission only admins have. */
+  static final java.util.Set<String> ADMIN_NODE_WIDE = java.util.Set.of("/api/stats/query/", "/_local/files/{file}");
 
   @BeforeAll
-  static void start() {
+  static void start() throws java.io.IOException {
+    java.nio.file.Files.createDirectories(dir.resolve("sub"));
     fx = new ApiFixture(dir, ApiFixture.config());
   }
 
@@ -85,6 +103,9 @@ class AuthorizationMatrixTest {
     if (role == null) {
       return 401;
     }
+    if (NODE_WIDE.contains(c.route())) {
+      return role != Role.READER && tenant.equals("root") ? 200 : 403;
+    }
     switch (c.route()) {
       case "/api/openapi.json", "/api/v1/whoami", "/api/v1/metrics":
         return 200;
@@ -105,6 +126,11 @@ class AuthorizationMatrixTest {
         return role == Role.ADMIN ? 200 : 403;
       case "/stats", "/stats/prometheus", "/metrics":
         return role == Role.READER ? 403 : 200;
+      case "/api/stats/query/":
+        return role == Role.ADMIN && tenant.equals("root") ? 200 : 403;
+      case "/_local/files/{file}":
+        // FILES:DELETE (admin only), root tenant only; metrics.db is in use.
+        return role == Role.ADMIN && tenant.equals("root") ? 409 : 403;
       default:
         throw new AssertionError("route without an expectation: " + c.route());
     }
@@ -133,8 +159,14 @@ class AuthorizationMatrixTest {
       String metric = call.pathAndQuery().substring(call.pathAndQuery().indexOf("metric=") + 7, call.pathAndQuery().indexOf('&'));
       assertThat(r.body()).isEqualTo("{\"alerts\":[{\"level\":\"error\",\"text\":\"No such series: " + metric + "\"}]}");
     }
-    if (r.statusCode() == 403) {
+    if (r.statusCode() == 403 && (role == Role.READER || (role == Role.SUPPORT && ADMIN_NODE_WIDE.contains(call.route()))
+        || !NODE_WIDE.contains(call.route()) && !ADMIN_NODE_WIDE.contains(call.route()))) {
       assertThat(r.body()).contains("Permission ").contains(" required; role " + role.label());
+    } else if (r.statusCode() == 403) {
+      assertThat(r.body()).contains("the caller's tenant must be the root tenant");
+    }
+    if (r.statusCode() == 409) {
+      assertThat(r.body()).contains("'metrics.db' cannot be deleted: the node keeps it open (metrics.db)");
     }
   }
 

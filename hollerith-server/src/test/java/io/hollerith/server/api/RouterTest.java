@@ -53,4 +53,17 @@ class RouterTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("duplicate route POST /api/stats/tasks/{id}/revoke");
   }
+
+  @Test
+  void givenTheRawPathATemplateParameterMayHoldAnEncodedSlash() {
+    Router files = new Router()
+        .add(Route.requires(Permission.OPS_READ, "GET", "/_local/files/_list", NONE))
+        .add(Route.requires(Permission.FILES_DELETE, "DELETE", "/_local/files/{file}", NONE));
+    Router.Match m = files.match("DELETE", "/_local/files/logs/a+b.txt", "/_local/files/logs%2Fa+b.txt");
+    assertThat(m.pathParams()).containsExactly(Map.entry("file", "logs/a+b.txt"));
+    assertThatThrownBy(() -> files.match("DELETE", "/_local/files/logs/a.txt", "/_local/files/logs/a.txt"))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThatThrownBy(() -> files.match("DELETE", "/_local/files/_list", "/_local/files/_list"))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(405));
+  }
 }

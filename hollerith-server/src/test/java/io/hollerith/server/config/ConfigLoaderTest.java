@@ -107,7 +107,7 @@ class ConfigLoaderTest {
             "aggregation.flush_interval: 'soon' is not allowed; expected a duration such as 500ms, 10s, 1m, 2h or 7d",
             "stats.no_buffer: 'maybe' is not allowed; expected true or false",
             "unknown key 'colour' (allowed here: node_id, data_dir, listeners, protocol, aggregation, stats, sinks,"
-                + " storage, http, logging, scheduler, jobs)"));
+                + " storage, http, logging, scheduler, jobs, ops)"));
   }
 
   @Test
@@ -252,6 +252,26 @@ class ConfigLoaderTest {
         .containsEntry("HOLLERITH_LISTENERS_UDP_PORT", "listeners.udp.port")
         .containsEntry("HOLLERITH_STATS_INCLUDE_STORAGE_STATS_IN_API", "stats.include_storage_stats_in_api")
         .containsEntry("HOLLERITH_DATA_DIR", "data_dir");
+  }
+
+  @Test
+  void operationsLimitsAreCheckedByName() {
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("ops.query.threads=0", "ops.query.max_queued=-1",
+        "ops.query.max_rows=0", "ops.query.max_result_bytes=10", "ops.table_growth.retention_days=7",
+        "ops.query.timeout=0s", "ops.table_growth.sample_at=25:00")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+            "ops.query.threads must be greater than 0, got 0",
+            "ops.query.max_queued must be 0 or more, got -1",
+            "ops.query.max_rows must be between 1 and 1000000, got 0",
+            "ops.query.max_result_bytes must be at least 1024, got 10",
+            "ops.table_growth.retention_days must be between 31 (a month-ago sample is needed) and 3650, got 7",
+            "ops.query.timeout must be at least 1ms, got 0ms",
+            "ops.table_growth.sample_at must be a UTC time of day HH:MM or HH:MM:SS, got '25:00'"));
+    HollerithConfig defaults = HollerithConfig.defaults();
+    assertThat(defaults.ops().tableGrowth().sampleAtTime()).isEqualTo(java.time.LocalTime.of(1, 0));
+    assertThat(defaults.ops().query().threads() + defaults.ops().query().maxQueued())
+        .isLessThan(defaults.http().workerThreads());
   }
 
   @Test

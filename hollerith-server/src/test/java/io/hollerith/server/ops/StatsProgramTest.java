@@ -116,4 +116,16 @@ class StatsProgramTest {
       assertThat(s.get("len_runlogdb_cache").asInt()).isEqualTo(1);
     }
   }
+
+  @Test
+  void theCurrentFileIsTheOneTheLatestRunAppendedTo() throws Exception {
+    StatsProgram program = new StatsProgram(internal, dir + "/{{ date }}.json");
+    assertThat(program.currentFile()).isNull();
+    program.run(run(Map.of()));
+    assertThat(program.currentFile()).isEqualTo(dir.resolve("2026-12-07.json").toAbsolutePath());
+    clock.advance(Duration.ofDays(1).toMillis());
+    program.run(run(Map.of()));
+    assertThat(program.currentFile()).isEqualTo(dir.resolve("2026-12-08.json").toAbsolutePath());
+    assertThat(new StatsProgram(internal, null).currentFile()).isNull();
+  }
 }
