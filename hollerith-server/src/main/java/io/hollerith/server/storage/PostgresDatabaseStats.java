@@ -47,7 +47,7 @@ final class PostgresDatabaseStats {
     size.put("metric_schema_size_bytes", sizes.stream().mapToLong(TableSize::totalBytes).sum());
     out.put("database_size", size);
     notes.put("database_size", "total_size_bytes is the whole database: it includes the credential schema"
-        + " (hollerith_auth) and system catalogs; metric_schema_size_bytes is the metric tables alone");
+        + " (the metric schema's name + _auth) and system catalogs; metric_schema_size_bytes is the metric tables alone");
 
     Map<String, Object> cache = row(c, "SELECT CASE WHEN blks_hit + blks_read = 0 THEN NULL"
         + " ELSE ROUND(100.0 * blks_hit / (blks_hit + blks_read), 2) END AS buffer_cache_hit_ratio,"

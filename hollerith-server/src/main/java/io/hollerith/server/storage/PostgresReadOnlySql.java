@@ -87,11 +87,14 @@ final class PostgresReadOnlySql implements ReadOnlySql {
     return kept.length() == 0 ? url.substring(0, query) : url.substring(0, query + 1) + kept;
   }
 
-  /** Refuses a role that could reach more than the metric data. */
+  /**
+   * Refuses a role that could reach more than the metric data. Every fleet sharing the database keeps
+   * its credentials in a schema named after its metric schema plus {@code _auth}, so a role that may
+   * use any such schema is refused.
+   */
   private void checkRole(Connection c) throws SQLException {
     try (var st = c.createStatement(); var rs = st.executeQuery("SELECT r.rolsuper,"
-        + " EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'hollerith_auth')"
-        + "   AND has_schema_privilege('hollerith_auth', 'USAGE'),"
+        + " EXISTS (SELECT 1 FROM pg_namespace WHERE nspname LIKE '%\\_auth' AND has_schema_privilege(nspname, 'USAGE')),"
         + " pg_has_role('pg_read_server_files', 'USAGE') OR pg_has_role('pg_write_server_files', 'USAGE')"
         + "   OR pg_has_role('pg_execute_server_program', 'USAGE'),"
         + " EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = current_schema() AND"
@@ -101,7 +104,7 @@ final class PostgresReadOnlySql implements ReadOnlySql {
         throw new StoreException("read-only SQL: cannot inspect role " + role.user());
       }
       String problem = rs.getBoolean(1) ? "is a superuser"
-          : rs.getBoolean(2) ? "may use the credential schema hollerith_auth"
+          : rs.getBoolean(2) ? "may use a credential schema (<schema>_auth)"
           : rs.getBoolean(3) ? "may read or write server files or run programs"
           : rs.getBoolean(4) ? "may write the metric tables" : null;
       if (problem != null) {

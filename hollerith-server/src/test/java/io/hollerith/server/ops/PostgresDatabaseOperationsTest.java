@@ -64,7 +64,7 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
       throw new IllegalStateException(e);
     }
     MetricStore s = MetricStores.postgresql(pgConfig(), settings);
-    auth = AuthStore.openPostgresql(pgConfig(), Clock.systemUTC());
+    auth = AuthStore.openPostgresql(pgConfig(), Duration.ofSeconds(2), Clock.systemUTC());
     auth.addUser("victim", Role.ADMIN, "root", null);
     try (Connection c = pg.getDatabase("postgres", database).getConnection()) {
       var st = c.createStatement();
@@ -163,10 +163,23 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
     }
     try (ReadOnlyQueries q = queries(Duration.ofSeconds(5), 10)) {
       assertThatThrownBy(() -> q.run("tester", "SELECT 1")).isInstanceOf(OpsException.class)
-          .hasMessageContaining("may use the credential schema hollerith_auth");
+          .hasMessageContaining("may use a credential schema (<schema>_auth)");
     } finally {
       try (Connection c = pg.getDatabase("postgres", database).getConnection()) {
         c.createStatement().execute("REVOKE USAGE ON SCHEMA hollerith_auth FROM " + READ_ONLY_ROLE);
+      }
+    }
+    // Another fleet's credential schema in the same database is refused just the same.
+    try (Connection c = pg.getDatabase("postgres", database).getConnection()) {
+      c.createStatement().execute("CREATE SCHEMA otherfleet_auth");
+      c.createStatement().execute("GRANT USAGE ON SCHEMA otherfleet_auth TO " + READ_ONLY_ROLE);
+    }
+    try (ReadOnlyQueries q = queries(Duration.ofSeconds(5), 10)) {
+      assertThatThrownBy(() -> q.run("tester", "SELECT 1")).isInstanceOf(OpsException.class)
+          .hasMessageContaining("may use a credential schema (<schema>_auth)");
+    } finally {
+      try (Connection c = pg.getDatabase("postgres", database).getConnection()) {
+        c.createStatement().execute("DROP SCHEMA otherfleet_auth");
       }
     }
   }
