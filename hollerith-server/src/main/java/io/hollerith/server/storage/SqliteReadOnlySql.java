@@ -4,6 +4,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.sqlite.ExtendedCommand;
 import org.sqlite.ProgressHandler;
 import org.sqlite.SQLiteConfig;
@@ -19,10 +23,22 @@ import org.sqlite.SQLiteLimits;
  * a query is one statement, so it cannot switch this off and write in the same breath), values
  * capped in length, and a progress handler that interrupts a statement past its deadline. The
  * transaction stays open for the query, which also refuses {@code VACUUM INTO} and journal-mode
- * changes. In WAL mode a
+ * changes. A {@code PRAGMA} that sets a value ({@code PRAGMA x = v}, {@code PRAGMA x(v)}) is refused
+ * before it runs, even one that would only change this connection, except the pragmas whose argument
+ * names what to read ({@code table_info(t)} and the like). In WAL mode a
  * read-only connection shares the writer's {@code -shm} index, which exists while the store is open.
  */
 final class SqliteReadOnlySql implements ReadOnlySql {
+
+  /** A PRAGMA with an argument, after any leading white space and comments: group 1 is its name. */
+  private static final Pattern PRAGMA_WITH_ARGUMENT = Pattern.compile(
+      "^(?:\\s+|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/)*PRAGMA\\s+(?:[\\w\"`\\[\\]]+\\s*\\.\\s*)?[\"`\\[]?(\\w+)[\"`\\]]?\\s*[=(]",
+      Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+  /** Pragmas whose argument names the table, index or depth to report on: they only read. */
+  private static final Set<String> READING_PRAGMAS = Set.of("table_info", "table_xinfo", "table_list",
+      "index_info", "index_xinfo", "index_list", "foreign_key_list", "foreign_key_check", "integrity_check",
+      "quick_check");
 
   /** Virtual-machine steps between deadline checks. */
   private static final int PROGRESS_STEPS = 10_000;
@@ -63,6 +79,10 @@ final class SqliteReadOnlySql implements ReadOnlySql {
 
   @Override
   public String refusal(String sql) {
+    Matcher pragma = PRAGMA_WITH_ARGUMENT.matcher(sql);
+    if (pragma.find() && !READING_PRAGMAS.contains(pragma.group(1).toLowerCase(Locale.ROOT))) {
+      return "PRAGMA " + pragma.group(1) + " with a value changes a setting; only reading pragmas are allowed here";
+    }
     try {
       return ExtendedCommand.parse(sql) == null ? null
           : "the driver's backup and restore commands are not SQL and are not allowed here";

@@ -91,6 +91,9 @@ class SqliteDatabaseOperationsTest extends DatabaseOperationsContractTest {
         "PRAGMA user_version = 7",
         "PRAGMA journal_mode = DELETE",
         "PRAGMA wal_checkpoint(TRUNCATE)",
+        "PRAGMA query_only = 0",
+        "pragma main.cache_size=5",
+        "/* setting */ -- a comment\n  PRAGMA \"foreign_keys\"(1)",
         "SELECT zeroblob(2000000)");
   }
 
@@ -105,6 +108,15 @@ class SqliteDatabaseOperationsTest extends DatabaseOperationsContractTest {
     }
     sb.append("copy=").append(Files.exists(dir.resolve("copy.db")));
     return sb.toString();
+  }
+
+  @Test
+  void pragmasThatOnlyReadStillAnswer() throws Exception {
+    writeCounters(1, 1);
+    try (ReadOnlyQueries q = queries(Duration.ofSeconds(10), 100)) {
+      assertThat(q.run("tester", "PRAGMA table_info(series)").rows()).isNotEmpty();
+      assertThat(q.run("tester", "PRAGMA page_count").rows()).hasSize(1);
+    }
   }
 
   @Test
