@@ -26,6 +26,9 @@ class StorageFiguresTest {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
       ServerHarness.await(() -> !h.server.tableGrowth().latest().isEmpty(), "the table-size sample taken at start");
       long sampledPoints = storage(h).get("counter_points_bytes").asLong();
+      // The sizes sit beside the store writer's own figures, not in their place.
+      assertThat(storage(h).has("snapshots_dropped")).as("storage figures: %s", storage(h)).isTrue();
+      assertThat(storage(h).has("backlog_snapshots")).as("storage figures: %s", storage(h)).isTrue();
       assertThat(storage(h).get("total_bytes").asLong())
           .isEqualTo(h.server.tableGrowth().storageSizes().get("total_bytes"));
 

@@ -217,8 +217,14 @@ final class Endpoints {
     }
     Map<String, Object> all = new LinkedHashMap<>();
     stats.snapshot(r.access().seesEverything()).forEach(all::put);
-    Map<String, ? extends Number> storage = storageSizes();
-    if (storage != null) {
+    Map<String, ? extends Number> sizes = storageSizes();
+    if (sizes != null) {
+      // The sizes join the store writer's own figures (backlog, drops, failures) in one category.
+      Map<String, Object> storage = new LinkedHashMap<>();
+      if (all.get("storage") instanceof Map<?, ?> writerFigures) {
+        writerFigures.forEach((name, value) -> storage.put(String.valueOf(name), value));
+      }
+      storage.putAll(sizes);
       all.put("storage", storage);
     }
     return ApiResponse.json(200, Map.of("hollerith", all));
