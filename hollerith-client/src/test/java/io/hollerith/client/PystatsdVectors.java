@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The wire-format vectors: issue 5's list, every expectation of pystatsd 4.x's own tests, and
+ * The wire-format vectors: the client's agreed list, every expectation of pystatsd 4.x's own tests, and
  * Python's number printing at the edges. Public test support (in the {@code tests} jar) so that
  * server tests can push the same calls through a running Hollerith, e.g. with
  * {@link ClientTransport}.

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.hollerith.client.PystatsdVectors.Vector;
 
 /**
- * The wire-format vectors (issue 5's list, pystatsd 4.x's own test expectations, and Python's
+ * The wire-format vectors (the client's agreed list, pystatsd 4.x's own test expectations, and Python's
  * number formatting at the edges), each run through a real UDP, TCP and Unix stream socket.
  * Expectations are written as the UDP datagrams; on a stream the same bytes arrive joined by
  * {@code \n} and newline-terminated.

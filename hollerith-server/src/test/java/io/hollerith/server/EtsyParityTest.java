@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 2 §4's promise, checked: real Etsy StatsD 0.9.0 (node, from the npm registry) and an
+ * Etsy-exact flushes, checked: real Etsy StatsD 0.9.0 (node, from the npm registry) and an
  * in-process Hollerith server get the same UDP packets in the same order within one flush interval,
  * and every value each flushes must be identical, bit for bit.
  *

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The whole path with real parts: the Java client sends over a real socket, the server parses,
  * aggregates and flushes into SQLite, and {@code /api/v1/series} and {@code /metrics} answer from
- * what was stored. Covers the client's end-to-end test (issue 5) and the HTTP one (issue 4).
+ * what was stored. Covers the client end to end and the HTTP API end to end.
  */
 class HollerithServerEndToEndTest {
 

@@ -1,5 +1,6 @@
 /**
- * Load generation and peer comparison over real UDP (issue 2, section 5).
+ * Load generation and peer comparison over real UDP: a paced sender, a bare receiver as the
+ * ceiling of the receive path, and the reports that compare servers on lossless rate and CPU.
  *
  * <ul>
  *   <li>{@link io.hollerith.bench.load.LoadGenerator}: a paced, allocation-free UDP StatsD sender

@@ -230,8 +230,7 @@ public final class Aggregator {
   }
 
   /**
-   * Brings back gauge values the store kept (the stats-module seed's "data survives application
-   * restarts"): each becomes a live gauge holding that value, as if it had been set before the
+   * Brings back gauge values the store kept, so gauges survive a restart: each becomes a live gauge holding that value, as if it had been set before the
    * restart, so it is flushed again and a delta applies to it. Each keeps its stored set time, so
    * across a fleet it never overrides a value another node received later. Call before ingest
    * starts. Gauges beyond {@code max_metrics} are not restored and are counted as

@@ -159,7 +159,7 @@ final class OpsRoutes {
 
   /**
    * The file or directory named by the path ({@code {file}}, percent-encoded {@code /} for a nested
-   * one) or by {@code ?file=} as in the seed; both at once must agree.
+   * one) or by the query parameter {@code ?file=}; both at once must agree.
    */
   private static String fileParameter(ApiRequest r) {
     String inPath = r.pathParams().get("file");

@@ -1,7 +1,8 @@
 package io.hollerith.server.config;
 
 /**
- * The stats-module seed's {@code stats:} keys, with the seed's defaults and meanings.
+ * The {@code stats:} keys: collection on or off, persistence, buffered or real-time application of
+ * samples, the node's own series, and what the statistics routes include.
  *
  * @param enabled enable statistics collection (default true); false stops ingest listeners from recording samples
  * @param persist keep statistics in the store so they survive restarts (default true)

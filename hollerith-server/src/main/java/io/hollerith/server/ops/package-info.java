@@ -19,7 +19,7 @@
  *   <li>{@link io.hollerith.server.ops.TableGrowthReport} is the arithmetic: growth
  *       {@code round((current − old) / old × 100, 1)} against the sample of exactly 7 (30) days
  *       before, else the nearest older one within 3 days; null when none or 0; alerts strictly above
- *       the thresholds. Unlike the seed's implementation, {@code days} works and {@code table_name}
+ *       the thresholds. {@code days} adds each table's daily history and {@code table_name}
  *       is an exact (case-insensitive) match.
  *   <li>{@link io.hollerith.server.ops.ReadOnlyQueries} runs {@code POST /api/stats/query/} on its own
  *       {@code ops.query.threads} (503 beyond {@code ops.query.max_queued} waiting), with

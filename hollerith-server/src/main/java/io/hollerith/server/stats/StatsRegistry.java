@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 
 /**
- * Hollerith's own statistics, by category and metric, as the stats-module seed describes them:
+ * Hollerith's own statistics, by category and metric:
  * {@code incr("udp", "packets_received", 1)}, {@code decr(...)}, read back as one nested map for
  * {@code /stats} and as Prometheus series.
  *
@@ -74,12 +74,12 @@ public final class StatsRegistry {
     return counter(category, metric, category + " " + metric.replace('_', ' '));
   }
 
-  /** Adds {@code delta} to {@code category.metric} (the seed's {@code stats.Incr}). */
+  /** Adds {@code delta} to {@code category.metric} (a counter going up). */
   public void incr(String category, String metric, long delta) {
     counter(category, metric).incr(delta);
   }
 
-  /** Subtracts {@code delta} from {@code category.metric} (the seed's {@code stats.Decr}). */
+  /** Subtracts {@code delta} from {@code category.metric} (a counter going down; internal counters may do so). */
   public void decr(String category, String metric, long delta) {
     counter(category, metric).decr(delta);
   }

@@ -14,8 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The database statistics of the PostgreSQL store, from the statistics views. Unlike the seed's
- * implementation the index hit ratio is summed over all indexes, table sizes are the metric
+ * The database statistics of the PostgreSQL store, from the statistics views. The index hit ratio is summed over all indexes, table sizes are the metric
  * schema's, and the counters are those of the current database. Stateless.
  */
 final class PostgresDatabaseStats {
