@@ -82,26 +82,24 @@ final class JdbcJobRecords implements TaskStore, WorkerHeartbeats {
 
   @Override
   public void prune(String nodeId, int keep) {
-    store.inWrite("prune tasks", c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM tasks WHERE node = ? AND id NOT IN"
-          + " (SELECT id FROM tasks WHERE node = ? ORDER BY scheduled_at DESC, id DESC LIMIT ?)")) {
-        ps.setString(1, nodeId);
-        ps.setString(2, nodeId);
-        ps.setInt(3, keep);
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    update("prune tasks", "DELETE FROM tasks WHERE node = ? AND id NOT IN"
+        + " (SELECT id FROM tasks WHERE node = ? ORDER BY scheduled_at DESC, id DESC LIMIT ?)", nodeId, nodeId, keep);
   }
 
   @Override
   public void beat(String nodeId, long atMillis, String report) {
-    store.inWrite("heartbeat", c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO nodes (name, heartbeat_at, heartbeat) VALUES (?, ?, ?)"
-          + " ON CONFLICT (name) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, heartbeat = excluded.heartbeat")) {
-        ps.setString(1, nodeId);
-        ps.setLong(2, atMillis);
-        ps.setString(3, report);
+    update("heartbeat", "INSERT INTO nodes (name, heartbeat_at, heartbeat) VALUES (?, ?, ?)"
+        + " ON CONFLICT (name) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, heartbeat = excluded.heartbeat",
+        nodeId, atMillis, report);
+  }
+
+  /** One statement in a write transaction; every parameter is non-null. */
+  private void update(String what, String sql, Object... parameters) {
+    store.inWrite(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < parameters.length; i++) {
+          ps.setObject(i + 1, parameters[i]);
+        }
         ps.executeUpdate();
       }
       return null;
