@@ -4,6 +4,7 @@ import io.hollerith.server.aggregate.LiveView;
 import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.flush.JsNumbers;
 import io.hollerith.server.model.MetricType;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -294,16 +295,18 @@ public final class ManagementServer implements AutoCloseable {
     Map<String, Map<String, Number>> snapshot = stats.snapshot();
     // Etsy's own group first, in Etsy's order, then everything else by name.
     Map<String, Map<String, Number>> ordered = new LinkedHashMap<>();
-    Map<String, Number> messages = snapshot.get("messages");
+    String etsyGroup = StatName.LAST_MSG_SEEN.category();
+    Map<String, Number> messages = snapshot.get(etsyGroup);
     if (messages != null) {
       Map<String, Number> first = new LinkedHashMap<>();
-      for (String metric : List.of("last_msg_seen", "bad_lines_seen")) {
+      for (StatName etsyFirst : List.of(StatName.LAST_MSG_SEEN, StatName.BAD_LINES_SEEN)) {
+        String metric = etsyFirst.metric();
         if (messages.containsKey(metric)) {
           first.put(metric, messages.get(metric));
         }
       }
       first.putAll(new TreeMap<>(messages));
-      ordered.put("messages", first);
+      ordered.put(etsyGroup, first);
     }
     snapshot.forEach((category, metrics) -> ordered.putIfAbsent(category, metrics));
     ordered.forEach((group, metrics) -> metrics.forEach((metric, value) -> {

@@ -3,6 +3,7 @@ package io.hollerith.server.ops;
 import io.hollerith.server.jobs.Scheduler;
 import io.hollerith.server.jobs.Task;
 import io.hollerith.server.jobs.TaskState;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -97,9 +98,9 @@ public final class WorkerReport {
     s.put("broker", broker.get());
     Map<String, Object> pools = new LinkedHashMap<>();
     Map<String, Object> http = new LinkedHashMap<>();
-    put(http, "size", "http", "workers");
-    put(http, "active", "http", "workers_active");
-    put(http, "queued", "http", "queued_requests");
+    put(http, "size", StatName.HTTP_WORKERS);
+    put(http, "active", StatName.HTTP_WORKERS_ACTIVE);
+    put(http, "queued", StatName.HTTP_QUEUED_REQUESTS);
     pools.put("http_workers", http);
     Map<String, Object> jobs = new LinkedHashMap<>();
     jobs.put("running", scheduler.count(TaskState.RUNNING));
@@ -107,14 +108,14 @@ public final class WorkerReport {
     pools.put("job_threads", jobs);
     Map<String, Object> flusher = new LinkedHashMap<>();
     flusher.put("threads", 1);
-    put(flusher, "last_duration_ms", "flush", "last_duration_ms");
-    put(flusher, "processing_lag_ms", "flush", "processing_lag_ms");
+    put(flusher, "last_duration_ms", StatName.FLUSH_LAST_DURATION_MS);
+    put(flusher, "processing_lag_ms", StatName.FLUSH_PROCESSING_LAG_MS);
     pools.put("flusher", flusher);
-    if (stats.value("storage", "backlog_snapshots") != null) {
+    if (stats.value(StatName.STORE_BACKLOG_SNAPSHOTS) != null) {
       Map<String, Object> writer = new LinkedHashMap<>();
       writer.put("threads", 1);
-      put(writer, "backlog", "storage", "backlog_snapshots");
-      put(writer, "backlog_age_seconds", "storage", "backlog_age_seconds");
+      put(writer, "backlog", StatName.STORE_BACKLOG_SNAPSHOTS);
+      put(writer, "backlog_age_seconds", StatName.STORE_BACKLOG_AGE_SECONDS);
       pools.put("store_writer", writer);
     }
     s.put("thread_pools", pools);
@@ -131,8 +132,8 @@ public final class WorkerReport {
 
   /** Packets and metrics per second since the previous report (empty on the first). */
   private Map<String, Object> ingestRates(long now) {
-    long packets = value("messages", "packets_received");
-    long metrics = value("messages", "metrics_received");
+    long packets = value(StatName.PACKETS_RECEIVED);
+    long metrics = value(StatName.METRICS_RECEIVED);
     Map<String, Object> rates = new LinkedHashMap<>();
     if (lastAtMillis >= 0 && now > lastAtMillis) {
       double seconds = (now - lastAtMillis) / 1000.0;
@@ -145,13 +146,13 @@ public final class WorkerReport {
     return rates;
   }
 
-  private long value(String category, String metric) {
-    Number n = stats.value(category, metric);
+  private long value(StatName stat) {
+    Number n = stats.value(stat);
     return n == null ? 0 : n.longValue();
   }
 
-  private void put(Map<String, Object> m, String key, String category, String metric) {
-    Number n = stats.value(category, metric);
+  private void put(Map<String, Object> m, String key, StatName stat) {
+    Number n = stats.value(stat);
     if (n != null) {
       m.put(key, n);
     }

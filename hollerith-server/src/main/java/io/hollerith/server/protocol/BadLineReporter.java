@@ -1,5 +1,6 @@
 package io.hollerith.server.protocol;
 
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ final class BadLineReporter {
 
   BadLineReporter(StatsRegistry stats, LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
-    this.badLinesSeen = stats.counter("messages", "bad_lines_seen", "lines or values rejected (Etsy's bad_lines_seen)");
+    this.badLinesSeen = stats.counter(StatName.BAD_LINES_SEEN, "lines or values rejected (Etsy's bad_lines_seen)");
     this.badLinesByReason = new StatsRegistry.Counter[REASONS.length];
     for (BadLineReason reason : REASONS) {
       badLinesByReason[reason.ordinal()] = stats.counter("bad_lines", reason.slug(), "bad lines: " + reason.help());

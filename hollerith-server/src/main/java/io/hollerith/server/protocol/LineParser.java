@@ -2,6 +2,7 @@ package io.hollerith.server.protocol;
 
 import io.hollerith.server.config.ProtocolConfig;
 import io.hollerith.server.model.MetricType;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
@@ -121,8 +122,8 @@ public final class LineParser {
     this.maxNameBytes = config.maxNameBytes();
     this.tags = new LineTags(config.maxTags());
     this.badLines = new BadLineReporter(stats, Objects.requireNonNull(nanoClock, "nanoClock"));
-    this.linesReceived = stats.counter("messages", "metrics_received", "non-empty StatsD lines received (Etsy's metrics_received)");
-    this.samplesParsed = stats.counter("messages", "samples_parsed", "samples passed on to aggregation");
+    this.linesReceived = stats.counter(StatName.METRICS_RECEIVED, "non-empty StatsD lines received (Etsy's metrics_received)");
+    this.samplesParsed = stats.counter(StatName.SAMPLES_PARSED, "samples passed on to aggregation");
     this.eventsReceived = stats.counter("protocol", "events_received", "DogStatsD events received (counted, not kept)");
     this.serviceChecksReceived =
         stats.counter("protocol", "service_checks_received", "DogStatsD service checks received (counted, not kept)");
