@@ -29,7 +29,7 @@ public record HollerithConfig(
   public HollerithConfig {
     nodeId = nodeId != null ? nodeId : defaultNodeId();
     dataDir = dataDir != null ? dataDir : "./data";
-    listeners = listeners != null ? listeners : new ListenersConfig(null, null, null, null, null);
+    listeners = listeners != null ? listeners : new ListenersConfig(null, null, null, null, null, null);
     protocol = protocol != null ? protocol : new ProtocolConfig(null, null, null, null);
     aggregation = aggregation != null ? aggregation : new AggregationConfig(null, null, null, null, null, null, null, null, null);
     stats = stats != null ? stats : new StatsConfig(null, null, null, null, null, null);

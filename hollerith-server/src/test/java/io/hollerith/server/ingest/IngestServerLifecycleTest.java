@@ -35,10 +35,10 @@ class IngestServerLifecycleTest {
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
     ListenersConfig config = listeners(
-        new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 2),
-        new ListenersConfig.Tcp(true, "127.0.0.1", 0, null),
-        new ListenersConfig.UnixSocket(true, "s.sock"),
-        new ListenersConfig.UnixSocket(true, "d.sock"),
+        new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 2, null),
+        new ListenersConfig.Tcp(true, "127.0.0.1", 0, null, null, null, null),
+        new ListenersConfig.UnixSocket(true, "s.sock", null, null),
+        new ListenersConfig.UnixSocket(true, "d.sock", null, null),
         "auto");
     IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers);
     IngestServer.Bound bound = server.start();
@@ -86,8 +86,8 @@ class IngestServerLifecycleTest {
     }
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       ListenersConfig config = listeners(
-          new ListenersConfig.Udp(true, "127.0.0.1", udpPort, null, 1),
-          new ListenersConfig.Tcp(true, "127.0.0.1", taken.getLocalPort(), null),
+          new ListenersConfig.Udp(true, "127.0.0.1", udpPort, null, 1, null),
+          new ListenersConfig.Tcp(true, "127.0.0.1", taken.getLocalPort(), null, null, null, null),
           TestSupport.UNIX_OFF, TestSupport.UNIX_OFF, "auto");
       IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, new StatsRegistry(),
           new RecordingHandlers());

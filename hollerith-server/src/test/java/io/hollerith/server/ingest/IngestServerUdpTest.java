@@ -49,7 +49,7 @@ class IngestServerUdpTest {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, 1 << 20, 2),
+    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, 1 << 20, 2, null),
         TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
     try (IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers)) {
       InetSocketAddress target = server.start().udp();
@@ -181,7 +181,7 @@ class IngestServerUdpTest {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1),
+    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1, null),
         TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
     try (IngestServer server = new IngestServer(config, protocol(100, 100), dataDir, stats, handlers);
         DatagramSocket socket = new DatagramSocket()) {
@@ -219,7 +219,7 @@ class IngestServerUdpTest {
       }
       handled.incrementAndGet();
     };
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, 4096, 1),
+    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, 4096, 1, null),
         TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
     try (IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, stats, blocking);
         DatagramSocket socket = new DatagramSocket()) {
@@ -244,7 +244,8 @@ class IngestServerUdpTest {
   void portInUseFailsStartWithTheListenerNamed(String transport) throws Exception {
     assumeTransport(transport);
     try (DatagramSocket taken = new DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
-      ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", taken.getLocalPort(), null, 1),
+      ListenersConfig config = listeners(
+          new ListenersConfig.Udp(true, "127.0.0.1", taken.getLocalPort(), null, 1, null),
           TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
       IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, new StatsRegistry(),
           new RecordingHandlers());
@@ -284,7 +285,7 @@ class IngestServerUdpTest {
       java.io.BufferedReader out = new java.io.BufferedReader(
           new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.US_ASCII));
       int port = Integer.parseInt(out.readLine().trim());
-      ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", port, null, 1),
+      ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", port, null, 1, null),
           TCP_OFF, UNIX_OFF, UNIX_OFF, "epoll");
       IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, new StatsRegistry(),
           new RecordingHandlers());
@@ -306,7 +307,7 @@ class IngestServerUdpTest {
   @ParameterizedTest
   @ValueSource(strings = {"bogus"})
   void unknownTransportIsRejectedWithTheAllowedValues(String transport) {
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1),
+    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1, null),
         TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
     IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, new StatsRegistry(),
         new RecordingHandlers());

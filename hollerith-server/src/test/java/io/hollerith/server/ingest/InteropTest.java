@@ -70,10 +70,10 @@ class InteropTest {
       return packet -> parser.parse(packet, writer);
     };
     ListenersConfig.UnixSocket unixDatagram = Epoll.isAvailable()
-        ? new ListenersConfig.UnixSocket(true, "dsd.socket")
+        ? new ListenersConfig.UnixSocket(true, "dsd.socket", null, null)
         : UNIX_OFF;
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 2),
-        new ListenersConfig.Tcp(true, "127.0.0.1", 0, null), UNIX_OFF, unixDatagram, "auto");
+    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 2, null),
+        new ListenersConfig.Tcp(true, "127.0.0.1", 0, null, null, null, null), UNIX_OFF, unixDatagram, "auto");
     server = new IngestServer(config, protocol, dataDir, stats, factory);
     bound = server.start();
   }

@@ -94,7 +94,8 @@ class ManagementServerTest {
     view.gauges.put("gaugor", 333.0);
     view.gauges.put("api.temperature", -2.5);
     view.sets.put("uniques", new LinkedHashSet<>(List.of("765", "alice")));
-    server = new ManagementServer(new ListenersConfig.Management(true, "127.0.0.1", 0), view, stats, health, clock);
+    server = new ManagementServer(
+        new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, null), view, stats, health, clock);
     address = server.start();
   }
 
@@ -229,7 +230,8 @@ class ManagementServerTest {
 
   @Test
   void disabledServerDoesNotBind() {
-    ManagementServer off = new ManagementServer(new ListenersConfig.Management(false, null, 0), view, stats, health);
+    ManagementServer off = new ManagementServer(
+        new ListenersConfig.Management(false, null, 0, null, null, null), view, stats, health);
     assertThat(off.start()).isNull();
     off.close();
   }
