@@ -2,13 +2,15 @@ package io.hollerith.server.aggregate;
 
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
-import io.hollerith.server.flush.EtsyKeys;
-import io.hollerith.server.flush.FlushSnapshot;
-import io.hollerith.server.flush.FlushSnapshot.CounterPoint;
-import io.hollerith.server.flush.FlushSnapshot.GaugePoint;
-import io.hollerith.server.flush.FlushSnapshot.SetPoint;
-import io.hollerith.server.flush.FlushSnapshot.TimerPoint;
-import io.hollerith.server.flush.TimerStats;
+import io.hollerith.server.etsy.EtsyKeys;
+import io.hollerith.server.etsy.EtsyTimerMath;
+import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.FlushSnapshot.CounterPoint;
+import io.hollerith.server.snapshot.FlushSnapshot.GaugePoint;
+import io.hollerith.server.snapshot.FlushSnapshot.SetPoint;
+import io.hollerith.server.snapshot.FlushSnapshot.TimerPoint;
+import io.hollerith.server.snapshot.IntervalSource;
+import io.hollerith.server.snapshot.TimerStats;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.protocol.Sample;
@@ -90,7 +92,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Thread-safe. See {@link Series} for how a series is updated (lock-free counters, per-series
  * locks for the other types); no lock is shared by all ingest threads on the per-sample path.
  */
-public final class Aggregator {
+public final class Aggregator implements IntervalSource {
 
   /** The default maximum age of a timestamped sample: 7 days, the finest retention window. */
   public static final Duration DEFAULT_MAX_BACKFILL_AGE = Duration.ofDays(7);
@@ -215,16 +217,19 @@ public final class Aggregator {
   }
 
   /** The flush interval in milliseconds. */
+  @Override
   public long intervalMillis() {
     return intervalMillis;
   }
 
   /** True in buffered mode ({@code stats.no_buffer: false}). */
+  @Override
   public boolean buffered() {
     return buffered;
   }
 
   /** Buffered mode: how often (ms) pending batches must be merged ({@code stats.flush_interval_ms}). */
+  @Override
   public long bufferFlushIntervalMillis() {
     return bufferFlushIntervalMillis;
   }
@@ -259,11 +264,13 @@ public final class Aggregator {
   }
 
   /** The start of the wall-clock aligned interval containing {@code epochMillis} (a multiple of the interval). */
+  @Override
   public long alignedStart(long epochMillis) {
     return Math.floorDiv(epochMillis, intervalMillis) * intervalMillis;
   }
 
   /** Start of the interval the next {@link #flush} will close. */
+  @Override
   public long openIntervalStart() {
     return openIntervalStart;
   }
@@ -291,6 +298,7 @@ public final class Aggregator {
   }
 
   /** Buffered mode: merges every writer's pending batch into the live series now. No-op otherwise. */
+  @Override
   public void mergeBuffers() {
     if (!buffered) {
       return;
@@ -312,6 +320,7 @@ public final class Aggregator {
    * deletion rules. Later samples count in the interval starting at {@code intervalStartMillis +
    * interval}.
    */
+  @Override
   public List<FlushSnapshot> flush(long intervalStartMillis) {
     synchronized (flushLock) {
       long t0 = System.nanoTime();

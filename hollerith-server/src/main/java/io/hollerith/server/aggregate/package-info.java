@@ -1,7 +1,7 @@
 /**
  * Aggregation: samples from the parser become per-interval aggregates with Etsy StatsD 0.9's
  * semantics, and {@link io.hollerith.server.aggregate.Aggregator#flush} turns each closed interval
- * into an immutable {@link io.hollerith.server.flush.FlushSnapshot}.
+ * into an immutable {@link io.hollerith.server.snapshot.FlushSnapshot}.
  *
  * <h2>Data flow</h2>
  *
@@ -63,7 +63,7 @@
  *       good; its stored history stays, and a later sample creates it afresh (a gauge delta then
  *       starts from 0). Etsy keeps every series until restart ({@code series_ttl: 0} does too).
  *   <li>Etsy's own {@code statsd.*} counters and its {@code statsd.timestamp_lag} gauge are carried
- *       in {@link io.hollerith.server.flush.FlushSnapshot#processingStats()} rather than as series,
+ *       in {@link io.hollerith.server.snapshot.FlushSnapshot#processingStats()} rather than as series,
  *       so the store does not persist them as user data; the console and Graphite sinks emit them
  *       as Etsy does. The prefix is fixed at {@code statsd} (Etsy's {@code prefixStats}).
  *   <li>Sketches: every timer value is added to a DDSketch with weight {@code 1 / sampleRate}, so

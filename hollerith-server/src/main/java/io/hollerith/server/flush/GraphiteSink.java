@@ -1,6 +1,9 @@
 package io.hollerith.server.flush;
 
 import io.hollerith.server.config.SinksConfig;
+import io.hollerith.server.etsy.EtsyKeys;
+import io.hollerith.server.etsy.JsNumbers;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
