@@ -1,6 +1,7 @@
 package io.hollerith.server;
 
 import io.hollerith.server.aggregate.Aggregator;
+import io.hollerith.server.aggregate.AggregatorWriter;
 import io.hollerith.server.api.ChunkedLineIngestor;
 import io.hollerith.server.api.HealthCheck;
 import io.hollerith.server.api.HttpApi;
@@ -219,7 +220,7 @@ public final class HollerithServer implements AutoCloseable {
     if (config.stats().enabled()) {
       IngestServer ingest = new IngestServer(config.listeners(), config.protocol(), dataDir, stats, listener -> {
         LineParser parser = new LineParser(config.protocol(), stats);
-        Aggregator.Writer writer = aggregator.newWriter();
+        AggregatorWriter writer = aggregator.newWriter();
         PacketHandler handler = packet -> parser.parse(packet, writer);
         return handler;
       }, clock);

@@ -68,13 +68,13 @@ class BufferModesTest {
     List<Thread> threads = new ArrayList<>();
     List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     // Writers stay open (as ingest threads' writers do) so flush must collect their pending batches.
-    List<Aggregator.Writer> writers = new ArrayList<>();
+    List<AggregatorWriter> writers = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       writers.add(a.newWriter());
     }
     for (int t = 0; t < THREADS; t++) {
       List<Sample> in = inputs.get(t);
-      Aggregator.Writer w = writers.get(t);
+      AggregatorWriter w = writers.get(t);
       Thread thread = new Thread(() -> {
         try {
           start.await();
