@@ -1,5 +1,7 @@
 package io.hollerith.server.storage;
 
+import io.hollerith.server.database.SchemaException;
+import io.hollerith.server.database.SchemaMigrations;
 import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
 import java.sql.Connection;
@@ -61,6 +63,21 @@ abstract class JdbcMetricStore implements MetricStore {
   @Override
   public io.hollerith.server.jobs.WorkerHeartbeats heartbeats() {
     return jobRecords;
+  }
+
+  /**
+   * Applies the metric schema migrations ({@code classpath:db/metrics/<engine>}).
+   *
+   * @param schema PostgreSQL schema to migrate (created if missing), or null for SQLite
+   * @throws StoreException if the schema is newer than this binary or a migration fails
+   */
+  static void migrate(javax.sql.DataSource dataSource, Dialect dialect, String schema, String where) {
+    try {
+      SchemaMigrations.migrate(dataSource, new SchemaMigrations.Target("classpath:db/metrics/" + dialect.engine,
+          "flyway_schema_history", schema, "the " + dialect.engine + " metric database " + where));
+    } catch (SchemaException e) {
+      throw new StoreException(e.getMessage(), e.getCause() != null ? e.getCause() : e);
+    }
   }
 
   /** Runs {@code work} in one write transaction: commits if it returns, rolls back if it throws. */
