@@ -206,7 +206,7 @@ public final class HollerithServer implements AutoCloseable {
     aggregator = new Aggregator(config.aggregation(), config.stats(), stats, clock,
         Duration.ofMillis(retention.levels().get(0).retentionMillis()));
     PrometheusSink prometheus = new PrometheusSink(config.sinks().prometheus().timerBuckets(),
-        config.aggregation().maxMetrics(), null, Duration.ofMinutes(1), clock, stats);
+        config.aggregation().maxMetrics(), stats);
     if (store != null) {
       int gauges = aggregator.restoreGauges(store.loadGaugeValues(config.nodeId()));
       prometheus.restoreCounterTotals(store.loadCounterTotals(config.nodeId()));
