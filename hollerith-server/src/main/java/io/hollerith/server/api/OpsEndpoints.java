@@ -30,12 +30,11 @@ final class OpsEndpoints {
   private final Supplier<Map<String, Object>> internalStats;
   private final Function<String, Map<String, Object>> workers;
 
-  OpsEndpoints(AuthStore auth, Scheduler scheduler, Supplier<Map<String, Object>> internalStats,
-      Function<String, Map<String, Object>> workers) {
+  OpsEndpoints(AuthStore auth, OpsViews views) {
     this.auth = auth;
-    this.scheduler = scheduler;
-    this.internalStats = internalStats;
-    this.workers = workers;
+    this.scheduler = views.scheduler();
+    this.internalStats = views.internalStats();
+    this.workers = views.workers();
   }
 
   /** Adds the routes to {@code router}. */
