@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,23 +69,9 @@ final class Endpoints {
   }
 
   private ApiResponse health(ApiRequest r) {
-    Map<String, Object> checks = new LinkedHashMap<>();
-    boolean allUp = true;
-    for (Map.Entry<String, HealthCheck.Status> e : health.run().entrySet()) {
-      checks.put(e.getKey(), statusJson(e.getValue()));
-      allUp &= e.getValue().up();
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", allUp ? "up" : "down");
-    body.put("checks", checks);
-    return ApiResponse.json(allUp ? 200 : 503, body);
-  }
-
-  private static Map<String, Object> statusJson(HealthCheck.Status s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("up", s.up());
-    m.put("detail", s.detail());
-    return m;
+    Map<String, HealthCheck.Status> checks = health.run();
+    boolean allUp = checks.values().stream().allMatch(HealthCheck.Status::up);
+    return ApiResponse.json(allUp ? 200 : 503, new ResponseBodies.Health(allUp ? "up" : "down", checks));
   }
 
   private ApiResponse openApi(ApiRequest r) {
@@ -94,48 +81,26 @@ final class Endpoints {
   private ApiResponse whoami(ApiRequest r) {
     Principal p = r.principal();
     String tenant = auth.listTenants().stream().filter(t -> t.id() == p.tenantId()).map(Tenant::name).findFirst().orElse(null);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("user", p.userName());
-    body.put("role", p.role().label());
-    body.put("tenant", tenant);
-    body.put("permissions", p.role().permissions().stream().map(Permission::label).sorted().toList());
-    body.put("flushIntervalMillis", flushInterval.toMillis());
-    return ApiResponse.json(200, body);
+    return ApiResponse.json(200, new ResponseBodies.Whoami(p.userName(), p.role().label(), tenant,
+        p.role().permissions().stream().map(Permission::label).sorted().toList(), flushInterval.toMillis()));
   }
 
   private ApiResponse users(ApiRequest r) {
-    List<Map<String, Object>> users = auth.listUsers().stream().map(u -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", u.name());
-      m.put("role", u.role().label());
-      m.put("tenant", u.tenant());
-      m.put("activeTokens", u.activeTokens());
-      m.put("created", java.time.Instant.ofEpochMilli(u.createdMillis()).toString());
-      return m;
-    }).toList();
-    return ApiResponse.json(200, Map.of("users", users));
+    List<ResponseBodies.UserEntry> users = auth.listUsers().stream()
+        .map(u -> new ResponseBodies.UserEntry(u.name(), u.role().label(), u.tenant(), u.activeTokens(),
+            Instant.ofEpochMilli(u.createdMillis()).toString()))
+        .toList();
+    return ApiResponse.json(200, new ResponseBodies.Users(users));
   }
 
   private ApiResponse tenants(ApiRequest r) {
     List<Tenant> all = auth.listTenants();
     Map<Long, String> names = new java.util.HashMap<>();
     all.forEach(t -> names.put(t.id(), t.name()));
-    List<Map<String, Object>> tenants = all.stream().map(t -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", t.name());
-      m.put("parent", t.parentId() == null ? null : names.get(t.parentId()));
-      return m;
-    }).toList();
-    List<Map<String, Object>> namespaces = auth.listNamespaces().stream().map(n -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("prefix", n.prefix());
-      m.put("tenant", n.tenant());
-      return m;
-    }).toList();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("tenants", tenants);
-    body.put("namespaces", namespaces);
-    return ApiResponse.json(200, body);
+    List<ResponseBodies.TenantEntry> tenants = all.stream()
+        .map(t -> new ResponseBodies.TenantEntry(t.name(), t.parentId() == null ? null : names.get(t.parentId())))
+        .toList();
+    return ApiResponse.json(200, new ResponseBodies.Tenants(tenants, auth.listNamespaces()));
   }
 
   private ApiResponse series(ApiRequest r) {
@@ -184,11 +149,7 @@ final class Endpoints {
       throw new ApiException(503, "HTTP ingest is not available on this server");
     }
     LineIngestor.Result result = ingestor.ingest(r.body(), r.body().length);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("accepted", result.accepted());
-    body.put("rejected", result.rejected());
-    body.put("errors", result.firstErrors());
-    return ApiResponse.json(200, body);
+    return ApiResponse.json(200, new ResponseBodies.Ingested(result.accepted(), result.rejected(), result.firstErrors()));
   }
 
   private ApiResponse stats(ApiRequest r) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hollerith.server.jobs.Task;
 import io.hollerith.server.jobs.TaskState;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -74,9 +75,31 @@ class ResponseShapesTest {
   void aTaskIsWrittenWithSnakeCaseKeysIsoTimesAndNullsForWhatIsUnknown() {
     Task task = new Task("t-1", "node-a", "nightly", TaskState.RUNNING, Instant.parse("2026-12-07T01:00:00Z"),
         Instant.parse("2026-12-07T01:00:00.250Z"), null, null, null);
-    assertThat(new String(Json.bytes(Map.of("tasks", List.of(task.toJson()))))).isEqualTo("{\"tasks\":[{\"id\":\"t-1\","
+    assertThat(new String(Json.bytes(Map.of("tasks", List.of(task.view()))))).isEqualTo("{\"tasks\":[{\"id\":\"t-1\","
         + "\"node_id\":\"node-a\",\"job_id\":\"nightly\",\"state\":\"running\",\"scheduled_time\":\"2026-12-07T01:00:00Z\","
         + "\"start_time\":\"2026-12-07T01:00:00.250Z\",\"end_time\":null,\"output\":null,\"error\":null}]}");
+  }
+
+  @Test
+  void aFileListingNamesPathEntriesAndWhetherItWasCut() throws Exception {
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    Path file = Files.writeString(logs.resolve("a.json"), "{}\n");
+    Files.createDirectories(logs.resolve("old"));
+    String modified = Files.getLastModifiedTime(file).toInstant().toString();
+    String dirModified = Files.getLastModifiedTime(logs.resolve("old")).toInstant().toString();
+    long dirSize = Files.size(logs.resolve("old"));
+    assertThat(fx.get("/_local/files/logs/_list", "admin@root").body()).isEqualTo("{\"path\":\"logs\",\"files\":["
+        + "{\"name\":\"a.json\",\"type\":\"file\",\"size\":3,\"modified\":\"" + modified + "\"},"
+        + "{\"name\":\"old\",\"type\":\"directory\",\"size\":" + dirSize + ",\"modified\":\"" + dirModified + "\"}],"
+        + "\"truncated\":false}");
+  }
+
+  @Test
+  void aTableQueryNamesColumnsRowsAndHowItWent() throws Exception {
+    HttpResponse<String> r = fx.send("POST", "/api/stats/query/?format=table", "admin@root",
+        "{\"query\": \"SELECT 1 AS one, 'x' AS two\"}");
+    assertThat(r.body()).matches("\\{\"columns\":\\[\"one\",\"two\"],\"rows\":\\[\\[1,\"x\"]],\"row_count\":1,"
+        + "\"truncated\":false,\"elapsed_ms\":\\d+}");
   }
 
   @Test

@@ -17,19 +17,19 @@ class DebugDumpsTest {
     CountDownLatch release = new CountDownLatch(1);
     List<Thread> parked = List.of(park("dump-probe-a", release), park("dump-probe-b", release), park("dump-probe-c", release));
     try {
-      List<Map<String, Object>> groups = ThreadDump.grouped();
-      Map<String, Object> probes = groups.stream()
-          .filter(g -> ((List<?>) g.get("names")).contains("dump-probe-a")).findFirst().orElseThrow();
-      assertThat(probes.get("names")).isEqualTo(List.of("dump-probe-a", "dump-probe-b", "dump-probe-c"));
-      assertThat(probes.get("count")).isEqualTo(3);
-      assertThat(probes.get("state")).isEqualTo("WAITING");
-      assertThat((List<String>) stack(probes)).anySatisfy(f -> assertThat(f).contains("DebugDumpsTest"));
-      assertThat(probes.get("truncated")).isEqualTo(false);
-      int total = groups.stream().mapToInt(g -> (Integer) g.get("count")).sum();
-      assertThat(total).isEqualTo(groups.stream().mapToInt(g -> ((List<?>) g.get("names")).size()).sum())
+      List<ThreadDump.StackGroup> groups = ThreadDump.grouped();
+      ThreadDump.StackGroup probes = groups.stream()
+          .filter(g -> g.names().contains("dump-probe-a")).findFirst().orElseThrow();
+      assertThat(probes.names()).isEqualTo(List.of("dump-probe-a", "dump-probe-b", "dump-probe-c"));
+      assertThat(probes.count()).isEqualTo(3);
+      assertThat(probes.state()).isEqualTo("WAITING");
+      assertThat(probes.stack()).anySatisfy(f -> assertThat(f).contains("DebugDumpsTest"));
+      assertThat(probes.truncated()).isFalse();
+      int total = groups.stream().mapToInt(ThreadDump.StackGroup::count).sum();
+      assertThat(total).isEqualTo(groups.stream().mapToInt(g -> g.names().size()).sum())
           .isGreaterThanOrEqualTo(4);
       for (int i = 1; i < groups.size(); i++) {
-        assertThat((Integer) groups.get(i).get("count")).isLessThanOrEqualTo((Integer) groups.get(i - 1).get("count"));
+        assertThat(groups.get(i).count()).isLessThanOrEqualTo(groups.get(i - 1).count());
       }
     } finally {
       release.countDown();
@@ -37,11 +37,6 @@ class DebugDumpsTest {
         t.join(10_000);
       }
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<String> stack(Map<String, Object> group) {
-    return (List<String>) group.get("stack");
   }
 
   private static Thread park(String name, CountDownLatch release) throws InterruptedException {
