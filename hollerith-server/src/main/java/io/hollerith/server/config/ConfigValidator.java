@@ -142,7 +142,7 @@ final class ConfigValidator {
     positive("storage.rollup_batch_series", st.rollupBatchSeries());
     positive("storage.read_timeout", st.readTimeout());
     try {
-      io.hollerith.server.storage.RetentionPolicy.parse(st.retention()).checkFlushInterval(flushInterval);
+      RetentionPolicy.parse(st.retention()).checkFlushInterval(flushInterval);
     } catch (IllegalArgumentException e) {
       problems.add("storage." + e.getMessage());
     }
