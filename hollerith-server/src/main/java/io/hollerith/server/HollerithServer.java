@@ -5,6 +5,7 @@ import io.hollerith.server.aggregate.AggregatorWriter;
 import io.hollerith.server.api.ChunkedLineIngestor;
 import io.hollerith.server.api.HealthCheck;
 import io.hollerith.server.api.HttpApi;
+import io.hollerith.server.api.OpsViews;
 import io.hollerith.server.api.PrometheusSink;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.config.HollerithConfig;
@@ -312,7 +313,7 @@ public final class HollerithServer implements AutoCloseable {
         .latestValues(prometheus)
         .flushInterval(config.aggregation().flushInterval())
         .clock(clock)
-        .operations(scheduler, internalStats::snapshot, workers::workers)
+        .opsViews(new OpsViews(scheduler, internalStats::snapshot, workers::workers))
         .selfSeriesPrefix(config.stats().selfSeries() ? config.stats().selfSeriesPrefix() : null)
         .lineIngestor(new ChunkedLineIngestor(() -> new LineParser(config.protocol(), stats)::parse,
             aggregator::newWriter, config.protocol().maxPacketBytes()));

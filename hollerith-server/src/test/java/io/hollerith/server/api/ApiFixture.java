@@ -128,7 +128,7 @@ final class ApiFixture implements AutoCloseable {
           }
           return Map.of("bytes", 4096L, "series", 4L);
         }, true)
-        .operations(scheduler, internal::snapshot, workers::workers)
+        .opsViews(new OpsViews(scheduler, internal::snapshot, workers::workers))
         .operations(new Operations(store, tableGrowth, queries, new DataFiles(dir, 10_000, stats)))
         .selfSeriesPrefix("hollerith.")
         .build()
