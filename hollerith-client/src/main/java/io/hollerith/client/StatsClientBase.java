@@ -1,5 +1,7 @@
 package io.hollerith.client;
 
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
@@ -283,7 +285,7 @@ public abstract class StatsClientBase implements AutoCloseable {
       if (Math.abs(seconds) < 9_000_000L) { // nanos below 2^53: exact as a double
         return (seconds * 1_000_000_000L + nanos) / 1e6;
       }
-      return new java.math.BigDecimal(seconds).movePointRight(9).add(java.math.BigDecimal.valueOf(nanos))
+      return new BigDecimal(seconds).movePointRight(9).add(BigDecimal.valueOf(nanos))
           .movePointLeft(6).doubleValue();
     }
     long micros;
@@ -296,7 +298,7 @@ public abstract class StatsClientBase implements AutoCloseable {
     if (Math.abs(micros) <= (1L << 53)) {
       totalSeconds = micros / 1e6; // both exact, so the quotient is correctly rounded
     } else {
-      totalSeconds = new java.math.BigDecimal(seconds).add(java.math.BigDecimal.valueOf(nanos / 1000, 6))
+      totalSeconds = new BigDecimal(seconds).add(BigDecimal.valueOf(nanos / 1000, 6))
           .doubleValue();
     }
     return totalSeconds * 1000.0;
@@ -356,7 +358,7 @@ public abstract class StatsClientBase implements AutoCloseable {
     if (tags.length == 0) {
       throw new IllegalArgumentException("withTags needs at least one tag");
     }
-    StringBuilder sb = new StringBuilder(tagSuffix == null ? "|#" : new String(tagSuffix, java.nio.charset.StandardCharsets.US_ASCII) + ",");
+    StringBuilder sb = new StringBuilder(tagSuffix == null ? "|#" : new String(tagSuffix, StandardCharsets.US_ASCII) + ",");
     for (int i = 0; i < tags.length; i++) {
       String tag = Objects.requireNonNull(tags[i], "tag");
       if (tag.isEmpty()) {

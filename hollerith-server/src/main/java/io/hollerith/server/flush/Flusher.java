@@ -5,6 +5,7 @@ import io.hollerith.server.snapshot.IntervalSource;
 import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -155,7 +156,7 @@ public final class Flusher implements AutoCloseable {
           sinkErrors.incr();
           stats.counter("flush", "sink_errors." + sink.name(), "snapshots the " + sink.name() + " sink failed to take").incr();
           log.warn("flush sink '{}' failed on the snapshot of interval {} (backfill={}): {}", sink.name(),
-              java.time.Instant.ofEpochMilli(snapshot.intervalStartMillis()), snapshot.backfill(), e.toString());
+              Instant.ofEpochMilli(snapshot.intervalStartMillis()), snapshot.backfill(), e.toString());
         }
       }
       snapshotsFlushed.incr();

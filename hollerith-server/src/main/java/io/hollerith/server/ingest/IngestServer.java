@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -303,7 +304,7 @@ public final class IngestServer implements AutoCloseable {
   }
 
   private void bindUnix(Path path, ListenersConfig.UnixSocket cfg, String key, boolean stream,
-      java.util.function.Function<SocketAddress, ChannelFuture> binder) {
+      Function<SocketAddress, ChannelFuture> binder) {
     try {
       UnixSocketFiles.prepare(path, key, stream);
       bind(binder.apply(new DomainSocketAddress(path.toString())), key, path.toString());

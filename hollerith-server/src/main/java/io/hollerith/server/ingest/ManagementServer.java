@@ -37,7 +37,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -283,9 +285,9 @@ public final class ManagementServer implements AutoCloseable {
   }
 
   /** Set members in a stable order (a live view's sets need not have one). */
-  private static Map<String, java.util.SortedSet<String>> sortedMembers(Map<String, java.util.Set<String>> sets) {
-    Map<String, java.util.SortedSet<String>> out = new LinkedHashMap<>();
-    sets.forEach((k, v) -> out.put(k, new java.util.TreeSet<>(v)));
+  private static Map<String, SortedSet<String>> sortedMembers(Map<String, Set<String>> sets) {
+    Map<String, SortedSet<String>> out = new LinkedHashMap<>();
+    sets.forEach((k, v) -> out.put(k, new TreeSet<>(v)));
     return out;
   }
 

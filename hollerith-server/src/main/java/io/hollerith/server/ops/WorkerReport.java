@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * This node as a Celery-style worker: its task lists ({@code active}: running, {@code scheduled}:
@@ -31,7 +32,7 @@ public final class WorkerReport {
   private final StatsRegistry stats;
   private final Clock clock;
   private final Map<String, Object> fixed;
-  private final java.util.function.Supplier<Map<String, Object>> broker;
+  private final Supplier<Map<String, Object>> broker;
   private long lastAtMillis = -1;
   private long lastPackets;
   private long lastMetrics;
@@ -42,7 +43,7 @@ public final class WorkerReport {
    * @param broker the store as Celery's broker: engine and connection pool now, read per report
    */
   public WorkerReport(String nodeId, Scheduler scheduler, StatsRegistry stats, Clock clock, Map<String, Object> fixed,
-      java.util.function.Supplier<Map<String, Object>> broker) {
+      Supplier<Map<String, Object>> broker) {
     this.nodeId = nodeId;
     this.scheduler = scheduler;
     this.stats = stats;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
@@ -82,7 +83,7 @@ class OpenApiTest {
 
   @Test
   void theReadmeHttpTableListsEveryRoute() throws Exception {
-    String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+    String readme = Files.readString(Path.of("..", "README.md"));
     String table = readme.substring(readme.indexOf("## HTTP API"), readme.indexOf("## Configuration"));
     for (Route r : fx.api.routes()) {
       assertThat(table).as("README's HTTP table lists %s %s", r.method(), r.path())

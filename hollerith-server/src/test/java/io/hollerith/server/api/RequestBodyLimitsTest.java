@@ -6,6 +6,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -152,8 +155,8 @@ class RequestBodyLimitsTest {
     // A slow health check (within its own timeout) holds the only worker.
     fx = new ApiFixture(dir, ApiFixture.config("http.worker_threads=1", "http.health_check_timeout=30s"));
     fx.healthDelayMillis.set(1000);
-    var health = fx.client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fx.base + "/health")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    var health = fx.client.sendAsync(HttpRequest.newBuilder(URI.create(fx.base + "/health")).build(),
+        BodyHandlers.ofString());
     await(() -> fx.stats.value("http", "connections_open").longValue() == 1, "the slow request holds the only worker");
     Socket waiting = post("Token " + fx.tokens.get("admin@root"), 500_000, 0, "");
     await(() -> fx.stats.value("http", "connections_open").longValue() == 2, "the second head arrived");

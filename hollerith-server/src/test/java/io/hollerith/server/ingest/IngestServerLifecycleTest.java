@@ -13,6 +13,8 @@ import io.netty.channel.epoll.Epoll;
 import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -81,10 +83,10 @@ class IngestServerLifecycleTest {
   @Test
   void failedStartClosesWhatWasStarted() throws Exception {
     int udpPort;
-    try (DatagramSocket probe = new DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
       udpPort = probe.getLocalPort();
     }
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       ListenersConfig config = listeners(
           new ListenersConfig.Udp(true, "127.0.0.1", udpPort, null, 1, null),
           new ListenersConfig.Tcp(true, "127.0.0.1", taken.getLocalPort(), null, null, null, null),
@@ -94,7 +96,7 @@ class IngestServerLifecycleTest {
       assertThatThrownBy(server::start).hasMessageStartingWith("tcp listener: cannot bind");
     }
     // The UDP listener that had started is closed again: its port can be bound.
-    try (DatagramSocket again = new DatagramSocket(udpPort, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (DatagramSocket again = new DatagramSocket(udpPort, InetAddress.getByName("127.0.0.1"))) {
       assertThat(again.getLocalPort()).isEqualTo(udpPort);
     }
   }

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -165,7 +166,7 @@ class InteropTest {
   private static <V> Map<String, V> interop(Map<String, V> live) {
     Map<String, V> out = new TreeMap<>();
     live.forEach((k, v) -> {
-      if (k.toLowerCase(java.util.Locale.ROOT).startsWith("interop") || k.startsWith("dd.")) {
+      if (k.toLowerCase(Locale.ROOT).startsWith("interop") || k.startsWith("dd.")) {
         out.put(k, v);
       }
     });

@@ -8,7 +8,9 @@ import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -279,8 +281,8 @@ class ManagementServerTest {
     try (Socket s = connect()) {
       s.getOutputStream().write("health\n".repeat(sent).getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
-      java.io.BufferedReader in = new java.io.BufferedReader(
-          new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader in = new BufferedReader(
+          new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
       long answered = 0;
       long refusals = 0;
       // Every command is either answered or counted as refused, and a refusal is answered; a missing

@@ -8,6 +8,7 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import java.util.Arrays;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -178,6 +179,6 @@ class QuantileSketchTest {
     byte[] good = of(1, 2, 3).toBytes();
     byte[] cut = Arrays.copyOf(good, 20);
     assertThatThrownBy(() -> QuantileSketch.fromBytes(cut)).isInstanceOf(MalformedSketchException.class);
-    assertThatThrownBy(() -> QuantileSketch.create().quantile(0.5)).isInstanceOf(java.util.NoSuchElementException.class);
+    assertThatThrownBy(() -> QuantileSketch.create().quantile(0.5)).isInstanceOf(NoSuchElementException.class);
   }
 }
