@@ -1,6 +1,7 @@
 package io.hollerith.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hollerith.server.config.StorageConfig;
 import io.hollerith.server.jobs.Job;
@@ -13,7 +14,6 @@ import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.StoreSettings;
-import io.hollerith.server.testing.Await;
 import io.hollerith.server.testing.StepClock;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
@@ -76,9 +76,10 @@ class TwoNodeWorkersTest {
       Task bTask = b.scheduler().tasks(null, TaskState.SCHEDULED, 1).get(0);
       clock.set(bTask.scheduledAt().toEpochMilli());
       b.scheduler().tick();
-      Await.until(() -> b.scheduler().find(bTask.id()).orElseThrow().state() == TaskState.SUCCEEDED, "B's task to succeed");
-      Await.until(() -> b.store().tasks().find(bTask.id()).map(t -> t.state() == TaskState.SUCCEEDED).orElse(false),
-          "B's task to reach the store");
+      await("B's task to succeed").atMost(Duration.ofSeconds(20))
+          .until(() -> b.scheduler().find(bTask.id()).orElseThrow().state() == TaskState.SUCCEEDED);
+      await("B's task to reach the store").atMost(Duration.ofSeconds(20))
+          .until(() -> b.store().tasks().find(bTask.id()).map(t -> t.state() == TaskState.SUCCEEDED).orElse(false));
       a.heartbeat().beat();
       b.heartbeat().beat();
 
