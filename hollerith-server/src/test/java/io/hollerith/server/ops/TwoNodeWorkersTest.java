@@ -3,7 +3,6 @@ package io.hollerith.server.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hollerith.server.config.StorageConfig;
 import io.hollerith.server.jobs.Job;
 import io.hollerith.server.jobs.Schedule;
 import io.hollerith.server.jobs.Scheduler;
@@ -14,14 +13,12 @@ import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.StoreSettings;
+import io.hollerith.server.testing.EmbeddedPostgresServer;
 import io.hollerith.server.testing.StepClock;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes share one real PostgreSQL: each has its own store connection, scheduler and heartbeat;
@@ -31,20 +28,8 @@ class TwoNodeWorkersTest {
 
   static final Duration BEAT = Duration.ofSeconds(10);
 
-  private static EmbeddedPostgres pg;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
-    try (Connection c = pg.getPostgresDatabase().getConnection()) {
-      c.createStatement().executeUpdate("CREATE DATABASE fleet");
-    }
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
-  }
+  @RegisterExtension
+  static final EmbeddedPostgresServer pg = new EmbeddedPostgresServer("CREATE DATABASE fleet");
 
   /** One node's parts; the heartbeat is written by hand so the test decides when. */
   record Node(String id, MetricStore store, Scheduler scheduler, NodeHeartbeat heartbeat, WorkersView view)
@@ -52,7 +37,7 @@ class TwoNodeWorkersTest {
     static Node start(String id, StepClock clock) {
       StatsRegistry stats = new StatsRegistry();
       MetricStore store = MetricStores.postgresql(
-          new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "fleet"), "postgres", null, null, null, 2),
+          pg.storageConfig("fleet"),
           new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100, clock));
       Scheduler scheduler = new Scheduler(id, clock, store.tasks(), 100, 1, stats);
       scheduler.add(new Job("work-" + id, new Schedule.Interval(Duration.ofMinutes(1)), Map.of(), run -> "done by " + id));

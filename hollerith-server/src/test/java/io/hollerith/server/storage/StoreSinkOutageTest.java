@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.EmbeddedPostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,7 +41,7 @@ class StoreSinkOutageTest {
     StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 50,
         Clock.systemUTC());
     StatsRegistry stats = new StatsRegistry();
-    MetricStore store = MetricStores.postgresql(PostgresMetricStoreTest.config(pg, "postgres"), settings);
+    MetricStore store = MetricStores.postgresql(EmbeddedPostgresServer.storageConfig(pg, EmbeddedPostgresServer.POSTGRES), settings);
     // Capacity 4 snapshots; retries back off to at most 200 ms.
     StoreSink sink = new StoreSink(store, "node-a", Duration.ofSeconds(10), Duration.ofSeconds(40),
         Duration.ofMillis(200), Duration.ofSeconds(5), stats, Clock.systemUTC());
