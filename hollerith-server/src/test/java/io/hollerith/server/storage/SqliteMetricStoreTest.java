@@ -1,6 +1,7 @@
 package io.hollerith.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
@@ -44,7 +45,9 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
     store.readPoints(io.hollerith.server.model.MetricKey.of("c"), io.hollerith.server.model.MetricType.COUNTER, T0, T0);
     try (Connection c = rawConnection()) {
       c.createStatement().execute("PRAGMA busy_timeout = 0");
-      c.createStatement().execute("BEGIN IMMEDIATE");
+      // Without a wait, BEGIN IMMEDIATE fails with SQLITE_BUSY if the store still holds a lock.
+      assertThatCode(() -> c.createStatement().execute("BEGIN IMMEDIATE"))
+          .as("another connection takes the write lock at once").doesNotThrowAnyException();
       c.createStatement().execute("ROLLBACK");
     }
   }
