@@ -29,7 +29,8 @@ import java.time.Duration;
  *   <li>Every client of this library throws {@link IllegalArgumentException} for text that is not
  *       ASCII or an invalid tag, and {@link NullPointerException} for a {@code null} name, before
  *       anything is sent.
- *   <li>The metric methods of {@link #noop()} never throw.
+ *   <li>{@link #noop()} never throws from {@code incr}, {@code decr}, {@code gauge}, {@code set},
+ *       {@code timing} or {@code sendLine}, whatever the arguments.
  * </ul>
  *
  * <p><b>Thread-safety</b> is that of the implementation: {@link StatsClient} and {@link #noop()}
@@ -38,8 +39,8 @@ import java.time.Duration;
 public interface StatsD extends AutoCloseable {
 
   /**
-   * A client that sends nothing and whose metric methods never throw, for tests and for disabled
-   * metrics. Its
+   * A client that sends nothing and whose metric methods never throw, whatever the arguments, for
+   * tests and for disabled metrics. Its
    * pipelines and tagged views are itself, and its {@link #prefix()} is {@code null}. Thread-safe.
    */
   static StatsD noop() {
