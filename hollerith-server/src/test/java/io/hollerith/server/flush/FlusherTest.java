@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.hollerith.server.aggregate.Aggregator;
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
 import java.time.Clock;
