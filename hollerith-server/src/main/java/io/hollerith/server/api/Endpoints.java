@@ -30,7 +30,7 @@ final class Endpoints {
 
   private final AuthStore auth;
   private final HealthProbe health;
-  private final SeriesReads reads;
+  private final SeriesEndpointReads reads;
   private final NodeFigures figures;
   private final LineIngestor ingestor;
   private final Duration flushInterval;
@@ -41,7 +41,7 @@ final class Endpoints {
    * @param ingestor what {@code POST /api/v1/ingest} feeds, or null (503)
    * @param flushInterval the aggregation flush interval, reported by {@code /api/v1/whoami}
    */
-  Endpoints(AuthStore auth, HealthProbe health, SeriesReads reads, NodeFigures figures, LineIngestor ingestor,
+  Endpoints(AuthStore auth, HealthProbe health, SeriesEndpointReads reads, NodeFigures figures, LineIngestor ingestor,
       Duration flushInterval, OpsRoutes opsRoutes) {
     this.auth = auth;
     this.health = health;

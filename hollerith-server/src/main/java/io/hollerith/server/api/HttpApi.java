@@ -86,7 +86,7 @@ public final class HttpApi implements AutoCloseable {
     this.health = new HealthProbe(checks, config.healthCheckTimeout(), b.stats);
     // Twice the workers: each worker waits for at most one read, the rest are reads abandoned at their deadline.
     this.storeReads = b.reader == null ? null : new StoreReads(b.readTimeout, 2 * config.workerThreads(), b.stats);
-    SeriesReads reads = new SeriesReads(b.reader == null ? null : new SeriesService(b.reader), storeReads,
+    SeriesEndpointReads reads = new SeriesEndpointReads(b.reader == null ? null : new SeriesService(b.reader), storeReads,
         config.maxSeriesBuckets(), b.selfSeriesPrefix);
     PrometheusWriter prometheus = new PrometheusWriter(b.stats);
     SystemStats.register(b.stats, b.clock);
