@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Aggregates samples per flush interval exactly as Etsy StatsD 0.9 does ({@code stats.js} and
@@ -290,7 +291,7 @@ public final class Aggregator implements IntervalSource {
       processing.put("statsd.timestamp_lag", nowSeconds - lastFlushSeconds - intervalSeconds);
     }
     lastFlushSeconds = nowSeconds;
-    processing.put("processing_time", (double) ((System.nanoTime() - t0) / 1_000_000));
+    processing.put("processing_time", (double) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     return flush.snapshot(intervalStart, false, processing);
   }
 
