@@ -1,5 +1,7 @@
 package io.hollerith.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
 import io.hollerith.server.aggregate.Aggregator;
 import io.hollerith.server.aggregate.AggregatorWriter;
 import io.hollerith.server.config.AggregationConfig;
@@ -114,9 +116,9 @@ public class FlushBenchmark {
     b.activePercent = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int flushes = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     b.setUp();
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    OperatingSystemMXBean os =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (int i = -flushes; i < flushes; i++) {
       b.receiveSamples();
       System.gc();

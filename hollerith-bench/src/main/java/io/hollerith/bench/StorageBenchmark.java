@@ -14,6 +14,7 @@ import io.hollerith.server.storage.RollupReport;
 import io.hollerith.server.storage.StoreSettings;
 import io.hollerith.server.storage.StoredPoint;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,14 +25,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Storage figures for BENCHMARKS.md, as a plain main (each measurement is seconds long and
@@ -82,12 +86,12 @@ public final class StorageBenchmark {
   }
 
   /** The benchmark's databases are many gigabytes in rollup mode: never leave them behind. */
-  private static void deleteTree(Path dir) throws java.io.IOException {
+  private static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
     try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }
@@ -358,7 +362,7 @@ public final class StorageBenchmark {
   private void rollupCost(String engine, int series, int hours) throws Exception {
     long end = System.currentTimeMillis() / HOUR * HOUR;
     long start = end - hours * HOUR;
-    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(end + 5 * 60_000);
+    AtomicLong now = new AtomicLong(end + 5 * 60_000);
     Clock clock = new Clock() {
       @Override
       public long millis() {
@@ -371,12 +375,12 @@ public final class StorageBenchmark {
       }
 
       @Override
-      public java.time.ZoneId getZone() {
+      public ZoneId getZone() {
         return ZoneOffset.UTC;
       }
 
       @Override
-      public Clock withZone(java.time.ZoneId zone) {
+      public Clock withZone(ZoneId zone) {
         return this;
       }
     };

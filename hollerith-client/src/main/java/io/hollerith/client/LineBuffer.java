@@ -1,6 +1,7 @@
 package io.hollerith.client;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -167,6 +168,6 @@ final class LineBuffer {
   /** The content as a string (for tests and diagnostics; allocates). */
   @Override
   public String toString() {
-    return new String(bytes, 0, length, java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(bytes, 0, length, StandardCharsets.US_ASCII);
   }
 }

@@ -10,6 +10,7 @@ import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
@@ -120,7 +121,7 @@ public final class StatsClient extends StatsClientBase {
    *
    * @throws IllegalArgumentException when a number is malformed
    */
-  public static StatsClient fromEnvironment(java.util.Map<String, String> env) {
+  public static StatsClient fromEnvironment(Map<String, String> env) {
     return builder().host(env.getOrDefault("STATSD_HOST", DEFAULT_HOST))
         .port(intVar(env, "STATSD_PORT", DEFAULT_PORT))
         .prefix(env.get("STATSD_PREFIX"))
@@ -129,7 +130,7 @@ public final class StatsClient extends StatsClientBase {
         .build();
   }
 
-  private static int intVar(java.util.Map<String, String> env, String name, int fallback) {
+  private static int intVar(Map<String, String> env, String name, int fallback) {
     String v = env.get(name);
     if (v == null) {
       return fallback;

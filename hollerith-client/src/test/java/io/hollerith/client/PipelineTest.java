@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,7 +138,7 @@ class PipelineTest {
   void nonAsciiThrowsAtTheCallAndKeepsTheRest() throws IOException {
     try (Pipeline p = client.pipeline()) {
       p.incr("ok");
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.incr("caf\u00e9"))
+      Assertions.assertThatThrownBy(() -> p.incr("caf\u00e9"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("must be ASCII").hasMessageContaining("U+00E9");
       p.incr("ok2");

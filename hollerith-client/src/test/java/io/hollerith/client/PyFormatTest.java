@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -119,8 +120,8 @@ class PyFormatTest {
       int digits = parsed.stripTrailingZeros().precision();
       if (digits > 1) {
         BigDecimal exact = new BigDecimal(v);
-        java.math.MathContext shorter = new java.math.MathContext(digits - 1, RoundingMode.FLOOR);
-        java.math.MathContext shorterUp = new java.math.MathContext(digits - 1, RoundingMode.CEILING);
+        MathContext shorter = new MathContext(digits - 1, RoundingMode.FLOOR);
+        MathContext shorterUp = new MathContext(digits - 1, RoundingMode.CEILING);
         assertThat(exact.round(shorter).doubleValue()).as("shorter than %s", s).isNotEqualTo(v);
         assertThat(exact.round(shorterUp).doubleValue()).as("shorter than %s", s).isNotEqualTo(v);
       }

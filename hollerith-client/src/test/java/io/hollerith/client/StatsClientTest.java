@@ -14,6 +14,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -35,18 +36,18 @@ class StatsClientTest {
   @Test
   void fromEnvironmentReadsPystatsdVariables() throws IOException {
     try (UdpCapture udp = new UdpCapture();
-        StatsClient c = StatsClient.fromEnvironment(java.util.Map.of("STATSD_HOST", "127.0.0.1",
+        StatsClient c = StatsClient.fromEnvironment(Map.of("STATSD_HOST", "127.0.0.1",
             "STATSD_PORT", String.valueOf(udp.port()), "STATSD_PREFIX", "envapp", "STATSD_MAXUDPSIZE", "1024",
             "STATSD_IPV6", "0"))) {
       assertThat(c.maxUdpSize()).isEqualTo(1024);
       c.incr("x");
       assertThat(udp.receive()).isEqualTo("envapp.x:1|c");
     }
-    try (StatsClient d = StatsClient.fromEnvironment(java.util.Map.of())) {
+    try (StatsClient d = StatsClient.fromEnvironment(Map.of())) {
       assertThat(d.address().getPort()).isEqualTo(8125);
       assertThat(d.prefix()).isNull();
     }
-    assertThatThrownBy(() -> StatsClient.fromEnvironment(java.util.Map.of("STATSD_PORT", "eighty")))
+    assertThatThrownBy(() -> StatsClient.fromEnvironment(Map.of("STATSD_PORT", "eighty")))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("STATSD_PORT must be an integer, got \"eighty\"");
   }
 

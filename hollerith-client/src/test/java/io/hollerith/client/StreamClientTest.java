@@ -7,9 +7,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +38,7 @@ class StreamClientTest {
       c.close();
       assertThat(c.isConnected()).isFalse();
       c.close(); // a no-op without a connection
-      String expectedPipe = String.join("\n", java.util.Collections.nCopies(100, "app.sixteen_char_str:1|c"));
+      String expectedPipe = String.join("\n", Collections.nCopies(100, "app.sixteen_char_str:1|c"));
       assertThat(server.nextConnection())
           .isEqualTo("app.a:1|c\napp.b:0|g\napp.b:-1|g\n" + expectedPipe + "\n");
     }
@@ -81,16 +85,16 @@ class StreamClientTest {
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
       TcpStatsClient c = new TcpStatsClient("127.0.0.1", port, null, Duration.ofMillis(200));
       c.connect();
-      try (java.nio.channels.SocketChannel accepted = server.accept()) {
+      try (SocketChannel accepted = server.accept()) {
         String member = "x".repeat(1 << 20);
         long start = System.nanoTime();
         assertThatThrownBy(() -> {
           for (int i = 0; i < 200; i++) { // far more than any socket buffers hold
             c.set("big", member);
           }
-        }).isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(java.net.SocketTimeoutException.class)
+        }).isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(SocketTimeoutException.class)
             .hasMessageContaining("timed out after PT0.2S writing to");
-        assertThat(System.nanoTime() - start).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(30));
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(30));
         c.close();
       }
     }

@@ -2,6 +2,7 @@ package io.hollerith.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hollerith.client.PystatsdVectors.Vector;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -11,11 +12,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import io.hollerith.client.PystatsdVectors.Vector;
 
 /**
  * The wire-format vectors (the client's agreed list, pystatsd 4.x's own test expectations, and Python's
@@ -86,7 +87,7 @@ class WireFormatTest {
     assertThat(server.nextConnection()).isEqualTo(v.streamBytes());
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void vectorNamesAreUnique() {
     List<String> names = PystatsdVectors.all().stream().map(Vector::name).toList();
     assertThat(names).doesNotHaveDuplicates();

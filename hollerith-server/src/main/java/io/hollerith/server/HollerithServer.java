@@ -62,8 +62,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -107,7 +109,7 @@ public final class HollerithServer implements AutoCloseable {
   private InternalStats internalStats;
   private WorkersView workers;
   private WorkerReport workerReport;
-  private final Map<String, StatsProgram> statsPrograms = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, StatsProgram> statsPrograms = new ConcurrentHashMap<>();
 
   public HollerithServer(HollerithConfig config) {
     this(config, Clock.systemUTC(), System.out);
@@ -279,7 +281,7 @@ public final class HollerithServer implements AutoCloseable {
 
   /** Each {@code stats} job's current output file, which the file routes must not delete. */
   private Map<Path, String> statsOutputFiles() {
-    Map<Path, String> files = new java.util.HashMap<>();
+    Map<Path, String> files = new HashMap<>();
     statsPrograms.forEach((jobId, program) -> {
       Path file = program.currentFile();
       if (file != null) {

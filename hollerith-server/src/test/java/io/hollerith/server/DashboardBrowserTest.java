@@ -15,13 +15,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.logging.Level;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -33,11 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -313,7 +320,7 @@ class DashboardBrowserTest {
     double[] sorted = means.clone();
     Arrays.sort(sorted);
     assertThat(Double.parseDouble(shown.get("count"))).isEqualTo(HOURS);
-    assertThat(Double.parseDouble(shown.get("average"))).isCloseTo(Arrays.stream(means).average().orElseThrow(), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(Double.parseDouble(shown.get("average"))).isCloseTo(Arrays.stream(means).average().orElseThrow(), Offset.offset(1e-9));
     assertThat(Double.parseDouble(shown.get("min"))).isEqualTo(sorted[0]);
     assertThat(Double.parseDouble(shown.get("max"))).isEqualTo(sorted[HOURS - 1]);
     assertThat(Double.parseDouble(shown.get("fifthPercentile"))).isEqualTo(nearestRank(sorted, 5));
@@ -578,14 +585,14 @@ class DashboardBrowserTest {
 
   /** Types an instant into a datetime-local input as the viewer's clock shows it. */
   private void setLocalTime(String id, long epochSeconds) {
-    String local = java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochSecond(epochSeconds), java.time.ZoneId.of(VIEWER_ZONE))
+    String local = LocalDateTime.ofInstant(Instant.ofEpochSecond(epochSeconds), ZoneId.of(VIEWER_ZONE))
         .toString().substring(0, 16);
     driver.executeScript("const e = document.getElementById(arguments[0]); e.value = arguments[1];"
         + " e.dispatchEvent(new Event('input', {bubbles: true}));", id, local);
   }
 
   private static String isoOf(long epochSeconds) {
-    return java.time.Instant.ofEpochSecond(epochSeconds).toString();
+    return Instant.ofEpochSecond(epochSeconds).toString();
   }
 
   private static double nearestRank(double[] sorted, double p) {
@@ -617,10 +624,10 @@ class DashboardBrowserTest {
   private WebDriverWait wait(int seconds) {
     return new WebDriverWait(driver, Duration.ofSeconds(seconds)) {
       @Override
-      public <V> V until(java.util.function.Function<? super org.openqa.selenium.WebDriver, ? extends V> isTrue) {
+      public <V> V until(Function<? super WebDriver, ? extends V> isTrue) {
         try {
           return super.until(isTrue);
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
           throw failure(e);
         }
       }

@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -125,7 +126,7 @@ class DataDirectoryTest {
   void aDirectoryTheServerCannotWriteIsNamedInOneLine() throws Exception {
     Path data = Files.createDirectory(tmp.resolve("data"));
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-x------"));
-    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(data), "running as a user who may write anywhere");
+    Assumptions.assumeFalse(Files.isWritable(data), "running as a user who may write anywhere");
     try {
       assertThatThrownBy(() -> ServerHarness.start(data))
           .hasMessage("cannot write to data_dir " + data.toAbsolutePath() + ": permission denied");

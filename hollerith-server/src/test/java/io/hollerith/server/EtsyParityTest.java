@@ -7,13 +7,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.model.Tag;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.snapshot.FlushSnapshot.CounterPoint;
 import io.hollerith.server.snapshot.FlushSnapshot.GaugePoint;
 import io.hollerith.server.snapshot.FlushSnapshot.SetPoint;
 import io.hollerith.server.snapshot.FlushSnapshot.TimerPoint;
-import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.snapshot.TimerStats;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -35,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -317,7 +322,7 @@ class EtsyParityTest {
       ours.timers().stream().filter(t -> t.key().name().startsWith(p)).forEach(t -> ourTimers.put(t.key().canonical(), t));
       Map<String, Long> ourSets = new TreeMap<>();
       ours.sets().stream().filter(s -> s.key().name().startsWith(p)).forEach(s -> ourSets.put(s.key().canonical(), s.unique()));
-      String env = io.hollerith.server.model.MetricKey.of("x", List.of(new io.hollerith.server.model.Tag("env", "prod")))
+      String env = MetricKey.of("x", List.of(new Tag("env", "prod")))
           .canonical().substring(1);
       assertThat(ourCounters).containsOnly(
           Map.entry(p + "rateexp", 10.0),
@@ -581,7 +586,7 @@ class EtsyParityTest {
       return keys;
     }
 
-    private void sameKeys(String what, java.util.Set<String> etsy, java.util.Set<String> hollerith) {
+    private void sameKeys(String what, Set<String> etsy, Set<String> hollerith) {
       comparisons++;
       if (!etsy.equals(hollerith)) {
         TreeSet<String> onlyEtsy = new TreeSet<>(etsy);
@@ -607,7 +612,7 @@ class EtsyParityTest {
   }
 
   private static JsonNode withoutRawTimers(JsonNode flush) {
-    com.fasterxml.jackson.databind.node.ObjectNode copy = flush.deepCopy();
+    ObjectNode copy = flush.deepCopy();
     copy.remove("timers");
     return copy;
   }
@@ -871,7 +876,7 @@ class EtsyParityTest {
     if (path == null) {
       return null;
     }
-    for (String d : path.split(java.io.File.pathSeparator)) {
+    for (String d : path.split(File.pathSeparator)) {
       Path node = Path.of(d, "node");
       if (Files.isExecutable(node)) {
         return node.toString();

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -286,7 +287,7 @@ class FleetOnPostgresTest {
   }
 
   /** Polls {@code /health} (each probe with a 1 s client timeout) until {@code condition} holds; returns that answer. */
-  private JsonNode awaitHealth(ServerHarness node, java.util.function.Predicate<JsonNode> condition, String what)
+  private JsonNode awaitHealth(ServerHarness node, Predicate<JsonNode> condition, String what)
       throws Exception {
     JsonNode[] last = {null};
     await("/health: " + what).atMost(Duration.ofSeconds(20)).until(() -> {

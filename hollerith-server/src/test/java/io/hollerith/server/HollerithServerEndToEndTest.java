@@ -8,6 +8,11 @@ import io.hollerith.client.ClientTransport;
 import io.hollerith.client.StatsClient;
 import io.hollerith.client.StatsClientBase;
 import io.hollerith.server.sketch.QuantileSketch;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,13 +91,13 @@ class HollerithServerEndToEndTest {
   @Test
   void httpIngestIsProcessedLikeUdp() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
-      var request = java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + "/api/v1/ingest"))
+      var request = HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + "/api/v1/ingest"))
           .header("Authorization", "Token " + h.token)
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("web.hits:2|c\nweb.hits:3|c|@0.5\nbroken\n|c\n"))
+          .POST(BodyPublishers.ofString("web.hits:2|c\nweb.hits:3|c|@0.5\nbroken\n|c\n"))
           .build();
-      var response = java.net.http.HttpClient.newHttpClient()
-          .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      var response = HttpClient.newHttpClient()
+          .send(request, BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
       JsonNode result = ServerHarness.JSON.readTree(response.body());
       // "broken" has no value and "|c" no name: both are rejected, as Etsy 0.9 rejects them.

@@ -7,14 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.client.StatsClient;
 import io.hollerith.server.jobs.Task;
 import io.hollerith.server.jobs.TaskState;
+import io.hollerith.server.ops.TableGrowthJob;
 import io.hollerith.server.storage.RollupJob;
 import io.hollerith.server.testing.StepClock;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,13 +115,13 @@ class OpsServerTest {
   }
 
   private static HttpResponse<String> delete(ServerHarness h, String path) throws Exception {
-    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + path))
+    HttpRequest request = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + path))
         .header("Authorization", "Bearer " + h.token)
-        .timeout(java.time.Duration.ofSeconds(20))
+        .timeout(Duration.ofSeconds(20))
         .DELETE()
         .build();
-    return java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -218,9 +227,9 @@ class OpsServerTest {
       assertThat(view.fieldNames()).toIterable()
           .containsExactly("active", "scheduled", "reserved", "revoked", "query_task", "stats");
       assertThat(view.get("query_task").isNull()).isTrue();
-      List<String> scheduledJobs = new java.util.ArrayList<>();
+      List<String> scheduledJobs = new ArrayList<>();
       view.get("scheduled").get(worker).forEach(t -> scheduledJobs.add(t.get("request").get("name").asText()));
-      assertThat(scheduledJobs).containsExactlyInAnyOrder(RollupJob.JOB_ID, io.hollerith.server.ops.TableGrowthJob.JOB_ID);
+      assertThat(scheduledJobs).containsExactlyInAnyOrder(RollupJob.JOB_ID, TableGrowthJob.JOB_ID);
       JsonNode stats = view.get("stats").get(worker);
       assertThat(stats.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
       assertThat(stats.get("broker").get("transport").asText()).isEqualTo("sqlite");
@@ -284,16 +293,16 @@ class OpsServerTest {
   void systemFiguresComeFromOneSourceInStatsAndPrometheus() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"), "stats.include_storage_stats_in_api=false")) {
       JsonNode system = ServerHarness.JSON.readTree(h.get("/stats").body()).get("hollerith").get("system");
-      java.util.Set<String> inStats = new java.util.TreeSet<>();
+      Set<String> inStats = new TreeSet<>();
       system.fieldNames().forEachRemaining(inStats::add);
-      List<String> families = new java.util.ArrayList<>();
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^# TYPE hollerith_system_(\\w+) gauge$")
+      List<String> families = new ArrayList<>();
+      Matcher m = Pattern.compile("(?m)^# TYPE hollerith_system_(\\w+) gauge$")
           .matcher(h.get("/metrics").body());
       while (m.find()) {
         families.add(m.group(1));
       }
       assertThat(families).doesNotHaveDuplicates();
-      assertThat(new java.util.TreeSet<>(families)).isEqualTo(inStats);
+      assertThat(new TreeSet<>(families)).isEqualTo(inStats);
       assertThat(inStats).contains("uptime_seconds", "heap_used_bytes", "gc_time_seconds", "threads");
       assertThat(system.get("uptime_seconds").asDouble()).isPositive();
     }

@@ -2,12 +2,18 @@ package io.hollerith.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hollerith.server.jobs.Task;
+import io.hollerith.server.jobs.TaskState;
+import io.hollerith.server.ops.TableGrowthJob;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,11 +43,11 @@ class OpsWiringTest {
       assertThat(h.get("/api/stats/database/").statusCode()).isEqualTo(200);
       assertThat(h.get("/_local/files/_list").body()).contains("\"metrics.db\"", "\"auth.db\"");
       // The daily table-size sample is a built-in job, next due at the default 01:00 UTC.
-      java.util.List<io.hollerith.server.jobs.Task> sample = h.server.scheduler().tasks(
-          io.hollerith.server.ops.TableGrowthJob.JOB_ID, io.hollerith.server.jobs.TaskState.SCHEDULED, 10);
+      List<Task> sample = h.server.scheduler().tasks(
+          TableGrowthJob.JOB_ID, TaskState.SCHEDULED, 10);
       assertThat(sample).hasSize(1);
-      assertThat(sample.get(0).scheduledAt().atZone(java.time.ZoneOffset.UTC).toLocalTime())
-          .isEqualTo(java.time.LocalTime.of(1, 0));
+      assertThat(sample.get(0).scheduledAt().atZone(ZoneOffset.UTC).toLocalTime())
+          .isEqualTo(LocalTime.of(1, 0));
     }
   }
 

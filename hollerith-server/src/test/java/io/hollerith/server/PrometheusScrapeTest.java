@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.client.StatsClient;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -107,7 +108,7 @@ class PrometheusScrapeTest {
       }
       JsonNode result = ServerHarness.JSON.readTree(response.body()).path("data").path("result");
       return result.isArray() && result.size() > 0 ? result.get(0) : null;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null; // not listening yet
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

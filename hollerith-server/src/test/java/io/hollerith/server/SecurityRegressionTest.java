@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.client.StatsClient;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -245,8 +247,8 @@ class SecurityRegressionTest {
     assertThat(fragments(tokenOf(dir.resolve("data")), allLogLines())).isEmpty();
   }
 
-  private static String tokenOf(Path dataDir) throws java.io.IOException {
-    return java.nio.file.Files.readString(dataDir.resolve("admin.token")).trim();
+  private static String tokenOf(Path dataDir) throws IOException {
+    return Files.readString(dataDir.resolve("admin.token")).trim();
   }
 
   @Test

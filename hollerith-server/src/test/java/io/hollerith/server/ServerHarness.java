@@ -8,6 +8,7 @@ import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.config.ConfigLoader;
 import io.hollerith.server.config.HollerithConfig;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,11 +47,11 @@ final class ServerHarness implements AutoCloseable {
 
   /** A server with a one-hour flush interval (tests flush by hand) and the given extra overrides. */
   static ServerHarness start(Path dataDir, String... overrides) throws Exception {
-    return start(dataDir, java.time.Clock.systemUTC(), (Path) null, overrides);
+    return start(dataDir, Clock.systemUTC(), (Path) null, overrides);
   }
 
   /** A server on {@code clock} reading {@code configFile} (or none) under the same overrides. */
-  static ServerHarness start(Path dataDir, java.time.Clock clock, Path configFile, String... overrides) throws Exception {
+  static ServerHarness start(Path dataDir, Clock clock, Path configFile, String... overrides) throws Exception {
     return start(dataDir, clock, configFile, null, overrides);
   }
 
@@ -57,7 +59,7 @@ final class ServerHarness implements AutoCloseable {
    * As {@link #start(Path, java.time.Clock, Path, String...)}, talking with {@code token} (null: the
    * admin token this server wrote to its data directory).
    */
-  static ServerHarness start(Path dataDir, java.time.Clock clock, Path configFile, String token, String... overrides)
+  static ServerHarness start(Path dataDir, Clock clock, Path configFile, String token, String... overrides)
       throws Exception {
     List<String> sets = new ArrayList<>(List.of(
         "node_id=test-node",
@@ -85,7 +87,7 @@ final class ServerHarness implements AutoCloseable {
       return new ServerHarness(server,
           token != null ? token : Files.readString(server.dataDir().resolve(AuthStore.ADMIN_TOKEN_FILE)).trim(),
           console);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       server.close();
       throw e;
     }

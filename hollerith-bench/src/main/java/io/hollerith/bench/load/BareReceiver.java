@@ -1,5 +1,6 @@
 package io.hollerith.bench.load;
 
+import ch.qos.logback.classic.Level;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.LoggerFactory;
 
 /**
  * The socket ceiling of a machine: the same Netty epoll UDP set-up Hollerith's ingest uses — one
@@ -149,9 +151,9 @@ public final class BareReceiver implements AutoCloseable {
 
   /** Netty logs at DEBUG without a configuration; a benchmark wants warnings only. */
   static void quietLogging() {
-    org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     if (root instanceof ch.qos.logback.classic.Logger logback) {
-      logback.setLevel(ch.qos.logback.classic.Level.WARN);
+      logback.setLevel(Level.WARN);
     }
   }
 

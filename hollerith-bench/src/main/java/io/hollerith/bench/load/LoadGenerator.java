@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -240,8 +243,8 @@ public final class LoadGenerator {
 
   /** Minimal {@code --key value} parsing shared by the bench mains; unknown keys are an error. */
   static final class Args {
-    private final Map<String, String> values = new java.util.LinkedHashMap<>();
-    private final java.util.Set<String> used = new java.util.HashSet<>();
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Set<String> used = new HashSet<>();
 
     Args(String[] args) {
       for (int i = 0; i < args.length; i++) {

@@ -1,5 +1,6 @@
 package io.hollerith.bench.load;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +36,7 @@ record LoadResult(
         + ",\"names\":" + spec.names()
         + ",\"mix\":\"" + spec.mix() + "\""
         + ",\"threads\":" + spec.threads()
-        + ",\"duration_s\":" + String.format(java.util.Locale.ROOT, "%.3f", elapsedNanos / 1e9)
+        + ",\"duration_s\":" + String.format(Locale.ROOT, "%.3f", elapsedNanos / 1e9)
         + ",\"packets_sent\":" + packetsSent
         + ",\"metrics_sent\":" + metricsSent
         + ",\"counters_sent\":" + countersSent

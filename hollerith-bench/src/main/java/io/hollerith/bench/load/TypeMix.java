@@ -1,6 +1,7 @@
 package io.hollerith.bench.load;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,7 @@ final class TypeMix {
     if (sum != 100) {
       throw new IllegalArgumentException("--mix: weights must add up to 100, got " + sum + " in '" + text + "'");
     }
-    return new TypeMix(java.util.Collections.unmodifiableMap(weights), buildSchedule(weights));
+    return new TypeMix(Collections.unmodifiableMap(weights), buildSchedule(weights));
   }
 
   /** Spreads each type evenly over 100 slots (smooth weighted round-robin), so short runs keep the mix. */

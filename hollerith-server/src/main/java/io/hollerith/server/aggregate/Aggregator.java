@@ -7,6 +7,7 @@ import io.hollerith.server.protocol.Sample;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.snapshot.FlushSnapshot.GaugePoint;
 import io.hollerith.server.snapshot.IntervalSource;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Aggregates samples per flush interval exactly as Etsy StatsD 0.9 does ({@code stats.js} and
@@ -110,13 +112,13 @@ public final class Aggregator implements IntervalSource {
         "series that left the live set after aggregation.series_ttl without samples (their history stays stored)");
     guard = new CardinalityGuard(config.maxMetrics(), config.maxMetricsPerNamespace(), stats, clock);
     liveView = new LiveTablesView(this, live, config);
-    dropTooOld = stats.counter("drops", "backfill_too_old", "timestamped samples older than the maximum backfill age");
-    dropTooNew = stats.counter("drops", "backfill_too_new", "timestamped samples more than one interval in the future");
+    dropTooOld = stats.counter(StatName.DROPS_BACKFILL_TOO_OLD, "timestamped samples older than the maximum backfill age");
+    dropTooNew = stats.counter(StatName.DROPS_BACKFILL_TOO_NEW, "timestamped samples more than one interval in the future");
     bufferMerges = stats.counter("aggregate", "buffer_merges", "buffered mode: writer batches merged into the live series");
-    badLines = stats.counter("messages", "bad_lines_seen");
-    packetsReceived = stats.counter("messages", "packets_received");
-    metricsReceived = stats.counter("messages", "metrics_received");
-    stats.gauge("aggregate", "live_series", "series held (live and pending backfill)", guard::seriesCount);
+    badLines = stats.counter(StatName.BAD_LINES_SEEN);
+    packetsReceived = stats.counter(StatName.PACKETS_RECEIVED);
+    metricsReceived = stats.counter(StatName.METRICS_RECEIVED);
+    stats.gauge(StatName.LIVE_SERIES, "series held (live and pending backfill)", guard::seriesCount);
     stats.gauge("aggregate", "backfill_intervals", "backfilled intervals waiting for the next flush", backfill::size);
     stats.gauge("aggregate", "writers", "open ingest writers", writers::size);
     lastBadLines = badLines.value();
@@ -289,7 +291,7 @@ public final class Aggregator implements IntervalSource {
       processing.put("statsd.timestamp_lag", nowSeconds - lastFlushSeconds - intervalSeconds);
     }
     lastFlushSeconds = nowSeconds;
-    processing.put("processing_time", (double) ((System.nanoTime() - t0) / 1_000_000));
+    processing.put("processing_time", (double) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     return flush.snapshot(intervalStart, false, processing);
   }
 

@@ -1,6 +1,7 @@
 package io.hollerith.server.aggregate;
 
 import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import java.time.Clock;
 import java.util.HashMap;
@@ -66,7 +67,7 @@ final class CardinalityGuard {
     this.maxSeriesPerNamespace = maxSeriesPerNamespace;
     this.stats = stats;
     this.clock = clock;
-    this.dropped = stats.counter("drops", "max_metrics",
+    this.dropped = stats.counter(StatName.DROPS_MAX_METRICS,
         "samples for new series dropped because max_metrics (or max_metrics_per_namespace) series exist");
     this.refusedByNamespace = stats.counter("drops", "max_metrics_per_namespace",
         "new series refused because their namespace (name up to the first dot) had max_metrics_per_namespace series");

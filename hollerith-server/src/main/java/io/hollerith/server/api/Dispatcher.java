@@ -11,6 +11,9 @@ import io.hollerith.server.query.QueryException;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -198,11 +201,11 @@ final class Dispatcher {
 
   /** Addresses in the form the socket reports them ({@code ::1} becomes {@code 0:0:0:0:0:0:0:1}). */
   private static Set<String> normalise(List<String> addresses) {
-    Set<String> out = new java.util.HashSet<>();
+    Set<String> out = new HashSet<>();
     for (String a : addresses) {
       try {
-        out.add(java.net.InetAddress.getByName(a.trim()).getHostAddress());
-      } catch (java.net.UnknownHostException e) {
+        out.add(InetAddress.getByName(a.trim()).getHostAddress());
+      } catch (UnknownHostException e) {
         throw new IllegalStateException("http.anonymous_metrics_from: '" + a + "' is not an IP address", e);
       }
     }

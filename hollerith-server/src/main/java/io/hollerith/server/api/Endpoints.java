@@ -12,10 +12,12 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -95,7 +97,7 @@ final class Endpoints {
 
   private ApiResponse tenants(ApiRequest r) {
     List<Tenant> all = auth.listTenants();
-    Map<Long, String> names = new java.util.HashMap<>();
+    Map<Long, String> names = new HashMap<>();
     all.forEach(t -> names.put(t.id(), t.name()));
     List<ResponseBodies.TenantEntry> tenants = all.stream()
         .map(t -> new ResponseBodies.TenantEntry(t.name(), t.parentId() == null ? null : names.get(t.parentId())))
@@ -123,7 +125,7 @@ final class Endpoints {
    * the self-series prefix) only with {@code OPS:READ} in the root tenant, or when a namespace the
    * caller reaches explicitly covers them.
    */
-  private java.util.function.Predicate<String> visibility(ApiRequest r) {
+  private Predicate<String> visibility(ApiRequest r) {
     String selfSeriesPrefix = reads.selfSeriesPrefix();
     if (selfSeriesPrefix == null) {
       return r.access()::canSee;

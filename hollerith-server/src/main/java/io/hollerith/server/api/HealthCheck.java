@@ -1,5 +1,7 @@
 package io.hollerith.server.api;
 
+import java.util.function.Supplier;
+
 /**
  * One component {@code GET /health} reports on (a listener, the store). Implementations must
  * answer quickly and must not throw; an exception is reported as down with its message.
@@ -30,7 +32,7 @@ public interface HealthCheck {
   }
 
   /** A check from a name and a supplier. */
-  static HealthCheck of(String name, java.util.function.Supplier<Status> check) {
+  static HealthCheck of(String name, Supplier<Status> check) {
     return new HealthCheck() {
       @Override
       public String name() {

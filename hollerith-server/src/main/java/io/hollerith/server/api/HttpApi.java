@@ -4,6 +4,7 @@ import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.config.HttpConfig;
 import io.hollerith.server.ops.Operations;
 import io.hollerith.server.query.SeriesService;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.stats.SystemStats;
 import io.hollerith.server.storage.SeriesReader;
@@ -99,9 +100,9 @@ public final class HttpApi implements AutoCloseable {
     this.dispatcher = new Dispatcher(router, new DashboardAssets(), b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
     this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(config.maxQueuedRequests()), new DefaultThreadFactory("hollerith-http-worker", true));
-    stats.gauge("http", "queued_requests", "Requests waiting for an HTTP worker", () -> workers.getQueue().size());
-    stats.gauge("http", "workers", "HTTP worker threads", workers::getMaximumPoolSize);
-    stats.gauge("http", "workers_active", "HTTP worker threads handling a request", workers::getActiveCount);
+    stats.gauge(StatName.HTTP_QUEUED_REQUESTS, "Requests waiting for an HTTP worker", () -> workers.getQueue().size());
+    stats.gauge(StatName.HTTP_WORKERS, "HTTP worker threads", workers::getMaximumPoolSize);
+    stats.gauge(StatName.HTTP_WORKERS_ACTIVE, "HTTP worker threads handling a request", workers::getActiveCount);
   }
 
   /**
@@ -235,7 +236,7 @@ public final class HttpApi implements AutoCloseable {
       byClass[i] = stats.counter("http", "responses_" + (i + 1) + "xx", "HTTP responses with a " + (i + 1) + "xx status");
     }
     ApiChannelHandler.Counters counters = new ApiChannelHandler.Counters(
-        stats.counter("http", "requests", "HTTP requests answered"),
+        stats.counter(StatName.HTTP_REQUESTS, "HTTP requests answered"),
         stats.counter("http", "rejected_busy", "HTTP requests refused with 503 because every worker was busy"),
         stats.counter("http", "rejected_body_memory",
             "HTTP requests refused with 503 because their body would exceed http.max_body_bytes_in_flight"),

@@ -3,8 +3,9 @@ package io.hollerith.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.server.auth.Permission;
 import io.hollerith.server.ops.BufferPools;
-import io.hollerith.server.ops.OpsException;
+import io.hollerith.server.ops.DataFiles;
 import io.hollerith.server.ops.Operations;
+import io.hollerith.server.ops.OpsException;
 import io.hollerith.server.ops.ReadOnlyQueries;
 import io.hollerith.server.ops.TableGrowthReport;
 import io.hollerith.server.ops.ThreadDump;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,7 +143,7 @@ final class OpsRoutes {
     return ApiResponse.json(200, new ResponseBodies.Deleted(file));
   }
 
-  private io.hollerith.server.ops.DataFiles requireFiles() {
+  private DataFiles requireFiles() {
     if (ops == null || ops.files() == null) {
       throw new ApiException(503, "The data directory is not available on this server");
     }
@@ -168,7 +170,7 @@ final class OpsRoutes {
   }
 
   /** Runs a store call; a failing store is a 503 with the cause in the log. */
-  private static <T> T storeCall(java.util.function.Supplier<T> call) {
+  private static <T> T storeCall(Supplier<T> call) {
     try {
       return call.get();
     } catch (ApiException | OpsException e) {

@@ -1,5 +1,6 @@
 package io.hollerith.server.api;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -78,7 +79,7 @@ final class Router {
       if (rawPath != null) {
         for (int i = 0; i < parts.length; i++) {
           // A '+' in a path is a plus, not a space as in a query string.
-          parts[i] = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(parts[i].replace("+", "%2B"));
+          parts[i] = QueryStringDecoder.decodeComponent(parts[i].replace("+", "%2B"));
         }
       }
       for (Template t : templates.values()) {

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -319,7 +320,7 @@ public final class AuthStore implements AutoCloseable {
           ps.setString(3, Tokens.displayPrefix(secret));
           ps.setLong(4, now);
           if (expires == null) {
-            ps.setNull(5, java.sql.Types.BIGINT);
+            ps.setNull(5, Types.BIGINT);
           } else {
             ps.setLong(5, expires);
           }

@@ -2,6 +2,7 @@ package io.hollerith.server.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
@@ -15,14 +16,18 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -82,8 +87,8 @@ public final class ConfigLoader {
     durations.addDeserializer(Double.class, new JsonDeserializer<>() {
       @Override
       public Double deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-        if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
-          String text = p.getText().trim().toLowerCase(java.util.Locale.ROOT);
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+          String text = p.getText().trim().toLowerCase(Locale.ROOT);
           if (text.equals("inf") || text.equals("+inf") || text.equals("infinity")) {
             return Double.POSITIVE_INFINITY;
           }
@@ -193,7 +198,7 @@ public final class ConfigLoader {
 
   /** Every configuration key as a dotted path, with its environment variable name. */
   public Map<String, String> environmentVariables() {
-    return java.util.Collections.unmodifiableMap(envToPath);
+    return Collections.unmodifiableMap(envToPath);
   }
 
   private ObjectNode readFile(Path file, List<String> problems) {
@@ -287,7 +292,7 @@ public final class ConfigLoader {
   /** The record type of a {@code List<SomeRecord>} component, or null. */
   private static Class<?> recordElement(RecordComponent component) {
     if (component.getType() == List.class
-        && component.getGenericType() instanceof java.lang.reflect.ParameterizedType list
+        && component.getGenericType() instanceof ParameterizedType list
         && list.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
       return element;
     }
@@ -345,7 +350,7 @@ public final class ConfigLoader {
   }
 
   private static Map<String, RecordComponent> components(Class<?> recordType) {
-    Map<String, RecordComponent> byName = new java.util.LinkedHashMap<>();
+    Map<String, RecordComponent> byName = new LinkedHashMap<>();
     for (RecordComponent c : recordType.getRecordComponents()) {
       byName.put(snake(c.getName()), c);
     }
@@ -358,7 +363,7 @@ public final class ConfigLoader {
       if (c.getType().isRecord()) {
         collectLeafPaths(c.getType(), path, out);
       } else {
-        out.put(ENV_PREFIX + path.replace('.', '_').toUpperCase(java.util.Locale.ROOT), path);
+        out.put(ENV_PREFIX + path.replace('.', '_').toUpperCase(Locale.ROOT), path);
       }
     }
   }

@@ -2,9 +2,11 @@ package io.hollerith.server.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Range and combination checks on a bound configuration. Each problem names the key and what is
@@ -207,7 +209,7 @@ final class ConfigValidator {
   }
 
   private void jobs(List<JobConfig> jobs) {
-    Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (int i = 0; i < jobs.size(); i++) {
       String key = "jobs[" + i + "]";
       JobConfig job = jobs.get(i);
@@ -239,7 +241,7 @@ final class ConfigValidator {
       }
       JobConfig.Program program = job.program();
       if (program == null || !JobConfig.Program.STATS.contains(program.type())) {
-        problems.add(key + ".program.type must be one of " + new java.util.TreeSet<>(JobConfig.Program.STATS) + ", got '"
+        problems.add(key + ".program.type must be one of " + new TreeSet<>(JobConfig.Program.STATS) + ", got '"
             + (program == null ? null : program.type()) + "'");
       } else if (program.path() != null && program.path().isBlank()) {
         problems.add(key + ".program.path must not be empty; leave it out to keep the stats in the run's output only");

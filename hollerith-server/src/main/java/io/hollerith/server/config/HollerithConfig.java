@@ -1,5 +1,9 @@
 package io.hollerith.server.config;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+
 /**
  * The whole configuration, as read from {@code hollerith.yml} with environment and command-line
  * overrides applied ({@link ConfigLoader}). Every section and key has a default, so an empty file
@@ -23,13 +27,13 @@ public record HollerithConfig(
     HttpConfig http,
     LoggingConfig logging,
     SchedulerConfig scheduler,
-    java.util.List<JobConfig> jobs,
+    List<JobConfig> jobs,
     OpsConfig ops) {
 
   public HollerithConfig {
     nodeId = nodeId != null ? nodeId : defaultNodeId();
     dataDir = dataDir != null ? dataDir : "./data";
-    listeners = listeners != null ? listeners : new ListenersConfig(null, null, null, null, null);
+    listeners = listeners != null ? listeners : new ListenersConfig(null, null, null, null, null, null);
     protocol = protocol != null ? protocol : new ProtocolConfig(null, null, null, null);
     aggregation = aggregation != null ? aggregation : new AggregationConfig(null, null, null, null, null, null, null, null, null);
     stats = stats != null ? stats : new StatsConfig(null, null, null, null, null, null);
@@ -38,7 +42,7 @@ public record HollerithConfig(
     http = http != null ? http : new HttpConfig(null, null, null);
     logging = logging != null ? logging : new LoggingConfig(null, null);
     scheduler = scheduler != null ? scheduler : new SchedulerConfig(null, null, null);
-    jobs = jobs != null ? java.util.List.copyOf(jobs) : java.util.List.of();
+    jobs = jobs != null ? List.copyOf(jobs) : List.of();
     ops = ops != null ? ops : new OpsConfig(null, null, null);
   }
 
@@ -58,8 +62,8 @@ public record HollerithConfig(
     String host = System.getenv("HOSTNAME");
     if (host == null || host.isBlank()) {
       try {
-        host = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.io.IOException e) {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
         host = "node";
       }
     }

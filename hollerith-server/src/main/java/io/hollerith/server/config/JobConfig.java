@@ -1,5 +1,13 @@
 package io.hollerith.server.config;
 
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * One entry of {@code jobs:}: a named job that runs a program on a schedule. Checked by
  * {@link ConfigValidator}; turned into a job by the server.
@@ -13,7 +21,7 @@ package io.hollerith.server.config;
 public record JobConfig(String jobId, Object params, Schedule schedule, Program program) {
 
   /** Parameter names a list may give: the run fills them from its due time. */
-  public static final java.util.Set<String> SCHEDULE_PARAMS = java.util.Set.of("date", "time");
+  public static final Set<String> SCHEDULE_PARAMS = Set.of("date", "time");
 
   /**
    * The fixed parameter values: none for a list of names (the run fills {@code date} and
@@ -21,23 +29,23 @@ public record JobConfig(String jobId, Object params, Schedule schedule, Program 
    *
    * @throws IllegalArgumentException for another shape, or a listed name the run cannot fill
    */
-  public java.util.Map<String, String> fixedParams() {
+  public Map<String, String> fixedParams() {
     if (params == null) {
-      return java.util.Map.of();
+      return Map.of();
     }
-    if (params instanceof java.util.List<?> names) {
+    if (params instanceof List<?> names) {
       for (Object name : names) {
         if (!(name instanceof String s) || !SCHEDULE_PARAMS.contains(s)) {
           throw new IllegalArgumentException("a listed parameter must be date or time (filled from the run's due time), got '"
               + name + "'; give other parameters as a mapping of name: value");
         }
       }
-      return java.util.Map.of();
+      return Map.of();
     }
-    if (params instanceof java.util.Map<?, ?> map) {
-      java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (params instanceof Map<?, ?> map) {
+      Map<String, String> out = new LinkedHashMap<>();
       map.forEach((k, v) -> {
-        if (v instanceof java.util.Map || v instanceof java.util.List || v == null) {
+        if (v instanceof Map || v instanceof List || v == null) {
           throw new IllegalArgumentException("parameter '" + k + "' must have a plain value, got " + v);
         }
         out.put(String.valueOf(k), String.valueOf(v));
@@ -62,12 +70,12 @@ public record JobConfig(String jobId, Object params, Schedule schedule, Program 
      *
      * @throws IllegalArgumentException if missing, malformed or not positive
      */
-    public java.time.Duration intervalDuration() {
+    public Duration intervalDuration() {
       if (interval == null || interval.isBlank()) {
         throw new IllegalArgumentException("is required when the type is interval, e.g. 60 (seconds) or 5m");
       }
       String text = interval.trim();
-      java.time.Duration d = text.matches("\\d+") ? java.time.Duration.ofSeconds(Long.parseLong(text))
+      Duration d = text.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(text))
           : DurationValues.parse(text);
       if (d.isZero() || d.isNegative()) {
         throw new IllegalArgumentException("must be positive, got '" + interval + "'");
@@ -80,13 +88,13 @@ public record JobConfig(String jobId, Object params, Schedule schedule, Program 
      *
      * @throws IllegalArgumentException if missing or not {@code HH:MM[:SS]}
      */
-    public java.time.LocalTime atTime() {
+    public LocalTime atTime() {
       if (at == null || !at.trim().matches("\\d{2}:\\d{2}(:\\d{2})?")) {
         throw new IllegalArgumentException("must be a UTC time of day HH:MM or HH:MM:SS, got '" + at + "'");
       }
       try {
-        return java.time.LocalTime.parse(at.trim());
-      } catch (java.time.format.DateTimeParseException e) {
+        return LocalTime.parse(at.trim());
+      } catch (DateTimeParseException e) {
         throw new IllegalArgumentException("must be a UTC time of day HH:MM or HH:MM:SS, got '" + at + "'");
       }
     }
@@ -103,6 +111,6 @@ public record JobConfig(String jobId, Object params, Schedule schedule, Program 
   public record Program(String type, String path) {
 
     /** The names of the stats program: Hollerith's own and the Apsis one. */
-    public static final java.util.Set<String> STATS = java.util.Set.of("stats", "apsis.program.internal.stats.StatsProgram");
+    public static final Set<String> STATS = Set.of("stats", "apsis.program.internal.stats.StatsProgram");
   }
 }

@@ -23,17 +23,12 @@ public record ListenersConfig(
     Udp udp, Tcp tcp, UnixSocket unixStream, UnixSocket unixDatagram, Management management, String transport) {
 
   public ListenersConfig {
-    udp = udp != null ? udp : new Udp(null, null, null, null, null);
-    tcp = tcp != null ? tcp : new Tcp(null, null, null, null, null, null);
+    udp = udp != null ? udp : new Udp(null, null, null, null, null, null);
+    tcp = tcp != null ? tcp : new Tcp(null, null, null, null, null, null, null);
     unixStream = UnixSocket.withDefaultPath(unixStream, "hollerith.sock");
     unixDatagram = UnixSocket.withDefaultPath(unixDatagram, "hollerith-dgram.sock");
-    management = management != null ? management : new Management(null, null, null);
+    management = management != null ? management : new Management(null, null, null, null, null, null);
     transport = transport != null ? transport : "auto";
-  }
-
-  /** The same with {@code transport: auto} (kept for callers written before that key existed). */
-  public ListenersConfig(Udp udp, Tcp tcp, UnixSocket unixStream, UnixSocket unixDatagram, Management management) {
-    this(udp, tcp, unixStream, unixDatagram, management, null);
   }
 
   /**
@@ -59,10 +54,6 @@ public record ListenersConfig(
       threads = threads != null ? threads : 0;
       readDelay = readDelay != null ? readDelay : Duration.ofMillis(1);
     }
-
-    public Udp(Boolean enabled, String address, Integer port, Integer receiveBufferBytes, Integer threads) {
-      this(enabled, address, port, receiveBufferBytes, threads, null);
-    }
   }
 
   /**
@@ -87,17 +78,6 @@ public record ListenersConfig(
       idleTimeoutSeconds = idleTimeoutSeconds != null ? idleTimeoutSeconds : 0;
       maxConnectionsPerAddress = maxConnectionsPerAddress != null ? maxConnectionsPerAddress : 1_000;
     }
-
-    /** The same with the default per-address limit. */
-    public Tcp(Boolean enabled, String address, Integer port, Integer maxConnections, Integer threads,
-        Integer idleTimeoutSeconds) {
-      this(enabled, address, port, maxConnections, threads, idleTimeoutSeconds, null);
-    }
-
-    /** The same with the default threads and idle timeout (kept for callers written before those keys). */
-    public Tcp(Boolean enabled, String address, Integer port, Integer maxConnections) {
-      this(enabled, address, port, maxConnections, null, null, null);
-    }
   }
 
   /**
@@ -121,14 +101,9 @@ public record ListenersConfig(
       maxConnections = maxConnections != null ? maxConnections : 10_000;
     }
 
-    /** The same with the default connection limit and permissions (kept for callers written before those keys). */
-    public UnixSocket(Boolean enabled, String path) {
-      this(enabled, path, null, null);
-    }
-
     static UnixSocket withDefaultPath(UnixSocket given, String defaultPath) {
       if (given == null) {
-        return new UnixSocket(null, defaultPath);
+        return new UnixSocket(null, defaultPath, null, null);
       }
       return given.path() != null
           ? given
@@ -155,11 +130,6 @@ public record ListenersConfig(
       maxConnections = maxConnections != null ? maxConnections : 32;
       maxQueuedCommands = maxQueuedCommands != null ? maxQueuedCommands : 16;
       allowChanges = allowChanges != null ? allowChanges : true;
-    }
-
-    /** Enabled, address and port, with the default limits. */
-    public Management(Boolean enabled, String address, Integer port) {
-      this(enabled, address, port, null, null, null);
     }
   }
 }

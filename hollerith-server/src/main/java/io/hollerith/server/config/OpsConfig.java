@@ -1,6 +1,7 @@
 package io.hollerith.server.config;
 
 import java.time.Duration;
+import java.time.LocalTime;
 
 /**
  * Node operations: table-growth history and the read-only SQL endpoint.
@@ -42,7 +43,7 @@ public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
      *
      * @throws IllegalArgumentException when it is not {@code HH:MM} or {@code HH:MM:SS}
      */
-    public java.time.LocalTime sampleAtTime() {
+    public LocalTime sampleAtTime() {
       return new JobConfig.Schedule("daily", null, sampleAt).atTime();
     }
   }

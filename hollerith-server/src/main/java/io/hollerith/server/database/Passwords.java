@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * Finds a PostgreSQL password without ever putting it in a message or log line: the one rule for
@@ -24,7 +25,7 @@ public final class Passwords {
     return resolve(pg, System::getenv);
   }
 
-  public static String resolve(StorageConfig.Postgresql pg, java.util.function.UnaryOperator<String> env) {
+  public static String resolve(StorageConfig.Postgresql pg, UnaryOperator<String> env) {
     return resolve("storage.postgresql", pg.password(), pg.passwordEnv(), pg.passwordFile(), env);
   }
 
@@ -37,7 +38,7 @@ public final class Passwords {
    * @param section the keys' prefix for messages, e.g. {@code storage.postgresql}
    */
   public static String resolve(String section, String password, String passwordEnv, String passwordFile,
-      java.util.function.UnaryOperator<String> env) {
+      UnaryOperator<String> env) {
     if (password != null) {
       return password;
     }

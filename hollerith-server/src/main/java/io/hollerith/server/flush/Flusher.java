@@ -2,8 +2,10 @@ package io.hollerith.server.flush;
 
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.snapshot.IntervalSource;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -83,13 +85,13 @@ public final class Flusher implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.ownsScheduler = ownsScheduler;
-    flushes = stats.counter("flush", "flushes", "flush intervals closed");
+    flushes = stats.counter(StatName.FLUSHES, "flush intervals closed");
     snapshotsFlushed = stats.counter("flush", "snapshots", "snapshots handed to sinks (live and backfill)");
-    seriesFlushed = stats.counter("flush", "series_flushed", "series points in flushed snapshots");
+    seriesFlushed = stats.counter(StatName.SERIES_FLUSHED, "series points in flushed snapshots");
     sinkErrors = stats.counter("flush", "sink_errors", "snapshots a sink failed to take");
-    stats.gauge("flush", "last_duration_ms", "duration of the last flush (aggregation and sinks)", () -> lastDurationMillis);
+    stats.gauge(StatName.FLUSH_LAST_DURATION_MS, "duration of the last flush (aggregation and sinks)", () -> lastDurationMillis);
     stats.gauge("flush", "last_flush_time_ms", "epoch milliseconds when the last flush finished", () -> lastFlushTimeMillis);
-    stats.gauge("flush", "processing_lag_ms", "how long after its interval ended the last interval was flushed",
+    stats.gauge(StatName.FLUSH_PROCESSING_LAG_MS, "how long after its interval ended the last interval was flushed",
         () -> processingLagMillis);
   }
 
@@ -154,7 +156,7 @@ public final class Flusher implements AutoCloseable {
           sinkErrors.incr();
           stats.counter("flush", "sink_errors." + sink.name(), "snapshots the " + sink.name() + " sink failed to take").incr();
           log.warn("flush sink '{}' failed on the snapshot of interval {} (backfill={}): {}", sink.name(),
-              java.time.Instant.ofEpochMilli(snapshot.intervalStartMillis()), snapshot.backfill(), e.toString());
+              Instant.ofEpochMilli(snapshot.intervalStartMillis()), snapshot.backfill(), e.toString());
         }
       }
       snapshotsFlushed.incr();

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +172,7 @@ public final class GraphiteSink implements FlushSink {
       payloadsDropped.incr();
       linesDropped.incr(lines.size());
       log.warn("graphite sink: dropped the payload of interval {} ({} lines): {}",
-          java.time.Instant.ofEpochMilli(snapshot.intervalStartMillis()), lines.size(),
+          Instant.ofEpochMilli(snapshot.intervalStartMillis()), lines.size(),
           closing ? "sink closed" : "queue holds more than " + maxQueuedBytes + " bytes");
       return;
     }

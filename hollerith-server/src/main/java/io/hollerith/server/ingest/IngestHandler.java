@@ -5,6 +5,7 @@ import io.hollerith.server.stats.StatsRegistry.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ServerChannel;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,7 +116,7 @@ abstract class IngestHandler extends ChannelInboundHandlerAdapter {
       LOG.warn("{} listener: socket error on {} ({} more suppressed): {}",
           stats.name, ctx.channel(), suppressed, cause.toString());
     }
-    if (!(ctx.channel() instanceof io.netty.channel.ServerChannel) && isStream()) {
+    if (!(ctx.channel() instanceof ServerChannel) && isStream()) {
       ctx.close();
     }
   }

@@ -3,6 +3,7 @@ package io.hollerith.server.ingest;
 import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.config.ProtocolConfig;
 import io.hollerith.server.stats.RateLimitedLog;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,7 +144,7 @@ public final class IngestServer implements AutoCloseable {
       Path unixStream = listeners.unixStream().enabled() ? startUnixStream(startSeconds) : null;
       Path unixDatagram = listeners.unixDatagram().enabled() ? startUnixDatagram(startSeconds) : null;
       List<ListenerStats> all = List.copyOf(listenerStats);
-      stats.gauge("messages", "last_msg_seen", "unix seconds of the last data received on any listener",
+      stats.gauge(StatName.LAST_MSG_SEEN, "unix seconds of the last data received on any listener",
           () -> all.stream().mapToLong(s -> s.lastMsgSeen.get()).max().orElse(startSeconds));
       LOG.info("ingest listening ({}): udp={} tcp={} unix_stream={} unix_datagram={}",
           transport.name().toLowerCase(Locale.ROOT), udp, tcp, unixStream, unixDatagram);
@@ -200,7 +202,7 @@ public final class IngestServer implements AutoCloseable {
           + "or choose another listeners.udp.port");
     }
     if (kernel != null) {
-      stats.gauge("udp", "kernel_drops", "datagrams the kernel dropped on our sockets (/proc/net/udp drops)",
+      stats.gauge(StatName.UDP_KERNEL_DROPS, "datagrams the kernel dropped on our sockets (/proc/net/udp drops)",
           () -> kernel.read().drops());
       stats.gauge("udp", "rx_queue", "bytes waiting in our sockets' receive queues (/proc/net/udp rx_queue)",
           () -> kernel.read().rxQueue());
@@ -302,7 +304,7 @@ public final class IngestServer implements AutoCloseable {
   }
 
   private void bindUnix(Path path, ListenersConfig.UnixSocket cfg, String key, boolean stream,
-      java.util.function.Function<SocketAddress, ChannelFuture> binder) {
+      Function<SocketAddress, ChannelFuture> binder) {
     try {
       UnixSocketFiles.prepare(path, key, stream);
       bind(binder.apply(new DomainSocketAddress(path.toString())), key, path.toString());

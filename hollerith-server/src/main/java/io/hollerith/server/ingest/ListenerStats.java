@@ -1,5 +1,6 @@
 package io.hollerith.server.ingest;
 
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.stats.StatsRegistry.Counter;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +44,7 @@ final class ListenerStats {
     packetsReceived = registry.counter(name, "packets_received", stream
         ? "batches of complete lines handed to the parser (one per read that completed a line, as Etsy's TCP server)"
         : "datagrams received");
-    messagesPacketsReceived = registry.counter("messages", "packets_received",
+    messagesPacketsReceived = registry.counter(StatName.PACKETS_RECEIVED,
         "packets received on all listeners (datagrams, and batches of lines on stream listeners)");
     bytesReceived = registry.counter(name, "bytes_received", "bytes received");
     handlerErrors = registry.counter(name, "dropped_handler_error",

@@ -5,6 +5,7 @@ import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.etsy.JsFormat;
 import io.hollerith.server.etsy.JsNumbers;
 import io.hollerith.server.model.MetricType;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -36,7 +37,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -282,9 +285,9 @@ public final class ManagementServer implements AutoCloseable {
   }
 
   /** Set members in a stable order (a live view's sets need not have one). */
-  private static Map<String, java.util.SortedSet<String>> sortedMembers(Map<String, java.util.Set<String>> sets) {
-    Map<String, java.util.SortedSet<String>> out = new LinkedHashMap<>();
-    sets.forEach((k, v) -> out.put(k, new java.util.TreeSet<>(v)));
+  private static Map<String, SortedSet<String>> sortedMembers(Map<String, Set<String>> sets) {
+    Map<String, SortedSet<String>> out = new LinkedHashMap<>();
+    sets.forEach((k, v) -> out.put(k, new TreeSet<>(v)));
     return out;
   }
 
@@ -295,16 +298,18 @@ public final class ManagementServer implements AutoCloseable {
     Map<String, Map<String, Number>> snapshot = stats.snapshot();
     // Etsy's own group first, in Etsy's order, then everything else by name.
     Map<String, Map<String, Number>> ordered = new LinkedHashMap<>();
-    Map<String, Number> messages = snapshot.get("messages");
+    String etsyGroup = StatName.LAST_MSG_SEEN.category();
+    Map<String, Number> messages = snapshot.get(etsyGroup);
     if (messages != null) {
       Map<String, Number> first = new LinkedHashMap<>();
-      for (String metric : List.of("last_msg_seen", "bad_lines_seen")) {
+      for (StatName etsyFirst : List.of(StatName.LAST_MSG_SEEN, StatName.BAD_LINES_SEEN)) {
+        String metric = etsyFirst.metric();
         if (messages.containsKey(metric)) {
           first.put(metric, messages.get(metric));
         }
       }
       first.putAll(new TreeMap<>(messages));
-      ordered.put("messages", first);
+      ordered.put(etsyGroup, first);
     }
     snapshot.forEach((category, metrics) -> ordered.putIfAbsent(category, metrics));
     ordered.forEach((group, metrics) -> metrics.forEach((metric, value) -> {

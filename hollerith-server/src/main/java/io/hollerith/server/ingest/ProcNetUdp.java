@@ -1,6 +1,10 @@
 package io.hollerith.server.ingest;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,8 +160,8 @@ final class ProcNetUdp {
       }
     }
     try {
-      return java.net.InetAddress.getByAddress(bytes).getHostAddress();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByAddress(bytes).getHostAddress();
+    } catch (UnknownHostException e) {
       return null;
     }
   }
@@ -187,8 +191,8 @@ final class ProcNetUdp {
    * to return only their first byte on JDK 17.
    */
   static String readQuietly(Path file) {
-    try (java.io.InputStream in = Files.newInputStream(file)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+    try (InputStream in = Files.newInputStream(file)) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     } catch (IOException e) {
       return "";
     }

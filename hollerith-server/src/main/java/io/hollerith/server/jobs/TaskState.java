@@ -1,5 +1,6 @@
 package io.hollerith.server.jobs;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** Where a task is in its life. {@link #isFinal()} states never change again. */
@@ -41,6 +42,6 @@ public enum TaskState {
       }
     }
     throw new IllegalArgumentException("unknown task state '" + text + "': must be one of "
-        + java.util.Arrays.stream(values()).map(TaskState::label).toList());
+        + Arrays.stream(values()).map(TaskState::label).toList());
   }
 }

@@ -1,5 +1,7 @@
 package io.hollerith.server.model;
 
+import java.util.Locale;
+
 /**
  * The four StatsD metric kinds Hollerith aggregates. Histograms ({@code h}) and distributions
  * ({@code d}) are aggregated as timers, as DogStatsD and Etsy StatsD do.
@@ -23,6 +25,6 @@ public enum MetricType {
 
   /** Lower-case name as used in JSON and storage ({@code counter}, {@code gauge}, …). */
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

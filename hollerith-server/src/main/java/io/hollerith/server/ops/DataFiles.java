@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The data directory's files: list one directory, delete one file. Every path is relative to the
@@ -39,7 +41,7 @@ public final class DataFiles {
   private final Path root;
   private final int maxEntries;
   private final StatsRegistry.Counter truncatedLists;
-  private final java.util.function.Supplier<Map<Path, String>> busyFiles;
+  private final Supplier<Map<Path, String>> busyFiles;
 
   /**
    * @param dataDir the data directory; it must exist
@@ -56,7 +58,7 @@ public final class DataFiles {
    *     {@code stats} job's current output file; deleting one is a 409 with that reason
    */
   public DataFiles(Path dataDir, int maxEntries, StatsRegistry stats,
-      java.util.function.Supplier<Map<Path, String>> busyFiles) {
+      Supplier<Map<Path, String>> busyFiles) {
     this.busyFiles = busyFiles;
     this.maxEntries = maxEntries;
     this.truncatedLists = stats.counter("ops", "file_lists_truncated",
@@ -251,7 +253,7 @@ public final class DataFiles {
   }
 
   private static Set<String> liveFiles() {
-    Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     for (String db : List.of(MetricStores.SQLITE_FILE, AuthStore.SQLITE_FILE)) {
       names.add(db);
       names.add(db + "-wal");

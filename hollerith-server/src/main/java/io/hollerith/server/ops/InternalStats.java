@@ -3,6 +3,7 @@ package io.hollerith.server.ops;
 import io.hollerith.server.jobs.Scheduler;
 import io.hollerith.server.jobs.TaskState;
 import io.hollerith.server.stats.ProcessUsage;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.stats.WakeLatencyProbe;
 import java.lang.management.GarbageCollectorMXBean;
@@ -92,27 +93,27 @@ public final class InternalStats {
       m.put("run_store", runStore);
     }
     m.put("jvm", jvm());
-    section(m, "series", "live", "aggregate", "live_series");
-    section(m, "ingest", "packets_received", "messages", "packets_received");
-    section(m, "ingest", "metrics_received", "messages", "metrics_received");
-    section(m, "ingest", "samples_parsed", "messages", "samples_parsed");
-    section(m, "ingest", "bad_lines", "messages", "bad_lines_seen");
-    section(m, "ingest", "dropped_max_metrics", "drops", "max_metrics");
-    section(m, "ingest", "udp_kernel_drops", "udp", "kernel_drops");
-    section(m, "flush", "flushes", "flush", "flushes");
-    section(m, "flush", "last_duration_ms", "flush", "last_duration_ms");
-    section(m, "flush", "processing_lag_ms", "flush", "processing_lag_ms");
-    section(m, "flush", "series_flushed", "flush", "series_flushed");
-    section(m, "storage", "backlog_snapshots", "storage", "backlog_snapshots");
-    section(m, "storage", "backlog_age_seconds", "storage", "backlog_age_seconds");
-    section(m, "storage", "last_write_millis", "storage", "last_write_millis");
-    section(m, "storage", "write_failures", "storage", "write_failures");
+    section(m, "series", "live", StatName.LIVE_SERIES);
+    section(m, "ingest", "packets_received", StatName.PACKETS_RECEIVED);
+    section(m, "ingest", "metrics_received", StatName.METRICS_RECEIVED);
+    section(m, "ingest", "samples_parsed", StatName.SAMPLES_PARSED);
+    section(m, "ingest", "bad_lines", StatName.BAD_LINES_SEEN);
+    section(m, "ingest", "dropped_max_metrics", StatName.DROPS_MAX_METRICS);
+    section(m, "ingest", "udp_kernel_drops", StatName.UDP_KERNEL_DROPS);
+    section(m, "flush", "flushes", StatName.FLUSHES);
+    section(m, "flush", "last_duration_ms", StatName.FLUSH_LAST_DURATION_MS);
+    section(m, "flush", "processing_lag_ms", StatName.FLUSH_PROCESSING_LAG_MS);
+    section(m, "flush", "series_flushed", StatName.SERIES_FLUSHED);
+    section(m, "storage", "backlog_snapshots", StatName.STORE_BACKLOG_SNAPSHOTS);
+    section(m, "storage", "backlog_age_seconds", StatName.STORE_BACKLOG_AGE_SECONDS);
+    section(m, "storage", "last_write_millis", StatName.STORE_LAST_WRITE_MILLIS);
+    section(m, "storage", "write_failures", StatName.STORE_WRITE_FAILURES);
     return m;
   }
 
   @SuppressWarnings("unchecked")
-  private void section(Map<String, Object> m, String section, String key, String category, String metric) {
-    Number v = stats.value(category, metric);
+  private void section(Map<String, Object> m, String section, String key, StatName stat) {
+    Number v = stats.value(stat);
     if (v != null && !Double.isNaN(v.doubleValue())) {
       ((Map<String, Object>) m.computeIfAbsent(section, s -> new LinkedHashMap<String, Object>())).put(key, v);
     }

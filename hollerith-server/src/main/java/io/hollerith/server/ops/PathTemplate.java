@@ -1,6 +1,7 @@
 package io.hollerith.server.ops;
 
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,7 @@ final class PathTemplate {
       String value = variables.get(m.group(1));
       if (value == null) {
         throw new IllegalArgumentException("unknown variable '" + m.group(1) + "' in path template '" + text
-            + "'; known: " + new java.util.TreeSet<>(variables.keySet()));
+            + "'; known: " + new TreeSet<>(variables.keySet()));
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }

@@ -3,6 +3,7 @@ package io.hollerith.server.ops;
 import io.hollerith.server.flush.FlushSink;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,24 +26,24 @@ import java.util.Set;
 public final class SelfSeriesSink implements FlushSink {
 
   /** One figure: a series name (after the prefix) and the registry value it comes from. */
-  private record Figure(String name, String category, String metric, boolean counter) {}
+  private record Figure(String name, StatName stat, boolean counter) {}
 
   private static final List<Figure> FIGURES = List.of(
-      new Figure("packets_received", "messages", "packets_received", true),
-      new Figure("metrics_received", "messages", "metrics_received", true),
-      new Figure("bad_lines", "messages", "bad_lines_seen", true),
-      new Figure("drops.max_metrics", "drops", "max_metrics", true),
-      new Figure("drops.backfill_too_old", "drops", "backfill_too_old", true),
-      new Figure("drops.backfill_too_new", "drops", "backfill_too_new", true),
-      new Figure("drops.store_backlog", "storage", "snapshots_dropped", true),
-      new Figure("drops.kernel_udp", "udp", "kernel_drops", true),
-      new Figure("http.requests", "http", "requests", true),
-      new Figure("jvm.gc_time_seconds", "system", "gc_time_seconds", true),
-      new Figure("live_series", "aggregate", "live_series", false),
-      new Figure("flush.duration_ms", "flush", "last_duration_ms", false),
-      new Figure("store.write_ms", "storage", "last_write_millis", false),
-      new Figure("store.backlog", "storage", "backlog_snapshots", false),
-      new Figure("jvm.heap_used_bytes", "system", "heap_used_bytes", false));
+      new Figure("packets_received", StatName.PACKETS_RECEIVED, true),
+      new Figure("metrics_received", StatName.METRICS_RECEIVED, true),
+      new Figure("bad_lines", StatName.BAD_LINES_SEEN, true),
+      new Figure("drops.max_metrics", StatName.DROPS_MAX_METRICS, true),
+      new Figure("drops.backfill_too_old", StatName.DROPS_BACKFILL_TOO_OLD, true),
+      new Figure("drops.backfill_too_new", StatName.DROPS_BACKFILL_TOO_NEW, true),
+      new Figure("drops.store_backlog", StatName.STORE_SNAPSHOTS_DROPPED, true),
+      new Figure("drops.kernel_udp", StatName.UDP_KERNEL_DROPS, true),
+      new Figure("http.requests", StatName.HTTP_REQUESTS, true),
+      new Figure("jvm.gc_time_seconds", StatName.GC_TIME_SECONDS, true),
+      new Figure("live_series", StatName.LIVE_SERIES, false),
+      new Figure("flush.duration_ms", StatName.FLUSH_LAST_DURATION_MS, false),
+      new Figure("store.write_ms", StatName.STORE_LAST_WRITE_MILLIS, false),
+      new Figure("store.backlog", StatName.STORE_BACKLOG_SNAPSHOTS, false),
+      new Figure("jvm.heap_used_bytes", StatName.HEAP_USED_BYTES, false));
 
   private final FlushSink target;
   private final String prefix;
@@ -78,7 +79,7 @@ public final class SelfSeriesSink implements FlushSink {
     List<FlushSnapshot.GaugePoint> gauges = new ArrayList<>(s.gauges());
     double seconds = s.intervalMillis() / 1000.0;
     for (Figure f : FIGURES) {
-      Number value = stats.value(f.category(), f.metric());
+      Number value = stats.value(f.stat());
       if (value == null || Double.isNaN(value.doubleValue())) {
         continue;
       }

@@ -6,9 +6,11 @@ import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.TableSize;
 import io.hollerith.server.storage.TableSizeSample;
 import java.time.LocalDate;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,7 @@ public final class TableGrowthSampler {
   private final StatsRegistry.Counter sampleCounter;
   private volatile List<TableSize> latest = List.of();
   /** The alerts already logged and counted today, as {@code table/period}; cleared when the day changes. */
-  private final java.util.Set<String> alertsLogged = new java.util.HashSet<>();
+  private final Set<String> alertsLogged = new HashSet<>();
   private LocalDate alertsDay;
 
   public TableGrowthSampler(MetricStore store, OpsConfig.TableGrowth config, StatsRegistry stats) {

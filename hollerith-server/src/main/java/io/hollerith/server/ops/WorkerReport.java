@@ -3,6 +3,7 @@ package io.hollerith.server.ops;
 import io.hollerith.server.jobs.Scheduler;
 import io.hollerith.server.jobs.Task;
 import io.hollerith.server.jobs.TaskState;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * This node as a Celery-style worker: its task lists ({@code active}: running, {@code scheduled}:
@@ -30,7 +32,7 @@ public final class WorkerReport {
   private final StatsRegistry stats;
   private final Clock clock;
   private final Map<String, Object> fixed;
-  private final java.util.function.Supplier<Map<String, Object>> broker;
+  private final Supplier<Map<String, Object>> broker;
   private long lastAtMillis = -1;
   private long lastPackets;
   private long lastMetrics;
@@ -41,7 +43,7 @@ public final class WorkerReport {
    * @param broker the store as Celery's broker: engine and connection pool now, read per report
    */
   public WorkerReport(String nodeId, Scheduler scheduler, StatsRegistry stats, Clock clock, Map<String, Object> fixed,
-      java.util.function.Supplier<Map<String, Object>> broker) {
+      Supplier<Map<String, Object>> broker) {
     this.nodeId = nodeId;
     this.scheduler = scheduler;
     this.stats = stats;
@@ -97,9 +99,9 @@ public final class WorkerReport {
     s.put("broker", broker.get());
     Map<String, Object> pools = new LinkedHashMap<>();
     Map<String, Object> http = new LinkedHashMap<>();
-    put(http, "size", "http", "workers");
-    put(http, "active", "http", "workers_active");
-    put(http, "queued", "http", "queued_requests");
+    put(http, "size", StatName.HTTP_WORKERS);
+    put(http, "active", StatName.HTTP_WORKERS_ACTIVE);
+    put(http, "queued", StatName.HTTP_QUEUED_REQUESTS);
     pools.put("http_workers", http);
     Map<String, Object> jobs = new LinkedHashMap<>();
     jobs.put("running", scheduler.count(TaskState.RUNNING));
@@ -107,14 +109,14 @@ public final class WorkerReport {
     pools.put("job_threads", jobs);
     Map<String, Object> flusher = new LinkedHashMap<>();
     flusher.put("threads", 1);
-    put(flusher, "last_duration_ms", "flush", "last_duration_ms");
-    put(flusher, "processing_lag_ms", "flush", "processing_lag_ms");
+    put(flusher, "last_duration_ms", StatName.FLUSH_LAST_DURATION_MS);
+    put(flusher, "processing_lag_ms", StatName.FLUSH_PROCESSING_LAG_MS);
     pools.put("flusher", flusher);
-    if (stats.value("storage", "backlog_snapshots") != null) {
+    if (stats.value(StatName.STORE_BACKLOG_SNAPSHOTS) != null) {
       Map<String, Object> writer = new LinkedHashMap<>();
       writer.put("threads", 1);
-      put(writer, "backlog", "storage", "backlog_snapshots");
-      put(writer, "backlog_age_seconds", "storage", "backlog_age_seconds");
+      put(writer, "backlog", StatName.STORE_BACKLOG_SNAPSHOTS);
+      put(writer, "backlog_age_seconds", StatName.STORE_BACKLOG_AGE_SECONDS);
       pools.put("store_writer", writer);
     }
     s.put("thread_pools", pools);
@@ -131,8 +133,8 @@ public final class WorkerReport {
 
   /** Packets and metrics per second since the previous report (empty on the first). */
   private Map<String, Object> ingestRates(long now) {
-    long packets = value("messages", "packets_received");
-    long metrics = value("messages", "metrics_received");
+    long packets = value(StatName.PACKETS_RECEIVED);
+    long metrics = value(StatName.METRICS_RECEIVED);
     Map<String, Object> rates = new LinkedHashMap<>();
     if (lastAtMillis >= 0 && now > lastAtMillis) {
       double seconds = (now - lastAtMillis) / 1000.0;
@@ -145,13 +147,13 @@ public final class WorkerReport {
     return rates;
   }
 
-  private long value(String category, String metric) {
-    Number n = stats.value(category, metric);
+  private long value(StatName stat) {
+    Number n = stats.value(stat);
     return n == null ? 0 : n.longValue();
   }
 
-  private void put(Map<String, Object> m, String key, String category, String metric) {
-    Number n = stats.value(category, metric);
+  private void put(Map<String, Object> m, String key, StatName stat) {
+    Number n = stats.value(stat);
     if (n != null) {
       m.put(key, n);
     }

@@ -1,17 +1,13 @@
 package io.hollerith.server.protocol;
 
 import io.hollerith.server.config.ProtocolConfig;
-import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Parses StatsD packets (Etsy, DogStatsD, Influx/Telegraf and Graphite dialects) into
@@ -34,13 +30,6 @@ import org.slf4j.LoggerFactory;
  * {@link StatsRegistry} counters, which are contention-free adders).
  */
 public final class LineParser {
-
-  private static final Logger LOG = LoggerFactory.getLogger(LineParser.class);
-
-  /** Most bytes of a bad line passed to {@link SampleSink#reject} and written to the log. */
-  static final int PREFIX_BYTES = 200;
-
-  private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private static final byte T_NONE = 0;
   private static final byte T_C = 1;
@@ -82,24 +71,20 @@ public final class LineParser {
     }
   }
 
-  private static final BadLineReason[] REASONS = BadLineReason.values();
-
   private final int maxPacketBytes;
   private final int maxLineBytes;
   private final int maxNameBytes;
-  private final int maxTags;
-  private final LongSupplier nanoClock;
   /** False only in tests that compare the one-pass path with the general one. */
   private final boolean simpleLinePath;
 
   private final Sample sample = new Sample();
+  private final LineTags tags;
+  private final BadLineReporter badLines;
 
   private final StatsRegistry.Counter linesReceived;
   private final StatsRegistry.Counter samplesParsed;
-  private final StatsRegistry.Counter badLinesSeen;
   private final StatsRegistry.Counter eventsReceived;
   private final StatsRegistry.Counter serviceChecksReceived;
-  private final StatsRegistry.Counter[] badLinesByReason;
 
   // Counts batched per packet so a packet costs one adder update per counter, not one per line.
   private long pendingLines;
@@ -107,16 +92,6 @@ public final class LineParser {
 
   /** Copy of a ByteBuf without a backing array. */
   private byte[] packetCopy = new byte[0];
-
-  // Tags of the current line: sanitized bytes in tagBytes, and per tag four ints in tagMeta:
-  // key offset, key length, value offset, value length (-1 for a bare tag).
-  private byte[] tagBytes = new byte[256];
-  private int tagBytesLength;
-  private int[] tagMeta = new int[4 * 8];
-  private int[] tagOrder = new int[8];
-  private int[] tagOrderScratch = new int[8];
-  private int tagCount;
-  private boolean tooManyTags;
 
   // Value groups of the current line ("1|c", then "2|ms" in "name:1|c:2|ms").
   private int groupCount;
@@ -126,12 +101,6 @@ public final class LineParser {
   private double[] groupRate = new double[4];
   private long[] groupTimestamp = new long[4];
   private BadLineReason[] groupReason = new BadLineReason[4];
-
-  // Rate-limited WARN logging of bad lines.
-  private boolean warnedBefore;
-  private long lastWarnNanos;
-  private long suppressedWarnings;
-  private long warningsLogged;
 
   /** A parser with the given limits, counting into {@code stats}. */
   public LineParser(ProtocolConfig config, StatsRegistry stats) {
@@ -151,18 +120,13 @@ public final class LineParser {
     this.maxPacketBytes = config.maxPacketBytes();
     this.maxLineBytes = config.maxLineBytes();
     this.maxNameBytes = config.maxNameBytes();
-    this.maxTags = config.maxTags();
-    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-    this.linesReceived = stats.counter("messages", "metrics_received", "non-empty StatsD lines received (Etsy's metrics_received)");
-    this.samplesParsed = stats.counter("messages", "samples_parsed", "samples passed on to aggregation");
-    this.badLinesSeen = stats.counter("messages", "bad_lines_seen", "lines or values rejected (Etsy's bad_lines_seen)");
+    this.tags = new LineTags(config.maxTags());
+    this.badLines = new BadLineReporter(stats, Objects.requireNonNull(nanoClock, "nanoClock"));
+    this.linesReceived = stats.counter(StatName.METRICS_RECEIVED, "non-empty StatsD lines received (Etsy's metrics_received)");
+    this.samplesParsed = stats.counter(StatName.SAMPLES_PARSED, "samples passed on to aggregation");
     this.eventsReceived = stats.counter("protocol", "events_received", "DogStatsD events received (counted, not kept)");
     this.serviceChecksReceived =
         stats.counter("protocol", "service_checks_received", "DogStatsD service checks received (counted, not kept)");
-    this.badLinesByReason = new StatsRegistry.Counter[REASONS.length];
-    for (BadLineReason reason : REASONS) {
-      badLinesByReason[reason.ordinal()] = stats.counter("bad_lines", reason.slug(), "bad lines: " + reason.help());
-    }
   }
 
   /**
@@ -175,7 +139,7 @@ public final class LineParser {
     Objects.requireNonNull(sink, "sink");
     int length = packet.readableBytes();
     if (length > maxPacketBytes) {
-      rejectPacket(length, sink);
+      badLines.rejectPacket(length, maxPacketBytes, sink);
       return;
     }
     if (packet.hasArray()) {
@@ -202,7 +166,7 @@ public final class LineParser {
     Objects.checkFromIndexSize(offset, length, packet.length);
     Objects.requireNonNull(sink, "sink");
     if (length > maxPacketBytes) {
-      rejectPacket(length, sink);
+      badLines.rejectPacket(length, maxPacketBytes, sink);
       return;
     }
     int end = offset + length;
@@ -228,7 +192,7 @@ public final class LineParser {
         try {
           parseLine(packet, start, lineEnd, sink);
         } catch (RuntimeException e) {
-          reject(BadLineReason.INTERNAL_ERROR, packet, start, lineEnd, sink, e);
+          badLines.reject(BadLineReason.INTERNAL_ERROR, packet, start, lineEnd, sink, e);
         }
       }
       start = newline + 1;
@@ -245,7 +209,7 @@ public final class LineParser {
 
   /** WARN lines written so far (for tests of the rate limit). */
   long warningsLogged() {
-    return warningsLogged;
+    return badLines.warningsLogged();
   }
 
   /**
@@ -318,7 +282,7 @@ public final class LineParser {
       emitNumeric(type, 1.0, Sample.NO_TIMESTAMP, v, type == T_G && (b[valueStart] == '+' || b[valueStart] == '-'),
           sink);
     } catch (RuntimeException e) {
-      reject(BadLineReason.INTERNAL_ERROR, b, s, lineEnd, sink, e);
+      badLines.reject(BadLineReason.INTERNAL_ERROR, b, s, lineEnd, sink, e);
     }
     return lineEnd + 1;
   }
@@ -342,7 +306,7 @@ public final class LineParser {
 
   private void parseLine(byte[] b, int s, int e, SampleSink sink) {
     if (e - s > maxLineBytes) {
-      reject(BadLineReason.LINE_TOO_LONG, b, s, e, sink, null);
+      badLines.reject(BadLineReason.LINE_TOO_LONG, b, s, e, sink, null);
       return;
     }
     if (b[s] == '_' && e - s >= 3) {
@@ -363,30 +327,30 @@ public final class LineParser {
       colon++;
     }
     if (colon >= e || b[colon] != ':') {
-      reject(BadLineReason.NO_VALUE, b, s, e, sink, null);
+      badLines.reject(BadLineReason.NO_VALUE, b, s, e, sink, null);
       return;
     }
     if (nameLength == 0) {
-      reject(BadLineReason.EMPTY_NAME, b, s, e, sink, null);
+      badLines.reject(BadLineReason.EMPTY_NAME, b, s, e, sink, null);
       return;
     }
     if (nameLength > maxNameBytes) {
-      reject(BadLineReason.NAME_TOO_LONG, b, s, e, sink, null);
+      badLines.reject(BadLineReason.NAME_TOO_LONG, b, s, e, sink, null);
       return;
     }
-    startTags(e - s);
+    tags.start(e - s);
     if (nameEnd < colon) {
-      parseNameTags(b, nameEnd + 1, colon);
+      tags.parseNameTags(b, nameEnd + 1, colon);
     }
     scanGroups(b, colon + 1, e);
-    if (tooManyTags) {
-      reject(BadLineReason.TOO_MANY_TAGS, b, s, e, sink, null);
+    if (tags.tooMany()) {
+      badLines.reject(BadLineReason.TOO_MANY_TAGS, b, s, e, sink, null);
       return;
     }
     buildKey(nameLength);
     for (int g = 0; g < groupCount; g++) {
       if (groupReason[g] != null) {
-        reject(groupReason[g], b, s, e, sink, null);
+        badLines.reject(groupReason[g], b, s, e, sink, null);
       } else {
         emitGroup(g, b, s, e, sink);
       }
@@ -453,233 +417,16 @@ public final class LineParser {
     return i;
   }
 
-  // ---------------------------------------------------------------- tags
-
-  private void startTags(int lineLength) {
-    tagCount = 0;
-    tagBytesLength = 0;
-    tooManyTags = false;
-    if (tagBytes.length < lineLength) {
-      tagBytes = new byte[Math.max(lineLength, 2 * tagBytes.length)];
-    }
-  }
-
-  /** Influx {@code ,k=v,k2} or Graphite {@code ;k=v;k2} tags between the name and the ':'. */
-  private void parseNameTags(byte[] b, int from, int to) {
-    int p = from;
-    while (p <= to && !tooManyTags) {
-      int q = p;
-      while (q < to && b[q] != ',' && b[q] != ';') {
-        q++;
-      }
-      if (q > p) {
-        int eq = indexOf(b, (byte) '=', p, q);
-        if (eq < 0) {
-          addTag(b, p, q, -1, -1);
-        } else {
-          addTag(b, p, eq, eq + 1, q);
-        }
-      }
-      p = q + 1;
-    }
-  }
-
-  /**
-   * DogStatsD {@code k:v,k2} tags of a {@code |#} section starting at {@code from} (a tag without
-   * ':' may use '='), in one pass; returns the end of the section (the next '|' or {@code to}).
-   */
-  private int parseDogTags(byte[] b, int from, int to) {
-    int start = from;
-    int colon = -1;
-    int equals = -1;
-    int p = from;
-    for (; ; p++) {
-      byte c = p < to ? b[p] : (byte) '|';
-      if (c == ',' || c == '|') {
-        if (p > start && !tooManyTags) {
-          int sep = colon >= 0 ? colon : equals;
-          if (sep < 0) {
-            addTag(b, start, p, -1, -1);
-          } else {
-            addTag(b, start, sep, sep + 1, p);
-          }
-        }
-        if (c == '|') {
-          return p < to ? p : to;
-        }
-        start = p + 1;
-        colon = -1;
-        equals = -1;
-      } else if (c == ':') {
-        if (colon < 0) {
-          colon = p;
-        }
-      } else if (c == '=' && equals < 0) {
-        equals = p;
-      }
-    }
-  }
-
-  private void addTag(byte[] b, int keyFrom, int keyTo, int valueFrom, int valueTo) {
-    if (tagCount == maxTags) {
-      tooManyTags = true;
-      return;
-    }
-    int keyOffset = tagBytesLength;
-    int keyEnd = copyTagText(b, keyFrom, keyTo, keyOffset, true);
-    if (keyEnd == keyOffset) {
-      return; // a tag whose key is empty after sanitizing is dropped
-    }
-    int valueOffset = keyEnd;
-    int valueLength = -1;
-    if (valueFrom >= 0) {
-      int valueEnd = copyTagText(b, valueFrom, valueTo, valueOffset, false);
-      valueLength = valueEnd - valueOffset;
-    }
-    tagBytesLength = valueOffset + Math.max(valueLength, 0);
-    if (tagMeta.length < 4 * (tagCount + 1)) {
-      tagMeta = Arrays.copyOf(tagMeta, 2 * tagMeta.length);
-    }
-    int m = 4 * tagCount;
-    tagMeta[m] = keyOffset;
-    tagMeta[m + 1] = keyEnd - keyOffset;
-    tagMeta[m + 2] = valueOffset;
-    tagMeta[m + 3] = valueLength;
-    tagCount++;
-  }
-
-  /**
-   * Copies tag text into {@code tagBytes}, dropping control characters (C0, DEL, C1), bytes that
-   * are not well-formed UTF-8, and in keys also {@code : = ,}. Returns the new end offset.
-   */
-  private int copyTagText(byte[] b, int from, int to, int o, boolean key) {
-    byte[] out = tagBytes;
-    int i = from;
-    while (i < to) {
-      int c = b[i] & 0xFF;
-      if (c < 0x80) {
-        if (c >= 0x20 && c != 0x7F && !(key && (c == ':' || c == '=' || c == ','))) {
-          out[o++] = (byte) c;
-        }
-        i++;
-        continue;
-      }
-      int length = Utf8.sequenceLength(b, i, to);
-      if (length == 0) {
-        i++;
-        continue;
-      }
-      if (!(length == 2 && c == 0xC2 && (b[i + 1] & 0xFF) < 0xA0)) { // C1 controls U+0080–U+009F
-        System.arraycopy(b, i, out, o, length);
-        o += length;
-      }
-      i += length;
-    }
-    return o;
-  }
-
   /** Writes the sorted, de-duplicated tags after the name in {@code sample.key}, and the hash. */
   private void buildKey(int nameLength) {
-    int n = tagCount;
-    int needed = nameLength + tagBytesLength + 2 * n;
+    int needed = tags.maxKeyLength(nameLength);
     if (sample.key.length < needed) {
       sample.key = Arrays.copyOf(sample.key, Math.max(needed, 2 * sample.key.length));
     }
-    int pos = nameLength;
-    if (n > 0) {
-      sortTags(n);
-      byte[] key = sample.key;
-      int previous = -1;
-      for (int k = 0; k < n; k++) {
-        int t = tagOrder[k];
-        if (previous >= 0 && compareTags(previous, t) == 0) {
-          continue;
-        }
-        previous = t;
-        int m = 4 * t;
-        // Tag texts are short: a plain loop beats System.arraycopy's call overhead here.
-        key[pos++] = MetricKey.TAG_SEPARATOR;
-        for (int i = tagMeta[m], end = i + tagMeta[m + 1]; i < end; i++) {
-          key[pos++] = tagBytes[i];
-        }
-        if (tagMeta[m + 3] >= 0) {
-          key[pos++] = MetricKey.VALUE_SEPARATOR;
-          for (int i = tagMeta[m + 2], end = i + tagMeta[m + 3]; i < end; i++) {
-            key[pos++] = tagBytes[i];
-          }
-        }
-      }
-    }
-    sample.keyLength = pos;
+    int keyLength = tags.writeSorted(sample.key, nameLength);
+    sample.keyLength = keyLength;
     sample.nameLength = nameLength;
-    sample.keyHash = Sample.hashKey(sample.key, 0, pos);
-  }
-
-  /** Sorts tag indexes in {@code tagOrder[0..n)} by {@link io.hollerith.server.model.Tag} order. */
-  private void sortTags(int n) {
-    if (tagOrder.length < n) {
-      tagOrder = new int[Math.max(n, 2 * tagOrder.length)];
-      tagOrderScratch = new int[tagOrder.length];
-    }
-    int[] order = tagOrder;
-    for (int k = 0; k < n; k++) {
-      order[k] = k;
-    }
-    if (n <= 24) {
-      for (int k = 1; k < n; k++) {
-        int t = order[k];
-        int j = k - 1;
-        while (j >= 0 && compareTags(order[j], t) > 0) {
-          order[j + 1] = order[j];
-          j--;
-        }
-        order[j + 1] = t;
-      }
-      return;
-    }
-    // Bottom-up merge sort for long tag lists: O(n log n), no allocation beyond the scratch array.
-    int[] src = order;
-    int[] dst = tagOrderScratch;
-    for (int width = 1; width < n; width *= 2) {
-      for (int lo = 0; lo < n; lo += 2 * width) {
-        int mid = Math.min(lo + width, n);
-        int hi = Math.min(lo + 2 * width, n);
-        int a = lo;
-        int c = mid;
-        for (int k = lo; k < hi; k++) {
-          if (a < mid && (c >= hi || compareTags(src[a], src[c]) <= 0)) {
-            dst[k] = src[a++];
-          } else {
-            dst[k] = src[c++];
-          }
-        }
-      }
-      int[] swap = src;
-      src = dst;
-      dst = swap;
-    }
-    if (src != order) {
-      System.arraycopy(src, 0, order, 0, n);
-    }
-  }
-
-  /** {@link io.hollerith.server.model.Tag#compareTo} on the sanitized bytes. */
-  private int compareTags(int x, int y) {
-    int mx = 4 * x;
-    int my = 4 * y;
-    int byKey = Utf8.compare(tagBytes, tagMeta[mx], tagMeta[mx + 1], tagBytes, tagMeta[my], tagMeta[my + 1]);
-    if (byKey != 0) {
-      return byKey;
-    }
-    int vx = tagMeta[mx + 3];
-    int vy = tagMeta[my + 3];
-    if (vx < 0) {
-      return vy < 0 ? 0 : -1;
-    }
-    if (vy < 0) {
-      return 1;
-    }
-    return Utf8.compare(tagBytes, tagMeta[mx + 2], vx, tagBytes, tagMeta[my + 2], vy);
+    sample.keyHash = Sample.hashKey(sample.key, 0, keyLength);
   }
 
   // ---------------------------------------------------------------- values
@@ -695,7 +442,7 @@ public final class LineParser {
     int p = from;
     while (true) {
       int valueStart = p;
-      int valueEnd = indexOf(b, (byte) '|', p, e);
+      int valueEnd = Bytes.indexOf(b, (byte) '|', p, e);
       if (valueEnd < 0) {
         addGroup(valueStart, e, T_NONE, 1.0, Sample.NO_TIMESTAMP, BadLineReason.MISSING_TYPE);
         return;
@@ -707,7 +454,7 @@ public final class LineParser {
       }
       byte type = typeCode(b, typeStart, p);
       BadLineReason reason = type != T_NONE ? null
-          : isBlank(b, typeStart, p) ? BadLineReason.MISSING_TYPE : BadLineReason.UNKNOWN_TYPE;
+          : Bytes.isBlank(b, typeStart, p) ? BadLineReason.MISSING_TYPE : BadLineReason.UNKNOWN_TYPE;
       double rate = 1.0;
       long timestamp = Sample.NO_TIMESTAMP;
       boolean nextGroup = p < e && b[p] == ':';
@@ -720,10 +467,10 @@ public final class LineParser {
           }
           byte c = b[p];
           if (c == '#') {
-            p = parseDogTags(b, p + 1, e);
+            p = tags.parseDogTags(b, p + 1, e);
           } else if (isExtensionField(b, p, e)) {
             // DogStatsD extension fields: c:<container id> (1.2), e:<external data>, card:…; ignored.
-            p = indexOrEnd(b, (byte) '|', p + 2, e);
+            p = Bytes.indexOrEnd(b, (byte) '|', p + 2, e);
           } else {
             int sectionEnd = p;
             while (sectionEnd < e && b[sectionEnd] != '|' && b[sectionEnd] != ':') {
@@ -822,9 +569,9 @@ public final class LineParser {
       }
       double v = NumberParser.parse(b, p, q);
       if (Double.isNaN(v)) {
-        reject(BadLineReason.BAD_VALUE, b, lineStart, lineEnd, sink, null);
+        badLines.reject(BadLineReason.BAD_VALUE, b, lineStart, lineEnd, sink, null);
       } else if (type == T_MS && v < 0) {
-        reject(BadLineReason.NEGATIVE_TIMER, b, lineStart, lineEnd, sink, null);
+        badLines.reject(BadLineReason.NEGATIVE_TIMER, b, lineStart, lineEnd, sink, null);
       } else {
         emitNumeric(type, groupRate[g], groupTimestamp[g], v, type == T_G && q > p && (b[p] == '+' || b[p] == '-'),
             sink);
@@ -883,8 +630,8 @@ public final class LineParser {
   /** {@code _e{<title length>,<text length>}:<title>|<text>[|…]}: counted when the lengths fit. */
   private void parseEvent(byte[] b, int s, int e, SampleSink sink) {
     int p = s + 3;
-    int comma = indexOf(b, (byte) ',', p, e);
-    int close = comma < 0 ? -1 : indexOf(b, (byte) '}', comma, e);
+    int comma = Bytes.indexOf(b, (byte) ',', p, e);
+    int close = comma < 0 ? -1 : Bytes.indexOf(b, (byte) '}', comma, e);
     long titleLength = close < 0 ? -1 : parseLength(b, p, comma);
     long textLength = close < 0 ? -1 : parseLength(b, comma + 1, close);
     boolean ok = titleLength > 0 && textLength >= 0 && close + 1 < e && b[close + 1] == ':';
@@ -896,14 +643,14 @@ public final class LineParser {
     if (ok) {
       eventsReceived.incr();
     } else {
-      reject(BadLineReason.BAD_EVENT, b, s, e, sink, null);
+      badLines.reject(BadLineReason.BAD_EVENT, b, s, e, sink, null);
     }
   }
 
   /** {@code _sc|<name>|<status 0-3>[|…]}: counted when it has a name and a valid status. */
   private void parseServiceCheck(byte[] b, int s, int e, SampleSink sink) {
     int nameStart = s + 4;
-    int nameEnd = indexOf(b, (byte) '|', nameStart, e);
+    int nameEnd = Bytes.indexOf(b, (byte) '|', nameStart, e);
     boolean ok = nameEnd > nameStart
         && nameEnd + 1 < e
         && b[nameEnd + 1] >= '0' && b[nameEnd + 1] <= '3'
@@ -911,7 +658,7 @@ public final class LineParser {
     if (ok) {
       serviceChecksReceived.incr();
     } else {
-      reject(BadLineReason.BAD_SERVICE_CHECK, b, s, e, sink, null);
+      badLines.reject(BadLineReason.BAD_SERVICE_CHECK, b, s, e, sink, null);
     }
   }
 
@@ -930,89 +677,10 @@ public final class LineParser {
     return v;
   }
 
-  // ---------------------------------------------------------------- rejects
-
-  private void rejectPacket(int length, SampleSink sink) {
-    BadLineReason reason = BadLineReason.PACKET_TOO_LARGE;
-    badLinesSeen.incr();
-    badLinesByReason[reason.ordinal()].incr();
-    String text = length + " bytes, more than the limit of " + maxPacketBytes;
-    warn(reason, text, null);
-    try {
-      sink.reject(reason.slug(), text);
-    } catch (RuntimeException e) {
-      badLinesByReason[BadLineReason.INTERNAL_ERROR.ordinal()].incr();
-      warn(BadLineReason.INTERNAL_ERROR, "sink.reject threw", e);
-    }
-  }
-
-  private void reject(BadLineReason reason, byte[] b, int s, int e, SampleSink sink, Throwable error) {
-    badLinesSeen.incr();
-    badLinesByReason[reason.ordinal()].incr();
-    String prefix = new String(b, s, Math.min(e - s, PREFIX_BYTES), StandardCharsets.UTF_8);
-    warn(reason, prefix, error);
-    try {
-      sink.reject(reason.slug(), prefix);
-    } catch (RuntimeException ex) {
-      badLinesByReason[BadLineReason.INTERNAL_ERROR.ordinal()].incr();
-      warn(BadLineReason.INTERNAL_ERROR, "sink.reject threw", ex);
-    }
-  }
-
-  /** At most one WARN per second per parser; the next one says how many were held back. */
-  private void warn(BadLineReason reason, String text, Throwable error) {
-    long now = nanoClock.getAsLong();
-    if (warnedBefore && now - lastWarnNanos < WARN_INTERVAL_NANOS) {
-      suppressedWarnings++;
-      return;
-    }
-    warnedBefore = true;
-    lastWarnNanos = now;
-    long suppressed = suppressedWarnings;
-    suppressedWarnings = 0;
-    warningsLogged++;
-    String escaped = escapeForLog(text);
-    if (error != null) {
-      LOG.warn("Bad StatsD line ({}): \"{}\" ({} more bad lines not logged)", reason.slug(), escaped, suppressed, error);
-    } else {
-      LOG.warn("Bad StatsD line ({}): \"{}\" ({} more bad lines not logged)", reason.slug(), escaped, suppressed);
-    }
-  }
-
-  /** Control characters and quotes escaped, so a logged line cannot forge log records. */
-  static String escapeForLog(String text) {
-    StringBuilder sb = new StringBuilder(text.length() + 8);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
-        sb.append(String.format("\\x%02x", (int) c));
-      } else if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
   // ---------------------------------------------------------------- helpers
 
   private static BadLineReason first(BadLineReason current, BadLineReason next) {
     return current != null ? current : next;
-  }
-
-  private static int indexOf(byte[] b, byte c, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] == c) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static int indexOrEnd(byte[] b, byte c, int from, int to) {
-    int i = indexOf(b, c, from, to);
-    return i < 0 ? to : i;
   }
 
   /** A section of the form {@code name:…} with a lower-case ASCII name (DogStatsD extensions). */
@@ -1022,14 +690,5 @@ public final class LineParser {
       i++;
     }
     return i > p && i < e && b[i] == ':';
-  }
-
-  private static boolean isBlank(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] != ' ' && b[i] != '\t') {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -29,27 +29,18 @@ final class NumberParser {
   };
   private static final long TWO_POW_53 = 1L << 53;
   private static final int MAX_DIGITS = 18;
+  /** {@link #parseExponent}'s answer for a malformed exponent (real ones stay near ±1,000,000). */
+  private static final int NO_EXPONENT = Integer.MIN_VALUE;
 
   private NumberParser() {}
 
   /** The number in {@code b[from..to)}, or {@link Double#NaN} when it is not a finite number. */
   static double parse(byte[] b, int from, int to) {
-    if (to - from <= MAX_DIGITS) {
-      // Fast path for the bulk of StatsD values: a plain unsigned integer ("1", "250"). At most 18
-      // digits fit a long exactly, and long-to-double conversion rounds to nearest like parseDouble.
-      long v = 0;
-      int i = from;
-      while (i < to) {
-        int d = b[i] - '0';
-        if (d < 0 || d > 9) {
-          break;
-        }
-        v = v * 10 + d;
-        i++;
-      }
-      if (i == to && i > from) {
-        return v;
-      }
+    // Fast path for the bulk of StatsD values: a plain unsigned integer ("1", "250"). At most 18
+    // digits fit a long exactly, and long-to-double conversion rounds to nearest like parseDouble.
+    long plain = to - from <= MAX_DIGITS ? plainInteger(b, from, to) : -1;
+    if (plain >= 0) {
+      return plain;
     }
     int s = from;
     int n;
@@ -63,28 +54,52 @@ final class NumberParser {
     if (s >= e) {
       return Double.NaN;
     }
-    int i = s;
-    boolean negative = false;
-    byte c = b[i];
+    byte c = b[s];
     if (c == '+' || c == '-') {
-      negative = c == '-';
-      i++;
-    } else if (c == '0' && e - i >= 3) {
-      int radix = switch (b[i + 1] | 0x20) {
+      return parseDecimal(b, s, s + 1, e, c == '-');
+    }
+    if (c == '0' && e - s >= 3) {
+      int radix = switch (b[s + 1] | 0x20) {
         case 'x' -> 16;
         case 'o' -> 8;
         case 'b' -> 2;
         default -> 0;
       };
       if (radix != 0) {
-        return parseRadix(b, i + 2, e, radix);
+        return parseRadix(b, s + 2, e, radix);
       }
     }
+    return parseDecimal(b, s, s, e, false);
+  }
+
+  /** {@code b[from..to)} as a long when it is one or more decimal digits and nothing else, or -1. */
+  private static long plainInteger(byte[] b, int from, int to) {
+    long v = 0;
+    int i = from;
+    while (i < to) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      v = v * 10 + d;
+      i++;
+    }
+    return i > from ? v : -1;
+  }
+
+  /**
+   * The decimal number whose digits start at {@code digitsFrom}, after the sign of the trimmed text
+   * {@code b[s..e)}: digits, an optional fraction and an optional exponent, and nothing after them.
+   * At most 18 significant digits are kept in a long mantissa; any further non-zero digit makes the
+   * value inexact and sends it to {@link #slow}.
+   */
+  private static double parseDecimal(byte[] b, int s, int digitsFrom, int e, boolean negative) {
     long m = 0;
     int digits = 0;
     int exp = 0;
     boolean any = false;
     boolean inexact = false;
+    int i = digitsFrom;
     while (i < e && isDigit(b[i])) {
       int d = b[i++] - '0';
       any = true;
@@ -118,60 +133,80 @@ final class NumberParser {
     if (!any) {
       return Double.NaN;
     }
-    if (i < e && (b[i] | 0x20) == 'e') {
-      i++;
-      boolean negativeExp = false;
-      if (i < e && (b[i] == '+' || b[i] == '-')) {
-        negativeExp = b[i] == '-';
-        i++;
-      }
-      if (i >= e || !isDigit(b[i])) {
+    if (i < e) {
+      int exponent = (b[i] | 0x20) == 'e' ? parseExponent(b, i + 1, e) : NO_EXPONENT;
+      if (exponent == NO_EXPONENT) {
         return Double.NaN;
       }
-      int ev = 0;
-      while (i < e && isDigit(b[i])) {
-        if (ev < 1_000_000) {
-          ev = ev * 10 + (b[i] - '0');
-        }
-        i++;
-      }
-      exp += negativeExp ? -ev : ev;
-    }
-    if (i != e) {
-      return Double.NaN;
+      exp += exponent;
     }
     if (m == 0) {
       return negative ? -0.0 : 0.0;
     }
-    if (!inexact) {
-      while (m % 10 == 0) {
-        m /= 10;
-        exp++;
+    double r = inexact ? Double.NaN : exactValue(m, exp);
+    if (Double.isNaN(r)) {
+      return slow(b, s, e);
+    }
+    return negative ? -r : r;
+  }
+
+  /**
+   * The signed exponent in {@code b[from..to)} (after the {@code e}), which must run to the end, or
+   * {@link #NO_EXPONENT}. Its magnitude is capped near a million: beyond that every double overflows
+   * or underflows alike.
+   */
+  private static int parseExponent(byte[] b, int from, int to) {
+    int i = from;
+    boolean negative = false;
+    if (i < to && (b[i] == '+' || b[i] == '-')) {
+      negative = b[i] == '-';
+      i++;
+    }
+    if (i >= to || !isDigit(b[i])) {
+      return NO_EXPONENT;
+    }
+    int ev = 0;
+    while (i < to && isDigit(b[i])) {
+      if (ev < 1_000_000) {
+        ev = ev * 10 + (b[i] - '0');
       }
-      if (m < TWO_POW_53) {
-        double r = Double.NaN;
-        if (exp == 0) {
-          r = m;
-        } else if (exp > 0 && exp <= 22) {
-          r = m * POW10[exp];
-        } else if (exp < 0 && exp >= -22) {
-          r = m / POW10[-exp];
-        } else if (exp > 22 && exp <= 22 + 15) {
-          // m * 10^(exp-22) may still be an exact integer below 2^53; then one multiply rounds once.
-          long scaled = m;
-          for (int k = exp - 22; k > 0 && scaled < TWO_POW_53; k--) {
-            scaled *= 10;
-          }
-          if (scaled < TWO_POW_53) {
-            r = scaled * 1e22;
-          }
-        }
-        if (!Double.isNaN(r)) {
-          return negative ? -r : r;
-        }
+      i++;
+    }
+    if (i != to) {
+      return NO_EXPONENT;
+    }
+    return negative ? -ev : ev;
+  }
+
+  /**
+   * {@code m × 10^exp} for a non-zero exact mantissa when one IEEE multiplication or division gives
+   * the correctly rounded result (Clinger's fast path), else {@link Double#NaN}.
+   */
+  private static double exactValue(long m, int exp) {
+    while (m % 10 == 0) {
+      m /= 10;
+      exp++;
+    }
+    if (m >= TWO_POW_53) {
+      return Double.NaN;
+    }
+    if (exp == 0) {
+      return m;
+    } else if (exp > 0 && exp <= 22) {
+      return m * POW10[exp];
+    } else if (exp < 0 && exp >= -22) {
+      return m / POW10[-exp];
+    } else if (exp > 22 && exp <= 22 + 15) {
+      // m * 10^(exp-22) may still be an exact integer below 2^53; then one multiply rounds once.
+      long scaled = m;
+      for (int k = exp - 22; k > 0 && scaled < TWO_POW_53; k--) {
+        scaled *= 10;
+      }
+      if (scaled < TWO_POW_53) {
+        return scaled * 1e22;
       }
     }
-    return slow(b, s, e);
+    return Double.NaN;
   }
 
   private static double slow(byte[] b, int s, int e) {

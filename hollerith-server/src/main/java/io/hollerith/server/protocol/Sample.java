@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One parsed StatsD sample, as the parser hands it to a {@link SampleSink}.
@@ -136,7 +137,7 @@ public final class Sample {
 
   /** True when the key bytes equal {@code other[0..length)}. */
   public boolean keyEquals(byte[] other, int length) {
-    return length == keyLength && java.util.Arrays.equals(key, 0, keyLength, other, 0, length);
+    return length == keyLength && Arrays.equals(key, 0, keyLength, other, 0, length);
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -369,7 +370,7 @@ public final class SeriesService {
    * longer of the two when one starts with the other), without a prefix that a shorter one covers.
    */
   static List<String> scanRanges(String requested, List<String> visiblePrefixes) {
-    java.util.TreeSet<String> meets = new java.util.TreeSet<>();
+    TreeSet<String> meets = new TreeSet<>();
     for (String visible : visiblePrefixes) {
       if (visible.startsWith(requested)) {
         meets.add(visible);

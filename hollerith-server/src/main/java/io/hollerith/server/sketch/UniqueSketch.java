@@ -1,6 +1,7 @@
 package io.hollerith.server.sketch;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
@@ -50,7 +51,7 @@ public final class UniqueSketch {
     if (offset == 0 && length == utf8.length) {
       sketch.update(utf8);
     } else {
-      sketch.update(java.util.Arrays.copyOfRange(utf8, offset, offset + length));
+      sketch.update(Arrays.copyOfRange(utf8, offset, offset + length));
     }
   }
 
@@ -102,7 +103,7 @@ public final class UniqueSketch {
       throw new MalformedSketchException("unknown unique sketch format " + bytes[0]);
     }
     try {
-      byte[] body = java.util.Arrays.copyOfRange(bytes, 1, bytes.length);
+      byte[] body = Arrays.copyOfRange(bytes, 1, bytes.length);
       return new UniqueSketch(HllSketch.heapify(Memory.wrap(body)));
     } catch (RuntimeException e) {
       throw new MalformedSketchException("corrupt unique sketch: " + e.getMessage(), e);

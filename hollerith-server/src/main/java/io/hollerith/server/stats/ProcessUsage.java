@@ -1,5 +1,6 @@
 package io.hollerith.server.stats;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ public record ProcessUsage(Path procDir) {
     if (fromProc.isPresent()) {
       return fromProc;
     }
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
         && os.getProcessCpuTime() >= 0) {
       return OptionalDouble.of(os.getProcessCpuTime() / 1e9);
     }

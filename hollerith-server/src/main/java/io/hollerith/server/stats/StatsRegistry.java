@@ -74,6 +74,16 @@ public final class StatsRegistry {
     return counter(category, metric, category + " " + metric.replace('_', ' '));
   }
 
+  /** The counter {@code name}, created on first use with the given help text. */
+  public Counter counter(StatName name, String help) {
+    return counter(name.category(), name.metric(), help);
+  }
+
+  /** The counter {@code name}, created on first use. */
+  public Counter counter(StatName name) {
+    return counter(name.category(), name.metric());
+  }
+
   /** Adds {@code delta} to {@code category.metric} (a counter going up). */
   public void incr(String category, String metric, long delta) {
     counter(category, metric).incr(delta);
@@ -87,6 +97,11 @@ public final class StatsRegistry {
   /** Registers (or replaces) a gauge read at snapshot time. */
   public void gauge(String category, String metric, String help, DoubleSupplier supplier) {
     gauges.computeIfAbsent(category, c -> new ConcurrentHashMap<>()).put(metric, new Gauge(supplier, help));
+  }
+
+  /** Registers (or replaces) the gauge {@code name}, read at snapshot time. */
+  public void gauge(StatName name, String help, DoubleSupplier supplier) {
+    gauge(name.category(), name.metric(), help, supplier);
   }
 
   /**
@@ -110,6 +125,11 @@ public final class StatsRegistry {
       return readGauge(g.get(metric));
     }
     return null;
+  }
+
+  /** Current value of the counter or gauge {@code name}, or null when neither exists. */
+  public Number value(StatName name) {
+    return value(name.category(), name.metric());
   }
 
   /**

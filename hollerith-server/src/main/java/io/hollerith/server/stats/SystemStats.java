@@ -22,13 +22,13 @@ public final class SystemStats {
         () -> Math.max(0, clock.millis() - started) / 1000.0);
     stats.gauge("system", "memory_usage_bytes", "JVM heap and non-heap memory in use, bytes",
         () -> memory.getHeapMemoryUsage().getUsed() + memory.getNonHeapMemoryUsage().getUsed());
-    stats.gauge("system", "heap_used_bytes", "JVM heap in use, bytes", () -> memory.getHeapMemoryUsage().getUsed());
+    stats.gauge(StatName.HEAP_USED_BYTES, "JVM heap in use, bytes", () -> memory.getHeapMemoryUsage().getUsed());
     stats.gauge("system", "heap_max_bytes", "JVM maximum heap, bytes", () -> memory.getHeapMemoryUsage().getMax());
     stats.gauge("system", "non_heap_used_bytes", "JVM non-heap memory in use, bytes",
         () -> memory.getNonHeapMemoryUsage().getUsed());
     stats.gauge("system", "threads", "Live JVM threads", () -> ManagementFactory.getThreadMXBean().getThreadCount());
     stats.gauge("system", "gc_collections", "Garbage collections since start", SystemStats::gcCollections);
-    stats.gauge("system", "gc_time_seconds", "Time spent in garbage collection since start, seconds",
+    stats.gauge(StatName.GC_TIME_SECONDS, "Time spent in garbage collection since start, seconds",
         () -> gcMillis() / 1000.0);
     stats.gauge("system", "available_processors", "Processors available to the JVM",
         () -> Runtime.getRuntime().availableProcessors());

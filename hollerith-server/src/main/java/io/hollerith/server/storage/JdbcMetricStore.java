@@ -3,13 +3,18 @@ package io.hollerith.server.storage;
 import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.database.SchemaException;
 import io.hollerith.server.database.SchemaMigrations;
-import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.jobs.TaskStore;
+import io.hollerith.server.jobs.WorkerHeartbeats;
 import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.model.MetricType;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
  * The SQL shared by both engines over the schema in {@code db/metrics/<engine>/}, in parts:
@@ -57,12 +62,12 @@ abstract class JdbcMetricStore implements MetricStore {
   }
 
   @Override
-  public io.hollerith.server.jobs.TaskStore tasks() {
+  public TaskStore tasks() {
     return jobRecords;
   }
 
   @Override
-  public io.hollerith.server.jobs.WorkerHeartbeats heartbeats() {
+  public WorkerHeartbeats heartbeats() {
     return jobRecords;
   }
 
@@ -72,7 +77,7 @@ abstract class JdbcMetricStore implements MetricStore {
    * @param schema PostgreSQL schema to migrate (created if missing), or null for SQLite
    * @throws StoreException if the schema is newer than this binary or a migration fails
    */
-  static void migrate(javax.sql.DataSource dataSource, Dialect dialect, String schema, String where) {
+  static void migrate(DataSource dataSource, Dialect dialect, String schema, String where) {
     try {
       SchemaMigrations.migrate(dataSource, new SchemaMigrations.Target("classpath:db/metrics/" + dialect.engine,
           "flyway_schema_history", schema, "the " + dialect.engine + " metric database " + where));
@@ -127,7 +132,7 @@ abstract class JdbcMetricStore implements MetricStore {
   }
 
   @Override
-  public void saveTableSizes(java.time.LocalDate day, List<TableSize> sizes) {
+  public void saveTableSizes(LocalDate day, List<TableSize> sizes) {
     inWrite("save table sizes", c -> {
       TableSizeHistory.save(c, dialect, day, sizes);
       return null;
@@ -135,12 +140,12 @@ abstract class JdbcMetricStore implements MetricStore {
   }
 
   @Override
-  public List<TableSizeSample> tableSizeHistory(java.time.LocalDate from, java.time.LocalDate to) {
+  public List<TableSizeSample> tableSizeHistory(LocalDate from, LocalDate to) {
     return inRead("read table size history", c -> TableSizeHistory.read(c, dialect, from, to));
   }
 
   @Override
-  public int deleteTableSizesBefore(java.time.LocalDate day) {
+  public int deleteTableSizesBefore(LocalDate day) {
     return inWrite("delete old table sizes", c -> TableSizeHistory.deleteBefore(c, dialect, day));
   }
 
@@ -190,7 +195,7 @@ abstract class JdbcMetricStore implements MetricStore {
   }
 
   @Override
-  public List<SeriesInfo> listSeries(String namePrefix, io.hollerith.server.model.MetricType type,
+  public List<SeriesInfo> listSeries(String namePrefix, MetricType type,
       String afterCanonicalKey, int limit) {
     return reads.listSeries(namePrefix, type, afterCanonicalKey, limit);
   }

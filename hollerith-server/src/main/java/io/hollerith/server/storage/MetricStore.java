@@ -1,8 +1,12 @@
 package io.hollerith.server.storage;
 
+import io.hollerith.server.config.OpsConfig.ReadOnlyRole;
 import io.hollerith.server.config.RetentionPolicy;
+import io.hollerith.server.jobs.TaskStore;
+import io.hollerith.server.jobs.WorkerHeartbeats;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.snapshot.FlushSnapshot;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -76,19 +80,19 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
    * statistics and table-growth history. On SQLite this reads every page ({@code dbstat}), so call
    * it occasionally (e.g. daily), not per request.
    */
-  java.util.List<TableSize> tableSizes();
+  List<TableSize> tableSizes();
 
   /**
    * Stores the day's sample of every table's size, overwriting an earlier sample of the same day
    * (idempotent: every node sharing a database may store the same day).
    */
-  void saveTableSizes(java.time.LocalDate day, java.util.List<TableSize> sizes);
+  void saveTableSizes(LocalDate day, List<TableSize> sizes);
 
   /** The stored table-size samples from {@code from} to {@code to}, both inclusive, by day then table. */
-  java.util.List<TableSizeSample> tableSizeHistory(java.time.LocalDate from, java.time.LocalDate to);
+  List<TableSizeSample> tableSizeHistory(LocalDate from, LocalDate to);
 
   /** Deletes the table-size samples of days before {@code day}; returns how many rows went. */
-  int deleteTableSizesBefore(java.time.LocalDate day);
+  int deleteTableSizesBefore(LocalDate day);
 
   /**
    * The database's own statistics, JSON-ready (maps, lists, numbers, strings, nulls): the sections
@@ -98,7 +102,7 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
    * what it means on this engine). Reads every table's pages on SQLite; meant for an operator's
    * request, not for scrapes.
    */
-  java.util.Map<String, Object> databaseStats();
+  Map<String, Object> databaseStats();
 
   /**
    * Connections for ad-hoc read-only SQL over the metric data alone (see {@link ReadOnlySql}).
@@ -106,7 +110,7 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
    * @param role the read-only PostgreSQL role ({@code ops.query.postgresql}); ignored on SQLite
    * @throws IllegalArgumentException when the role's password source is configured but missing
    */
-  ReadOnlySql readOnlySql(io.hollerith.server.config.OpsConfig.ReadOnlyRole role);
+  ReadOnlySql readOnlySql(ReadOnlyRole role);
 
   /**
    * The store's connection pool now: {@code max_size}, {@code open}, {@code active}, {@code idle} and
@@ -116,10 +120,10 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
   Map<String, Number> connectionPool();
 
   /** The task history of the nodes sharing this store (the scheduler's {@link io.hollerith.server.jobs.TaskStore}). */
-  io.hollerith.server.jobs.TaskStore tasks();
+  TaskStore tasks();
 
   /** The worker heartbeats of the nodes sharing this store. */
-  io.hollerith.server.jobs.WorkerHeartbeats heartbeats();
+  WorkerHeartbeats heartbeats();
 
   /** Releases connections. Idempotent. */
   @Override

@@ -2,10 +2,15 @@ package io.hollerith.server.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.hollerith.server.config.OpsConfig.ReadOnlyRole;
 import io.hollerith.server.config.StorageConfig;
 import io.hollerith.server.database.DatabaseBootstrap;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The shared store: PostgreSQL through a HikariCP pool, metric tables in their own schema (default
@@ -147,8 +152,8 @@ final class PostgresMetricStore extends JdbcMetricStore {
   }
 
   @Override
-  public java.util.Map<String, Number> connectionPool() {
-    java.util.Map<String, Number> m = new java.util.LinkedHashMap<>();
+  public Map<String, Number> connectionPool() {
+    Map<String, Number> m = new LinkedHashMap<>();
     m.put("max_size", pool.getMaximumPoolSize());
     var bean = pool.getHikariPoolMXBean();
     if (bean != null) {
@@ -161,9 +166,9 @@ final class PostgresMetricStore extends JdbcMetricStore {
   }
 
   @Override
-  public java.util.List<TableSize> tableSizes() {
+  public List<TableSize> tableSizes() {
     return inRead("measure tables", c -> {
-      java.util.List<TableSize> out = new java.util.ArrayList<>();
+      List<TableSize> out = new ArrayList<>();
       try (var st = c.createStatement();
           var rs = st.executeQuery("SELECT c.relname, pg_total_relation_size(c.oid), pg_relation_size(c.oid),"
               + " COALESCE(s.n_live_tup, 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -179,13 +184,13 @@ final class PostgresMetricStore extends JdbcMetricStore {
   }
 
   @Override
-  public ReadOnlySql readOnlySql(io.hollerith.server.config.OpsConfig.ReadOnlyRole role) {
+  public ReadOnlySql readOnlySql(ReadOnlyRole role) {
     return new PostgresReadOnlySql(url, schema, role);
   }
 
   @Override
-  public java.util.Map<String, Object> databaseStats() {
-    java.util.List<TableSize> sizes = tableSizes();
+  public Map<String, Object> databaseStats() {
+    List<TableSize> sizes = tableSizes();
     return inRead("database statistics", c -> PostgresDatabaseStats.collect(c, sizes, transactions));
   }
 

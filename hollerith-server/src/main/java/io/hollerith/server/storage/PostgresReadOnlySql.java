@@ -1,11 +1,14 @@
 package io.hollerith.server.storage;
 
 import io.hollerith.server.config.OpsConfig;
+import io.hollerith.server.database.Passwords;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.StringJoiner;
 
 /**
  * Read-only SQL on PostgreSQL: a separate connection as the configured read-only role (to
@@ -28,7 +31,7 @@ final class PostgresReadOnlySql implements ReadOnlySql {
     this.schema = schema;
     this.role = role;
     this.password = role.user() == null ? null
-        : io.hollerith.server.database.Passwords.resolve("ops.query.postgresql", role.password(), role.passwordEnv(), role.passwordFile(), System::getenv);
+        : Passwords.resolve("ops.query.postgresql", role.password(), role.passwordEnv(), role.passwordFile(), System::getenv);
   }
 
   @Override
@@ -77,9 +80,9 @@ final class PostgresReadOnlySql implements ReadOnlySql {
     if (query < 0) {
       return url;
     }
-    java.util.StringJoiner kept = new java.util.StringJoiner("&");
+    StringJoiner kept = new StringJoiner("&");
     for (String parameter : url.substring(query + 1).split("[&;]")) {
-      String key = parameter.split("=", 2)[0].toLowerCase(java.util.Locale.ROOT);
+      String key = parameter.split("=", 2)[0].toLowerCase(Locale.ROOT);
       if (!parameter.isEmpty() && !key.equals("user") && !key.equals("password")) {
         kept.add(parameter);
       }

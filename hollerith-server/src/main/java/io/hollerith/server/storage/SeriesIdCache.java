@@ -1,5 +1,6 @@
 package io.hollerith.server.storage;
 
+import io.hollerith.server.model.MetricType;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,7 +25,7 @@ final class SeriesIdCache {
     this.epoch = epoch;
   }
 
-  static String key(io.hollerith.server.model.MetricType type, String canonical) {
+  static String key(MetricType type, String canonical) {
     return type.code() + '|' + canonical;
   }
 }

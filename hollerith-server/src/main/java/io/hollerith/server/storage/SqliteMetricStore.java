@@ -1,13 +1,21 @@
 package io.hollerith.server.storage;
 
+import io.hollerith.server.config.OpsConfig.ReadOnlyRole;
 import io.hollerith.server.database.DatabaseBootstrap;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +104,7 @@ final class SqliteMetricStore extends JdbcMetricStore {
       readConfig.setReadOnly(true);
       readConfig.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
       return new SqliteMetricStore(file, url, writer, readConfig, settings);
-    } catch (SQLException | java.io.IOException e) {
+    } catch (SQLException | IOException e) {
       closeQuietly(writer);
       throw new StoreException("cannot open the SQLite metric database " + file + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -119,7 +127,7 @@ final class SqliteMetricStore extends JdbcMetricStore {
         throw new StoreException("SQLite metric store " + file + " is closed");
       }
       boolean begun = false;
-      try (java.sql.Statement st = writer.createStatement()) {
+      try (Statement st = writer.createStatement()) {
         st.execute("BEGIN IMMEDIATE");
         begun = true;
         T result = work.run(writer);
@@ -129,7 +137,7 @@ final class SqliteMetricStore extends JdbcMetricStore {
       } catch (SQLException | RuntimeException e) {
         transactions.failed(e, begun);
         if (begun) {
-          try (java.sql.Statement st = writer.createStatement()) {
+          try (Statement st = writer.createStatement()) {
             st.execute("ROLLBACK");
           } catch (SQLException suppressed) {
             e.addSuppressed(suppressed);
@@ -165,10 +173,10 @@ final class SqliteMetricStore extends JdbcMetricStore {
 
   /** One write connection and up to {@value #MAX_READERS} read connections. */
   @Override
-  public java.util.Map<String, Number> connectionPool() {
+  public Map<String, Number> connectionPool() {
     int open = Math.min(openReaders.get(), MAX_READERS);
     int idle = idleReaders.size();
-    java.util.Map<String, Number> m = new java.util.LinkedHashMap<>();
+    Map<String, Number> m = new LinkedHashMap<>();
     m.put("max_size", MAX_READERS + 1);
     m.put("open", open + 1);
     m.put("active", open - idle + (writeLock.isLocked() ? 1 : 0));
@@ -221,14 +229,14 @@ final class SqliteMetricStore extends JdbcMetricStore {
   @Override
   public List<TableSize> tableSizes() {
     return inRead("measure tables", c -> {
-      java.util.Map<String, String> tableOf = new java.util.HashMap<>();
+      Map<String, String> tableOf = new HashMap<>();
       try (var st = c.createStatement();
           var rs = st.executeQuery("SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')")) {
         while (rs.next()) {
           tableOf.put(rs.getString(1), rs.getString(2));
         }
       }
-      java.util.Map<String, long[]> sizes = new java.util.TreeMap<>();
+      Map<String, long[]> sizes = new TreeMap<>();
       try (var st = c.createStatement();
           var rs = st.executeQuery("SELECT name, sum(pgsize), sum(CASE WHEN pagetype = 'leaf' THEN ncell ELSE 0 END)"
               + " FROM dbstat GROUP BY name")) {
@@ -249,18 +257,18 @@ final class SqliteMetricStore extends JdbcMetricStore {
           out.add(new TableSize(table, v[0], v[1], v[2]));
         }
       });
-      out.sort(java.util.Comparator.comparingLong(TableSize::totalBytes).reversed());
+      out.sort(Comparator.comparingLong(TableSize::totalBytes).reversed());
       return out;
     });
   }
 
   @Override
-  public ReadOnlySql readOnlySql(io.hollerith.server.config.OpsConfig.ReadOnlyRole role) {
+  public ReadOnlySql readOnlySql(ReadOnlyRole role) {
     return new SqliteReadOnlySql(file);
   }
 
   @Override
-  public java.util.Map<String, Object> databaseStats() {
+  public Map<String, Object> databaseStats() {
     List<TableSize> sizes = tableSizes();
     long[] pragmas = inRead("read database pragmas", c -> new long[] {
         pragma(c, "page_size"), pragma(c, "page_count"), pragma(c, "freelist_count"), pragma(c, "cache_size")});
@@ -301,7 +309,7 @@ final class SqliteMetricStore extends JdbcMetricStore {
   private static long fileSize(Path path) {
     try {
       return Files.exists(path) ? Files.size(path) : 0;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return 0;
     }
   }

@@ -1,5 +1,7 @@
 package io.hollerith.server.storage;
 
+import java.sql.SQLException;
+
 /**
  * The store could not do what was asked: the database is unreachable, full, locked, or its schema is
  * not one this version understands. Unchecked, because {@link SeriesReader} callers (the query layer)
@@ -40,7 +42,7 @@ public class StoreException extends RuntimeException {
    */
   static boolean isRetryable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.sql.SQLException sql) {
+      if (t instanceof SQLException sql) {
         String state = sql.getSQLState();
         if (state != null && (state.startsWith("21") || state.startsWith("22") || state.startsWith("23")
             || state.startsWith("42"))) {

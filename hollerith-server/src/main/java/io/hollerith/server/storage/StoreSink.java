@@ -4,6 +4,7 @@ import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.flush.FlushSink;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.RateLimitedLog;
+import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -136,20 +137,20 @@ public final class StoreSink implements FlushSink {
     this.clock = clock;
     this.written = stats.counter("storage", "snapshots_written", "Flush snapshots written to the store");
     this.pointsWritten = stats.counter("storage", "points_written", "Series points written to the store");
-    this.failures = stats.counter("storage", "write_failures", "Failed store write attempts (each is retried)");
-    this.dropped = stats.counter("storage", "snapshots_dropped",
+    this.failures = stats.counter(StatName.STORE_WRITE_FAILURES, "Failed store write attempts (each is retried)");
+    this.dropped = stats.counter(StatName.STORE_SNAPSHOTS_DROPPED,
         "Snapshots dropped, oldest first, because the store backlog was full");
     this.rejected = stats.counter("storage", "snapshots_rejected", "Snapshots the store refused as invalid data");
     this.nonFiniteSkipped = stats.counter("storage", "non_finite_values_skipped",
         "Counter and gauge values not stored because they were not finite numbers (Infinity, NaN)");
     this.nonFiniteWarnings = new RateLimitedLog(NON_FINITE_WARNING_INTERVAL_MILLIS, clock::millis);
-    stats.gauge("storage", "backlog_snapshots", "Snapshots waiting to be written, including the one in flight",
+    stats.gauge(StatName.STORE_BACKLOG_SNAPSHOTS, "Snapshots waiting to be written, including the one in flight",
         this::backlog);
-    stats.gauge("storage", "backlog_age_seconds", "Age of the oldest snapshot waiting to be written",
+    stats.gauge(StatName.STORE_BACKLOG_AGE_SECONDS, "Age of the oldest snapshot waiting to be written",
         () -> backlogAgeMillis() / 1000.0);
     stats.gauge("storage", "backlog_capacity", "Most snapshots the backlog holds before dropping the oldest",
         () -> capacity);
-    stats.gauge("storage", "last_write_millis", "Duration of the latest store write", () -> lastWriteMillis);
+    stats.gauge(StatName.STORE_LAST_WRITE_MILLIS, "Duration of the latest store write", () -> lastWriteMillis);
     this.writer = new Thread(this::run, "hollerith-store-writer");
     writer.setDaemon(true);
     writer.start();

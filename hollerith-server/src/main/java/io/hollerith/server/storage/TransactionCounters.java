@@ -1,6 +1,8 @@
 package io.hollerith.server.storage;
 
+import java.sql.SQLException;
 import java.util.concurrent.atomic.LongAdder;
+import org.sqlite.SQLiteException;
 
 /**
  * Hollerith's own counts of the store's write transactions since start: committed, rolled back, and
@@ -44,13 +46,13 @@ final class TransactionCounters {
   /** SQLite's BUSY/LOCKED, PostgreSQL's lock-not-available, deadlock and serialization failures. */
   static boolean isBusy(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof org.sqlite.SQLiteException s) {
+      if (t instanceof SQLiteException s) {
         int primary = s.getResultCode().code & 0xFF;
         if (primary == 5 || primary == 6) {
           return true;
         }
       }
-      if (t instanceof java.sql.SQLException s && s.getSQLState() != null
+      if (t instanceof SQLException s && s.getSQLState() != null
           && (s.getSQLState().equals("55P03") || s.getSQLState().equals("40P01") || s.getSQLState().equals("40001"))) {
         return true;
       }

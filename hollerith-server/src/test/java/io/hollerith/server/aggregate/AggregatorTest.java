@@ -17,14 +17,21 @@ import static io.hollerith.server.protocol.TestSamples.timer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.hollerith.server.config.AggregationConfig;
+import io.hollerith.server.config.AggregationConfig.Histogram;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.TimerStats;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 
 class AggregatorTest {
@@ -32,7 +39,7 @@ class AggregatorTest {
   private final StatsRegistry stats = new StatsRegistry();
   private final StepClock clock = new StepClock(T0 + 3_000);
 
-  private Aggregator aggregator(io.hollerith.server.config.AggregationConfig config) {
+  private Aggregator aggregator(AggregationConfig config) {
     return new Aggregator(config, unbuffered(), stats, clock);
   }
 
@@ -126,7 +133,7 @@ class AggregatorTest {
     for (double v : new double[] {-0.0, 0.0, 0.0, -0.0}) {
       w.accept(timer("zeros", v));
     }
-    Map<String, io.hollerith.server.snapshot.TimerStats> t = timers(flushOnly(a, T0));
+    Map<String, TimerStats> t = timers(flushOnly(a, T0));
     // Etsy's order [0, -0, -0, 5]: lower 0, median (-0 + -0) / 2 = -0, upper_50 = values[1] = -0.
     var mixed = t.get("mixed");
     assertThat(bits(mixed.lower())).isEqualTo(bits(0.0));
@@ -154,7 +161,7 @@ class AggregatorTest {
     FlushSnapshot s = flushOnly(a, T0);
     assertThat(sets(s)).containsExactly(entry("users", 3L));
     assertThat(AggregatorTestSupport.set(s, "users").sketch().uniqueCount()).isEqualTo(3);
-    assertThat(a.liveView().sets()).containsEntry("users", java.util.Set.of());
+    assertThat(a.liveView().sets()).containsEntry("users", Set.of());
 
     // Reset per interval; idle sets flush 0 unless deleteSets.
     w.accept(set("users", "alice"));
@@ -166,10 +173,10 @@ class AggregatorTest {
 
   @Test
   void timerStatisticsFollowEtsyForSeveralThresholdsAndHistogramBins() {
-    var config = new io.hollerith.server.config.AggregationConfig(java.time.Duration.ofSeconds(10),
+    var config = new AggregationConfig(Duration.ofSeconds(10),
         List.of(90.0, -10.0, 99.9, 50.5, -99.0, 1.0), List.of(
-            new io.hollerith.server.config.AggregationConfig.Histogram("glork", List.of(2.0, 5.5, Double.POSITIVE_INFINITY)),
-            new io.hollerith.server.config.AggregationConfig.Histogram("other_no_match", List.of(1.0))),
+            new Histogram("glork", List.of(2.0, 5.5, Double.POSITIVE_INFINITY)),
+            new Histogram("other_no_match", List.of(1.0))),
         null, null, null, null, null, null);
     Aggregator a = aggregator(config);
     var w = a.newWriter();
@@ -233,7 +240,7 @@ class AggregatorTest {
     // The sketch saw every value, weighted by 1 / sampleRate.
     var sketch = AggregatorTestSupport.timer(s, "glork").sketch();
     assertThat(sketch.count()).isEqualTo(11.0);
-    assertThat(sketch.quantile(1.0)).isCloseTo(10.0, org.assertj.core.data.Percentage.withPercentage(1));
+    assertThat(sketch.quantile(1.0)).isCloseTo(10.0, Percentage.withPercentage(1));
 
     // Idle timers flush with count 0 when not deleted.
     var idle = timers(flushOnly(a, T0 + 10_000)).get("glork");
@@ -245,7 +252,7 @@ class AggregatorTest {
 
   @Test
   void deleteCountersDropsIdleCountersButKeepsEtsyInternalNames() {
-    var config = new io.hollerith.server.config.AggregationConfig(null, null, null, null, true, null, null, null, null);
+    var config = new AggregationConfig(null, null, null, null, true, null, null, null, null);
     Aggregator a = aggregator(config);
     var w = a.newWriter();
     w.accept(counter("hits", 1));
@@ -261,7 +268,7 @@ class AggregatorTest {
 
   /** The set time of each gauge in a snapshot, by key. */
   private static Map<String, Long> setTimes(FlushSnapshot s) {
-    Map<String, Long> m = new java.util.TreeMap<>();
+    Map<String, Long> m = new TreeMap<>();
     s.gauges().forEach(g -> m.put(g.key().toString(), g.setAtMillis()));
     return m;
   }
@@ -314,7 +321,7 @@ class AggregatorTest {
 
   @Test
   void deleteGaugesSendsAGaugeOnceAndForgetsItsValue() {
-    var config = new io.hollerith.server.config.AggregationConfig(null, null, null, null, null, null, true, null, null);
+    var config = new AggregationConfig(null, null, null, null, null, null, true, null, null);
     Aggregator a = aggregator(config);
     var w = a.newWriter();
     w.accept(gauge("temp", "10"));
@@ -331,7 +338,7 @@ class AggregatorTest {
 
   @Test
   void deleteTimersAndDeleteSetsDropIdleSeries() {
-    var config = new io.hollerith.server.config.AggregationConfig(null, null, null, null, null, true, null, true, null);
+    var config = new AggregationConfig(null, null, null, null, null, true, null, true, null);
     Aggregator a = aggregator(config);
     var w = a.newWriter();
     w.accept(timer("t", 5));
@@ -347,14 +354,14 @@ class AggregatorTest {
     assertThat(a.seriesCount()).isEqualTo(1);
   }
 
-  private static io.hollerith.server.config.AggregationConfig withSeriesTtl(java.time.Duration ttl, Integer maxMetrics) {
-    return new io.hollerith.server.config.AggregationConfig(java.time.Duration.ofSeconds(10), null, null, null, null,
+  private static AggregationConfig withSeriesTtl(Duration ttl, Integer maxMetrics) {
+    return new AggregationConfig(Duration.ofSeconds(10), null, null, null, null,
         null, null, null, maxMetrics, ttl, null);
   }
 
   @Test
   void oneNamespaceCannotTakeMoreThanItsCapAndTheNoisiestPrefixesAreStillReported() {
-    Aggregator a = aggregator(new io.hollerith.server.config.AggregationConfig(java.time.Duration.ofSeconds(10), null,
+    Aggregator a = aggregator(new AggregationConfig(Duration.ofSeconds(10), null,
         null, null, null, null, null, null, 100, null, 2));
     var w = a.newWriter();
     w.accept(counter("junk.a", 1));
@@ -368,7 +375,7 @@ class AggregatorTest {
     assertThat(stats.value("drops", "max_metrics_per_namespace")).isEqualTo(2L);
     assertThat(a.droppedForMaxMetrics()).isEqualTo(2);
     assertThat(a.topDroppedPrefixes(10)).containsExactly(new Aggregator.PrefixDrops("junk", 2));
-    assertThat(a.liveView().delete(io.hollerith.server.model.MetricType.COUNTER, "junk.b")).isTrue();
+    assertThat(a.liveView().delete(MetricType.COUNTER, "junk.b")).isTrue();
     w.accept(counter("junk.c", 5));
     assertThat(counts(flushOnly(a, T0 + 10_000))).containsEntry("junk.c", 5.0).doesNotContainKey("junk.b");
     assertThat(a.seriesCount()).isEqualTo(3);
@@ -376,7 +383,7 @@ class AggregatorTest {
 
   @Test
   void seriesWithoutSamplesForTheTtlLeaveTheLiveSetAndFreeTheirRoom() {
-    Aggregator a = aggregator(withSeriesTtl(java.time.Duration.ofSeconds(30), 4));
+    Aggregator a = aggregator(withSeriesTtl(Duration.ofSeconds(30), 4));
     var w = a.newWriter();
     w.accept(counter("c", 1));
     w.accept(gauge("g", "7"));
@@ -415,7 +422,7 @@ class AggregatorTest {
 
   @Test
   void aSeriesTtlOfZeroKeepsIdleSeriesAsEtsyDoes() {
-    Aggregator a = aggregator(withSeriesTtl(java.time.Duration.ZERO, null));
+    Aggregator a = aggregator(withSeriesTtl(Duration.ZERO, null));
     var w = a.newWriter();
     w.accept(gauge("g", "7"));
     w.accept(counter("c", 1));
@@ -535,7 +542,7 @@ class AggregatorTest {
     assertThat(v.counters()).containsExactly(entry("req#canary,env:prod", 4.0));
     assertThat(v.timers()).containsExactly(entry("lat", List.of(3.0, 1.0)));
     assertThat(v.gauges()).containsExactly(entry("g", 5.0));
-    assertThat(v.sets()).containsExactly(entry("s", java.util.Set.of("a")));
+    assertThat(v.sets()).containsExactly(entry("s", Set.of("a")));
     assertThat(v.delete(MetricType.COUNTER, "req#canary,env:prod")).isTrue();
     assertThat(v.delete(MetricType.GAUGE, "lat")).isFalse();
     assertThat(v.counters()).isEmpty();

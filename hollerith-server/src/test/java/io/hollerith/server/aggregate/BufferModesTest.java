@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
+import io.hollerith.server.model.MetricType;
 import io.hollerith.server.protocol.Sample;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +68,7 @@ class BufferModesTest {
     }
     CyclicBarrier start = new CyclicBarrier(THREADS);
     List<Thread> threads = new ArrayList<>();
-    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
     // Writers stay open (as ingest threads' writers do) so flush must collect their pending batches.
     List<AggregatorWriter> writers = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
@@ -146,7 +148,7 @@ class BufferModesTest {
     Aggregator a = new Aggregator(AggregatorTestSupport.defaults(), buffered(100), new StatsRegistry(), new StepClock(T0));
     var w = a.newWriter();
     w.accept(counter("hits", 2));
-    a.liveView().delete(io.hollerith.server.model.MetricType.COUNTER, "hits");
+    a.liveView().delete(MetricType.COUNTER, "hits");
     w.accept(counter("hits", 3));
     assertThat(counts(a.flush(T0).get(0))).containsExactly(entry("hits", 5.0));
   }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
+import io.hollerith.server.model.MetricType;
 import io.hollerith.server.protocol.Sample;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
@@ -61,7 +62,7 @@ class ConcurrentFlushTest {
       while (!done.get()) {
         snapshots.addAll(a.flush(start));
         start += 10_000;
-        a.liveView().delete(io.hollerith.server.model.MetricType.GAUGE, "none");
+        a.liveView().delete(MetricType.GAUGE, "none");
       }
       snapshots.addAll(a.flush(start));
     });

@@ -5,6 +5,8 @@ import static io.hollerith.server.query.InMemorySeriesReader.timer;
 
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
+import io.hollerith.server.config.ConfigException;
+import io.hollerith.server.config.ConfigLoader;
 import io.hollerith.server.config.HttpConfig;
 import io.hollerith.server.config.OpsConfig;
 import io.hollerith.server.config.RetentionPolicy;
@@ -32,7 +34,11 @@ import io.hollerith.server.stats.WakeLatencyProbe;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.StoreSettings;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,6 +52,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -68,7 +76,7 @@ final class ApiFixture implements AutoCloseable {
   final AtomicBoolean storageUp = new AtomicBoolean(true);
   /** While false, reading the storage sizes fails as it does while the database is down. */
   final AtomicBoolean storageSizesReadable = new AtomicBoolean(true);
-  final java.util.concurrent.atomic.AtomicLong healthDelayMillis = new java.util.concurrent.atomic.AtomicLong();
+  final AtomicLong healthDelayMillis = new AtomicLong();
   final Map<String, String> tokens = new HashMap<>();
   final MetricStore store;
   final TableGrowthSampler tableGrowth;
@@ -88,7 +96,7 @@ final class ApiFixture implements AutoCloseable {
   }
 
   /** With more collaborators set on the builder by {@code customize}. */
-  ApiFixture(Path dir, HttpConfig config, java.util.function.UnaryOperator<HttpApi.Builder> customize) {
+  ApiFixture(Path dir, HttpConfig config, UnaryOperator<HttpApi.Builder> customize) {
     auth = AuthStore.openSqlite(dir.resolve("auth.db"), Clock.systemUTC());
     auth.addTenant("shop", "root");
     auth.addTenant("blog", "root");
@@ -153,8 +161,8 @@ final class ApiFixture implements AutoCloseable {
         "http.auth_failure_limit=1000"));
     sets.addAll(List.of(overrides));
     try {
-      return new io.hollerith.server.config.ConfigLoader().load(null, Map.of(), sets).http();
-    } catch (io.hollerith.server.config.ConfigException e) {
+      return new ConfigLoader().load(null, Map.of(), sets).http();
+    } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
@@ -226,14 +234,14 @@ final class ApiFixture implements AutoCloseable {
    * it closes the connection or 10 s pass without a byte; for requests an HTTP client refuses to send.
    */
   String raw(String request) throws IOException {
-    try (java.net.Socket s = new java.net.Socket("127.0.0.1", api.address().getPort())) {
+    try (Socket s = new Socket("127.0.0.1", api.address().getPort())) {
       s.setSoTimeout(10_000);
       s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       s.getOutputStream().flush();
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
       try {
         s.getInputStream().transferTo(out);
-      } catch (java.net.SocketException | java.net.SocketTimeoutException e) {
+      } catch (SocketException | SocketTimeoutException e) {
         // reset or silent: return what arrived
       }
       return out.toString(StandardCharsets.ISO_8859_1);

@@ -3,7 +3,9 @@ package io.hollerith.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hollerith.server.auth.Role;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -69,15 +71,15 @@ class AuthorizationMatrixTest {
       new Call("DELETE", "/_local/files/{file}", "/_local/files/metrics.db", null));
 
   /** Node-wide routes: the permission, and a caller in the root tenant. */
-  static final java.util.Set<String> NODE_WIDE = java.util.Set.of("/api/stats/database/", "/api/stats/table-growth/",
+  static final Set<String> NODE_WIDE = Set.of("/api/stats/database/", "/api/stats/table-growth/",
       "/debug/goroutines", "/debug/threads", "/debug/pool/bytes", "/_local/files/_list", "/_local/files/{file}/_list");
 
   /** Node-wide routes whose permission only admins have. */
-  static final java.util.Set<String> ADMIN_NODE_WIDE = java.util.Set.of("/api/stats/query/", "/_local/files/{file}");
+  static final Set<String> ADMIN_NODE_WIDE = Set.of("/api/stats/query/", "/_local/files/{file}");
 
   @BeforeAll
-  static void start() throws java.io.IOException {
-    java.nio.file.Files.createDirectories(dir.resolve("sub"));
+  static void start() throws IOException {
+    Files.createDirectories(dir.resolve("sub"));
     fx = new ApiFixture(dir, ApiFixture.config());
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +64,7 @@ class CredentialLeakTest {
     answers.add(fx.get("/api/v1/whoami", null, Map.of("Authorization", token + "x and more")));
     answers.add(fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token " + token + "x")));
     answers.add(fx.get("/api/v1/" + token, "reader@root"));
-    answers.add(fx.send(token.toUpperCase(java.util.Locale.ROOT), "/api/v1/series", "admin@root", null));
+    answers.add(fx.send(token.toUpperCase(Locale.ROOT), "/api/v1/series", "admin@root", null));
     answers.add(fx.send(token, "/api/v1/series", "admin@root", null));
     assertThat(answers).extracting(HttpResponse::statusCode).containsExactly(401, 401, 401, 404, 405, 405);
     String badEscape = fx.raw("GET /api/v1/metrics?cursor=" + token + "%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Token "

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -52,7 +54,7 @@ class DashboardAssetsTest {
     assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(page.body()).contains("<main id=\"main\"").doesNotContain("{{").doesNotContain("<script>").doesNotContain("style=");
     String etag = page.headers().firstValue("ETag").orElseThrow();
-    assertThat(etag).isEqualTo('"' + sha256Prefix(page.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + '"');
+    assertThat(etag).isEqualTo('"' + sha256Prefix(page.body().getBytes(StandardCharsets.UTF_8)) + '"');
 
     HttpResponse<String> again = fx.get("/", null, Map.of("If-None-Match", etag));
     assertThat(again.statusCode()).isEqualTo(304);
@@ -101,7 +103,7 @@ class DashboardAssetsTest {
 
   @Test
   void whoamiReportsTheFlushInterval() throws Exception {
-    java.nio.file.Files.createDirectories(dir.resolve("custom"));
+    Files.createDirectories(dir.resolve("custom"));
     try (ApiFixture custom = new ApiFixture(dir.resolve("custom"), ApiFixture.config(), b -> b.flushInterval(Duration.ofSeconds(30)))) {
       JsonNode me = Json.MAPPER.readTree(custom.get("/api/v1/whoami", "reader@shop").body());
       assertThat(me.get("flushIntervalMillis").asLong()).isEqualTo(30_000);

@@ -19,7 +19,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -255,14 +259,14 @@ class HttpApiTest {
     // A health check slower than the request interval (but within its own timeout) holds the one worker.
     start(ApiFixture.config("http.worker_threads=1", "http.max_queued_requests=1", "http.health_check_timeout=30s"));
     fx.healthDelayMillis.set(500);
-    var requests = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
+    var requests = new ArrayList<CompletableFuture<HttpResponse<String>>>();
     for (int i = 0; i < 4; i++) {
       requests.add(fx.client.sendAsync(HttpRequest.newBuilder(URI.create(fx.base + "/health")).build(), HttpResponse.BodyHandlers.ofString()));
       Thread.sleep(50);
     }
-    var statuses = new java.util.ArrayList<Integer>();
+    var statuses = new ArrayList<Integer>();
     for (var f : requests) {
-      statuses.add(f.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+      statuses.add(f.get(10, TimeUnit.SECONDS).statusCode());
     }
     // One runs, one waits in the queue, the rest are refused at once.
     assertThat(statuses).containsExactlyInAnyOrder(200, 200, 503, 503);
@@ -272,7 +276,7 @@ class HttpApiTest {
   @Test
   void aStoreThatDoesNotAnswerGets503AfterTheReadTimeoutNotAHangingRequest() throws Exception {
     start(ApiFixture.config());
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     fx.reader.hangUntil(release);
     try {
       HttpResponse<String> r = fx.get(SERIES, "reader@root");

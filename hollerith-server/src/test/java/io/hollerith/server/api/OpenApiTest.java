@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -39,7 +41,7 @@ class OpenApiTest {
     TreeSet<String> documented = new TreeSet<>();
     for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext(); ) {
       Map.Entry<String, JsonNode> path = paths.next();
-      path.getValue().fieldNames().forEachRemaining(method -> documented.add(method.toUpperCase() + " " + path.getKey()));
+      path.getValue().fieldNames().forEachRemaining(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey()));
     }
     TreeSet<String> routed = new TreeSet<>();
     fx.api.routes().forEach(r -> routed.add(r.method() + " " + r.path()));
@@ -50,7 +52,7 @@ class OpenApiTest {
   void everyOperationDocumentsItsPermissionAndResponses() {
     Map<String, String> permissions = new TreeMap<>();
     for (Route r : fx.api.routes()) {
-      JsonNode op = doc.get("paths").get(r.path()).get(r.method().toLowerCase());
+      JsonNode op = doc.get("paths").get(r.path()).get(r.method().toLowerCase(Locale.ROOT));
       String expected = switch (r.guard()) {
         case PUBLIC -> "none";
         case AUTHENTICATED -> "authenticated";
@@ -82,7 +84,7 @@ class OpenApiTest {
 
   @Test
   void theReadmeHttpTableListsEveryRoute() throws Exception {
-    String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+    String readme = Files.readString(Path.of("..", "README.md"));
     String table = readme.substring(readme.indexOf("## HTTP API"), readme.indexOf("## Configuration"));
     for (Route r : fx.api.routes()) {
       assertThat(table).as("README's HTTP table lists %s %s", r.method(), r.path())

@@ -12,7 +12,11 @@ import io.hollerith.server.storage.TableSize;
 import io.hollerith.server.storage.TableSizeSample;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -166,11 +170,11 @@ class OpsRoutesTest {
   }
 
   private static HttpResponse<String> send(HttpApi api, String method, String path, String body) throws Exception {
-    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + api.address().getPort() + path))
+    HttpRequest.Builder b = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + api.address().getPort() + path))
         .timeout(Duration.ofSeconds(20)).header("Authorization", "Token " + fx.tokens.get("admin@root"))
-        .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        .method(method, body == null ? BodyPublishers.noBody()
+            : BodyPublishers.ofString(body));
     return fx.client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -203,9 +207,9 @@ class OpsRoutesTest {
 
   @Test
   void aSubdirectoryIsListedByPathAndANestedOneWithAnEncodedSlash() throws Exception {
-    java.nio.file.Files.createDirectories(dir.resolve("logs/old"));
-    java.nio.file.Files.writeString(dir.resolve("logs/a.txt"), "a");
-    java.nio.file.Files.writeString(dir.resolve("logs/old/b.txt"), "bb");
+    Files.createDirectories(dir.resolve("logs/old"));
+    Files.writeString(dir.resolve("logs/a.txt"), "a");
+    Files.writeString(dir.resolve("logs/old/b.txt"), "bb");
     JsonNode logs = json(fx.get("/_local/files/logs/_list", "support@root"));
     assertThat(logs.get("path").asText()).isEqualTo("logs");
     assertThat(logs.get("files").findValuesAsText("name")).containsExactly("a.txt", "old");
@@ -223,9 +227,9 @@ class OpsRoutesTest {
 
   @Test
   void deleteRemovesOneFileAndRefusesFilesInUseEscapesAndDirectories() throws Exception {
-    java.nio.file.Files.createDirectories(dir.resolve("trash/deep"));
-    java.nio.file.Files.writeString(dir.resolve("trash/deep/x+y.txt"), "x");
-    java.nio.file.Files.writeString(dir.resolve("trash/old.json"), "{}");
+    Files.createDirectories(dir.resolve("trash/deep"));
+    Files.writeString(dir.resolve("trash/deep/x+y.txt"), "x");
+    Files.writeString(dir.resolve("trash/old.json"), "{}");
 
     HttpResponse<String> deleted = fx.send("DELETE", "/_local/files/trash%2Fdeep%2Fx+y.txt", "admin@root", null);
     assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
@@ -234,9 +238,9 @@ class OpsRoutesTest {
     assertThat(fx.send("DELETE", "/_local/files/trash%2Fdeep%2Fx+y.txt", "admin@root", null).statusCode()).isEqualTo(404);
 
     for (String live : List.of("metrics.db", "auth.db", "metrics.db-wal", "admin.token", "hollerith.lock")) {
-      java.nio.file.Path p = dir.resolve(live);
-      if (!java.nio.file.Files.exists(p)) {
-        java.nio.file.Files.writeString(p, "");
+      Path p = dir.resolve(live);
+      if (!Files.exists(p)) {
+        Files.writeString(p, "");
       }
       HttpResponse<String> busy = fx.send("DELETE", "/_local/files/" + live, "admin@root", null);
       assertThat(busy.statusCode()).as(live).isEqualTo(409);

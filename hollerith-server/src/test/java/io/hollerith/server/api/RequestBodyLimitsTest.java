@@ -7,6 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,8 +154,8 @@ class RequestBodyLimitsTest {
     // A slow health check (within its own timeout) holds the only worker.
     fx = new ApiFixture(dir, ApiFixture.config("http.worker_threads=1", "http.health_check_timeout=30s"));
     fx.healthDelayMillis.set(1000);
-    var health = fx.client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fx.base + "/health")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    var health = fx.client.sendAsync(HttpRequest.newBuilder(URI.create(fx.base + "/health")).build(),
+        BodyHandlers.ofString());
     await("the slow request holds the only worker").atMost(Duration.ofSeconds(20))
         .until(() -> fx.stats.value("http", "connections_open").longValue() == 1);
     Socket waiting = post("Token " + fx.tokens.get("admin@root"), 500_000, 0, "");

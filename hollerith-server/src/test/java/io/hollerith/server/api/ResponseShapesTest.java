@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hollerith.server.jobs.Task;
 import io.hollerith.server.jobs.TaskState;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -75,7 +76,7 @@ class ResponseShapesTest {
   void aTaskIsWrittenWithSnakeCaseKeysIsoTimesAndNullsForWhatIsUnknown() {
     Task task = new Task("t-1", "node-a", "nightly", TaskState.RUNNING, Instant.parse("2026-12-07T01:00:00Z"),
         Instant.parse("2026-12-07T01:00:00.250Z"), null, null, null);
-    assertThat(new String(Json.bytes(Map.of("tasks", List.of(task.view()))))).isEqualTo("{\"tasks\":[{\"id\":\"t-1\","
+    assertThat(new String(Json.bytes(Map.of("tasks", List.of(task.view()))), StandardCharsets.UTF_8)).isEqualTo("{\"tasks\":[{\"id\":\"t-1\","
         + "\"node_id\":\"node-a\",\"job_id\":\"nightly\",\"state\":\"running\",\"scheduled_time\":\"2026-12-07T01:00:00Z\","
         + "\"start_time\":\"2026-12-07T01:00:00.250Z\",\"end_time\":null,\"output\":null,\"error\":null}]}");
   }

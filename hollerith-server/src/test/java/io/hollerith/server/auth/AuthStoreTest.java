@@ -3,6 +3,8 @@ package io.hollerith.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hollerith.server.testing.StepClock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.hollerith.server.testing.StepClock;
 
 /** The SQLite credential store, on a real file. */
 class AuthStoreTest {
@@ -53,7 +54,7 @@ class AuthStoreTest {
       assertThat(t.secret()).startsWith(rs.getString(2));
     }
     byte[] file = Files.readAllBytes(dir.resolve("auth.db"));
-    assertThat(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(t.secret());
+    assertThat(new String(file, StandardCharsets.ISO_8859_1)).doesNotContain(t.secret());
   }
 
   @Test

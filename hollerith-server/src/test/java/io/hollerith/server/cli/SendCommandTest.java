@@ -2,11 +2,14 @@ package io.hollerith.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hollerith.client.PystatsdVectors;
+import io.hollerith.client.PystatsdVectors.Vector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -19,9 +22,11 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -111,7 +116,7 @@ class SendCommandTest {
   /** Every pystatsd vector's lines, sent raw, arrive byte for byte (packed as the client packs). */
   @Test
   void rawLinesOfEveryPystatsdVectorArriveUnchanged() throws IOException {
-    for (io.hollerith.client.PystatsdVectors.Vector v : io.hollerith.client.PystatsdVectors.all()) {
+    for (Vector v : PystatsdVectors.all()) {
       if (v.datagrams().size() != 1 || v.maxUdpSize() != 512) {
         continue;
       }
@@ -132,7 +137,7 @@ class SendCommandTest {
         try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
           return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
       });
       assertThat(run("gauge", "g", "-1", "--tcp", "--host", "127.0.0.1", "--port",
@@ -148,7 +153,7 @@ class SendCommandTest {
           in.transferTo(out);
           return out.toString(StandardCharsets.US_ASCII);
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
       });
       assertThat(run("--line", "a:1|c", "--line", "b:2|g", "--unix", sock.toString())).isZero();
@@ -184,7 +189,7 @@ class SendCommandTest {
     assertThat(receive()).as("nothing was sent by the bad invocations").isEqualTo("ok:1|c");
   }
 
-  private int runWithEnvironment(java.util.Map<String, String> environment, String... args) {
+  private int runWithEnvironment(Map<String, String> environment, String... args) {
     SendCommand command = new SendCommand();
     command.random = () -> 0.25;
     command.environment = environment;
@@ -196,18 +201,18 @@ class SendCommandTest {
   @Test
   void withoutAPortItSendsToTheConfiguredUdpPortFromTheFileOrTheEnvironment(@TempDir Path dir) throws IOException {
     Path config = dir.resolve("hollerith.yml");
-    java.nio.file.Files.writeString(config, "listeners:\n  udp: {port: " + udp.getLocalPort() + "}\n");
-    assertThat(runWithEnvironment(java.util.Map.of(), "--config", config.toString(), "--host", "127.0.0.1",
+    Files.writeString(config, "listeners:\n  udp: {port: " + udp.getLocalPort() + "}\n");
+    assertThat(runWithEnvironment(Map.of(), "--config", config.toString(), "--host", "127.0.0.1",
         "counter", "from.file", "1")).isZero();
     assertThat(receive()).isEqualTo("from.file:1|c");
-    assertThat(runWithEnvironment(java.util.Map.of("HOLLERITH_LISTENERS_UDP_PORT", String.valueOf(udp.getLocalPort())),
+    assertThat(runWithEnvironment(Map.of("HOLLERITH_LISTENERS_UDP_PORT", String.valueOf(udp.getLocalPort())),
         "--host", "127.0.0.1", "counter", "from.env", "1")).isZero();
     assertThat(receive()).isEqualTo("from.env:1|c");
   }
 
   @Test
   void aBadConfigurationForTheDefaultPortIsAUsageError() {
-    assertThat(runWithEnvironment(java.util.Map.of("HOLLERITH_LISTENERS_UDP_PORT", "eighty"), "counter", "x", "1"))
+    assertThat(runWithEnvironment(Map.of("HOLLERITH_LISTENERS_UDP_PORT", "eighty"), "counter", "x", "1"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("listeners.udp.port: 'eighty' is not allowed");
   }

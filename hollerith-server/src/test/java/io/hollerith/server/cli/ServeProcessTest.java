@@ -10,8 +10,11 @@ import io.hollerith.server.datadir.DataDirectoryInUseException;
 import io.hollerith.server.datadir.DataDirectoryLock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,31 +122,31 @@ class ServeProcessTest {
         "--data-dir", data.toString(), "--set", "listeners.udp.threads=1"));
     command.addAll(EPHEMERAL_PORTS);
     Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    List<java.net.Socket> floods = new ArrayList<>();
+    List<Socket> floods = new ArrayList<>();
     try {
-      java.util.regex.Matcher started = awaitLine(server, out,
-          java.util.regex.Pattern.compile("started: udp /127\\.0\\.0\\.1:(\\d+), .*management /127\\.0\\.0\\.1:(\\d+)"));
+      Matcher started = awaitLine(server, out,
+          Pattern.compile("started: udp /127\\.0\\.0\\.1:(\\d+), .*management /127\\.0\\.0\\.1:(\\d+)"));
       int udpPort = Integer.parseInt(started.group(1));
       int managementPort = Integer.parseInt(started.group(2));
-      try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
+      try (DatagramSocket udp = new DatagramSocket()) {
         for (int packet = 0; packet < 100; packet++) {
           StringBuilder lines = new StringBuilder();
           for (int i = 0; i < 50; i++) {
             lines.append("flood.service.requests.").append(packet * 50 + i).append(":1|c\n");
           }
           byte[] bytes = lines.toString().getBytes(StandardCharsets.US_ASCII);
-          udp.send(new java.net.DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), udpPort));
+          udp.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), udpPort));
         }
       }
       byte[] flood = "counters\n".repeat(7_000).getBytes(StandardCharsets.US_ASCII);
       for (int i = 0; i < 8; i++) {
-        java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), managementPort);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), managementPort);
         floods.add(socket);
         socket.getOutputStream().write(flood);
         socket.getOutputStream().flush();
       }
       for (int i = 0; i < 3; i++) {
-        try (java.net.Socket health = new java.net.Socket(InetAddress.getLoopbackAddress(), managementPort)) {
+        try (Socket health = new Socket(InetAddress.getLoopbackAddress(), managementPort)) {
           health.setSoTimeout(60_000);
           health.getOutputStream().write("health\n".getBytes(StandardCharsets.US_ASCII));
           assertThat(new String(health.getInputStream().readNBytes(11), StandardCharsets.US_ASCII))
@@ -153,7 +158,7 @@ class ServeProcessTest {
       assertThat(server.exitValue()).isZero();
       assertThat(Files.readString(out)).doesNotContain("OutOfMemoryError").contains("stopped");
     } finally {
-      for (java.net.Socket socket : floods) {
+      for (Socket socket : floods) {
         socket.close();
       }
       server.destroyForcibly();
@@ -161,13 +166,13 @@ class ServeProcessTest {
     }
   }
 
-  private static java.util.regex.Matcher awaitLine(Process process, Path output, java.util.regex.Pattern pattern)
+  private static Matcher awaitLine(Process process, Path output, Pattern pattern)
       throws Exception {
     await("the server to report its addresses").atMost(Duration.ofSeconds(120)).until(() -> {
       assertThat(process.isAlive()).as("the server runs: %s", Files.readString(output)).isTrue();
       return pattern.matcher(Files.readString(output)).find();
     });
-    java.util.regex.Matcher m = pattern.matcher(Files.readString(output));
+    Matcher m = pattern.matcher(Files.readString(output));
     assertThat(m.find()).isTrue();
     return m;
   }

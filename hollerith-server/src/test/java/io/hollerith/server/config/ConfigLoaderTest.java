@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -135,7 +136,7 @@ class ConfigLoaderTest {
     assertThat(stats.schedule().intervalDuration()).isEqualTo(Duration.ofSeconds(60));
     assertThat(stats.fixedParams()).isEmpty();
     assertThat(stats.program().path()).isEqualTo("/opt/apsis/stats/{{ date }}.json");
-    assertThat(c.jobs().get(1).schedule().atTime()).isEqualTo(java.time.LocalTime.of(1, 0));
+    assertThat(c.jobs().get(1).schedule().atTime()).isEqualTo(LocalTime.of(1, 0));
     assertThat(c.jobs().get(1).fixedParams()).containsExactly(Map.entry("site", "eu"));
   }
 
@@ -269,7 +270,7 @@ class ConfigLoaderTest {
             "ops.query.timeout must be at least 1ms, got 0ms",
             "ops.table_growth.sample_at must be a UTC time of day HH:MM or HH:MM:SS, got '25:00'"));
     HollerithConfig defaults = HollerithConfig.defaults();
-    assertThat(defaults.ops().tableGrowth().sampleAtTime()).isEqualTo(java.time.LocalTime.of(1, 0));
+    assertThat(defaults.ops().tableGrowth().sampleAtTime()).isEqualTo(LocalTime.of(1, 0));
     assertThat(defaults.ops().query().threads() + defaults.ops().query().maxQueued())
         .isLessThan(defaults.http().workerThreads());
   }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.hollerith.server.aggregate.Aggregator;
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
+import io.hollerith.server.protocol.TestSamples;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
@@ -125,7 +126,7 @@ class FlusherTest {
     RecordingSink sink = new RecordingSink("rec");
     Flusher f = new Flusher(a, List.of(sink), stats, clock);
     var w = a.newWriter();
-    w.accept(io.hollerith.server.protocol.TestSamples.at(counter("hits", 1), T0 / 1000 - 3_600));
+    w.accept(TestSamples.at(counter("hits", 1), T0 / 1000 - 3_600));
     w.accept(counter("hits", 1));
     f.flushNow();
     assertThat(sink.received).extracting(FlushSnapshot::backfill).containsExactly(true, false);

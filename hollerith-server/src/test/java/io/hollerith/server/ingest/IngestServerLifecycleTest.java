@@ -14,6 +14,8 @@ import io.netty.channel.epoll.Epoll;
 import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -36,10 +38,10 @@ class IngestServerLifecycleTest {
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
     ListenersConfig config = listeners(
-        new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 2),
-        new ListenersConfig.Tcp(true, "127.0.0.1", 0, null),
-        new ListenersConfig.UnixSocket(true, "s.sock"),
-        new ListenersConfig.UnixSocket(true, "d.sock"),
+        new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 2, null),
+        new ListenersConfig.Tcp(true, "127.0.0.1", 0, null, null, null, null),
+        new ListenersConfig.UnixSocket(true, "s.sock", null, null),
+        new ListenersConfig.UnixSocket(true, "d.sock", null, null),
         "auto");
     IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers);
     IngestServer.Bound bound = server.start();
@@ -80,20 +82,20 @@ class IngestServerLifecycleTest {
   @Test
   void failedStartClosesWhatWasStarted() throws Exception {
     int udpPort;
-    try (DatagramSocket probe = new DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
       udpPort = probe.getLocalPort();
     }
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       ListenersConfig config = listeners(
-          new ListenersConfig.Udp(true, "127.0.0.1", udpPort, null, 1),
-          new ListenersConfig.Tcp(true, "127.0.0.1", taken.getLocalPort(), null),
+          new ListenersConfig.Udp(true, "127.0.0.1", udpPort, null, 1, null),
+          new ListenersConfig.Tcp(true, "127.0.0.1", taken.getLocalPort(), null, null, null, null),
           TestSupport.UNIX_OFF, TestSupport.UNIX_OFF, "auto");
       IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, new StatsRegistry(),
           new RecordingHandlers());
       assertThatThrownBy(server::start).hasMessageStartingWith("tcp listener: cannot bind");
     }
     // The UDP listener that had started is closed again: its port can be bound.
-    try (DatagramSocket again = new DatagramSocket(udpPort, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (DatagramSocket again = new DatagramSocket(udpPort, InetAddress.getByName("127.0.0.1"))) {
       assertThat(again.getLocalPort()).isEqualTo(udpPort);
     }
   }

@@ -45,7 +45,7 @@ class IngestServerTcpTest {
 
   private static ListenersConfig tcp(String transport, int maxConnections, int idleTimeoutSeconds) {
     return listeners(UDP_OFF,
-        new ListenersConfig.Tcp(true, "127.0.0.1", 0, maxConnections, 2, idleTimeoutSeconds),
+        new ListenersConfig.Tcp(true, "127.0.0.1", 0, maxConnections, 2, idleTimeoutSeconds, null),
         UNIX_OFF, UNIX_OFF, transport);
   }
 

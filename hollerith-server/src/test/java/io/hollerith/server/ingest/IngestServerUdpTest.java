@@ -13,10 +13,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.channel.epoll.Epoll;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +33,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,7 +55,7 @@ class IngestServerUdpTest {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, 1 << 20, 2),
+    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, 1 << 20, 2, null),
         TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
     try (IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers)) {
       InetSocketAddress target = server.start().udp();
@@ -113,10 +119,10 @@ class IngestServerUdpTest {
       assertThat(value(stats, "udp", "sockets")).isEqualTo(sockets);
       assertThat(handlers.handlersCreated("udp")).isEqualTo(sockets);
       assertThat(value(stats, "udp", "last_msg_seen")).isCloseTo(System.currentTimeMillis() / 1000,
-          org.assertj.core.data.Offset.offset(5L));
+          Offset.offset(5L));
       assertThat(value(stats, "messages", "last_msg_seen")).isEqualTo(value(stats, "udp", "last_msg_seen"));
       Path rmemMax = Path.of("/proc/sys/net/core/rmem_max");
-      if (java.nio.file.Files.isReadable(rmemMax)) {
+      if (Files.isReadable(rmemMax)) {
         long cap = Long.parseLong(ProcNetUdp.readQuietly(rmemMax).trim());
         assertThat(value(stats, "udp", "receive_buffer_bytes")).isEqualTo(Math.min(1 << 20, cap));
       } else {
@@ -182,7 +188,7 @@ class IngestServerUdpTest {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1),
+    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1, null),
         TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
     try (IngestServer server = new IngestServer(config, protocol(100, 100), dataDir, stats, handlers);
         DatagramSocket socket = new DatagramSocket()) {
@@ -220,7 +226,7 @@ class IngestServerUdpTest {
       }
       handled.incrementAndGet();
     };
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, 4096, 1),
+    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, 4096, 1, null),
         TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
     try (IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, stats, blocking);
         DatagramSocket socket = new DatagramSocket()) {
@@ -244,8 +250,9 @@ class IngestServerUdpTest {
   @ValueSource(strings = {"epoll", "nio"})
   void portInUseFailsStartWithTheListenerNamed(String transport) throws Exception {
     assumeTransport(transport);
-    try (DatagramSocket taken = new DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
-      ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", taken.getLocalPort(), null, 1),
+    try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+      ListenersConfig config = listeners(
+          new ListenersConfig.Udp(true, "127.0.0.1", taken.getLocalPort(), null, 1, null),
           TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
       IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, new StatsRegistry(),
           new RecordingHandlers());
@@ -260,12 +267,12 @@ class IngestServerUdpTest {
    * Another process bound to our port with SO_REUSEPORT would silently take part of the traffic:
    * start-up is refused. The other process is a second JVM running a tiny program.
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void anotherProcessSharingThePortIsRefused() throws Exception {
     assumeTransport("epoll");
     assumeTrue(ProcNetUdp.forPort(0) != null, "no /proc/net/udp here");
     Path program = dataDir.resolve("Holder.java");
-    java.nio.file.Files.writeString(program, """
+    Files.writeString(program, """
         import java.net.*;
         import java.nio.channels.DatagramChannel;
         public class Holder {
@@ -282,10 +289,10 @@ class IngestServerUdpTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process holder = new ProcessBuilder(java, program.toString()).redirectErrorStream(true).start();
     try {
-      java.io.BufferedReader out = new java.io.BufferedReader(
-          new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader out = new BufferedReader(
+          new InputStreamReader(holder.getInputStream(), StandardCharsets.US_ASCII));
       int port = Integer.parseInt(out.readLine().trim());
-      ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", port, null, 1),
+      ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", port, null, 1, null),
           TCP_OFF, UNIX_OFF, UNIX_OFF, "epoll");
       IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, new StatsRegistry(),
           new RecordingHandlers());
@@ -307,7 +314,7 @@ class IngestServerUdpTest {
   @ParameterizedTest
   @ValueSource(strings = {"bogus"})
   void unknownTransportIsRejectedWithTheAllowedValues(String transport) {
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1),
+    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1, null),
         TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
     IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, new StatsRegistry(),
         new RecordingHandlers());

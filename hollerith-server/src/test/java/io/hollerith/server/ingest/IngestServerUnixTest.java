@@ -178,7 +178,7 @@ class IngestServerUnixTest {
     }
     assertThat(UnixSocketFiles.isSocket(path)).isTrue();
     RecordingHandlers handlers = new RecordingHandlers();
-    ListenersConfig config = unix(new ListenersConfig.UnixSocket(true, path.toString()), UNIX_OFF);
+    ListenersConfig config = unix(new ListenersConfig.UnixSocket(true, path.toString(), null, null), UNIX_OFF);
     try (IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, new StatsRegistry(),
         handlers)) {
       server.start();
@@ -194,7 +194,7 @@ class IngestServerUnixTest {
     Path path = dataDir.resolve("live.sock");
     try (ServerSocketChannel live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       live.bind(UnixDomainSocketAddress.of(path));
-      ListenersConfig config = unix(new ListenersConfig.UnixSocket(true, path.toString()), UNIX_OFF);
+      ListenersConfig config = unix(new ListenersConfig.UnixSocket(true, path.toString(), null, null), UNIX_OFF);
       IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, new StatsRegistry(),
           new RecordingHandlers());
       assertThatThrownBy(server::start)
@@ -208,7 +208,7 @@ class IngestServerUnixTest {
   @Test
   void regularFileAtThePathIsNeverReplaced() throws Exception {
     Path path = Files.writeString(dataDir.resolve("precious.txt"), "data");
-    ListenersConfig config = unix(UNIX_OFF, new ListenersConfig.UnixSocket(true, "precious.txt"));
+    ListenersConfig config = unix(UNIX_OFF, new ListenersConfig.UnixSocket(true, "precious.txt", null, null));
     IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, new StatsRegistry(),
         new RecordingHandlers());
     assertThatThrownBy(server::start)
@@ -220,7 +220,8 @@ class IngestServerUnixTest {
 
   @Test
   void unixListenersNeedEpollAndSaySo() {
-    ListenersConfig config = listeners(UDP_OFF, TCP_OFF, new ListenersConfig.UnixSocket(true, "s.sock"), UNIX_OFF,
+    ListenersConfig config = listeners(UDP_OFF, TCP_OFF,
+        new ListenersConfig.UnixSocket(true, "s.sock", null, null), UNIX_OFF,
         "nio");
     IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, new StatsRegistry(),
         new RecordingHandlers());
@@ -232,7 +233,7 @@ class IngestServerUnixTest {
 
   @Test
   void missingPathIsAConfigurationError() {
-    ListenersConfig config = unix(new ListenersConfig.UnixSocket(true, " "), UNIX_OFF);
+    ListenersConfig config = unix(new ListenersConfig.UnixSocket(true, " ", null, null), UNIX_OFF);
     IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, new StatsRegistry(),
         new RecordingHandlers());
     assertThatThrownBy(server::start)

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -71,10 +72,10 @@ class InteropTest {
       return packet -> parser.parse(packet, writer);
     };
     ListenersConfig.UnixSocket unixDatagram = Epoll.isAvailable()
-        ? new ListenersConfig.UnixSocket(true, "dsd.socket")
+        ? new ListenersConfig.UnixSocket(true, "dsd.socket", null, null)
         : UNIX_OFF;
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 2),
-        new ListenersConfig.Tcp(true, "127.0.0.1", 0, null), UNIX_OFF, unixDatagram, "auto");
+    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 2, null),
+        new ListenersConfig.Tcp(true, "127.0.0.1", 0, null, null, null, null), UNIX_OFF, unixDatagram, "auto");
     server = new IngestServer(config, protocol, dataDir, stats, factory);
     bound = server.start();
   }
@@ -166,7 +167,7 @@ class InteropTest {
   private static <V> Map<String, V> interop(Map<String, V> live) {
     Map<String, V> out = new TreeMap<>();
     live.forEach((k, v) -> {
-      if (k.toLowerCase(java.util.Locale.ROOT).startsWith("interop") || k.startsWith("dd.")) {
+      if (k.toLowerCase(Locale.ROOT).startsWith("interop") || k.startsWith("dd.")) {
         out.put(k, v);
       }
     });

@@ -47,11 +47,12 @@ class ManagementEndToEndTest {
       AggregatorWriter writer = aggregator.newWriter();
       return packet -> parser.parse(packet, writer);
     };
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1), TCP_OFF, UNIX_OFF,
+    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1, null), TCP_OFF, UNIX_OFF,
         UNIX_OFF, "auto");
     HealthState health = new HealthState();
     try (IngestServer ingest = new IngestServer(config, protocol, dataDir, stats, factory);
-        ManagementServer management = new ManagementServer(new ListenersConfig.Management(true, "127.0.0.1", 0),
+        ManagementServer management = new ManagementServer(
+            new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, null),
             aggregator.liveView(), stats, health);
         DatagramSocket udp = new DatagramSocket()) {
       InetSocketAddress target = ingest.start().udp();

@@ -8,7 +8,9 @@ import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +96,8 @@ class ManagementServerTest {
     view.gauges.put("gaugor", 333.0);
     view.gauges.put("api.temperature", -2.5);
     view.sets.put("uniques", new LinkedHashSet<>(List.of("765", "alice")));
-    server = new ManagementServer(new ListenersConfig.Management(true, "127.0.0.1", 0), view, stats, health, clock);
+    server = new ManagementServer(
+        new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, null), view, stats, health, clock);
     address = server.start();
   }
 
@@ -229,7 +232,8 @@ class ManagementServerTest {
 
   @Test
   void disabledServerDoesNotBind() {
-    ManagementServer off = new ManagementServer(new ListenersConfig.Management(false, null, 0), view, stats, health);
+    ManagementServer off = new ManagementServer(
+        new ListenersConfig.Management(false, null, 0, null, null, null), view, stats, health);
     assertThat(off.start()).isNull();
     off.close();
   }
@@ -277,8 +281,8 @@ class ManagementServerTest {
     try (Socket s = connect()) {
       s.getOutputStream().write("health\n".repeat(sent).getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
-      java.io.BufferedReader in = new java.io.BufferedReader(
-          new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader in = new BufferedReader(
+          new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
       long answered = 0;
       long refusals = 0;
       // Every command is either answered or counted as refused, and a refusal is answered; a missing

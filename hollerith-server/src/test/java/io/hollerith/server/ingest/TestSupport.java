@@ -15,13 +15,14 @@ final class TestSupport {
 
   private TestSupport() {}
 
-  static final ListenersConfig.Udp UDP_OFF = new ListenersConfig.Udp(false, null, null, null, null);
-  static final ListenersConfig.Tcp TCP_OFF = new ListenersConfig.Tcp(false, null, null, null);
-  static final ListenersConfig.UnixSocket UNIX_OFF = new ListenersConfig.UnixSocket(false, null);
+  static final ListenersConfig.Udp UDP_OFF = new ListenersConfig.Udp(false, null, null, null, null, null);
+  static final ListenersConfig.Tcp TCP_OFF = new ListenersConfig.Tcp(false, null, null, null, null, null, null);
+  static final ListenersConfig.UnixSocket UNIX_OFF = new ListenersConfig.UnixSocket(false, null, null, null);
 
   static ListenersConfig listeners(ListenersConfig.Udp udp, ListenersConfig.Tcp tcp, ListenersConfig.UnixSocket stream,
       ListenersConfig.UnixSocket datagram, String transport) {
-    return new ListenersConfig(udp, tcp, stream, datagram, new ListenersConfig.Management(false, null, null), transport);
+    return new ListenersConfig(udp, tcp, stream, datagram,
+        new ListenersConfig.Management(false, null, null, null, null, null), transport);
   }
 
   static ProtocolConfig protocol(int maxPacketBytes, int maxLineBytes) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,8 +141,8 @@ class DataFilesTest {
     Files.createDirectory(data.resolve("stats"));
     Files.writeString(data.resolve("stats/2026-12-07.json"), "{}\n");
     Files.writeString(data.resolve("stats/2026-12-06.json"), "{}\n");
-    java.util.concurrent.atomic.AtomicReference<Path> current =
-        new java.util.concurrent.atomic.AtomicReference<>(data.resolve("stats/../stats/2026-12-07.json"));
+    AtomicReference<Path> current =
+        new AtomicReference<>(data.resolve("stats/../stats/2026-12-07.json"));
     DataFiles guarded = new DataFiles(data, 10_000, new StatsRegistry(),
         () -> Map.of(current.get(), "it is the current output file of the stats job self-stats"));
 

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -301,7 +302,7 @@ abstract class DatabaseOperationsContractTest {
   void attacksFailWith400AndChangeNothing() throws SQLException {
     writeCounters(5, 1);
     String before = fingerprint();
-    Map<String, String> outcomes = new java.util.LinkedHashMap<>();
+    Map<String, String> outcomes = new LinkedHashMap<>();
     try (ReadOnlyQueries q = queries(Duration.ofSeconds(10), 100)) {
       for (String attack : attacks()) {
         try {

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
 import io.hollerith.server.config.OpsConfig;
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.config.StorageConfig;
+import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.StoreSettings;
@@ -195,9 +197,9 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
     first.sampleOnce(TODAY);
     int tables = store.tableSizeHistory(TODAY, TODAY).size();
     try (MetricStore other = MetricStores.postgresql(pgConfig(), new StoreSettings(
-        io.hollerith.server.config.RetentionPolicy.parse(io.hollerith.server.config.RetentionPolicy.DEFAULT), 10_000, 50,
+        RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 50,
         clock))) {
-      new TableGrowthSampler(other, new OpsConfig.TableGrowth(90, 50, 200), new io.hollerith.server.stats.StatsRegistry())
+      new TableGrowthSampler(other, new OpsConfig.TableGrowth(90, 50, 200), new StatsRegistry())
           .sampleOnce(TODAY);
     }
     assertThat(store.tableSizeHistory(TODAY, TODAY)).hasSize(tables)

@@ -7,6 +7,7 @@ import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.config.OpsConfig;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
+import io.hollerith.server.storage.StoreException;
 import io.hollerith.server.storage.StoreSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,7 +170,7 @@ class SqliteDatabaseOperationsTest extends DatabaseOperationsContractTest {
     try (Connection locker = rawConnection()) {
       locker.setAutoCommit(false);
       locker.createStatement().execute("INSERT INTO nodes (name) VALUES ('locker')");
-      assertThatThrownBy(() -> writeCounters(1, 1)).isInstanceOf(io.hollerith.server.storage.StoreException.class)
+      assertThatThrownBy(() -> writeCounters(1, 1)).isInstanceOf(StoreException.class)
           .hasMessageContaining("SQLITE_BUSY");
       locker.rollback();
     }

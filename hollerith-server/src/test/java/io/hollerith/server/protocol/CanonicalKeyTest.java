@@ -9,7 +9,9 @@ import io.hollerith.server.stats.StatsRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -112,7 +114,7 @@ class CanonicalKeyTest {
       byte[] reference = null;
       for (int variant = 0; variant < 4; variant++) {
         List<String[]> shuffled = new ArrayList<>(tags);
-        java.util.Collections.shuffle(shuffled, new java.util.Random(random.nextLong()));
+        Collections.shuffle(shuffled, new Random(random.nextLong()));
         StringBuilder line = new StringBuilder("m.x");
         if (variant == 0 || variant == 3) {
           line.append(":1|c");

@@ -114,7 +114,7 @@ class LineParserFuzzTest {
     @Override
     public void reject(String reason, String linePrefix) {
       rejected++;
-      if (!REASONS.contains(reason) || linePrefix.length() > LineParser.PREFIX_BYTES) {
+      if (!REASONS.contains(reason) || linePrefix.length() > BadLineReporter.PREFIX_BYTES) {
         throw new AssertionError("bad reject " + reason + ": " + linePrefix);
       }
     }

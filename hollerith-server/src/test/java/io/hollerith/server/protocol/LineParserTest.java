@@ -456,7 +456,7 @@ class LineParserTest {
 
   @Test
   void escapesControlCharactersForTheLog() {
-    assertThat(LineParser.escapeForLog("a\rb\u001b[31m\"q\"\\")).isEqualTo("a\\x0db\\x1b[31m\\\"q\\\"\\\\");
+    assertThat(BadLineReporter.escapeForLog("a\rb\u001b[31m\"q\"\\")).isEqualTo("a\\x0db\\x1b[31m\\\"q\\\"\\\\");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.hollerith.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -56,7 +57,7 @@ class NumberParserTest {
 
   @Test
   void hugeRadixIntegersRoundLikeBigInteger() {
-    assertThat(parse("0x" + "f".repeat(40))).isEqualTo(new java.math.BigInteger("f".repeat(40), 16).doubleValue());
+    assertThat(parse("0x" + "f".repeat(40))).isEqualTo(new BigInteger("f".repeat(40), 16).doubleValue());
     assertThat(parse("0x" + "f".repeat(300))).isNaN();
   }
 

@@ -4,6 +4,7 @@ import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Copies every sample and reject the parser hands over, for assertions. */
@@ -25,7 +26,7 @@ class RecordingSink implements SampleSink {
     MetricKey key = MetricKey.fromCanonical(canonical);
     // The parser's bytes must already be canonical: sorted, de-duplicated, re-encoding to themselves.
     if (!key.canonical().equals(canonical)
-        || !java.util.Arrays.equals(canonical.getBytes(StandardCharsets.UTF_8), 0,
+        || !Arrays.equals(canonical.getBytes(StandardCharsets.UTF_8), 0,
             canonical.getBytes(StandardCharsets.UTF_8).length, s.keyBytes(), 0, s.keyLength())
         || s.nameLength() != key.name().getBytes(StandardCharsets.UTF_8).length
         || s.keyHash() != Sample.hashKey(s.keyBytes(), 0, s.keyLength())) {

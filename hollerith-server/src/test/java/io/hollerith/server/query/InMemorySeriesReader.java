@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
 /**
@@ -27,7 +28,7 @@ public final class InMemorySeriesReader implements SeriesReader {
 
   private final List<Entry> entries = new ArrayList<>();
   private RuntimeException failure;
-  private volatile java.util.concurrent.CountDownLatch hang;
+  private volatile CountDownLatch hang;
 
   /** Makes every later read throw {@code e}, as a store that lost its database does. */
   public synchronized void failWith(RuntimeException e) {
@@ -35,12 +36,12 @@ public final class InMemorySeriesReader implements SeriesReader {
   }
 
   /** Makes every later read wait until {@code release} opens, as a store whose database hangs does. */
-  public void hangUntil(java.util.concurrent.CountDownLatch release) {
+  public void hangUntil(CountDownLatch release) {
     this.hang = release;
   }
 
   private void checkFailure() {
-    java.util.concurrent.CountDownLatch h = hang;
+    CountDownLatch h = hang;
     if (h != null) {
       try {
         h.await();

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Bucket alignment, per-bucket stats, the summary and tenancy, with hand-computed expectations. */
@@ -33,7 +34,7 @@ class SeriesServiceTest {
   static Map<String, List<String>> params(String... kv) {
     Map<String, List<String>> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
-      m.computeIfAbsent(kv[i], k -> new java.util.ArrayList<>()).add(kv[i + 1]);
+      m.computeIfAbsent(kv[i], k -> new ArrayList<>()).add(kv[i + 1]);
     }
     return m;
   }
@@ -260,9 +261,9 @@ class SeriesServiceTest {
   @Test
   void aSeriesOutsideTheCallersReachAnswersLikeAMissingOne() {
     SeriesRequest req = request(null, "metric", "shop.orders", "startDate", "2019-07-22T17:55:30Z", "endDate", "2019-07-22T17:58:30Z");
-    Throwable hidden = org.assertj.core.api.Assertions.catchThrowable(
+    Throwable hidden = Assertions.catchThrowable(
         () -> new SeriesService(orders()).series(req, name -> !name.startsWith("shop.")));
-    Throwable missing = org.assertj.core.api.Assertions.catchThrowable(
+    Throwable missing = Assertions.catchThrowable(
         () -> new SeriesService(new InMemorySeriesReader()).series(req, ALL));
     assertThat(hidden).isInstanceOf(QueryException.class).hasMessage("No such series: shop.orders");
     assertThat(missing).isInstanceOf(QueryException.class).hasMessage(hidden.getMessage());

@@ -5,21 +5,41 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.hollerith.server.config.RetentionPolicy;
+import io.hollerith.server.jobs.Task;
+import io.hollerith.server.jobs.TaskState;
+import io.hollerith.server.jobs.TaskStore;
+import io.hollerith.server.jobs.WorkerHeartbeats;
+import io.hollerith.server.jobs.WorkerHeartbeats.Heartbeat;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.model.Tag;
+import io.hollerith.server.query.SeriesRequest;
+import io.hollerith.server.query.SeriesService;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.testing.StepClock;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -288,9 +308,9 @@ abstract class MetricStoreContractTest {
       store.write((String) w[0], ++writeId, SnapshotBuilder.at((long) w[1]).gauge("g", (double) w[2], (long) w[3]).build());
     }
     // The reference: of the rows in a range, the value with the latest set time.
-    java.util.function.BiFunction<Long, Long, Double> latestSet = (from, to) -> writes.stream()
+    BiFunction<Long, Long, Double> latestSet = (from, to) -> writes.stream()
         .filter(w -> (long) w[1] >= from && (long) w[1] < to)
-        .max(java.util.Comparator.comparingLong(w -> (long) w[3])).map(w -> (double) w[2]).orElseThrow();
+        .max(Comparator.comparingLong(w -> (long) w[3])).map(w -> (double) w[2]).orElseThrow();
 
     for (StoredPoint p : store.readPoints(MetricKey.of("g"), MetricType.GAUGE, T0, T0 + 3 * MINUTE)) {
       assertThat(p.last()).as("interval at %d", p.timeMillis() - T0)
@@ -339,7 +359,7 @@ abstract class MetricStoreContractTest {
     Random random = new Random(7);
     List<Double> all = new ArrayList<>();
     UniqueSketch allMembers = UniqueSketch.create();
-    java.util.Set<String> distinct = new java.util.HashSet<>();
+    Set<String> distinct = new HashSet<>();
     double counterTotal = 0;
     double lastGauge = Double.NaN;
     double gaugeMin = Double.POSITIVE_INFINITY;
@@ -591,12 +611,12 @@ abstract class MetricStoreContractTest {
     store.write("n1", 1, SnapshotBuilder.at(T0).counter("c", 3).build());
     clock.set(PAST_EVERY_LEVEL);
     long t1 = PAST_EVERY_LEVEL;
-    java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+    ExecutorService writer = Executors.newSingleThreadExecutor();
     try (Connection c = rawConnection()) {
       // What an expiry transaction does, held open: bump the epoch first, then delete.
       c.setAutoCommit(false);
       c.createStatement().executeUpdate("UPDATE series_epoch SET epoch = epoch + 1 WHERE id = 1");
-      java.util.concurrent.Future<Boolean> write = writer.submit(
+      Future<Boolean> write = writer.submit(
           () -> store.write("n1", 2, SnapshotBuilder.at(t1).counter("c", 5).build()));
       Thread.sleep(300);
       assertThat(write).isNotDone();
@@ -604,7 +624,7 @@ abstract class MetricStoreContractTest {
       c.createStatement().executeUpdate("DELETE FROM counter_totals WHERE series_id IN (SELECT id FROM series)");
       c.createStatement().executeUpdate("DELETE FROM series");
       c.commit();
-      assertThat(write.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(write.get(10, TimeUnit.SECONDS)).isTrue();
     } finally {
       writer.shutdownNow();
     }
@@ -616,7 +636,7 @@ abstract class MetricStoreContractTest {
 
   /** This node's stored gauge values, without their set times. */
   protected Map<MetricKey, Double> gaugeValues(String node) {
-    Map<MetricKey, Double> out = new java.util.HashMap<>();
+    Map<MetricKey, Double> out = new HashMap<>();
     store.loadGaugeValues(node).forEach(p -> out.put(p.key(), p.value()));
     return out;
   }
@@ -642,43 +662,43 @@ abstract class MetricStoreContractTest {
 
   @Test
   void tasksAreSavedFoundListedNewestLastAndPruned() {
-    io.hollerith.server.jobs.TaskStore tasks = store.tasks();
+    TaskStore tasks = store.tasks();
     for (int i = 0; i < 5; i++) {
-      tasks.save(task("a-" + i, "node-a", i, io.hollerith.server.jobs.TaskState.SCHEDULED, null));
+      tasks.save(task("a-" + i, "node-a", i, TaskState.SCHEDULED, null));
     }
-    tasks.save(task("b-0", "node-b", 0, io.hollerith.server.jobs.TaskState.RUNNING, null));
-    tasks.save(task("a-4", "node-a", 4, io.hollerith.server.jobs.TaskState.SUCCEEDED, "out"));
+    tasks.save(task("b-0", "node-b", 0, TaskState.RUNNING, null));
+    tasks.save(task("a-4", "node-a", 4, TaskState.SUCCEEDED, "out"));
 
-    assertThat(tasks.find("a-4")).hasValue(task("a-4", "node-a", 4, io.hollerith.server.jobs.TaskState.SUCCEEDED, "out"));
+    assertThat(tasks.find("a-4")).hasValue(task("a-4", "node-a", 4, TaskState.SUCCEEDED, "out"));
     assertThat(tasks.find("b-0").orElseThrow().nodeId()).isEqualTo("node-b");
     assertThat(tasks.find("nothing")).isEmpty();
-    assertThat(tasks.recent("node-a", 3)).extracting(io.hollerith.server.jobs.Task::id).containsExactly("a-2", "a-3", "a-4");
+    assertThat(tasks.recent("node-a", 3)).extracting(Task::id).containsExactly("a-2", "a-3", "a-4");
 
     tasks.prune("node-a", 2);
-    assertThat(tasks.recent("node-a", 10)).extracting(io.hollerith.server.jobs.Task::id).containsExactly("a-3", "a-4");
+    assertThat(tasks.recent("node-a", 10)).extracting(Task::id).containsExactly("a-3", "a-4");
     assertThat(tasks.recent("node-b", 10)).hasSize(1);
   }
 
   @Test
   void heartbeatsKeepTheLatestBeatOfEachNode() {
-    io.hollerith.server.jobs.WorkerHeartbeats beats = store.heartbeats();
+    WorkerHeartbeats beats = store.heartbeats();
     beats.beat("node-a", 1_000, "{\"n\":1}");
     beats.beat("node-b", 2_000, "{}");
     beats.beat("node-a", 3_000, "{\"n\":2}");
     store.write("node-c", 1, SnapshotBuilder.at(T0).counter("c", 1).build()); // a node row without a beat
     assertThat(beats.since(0)).containsExactly(
-        new io.hollerith.server.jobs.WorkerHeartbeats.Heartbeat("node-a", 3_000, "{\"n\":2}"),
-        new io.hollerith.server.jobs.WorkerHeartbeats.Heartbeat("node-b", 2_000, "{}"));
-    assertThat(beats.since(2_001)).extracting(io.hollerith.server.jobs.WorkerHeartbeats.Heartbeat::nodeId)
+        new Heartbeat("node-a", 3_000, "{\"n\":2}"),
+        new Heartbeat("node-b", 2_000, "{}"));
+    assertThat(beats.since(2_001)).extracting(Heartbeat::nodeId)
         .containsExactly("node-a");
   }
 
-  private static io.hollerith.server.jobs.Task task(String id, String node, int minute,
-      io.hollerith.server.jobs.TaskState state, String output) {
-    java.time.Instant due = java.time.Instant.ofEpochMilli(T0 + minute * MINUTE);
-    return new io.hollerith.server.jobs.Task(id, node, "job", state, due,
-        state == io.hollerith.server.jobs.TaskState.SCHEDULED ? null : due,
-        state.isFinal() ? due.plusSeconds(1) : null, output, state == io.hollerith.server.jobs.TaskState.FAILED ? "e" : null);
+  private static Task task(String id, String node, int minute,
+      TaskState state, String output) {
+    Instant due = Instant.ofEpochMilli(T0 + minute * MINUTE);
+    return new Task(id, node, "job", state, due,
+        state == TaskState.SCHEDULED ? null : due,
+        state.isFinal() ? due.plusSeconds(1) : null, output, state == TaskState.FAILED ? "e" : null);
   }
 
   @Test
@@ -686,7 +706,7 @@ abstract class MetricStoreContractTest {
     // Two intervals of 10 s: 4 and 6; the request asks for 20 s buckets and the summary over both.
     store.write("n1", 1, SnapshotBuilder.at(T0).counter("shop.orders", 4).build());
     store.write("n1", 2, SnapshotBuilder.at(T0 + TEN_S).counter("shop.orders", 6).build());
-    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger reads = new AtomicInteger();
     SeriesReader counting = new SeriesReader() {
       @Override
       public long finestPrecisionMillis() {
@@ -694,7 +714,7 @@ abstract class MetricStoreContractTest {
       }
 
       @Override
-      public <T> T readSeries(MetricKey key, java.util.function.Function<StoredSeries, T> work) {
+      public <T> T readSeries(MetricKey key, Function<StoredSeries, T> work) {
         reads.incrementAndGet();
         return store.readSeries(key, work);
       }
@@ -705,14 +725,14 @@ abstract class MetricStoreContractTest {
         return store.listSeries(prefix, type, after, limit);
       }
     };
-    Map<String, List<String>> params = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> params = new LinkedHashMap<>();
     params.put("metric", List.of("shop.orders"));
-    params.put("startDate", List.of(java.time.Instant.ofEpochMilli(T0).toString()));
-    params.put("endDate", List.of(java.time.Instant.ofEpochMilli(T0 + TEN_S).toString()));
+    params.put("startDate", List.of(Instant.ofEpochMilli(T0).toString()));
+    params.put("endDate", List.of(Instant.ofEpochMilli(T0 + TEN_S).toString()));
     params.put("interval", List.of("20s"));
-    var request = io.hollerith.server.query.SeriesRequest.parse(params, null, 100_000, TEN_S);
+    var request = SeriesRequest.parse(params, null, 100_000, TEN_S);
 
-    Map<String, Object> doc = new io.hollerith.server.query.SeriesService(counting).series(request, name -> true);
+    Map<String, Object> doc = new SeriesService(counting).series(request, name -> true);
 
     assertThat(reads).hasValue(1);
     @SuppressWarnings("unchecked")

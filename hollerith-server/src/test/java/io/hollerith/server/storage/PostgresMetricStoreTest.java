@@ -2,14 +2,19 @@ package io.hollerith.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.config.StorageConfig;
 import io.hollerith.server.testing.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The contract on a real PostgreSQL (zonky embedded, one server per class, one database per test). */
 class PostgresMetricStoreTest extends MetricStoreContractTest {
@@ -38,21 +43,21 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
   }
 
   @Override
-  protected void assertRowEstimate(java.util.List<TableSize> sizes, String table, long rows) {
+  protected void assertRowEstimate(List<TableSize> sizes, String table, long rows) {
     // n_live_tup is reported by the statistics collector with a delay: 0 or the true count.
     assertThat(sizes.stream().filter(t -> t.table().equals(table)).findFirst().orElseThrow().rowEstimate())
         .isIn(0L, rows);
   }
 
   @Test
-  void opensFromTheConfigurationWithAPasswordFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+  void opensFromTheConfigurationWithAPasswordFile(@TempDir Path dir)
       throws Exception {
-    java.nio.file.Path secret = dir.resolve("pg-password");
-    java.nio.file.Files.writeString(secret, "not-needed-by-trust-auth\n");
+    Path secret = dir.resolve("pg-password");
+    Files.writeString(secret, "not-needed-by-trust-auth\n");
     StorageConfig storage = new StorageConfig("postgresql", "10s:1d,1m:30d", null,
         new StorageConfig.Postgresql(pg.jdbcUrl(database), "postgres", null, null, secret.toString(), 2,
             "metrics_alt"), null, null, null, null);
-    io.hollerith.server.config.HollerithConfig config = new io.hollerith.server.config.HollerithConfig(
+    HollerithConfig config = new HollerithConfig(
         "node-x", dir.toString(), null, null, null, null, null, storage, null, null);
     try (MetricStore other = MetricStores.open(config, clock)) {
       assertThat(other.engine()).isEqualTo("postgresql");

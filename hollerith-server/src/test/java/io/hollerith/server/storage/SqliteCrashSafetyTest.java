@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,7 @@ class SqliteCrashSafetyTest {
       assertThat(rs.getString(1)).isEqualTo("ok");
     }
     StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100,
-        java.time.Clock.systemUTC());
+        Clock.systemUTC());
     try (MetricStore store = MetricStores.sqlite(db, "FULL", settings)) {
       for (long id : done) {
         assertThat(store.isWritten("child", id)).as("flush %s", id).isTrue();

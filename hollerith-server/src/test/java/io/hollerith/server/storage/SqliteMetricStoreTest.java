@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.config.RetentionPolicy;
+import io.hollerith.server.config.StorageConfig;
+import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.model.MetricType;
+import io.hollerith.server.snapshot.FlushSnapshot.GaugePoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +50,7 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
   @Test
   void holdsNoLockBetweenTransactions() throws SQLException {
     store.write("n1", 1, SnapshotBuilder.at(T0).counter("c", 1).build());
-    assertThat(store.readPoints(io.hollerith.server.model.MetricKey.of("c"), io.hollerith.server.model.MetricType.COUNTER,
+    assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER,
         T0, T0)).hasSize(1);
     try (Connection c = rawConnection(); Statement st = c.createStatement()) {
       st.execute("PRAGMA busy_timeout = 0");
@@ -70,7 +76,7 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
     String url = "jdbc:sqlite:" + old;
     // A database as the release before set times left it: schema version 3, a gauge row per node,
     // n1's written last (a tie on set time would go to n2, the higher node id).
-    org.flywaydb.core.Flyway.configure().dataSource(url, null, null).locations("classpath:db/metrics/sqlite")
+    Flyway.configure().dataSource(url, null, null).locations("classpath:db/metrics/sqlite")
         .table("flyway_schema_history").target("3").load().migrate();
     try (Connection c = DriverManager.getConnection(url)) {
       c.createStatement().executeUpdate("INSERT INTO nodes (id, name) VALUES (1, 'n1'), (2, 'n2')");
@@ -83,17 +89,17 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
           + " VALUES (1, 1, 5, " + (T0 + 10_002) + ")");
     }
     store = MetricStores.sqlite(old, "FULL", settings(RetentionPolicy.DEFAULT));
-    assertThat(single(store.readPoints(io.hollerith.server.model.MetricKey.of("g"),
-        io.hollerith.server.model.MetricType.GAUGE, T0, T0)).last()).isEqualTo(5);
-    assertThat(store.loadGaugeValues("n1")).containsExactly(new io.hollerith.server.snapshot.FlushSnapshot.GaugePoint(
-        io.hollerith.server.model.MetricKey.of("g"), 5, false, T0 + 10_002));
+    assertThat(single(store.readPoints(MetricKey.of("g"),
+        MetricType.GAUGE, T0, T0)).last()).isEqualTo(5);
+    assertThat(store.loadGaugeValues("n1")).containsExactly(new GaugePoint(
+        MetricKey.of("g"), 5, false, T0 + 10_002));
   }
 
   @Test
   void rejectsAnUnknownEngineFromTheConfiguration() {
-    io.hollerith.server.config.HollerithConfig config = new io.hollerith.server.config.HollerithConfig(
+    HollerithConfig config = new HollerithConfig(
         "n", dir.toString(), null, null, null, null, null,
-        new io.hollerith.server.config.StorageConfig("mysql", null, null, null), null, null);
+        new StorageConfig("mysql", null, null, null), null, null);
     assertThatThrownBy(() -> MetricStores.open(config, clock)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("storage.type must be sqlite or postgresql, got 'mysql'");
   }

@@ -15,6 +15,7 @@ import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,7 @@ class StoreSinkTest {
       long written = stats.value("storage", "snapshots_written").longValue();
       assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, t0, t0 + 200_000)).hasSize((int) written);
       assertThat(store.loadGaugeValues("node-a")).extracting(FlushSnapshot.GaugePoint::key, FlushSnapshot.GaugePoint::value)
-          .contains(org.assertj.core.groups.Tuple.tuple(MetricKey.of("g"), 19.0));
+          .contains(Tuple.tuple(MetricKey.of("g"), 19.0));
     }
   }
 

@@ -7,6 +7,7 @@ import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.sketch.QuantileSketch;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.EmbeddedPostgresServer;
 import io.hollerith.server.testing.StepClock;
@@ -103,7 +104,7 @@ class TwoNodeMergeTest {
         Duration.ofSeconds(10), new StatsRegistry(), clock);
   }
 
-  private static io.hollerith.server.snapshot.FlushSnapshot snapshot(long start, MetricKey timer, List<Double> values,
+  private static FlushSnapshot snapshot(long start, MetricKey timer, List<Double> values,
       MetricKey set, List<String> members) {
     SnapshotBuilder b = SnapshotBuilder.at(start);
     if (!values.isEmpty()) {
