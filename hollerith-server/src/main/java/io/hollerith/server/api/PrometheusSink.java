@@ -1,9 +1,9 @@
 package io.hollerith.server.api;
 
 import io.hollerith.server.flush.FlushSink;
-import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.sketch.QuantileSketch;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import java.util.ArrayList;
 import java.util.List;

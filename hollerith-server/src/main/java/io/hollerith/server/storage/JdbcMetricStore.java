@@ -1,8 +1,9 @@
 package io.hollerith.server.storage;
 
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.database.SchemaException;
 import io.hollerith.server.database.SchemaMigrations;
-import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
 import java.sql.Connection;
 import java.sql.SQLException;

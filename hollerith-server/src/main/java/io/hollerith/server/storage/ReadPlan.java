@@ -1,5 +1,6 @@
 package io.hollerith.server.storage;
 
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.storage.PointRows.Segment;
 import java.util.ArrayList;
 import java.util.HashMap;

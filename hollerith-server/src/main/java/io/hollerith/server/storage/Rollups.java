@@ -1,5 +1,6 @@
 package io.hollerith.server.storage;
 
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.storage.PointRows.Row;
 import io.hollerith.server.storage.PointRows.Segment;

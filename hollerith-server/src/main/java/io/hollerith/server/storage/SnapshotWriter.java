@@ -1,6 +1,6 @@
 package io.hollerith.server.storage;
 
-import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import java.sql.Connection;

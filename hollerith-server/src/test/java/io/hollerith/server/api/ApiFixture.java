@@ -5,32 +5,32 @@ import static io.hollerith.server.query.InMemorySeriesReader.timer;
 
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
-import io.hollerith.server.config.SinksConfig;
 import io.hollerith.server.config.HttpConfig;
 import io.hollerith.server.config.OpsConfig;
-import io.hollerith.server.flush.FlushSnapshot;
-import io.hollerith.server.flush.TimerStats;
+import io.hollerith.server.config.RetentionPolicy;
+import io.hollerith.server.config.SinksConfig;
 import io.hollerith.server.jobs.Job;
 import io.hollerith.server.jobs.Schedule;
 import io.hollerith.server.jobs.Scheduler;
-import io.hollerith.server.ops.InternalStats;
-import io.hollerith.server.ops.WorkerReport;
-import io.hollerith.server.ops.WorkersView;
-import io.hollerith.server.stats.ProcessUsage;
-import io.hollerith.server.stats.WakeLatencyProbe;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.ops.DataFiles;
+import io.hollerith.server.ops.InternalStats;
 import io.hollerith.server.ops.Operations;
 import io.hollerith.server.ops.ReadOnlyQueries;
 import io.hollerith.server.ops.TableGrowthSampler;
+import io.hollerith.server.ops.WorkerReport;
+import io.hollerith.server.ops.WorkersView;
 import io.hollerith.server.query.InMemorySeriesReader;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
+import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.TimerStats;
+import io.hollerith.server.stats.ProcessUsage;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.stats.WakeLatencyProbe;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
-import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.StoreSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -128,7 +128,7 @@ final class ApiFixture implements AutoCloseable {
           }
           return Map.of("bytes", 4096L, "series", 4L);
         }, true)
-        .operations(scheduler, internal::snapshot, workers::workers)
+        .opsViews(new OpsViews(scheduler, internal::snapshot, workers::workers))
         .operations(new Operations(store, tableGrowth, queries, new DataFiles(dir, 10_000, stats)))
         .selfSeriesPrefix("hollerith.")
         .build()
