@@ -1,16 +1,17 @@
 package io.hollerith.bench;
 
 import io.hollerith.server.aggregate.Aggregator;
+import io.hollerith.server.aggregate.AggregatorWriter;
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.ProtocolConfig;
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.config.StatsConfig;
 import io.hollerith.server.config.StorageConfig;
-import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.protocol.LineParser;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
-import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.StoreSettings;
 import io.hollerith.server.storage.StoreSink;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -173,7 +174,7 @@ public final class LiveSeriesBenchmark {
         Duration.ofSeconds(30), Duration.ofMinutes(30), stats, clock);
     System.out.printf(Locale.ROOT, "%n== %s: %,d live series (%s), %.0f %% active per 10 s interval, %s%n", engine,
         series, mix, 100.0 / every, paced ? "paced at 10 s of real time per interval" : "unpaced");
-    try (Aggregator.Writer writer = aggregator.newWriter()) {
+    try (AggregatorWriter writer = aggregator.newWriter()) {
       long[] storeMillis = new long[intervals];
       for (int k = 0; k <= intervals; k++) {
         long start = t0 + k * INTERVAL;
@@ -227,7 +228,7 @@ public final class LiveSeriesBenchmark {
    * Sends one sample to each series of every {@code every}-th block of 100 (rotating with {@code k},
    * so the active series have the whole mix), in packets of 20 lines.
    */
-  private static int feed(LineParser parser, Aggregator.Writer writer, String[] types, int series, int every, int k) {
+  private static int feed(LineParser parser, AggregatorWriter writer, String[] types, int series, int every, int k) {
     StringBuilder packet = new StringBuilder(LINES_PER_PACKET * 32);
     int lines = 0;
     int sent = 0;
