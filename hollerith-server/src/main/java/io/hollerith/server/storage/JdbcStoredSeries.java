@@ -27,6 +27,8 @@ final class JdbcStoredSeries implements StoredSeries {
   private final Map<MetricType, Long> ids = new EnumMap<>(MetricType.class);
   /** {@code rollup_state.done_until} per resolution, read on first use. */
   private Map<Long, Long> doneUntil;
+  /** The live spans per type, read on first use. */
+  private final Map<MetricType, IdleIntervals> idle = new EnumMap<>(MetricType.class);
 
   JdbcStoredSeries(JdbcMetricStore store, Connection c, MetricKey key) throws SQLException {
     this.store = store;
@@ -67,7 +69,10 @@ final class JdbcStoredSeries implements StoredSeries {
       List<StoredPoint> out = new ArrayList<>();
       for (Segment seg : plan(fromMillis, toMillis, new ArrayList<>(store.resolutions()))) {
         Merging merging = new Merging(type, out);
-        PointRows.scan(c, type, id, seg, (p, node, setAt) -> merging.add(p.timeMillis(), p, setAt));
+        IdleIntervals.Merge rows = idle(type, id).around(type, seg,
+            (p, node, setAt) -> merging.add(p.timeMillis(), p, setAt));
+        PointRows.scan(c, type, id, seg, rows);
+        rows.finish();
         merging.finish();
       }
       return out;
@@ -106,8 +111,10 @@ final class JdbcStoredSeries implements StoredSeries {
       List<StoredPoint> out = new ArrayList<>();
       Merging merging = new Merging(type, out);
       for (Segment seg : segments) {
-        PointRows.scan(c, type, id, seg, (p, node, setAt) -> merging.add(
+        IdleIntervals.Merge rows = idle(type, id).around(type, seg, (p, node, setAt) -> merging.add(
             fromMillis + Math.floorDiv(p.timeMillis() - fromMillis, bucketMillis) * bucketMillis, p, setAt));
+        PointRows.scan(c, type, id, seg, rows);
+        rows.finish();
       }
       merging.finish();
       return out;
@@ -153,6 +160,8 @@ final class JdbcStoredSeries implements StoredSeries {
       throws SQLException {
     List<StoredPoint> out = new ArrayList<>();
     for (Segment seg : segments) {
+      // The segment's buckets in order: the sums, and a 0 where only idle intervals fall.
+      java.util.TreeMap<Long, Double> sums = new java.util.TreeMap<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT (ts - ?) / ? AS b, sum(count) FROM counter_points"
           + " WHERE series_id = ? AND res = ? AND ts >= ? AND ts <= ? GROUP BY 1 ORDER BY 1")) {
         ps.setLong(1, from);
@@ -163,20 +172,35 @@ final class JdbcStoredSeries implements StoredSeries {
         ps.setLong(6, seg.to());
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            long bucket = from + rs.getLong(1) * bucketMillis;
-            double sum = rs.getDouble(2);
-            StoredPoint last = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (last != null && last.timeMillis() == bucket) {
-              out.set(out.size() - 1, StoredPoint.counter(bucket, Math.max(last.resolutionMillis(), seg.res()),
-                  last.count() + sum));
-            } else {
-              out.add(StoredPoint.counter(bucket, seg.res(), sum));
-            }
+            sums.put(from + rs.getLong(1) * bucketMillis, rs.getDouble(2));
           }
+        }
+      }
+      IdleIntervals.Merge idleBuckets = idle(MetricType.COUNTER, id).around(MetricType.COUNTER, seg,
+          (p, node, setAt) -> sums.putIfAbsent(from + Math.floorDiv(p.timeMillis() - from, bucketMillis) * bucketMillis,
+              0.0));
+      idleBuckets.finish();
+      for (Map.Entry<Long, Double> e : sums.entrySet()) {
+        long bucket = e.getKey();
+        StoredPoint last = out.isEmpty() ? null : out.get(out.size() - 1);
+        if (last != null && last.timeMillis() == bucket) {
+          out.set(out.size() - 1, StoredPoint.counter(bucket, Math.max(last.resolutionMillis(), seg.res()),
+              last.count() + e.getValue()));
+        } else {
+          out.add(StoredPoint.counter(bucket, seg.res(), e.getValue()));
         }
       }
     }
     return out;
+  }
+
+  private IdleIntervals idle(MetricType type, long id) throws SQLException {
+    IdleIntervals spans = idle.get(type);
+    if (spans == null) {
+      spans = IdleIntervals.of(c, id, store.resolutions());
+      idle.put(type, spans);
+    }
+    return spans;
   }
 
   /**

@@ -22,8 +22,15 @@ final class PointRows {
 
   private PointRows() {}
 
-  /** A time range {@code [from, to]} read at one resolution. */
-  record Segment(long res, long from, long to) {}
+  /**
+   * A time range {@code [from, to]} read at one resolution; {@code retained} when the retention
+   * policy keeps that resolution there (a read past every retention finds only rows not yet expired).
+   */
+  record Segment(long res, long from, long to, boolean retained) {
+    Segment(long res, long from, long to) {
+      this(res, from, to, true);
+    }
+  }
 
   /** A row to write: series, node, merged values, and (gauges) when the kept value was set. */
   record Row(long seriesId, int node, StoredPoint point, long gaugeSetAtMillis) {}
@@ -33,6 +40,11 @@ final class PointRows {
   interface RowConsumer {
     /** {@code gaugeSetAt}: a gauge row's {@code set_at}; 0 for other types. */
     void accept(StoredPoint p, int node, long gaugeSetAt) throws SQLException;
+
+    /** Receives an idle interval stored as no row (see {@link IdleIntervals}); by default as a row. */
+    default void idle(StoredPoint p, int node, long gaugeSetAt) throws SQLException {
+      accept(p, node, gaugeSetAt);
+    }
   }
 
   static String table(MetricType type) {

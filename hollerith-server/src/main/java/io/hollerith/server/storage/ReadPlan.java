@@ -45,7 +45,7 @@ final class ReadPlan {
         }
         if (next == Long.MAX_VALUE) {
           // Nothing is retained here by policy; rows not yet expired may still exist at the raw resolution.
-          out.add(new Segment(preference.get(0), cursor, to));
+          out.add(new Segment(preference.get(0), cursor, to, false));
           break;
         }
         cursor = next;

@@ -27,7 +27,15 @@ final class Retention {
 
   /** Tables whose rows refer to a series, all keyed with {@code series_id} first. */
   private static final List<String> SERIES_TABLES = List.of("counter_points", "gauge_points", "timer_points",
-      "set_points", "counter_totals", "gauge_values");
+      "set_points", "counter_totals", "gauge_values", "live_spans");
+
+  /**
+   * Series past the cutoff: nothing written since it, and no node's live span reaching it (an idle
+   * series writes no rows, yet its intervals are history until they pass every retention).
+   */
+  private static final String EXPIRED = "last_seen < ? AND NOT EXISTS (SELECT 1 FROM live_spans l"
+      + " JOIN nodes n ON n.id = l.node_id WHERE l.series_id = series.id"
+      + " AND (COALESCE(l.until, n.flushed_until) IS NULL OR COALESCE(l.until, n.flushed_until) >= ?))";
 
   private final JdbcMetricStore store;
   private final SeriesIds seriesIds;
@@ -44,6 +52,7 @@ final class Retention {
   void expire(long now, RollupTally rc) {
     expireSeries(now, rc);
     expireRows(now, rc);
+    expireSpans(now, rc);
     long t0 = System.nanoTime();
     store.inWrite("prune write log", c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM write_log WHERE written_at < ?")) {
@@ -68,8 +77,9 @@ final class Retention {
         - SnapshotWriter.LAST_SEEN_GRANULARITY_MILLIS;
     List<Long> candidates = store.inRead("list expired series", c -> {
       List<Long> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM series WHERE last_seen < ? ORDER BY id")) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM series WHERE " + EXPIRED + " ORDER BY id")) {
         ps.setLong(1, cutoff);
+        ps.setLong(2, cutoff);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.add(rs.getLong(1));
@@ -110,10 +120,11 @@ final class Retention {
     // Then, in a fresh statement (it sees what those writes committed), the series that still qualify.
     List<Long> gone = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT id FROM series WHERE last_seen < ? AND id IN " + PointRows.placeholders(part.size()))) {
+        "SELECT id FROM series WHERE " + EXPIRED + " AND id IN " + PointRows.placeholders(part.size()))) {
       ps.setLong(1, cutoff);
+      ps.setLong(2, cutoff);
       for (int k = 0; k < part.size(); k++) {
-        ps.setLong(2 + k, part.get(k));
+        ps.setLong(3 + k, part.get(k));
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -143,6 +154,20 @@ final class Retention {
       }
     }
     return n;
+  }
+
+  /** Deletes closed live spans that ended before every retention level's start: nothing of them can be read. */
+  private void expireSpans(long now, RollupTally rc) {
+    List<Long> resolutions = store.resolutions();
+    long cutoff = now - store.retention().retentionMillis(resolutions.get(resolutions.size() - 1));
+    long t0 = System.nanoTime();
+    store.inWrite("expire live spans", c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM live_spans WHERE until IS NOT NULL AND until < ?")) {
+        ps.setLong(1, cutoff);
+        return ps.executeUpdate();
+      }
+    });
+    rc.transaction(System.nanoTime() - t0);
   }
 
   /** Deletes rows older than their resolution's retention, a few series per transaction. */

@@ -266,7 +266,14 @@ final class Rollups {
     return false;
   }
 
-  /** Rolls each series of {@code part} (id, type ordinal) in one transaction; returns rows read and written. */
+  /**
+   * Rolls each series of {@code part} (id, type ordinal) in one transaction; returns rows read and
+   * written. A set's or a gauge's idle intervals (no rows; see {@link IdleIntervals}) join the
+   * buckets where the node has rows, as the stored idle rows did: a set bucket of several rows
+   * counts the union of their HyperLogLogs, one of one row its exact count, and a gauge bucket's
+   * min and max include the value held before a sample changed it. Counters and timers need no
+   * such rows: an idle one adds nothing. A bucket with idle intervals only gets no row.
+   */
   private long[] rollSeries(Connection c, List<long[]> part, long source, long target, long from, long to)
       throws SQLException {
     long read = 0;
@@ -274,22 +281,49 @@ final class Rollups {
     for (long[] s : part) {
       MetricType type = MetricType.values()[(int) s[1]];
       TreeMap<Long, Map<Integer, PointAccumulator>> byBucket = new TreeMap<>();
+      Map<Long, Map<Integer, List<IdleRow>>> idleByBucket = new HashMap<>();
       long[] n = {0};
-      PointRows.scan(c, type, s[0], new Segment(source, from, to - 1), (p, node, upd) -> {
-        n[0]++;
-        byBucket.computeIfAbsent(PointRows.floor(p.timeMillis(), target), b -> new HashMap<>())
-            .computeIfAbsent(node, x -> new PointAccumulator(type))
-            .add(p, upd);
-      });
+      Segment segment = new Segment(source, from, to - 1);
+      PointRows.RowConsumer rows = new PointRows.RowConsumer() {
+        @Override
+        public void accept(StoredPoint p, int node, long upd) {
+          n[0]++;
+          byBucket.computeIfAbsent(PointRows.floor(p.timeMillis(), target), b -> new HashMap<>())
+              .computeIfAbsent(node, x -> new PointAccumulator(type))
+              .add(p, upd);
+        }
+
+        @Override
+        public void idle(StoredPoint p, int node, long upd) {
+          idleByBucket.computeIfAbsent(PointRows.floor(p.timeMillis(), target), b -> new HashMap<>())
+              .computeIfAbsent(node, x -> new ArrayList<>()).add(new IdleRow(p, upd));
+        }
+      };
+      if (type == MetricType.SET || type == MetricType.GAUGE) {
+        IdleIntervals.Merge merged = IdleIntervals.of(c, s[0], store.resolutions()).around(type, segment, rows);
+        PointRows.scan(c, type, s[0], segment, merged);
+        merged.finish();
+        idleByBucket.forEach((bucket, nodes) -> nodes.forEach((node, idle) -> {
+          PointAccumulator acc = byBucket.getOrDefault(bucket, Map.of()).get(node);
+          if (acc != null) {
+            idle.forEach(r -> acc.add(r.point(), r.gaugeSetAt()));
+          }
+        }));
+      } else {
+        PointRows.scan(c, type, s[0], segment, rows);
+      }
       read += n[0];
-      List<Row> rows = new ArrayList<>();
+      List<Row> out = new ArrayList<>();
       byBucket.forEach((bucket, nodes) -> nodes.forEach(
-          (node, acc) -> rows.add(new Row(s[0], node, acc.toPoint(bucket), acc.lastSetAt()))));
-      PointRows.replaceRows(c, type, rows, target, store.settings.clock().millis());
-      written += rows.size();
+          (node, acc) -> out.add(new Row(s[0], node, acc.toPoint(bucket), acc.lastSetAt()))));
+      PointRows.replaceRows(c, type, out, target, store.settings.clock().millis());
+      written += out.size();
     }
     return new long[] {read, written};
   }
+
+  /** An idle interval of a bucket, as its row would have been. */
+  private record IdleRow(StoredPoint point, long gaugeSetAt) {}
 
   /** A re-rolled range below the next level's watermark makes those coarser buckets dirty in turn. */
   private void markCascade(Connection c, long target, long from, long to) throws SQLException {

@@ -37,6 +37,7 @@ final class SnapshotWriter {
 
   private final JdbcMetricStore store;
   private final SeriesIds seriesIds;
+  private final LiveSpans liveSpans = new LiveSpans();
   private final String upsertCounter;
   private final String upsertGauge;
   private final String upsertCounterTotal;
@@ -70,7 +71,12 @@ final class SnapshotWriter {
         + dialect.least + "(first_seen, ?) WHERE id = ?";
   }
 
-  /** See {@link MetricStore#write}. */
+  /**
+   * See {@link MetricStore#write}. In a live snapshot that follows the node's previous one, an
+   * idle series (nothing received in the interval: a counter 0, a timer or set without values, a
+   * gauge holding its value) is written as no row: its interval is covered by the node's live span
+   * ({@link LiveSpans}) and read back as the row the idle flush would have stored.
+   */
   boolean write(String nodeId, long writeId, FlushSnapshot s) {
     // One statement may not upsert the same row twice (PostgreSQL refuses), so a series listed twice
     // in one snapshot is merged here: counts add, the later gauge value wins. A non-finite value
@@ -78,36 +84,89 @@ final class SnapshotWriter {
     List<FlushSnapshot.CounterPoint> counters = dedupeCounters(s.counters());
     List<FlushSnapshot.GaugePoint> gauges = dedupeGauges(s.gauges());
     WriteStaging staging = new WriteStaging();
-    boolean applied = store.inWrite("write snapshot", c -> {
-      seriesIds.cacheFor(c, staging);
-      int node = seriesIds.nodeId(c, nodeId, staging);
-      if (alreadyWritten(c, node, writeId)) {
-        return false;
-      }
-      long ts = s.intervalStartMillis();
-      long[] counterIds = seriesIds.ids(c, staging, keys(counters, FlushSnapshot.CounterPoint::key), MetricType.COUNTER, ts);
-      long[] gaugeIds = seriesIds.ids(c, staging, keys(gauges, FlushSnapshot.GaugePoint::key), MetricType.GAUGE, ts);
-      long[] timerIds = seriesIds.ids(c, staging, keys(s.timers(), FlushSnapshot.TimerPoint::key), MetricType.TIMER, ts);
-      long[] setIds = seriesIds.ids(c, staging, keys(s.sets(), FlushSnapshot.SetPoint::key), MetricType.SET, ts);
-      writeCounters(c, s, node, counters, counterIds);
-      writeGauges(c, s, node, gauges, gaugeIds);
-      writeTimers(c, s, node, timerIds);
-      writeSets(c, s, node, setIds);
-      touchSeries(c, staging, s.backfill(), ts, counterIds, gaugeIds, timerIds, setIds);
-      List<Long> sampled = new ArrayList<>();
-      addSampled(sampled, counterIds, i -> counters.get(i).sampled());
-      addSampled(sampled, gaugeIds, i -> gauges.get(i).sampled());
-      addSampled(sampled, timerIds, i -> s.timers().get(i).stats().sampleCount() > 0);
-      addSampled(sampled, setIds, i -> s.sets().get(i).unique() > 0);
-      markSampled(c, staging, ts, sampled);
-      markLate(c, s.intervalMillis(), ts);
-      logWrite(c, node, writeId, ts, s.size());
-      return true;
-    });
+    boolean applied;
+    try {
+      applied = store.inWrite("write snapshot", c -> writeIn(c, nodeId, writeId, s, counters, gauges, staging));
+    } catch (RuntimeException e) {
+      // The commit may have happened all the same: read the node's spans afresh next time.
+      staging.forgetSpans(liveSpans);
+      throw e;
+    }
     if (applied) {
       seriesIds.publish(staging);
+      staging.publishSpans(liveSpans);
+    } else {
+      staging.forgetSpans(liveSpans);
     }
     return applied;
+  }
+
+  private boolean writeIn(Connection c, String nodeId, long writeId, FlushSnapshot s,
+      List<FlushSnapshot.CounterPoint> counters, List<FlushSnapshot.GaugePoint> gauges, WriteStaging staging)
+      throws SQLException {
+    seriesIds.cacheFor(c, staging);
+    int node = seriesIds.nodeId(c, nodeId, staging);
+    staging.node = node;
+    if (alreadyWritten(c, node, writeId)) {
+      return false;
+    }
+    long ts = s.intervalStartMillis();
+    long[] counterIds = seriesIds.ids(c, staging, keys(counters, FlushSnapshot.CounterPoint::key), MetricType.COUNTER, ts);
+    long[] gaugeIds = seriesIds.ids(c, staging, keys(gauges, FlushSnapshot.GaugePoint::key), MetricType.GAUGE, ts);
+    long[] timerIds = seriesIds.ids(c, staging, keys(s.timers(), FlushSnapshot.TimerPoint::key), MetricType.TIMER, ts);
+    long[] setIds = seriesIds.ids(c, staging, keys(s.sets(), FlushSnapshot.SetPoint::key), MetricType.SET, ts);
+    if (!s.backfill()) {
+      staging.spans = liveSpans.record(c, node, ts, s.intervalEndMillis(),
+          concat(counterIds, gaugeIds, timerIds, setIds));
+    }
+    // Rows only for what changed when the spans cover the idle rest; otherwise every point is a row.
+    boolean skipIdle = staging.spans != null;
+    IntPredicate counterRow = i -> !skipIdle || counters.get(i).sampled() || counters.get(i).count() != 0;
+    IntPredicate timerRow = i -> !skipIdle || s.timers().get(i).stats().sampleCount() > 0
+        || s.timers().get(i).stats().count() != 0;
+    IntPredicate setRow = i -> !skipIdle || s.sets().get(i).unique() > 0;
+    IntPredicate gaugeRow = i -> !skipIdle || gauges.get(i).sampled();
+    writeCounters(c, s, node, counters, counterIds, counterRow);
+    writeGauges(c, s, node, gauges, gaugeIds, gaugeRow);
+    writeTimers(c, s, node, timerIds, timerRow);
+    writeSets(c, s, node, setIds, setRow);
+    touchSeries(c, staging, s.backfill(), ts, select(counterIds, counterRow), select(gaugeIds, gaugeRow),
+        select(timerIds, timerRow), select(setIds, setRow));
+    List<Long> sampled = new ArrayList<>();
+    addSampled(sampled, counterIds, i -> counters.get(i).sampled());
+    addSampled(sampled, gaugeIds, i -> gauges.get(i).sampled());
+    addSampled(sampled, timerIds, i -> s.timers().get(i).stats().sampleCount() > 0);
+    addSampled(sampled, setIds, i -> s.sets().get(i).unique() > 0);
+    markSampled(c, staging, ts, sampled);
+    markLate(c, s.intervalMillis(), ts);
+    logWrite(c, node, writeId, ts, s.size());
+    return true;
+  }
+
+  private static long[] concat(long[]... lists) {
+    int n = 0;
+    for (long[] l : lists) {
+      n += l.length;
+    }
+    long[] out = new long[n];
+    int at = 0;
+    for (long[] l : lists) {
+      System.arraycopy(l, 0, out, at, l.length);
+      at += l.length;
+    }
+    return out;
+  }
+
+  /** The ids at the indexes {@code keep} accepts. */
+  private static long[] select(long[] ids, IntPredicate keep) {
+    long[] out = new long[ids.length];
+    int n = 0;
+    for (int i = 0; i < ids.length; i++) {
+      if (keep.test(i)) {
+        out[n++] = ids[i];
+      }
+    }
+    return n == ids.length ? ids : java.util.Arrays.copyOf(out, n);
   }
 
   private static boolean alreadyWritten(Connection c, int node, long writeId) throws SQLException {
@@ -133,13 +192,16 @@ final class SnapshotWriter {
   }
 
   private void writeCounters(Connection c, FlushSnapshot s, int node, List<FlushSnapshot.CounterPoint> counters,
-      long[] ids) throws SQLException {
-    if (counters.isEmpty()) {
+      long[] ids, IntPredicate asRow) throws SQLException {
+    if (select(ids, asRow).length == 0) {
       return;
     }
     try (PreparedStatement points = c.prepareStatement(upsertCounter);
         PreparedStatement totals = c.prepareStatement(upsertCounterTotal)) {
       for (int i = 0; i < ids.length; i++) {
+        if (!asRow.test(i)) {
+          continue;
+        }
         double count = counters.get(i).count();
         PointRows.setKey(points, ids[i], s.intervalMillis(), s.intervalStartMillis(), node);
         points.setDouble(5, count);
@@ -157,14 +219,17 @@ final class SnapshotWriter {
   }
 
   private void writeGauges(Connection c, FlushSnapshot s, int node, List<FlushSnapshot.GaugePoint> gauges,
-      long[] ids) throws SQLException {
-    if (gauges.isEmpty()) {
+      long[] ids, IntPredicate asRow) throws SQLException {
+    if (select(ids, asRow).length == 0) {
       return;
     }
     long end = s.intervalEndMillis();
     try (PreparedStatement points = c.prepareStatement(upsertGauge);
         PreparedStatement values = c.prepareStatement(upsertGaugeValue)) {
       for (int i = 0; i < ids.length; i++) {
+        if (!asRow.test(i)) {
+          continue;
+        }
         double v = gauges.get(i).value();
         long setAt = gauges.get(i).setAtMillis();
         PointRows.setKey(points, ids[i], s.intervalMillis(), s.intervalStartMillis(), node);
@@ -186,28 +251,34 @@ final class SnapshotWriter {
     }
   }
 
-  private void writeTimers(Connection c, FlushSnapshot s, int node, long[] ids) throws SQLException {
-    if (s.timers().isEmpty()) {
-      return;
+  private void writeTimers(Connection c, FlushSnapshot s, int node, long[] ids, IntPredicate asRow)
+      throws SQLException {
+    List<StoredPoint> pts = new ArrayList<>();
+    for (int i = 0; i < ids.length; i++) {
+      if (asRow.test(i)) {
+        var t = s.timers().get(i);
+        var st = t.stats();
+        pts.add(StoredPoint.timer(s.intervalStartMillis(), s.intervalMillis(), st.count(), st.sampleCount(), st.sum(),
+            st.sumSquares(), st.lower(), st.upper(), t.sketch()));
+      }
     }
-    List<StoredPoint> pts = new ArrayList<>(ids.length);
-    for (FlushSnapshot.TimerPoint t : s.timers()) {
-      var st = t.stats();
-      pts.add(StoredPoint.timer(s.intervalStartMillis(), s.intervalMillis(), st.count(), st.sampleCount(), st.sum(),
-          st.sumSquares(), st.lower(), st.upper(), t.sketch()));
+    if (!pts.isEmpty()) {
+      insertOrMerge(c, MetricType.TIMER, select(ids, asRow), node, pts);
     }
-    insertOrMerge(c, MetricType.TIMER, ids, node, pts);
   }
 
-  private void writeSets(Connection c, FlushSnapshot s, int node, long[] ids) throws SQLException {
-    if (s.sets().isEmpty()) {
-      return;
+  private void writeSets(Connection c, FlushSnapshot s, int node, long[] ids, IntPredicate asRow)
+      throws SQLException {
+    List<StoredPoint> pts = new ArrayList<>();
+    for (int i = 0; i < ids.length; i++) {
+      if (asRow.test(i)) {
+        FlushSnapshot.SetPoint p = s.sets().get(i);
+        pts.add(StoredPoint.set(s.intervalStartMillis(), s.intervalMillis(), p.unique(), p.sketch()));
+      }
     }
-    List<StoredPoint> pts = new ArrayList<>(ids.length);
-    for (FlushSnapshot.SetPoint p : s.sets()) {
-      pts.add(StoredPoint.set(s.intervalStartMillis(), s.intervalMillis(), p.unique(), p.sketch()));
+    if (!pts.isEmpty()) {
+      insertOrMerge(c, MetricType.SET, select(ids, asRow), node, pts);
     }
-    insertOrMerge(c, MetricType.SET, ids, node, pts);
   }
 
   private static List<FlushSnapshot.CounterPoint> dedupeCounters(List<FlushSnapshot.CounterPoint> in) {

@@ -29,9 +29,13 @@ import org.slf4j.LoggerFactory;
  * (from {@value #INITIAL_BACKOFF_MILLIS} ms up to the configured maximum) while later snapshots wait
  * behind it, so the backlog drains in order when the store returns. A retried write that had in fact
  * committed is not applied twice (each snapshot carries a random write id; see
- * {@link MetricStore#write}). The queue holds at most {@code max_backlog / flush_interval}
- * snapshots (default one hour's worth); past that the oldest queued snapshot is dropped, counted
- * ({@code storage.snapshots_dropped}) and logged. A snapshot the store refuses as data (not
+ * {@link MetricStore#write}). The queue holds at most {@code max_backlog / flush_interval} live
+ * snapshots (default one hour's worth); past that the oldest queued live snapshot is dropped,
+ * counted ({@code storage.snapshots_dropped}) and logged. Backfilled intervals (samples with a
+ * {@code |T} timestamp in the past, released by the flush that follows them) have a bound of their
+ * own, the same number of snapshots: one flush that releases many cannot push the live history out
+ * of the queue. Past it the oldest queued backfill snapshot is dropped, counted
+ * ({@code storage.backfill_snapshots_dropped}) and logged. A snapshot the store refuses as data (not
  * retryable) is dropped at once and counted as {@code storage.snapshots_rejected}, so it cannot
  * block the queue forever.
  *
@@ -43,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Internal stats</b> (category {@code storage}): gauges {@code backlog_snapshots},
  * {@code backlog_age_seconds}, {@code backlog_capacity}, {@code last_write_millis}; counters
  * {@code snapshots_written}, {@code points_written}, {@code write_failures},
- * {@code snapshots_dropped}, {@code snapshots_rejected}, {@code non_finite_values_skipped}
+ * {@code snapshots_dropped}, {@code backfill_snapshots_dropped}, {@code snapshots_rejected},
+ * {@code non_finite_values_skipped}
  * (counters and gauges that are Infinity or NaN are not stored; one warning a minute at most).
  *
  * <p>Thread-safe. The queue is an {@link ArrayDeque} under one lock: the only contenders are the
@@ -60,7 +65,11 @@ public final class StoreSink implements FlushSink {
   static final long NON_FINITE_WARNING_INTERVAL_MILLIS = 60_000;
 
   /** A queued snapshot with its write id and enqueue time. */
-  private record Pending(long writeId, FlushSnapshot snapshot, long enqueuedAtMillis) {}
+  private record Pending(long writeId, FlushSnapshot snapshot, long enqueuedAtMillis) {
+    boolean backfill() {
+      return snapshot.backfill();
+    }
+  }
 
   private final MetricStore store;
   private final String nodeId;
@@ -73,6 +82,8 @@ public final class StoreSink implements FlushSink {
   private final Condition changed = lock.newCondition();
   // Guarded by lock.
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  /** How many of {@link #queue} are backfill snapshots. */
+  private int backfillQueued;
   private Pending inFlight;
   private boolean stopping;
   private boolean abandon;
@@ -81,6 +92,7 @@ public final class StoreSink implements FlushSink {
   private final StatsRegistry.Counter pointsWritten;
   private final StatsRegistry.Counter failures;
   private final StatsRegistry.Counter dropped;
+  private final StatsRegistry.Counter backfillDropped;
   private final StatsRegistry.Counter rejected;
   private final StatsRegistry.Counter nonFiniteSkipped;
   private final RateLimitedLog nonFiniteWarnings;
@@ -140,6 +152,8 @@ public final class StoreSink implements FlushSink {
     this.failures = stats.counter(StatName.STORE_WRITE_FAILURES, "Failed store write attempts (each is retried)");
     this.dropped = stats.counter(StatName.STORE_SNAPSHOTS_DROPPED,
         "Snapshots dropped, oldest first, because the store backlog was full");
+    this.backfillDropped = stats.counter("storage", "backfill_snapshots_dropped",
+        "Backfill snapshots dropped, oldest first, because the store backlog held its bound of them");
     this.rejected = stats.counter("storage", "snapshots_rejected", "Snapshots the store refused as invalid data");
     this.nonFiniteSkipped = stats.counter("storage", "non_finite_values_skipped",
         "Counter and gauge values not stored because they were not finite numbers (Infinity, NaN)");
@@ -148,7 +162,8 @@ public final class StoreSink implements FlushSink {
         this::backlog);
     stats.gauge(StatName.STORE_BACKLOG_AGE_SECONDS, "Age of the oldest snapshot waiting to be written",
         () -> backlogAgeMillis() / 1000.0);
-    stats.gauge("storage", "backlog_capacity", "Most snapshots the backlog holds before dropping the oldest",
+    stats.gauge("storage", "backlog_capacity",
+        "Most live snapshots the backlog holds before dropping the oldest (backfill snapshots have the same bound apart)",
         () -> capacity);
     stats.gauge(StatName.STORE_LAST_WRITE_MILLIS, "Duration of the latest store write", () -> lastWriteMillis);
     this.writer = new Thread(this::run, "hollerith-store-writer");
@@ -170,32 +185,57 @@ public final class StoreSink implements FlushSink {
     return "store";
   }
 
-  /** Enqueues the snapshot; never blocks on the database. Past the bound, drops the oldest queued one. */
+  /**
+   * Enqueues the snapshot; never blocks on the database. Past the bound of its kind (live or
+   * backfill), drops the oldest queued snapshot of that kind.
+   */
   @Override
   public void publish(FlushSnapshot snapshot) {
     snapshot = withoutNonFiniteValues(snapshot);
     Pending p = new Pending(ThreadLocalRandom.current().nextLong(), snapshot, clock.millis());
-    Pending lost = null;
+    Pending lost;
     int size;
     lock.lock();
     try {
       if (stopping) {
         throw new IllegalStateException("store sink is closed");
       }
-      if (queue.size() >= capacity) {
-        lost = queue.pollFirst();
-      }
+      lost = makeRoomFor(p);
       queue.addLast(p);
+      if (p.backfill()) {
+        backfillQueued++;
+      }
       size = queue.size();
       changed.signalAll();
     } finally {
       lock.unlock();
     }
     if (lost != null) {
-      dropped.incr();
-      log.warn("store backlog full ({} snapshots): dropped the oldest, interval {} with {} series; {} dropped so far",
-          size, lost.snapshot().intervalStartMillis(), lost.snapshot().size(), dropped.value());
+      StatsRegistry.Counter counter = lost.backfill() ? backfillDropped : dropped;
+      counter.incr();
+      log.warn("store backlog full ({} snapshots): dropped the oldest {} snapshot, interval {} with {} series;"
+          + " {} dropped so far", size, lost.backfill() ? "backfill" : "live", lost.snapshot().intervalStartMillis(),
+          lost.snapshot().size(), counter.value());
     }
+  }
+
+  /** Removes and returns the oldest queued snapshot of {@code p}'s kind when that kind is at its bound. Under lock. */
+  private Pending makeRoomFor(Pending p) {
+    int ofKind = p.backfill() ? backfillQueued : queue.size() - backfillQueued;
+    if (ofKind < capacity) {
+      return null;
+    }
+    for (var it = queue.iterator(); it.hasNext(); ) {
+      Pending q = it.next();
+      if (q.backfill() == p.backfill()) {
+        it.remove();
+        if (q.backfill()) {
+          backfillQueued--;
+        }
+        return q;
+      }
+    }
+    return null;
   }
 
   /**
@@ -301,6 +341,9 @@ public final class StoreSink implements FlushSink {
           return;
         }
         p = queue.pollFirst();
+        if (p.backfill()) {
+          backfillQueued--;
+        }
         inFlight = p;
       } finally {
         lock.unlock();
@@ -402,6 +445,7 @@ public final class StoreSink implements FlushSink {
       left = queue.size() + (inFlight != null ? 1 : 0);
       abandon = true;
       queue.clear();
+      backfillQueued = 0;
       changed.signalAll();
     } finally {
       lock.unlock();

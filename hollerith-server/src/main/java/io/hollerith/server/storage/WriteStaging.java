@@ -18,6 +18,22 @@ final class WriteStaging {
   final Map<Long, Long> sampled = new HashMap<>();
   /** The cache valid for the epoch the transaction read; set by {@link SeriesIds#cacheFor}. */
   SeriesIdCache cache;
+  /** The writing node's id, once resolved; -1 before. */
+  int node = -1;
+  /** The node's live spans after this write, or null when the write did not record spans. */
+  LiveSpans.NodeState spans;
+
+  void publishSpans(LiveSpans liveSpans) {
+    if (spans != null) {
+      liveSpans.publish(node, spans);
+    }
+  }
+
+  void forgetSpans(LiveSpans liveSpans) {
+    if (node >= 0) {
+      liveSpans.forget(node);
+    }
+  }
 
   void publish(Map<String, Integer> nodeIds) {
     cache.ids.putAll(series);

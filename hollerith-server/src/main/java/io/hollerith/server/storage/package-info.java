@@ -28,8 +28,12 @@
  *       for rollups and expiry) and is refreshed at most once a minute per series;
  *       {@code last_sample} is the start of the latest interval with a sample, the API's
  *       {@code lastSeen}.
- *   <li>{@code nodes(id, name, heartbeat_at, heartbeat)}: the node ids rows refer to by a small
- *       integer, and each node's latest worker heartbeat (epoch milliseconds and its JSON report).
+ *   <li>{@code nodes(id, name, heartbeat_at, heartbeat, flushed_until)}: the node ids rows refer to
+ *       by a small integer, each node's latest worker heartbeat (epoch milliseconds and its JSON
+ *       report), and the end of the latest live interval it wrote.
+ *   <li>{@code live_spans(series_id, node_id, since, until)}: the intervals in which a node held a
+ *       series live ({@code until} null while it still does: up to the node's
+ *       {@code flushed_until}); see "Idle intervals".
  *   <li>{@code tasks(id, node, job_id, state, scheduled_at, started_at, ended_at, output, error)}:
  *       the newest job runs of every node ({@code jobs.Scheduler}).
  *   <li>One points table per type, each keyed {@code (series_id, res, ts, node_id)}:
@@ -53,6 +57,23 @@
  *   <li>{@code series_epoch(id = 1, epoch)}: bumped by every transaction that deletes expired
  *       series; writers check it before using cached series ids (see "Rollups and retention").
  * </ul>
+ *
+ * <h2>Idle intervals</h2>
+ *
+ * <p>Etsy flushes every live series every interval: an idle counter as 0, an idle timer with no
+ * values, an idle set with no members. Storing those would make every flush cost a row per live
+ * series (a million live series, a million rows every 10 s) whatever changed. So a live flush
+ * writes rows only for series that received something (a gauge that got no sample holds its value), and keeps
+ * {@code live_spans} instead: a series new to the node's flush opens a span, a series that left it
+ * closes one, and a flush after a gap (a restart, dropped snapshots) first closes every open span
+ * of the node where its previous flush ended. Reads (points, buckets, the summary) and rollups add
+ * back, for each node, each bucket its span covers without a row, as the row the idle flush used to
+ * store: the API answers exactly what it answered when idle intervals were rows (0 for a counter,
+ * an empty timer, an empty set, the held gauge; the same bucket values, point counts and set unions, on every
+ * node of a fleet), and a rollup writes rows only for buckets with rows, so an idle minute costs
+ * no rollup row either. An idle gauge reads as the value (and set time) its node held: the node's
+ * latest row before the interval. Expiry keeps a series whose span reaches into the retained range
+ * even though it writes no rows, and deletes spans that ended before it.
  *
  * <p><b>Why a table per type.</b> A counter point is one double, a timer point seven values and a
  * sketch; one wide table with typed columns would carry NULLs and a type tag in every row and mix

@@ -622,6 +622,7 @@ abstract class MetricStoreContractTest {
       assertThat(write).isNotDone();
       c.createStatement().executeUpdate("DELETE FROM counter_points WHERE series_id IN (SELECT id FROM series)");
       c.createStatement().executeUpdate("DELETE FROM counter_totals WHERE series_id IN (SELECT id FROM series)");
+      c.createStatement().executeUpdate("DELETE FROM live_spans WHERE series_id IN (SELECT id FROM series)");
       c.createStatement().executeUpdate("DELETE FROM series");
       c.commit();
       assertThat(write.get(10, TimeUnit.SECONDS)).isTrue();
@@ -645,7 +646,7 @@ abstract class MetricStoreContractTest {
   private void assertNoRowWithoutItsSeries() throws SQLException {
     try (Connection c = rawConnection()) {
       for (String table : List.of("counter_points", "gauge_points", "timer_points", "set_points", "counter_totals",
-          "gauge_values")) {
+          "gauge_values", "live_spans")) {
         try (var rs = c.createStatement().executeQuery(
             "SELECT count(*) FROM " + table + " WHERE series_id NOT IN (SELECT id FROM series)")) {
           rs.next();
@@ -743,5 +744,195 @@ abstract class MetricStoreContractTest {
     assertThat(values.get(0)[1]).isEqualTo(4.0 + 6.0);
     assertThat((Map<String, Object>) response.get("summary")).containsEntry("count", 2)
         .containsEntry("totalTransactions", 4.0 + 6.0);
+  }
+
+  // ------------------------------------------------------------------ idle intervals: no rows, same reads
+
+  /**
+   * What node n1 flushes in intervals 0..8 (10 s each): a counter's count, null where the series
+   * is absent from the flush (not live), NaN where it is flushed idle.
+   */
+  private static final double[] HITS = {3, Double.NaN, Double.NaN, 2, Double.NaN, Double.NaN, 1, Double.NaN, 4};
+  /** Of the same flushes: present (live) or absent; interval 5 lists nothing of the three series. */
+  private static final boolean[] LISTED = {true, true, true, true, true, false, true, true, true};
+
+  /** Writes HITS, plus a timer and a set sampled where the counter is, idle where it is idle. */
+  private void writeIdleHistory(String node, int firstId) {
+    for (int k = 0; k < HITS.length; k++) {
+      SnapshotBuilder b = SnapshotBuilder.at(T0 + k * TEN_S);
+      if (LISTED[k] && Double.isNaN(HITS[k])) {
+        b.idleCounter("hits").idleTimer("lat").set("users");
+      } else if (LISTED[k]) {
+        b.counter("hits", HITS[k]).timer("lat", HITS[k] * 10).set("users", "u" + k);
+      } else {
+        b.counter("other", 1);
+      }
+      store.write(node, firstId + k, b.build());
+    }
+  }
+
+  private long rows(String table, String where) throws SQLException {
+    try (Connection c = rawConnection();
+        var rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table + " t JOIN series s"
+            + " ON s.id = t.series_id WHERE " + where)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void idleIntervalsAreNotStoredYetReadAsZeroesAndEmptyIntervals() throws SQLException {
+    writeIdleHistory("n1", 1);
+    long to = T0 + HITS.length * TEN_S - 1;
+
+    // Expected per interval, computed from the input: every listed interval is a point (0 when idle).
+    List<Long> times = new ArrayList<>();
+    List<Double> counts = new ArrayList<>();
+    for (int k = 0; k < HITS.length; k++) {
+      if (LISTED[k]) {
+        times.add(T0 + k * TEN_S);
+        counts.add(Double.isNaN(HITS[k]) ? 0.0 : HITS[k]);
+      }
+    }
+    List<StoredPoint> hits = store.readPoints(MetricKey.of("hits"), MetricType.COUNTER, T0, to);
+    assertThat(hits).extracting(StoredPoint::timeMillis).containsExactlyElementsOf(times);
+    assertThat(hits).extracting(StoredPoint::count).containsExactlyElementsOf(counts);
+    List<StoredPoint> lat = store.readPoints(MetricKey.of("lat"), MetricType.TIMER, T0, to);
+    assertThat(lat).extracting(StoredPoint::timeMillis).containsExactlyElementsOf(times);
+    for (int i = 0; i < lat.size(); i++) {
+      boolean idle = counts.get(i) == 0;
+      assertThat(lat.get(i).sampleCount()).isEqualTo(idle ? 0 : 1);
+      if (idle) {
+        assertThat(lat.get(i).sum()).isNaN();
+      } else {
+        assertThat(lat.get(i).sum()).isEqualTo(counts.get(i) * 10);
+      }
+      assertThat(lat.get(i).sketch().isEmpty()).isEqualTo(idle);
+    }
+    List<StoredPoint> users = store.readPoints(MetricKey.of("users"), MetricType.SET, T0, to);
+    assertThat(users).extracting(StoredPoint::timeMillis).containsExactlyElementsOf(times);
+    assertThat(users).extracting(StoredPoint::unique).containsExactlyElementsOf(
+        counts.stream().map(c -> c == 0 ? 0L : 1L).toList());
+
+    // 20 s buckets: an idle-only bucket is 0, not missing; the bucket of interval 5 holds idle 4 only.
+    List<StoredPoint> buckets = store.readBuckets(MetricKey.of("hits"), MetricType.COUNTER, T0, to, 2 * TEN_S);
+    assertThat(buckets).extracting(StoredPoint::count).containsExactly(3.0 + 0, 0.0 + 2, 0.0, 1.0 + 0, 4.0);
+
+    // Only what changed is stored: the sampled intervals.
+    long sampled = java.util.Arrays.stream(HITS).filter(h -> !Double.isNaN(h)).count();
+    assertThat(rows("counter_points", "s.name = 'hits'")).isEqualTo(sampled);
+    assertThat(rows("timer_points", "s.name = 'lat'")).isEqualTo(sampled);
+    assertThat(rows("set_points", "s.name = 'users'")).isEqualTo(sampled);
+    // The running total (Prometheus' _total) is the sum of the counts.
+    assertThat(store.loadCounterTotals("n1")).containsEntry(MetricKey.of("hits"), 3.0 + 2 + 1 + 4);
+  }
+
+  @Test
+  void intervalsMissedWhileANodeWasAwayStayEmptyAfterItsRestart() throws SQLException {
+    store.write("n1", 1, SnapshotBuilder.at(T0).counter("hits", 1).build());
+    store.write("n1", 2, SnapshotBuilder.at(T0 + TEN_S).idleCounter("hits").build());
+    reopen(RetentionPolicy.DEFAULT);
+    // Two intervals not flushed (the node was down), then idle again.
+    store.write("n1", 3, SnapshotBuilder.at(T0 + 4 * TEN_S).idleCounter("hits").build());
+    store.write("n1", 4, SnapshotBuilder.at(T0 + 5 * TEN_S).counter("hits", 2).build());
+
+    List<StoredPoint> hits = store.readPoints(MetricKey.of("hits"), MetricType.COUNTER, T0, T0 + 6 * TEN_S);
+    assertThat(hits).extracting(StoredPoint::timeMillis).containsExactly(T0, T0 + TEN_S, T0 + 4 * TEN_S, T0 + 5 * TEN_S);
+    assertThat(hits).extracting(StoredPoint::count).containsExactly(1.0, 0.0, 0.0, 2.0);
+  }
+
+  @Test
+  void idleIntervalsOfSeveralNodesMergeAsTheirRowsDid() {
+    // n1 samples only in interval 0 and then drops the counter; n2 holds it live and idle for three.
+    store.write("n1", 1, SnapshotBuilder.at(T0).counter("hits", 5).build());
+    store.write("n1", 2, SnapshotBuilder.at(T0 + TEN_S).counter("other", 1).build());
+    for (int k = 0; k < 3; k++) {
+      store.write("n2", 10 + k, SnapshotBuilder.at(T0 + k * TEN_S).idleCounter("hits").build());
+    }
+    store.write("n2", 13, SnapshotBuilder.at(T0 + 3 * TEN_S).counter("hits", 7).build());
+
+    List<StoredPoint> hits = store.readPoints(MetricKey.of("hits"), MetricType.COUNTER, T0, T0 + 4 * TEN_S);
+    assertThat(hits).extracting(StoredPoint::count).containsExactly(5.0, 0.0, 0.0, 7.0);
+    assertThat(single(store.readBuckets(MetricKey.of("hits"), MetricType.COUNTER, T0, T0 + 4 * TEN_S - 1, 4 * TEN_S))
+        .count()).isEqualTo(5.0 + 7);
+  }
+
+  @Test
+  void rollupsWriteOnlyBucketsWithRowsAndIdleMinutesStillReadAsZero() throws SQLException {
+    // Minute 0: a sample in its first interval, then idle; minute 1: idle throughout.
+    for (int k = 0; k < 12; k++) {
+      SnapshotBuilder b = SnapshotBuilder.at(T0 + k * TEN_S);
+      if (k == 0) {
+        b.counter("hits", 6).set("users", "a", "b");
+      } else {
+        b.idleCounter("hits").set("users");
+      }
+      store.write("n1", 1 + k, b.build());
+    }
+    store.rollup(clock.millis());
+
+    assertThat(rows("counter_points", "s.name = 'hits' AND t.res = " + MINUTE)).isEqualTo(1);
+    List<StoredPoint> minutes = store.readBuckets(MetricKey.of("hits"), MetricType.COUNTER, T0, T0 + 2 * MINUTE - 1,
+        MINUTE);
+    assertThat(minutes).extracting(StoredPoint::resolutionMillis).containsOnly(MINUTE);
+    assertThat(minutes).extracting(StoredPoint::count).containsExactly(6.0, 0.0);
+    List<StoredPoint> sets = store.readBuckets(MetricKey.of("users"), MetricType.SET, T0, T0 + 2 * MINUTE - 1, MINUTE);
+    assertThat(sets).extracting(StoredPoint::unique).containsExactly(2L, 0L);
+  }
+
+  @Test
+  void aSeriesLiveButIdleIsKeptUntilItsLastLiveIntervalPassesEveryRetention() {
+    reopen(SHORT_RETENTION);
+    store.write("n1", 1, SnapshotBuilder.at(T0).counter("quiet", 1).build());
+    for (int k = 1; k < 60; k++) { // idle for ten minutes: no rows, last_seen stays at T0
+      store.write("n1", 1 + k, SnapshotBuilder.at(T0 + k * TEN_S).idleCounter("quiet").build());
+    }
+    long liveUntil = T0 + 60 * TEN_S;
+    // Expiry deletes what lies before now - 1 d - 1 min: still inside the live span.
+    long now = liveUntil - MINUTE + 24 * HOUR + MINUTE;
+    clock.set(now);
+    assertThat(store.rollup(now).seriesExpired()).isZero();
+    assertThat(store.findSeries(MetricKey.of("quiet"), MetricType.COUNTER)).isPresent();
+
+    // An hour later (expiry runs hourly) the span's end is past it.
+    clock.set(now + HOUR);
+    assertThat(store.rollup(now + HOUR).seriesExpired()).isEqualTo(1);
+    assertThat(store.findSeries(MetricKey.of("quiet"), MetricType.COUNTER)).isEmpty();
+  }
+
+  @Test
+  void idleGaugeIntervalsAreNotStoredYetReadWithTheValueHeld() throws SQLException {
+    // Per interval: a sample (value), idle (NaN: holds its value), or absent from the flush (null).
+    Double[] samples = {5.0, Double.NaN, Double.NaN, 9.0, Double.NaN, null, 2.0};
+    List<Double> expected = new ArrayList<>();
+    double held = Double.NaN;
+    for (int k = 0; k < samples.length; k++) {
+      SnapshotBuilder b = SnapshotBuilder.at(T0 + k * TEN_S);
+      if (samples[k] == null) {
+        b.counter("other", 1);
+      } else if (samples[k].isNaN()) {
+        b.idleGauge("temp", held);
+        expected.add(held);
+      } else {
+        b.gauge("temp", samples[k]);
+        held = samples[k];
+        expected.add(held);
+      }
+      store.write("n1", 1 + k, b.build());
+    }
+    List<StoredPoint> points = store.readPoints(MetricKey.of("temp"), MetricType.GAUGE, T0, T0 + MINUTE + TEN_S);
+    assertThat(points).extracting(StoredPoint::last).containsExactlyElementsOf(expected);
+    assertThat(points).extracting(StoredPoint::min).containsExactlyElementsOf(expected);
+    assertThat(points).extracting(StoredPoint::max).containsExactlyElementsOf(expected);
+    assertThat(rows("gauge_points", "s.name = 'temp'")).isEqualTo(3);
+
+    store.rollup(clock.millis());
+    // Minute 0 held 5, then 9: its minimum includes the value held before the change.
+    List<StoredPoint> minutes = store.readBuckets(MetricKey.of("temp"), MetricType.GAUGE, T0, T0 + 2 * MINUTE - 1,
+        MINUTE);
+    assertThat(minutes).extracting(StoredPoint::resolutionMillis).containsOnly(MINUTE);
+    assertThat(minutes).extracting(StoredPoint::min, StoredPoint::max, StoredPoint::last).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(5.0, 9.0, 9.0), org.assertj.core.groups.Tuple.tuple(2.0, 2.0, 2.0));
+    assertThat(gaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("temp"), 2.0));
   }
 }

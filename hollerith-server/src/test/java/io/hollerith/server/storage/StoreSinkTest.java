@@ -104,4 +104,44 @@ class StoreSinkTest {
       storeLog.detachAppender(warnings);
     }
   }
+
+  @Test
+  void backfillSnapshotsHaveTheirOwnBoundAndNeverPushLiveOnesOut() throws Exception {
+    StepClock clock = new StepClock(MetricStoreContractTest.T0 + 3_600_000);
+    StatsRegistry stats = new StatsRegistry();
+    HollerithConfig config = config();
+    long t0 = MetricStoreContractTest.T0 + 1_800_000;
+    try (MetricStore store = MetricStores.open(config, clock)) {
+      StoreSink sink = StoreSink.create(config, store, stats, clock);
+      int capacity = sink.capacity();
+      int backfills = capacity + 3;
+      // Another connection holds SQLite's write lock: the writer waits in its first write, so the
+      // queue only grows until the lock is released.
+      try (java.sql.Connection lock = java.sql.DriverManager.getConnection(
+          "jdbc:sqlite:" + dir.resolve(MetricStores.SQLITE_FILE))) {
+        lock.createStatement().execute("BEGIN IMMEDIATE");
+        for (int i = 0; i < capacity - 1; i++) {
+          sink.publish(SnapshotBuilder.at(t0 + i * 10_000).counter("live", i + 1).build());
+        }
+        // One flush releases more backfilled intervals than the bound.
+        for (int i = 0; i < backfills; i++) {
+          sink.publish(SnapshotBuilder.backfill(t0 - (backfills - i) * 10_000).counter("late", 1).build());
+        }
+        assertThat(stats.value("storage", "snapshots_dropped")).isEqualTo(0L);
+        assertThat(stats.value("storage", "backfill_snapshots_dropped")).isEqualTo((long) backfills - capacity);
+        lock.createStatement().execute("ROLLBACK");
+      }
+      assertThat(sink.awaitDrained(Duration.ofSeconds(30))).isTrue();
+      sink.close();
+
+      // Every live interval was written; of the backfilled ones, the newest `capacity`.
+      assertThat(store.readPoints(MetricKey.of("live"), MetricType.COUNTER, t0, t0 + capacity * 10_000))
+          .extracting(p -> p.count()).containsExactlyElementsOf(
+              java.util.stream.IntStream.rangeClosed(1, capacity - 1).mapToObj(i -> (double) i).toList());
+      assertThat(store.readPoints(MetricKey.of("late"), MetricType.COUNTER, t0 - backfills * 10_000, t0))
+          .extracting(p -> p.timeMillis()).containsExactlyElementsOf(
+              java.util.stream.IntStream.range(backfills - capacity, backfills)
+                  .mapToObj(i -> t0 - (backfills - i) * 10_000L).toList());
+    }
+  }
 }
