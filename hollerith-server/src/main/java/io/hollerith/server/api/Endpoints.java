@@ -252,9 +252,9 @@ final class Endpoints {
     if (storage != null) {
       storage.forEach((k, v) -> system.put("storage_" + k, new AbstractMap.SimpleImmutableEntry<>(v.doubleValue(), "Storage " + k.replace('_', ' '))));
     }
-    String text = prometheus.render(stats, system, latestValues == null ? null : latestValues.latest(),
+    TextBody body = prometheus.open(stats, system, latestValues == null ? null : latestValues.latest(),
         r.access()::canSee, r.access().seesEverything(), openMetrics);
-    return ApiResponse.text(200, openMetrics ? PrometheusWriter.OPENMETRICS_CONTENT_TYPE : PrometheusWriter.TEXT_CONTENT_TYPE, text)
+    return ApiResponse.streamed(200, openMetrics ? PrometheusWriter.OPENMETRICS_CONTENT_TYPE : PrometheusWriter.TEXT_CONTENT_TYPE, body)
         .withHeader("Vary", "Accept");
   }
 
