@@ -20,10 +20,10 @@ import java.util.TreeMap;
 final class LiveTablesView implements LiveView {
 
   private final Aggregator aggregator;
-  private final Aggregator.Tables live;
+  private final SeriesTables live;
   private final AggregationConfig config;
 
-  LiveTablesView(Aggregator aggregator, Aggregator.Tables live, AggregationConfig config) {
+  LiveTablesView(Aggregator aggregator, SeriesTables live, AggregationConfig config) {
     this.aggregator = aggregator;
     this.live = live;
     this.config = config;
@@ -51,7 +51,7 @@ final class LiveTablesView implements LiveView {
   private static boolean shown(Series.Counter c, long word, boolean deleteCounters) {
     boolean touched = Series.Counter.touched(word);
     return word != Series.Counter.DELETED && (touched || c.known)
-        && (!deleteCounters || touched || Aggregator.etsyKept(c.key));
+        && (!deleteCounters || touched || IntervalFlush.etsyKept(c.key));
   }
 
   /**
@@ -149,13 +149,11 @@ final class LiveTablesView implements LiveView {
     if (s == null) {
       return false;
     }
-    @SuppressWarnings("unchecked")
-    SeriesTable<Series> t = (SeriesTable<Series>) table;
     synchronized (s) {
       if (!s.markDeleted()) {
         return false;
       }
-      aggregator.unlinkLocked(t, s);
+      aggregator.unlinkLocked(s);
     }
     return true;
   }

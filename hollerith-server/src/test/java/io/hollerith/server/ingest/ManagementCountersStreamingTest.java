@@ -4,6 +4,7 @@ import static io.hollerith.server.ingest.TestSupport.ask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hollerith.server.aggregate.Aggregator;
+import io.hollerith.server.aggregate.AggregatorWriter;
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.config.ProtocolConfig;
@@ -31,7 +32,7 @@ class ManagementCountersStreamingTest {
   private final StatsRegistry stats = new StatsRegistry();
   private Aggregator aggregator;
   private LineParser parser;
-  private Aggregator.Writer writer;
+  private AggregatorWriter writer;
   private ManagementServer server;
   private InetSocketAddress address;
 

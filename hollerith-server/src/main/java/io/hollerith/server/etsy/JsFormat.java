@@ -1,6 +1,5 @@
-package io.hollerith.server.ingest;
+package io.hollerith.server.etsy;
 
-import io.hollerith.server.flush.JsNumbers;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,7 +16,7 @@ import java.util.NoSuchElementException;
  *
  * <p>Stateless and thread-safe. Not a hot path: it allocates freely.
  */
-final class JsFormat {
+public final class JsFormat {
 
   private static final int BREAK_LENGTH = 80;
   private static final int COMPACT = 3;
@@ -26,7 +25,7 @@ final class JsFormat {
   private JsFormat() {}
 
   /** {@code util.inspect(obj)} for a plain object whose values are numbers, arrays of numbers or sets of strings. */
-  static String inspect(Map<String, ?> object) {
+  public static String inspect(Map<String, ?> object) {
     if (object.isEmpty()) {
       return "{}";
     }
@@ -41,7 +40,7 @@ final class JsFormat {
    * The same text as {@link #inspect}, in pieces made as they are asked for, so a reply of any size
    * is written without being built whole. An object that fits on one line is one piece.
    */
-  static Iterator<String> inspectPieces(Map<String, ?> object) {
+  public static Iterator<String> inspectPieces(Map<String, ?> object) {
     Iterator<String> keys = orderedKeys(object).iterator();
     return inspectPieces(new Iterator<Map.Entry<String, ?>>() {
       @Override
@@ -62,7 +61,7 @@ final class JsFormat {
    * each is read only when its piece is asked for, so the entries may come from a source too large
    * to copy.
    */
-  static Iterator<String> inspectPieces(Iterator<? extends Map.Entry<String, ?>> entries) {
+  public static Iterator<String> inspectPieces(Iterator<? extends Map.Entry<String, ?>> entries) {
     List<String> head = new ArrayList<>();
     int length = 0;
     while (entries.hasNext() && length <= BREAK_LENGTH) {
@@ -115,7 +114,7 @@ final class JsFormat {
    * Keys in JS property order: array-index keys ({@code "0"}, {@code "17"}) first in ascending
    * numeric order, then the others in the map's own order.
    */
-  static List<String> orderedKeys(Map<String, ?> object) {
+  public static List<String> orderedKeys(Map<String, ?> object) {
     List<String> indexes = new ArrayList<>();
     List<String> others = new ArrayList<>();
     for (String key : object.keySet()) {
@@ -127,7 +126,7 @@ final class JsFormat {
   }
 
   /** Whether JS treats {@code key} as an array index, which comes before every other key. */
-  static boolean isArrayIndex(String key) {
+  public static boolean isArrayIndex(String key) {
     if (key.isEmpty() || key.length() > 10 || (key.length() > 1 && key.charAt(0) == '0')) {
       return false;
     }
