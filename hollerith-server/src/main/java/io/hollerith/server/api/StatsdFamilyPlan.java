@@ -29,6 +29,8 @@ import java.util.function.Predicate;
  */
 final class StatsdFamilyPlan {
 
+  private static final String TOTAL = "_total";
+
   private final Object[][] sorted = new Object[StatsdSource.values().length][];
   /** Sources, per family name, of the families replayed; and of those, the ones left out. */
   private final Set<String> replayed = new HashSet<>();
@@ -173,8 +175,6 @@ final class StatsdFamilyPlan {
     }
     return la - lb;
   }
-
-  private static final String TOTAL = "_total";
 
   private static int familyLength(String name, boolean stripTotal) {
     int length = name.length() + prefixLength(name);

@@ -286,4 +286,28 @@ class PrometheusStreamingTest {
     }
     return line.toString();
   }
+
+  /** The comparison that sorts without building names agrees with building and comparing them. */
+  @Test
+  void familyNamesCompareAsTheirSanitisedForms() {
+    String[] parts = {"", "a", "Z", "_", ".", "-", "0", "9", "total", "_total", ".total", ":", "é", "\uD83D\uDE00", "x"};
+    java.util.Random random = new java.util.Random(18);
+    for (int n = 0; n < 20_000; n++) {
+      String a = randomName(random, parts);
+      String b = randomName(random, parts);
+      for (StatsdSource source : new StatsdSource[] {StatsdSource.COUNTERS, StatsdSource.GAUGES}) {
+        int expected = Integer.signum(source.family(MetricKey.of(a)).compareTo(source.family(MetricKey.of(b))));
+        assertThat(Integer.signum(StatsdFamilyPlan.compareFamilyNames(a, b, source.stripsTotal())))
+            .as("%s vs %s (%s)", a, b, source).isEqualTo(expected);
+      }
+    }
+  }
+
+  private static String randomName(java.util.Random random, String[] parts) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = random.nextInt(5); i >= 0; i--) {
+      sb.append(parts[random.nextInt(parts.length)]);
+    }
+    return sb.toString();
+  }
 }
