@@ -54,7 +54,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift ;;
     --no-memory) MEMORY=0 ;;
     --no-load) LOAD=0 ;;
-    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
