@@ -5,8 +5,9 @@
 #                    [--out DIR] [--no-memory] [--no-load]
 #
 # Targets:
-#   etsy       Etsy StatsD statsd@0.9.0 from the npm registry (installed under $PEERS_DIR/etsy),
-#              no backend, flushInterval 1 h; counted through its management port (`counters`).
+#   etsy       Etsy StatsD statsd@0.9.0: $ETSY_DIR (the repository's .peers/etsy-statsd when present,
+#              else installed from the npm registry under $PEERS_DIR/etsy), no backend, flushInterval
+#              1 h; counted through its management port (`counters`).
 #   collectd   collectd's statsd plugin (Debian collectd-core, apt-get installed when missing),
 #              Interval 1 s, counted from the csv plugin (StoreRates false: cumulative derive values).
 #   hollerith  java -jar $HOLLERITH_JAR serve --config <generated>, flush_interval 1 h; counted
@@ -16,22 +17,26 @@
 # Settings (kernel socket buffers, via sysctl; the originals are restored on exit):
 #   default    the machine's net.core.rmem_max / rmem_default as found
 #   8m         both set to 8 MiB (8388608)
+# Type mixes ($MIXES, space-separated): the even mix c=25,ms=25,g=25,s=25, the realistic
+# c=40,ms=30,g=20,s=10 and counters only (c=100) by default; each is its own table row, measured on a
+# freshly started server. Loss is judged on each mix's counters and the kernel's drop counter.
 #
-# For each setting and target: the highest lossless metrics/s at 1 and at 20 metrics per packet
-# (every counter counted and the socket's /proc/net/udp drop counter unchanged; median of 3
-# searches), CPU seconds per million metrics at 20,000 and 200,000 metrics/s (1 per packet) and at
-# each of the comma-separated $CPU_RATE_PACKED metrics/s in packets of 20 (the server's own cost
-# where the generator, not the server, caps the lossless search; 0 skips it), and, once (under the
-# last setting), resident memory per idle counter series. Below the table, Hollerith's receive
-# capacity as a share of the bare receiver's: their CPU per metric at the same packed rate, divided
-# (the bare receiver rests after a read that emptied its socket, as Hollerith does by default, so
-# both figures measure the receive path rather than wake-ups).
+# For each setting, target and mix: the highest lossless metrics/s at each of $LINES metrics per
+# packet (every counter counted and the socket's /proc/net/udp drop counter unchanged; median of 3
+# searches), CPU seconds per million metrics at each of $CPU_RATES metrics/s (1 per packet; 0 skips)
+# and at each of $CPU_RATE_PACKED metrics/s in packets of 20 (the server's own cost where the
+# generator, not the server, caps the lossless search; 0 skips), and, once (under the last setting,
+# counters only), resident memory per idle counter series. Below the table, Hollerith against each
+# peer of the same setting and mix (ratio of lossless rates, ratio of CPU per metric at the same
+# rate), and Hollerith's receive capacity as a share of the bare receiver's: their CPU per metric at
+# the same packed rate, divided (the bare receiver rests after a read that emptied its socket, as
+# Hollerith does by default, so both figures measure the receive path rather than wake-ups).
 # The server runs on core $SERVER_CORE, the generator (io.hollerith.bench.load.Measure) on $GEN_CORE.
 # All traffic goes to 127.0.0.1. Every process this script starts is stopped by its pid.
 #
-# Parameters (environment): TRIAL, PRECISION, SEARCHES, CPU_DURATION, CPU_REPS, NAMES, SERIES,
-# MEM_RATE, SERVER_CORE, GEN_CORE, UDP_PORT, MGMT_PORT, PEERS_DIR, HOLLERITH_JAR,
-# HOLLERITH_JAVA_OPTS, SERVER_THREADS, CPU_RATE_PACKED.
+# Parameters (environment): MIXES, LINES, CPU_RATES, CPU_RATE_PACKED, TRIAL, PRECISION, SEARCHES,
+# CPU_DURATION, CPU_REPS, NAMES, SERIES, MEM_RATE, SERVER_CORE, GEN_CORE, UDP_PORT, MGMT_PORT,
+# PEERS_DIR, ETSY_DIR, HOLLERITH_JAR, HOLLERITH_JAVA_OPTS, SERVER_THREADS.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +54,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift ;;
     --no-memory) MEMORY=0 ;;
     --no-load) LOAD=0 ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -64,6 +69,10 @@ fi
 : "${SERVER_CORE:=0}" "${GEN_CORE:=1}" "${UDP_PORT:=18125}" "${MGMT_PORT:=18126}"
 : "${PEERS_DIR:=/tmp/hollerith-peers}" "${HOLLERITH_JAR:=$ROOT/hollerith-server/target/hollerith.jar}"
 : "${HOLLERITH_JAVA_OPTS:=}" "${SERVER_THREADS:=1}" "${CPU_RATE_PACKED:=2000000,6000000}"
+: "${MIXES:=c=25,ms=25,g=25,s=25 c=40,ms=30,g=20,s=10 c=100}" "${LINES:=1 20}" "${CPU_RATES:=20000,200000}"
+if [ -z "${ETSY_DIR:-}" ]; then
+  if [ -f "$ROOT/.peers/etsy-statsd/node_modules/statsd/stats.js" ]; then ETSY_DIR=$ROOT/.peers/etsy-statsd; else ETSY_DIR=$PEERS_DIR/etsy; fi
+fi
 [ -n "$OUT" ] || OUT="$PEERS_DIR/run-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT" "$PEERS_DIR"
 RESULTS="$OUT/results.jsonl"
@@ -81,6 +90,8 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/compare.log" >&2; }
   echo "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
   echo "node: $(node --version 2>/dev/null || echo missing)"
   echo "collectd: $(dpkg-query -W -f '${Version}' collectd-core 2>/dev/null || echo missing)"
+  echo "etsy: $(node -p "require('$ETSY_DIR/node_modules/statsd/package.json').version" 2>/dev/null || echo "missing (installed on first use)")"
+  echo "mixes: $MIXES; metrics per packet: $LINES"
   echo "rmem_max (found): $(sysctl -n net.core.rmem_max)  rmem_default (found): $(sysctl -n net.core.rmem_default)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
@@ -98,10 +109,10 @@ if [ ! -f "$BENCH_JAR" ]; then
 fi
 
 install_etsy() {
-  if [ ! -f "$PEERS_DIR/etsy/node_modules/statsd/stats.js" ]; then
-    log "installing statsd@0.9.0 from the npm registry into $PEERS_DIR/etsy"
-    mkdir -p "$PEERS_DIR/etsy"
-    (cd "$PEERS_DIR/etsy" && npm install --no-audit --no-fund --silent statsd@0.9.0)
+  if [ ! -f "$ETSY_DIR/node_modules/statsd/stats.js" ]; then
+    log "installing statsd@0.9.0 from the npm registry into $ETSY_DIR"
+    mkdir -p "$ETSY_DIR"
+    (cd "$ETSY_DIR" && npm install --no-audit --no-fund --silent statsd@0.9.0)
   fi
 }
 install_collectd() {
@@ -207,7 +218,7 @@ start_target() {
 { port: $UDP_PORT, address: "127.0.0.1", mgmt_port: $MGMT_PORT, mgmt_address: "127.0.0.1",
   flushInterval: 3600000, backends: [] }
 EOF
-      taskset -c "$SERVER_CORE" node "$PEERS_DIR/etsy/node_modules/statsd/stats.js" "$dir/config.js" > "$dir/out.log" 2>&1 &
+      taskset -c "$SERVER_CORE" node "$ETSY_DIR/node_modules/statsd/stats.js" "$dir/config.js" > "$dir/out.log" 2>&1 &
       PID=$!
       wait_tcp "$MGMT_PORT" 20 || { log "etsy did not start: $(tail -5 "$dir/out.log")"; stop_target; return 1; }
       ;;
@@ -289,23 +300,30 @@ measure() { # subcommand target setting args...
 IFS=, read -r -a SETTING_LIST <<< "$SETTINGS"
 IFS=, read -r -a TARGET_LIST <<< "$TARGETS"
 START=$(date +%s)
-log "output in $OUT; trial $TRIAL, precision $PRECISION, $SEARCHES searches, cpu $CPU_DURATION x $CPU_REPS, $NAMES names"
+log "output in $OUT; mixes $MIXES; $LINES per packet; trial $TRIAL, precision $PRECISION, $SEARCHES searches, cpu $CPU_DURATION x $CPU_REPS, $NAMES names"
+read -r -a MIX_LIST <<< "$MIXES"
+read -r -a LINES_LIST <<< "$LINES"
 for setting in "${SETTING_LIST[@]}"; do
   [ "$LOAD" = 1 ] || break
   apply_setting "$setting" || { log "skipping setting $setting"; continue; }
   for t in "${TARGET_LIST[@]}"; do
-    start_target "$t" load || continue
-    for lines in 1 20; do
-      measure search "$t" "$setting" --lines "$lines" --names "$NAMES" --trial "$TRIAL" --precision "$PRECISION" \
-        --searches "$SEARCHES" --start $((lines == 1 ? 50000 : 400000)) || log "search $t $lines/packet failed"
+    for mix in "${MIX_LIST[@]}"; do
+      start_target "$t" load || continue
+      for lines in "${LINES_LIST[@]}"; do
+        measure search "$t" "$setting" --mix "$mix" --lines "$lines" --names "$NAMES" --trial "$TRIAL" \
+          --precision "$PRECISION" --searches "$SEARCHES" --start $((lines == 1 ? 50000 : 400000)) \
+          || log "search $t $mix $lines/packet failed"
+      done
+      if [ "$CPU_RATES" != 0 ]; then
+        measure cpu "$t" "$setting" --mix "$mix" --pid "$PID" --rates "$CPU_RATES" --lines 1 --names "$NAMES" \
+          --duration "$CPU_DURATION" --reps "$CPU_REPS" --clk-tck "$CLK_TCK" || log "cpu $t $mix failed"
+      fi
+      if [ "$CPU_RATE_PACKED" != 0 ]; then
+        measure cpu "$t" "$setting" --mix "$mix" --pid "$PID" --rates "$CPU_RATE_PACKED" --lines 20 --names "$NAMES" \
+          --duration "$CPU_DURATION" --reps "$CPU_REPS" --clk-tck "$CLK_TCK" || log "cpu $t $mix 20/packet failed"
+      fi
+      stop_target
     done
-    measure cpu "$t" "$setting" --pid "$PID" --rates 20000,200000 --lines 1 --names "$NAMES" --duration "$CPU_DURATION" \
-      --reps "$CPU_REPS" --clk-tck "$CLK_TCK" || log "cpu $t failed"
-    if [ "$CPU_RATE_PACKED" != 0 ]; then
-      measure cpu "$t" "$setting" --pid "$PID" --rates "$CPU_RATE_PACKED" --lines 20 --names "$NAMES" --duration "$CPU_DURATION" \
-        --reps "$CPU_REPS" --clk-tck "$CLK_TCK" || log "cpu $t 20/packet failed"
-    fi
-    stop_target
   done
 done
 if [ "$MEMORY" = 1 ]; then

@@ -1,7 +1,5 @@
 package io.hollerith.bench.load;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -12,12 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.Locale;
 
 /**
  * The measuring half of {@code bench/compare.sh}: runs the {@link LoadGenerator} in-process against
@@ -36,8 +31,11 @@ import java.util.TreeSet;
  *       fixed {@code --rates}, median of {@code --reps}.
  *   <li>{@code memory}: resident memory per idle counter series: RSS of {@code --pid} before and
  *       after {@code --series} new counters were each sent once.
- *   <li>{@code report}: a markdown table of the JSON lines in {@code --results}.
+ *   <li>{@code report}: a markdown table of the JSON lines in {@code --results} ({@link ResultsReport}).
  * </ul>
+ *
+ * {@code search} and {@code cpu} send {@code --mix} ({@value #DEFAULT_MIX} unless given: real StatsD
+ * traffic is timers, gauges and sets as much as counters); {@code memory} sends counters only.
  *
  * Results are appended as JSON lines to {@code --results}; progress goes to standard error.
  *
@@ -46,6 +44,9 @@ import java.util.TreeSet;
 public final class Measure {
 
   private static final PrintStream LOG = System.err;
+
+  /** The type mix of {@code search} and {@code cpu} unless {@code --mix} says otherwise: 25 % each. */
+  static final String DEFAULT_MIX = "c=25,ms=25,g=25,s=25";
 
   private final LoadGenerator.Args args;
   private final String target;
@@ -91,7 +92,7 @@ public final class Measure {
     BareReceiver.quietLogging();
     LoadGenerator.Args a = new LoadGenerator.Args(Arrays.copyOfRange(argv, 1, argv.length));
     if (argv[0].equals("report")) {
-      String out = report(Path.of(a.string("--results", "bench-results.jsonl")));
+      String out = ResultsReport.render(Path.of(a.string("--results", "bench-results.jsonl")));
       a.rejectUnknown();
       System.out.print(out);
       return;
@@ -108,19 +109,45 @@ public final class Measure {
     }
   }
 
-  private LoadSpec baseSpec(String prefix, int lines, int names, Duration duration, long maxMetrics) {
-    return new LoadSpec(args.address("--target", "127.0.0.1:8125"), 0, lines, names,
-        TypeMix.parse("c=100"), duration, maxMetrics, (int) args.longValue("--threads", 1), prefix, args.batched());
+  private LoadSpec baseSpec(String prefix, int lines, int names, TypeMix mix, Duration duration, long maxMetrics) {
+    return new LoadSpec(args.address("--target", "127.0.0.1:8125"), 0, lines, names, mix, duration, maxMetrics,
+        (int) args.longValue("--threads", 1), prefix, args.batched());
+  }
+
+  /**
+   * {@code --mix}, the even mix of the four StatsD types by default. Loss is judged on the mix's
+   * counters (and the kernel's drop counter), so a mix without counters needs {@code --count-key}.
+   */
+  private TypeMix mix() {
+    TypeMix mix = TypeMix.parse(args.string("--mix", DEFAULT_MIX));
+    if (countKey == null && !mix.weights().containsKey("c")) {
+      throw new IllegalArgumentException("--mix " + mix + " has no counters to judge loss by; add c=... or --count-key");
+    }
+    return mix;
   }
 
   // ---------------------------------------------------------------- trials
 
-  /** One run of the generator and what the server made of it. */
-  record Trial(long rateTarget, double achieved, long sent, long counted, long drops, long sendErrors, boolean lossless) {
+  /**
+   * One run of the generator and what the server made of it: {@code sent} and {@code counted} are
+   * what loss is judged by (the mix's counter lines, or every metric with {@code --count-key}),
+   * {@code metricsSent} every line sent.
+   */
+  record Trial(long rateTarget, double achieved, long metricsSent, long sent, long counted, long drops, long sendErrors,
+      boolean lossless) {
     String toJson() {
       return String.format(Locale.ROOT,
-          "{\"rate_target\":%d,\"achieved\":%.0f,\"sent\":%d,\"counted\":%d,\"kernel_drops\":%d,\"send_errors\":%d,\"lossless\":%s}",
-          rateTarget, achieved, sent, counted, drops, sendErrors, lossless);
+          "{\"rate_target\":%d,\"achieved\":%.0f,\"metrics_sent\":%d,\"sent\":%d,\"counted\":%d,\"kernel_drops\":%d,"
+              + "\"send_errors\":%d,\"lossless\":%s}",
+          rateTarget, achieved, metricsSent, sent, counted, drops, sendErrors, lossless);
+    }
+
+    /**
+     * The metrics the server handled: all those sent, less the counted share of what it lost (a
+     * mix counts only its counters, and a lost packet takes every type with it).
+     */
+    double metricsCounted() {
+      return sent == 0 ? 0 : (double) metricsSent * counted / sent;
     }
   }
 
@@ -133,7 +160,7 @@ public final class Measure {
     long drops = ProcFs.udpDrops(port) - drops0;
     long expected = countKey != null ? r.metricsSent() : r.countersSent();
     boolean lossless = r.sendErrors() == 0 && drops == 0 && counted == expected && (countKey != null || allExact(before, reader.read(), r));
-    Trial t = new Trial(spec.rate(), r.achievedRate(), expected, counted, drops, r.sendErrors(), lossless);
+    Trial t = new Trial(spec.rate(), r.achievedRate(), r.metricsSent(), expected, counted, drops, r.sendErrors(), lossless);
     LOG.printf(Locale.ROOT, "  %s %s %d/pkt rate %,d -> achieved %,.0f sent %,d counted %,d drops %d errors %d %s%n",
         target, setting, spec.linesPerPacket(), spec.rate(), t.achieved(), t.sent(), t.counted(), t.drops(), t.sendErrors(),
         lossless ? "LOSSLESS" : "LOSS");
@@ -227,12 +254,13 @@ public final class Measure {
     Duration warmup = args.duration("--warmup", "3s");
     int searches = (int) args.longValue("--searches", 3);
     int maxTrials = (int) args.longValue("--max-trials", 14);
+    TypeMix mix = mix();
     args.rejectUnknown();
 
-    LoadSpec spec = baseSpec("bench", lines, names, trialLength, 0);
+    LoadSpec spec = baseSpec("bench", lines, names, mix, trialLength, 0);
     PacketPool pool = new PacketPool(spec.prefix(), names, lines, spec.mix());
-    LOG.printf("search %s [%s] %d/packet, %d names, trials of %s, precision %.0f%%%n", target, setting, lines, names,
-        trialLength, precision * 100);
+    LOG.printf("search %s [%s] %s, %d/packet, %d names, trials of %s, precision %.0f%%%n", target, setting, mix, lines,
+        names, trialLength, precision * 100);
     // warm both JITs (generator and server) and create the series before anything is judged
     LoadGenerator.run(spec.withShape(lines, names, warmup, 0).withRate(Math.min(start, 20_000)), pool);
     waitStable();
@@ -288,9 +316,9 @@ public final class Measure {
       }
     }
     append(String.format(Locale.ROOT,
-        "{\"kind\":\"search\",\"target\":\"%s\",\"setting\":\"%s\",\"lines\":%d,\"names\":%d,\"trial_s\":%.1f,\"precision\":%s,"
+        "{\"kind\":\"search\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"lines\":%d,\"names\":%d,\"trial_s\":%.1f,\"precision\":%s,"
             + "\"values\":%s,\"generator_limited\":%s,\"median\":%.0f,\"trials\":[%s]}",
-        target, setting, lines, names, trialLength.toMillis() / 1000.0, precision, found, limited, median(found),
+        target, setting, mix, lines, names, trialLength.toMillis() / 1000.0, precision, found, limited, median(found),
         String.join(",", trialsJson)));
   }
 
@@ -304,11 +332,12 @@ public final class Measure {
     Duration duration = args.duration("--duration", "10s");
     int reps = (int) args.longValue("--reps", 3);
     long clkTck = args.longValue("--clk-tck", 100);
+    TypeMix mix = mix();
     args.rejectUnknown();
     if (pid <= 0) {
       throw new IllegalArgumentException("--pid of the server is required");
     }
-    PacketPool pool = new PacketPool("bench", names, lines, TypeMix.parse("c=100"));
+    PacketPool pool = new PacketPool("bench", names, lines, mix);
     // what the server burns doing nothing for as long (timers, a collectd write interval...)
     waitStable();
     long idle0 = ProcFs.cpuTicks(pid);
@@ -317,7 +346,7 @@ public final class Measure {
     LOG.printf(Locale.ROOT, "  cpu %s %s idle: %.3f s CPU per second%n", target, setting, idlePerSecond);
     for (String rs : rates.split(",")) {
       long rate = Long.parseLong(rs.trim());
-      LoadSpec spec = baseSpec("bench", lines, names, duration, 0).withRate(rate);
+      LoadSpec spec = baseSpec("bench", lines, names, mix, duration, 0).withRate(rate);
       List<Double> perMillion = new ArrayList<>();
       List<String> trials = new ArrayList<>();
       for (int i = 0; i < reps; i++) {
@@ -325,17 +354,17 @@ public final class Measure {
         Trial t = trial(spec, pool);
         long ticks = ProcFs.cpuTicks(pid) - ticks0;
         double cpuSeconds = (double) ticks / clkTck;
-        // per million metrics the server actually counted: a lossy run did less work than offered
-        double spm = cpuSeconds / (Math.max(1, t.counted()) / 1e6);
+        // per million metrics the server actually handled: a lossy run did less work than offered
+        double spm = cpuSeconds / (Math.max(1, t.metricsCounted()) / 1e6);
         perMillion.add(spm);
         trials.add(t.toJson().replaceFirst("}$", String.format(Locale.ROOT, ",\"cpu_s\":%.2f,\"cpu_s_per_million\":%.4f}", cpuSeconds, spm)));
-        LOG.printf(Locale.ROOT, "  cpu %s %s @%,d/s: %.2f s CPU for %,d metrics counted (%,d sent) = %.3f s per million%n",
-            target, setting, rate, cpuSeconds, t.counted(), t.sent(), spm);
+        LOG.printf(Locale.ROOT, "  cpu %s %s %s @%,d/s: %.2f s CPU for %,.0f metrics handled (%,d sent) = %.3f s per million%n",
+            target, setting, mix, rate, cpuSeconds, t.metricsCounted(), t.metricsSent(), spm);
       }
       append(String.format(Locale.ROOT,
-          "{\"kind\":\"cpu\",\"target\":\"%s\",\"setting\":\"%s\",\"rate\":%d,\"lines\":%d,\"duration_s\":%.1f,\"idle_cpu_s_per_s\":%.3f,"
+          "{\"kind\":\"cpu\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"rate\":%d,\"lines\":%d,\"duration_s\":%.1f,\"idle_cpu_s_per_s\":%.3f,"
               + "\"values\":%s,\"median\":%.4f,\"trials\":[%s]}",
-          target, setting, rate, lines, duration.toMillis() / 1000.0, idlePerSecond, perMillion, median(perMillion),
+          target, setting, mix, rate, lines, duration.toMillis() / 1000.0, idlePerSecond, perMillion, median(perMillion),
           String.join(",", trials)));
     }
   }
@@ -356,9 +385,10 @@ public final class Measure {
     if (pid <= 0) {
       throw new IllegalArgumentException("--pid of the server is required");
     }
-    PacketPool pool = new PacketPool(prefix, series, lines, TypeMix.parse("c=100"));
+    TypeMix countersOnly = TypeMix.parse(ResultsReport.COUNTERS_ONLY);
+    PacketPool pool = new PacketPool(prefix, series, lines, countersOnly);
     Duration duration = Duration.ofMillis(series * 2000L / rate + 30_000);
-    LoadSpec spec = baseSpec(prefix, lines, series, duration, series).withRate(rate);
+    LoadSpec spec = baseSpec(prefix, lines, series, countersOnly, duration, series).withRate(rate);
     Thread.sleep(quiet.toMillis());
     long rss0 = ProcFs.rssBytes(pid);
     long drops0 = ProcFs.udpDrops(port);
@@ -384,9 +414,9 @@ public final class Measure {
     LOG.printf(Locale.ROOT, "  memory %s: %,d series sent (%,d counted, %d kernel drops), RSS %,d -> %,d = %.0f bytes/series%n",
         target, series, seen, drops, rss0, rss1, perSeries);
     append(String.format(Locale.ROOT,
-        "{\"kind\":\"memory\",\"target\":\"%s\",\"setting\":\"%s\",\"series\":%d,\"series_counted\":%d,\"kernel_drops\":%d,"
+        "{\"kind\":\"memory\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"series\":%d,\"series_counted\":%d,\"kernel_drops\":%d,"
             + "\"send_errors\":%d,\"rss_before\":%d,\"rss_after\":%d,\"bytes_per_series\":%.0f}",
-        target, setting, series, seen, drops, r.sendErrors(), rss0, rss1, perSeries));
+        target, setting, countersOnly, series, seen, drops, r.sendErrors(), rss0, rss1, perSeries));
   }
 
   // ---------------------------------------------------------------- output
@@ -406,153 +436,5 @@ public final class Measure {
     }
     double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  }
-
-  /**
-   * One markdown table row per (setting, target), in the order they first appear, with a CPU column
-   * per packed rate measured; then, per setting where both Hollerith and the bare receiver were
-   * measured losslessly at the same packed rate, Hollerith's receive capacity as a share of the bare
-   * receiver's (see {@link #capacityLines}).
-   */
-  static String report(Path resultsFile) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    Map<String, Map<String, String>> rows = new LinkedHashMap<>();
-    // setting|target -> packed rate -> CPU s per million, lossless trials only
-    Map<String, Map<Long, Double>> losslessPacked = new LinkedHashMap<>();
-    TreeSet<Long> packedRates = new TreeSet<>();
-    for (String line : Files.readAllLines(resultsFile, StandardCharsets.UTF_8)) {
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode n = json.readTree(line);
-      String key = n.path("setting").asText() + "|" + n.path("target").asText();
-      Map<String, String> row = rows.computeIfAbsent(key, k -> new TreeMap<>());
-      if (n.hasNonNull("loadavg_end")) {
-        double load = Double.parseDouble(n.path("loadavg_end").asText().split(" ")[0]);
-        double lo = Math.min(load, Double.parseDouble(row.getOrDefault("loadMin", "1e9")));
-        double hi = Math.max(load, Double.parseDouble(row.getOrDefault("loadMax", "-1")));
-        row.put("loadMin", Double.toString(lo));
-        row.put("loadMax", Double.toString(hi));
-      }
-      switch (n.path("kind").asText()) {
-        case "search" -> {
-          // "≥" when the search that gave the median stopped at the generator's ceiling
-          // (values are fractional rates: rounded alike, so that the median's own search is found)
-          long median = Math.round(n.path("median").asDouble());
-          boolean anyLimited = false;
-          for (int i = 0; i < n.path("values").size(); i++) {
-            if (Math.round(n.path("values").get(i).asDouble()) == median) {
-              anyLimited |= n.path("generator_limited").path(i).asBoolean();
-            }
-          }
-          List<String> vals = new ArrayList<>();
-          for (JsonNode v : n.path("values")) {
-            vals.add(String.format(Locale.ROOT, "%,d", Math.round(v.asDouble())));
-          }
-          row.put("search" + n.path("lines").asInt(), String.format(Locale.ROOT, "%s%,d (%s)",
-              anyLimited ? "≥ " : "", median, String.join(" / ", vals)));
-        }
-        case "cpu" -> {
-          long sent = 0;
-          long counted = 0;
-          for (JsonNode t : n.path("trials")) {
-            sent += t.path("sent").asLong();
-            counted += t.path("counted").asLong();
-          }
-          long rate = n.path("rate").asLong();
-          double median = n.path("median").asDouble();
-          if (n.path("values").size() > 0) {
-            // older files round the median to 0.01, too coarse for packed rates (~0.06 s per million)
-            List<Double> values = new ArrayList<>();
-            n.path("values").forEach(v -> values.add(v.asDouble()));
-            median = median(values);
-          }
-          String column = "cpu" + rate;
-          String format = "%.2f%s";
-          if (n.path("lines").asInt(1) > 1) {
-            format = "%.3f%s";
-            column = "cpuPacked" + rate;
-            packedRates.add(rate);
-            List<Double> lossless = new ArrayList<>();
-            for (int i = 0; i < n.path("trials").size(); i++) {
-              JsonNode t = n.path("trials").get(i);
-              if (t.path("counted").asLong() == t.path("sent").asLong() && n.path("values").has(i)) {
-                lossless.add(n.path("values").get(i).asDouble());
-              }
-            }
-            if (!lossless.isEmpty()) {
-              losslessPacked.computeIfAbsent(key, k -> new TreeMap<>()).put(rate, median(lossless));
-            }
-          }
-          row.put(column, String.format(Locale.ROOT, format, median,
-              counted < sent ? String.format(Locale.ROOT, " (lossy: %.1f%% counted)", Math.floor(1000.0 * counted / sent) / 10) : ""));
-        }
-        case "memory" -> row.put("memory", String.format(Locale.ROOT, "%,d (%,d series%s)", n.path("bytes_per_series").asLong(),
-            n.path("series").asLong(), n.path("series_counted").asLong() == n.path("series").asLong() ? ""
-                : String.format(Locale.ROOT, " sent, %,d held", n.path("series_counted").asLong())));
-        default -> { }
-      }
-    }
-    StringBuilder sb = new StringBuilder();
-    sb.append("| rmem setting | target | max lossless metrics/s, 1 per packet: median (3 searches) | max lossless, 20 per packet "
-        + "| CPU s per million @ 20,000/s | CPU s per million @ 200,000/s |");
-    for (long rate : packedRates) {
-      sb.append(String.format(Locale.ROOT, " CPU s per million, 20 per packet @ %,d/s |", rate));
-    }
-    sb.append(" RSS bytes per idle counter | 1-min load avg |\n");
-    sb.append("|---|---|---:|---:|---:|---:|").append("---:|".repeat(packedRates.size())).append("---:|---:|\n");
-    for (Map.Entry<String, Map<String, String>> e : rows.entrySet()) {
-      String[] k = e.getKey().split("\\|", 2);
-      Map<String, String> r = e.getValue();
-      sb.append("| ").append(k[0]).append(" | ").append(k[1])
-          .append(" | ").append(r.getOrDefault("search1", "–"))
-          .append(" | ").append(r.getOrDefault("search20", "–"))
-          .append(" | ").append(r.getOrDefault("cpu20000", "–"))
-          .append(" | ").append(r.getOrDefault("cpu200000", "–"));
-      for (long rate : packedRates) {
-        sb.append(" | ").append(r.getOrDefault("cpuPacked" + rate, "–"));
-      }
-      sb.append(" | ").append(r.getOrDefault("memory", "–"))
-          .append(" | ").append(r.containsKey("loadMin")
-              ? String.format(Locale.ROOT, "%.1f–%.1f", Double.parseDouble(r.get("loadMin")), Double.parseDouble(r.get("loadMax")))
-              : "–")
-          .append(" |\n");
-    }
-    List<String> capacity = capacityLines(losslessPacked);
-    if (!capacity.isEmpty()) {
-      sb.append("\nHollerith's receive capacity against the bare receiver's, from CPU per metric at the same fixed rate "
-          + "(bare ÷ Hollerith, medians of their lossless trials; 20 per packet):\n\n");
-      capacity.forEach(l -> sb.append("- ").append(l).append('\n'));
-    }
-    return sb.toString();
-  }
-
-  /**
-   * Under a fixed load both receivers do the same receive work per datagram, and Hollerith also
-   * parses and aggregates every line; so, while neither is saturated, the ratio of their CPU per
-   * metric is the ratio of the rates each could take on a core of its own. Unlike the lossless search,
-   * it does not stop at the generator's ceiling. The bare receiver must rest after reads as Hollerith
-   * does ({@code --read-delay-us}), or its figure measures wake-ups.
-   */
-  static List<String> capacityLines(Map<String, Map<Long, Double>> losslessPacked) {
-    List<String> lines = new ArrayList<>();
-    for (Map.Entry<String, Map<Long, Double>> e : losslessPacked.entrySet()) {
-      String[] k = e.getKey().split("\\|", 2);
-      if (!k[1].equals("hollerith")) {
-        continue;
-      }
-      Map<Long, Double> bare = losslessPacked.get(k[0] + "|bare");
-      if (bare == null) {
-        continue;
-      }
-      for (Map.Entry<Long, Double> h : e.getValue().entrySet()) {
-        Double b = bare.get(h.getKey());
-        if (b != null && h.getValue() > 0) {
-          lines.add(String.format(Locale.ROOT, "%s @ %,d/s: %.3f ÷ %.3f = %.0f %%", k[0], h.getKey(), b, h.getValue(),
-              100 * b / h.getValue()));
-        }
-      }
-    }
-    return lines;
   }
 }

@@ -5,8 +5,10 @@ import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.model.Tag;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -38,12 +40,61 @@ final class LiveTablesView implements LiveView {
     boolean del = config.deleteCounters();
     for (Series.Counter c : live.counters.values()) {
       long word = c.peek();
-      boolean touched = Series.Counter.touched(word);
-      if (word != Series.Counter.DELETED && (touched || c.known) && (!del || touched || IntervalFlush.etsyKept(c.key))) {
+      if (shown(c, word, del)) {
         out.put(c.key.toString(), Series.Counter.sum(word));
       }
     }
     return out;
+  }
+
+  /** Whether the live view shows a counter whose word is {@code word} (Etsy keeps a name until it is deleted). */
+  private static boolean shown(Series.Counter c, long word, boolean deleteCounters) {
+    boolean touched = Series.Counter.touched(word);
+    return word != Series.Counter.DELETED && (touched || c.known)
+        && (!deleteCounters || touched || IntervalFlush.etsyKept(c.key));
+  }
+
+  /**
+   * The shown counters, sorted by display key as {@link #counters()} orders them, one reference
+   * each; every iteration reads the values afresh and passes over a counter no longer shown.
+   */
+  @Override
+  public Iterable<Map.Entry<String, Double>> counterEntries() {
+    boolean del = config.deleteCounters();
+    List<Series.Counter> shown = new ArrayList<>();
+    for (Series.Counter c : live.counters.values()) {
+      if (shown(c, c.peek(), del)) {
+        shown.add(c);
+      }
+    }
+    shown.sort((a, b) -> a.key.hasTags() || b.key.hasTags()
+        ? a.key.toString().compareTo(b.key.toString()) : a.key.name().compareTo(b.key.name()));
+    return () -> new Iterator<>() {
+      private int next;
+      private Map.Entry<String, Double> ahead;
+
+      @Override
+      public boolean hasNext() {
+        while (ahead == null && next < shown.size()) {
+          Series.Counter c = shown.get(next++);
+          long word = c.peek();
+          if (shown(c, word, del)) {
+            ahead = Map.entry(c.key.toString(), Series.Counter.sum(word));
+          }
+        }
+        return ahead != null;
+      }
+
+      @Override
+      public Map.Entry<String, Double> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Map.Entry<String, Double> e = ahead;
+        ahead = null;
+        return e;
+      }
+    };
   }
 
   @Override

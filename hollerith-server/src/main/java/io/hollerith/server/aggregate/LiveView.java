@@ -22,6 +22,15 @@ public interface LiveView {
   /** Counter values of the current interval (already divided by sample rates). */
   Map<String, Double> counters();
 
+  /**
+   * The counters of {@link #counters()} in the same order, for a reader that writes them out one
+   * at a time: each iteration reads every value as it reaches it. An implementation holding many
+   * series lists one reference per counter instead of copying every name and value first.
+   */
+  default Iterable<Map.Entry<String, Double>> counterEntries() {
+    return counters().entrySet();
+  }
+
   /** Timer values of the current interval, in arrival order. */
   Map<String, List<Double>> timers();
 

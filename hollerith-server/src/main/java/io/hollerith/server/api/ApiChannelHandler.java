@@ -4,16 +4,19 @@ import io.hollerith.server.auth.TokenRedaction;
 import io.hollerith.server.logging.LoggingSetup;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -35,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * the {@link Dispatcher} admits or refuses it on a worker thread from the head alone, and only an
  * admitted request's body is read, into room reserved in the {@link BodyMemoryBudget}. A refused
  * request is answered and its connection closed with the body unread. The handler then runs on a
- * worker, and the response is written here. Pipelined requests wait unread until the one before
- * them is answered.
+ * worker, and the response is written here: whole, or, for a streamed body, in chunks made only
+ * while the connection is writable. Pipelined requests wait unread until the one before them is
+ * answered.
  *
  * <p>Logs one access line per request: method, path, status, duration, user — never the token or
  * the query string, and with anything token-shaped in the method or path redacted. Closes
@@ -276,15 +280,25 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     if (current == x) {
       current = null;
     }
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
-        Unpooled.wrappedBuffer(r.body()));
+    HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
+    HttpResponse response = r.streamed() == null
+        ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(r.body()))
+        : new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
     HttpHeaders h = response.headers();
     h.set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
     h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     r.headers().forEach(h::set);
-    h.setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    if (r.streamed() == null) {
+      h.setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    } else {
+      HttpUtil.setTransferEncodingChunked(response, true);
+    }
     HttpUtil.setKeepAlive(response, keepAlive);
-    var future = ctx.writeAndFlush(response);
+    ChannelFuture future = ctx.writeAndFlush(response);
+    if (r.streamed() != null) {
+      // ChunkedWriteHandler asks for each piece only while the channel is writable
+      future = ctx.writeAndFlush(new HttpChunkedInput(new TextBodyInput(r.streamed())));
+    }
     if (keepAlive) {
       pull(ctx);
     } else {

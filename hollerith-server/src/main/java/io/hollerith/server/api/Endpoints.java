@@ -203,9 +203,9 @@ final class Endpoints {
       storage.forEach((k, v) -> system.put("storage_" + k, new AbstractMap.SimpleImmutableEntry<>(v.doubleValue(), "Storage " + k.replace('_', ' '))));
     }
     LatestValues latestValues = figures.latestValues();
-    String text = figures.prometheus().render(figures.stats(), system, latestValues == null ? null : latestValues.latest(),
+    TextBody body = figures.prometheus().open(figures.stats(), system, latestValues == null ? null : latestValues.latest(),
         r.access()::canSee, r.access().seesEverything(), openMetrics);
-    return ApiResponse.text(200, openMetrics ? PrometheusWriter.OPENMETRICS_CONTENT_TYPE : PrometheusWriter.TEXT_CONTENT_TYPE, text)
+    return ApiResponse.streamed(200, openMetrics ? PrometheusWriter.OPENMETRICS_CONTENT_TYPE : PrometheusWriter.TEXT_CONTENT_TYPE, body)
         .withHeader("Vary", "Accept");
   }
 

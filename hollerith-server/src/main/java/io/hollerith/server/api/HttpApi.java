@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -269,6 +270,7 @@ public final class HttpApi implements AutoCloseable {
                 .addLast("pull", new FlowControlHandler())
                 .addLast("compress", new HttpContentCompressor(1024, StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()))
                 .addLast("keepalive", new HttpServerKeepAliveHandler())
+                .addLast("chunks", new ChunkedWriteHandler())
                 .addLast("api", new ApiChannelHandler(dispatcher, workers, budget, config.maxRequestBytes(), counters));
           }
         });

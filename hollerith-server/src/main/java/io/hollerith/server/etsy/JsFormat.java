@@ -1,5 +1,6 @@
 package io.hollerith.server.etsy;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -40,50 +41,73 @@ public final class JsFormat {
    * is written without being built whole. An object that fits on one line is one piece.
    */
   public static Iterator<String> inspectPieces(Map<String, ?> object) {
-    List<String> keys = orderedKeys(object);
+    Iterator<String> keys = orderedKeys(object).iterator();
+    return inspectPieces(new Iterator<Map.Entry<String, ?>>() {
+      @Override
+      public boolean hasNext() {
+        return keys.hasNext();
+      }
+
+      @Override
+      public Map.Entry<String, ?> next() {
+        String key = keys.next();
+        return new AbstractMap.SimpleImmutableEntry<>(key, object.get(key));
+      }
+    });
+  }
+
+  /**
+   * Like {@link #inspectPieces(Map)} for entries already in JS property order ({@link #orderedKeys}):
+   * each is read only when its piece is asked for, so the entries may come from a source too large
+   * to copy.
+   */
+  public static Iterator<String> inspectPieces(Iterator<? extends Map.Entry<String, ?>> entries) {
     List<String> head = new ArrayList<>();
     int length = 0;
-    int next = 0;
-    while (next < keys.size() && length <= BREAK_LENGTH) {
-      String entry = entry(object, keys.get(next++));
+    while (entries.hasNext() && length <= BREAK_LENGTH) {
+      Map.Entry<String, ?> e = entries.next();
+      String entry = entry(e.getKey(), e.getValue());
       head.add(entry);
       length += entry.length();
     }
-    if (next == keys.size()) {
-      return List.of(keys.isEmpty() ? "{}" : reduceToSingleString(head, "{", "}", 0, false, null)).iterator();
+    if (!entries.hasNext()) {
+      return List.of(head.isEmpty() ? "{}" : reduceToSingleString(head, "{", "}", 0, false, null)).iterator();
     }
     // The entries so far are already longer than a line, so every entry goes on its own line.
-    int firstRest = next;
     return new Iterator<>() {
-      private int position = -1;
+      private boolean started;
+      private boolean closed;
 
       @Override
       public boolean hasNext() {
-        return position <= keys.size();
+        return !closed;
       }
 
       @Override
       public String next() {
-        if (!hasNext()) {
+        if (!started) {
+          started = true;
+          return "{\n  " + String.join(",\n  ", head);
+        }
+        if (entries.hasNext()) {
+          Map.Entry<String, ?> e = entries.next();
+          return ",\n  " + entry(e.getKey(), e.getValue());
+        }
+        if (closed) {
           throw new NoSuchElementException();
         }
-        String piece;
-        if (position < 0) {
-          piece = "{\n  " + String.join(",\n  ", head);
-          position = firstRest;
-        } else if (position < keys.size()) {
-          piece = ",\n  " + entry(object, keys.get(position++));
-        } else {
-          piece = "\n}";
-          position++;
-        }
-        return piece;
+        closed = true;
+        return "\n}";
       }
     };
   }
 
   private static String entry(Map<String, ?> object, String key) {
-    return propertyName(key) + ": " + value(object.get(key));
+    return entry(key, object.get(key));
+  }
+
+  private static String entry(String key, Object value) {
+    return propertyName(key) + ": " + value(value);
   }
 
   /**
@@ -101,7 +125,8 @@ public final class JsFormat {
     return indexes;
   }
 
-  private static boolean isArrayIndex(String key) {
+  /** Whether JS treats {@code key} as an array index, which comes before every other key. */
+  public static boolean isArrayIndex(String key) {
     if (key.isEmpty() || key.length() > 10 || (key.length() > 1 && key.charAt(0) == '0')) {
       return false;
     }

@@ -30,11 +30,13 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
@@ -43,6 +45,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +62,8 @@ import org.slf4j.LoggerFactory;
  *       empty line.
  *   <li>{@code counters}, {@code timers}, {@code gauges}, {@code sets}: the live values of the current
  *       interval as Node's {@code util.inspect} prints the object, then {@code END} and an empty line.
+ *       {@code counters} lists one reference per live counter and reads each value as its line is
+ *       written, so a million counters are never copied whole.
  *   <li>{@code delcounters}, {@code deltimers}, {@code delgauges}, {@code delsets} {@code name…}:
  *       deletes each named series, or every series under {@code prefix.*}; one {@code deleted: name}
  *       or {@code metric name not found} line per name, then {@code END} and an empty line.
@@ -77,8 +82,8 @@ import org.slf4j.LoggerFactory;
  * does, so the kernel's socket buffers push back on a client that sends ahead; at most
  * {@code max_queued_commands} commands wait (the rest get one {@code ERROR}); a reply is made and
  * written in pieces only while the connection's outgoing buffer is below Netty's high-water mark
- * (64 KiB), so a slow or absent reader holds one reply's snapshot of the live values and that
- * buffer, no more ({@code management.reply_bytes_pending} shows it). With {@code allow_changes: false} the
+ * (64 KiB), so a slow or absent reader holds one reply's snapshot of the live values (for
+ * {@code counters}, one reference per counter) and that buffer, no more ({@code management.reply_bytes_pending} shows it). With {@code allow_changes: false} the
  * commands that change state ({@code del*}, {@code health up|down}) answer {@code ERROR}. Refusals
  * are counted in {@code management.connections_refused}, {@code management.commands_refused} and
  * {@code management.changes_refused}.
@@ -256,15 +261,65 @@ public final class ManagementServer implements AutoCloseable {
     return "health: " + health.status() + "\n";
   }
 
-  /** Etsy's own counters of the current interval first, as Etsy creates them at start, then the live ones. */
-  private Map<String, Double> counters() {
-    Map<String, Double> out = new LinkedHashMap<>(view.etsyCounters());
-    view.counters().forEach((name, value) -> out.merge(name, value, Double::sum));
-    return out;
+  /**
+   * The counters in JS property order, as Etsy's object holds them: names that are array indexes
+   * first (ascending), then Etsy's own counters of the current interval, as Etsy creates them at
+   * start (a live counter of the same name adds to it), then the live ones. The live counters are
+   * read twice, as they are listed: once for the few that go first, then while the reply is written.
+   */
+  private Iterator<Map.Entry<String, Double>> counters() {
+    Map<String, Double> etsy = new LinkedHashMap<>(view.etsyCounters());
+    Iterable<Map.Entry<String, Double>> live = view.counterEntries();
+    List<Map.Entry<String, Double>> indexes = new ArrayList<>();
+    for (Map.Entry<String, Double> e : live) {
+      if (JsFormat.isArrayIndex(e.getKey())) {
+        indexes.add(e);
+      } else if (etsy.containsKey(e.getKey())) {
+        etsy.merge(e.getKey(), e.getValue(), Double::sum);
+      }
+    }
+    indexes.sort(Comparator.comparingLong(e -> Long.parseLong(e.getKey())));
+    Iterator<Map.Entry<String, Double>> rest = live.iterator();
+    Iterator<Map.Entry<String, Double>> first = Stream.concat(indexes.stream(), etsy.entrySet().stream()).iterator();
+    return new Iterator<>() {
+      private Map.Entry<String, Double> ahead;
+
+      @Override
+      public boolean hasNext() {
+        if (ahead == null && first.hasNext()) {
+          ahead = first.next();
+        }
+        while (ahead == null && rest.hasNext()) {
+          Map.Entry<String, Double> e = rest.next();
+          if (!JsFormat.isArrayIndex(e.getKey()) && !etsy.containsKey(e.getKey())) {
+            ahead = e;
+          }
+        }
+        return ahead != null;
+      }
+
+      @Override
+      public Map.Entry<String, Double> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Map.Entry<String, Double> e = ahead;
+        ahead = null;
+        return e;
+      }
+    };
+  }
+
+  private static Iterator<String> object(Iterator<? extends Map.Entry<String, ?>> entries) {
+    return endWithEnd(JsFormat.inspectPieces(entries));
   }
 
   private static Iterator<String> object(Map<String, ?> values) {
-    Iterator<String> pieces = JsFormat.inspectPieces(values);
+    return endWithEnd(JsFormat.inspectPieces(values));
+  }
+
+  /** The pieces of a dumped object, then Etsy's {@code END} line and an empty line. */
+  private static Iterator<String> endWithEnd(Iterator<String> pieces) {
     return new Iterator<>() {
       private boolean ended;
 
@@ -277,6 +332,9 @@ public final class ManagementServer implements AutoCloseable {
       public String next() {
         if (pieces.hasNext()) {
           return pieces.next();
+        }
+        if (ended) {
+          throw new NoSuchElementException();
         }
         ended = true;
         return "\nEND\n\n";

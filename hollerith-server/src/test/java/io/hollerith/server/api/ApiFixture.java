@@ -122,9 +122,9 @@ final class ApiFixture implements AutoCloseable {
     scheduler.add(new Job("fixture.hourly", new Schedule.Interval(Duration.ofHours(1)), Map.of(), run -> "done"));
     sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, stats);
     sink.publish(snapshot());
-    api = customize.apply(HttpApi.builder(config, auth, stats))
+    // the customisation comes after the fixture's live values, so a test can replace them
+    api = customize.apply(HttpApi.builder(config, auth, stats).latestValues(sink))
         .seriesReader(reader, Duration.ofSeconds(2))
-        .latestValues(sink)
         .lineIngestor(ApiFixture::ingestLines)
         .healthCheck(HealthCheck.of("storage", () -> {
           sleep(healthDelayMillis.get());
