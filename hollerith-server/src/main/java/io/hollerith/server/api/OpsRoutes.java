@@ -122,6 +122,7 @@ final class OpsRoutes {
       table.put("rows", result.rows());
       table.put("row_count", result.rows().size());
       table.put("truncated", result.truncated());
+      table.put("max_rows", ops.queries().maxRows());
       table.put("elapsed_ms", result.elapsedMillis());
       return ApiResponse.json(200, table);
     }
