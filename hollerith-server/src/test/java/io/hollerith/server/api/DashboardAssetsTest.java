@@ -63,8 +63,11 @@ class DashboardAssetsTest {
   @Test
   void everyReferencedFileIsNamedByItsContentHashAndKeptForAYear() throws Exception {
     List<String> files = referencedFiles();
-    assertThat(files).hasSize(5).anyMatch(f -> f.startsWith("/ui/uPlot.") && f.endsWith(".js"))
-        .anyMatch(f -> f.startsWith("/ui/app.") && f.endsWith(".js")).anyMatch(f -> f.startsWith("/ui/app.") && f.endsWith(".css"));
+    assertThat(files).anyMatch(f -> f.startsWith("/ui/uPlot.") && f.endsWith(".js"))
+        .anyMatch(f -> f.startsWith("/ui/uPlot.") && f.endsWith(".css"))
+        .anyMatch(f -> f.startsWith("/ui/app.") && f.endsWith(".js")).anyMatch(f -> f.startsWith("/ui/app.") && f.endsWith(".css"))
+        .anyMatch(f -> f.startsWith("/ui/metrics.") && f.endsWith(".js")).anyMatch(f -> f.startsWith("/ui/server.") && f.endsWith(".js"))
+        .anyMatch(f -> f.startsWith("/ui/icon.") && f.endsWith(".svg"));
     for (String file : files) {
       HttpResponse<byte[]> r = fx.client.send(HttpRequest.newBuilder(URI.create(fx.base + file)).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofByteArray());
