@@ -52,14 +52,21 @@
     }
   }
 
-  async function request(path, params, token) {
+  /** A call to the API; send, when given, is { method, body } with a body sent as JSON. */
+  async function request(path, params, token, send) {
     const query = params ? '?' + params.toString() : '';
+    const headers = { Authorization: 'Token ' + token, Accept: 'application/json' };
+    const init = { headers, cache: 'no-store' };
+    if (send) {
+      init.method = send.method;
+      if (send.body !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        init.body = JSON.stringify(send.body);
+      }
+    }
     let response;
     try {
-      response = await fetch(path + query, {
-        headers: { Authorization: 'Token ' + token, Accept: 'application/json' },
-        cache: 'no-store',
-      });
+      response = await fetch(path + query, init);
     } catch (e) {
       throw new ApiError(0, 'The server cannot be reached: ' + e.message, null);
     }
@@ -73,10 +80,13 @@
     return response.json();
   }
 
-  /** An API call with the signed-in token; a 401 ends the session and shows the sign-in form. */
-  async function api(path, params) {
+  /**
+   * An API call with the signed-in token (a GET, or as send says: { method, body }); a 401 ends the
+   * session and shows the sign-in form.
+   */
+  async function api(path, params, send) {
     try {
-      return await request(path, params, sessionStorage.getItem(TOKEN_KEY));
+      return await request(path, params, sessionStorage.getItem(TOKEN_KEY), send);
     } catch (e) {
       if (e.status === 401) {
         signOut('Your session ended: ' + e.message);
