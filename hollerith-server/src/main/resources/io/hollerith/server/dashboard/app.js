@@ -52,14 +52,18 @@
     }
   }
 
-  async function request(path, params, token) {
+  /** A call of the API; options.method (default GET) and options.body (sent as JSON) are optional. */
+  async function request(path, params, token, options) {
     const query = params ? '?' + params.toString() : '';
+    const headers = { Authorization: 'Token ' + token, Accept: 'application/json' };
+    const init = { method: (options && options.method) || 'GET', headers, cache: 'no-store' };
+    if (options && options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
+    }
     let response;
     try {
-      response = await fetch(path + query, {
-        headers: { Authorization: 'Token ' + token, Accept: 'application/json' },
-        cache: 'no-store',
-      });
+      response = await fetch(path + query, init);
     } catch (e) {
       throw new ApiError(0, 'The server cannot be reached: ' + e.message, null);
     }
@@ -73,10 +77,14 @@
     return response.json();
   }
 
-  /** An API call with the signed-in token; a 401 ends the session and shows the sign-in form. */
-  async function api(path, params) {
+  /**
+   * An API call with the signed-in token (options as for request: method, body); a 401 ends the
+   * session and shows the sign-in form. Resolves to the parsed JSON answer; rejects with an
+   * ApiError carrying the status and the API's message.
+   */
+  async function api(path, params, options) {
     try {
-      return await request(path, params, sessionStorage.getItem(TOKEN_KEY));
+      return await request(path, params, sessionStorage.getItem(TOKEN_KEY), options);
     } catch (e) {
       if (e.status === 401) {
         signOut('Your session ended: ' + e.message);
