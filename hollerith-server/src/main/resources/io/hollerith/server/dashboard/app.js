@@ -52,17 +52,14 @@
     }
   }
 
-  /** A call to the API; send, when given, is { method, body } with a body sent as JSON. */
-  async function request(path, params, token, send) {
+  /** A call of the API; options.method (default GET) and options.body (sent as JSON) are optional. */
+  async function request(path, params, token, options) {
     const query = params ? '?' + params.toString() : '';
     const headers = { Authorization: 'Token ' + token, Accept: 'application/json' };
-    const init = { headers, cache: 'no-store' };
-    if (send) {
-      init.method = send.method;
-      if (send.body !== undefined) {
-        headers['Content-Type'] = 'application/json';
-        init.body = JSON.stringify(send.body);
-      }
+    const init = { method: (options && options.method) || 'GET', headers, cache: 'no-store' };
+    if (options && options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
     }
     let response;
     try {
@@ -81,12 +78,13 @@
   }
 
   /**
-   * An API call with the signed-in token (a GET, or as send says: { method, body }); a 401 ends the
-   * session and shows the sign-in form.
+   * An API call with the signed-in token (options as for request: method, body); a 401 ends the
+   * session and shows the sign-in form. Resolves to the parsed JSON answer; rejects with an
+   * ApiError carrying the status and the API's message.
    */
-  async function api(path, params, send) {
+  async function api(path, params, options) {
     try {
-      return await request(path, params, sessionStorage.getItem(TOKEN_KEY), send);
+      return await request(path, params, sessionStorage.getItem(TOKEN_KEY), options);
     } catch (e) {
       if (e.status === 401) {
         signOut('Your session ended: ' + e.message);
