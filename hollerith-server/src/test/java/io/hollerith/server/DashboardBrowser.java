@@ -27,34 +27,29 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A real headless Chromium for the dashboard's end-to-end tests: signing in, waiting for what the
- * page shows (a timeout fails with a screenshot, the page text and the browser console), and
- * screenshots at desktop and phone width in the light and dark themes. {@link #close()} fails when
- * the console holds a script error or a Content-Security-Policy violation.
+ * A real headless Chromium on the dashboard of one server, for the browser tests: sign-in, waits
+ * that fail with a screenshot and the browser's console, whole-page screenshots under
+ * {@code target/dashboard-screenshots/}, the light or dark system theme, and the check that no
+ * script error and no Content-Security-Policy violation reached the console.
  *
- * <p>Needs the Debian packages {@code chromium} and {@code chromium-driver}; {@link #requireChromium()}
- * skips the calling tests without them, or fails them when {@code DASHBOARD_BROWSER_REQUIRED} is
- * set (as {@code .ci/run} does). Not thread-safe: one browser per test.
+ * <p>Needs the Debian packages {@code chromium} and {@code chromium-driver}: without them a test
+ * that calls {@link #requireChromium()} is skipped, unless the environment variable
+ * {@code DASHBOARD_BROWSER_REQUIRED} is set, in which case it fails. Not thread-safe.
  */
 final class DashboardBrowser implements AutoCloseable {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  /** Where every test's screenshots are saved, as {@code <test>-<page>.png}. */
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
-  private static final Dimension DESKTOP = new Dimension(1280, 900);
-  private static final int PHONE_WIDTH = 390;
-  private static final int PHONE_HEIGHT = 844;
+  /** A phone's viewport in CSS pixels. */
+  static final Dimension PHONE = new Dimension(390, 844);
+  static final Dimension LAPTOP = new Dimension(1280, 900);
 
   final ChromeDriver driver;
+  private final String base;
   private final String testName;
 
-  private DashboardBrowser(ChromeDriver driver, String testName) {
-    this.driver = driver;
-    this.testName = testName;
-  }
-
-  /** Skips the calling tests when Chromium is missing, unless {@code DASHBOARD_BROWSER_REQUIRED} is set. */
+  /** Skips the calling test when Chromium is missing, or fails it when DASHBOARD_BROWSER_REQUIRED is set. */
   static void requireChromium() {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     if (System.getenv("DASHBOARD_BROWSER_REQUIRED") != null) {
@@ -65,17 +60,20 @@ final class DashboardBrowser implements AutoCloseable {
   }
 
   /**
-   * Starts a browser with a fresh profile under {@code scratch}, at desktop size, in {@code timeZone}.
+   * Starts Chromium with a fresh profile under {@code profiles}, at laptop size, in {@code timeZone}.
    *
-   * @param testName names the screenshots
+   * @param base the server's URL, {@code http://127.0.0.1:<port>}
+   * @param testName the prefix of this test's screenshot files
    */
-  static DashboardBrowser open(Path scratch, String testName, String timeZone) throws IOException {
+  DashboardBrowser(String base, String testName, Path profiles, String timeZone) throws IOException {
+    this.base = base;
+    this.testName = testName;
     Files.createDirectories(SCREENSHOTS);
     ChromeOptions options = new ChromeOptions()
         .setBinary(CHROMIUM.toFile())
         .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory(scratch, "chromium-profile"));
+            "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory(profiles, "chromium-profile"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort()
@@ -83,62 +81,68 @@ final class DashboardBrowser implements AutoCloseable {
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriver driver = new ChromeDriver(service, options);
-    driver.manage().window().setSize(DESKTOP);
+    driver = new ChromeDriver(service, options);
+    driver.manage().window().setSize(LAPTOP);
     driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", timeZone));
-    return new DashboardBrowser(driver, testName);
   }
 
-  /** Opens the dashboard at {@code base} with a clean session and signs in; with null, stops at the sign-in form. */
-  void signIn(String base, String token) {
+  /** Opens a view of the dashboard: {@code fragment} is what follows {@code #/}, e.g. {@code tasks?state=running}. */
+  void open(String fragment) {
+    driver.get(base + "/#/" + fragment);
+  }
+
+  /** Signs in with the token (after forgetting any session), and waits for the signed-in page. */
+  void signIn(String token) {
     driver.get(base + "/");
     driver.executeScript("sessionStorage.clear()");
     driver.get(base + "/#/metrics");
     driver.navigate().refresh();
     WebElement field = waitFor(By.id("token"));
-    if (token == null) {
-      return;
-    }
     field.sendKeys(token);
     driver.findElement(By.id("sign-in")).click();
     waitFor(By.id("sign-out"));
   }
 
-  /** Waits until the element is visible. */
-  WebElement waitFor(By locator) {
-    return waitUpTo(15).until(ExpectedConditions.visibilityOfElementLocated(locator));
+  /** Follows the system's dark (true) or light theme from now on; reload to restyle charts. */
+  void darkTheme(boolean dark) {
+    driver.executeCdpCommand("Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
   }
 
-  /** Waits until the element's text contains {@code text}, and answers its whole text. */
+  /**
+   * The controls (inputs, selects, buttons, summaries of details) that have no accessible name: no
+   * label, no aria-label and no text. Empty when every control is labelled.
+   */
+  String unlabelledControls() {
+    return (String) driver.executeScript("return [...document.querySelectorAll('input, select, button, summary')]"
+        + ".filter(e => (!e.labels || e.labels.length === 0) && !e.getAttribute('aria-label') && !e.textContent.trim())"
+        + ".map(e => e.outerHTML).join('\\n')");
+  }
+
+  WebElement waitFor(By locator) {
+    return until(ExpectedConditions.visibilityOfElementLocated(locator));
+  }
+
   String waitForText(By locator, String text) {
-    waitUpTo(15).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+    until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
     return driver.findElement(locator).getText();
   }
 
-  /** A wait whose timeout fails with a screenshot, the page's text and the browser console. */
-  WebDriverWait waitUpTo(int seconds) {
-    return new WebDriverWait(driver, Duration.ofSeconds(seconds)) {
-      @Override
-      public <V> V until(Function<? super WebDriver, ? extends V> isTrue) {
-        try {
-          return super.until(isTrue);
-        } catch (TimeoutException e) {
-          throw failure(e);
-        }
-      }
-    };
-  }
-
-  private AssertionError failure(RuntimeException cause) {
+  /** Waits up to 15 s for the condition; on a timeout fails with a screenshot, the page text and the console. */
+  <V> V until(Function<? super WebDriver, V> condition) {
     try {
-      screenshot("failure");
-    } catch (IOException | RuntimeException e) {
-      cause.addSuppressed(e);
+      return new WebDriverWait(driver, Duration.ofSeconds(15)).until(condition);
+    } catch (TimeoutException e) {
+      try {
+        screenshot("failure");
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      StringBuilder console = new StringBuilder();
+      driver.manage().logs().get(LogType.BROWSER).forEach(entry -> console.append('\n').append(entry));
+      throw new AssertionError("page " + driver.getCurrentUrl() + ": " + driver.findElement(By.tagName("main")).getText()
+          + "\nbrowser console:" + console, e);
     }
-    StringBuilder console = new StringBuilder();
-    driver.manage().logs().get(LogType.BROWSER).forEach(entry -> console.append('\n').append(entry));
-    return new AssertionError("page " + driver.getCurrentUrl() + ": " + driver.findElement(By.tagName("main")).getText()
-        + "\nbrowser console:" + console, cause);
   }
 
   /** Saves the whole page, below the fold too, as {@code target/dashboard-screenshots/<test>-<page>.png}. */
@@ -151,45 +155,23 @@ final class DashboardBrowser implements AutoCloseable {
   }
 
   /**
-   * Saves the page at desktop width in the light and the dark theme, and at phone width ({@code
-   * <page>}, {@code <page>-dark}, {@code <page>-phone}), then returns to the light desktop view.
-   * {@code ready} is waited for after each change, as the page may draw again (a chart on resize).
+   * Fails on any script error or Content-Security-Policy violation in the console. Refused API calls
+   * (401, 403, 404, 409, 429) are logged by the browser too; those are expected.
    */
-  void screenshots(String page, By ready) throws IOException {
-    screenshot(page);
-    theme("dark");
-    waitFor(ready);
-    screenshot(page + "-dark");
-    theme("light");
-    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", PHONE_WIDTH, "height", PHONE_HEIGHT,
-        "deviceScaleFactor", 1, "mobile", true));
-    driver.executeScript("dispatchEvent(new Event('resize'))");
-    waitFor(ready);
-    screenshot(page + "-phone");
-    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
-    driver.executeScript("dispatchEvent(new Event('resize'))");
-    waitFor(ready);
-  }
-
-  private void theme(String scheme) {
-    driver.executeCdpCommand("Emulation.setEmulatedMedia",
-        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
-  }
-
-  /** Script errors and Content-Security-Policy violations; refused API calls are expected and left out. */
-  List<String> scriptErrors() {
-    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+  void assertNoScriptErrors() {
+    List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
         .map(LogEntry::getMessage)
         .filter(message -> !message.contains("Failed to load resource: the server responded with a status of"))
         .toList();
+    assertThat(errors).isEmpty();
   }
 
-  /** Quits the browser; fails when its console holds a script error. */
+  /** Checks the console, then quits Chromium. */
   @Override
   public void close() {
     try {
-      assertThat(scriptErrors()).isEmpty();
+      assertNoScriptErrors();
     } finally {
       driver.quit();
     }

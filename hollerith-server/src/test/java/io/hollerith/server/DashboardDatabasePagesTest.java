@@ -121,7 +121,7 @@ class DashboardDatabasePagesTest {
 
   @BeforeEach
   void openBrowser(TestInfo info) throws IOException {
-    browser = DashboardBrowser.open(dir, info.getTestMethod().orElseThrow().getName(), VIEWER_ZONE);
+    browser = new DashboardBrowser(base, info.getTestMethod().orElseThrow().getName(), dir, VIEWER_ZONE);
   }
 
   @AfterEach
@@ -132,7 +132,7 @@ class DashboardDatabasePagesTest {
   @Test
   void theDatabasePageShowsTheApisFiguresAndFlagsAFileThatNeedsAVacuum() throws Exception {
     int freePercent = leaveFreePages();
-    browser.signIn(base, h.token);
+    browser.signIn(h.token);
     browser.driver.findElement(By.cssSelector("#nav a[href='#/database']")).click();
     browser.waitFor(By.cssSelector("#database-stats dd[data-key]"));
     JsonNode api = getJson("/api/stats/database/");
@@ -162,12 +162,12 @@ class DashboardDatabasePagesTest {
     assertThat(browser.driver.findElement(By.id("database-alerts")).getText()).contains("vacuum");
     assertThat(browser.driver.findElement(By.cssSelector("#database-stats")).getText())
         .contains("SQLite keeps no dead row versions");
-    browser.screenshots("database", By.cssSelector("#database-stats dd[data-key]"));
+    screenshots("database", By.cssSelector("#database-stats dd[data-key]"));
   }
 
   @Test
   void theTableGrowthPageShowsEverySampledTableWithItsGrowthAndAlerts() throws Exception {
-    browser.signIn(base, h.token);
+    browser.signIn(h.token);
     browser.driver.findElement(By.cssSelector("#nav a[href='#/table-growth']")).click();
     browser.waitFor(By.cssSelector("#growth-table tbody tr"));
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
@@ -195,34 +195,35 @@ class DashboardDatabasePagesTest {
     assertThat(expectedAlerts).contains("series.weekly_growth_percent", "series.monthly_growth_percent");
     assertThat(flagged("#growth-table")).containsExactlyInAnyOrderElementsOf(expectedAlerts);
     assertThat(browser.driver.findElements(By.cssSelector("#growth-alerts li"))).hasSize(expectedAlerts.size());
-    browser.screenshots("table-growth", By.cssSelector("#growth-chart canvas"));
+    screenshots("table-growth", By.cssSelector("#growth-chart canvas"));
 
     // A table's chart: its daily samples, oldest first, also listed as figures under the chart.
-    browser.driver.findElement(By.cssSelector("#growth-table button[data-table='series']")).click();
-    browser.waitUpTo(10).until(d -> d.getCurrentUrl().contains("table=series"));
+    browser.driver.findElement(By.cssSelector("#growth-table button[data-table='series']")).sendKeys(Keys.ENTER);
+    browser.until(d -> d.getCurrentUrl().contains("table=series"));
     browser.waitFor(By.cssSelector("#growth-chart canvas"));
-    browser.waitUpTo(10).until(d -> "series".equals(d.findElement(By.id("growth-chart")).getAttribute("data-table")));
+    browser.until(d -> "series".equals(d.findElement(By.id("growth-chart")).getAttribute("data-table")));
+    assertThat(browser.driver.switchTo().activeElement().getAttribute("data-table")).isEqualTo("series");
     assertThat(columnValues("#growth-history", 0)).isEqualTo(List.of(today.minusDays(7).toString(), today.toString()));
     assertThat(columnDataValues("#growth-history", 1)).isEqualTo(List.of(String.valueOf(samples.get("series")[1]),
         String.valueOf(samples.get("series")[0])));
     // The 30 days of history begin after the month-ago sample; 90 days reach it.
     browser.driver.findElement(By.id("growth-days")).sendKeys("90");
-    browser.waitUpTo(10).until(d -> d.getCurrentUrl().contains("days=90") && d.getCurrentUrl().contains("table=series"));
-    browser.waitUpTo(10).until(d -> columnValues("#growth-history", 0).size() == 3);
+    browser.until(d -> d.getCurrentUrl().contains("days=90") && d.getCurrentUrl().contains("table=series"));
+    browser.until(d -> columnValues("#growth-history", 0).size() == 3);
     assertThat(columnValues("#growth-history", 0)).isEqualTo(List.of(today.minusDays(30).toString(),
         today.minusDays(7).toString(), today.toString()));
     assertThat(columnDataValues("#growth-history", 1)).isEqualTo(List.of(String.valueOf(samples.get("series")[2]),
         String.valueOf(samples.get("series")[1]), String.valueOf(samples.get("series")[0])));
-    browser.screenshots("table-growth-series", By.cssSelector("#growth-chart canvas"));
+    screenshots("table-growth-series", By.cssSelector("#growth-chart canvas"));
     browser.driver.navigate().back();
-    browser.waitUpTo(10).until(d -> !d.getCurrentUrl().contains("days=90"));
+    browser.until(d -> !d.getCurrentUrl().contains("days=90"));
     browser.driver.navigate().back();
-    browser.waitUpTo(10).until(d -> !d.getCurrentUrl().contains("table=series"));
+    browser.until(d -> !d.getCurrentUrl().contains("table=series"));
   }
 
   @Test
   void theSqlConsoleRunsAQueryByKeyboardAndShowsTheRowsTheRowCapAndARefusedWrite() throws Exception {
-    browser.signIn(base, h.token);
+    browser.signIn(h.token);
     browser.driver.findElement(By.cssSelector("#nav a[href='#/sql']")).click();
     WebElement editor = browser.waitFor(By.id("sql-query"));
     assertThat(browser.driver.findElement(By.cssSelector("label[for='sql-query']")).getText()).isNotEmpty();
@@ -236,13 +237,13 @@ class DashboardDatabasePagesTest {
     assertThat(shownRows("#query-results")).isEqualTo(expected);
     String status = browser.driver.findElement(By.id("query-status")).getText();
     assertThat(status).containsPattern("\\d+ ms").contains("first " + MAX_ROWS + " rows").contains("row cap " + MAX_ROWS);
-    browser.screenshots("sql", By.cssSelector("#query-results tbody tr"));
+    screenshots("sql", By.cssSelector("#query-results tbody tr"));
 
     editor.clear();
     String few = "SELECT name, type FROM series WHERE name LIKE 'early.g000%' ORDER BY name";
     editor.sendKeys(few);
     browser.driver.findElement(By.id("run-query")).click();
-    browser.waitUpTo(10).until(d -> shownRows("#query-results").size() == 10);
+    browser.until(d -> shownRows("#query-results").size() == 10);
     assertThat(shownRows("#query-results")).isEqualTo(jdbcRows(few));
     assertThat(browser.driver.findElement(By.id("query-status")).getText()).contains("10 rows").doesNotContain("first");
 
@@ -254,51 +255,69 @@ class DashboardDatabasePagesTest {
     assertThat(browser.driver.findElements(By.cssSelector("#query-results tbody tr"))).isEmpty();
     assertThat(jdbcRows("SELECT count(*) FROM series WHERE name LIKE 'early.%'")).isEqualTo(List.of(List.of(
         String.valueOf(SERIES_MONTH_AGO))));
-    browser.screenshots("sql-refused", By.id("query-error"));
+    screenshots("sql-refused", By.id("query-error"));
   }
 
   @Test
   void aReaderSeesNoDatabasePagesAndIsNotPermittedByUrl() throws Exception {
-    browser.signIn(base, readerToken);
+    browser.signIn(readerToken);
     String nav = browser.driver.findElement(By.id("nav")).getText();
     assertThat(nav).doesNotContain("Database", "Table growth", "SQL");
     for (String page : List.of("database", "table-growth", "sql")) {
-      browser.driver.get(base + "/#/" + page);
+      browser.open(page);
       WebElement denied = browser.waitFor(By.id("not-permitted"));
       assertThat(denied.getText()).as(page).contains("Not permitted", page.equals("sql") ? "QUERY:EXECUTE" : "OPS:READ");
       assertThat(browser.driver.findElements(By.cssSelector("main dd[data-key], main td, main canvas, #sql-query")))
           .as(page).isEmpty();
       if (page.equals("database")) {
-        browser.screenshots("database-reader", By.id("not-permitted"));
+        screenshots("database-reader", By.id("not-permitted"));
       }
     }
   }
 
   @Test
   void aSupportUserSeesTheStatisticsButNotTheSqlConsole() throws Exception {
-    browser.signIn(base, supportToken);
+    browser.signIn(supportToken);
     assertThat(browser.driver.findElements(By.cssSelector("#nav a[href='#/database']"))).hasSize(1);
     assertThat(browser.driver.findElements(By.cssSelector("#nav a[href='#/table-growth']"))).hasSize(1);
     assertThat(browser.driver.findElements(By.cssSelector("#nav a[href='#/sql']"))).isEmpty();
-    browser.driver.get(base + "/#/sql");
+    browser.open("sql");
     assertThat(browser.waitFor(By.id("not-permitted")).getText()).contains("Not permitted", "QUERY:EXECUTE");
     assertThat(browser.driver.findElements(By.id("sql-query"))).isEmpty();
-    browser.driver.get(base + "/#/database");
+    browser.open("database");
     browser.waitFor(By.cssSelector("#database-stats dd[data-key]"));
   }
 
   @Test
   void everyControlHasALabel() throws Exception {
-    browser.signIn(base, h.token);
-    String unlabelled = "return [...document.querySelectorAll('input, select, button, textarea')]"
-        + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label') && !e.textContent.trim())"
-        + ".map(e => e.outerHTML).join('\\n')";
+    browser.signIn(h.token);
     for (String[] page : List.of(new String[] {"database", "#database-stats dd[data-key]"},
         new String[] {"table-growth", "#growth-table tbody tr"}, new String[] {"sql", "#sql-query"})) {
-      browser.driver.get(base + "/#/" + page[0]);
+      browser.open(page[0]);
       browser.waitFor(By.cssSelector(page[1]));
-      assertThat(browser.driver.executeScript(unlabelled)).as(page[0]).isEqualTo("");
+      assertThat(browser.unlabelledControls()).as(page[0]).isEqualTo("");
     }
+  }
+
+  /**
+   * Saves the page at laptop width in the light and the dark theme, and at phone width ({@code
+   * <page>}, {@code <page>-dark}, {@code <page>-phone}), then returns to the light laptop view;
+   * {@code ready} is waited for after each change, as the page may draw again.
+   */
+  private void screenshots(String page, By ready) throws IOException {
+    browser.screenshot(page);
+    browser.darkTheme(true);
+    browser.waitFor(ready);
+    browser.screenshot(page + "-dark");
+    browser.darkTheme(false);
+    browser.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", DashboardBrowser.PHONE.getWidth(),
+        "height", DashboardBrowser.PHONE.getHeight(), "deviceScaleFactor", 1, "mobile", true));
+    browser.driver.executeScript("dispatchEvent(new Event('resize'))");
+    browser.waitFor(ready);
+    browser.screenshot(page + "-phone");
+    browser.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    browser.driver.executeScript("dispatchEvent(new Event('resize'))");
+    browser.waitFor(ready);
   }
 
   // ---------------------------------------------------------------------------------------------

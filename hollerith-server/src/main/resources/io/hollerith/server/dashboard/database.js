@@ -195,6 +195,7 @@
       } catch (e) {
         showError(body, e);
         status.textContent = '';
+        refresh.hidden = e.status === 403;
       } finally {
         refresh.disabled = false;
       }

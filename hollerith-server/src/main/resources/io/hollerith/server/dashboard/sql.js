@@ -17,7 +17,7 @@
     if (!can(PERMISSION)) {
       // Nothing is fetched on opening this page, so the permission is checked here; the API refuses too.
       showError(main.appendChild(el('div')), { status: 403,
-        message: 'Permission ' + PERMISSION + ' required; role ' + me().role + ' does not have it.' });
+        message: 'Permission ' + PERMISSION + ' required; role ' + me().role + ' does not grant it' });
       return;
     }
     const editor = el('textarea', { id: 'sql-query', rows: '6', spellcheck: 'false', autocomplete: 'off',

@@ -12,6 +12,9 @@
 
   const HISTORY_DAYS = [7, 30, 90];
   const DAY_SECONDS = 86400;
+  /** The distances between the ticks of a size axis: 1, 2 or 5 times a power of ten, of bytes, KiB, MiB or GiB. */
+  const BYTE_STEPS = [1, 1024, 1048576, 1073741824].flatMap((unit) =>
+    [1, 2, 5, 10, 20, 50, 100, 200, 500].map((m) => m * unit));
   /** The distances between the ticks of a chart's time axis: whole days. */
   const DAY_STEPS = [1, 2, 7, 14, 30].map((d) => d * DAY_SECONDS);
   const shortDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
@@ -80,6 +83,9 @@
         el('div', { class: 'table-wrap' }, growthTable(report, flagged, charted, view))));
     if (charted) showHistory(chartPanel, charted, view, report);
     else chartPanel.replaceChildren(el('p', { class: 'muted', text: 'No table was sampled today.' }));
+    // Choosing a table loads the page again; the keyboard stays on the chosen table.
+    const chosen = view.table && document.getElementById('growth-' + view.table);
+    if (chosen && document.activeElement && document.activeElement.tagName === 'H1') chosen.focus();
   }
 
   function alertList(report) {
@@ -145,15 +151,29 @@
         { label: 'Table alone', stroke: themed('--s2'), width: 2, value: (u, v) => formatBytes(v), points: { size: 6 } },
         { label: 'Rows', stroke: themed('--s3'), width: 2, dash: [6, 4], scale: 'rows', value: (u, v) => formatNumber(v),
           points: { size: 6 } }],
+      // Off the chart, the legend shows the latest sample instead of dashes.
+      hooks: { ready: [showLatest], setCursor: [(u) => {
+        if (u.cursor.idx === null || u.cursor.idx === undefined) showLatest(u);
+      }] },
       axes: [themedAxis({ incrs: DAY_STEPS, values: (u, ticks) => ticks.map(dayOf) }),
-        themedAxis({ size: 80, values: (u, vals) => vals.map(formatBytes) }),
+        themedAxis({ size: 80, incrs: BYTE_STEPS, values: (u, vals) => vals.map(formatBytes) }),
         themedAxis({ scale: 'rows', side: 1, size: 70, grid: { show: false }, values: (u, vals) => vals.map(formatNumber) })],
     }, data);
     // The colours are read from the theme at each drawing: draw again when the theme changes.
     const dark = matchMedia('(prefers-color-scheme: dark)');
-    const redraw = () => chart.uplot.redraw();
+    const redraw = () => {
+      chart.uplot.redraw();
+      box.querySelectorAll('.u-legend .u-series').forEach((entry, i) => {
+        const marker = entry.querySelector('.u-marker');
+        if (marker && i > 0) marker.style.borderColor = chart.uplot.series[i].stroke(chart.uplot, i);
+      });
+    };
     dark.addEventListener('change', redraw);
     onLeave(() => dark.removeEventListener('change', redraw));
+  }
+
+  function showLatest(u) {
+    if (u.data[0].length > 0) u.setLegend({ idx: u.data[0].length - 1 });
   }
 
   /** A colour of the current theme (a CSS custom property), read whenever the chart draws. */
