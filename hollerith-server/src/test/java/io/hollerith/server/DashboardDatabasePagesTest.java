@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -163,6 +164,35 @@ class DashboardDatabasePagesTest {
     assertThat(browser.driver.findElement(By.cssSelector("#database-stats")).getText())
         .contains("SQLite keeps no dead row versions");
     screenshots("database", By.cssSelector("#database-stats dd[data-key]"));
+  }
+
+  @Test
+  void onPostgresqlTheDatabasePageShowsEveryFigureOfTheApi() throws Exception {
+    EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).start();
+    try (pg; ServerHarness onPg = ServerHarness.start(dir.resolve("pg-node"), "storage.type=postgresql", "storage.postgresql.url=" + pg.getJdbcUrl("postgres", "postgres"),
+        "storage.postgresql.user=postgres")) {
+      browser.close();
+      browser = new DashboardBrowser("http://127.0.0.1:" + onPg.server.httpAddress().getPort(), "onPostgresql", dir, VIEWER_ZONE);
+      browser.signIn(onPg.token);
+      browser.open("database");
+      browser.waitFor(By.cssSelector("#database-stats dd[data-key]"));
+      HttpResponse<String> r = onPg.get("/api/stats/database/");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      Map<String, String> api = new LinkedHashMap<>();
+      flattenScalars(ServerHarness.JSON.readTree(r.body()), "", api);
+      api.keySet().removeIf(key -> key.startsWith("notes.") || key.startsWith("table_stats.")
+          || key.startsWith("active_queries.queries."));
+      // The server's counters move with every statement, the page's own included: the figures
+      // shown are every figure of the API, and the settings among them are equal.
+      Map<String, String> shown = shownFigures("#database-stats");
+      assertThat(shown.keySet()).containsExactlyInAnyOrderElementsOf(api.keySet());
+      for (String setting : List.of("database_size.database_name", "connections.max_connections",
+          "cache_performance.shared_buffers", "cache_performance.effective_cache_size", "replication.is_replica")) {
+        assertThat(comparable(shown.get(setting))).as(setting).isEqualTo(api.get(setting));
+      }
+      assertThat(columnValues("#largest-tables", 0)).isNotEmpty();
+      screenshots("database-postgresql", By.cssSelector("#database-stats dd[data-key]"));
+    }
   }
 
   @Test

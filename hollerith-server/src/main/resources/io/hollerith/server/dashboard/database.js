@@ -21,7 +21,7 @@
       ['max_connections', 'Limit'], ['utilization_percent', 'In use', '%']]],
     ['cache_performance', 'Cache', [
       ['buffer_cache_hit_ratio', 'Buffer cache hits', '%'], ['index_hit_ratio', 'Index cache hits', '%'],
-      ['shared_buffers', 'shared_buffers'], ['effective_cache_size', 'effective_cache_size'],
+      ['shared_buffers', 'shared_buffers', 'pages'], ['effective_cache_size', 'effective_cache_size', 'pages'],
       ['cache_size', 'cache_size'], ['page_size', 'Page size']]],
     ['transactions', 'Transactions', [
       ['committed', 'Committed'], ['rolled_back', 'Rolled back'], ['rollback_ratio_percent', 'Rolled back share', '%'],
@@ -86,6 +86,7 @@
   function formatValue(v, unit) {
     if (v === null || v === undefined) return '–';
     if (typeof v === 'boolean') return v ? 'yes' : 'no';
+    if (unit === 'pages' && /^\d+$/.test(v)) return formatNumber(Number(v)) + ' × 8 kB (' + formatBytes(Number(v) * 8192) + ')';
     if (typeof v !== 'number') return String(v);
     switch (unit) {
       case 'bytes': return formatBytes(v);
