@@ -49,7 +49,8 @@ import org.openqa.selenium.WebElement;
  * samples, its alerts highlighted, and a table's history as a chart; the SQL console (admin) runs a
  * query by keyboard and shows the rows JDBC reads from the same file, the row cap and a refused
  * write's error. A reader sees none of these pages and is not permitted by URL; a support user
- * sees the statistics but not the console.
+ * sees the statistics but not the console. On embedded PostgreSQL, the database page shows every
+ * figure the API gives.
  *
  * <p>The daily samples are the server's own: it samples the tables at start, so the data directory
  * is started 30 and 7 days in the past (an offset clock), with data sent over UDP between starts.
