@@ -48,8 +48,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The dashboard in a real headless Chromium against a whole server: sign-in, the metric browser,
  * a series page whose summary must equal the API's and a reference computed here, the URL as the
  * view (range buttons, back button, zoom), comparing series, the CSV download, live refresh, the
- * viewer's time zone, the end of a session, and a reader who neither sees nor may open the server
- * pages. After every test the browser's console must hold no script error and no
+ * viewer's time zone and the end of a session ({@link DashboardOpsBrowserTest} has the operations
+ * pages). After every test the browser's console must hold no script error and no
  * Content-Security-Policy violation.
  *
  * <p>Needs the Debian packages {@code chromium} and {@code chromium-driver}. Without them the tests
@@ -510,30 +510,6 @@ class DashboardBrowserTest {
   private String totalShown() {
     return (String) driver.executeScript("const dd = document.querySelector('#summary dd[data-key=totalTransactions]');"
         + " return dd ? dd.dataset.value : null;");
-  }
-
-  @Test
-  void aReaderSeesNoServerPagesAndIsNotPermittedByUrl() throws Exception {
-    signIn(readerToken);
-    assertThat(driver.findElement(By.id("nav")).getText()).contains("Metrics").doesNotContain("Server");
-    assertThat(driver.findElements(By.cssSelector("#nav a[href='#/server']"))).isEmpty();
-    driver.get(base + "/#/server");
-    WebElement denied = waitFor(By.id("not-permitted"));
-    assertThat(denied.getText()).contains("Not permitted", "OPS:READ");
-    assertThat(driver.findElements(By.cssSelector("#server-stats table"))).isEmpty();
-    screenshot("server-reader");
-
-    signIn(h.token);
-    driver.findElement(By.cssSelector("#nav a[href='#/server']")).click();
-    WebElement stats = waitFor(By.cssSelector("#server-stats table"));
-    assertThat(stats.isDisplayed()).isTrue();
-    assertThat(driver.findElement(By.id("server-stats")).getText()).contains("messages", "samples_parsed");
-    JsonNode served = ServerHarness.JSON.readTree(h.get("/stats").body()).get("hollerith");
-    assertThat(driver.findElement(By.cssSelector("#headlines dd[data-key='aggregate.live_series']")).getText())
-        .isEqualTo(served.get("aggregate").get("live_series").asText());
-    assertThat(driver.findElement(By.cssSelector("#headlines dd[data-key='udp.kernel_drops']")).getText())
-        .isEqualTo(served.get("udp").get("kernel_drops").asText());
-    screenshot("server");
   }
 
   /** Signs in with the token; with null, stops at the sign-in form. */

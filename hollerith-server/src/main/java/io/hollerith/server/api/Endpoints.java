@@ -116,6 +116,7 @@ final class Endpoints {
     body.put("tenant", tenant);
     body.put("permissions", p.role().permissions().stream().map(Permission::label).sorted().toList());
     body.put("flushIntervalMillis", flushInterval.toMillis());
+    body.put("selfSeriesPrefix", selfSeriesPrefix);
     return ApiResponse.json(200, body);
   }
 

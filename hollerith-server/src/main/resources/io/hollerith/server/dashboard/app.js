@@ -189,9 +189,11 @@
     const current = shown && shown.parent ? shown.parent : name;
     const links = [...pages.entries()].filter(([, p]) => p.label && can(p.permission));
     document.getElementById('nav').replaceChildren(
-      ...links.map(([p, page]) => el('a', { href: '#/' + p, 'aria-current': p === current ? 'page' : null, text: page.label })),
-      el('span', { class: 'who', text: m.user + ' (' + m.role + (m.tenant ? ', tenant ' + m.tenant : '') + ')' }),
-      el('button', { type: 'button', id: 'sign-out', onclick: () => signOut('You signed out.') }, 'Sign out'));
+      el('div', { class: 'links' },
+        links.map(([p, page]) => el('a', { href: '#/' + p, 'aria-current': p === current ? 'page' : null, text: page.label }))),
+      el('div', { class: 'account' },
+        el('span', { class: 'who', text: m.user + ' (' + m.role + (m.tenant ? ', tenant ' + m.tenant : '') + ')' }),
+        el('button', { type: 'button', id: 'sign-out', onclick: () => signOut('You signed out.') }, 'Sign out')));
   }
 
   function notFoundPage(main) {
@@ -272,7 +274,8 @@
   }
 
   function chartSize(box, height) {
-    const width = Math.max(280, box.clientWidth - 32);
+    const css = getComputedStyle(box);
+    const width = Math.max(240, box.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight));
     return { width, height: height || (innerWidth < 760 ? 240 : 320) };
   }
 

@@ -114,7 +114,7 @@ final class ApiFixture implements AutoCloseable {
     scheduler.add(new Job("fixture.hourly", new Schedule.Interval(Duration.ofHours(1)), Map.of(), run -> "done"));
     sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
     sink.publish(snapshot());
-    api = customize.apply(HttpApi.builder(config, auth, stats))
+    api = customize.apply(HttpApi.builder(config, auth, stats).selfSeriesPrefix("hollerith."))
         .seriesReader(reader, Duration.ofSeconds(2))
         .latestValues(sink)
         .lineIngestor(ApiFixture::ingestLines)
@@ -130,7 +130,6 @@ final class ApiFixture implements AutoCloseable {
         }, true)
         .operations(scheduler, internal::snapshot, workers::workers)
         .operations(new Operations(store, tableGrowth, queries, new DataFiles(dir, 10_000, stats)))
-        .selfSeriesPrefix("hollerith.")
         .build()
         .start();
     base = "http://127.0.0.1:" + api.address().getPort();

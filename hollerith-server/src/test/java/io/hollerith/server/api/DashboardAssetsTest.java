@@ -103,12 +103,20 @@ class DashboardAssetsTest {
   }
 
   @Test
-  void whoamiReportsTheFlushInterval() throws Exception {
+  void whoamiReportsTheFlushIntervalAndTheSelfSeriesPrefix() throws Exception {
     java.nio.file.Files.createDirectories(dir.resolve("custom"));
-    try (ApiFixture custom = new ApiFixture(dir.resolve("custom"), ApiFixture.config(), b -> b.flushInterval(Duration.ofSeconds(30)))) {
+    try (ApiFixture custom = new ApiFixture(dir.resolve("custom"), ApiFixture.config(),
+        b -> b.flushInterval(Duration.ofSeconds(30)).selfSeriesPrefix("node7."))) {
       JsonNode me = Json.MAPPER.readTree(custom.get("/api/v1/whoami", "reader@shop").body());
       assertThat(me.get("flushIntervalMillis").asLong()).isEqualTo(30_000);
+      assertThat(me.get("selfSeriesPrefix").asText()).isEqualTo("node7.");
       assertThat(me.get("permissions").toString()).isEqualTo("[\"STAT:READ\"]");
+    }
+    java.nio.file.Files.createDirectories(dir.resolve("without"));
+    try (ApiFixture without = new ApiFixture(dir.resolve("without"), ApiFixture.config(), b -> b.selfSeriesPrefix(null))) {
+      JsonNode me = Json.MAPPER.readTree(without.get("/api/v1/whoami", "reader@shop").body());
+      assertThat(me.has("selfSeriesPrefix")).isTrue();
+      assertThat(me.get("selfSeriesPrefix").isNull()).isTrue();
     }
   }
 
