@@ -120,21 +120,31 @@
     return [el('dt', { text: label }), shown, note ? el('dd', { class: 'note', text: note }) : null];
   }
 
-  /** A group's figures: the known fields in order, then any field the API added. */
-  function group(stats, [section, title, fields], flaggedReasons) {
+  /**
+   * A group's figures: the known fields in order, then any field the API added. The notes shown
+   * (the section's, a field's, or a nested object's under its first field) are added to used.
+   */
+  function group(stats, [section, title, fields], flaggedReasons, used) {
     const values = stats[section];
     if (values === undefined) return null;
     const notes = stats.notes || {};
+    const note = (key) => {
+      if (notes[key] === undefined || used.has(key)) return null;
+      used.add(key);
+      return notes[key];
+    };
     const known = new Set(fields.map(([k]) => k.split('.')[0]));
     const extra = values && typeof values === 'object'
       ? Object.keys(values).filter((k) => !known.has(k) && typeof values[k] !== 'object').map((k) => [k, k]) : [];
     const rows = fields.concat(extra).filter(([k]) => valueAt(values, k) !== undefined).map(([k, label, unit]) => {
       const key = section + '.' + k;
-      return figure(key, label, valueAt(values, k), unit, flaggedReasons.get(key), notes[key]);
+      const parent = k.includes('.') ? note(section + '.' + k.split('.')[0]) : null;
+      return figure(key, label, valueAt(values, k), unit, flaggedReasons.get(key), [parent, note(key)].filter((n) => n).join('; '));
     });
+    const sectionNote = note(section);
     return el('section', { class: 'panel', 'aria-labelledby': 'group-' + section },
       el('h2', { id: 'group-' + section, text: title }),
-      notes[section] ? el('p', { class: 'hint', text: notes[section] }) : null,
+      sectionNote ? el('p', { class: 'hint', text: sectionNote }) : null,
       el('dl', { class: 'figures' }, rows),
       section === 'active_queries' ? runningQueries(values.queries || []) : null);
   }
@@ -150,11 +160,12 @@
         el('td', {}, el('code', { text: q.query_preview || '' })))))));
   }
 
-  function largestTables(tables) {
+  function largestTables(tables, note) {
     const largest = tables.reduce((m, t) => Math.max(m, t.total_size), 1);
     const cell = (v) => el('td', { class: 'num', 'data-value': String(v), title: formatNumber(v) + ' bytes', text: formatBytes(v) });
     return el('section', { class: 'panel wide', 'aria-labelledby': 'group-tables' },
       el('h2', { id: 'group-tables', text: 'Largest tables' }),
+      note ? el('p', { class: 'hint', text: note }) : null,
       el('div', { class: 'table-wrap' }, el('table', { id: 'largest-tables' },
         el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Table' }),
           ['Total', 'Table alone', 'Indexes and TOAST'].map((h) => el('th', { scope: 'col', class: 'num', text: h })),
@@ -165,6 +176,16 @@
           return el('tr', {}, el('td', { text: t.table_name }), cell(t.total_size), cell(t.data_size), cell(t.external_size),
             el('td', { class: 'bar-cell', 'aria-hidden': 'true' }, bar));
         })))));
+  }
+
+  /** The engine's notes not shown beside a figure or a group. */
+  function otherNotes(notes, used) {
+    const rest = Object.entries(notes).filter(([key]) => !used.has(key));
+    if (rest.length === 0) return null;
+    return el('section', { class: 'panel wide', 'aria-labelledby': 'group-notes' },
+      el('h2', { id: 'group-notes', text: 'Notes' }),
+      el('dl', { class: 'figures notes' }, rest.map(([key, text]) => [el('dt', {}, el('code', { text: key })),
+        el('dd', { class: 'note', text })])));
   }
 
   function alertList(alerts, labels) {
@@ -188,9 +209,12 @@
         const stats = await api('/api/stats/database/');
         const alerts = alertsOf(stats);
         const reasons = new Map(alerts);
+        const notes = stats.notes || {};
+        const usedNotes = new Set(['table_stats']);
+        const groups = GROUPS.map((g) => group(stats, g, reasons, usedNotes));
         body.replaceChildren(alertList(alerts, labels),
-          el('div', { class: 'stats-grid' }, GROUPS.map((g) => group(stats, g, reasons)),
-            largestTables(stats.table_stats || [])));
+          el('div', { class: 'stats-grid' }, groups, largestTables(stats.table_stats || [], notes.table_stats),
+            otherNotes(notes, usedNotes)));
         status.textContent = (stats.database_size ? stats.database_size.database_name + ' · ' : '')
           + 'updated ' + new Date().toLocaleTimeString();
       } catch (e) {
