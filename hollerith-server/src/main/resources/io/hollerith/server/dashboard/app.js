@@ -279,6 +279,21 @@
     return { width, height: height || (innerWidth < 760 ? 240 : 320) };
   }
 
+  /**
+   * uPlot's point filter: where it draws no point markers (the data is dense), still mark each value
+   * whose neighbours are gaps, which no line would show.
+   */
+  function isolatedPoints(u, si, show) {
+    if (show) return null;
+    const values = u.data[si];
+    const isolated = [];
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] !== null && values[i] !== undefined && (i === 0 || values[i - 1] === null)
+        && (i === values.length - 1 || values[i + 1] === null)) isolated.push(i);
+    }
+    return isolated.length > 0 ? isolated : null;
+  }
+
   function hasValues(data) {
     return data.slice(1).some((column) => column.some((v) => v !== null && v !== undefined));
   }
@@ -286,12 +301,15 @@
   /**
    * A uPlot time chart drawn into box (x in seconds since the epoch), as wide as the box, following
    * the window's width and destroyed when the page is left. options are uPlot's without a size, plus
-   * height (pixels; default 320, 240 at phone width). While no value column holds a number, a
-   * "No data in this range" notice lies over the chart. Returns { setData(data), uplot }.
+   * height (pixels; default 320, 240 at phone width). A value between gaps is marked with a point.
+   * While no value column holds a number, a "No data in this range" notice lies over the chart.
+   * Returns { setData(data), uplot }.
    */
   function timeChart(box, options, data) {
     const { height, ...rest } = options;
     const uplotOptions = Object.assign(rest, chartSize(box, height));
+    uplotOptions.series = rest.series.map((s, i) => (i === 0 ? s
+      : Object.assign({}, s, { points: Object.assign({ filter: isolatedPoints }, s.points) })));
     const empty = el('p', { class: 'chart-empty', role: 'status', text: 'No data in this range' });
     box.classList.add('chart-box');
     const u = new uPlot(uplotOptions, data, box);
