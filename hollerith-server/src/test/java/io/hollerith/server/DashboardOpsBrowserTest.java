@@ -182,6 +182,7 @@ class DashboardOpsBrowserTest {
     assertThat(browser.waitFor(By.cssSelector("#workers [data-worker='hollerith@test-node']")).getText())
         .contains("hollerith@test-node", "http workers", "job threads");
     assertThat(browser.unlabelledControls()).isEmpty();
+    assertEveryControlIsReachableByTab();
     browser.screenshot("tasks");
 
     browser.driver.findElement(By.id("task-state")).sendKeys("scheduled");
@@ -215,6 +216,8 @@ class DashboardOpsBrowserTest {
     browser.driver.navigate().refresh();
     browser.waitFor(By.cssSelector("#task-table tr[data-task='" + id + "']"));
     browser.screenshot("tasks-dark");
+    browser.driver.manage().window().setSize(DashboardBrowser.PHONE);
+    browser.screenshot("tasks-phone-dark");
   }
 
   @Test
@@ -265,6 +268,7 @@ class DashboardOpsBrowserTest {
     }
     assertThat(fileNames()).isEqualTo(expected);
     assertThat(browser.driver.findElement(By.id("file-list")).getText()).doesNotContain("null", "undefined");
+    assertThat(browser.unlabelledControls()).isEmpty();
     browser.screenshot("files");
 
     browser.driver.findElement(By.linkText("notes/")).click();
