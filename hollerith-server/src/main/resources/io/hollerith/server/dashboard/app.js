@@ -257,6 +257,31 @@
     token.focus();
   }
 
+  /**
+   * A button that asks in place before it acts: pressed, it becomes the question with a confirming
+   * button (id "confirm-" + spec.id, focused) and Cancel; confirmed, both are disabled and
+   * spec.action() runs. spec: id, text, label (the button's accessible name), question, confirm.
+   */
+  function confirmButton(spec) {
+    const box = el('div', { class: 'confirm' });
+    const button = el('button', { type: 'button', id: spec.id, 'aria-label': spec.label, onclick: () => ask() }, spec.text);
+    function ask() {
+      const no = el('button', { type: 'button', onclick: () => {
+        box.replaceChildren(button);
+        button.focus();
+      } }, 'Cancel');
+      const yes = el('button', { type: 'button', class: 'danger', id: 'confirm-' + spec.id, onclick: () => {
+        yes.disabled = true;
+        no.disabled = true;
+        spec.action();
+      } }, spec.confirm);
+      box.replaceChildren(el('span', { text: spec.question }), yes, no);
+      yes.focus();
+    }
+    box.append(button);
+    return box;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Charts
 
@@ -366,7 +391,7 @@
 
   /** What the page files may use. */
   window.Hollerith = Object.freeze({
-    registerPage, el, api, can, me, showError, go, replaceView, hashOf, onLeave,
+    registerPage, el, api, can, me, showError, confirmButton, go, replaceView, hashOf, onLeave,
     formatNumber, formatTime, duration, flushMillis, number, TIME_ZONE,
     timeChart, chartAxis, seriesColor,
   });
