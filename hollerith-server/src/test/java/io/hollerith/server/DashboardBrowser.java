@@ -128,21 +128,35 @@ final class DashboardBrowser implements AutoCloseable {
     return driver.findElement(locator).getText();
   }
 
-  /** Waits up to 15 s for the condition; on a timeout fails with a screenshot, the page text and the console. */
-  <V> V until(Function<? super WebDriver, V> condition) {
-    try {
-      return new WebDriverWait(driver, Duration.ofSeconds(15)).until(condition);
-    } catch (TimeoutException e) {
-      try {
-        screenshot("failure");
-      } catch (IOException | RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
+  /** Waits up to 15 s for the condition; on a timeout fails as {@link #wait(int)} says. */
+  <V> V until(Function<? super WebDriver, ? extends V> condition) {
+    return wait(15).until(condition);
+  }
+
+  /** A wait of up to {@code seconds} whose timeout fails with a screenshot, the page's text and the browser's console. */
+  WebDriverWait wait(int seconds) {
+    return new WebDriverWait(driver, Duration.ofSeconds(seconds)) {
+      @Override
+      public <V> V until(Function<? super WebDriver, ? extends V> isTrue) {
+        try {
+          return super.until(isTrue);
+        } catch (TimeoutException e) {
+          throw failure(e);
+        }
       }
-      StringBuilder console = new StringBuilder();
-      driver.manage().logs().get(LogType.BROWSER).forEach(entry -> console.append('\n').append(entry));
-      throw new AssertionError("page " + driver.getCurrentUrl() + ": " + driver.findElement(By.tagName("main")).getText()
-          + "\nbrowser console:" + console, e);
+    };
+  }
+
+  private AssertionError failure(TimeoutException cause) {
+    try {
+      screenshot("failure");
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
     }
+    StringBuilder console = new StringBuilder();
+    driver.manage().logs().get(LogType.BROWSER).forEach(entry -> console.append('\n').append(entry));
+    return new AssertionError("page " + driver.getCurrentUrl() + ": " + driver.findElement(By.tagName("main")).getText()
+        + "\nbrowser console:" + console, cause);
   }
 
   /** Saves the whole page, below the fold too, as {@code target/dashboard-screenshots/<test>-<page>.png}. */

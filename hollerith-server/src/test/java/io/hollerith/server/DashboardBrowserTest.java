@@ -14,17 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +32,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -59,9 +49,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class DashboardBrowserTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
   private static final String VIEWER_ZONE = "America/New_York";
   private static final int HOURS = 60;
   /** More gauges than one page of the metric browser (50) holds. */
@@ -72,28 +59,19 @@ class DashboardBrowserTest {
 
   private static ServerHarness h;
   private static String base;
-  private static String readerToken;
   /** Timer samples of web.latency sent for each hour (the flush interval), oldest first; hour i starts at {@link #firstHour} + 3600 i. */
   private static final List<double[]> samplesByHour = new ArrayList<>();
   private static long firstHour;
 
+  private DashboardBrowser browser;
   private ChromeDriver driver;
-  private String testName;
 
   @BeforeAll
   static void startServer() throws Exception {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    if (System.getenv("DASHBOARD_BROWSER_REQUIRED") != null) {
-      assertThat(present).as("chromium and chromedriver installed (DASHBOARD_BROWSER_REQUIRED is set): "
-          + "apt-get install chromium chromium-driver").isTrue();
-    }
-    Assumptions.assumeTrue(present, "chromium and chromium-driver are not installed");
+    DashboardBrowser.requireChromium();
     // One flush releases all 60 backfilled hours at once; the store backlog must hold them.
     h = ServerHarness.start(dir.resolve("data"), "storage.max_backlog=7d");
     base = "http://127.0.0.1:" + h.server.httpAddress().getPort();
-    try (AuthStore auth = AuthStore.openSqlite(h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
-      readerToken = auth.addUser("rita", Role.READER, "root", null).secret();
-    }
     sendHistory();
   }
 
@@ -147,41 +125,14 @@ class DashboardBrowserTest {
 
   @BeforeEach
   void openBrowser(TestInfo info) throws IOException {
-    testName = info.getTestMethod().orElseThrow().getName();
-    Files.createDirectories(SCREENSHOTS);
-    ChromeOptions options = new ChromeOptions()
-        .setBinary(CHROMIUM.toFile())
-        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .build();
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    driver = new ChromeDriver(service, options);
-    driver.manage().window().setSize(new Dimension(1280, 900));
-    driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", VIEWER_ZONE));
+    browser = new DashboardBrowser(base, info.getTestMethod().orElseThrow().getName(), dir, VIEWER_ZONE);
+    driver = browser.driver;
   }
 
-  /**
-   * No script error and no Content-Security-Policy violation on any page a test opened. Refused API
-   * calls (401, 403, 429, 400, 404) are logged by the browser too; those are expected.
-   */
+  /** No script error and no Content-Security-Policy violation on any page a test opened. */
   @AfterEach
   void noScriptErrorsAndCloseBrowser() {
-    try {
-      List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-          .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-          .map(LogEntry::getMessage)
-          .filter(message -> !message.contains("Failed to load resource: the server responded with a status of"))
-          .toList();
-      assertThat(errors).isEmpty();
-    } finally {
-      driver.quit();
-    }
+    browser.close();
   }
 
   @Test
@@ -569,46 +520,18 @@ class DashboardBrowserTest {
   }
 
   private WebElement waitFor(By locator) {
-    return wait(15).until(ExpectedConditions.visibilityOfElementLocated(locator));
-  }
-
-  /** On a failure: a screenshot, and the browser's console in the message. */
-  private AssertionError failure(RuntimeException cause) {
-    try {
-      screenshot("failure");
-    } catch (IOException | RuntimeException e) {
-      cause.addSuppressed(e);
-    }
-    StringBuilder console = new StringBuilder();
-    driver.manage().logs().get(LogType.BROWSER).forEach(entry -> console.append('\n').append(entry));
-    return new AssertionError("page " + driver.getCurrentUrl() + ": " + driver.findElement(By.tagName("main")).getText()
-        + "\nbrowser console:" + console, cause);
+    return browser.waitFor(locator);
   }
 
   private String waitForText(By locator, String text) {
-    wait(15).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
-    return driver.findElement(locator).getText();
+    return browser.waitForText(locator, text);
   }
 
   private WebDriverWait wait(int seconds) {
-    return new WebDriverWait(driver, Duration.ofSeconds(seconds)) {
-      @Override
-      public <V> V until(java.util.function.Function<? super org.openqa.selenium.WebDriver, ? extends V> isTrue) {
-        try {
-          return super.until(isTrue);
-        } catch (org.openqa.selenium.TimeoutException e) {
-          throw failure(e);
-        }
-      }
-    };
+    return browser.wait(seconds);
   }
 
-  /** Saves the whole page, below the fold too, as {@code target/dashboard-screenshots/<test>-<page>.png}. */
   private void screenshot(String page) throws IOException {
-    Number width = (Number) driver.executeScript("return Math.max(innerWidth, document.documentElement.scrollWidth)");
-    Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight");
-    Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true,
-        "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
-    Files.write(SCREENSHOTS.resolve(testName + "-" + page + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
+    browser.screenshot(page);
   }
 }

@@ -38,7 +38,7 @@ import org.openqa.selenium.interactions.Actions;
  * The dashboard's operations pages in a real headless Chromium against a whole server that received
  * metrics and bad lines over UDP: the server page's figures and charts of the node's own series, the
  * workers and tasks with an admin's revoke, the thread and buffer-pool views and the data
- * directory's files, each checked against figures this test computes or reads itself; a reader and a
+ * directory's files with an admin's delete, each checked against figures this test computes or reads itself; a reader and a
  * support user see what their permissions allow and a reader opening a page by URL sees only the
  * API's "not permitted". Screenshots of every page, light, dark and at phone width, land in
  * {@code target/dashboard-screenshots/}.
@@ -182,6 +182,7 @@ class DashboardOpsBrowserTest {
     assertThat(browser.waitFor(By.cssSelector("#workers [data-worker='hollerith@test-node']")).getText())
         .contains("hollerith@test-node", "http workers", "job threads");
     assertThat(browser.unlabelledControls()).isEmpty();
+    assertEveryControlIsReachableByTab();
     browser.screenshot("tasks");
 
     browser.driver.findElement(By.id("task-state")).sendKeys("scheduled");
@@ -215,16 +216,22 @@ class DashboardOpsBrowserTest {
     browser.driver.navigate().refresh();
     browser.waitFor(By.cssSelector("#task-table tr[data-task='" + id + "']"));
     browser.screenshot("tasks-dark");
+    browser.driver.manage().window().setSize(DashboardBrowser.PHONE);
+    browser.screenshot("tasks-phone-dark");
   }
 
   @Test
-  void aSupportUserSeesTheTasksButNoRevokeButton() throws Exception {
+  void aSupportUserSeesTheTasksAndFilesButNoRevokeOrDeleteButton() throws Exception {
     browser.signIn(supportToken);
     assertThat(browser.driver.findElement(By.id("nav")).getText()).contains("Server", "Tasks", "Debug", "Files");
     browser.open("tasks?state=scheduled");
     browser.waitFor(By.cssSelector("#task-table tbody tr"));
     assertThat(browser.driver.findElements(By.cssSelector("#task-table button"))).isEmpty();
     assertThat(browser.driver.findElement(By.cssSelector("#task-table thead")).getText()).doesNotContain("Action");
+    browser.open("files");
+    browser.waitFor(By.id("files-table"));
+    assertThat(browser.driver.findElements(By.cssSelector("#files-table button"))).isEmpty();
+    assertThat(browser.driver.findElement(By.cssSelector("#files-table thead")).getText()).doesNotContain("Action");
   }
 
   @Test
@@ -255,7 +262,7 @@ class DashboardOpsBrowserTest {
   }
 
   @Test
-  void theFilesPageListsTheDataDirectoryAndOpensAFolder() throws Exception {
+  void theFilesPageListsTheDataDirectoryAndAnAdminDeletesAFileTheNodeDoesNotUse() throws Exception {
     browser.signIn(h.token);
     browser.driver.findElement(By.cssSelector("#nav a[href='#/files']")).click();
     browser.waitFor(By.id("files-table"));
@@ -265,13 +272,27 @@ class DashboardOpsBrowserTest {
     }
     assertThat(fileNames()).isEqualTo(expected);
     assertThat(browser.driver.findElement(By.id("file-list")).getText()).doesNotContain("null", "undefined");
+    assertThat(browser.unlabelledControls()).isEmpty();
     browser.screenshot("files");
+
+    // The node refuses to delete a file it keeps open, and the page shows why.
+    browser.driver.findElement(By.cssSelector("#files-table tr[data-file='metrics.db'] button")).click();
+    browser.screenshot("files-confirm");
+    browser.driver.findElement(By.xpath("//tr[@data-file='metrics.db']//button[text()='Yes, delete']")).click();
+    assertThat(browser.waitForText(By.id("file-result"), "cannot be deleted"))
+        .contains("'metrics.db' cannot be deleted: the node keeps it open");
+    assertThat(h.server.dataDir().resolve("metrics.db")).exists();
 
     browser.driver.findElement(By.linkText("notes/")).click();
     browser.until(d -> d.getCurrentUrl().endsWith("#/files?path=notes") && fileNames().equals(List.of("a.txt")));
     assertThat(browser.driver.findElement(By.cssSelector("#files-table tbody tr")).getText()).contains("a.txt", "file", "5 B");
     browser.driver.manage().window().setSize(DashboardBrowser.PHONE);
     browser.screenshot("files-notes-phone");
+    browser.driver.findElement(By.cssSelector("button[aria-label='Delete notes/a.txt']")).click();
+    browser.waitFor(By.xpath("//tr[@data-file='notes/a.txt']//button[text()='Yes, delete']")).click();
+    assertThat(browser.waitForText(By.id("file-result"), "Deleted")).isEqualTo("Deleted notes/a.txt.");
+    assertThat(browser.waitForText(By.id("file-list"), "empty")).isEqualTo("This folder is empty.");
+    assertThat(h.server.dataDir().resolve("notes").resolve("a.txt")).doesNotExist();
     browser.driver.findElement(By.linkText("data directory")).click();
     browser.until(d -> fileNames().equals(expected));
   }

@@ -257,6 +257,31 @@
     token.focus();
   }
 
+  /**
+   * A button that asks in place before it acts: pressed, it becomes the question with a confirming
+   * button (id "confirm-" + spec.id, focused) and Cancel; confirmed, both are disabled and
+   * spec.action() runs. spec: id, text, label (the button's accessible name), question, confirm.
+   */
+  function confirmButton(spec) {
+    const box = el('div', { class: 'confirm' });
+    const button = el('button', { type: 'button', id: spec.id, 'aria-label': spec.label, onclick: () => ask() }, spec.text);
+    function ask() {
+      const no = el('button', { type: 'button', onclick: () => {
+        box.replaceChildren(button);
+        button.focus();
+      } }, 'Cancel');
+      const yes = el('button', { type: 'button', class: 'danger', id: 'confirm-' + spec.id, onclick: () => {
+        yes.disabled = true;
+        no.disabled = true;
+        spec.action();
+      } }, spec.confirm);
+      box.replaceChildren(el('span', { text: spec.question }), yes, no);
+      yes.focus();
+    }
+    box.append(button);
+    return box;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Charts
 
@@ -279,6 +304,21 @@
     return { width, height: height || (innerWidth < 760 ? 240 : 320) };
   }
 
+  /**
+   * uPlot's point filter: where it draws no point markers (the data is dense), still mark each value
+   * whose neighbours are gaps, which no line would show.
+   */
+  function isolatedPoints(u, si, show) {
+    if (show) return null;
+    const values = u.data[si];
+    const isolated = [];
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] !== null && values[i] !== undefined && (i === 0 || values[i - 1] === null)
+        && (i === values.length - 1 || values[i + 1] === null)) isolated.push(i);
+    }
+    return isolated.length > 0 ? isolated : null;
+  }
+
   function hasValues(data) {
     return data.slice(1).some((column) => column.some((v) => v !== null && v !== undefined));
   }
@@ -286,12 +326,15 @@
   /**
    * A uPlot time chart drawn into box (x in seconds since the epoch), as wide as the box, following
    * the window's width and destroyed when the page is left. options are uPlot's without a size, plus
-   * height (pixels; default 320, 240 at phone width). While no value column holds a number, a
-   * "No data in this range" notice lies over the chart. Returns { setData(data), uplot }.
+   * height (pixels; default 320, 240 at phone width). A value between gaps is marked with a point.
+   * While no value column holds a number, a "No data in this range" notice lies over the chart.
+   * Returns { setData(data), uplot }.
    */
   function timeChart(box, options, data) {
     const { height, ...rest } = options;
     const uplotOptions = Object.assign(rest, chartSize(box, height));
+    uplotOptions.series = rest.series.map((s, i) => (i === 0 ? s
+      : Object.assign({}, s, { points: Object.assign({ filter: isolatedPoints }, s.points) })));
     const empty = el('p', { class: 'chart-empty', role: 'status', text: 'No data in this range' });
     box.classList.add('chart-box');
     const u = new uPlot(uplotOptions, data, box);
@@ -348,7 +391,7 @@
 
   /** What the page files may use. */
   window.Hollerith = Object.freeze({
-    registerPage, el, api, can, me, showError, go, replaceView, hashOf, onLeave,
+    registerPage, el, api, can, me, showError, confirmButton, go, replaceView, hashOf, onLeave,
     formatNumber, formatTime, duration, flushMillis, number, TIME_ZONE,
     timeChart, chartAxis, seriesColor,
   });

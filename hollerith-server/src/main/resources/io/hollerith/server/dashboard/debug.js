@@ -2,12 +2,13 @@
  * Hollerith dashboard: the node's debug views, for users holding OPS:READ in the root tenant.
  * #/debug: the live threads grouped by identical state and stack (/debug/threads), and the buffer
  * memory of Netty's pooled allocator and the JVM's buffer pools (/debug/pool/bytes).
- * #/files?path=…: the data directory's files (/_local/files/…/_list), read-only.
+ * #/files?path=…: the data directory's files (/_local/files/…/_list); a user holding FILES:DELETE
+ * may delete a file after confirming it in the row (the node refuses the files it has in use).
  */
 (() => {
   'use strict';
 
-  const { registerPage, el, api, showError, hashOf, formatNumber, formatTime, TIME_ZONE } = window.Hollerith;
+  const { registerPage, el, api, can, showError, confirmButton, hashOf, formatNumber, formatTime, TIME_ZONE } = window.Hollerith;
 
   function bytes(n) {
     if (n === null || n === undefined) return '–';
@@ -88,10 +89,27 @@
   function filesPage(main, params) {
     const path = (params.get('path') || '').replace(/^\/+|\/+$/g, '');
     const list = el('div', { class: 'panel table-wrap', id: 'file-list' }, el('p', { class: 'muted', text: 'Loading…' }));
-    main.append(el('h1', { tabindex: '-1', text: 'Data directory' }), breadcrumbs(path), list,
-      el('p', { class: 'hint', text: 'Read-only view · times in ' + TIME_ZONE + '.' }));
+    const result = el('div', { id: 'file-result', role: 'status' });
+    main.append(el('h1', { tabindex: '-1', text: 'Data directory' }), breadcrumbs(path), result, list,
+      el('p', { class: 'hint', text: (can('FILES:DELETE') ? '' : 'Read-only view · ') + 'Times in ' + TIME_ZONE + '.' }));
     const url = path ? '/_local/files/' + encodeURIComponent(path) + '/_list' : '/_local/files/_list';
-    api(url).then((answer) => showFiles(list, path, answer), (e) => showError(list, e));
+    const load = () => api(url).then((answer) => showFiles(list, path, answer, remove), (e) => showError(list, e));
+
+    /** Deletes after the confirmation in the row, shows the outcome above the list, and reloads. */
+    async function remove(file) {
+      try {
+        await api('/_local/files/' + encodeURIComponent(file), null, { method: 'DELETE' });
+        result.replaceChildren(el('div', { class: 'notice', id: 'delete-result', tabindex: '-1' }, 'Deleted ' + file + '.'));
+      } catch (e) {
+        showError(result, e);
+      }
+      await load();
+      if (result.firstChild) {
+        result.firstChild.setAttribute('tabindex', '-1');
+        result.firstChild.focus();
+      }
+    }
+    load();
   }
 
   function breadcrumbs(path) {
@@ -106,17 +124,25 @@
     return el('nav', { class: 'crumbs', 'aria-label': 'Folder' }, el('ol', {}, crumbs));
   }
 
-  function showFiles(container, path, answer) {
+  function showFiles(container, path, answer, remove) {
     if (answer.files.length === 0) {
       container.replaceChildren(el('p', { class: 'muted', text: 'This folder is empty.' }));
       return;
     }
+    const admin = can('FILES:DELETE');
+    const full = (f) => (path ? path + '/' : '') + f.name;
     const name = (f) => (f.type === 'directory'
-      ? el('a', { href: hashOf('files', new URLSearchParams({ path: (path ? path + '/' : '') + f.name })), text: f.name + '/' })
+      ? el('a', { href: hashOf('files', new URLSearchParams({ path: full(f) })), text: f.name + '/' })
       : el('span', { text: f.name }));
-    const files = table('files-table', null, [['Name'], ['Type'], ['Size', true], ['Modified']],
-      answer.files.map((f) => [name(f), f.type, f.type === 'directory' ? '' : bytes(f.size),
-        f.modified ? el('time', { datetime: f.modified, text: formatTime(f.modified) }) : '–']));
+    const action = (f, i) => (f.type === 'file'
+      ? confirmButton({ id: 'delete-file-' + i, text: 'Delete', label: 'Delete ' + full(f), question: 'Delete ' + f.name + '?',
+        confirm: 'Yes, delete', action: () => remove(full(f)) })
+      : '');
+    const headers = [['Name'], ['Type'], ['Size', true], ['Modified']].concat(admin ? [['Action']] : []);
+    const files = table('files-table', null, headers, answer.files.map((f, i) => [name(f), f.type,
+      f.type === 'directory' ? '' : bytes(f.size),
+      f.modified ? el('time', { datetime: f.modified, text: formatTime(f.modified) }) : '–'].concat(admin ? [action(f, i)] : [])));
+    files.querySelectorAll('tbody tr').forEach((tr, i) => tr.setAttribute('data-file', full(answer.files[i])));
     container.replaceChildren(files);
     if (answer.truncated) container.append(el('p', { class: 'hint', text: 'The list is cut at the server\'s ops.files.max_entries.' }));
   }

@@ -15,6 +15,7 @@
   /** Points per chart at most: nine small charts stay light to draw and to refresh. */
   const MAX_POINTS = 400;
   const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+  const oneDecimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
   const BUCKETS = [10, 30, 60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400];
 
   /**
@@ -59,7 +60,7 @@
       case 'ms': return formatNumber(value) + ' ms';
       case 's': return formatNumber(value) + ' s';
       case '/s': return formatNumber(value) + ' /s';
-      case 'bytes': return formatNumber(value / 1048576) + ' MiB';
+      case 'bytes': return oneDecimal.format(value / 1048576) + ' MiB';
       case 'duration':
         if (value < 3600) return formatNumber(Math.floor(value / 60)) + ' min';
         return value < 86400 ? formatNumber(Math.floor(value / 360) / 10) + ' h' : formatNumber(Math.floor(value / 8640) / 10) + ' d';
@@ -249,14 +250,16 @@
   /** A chart's options: uPlot marks the points while they are sparse, so a single stored point shows. */
   function chartOptions(spec) {
     const show = (v) => formatValue(v, spec.unit);
-    const tick = (v) => (spec.unit === 'bytes' ? compact.format(v / 1048576) + ' MiB'
-      : compact.format(v) + (spec.unit === 'count' ? '' : ' ' + spec.unit));
+    const short = (v) => (Math.abs(v) >= 1000 ? compact.format(v) : formatNumber(v));
+    const tick = (v) => (spec.unit === 'bytes' ? short(v / 1048576) + ' MiB' : short(v) + (spec.unit === 'count' ? '' : ' ' + spec.unit));
+    // Wide enough for the longest tick label (about 7 px a character at the axis' font size).
+    const axisSize = (u, labels) => 18 + 7 * Math.max(3, ...(labels || []).map((t) => String(t).length));
     return {
       height: innerWidth < 760 ? 170 : 190,
       series: [{}, ...spec.series.map(([, , , label], i) => ({
         label, stroke: seriesColor(i), fill: null, width: 2, spanGaps: false, value: (u, v) => show(v),
       }))],
-      axes: [chartAxis(), chartAxis({ size: 64, values: (u, vals) => vals.map(tick) })],
+      axes: [chartAxis(), chartAxis({ size: axisSize, values: (u, vals) => vals.map(tick) })],
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
     };

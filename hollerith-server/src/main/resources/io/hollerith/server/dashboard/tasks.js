@@ -7,7 +7,7 @@
 (() => {
   'use strict';
 
-  const { registerPage, el, api, can, showError, go, formatNumber, formatTime, TIME_ZONE } = window.Hollerith;
+  const { registerPage, el, api, can, showError, confirmButton, go, formatNumber, formatTime, TIME_ZONE } = window.Hollerith;
 
   const STATES = ['scheduled', 'waiting', 'running', 'succeeded', 'failed', 'revoked', 'skipped'];
   /** States a revoke applies to: the task has not ended. */
@@ -144,24 +144,8 @@
 
   /** The Revoke button; pressed, it asks in place for a confirmation before anything is sent. */
   function revokeControl(task, revoke) {
-    const cell = el('div', { class: 'revoke' });
-    const ask = () => {
-      const yes = el('button', { type: 'button', class: 'danger', id: 'confirm-revoke-' + task.id, onclick: () => {
-        yes.disabled = true;
-        no.disabled = true;
-        revoke(task);
-      } }, 'Yes, revoke');
-      const no = el('button', { type: 'button', onclick: () => {
-        cell.replaceChildren(button);
-        button.focus();
-      } }, 'Cancel');
-      cell.replaceChildren(el('span', { text: 'Revoke this ' + task.state + ' task?' }), yes, no);
-      yes.focus();
-    };
-    const button = el('button', { type: 'button', id: 'revoke-' + task.id,
-      'aria-label': 'Revoke task ' + task.id + ' of ' + task.job_id, onclick: ask }, 'Revoke');
-    cell.append(button);
-    return cell;
+    return confirmButton({ id: 'revoke-' + task.id, text: 'Revoke', label: 'Revoke task ' + task.id + ' of ' + task.job_id,
+      question: 'Revoke this ' + task.state + ' task?', confirm: 'Yes, revoke', action: () => revoke(task) });
   }
 
   registerPage('tasks', { label: 'Tasks', permission: 'OPS:READ', render: tasksPage });
