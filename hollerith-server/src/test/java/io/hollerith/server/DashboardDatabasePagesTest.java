@@ -344,13 +344,10 @@ class DashboardDatabasePagesTest {
     browser.waitFor(ready);
     browser.screenshot(page + "-dark");
     browser.darkTheme(false);
-    browser.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", DashboardBrowser.PHONE.getWidth(),
-        "height", DashboardBrowser.PHONE.getHeight(), "deviceScaleFactor", 1, "mobile", true));
-    browser.driver.executeScript("dispatchEvent(new Event('resize'))");
+    browser.driver.manage().window().setSize(DashboardBrowser.PHONE);
     browser.waitFor(ready);
     browser.screenshot(page + "-phone");
-    browser.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
-    browser.driver.executeScript("dispatchEvent(new Event('resize'))");
+    browser.driver.manage().window().setSize(DashboardBrowser.LAPTOP);
     browser.waitFor(ready);
   }
 
