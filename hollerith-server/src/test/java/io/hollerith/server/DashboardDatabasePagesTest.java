@@ -170,7 +170,8 @@ class DashboardDatabasePagesTest {
   @Test
   void onPostgresqlTheDatabasePageShowsEveryFigureOfTheApi() throws Exception {
     EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).start();
-    try (pg; ServerHarness onPg = ServerHarness.start(dir.resolve("pg-node"), "storage.type=postgresql", "storage.postgresql.url=" + pg.getJdbcUrl("postgres", "postgres"),
+    try (pg; ServerHarness onPg = ServerHarness.start(dir.resolve("pg-node"), "storage.type=postgresql",
+        "storage.postgresql.url=" + pg.getJdbcUrl("postgres", "postgres"),
         "storage.postgresql.user=postgres")) {
       browser.close();
       browser = new DashboardBrowser("http://127.0.0.1:" + onPg.server.httpAddress().getPort(), "onPostgresql", dir, VIEWER_ZONE);
