@@ -199,22 +199,40 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
     if (sample.type() == MetricType.COUNTER) {
       return ((Series.Counter) series).tryAdd(sample.value(), sample.sampleRate());
     }
+    if (sample.type() == MetricType.SET) {
+      return tryAddMember((Series.SetSeries) series, sample);
+    }
     synchronized (series) {
       if (series.deleted) {
         return false;
       }
-      switch (sample.type()) {
-        case GAUGE:
-          ((Series.Gauge) series).update(sample.value(), sample.gaugeDelta(),
-              sampleMillis == RECEIVED_NOW ? clock.millis() : sampleMillis);
-          break;
-        case TIMER:
-          ((Series.Timer) series).add(sample.value(), sample.sampleRate());
-          break;
-        default:
-          ((Series.SetSeries) series).add(sample.member());
-          break;
+      if (sample.type() == MetricType.GAUGE) {
+        ((Series.Gauge) series).update(sample.value(), sample.gaugeDelta(),
+            sampleMillis == RECEIVED_NOW ? clock.millis() : sampleMillis);
+      } else {
+        ((Series.Timer) series).add(sample.value(), sample.sampleRate());
       }
+      return true;
+    }
+  }
+
+  /**
+   * Adds a set sample's member as its bytes when they are well-formed UTF-8, which is allocation
+   * free; otherwise as the bytes of the string they decode to, so a member is the same string
+   * Etsy (and the HyperLogLog) sees either way.
+   */
+  private static boolean tryAddMember(Series.SetSeries set, Sample sample) {
+    byte[] member = sample.memberBytes();
+    int length = sample.memberLength();
+    if (!sample.memberIsUtf8()) {
+      member = sample.member().getBytes(StandardCharsets.UTF_8);
+      length = member.length;
+    }
+    synchronized (set) {
+      if (set.deleted) {
+        return false;
+      }
+      set.add(member, 0, length);
       return true;
     }
   }

@@ -124,13 +124,18 @@ final class IntervalFlush {
     gauges.add(new GaugePoint(key, value, sampled, setAtMillis));
   }
 
-  /** A timer's interval: Etsy's statistics over {@code values[0..n)} (sorted in place), and its sketch. */
-  void timer(MetricKey key, double[] values, int n, double count, QuantileSketch sketch) {
+  /**
+   * A timer's interval: its quantile sketch, built from {@code values[0..n)} in arrival order with
+   * their {@code weights} (null when all are 1), then Etsy's statistics over the values (which
+   * sorts them in place).
+   */
+  void timer(MetricKey key, double[] values, double[] weights, int n, double count) {
+    QuantileSketch sketch = QuantileSketch.of(values, weights, n);
     TimerStats stats = n == 0
         ? EtsyTimerMath.idle()
         : EtsyTimerMath.compute(values, n, count, intervalMillis, config.percentThresholds(),
             config.histograms().isEmpty() ? null : EtsyTimerMath.binsFor(EtsyKeys.of(key), config.histograms()));
-    timers.add(new TimerPoint(key, stats, sketch != null ? sketch : QuantileSketch.create()));
+    timers.add(new TimerPoint(key, stats, sketch));
   }
 
   void set(MetricKey key, long unique, UniqueSketch sketch) {

@@ -84,7 +84,7 @@ final class LiveTablesView implements LiveView {
     for (Series.SetSeries s : live.sets.values()) {
       synchronized (s) {
         if (!s.deleted && s.applied && (!del || s.touched)) {
-          out.put(s.key.toString(), s.members == null ? Set.of() : Set.copyOf(s.members));
+          out.put(s.key.toString(), s.members == null ? Set.of() : s.members.toStrings());
         }
       }
     }

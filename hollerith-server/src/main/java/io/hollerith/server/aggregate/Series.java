@@ -3,13 +3,11 @@ package io.hollerith.server.aggregate;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.protocol.Sample;
-import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashSet;
 
 /**
  * One series' aggregate for the current interval. Subclasses hold the per-type state.
@@ -345,16 +343,24 @@ abstract class Series {
     }
   }
 
-  /** A timer: Etsy's {@code timers[key]} values and {@code timer_counters[key]}, plus a sketch. */
+  /**
+   * A timer: Etsy's {@code timers[key]} values and {@code timer_counters[key]}. A sample only
+   * appends its value (and its weight, once a sample rate other than 1 arrives), so the per-sample
+   * path does not allocate once the arrays have grown to the interval's size; the quantile sketch
+   * is built from the values when the interval is flushed.
+   */
   static final class Timer extends Locked {
-    /** Above this many slots, a value array that a flush found at most a quarter full shrinks. */
+    /** Above this many slots, arrays that a flush found at most a quarter full shrink. */
     private static final int SHRINK_ABOVE = 64;
 
     double[] values = new double[4];
+    /** {@code 1 / sampleRate} per value while {@link #weighted}; kept across intervals once made. */
+    private double[] weights;
+    /** Some value of this interval had a sample rate other than 1. */
+    private boolean weighted;
     int size;
     /** Sum of 1 / sampleRate (Etsy's timer_counters). */
     double count;
-    QuantileSketch sketch;
 
     Timer(MetricKey key, int hash) {
       super(key, hash);
@@ -369,13 +375,22 @@ abstract class Series {
       if (size == values.length) {
         values = Arrays.copyOf(values, size * 2);
       }
-      values[size++] = v;
       double weight = 1 / sampleRate;
-      count += weight;
-      if (sketch == null) {
-        sketch = QuantileSketch.create();
+      if (sampleRate != 1 && !weighted) {
+        if (weights == null || weights.length < values.length) {
+          weights = new double[values.length];
+        }
+        Arrays.fill(weights, 0, size, 1);
+        weighted = true;
       }
-      sketch.accept(v, weight);
+      if (weighted) {
+        if (size == weights.length) {
+          weights = Arrays.copyOf(weights, values.length);
+        }
+        weights[size] = weight;
+      }
+      values[size++] = v;
+      count += weight;
       applied = true;
       touched = true;
     }
@@ -383,9 +398,9 @@ abstract class Series {
     @Override
     void flushLive(IntervalFlush flush) {
       double[] taken;
+      double[] takenWeights;
       int n;
       double takenCount;
-      QuantileSketch takenSketch;
       synchronized (this) {
         if (deleted || !applied) {
           return;
@@ -397,22 +412,24 @@ abstract class Series {
         }
         n = size;
         taken = n == 0 ? null : Arrays.copyOf(values, n);
+        takenWeights = n == 0 || !weighted ? null : Arrays.copyOf(weights, n);
         takenCount = count;
-        takenSketch = sketch;
         size = 0;
         count = 0;
-        sketch = null;
+        weighted = false;
         touched = false;
         if (values.length > SHRINK_ABOVE && n < values.length / 4) {
           values = new double[Math.max(4, n)];
+          weights = null;
         }
       }
-      flush.timer(key, taken, n, takenCount, takenSketch);
+      flush.timer(key, taken, takenWeights, n, takenCount);
     }
 
     @Override
     void flushClosed(IntervalFlush flush) {
       double[] taken;
+      double[] takenWeights;
       synchronized (this) {
         deleted = true;
         flush.released(this);
@@ -420,15 +437,22 @@ abstract class Series {
           return;
         }
         taken = Arrays.copyOf(values, size);
+        takenWeights = weighted ? Arrays.copyOf(weights, size) : null;
       }
-      flush.timer(key, taken, taken.length, count, sketch);
+      flush.timer(key, taken, takenWeights, taken.length, count);
     }
   }
 
-  /** A set: Etsy's {@code sets[key]} members of the interval, plus a HyperLogLog. */
+  /**
+   * A set: Etsy's {@code sets[key]} members of the interval, kept as bytes in a {@link MemberSet}
+   * (so a member seen before in the interval costs no allocation); the HyperLogLog is fed from
+   * them when the interval is flushed.
+   */
   static final class SetSeries extends Locked {
-    HashSet<String> members;
-    UniqueSketch sketch;
+    /** This interval's members; null until the first. */
+    MemberSet members;
+    /** An emptied member set kept for the next interval, so that a flush need not allocate one. */
+    private MemberSet spare;
 
     SetSeries(MetricKey key, int hash) {
       super(key, hash);
@@ -439,10 +463,25 @@ abstract class Series {
       return MetricType.SET;
     }
 
+    /** Adds the member {@code b[offset..offset + length)}, well-formed UTF-8. */
+    void add(byte[] b, int offset, int length) {
+      if (members == null) {
+        members = spare != null ? spare : new MemberSet();
+        spare = null;
+      }
+      members.add(b, offset, length);
+      applied = true;
+      touched = true;
+    }
+
+    void add(String member) {
+      byte[] b = member.getBytes(StandardCharsets.UTF_8);
+      add(b, 0, b.length);
+    }
+
     @Override
     void flushLive(IntervalFlush flush) {
-      long unique;
-      UniqueSketch takenSketch;
+      MemberSet taken;
       synchronized (this) {
         if (deleted || !applied) {
           return;
@@ -452,13 +491,21 @@ abstract class Series {
           flush.unlinkIdle(this);
           return;
         }
-        unique = members == null ? 0 : members.size();
-        takenSketch = sketch;
+        taken = members;
         members = null;
-        sketch = null;
         touched = false;
       }
-      flush.set(key, unique, takenSketch);
+      if (taken == null) {
+        flush.set(key, 0, UniqueSketch.create());
+        return;
+      }
+      flush.set(key, taken.size(), sketchOf(taken));
+      taken.clear();
+      synchronized (this) {
+        if (spare == null) {
+          spare = taken;
+        }
+      }
     }
 
     @Override
@@ -466,20 +513,14 @@ abstract class Series {
       deleted = true;
       flush.released(this);
       if (applied) {
-        flush.set(key, members.size(), sketch);
+        flush.set(key, members.size(), sketchOf(members));
       }
     }
 
-    void add(String member) {
-      if (members == null) {
-        members = new HashSet<>();
-        sketch = UniqueSketch.create();
-      }
-      if (members.add(member)) {
-        sketch.update(member);
-      }
-      applied = true;
-      touched = true;
+    private static UniqueSketch sketchOf(MemberSet members) {
+      UniqueSketch sketch = UniqueSketch.create();
+      members.forEachMember(sketch::update);
+      return sketch;
     }
   }
 }

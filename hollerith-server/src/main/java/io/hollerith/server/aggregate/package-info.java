@@ -33,7 +33,15 @@
  * <p>Counters, most of the traffic, are lock-free: a counter's whole state is one 64-bit word
  * holding the interval's sum as double bits or one of two signalling-NaN sentinels ("untouched",
  * "deleted"), so a sample is one compare-and-set and the flusher takes the interval out with one
- * atomic swap. Gauges, timers and sets take their series' own monitor. Deletion (idle deletion,
+ * atomic swap. Gauges, timers and sets take their series' own monitor. A timer sample only appends
+ * its value (and its {@code 1 / sampleRate} weight once a rate other than 1 arrives) to arrays that
+ * stay allocated across intervals; its quantile sketch is built from those values at flush. A set
+ * member is kept as its UTF-8 bytes in a {@code MemberSet}, an open-addressing table of 32-bit
+ * hashes ({@code Sample#hashKey}) over one byte array: a hash match is confirmed by comparing the
+ * bytes, so the count is exact and a collision costs one comparison; a member seen before in the
+ * interval allocates nothing. Member bytes that are not well-formed UTF-8 are replaced by the
+ * encoding of the string they decode to, so members compare as the strings Etsy sees. The
+ * HyperLogLog is fed from the members at flush. Deletion (idle deletion,
  * {@code del*} commands) marks a series deleted and takes it out of its table while holding that
  * monitor, so a writer that found it deleted finds its successor on the next lookup.
  *

@@ -57,10 +57,13 @@ public final class EtsyTimerMath {
     return null;
   }
 
+  /** The statistics of every idle interval; immutable, so one instance serves all. */
+  private static final TimerStats IDLE = new TimerStats(0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+      Double.NaN, Double.NaN, Double.NaN, List.of(), Map.of());
+
   /** Statistics of a timer that received nothing this interval: Etsy reports only {@code count} and {@code count_ps}, both 0. */
   public static TimerStats idle() {
-    return new TimerStats(0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-        Double.NaN, Double.NaN, List.of(), Map.of());
+    return IDLE;
   }
 
   /**

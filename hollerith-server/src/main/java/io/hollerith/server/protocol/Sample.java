@@ -93,6 +93,27 @@ public final class Sample {
     return memberLength;
   }
 
+  /**
+   * Whether the member bytes are well-formed UTF-8, so that they are exactly the UTF-8 encoding of
+   * {@link #member()}; otherwise that string holds a replacement character for each ill-formed
+   * sequence. Allocation-free.
+   */
+  public boolean memberIsUtf8() {
+    int i = 0;
+    while (i < memberLength) {
+      if (member[i] >= 0) {
+        i++;
+        continue;
+      }
+      int length = Utf8.sequenceLength(member, i, memberLength);
+      if (length == 0) {
+        return false;
+      }
+      i += length;
+    }
+    return true;
+  }
+
   /** The set member as a string (allocates). */
   public String member() {
     return new String(member, 0, memberLength, StandardCharsets.UTF_8);

@@ -86,6 +86,51 @@ public final class QuantileSketch {
     return new QuantileSketch(DDSketches.unboundedDense(RELATIVE_ACCURACY), true);
   }
 
+  /**
+   * A sketch of {@code values[0..n)} recorded in that order, each with its weight from
+   * {@code weights} (null when every weight is 1): the same sketch as {@link #create()} followed by
+   * {@link #accept(double, double)} for each value, built with one copy of the arrays. The arrays
+   * are not kept.
+   */
+  public static QuantileSketch of(double[] values, double[] weights, int n) {
+    if (weights != null && allOnes(weights, n)) {
+      weights = null;
+    }
+    QuantileSketch q = create();
+    double min = Double.NaN;
+    double max = Double.NaN;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      double value = values[i];
+      double weight = weights == null ? 1 : weights[i];
+      q.sketch.accept(value, weight);
+      min = Double.isNaN(min) ? value : Math.min(min, value);
+      max = Double.isNaN(max) ? value : Math.max(max, value);
+      sum += value * weight;
+    }
+    q.min = min;
+    q.max = max;
+    q.sum = sum;
+    if (n > MAX_EXACT_VALUES) {
+      q.dropExact();
+    } else if (n > 0) {
+      q.values = Arrays.copyOf(values, n);
+      q.weights = weights == null ? null : Arrays.copyOf(weights, n);
+      q.size = n;
+      q.sorted = false;
+    }
+    return q;
+  }
+
+  private static boolean allOnes(double[] weights, int n) {
+    for (int i = 0; i < n; i++) {
+      if (weights[i] != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Records one value. */
   public void accept(double value) {
     accept(value, 1);

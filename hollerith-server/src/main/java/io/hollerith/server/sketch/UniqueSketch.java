@@ -1,5 +1,6 @@
 package io.hollerith.server.sketch;
 
+import java.nio.ByteBuffer;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
@@ -34,6 +35,14 @@ public final class UniqueSketch {
   /** Records one member. */
   public void update(String member) {
     sketch.update(member);
+  }
+
+  /**
+   * Records one member given as the remaining UTF-8 bytes of {@code utf8}: the same as
+   * {@link #update(String)} of the string those bytes encode, without copying them.
+   */
+  public void update(ByteBuffer utf8) {
+    sketch.update(utf8);
   }
 
   /** Records one member given as UTF-8 bytes. */

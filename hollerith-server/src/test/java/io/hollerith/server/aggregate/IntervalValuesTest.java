@@ -1,0 +1,96 @@
+package io.hollerith.server.aggregate;
+
+import static io.hollerith.server.aggregate.AggregatorTestSupport.T0;
+import static io.hollerith.server.aggregate.AggregatorTestSupport.defaults;
+import static io.hollerith.server.aggregate.AggregatorTestSupport.unbuffered;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hollerith.server.config.ProtocolConfig;
+import io.hollerith.server.config.StatsConfig;
+import io.hollerith.server.protocol.LineParser;
+import io.hollerith.server.sketch.QuantileSketch;
+import io.hollerith.server.sketch.UniqueSketch;
+import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.StepClock;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a set and a timer keep of an interval, from packets through the parser: set members compare
+ * as the strings Etsy decodes them to, and the sketches built at flush hold every sample.
+ */
+class IntervalValuesTest {
+
+  private final StatsRegistry stats = new StatsRegistry();
+  private final StepClock clock = new StepClock(T0 + 3_000);
+
+  private FlushSnapshot ingestAndFlush(StatsConfig statsConfig, byte[]... packets) {
+    Aggregator aggregator = new Aggregator(defaults(), statsConfig, stats, clock);
+    LineParser parser = new LineParser(new ProtocolConfig(null, null, null, null), stats);
+    try (AggregatorWriter writer = aggregator.newWriter()) {
+      for (byte[] packet : packets) {
+        parser.parse(packet, 0, packet.length, writer);
+      }
+    }
+    List<FlushSnapshot> out = aggregator.flush(T0);
+    assertThat(out).hasSize(1);
+    return out.get(0);
+  }
+
+  private static byte[] bytes(Object... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Object part : parts) {
+      byte[] b = part instanceof byte[] raw ? raw : part.toString().getBytes(StandardCharsets.UTF_8);
+      out.writeBytes(b);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void setMembersAreTheStringsTheirBytesDecodeTo() {
+    for (StatsConfig mode : List.of(unbuffered(), new StatsConfig(null, null, false, null, null, null))) {
+      byte[] packet = bytes("users:", new byte[] {(byte) 0xFF}, "|s\nusers:", new byte[] {(byte) 0xFE}, "|s\n",
+          "users:ok|s\nusers:é|s\nusers:ok|s\nusers:", new byte[] {(byte) 0xC3, (byte) 0xA9}, "|s");
+
+      FlushSnapshot s = ingestAndFlush(mode, packet);
+
+      // 0xFF and 0xFE each decode to U+FFFD, one member; "é" sent twice is one member.
+      FlushSnapshot.SetPoint users = s.sets().get(0);
+      assertThat(users.unique()).isEqualTo(3);
+      UniqueSketch expected = UniqueSketch.create();
+      for (String m : List.of("\uFFFD", "ok", "é")) {
+        expected.update(m);
+      }
+      assertThat(users.sketch().toBytes()).isEqualTo(expected.toBytes());
+    }
+  }
+
+  @Test
+  void aTimerSketchHoldsEveryValueWithItsSampleRateWeight() {
+    StringBuilder packet = new StringBuilder();
+    QuantileSketch expected = QuantileSketch.create();
+    double count = 0;
+    for (int i = 0; i < 300; i++) {
+      double value = (i * 37) % 101 + 0.5;
+      double rate = i % 4 == 3 ? 0.25 : 1;
+      packet.append("latency:").append(value).append("|ms");
+      if (rate != 1) {
+        packet.append("|@").append(rate);
+      }
+      packet.append('\n');
+      expected.accept(value, 1 / rate);
+      count += 1 / rate;
+    }
+
+    FlushSnapshot s = ingestAndFlush(unbuffered(), packet.toString().getBytes(StandardCharsets.UTF_8));
+
+    FlushSnapshot.TimerPoint latency = s.timers().get(0);
+    assertThat(latency.stats().sampleCount()).isEqualTo(300);
+    assertThat(latency.stats().count()).isEqualTo(count);
+    assertThat(latency.sketch().toBytes()).isEqualTo(expected.toBytes());
+    assertThat(latency.sketch().count()).isEqualTo(count);
+  }
+}
