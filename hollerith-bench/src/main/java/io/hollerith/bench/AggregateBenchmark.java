@@ -1,6 +1,7 @@
 package io.hollerith.bench;
 
 import io.hollerith.server.aggregate.Aggregator;
+import io.hollerith.server.aggregate.AggregatorWriter;
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
 import io.hollerith.server.model.MetricKey;
@@ -38,7 +39,7 @@ public class AggregateBenchmark {
   public boolean noBuffer;
 
   private Aggregator aggregator;
-  private Aggregator.Writer writer;
+  private AggregatorWriter writer;
   private Sample counter;
   private Sample taggedCounter;
   private Sample gauge;

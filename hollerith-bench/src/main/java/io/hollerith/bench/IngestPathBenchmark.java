@@ -1,6 +1,7 @@
 package io.hollerith.bench;
 
 import io.hollerith.server.aggregate.Aggregator;
+import io.hollerith.server.aggregate.AggregatorWriter;
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.ProtocolConfig;
 import io.hollerith.server.config.StatsConfig;
@@ -20,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The per-line work of one ingest thread, end to end minus the socket: a {@link LineParser}
- * parsing a packet into that thread's {@link Aggregator.Writer}, exactly as the UDP listener wires
+ * parsing a packet into that thread's {@link AggregatorWriter}, exactly as the UDP listener wires
  * them. One operation is one packet; divide by {@code linesPerPacket} for the cost per line. Run with
  * {@code -prof gc}: counters and gauges must allocate nothing per line. The 100 series of the
  * corpus exist before measurement starts (the steady state of a running server). Timers and sets
@@ -42,7 +43,7 @@ public class IngestPathBenchmark {
   private int next;
   private LineParser parser;
   private Aggregator aggregator;
-  private Aggregator.Writer writer;
+  private AggregatorWriter writer;
   private long flushStart;
   private long ops;
 

@@ -1,15 +1,15 @@
 package io.hollerith.bench;
 
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.config.StorageConfig;
-import io.hollerith.server.flush.FlushSnapshot;
-import io.hollerith.server.flush.TimerStats;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
+import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.TimerStats;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
-import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.RollupReport;
 import io.hollerith.server.storage.StoreSettings;
 import io.hollerith.server.storage.StoredPoint;

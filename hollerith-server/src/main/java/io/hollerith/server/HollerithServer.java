@@ -1,6 +1,7 @@
 package io.hollerith.server;
 
 import io.hollerith.server.aggregate.Aggregator;
+import io.hollerith.server.aggregate.AggregatorWriter;
 import io.hollerith.server.api.ChunkedLineIngestor;
 import io.hollerith.server.api.HealthCheck;
 import io.hollerith.server.api.HttpApi;
@@ -8,7 +9,11 @@ import io.hollerith.server.api.PrometheusSink;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.config.JobConfig;
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.config.SinksConfig;
+import io.hollerith.server.datadir.DataDirectoryInUseException;
+import io.hollerith.server.datadir.DataDirectoryLock;
+import io.hollerith.server.datadir.PrivateFiles;
 import io.hollerith.server.flush.ConsoleSink;
 import io.hollerith.server.flush.FlushSink;
 import io.hollerith.server.flush.Flusher;
@@ -37,18 +42,14 @@ import io.hollerith.server.stats.SystemStats;
 import io.hollerith.server.stats.WakeLatencyProbe;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
-import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.RollupJob;
 import io.hollerith.server.storage.StoreSink;
-import io.hollerith.server.datadir.DataDirectoryInUseException;
-import io.hollerith.server.datadir.DataDirectoryLock;
-import io.hollerith.server.datadir.PrivateFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -219,7 +220,7 @@ public final class HollerithServer implements AutoCloseable {
     if (config.stats().enabled()) {
       IngestServer ingest = new IngestServer(config.listeners(), config.protocol(), dataDir, stats, listener -> {
         LineParser parser = new LineParser(config.protocol(), stats);
-        Aggregator.Writer writer = aggregator.newWriter();
+        AggregatorWriter writer = aggregator.newWriter();
         PacketHandler handler = packet -> parser.parse(packet, writer);
         return handler;
       }, clock);

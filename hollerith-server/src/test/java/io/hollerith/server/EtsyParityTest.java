@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hollerith.server.flush.FlushSnapshot;
-import io.hollerith.server.flush.FlushSnapshot.CounterPoint;
-import io.hollerith.server.flush.FlushSnapshot.GaugePoint;
-import io.hollerith.server.flush.FlushSnapshot.SetPoint;
-import io.hollerith.server.flush.FlushSnapshot.TimerPoint;
-import io.hollerith.server.flush.TimerStats;
+import io.hollerith.server.snapshot.FlushSnapshot.CounterPoint;
+import io.hollerith.server.snapshot.FlushSnapshot.GaugePoint;
+import io.hollerith.server.snapshot.FlushSnapshot.SetPoint;
+import io.hollerith.server.snapshot.FlushSnapshot.TimerPoint;
+import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.TimerStats;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -67,7 +67,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same order (one UDP socket each, one Hollerith ingest thread, loopback keeps datagram order),
  * Etsy sums counters and timer counts in arrival order and Hollerith does too, and the timer
  * statistics are computed over sorted values in Etsy's order of operations
- * ({@code aggregate.EtsyTimerMath}). No summation order legitimately differs here.
+ * ({@code etsy.EtsyTimerMath}). No summation order legitimately differs here.
  *
  * <p>{@link #flushesTheSameValuesAsEtsyStatsd09} compares two intervals (a rich corpus, then a
  * smaller one on the same names: gauges persist and take deltas; idle counters, timers and sets

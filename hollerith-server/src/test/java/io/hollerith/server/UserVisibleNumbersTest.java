@@ -3,7 +3,7 @@ package io.hollerith.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;

@@ -18,10 +18,10 @@ import java.util.TreeMap;
 final class LiveTablesView implements LiveView {
 
   private final Aggregator aggregator;
-  private final Aggregator.Tables live;
+  private final SeriesTables live;
   private final AggregationConfig config;
 
-  LiveTablesView(Aggregator aggregator, Aggregator.Tables live, AggregationConfig config) {
+  LiveTablesView(Aggregator aggregator, SeriesTables live, AggregationConfig config) {
     this.aggregator = aggregator;
     this.live = live;
     this.config = config;
@@ -39,7 +39,7 @@ final class LiveTablesView implements LiveView {
     for (Series.Counter c : live.counters.values()) {
       long word = c.peek();
       boolean touched = Series.Counter.touched(word);
-      if (word != Series.Counter.DELETED && (touched || c.known) && (!del || touched || Aggregator.etsyKept(c.key))) {
+      if (word != Series.Counter.DELETED && (touched || c.known) && (!del || touched || IntervalFlush.etsyKept(c.key))) {
         out.put(c.key.toString(), Series.Counter.sum(word));
       }
     }
@@ -98,13 +98,11 @@ final class LiveTablesView implements LiveView {
     if (s == null) {
       return false;
     }
-    @SuppressWarnings("unchecked")
-    SeriesTable<Series> t = (SeriesTable<Series>) table;
     synchronized (s) {
       if (!s.markDeleted()) {
         return false;
       }
-      aggregator.unlinkLocked(t, s);
+      aggregator.unlinkLocked(s);
     }
     return true;
   }

@@ -1,10 +1,15 @@
 package io.hollerith.server.aggregate;
 
 import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.model.MetricType;
 import io.hollerith.server.protocol.Sample;
+import io.hollerith.server.sketch.QuantileSketch;
+import io.hollerith.server.sketch.UniqueSketch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
 
 /**
  * One series' aggregate for the current interval. Subclasses hold the per-type state.
@@ -18,6 +23,11 @@ import java.nio.charset.StandardCharsets;
  * deletion, {@code del*} commands, a closed backfill interval); a writer whose update finds the
  * series deleted looks it up again, so no sample lands in a series that will never be flushed.
  *
+ * <p>Each type knows how to close its interval: {@link #flushLive} takes the interval's aggregate
+ * out (and resets the series for the next one, or unlinks it under Etsy's idle rules), and
+ * {@link #flushClosed} reports the series of a closed backfill interval once and deletes it. Both
+ * hand their point to an {@link IntervalFlush}, which holds the flush's policy and output.
+ *
  * <p>Series objects are their own keys in a {@link SeriesTable}: {@link #hashCode()} is the
  * {@link Sample#hashKey} of the canonical key bytes, so a {@link KeyProbe} built from a sample finds
  * them without allocating.
@@ -28,7 +38,7 @@ abstract class Series {
   final int hash;
   /**
    * Removed from its table; writers must look the series up again. Volatile so a
-   * {@link SeriesCache} can skip a deleted series without locking; the check that decides where a
+   * {@link WriterSeriesCache} can skip a deleted series without locking; the check that decides where a
    * sample lands is made atomically with the update (under the lock, or in the counter's word).
    */
   volatile boolean deleted;
@@ -61,6 +71,23 @@ abstract class Series {
     }
     return o instanceof KeyProbe probe && probe.matches(this);
   }
+
+  /** The metric type, which names the table the series lives in. */
+  abstract MetricType type();
+
+  /**
+   * Closes the live interval of this series: adds its point to {@code flush} (unless Etsy does not
+   * know the key yet), resets it for the next interval, or unlinks it if it is idle and the
+   * deletion rules or the series TTL say so. Called by the flusher only.
+   */
+  abstract void flushLive(IntervalFlush flush);
+
+  /**
+   * Deletes this series of a closed backfill interval (which no writer adds series to any more),
+   * releasing its place under {@code max_metrics}, and adds its point to {@code flush} if it got a
+   * sample.
+   */
+  abstract void flushClosed(IntervalFlush flush);
 
   /**
    * Marks the series deleted unless it already is; true if this call deleted it. A deleter of a live
@@ -129,6 +156,40 @@ abstract class Series {
 
     Counter(MetricKey key, int hash) {
       super(key, hash);
+    }
+
+    @Override
+    MetricType type() {
+      return MetricType.COUNTER;
+    }
+
+    @Override
+    void flushLive(IntervalFlush flush) {
+      long word = drain();
+      boolean touched = touched(word);
+      if (word == DELETED || !touched && !known) {
+        return; // deleted, or created for a sample still on its way: Etsy does not know the key yet
+      }
+      idleFlushes = touched ? 0 : idleFlushes + 1;
+      if (!touched && (flush.deletesIdleCounter(key) || flush.expired(idleFlushes))) {
+        synchronized (this) {
+          if (deleteIfUntouched()) {
+            flush.unlinkIdle(this);
+          } // else a sample arrived since the drain: not idle, and it counts in the next interval
+        }
+        return;
+      }
+      known = true;
+      flush.counter(key, sum(word), touched);
+    }
+
+    @Override
+    void flushClosed(IntervalFlush flush) {
+      long word = delete();
+      flush.released(this);
+      if (touched(word)) {
+        flush.counter(key, sum(word), true);
+      }
     }
 
     /**
@@ -217,6 +278,52 @@ abstract class Series {
       super(key, hash);
     }
 
+    @Override
+    MetricType type() {
+      return MetricType.GAUGE;
+    }
+
+    @Override
+    synchronized void flushLive(IntervalFlush flush) {
+      if (deleted || !applied) {
+        return;
+      }
+      idleFlushes = touched ? 0 : idleFlushes + 1;
+      if (flush.expired(idleFlushes)) {
+        flush.unlinkIdle(this);
+        return;
+      }
+      if (hasValue) {
+        flush.gauge(key, value, touched, setAtMillis);
+      }
+      if (flush.deleteGauges()) {
+        // Etsy (gaugesMaxTTL 1): a gauge is deleted after the flush that follows its last update.
+        if (!touched) {
+          flush.unlinkIdle(this);
+        } else {
+          hasValue = false;
+        }
+      }
+      touched = false;
+    }
+
+    @Override
+    synchronized void flushClosed(IntervalFlush flush) {
+      deleted = true;
+      flush.released(this);
+      if (hasValue) {
+        flush.gauge(key, value, true, setAtMillis);
+      }
+    }
+
+    /** Brings back a value the store kept, with its original set time. */
+    synchronized void restore(double restoredValue, long restoredSetAtMillis) {
+      value = restoredValue;
+      setAtMillis = restoredSetAtMillis;
+      hasValue = true;
+      applied = true;
+    }
+
     /**
      * Etsy: a signed value adds to an existing gauge; otherwise the value is set. On a missing (or
      * zero) gauge a delta therefore starts from 0, which makes {@code 0|g} then {@code -5|g} the
@@ -240,45 +347,133 @@ abstract class Series {
 
   /** A timer: Etsy's {@code timers[key]} values and {@code timer_counters[key]}, plus a sketch. */
   static final class Timer extends Locked {
+    /** Above this many slots, a value array that a flush found at most a quarter full shrinks. */
+    private static final int SHRINK_ABOVE = 64;
+
     double[] values = new double[4];
     int size;
     /** Sum of 1 / sampleRate (Etsy's timer_counters). */
     double count;
-    io.hollerith.server.sketch.QuantileSketch sketch;
+    QuantileSketch sketch;
 
     Timer(MetricKey key, int hash) {
       super(key, hash);
     }
 
+    @Override
+    MetricType type() {
+      return MetricType.TIMER;
+    }
+
     void add(double v, double sampleRate) {
       if (size == values.length) {
-        values = java.util.Arrays.copyOf(values, size * 2);
+        values = Arrays.copyOf(values, size * 2);
       }
       values[size++] = v;
       double weight = 1 / sampleRate;
       count += weight;
       if (sketch == null) {
-        sketch = io.hollerith.server.sketch.QuantileSketch.create();
+        sketch = QuantileSketch.create();
       }
       sketch.accept(v, weight);
       applied = true;
       touched = true;
     }
+
+    @Override
+    void flushLive(IntervalFlush flush) {
+      double[] taken;
+      int n;
+      double takenCount;
+      QuantileSketch takenSketch;
+      synchronized (this) {
+        if (deleted || !applied) {
+          return;
+        }
+        idleFlushes = touched ? 0 : idleFlushes + 1;
+        if (!touched && (flush.deleteTimers() || flush.expired(idleFlushes))) {
+          flush.unlinkIdle(this);
+          return;
+        }
+        n = size;
+        taken = n == 0 ? null : Arrays.copyOf(values, n);
+        takenCount = count;
+        takenSketch = sketch;
+        size = 0;
+        count = 0;
+        sketch = null;
+        touched = false;
+        if (values.length > SHRINK_ABOVE && n < values.length / 4) {
+          values = new double[Math.max(4, n)];
+        }
+      }
+      flush.timer(key, taken, n, takenCount, takenSketch);
+    }
+
+    @Override
+    void flushClosed(IntervalFlush flush) {
+      double[] taken;
+      synchronized (this) {
+        deleted = true;
+        flush.released(this);
+        if (!applied) {
+          return;
+        }
+        taken = Arrays.copyOf(values, size);
+      }
+      flush.timer(key, taken, taken.length, count, sketch);
+    }
   }
 
   /** A set: Etsy's {@code sets[key]} members of the interval, plus a HyperLogLog. */
   static final class SetSeries extends Locked {
-    java.util.HashSet<String> members;
-    io.hollerith.server.sketch.UniqueSketch sketch;
+    HashSet<String> members;
+    UniqueSketch sketch;
 
     SetSeries(MetricKey key, int hash) {
       super(key, hash);
     }
 
+    @Override
+    MetricType type() {
+      return MetricType.SET;
+    }
+
+    @Override
+    void flushLive(IntervalFlush flush) {
+      long unique;
+      UniqueSketch takenSketch;
+      synchronized (this) {
+        if (deleted || !applied) {
+          return;
+        }
+        idleFlushes = touched ? 0 : idleFlushes + 1;
+        if (!touched && (flush.deleteSets() || flush.expired(idleFlushes))) {
+          flush.unlinkIdle(this);
+          return;
+        }
+        unique = members == null ? 0 : members.size();
+        takenSketch = sketch;
+        members = null;
+        sketch = null;
+        touched = false;
+      }
+      flush.set(key, unique, takenSketch);
+    }
+
+    @Override
+    synchronized void flushClosed(IntervalFlush flush) {
+      deleted = true;
+      flush.released(this);
+      if (applied) {
+        flush.set(key, members.size(), sketch);
+      }
+    }
+
     void add(String member) {
       if (members == null) {
-        members = new java.util.HashSet<>();
-        sketch = io.hollerith.server.sketch.UniqueSketch.create();
+        members = new HashSet<>();
+        sketch = UniqueSketch.create();
       }
       if (members.add(member)) {
         sketch.update(member);

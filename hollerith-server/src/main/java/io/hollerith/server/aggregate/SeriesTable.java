@@ -38,7 +38,8 @@ final class SeriesTable<S extends Series> {
     return map.putIfAbsent(s, s);
   }
 
-  boolean remove(S s) {
+  /** Removes {@code s} itself (not another series with its key); true if it was in the table. */
+  boolean remove(Series s) {
     return map.remove(s, s);
   }
 

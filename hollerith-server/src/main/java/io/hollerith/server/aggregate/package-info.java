@@ -1,12 +1,12 @@
 /**
  * Aggregation: samples from the parser become per-interval aggregates with Etsy StatsD 0.9's
  * semantics, and {@link io.hollerith.server.aggregate.Aggregator#flush} turns each closed interval
- * into an immutable {@link io.hollerith.server.flush.FlushSnapshot}.
+ * into an immutable {@link io.hollerith.server.snapshot.FlushSnapshot}.
  *
  * <h2>Data flow</h2>
  *
  * <pre>
- * parser ──Sample──▶ Aggregator.Writer (one per ingest thread)
+ * parser ──Sample──▶ AggregatorWriter (one per ingest thread)
  *                      │ no_buffer: apply now          │ buffered: per-writer op log, replayed in order
  *                      ▼                               ▼
  *                 live series (one table per type)                    backfill intervals (|T samples)
@@ -19,7 +19,7 @@
  * <h2>Finding a sample's series without allocating</h2>
  *
  * <p>The parser hands over the canonical key as UTF-8 bytes with a hash ({@code Sample#hashKey}).
- * Each writer first asks its own {@link io.hollerith.server.aggregate.SeriesCache} (a small
+ * Each writer first asks its own {@link io.hollerith.server.aggregate.WriterSeriesCache} (a small
  * linear-probing table holding copies of the key bytes, short keys inline: normally one slot, one
  * hash and tag compare, one byte compare); on a miss, the type's {@link io.hollerith.server.aggregate.SeriesTable} is probed
  * with a reusable {@link io.hollerith.server.aggregate.KeyProbe} that compares the bytes with the
@@ -36,6 +36,55 @@
  * atomic swap. Gauges, timers and sets take their series' own monitor. Deletion (idle deletion,
  * {@code del*} commands) marks a series deleted and takes it out of its table while holding that
  * monitor, so a writer that found it deleted finds its successor on the next lookup.
+ *
+ * <h2>Closing an interval</h2>
+ *
+ * <p>Each series type closes its own interval ({@code Series#flushLive}): a counter swaps its word
+ * back to "untouched", the other types take their state out under their monitor and reset it. The
+ * points go to an {@code IntervalFlush}, which holds the deletion policy and computes Etsy's timer
+ * statistics ({@link io.hollerith.server.etsy.EtsyTimerMath}). A closed backfill interval's series
+ * are each flushed once and deleted ({@code Series#flushClosed}).
+ *
+ * <h2>Buffer modes ({@code stats.no_buffer})</h2>
+ *
+ * <p>With {@code no_buffer: true} (default) a writer applies each sample to the live series at once.
+ * With {@code no_buffer: false} a writer appends each sample to its own operation log (preallocated,
+ * {@code stats.buffer_size} entries) and replays it, in order, into the live series when it is full,
+ * at least every {@code stats.flush_interval_ms} while samples arrive, whenever
+ * {@code Aggregator#mergeBuffers()} runs (the flusher schedules it every {@code flush_interval_ms}),
+ * and before every flush. Each series therefore sees the same sequence of operations in both modes,
+ * so both flush identical results; samples sit in the log for at most {@code flush_interval_ms}
+ * before the live view shows them.
+ *
+ * <h2>Timestamps (DogStatsD {@code |T})</h2>
+ *
+ * <p>A timestamped sample older than the maximum backfill age (default 7 days, the finest retention)
+ * or more than one interval in the future is dropped and counted ({@code drops.backfill_too_old},
+ * {@code drops.backfill_too_new}). In the open interval or later (clock skew of up to one interval)
+ * it counts in the open interval. Otherwise it is aggregated into the wall-clock aligned interval
+ * containing it, apart from live data, and the next flush returns that interval as its own snapshot
+ * with {@code backfill = true}; a backfilled gauge starts from nothing. Backfill samples are never
+ * buffered and allocate (the uncommon path).
+ *
+ * <h2>Cardinality guard</h2>
+ *
+ * <p>At most {@code max_metrics} series (live plus pending backfill) exist; a sample for a new
+ * series beyond that is dropped and counted in {@code drops.max_metrics}, and its key prefix (the
+ * name up to the first dot) is tallied for {@code Aggregator#topDroppedPrefixes}; a WARN is logged
+ * at most once a minute while drops continue.
+ *
+ * <h2>Internal stats</h2>
+ *
+ * <p>Written: {@code drops.max_metrics}, {@code drops.backfill_too_old},
+ * {@code drops.backfill_too_new}, {@code aggregate.buffer_merges}, {@code aggregate.series_expired}
+ * (counters); {@code aggregate.live_series}, {@code aggregate.backfill_intervals},
+ * {@code aggregate.writers} (gauges). Read, to report Etsy's {@code statsd.*} counters per flush:
+ * {@code messages.bad_lines_seen}, {@code messages.packets_received},
+ * {@code messages.metrics_received}, totals over all listeners that the ingest side increments (a
+ * line is a "metric received" as in Etsy, bad or not). The live snapshot's processing statistics
+ * hold those three for the interval, {@code statsd.timestamp_lag} (seconds between this flush and
+ * the previous one minus the interval; absent on the first flush) and {@code processing_time}
+ * (milliseconds spent computing the snapshot); backfill snapshots carry none.
  *
  * <h2>Etsy semantics, and where Hollerith knowingly differs</h2>
  *
@@ -63,7 +112,7 @@
  *       good; its stored history stays, and a later sample creates it afresh (a gauge delta then
  *       starts from 0). Etsy keeps every series until restart ({@code series_ttl: 0} does too).
  *   <li>Etsy's own {@code statsd.*} counters and its {@code statsd.timestamp_lag} gauge are carried
- *       in {@link io.hollerith.server.flush.FlushSnapshot#processingStats()} rather than as series,
+ *       in {@link io.hollerith.server.snapshot.FlushSnapshot#processingStats()} rather than as series,
  *       so the store does not persist them as user data; the console and Graphite sinks emit them
  *       as Etsy does. The prefix is fixed at {@code statsd} (Etsy's {@code prefixStats}).
  *   <li>Sketches: every timer value is added to a DDSketch with weight {@code 1 / sampleRate}, so

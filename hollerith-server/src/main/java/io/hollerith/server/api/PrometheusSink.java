@@ -2,9 +2,9 @@ package io.hollerith.server.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.hollerith.server.flush.FlushSink;
-import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.sketch.QuantileSketch;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;

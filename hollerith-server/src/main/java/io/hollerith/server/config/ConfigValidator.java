@@ -121,7 +121,7 @@ final class ConfigValidator {
     v.positive("storage.rollup_batch_series", st.rollupBatchSeries());
     v.positive("storage.read_timeout", st.readTimeout());
     try {
-      io.hollerith.server.storage.RetentionPolicy.parse(st.retention()).checkFlushInterval(a.flushInterval());
+      io.hollerith.server.config.RetentionPolicy.parse(st.retention()).checkFlushInterval(a.flushInterval());
     } catch (IllegalArgumentException e) {
       v.problems.add("storage." + e.getMessage());
     }

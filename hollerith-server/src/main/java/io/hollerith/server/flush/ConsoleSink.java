@@ -2,6 +2,10 @@ package io.hollerith.server.flush;
 
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.SinksConfig;
+import io.hollerith.server.etsy.EtsyKeys;
+import io.hollerith.server.etsy.JsNumbers;
+import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.TimerStats;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneId;

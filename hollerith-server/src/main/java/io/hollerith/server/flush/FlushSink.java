@@ -1,5 +1,7 @@
 package io.hollerith.server.flush;
 
+import io.hollerith.server.snapshot.FlushSnapshot;
+
 /**
  * Where flushed snapshots go (console, Graphite, the store). The flusher calls every sink once per
  * snapshot, from one thread, in time order; a sink that throws is counted and logged, and the

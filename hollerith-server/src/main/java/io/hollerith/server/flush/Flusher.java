@@ -1,6 +1,7 @@
 package io.hollerith.server.flush;
 
-import io.hollerith.server.aggregate.Aggregator;
+import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.IntervalSource;
 import io.hollerith.server.stats.StatsRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -13,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link Aggregator#flush} at every wall-clock multiple of the flush interval and hands each
- * snapshot, in time order, to every {@link FlushSink} in the configured order. A sink that throws
- * is counted ({@code flush.sink_errors} and {@code flush.sink_errors.<sink>}) and logged; the other
- * sinks still receive the snapshot.
+ * Runs {@link IntervalSource#flush} (the aggregator's) at every wall-clock multiple of the flush
+ * interval and hands each snapshot, in time order, to every {@link FlushSink} in the configured
+ * order. A sink that throws is counted ({@code flush.sink_errors} and
+ * {@code flush.sink_errors.<sink>}) and logged; the other sinks still receive the snapshot.
  *
  * <p>Scheduling: after each flush the next one is scheduled for the end of the newly opened
  * interval, computed from the (injectable) clock, so there is no drift; a timer that fires early
@@ -38,7 +39,7 @@ public final class Flusher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Flusher.class);
 
-  private final Aggregator aggregator;
+  private final IntervalSource source;
   private final List<FlushSink> sinks;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
@@ -60,8 +61,8 @@ public final class Flusher implements AutoCloseable {
   private ScheduledFuture<?> bufferMerges;
 
   /** A flusher with its own scheduler thread ({@code hollerith-flusher}). */
-  public Flusher(Aggregator aggregator, List<FlushSink> sinks, StatsRegistry stats, Clock clock) {
-    this(aggregator, sinks, stats, clock, Executors.newSingleThreadScheduledExecutor(r -> {
+  public Flusher(IntervalSource source, List<FlushSink> sinks, StatsRegistry stats, Clock clock) {
+    this(source, sinks, stats, clock, Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "hollerith-flusher");
       t.setDaemon(true);
       return t;
@@ -69,14 +70,14 @@ public final class Flusher implements AutoCloseable {
   }
 
   /** A flusher that schedules on {@code scheduler} (which the caller owns and shuts down). */
-  public Flusher(Aggregator aggregator, List<FlushSink> sinks, StatsRegistry stats, Clock clock,
+  public Flusher(IntervalSource source, List<FlushSink> sinks, StatsRegistry stats, Clock clock,
       ScheduledExecutorService scheduler) {
-    this(aggregator, sinks, stats, clock, scheduler, false);
+    this(source, sinks, stats, clock, scheduler, false);
   }
 
-  private Flusher(Aggregator aggregator, List<FlushSink> sinks, StatsRegistry stats, Clock clock,
+  private Flusher(IntervalSource source, List<FlushSink> sinks, StatsRegistry stats, Clock clock,
       ScheduledExecutorService scheduler, boolean ownsScheduler) {
-    this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
+    this.source = Objects.requireNonNull(source, "source");
     this.sinks = List.copyOf(sinks);
     this.stats = Objects.requireNonNull(stats, "stats");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -99,8 +100,8 @@ public final class Flusher implements AutoCloseable {
         return;
       }
       scheduleNext();
-      if (aggregator.buffered()) {
-        long every = aggregator.bufferFlushIntervalMillis();
+      if (source.buffered()) {
+        long every = source.bufferFlushIntervalMillis();
         bufferMerges = scheduler.scheduleAtFixedRate(this::mergeBuffersSafely, every, every, TimeUnit.MILLISECONDS);
       }
     }
@@ -108,7 +109,7 @@ public final class Flusher implements AutoCloseable {
 
   /** Milliseconds from now until the open interval ends, i.e. until the next scheduled flush is due. */
   public long millisUntilNextFlush() {
-    return Math.max(0, aggregator.openIntervalStart() + aggregator.intervalMillis() - clock.millis());
+    return Math.max(0, source.openIntervalStart() + source.intervalMillis() - clock.millis());
   }
 
   /**
@@ -122,12 +123,12 @@ public final class Flusher implements AutoCloseable {
         return List.of();
       }
       long now = clock.millis();
-      long open = aggregator.openIntervalStart();
-      long interval = aggregator.intervalMillis();
+      long open = source.openIntervalStart();
+      long interval = source.intervalMillis();
       if (now < open + interval) {
         return List.of();
       }
-      long start = Math.max(open, aggregator.alignedStart(now) - interval);
+      long start = Math.max(open, source.alignedStart(now) - interval);
       return flushAndPublish(start, now);
     }
   }
@@ -138,13 +139,13 @@ public final class Flusher implements AutoCloseable {
       if (closed) {
         return List.of();
       }
-      return flushAndPublish(aggregator.openIntervalStart(), clock.millis());
+      return flushAndPublish(source.openIntervalStart(), clock.millis());
     }
   }
 
   private List<FlushSnapshot> flushAndPublish(long start, long now) {
     long t0 = System.nanoTime();
-    List<FlushSnapshot> snapshots = aggregator.flush(start);
+    List<FlushSnapshot> snapshots = source.flush(start);
     for (FlushSnapshot snapshot : snapshots) {
       for (FlushSink sink : sinks) {
         try {
@@ -160,7 +161,7 @@ public final class Flusher implements AutoCloseable {
       seriesFlushed.incr(snapshot.size());
     }
     flushes.incr();
-    processingLagMillis = Math.max(0, now - (start + aggregator.intervalMillis()));
+    processingLagMillis = Math.max(0, now - (start + source.intervalMillis()));
     lastDurationMillis = (System.nanoTime() - t0) / 1_000_000;
     lastFlushTimeMillis = clock.millis();
     return snapshots;
@@ -186,7 +187,7 @@ public final class Flusher implements AutoCloseable {
 
   private void mergeBuffersSafely() {
     try {
-      aggregator.mergeBuffers();
+      source.mergeBuffers();
     } catch (RuntimeException e) {
       log.error("merging buffered samples failed", e);
     }
@@ -206,7 +207,7 @@ public final class Flusher implements AutoCloseable {
         bufferMerges.cancel(false);
       }
       try {
-        flushAndPublish(aggregator.openIntervalStart(), clock.millis());
+        flushAndPublish(source.openIntervalStart(), clock.millis());
       } catch (RuntimeException e) {
         log.error("final flush failed", e);
       }

@@ -1,6 +1,9 @@
 package io.hollerith.server.flush;
 
 import io.hollerith.server.config.SinksConfig;
+import io.hollerith.server.etsy.EtsyKeys;
+import io.hollerith.server.etsy.JsNumbers;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * Data points are stamped with the snapshot's interval end in seconds (Etsy uses the flush time,
  * which with aligned flushes is the same second). Values are written as JavaScript prints numbers.
  * A tagged series uses the Graphite 1.1 tagged form {@code <key>[.<stat>][.<suffix>];k=v;bare}
- * (tags sorted). Etsy 0.9 puts a tagged timer's tags before the statistic name
- * ({@code stats.timers.name;k=v.mean}), which Graphite reads as part of the last tag's value;
- * this sink puts them last. Backfill snapshots carry only their data points.
+ * (tags sorted), the tags last after the statistic name and the global suffix, as Etsy 0.9's
+ * {@code format()} writes them (a tagged timer's mean is {@code stats.timers.name.mean;k=v}).
+ * Backfill snapshots carry only their data points.
  *
  * <p>Publishing never blocks the flusher: the formatted payload goes to a queue bounded at
  * {@code maxQueuedBytes} (payloads that do not fit are dropped and counted) and a sender thread

@@ -2,7 +2,8 @@ package io.hollerith.server.ingest;
 
 import io.hollerith.server.aggregate.LiveView;
 import io.hollerith.server.config.ListenersConfig;
-import io.hollerith.server.flush.JsNumbers;
+import io.hollerith.server.etsy.JsFormat;
+import io.hollerith.server.etsy.JsNumbers;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
 import io.netty.bootstrap.ServerBootstrap;

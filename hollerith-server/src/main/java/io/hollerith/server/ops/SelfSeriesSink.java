@@ -1,8 +1,8 @@
 package io.hollerith.server.ops;
 
 import io.hollerith.server.flush.FlushSink;
-import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package io.hollerith.server.query;
 
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.model.Tag;
-import io.hollerith.server.storage.RetentionPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -2,13 +2,14 @@ package io.hollerith.server.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.sketch.MalformedSketchException;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

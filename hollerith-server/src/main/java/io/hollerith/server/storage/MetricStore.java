@@ -1,7 +1,8 @@
 package io.hollerith.server.storage;
 
-import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,7 @@
 package io.hollerith.server.storage;
 
 import io.hollerith.server.config.HollerithConfig;
+import io.hollerith.server.config.RetentionPolicy;
 import java.time.Clock;
 import java.util.Objects;
 

@@ -2,7 +2,7 @@ package io.hollerith.server.storage;
 
 import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.flush.FlushSink;
-import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.RateLimitedLog;
 import io.hollerith.server.stats.StatsRegistry;
 import java.time.Clock;

@@ -101,7 +101,7 @@
  *
  * <h2>Rollups and retention</h2>
  *
- * <p>{@link io.hollerith.server.storage.RetentionPolicy} ({@code 10s:7d,1m:90d,1h:5y}) gives the
+ * <p>{@link io.hollerith.server.config.RetentionPolicy} ({@code 10s:7d,1m:90d,1h:5y}) gives the
  * resolutions. {@link io.hollerith.server.storage.MetricStore#rollup} merges complete buckets of
  * each resolution into the next coarser one per node (counts and sums add, min of mins, max of
  * maxes, sketches merge, HyperLogLogs unite, gauges keep the value set last), replacing the coarse row

@@ -17,10 +17,10 @@ import static io.hollerith.server.protocol.TestSamples.timer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.model.Tag;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
 import java.util.List;
@@ -126,7 +126,7 @@ class AggregatorTest {
     for (double v : new double[] {-0.0, 0.0, 0.0, -0.0}) {
       w.accept(timer("zeros", v));
     }
-    Map<String, io.hollerith.server.flush.TimerStats> t = timers(flushOnly(a, T0));
+    Map<String, io.hollerith.server.snapshot.TimerStats> t = timers(flushOnly(a, T0));
     // Etsy's order [0, -0, -0, 5]: lower 0, median (-0 + -0) / 2 = -0, upper_50 = values[1] = -0.
     var mixed = t.get("mixed");
     assertThat(bits(mixed.lower())).isEqualTo(bits(0.0));
@@ -138,10 +138,6 @@ class AggregatorTest {
     assertThat(bits(zeros.lower())).isEqualTo(bits(-0.0));
     assertThat(bits(zeros.upper())).isEqualTo(bits(-0.0));
     assertThat(bits(zeros.median())).isEqualTo(bits(0.0));
-
-    double[] plain = {3, -0.0, 1, 2};
-    EtsyTimerMath.sortLikeEtsy(plain, 4);
-    assertThat(plain).containsExactly(-0.0, 1, 2, 3);
   }
 
   private static long bits(double v) {
@@ -245,17 +241,6 @@ class AggregatorTest {
     assertThat(idle.count()).isZero();
     assertThat(idle.countPerSecond()).isZero();
     assertThat(idle.percentiles()).isEmpty();
-  }
-
-  @Test
-  void etsyPercentileSuffixesAndBinLabels() {
-    assertThat(EtsyTimerMath.suffix(90)).isEqualTo("90");
-    assertThat(EtsyTimerMath.suffix(99.9)).isEqualTo("99_9");
-    assertThat(EtsyTimerMath.suffix(-10)).isEqualTo("top10");
-    assertThat(EtsyTimerMath.suffix(-99.5)).isEqualTo("top99_5");
-    assertThat(EtsyTimerMath.binLabel(0.5)).isEqualTo("bin_0_5");
-    assertThat(EtsyTimerMath.binLabel(100)).isEqualTo("bin_100");
-    assertThat(EtsyTimerMath.binLabel(Double.POSITIVE_INFINITY)).isEqualTo("bin_inf");
   }
 
   @Test

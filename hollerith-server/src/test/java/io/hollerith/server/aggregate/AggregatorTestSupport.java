@@ -2,8 +2,8 @@ package io.hollerith.server.aggregate;
 
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
-import io.hollerith.server.flush.FlushSnapshot;
-import io.hollerith.server.flush.TimerStats;
+import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.TimerStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

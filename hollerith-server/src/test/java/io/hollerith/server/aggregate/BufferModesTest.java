@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
-import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.protocol.Sample;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
 import java.time.Duration;
@@ -68,13 +68,13 @@ class BufferModesTest {
     List<Thread> threads = new ArrayList<>();
     List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     // Writers stay open (as ingest threads' writers do) so flush must collect their pending batches.
-    List<Aggregator.Writer> writers = new ArrayList<>();
+    List<AggregatorWriter> writers = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       writers.add(a.newWriter());
     }
     for (int t = 0; t < THREADS; t++) {
       List<Sample> in = inputs.get(t);
-      Aggregator.Writer w = writers.get(t);
+      AggregatorWriter w = writers.get(t);
       Thread thread = new Thread(() -> {
         try {
           start.await();

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
-import io.hollerith.server.flush.FlushSnapshot;
 import io.hollerith.server.protocol.Sample;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
 import java.time.Duration;

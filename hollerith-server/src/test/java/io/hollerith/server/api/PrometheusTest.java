@@ -2,11 +2,11 @@ package io.hollerith.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hollerith.server.flush.FlushSnapshot;
-import io.hollerith.server.flush.TimerStats;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.sketch.QuantileSketch;
+import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.TimerStats;
 import io.hollerith.server.stats.StatsRegistry;
 import java.io.File;
 import java.net.http.HttpResponse;

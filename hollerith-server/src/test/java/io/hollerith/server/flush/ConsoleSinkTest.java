@@ -2,6 +2,7 @@ package io.hollerith.server.flush;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hollerith.server.snapshot.FlushSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.hollerith.server.flush;
 
+import io.hollerith.server.snapshot.FlushSnapshot;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -10,6 +10,7 @@ import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.Tag;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
 import java.time.Duration;

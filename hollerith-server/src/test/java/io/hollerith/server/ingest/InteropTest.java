@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.timgroup.statsd.NonBlockingStatsDClientBuilder;
 import com.timgroup.statsd.StatsDClient;
 import io.hollerith.server.aggregate.Aggregator;
+import io.hollerith.server.aggregate.AggregatorWriter;
 import io.hollerith.server.aggregate.LiveView;
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.ListenersConfig;
@@ -66,7 +67,7 @@ class InteropTest {
     // As production wires it: one parser and one aggregator writer per listener thread.
     PacketHandlerFactory factory = listener -> {
       LineParser parser = new LineParser(protocol, stats);
-      Aggregator.Writer writer = aggregator.newWriter();
+      AggregatorWriter writer = aggregator.newWriter();
       return packet -> parser.parse(packet, writer);
     };
     ListenersConfig.UnixSocket unixDatagram = Epoll.isAvailable()

@@ -8,6 +8,7 @@ import static io.hollerith.server.ingest.TestSupport.listeners;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hollerith.server.aggregate.Aggregator;
+import io.hollerith.server.aggregate.AggregatorWriter;
 import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.ListenersConfig;
 import io.hollerith.server.config.ProtocolConfig;
@@ -43,7 +44,7 @@ class ManagementEndToEndTest {
         new StatsConfig(null, null, null, null, null, null), stats, Clock.systemUTC());
     PacketHandlerFactory factory = listener -> {
       LineParser parser = new LineParser(protocol, stats);
-      Aggregator.Writer writer = aggregator.newWriter();
+      AggregatorWriter writer = aggregator.newWriter();
       return packet -> parser.parse(packet, writer);
     };
     ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1), TCP_OFF, UNIX_OFF,

@@ -3,10 +3,10 @@ package io.hollerith.server.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
-import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.StoreSettings;
 import io.hollerith.server.testing.Await;
 import io.hollerith.server.testing.StepClock;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hollerith.server.config.OpsConfig;
-import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.storage.MetricStore;
-import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.StoreSettings;
 import io.hollerith.server.storage.TableSize;
 import io.hollerith.server.storage.TableSizeSample;

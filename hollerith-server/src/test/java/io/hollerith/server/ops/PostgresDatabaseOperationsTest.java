@@ -216,7 +216,7 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
     first.sampleOnce(TODAY);
     int tables = store.tableSizeHistory(TODAY, TODAY).size();
     try (MetricStore other = MetricStores.postgresql(pgConfig(), new StoreSettings(
-        io.hollerith.server.storage.RetentionPolicy.parse(io.hollerith.server.storage.RetentionPolicy.DEFAULT), 10_000, 50,
+        io.hollerith.server.config.RetentionPolicy.parse(io.hollerith.server.config.RetentionPolicy.DEFAULT), 10_000, 50,
         clock))) {
       new TableGrowthSampler(other, new OpsConfig.TableGrowth(90, 50, 200), new io.hollerith.server.stats.StatsRegistry())
           .sampleOnce(TODAY);

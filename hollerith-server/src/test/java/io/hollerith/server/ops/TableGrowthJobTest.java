@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hollerith.server.config.OpsConfig;
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.jobs.Scheduler;
 import io.hollerith.server.jobs.Task;
 import io.hollerith.server.jobs.TaskState;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
-import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.StoreSettings;
 import io.hollerith.server.storage.TableSizeSample;
 import io.hollerith.server.testing.Await;

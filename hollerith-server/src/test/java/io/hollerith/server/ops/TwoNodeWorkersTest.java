@@ -2,6 +2,7 @@ package io.hollerith.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.config.StorageConfig;
 import io.hollerith.server.jobs.Job;
 import io.hollerith.server.jobs.Schedule;
@@ -11,7 +12,6 @@ import io.hollerith.server.jobs.TaskState;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
-import io.hollerith.server.storage.RetentionPolicy;
 import io.hollerith.server.storage.StoreSettings;
 import io.hollerith.server.testing.Await;
 import io.hollerith.server.testing.StepClock;

@@ -1,5 +1,6 @@
 package io.hollerith.server.storage;
 
+import io.hollerith.server.config.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 

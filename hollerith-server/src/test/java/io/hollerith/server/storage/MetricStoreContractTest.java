@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.hollerith.server.flush.FlushSnapshot;
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.testing.StepClock;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,10 +1,10 @@
 package io.hollerith.server.storage;
 
-import io.hollerith.server.flush.FlushSnapshot;
-import io.hollerith.server.flush.TimerStats;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
+import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.TimerStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.hollerith.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import java.io.BufferedReader;

@@ -3,6 +3,7 @@ package io.hollerith.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hollerith.server.config.RetentionPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -72,7 +73,7 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
     store = MetricStores.sqlite(old, "FULL", settings(RetentionPolicy.DEFAULT));
     assertThat(single(store.readPoints(io.hollerith.server.model.MetricKey.of("g"),
         io.hollerith.server.model.MetricType.GAUGE, T0, T0)).last()).isEqualTo(5);
-    assertThat(store.loadGaugeValues("n1")).containsExactly(new io.hollerith.server.flush.FlushSnapshot.GaugePoint(
+    assertThat(store.loadGaugeValues("n1")).containsExactly(new io.hollerith.server.snapshot.FlushSnapshot.GaugePoint(
         io.hollerith.server.model.MetricKey.of("g"), 5, false, T0 + 10_002));
   }
 

@@ -3,6 +3,7 @@ package io.hollerith.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.sketch.QuantileSketch;
@@ -116,7 +117,7 @@ class TwoNodeMergeTest {
         Duration.ofSeconds(10), new StatsRegistry(), clock);
   }
 
-  private static io.hollerith.server.flush.FlushSnapshot snapshot(long start, MetricKey timer, List<Double> values,
+  private static io.hollerith.server.snapshot.FlushSnapshot snapshot(long start, MetricKey timer, List<Double> values,
       MetricKey set, List<String> members) {
     SnapshotBuilder b = SnapshotBuilder.at(start);
     if (!values.isEmpty()) {

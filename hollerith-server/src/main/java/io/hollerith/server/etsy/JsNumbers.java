@@ -1,4 +1,4 @@
-package io.hollerith.server.flush;
+package io.hollerith.server.etsy;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

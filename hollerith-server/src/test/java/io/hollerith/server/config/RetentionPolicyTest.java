@@ -1,4 +1,4 @@
-package io.hollerith.server.storage;
+package io.hollerith.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,8 @@
-package io.hollerith.server.aggregate;
+package io.hollerith.server.etsy;
 
 import io.hollerith.server.config.AggregationConfig;
-import io.hollerith.server.flush.JsNumbers;
-import io.hollerith.server.flush.TimerStats;
-import io.hollerith.server.flush.TimerStats.PercentileStats;
+import io.hollerith.server.snapshot.TimerStats.PercentileStats;
+import io.hollerith.server.snapshot.TimerStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,7 +30,7 @@ import java.util.Map;
  *
  * Stateless; thread-safe.
  */
-final class EtsyTimerMath {
+public final class EtsyTimerMath {
 
   private EtsyTimerMath() {}
 
@@ -49,7 +48,7 @@ final class EtsyTimerMath {
   }
 
   /** Bins of the first histogram entry whose {@code metric} occurs in {@code etsyKey}, or null. */
-  static List<Double> binsFor(String etsyKey, List<AggregationConfig.Histogram> histograms) {
+  public static List<Double> binsFor(String etsyKey, List<AggregationConfig.Histogram> histograms) {
     for (AggregationConfig.Histogram h : histograms) {
       if (etsyKey.contains(h.metric())) {
         return h.bins().isEmpty() ? null : h.bins();
@@ -59,7 +58,7 @@ final class EtsyTimerMath {
   }
 
   /** Statistics of a timer that received nothing this interval: Etsy reports only {@code count} and {@code count_ps}, both 0. */
-  static TimerStats idle() {
+  public static TimerStats idle() {
     return new TimerStats(0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
         Double.NaN, Double.NaN, List.of(), Map.of());
   }
@@ -70,7 +69,7 @@ final class EtsyTimerMath {
    * @param timerCount Etsy's {@code timer_counters} value: the sum of {@code 1 / sampleRate}
    * @param bins histogram bounds, or null for none
    */
-  static TimerStats compute(double[] values, int n, double timerCount, long intervalMillis,
+  public static TimerStats compute(double[] values, int n, double timerCount, long intervalMillis,
       List<Double> thresholds, List<Double> bins) {
     if (n == 0) {
       return idle();

@@ -15,7 +15,7 @@ class SeriesCacheTest {
 
   @Test
   void returnsWhatWasPutForTheSameTypeAndKey() {
-    SeriesCache cache = new SeriesCache(64);
+    WriterSeriesCache cache = new WriterSeriesCache(64);
     Sample hits = TestSamples.counter("app.hits", 1);
     assertThat(cache.get(hits)).isNull();
     Series.Counter series = counterFor(hits);
@@ -25,7 +25,7 @@ class SeriesCacheTest {
 
   @Test
   void missesAnotherTypeWithTheSameKey() {
-    SeriesCache cache = new SeriesCache(64);
+    WriterSeriesCache cache = new WriterSeriesCache(64);
     Sample counter = TestSamples.counter("app.hits", 1);
     cache.put(counter, counterFor(counter));
     assertThat(cache.get(TestSamples.gauge("app.hits", "3"))).isNull();
@@ -34,7 +34,7 @@ class SeriesCacheTest {
 
   @Test
   void missesAnotherKeyWithTheSameHash() {
-    SeriesCache cache = new SeriesCache(64);
+    WriterSeriesCache cache = new WriterSeriesCache(64);
     Sample a = TestSamples.withHash(TestSamples.counter("app.a", 1), 42);
     Sample b = TestSamples.withHash(TestSamples.counter("app.b", 1), 42);
     Sample longer = TestSamples.withHash(TestSamples.counter("app.a;x=1", 1), 42);
@@ -50,8 +50,8 @@ class SeriesCacheTest {
 
   @Test
   void keysSharingAHomeSlotAreAllKeptUpToTheProbeLimitThenTheHomeEntryIsReplaced() {
-    SeriesCache cache = new SeriesCache(16);
-    Series[] series = new Series[SeriesCache.MAX_PROBES + 1];
+    WriterSeriesCache cache = new WriterSeriesCache(16);
+    Series[] series = new Series[WriterSeriesCache.MAX_PROBES + 1];
     for (int i = 0; i < series.length; i++) {
       Sample s = TestSamples.withHash(TestSamples.counter("app.k" + i, 1), 32); // home slot 0 at 16 and 32 slots
       series[i] = counterFor(s);
@@ -69,7 +69,7 @@ class SeriesCacheTest {
     // 1,000 load-generator names, used as a writer uses the cache (a miss is followed by a put). A
     // direct-mapped cache of 4,096 slots kept missing about 220 of them: two keys sharing a slot
     // evicted each other on every line.
-    SeriesCache cache = new SeriesCache(4096);
+    WriterSeriesCache cache = new WriterSeriesCache(4096);
     Series[] series = new Series[1000];
     for (int pass = 0; pass < 3; pass++) {
       for (int i = 0; i < series.length; i++) {
@@ -87,7 +87,7 @@ class SeriesCacheTest {
 
   @Test
   void shortAndLongKeysSurviveGrowthAndReplaceEachOther() {
-    SeriesCache cache = new SeriesCache(1024);
+    WriterSeriesCache cache = new WriterSeriesCache(1024);
     Series[] series = new Series[200];
     for (int i = 0; i < series.length; i++) {
       Sample s = TestSamples.counter(key(i), 1);
@@ -100,8 +100,8 @@ class SeriesCacheTest {
       assertThat(hit).as(key(i)).isIn(series[i], null);
     }
     // A full probe window at the size limit: a short key evicts a long one at home and back.
-    SeriesCache small = new SeriesCache(16);
-    for (int i = 0; i < SeriesCache.MAX_PROBES; i++) {
+    WriterSeriesCache small = new WriterSeriesCache(16);
+    for (int i = 0; i < WriterSeriesCache.MAX_PROBES; i++) {
       Sample s = TestSamples.withHash(TestSamples.counter(key(2 * i + 1), 1), 64);
       small.put(s, counterFor(s));
     }
@@ -120,12 +120,12 @@ class SeriesCacheTest {
 
   /** Odd indexes make keys longer than the inline limit, even ones shorter. */
   private static String key(int i) {
-    return i % 2 == 0 ? "app.s" + i : "app.long." + "y".repeat(SeriesCache.INLINE_KEY_BYTES) + "." + i;
+    return i % 2 == 0 ? "app.s" + i : "app.long." + "y".repeat(WriterSeriesCache.INLINE_KEY_BYTES) + "." + i;
   }
 
   @Test
   void neverReturnsADeletedSeriesAndReplacesItInPlaceWithItsSuccessor() {
-    SeriesCache cache = new SeriesCache(64);
+    WriterSeriesCache cache = new WriterSeriesCache(64);
     Sample hits = TestSamples.counter("app.hits", 1);
     Series.Counter old = counterFor(hits);
     cache.put(hits, old);
@@ -140,7 +140,7 @@ class SeriesCacheTest {
 
   @Test
   void keepsLongKeysByValueNotByTheSamplesReusedBuffer() {
-    SeriesCache cache = new SeriesCache(64);
+    WriterSeriesCache cache = new WriterSeriesCache(64);
     String longKey = "app." + "x".repeat(300) + ";region=eu";
     Sample s = TestSamples.counter(longKey, 1);
     Series.Counter series = counterFor(s);
@@ -151,10 +151,10 @@ class SeriesCacheTest {
 
   @Test
   void comparesInlineKeysByTheirOwnBytesOnly() {
-    SeriesCache cache = new SeriesCache(1024);
+    WriterSeriesCache cache = new WriterSeriesCache(1024);
     // every length across a word boundary, each key a prefix of the next
     String all = "app.requests.total.by_region.eu_west.and_more_words_to_fill_the_slot";
-    Series[] series = new Series[SeriesCache.INLINE_KEY_BYTES + 1];
+    Series[] series = new Series[WriterSeriesCache.INLINE_KEY_BYTES + 1];
     for (int n = 1; n < series.length; n++) {
       Sample s = TestSamples.counter(all.substring(0, n), 1);
       series[n] = counterFor(s);
@@ -176,7 +176,7 @@ class SeriesCacheTest {
 
   @Test
   void growsUpToItsLimitKeepingEntriesAndThenStaysBounded() {
-    SeriesCache cache = new SeriesCache(256);
+    WriterSeriesCache cache = new WriterSeriesCache(256);
     Series[] series = new Series[1000];
     for (int i = 0; i < 1000; i++) {
       Sample s = TestSamples.counter("app.n" + i, 1);
@@ -199,7 +199,7 @@ class SeriesCacheTest {
 
   @Test
   void entriesSurviveGrowth() {
-    SeriesCache cache = new SeriesCache(1024);
+    WriterSeriesCache cache = new WriterSeriesCache(1024);
     // hash 0 lands in slot 0 at every size; the others have odd hashes, so never share its slot
     Sample first = TestSamples.withHash(TestSamples.counter("app.first", 1), 0);
     Series.Counter series = new Series.Counter(first.toMetricKey(), 0);
@@ -215,6 +215,6 @@ class SeriesCacheTest {
 
   @Test
   void rejectsASizeThatIsNotAPowerOfTwo() {
-    assertThatThrownBy(() -> new SeriesCache(1000)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new WriterSeriesCache(1000)).isInstanceOf(IllegalArgumentException.class);
   }
 }

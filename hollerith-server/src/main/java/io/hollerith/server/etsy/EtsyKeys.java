@@ -1,4 +1,4 @@
-package io.hollerith.server.flush;
+package io.hollerith.server.etsy;
 
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.Tag;

@@ -1,4 +1,4 @@
-package io.hollerith.server.storage;
+package io.hollerith.server.config;
 
 import java.time.Duration;
 import java.util.ArrayList;

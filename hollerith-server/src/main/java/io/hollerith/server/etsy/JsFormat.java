@@ -1,6 +1,5 @@
-package io.hollerith.server.ingest;
+package io.hollerith.server.etsy;
 
-import io.hollerith.server.flush.JsNumbers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -16,7 +15,7 @@ import java.util.NoSuchElementException;
  *
  * <p>Stateless and thread-safe. Not a hot path: it allocates freely.
  */
-final class JsFormat {
+public final class JsFormat {
 
   private static final int BREAK_LENGTH = 80;
   private static final int COMPACT = 3;
@@ -25,7 +24,7 @@ final class JsFormat {
   private JsFormat() {}
 
   /** {@code util.inspect(obj)} for a plain object whose values are numbers, arrays of numbers or sets of strings. */
-  static String inspect(Map<String, ?> object) {
+  public static String inspect(Map<String, ?> object) {
     if (object.isEmpty()) {
       return "{}";
     }
@@ -40,7 +39,7 @@ final class JsFormat {
    * The same text as {@link #inspect}, in pieces made as they are asked for, so a reply of any size
    * is written without being built whole. An object that fits on one line is one piece.
    */
-  static Iterator<String> inspectPieces(Map<String, ?> object) {
+  public static Iterator<String> inspectPieces(Map<String, ?> object) {
     List<String> keys = orderedKeys(object);
     List<String> head = new ArrayList<>();
     int length = 0;
@@ -91,7 +90,7 @@ final class JsFormat {
    * Keys in JS property order: array-index keys ({@code "0"}, {@code "17"}) first in ascending
    * numeric order, then the others in the map's own order.
    */
-  static List<String> orderedKeys(Map<String, ?> object) {
+  public static List<String> orderedKeys(Map<String, ?> object) {
     List<String> indexes = new ArrayList<>();
     List<String> others = new ArrayList<>();
     for (String key : object.keySet()) {

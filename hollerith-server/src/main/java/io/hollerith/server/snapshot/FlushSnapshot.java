@@ -1,4 +1,4 @@
-package io.hollerith.server.flush;
+package io.hollerith.server.snapshot;
 
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.sketch.QuantileSketch;
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one flush interval produced: immutable, handed to every {@link FlushSink}.
+ * Everything one flush interval produced: immutable, handed to every flush sink.
  *
  * <p>{@code intervalStartMillis} is the start of the wall-clock aligned interval the samples fell
  * into; the interval ends at {@link #intervalEndMillis()}, which is when a live flush happens.

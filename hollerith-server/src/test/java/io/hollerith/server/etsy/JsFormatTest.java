@@ -1,4 +1,4 @@
-package io.hollerith.server.ingest;
+package io.hollerith.server.etsy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Node's {@code util.inspect}, as Etsy's management replies use it (its numbers are {@code
- * JsNumbers}', tested in {@code flush.JsNumbersTest}).
+ * JsNumbers}', tested in {@code JsNumbersTest}).
  * Expected strings were produced by Node 20; the differential test re-checks random cases against
  * the {@code node} on this machine when there is one.
  */

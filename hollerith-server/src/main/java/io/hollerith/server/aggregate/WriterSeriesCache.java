@@ -30,7 +30,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: each writer owns one.
  */
-final class SeriesCache {
+final class WriterSeriesCache {
 
   private static final int INITIAL_SLOTS = 16;
   /** Slots examined from a key's home slot, by lookups and inserts. */
@@ -53,7 +53,7 @@ final class SeriesCache {
   private int evictions;
 
   /** @param maxSlots the most slots the cache grows to; a power of two */
-  SeriesCache(int maxSlots) {
+  WriterSeriesCache(int maxSlots) {
     if (Integer.bitCount(maxSlots) != 1 || maxSlots < INITIAL_SLOTS) {
       throw new IllegalArgumentException("maxSlots must be a power of two >= " + INITIAL_SLOTS + ", got " + maxSlots);
     }

@@ -1,4 +1,4 @@
-package io.hollerith.server.flush;
+package io.hollerith.server.snapshot;
 
 import java.util.List;
 import java.util.Map;
