@@ -95,15 +95,18 @@
     const url = path ? '/_local/files/' + encodeURIComponent(path) + '/_list' : '/_local/files/_list';
     const load = () => api(url).then((answer) => showFiles(list, path, answer, remove), (e) => showError(list, e));
 
-    /** Deletes after the confirmation in the row, shows the outcome above the list, and reloads. */
+    /** Deletes after the confirmation in the row, reloads the list, then shows the outcome above it. */
     async function remove(file) {
+      let outcome;
       try {
         await api('/_local/files/' + encodeURIComponent(file), null, { method: 'DELETE' });
-        result.replaceChildren(el('div', { class: 'notice', id: 'delete-result', tabindex: '-1' }, 'Deleted ' + file + '.'));
+        outcome = el('div', { class: 'notice', id: 'delete-result' }, 'Deleted ' + file + '.');
       } catch (e) {
-        showError(result, e);
+        outcome = e;
       }
       await load();
+      if (outcome instanceof Error) showError(result, outcome);
+      else result.replaceChildren(outcome);
       if (result.firstChild) {
         result.firstChild.setAttribute('tabindex', '-1');
         result.firstChild.focus();

@@ -59,21 +59,24 @@
       else showError(tasks, t.reason);
     }
 
-    /** Revokes after the confirmation in the row, shows the outcome above the table, and reloads. */
+    /** Revokes after the confirmation in the row, reloads, then shows the outcome above the table. */
     async function revokeAsked(task) {
+      let outcome;
       try {
-        const answer = await api('/api/stats/tasks/' + encodeURIComponent(task.id) + '/revoke', null, { method: 'POST' });
-        const now = answer.task.state;
-        result.replaceChildren(el('div', { class: 'notice', id: 'revoke-result' }, now === 'revoked'
+        const now = (await api('/api/stats/tasks/' + encodeURIComponent(task.id) + '/revoke', null, { method: 'POST' })).task.state;
+        outcome = el('div', { class: 'notice', id: 'revoke-result' }, now === 'revoked'
           ? 'Task ' + task.id + ' of ' + task.job_id + ' is revoked.'
-          : 'Revoke sent to task ' + task.id + ' of ' + task.job_id + '; it is ' + now + ' and stops when its thread ends.'));
+          : 'Revoke sent to task ' + task.id + ' of ' + task.job_id + '; it is ' + now + ' and stops when its thread ends.');
       } catch (e) {
-        showError(result, e);
+        outcome = e;
       }
       await load();
-      const heading = document.getElementById('revoke-result') || result.firstChild;
-      if (heading) heading.setAttribute('tabindex', '-1');
-      if (heading) heading.focus();
+      if (outcome instanceof Error) showError(result, outcome);
+      else result.replaceChildren(outcome);
+      if (result.firstChild) {
+        result.firstChild.setAttribute('tabindex', '-1');
+        result.firstChild.focus();
+      }
     }
 
     load();
