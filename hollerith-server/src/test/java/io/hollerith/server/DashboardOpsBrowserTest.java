@@ -305,12 +305,14 @@ class DashboardOpsBrowserTest {
     for (String page : OPS_PAGES) {
       assertThat(browser.driver.findElements(By.cssSelector("#nav a[href='#/" + page + "']"))).as(page).isEmpty();
       browser.open(page);
+      browser.driver.navigate().refresh(); // a fresh document: no element of the previous page is left to find
       WebElement denied = browser.waitFor(By.id("not-permitted"));
       assertThat(denied.getText()).as(page).contains("Not permitted", "OPS:READ");
       assertThat(browser.driver.findElements(By.cssSelector("main table"))).as(page).isEmpty();
       assertThat(browser.driver.findElements(By.cssSelector("main canvas"))).as(page).isEmpty();
+      assertThat(browser.driver.findElement(By.tagName("main")).getText()).as(page)
+          .isEqualTo(browser.driver.findElement(By.tagName("h1")).getText() + "\n" + denied.getText());
       browser.screenshot(page + "-reader");
-      browser.driver.navigate().refresh();
     }
   }
 

@@ -258,6 +258,20 @@
   }
 
   /**
+   * For a page built from API calls (their Promise.allSettled results): when every call was refused
+   * (403), shows the refusal in errors and hides body, so the page shows only "not permitted";
+   * otherwise shows body (the page shows other failures in place) and empties errors. Returns
+   * whether the page was refused.
+   */
+  function showUnlessRefused(results, errors, body) {
+    const refused = results.every((r) => r.status === 'rejected' && r.reason.status === 403);
+    body.hidden = refused;
+    if (refused) showError(errors, results[0].reason);
+    else errors.replaceChildren();
+    return refused;
+  }
+
+  /**
    * A button that asks in place before it acts: pressed, it becomes the question with a confirming
    * button (id "confirm-" + spec.id, focused) and Cancel; confirmed, both are disabled and
    * spec.action() runs. spec: id, text, label (the button's accessible name), question, confirm.
@@ -391,7 +405,7 @@
 
   /** What the page files may use. */
   window.Hollerith = Object.freeze({
-    registerPage, el, api, can, me, showError, confirmButton, go, replaceView, hashOf, onLeave,
+    registerPage, el, api, can, me, showError, showUnlessRefused, confirmButton, go, replaceView, hashOf, onLeave,
     formatNumber, formatTime, duration, flushMillis, number, TIME_ZONE,
     timeChart, chartAxis, seriesColor,
   });

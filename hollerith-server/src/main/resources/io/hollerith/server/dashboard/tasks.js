@@ -7,7 +7,7 @@
 (() => {
   'use strict';
 
-  const { registerPage, el, api, can, showError, confirmButton, go, formatNumber, formatTime, TIME_ZONE } = window.Hollerith;
+  const { registerPage, el, api, can, showError, showUnlessRefused, confirmButton, go, formatNumber, formatTime, TIME_ZONE } = window.Hollerith;
 
   const STATES = ['scheduled', 'waiting', 'running', 'succeeded', 'failed', 'revoked', 'skipped'];
   /** States a revoke applies to: the task has not ended. */
@@ -33,7 +33,8 @@
       go('tasks', p);
     };
     stateSelect.addEventListener('change', filter);
-    main.append(el('h1', { tabindex: '-1', text: 'Workers and tasks' }),
+    const errors = el('div', { id: 'tasks-error' });
+    const body = el('div', { hidden: true },
       el('h2', { class: 'section', text: 'Workers' }), workers,
       el('h2', { class: 'section', text: 'Tasks' }),
       el('form', { class: 'row filters', role: 'search', 'aria-label': 'Filter tasks', onsubmit: (e) => {
@@ -47,12 +48,14 @@
       result,
       el('div', { class: 'panel' }, tasks),
       el('p', { class: 'hint', text: 'Newest first, at most ' + TASK_LIMIT + ' · times in ' + TIME_ZONE + '.' }));
+    main.append(el('h1', { tabindex: '-1', text: 'Workers and tasks' }), errors, body);
 
     async function load() {
       const query = new URLSearchParams({ limit: String(TASK_LIMIT) });
       if (state) query.set('state', state);
       if (job) query.set('job_id', job);
       const [w, t] = await Promise.allSettled([api('/api/stats/workers/'), api('/api/stats/tasks/', query)]);
+      if (showUnlessRefused([w, t], errors, body)) return;
       if (w.status === 'fulfilled') showWorkers(workers, w.value);
       else showError(workers, w.reason);
       if (t.status === 'fulfilled') showTasks(tasks, t.value.tasks, revokeAsked);
