@@ -5,6 +5,7 @@ import io.hollerith.server.aggregate.AggregatorWriter;
 import io.hollerith.server.api.ChunkedLineIngestor;
 import io.hollerith.server.api.HealthCheck;
 import io.hollerith.server.api.HttpApi;
+import io.hollerith.server.api.OpsViews;
 import io.hollerith.server.api.PrometheusSink;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.config.HollerithConfig;
@@ -206,7 +207,7 @@ public final class HollerithServer implements AutoCloseable {
     aggregator = new Aggregator(config.aggregation(), config.stats(), stats, clock,
         Duration.ofMillis(retention.levels().get(0).retentionMillis()));
     PrometheusSink prometheus = new PrometheusSink(config.sinks().prometheus().timerBuckets(),
-        config.aggregation().maxMetrics(), null, Duration.ofMinutes(1), clock, stats);
+        config.aggregation().maxMetrics(), stats);
     if (store != null) {
       int gauges = aggregator.restoreGauges(store.loadGaugeValues(config.nodeId()));
       prometheus.restoreCounterTotals(store.loadCounterTotals(config.nodeId()));
@@ -312,7 +313,7 @@ public final class HollerithServer implements AutoCloseable {
         .latestValues(prometheus)
         .flushInterval(config.aggregation().flushInterval())
         .clock(clock)
-        .operations(scheduler, internalStats::snapshot, workers::workers)
+        .opsViews(new OpsViews(scheduler, internalStats::snapshot, workers::workers))
         .selfSeriesPrefix(config.stats().selfSeries() ? config.stats().selfSeriesPrefix() : null)
         .lineIngestor(new ChunkedLineIngestor(() -> new LineParser(config.protocol(), stats)::parse,
             aggregator::newWriter, config.protocol().maxPacketBytes()));

@@ -6,13 +6,11 @@ import io.hollerith.server.auth.Principal;
 import io.hollerith.server.auth.Tenant;
 import io.hollerith.server.query.SeriesRequest;
 import io.hollerith.server.query.SeriesService;
-import io.hollerith.server.stats.StatsRegistry;
-import io.hollerith.server.stats.SystemStats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,41 +27,28 @@ final class Endpoints {
   static final String OPENAPI_RESOURCE = "/io/hollerith/server/api/openapi.json";
 
   private final AuthStore auth;
-  private final StatsRegistry stats;
-  private final SeriesService series;
   private final HealthProbe health;
-  private final StoreReads storeReads;
-  private final LatestValues latestValues;
+  private final SeriesEndpointReads reads;
+  private final NodeFigures figures;
   private final LineIngestor ingestor;
-  private final Supplier<? extends Map<String, ? extends Number>> storageStats;
-  private final boolean includeStorageStats;
-  private final long maxBuckets;
   private final Duration flushInterval;
-  private final PrometheusWriter prometheus;
-  private final byte[] openApi;
-  private final String selfSeriesPrefix;
   private final OpsRoutes opsRoutes;
+  private final byte[] openApi;
 
-  Endpoints(AuthStore auth, StatsRegistry stats, SeriesService series, HealthProbe health, StoreReads storeReads,
-      LatestValues latestValues, LineIngestor ingestor, Supplier<? extends Map<String, ? extends Number>> storageStats,
-      boolean includeStorageStats, long maxBuckets, Duration flushInterval, Clock clock, String selfSeriesPrefix,
-      OpsRoutes opsRoutes) {
+  /**
+   * @param ingestor what {@code POST /api/v1/ingest} feeds, or null (503)
+   * @param flushInterval the aggregation flush interval, reported by {@code /api/v1/whoami}
+   */
+  Endpoints(AuthStore auth, HealthProbe health, SeriesEndpointReads reads, NodeFigures figures, LineIngestor ingestor,
+      Duration flushInterval, OpsRoutes opsRoutes) {
     this.auth = auth;
-    this.stats = stats;
-    this.series = series;
     this.health = health;
-    this.storeReads = storeReads;
-    this.latestValues = latestValues;
+    this.reads = reads;
+    this.figures = figures;
     this.ingestor = ingestor;
-    this.storageStats = storageStats;
-    this.includeStorageStats = includeStorageStats;
-    this.maxBuckets = maxBuckets;
     this.flushInterval = flushInterval;
-    this.prometheus = new PrometheusWriter(stats);
-    SystemStats.register(stats, clock);
-    this.openApi = loadOpenApi();
-    this.selfSeriesPrefix = selfSeriesPrefix;
     this.opsRoutes = opsRoutes;
+    this.openApi = loadOpenApi();
   }
 
   /** Every route of the API. The OpenAPI document must describe exactly these (a test checks). */
@@ -84,23 +69,9 @@ final class Endpoints {
   }
 
   private ApiResponse health(ApiRequest r) {
-    Map<String, Object> checks = new LinkedHashMap<>();
-    boolean allUp = true;
-    for (Map.Entry<String, HealthCheck.Status> e : health.run().entrySet()) {
-      checks.put(e.getKey(), statusJson(e.getValue()));
-      allUp &= e.getValue().up();
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", allUp ? "up" : "down");
-    body.put("checks", checks);
-    return ApiResponse.json(allUp ? 200 : 503, body);
-  }
-
-  private static Map<String, Object> statusJson(HealthCheck.Status s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("up", s.up());
-    m.put("detail", s.detail());
-    return m;
+    Map<String, HealthCheck.Status> checks = health.run();
+    boolean allUp = checks.values().stream().allMatch(HealthCheck.Status::up);
+    return ApiResponse.json(allUp ? 200 : 503, new ResponseBodies.Health(allUp ? "up" : "down", checks));
   }
 
   private ApiResponse openApi(ApiRequest r) {
@@ -110,54 +81,33 @@ final class Endpoints {
   private ApiResponse whoami(ApiRequest r) {
     Principal p = r.principal();
     String tenant = auth.listTenants().stream().filter(t -> t.id() == p.tenantId()).map(Tenant::name).findFirst().orElse(null);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("user", p.userName());
-    body.put("role", p.role().label());
-    body.put("tenant", tenant);
-    body.put("permissions", p.role().permissions().stream().map(Permission::label).sorted().toList());
-    body.put("flushIntervalMillis", flushInterval.toMillis());
-    body.put("selfSeriesPrefix", selfSeriesPrefix);
-    return ApiResponse.json(200, body);
+    return ApiResponse.json(200, new ResponseBodies.Whoami(p.userName(), p.role().label(), tenant,
+        p.role().permissions().stream().map(Permission::label).sorted().toList(), flushInterval.toMillis(),
+        reads.selfSeriesPrefix()));
   }
 
   private ApiResponse users(ApiRequest r) {
-    List<Map<String, Object>> users = auth.listUsers().stream().map(u -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", u.name());
-      m.put("role", u.role().label());
-      m.put("tenant", u.tenant());
-      m.put("activeTokens", u.activeTokens());
-      m.put("created", java.time.Instant.ofEpochMilli(u.createdMillis()).toString());
-      return m;
-    }).toList();
-    return ApiResponse.json(200, Map.of("users", users));
+    List<ResponseBodies.UserEntry> users = auth.listUsers().stream()
+        .map(u -> new ResponseBodies.UserEntry(u.name(), u.role().label(), u.tenant(), u.activeTokens(),
+            Instant.ofEpochMilli(u.createdMillis()).toString()))
+        .toList();
+    return ApiResponse.json(200, new ResponseBodies.Users(users));
   }
 
   private ApiResponse tenants(ApiRequest r) {
     List<Tenant> all = auth.listTenants();
     Map<Long, String> names = new java.util.HashMap<>();
     all.forEach(t -> names.put(t.id(), t.name()));
-    List<Map<String, Object>> tenants = all.stream().map(t -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", t.name());
-      m.put("parent", t.parentId() == null ? null : names.get(t.parentId()));
-      return m;
-    }).toList();
-    List<Map<String, Object>> namespaces = auth.listNamespaces().stream().map(n -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("prefix", n.prefix());
-      m.put("tenant", n.tenant());
-      return m;
-    }).toList();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("tenants", tenants);
-    body.put("namespaces", namespaces);
-    return ApiResponse.json(200, body);
+    List<ResponseBodies.TenantEntry> tenants = all.stream()
+        .map(t -> new ResponseBodies.TenantEntry(t.name(), t.parentId() == null ? null : names.get(t.parentId())))
+        .toList();
+    return ApiResponse.json(200, new ResponseBodies.Tenants(tenants, auth.listNamespaces()));
   }
 
   private ApiResponse series(ApiRequest r) {
     requireStore();
-    SeriesRequest request = SeriesRequest.parse(r.params(), r.header("Accept"), maxBuckets,
+    SeriesService series = reads.series();
+    SeriesRequest request = SeriesRequest.parse(r.params(), r.header("Accept"), reads.maxBuckets(),
         series.finestPrecisionMillis());
     Map<String, Object> doc = readingStore(() -> series.series(request, visibility(r)));
     return new ApiResponse(200, request.timestamps().contentType(), Json.bytes(doc), Map.of("Vary", "Accept"));
@@ -166,7 +116,7 @@ final class Endpoints {
   private ApiResponse metrics(ApiRequest r) {
     requireStore();
     return ApiResponse.json(200,
-        readingStore(() -> series.metrics(r.params(), visibility(r), r.access().visiblePrefixes())));
+        readingStore(() -> reads.series().metrics(r.params(), visibility(r), r.access().visiblePrefixes())));
   }
 
   /**
@@ -175,6 +125,7 @@ final class Endpoints {
    * caller reaches explicitly covers them.
    */
   private java.util.function.Predicate<String> visibility(ApiRequest r) {
+    String selfSeriesPrefix = reads.selfSeriesPrefix();
     if (selfSeriesPrefix == null) {
       return r.access()::canSee;
     }
@@ -185,11 +136,11 @@ final class Endpoints {
 
   /** Runs a store read within {@code storage.read_timeout}; see {@link StoreReads}. */
   private <T> T readingStore(Supplier<T> read) {
-    return storeReads.read(read);
+    return reads.storeReads().read(read);
   }
 
   private void requireStore() {
-    if (series == null) {
+    if (reads.series() == null) {
       throw new ApiException(503, "Storage is not available on this server");
     }
   }
@@ -199,11 +150,7 @@ final class Endpoints {
       throw new ApiException(503, "HTTP ingest is not available on this server");
     }
     LineIngestor.Result result = ingestor.ingest(r.body(), r.body().length);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("accepted", result.accepted());
-    body.put("rejected", result.rejected());
-    body.put("errors", result.firstErrors());
-    return ApiResponse.json(200, body);
+    return ApiResponse.json(200, new ResponseBodies.Ingested(result.accepted(), result.rejected(), result.firstErrors()));
   }
 
   private ApiResponse stats(ApiRequest r) {
@@ -217,7 +164,7 @@ final class Endpoints {
       }
     }
     Map<String, Object> all = new LinkedHashMap<>();
-    stats.snapshot(r.access().seesEverything()).forEach(all::put);
+    figures.stats().snapshot(r.access().seesEverything()).forEach(all::put);
     Map<String, ? extends Number> sizes = storageSizes();
     if (sizes != null) {
       // The sizes join the store writer's own figures (backlog, drops, failures) in one category.
@@ -236,11 +183,12 @@ final class Endpoints {
    * configured or when the store does not answer (the node's own statistics are still served).
    */
   private Map<String, ? extends Number> storageSizes() {
-    if (!includeStorageStats || storageStats == null) {
+    Supplier<? extends Map<String, ? extends Number>> storageSizes = figures.storageSizes();
+    if (storageSizes == null) {
       return null;
     }
     try {
-      return storeReads != null ? storeReads.read(storageStats) : storageStats.get();
+      return reads.storeReads() != null ? reads.storeReads().read(storageSizes) : storageSizes.get();
     } catch (ApiException e) {
       return null;
     }
@@ -253,7 +201,8 @@ final class Endpoints {
     if (storage != null) {
       storage.forEach((k, v) -> system.put("storage_" + k, new AbstractMap.SimpleImmutableEntry<>(v.doubleValue(), "Storage " + k.replace('_', ' '))));
     }
-    String text = prometheus.render(stats, system, latestValues == null ? null : latestValues.latest(),
+    LatestValues latestValues = figures.latestValues();
+    String text = figures.prometheus().render(figures.stats(), system, latestValues == null ? null : latestValues.latest(),
         r.access()::canSee, r.access().seesEverything(), openMetrics);
     return ApiResponse.text(200, openMetrics ? PrometheusWriter.OPENMETRICS_CONTENT_TYPE : PrometheusWriter.TEXT_CONTENT_TYPE, text)
         .withHeader("Vary", "Accept");

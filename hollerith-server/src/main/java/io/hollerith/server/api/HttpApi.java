@@ -2,8 +2,10 @@ package io.hollerith.server.api;
 
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.config.HttpConfig;
+import io.hollerith.server.ops.Operations;
 import io.hollerith.server.query.SeriesService;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.stats.SystemStats;
 import io.hollerith.server.storage.SeriesReader;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -83,10 +85,15 @@ public final class HttpApi implements AutoCloseable {
     this.health = new HealthProbe(checks, config.healthCheckTimeout(), b.stats);
     // Twice the workers: each worker waits for at most one read, the rest are reads abandoned at their deadline.
     this.storeReads = b.reader == null ? null : new StoreReads(b.readTimeout, 2 * config.workerThreads(), b.stats);
-    Endpoints endpoints = new Endpoints(b.auth, b.stats, b.reader == null ? null : new SeriesService(b.reader),
-        health, storeReads, b.latestValues, b.ingestor, b.storageStats, b.includeStorageStats,
-        config.maxSeriesBuckets(), b.flushInterval, b.clock, b.selfSeriesPrefix, new OpsRoutes(b.operations, b.clock));
-    this.router = new OpsEndpoints(b.auth, b.scheduler, b.internalStats, b.workers).addTo(endpoints.router());
+    SeriesEndpointReads reads = new SeriesEndpointReads(b.reader == null ? null : new SeriesService(b.reader), storeReads,
+        config.maxSeriesBuckets(), b.selfSeriesPrefix);
+    PrometheusWriter prometheus = new PrometheusWriter(b.stats);
+    SystemStats.register(b.stats, b.clock);
+    NodeFigures figures = new NodeFigures(b.stats, prometheus, b.latestValues,
+        b.includeStorageStats ? b.storageStats : null);
+    Endpoints endpoints = new Endpoints(b.auth, health, reads, figures, b.ingestor, b.flushInterval,
+        new OpsRoutes(b.operations, b.clock));
+    this.router = new OpsEndpoints(b.auth, b.opsViews).addTo(endpoints.router());
     AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(),
         config.authFailureMaxAddresses(), b.clock, b.stats);
     this.dispatcher = new Dispatcher(router, new DashboardAssets(), b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
@@ -122,10 +129,8 @@ public final class HttpApi implements AutoCloseable {
     private boolean includeStorageStats = true;
     private Duration flushInterval = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
-    private io.hollerith.server.ops.Operations operations;
-    private io.hollerith.server.jobs.Scheduler scheduler;
-    private Supplier<Map<String, Object>> internalStats;
-    private java.util.function.Function<String, Map<String, Object>> workers;
+    private Operations operations;
+    private OpsViews opsViews = OpsViews.NONE;
     private String selfSeriesPrefix;
 
     private Builder(HttpConfig config, AuthStore auth, StatsRegistry stats) {
@@ -182,21 +187,14 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** What the node-wide operations routes ({@code /api/stats/*}, {@code /debug/*}, {@code /_local/files/*}) work on. */
-    public Builder operations(io.hollerith.server.ops.Operations operations) {
+    public Builder operations(Operations operations) {
       this.operations = operations;
       return this;
     }
 
-    /**
-     * The operations views: the node's scheduler ({@code /api/stats/tasks/}), its internal statistics
-     * object ({@code /api/stats/internal/}) and the workers view by {@code task_id} or null
-     * ({@code /api/stats/celery/}, {@code /api/stats/workers/}).
-     */
-    public Builder operations(io.hollerith.server.jobs.Scheduler scheduler, Supplier<Map<String, Object>> internalStats,
-        java.util.function.Function<String, Map<String, Object>> workers) {
-      this.scheduler = scheduler;
-      this.internalStats = internalStats;
-      this.workers = workers;
+    /** What the operations views ({@code /api/stats/tasks/}, {@code internal}, {@code celery}, {@code workers}) read. */
+    public Builder opsViews(OpsViews opsViews) {
+      this.opsViews = Objects.requireNonNull(opsViews, "opsViews");
       return this;
     }
 

@@ -6,7 +6,6 @@ import io.hollerith.server.auth.Tenant;
 import io.hollerith.server.jobs.Scheduler;
 import io.hollerith.server.jobs.Task;
 import io.hollerith.server.jobs.TaskState;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -30,12 +29,11 @@ final class OpsEndpoints {
   private final Supplier<Map<String, Object>> internalStats;
   private final Function<String, Map<String, Object>> workers;
 
-  OpsEndpoints(AuthStore auth, Scheduler scheduler, Supplier<Map<String, Object>> internalStats,
-      Function<String, Map<String, Object>> workers) {
+  OpsEndpoints(AuthStore auth, OpsViews views) {
     this.auth = auth;
-    this.scheduler = scheduler;
-    this.internalStats = internalStats;
-    this.workers = workers;
+    this.scheduler = views.scheduler();
+    this.internalStats = views.internalStats();
+    this.workers = views.workers();
   }
 
   /** Adds the routes to {@code router}. */
@@ -73,10 +71,8 @@ final class OpsEndpoints {
             + ", got '" + (limitText.length() > 40 ? limitText.substring(0, 40) + "…" : limitText) + "'");
       }
     }
-    List<Map<String, Object>> tasks = requireScheduler().tasks(jobId, state, limit).stream().map(Task::toJson).toList();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("tasks", tasks);
-    return ApiResponse.json(200, body);
+    List<Task.View> tasks = requireScheduler().tasks(jobId, state, limit).stream().map(Task::view).toList();
+    return ApiResponse.json(200, new ResponseBodies.Tasks(tasks));
   }
 
   private ApiResponse revoke(ApiRequest r) {
@@ -88,7 +84,7 @@ final class OpsEndpoints {
     } catch (IllegalStateException e) {
       throw new ApiException(409, "Task " + id + " cannot be revoked: " + e.getMessage());
     }
-    return ApiResponse.json(task.state() == TaskState.REVOKED ? 200 : 202, Map.of("task", task.toJson()));
+    return ApiResponse.json(task.state() == TaskState.REVOKED ? 200 : 202, new ResponseBodies.Revoked(task.view()));
   }
 
   private ApiResponse internal(ApiRequest r) {

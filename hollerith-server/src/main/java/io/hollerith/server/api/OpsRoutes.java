@@ -12,9 +12,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,13 +115,8 @@ final class OpsRoutes {
     }
     ReadOnlyQueries.Result result = ops.queries().run(r.principal().userName(), query);
     if ("table".equals(format)) {
-      Map<String, Object> table = new LinkedHashMap<>();
-      table.put("columns", result.columns());
-      table.put("rows", result.rows());
-      table.put("row_count", result.rows().size());
-      table.put("truncated", result.truncated());
-      table.put("elapsed_ms", result.elapsedMillis());
-      return ApiResponse.json(200, table);
+      return ApiResponse.json(200, new ResponseBodies.QueryTable(result.columns(), result.rows(), result.rows().size(),
+          result.truncated(), result.elapsedMillis()));
     }
     return ApiResponse.json(200, result.rows());
   }
@@ -145,9 +138,7 @@ final class OpsRoutes {
     String file = fileParameter(r);
     requireFiles().delete(file);
     LOG.info("user {} deleted data-directory file {}", r.principal().userName(), file);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("deleted", file);
-    return ApiResponse.json(200, body);
+    return ApiResponse.json(200, new ResponseBodies.Deleted(file));
   }
 
   private io.hollerith.server.ops.DataFiles requireFiles() {

@@ -1,25 +1,14 @@
 package io.hollerith.server.api;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.hollerith.server.flush.FlushSink;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
-import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A flush sink that keeps what Prometheus scrapes: cumulative counter totals, the latest gauges
@@ -39,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *       beyond that a value within 1% of a bound may land in the neighbouring bucket.
  * </ul>
  *
- * <p>With a state file the totals survive restarts (saved at most once per {@code saveEvery} and at
- * close, loaded at construction). Memory is bounded by {@code maxSeries} per type; a new series
+ * <p>Counter totals survive restarts through the store ({@link #restoreCounterTotals} with its
+ * persisted totals); timer histograms start again from 0 after a restart. Memory is bounded by {@code maxSeries} per type; a new series
  * beyond it is not exposed and is counted as {@code prometheus.series_dropped}.
  *
  * <p>Thread-safe: {@link #publish} runs on the flusher thread and builds a new immutable
@@ -48,8 +37,6 @@ import org.slf4j.LoggerFactory;
  * the flusher or each other.
  */
 public final class PrometheusSink implements FlushSink, LatestValues {
-
-  private static final Logger LOG = LoggerFactory.getLogger(PrometheusSink.class);
 
   /** Timer totals are {@code [sum, count, bucket 0, bucket 1, …]}. */
   private static final int SUM = 0;
@@ -60,40 +47,27 @@ public final class PrometheusSink implements FlushSink, LatestValues {
 
   private final List<Double> upperBounds;
   private final int maxSeries;
-  private final Path stateFile;
-  private final Duration saveEvery;
-  private final Clock clock;
   private final StatsRegistry.Counter dropped;
   private final StatsRegistry.Counter negativeIntervals;
 
   // Confined to the flusher thread (publish/close), which the FlushSink contract makes single.
   private final TreeMap<MetricKey, Double> counterTotals = new TreeMap<>();
   private final TreeMap<MetricKey, double[]> timerTotals = new TreeMap<>();
-  private long lastSaveMillis;
 
   private volatile Snapshot latest = Snapshot.empty();
 
   /**
    * @param timerBucketsSeconds upper bounds of the timer histogram buckets in seconds, ascending
    * @param maxSeries most series exposed per type
-   * @param stateFile where counter and timer totals persist, or null to keep them in memory only
-   * @param saveEvery how often the state file is written during operation
-   * @param clock time source for the save cadence
    * @param stats where drops are counted
    */
-  public PrometheusSink(List<Double> timerBucketsSeconds, int maxSeries, Path stateFile, Duration saveEvery,
-      Clock clock, StatsRegistry stats) {
+  public PrometheusSink(List<Double> timerBucketsSeconds, int maxSeries, StatsRegistry stats) {
     this.upperBounds = List.copyOf(timerBucketsSeconds);
     this.maxSeries = maxSeries;
-    this.stateFile = stateFile;
-    this.saveEvery = saveEvery;
-    this.clock = clock;
     this.dropped = stats.counter("prometheus", "series_dropped",
         "StatsD series not exposed to Prometheus because the series limit was reached");
     this.negativeIntervals = stats.counter("prometheus", "negative_intervals_dropped",
         "StatsD counter intervals whose increments summed to less than 0, left out of the Prometheus _total");
-    this.lastSaveMillis = clock.millis();
-    load();
   }
 
   /**
@@ -171,9 +145,6 @@ public final class PrometheusSink implements FlushSink, LatestValues {
       sets = s.entrySet().stream().map(e -> new SetValue(e.getKey(), e.getValue())).toList();
     }
     latest = new Snapshot(counterList(), gauges, timerList(), sets);
-    if (stateFile != null && clock.millis() - lastSaveMillis >= saveEvery.toMillis()) {
-      save();
-    }
   }
 
   private List<CounterTotal> counterList() {
@@ -202,71 +173,4 @@ public final class PrometheusSink implements FlushSink, LatestValues {
     return false;
   }
 
-  @Override
-  public void close() {
-    if (stateFile != null) {
-      save();
-    }
-  }
-
-  private void save() {
-    lastSaveMillis = clock.millis();
-    Map<String, Object> state = new LinkedHashMap<>();
-    Map<String, Double> counters = new LinkedHashMap<>();
-    counterTotals.forEach((k, v) -> counters.put(k.canonical(), v));
-    Map<String, double[]> timers = new LinkedHashMap<>();
-    timerTotals.forEach((k, v) -> timers.put(k.canonical(), v.clone()));
-    state.put("counters", counters);
-    state.put("timer_buckets", upperBounds);
-    state.put("timers", timers);
-    try {
-      Path dir = stateFile.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".prometheus-state", ".tmp");
-      try {
-        Files.write(tmp, Json.bytes(state));
-        try {
-          Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      LOG.warn("cannot save Prometheus counter totals to {}: {}", stateFile, e.getMessage());
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> section(Map<String, Object> state, String name) {
-    return state.get(name) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-  }
-
-  private void load() {
-    if (stateFile == null || !Files.exists(stateFile)) {
-      return;
-    }
-    try {
-      Map<String, Object> state = Json.MAPPER.readValue(stateFile.toFile(), new TypeReference<Map<String, Object>>() {});
-      section(state, "counters").forEach((k, v) -> {
-        if (v instanceof Number n && counterTotals.size() < maxSeries) {
-          counterTotals.put(MetricKey.fromCanonical(k), Math.max(0, n.doubleValue()));
-        }
-      });
-      // Timers saved with other bucket bounds (or none) cannot continue: they start again from 0.
-      boolean sameBuckets = upperBounds.equals(state.get("timer_buckets"));
-      section(state, "timers").forEach((k, v) -> {
-        if (sameBuckets && v instanceof List<?> l && l.size() == FIRST_BUCKET + upperBounds.size()
-            && l.stream().allMatch(x -> x instanceof Number) && timerTotals.size() < maxSeries) {
-          timerTotals.put(MetricKey.fromCanonical(k), l.stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray());
-        }
-      });
-      latest = new Snapshot(counterList(), List.of(), timerList(), List.of());
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("ignoring unreadable Prometheus state file {}: {}; counter totals restart from 0", stateFile, e.getMessage());
-      counterTotals.clear();
-      timerTotals.clear();
-    }
-  }
 }

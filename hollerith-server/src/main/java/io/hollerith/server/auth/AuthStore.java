@@ -4,15 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hollerith.server.config.HollerithConfig;
 import io.hollerith.server.config.StorageConfig;
+import io.hollerith.server.database.DatabaseBootstrap;
+import io.hollerith.server.database.SchemaException;
+import io.hollerith.server.database.SchemaMigrations;
 import io.hollerith.server.datadir.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -77,11 +74,7 @@ public final class AuthStore implements AutoCloseable {
    */
   public static AuthStore openSqlite(Path file, Clock clock) {
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        PrivateFiles.createDirectories(parent);
-      }
-      PrivateFiles.restrict(file);
+      DatabaseBootstrap.prepareSqliteFile(file);
     } catch (IOException e) {
       throw new AuthStoreException("cannot create credential store " + file + ": " + e.getMessage(), e);
     }
@@ -100,7 +93,7 @@ public final class AuthStore implements AutoCloseable {
     hikari.setMinimumIdle(1);
     HikariDataSource pool = new HikariDataSource(hikari);
     try {
-      migrate(pool, "classpath:db/auth/sqlite", null);
+      migrate(pool, "classpath:db/auth/sqlite", null, "the sqlite credential store " + file);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -120,25 +113,19 @@ public final class AuthStore implements AutoCloseable {
    *     least 250 ms); short, so requests fail fast with 503 while the database is unreachable
    */
   public static AuthStore openPostgresql(StorageConfig.Postgresql pg, Duration waitForConnection, Clock clock) {
-    if (pg.url() == null || pg.url().isBlank()) {
-      throw new AuthStoreException("storage.postgresql.url is required when storage.type is postgresql", null);
+    HikariConfig hikari;
+    try {
+      hikari = DatabaseBootstrap.postgresPool("hollerith-auth-postgresql", pg);
+    } catch (IllegalArgumentException e) {
+      throw new AuthStoreException(e.getMessage(), null);
     }
-    HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl(pg.url());
-    hikari.setUsername(pg.user());
-    String password = resolvePassword(pg);
-    if (password != null) {
-      hikari.setPassword(password);
-    }
-    hikari.setPoolName("hollerith-auth-postgresql");
     hikari.setMaximumPoolSize(Math.max(1, Math.min(pg.poolSize(), 4)));
-    hikari.setMinimumIdle(1);
     hikari.setConnectionTimeout(Math.max(250, waitForConnection.toMillis()));
     String schema = postgresSchema(pg);
     hikari.addDataSourceProperty("currentSchema", schema);
     HikariDataSource pool = new HikariDataSource(hikari);
     try {
-      migrate(pool, "classpath:db/auth/postgresql", schema);
+      migrate(pool, "classpath:db/auth/postgresql", schema, "the postgresql credential store (schema " + schema + ")");
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -146,39 +133,12 @@ public final class AuthStore implements AutoCloseable {
     return new AuthStore(pool, pool, clock);
   }
 
-  private static String resolvePassword(StorageConfig.Postgresql pg) {
-    if (pg.password() != null) {
-      return pg.password();
-    }
-    if (pg.passwordEnv() != null) {
-      String value = System.getenv(pg.passwordEnv());
-      if (value == null) {
-        throw new AuthStoreException("environment variable " + pg.passwordEnv() + " (storage.postgresql.password_env) is not set", null);
-      }
-      return value;
-    }
-    if (pg.passwordFile() != null) {
-      try {
-        return Files.readString(Path.of(pg.passwordFile()), StandardCharsets.UTF_8).stripTrailing();
-      } catch (IOException e) {
-        throw new AuthStoreException("cannot read storage.postgresql.password_file " + pg.passwordFile() + ": " + e.getMessage(), e);
-      }
-    }
-    return null;
-  }
-
-  private static void migrate(DataSource ds, String location, String schema) {
-    var flyway = Flyway.configure()
-        .dataSource(ds)
-        .locations(location)
-        .table("hollerith_auth_schema_history");
-    if (schema != null) {
-      flyway = flyway.schemas(schema).defaultSchema(schema).createSchemas(true);
-    }
+  private static void migrate(DataSource ds, String location, String schema, String description) {
     try {
-      flyway.load().migrate();
-    } catch (RuntimeException e) {
-      throw new AuthStoreException("credential store migration failed: " + e.getMessage(), e);
+      SchemaMigrations.migrate(ds, new SchemaMigrations.Target(location, "hollerith_auth_schema_history", schema,
+          description));
+    } catch (SchemaException e) {
+      throw new AuthStoreException(e.getMessage(), e);
     }
   }
 
@@ -426,23 +386,7 @@ public final class AuthStore implements AutoCloseable {
   /** Writes a file readable only by its owner, replacing it atomically if it exists. */
   static void writeOwnerOnly(Path target, String content) {
     try {
-      Path dir = target.toAbsolutePath().getParent();
-      PrivateFiles.createDirectories(dir);
-      boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-      Path tmp = posix
-          ? Files.createTempFile(dir, ".admin-token", ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-          : Files.createTempFile(dir, ".admin-token", ".tmp");
-      try {
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        try {
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      PrivateFiles.writeAtomically(target, content.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new AuthStoreException("cannot write " + target + " (" + e.getMessage()
           + "); the admin user exists: create a token for it with 'hollerith user token admin'", e);

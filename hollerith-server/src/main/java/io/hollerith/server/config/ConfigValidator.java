@@ -25,77 +25,96 @@ final class ConfigValidator {
     ConfigValidator v = new ConfigValidator();
     v.require(!c.nodeId().isBlank(), "node_id", "must not be empty");
     v.require(!c.dataDir().isBlank(), "data_dir", "must not be empty");
+    v.listeners(c.listeners());
+    v.protocol(c.protocol());
+    v.aggregation(c.aggregation());
+    v.positive("stats.buffer_size", c.stats().bufferSize());
+    v.positive("stats.flush_interval_ms", c.stats().flushIntervalMs());
+    v.sinks(c.sinks());
+    v.storage(c.storage(), c.aggregation().flushInterval());
+    v.http(c.http());
+    v.ops(c.ops());
+    v.scheduler(c.scheduler());
+    v.selfSeriesPrefix(c.stats());
+    v.jobs(c.jobs());
+    v.logging(c.logging());
+    return v.problems;
+  }
 
-    ListenersConfig l = c.listeners();
-    v.port("listeners.udp.port", l.udp().port());
-    v.address("listeners.udp.address", l.udp().address());
-    v.positive("listeners.udp.receive_buffer_bytes", l.udp().receiveBufferBytes());
-    v.require(l.udp().threads() >= 0, "listeners.udp.threads", "must be 0 (one per core) or more, got " + l.udp().threads());
-    v.require(!l.udp().readDelay().isNegative() && l.udp().readDelay().compareTo(MAX_READ_DELAY) <= 0,
+  /** The ingest listeners and the management interface. */
+  private void listeners(ListenersConfig l) {
+    port("listeners.udp.port", l.udp().port());
+    address("listeners.udp.address", l.udp().address());
+    positive("listeners.udp.receive_buffer_bytes", l.udp().receiveBufferBytes());
+    require(l.udp().threads() >= 0, "listeners.udp.threads", "must be 0 (one per core) or more, got " + l.udp().threads());
+    require(!l.udp().readDelay().isNegative() && l.udp().readDelay().compareTo(MAX_READ_DELAY) <= 0,
         "listeners.udp.read_delay", "must be between 0 and " + MAX_READ_DELAY.toMillis() + "ms, got "
             + DurationValues.format(l.udp().readDelay()));
-    v.port("listeners.tcp.port", l.tcp().port());
-    v.address("listeners.tcp.address", l.tcp().address());
-    v.positive("listeners.tcp.max_connections", l.tcp().maxConnections());
-    v.positive("listeners.tcp.max_connections_per_address", l.tcp().maxConnectionsPerAddress());
-    v.require(!l.unixStream().enabled() || hasText(l.unixStream().path()),
+    port("listeners.tcp.port", l.tcp().port());
+    address("listeners.tcp.address", l.tcp().address());
+    positive("listeners.tcp.max_connections", l.tcp().maxConnections());
+    positive("listeners.tcp.max_connections_per_address", l.tcp().maxConnectionsPerAddress());
+    require(!l.unixStream().enabled() || hasText(l.unixStream().path()),
         "listeners.unix_stream.path", "is required when listeners.unix_stream.enabled is true");
-    v.require(!l.unixDatagram().enabled() || hasText(l.unixDatagram().path()),
+    require(!l.unixDatagram().enabled() || hasText(l.unixDatagram().path()),
         "listeners.unix_datagram.path", "is required when listeners.unix_datagram.enabled is true");
-    v.port("listeners.management.port", l.management().port());
-    v.address("listeners.management.address", l.management().address());
-    v.positive("listeners.management.max_connections", l.management().maxConnections());
-    v.positive("listeners.management.max_queued_commands", l.management().maxQueuedCommands());
-    v.require(Set.of("auto", "epoll", "nio").contains(l.transport().toLowerCase(Locale.ROOT)), "listeners.transport",
+    port("listeners.management.port", l.management().port());
+    address("listeners.management.address", l.management().address());
+    positive("listeners.management.max_connections", l.management().maxConnections());
+    positive("listeners.management.max_queued_commands", l.management().maxQueuedCommands());
+    require(Set.of("auto", "epoll", "nio").contains(l.transport().toLowerCase(Locale.ROOT)), "listeners.transport",
         "must be auto, epoll or nio, got '" + l.transport() + "'");
-    v.require(l.tcp().threads() >= 0, "listeners.tcp.threads", "must be 0 (one per core) or more, got " + l.tcp().threads());
-    v.require(l.tcp().idleTimeoutSeconds() >= 0, "listeners.tcp.idle_timeout_seconds",
+    require(l.tcp().threads() >= 0, "listeners.tcp.threads", "must be 0 (one per core) or more, got " + l.tcp().threads());
+    require(l.tcp().idleTimeoutSeconds() >= 0, "listeners.tcp.idle_timeout_seconds",
         "must be 0 (never) or more, got " + l.tcp().idleTimeoutSeconds());
-    v.positive("listeners.unix_stream.max_connections", l.unixStream().maxConnections());
-    v.positive("listeners.unix_datagram.max_connections", l.unixDatagram().maxConnections());
-    v.permissions("listeners.unix_stream.permissions", l.unixStream().permissions());
-    v.permissions("listeners.unix_datagram.permissions", l.unixDatagram().permissions());
+    positive("listeners.unix_stream.max_connections", l.unixStream().maxConnections());
+    positive("listeners.unix_datagram.max_connections", l.unixDatagram().maxConnections());
+    permissions("listeners.unix_stream.permissions", l.unixStream().permissions());
+    permissions("listeners.unix_datagram.permissions", l.unixDatagram().permissions());
+  }
 
-    ProtocolConfig p = c.protocol();
-    v.require(p.maxPacketBytes() >= 64 && p.maxPacketBytes() <= 65_535, "protocol.max_packet_bytes",
+  /** Packet, line, name and tag limits. */
+  private void protocol(ProtocolConfig p) {
+    require(p.maxPacketBytes() >= 64 && p.maxPacketBytes() <= 65_535, "protocol.max_packet_bytes",
         "must be between 64 and 65535, got " + p.maxPacketBytes());
-    v.require(p.maxLineBytes() >= 16, "protocol.max_line_bytes", "must be at least 16, got " + p.maxLineBytes());
-    v.require(p.maxNameBytes() >= 1 && p.maxNameBytes() <= p.maxLineBytes(), "protocol.max_name_bytes",
+    require(p.maxLineBytes() >= 16, "protocol.max_line_bytes", "must be at least 16, got " + p.maxLineBytes());
+    require(p.maxNameBytes() >= 1 && p.maxNameBytes() <= p.maxLineBytes(), "protocol.max_name_bytes",
         "must be between 1 and protocol.max_line_bytes, got " + p.maxNameBytes());
-    v.require(p.maxTags() >= 0 && p.maxTags() <= 1024, "protocol.max_tags", "must be between 0 and 1024, got " + p.maxTags());
+    require(p.maxTags() >= 0 && p.maxTags() <= 1024, "protocol.max_tags", "must be between 0 and 1024, got " + p.maxTags());
+  }
 
-    AggregationConfig a = c.aggregation();
-    v.require(a.flushInterval().toMillis() >= 10 && a.flushInterval().toDays() <= 1, "aggregation.flush_interval",
+  /** Flush interval, percentiles, histograms, the series caps and the series TTL. */
+  private void aggregation(AggregationConfig a) {
+    require(a.flushInterval().toMillis() >= 10 && a.flushInterval().toDays() <= 1, "aggregation.flush_interval",
         "must be between 10ms and 1d, got " + DurationValues.format(a.flushInterval()));
     for (Double t : a.percentThresholds()) {
-      v.require(t != null && t != 0 && t >= -100 && t <= 100, "aggregation.percent_thresholds",
+      require(t != null && t != 0 && t >= -100 && t <= 100, "aggregation.percent_thresholds",
           "each threshold must be a non-zero number from -100 to 100, got " + t);
     }
     for (int i = 0; i < a.histograms().size(); i++) {
       List<Double> bins = a.histograms().get(i).bins();
-      v.require(!bins.isEmpty(), "aggregation.histograms[" + i + "].bins", "must list at least one bin");
+      require(!bins.isEmpty(), "aggregation.histograms[" + i + "].bins", "must list at least one bin");
       for (int b = 1; b < bins.size(); b++) {
-        v.require(bins.get(b) > bins.get(b - 1), "aggregation.histograms[" + i + "].bins",
+        require(bins.get(b) > bins.get(b - 1), "aggregation.histograms[" + i + "].bins",
             "must be in ascending order, got " + bins);
       }
     }
-    v.positive("aggregation.max_metrics", a.maxMetrics());
-    v.require(a.maxMetricsPerNamespace() >= 0, "aggregation.max_metrics_per_namespace",
+    positive("aggregation.max_metrics", a.maxMetrics());
+    require(a.maxMetricsPerNamespace() >= 0, "aggregation.max_metrics_per_namespace",
         "must be 0 (no cap) or more, got " + a.maxMetricsPerNamespace());
-    v.require(!a.seriesTtl().isNegative() && (a.seriesTtl().isZero()
+    require(!a.seriesTtl().isNegative() && (a.seriesTtl().isZero()
             || a.seriesTtl().compareTo(a.flushInterval()) >= 0), "aggregation.series_ttl",
         "must be 0 (keep series until restart) or at least one aggregation.flush_interval, got "
             + DurationValues.format(a.seriesTtl()));
+  }
 
-    StatsConfig s = c.stats();
-    v.positive("stats.buffer_size", s.bufferSize());
-    v.positive("stats.flush_interval_ms", s.flushIntervalMs());
-
-    SinksConfig.Graphite g = c.sinks().graphite();
-    v.require(!g.enabled() || hasText(g.host()), "sinks.graphite.host", "is required when sinks.graphite.enabled is true");
-    v.port("sinks.graphite.port", g.port());
-    List<Double> buckets = c.sinks().prometheus().timerBuckets();
-    v.require(!buckets.isEmpty() && buckets.size() <= SinksConfig.Prometheus.MAX_TIMER_BUCKETS,
+  /** The Graphite sink and the Prometheus timer buckets. */
+  private void sinks(SinksConfig sinks) {
+    SinksConfig.Graphite g = sinks.graphite();
+    require(!g.enabled() || hasText(g.host()), "sinks.graphite.host", "is required when sinks.graphite.enabled is true");
+    port("sinks.graphite.port", g.port());
+    List<Double> buckets = sinks.prometheus().timerBuckets();
+    require(!buckets.isEmpty() && buckets.size() <= SinksConfig.Prometheus.MAX_TIMER_BUCKETS,
         "sinks.prometheus.timer_buckets", "must list 1 to " + SinksConfig.Prometheus.MAX_TIMER_BUCKETS
             + " bounds, got " + buckets.size());
     boolean ascending = true;
@@ -104,74 +123,87 @@ final class ConfigValidator {
       ascending &= bound != null && Double.isFinite(bound)
           && (b == 0 || buckets.get(b - 1) == null || bound > buckets.get(b - 1));
     }
-    v.require(ascending, "sinks.prometheus.timer_buckets", "must be finite numbers in ascending order, got " + buckets);
+    require(ascending, "sinks.prometheus.timer_buckets", "must be finite numbers in ascending order, got " + buckets);
+  }
 
-    StorageConfig st = c.storage();
-    v.require(st.type().equals("sqlite") || st.type().equals("postgresql"), "storage.type",
+  /** The store, its pool, rollups, reads and retention (which must suit the flush interval). */
+  private void storage(StorageConfig st, Duration flushInterval) {
+    require(st.type().equals("sqlite") || st.type().equals("postgresql"), "storage.type",
         "must be sqlite or postgresql, got '" + st.type() + "'");
-    v.require(!st.type().equals("postgresql") || hasText(st.postgresql().url()), "storage.postgresql.url",
+    require(!st.type().equals("postgresql") || hasText(st.postgresql().url()), "storage.postgresql.url",
         "is required when storage.type is postgresql");
-    v.require(st.maxBacklog().toMillis() >= a.flushInterval().toMillis(), "storage.max_backlog",
+    require(st.maxBacklog().toMillis() >= flushInterval.toMillis(), "storage.max_backlog",
         "must be at least one aggregation.flush_interval");
-    v.positive("storage.postgresql.pool_size", st.postgresql().poolSize());
-    v.require(List.of("FULL", "NORMAL").contains(st.sqliteSynchronous().toUpperCase(Locale.ROOT)),
+    positive("storage.postgresql.pool_size", st.postgresql().poolSize());
+    require(List.of("FULL", "NORMAL").contains(st.sqliteSynchronous().toUpperCase(Locale.ROOT)),
         "storage.sqlite_synchronous", "must be FULL or NORMAL, got '" + st.sqliteSynchronous() + "'");
-    v.require(!st.rollupInterval().isNegative() && !st.rollupInterval().isZero(), "storage.rollup_interval",
+    require(!st.rollupInterval().isNegative() && !st.rollupInterval().isZero(), "storage.rollup_interval",
         "must be greater than 0, got " + DurationValues.format(st.rollupInterval()));
-    v.positive("storage.rollup_batch_series", st.rollupBatchSeries());
-    v.positive("storage.read_timeout", st.readTimeout());
+    positive("storage.rollup_batch_series", st.rollupBatchSeries());
+    positive("storage.read_timeout", st.readTimeout());
     try {
-      io.hollerith.server.config.RetentionPolicy.parse(st.retention()).checkFlushInterval(a.flushInterval());
+      RetentionPolicy.parse(st.retention()).checkFlushInterval(flushInterval);
     } catch (IllegalArgumentException e) {
-      v.problems.add("storage." + e.getMessage());
+      problems.add("storage." + e.getMessage());
     }
+  }
 
-    HttpConfig h = c.http();
-    v.port("http.port", h.port());
-    v.address("http.address", h.address());
-    v.positive("http.auth_failure_max_addresses", h.authFailureMaxAddresses());
-    v.positive("http.max_connections", h.maxConnections());
-    v.require(h.maxBodyBytesInFlight() >= h.maxRequestBytes(), "http.max_body_bytes_in_flight",
+  /** The HTTP API. */
+  private void http(HttpConfig h) {
+    port("http.port", h.port());
+    address("http.address", h.address());
+    positive("http.auth_failure_max_addresses", h.authFailureMaxAddresses());
+    positive("http.max_connections", h.maxConnections());
+    require(h.maxBodyBytesInFlight() >= h.maxRequestBytes(), "http.max_body_bytes_in_flight",
         "must be at least http.max_request_bytes (" + h.maxRequestBytes() + "), got " + h.maxBodyBytesInFlight());
-    v.positive("http.health_check_timeout", h.healthCheckTimeout());
+    positive("http.health_check_timeout", h.healthCheckTimeout());
+  }
 
-    OpsConfig.TableGrowth tg = c.ops().tableGrowth();
-    v.require(tg.retentionDays() >= 31 && tg.retentionDays() <= 3650, "ops.table_growth.retention_days",
+  /** Table growth, read-only SQL and data-directory files. */
+  private void ops(OpsConfig ops) {
+    OpsConfig.TableGrowth tg = ops.tableGrowth();
+    require(tg.retentionDays() >= 31 && tg.retentionDays() <= 3650, "ops.table_growth.retention_days",
         "must be between 31 (a month-ago sample is needed) and 3650, got " + tg.retentionDays());
-    v.require(tg.weeklyThresholdPercent() >= 0, "ops.table_growth.weekly_threshold_percent",
+    require(tg.weeklyThresholdPercent() >= 0, "ops.table_growth.weekly_threshold_percent",
         "must be 0 or more, got " + tg.weeklyThresholdPercent());
-    v.require(tg.monthlyThresholdPercent() >= 0, "ops.table_growth.monthly_threshold_percent",
+    require(tg.monthlyThresholdPercent() >= 0, "ops.table_growth.monthly_threshold_percent",
         "must be 0 or more, got " + tg.monthlyThresholdPercent());
     try {
       tg.sampleAtTime();
     } catch (IllegalArgumentException e) {
-      v.problems.add("ops.table_growth.sample_at " + e.getMessage());
+      problems.add("ops.table_growth.sample_at " + e.getMessage());
     }
-    OpsConfig.Query q = c.ops().query();
-    v.require(q.timeout().toMillis() >= 1, "ops.query.timeout", "must be at least 1ms, got " + DurationValues.format(q.timeout()));
-    v.require(q.maxRows() >= 1 && q.maxRows() <= 1_000_000, "ops.query.max_rows",
+    OpsConfig.Query q = ops.query();
+    require(q.timeout().toMillis() >= 1, "ops.query.timeout", "must be at least 1ms, got " + DurationValues.format(q.timeout()));
+    require(q.maxRows() >= 1 && q.maxRows() <= 1_000_000, "ops.query.max_rows",
         "must be between 1 and 1000000, got " + q.maxRows());
-    v.require(q.maxResultBytes() >= 1024, "ops.query.max_result_bytes", "must be at least 1024, got " + q.maxResultBytes());
-    v.positive("ops.query.threads", q.threads());
-    v.require(q.maxQueued() >= 0, "ops.query.max_queued", "must be 0 or more, got " + q.maxQueued());
+    require(q.maxResultBytes() >= 1024, "ops.query.max_result_bytes", "must be at least 1024, got " + q.maxResultBytes());
+    positive("ops.query.threads", q.threads());
+    require(q.maxQueued() >= 0, "ops.query.max_queued", "must be 0 or more, got " + q.maxQueued());
 
-    v.positive("ops.files.max_entries", c.ops().files().maxEntries());
+    positive("ops.files.max_entries", ops.files().maxEntries());
+  }
 
-    SchedulerConfig sc = c.scheduler();
-    v.positive("scheduler.threads", sc.threads());
-    v.positive("scheduler.task_history", sc.taskHistory());
-    v.require(sc.heartbeatInterval().toMillis() >= 100, "scheduler.heartbeat_interval",
+  /** The scheduler's threads, task history and heartbeat. */
+  private void scheduler(SchedulerConfig sc) {
+    positive("scheduler.threads", sc.threads());
+    positive("scheduler.task_history", sc.taskHistory());
+    require(sc.heartbeatInterval().toMillis() >= 100, "scheduler.heartbeat_interval",
         "must be at least 100ms, got " + DurationValues.format(sc.heartbeatInterval()));
-    v.require(!s.selfSeries() || hasText(s.selfSeriesPrefix()) && s.selfSeriesPrefix().endsWith("."),
-        "stats.self_series_prefix", "must be a name prefix ending in a dot, got '" + s.selfSeriesPrefix() + "'");
-    v.jobs(c.jobs());
+  }
 
-    LoggingConfig lg = c.logging();
-    v.require(lg.format().equals("text") || lg.format().equals("json"), "logging.format",
+  /** The prefix of the node's own series, when they are written. */
+  private void selfSeriesPrefix(StatsConfig s) {
+    require(!s.selfSeries() || hasText(s.selfSeriesPrefix()) && s.selfSeriesPrefix().endsWith("."),
+        "stats.self_series_prefix", "must be a name prefix ending in a dot, got '" + s.selfSeriesPrefix() + "'");
+  }
+
+  /** Log format and level. */
+  private void logging(LoggingConfig lg) {
+    require(lg.format().equals("text") || lg.format().equals("json"), "logging.format",
         "must be text or json, got '" + lg.format() + "'");
-    v.require(LOG_LEVELS.contains(lg.level().toUpperCase(Locale.ROOT)), "logging.level",
+    require(LOG_LEVELS.contains(lg.level().toUpperCase(Locale.ROOT)), "logging.level",
         "must be one of " + LOG_LEVELS + ", got '" + lg.level() + "'");
-    return v.problems;
   }
 
   private void jobs(List<JobConfig> jobs) {

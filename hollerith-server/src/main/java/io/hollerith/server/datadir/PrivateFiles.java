@@ -1,11 +1,13 @@
 package io.hollerith.server.datadir;
 
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -89,6 +91,27 @@ public final class PrivateFiles {
     Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
     mode.retainAll(GROUP_OR_OTHERS);
     return !mode.isEmpty();
+  }
+
+  /**
+   * Writes {@code content} to {@code target} so that a reader sees the old file or the new one,
+   * never a part: into a private (0600) temporary file beside it, then renamed over it (atomically
+   * where the file system can). Creates missing parent directories 0700.
+   */
+  public static void writeAtomically(Path target, byte[] content) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp", ownerOnlyFile());
+    try {
+      Files.write(tmp, content);
+      try {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /** The attribute that creates a file with mode 0600, or none without POSIX permissions. */

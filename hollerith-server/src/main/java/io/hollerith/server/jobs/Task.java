@@ -1,8 +1,7 @@
 package io.hollerith.server.jobs;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * One run of a job as it stands at one moment. Immutable; the scheduler hands out a new record on
@@ -36,20 +35,34 @@ public record Task(
     return new Task(id, nodeId, jobId, newState, scheduledAt, started, ended, newOutput, newError);
   }
 
-  /** The JSON shape of the API: snake_case keys, ISO 8601 UTC times, null for what is unknown. */
-  public Map<String, Object> toJson() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", id);
-    m.put("node_id", nodeId);
-    m.put("job_id", jobId);
-    m.put("state", state.label());
-    m.put("scheduled_time", text(scheduledAt));
-    m.put("start_time", text(startedAt));
-    m.put("end_time", text(endedAt));
-    m.put("output", output);
-    m.put("error", error);
-    return m;
+  /** This task in the JSON shape of the API. */
+  public View view() {
+    return new View(id, nodeId, jobId, state.label(), text(scheduledAt), text(startedAt), text(endedAt), output, error);
   }
+
+  /**
+   * A task as the API writes it: snake_case keys, ISO 8601 UTC times, null for what is unknown.
+   *
+   * @param id the task's id
+   * @param nodeId the node that owns the run
+   * @param jobId the job it runs
+   * @param state the state's label
+   * @param scheduledTime when it is or was due
+   * @param startTime when its program started, or null
+   * @param endTime when it reached a final state, or null
+   * @param output what the program returned, or null
+   * @param error why it failed, was revoked or skipped, or null
+   */
+  public record View(
+      String id,
+      @JsonProperty("node_id") String nodeId,
+      @JsonProperty("job_id") String jobId,
+      String state,
+      @JsonProperty("scheduled_time") String scheduledTime,
+      @JsonProperty("start_time") String startTime,
+      @JsonProperty("end_time") String endTime,
+      String output,
+      String error) {}
 
   private static String text(Instant t) {
     return t == null ? null : t.toString();

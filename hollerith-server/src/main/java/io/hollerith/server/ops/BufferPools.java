@@ -1,5 +1,7 @@
 package io.hollerith.server.ops;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PoolChunkListMetric;
@@ -9,9 +11,7 @@ import io.netty.buffer.PooledByteBufAllocatorMetric;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Buffer memory: Netty's pooled allocator per arena (bytes used and reserved in its chunks, live
@@ -21,43 +21,64 @@ public final class BufferPools {
 
   private BufferPools() {}
 
-  /** {@code {"netty": {...}, "jvm": [...]}}; every size in bytes. */
-  public static Map<String, Object> snapshot() {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("netty", netty(ByteBufAllocator.DEFAULT));
-    List<Map<String, Object>> jvm = new ArrayList<>();
+  /**
+   * The whole report; every size in bytes.
+   *
+   * @param netty Netty's default allocator
+   * @param jvm the JVM's buffer pools
+   */
+  public record Snapshot(NettyPools netty, List<JvmPool> jvm) {}
+
+  /**
+   * Netty's allocator: only its class name when it is not pooled, else its totals and arenas.
+   *
+   * @param allocator {@code pooled}, or the allocator's class name
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record NettyPools(
+      String allocator,
+      @JsonProperty("used_heap") Long usedHeap,
+      @JsonProperty("used_direct") Long usedDirect,
+      @JsonProperty("chunk_size") Integer chunkSize,
+      @JsonProperty("thread_local_caches") Integer threadLocalCaches,
+      List<Arena> arenas) {}
+
+  /**
+   * One arena of the pooled allocator.
+   *
+   * @param type {@code heap} or {@code direct}
+   * @param used bytes handed out of its chunks
+   * @param capacity bytes of its chunks
+   * @param count live allocations
+   */
+  public record Arena(String type, int index, long used, long capacity, long chunks, long count, long allocations,
+      long deallocations, @JsonProperty("thread_caches") int threadCaches) {}
+
+  /** One of the JVM's buffer pools ({@code direct}, {@code mapped}). */
+  public record JvmPool(String name, long used, long capacity, long count) {}
+
+  /** Netty's default allocator and the JVM's pools. */
+  public static Snapshot snapshot() {
+    List<JvmPool> jvm = new ArrayList<>();
     for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", pool.getName());
-      m.put("used", pool.getMemoryUsed());
-      m.put("capacity", pool.getTotalCapacity());
-      m.put("count", pool.getCount());
-      jvm.add(m);
+      jvm.add(new JvmPool(pool.getName(), pool.getMemoryUsed(), pool.getTotalCapacity(), pool.getCount()));
     }
-    out.put("jvm", jvm);
-    return out;
+    return new Snapshot(netty(ByteBufAllocator.DEFAULT), jvm);
   }
 
-  static Map<String, Object> netty(ByteBufAllocator allocator) {
-    Map<String, Object> m = new LinkedHashMap<>();
+  static NettyPools netty(ByteBufAllocator allocator) {
     if (!(allocator instanceof PooledByteBufAllocator pooled)) {
-      m.put("allocator", allocator.getClass().getSimpleName());
-      return m;
+      return new NettyPools(allocator.getClass().getSimpleName(), null, null, null, null, null);
     }
     PooledByteBufAllocatorMetric metric = pooled.metric();
-    m.put("allocator", "pooled");
-    m.put("used_heap", metric.usedHeapMemory());
-    m.put("used_direct", metric.usedDirectMemory());
-    m.put("chunk_size", metric.chunkSize());
-    m.put("thread_local_caches", metric.numThreadLocalCaches());
-    List<Map<String, Object>> arenas = new ArrayList<>();
+    List<Arena> arenas = new ArrayList<>();
     addArenas(arenas, "heap", metric.heapArenas());
     addArenas(arenas, "direct", metric.directArenas());
-    m.put("arenas", arenas);
-    return m;
+    return new NettyPools("pooled", metric.usedHeapMemory(), metric.usedDirectMemory(), metric.chunkSize(),
+        metric.numThreadLocalCaches(), arenas);
   }
 
-  private static void addArenas(List<Map<String, Object>> out, String type, List<PoolArenaMetric> arenas) {
+  private static void addArenas(List<Arena> out, String type, List<PoolArenaMetric> arenas) {
     for (int i = 0; i < arenas.size(); i++) {
       PoolArenaMetric arena = arenas.get(i);
       long capacity = 0;
@@ -70,17 +91,8 @@ public final class BufferPools {
           chunks++;
         }
       }
-      Map<String, Object> a = new LinkedHashMap<>();
-      a.put("type", type);
-      a.put("index", i);
-      a.put("used", capacity - free);
-      a.put("capacity", capacity);
-      a.put("chunks", chunks);
-      a.put("count", arena.numActiveAllocations());
-      a.put("allocations", arena.numAllocations());
-      a.put("deallocations", arena.numDeallocations());
-      a.put("thread_caches", arena.numThreadCaches());
-      out.add(a);
+      out.add(new Arena(type, i, capacity - free, capacity, chunks, arena.numActiveAllocations(), arena.numAllocations(),
+          arena.numDeallocations(), arena.numThreadCaches()));
     }
   }
 }

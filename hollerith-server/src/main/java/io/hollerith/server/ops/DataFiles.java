@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,12 +75,12 @@ public final class DataFiles {
    * @param file the directory, relative to the data directory; null or empty for the data directory
    * @throws OpsException 400 for a path outside or not a directory, 404 when it does not exist
    */
-  public Map<String, Object> list(String file) {
+  public Listing list(String file) {
     Path dir = file == null || file.isEmpty() ? root : contained(file);
     if (!Files.isDirectory(dir)) {
       throw new OpsException(400, "Parameter file: '" + file + "' is not a directory");
     }
-    List<Map<String, Object>> entries = new ArrayList<>();
+    List<FileEntry> entries = new ArrayList<>();
     boolean truncated = false;
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path p : stream) {
@@ -95,13 +94,29 @@ public final class DataFiles {
     } catch (IOException e) {
       throw new OpsException(500, "cannot list " + relative(dir) + ": " + e.getMessage());
     }
-    entries.sort(Comparator.comparing(m -> (String) m.get("name")));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("path", relative(dir));
-    out.put("files", entries);
-    out.put("truncated", truncated);
-    return out;
+    entries.sort(Comparator.comparing(FileEntry::name));
+    return new Listing(relative(dir), entries, truncated);
   }
+
+  /**
+   * One directory's entries.
+   *
+   * @param path the directory relative to the data directory, {@code .} for the data directory
+   * @param files its entries sorted by name
+   * @param truncated whether entries beyond {@code ops.files.max_entries} were left out
+   */
+  public record Listing(String path, List<FileEntry> files, boolean truncated) {}
+
+  /**
+   * One entry of a directory.
+   *
+   * @param name the file name
+   * @param type {@code file}, {@code directory}, {@code symlink}, {@code other}, or {@code gone}
+   *     when it vanished while being listed
+   * @param size bytes, or null when gone
+   * @param modified the last modification in ISO 8601 UTC, or null when gone
+   */
+  public record FileEntry(String name, String type, Long size, String modified) {}
 
   /**
    * Deletes one regular file.
@@ -217,20 +232,14 @@ public final class DataFiles {
     return r.isEmpty() ? "." : r;
   }
 
-  private static Map<String, Object> entry(Path p) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", p.getFileName().toString());
+  private static FileEntry entry(Path p) {
+    String name = p.getFileName().toString();
     BasicFileAttributes a = attributes(p);
     if (a == null) {
-      m.put("type", "gone");
-      m.put("size", null);
-      m.put("modified", null);
-      return m;
+      return new FileEntry(name, "gone", null, null);
     }
-    m.put("type", a.isSymbolicLink() ? "symlink" : a.isDirectory() ? "directory" : a.isRegularFile() ? "file" : "other");
-    m.put("size", a.size());
-    m.put("modified", a.lastModifiedTime().toInstant().toString());
-    return m;
+    String type = a.isSymbolicLink() ? "symlink" : a.isDirectory() ? "directory" : a.isRegularFile() ? "file" : "other";
+    return new FileEntry(name, type, a.size(), a.lastModifiedTime().toInstant().toString());
   }
 
   private static BasicFileAttributes attributes(Path p) {

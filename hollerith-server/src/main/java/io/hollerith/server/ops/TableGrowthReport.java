@@ -1,5 +1,7 @@
 package io.hollerith.server.ops;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.hollerith.server.storage.TableSize;
 import io.hollerith.server.storage.TableSizeSample;
 import java.math.BigDecimal;
@@ -8,7 +10,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +36,53 @@ public final class TableGrowthReport {
   public static final int MAX_HISTORY_DAYS = 90;
 
   /** One alert: a table whose growth over a period exceeded its threshold. */
-  public record Alert(String tableName, String period, double growthPercent, int threshold) {}
+  public record Alert(
+      @JsonProperty("table_name") String tableName,
+      String period,
+      @JsonProperty("growth_percent") double growthPercent,
+      int threshold) {}
+
+  /**
+   * The report of one day as the API answers it.
+   *
+   * @param date the day, ISO 8601
+   * @param tables the tables sampled that day, by weekly then monthly growth, descending, nulls last, then name
+   * @param alerts the growths above their thresholds, in table order, weekly before monthly
+   */
+  public record Report(
+      String date,
+      @JsonProperty("weekly_threshold_percent") int weeklyThresholdPercent,
+      @JsonProperty("monthly_threshold_percent") int monthlyThresholdPercent,
+      List<TableGrowth> tables,
+      List<Alert> alerts) {}
+
+  /**
+   * One table: its sizes today, a week and a month ago (null without a sample), the growths
+   * between them (null without a sample or from 0), and its history when asked for.
+   *
+   * @param history the table's samples of the asked days, oldest first; left out when none were asked
+   */
+  public record TableGrowth(
+      @JsonProperty("table_name") String tableName,
+      @JsonProperty("current_total_size") long currentTotalSize,
+      @JsonProperty("current_data_size") long currentDataSize,
+      @JsonProperty("current_row_estimate") long currentRowEstimate,
+      @JsonProperty("week_ago_total_size") Long weekAgoTotalSize,
+      @JsonProperty("week_ago_row_estimate") Long weekAgoRowEstimate,
+      @JsonProperty("month_ago_total_size") Long monthAgoTotalSize,
+      @JsonProperty("month_ago_row_estimate") Long monthAgoRowEstimate,
+      @JsonProperty("weekly_growth_percent") Double weeklyGrowthPercent,
+      @JsonProperty("monthly_growth_percent") Double monthlyGrowthPercent,
+      @JsonProperty("weekly_row_growth_percent") Double weeklyRowGrowthPercent,
+      @JsonProperty("monthly_row_growth_percent") Double monthlyRowGrowthPercent,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<DaySize> history) {}
+
+  /** One day's sample of a table. */
+  public record DaySize(
+      String date,
+      @JsonProperty("total_size") long totalSize,
+      @JsonProperty("data_size") long dataSize,
+      @JsonProperty("row_estimate") long rowEstimate) {}
 
   private final int weeklyThreshold;
   private final int monthlyThreshold;
@@ -58,76 +105,53 @@ public final class TableGrowthReport {
    * @param historyDays 0 for no {@code history}; otherwise each table gets its samples of the last
    *     {@code historyDays} days, today included, oldest first
    */
-  public Map<String, Object> build(LocalDate today, List<TableSizeSample> samples, String tableName, int historyDays) {
+  public Report build(LocalDate today, List<TableSizeSample> samples, String tableName, int historyDays) {
     Map<String, Map<LocalDate, TableSize>> byTable = new HashMap<>();
     for (TableSizeSample s : samples) {
       if (!s.day().isAfter(today)) {
         byTable.computeIfAbsent(s.size().table(), t -> new HashMap<>()).put(s.day(), s.size());
       }
     }
-    List<Map<String, Object>> tables = new ArrayList<>();
+    List<TableGrowth> tables = new ArrayList<>();
     for (Map.Entry<String, Map<LocalDate, TableSize>> e : byTable.entrySet()) {
       TableSize current = e.getValue().get(today);
       if (current == null || (tableName != null && !e.getKey().toLowerCase(Locale.ROOT).equals(tableName.toLowerCase(Locale.ROOT)))) {
         continue;
       }
-      TableSize week = comparison(e.getValue(), today.minusDays(WEEK));
-      TableSize month = comparison(e.getValue(), today.minusDays(MONTH));
-      Map<String, Object> t = new LinkedHashMap<>();
-      t.put("table_name", e.getKey());
-      t.put("current_total_size", current.totalBytes());
-      t.put("current_data_size", current.dataBytes());
-      t.put("current_row_estimate", current.rowEstimate());
-      t.put("week_ago_total_size", week == null ? null : week.totalBytes());
-      t.put("week_ago_row_estimate", week == null ? null : week.rowEstimate());
-      t.put("month_ago_total_size", month == null ? null : month.totalBytes());
-      t.put("month_ago_row_estimate", month == null ? null : month.rowEstimate());
-      t.put("weekly_growth_percent", week == null ? null : growth(current.totalBytes(), week.totalBytes()));
-      t.put("monthly_growth_percent", month == null ? null : growth(current.totalBytes(), month.totalBytes()));
-      t.put("weekly_row_growth_percent", week == null ? null : growth(current.rowEstimate(), week.rowEstimate()));
-      t.put("monthly_row_growth_percent", month == null ? null : growth(current.rowEstimate(), month.rowEstimate()));
-      if (historyDays > 0) {
-        t.put("history", history(e.getValue(), today, historyDays));
-      }
-      tables.add(t);
+      tables.add(tableGrowth(e.getKey(), current, e.getValue(), today, historyDays));
     }
-    tables.sort(Comparator.comparing((Map<String, Object> t) -> (Double) t.get("weekly_growth_percent"), DESC_NULLS_LAST)
-        .thenComparing(t -> (Double) t.get("monthly_growth_percent"), DESC_NULLS_LAST)
-        .thenComparing(t -> (String) t.get("table_name")));
-    List<Map<String, Object>> alerts = new ArrayList<>();
-    for (Alert a : alerts(tables)) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("table_name", a.tableName());
-      m.put("period", a.period());
-      m.put("growth_percent", a.growthPercent());
-      m.put("threshold", a.threshold());
-      alerts.add(m);
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("date", today.toString());
-    out.put("weekly_threshold_percent", weeklyThreshold);
-    out.put("monthly_threshold_percent", monthlyThreshold);
-    out.put("tables", tables);
-    out.put("alerts", alerts);
-    return out;
+    tables.sort(Comparator.comparing(TableGrowth::weeklyGrowthPercent, DESC_NULLS_LAST)
+        .thenComparing(TableGrowth::monthlyGrowthPercent, DESC_NULLS_LAST)
+        .thenComparing(TableGrowth::tableName));
+    return new Report(today.toString(), weeklyThreshold, monthlyThreshold, tables, alerts(tables));
   }
 
-  /** The alerts of a report built by {@link #build}, in table order, weekly before monthly. */
-  @SuppressWarnings("unchecked")
-  public List<Alert> alerts(Map<String, Object> report) {
-    return alerts((List<Map<String, Object>>) report.get("tables"));
+  private static TableGrowth tableGrowth(String table, TableSize current, Map<LocalDate, TableSize> days, LocalDate today,
+      int historyDays) {
+    TableSize week = comparison(days, today.minusDays(WEEK));
+    TableSize month = comparison(days, today.minusDays(MONTH));
+    return new TableGrowth(table, current.totalBytes(), current.dataBytes(), current.rowEstimate(),
+        week == null ? null : week.totalBytes(),
+        week == null ? null : week.rowEstimate(),
+        month == null ? null : month.totalBytes(),
+        month == null ? null : month.rowEstimate(),
+        week == null ? null : growth(current.totalBytes(), week.totalBytes()),
+        month == null ? null : growth(current.totalBytes(), month.totalBytes()),
+        week == null ? null : growth(current.rowEstimate(), week.rowEstimate()),
+        month == null ? null : growth(current.rowEstimate(), month.rowEstimate()),
+        historyDays > 0 ? history(days, today, historyDays) : null);
   }
 
-  private List<Alert> alerts(List<Map<String, Object>> tables) {
+  private List<Alert> alerts(List<TableGrowth> tables) {
     List<Alert> out = new ArrayList<>();
-    for (Map<String, Object> t : tables) {
-      Double weekly = (Double) t.get("weekly_growth_percent");
-      Double monthly = (Double) t.get("monthly_growth_percent");
+    for (TableGrowth t : tables) {
+      Double weekly = t.weeklyGrowthPercent();
+      Double monthly = t.monthlyGrowthPercent();
       if (weekly != null && weekly > weeklyThreshold) {
-        out.add(new Alert((String) t.get("table_name"), "weekly", weekly, weeklyThreshold));
+        out.add(new Alert(t.tableName(), "weekly", weekly, weeklyThreshold));
       }
       if (monthly != null && monthly > monthlyThreshold) {
-        out.add(new Alert((String) t.get("table_name"), "monthly", monthly, monthlyThreshold));
+        out.add(new Alert(t.tableName(), "monthly", monthly, monthlyThreshold));
       }
     }
     return out;
@@ -156,17 +180,12 @@ public final class TableGrowthReport {
     return change.doubleValue();
   }
 
-  private static List<Map<String, Object>> history(Map<LocalDate, TableSize> days, LocalDate today, int historyDays) {
-    List<Map<String, Object>> out = new ArrayList<>();
+  private static List<DaySize> history(Map<LocalDate, TableSize> days, LocalDate today, int historyDays) {
+    List<DaySize> out = new ArrayList<>();
     for (LocalDate d = today.minusDays(historyDays - 1L); !d.isAfter(today); d = d.plusDays(1)) {
       TableSize s = days.get(d);
       if (s != null) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("date", d.toString());
-        m.put("total_size", s.totalBytes());
-        m.put("data_size", s.dataBytes());
-        m.put("row_estimate", s.rowEstimate());
-        out.add(m);
+        out.add(new DaySize(d.toString(), s.totalBytes(), s.dataBytes(), s.rowEstimate()));
       }
     }
     return out;

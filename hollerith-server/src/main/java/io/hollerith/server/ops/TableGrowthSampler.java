@@ -56,7 +56,7 @@ public final class TableGrowthSampler {
     int deleted = store.deleteTableSizesBefore(day.minusDays(config.retentionDays()));
     latest = sizes;
     sampleCounter.incr();
-    List<TableGrowthReport.Alert> alerts = report.alerts(report(day, null, 0));
+    List<TableGrowthReport.Alert> alerts = report(day, null, 0).alerts();
     LOG.info("table sizes of {} stored for {} tables; {} samples past the {}-day retention deleted", day,
         sizes.size(), deleted, config.retentionDays());
     if (!day.equals(alertsDay)) {
@@ -86,7 +86,7 @@ public final class TableGrowthSampler {
   }
 
   /** The growth report of {@code today} from the stored samples (see {@link TableGrowthReport#build}). */
-  public Map<String, Object> report(LocalDate today, String tableName, int historyDays) {
+  public TableGrowthReport.Report report(LocalDate today, String tableName, int historyDays) {
     List<TableSizeSample> samples = store.tableSizeHistory(TableGrowthReport.firstDayNeeded(today, historyDays), today);
     return report.build(today, samples, tableName, historyDays);
   }

@@ -19,7 +19,7 @@ public final class ThreadDump {
   private ThreadDump() {}
 
   /** {@code [{"count", "state", "names", "stack", "truncated"}]}, largest group first. */
-  public static List<Map<String, Object>> grouped() {
+  public static List<StackGroup> grouped() {
     Map<List<String>, Group> groups = new LinkedHashMap<>();
     for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
       StackTraceElement[] frames = e.getValue();
@@ -31,20 +31,23 @@ public final class ThreadDump {
       Group g = groups.computeIfAbsent(key, k -> new Group(frames.length > MAX_FRAMES));
       g.names.add(e.getKey().getName());
     }
-    List<Map<String, Object>> out = new ArrayList<>();
-    groups.forEach((key, g) -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("count", g.names.size());
-      m.put("state", key.get(0));
-      m.put("names", List.copyOf(g.names));
-      m.put("stack", key.subList(1, key.size()));
-      m.put("truncated", g.truncated);
-      out.add(m);
-    });
-    out.sort(Comparator.comparing((Map<String, Object> m) -> (Integer) m.get("count")).reversed()
-        .thenComparing(m -> (String) m.get("state")));
+    List<StackGroup> out = new ArrayList<>();
+    groups.forEach((key, g) ->
+        out.add(new StackGroup(g.names.size(), key.get(0), List.copyOf(g.names), key.subList(1, key.size()), g.truncated)));
+    out.sort(Comparator.comparingInt(StackGroup::count).reversed().thenComparing(StackGroup::state));
     return out;
   }
+
+  /**
+   * Threads in the same state with the same top frames.
+   *
+   * @param count how many threads
+   * @param state their {@link Thread.State}
+   * @param names their names, sorted
+   * @param stack the shared top frames, innermost first
+   * @param truncated whether the stacks are deeper than the frames kept
+   */
+  public record StackGroup(int count, String state, List<String> names, List<String> stack, boolean truncated) {}
 
   private static final class Group {
     final TreeSet<String> names = new TreeSet<>();

@@ -82,7 +82,7 @@ public final class WorkerReport {
     m.put("time_start", t.startedAt() == null ? null : t.startedAt().toEpochMilli() / 1000.0);
     m.put("acknowledged", t.state() != TaskState.SCHEDULED);
     m.put("worker_pid", ProcessHandle.current().pid());
-    m.put("task", t.toJson());
+    m.put("task", t.view());
     return m;
   }
 

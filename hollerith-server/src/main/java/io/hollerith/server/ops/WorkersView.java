@@ -103,7 +103,7 @@ public final class WorkersView {
       task = tasks.find(taskId);
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    task.ifPresent(t -> out.put(WorkerReport.workerName(t.nodeId()), Map.of(t.id(), t.toJson())));
+    task.ifPresent(t -> out.put(WorkerReport.workerName(t.nodeId()), Map.of(t.id(), t.view())));
     return out;
   }
 

@@ -88,46 +88,16 @@ public record SeriesRequest(
    */
   public static SeriesRequest parse(Map<String, List<String>> params, String accept, long maxBuckets,
       long finestPrecisionMillis) {
-    List<String> missing = new ArrayList<>();
-    for (String required : List.of("metric", "startDate", "endDate")) {
-      String v = first(params, required);
-      if (v == null || v.isEmpty()) {
-        missing.add(required);
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw QueryException.badRequest("missing required parameters: " + String.join(", ", missing));
-    }
+    requireParameters(params, List.of("metric", "startDate", "endDate"));
     TimestampFormat timestamps = TimestampFormat.negotiate(accept);
-
-    Long limit = null;
-    String limitText = first(params, "limit");
-    if (limitText != null) {
-      if (!NATURAL.matcher(limitText).matches()) {
-        throw QueryException.badRequest("Invalid limit!");
-      }
-      limit = Long.parseLong(limitText);
-    }
-    long offset = 0;
-    String offsetText = first(params, "offset");
-    if (offsetText != null) {
-      if (!NATURAL.matcher(offsetText).matches()) {
-        throw QueryException.badRequest("Invalid offset!");
-      }
-      offset = Long.parseLong(offsetText);
-    }
+    Long limit = natural(params, "limit", "Invalid limit!");
+    Long offset = natural(params, "offset", "Invalid offset!");
     String orderby = first(params, "orderby");
     if (orderby != null && !orderby.equals("time")) {
       throw QueryException.badRequest("Invalid orderby! Can only be 'time'");
     }
-    Long start = TimeParser.parseNanos(first(params, "startDate"));
-    if (start == null) {
-      throw QueryException.badRequest("Invalid startDate!");
-    }
-    Long end = TimeParser.parseNanos(first(params, "endDate"));
-    if (end == null) {
-      throw QueryException.badRequest("Invalid endDate!");
-    }
+    long start = time(params, "startDate");
+    long end = time(params, "endDate");
     if (start > end) {
       throw QueryException.badRequest("Invalid startDate! Must not be after endDate");
     }
@@ -138,25 +108,72 @@ public record SeriesRequest(
     if (exclude != null && !exclude.equals("series") && !exclude.equals("summary")) {
       throw QueryException.badRequest("Invalid exclude! Must be 'series' or 'summary'");
     }
-
-    MetricType type = null;
-    String typeText = first(params, "type");
-    if (typeText != null) {
-      type = parseType(typeText);
-      if (type == null) {
-        throw QueryException.badRequest("Invalid type! Must be one of counter, gauge, timer, set");
-      }
-    }
-    Stat stat = null;
-    String statText = first(params, "stat");
-    if (statText != null) {
-      stat = Stat.parse(statText);
-      if (stat == null) {
-        throw QueryException.badRequest("Invalid stat! Must be one of " + Stat.allLabels());
-      }
-    }
+    MetricType type = typeParameter(params);
+    Stat stat = statParameter(params);
     MetricKey key = MetricKey.of(first(params, "metric"), parseTags(params));
+    requireBucketCount(start, end, intervalNanos, maxBuckets);
+    return new SeriesRequest(key, type, stat, start, end, intervalNanos, limit, offset == null ? 0 : offset,
+        "series".equals(exclude), "summary".equals(exclude), timestamps);
+  }
 
+  private static void requireParameters(Map<String, List<String>> params, List<String> required) {
+    List<String> missing = new ArrayList<>();
+    for (String name : required) {
+      String v = first(params, name);
+      if (v == null || v.isEmpty()) {
+        missing.add(name);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw QueryException.badRequest("missing required parameters: " + String.join(", ", missing));
+    }
+  }
+
+  /** The parameter as a whole number of at most 18 digits, or null when absent. */
+  private static Long natural(Map<String, List<String>> params, String name, String invalidMessage) {
+    String text = first(params, name);
+    if (text == null) {
+      return null;
+    }
+    if (!NATURAL.matcher(text).matches()) {
+      throw QueryException.badRequest(invalidMessage);
+    }
+    return Long.parseLong(text);
+  }
+
+  private static long time(Map<String, List<String>> params, String name) {
+    Long nanos = TimeParser.parseNanos(first(params, name));
+    if (nanos == null) {
+      throw QueryException.badRequest("Invalid " + name + "!");
+    }
+    return nanos;
+  }
+
+  private static MetricType typeParameter(Map<String, List<String>> params) {
+    String text = first(params, "type");
+    if (text == null) {
+      return null;
+    }
+    MetricType type = parseType(text);
+    if (type == null) {
+      throw QueryException.badRequest("Invalid type! Must be one of counter, gauge, timer, set");
+    }
+    return type;
+  }
+
+  private static Stat statParameter(Map<String, List<String>> params) {
+    String text = first(params, "stat");
+    if (text == null) {
+      return null;
+    }
+    Stat stat = Stat.parse(text);
+    if (stat == null) {
+      throw QueryException.badRequest("Invalid stat! Must be one of " + Stat.allLabels());
+    }
+    return stat;
+  }
+
+  private static void requireBucketCount(long start, long end, long intervalNanos, long maxBuckets) {
     long buckets;
     try {
       buckets = Math.addExact((Math.subtractExact(end, start)) / intervalNanos, 1);
@@ -167,8 +184,6 @@ public record SeriesRequest(
       throw QueryException.badRequest("interval: too many buckets (" + buckets
           + ") between startDate and endDate; at most " + maxBuckets + ", use a longer interval");
     }
-    return new SeriesRequest(key, type, stat, start, end, intervalNanos, limit, offset,
-        "series".equals(exclude), "summary".equals(exclude), timestamps);
   }
 
   /** Parses {@code counter|gauge|timer|set} or the StatsD codes {@code c|g|ms|s}; null otherwise. */

@@ -7,6 +7,7 @@ import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.storage.SeriesInfo;
 import io.hollerith.server.storage.SeriesReader;
 import io.hollerith.server.storage.StoredPoint;
+import io.hollerith.server.storage.StoredSeries;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,7 +90,13 @@ public final class SeriesService {
     if (!canSee.test(key.name())) {
       throw notFound(key);
     }
-    MetricType type = resolveType(key, req.type());
+    // One lookup of the key and one read transaction for the type check, the buckets and the summary.
+    return reader.readSeries(key, stored -> answer(req, stored));
+  }
+
+  private Map<String, Object> answer(SeriesRequest req, StoredSeries stored) {
+    MetricKey key = stored.key();
+    MetricType type = resolveType(stored, req.type());
     Stat stat = req.stat() != null ? req.stat() : Stat.defaultFor(type);
     if (!stat.appliesTo(type)) {
       throw QueryException.badRequest("Invalid stat! '" + stat.label() + "' does not apply to a " + type.label()
@@ -103,30 +110,26 @@ public final class SeriesService {
 
     Map<String, Object> response = new LinkedHashMap<>();
     if (!req.excludeSeries()) {
-      response.put("series", series(req, key, type, stat, fromMillis, toMillis));
+      response.put("series", series(req, stored, type, stat, fromMillis, toMillis));
     }
     response.put("source", SOURCE);
     if (!req.excludeSummary()) {
-      List<StoredPoint> points = fromMillis <= toMillis ? reader.readPoints(key, type, fromMillis, toMillis) : List.of();
+      List<StoredPoint> points = fromMillis <= toMillis ? stored.points(type, fromMillis, toMillis) : List.of();
       response.put("summary", summary(key, type, stat, points));
     }
     response.put("version", VERSION);
     return Map.of("response", response);
   }
 
-  private MetricType resolveType(MetricKey key, MetricType requested) {
+  private static MetricType resolveType(StoredSeries stored, MetricType requested) {
+    MetricKey key = stored.key();
     if (requested != null) {
-      if (reader.findSeries(key, requested).isEmpty()) {
+      if (stored.info(requested).isEmpty()) {
         throw notFound(key);
       }
       return requested;
     }
-    List<MetricType> found = new ArrayList<>();
-    for (MetricType t : MetricType.values()) {
-      if (reader.findSeries(key, t).isPresent()) {
-        found.add(t);
-      }
-    }
+    List<MetricType> found = stored.types().stream().map(SeriesInfo::type).toList();
     if (found.isEmpty()) {
       throw notFound(key);
     }
@@ -142,15 +145,16 @@ public final class SeriesService {
     return new QueryException(404, "No such series: " + key);
   }
 
-  private Map<String, Object> series(SeriesRequest req, MetricKey key, MetricType type, Stat stat,
+  private static Map<String, Object> series(SeriesRequest req, StoredSeries stored, MetricType type, Stat stat,
       long fromMillis, long toMillis) {
+    MetricKey key = stored.key();
     long n = req.bucketCount();
     long first = Math.min(req.offset(), n);
     long last = req.limit() == null ? n : Math.min(n, first + req.limit());
     long intervalMillis = req.intervalNanos() / NANOS_PER_MILLI;
     Double[] values = new Double[(int) (last - first)];
     if (fromMillis <= toMillis && last > first) {
-      for (StoredPoint p : reader.readBuckets(key, type, fromMillis, toMillis, intervalMillis)) {
+      for (StoredPoint p : stored.buckets(type, fromMillis, toMillis, intervalMillis)) {
         long delta = p.timeMillis() - fromMillis;
         if (delta < 0) {
           continue;
@@ -341,9 +345,7 @@ public final class SeriesService {
           // The cursor is a key, so every type of a key goes on the same page: a page boundary
           // between the counter and the gauge of one name would otherwise lose the second.
           if (type == null) {
-            for (MetricType t : MetricType.values()) {
-              reader.findSeries(info.key(), t).ifPresent(found -> out.add(describe(found)));
-            }
+            reader.readSeries(info.key(), StoredSeries::types).forEach(found -> out.add(describe(found)));
           } else {
             out.add(describe(info));
           }

@@ -87,15 +87,11 @@ final class PointAccumulator {
   /** The merged point stamped with {@code timeMillis}. */
   StoredPoint toPoint(long timeMillis) {
     return switch (type) {
-      case COUNTER -> new StoredPoint(timeMillis, resolution, type, count, 0, Double.NaN, Double.NaN,
-          Double.NaN, Double.NaN, Double.NaN, 0, null, null);
-      case GAUGE -> new StoredPoint(timeMillis, resolution, type, Double.NaN, 0, Double.NaN, Double.NaN,
-          min, max, last, 0, null, null);
-      case TIMER -> new StoredPoint(timeMillis, resolution, type, count, sampleCount, sum, sumSquares,
-          min, max, Double.NaN, 0, sketch, null);
-      case SET -> new StoredPoint(timeMillis, resolution, type, Double.NaN, 0, Double.NaN, Double.NaN,
-          Double.NaN, Double.NaN, Double.NaN,
-          rows == 1 || uniqueSketch == null ? unique : uniqueSketch.uniqueCount(), null, uniqueSketch);
+      case COUNTER -> StoredPoint.counter(timeMillis, resolution, count);
+      case GAUGE -> StoredPoint.gauge(timeMillis, resolution, last, min, max);
+      case TIMER -> StoredPoint.timer(timeMillis, resolution, count, sampleCount, sum, sumSquares, min, max, sketch);
+      case SET -> StoredPoint.set(timeMillis, resolution,
+          rows == 1 || uniqueSketch == null ? unique : uniqueSketch.uniqueCount(), uniqueSketch);
     };
   }
 

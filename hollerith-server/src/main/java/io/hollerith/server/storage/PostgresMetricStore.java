@@ -3,6 +3,7 @@ package io.hollerith.server.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hollerith.server.config.StorageConfig;
+import io.hollerith.server.database.DatabaseBootstrap;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -44,26 +45,13 @@ final class PostgresMetricStore extends JdbcMetricStore {
    * @throws IllegalArgumentException if the settings are incomplete (no URL, unreadable password file)
    */
   static PostgresMetricStore open(StorageConfig.Postgresql pg, StoreSettings settings) {
-    if (pg.url() == null || pg.url().isBlank()) {
-      throw new IllegalArgumentException("storage.postgresql.url is required when storage.type is postgresql");
-    }
     if (!pg.schema().matches("[A-Za-z_][A-Za-z0-9_]{0,57}")) {
       // 58 characters at most, so that the credential schema <schema>_auth fits PostgreSQL's 63.
       throw new IllegalArgumentException("storage.postgresql.schema must be a plain identifier of at most 58"
           + " characters, got '" + pg.schema() + "'");
     }
-    HikariConfig hc = new HikariConfig();
-    hc.setPoolName("hollerith-metrics");
-    hc.setJdbcUrl(pg.url());
-    if (pg.user() != null) {
-      hc.setUsername(pg.user());
-    }
-    String password = Passwords.resolve(pg);
-    if (password != null) {
-      hc.setPassword(password);
-    }
+    HikariConfig hc = DatabaseBootstrap.postgresPool("hollerith-metrics", pg);
     hc.setMaximumPoolSize(pg.poolSize());
-    hc.setMinimumIdle(1);
     hc.setSchema(pg.schema());
     // Batches of INSERTs go to the server as multi-row INSERTs: several times fewer round trips.
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -78,7 +66,7 @@ final class PostgresMetricStore extends JdbcMetricStore {
       throw new StoreException("cannot connect to the PostgreSQL metric database " + where + ": " + e.getMessage(), e);
     }
     try {
-      Migrations.migrate(pool, Dialect.POSTGRESQL, pg.schema(), where);
+      migrate(pool, Dialect.POSTGRESQL, pg.schema(), where);
     } catch (RuntimeException e) {
       pool.close();
       throw e;

@@ -28,7 +28,7 @@ final class PostgresReadOnlySql implements ReadOnlySql {
     this.schema = schema;
     this.role = role;
     this.password = role.user() == null ? null
-        : Passwords.resolve("ops.query.postgresql", role.password(), role.passwordEnv(), role.passwordFile(), System::getenv);
+        : io.hollerith.server.database.Passwords.resolve("ops.query.postgresql", role.password(), role.passwordEnv(), role.passwordFile(), System::getenv);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.hollerith.server.storage;
 
-import io.hollerith.server.datadir.PrivateFiles;
+import io.hollerith.server.database.DatabaseBootstrap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -78,12 +78,7 @@ final class SqliteMetricStore extends JdbcMetricStore {
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
     Connection writer = null;
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        PrivateFiles.createDirectories(parent);
-      }
-      // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
-      PrivateFiles.restrict(file);
+      DatabaseBootstrap.prepareSqliteFile(file);
       SQLiteConfig writeConfig = new SQLiteConfig();
       writeConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
       writeConfig.setSynchronous(sync);
@@ -92,7 +87,7 @@ final class SqliteMetricStore extends JdbcMetricStore {
 
       SQLiteDataSource migrationSource = new SQLiteDataSource(writeConfig);
       migrationSource.setUrl(url);
-      Migrations.migrate(migrationSource, Dialect.SQLITE, null, file.toString());
+      migrate(migrationSource, Dialect.SQLITE, null, file.toString());
       // Autocommit on, with explicit BEGIN IMMEDIATE per transaction: with autocommit off the driver
       // begins the next transaction as soon as one commits, so the writer would hold SQLite's write
       // lock (or pin a WAL snapshot) between flushes.

@@ -128,11 +128,25 @@
  *
  * <h2>Reads</h2>
  *
+ * <p>A request that reads one key several times (its types, then buckets and a summary) does so in
+ * one read transaction through {@link io.hollerith.server.storage.SeriesReader#readSeries}: the
+ * key's series rows are looked up once and the rollup watermarks read at most once.
+ *
  * <p>Node partials are merged on read. {@code readBuckets} reads the coarsest resolution at least as
  * fine as the bucket; where that resolution holds nothing yet (the newest, not yet rolled part of a
  * range) or no longer (past its retention) it reads the next preferred one, so a range can combine
  * resolutions. {@code readPoints} prefers the finest resolution that still holds each part of the
  * range.
+ *
+ * <h2>Code map</h2>
+ *
+ * <p>{@code JdbcMetricStore} holds what both engines share and hands each concern to its own class:
+ * {@code SnapshotWriter} (a flush in one transaction), {@code PersistedValues} (counter totals and
+ * gauge values for restarts), {@code SeriesReads} and {@code JdbcStoredSeries} (reads),
+ * {@code Rollups} and {@code Retention} (the periodic pass), {@code SeriesIds} with its
+ * epoch-scoped {@code SeriesIdCache}, and {@code PointRows} (the point tables' SQL). Opening a
+ * database (private SQLite files, PostgreSQL pools, passwords, migrations that refuse a newer
+ * schema) is shared with the credential store in {@link io.hollerith.server.database}.
  *
  * <h2>Several nodes</h2>
  *

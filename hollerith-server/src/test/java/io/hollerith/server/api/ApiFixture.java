@@ -112,7 +112,7 @@ final class ApiFixture implements AutoCloseable {
     tableGrowth = new TableGrowthSampler(store, new OpsConfig.TableGrowth(null, null, null), stats);
     queries = new ReadOnlyQueries(store.readOnlySql(null), new OpsConfig.Query(null, null, null, null, null, null), stats);
     scheduler.add(new Job("fixture.hourly", new Schedule.Interval(Duration.ofHours(1)), Map.of(), run -> "done"));
-    sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, null, Duration.ofMinutes(1), Clock.systemUTC(), stats);
+    sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, stats);
     sink.publish(snapshot());
     api = customize.apply(HttpApi.builder(config, auth, stats).selfSeriesPrefix("hollerith."))
         .seriesReader(reader, Duration.ofSeconds(2))
@@ -128,7 +128,7 @@ final class ApiFixture implements AutoCloseable {
           }
           return Map.of("bytes", 4096L, "series", 4L);
         }, true)
-        .operations(scheduler, internal::snapshot, workers::workers)
+        .opsViews(new OpsViews(scheduler, internal::snapshot, workers::workers))
         .operations(new Operations(store, tableGrowth, queries, new DataFiles(dir, 10_000, stats)))
         .build()
         .start();

@@ -159,4 +159,20 @@ class AuthStoreTest {
     assertThat(Role.READER.permissions()).containsExactly(Permission.STAT_READ);
     assertThat(Permission.STAT_READ.label()).isEqualTo("STAT:READ");
   }
+
+  @Test
+  void startUpRefusesASchemaNewerThanThisBinary() throws Exception {
+    store.close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("auth.db"))) {
+      c.createStatement().executeUpdate("INSERT INTO hollerith_auth_schema_history (installed_rank, version,"
+          + " description, type, script, checksum, installed_by, execution_time, success)"
+          + " VALUES (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'test', 1, true)");
+    }
+    assertThatThrownBy(() -> AuthStore.openSqlite(dir.resolve("auth.db"), clock))
+        .isInstanceOf(AuthStoreException.class)
+        .hasMessageContaining("the sqlite credential store " + dir.resolve("auth.db")
+            + " has schema version 99 (from the future), newer than this Hollerith understands (up to ")
+        .hasMessageMatching("(?s).*understands \\(up to [1-9][0-9]*\\)\\..*");
+    store = AuthStore.openSqlite(dir.resolve("other.db"), clock);
+  }
 }

@@ -1,6 +1,7 @@
 package io.hollerith.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hollerith.server.config.StorageConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -84,5 +85,24 @@ class PostgresAuthStoreTest {
       assertThat(rs.next() && rs.getString(1).equals("east_auth") && rs.next() && rs.getString(1).equals("west_auth"))
           .isTrue();
     }
+  }
+
+  @Test
+  void blankPasswordSourcesCountAsNoneAsForTheMetricStore() {
+    StorageConfig.Postgresql blank = new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "postgres"), "postgres",
+        null, "  ", " ", 2);
+    try (AuthStore store = AuthStore.openPostgresql(blank, Duration.ofSeconds(2), Clock.systemUTC())) {
+      assertThat(store.isReachable()).isTrue();
+    }
+  }
+
+  @Test
+  void aMissingPasswordVariableIsNamedAsForTheMetricStore() {
+    StorageConfig.Postgresql missing = new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "postgres"), "postgres",
+        null, "HOLLERITH_TEST_PASSWORD_NEVER_SET", null, 2);
+    assertThatThrownBy(() -> AuthStore.openPostgresql(missing, Duration.ofSeconds(2), Clock.systemUTC()))
+        .isInstanceOf(AuthStoreException.class)
+        .hasMessage("storage.postgresql.password_env names the environment variable HOLLERITH_TEST_PASSWORD_NEVER_SET,"
+            + " which is not set");
   }
 }

@@ -42,20 +42,20 @@ class DataFilesTest {
   }
 
   @Test
-  @SuppressWarnings("unchecked")
   void listsOneDirectoryWithNameTypeSizeAndTime() throws Exception {
     Files.createSymbolicLink(data.resolve("link"), data.resolve("old.log"));
-    Map<String, Object> root = files.list(null);
-    assertThat(root.get("path")).isEqualTo(".");
-    List<Map<String, Object>> entries = (List<Map<String, Object>>) root.get("files");
-    assertThat(entries).extracting(e -> e.get("name")).containsExactly("link", "old.log", "queue");
-    assertThat(entries).extracting(e -> e.get("type")).containsExactly("symlink", "file", "directory");
-    assertThat(entries.get(1)).containsEntry("size", 3L)
-        .containsEntry("modified", Files.getLastModifiedTime(data.resolve("old.log")).toInstant().toString());
-    Map<String, Object> queue = files.list("queue");
-    assertThat(queue.get("path")).isEqualTo("queue");
-    assertThat((List<Map<String, Object>>) queue.get("files")).singleElement()
-        .satisfies(e -> assertThat(e).containsEntry("name", "1.dat").containsEntry("size", 5L));
+    DataFiles.Listing root = files.list(null);
+    assertThat(root.path()).isEqualTo(".");
+    List<DataFiles.FileEntry> entries = root.files();
+    assertThat(entries).extracting(DataFiles.FileEntry::name).containsExactly("link", "old.log", "queue");
+    assertThat(entries).extracting(DataFiles.FileEntry::type).containsExactly("symlink", "file", "directory");
+    assertThat(entries.get(1).size()).isEqualTo(3L);
+    assertThat(entries.get(1).modified()).isEqualTo(Files.getLastModifiedTime(data.resolve("old.log")).toInstant().toString());
+    DataFiles.Listing queue = files.list("queue");
+    assertThat(queue.path()).isEqualTo("queue");
+    assertThat(queue.files()).singleElement()
+        .satisfies(e -> assertThat(e.name()).isEqualTo("1.dat"))
+        .satisfies(e -> assertThat(e.size()).isEqualTo(5L));
     assertThat(files.list("")).isEqualTo(root);
   }
 
@@ -122,18 +122,17 @@ class DataFilesTest {
   }
 
   @Test
-  @SuppressWarnings("unchecked")
   void aLongListingIsCutAtTheLimitAndCounted() throws Exception {
     for (int i = 0; i < 7; i++) {
       Files.writeString(data.resolve("queue/" + i + ".extra"), "x");
     }
     StatsRegistry stats = new StatsRegistry();
     DataFiles capped = new DataFiles(data, 5, stats);
-    Map<String, Object> list = capped.list("queue");
-    assertThat((List<Object>) list.get("files")).hasSize(5);
-    assertThat(list.get("truncated")).isEqualTo(true);
+    DataFiles.Listing list = capped.list("queue");
+    assertThat(list.files()).hasSize(5);
+    assertThat(list.truncated()).isTrue();
     assertThat(stats.value("ops", "file_lists_truncated").longValue()).isEqualTo(1);
-    assertThat(capped.list(null).get("truncated")).isEqualTo(false);
+    assertThat(capped.list(null).truncated()).isFalse();
   }
 
   @Test

@@ -203,12 +203,12 @@ abstract class DatabaseOperationsContractTest {
     sampler.sampleOnce(TODAY);
     assertThat(counter("table_growth_alerts")).isEqualTo(counted);
 
-    Map<String, Object> r = sampler.report(TODAY, "SERIES", 10);
-    List<Map<String, Object>> tables = (List<Map<String, Object>>) r.get("tables");
+    List<TableGrowthReport.TableGrowth> tables = sampler.report(TODAY, "SERIES", 10).tables();
     assertThat(tables).hasSize(1);
-    assertThat(tables.get(0)).containsEntry("week_ago_total_size", weekAgo).containsEntry("month_ago_total_size", weekAgo)
-        .containsEntry("weekly_growth_percent", weekly);
-    assertThat((List<Map<String, Object>>) tables.get(0).get("history")).extracting(h -> h.get("date"))
+    assertThat(tables.get(0).weekAgoTotalSize()).isEqualTo(weekAgo);
+    assertThat(tables.get(0).monthAgoTotalSize()).isEqualTo(weekAgo);
+    assertThat(tables.get(0).weeklyGrowthPercent()).isEqualTo(weekly);
+    assertThat(tables.get(0).history()).extracting(TableGrowthReport.DaySize::date)
         .containsExactly(TODAY.minusDays(7).toString(), TODAY.toString());
   }
 

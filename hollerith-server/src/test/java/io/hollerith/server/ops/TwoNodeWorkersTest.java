@@ -94,10 +94,11 @@ class TwoNodeWorkersTest {
       assertThat((Map<String, Object>) broker.get("connection_pool")).containsEntry("max_size", 2);
       @SuppressWarnings("unchecked")
       Map<String, Object> found = (Map<String, Object>) workers(view, "query_task").get("hollerith@node-b");
-      @SuppressWarnings("unchecked")
-      Map<String, Object> record = (Map<String, Object>) found.get(bTask.id());
-      assertThat(record).containsEntry("state", "succeeded").containsEntry("output", "done by node-b")
-          .containsEntry("node_id", "node-b");
+      assertThat(found.get(bTask.id())).isInstanceOfSatisfying(Task.View.class, record -> {
+        assertThat(record.state()).isEqualTo("succeeded");
+        assertThat(record.output()).isEqualTo("done by node-b");
+        assertThat(record.nodeId()).isEqualTo("node-b");
+      });
       assertThat(a.scheduler().find(bTask.id())).isEmpty();
 
       // B stops beating; A keeps on. Within three intervals B is still listed, after them it is not.

@@ -7,12 +7,14 @@ import io.hollerith.server.sketch.UniqueSketch;
 import io.hollerith.server.storage.SeriesInfo;
 import io.hollerith.server.storage.SeriesReader;
 import io.hollerith.server.storage.StoredPoint;
+import io.hollerith.server.storage.StoredSeries;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A test fixture: a complete {@link SeriesReader} over a list of points held in memory, with the
@@ -58,12 +60,11 @@ public final class InMemorySeriesReader implements SeriesReader {
   }
 
   public static StoredPoint counter(long t, long resolution, double count) {
-    return new StoredPoint(t, resolution, MetricType.COUNTER, count, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-        Double.NaN, 0, null, null);
+    return StoredPoint.counter(t, resolution, count);
   }
 
   public static StoredPoint gauge(long t, long resolution, double last, double min, double max) {
-    return new StoredPoint(t, resolution, MetricType.GAUGE, Double.NaN, 0, Double.NaN, Double.NaN, min, max, last, 0, null, null);
+    return StoredPoint.gauge(t, resolution, last, min, max);
   }
 
   public static StoredPoint timer(long t, long resolution, double... values) {
@@ -79,8 +80,7 @@ public final class InMemorySeriesReader implements SeriesReader {
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
-    return new StoredPoint(t, resolution, MetricType.TIMER, values.length, values.length, sum, sq, min, max, Double.NaN, 0,
-        sketch, null);
+    return StoredPoint.timer(t, resolution, values.length, values.length, sum, sq, min, max, sketch);
   }
 
   public static StoredPoint set(long t, long resolution, String... members) {
@@ -88,14 +88,43 @@ public final class InMemorySeriesReader implements SeriesReader {
     for (String m : members) {
       sketch.update(m);
     }
-    return new StoredPoint(t, resolution, MetricType.SET, Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-        Double.NaN, sketch.uniqueCount(), null, sketch);
+    return StoredPoint.set(t, resolution, sketch.uniqueCount(), sketch);
   }
 
   /** Points are taken to come from 10 s flushes. */
   @Override
   public long finestPrecisionMillis() {
     return 10_000L;
+  }
+
+  @Override
+  public <T> T readSeries(MetricKey key, Function<StoredSeries, T> work) {
+    checkFailure();
+    return work.apply(new StoredSeries() {
+      @Override
+      public MetricKey key() {
+        return key;
+      }
+
+      @Override
+      public List<SeriesInfo> types() {
+        List<SeriesInfo> out = new ArrayList<>();
+        for (MetricType t : MetricType.values()) {
+          findSeries(key, t).ifPresent(out::add);
+        }
+        return out;
+      }
+
+      @Override
+      public List<StoredPoint> points(MetricType type, long fromMillis, long toMillis) {
+        return readPoints(key, type, fromMillis, toMillis);
+      }
+
+      @Override
+      public List<StoredPoint> buckets(MetricType type, long fromMillis, long toMillis, long bucketMillis) {
+        return readBuckets(key, type, fromMillis, toMillis, bucketMillis);
+      }
+    });
   }
 
   @Override

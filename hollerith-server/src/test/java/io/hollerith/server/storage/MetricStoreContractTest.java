@@ -680,4 +680,48 @@ abstract class MetricStoreContractTest {
         state == io.hollerith.server.jobs.TaskState.SCHEDULED ? null : due,
         state.isFinal() ? due.plusSeconds(1) : null, output, state == io.hollerith.server.jobs.TaskState.FAILED ? "e" : null);
   }
+
+  @Test
+  void aSeriesRequestLooksTheKeyUpOnceInOneRead() {
+    // Two intervals of 10 s: 4 and 6; the request asks for 20 s buckets and the summary over both.
+    store.write("n1", 1, SnapshotBuilder.at(T0).counter("shop.orders", 4).build());
+    store.write("n1", 2, SnapshotBuilder.at(T0 + TEN_S).counter("shop.orders", 6).build());
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    SeriesReader counting = new SeriesReader() {
+      @Override
+      public long finestPrecisionMillis() {
+        return store.finestPrecisionMillis();
+      }
+
+      @Override
+      public <T> T readSeries(MetricKey key, java.util.function.Function<StoredSeries, T> work) {
+        reads.incrementAndGet();
+        return store.readSeries(key, work);
+      }
+
+      @Override
+      public List<SeriesInfo> listSeries(String prefix, MetricType type, String after, int limit) {
+        reads.incrementAndGet();
+        return store.listSeries(prefix, type, after, limit);
+      }
+    };
+    Map<String, List<String>> params = new java.util.LinkedHashMap<>();
+    params.put("metric", List.of("shop.orders"));
+    params.put("startDate", List.of(java.time.Instant.ofEpochMilli(T0).toString()));
+    params.put("endDate", List.of(java.time.Instant.ofEpochMilli(T0 + TEN_S).toString()));
+    params.put("interval", List.of("20s"));
+    var request = io.hollerith.server.query.SeriesRequest.parse(params, null, 100_000, TEN_S);
+
+    Map<String, Object> doc = new io.hollerith.server.query.SeriesService(counting).series(request, name -> true);
+
+    assertThat(reads).hasValue(1);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> response = (Map<String, Object>) doc.get("response");
+    @SuppressWarnings("unchecked")
+    List<Object[]> values = (List<Object[]>) ((Map<String, Object>) response.get("series")).get("values");
+    assertThat(values).hasSize(1);
+    assertThat(values.get(0)[1]).isEqualTo(4.0 + 6.0);
+    assertThat((Map<String, Object>) response.get("summary")).containsEntry("count", 2)
+        .containsEntry("totalTransactions", 4.0 + 6.0);
+  }
 }

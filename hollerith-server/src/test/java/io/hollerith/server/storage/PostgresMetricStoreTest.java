@@ -122,4 +122,10 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
       assertThat(rs.getInt(1)).isEqualTo(4);
     }
   }
+
+  @Test
+  void messagesShowTheUrlWithoutItsPassword() {
+    assertThat(PostgresMetricStore.redact("jdbc:postgresql://db/h?user=u&password=s3cret&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db/h?user=u&password=***&ssl=true");
+  }
 }

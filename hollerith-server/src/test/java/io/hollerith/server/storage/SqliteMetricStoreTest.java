@@ -1,6 +1,7 @@
 package io.hollerith.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hollerith.server.config.RetentionPolicy;
@@ -10,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,11 +44,21 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
   @Test
   void holdsNoLockBetweenTransactions() throws SQLException {
     store.write("n1", 1, SnapshotBuilder.at(T0).counter("c", 1).build());
-    store.readPoints(io.hollerith.server.model.MetricKey.of("c"), io.hollerith.server.model.MetricType.COUNTER, T0, T0);
-    try (Connection c = rawConnection()) {
-      c.createStatement().execute("PRAGMA busy_timeout = 0");
-      c.createStatement().execute("BEGIN IMMEDIATE");
-      c.createStatement().execute("ROLLBACK");
+    assertThat(store.readPoints(io.hollerith.server.model.MetricKey.of("c"), io.hollerith.server.model.MetricType.COUNTER,
+        T0, T0)).hasSize(1);
+    try (Connection c = rawConnection(); Statement st = c.createStatement()) {
+      st.execute("PRAGMA busy_timeout = 0");
+      // The write lock is free: another connection takes it at once (SQLITE_BUSY would throw here).
+      assertThatCode(() -> {
+        st.execute("BEGIN IMMEDIATE");
+        st.execute("ROLLBACK");
+      }).doesNotThrowAnyException();
+      // No read snapshot is pinned either: a truncating checkpoint reports busy = 0 and copies every frame.
+      try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).as("busy").isZero();
+        assertThat(rs.getInt(3)).as("frames checkpointed").isEqualTo(rs.getInt(2));
+      }
     }
   }
 

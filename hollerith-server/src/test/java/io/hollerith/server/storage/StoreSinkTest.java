@@ -68,7 +68,7 @@ class StoreSinkTest {
     StatsRegistry stats = new StatsRegistry();
     HollerithConfig config = config();
     Logger sinkLog = (Logger) LoggerFactory.getLogger(StoreSink.class);
-    Logger storeLog = (Logger) LoggerFactory.getLogger(JdbcMetricStore.class);
+    Logger storeLog = (Logger) LoggerFactory.getLogger(SnapshotWriter.class);
     ListAppender<ILoggingEvent> warnings = new ListAppender<>();
     warnings.start();
     sinkLog.addAppender(warnings);

@@ -1,4 +1,4 @@
-package io.hollerith.server.storage;
+package io.hollerith.server.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,7 +37,16 @@ class PasswordsTest {
     assertThatThrownBy(() -> Passwords.resolve(pg(null, null, dir.resolve("missing").toString()), k -> null))
         .hasMessageContaining("storage.postgresql.password_file").hasMessageContaining("cannot be read");
     assertThat(pg("secret", null, null).toString()).doesNotContain("secret");
-    assertThat(PostgresMetricStore.redact("jdbc:postgresql://db/h?user=u&password=s3cret&ssl=true"))
-        .isEqualTo("jdbc:postgresql://db/h?user=u&password=***&ssl=true");
+  }
+
+  @Test
+  void blankSourcesAreNotConfiguredAndAFileLosesOnlyItsLineBreaks() throws IOException {
+    Path file = dir.resolve("pw");
+    Files.writeString(file, "ends in a space \n\r\n");
+    assertThat(Passwords.resolve(pg(null, " ", "  "), k -> {
+      throw new AssertionError("a blank password_env must not be looked up, got '" + k + "'");
+    })).isNull();
+    assertThat(Passwords.resolve(pg(null, "", file.toString()), k -> null)).isEqualTo("ends in a space ");
+    assertThat(Passwords.resolve(pg("", "PGPW", null), k -> "from-env")).isEmpty();
   }
 }

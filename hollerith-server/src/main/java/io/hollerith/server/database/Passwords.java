@@ -1,4 +1,4 @@
-package io.hollerith.server.storage;
+package io.hollerith.server.database;
 
 import io.hollerith.server.config.StorageConfig;
 import java.io.IOException;
@@ -6,8 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the PostgreSQL password without ever putting it in a message or log line. */
-final class Passwords {
+/**
+ * Finds a PostgreSQL password without ever putting it in a message or log line: the one rule for
+ * the metric store, the credential store and the read-only SQL role. Stateless.
+ */
+public final class Passwords {
   private Passwords() {}
 
   /**
@@ -17,20 +20,23 @@ final class Passwords {
    *
    * @throws IllegalArgumentException naming the setting (never the value) when a named source is missing
    */
-  static String resolve(StorageConfig.Postgresql pg) {
+  public static String resolve(StorageConfig.Postgresql pg) {
     return resolve(pg, System::getenv);
   }
 
-  static String resolve(StorageConfig.Postgresql pg, java.util.function.UnaryOperator<String> env) {
+  public static String resolve(StorageConfig.Postgresql pg, java.util.function.UnaryOperator<String> env) {
     return resolve("storage.postgresql", pg.password(), pg.passwordEnv(), pg.passwordFile(), env);
   }
 
   /**
    * The same for any section with {@code password}, {@code password_env} and {@code password_file}.
+   * A blank {@code password_env} or {@code password_file} counts as not configured; a password
+   * given inline is taken as it is, even empty. Only line breaks are removed from a file's end, so
+   * a password may end in a space.
    *
    * @param section the keys' prefix for messages, e.g. {@code storage.postgresql}
    */
-  static String resolve(String section, String password, String passwordEnv, String passwordFile,
+  public static String resolve(String section, String password, String passwordEnv, String passwordFile,
       java.util.function.UnaryOperator<String> env) {
     if (password != null) {
       return password;
