@@ -323,7 +323,10 @@ class DashboardOpsBrowserTest {
   /** The figure beside a chart's title, once the chart has data. */
   private WebElement chartFigure(String title) {
     By figure = By.cssSelector("#server-charts section[aria-label='" + title + "'] .chart-figure");
-    browser.until(d -> !d.findElements(figure).isEmpty() && !d.findElement(figure).getAttribute("data-value").isEmpty());
+    browser.until(d -> d.findElements(figure).stream().anyMatch(e -> {
+      String value = e.getAttribute("data-value");
+      return value != null && !value.isEmpty();
+    }));
     return browser.driver.findElement(figure);
   }
 
