@@ -271,6 +271,16 @@
     return refused;
   }
 
+  /** Shows an action's outcome in container (an element, or an API failure as showError shows it) and focuses it. */
+  function showOutcome(container, outcome) {
+    if (outcome instanceof Error) showError(container, outcome);
+    else container.replaceChildren(outcome);
+    if (container.firstChild) {
+      container.firstChild.setAttribute('tabindex', '-1');
+      container.firstChild.focus();
+    }
+  }
+
   /**
    * A button that asks in place before it acts: pressed, it becomes the question with a confirming
    * button (id "confirm-" + spec.id, focused) and Cancel; confirmed, both are disabled and
@@ -405,7 +415,7 @@
 
   /** What the page files may use. */
   window.Hollerith = Object.freeze({
-    registerPage, el, api, can, me, showError, showUnlessRefused, confirmButton, go, replaceView, hashOf, onLeave,
+    registerPage, el, api, can, me, showError, showUnlessRefused, showOutcome, confirmButton, go, replaceView, hashOf, onLeave,
     formatNumber, formatTime, duration, flushMillis, number, TIME_ZONE,
     timeChart, chartAxis, seriesColor,
   });

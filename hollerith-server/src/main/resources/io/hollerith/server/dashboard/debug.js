@@ -8,7 +8,8 @@
 (() => {
   'use strict';
 
-  const { registerPage, el, api, can, showError, showUnlessRefused, confirmButton, hashOf, formatNumber, formatTime, TIME_ZONE } = window.Hollerith;
+  const { registerPage, el, api, can, showError, showUnlessRefused, showOutcome, confirmButton, hashOf, formatNumber,
+    formatTime, TIME_ZONE } = window.Hollerith;
 
   function bytes(n) {
     if (n === null || n === undefined) return '–';
@@ -115,12 +116,7 @@
         outcome = e;
       }
       await load();
-      if (outcome instanceof Error) showError(result, outcome);
-      else result.replaceChildren(outcome);
-      if (result.firstChild) {
-        result.firstChild.setAttribute('tabindex', '-1');
-        result.firstChild.focus();
-      }
+      showOutcome(result, outcome);
     }
     load();
   }

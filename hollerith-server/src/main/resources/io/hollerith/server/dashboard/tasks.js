@@ -7,7 +7,8 @@
 (() => {
   'use strict';
 
-  const { registerPage, el, api, can, showError, showUnlessRefused, confirmButton, go, formatNumber, formatTime, TIME_ZONE } = window.Hollerith;
+  const { registerPage, el, api, can, showError, showUnlessRefused, showOutcome, confirmButton, go, formatNumber,
+    formatTime, TIME_ZONE } = window.Hollerith;
 
   const STATES = ['scheduled', 'waiting', 'running', 'succeeded', 'failed', 'revoked', 'skipped'];
   /** States a revoke applies to: the task has not ended. */
@@ -74,12 +75,7 @@
         outcome = e;
       }
       await load();
-      if (outcome instanceof Error) showError(result, outcome);
-      else result.replaceChildren(outcome);
-      if (result.firstChild) {
-        result.firstChild.setAttribute('tabindex', '-1');
-        result.firstChild.focus();
-      }
+      showOutcome(result, outcome);
     }
 
     load();

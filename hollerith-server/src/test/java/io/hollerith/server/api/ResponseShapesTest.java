@@ -47,11 +47,12 @@ class ResponseShapesTest {
   }
 
   @Test
-  void whoamiNamesUserRoleTenantSortedPermissionsAndTheFlushInterval() throws Exception {
+  void whoamiNamesUserRoleTenantSortedPermissionsTheFlushIntervalAndTheSelfSeriesPrefix() throws Exception {
     assertThat(fx.get("/api/v1/whoami", "reader@shop").body()).isEqualTo("{\"user\":\"reader@shop\",\"role\":\"reader\","
-        + "\"tenant\":\"shop\",\"permissions\":[\"STAT:READ\"],\"flushIntervalMillis\":10000}");
+        + "\"tenant\":\"shop\",\"permissions\":[\"STAT:READ\"],\"flushIntervalMillis\":10000,\"selfSeriesPrefix\":\"hollerith.\"}");
     assertThat(fx.get("/api/v1/whoami", "support@root").body()).isEqualTo("{\"user\":\"support@root\",\"role\":\"support\","
-        + "\"tenant\":\"root\",\"permissions\":[\"OPS:READ\",\"STAT:READ\"],\"flushIntervalMillis\":10000}");
+        + "\"tenant\":\"root\",\"permissions\":[\"OPS:READ\",\"STAT:READ\"],\"flushIntervalMillis\":10000,"
+        + "\"selfSeriesPrefix\":\"hollerith.\"}");
   }
 
   @Test
