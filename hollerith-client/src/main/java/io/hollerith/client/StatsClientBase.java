@@ -1,18 +1,16 @@
 package io.hollerith.client;
 
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The metric methods shared by every client and by {@link Pipeline}: pystatsd's
- * {@code StatsClientBase} in Java.
- *
- * <p>Each method builds one StatsD line {@code [prefix.]stat:value|type[|@rate][|#tags]} exactly as
- * pystatsd 4.x would (integers as Python prints an {@code int}, doubles as Python's
- * {@code repr(float)}, timings as {@code '%0.6f'}) and hands it to the transport. Python's
- * keyword defaults become overloads: {@code count = 1}, {@code rate = 1}, {@code delta = false}.
+ * The line building shared by every client of this library and by its pipelines: each
+ * {@link StatsD} method builds one StatsD line {@code [prefix.]stat:value|type[|@rate][|#tags]}
+ * exactly as pystatsd 4.x would (integers as Python prints an {@code int}, doubles as Python's
+ * {@code repr(float)}, timings as {@code '%0.6f'}) and hands it to the transport. Program against
+ * {@link StatsD}; this class exists for the transports of this package, which alone can extend it.
  *
  * <p><b>Sampling.</b> With {@code rate < 1} a stat is dropped when the client's random source
  * returns a value {@code > rate}, and otherwise sent with {@code |@rate} appended (the rate
@@ -23,9 +21,9 @@ import java.util.function.LongSupplier;
  * pystatsd, names are not otherwise validated or escaped.
  *
  * <p><b>Thread-safety</b> is that of the concrete class: {@link StatsClient} is thread-safe,
- * {@link TcpStatsClient}, {@link UnixSocketStatsClient} and {@link Pipeline} are not.
+ * {@link TcpStatsClient}, {@link UnixSocketStatsClient} and pipelines are not.
  */
-public abstract class StatsClientBase implements AutoCloseable {
+public abstract class StatsClientBase implements StatsD {
 
   /** The prefix as ASCII bytes followed by a dot, or {@code null} when there is no prefix. */
   final byte[] prefixDot;
@@ -61,45 +59,17 @@ public abstract class StatsClientBase implements AutoCloseable {
 
   // ---------------------------------------------------------------- counters
 
-  /** {@code incr(stat)}: adds 1 to a counter, {@code stat:1|c}. */
-  public void incr(String stat) {
-    incr(stat, 1L, 1.0);
-  }
-
-  /** {@code incr(stat, count)}: {@code stat:count|c}. */
-  public void incr(String stat, long count) {
-    incr(stat, count, 1.0);
-  }
-
-  /** {@code incr(stat, count, rate)}: {@code stat:count|c|@rate}, sent with probability {@code rate}. */
+  @Override
   public void incr(String stat, long count, double rate) {
     send(stat, false, count, 0, "|c", rate);
   }
 
-  /** {@code incr(stat, 1.2)}: a float count, printed as Python does ({@code stat:1.2|c}). */
-  public void incr(String stat, double count) {
-    incr(stat, count, 1.0);
-  }
-
-  /** {@code incr(stat, count, rate)} with a float count. */
+  @Override
   public void incr(String stat, double count, double rate) {
     send(stat, true, 0, count, "|c", rate);
   }
 
-  /** {@code decr(stat)}: {@code stat:-1|c}. */
-  public void decr(String stat) {
-    decr(stat, 1L, 1.0);
-  }
-
-  /** {@code decr(stat, count)}: {@code stat:-count|c}. */
-  public void decr(String stat, long count) {
-    decr(stat, count, 1.0);
-  }
-
-  /**
-   * {@code decr(stat, count, rate)}: {@code incr(stat, -count, rate)}. Negating
-   * {@link Long#MIN_VALUE} gives {@code 9223372036854775808} as Python's unbounded ints do.
-   */
+  @Override
   public void decr(String stat, long count, double rate) {
     if (count != Long.MIN_VALUE) {
       incr(stat, -count, rate);
@@ -114,63 +84,14 @@ public abstract class StatsClientBase implements AutoCloseable {
     deliver(b, 0, b.length());
   }
 
-  /** {@code decr(stat, 1.2)}: {@code stat:-1.2|c}. */
-  public void decr(String stat, double count) {
-    incr(stat, -count, 1.0);
-  }
-
-  /** {@code decr(stat, count, rate)} with a float count. */
-  public void decr(String stat, double count, double rate) {
-    incr(stat, -count, rate);
-  }
-
   // ---------------------------------------------------------------- gauges
 
-  /** {@code gauge(stat, value)}: sets a gauge. */
-  public void gauge(String stat, long value) {
-    gauge(stat, value, 1.0, false);
-  }
-
-  /** {@code gauge(stat, value, delta=...)}. */
-  public void gauge(String stat, long value, boolean delta) {
-    gauge(stat, value, 1.0, delta);
-  }
-
-  /** {@code gauge(stat, value, rate)}. */
-  public void gauge(String stat, long value, double rate) {
-    gauge(stat, value, rate, false);
-  }
-
-  /**
-   * {@code gauge(stat, value, rate, delta)}. A delta is sent signed ({@code +12}, {@code -13},
-   * {@code +0}). An absolute negative value cannot be expressed in one StatsD line, so, as
-   * pystatsd does, it is sent as {@code stat:0|g} then {@code stat:-5|g}, joined in one packet
-   * when they fit, sampled once and without a rate suffix.
-   */
+  @Override
   public void gauge(String stat, long value, double rate, boolean delta) {
     gauge(stat, false, value, 0, rate, delta);
   }
 
-  /** {@code gauge(stat, 1.2)}. */
-  public void gauge(String stat, double value) {
-    gauge(stat, value, 1.0, false);
-  }
-
-  /** {@code gauge(stat, value, delta=...)} with a float value. */
-  public void gauge(String stat, double value, boolean delta) {
-    gauge(stat, value, 1.0, delta);
-  }
-
-  /** {@code gauge(stat, value, rate)} with a float value. */
-  public void gauge(String stat, double value, double rate) {
-    gauge(stat, value, rate, false);
-  }
-
-  /**
-   * {@code gauge(stat, value, rate, delta)} with a float value, with the same comparisons as
-   * Python: {@code nan} is neither negative nor signed, {@code -0.0} is not negative (so an
-   * absolute {@code -0.0} is sent as {@code -0.0} and a delta {@code -0.0} as {@code +-0.0}).
-   */
+  @Override
   public void gauge(String stat, double value, double rate, boolean delta) {
     gauge(stat, true, 0, value, rate, delta);
   }
@@ -205,12 +126,7 @@ public abstract class StatsClientBase implements AutoCloseable {
 
   // ---------------------------------------------------------------- sets
 
-  /** {@code set(stat, value)}: adds {@code value} to a set, {@code stat:value|s}. */
-  public void set(String stat, String value) {
-    set(stat, value, 1.0);
-  }
-
-  /** {@code set(stat, value, rate)}. */
+  @Override
   public void set(String stat, String value, double rate) {
     Objects.requireNonNull(value, "value");
     if (dropped(rate)) {
@@ -222,34 +138,19 @@ public abstract class StatsClientBase implements AutoCloseable {
     deliver(b, 0, b.length());
   }
 
-  /** {@code set(stat, 10)}. */
-  public void set(String stat, long value) {
-    set(stat, value, 1.0);
-  }
-
-  /** {@code set(stat, value, rate)} with an integer member. */
+  @Override
   public void set(String stat, long value, double rate) {
     send(stat, false, value, 0, "|s", rate);
   }
 
-  /** {@code set(stat, 2.3)}: the member printed as Python prints the float. */
-  public void set(String stat, double value) {
-    set(stat, value, 1.0);
-  }
-
-  /** {@code set(stat, value, rate)} with a float member. */
+  @Override
   public void set(String stat, double value, double rate) {
     send(stat, true, 0, value, "|s", rate);
   }
 
   // ---------------------------------------------------------------- timings
 
-  /** {@code timing(stat, millis)}: {@code stat:100.000000|ms} (six decimals, as {@code '%0.6f'}). */
-  public void timing(String stat, double millis) {
-    timing(stat, millis, 1.0);
-  }
-
-  /** {@code timing(stat, millis, rate)}. */
+  @Override
   public void timing(String stat, double millis, double rate) {
     if (dropped(rate)) {
       return;
@@ -260,69 +161,14 @@ public abstract class StatsClientBase implements AutoCloseable {
     deliver(b, 0, b.length());
   }
 
-  /** {@code timing(stat, timedelta)}: the duration in milliseconds, see {@link #toMillis}. */
-  public void timing(String stat, Duration duration) {
-    timing(stat, toMillis(duration), 1.0);
-  }
-
-  /** {@code timing(stat, timedelta, rate)}. */
-  public void timing(String stat, Duration duration, double rate) {
-    timing(stat, toMillis(duration), rate);
-  }
-
-  /**
-   * A duration in milliseconds as pystatsd computes it from a {@code timedelta}:
-   * {@code total_seconds() * 1000.}, where {@code total_seconds()} is the correctly rounded
-   * quotient of whole microseconds by 10^6. A duration with a sub-microsecond part (which a
-   * {@code timedelta} cannot hold) is converted as {@code nanos / 1e6} instead, keeping it.
-   */
-  static double toMillis(Duration duration) {
-    long seconds = duration.getSeconds();
-    int nanos = duration.getNano();
-    if (nanos % 1000 != 0) {
-      if (Math.abs(seconds) < 9_000_000L) { // nanos below 2^53: exact as a double
-        return (seconds * 1_000_000_000L + nanos) / 1e6;
-      }
-      return new java.math.BigDecimal(seconds).movePointRight(9).add(java.math.BigDecimal.valueOf(nanos))
-          .movePointLeft(6).doubleValue();
-    }
-    long micros;
-    try {
-      micros = Math.addExact(Math.multiplyExact(seconds, 1_000_000L), nanos / 1000);
-    } catch (ArithmeticException overflow) {
-      micros = Long.MAX_VALUE;
-    }
-    double totalSeconds;
-    if (Math.abs(micros) <= (1L << 53)) {
-      totalSeconds = micros / 1e6; // both exact, so the quotient is correctly rounded
-    } else {
-      totalSeconds = new java.math.BigDecimal(seconds).add(java.math.BigDecimal.valueOf(nanos / 1000, 6))
-          .doubleValue();
-    }
-    return totalSeconds * 1000.0;
-  }
-
-  /**
-   * {@code timer(stat)}: a {@link Timer} for a block (try-with-resources), a function (its
-   * {@code wrap} methods) or manual {@code start()}/{@code stop()}.
-   */
-  public Timer timer(String stat) {
-    return new Timer(this, stat, 1.0);
-  }
-
-  /** {@code timer(stat, rate)}. */
+  @Override
   public Timer timer(String stat, double rate) {
-    return new Timer(this, stat, rate);
+    return new Timer(this, stat, rate, nanoClock);
   }
 
   // ---------------------------------------------------------------- raw lines
 
-  /**
-   * Sends a line that is already in StatsD format, as is: no prefix, no tags, no sampling (not in
-   * pystatsd; for tools such as {@code hollerith send --line}). In a pipeline it is one item.
-   *
-   * @throws IllegalArgumentException if the line is empty or not ASCII
-   */
+  @Override
   public void sendLine(String line) {
     Objects.requireNonNull(line, "line");
     if (line.isEmpty()) {
@@ -335,28 +181,17 @@ public abstract class StatsClientBase implements AutoCloseable {
 
   // ---------------------------------------------------------------- composition
 
-  /**
-   * {@code pipeline()}: a {@link Pipeline} that batches stats and sends them, with this client's
-   * prefix, tags and random source, on {@link Pipeline#send()} or {@link Pipeline#close()}.
-   */
+  @Override
   public Pipeline pipeline() {
-    return new Pipeline(this);
+    return new PacketPipeline(this);
   }
 
-  /**
-   * A view of this client that appends DogStatsD tags ({@code |#k:v,k2}) to every line, for
-   * servers that accept them (Hollerith does; etsy statsd does not, which is why pystatsd has no
-   * tags). The view shares this client's connection: closing either closes it. Tags accumulate
-   * over repeated calls. Each tag is ASCII without {@code ,}, {@code |}, {@code #}, or line
-   * breaks, and not empty.
-   *
-   * @throws IllegalArgumentException for an invalid tag or no tags at all
-   */
+  @Override
   public StatsClientBase withTags(String... tags) {
     if (tags.length == 0) {
       throw new IllegalArgumentException("withTags needs at least one tag");
     }
-    StringBuilder sb = new StringBuilder(tagSuffix == null ? "|#" : new String(tagSuffix, java.nio.charset.StandardCharsets.US_ASCII) + ",");
+    StringBuilder sb = new StringBuilder(tagSuffix == null ? "|#" : new String(tagSuffix, StandardCharsets.US_ASCII) + ",");
     for (int i = 0; i < tags.length; i++) {
       String tag = Objects.requireNonNull(tags[i], "tag");
       if (tag.isEmpty()) {
@@ -377,15 +212,11 @@ public abstract class StatsClientBase implements AutoCloseable {
     return new TaggedClient(this, asciiBytes(sb.toString(), "tags"));
   }
 
-  /** The prefix joined to every stat name with a dot, or {@code null}. */
+  @Override
   public String prefix() {
     return prefix;
   }
 
-  /**
-   * Closes the underlying connection (a pipeline sends instead). Never throws a checked
-   * exception.
-   */
   @Override
   public abstract void close();
 

@@ -3,11 +3,12 @@ package io.hollerith.client;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Times a block or a function and sends the result as a timing: pystatsd's {@code Timer}, made by
- * {@link StatsClientBase#timer(String)}.
+ * {@link StatsD#timer(String)}.
  *
  * <pre>{@code
  * try (Timer t = statsd.timer("db.query").start()) {   // Python: with statsd.timer('db.query'):
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Elapsed time is measured on the client's monotonic nanosecond clock ({@link System#nanoTime}
- * unless a test injects another) and sent in milliseconds with six decimals. A block or function
+ * unless a test injects another into one of this library's clients) and sent in milliseconds with six decimals. A block or function
  * that throws is still timed, and its exception propagates. Errors are pystatsd's
  * {@code RuntimeError}s as {@link IllegalStateException}s with the same messages.
  *
@@ -28,7 +29,8 @@ import java.util.function.Supplier;
  */
 public final class Timer implements AutoCloseable {
 
-  private final StatsClientBase client;
+  private final StatsD client;
+  private final LongSupplier nanoClock;
   private final String stat;
   private final double rate;
   private boolean started;
@@ -37,8 +39,9 @@ public final class Timer implements AutoCloseable {
   private double ms;
   private boolean sent;
 
-  Timer(StatsClientBase client, String stat, double rate) {
+  Timer(StatsD client, String stat, double rate, LongSupplier nanoClock) {
     this.client = client;
+    this.nanoClock = nanoClock;
     this.stat = Objects.requireNonNull(stat, "stat");
     this.rate = rate;
   }
@@ -58,7 +61,7 @@ public final class Timer implements AutoCloseable {
     recorded = false;
     sent = false;
     started = true;
-    startNanos = client.nanoClock.getAsLong();
+    startNanos = nanoClock.getAsLong();
     return this;
   }
 
@@ -76,7 +79,7 @@ public final class Timer implements AutoCloseable {
     if (!started) {
       throw new IllegalStateException("Timer has not started.");
     }
-    ms = (client.nanoClock.getAsLong() - startNanos) / 1e6;
+    ms = (nanoClock.getAsLong() - startNanos) / 1e6;
     recorded = true;
     if (send) {
       send();
@@ -120,11 +123,11 @@ public final class Timer implements AutoCloseable {
   public Runnable wrap(Runnable task) {
     Objects.requireNonNull(task, "task");
     return () -> {
-      long t0 = client.nanoClock.getAsLong();
+      long t0 = nanoClock.getAsLong();
       try {
         task.run();
       } finally {
-        client.timing(stat, (client.nanoClock.getAsLong() - t0) / 1e6, rate);
+        client.timing(stat, (nanoClock.getAsLong() - t0) / 1e6, rate);
       }
     };
   }
@@ -133,11 +136,11 @@ public final class Timer implements AutoCloseable {
   public <T> Callable<T> wrapCallable(Callable<T> task) {
     Objects.requireNonNull(task, "task");
     return () -> {
-      long t0 = client.nanoClock.getAsLong();
+      long t0 = nanoClock.getAsLong();
       try {
         return task.call();
       } finally {
-        client.timing(stat, (client.nanoClock.getAsLong() - t0) / 1e6, rate);
+        client.timing(stat, (nanoClock.getAsLong() - t0) / 1e6, rate);
       }
     };
   }
@@ -146,11 +149,11 @@ public final class Timer implements AutoCloseable {
   public <T> Supplier<T> wrapSupplier(Supplier<T> task) {
     Objects.requireNonNull(task, "task");
     return () -> {
-      long t0 = client.nanoClock.getAsLong();
+      long t0 = nanoClock.getAsLong();
       try {
         return task.get();
       } finally {
-        client.timing(stat, (client.nanoClock.getAsLong() - t0) / 1e6, rate);
+        client.timing(stat, (nanoClock.getAsLong() - t0) / 1e6, rate);
       }
     };
   }

@@ -1,6 +1,7 @@
 package io.hollerith.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -361,8 +362,8 @@ class EtsyParityTest {
         sent++;
         if (sent % CHUNK == 0 || sent == packets.size()) {
           long target = sent;
-          ServerHarness.await(() -> hollerithPackets.getAsLong() - hollerithBase >= target,
-              "Hollerith to receive " + target + " packets");
+          await("Hollerith to receive " + target + " packets").atMost(Duration.ofSeconds(20))
+              .until(() -> hollerithPackets.getAsLong() - hollerithBase >= target);
           if (!peer.awaitPacketsReceived(target, flushes)) {
             return null;
           }

@@ -1,6 +1,7 @@
 package io.hollerith.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.server.auth.AuthStore;
@@ -288,7 +289,7 @@ class FleetOnPostgresTest {
   private JsonNode awaitHealth(ServerHarness node, java.util.function.Predicate<JsonNode> condition, String what)
       throws Exception {
     JsonNode[] last = {null};
-    ServerHarness.await(() -> {
+    await("/health: " + what).atMost(Duration.ofSeconds(20)).until(() -> {
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(
             "http://127.0.0.1:" + node.server.httpAddress().getPort() + "/health")).timeout(Duration.ofSeconds(1))
@@ -298,7 +299,7 @@ class FleetOnPostgresTest {
       } catch (Exception e) {
         throw new AssertionError("health probe failed", e);
       }
-    }, "/health: " + what);
+    });
     return last[0];
   }
 

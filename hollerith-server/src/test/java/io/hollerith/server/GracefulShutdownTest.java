@@ -1,10 +1,18 @@
 package io.hollerith.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hollerith.client.StatsClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GracefulShutdownTest {
 
-  private static final Pattern STARTED = Pattern.compile("started: udp /127\\.0\\.0\\.1:(\\d+),");
+  private static final Pattern STARTED =
+      Pattern.compile("started: udp /127\\.0\\.0\\.1:(\\d+), .*management /127\\.0\\.0\\.1:(\\d+)");
 
   @TempDir Path dir;
 
@@ -32,7 +41,7 @@ class GracefulShutdownTest {
         "io.hollerith.server.cli.HollerithCommand", "serve",
         "--data-dir", data.toString()));
     for (String set : List.of("node_id=test-node", "listeners.udp.port=0", "listeners.udp.threads=1",
-        "listeners.tcp.enabled=false", "listeners.management.enabled=false", "http.enabled=false",
+        "listeners.tcp.enabled=false", "listeners.management.port=0", "http.enabled=false",
         "aggregation.flush_interval=1h", "storage.retention=1h:30d")) {
       command.add("--set");
       command.add(set);
@@ -41,21 +50,19 @@ class GracefulShutdownTest {
     // Output goes to a file: a pipe read after the child exits can fail with "Stream closed".
     Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
     try {
-      int port = -1;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (port < 0 && System.nanoTime() < deadline && child.isAlive()) {
-        Thread.sleep(50);
-        Matcher m = STARTED.matcher(Files.readString(logFile));
-        if (m.find()) {
-          port = Integer.parseInt(m.group(1));
-        }
-      }
-      assertThat(port).as("start-up log:%n%s", Files.readString(logFile)).isPositive();
+      await("the start-up log line").atMost(Duration.ofSeconds(60))
+          .until(() -> !child.isAlive() || STARTED.matcher(Files.readString(logFile)).find());
+      Matcher started = STARTED.matcher(Files.readString(logFile));
+      assertThat(started.find()).as("start-up log:%n%s", Files.readString(logFile)).isTrue();
+      int udpPort = Integer.parseInt(started.group(1));
+      int managementPort = Integer.parseInt(started.group(2));
 
-      try (StatsClient client = new StatsClient("127.0.0.1", port)) {
+      try (StatsClient client = new StatsClient("127.0.0.1", udpPort)) {
         client.incr("term.hits", 9);
       }
-      Thread.sleep(500); // let the listener take the datagram before the signal
+      // The signal must come after the listener took the datagram: its counter shows it has.
+      await("term.hits in the management counters").atMost(Duration.ofSeconds(60))
+          .until(() -> counters(managementPort).contains("'term.hits': 9"));
       child.destroy(); // SIGTERM
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("exited within 60 s").isTrue();
       String log = Files.readString(logFile);
@@ -67,6 +74,25 @@ class GracefulShutdownTest {
 
     try (ServerHarness h = ServerHarness.start(data)) {
       assertThat(ServerHarness.sumOfValues(h.series("term.hits", "&stat=count"))).isEqualTo(9.0);
+    }
+  }
+
+  /** The reply of the management interface's {@code counters} command. */
+  private static String counters(int managementPort) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), managementPort)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("counters\n".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream reply = new ByteArrayOutputStream();
+      while (!reply.toString(StandardCharsets.US_ASCII).endsWith("END\n\n")) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        reply.write(b);
+      }
+      return reply.toString(StandardCharsets.US_ASCII);
     }
   }
 }

@@ -1,17 +1,18 @@
 package io.hollerith.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.client.StatsClient;
 import io.hollerith.server.jobs.Task;
 import io.hollerith.server.jobs.TaskState;
 import io.hollerith.server.storage.RollupJob;
-import io.hollerith.server.testing.Await;
 import io.hollerith.server.testing.StepClock;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,12 +48,12 @@ class OpsServerTest {
       Task first = h.server.scheduler().tasks("stats", TaskState.SCHEDULED, 1).get(0);
       assertThat(first.scheduledAt()).isEqualTo(Instant.parse("2026-12-08T00:00:00Z"));
       clock.set(first.scheduledAt().toEpochMilli());
-      Await.until(() -> h.server.scheduler().find(first.id()).orElseThrow().state() == TaskState.SUCCEEDED,
-          "the first stats run to succeed");
+      await("the first stats run to succeed").atMost(Duration.ofSeconds(20))
+          .until(() -> h.server.scheduler().find(first.id()).orElseThrow().state() == TaskState.SUCCEEDED);
       Task second = h.server.scheduler().tasks("stats", TaskState.SCHEDULED, 1).get(0);
       clock.set(second.scheduledAt().toEpochMilli());
-      Await.until(() -> h.server.scheduler().find(second.id()).orElseThrow().state() == TaskState.SUCCEEDED,
-          "the second stats run to succeed");
+      await("the second stats run to succeed").atMost(Duration.ofSeconds(20))
+          .until(() -> h.server.scheduler().find(second.id()).orElseThrow().state() == TaskState.SUCCEEDED);
 
       Path file = statsDir.resolve("2026-12-08.json");
       List<String> lines = Files.readAllLines(file);
@@ -86,8 +87,8 @@ class OpsServerTest {
     try (ServerHarness h = ServerHarness.start(data, clock, config)) {
       Task first = h.server.scheduler().tasks("self-stats", TaskState.SCHEDULED, 1).get(0);
       clock.set(first.scheduledAt().toEpochMilli());
-      Await.until(() -> h.server.scheduler().find(first.id()).orElseThrow().state() == TaskState.SUCCEEDED,
-          "the first stats run to succeed");
+      await("the first stats run to succeed").atMost(Duration.ofSeconds(20))
+          .until(() -> h.server.scheduler().find(first.id()).orElseThrow().state() == TaskState.SUCCEEDED);
       HttpResponse<String> busy = delete(h, "/_local/files/stats%2F2026-12-08.json");
       assertThat(busy.statusCode()).as(busy.body()).isEqualTo(409);
       assertThat(busy.body()).contains("it is the current output file of the stats job self-stats");
@@ -95,8 +96,8 @@ class OpsServerTest {
 
       Task second = h.server.scheduler().tasks("self-stats", TaskState.SCHEDULED, 1).get(0);
       clock.set(second.scheduledAt().toEpochMilli());
-      Await.until(() -> h.server.scheduler().find(second.id()).orElseThrow().state() == TaskState.SUCCEEDED,
-          "the second stats run to succeed");
+      await("the second stats run to succeed").atMost(Duration.ofSeconds(20))
+          .until(() -> h.server.scheduler().find(second.id()).orElseThrow().state() == TaskState.SUCCEEDED);
       HttpResponse<String> old = delete(h, "/_local/files/stats%2F2026-12-08.json");
       assertThat(old.statusCode()).as(old.body()).isEqualTo(200);
       assertThat(statsDir.resolve("2026-12-08.json")).doesNotExist();
@@ -206,13 +207,13 @@ class OpsServerTest {
   void theWorkersViewListsThisNodeAndAnswersQueryTask() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
       String worker = "hollerith@test-node";
-      Await.until(() -> {
+      await("the first heartbeat").atMost(Duration.ofSeconds(20)).until(() -> {
         try {
           return ServerHarness.JSON.readTree(h.get("/api/stats/celery/").body()).get("stats").has(worker);
         } catch (Exception e) {
           return false;
         }
-      }, "the first heartbeat");
+      });
       JsonNode view = ServerHarness.JSON.readTree(h.get("/api/stats/celery/").body());
       assertThat(view.fieldNames()).toIterable()
           .containsExactly("active", "scheduled", "reserved", "revoked", "query_task", "stats");

@@ -1,6 +1,7 @@
 package io.hollerith.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,16 +69,15 @@ class PrometheusScrapeTest {
           .start();
       try {
         HttpClient http = HttpClient.newHttpClient();
-        JsonNode orders = null;
-        JsonNode checkoutCount = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while ((orders == null || checkoutCount == null) && System.nanoTime() < deadline) {
-          Thread.sleep(500);
-          orders = query(http, promPort, "shop_orders_total");
-          checkoutCount = query(http, promPort, "shop_checkout_count");
-        }
+        Path log = dir.resolve("prometheus.log");
+        await("Prometheus to scrape both series").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            .until(() -> query(http, promPort, "shop_orders_total") != null
+                && query(http, promPort, "shop_checkout_count") != null
+                || !prometheus.isAlive());
+        JsonNode orders = query(http, promPort, "shop_orders_total");
+        JsonNode checkoutCount = query(http, promPort, "shop_checkout_count");
         assertThat(orders).as("shop_orders_total via Prometheus; its log:%n%s",
-            Files.exists(dir.resolve("prometheus.log")) ? Files.readString(dir.resolve("prometheus.log")) : "").isNotNull();
+            Files.exists(log) ? Files.readString(log) : "").isNotNull();
         assertThat(orders.get("value").get(1).asText()).isEqualTo("3");
         assertThat(orders.get("metric").get("job").asText()).isEqualTo("hollerith");
         assertThat(checkoutCount.get("value").get(1).asText()).isEqualTo("1");

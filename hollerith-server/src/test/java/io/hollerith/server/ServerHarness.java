@@ -1,5 +1,7 @@
 package io.hollerith.server;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hollerith.server.auth.AuthStore;
@@ -20,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * Starts a whole {@link HollerithServer} on loopback with every port chosen by the kernel and the
@@ -100,8 +101,8 @@ final class ServerHarness implements AutoCloseable {
 
   /** Waits until the parser has passed on at least {@code samples} samples in total. */
   void awaitSamples(long samples) throws InterruptedException {
-    await(() -> server.stats().value("messages", "samples_parsed").longValue() >= samples,
-        "samples_parsed to reach " + samples + ", is " + server.stats().value("messages", "samples_parsed"));
+    await("samples_parsed to reach " + samples + ", is " + server.stats().value("messages", "samples_parsed")).atMost(Duration.ofSeconds(20))
+        .until(() -> server.stats().value("messages", "samples_parsed").longValue() >= samples);
   }
 
   HttpResponse<String> post(String pathAndQuery) throws Exception {
@@ -146,16 +147,6 @@ final class ServerHarness implements AutoCloseable {
       }
     }
     return sum;
-  }
-
-  static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.hollerith.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.DatagramPacket;
@@ -8,6 +9,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,8 @@ class StorageFiguresTest {
   @Test
   void storageFiguresComeFromTheLatestSampleNotFromTheDatabase() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
-      ServerHarness.await(() -> !h.server.tableGrowth().latest().isEmpty(), "the table-size sample taken at start");
+      await("the table-size sample taken at start").atMost(Duration.ofSeconds(20))
+          .until(() -> !h.server.tableGrowth().latest().isEmpty());
       long sampledPoints = storage(h).get("counter_points_bytes").asLong();
       // The sizes sit beside the store writer's own figures, not in their place.
       assertThat(storage(h).has("snapshots_dropped")).as("storage figures: %s", storage(h)).isTrue();

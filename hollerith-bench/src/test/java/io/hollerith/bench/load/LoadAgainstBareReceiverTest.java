@@ -2,6 +2,7 @@ package io.hollerith.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
@@ -32,13 +33,9 @@ class LoadAgainstBareReceiverTest {
       assertThat(r.achievedRate()).isBetween(18_000.0, 20_500.0);
       assertThat(r.countersSent()).isEqualTo(r.expectedCounterTotals().values().stream().mapToLong(Long::longValue).sum());
       CounterReader reader = new CounterReader.Management(new InetSocketAddress(LOOPBACK, bare.managementPort()));
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      double counted = 0;
-      while (System.nanoTime() < deadline && counted < r.metricsSent()) {
-        counted = reader.read().getOrDefault("bare.metrics_received", 0.0);
-        Thread.sleep(50);
-      }
-      assertThat((long) counted).isEqualTo(r.metricsSent());
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> reader.read().getOrDefault("bare.metrics_received", 0.0) >= r.metricsSent());
+      assertThat(reader.read()).containsEntry("bare.metrics_received", (double) r.metricsSent());
       assertThat(reader.read()).containsEntry("bare.packets_received", (double) r.packetsSent());
       assertThat(ProcFs.udpDrops(bare.udpPort())).isZero();
       assertThat(ProcFs.udpSockets(bare.udpPort())).isEqualTo(1);
@@ -66,10 +63,7 @@ class LoadAgainstBareReceiverTest {
       LoadResult r = LoadGenerator.run(spec);
       assertThat(r.sendErrors()).isZero();
       assumeTrue(r.packetsSent() > 15_000, () -> "the generator sent only " + r.packetsSent() + " datagrams");
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      while (System.nanoTime() < deadline && bare.packets() < r.packetsSent()) {
-        Thread.sleep(20);
-      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> bare.packets() >= r.packetsSent());
       assertThat(bare.packets()).isEqualTo(r.packetsSent());
       assertThat(ProcFs.udpDrops(bare.udpPort())).isZero();
       assertThat(bare.rests()).isPositive().isLessThan(r.packetsSent() / 8);

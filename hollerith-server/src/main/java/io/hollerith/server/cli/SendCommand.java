@@ -2,7 +2,7 @@ package io.hollerith.server.cli;
 
 import io.hollerith.client.Pipeline;
 import io.hollerith.client.StatsClient;
-import io.hollerith.client.StatsClientBase;
+import io.hollerith.client.StatsD;
 import io.hollerith.client.StreamStatsClient;
 import io.hollerith.client.TcpStatsClient;
 import io.hollerith.client.UnixSocketStatsClient;
@@ -137,7 +137,7 @@ public final class SendCommand implements Callable<Integer> {
       }
     }
     List<IOException> failures = new ArrayList<>();
-    StatsClientBase client;
+    StatsD client;
     try {
       client = open(failures);
     } catch (UncheckedIOException | IllegalArgumentException e) {
@@ -145,7 +145,7 @@ public final class SendCommand implements Callable<Integer> {
       return 1;
     }
     try {
-      StatsClientBase target = tags.isEmpty() ? client : client.withTags(tags.toArray(new String[0]));
+      StatsD target = tags.isEmpty() ? client : client.withTags(tags.toArray(new String[0]));
       if (!lines.isEmpty()) {
         try (Pipeline p = target.pipeline()) {
           for (String line : lines) {
@@ -217,7 +217,7 @@ public final class SendCommand implements Callable<Integer> {
     return kind.equals("g");
   }
 
-  private StatsClientBase open(List<IOException> failures) {
+  private StatsD open(List<IOException> failures) {
     Duration timeout = Duration.ofNanos(Math.round(timeoutSeconds * 1e9));
     if (unix != null) {
       return new UnixSocketStatsClient(unix, prefix, timeout, random, System::nanoTime);
@@ -231,7 +231,7 @@ public final class SendCommand implements Callable<Integer> {
         .random(random).errorHandler(failures::add).build();
   }
 
-  private void sendTyped(StatsClientBase c) {
+  private void sendTyped(StatsD c) {
     switch (kind()) {
       case "c" -> {
         Long n = parseLong(value);

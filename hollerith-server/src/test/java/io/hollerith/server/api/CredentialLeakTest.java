@@ -1,6 +1,7 @@
 package io.hollerith.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -8,6 +9,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,14 +92,11 @@ class CredentialLeakTest {
   }
 
   /** Waits (bounded) for the access lines of the answered requests, which are written after the answer. */
-  private void awaitLogLines(int accessLines) throws InterruptedException {
-    for (int i = 0; i < 500; i++) {
+  private void awaitLogLines(int accessLines) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> {
       synchronized (logs) {
-        if (logs.list.stream().filter(e -> e.getLoggerName().endsWith(".access")).count() >= accessLines) {
-          return;
-        }
+        return logs.list.stream().filter(e -> e.getLoggerName().endsWith(".access")).count() >= accessLines;
       }
-      Thread.sleep(10);
-    }
+    });
   }
 }

@@ -1,6 +1,7 @@
 package io.hollerith.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -374,10 +375,7 @@ class HttpApiTest {
       start(ApiFixture.config());
       fx.get(SERIES + "&secret=visible-only-in-query", "reader@shop");
       fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token hol_not_a_real_token"));
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      while (appender.list.size() < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> appender.list.size() >= 2);
       assertThat(appender.list).hasSize(2);
       String first = appender.list.get(0).getFormattedMessage();
       assertThat(first).matches("GET /api/v1/series 200 \\d+ms user=reader@shop remote=127\\.0\\.0\\.1");

@@ -1,6 +1,7 @@
 package io.hollerith.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,9 +9,9 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,13 +90,6 @@ class RequestBodyLimitsTest {
     return fx.stats.value("http", "body_bytes_in_flight").longValue();
   }
 
-  static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    for (int i = 0; i < 1000 && !condition.getAsBoolean(); i++) {
-      Thread.sleep(10);
-    }
-    assertThat(condition.getAsBoolean()).as(what).isTrue();
-  }
-
   @Test
   void bodiesWithoutValidCredentialsAreRefusedWithoutBeingRead() throws Exception {
     fx = new ApiFixture(dir, ApiFixture.config());
@@ -118,9 +112,11 @@ class RequestBodyLimitsTest {
     fx = new ApiFixture(dir, ApiFixture.config("http.max_request_bytes=100000", "http.max_body_bytes_in_flight=250000"));
     String admin = "Token " + fx.tokens.get("admin@root");
     Socket first = post(admin, 100_000, 50_000, "");
-    await(() -> inFlight() == 100_000, "the first body reserved its declared length");
+    await("the first body reserved its declared length").atMost(Duration.ofSeconds(20))
+        .until(() -> inFlight() == 100_000);
     Socket second = post(admin, 100_000, 50_000, "");
-    await(() -> inFlight() == 200_000, "the second body reserved its declared length");
+    await("the second body reserved its declared length").atMost(Duration.ofSeconds(20))
+        .until(() -> inFlight() == 200_000);
     Socket third = post(admin, 100_000, 50_000, "");
     assertThat(readHead(third)).startsWith("HTTP/1.1 503 ").containsIgnoringCase("retry-after: 1");
     assertThat(inFlight()).isEqualTo(200_000);
@@ -128,9 +124,11 @@ class RequestBodyLimitsTest {
     first.getOutputStream().write(lines(50_000));
     first.getOutputStream().flush();
     assertThat(readHead(first)).startsWith("HTTP/1.1 200 ");
-    await(() -> inFlight() == 100_000, "the answered body returned its room");
+    await("the answered body returned its room").atMost(Duration.ofSeconds(20))
+        .until(() -> inFlight() == 100_000);
     second.close();
-    await(() -> inFlight() == 0, "the closed connection returned its room");
+    await("the closed connection returned its room").atMost(Duration.ofSeconds(20))
+        .until(() -> inFlight() == 0);
     assertThat(fx.send("POST", "/api/v1/ingest", "admin@root", "a:1|c\n".repeat(1000)).statusCode()).isEqualTo(200);
     assertThat(inFlight()).isZero();
   }
@@ -142,8 +140,9 @@ class RequestBodyLimitsTest {
     for (int i = 0; i < 100; i++) {
       post(admin, 500_000, i % 10 * 1000, "").close();
     }
-    await(() -> fx.stats.value("http", "connections_open").longValue() == 0, "every connection closed");
-    await(() -> inFlight() == 0, "nothing left reserved");
+    await("every connection closed").atMost(Duration.ofSeconds(20))
+        .until(() -> fx.stats.value("http", "connections_open").longValue() == 0);
+    await("nothing left reserved").atMost(Duration.ofSeconds(20)).until(() -> inFlight() == 0);
     assertThat(fx.send("POST", "/api/v1/ingest", "admin@root", "a:1|c\n").statusCode()).isEqualTo(200);
   }
 
@@ -154,11 +153,14 @@ class RequestBodyLimitsTest {
     fx.healthDelayMillis.set(1000);
     var health = fx.client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fx.base + "/health")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
-    await(() -> fx.stats.value("http", "connections_open").longValue() == 1, "the slow request holds the only worker");
+    await("the slow request holds the only worker").atMost(Duration.ofSeconds(20))
+        .until(() -> fx.stats.value("http", "connections_open").longValue() == 1);
     Socket waiting = post("Token " + fx.tokens.get("admin@root"), 500_000, 0, "");
-    await(() -> fx.stats.value("http", "connections_open").longValue() == 2, "the second head arrived");
+    await("the second head arrived").atMost(Duration.ofSeconds(20))
+        .until(() -> fx.stats.value("http", "connections_open").longValue() == 2);
     waiting.close();
-    await(() -> fx.stats.value("http", "connections_open").longValue() == 1, "the second connection closed");
+    await("the second connection closed").atMost(Duration.ofSeconds(20))
+        .until(() -> fx.stats.value("http", "connections_open").longValue() == 1);
     assertThat(health.get().statusCode()).isEqualTo(200);
     fx.healthDelayMillis.set(0);
     assertThat(fx.get("/health", null).statusCode()).isEqualTo(200); // the admission ran before this on the one worker
@@ -181,12 +183,12 @@ class RequestBodyLimitsTest {
     s.getOutputStream().write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     s.getOutputStream().flush();
     assertThat(readHead(s)).startsWith("HTTP/1.1 413 ");
-    await(() -> inFlight() == 0, "the refused body returned its room");
+    await("the refused body returned its room").atMost(Duration.ofSeconds(20)).until(() -> inFlight() == 0);
     Socket malformed = open();
     malformed.getOutputStream().write((head + "5\r\na:1|c\r\nzz\r\n").getBytes(StandardCharsets.US_ASCII));
     malformed.getOutputStream().flush();
     assertThat(readHead(malformed)).startsWith("HTTP/1.1 400 ");
-    await(() -> inFlight() == 0, "the malformed body returned its room");
+    await("the malformed body returned its room").atMost(Duration.ofSeconds(20)).until(() -> inFlight() == 0);
   }
 
   @Test
@@ -209,12 +211,14 @@ class RequestBodyLimitsTest {
     for (int i = 0; i < 3; i++) {
       open();
     }
-    await(() -> fx.stats.value("http", "connections_open").longValue() == 3, "three connections open");
+    await("three connections open").atMost(Duration.ofSeconds(20))
+        .until(() -> fx.stats.value("http", "connections_open").longValue() == 3);
     Socket extra = open();
     assertThat(extra.getInputStream().read()).isEqualTo(-1);
     assertThat(fx.stats.value("http", "connections_rejected")).isEqualTo(1L);
     sockets.get(0).close();
-    await(() -> fx.stats.value("http", "connections_open").longValue() == 2, "a slot freed");
+    await("a slot freed").atMost(Duration.ofSeconds(20))
+        .until(() -> fx.stats.value("http", "connections_open").longValue() == 2);
     assertThat(fx.get("/health", null).statusCode()).isEqualTo(200);
   }
 }

@@ -4,34 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hollerith.server.config.StorageConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.hollerith.server.testing.EmbeddedPostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The credential store on a real PostgreSQL server (zonky embedded), in schema hollerith_auth. */
 class PostgresAuthStoreTest {
 
-  static EmbeddedPostgres pg;
-
-  @BeforeAll
-  static void start() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (pg != null) {
-      pg.close();
-    }
-  }
+  @RegisterExtension
+  static final EmbeddedPostgresServer pg = new EmbeddedPostgresServer();
 
   static StorageConfig.Postgresql config() {
-    return new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "postgres"), "postgres", null, null, null, 2);
+    return new StorageConfig.Postgresql(pg.jdbcUrl(EmbeddedPostgresServer.POSTGRES), "postgres", null, null, null, 2);
   }
 
   @Test
@@ -48,7 +36,7 @@ class PostgresAuthStoreTest {
       assertThat(store.authenticate(t.secret())).isEmpty();
       assertThat(store.isReachable()).isTrue();
     }
-    try (Connection c = pg.getPostgresDatabase().getConnection();
+    try (Connection c = pg.connect(EmbeddedPostgresServer.POSTGRES);
         ResultSet rs = c.createStatement().executeQuery(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'hollerith_auth' ORDER BY table_name")) {
       StringBuilder tables = new StringBuilder();
@@ -66,9 +54,9 @@ class PostgresAuthStoreTest {
 
   @Test
   void twoFleetsOnOneDatabaseWithDifferentMetricSchemasKeepTheirCredentialsApart() throws Exception {
-    StorageConfig.Postgresql east = new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "postgres"), "postgres",
+    StorageConfig.Postgresql east = new StorageConfig.Postgresql(pg.jdbcUrl(EmbeddedPostgresServer.POSTGRES), "postgres",
         null, null, null, 2, "east");
-    StorageConfig.Postgresql west = new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "postgres"), "postgres",
+    StorageConfig.Postgresql west = new StorageConfig.Postgresql(pg.jdbcUrl(EmbeddedPostgresServer.POSTGRES), "postgres",
         null, null, null, 2, "west");
     try (AuthStore eastStore = AuthStore.openPostgresql(east, Duration.ofSeconds(2), Clock.systemUTC());
         AuthStore westStore = AuthStore.openPostgresql(west, Duration.ofSeconds(2), Clock.systemUTC())) {
@@ -78,7 +66,7 @@ class PostgresAuthStoreTest {
       assertThat(westStore.listUsers()).extracting(User::name).doesNotContain("bob");
     }
     assertThat(AuthStore.postgresSchema(east)).isEqualTo("east_auth");
-    try (Connection c = pg.getPostgresDatabase().getConnection();
+    try (Connection c = pg.connect(EmbeddedPostgresServer.POSTGRES);
         ResultSet rs = c.createStatement().executeQuery(
             "SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('east_auth', 'west_auth')"
                 + " ORDER BY 1")) {
@@ -89,7 +77,7 @@ class PostgresAuthStoreTest {
 
   @Test
   void blankPasswordSourcesCountAsNoneAsForTheMetricStore() {
-    StorageConfig.Postgresql blank = new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "postgres"), "postgres",
+    StorageConfig.Postgresql blank = new StorageConfig.Postgresql(pg.jdbcUrl(EmbeddedPostgresServer.POSTGRES), "postgres",
         null, "  ", " ", 2);
     try (AuthStore store = AuthStore.openPostgresql(blank, Duration.ofSeconds(2), Clock.systemUTC())) {
       assertThat(store.isReachable()).isTrue();
@@ -98,7 +86,7 @@ class PostgresAuthStoreTest {
 
   @Test
   void aMissingPasswordVariableIsNamedAsForTheMetricStore() {
-    StorageConfig.Postgresql missing = new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "postgres"), "postgres",
+    StorageConfig.Postgresql missing = new StorageConfig.Postgresql(pg.jdbcUrl(EmbeddedPostgresServer.POSTGRES), "postgres",
         null, "HOLLERITH_TEST_PASSWORD_NEVER_SET", null, 2);
     assertThatThrownBy(() -> AuthStore.openPostgresql(missing, Duration.ofSeconds(2), Clock.systemUTC()))
         .isInstanceOf(AuthStoreException.class)

@@ -2,13 +2,13 @@ package io.hollerith.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.hollerith.server.HollerithServer;
 import io.hollerith.server.config.ConfigLoader;
 import io.hollerith.server.datadir.DataDirectoryInUseException;
 import io.hollerith.server.datadir.DataDirectoryLock;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +65,10 @@ class ServeProcessTest {
     try {
       Path lockFile = data.resolve(DataDirectoryLock.FILE_NAME);
       String pid = Long.toString(first.pid());
-      for (int i = 0; i < 1200 && !(Files.exists(lockFile) && Files.readString(lockFile).trim().equals(pid)); i++) {
+      await("the first server to hold the lock").atMost(Duration.ofSeconds(120)).until(() -> {
         assertThat(first.isAlive()).as("the first server runs: %s", Files.readString(tmp.resolve("err.txt"))).isTrue();
-        Thread.sleep(100);
-      }
+        return Files.exists(lockFile) && Files.readString(lockFile).trim().equals(pid);
+      });
       assertThat(Files.readString(lockFile).trim()).isEqualTo(pid);
 
       Path err2 = tmp.resolve("err2.txt");
@@ -162,14 +163,12 @@ class ServeProcessTest {
 
   private static java.util.regex.Matcher awaitLine(Process process, Path output, java.util.regex.Pattern pattern)
       throws Exception {
-    for (int i = 0; i < 1200; i++) {
-      java.util.regex.Matcher m = pattern.matcher(Files.readString(output));
-      if (m.find()) {
-        return m;
-      }
+    await("the server to report its addresses").atMost(Duration.ofSeconds(120)).until(() -> {
       assertThat(process.isAlive()).as("the server runs: %s", Files.readString(output)).isTrue();
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the server did not report its addresses: " + Files.readString(output));
+      return pattern.matcher(Files.readString(output)).find();
+    });
+    java.util.regex.Matcher m = pattern.matcher(Files.readString(output));
+    assertThat(m.find()).isTrue();
+    return m;
   }
 }

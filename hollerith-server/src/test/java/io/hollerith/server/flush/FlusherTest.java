@@ -2,6 +2,7 @@ package io.hollerith.server.flush;
 
 import static io.hollerith.server.protocol.TestSamples.counter;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hollerith.server.aggregate.Aggregator;
 import io.hollerith.server.config.AggregationConfig;
@@ -60,10 +61,7 @@ class FlusherTest {
     RecordingSink sink = new RecordingSink("rec");
     try (Flusher f = new Flusher(a, List.of(sink), stats, Clock.systemUTC())) {
       f.start();
-      long deadline = System.currentTimeMillis() + 5_000;
-      while (sink.received.size() < 3 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
-      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> sink.received.size() >= 3);
     }
     assertThat(sink.received.size()).isGreaterThanOrEqualTo(3);
     long first = sink.received.get(0).intervalStartMillis();

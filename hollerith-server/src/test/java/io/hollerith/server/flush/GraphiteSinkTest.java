@@ -1,6 +1,7 @@
 package io.hollerith.server.flush;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hollerith.server.config.SinksConfig;
 import io.hollerith.server.stats.StatsRegistry;
@@ -12,6 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -142,9 +144,7 @@ class GraphiteSinkTest {
     int firstLength = lines.stream().mapToInt(l -> l.length() + 1).sum();
     assertThat(second).contains("stats.statsd.graphiteStats.flush_length " + firstLength + ts);
     // The sink counts a payload once send() has returned, which can be just after Carbon read it.
-    for (int i = 0; i < 500 && stats.value("graphite", "payloads_sent").longValue() < 2; i++) {
-      Thread.sleep(10);
-    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> stats.value("graphite", "payloads_sent").longValue() >= 2);
     assertThat(stats.value("graphite", "payloads_sent")).isEqualTo(2L);
   }
 
@@ -191,11 +191,8 @@ class GraphiteSinkTest {
     }
     GraphiteSink sink = sink(port, true, null, null, null, GraphiteSink.DEFAULT_MAX_QUEUED_BYTES);
     sink.publish(SnapshotFixture.twoFlushes().get(0)); // nobody listens yet: connection refused, retried
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (stats.value("graphite", "send_errors") == null || ((Number) stats.value("graphite", "send_errors")).longValue() == 0) {
-      assertThat(System.currentTimeMillis()).isLessThan(deadline);
-      Thread.sleep(10);
-    }
+    await("a refused connection").atMost(Duration.ofSeconds(5)).until(() -> stats.value("graphite", "send_errors") != null
+        && stats.value("graphite", "send_errors").longValue() > 0);
     Carbon carbon = new Carbon(port);
     assertThat(carbon.next()).contains("stats_counts.hits 21 1700000010");
     assertThat(stats.value("graphite", "payloads_dropped")).isEqualTo(0L);

@@ -2,11 +2,11 @@ package io.hollerith.server.ingest;
 
 import static io.hollerith.server.ingest.TestSupport.UDP_OFF;
 import static io.hollerith.server.ingest.TestSupport.UNIX_OFF;
-import static io.hollerith.server.ingest.TestSupport.eventually;
 import static io.hollerith.server.ingest.TestSupport.listeners;
 import static io.hollerith.server.ingest.TestSupport.protocol;
 import static io.hollerith.server.ingest.TestSupport.value;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hollerith.server.config.ListenersConfig;
@@ -91,14 +91,14 @@ class IngestServerTcpTest {
       }
       pool.shutdown();
       int expectedLines = connections * linesEach;
-      assertThat(handlers.awaitLines("tcp", expectedLines, Duration.ofSeconds(20))).isTrue();
+      await().atMost(Duration.ofSeconds(20)).until(() -> handlers.lineCount("tcp") >= expectedLines);
       Set<String> expected = new HashSet<>();
       for (int c = 0; c < connections; c++) {
         for (int i = 0; i < linesEach; i++) {
           expected.add("c" + c + ".line" + i + ":" + i + "|ms");
         }
       }
-      assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "tcp", "connections") == 0)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "connections") == 0);
       List<String> lines = handlers.lines("tcp");
       assertThat(lines).hasSize(expectedLines).doesNotHaveDuplicates();
       assertThat(new HashSet<>(lines)).isEqualTo(expected);
@@ -129,11 +129,11 @@ class IngestServerTcpTest {
         OutputStream out = socket.getOutputStream();
         out.write("whole:1|c\nwhole2:2|c\ncut:3".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        assertThat(handlers.awaitLines("tcp", 2, Duration.ofSeconds(5))).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 2);
         out.write("|c".getBytes(StandardCharsets.US_ASCII));
         out.flush();
       }
-      assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "tcp", "dropped_partial_line") == 1)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "dropped_partial_line") == 1);
       assertThat(handlers.lines("tcp")).containsExactly("whole:1|c", "whole2:2|c");
       assertThat(value(stats, "tcp", "lines_received")).isEqualTo(2);
     }
@@ -155,11 +155,11 @@ class IngestServerTcpTest {
         // 1: a long line inside one write, between good ones.
         out.write(("a:1|c\n" + "y".repeat(100) + "\nb:1|c\n" + exactly32 + "\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        assertThat(handlers.awaitLines("tcp", 3, Duration.ofSeconds(5))).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 3);
         // 2: a long line that starts as a short tail and grows over several writes.
         out.write("c:1|c\nzzzz".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        assertThat(handlers.awaitLines("tcp", 4, Duration.ofSeconds(5))).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 4);
         for (int i = 0; i < 5; i++) {
           out.write("z".repeat(20).getBytes(StandardCharsets.US_ASCII));
           out.flush();
@@ -173,10 +173,9 @@ class IngestServerTcpTest {
         Thread.sleep(20);
         out.write(("w".repeat(50) + "\ne:1|c\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        assertThat(handlers.awaitLines("tcp", 6, Duration.ofSeconds(5))).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 6);
         assertThat(handlers.lines("tcp")).containsExactly("a:1|c", "b:1|c", exactly32, "c:1|c", "d:1|c", "e:1|c");
-        assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "tcp", "dropped_line_too_long") == 3))
-            .isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "dropped_line_too_long") == 3);
         assertThat(value(stats, "tcp", "connections")).isEqualTo(1);
       }
     }
@@ -196,7 +195,7 @@ class IngestServerTcpTest {
       InetAddress second = InetAddress.getByName("127.0.0.2");
       try (Socket a1 = new Socket(target.getAddress(), target.getPort(), first, 0);
           Socket a2 = new Socket(target.getAddress(), target.getPort(), first, 0)) {
-        assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "tcp", "connections") == 2)).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "connections") == 2);
         try (Socket excess = new Socket(target.getAddress(), target.getPort(), first, 0)) {
           excess.setSoTimeout(5_000);
           assertThat(excess.getInputStream().read()).isEqualTo(-1);
@@ -205,13 +204,13 @@ class IngestServerTcpTest {
         try (Socket b1 = new Socket(target.getAddress(), target.getPort(), second, 0)) {
           b1.getOutputStream().write("other.host:1|c\n".getBytes(StandardCharsets.US_ASCII));
           a1.getOutputStream().write("first.host:1|c\n".getBytes(StandardCharsets.US_ASCII));
-          assertThat(handlers.awaitLines("tcp", 2, Duration.ofSeconds(5))).isTrue();
+          await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 2);
         }
       }
-      assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "tcp", "connections") == 0)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "connections") == 0);
       try (Socket again = new Socket(target.getAddress(), target.getPort(), first, 0)) {
         again.getOutputStream().write("again:1|c\n".getBytes(StandardCharsets.US_ASCII));
-        assertThat(handlers.awaitLines("tcp", 3, Duration.ofSeconds(5))).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 3);
       }
       assertThat(value(stats, "tcp", "connections_rejected_per_address")).isEqualTo(1);
       assertThat(value(stats, "tcp", "connections_rejected")).isZero();
@@ -232,7 +231,7 @@ class IngestServerTcpTest {
         for (int i = 0; i < 3; i++) {
           open.add(new Socket(target.getAddress(), target.getPort()));
         }
-        assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "tcp", "connections") == 3)).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "connections") == 3);
         try (Socket excess = new Socket(target.getAddress(), target.getPort())) {
           excess.setSoTimeout(5_000);
           InputStream in = excess.getInputStream();
@@ -245,18 +244,18 @@ class IngestServerTcpTest {
           open.get(i).getOutputStream().write(("ok" + i + ":1|c\n").getBytes(StandardCharsets.US_ASCII));
           open.get(i).getOutputStream().flush();
         }
-        assertThat(handlers.awaitLines("tcp", 3, Duration.ofSeconds(5))).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 3);
       } finally {
         for (Socket s : open) {
           s.close();
         }
       }
-      assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "tcp", "connections") == 0)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "connections") == 0);
       // A slot freed by a closed connection can be used again.
       try (Socket again = new Socket(target.getAddress(), target.getPort())) {
         again.getOutputStream().write("again:1|c\n".getBytes(StandardCharsets.US_ASCII));
         again.getOutputStream().flush();
-        assertThat(handlers.awaitLines("tcp", 4, Duration.ofSeconds(5))).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 4);
       }
       assertThat(value(stats, "tcp", "connections_total")).isEqualTo(4);
     }
@@ -274,7 +273,7 @@ class IngestServerTcpTest {
       idle.connect(target);
       idle.setSoTimeout(5_000);
       assertThat(idle.getInputStream().read()).isEqualTo(-1);
-      assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "tcp", "connections_idle_closed") == 1)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "connections_idle_closed") == 1);
     }
   }
 }

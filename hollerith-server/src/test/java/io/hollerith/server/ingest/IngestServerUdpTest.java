@@ -2,12 +2,12 @@ package io.hollerith.server.ingest;
 
 import static io.hollerith.server.ingest.TestSupport.TCP_OFF;
 import static io.hollerith.server.ingest.TestSupport.UNIX_OFF;
-import static io.hollerith.server.ingest.TestSupport.eventually;
 import static io.hollerith.server.ingest.TestSupport.listeners;
 import static io.hollerith.server.ingest.TestSupport.protocol;
 import static io.hollerith.server.ingest.TestSupport.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hollerith.server.config.ListenersConfig;
@@ -90,7 +90,7 @@ class IngestServerUdpTest {
       }
       pool.shutdown();
       int expectedLines = senders * datagramsEach * linesPerDatagram;
-      assertThat(handlers.awaitLines("udp", expectedLines, Duration.ofSeconds(20))).isTrue();
+      await().atMost(Duration.ofSeconds(20)).until(() -> handlers.lineCount("udp") >= expectedLines);
       Thread.sleep(50);
       List<String> lines = handlers.lines("udp");
       assertThat(lines).hasSize(expectedLines).doesNotHaveDuplicates();
@@ -105,8 +105,8 @@ class IngestServerUdpTest {
       assertThat(new HashSet<>(lines)).isEqualTo(expected);
       assertThat(handlers.calls("udp")).isEqualTo(senders * datagramsEach);
       assertThat(handlers.violations()).isEmpty();
-      assertThat(eventually(Duration.ofSeconds(5),
-          () -> value(stats, "udp", "packets_received") == senders * datagramsEach)).isTrue();
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> value(stats, "udp", "packets_received") == senders * datagramsEach);
       assertThat(value(stats, "udp", "bytes_received")).isEqualTo(bytes.get());
       assertThat(value(stats, "udp", "dropped_packet_too_large")).isZero();
       int sockets = transport.equals("epoll") ? 2 : 1;
@@ -163,9 +163,10 @@ class IngestServerUdpTest {
         socket.send(new DatagramPacket(data, data.length, target));
         sent++;
       }
-      assertThat(handlers.awaitLines("udp", sent, Duration.ofSeconds(20))).isTrue();
+      int expected = sent;
+      await().atMost(Duration.ofSeconds(20)).until(() -> handlers.lineCount("udp") >= expected);
       assertThat(handlers.lines("udp")).hasSize(sent).doesNotHaveDuplicates();
-      assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "udp", "packets_received") == 560)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "udp", "packets_received") == 560);
       assertThat(value(stats, "udp", "kernel_drops")).isZero();
       if (delayMillis > 0 && transport.equals("epoll")) {
         assertThat(value(stats, "udp", "read_rests")).isPositive();
@@ -192,8 +193,8 @@ class IngestServerUdpTest {
       socket.send(new DatagramPacket(tooLong, tooLong.length, target));
       socket.send(new DatagramPacket(huge, huge.length, target));
       socket.send(new DatagramPacket(exact, exact.length, target));
-      assertThat(handlers.awaitLines("udp", 2, Duration.ofSeconds(5))).isTrue();
-      assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "udp", "packets_received") == 3)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("udp") >= 2);
+      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "udp", "packets_received") == 3);
       assertThat(handlers.lines("udp")).containsExactly("a:1|c", "x".repeat(94));
       assertThat(value(stats, "udp", "dropped_packet_too_large")).isEqualTo(2);
     }
@@ -229,12 +230,12 @@ class IngestServerUdpTest {
       for (int i = 0; i < total; i++) {
         socket.send(new DatagramPacket(data, data.length, target));
       }
-      assertThat(eventually(Duration.ofSeconds(5), () -> value(stats, "udp", "kernel_drops") > 0)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "udp", "kernel_drops") > 0);
       release.countDown();
-      assertThat(eventually(Duration.ofSeconds(10),
-          () -> handled.get() + value(stats, "udp", "kernel_drops") == total)).isTrue();
-      assertThat(eventually(Duration.ofSeconds(5),
-          () -> value(stats, "udp", "packets_received") == handled.get())).isTrue();
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> handled.get() + value(stats, "udp", "kernel_drops") == total);
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> value(stats, "udp", "packets_received") == handled.get());
       assertThat(value(stats, "udp", "rx_queue")).isZero();
     }
   }

@@ -1,10 +1,10 @@
 package io.hollerith.server.ingest;
 
 import static io.hollerith.server.ingest.TestSupport.UNIX_OFF;
-import static io.hollerith.server.ingest.TestSupport.eventually;
 import static io.hollerith.server.ingest.TestSupport.listeners;
 import static io.hollerith.server.ingest.TestSupport.value;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.timgroup.statsd.NonBlockingStatsDClientBuilder;
@@ -143,14 +143,15 @@ class InteropTest {
     try {
       AtomicInteger queue = registry.gauge("interop.queue", Tags.of("tier", "gold"), new AtomicInteger(7));
       assertThat(queue).isNotNull();
-      assertThat(eventually(Duration.ofSeconds(20), () -> view.gauges().containsKey(expected.gauge())))
-          .as("gauge %s in %s", expected.gauge(), view.gauges()).isTrue();
+      await().atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(view.gauges()).containsKey(expected.gauge()));
       registry.counter("interop.requests", "route", "api", "method", "GET").increment(3);
       registry.timer("interop.latency", "op", "read").record(Duration.ofMillis(42));
       registry.summary("interop.size", "kind", "x").record(1234.5);
-      assertThat(eventually(Duration.ofSeconds(10), () -> view.counters().containsKey(expected.counter())
-          && view.timers().containsKey(expected.timer()) && view.timers().containsKey(expected.summary())))
-          .as("counters %s timers %s", view.counters(), view.timers()).isTrue();
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(view.counters()).containsKey(expected.counter());
+        assertThat(view.timers()).containsKeys(expected.timer(), expected.summary());
+      });
     } finally {
       registry.close();
     }
@@ -206,10 +207,13 @@ class InteropTest {
       client.time("lat", 12L, "op:w");
       client.recordSetValue("users", "alice");
       client.recordSetValue("users", "bob");
-      assertThat(eventually(Duration.ofSeconds(10), () -> view.sets().containsKey("dd.users#env:test")
-          && view.sets().get("dd.users#env:test").size() == 2 && interop(view.timers()).size() == 3
-          && interop(view.counters()).size() == 2 && interop(view.gauges()).size() == 1))
-          .as("%s %s %s %s", view.counters(), view.gauges(), view.timers(), view.sets()).isTrue();
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(view.sets()).containsKey("dd.users#env:test");
+        assertThat(view.sets().get("dd.users#env:test")).hasSize(2);
+        assertThat(interop(view.timers())).hasSize(3);
+        assertThat(interop(view.counters())).hasSize(2);
+        assertThat(interop(view.gauges())).hasSize(1);
+      });
     } finally {
       client.stop();
     }

@@ -3,9 +3,9 @@ package io.hollerith.server.ingest;
 import static io.hollerith.server.ingest.TestSupport.ask;
 import static io.hollerith.server.ingest.TestSupport.TCP_OFF;
 import static io.hollerith.server.ingest.TestSupport.UNIX_OFF;
-import static io.hollerith.server.ingest.TestSupport.eventually;
 import static io.hollerith.server.ingest.TestSupport.listeners;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hollerith.server.aggregate.Aggregator;
 import io.hollerith.server.aggregate.AggregatorWriter;
@@ -59,8 +59,8 @@ class ManagementEndToEndTest {
       byte[] packet = ("gorets:1|c\ngorets:2|c|@0.5\nglork:320|ms\nglork:100|ms\ngaugor:333|g\n"
           + "uniques:765|s\nuniques:joe|s\napi.hits:1|c|#env:prod\nnot a metric").getBytes(StandardCharsets.US_ASCII);
       udp.send(new DatagramPacket(packet, packet.length, target));
-      assertThat(eventually(Duration.ofSeconds(5), () -> aggregator.liveView().sets().containsKey("uniques")
-          && aggregator.liveView().counters().containsKey("api.hits#env:prod"))).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> aggregator.liveView().sets().containsKey("uniques")
+          && aggregator.liveView().counters().containsKey("api.hits#env:prod"));
       try (Socket s = new Socket(admin.getAddress(), admin.getPort())) {
         s.setSoTimeout(5_000);
         // Etsy's own counters come first, as in Etsy's reply; every line counts as received, the bad one too.
@@ -96,8 +96,8 @@ class ManagementEndToEndTest {
       // A deleted counter comes back when it is sent again.
       byte[] again = "gorets:4|c".getBytes(StandardCharsets.US_ASCII);
       udp.send(new DatagramPacket(again, again.length, target));
-      assertThat(eventually(Duration.ofSeconds(5),
-          () -> Double.valueOf(4.0).equals(aggregator.liveView().counters().get("gorets")))).isTrue();
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> Double.valueOf(4.0).equals(aggregator.liveView().counters().get("gorets")));
     }
   }
 }

@@ -2,7 +2,6 @@ package io.hollerith.server.ingest;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,17 +73,5 @@ final class RecordingHandlers implements PacketHandlerFactory {
 
   List<String> violations() {
     return new ArrayList<>(violations);
-  }
-
-  /** Waits until {@code listener} has recorded at least {@code n} lines. */
-  boolean awaitLines(String listener, int n, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (lineCount(listener) < n) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(5);
-    }
-    return true;
   }
 }

@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 /** Small helpers shared by the ingest tests. */
 final class TestSupport {
@@ -36,18 +34,6 @@ final class TestSupport {
       throw new AssertionError("no internal stat " + category + "." + metric + " in " + stats.snapshot());
     }
     return n.longValue();
-  }
-
-  /** Polls until the condition holds; false on timeout. */
-  static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(5);
-    }
-    return true;
   }
 
   /** Writes {@code text} and returns what comes back until it ends with {@code end} (or the peer closes). */

@@ -2,13 +2,13 @@ package io.hollerith.server.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.StoreSettings;
-import io.hollerith.server.testing.Await;
 import io.hollerith.server.testing.StepClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +56,8 @@ class SchedulerTest {
   }
 
   void awaitState(String taskId, TaskState state) throws InterruptedException {
-    Await.until(() -> scheduler.find(taskId).orElseThrow().state() == state, "task " + taskId + " to be " + state);
+    await("task " + taskId + " to be " + state).atMost(Duration.ofSeconds(20))
+        .until(() -> scheduler.find(taskId).orElseThrow().state() == state);
   }
 
   @Test

@@ -10,8 +10,7 @@ import io.hollerith.server.config.StorageConfig;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.StoreSettings;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
+import io.hollerith.server.testing.EmbeddedPostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,12 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,37 +32,20 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
 
   static final String READ_ONLY_ROLE = "hollerith_ro";
-  private static EmbeddedPostgres pg;
-  private static final AtomicInteger DATABASES = new AtomicInteger();
+  @RegisterExtension
+  static final EmbeddedPostgresServer pg =
+      new EmbeddedPostgresServer("CREATE ROLE " + READ_ONLY_ROLE + " LOGIN PASSWORD 'ro'");
   private String database;
   private AuthStore auth;
   @TempDir Path dir;
 
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
-    try (Connection c = pg.getPostgresDatabase().getConnection()) {
-      c.createStatement().execute("CREATE ROLE " + READ_ONLY_ROLE + " LOGIN PASSWORD 'ro'");
-    }
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    pg.close();
-  }
-
   @Override
   protected MetricStore openStore(StoreSettings settings) {
-    database = "ops_" + DATABASES.incrementAndGet();
-    try (Connection c = pg.getPostgresDatabase().getConnection()) {
-      c.createStatement().executeUpdate("CREATE DATABASE " + database);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    database = pg.createNumberedDatabase("ops");
     MetricStore s = MetricStores.postgresql(pgConfig(), settings);
     auth = AuthStore.openPostgresql(pgConfig(), Duration.ofSeconds(2), Clock.systemUTC());
     auth.addUser("victim", Role.ADMIN, "root", null);
-    try (Connection c = pg.getDatabase("postgres", database).getConnection()) {
+    try (Connection c = pg.connect(database)) {
       var st = c.createStatement();
       st.execute("REVOKE TEMP ON DATABASE " + database + " FROM PUBLIC");
       st.execute("GRANT USAGE ON SCHEMA hollerith TO " + READ_ONLY_ROLE);
@@ -78,7 +57,7 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
   }
 
   private StorageConfig.Postgresql pgConfig() {
-    return new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", database), "postgres", null, null, null, 2);
+    return new StorageConfig.Postgresql(pg.jdbcUrl(database), "postgres", null, null, null, 2);
   }
 
   @AfterEach
@@ -90,7 +69,7 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
 
   @Override
   protected Connection rawConnection() throws SQLException {
-    Connection c = pg.getDatabase("postgres", database).getConnection();
+    Connection c = pg.connect(database);
     c.createStatement().execute("SET search_path TO hollerith");
     return c;
   }
@@ -158,19 +137,19 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
           .hasMessageContaining("role postgres is a superuser")
           .satisfies(e -> assertThat(((OpsException) e).status()).isEqualTo(503));
     }
-    try (Connection c = pg.getDatabase("postgres", database).getConnection()) {
+    try (Connection c = pg.connect(database)) {
       c.createStatement().execute("GRANT USAGE ON SCHEMA hollerith_auth TO " + READ_ONLY_ROLE);
     }
     try (ReadOnlyQueries q = queries(Duration.ofSeconds(5), 10)) {
       assertThatThrownBy(() -> q.run("tester", "SELECT 1")).isInstanceOf(OpsException.class)
           .hasMessageContaining("may use a credential schema (<schema>_auth)");
     } finally {
-      try (Connection c = pg.getDatabase("postgres", database).getConnection()) {
+      try (Connection c = pg.connect(database)) {
         c.createStatement().execute("REVOKE USAGE ON SCHEMA hollerith_auth FROM " + READ_ONLY_ROLE);
       }
     }
     // Another fleet's credential schema in the same database is refused just the same.
-    try (Connection c = pg.getDatabase("postgres", database).getConnection()) {
+    try (Connection c = pg.connect(database)) {
       c.createStatement().execute("CREATE SCHEMA otherfleet_auth");
       c.createStatement().execute("GRANT USAGE ON SCHEMA otherfleet_auth TO " + READ_ONLY_ROLE);
     }
@@ -178,7 +157,7 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
       assertThatThrownBy(() -> q.run("tester", "SELECT 1")).isInstanceOf(OpsException.class)
           .hasMessageContaining("may use a credential schema (<schema>_auth)");
     } finally {
-      try (Connection c = pg.getDatabase("postgres", database).getConnection()) {
+      try (Connection c = pg.connect(database)) {
         c.createStatement().execute("DROP SCHEMA otherfleet_auth");
       }
     }
@@ -228,10 +207,8 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
   @Test
   void aReplicaUrlIsQueriedInsteadOfThePrimary() throws SQLException {
     String replica = database + "_replica";
-    try (Connection c = pg.getPostgresDatabase().getConnection()) {
-      c.createStatement().executeUpdate("CREATE DATABASE " + replica);
-    }
-    try (Connection c = pg.getDatabase("postgres", replica).getConnection()) {
+    pg.createDatabase(replica);
+    try (Connection c = pg.connect(replica)) {
       var st = c.createStatement();
       st.execute("CREATE SCHEMA hollerith");
       st.execute("CREATE TABLE hollerith.series (name text)");
@@ -241,7 +218,7 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
     }
     writeCounters(2, 1);
     OpsConfig.ReadOnlyRole toReplica = new OpsConfig.ReadOnlyRole(READ_ONLY_ROLE, "ro", null, null,
-        pg.getJdbcUrl("postgres", replica));
+        pg.jdbcUrl(replica));
     try (ReadOnlyQueries q = new ReadOnlyQueries(store.readOnlySql(toReplica),
         new OpsConfig.Query(Duration.ofSeconds(5), 10, 1 << 20, 1, 0, toReplica), stats)) {
       assertThat(q.run("tester", "SELECT name FROM series").rows()).containsExactly(List.of("only-on-the-replica"));

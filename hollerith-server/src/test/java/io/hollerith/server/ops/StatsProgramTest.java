@@ -2,6 +2,7 @@ package io.hollerith.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +15,6 @@ import io.hollerith.server.jobs.TaskState;
 import io.hollerith.server.stats.ProcessUsage;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.stats.WakeLatencyProbe;
-import io.hollerith.server.testing.Await;
 import io.hollerith.server.testing.StepClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -98,7 +98,8 @@ class StatsProgramTest {
       Task task = scheduler.tasks("stats", TaskState.SCHEDULED, 1).get(0);
       clock.set(task.scheduledAt().toEpochMilli());
       scheduler.tick();
-      Await.until(() -> scheduler.find(task.id()).orElseThrow().state() == TaskState.FAILED, "the run to fail");
+      await("the run to fail").atMost(Duration.ofSeconds(20))
+          .until(() -> scheduler.find(task.id()).orElseThrow().state() == TaskState.FAILED);
       assertThat(scheduler.find(task.id()).orElseThrow().error())
           .isEqualTo("cannot append the stats to " + dir.resolve("gone").resolve("2026-12-07.json") + ": its directory "
               + dir.resolve("gone") + " does not exist");

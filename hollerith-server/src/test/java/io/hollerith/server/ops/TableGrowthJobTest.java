@@ -2,6 +2,7 @@ package io.hollerith.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.hollerith.server.config.OpsConfig;
 import io.hollerith.server.config.RetentionPolicy;
@@ -13,9 +14,9 @@ import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.StoreSettings;
 import io.hollerith.server.storage.TableSizeSample;
-import io.hollerith.server.testing.Await;
 import io.hollerith.server.testing.StepClock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -62,7 +63,8 @@ class TableGrowthJobTest {
   Task runDue(Task due) throws InterruptedException {
     clock.set(due.scheduledAt().toEpochMilli());
     scheduler.tick();
-    Await.until(() -> scheduler.find(due.id()).orElseThrow().state().isFinal(), "the sample task to end");
+    await("the sample task to end").atMost(Duration.ofSeconds(20))
+        .until(() -> scheduler.find(due.id()).orElseThrow().state().isFinal());
     return scheduler.find(due.id()).orElseThrow();
   }
 

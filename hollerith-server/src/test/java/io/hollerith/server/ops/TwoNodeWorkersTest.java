@@ -1,9 +1,9 @@
 package io.hollerith.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hollerith.server.config.RetentionPolicy;
-import io.hollerith.server.config.StorageConfig;
 import io.hollerith.server.jobs.Job;
 import io.hollerith.server.jobs.Schedule;
 import io.hollerith.server.jobs.Scheduler;
@@ -13,15 +13,12 @@ import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.storage.MetricStore;
 import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.StoreSettings;
-import io.hollerith.server.testing.Await;
+import io.hollerith.server.testing.EmbeddedPostgresServer;
 import io.hollerith.server.testing.StepClock;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes share one real PostgreSQL: each has its own store connection, scheduler and heartbeat;
@@ -31,20 +28,8 @@ class TwoNodeWorkersTest {
 
   static final Duration BEAT = Duration.ofSeconds(10);
 
-  private static EmbeddedPostgres pg;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
-    try (Connection c = pg.getPostgresDatabase().getConnection()) {
-      c.createStatement().executeUpdate("CREATE DATABASE fleet");
-    }
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
-  }
+  @RegisterExtension
+  static final EmbeddedPostgresServer pg = new EmbeddedPostgresServer("CREATE DATABASE fleet");
 
   /** One node's parts; the heartbeat is written by hand so the test decides when. */
   record Node(String id, MetricStore store, Scheduler scheduler, NodeHeartbeat heartbeat, WorkersView view)
@@ -52,7 +37,7 @@ class TwoNodeWorkersTest {
     static Node start(String id, StepClock clock) {
       StatsRegistry stats = new StatsRegistry();
       MetricStore store = MetricStores.postgresql(
-          new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", "fleet"), "postgres", null, null, null, 2),
+          pg.storageConfig("fleet"),
           new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100, clock));
       Scheduler scheduler = new Scheduler(id, clock, store.tasks(), 100, 1, stats);
       scheduler.add(new Job("work-" + id, new Schedule.Interval(Duration.ofMinutes(1)), Map.of(), run -> "done by " + id));
@@ -76,9 +61,10 @@ class TwoNodeWorkersTest {
       Task bTask = b.scheduler().tasks(null, TaskState.SCHEDULED, 1).get(0);
       clock.set(bTask.scheduledAt().toEpochMilli());
       b.scheduler().tick();
-      Await.until(() -> b.scheduler().find(bTask.id()).orElseThrow().state() == TaskState.SUCCEEDED, "B's task to succeed");
-      Await.until(() -> b.store().tasks().find(bTask.id()).map(t -> t.state() == TaskState.SUCCEEDED).orElse(false),
-          "B's task to reach the store");
+      await("B's task to succeed").atMost(Duration.ofSeconds(20))
+          .until(() -> b.scheduler().find(bTask.id()).orElseThrow().state() == TaskState.SUCCEEDED);
+      await("B's task to reach the store").atMost(Duration.ofSeconds(20))
+          .until(() -> b.store().tasks().find(bTask.id()).map(t -> t.state() == TaskState.SUCCEEDED).orElse(false));
       a.heartbeat().beat();
       b.heartbeat().beat();
 

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -157,6 +159,78 @@ class QuantileSketchTest {
   }
 
   @Test
+  void largeUniformSamplesAreWithinTheRelativeAccuracy() throws Exception {
+    Random random = new Random(17);
+    double[] all = new double[5 * QuantileSketch.MAX_EXACT_VALUES];
+    QuantileSketch s = QuantileSketch.create();
+    for (int i = 0; i < all.length; i++) {
+      all[i] = 1 + random.nextDouble() * 999;
+      s.accept(all[i]);
+    }
+    QuantileSketch decoded = QuantileSketch.fromBytes(s.toBytes());
+    for (QuantileSketch sketch : new QuantileSketch[] {s, decoded}) {
+      assertThat(sketch.isExact()).isFalse();
+      assertThat(sketch.count()).isEqualTo(all.length);
+      for (double q : QUANTILES) {
+        double reference = nearestRank(all, q);
+        assertThat(sketch.quantile(q)).as("q=%s", q)
+            .isCloseTo(reference, within(reference * QuantileSketch.RELATIVE_ACCURACY));
+      }
+    }
+    double min = Arrays.stream(all).min().orElseThrow();
+    assertThat(s.quantile(0.0)).isCloseTo(min, within(min * QuantileSketch.RELATIVE_ACCURACY)).isGreaterThanOrEqualTo(min);
+    assertThat(s.quantile(1.0)).isEqualTo(Arrays.stream(all).max().orElseThrow());
+  }
+
+  @Test
+  void oneAndTwoValuesSurviveEncodingWithTheirExactSum() throws Exception {
+    for (double[] values : new double[][] {{-3.25}, {0.001, 1e9}}) {
+      QuantileSketch decoded = QuantileSketch.fromBytes(of(values).toBytes());
+      assertThat(decoded.isExact()).isTrue();
+      assertThat(decoded.count()).isEqualTo(values.length);
+      assertThat(decoded.sum()).isEqualTo(Arrays.stream(values).sum());
+      for (double q : QUANTILES) {
+        assertThat(decoded.quantile(q)).as("q=%s", q).isEqualTo(nearestRank(values, q));
+      }
+    }
+    assertThat(QuantileSketch.fromBytes(QuantileSketch.create().toBytes()).isEmpty()).isTrue();
+  }
+
+  @Test
+  void theExactValuesFormatKeepsWeightsAndIsLaidOutAsDocumented() throws Exception {
+    QuantileSketch s = QuantileSketch.create();
+    s.accept(5, 1);
+    s.accept(2, 4);
+    byte[] bytes = s.toBytes();
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    assertThat(in.get()).as("format").isEqualTo((byte) 3);
+    assertThat(in.getDouble()).as("min").isEqualTo(2.0);
+    assertThat(in.getDouble()).as("max").isEqualTo(5.0);
+    assertThat(in.getDouble()).as("weighted sum").isEqualTo(5 + 2 * 4.0);
+    assertThat(in.get()).as("values and weights follow").isEqualTo((byte) 2);
+    assertThat(in.getInt()).isEqualTo(2);
+    double[] valuesThenWeights = {in.getDouble(), in.getDouble(), in.getDouble(), in.getDouble()};
+    assertThat(valuesThenWeights).containsExactly(5, 2, 1, 4);
+    QuantileSketch decoded = QuantileSketch.fromBytes(bytes);
+    double[] expanded = {2, 2, 2, 2, 5};
+    for (double q : QUANTILES) {
+      assertThat(decoded.quantile(q)).as("q=%s", q).isEqualTo(nearestRank(expanded, q));
+    }
+    assertThat(QuantileSketch.fromBytes(of(1, 2).toBytes()).isExact()).isTrue();
+    assertThat(of(1, 2).toBytes()[25]).as("unweighted values carry no weights").isEqualTo((byte) 1);
+  }
+
+  @Test
+  void aCopyIsIndependent() {
+    QuantileSketch s = of(1, 2, 3);
+    QuantileSketch copy = s.copy();
+    copy.accept(100);
+    assertThat(s.quantile(1.0)).isEqualTo(3.0);
+    assertThat(copy.quantile(1.0)).isEqualTo(100.0);
+    assertThat(s.count()).isEqualTo(3.0);
+  }
+
+  @Test
   void theFormerEncodingIsStillRead() throws Exception {
     DDSketch dd = DDSketches.unboundedDense(QuantileSketch.RELATIVE_ACCURACY);
     for (int v = 1; v <= 100; v++) {
@@ -172,12 +246,35 @@ class QuantileSketchTest {
   }
 
   @Test
+  void impossibleExactValueHeadersAreRejected() {
+    byte[] good = of(1, 2, 3).toBytes();
+    byte[] badFlag = good.clone();
+    badFlag[25] = 7;
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(badFlag)).isInstanceOf(MalformedSketchException.class)
+        .hasMessage("unknown exact-values flag 7");
+    byte[] tooMany = good.clone();
+    ByteBuffer.wrap(tooMany).putInt(26, 1_000);
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(tooMany)).isInstanceOf(MalformedSketchException.class)
+        .hasMessage("impossible number of exact values 1000");
+    byte[] negative = good.clone();
+    ByteBuffer.wrap(negative).putInt(26, -1);
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(negative)).isInstanceOf(MalformedSketchException.class)
+        .hasMessage("impossible number of exact values -1");
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[0])).isInstanceOf(MalformedSketchException.class)
+        .hasMessage("empty quantile sketch encoding");
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[] {1})).isInstanceOf(MalformedSketchException.class)
+        .hasMessage("unknown quantile sketch format 1");
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[] {2, (byte) 0xff, (byte) 0xff}))
+        .isInstanceOf(MalformedSketchException.class).hasMessageStartingWith("corrupt quantile sketch: ");
+  }
+
+  @Test
   void badBytesAreRejected() {
     assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[] {9})).isInstanceOf(MalformedSketchException.class)
         .hasMessage("unknown quantile sketch format 9");
     byte[] good = of(1, 2, 3).toBytes();
     byte[] cut = Arrays.copyOf(good, 20);
     assertThatThrownBy(() -> QuantileSketch.fromBytes(cut)).isInstanceOf(MalformedSketchException.class);
-    assertThatThrownBy(() -> QuantileSketch.create().quantile(0.5)).isInstanceOf(java.util.NoSuchElementException.class);
+    assertThatThrownBy(() -> QuantileSketch.create().quantile(0.5)).isInstanceOf(NoSuchElementException.class);
   }
 }

@@ -3,58 +3,36 @@ package io.hollerith.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hollerith.server.config.StorageConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
+import io.hollerith.server.testing.EmbeddedPostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract on a real PostgreSQL (zonky embedded, one server per class, one database per test). */
 class PostgresMetricStoreTest extends MetricStoreContractTest {
 
-  private static EmbeddedPostgres pg;
-  private static final AtomicInteger DATABASES = new AtomicInteger();
+  @RegisterExtension
+  static final EmbeddedPostgresServer pg = new EmbeddedPostgresServer();
   private String database;
-
-  @BeforeAll
-  static void startPostgres() throws IOException {
-    pg = EmbeddedPostgres.builder().start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    pg.close();
-  }
 
   @BeforeEach
   @Override
   void openDefault() {
-    database = "contract_" + DATABASES.incrementAndGet();
-    try (Connection c = pg.getPostgresDatabase().getConnection()) {
-      c.createStatement().executeUpdate("CREATE DATABASE " + database);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    database = pg.createNumberedDatabase("contract");
     super.openDefault();
-  }
-
-  static StorageConfig.Postgresql config(EmbeddedPostgres server, String database) {
-    return new StorageConfig.Postgresql(server.getJdbcUrl("postgres", database), "postgres", null, null, null, 2);
   }
 
   @Override
   protected MetricStore openStore(StoreSettings settings) {
-    return MetricStores.postgresql(config(pg, database), settings);
+    return MetricStores.postgresql(pg.storageConfig(database), settings);
   }
 
   @Override
   protected Connection rawConnection() throws SQLException {
-    Connection c = pg.getDatabase("postgres", database).getConnection();
+    Connection c = pg.connect(database);
     c.createStatement().execute("SET search_path TO hollerith");
     return c;
   }
@@ -72,7 +50,7 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
     java.nio.file.Path secret = dir.resolve("pg-password");
     java.nio.file.Files.writeString(secret, "not-needed-by-trust-auth\n");
     StorageConfig storage = new StorageConfig("postgresql", "10s:1d,1m:30d", null,
-        new StorageConfig.Postgresql(pg.getJdbcUrl("postgres", database), "postgres", null, null, secret.toString(), 2,
+        new StorageConfig.Postgresql(pg.jdbcUrl(database), "postgres", null, null, secret.toString(), 2,
             "metrics_alt"), null, null, null, null);
     io.hollerith.server.config.HollerithConfig config = new io.hollerith.server.config.HollerithConfig(
         "node-x", dir.toString(), null, null, null, null, null, storage, null, null);
@@ -82,7 +60,7 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
       other.write("node-x", 1, SnapshotBuilder.at(T0).counter("c", 1).build());
       assertThat(other.tableSizes()).extracting(TableSize::table).contains("counter_points");
     }
-    try (Connection c = pg.getDatabase("postgres", database).getConnection();
+    try (Connection c = pg.connect(database);
         ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM metrics_alt.counter_points")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(1);
@@ -95,7 +73,7 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
       store.write("n1", i, SnapshotBuilder.at(T0 + i * TEN_S).counter("c", 1).build());
     }
     long key = (0x486F6C6CL << 32) | ("hollerith".hashCode() & 0xFFFFFFFFL);
-    try (Connection otherNode = pg.getDatabase("postgres", database).getConnection()) {
+    try (Connection otherNode = pg.connect(database)) {
       try (var ps = otherNode.prepareStatement("SELECT pg_advisory_lock(?)")) {
         ps.setLong(1, key);
         ps.executeQuery().close();
@@ -114,7 +92,7 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
   @Test
   void keepsMetricTablesInTheirOwnSchema() throws SQLException {
     assertThat(store.engine()).isEqualTo("postgresql");
-    try (Connection c = pg.getDatabase("postgres", database).getConnection();
+    try (Connection c = pg.connect(database);
         ResultSet rs = c.createStatement().executeQuery(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hollerith'"
                 + " AND table_name IN ('series', 'counter_points', 'timer_points', 'counter_totals')")) {

@@ -1,6 +1,7 @@
 package io.hollerith.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.jobs.Job;
@@ -11,7 +12,6 @@ import io.hollerith.server.jobs.TaskState;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
-import io.hollerith.server.testing.Await;
 import io.hollerith.server.testing.StepClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +60,8 @@ class RollupJobTest {
         store.write("n1", i++, b.build());
         slowest.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
       }
-      Await.until(() -> scheduler.count(TaskState.SUCCEEDED) == 1, "the rollup task to succeed");
+      await("the rollup task to succeed").atMost(Duration.ofSeconds(20))
+          .until(() -> scheduler.count(TaskState.SUCCEEDED) == 1);
       Task task = scheduler.tasks(RollupJob.JOB_ID, TaskState.SUCCEEDED, 1).get(0);
       scheduler.close();
       assertThat(stats.value("storage", "rollup_runs").longValue()).isGreaterThanOrEqualTo(1);

@@ -1,11 +1,13 @@
 package io.hollerith.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.EmbeddedPostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,7 +42,7 @@ class StoreSinkOutageTest {
     StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 50,
         Clock.systemUTC());
     StatsRegistry stats = new StatsRegistry();
-    MetricStore store = MetricStores.postgresql(PostgresMetricStoreTest.config(pg, "postgres"), settings);
+    MetricStore store = MetricStores.postgresql(EmbeddedPostgresServer.storageConfig(pg, EmbeddedPostgresServer.POSTGRES), settings);
     // Capacity 4 snapshots; retries back off to at most 200 ms.
     StoreSink sink = new StoreSink(store, "node-a", Duration.ofSeconds(10), Duration.ofSeconds(40),
         Duration.ofMillis(200), Duration.ofSeconds(5), stats, Clock.systemUTC());
@@ -57,8 +59,10 @@ class StoreSinkOutageTest {
       for (int i = 3; i < 6; i++) {
         sink.publish(SnapshotBuilder.at(t0 + i * 10_000).counter("c", 1).timer("t", i + 1).build());
       }
-      waitFor(() -> stats.value("storage", "write_failures").longValue() > 0);
-      Thread.sleep(1000);
+      await("a failed write").atMost(Duration.ofSeconds(20))
+          .until(() -> stats.value("storage", "write_failures").longValue() > 0);
+      await("the backlog to be a second old").atMost(Duration.ofSeconds(20))
+          .until(() -> stats.value("storage", "backlog_age_seconds").doubleValue() >= 1.0);
       assertThat(sink.backlog()).isEqualTo(3);
       assertThat(stats.value("storage", "backlog_snapshots")).isEqualTo(3L);
       assertThat(stats.value("storage", "backlog_age_seconds").doubleValue()).isGreaterThanOrEqualTo(1.0);
@@ -98,14 +102,6 @@ class StoreSinkOutageTest {
       sink.close();
       store.close();
       pg.close();
-    }
-  }
-
-  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within 20 s").isLessThan(deadline);
-      Thread.sleep(50);
     }
   }
 

@@ -8,16 +8,14 @@ import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.stats.StatsRegistry;
+import io.hollerith.server.testing.EmbeddedPostgresServer;
 import io.hollerith.server.testing.StepClock;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scaling out: two nodes with their own {@link StoreSink}s share one real PostgreSQL and each
@@ -26,21 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 class TwoNodeMergeTest {
 
-  private static EmbeddedPostgres pg;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
-    try (Connection c = pg.getPostgresDatabase().getConnection()) {
-      c.createStatement().executeUpdate("CREATE DATABASE shared");
-      c.createStatement().executeUpdate("CREATE DATABASE single");
-    }
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
-  }
+  @RegisterExtension
+  static final EmbeddedPostgresServer pg =
+      new EmbeddedPostgresServer("CREATE DATABASE shared", "CREATE DATABASE single");
 
   @Test
   void twoNodesWithHalfTheSamplesEachReadLikeOneNodeWithAll() throws Exception {
@@ -49,9 +35,9 @@ class TwoNodeMergeTest {
     StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 50, clock);
     MetricKey timer = MetricKey.of("checkout.latency");
     MetricKey users = MetricKey.of("checkout.users");
-    try (MetricStore nodeA = MetricStores.postgresql(PostgresMetricStoreTest.config(pg, "shared"), settings);
-        MetricStore nodeB = MetricStores.postgresql(PostgresMetricStoreTest.config(pg, "shared"), settings);
-        MetricStore single = MetricStores.postgresql(PostgresMetricStoreTest.config(pg, "single"), settings)) {
+    try (MetricStore nodeA = MetricStores.postgresql(pg.storageConfig("shared"), settings);
+        MetricStore nodeB = MetricStores.postgresql(pg.storageConfig("shared"), settings);
+        MetricStore single = MetricStores.postgresql(pg.storageConfig("single"), settings)) {
       StoreSink sinkA = sink(nodeA, "node-a", clock);
       StoreSink sinkB = sink(nodeB, "node-b", clock);
       StoreSink sinkAll = sink(single, "node-all", clock);
