@@ -1,6 +1,7 @@
 package io.hollerith.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.server.auth.AuthStore;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -85,8 +87,8 @@ class DashboardOpsBrowserTest {
       socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
     }
     h.awaitSamples(SERIES);
-    ServerHarness.await(() -> h.server.stats().value("messages", "bad_lines_seen").longValue() >= BAD_LINES,
-        "the bad lines to be counted");
+    await("the bad lines to be counted").atMost(Duration.ofSeconds(20))
+        .until(() -> h.server.stats().value("messages", "bad_lines_seen").longValue() >= BAD_LINES);
     h.flushAndStore();
   }
 
