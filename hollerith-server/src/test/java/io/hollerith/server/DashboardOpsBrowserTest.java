@@ -1,6 +1,7 @@
 package io.hollerith.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hollerith.server.auth.AuthStore;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -85,8 +87,8 @@ class DashboardOpsBrowserTest {
       socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
     }
     h.awaitSamples(SERIES);
-    ServerHarness.await(() -> h.server.stats().value("messages", "bad_lines_seen").longValue() >= BAD_LINES,
-        "the bad lines to be counted");
+    await("the bad lines to be counted").atMost(Duration.ofSeconds(20))
+        .until(() -> h.server.stats().value("messages", "bad_lines_seen").longValue() >= BAD_LINES);
     h.flushAndStore();
   }
 
@@ -305,12 +307,14 @@ class DashboardOpsBrowserTest {
     for (String page : OPS_PAGES) {
       assertThat(browser.driver.findElements(By.cssSelector("#nav a[href='#/" + page + "']"))).as(page).isEmpty();
       browser.open(page);
+      browser.driver.navigate().refresh(); // a fresh document: no element of the previous page is left to find
       WebElement denied = browser.waitFor(By.id("not-permitted"));
       assertThat(denied.getText()).as(page).contains("Not permitted", "OPS:READ");
       assertThat(browser.driver.findElements(By.cssSelector("main table"))).as(page).isEmpty();
       assertThat(browser.driver.findElements(By.cssSelector("main canvas"))).as(page).isEmpty();
+      assertThat(browser.driver.findElement(By.tagName("main")).getText()).as(page)
+          .isEqualTo(browser.driver.findElement(By.tagName("h1")).getText() + "\n" + denied.getText());
       browser.screenshot(page + "-reader");
-      browser.driver.navigate().refresh();
     }
   }
 
@@ -321,7 +325,10 @@ class DashboardOpsBrowserTest {
   /** The figure beside a chart's title, once the chart has data. */
   private WebElement chartFigure(String title) {
     By figure = By.cssSelector("#server-charts section[aria-label='" + title + "'] .chart-figure");
-    browser.until(d -> !d.findElements(figure).isEmpty() && !d.findElement(figure).getAttribute("data-value").isEmpty());
+    browser.until(d -> d.findElements(figure).stream().anyMatch(e -> {
+      String value = e.getAttribute("data-value");
+      return value != null && !value.isEmpty();
+    }));
     return browser.driver.findElement(figure);
   }
 

@@ -53,7 +53,7 @@ final class DashboardAssets {
   /**
    * Loads the dashboard from the class path.
    *
-   * @throws IllegalStateException when a file is missing from the jar
+   * @throws IllegalStateException when a file index.html names is missing from the jar
    */
   DashboardAssets() {
     String page = new String(read(DASHBOARD + "index.html"), StandardCharsets.UTF_8);
@@ -69,7 +69,14 @@ final class DashboardAssets {
 
   /** Serves the named file (once, however often the page names it) and answers its content-hashed path. */
   private String hashedPath(String name) {
-    String resource = name.startsWith("uPlot.") ? uplotDirectory() + UPLOT_FILES.get(name) : DASHBOARD + name;
+    String resource = DASHBOARD + name;
+    if (name.startsWith("uPlot.")) {
+      String file = UPLOT_FILES.get(name);
+      if (file == null) {
+        throw new IllegalStateException("index.html names " + name + "; uPlot's files are " + UPLOT_FILES.keySet());
+      }
+      resource = uplotDirectory() + file;
+    }
     byte[] body = read(resource);
     String hash = sha256Prefix(body);
     int dot = name.lastIndexOf('.');

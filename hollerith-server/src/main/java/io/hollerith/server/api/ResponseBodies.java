@@ -19,7 +19,7 @@ final class ResponseBodies {
 
   /**
    * {@code /api/v1/whoami}; the permissions sorted by label; {@code selfSeriesPrefix} null when the
-   * node writes no series of its own.
+   * node records no series of its own.
    */
   record Whoami(String user, String role, String tenant, List<String> permissions, long flushIntervalMillis,
       String selfSeriesPrefix) {}

@@ -258,6 +258,30 @@
   }
 
   /**
+   * For a page built from API calls (their Promise.allSettled results): when every call was refused
+   * (403), shows the refusal in errors and hides body, so the page shows only "not permitted";
+   * otherwise shows body (the page shows other failures in place) and empties errors. Returns
+   * whether the page was refused.
+   */
+  function showUnlessRefused(results, errors, body) {
+    const refused = results.every((r) => r.status === 'rejected' && r.reason.status === 403);
+    body.hidden = refused;
+    if (refused) showError(errors, results[0].reason);
+    else errors.replaceChildren();
+    return refused;
+  }
+
+  /** Shows an action's outcome in container (an element, or an API failure as showError shows it) and focuses it. */
+  function showOutcome(container, outcome) {
+    if (outcome instanceof Error) showError(container, outcome);
+    else container.replaceChildren(outcome);
+    if (container.firstChild) {
+      container.firstChild.setAttribute('tabindex', '-1');
+      container.firstChild.focus();
+    }
+  }
+
+  /**
    * A button that asks in place before it acts: pressed, it becomes the question with a confirming
    * button (id "confirm-" + spec.id, focused) and Cancel; confirmed, both are disabled and
    * spec.action() runs. spec: id, text, label (the button's accessible name), question, confirm.
@@ -391,7 +415,7 @@
 
   /** What the page files may use. */
   window.Hollerith = Object.freeze({
-    registerPage, el, api, can, me, showError, confirmButton, go, replaceView, hashOf, onLeave,
+    registerPage, el, api, can, me, showError, showUnlessRefused, showOutcome, confirmButton, go, replaceView, hashOf, onLeave,
     formatNumber, formatTime, duration, flushMillis, number, TIME_ZONE,
     timeChart, chartAxis, seriesColor,
   });

@@ -8,7 +8,8 @@
 (() => {
   'use strict';
 
-  const { registerPage, el, api, can, showError, confirmButton, hashOf, formatNumber, formatTime, TIME_ZONE } = window.Hollerith;
+  const { registerPage, el, api, can, showError, showUnlessRefused, showOutcome, confirmButton, hashOf, formatNumber,
+    formatTime, TIME_ZONE } = window.Hollerith;
 
   function bytes(n) {
     if (n === null || n === undefined) return '–';
@@ -29,13 +30,16 @@
     const threads = el('div', { id: 'thread-groups' }, el('p', { class: 'muted', text: 'Loading…' }));
     const pools = el('div', { id: 'buffer-pools' }, el('p', { class: 'muted', text: 'Loading…' }));
     const status = el('p', { class: 'status', id: 'debug-status', 'aria-live': 'polite' });
-    main.append(el('h1', { tabindex: '-1', text: 'Debug' }), status,
+    const errors = el('div', { id: 'debug-error' });
+    const body = el('div', { hidden: true }, status,
       el('div', { class: 'row' }, el('button', { type: 'button', id: 'debug-refresh', onclick: () => load() }, 'Take again')),
       el('h2', { class: 'section', text: 'Buffer pools' }), pools,
       el('h2', { class: 'section', text: 'Threads' }), threads);
+    main.append(el('h1', { tabindex: '-1', text: 'Debug' }), errors, body);
 
     async function load() {
       const [t, p] = await Promise.allSettled([api('/debug/threads'), api('/debug/pool/bytes')]);
+      if (showUnlessRefused([t, p], errors, body)) return;
       if (p.status === 'fulfilled') showPools(pools, p.value);
       else showError(pools, p.reason);
       if (t.status === 'fulfilled') showThreads(threads, t.value);
@@ -90,24 +94,29 @@
     const path = (params.get('path') || '').replace(/^\/+|\/+$/g, '');
     const list = el('div', { class: 'panel table-wrap', id: 'file-list' }, el('p', { class: 'muted', text: 'Loading…' }));
     const result = el('div', { id: 'file-result', role: 'status' });
-    main.append(el('h1', { tabindex: '-1', text: 'Data directory' }), breadcrumbs(path), result, list,
+    const errors = el('div', { id: 'files-error' });
+    const body = el('div', { hidden: true }, breadcrumbs(path), result, list,
       el('p', { class: 'hint', text: (can('FILES:DELETE') ? '' : 'Read-only view · ') + 'Times in ' + TIME_ZONE + '.' }));
+    main.append(el('h1', { tabindex: '-1', text: 'Data directory' }), errors, body);
     const url = path ? '/_local/files/' + encodeURIComponent(path) + '/_list' : '/_local/files/_list';
-    const load = () => api(url).then((answer) => showFiles(list, path, answer, remove), (e) => showError(list, e));
+    const load = async () => {
+      const [answer] = await Promise.allSettled([api(url)]);
+      if (showUnlessRefused([answer], errors, body)) return;
+      if (answer.status === 'fulfilled') showFiles(list, path, answer.value, remove);
+      else showError(list, answer.reason);
+    };
 
-    /** Deletes after the confirmation in the row, shows the outcome above the list, and reloads. */
+    /** Deletes after the confirmation in the row, reloads the list, then shows the outcome above it. */
     async function remove(file) {
+      let outcome;
       try {
         await api('/_local/files/' + encodeURIComponent(file), null, { method: 'DELETE' });
-        result.replaceChildren(el('div', { class: 'notice', id: 'delete-result', tabindex: '-1' }, 'Deleted ' + file + '.'));
+        outcome = el('div', { class: 'notice', id: 'delete-result' }, 'Deleted ' + file + '.');
       } catch (e) {
-        showError(result, e);
+        outcome = e;
       }
       await load();
-      if (result.firstChild) {
-        result.firstChild.setAttribute('tabindex', '-1');
-        result.firstChild.focus();
-      }
+      showOutcome(result, outcome);
     }
     load();
   }

@@ -7,7 +7,8 @@
 (() => {
   'use strict';
 
-  const { registerPage, el, api, can, showError, confirmButton, go, formatNumber, formatTime, TIME_ZONE } = window.Hollerith;
+  const { registerPage, el, api, can, showError, showUnlessRefused, showOutcome, confirmButton, go, formatNumber,
+    formatTime, TIME_ZONE } = window.Hollerith;
 
   const STATES = ['scheduled', 'waiting', 'running', 'succeeded', 'failed', 'revoked', 'skipped'];
   /** States a revoke applies to: the task has not ended. */
@@ -33,7 +34,8 @@
       go('tasks', p);
     };
     stateSelect.addEventListener('change', filter);
-    main.append(el('h1', { tabindex: '-1', text: 'Workers and tasks' }),
+    const errors = el('div', { id: 'tasks-error' });
+    const body = el('div', { hidden: true },
       el('h2', { class: 'section', text: 'Workers' }), workers,
       el('h2', { class: 'section', text: 'Tasks' }),
       el('form', { class: 'row filters', role: 'search', 'aria-label': 'Filter tasks', onsubmit: (e) => {
@@ -47,33 +49,33 @@
       result,
       el('div', { class: 'panel' }, tasks),
       el('p', { class: 'hint', text: 'Newest first, at most ' + TASK_LIMIT + ' · times in ' + TIME_ZONE + '.' }));
+    main.append(el('h1', { tabindex: '-1', text: 'Workers and tasks' }), errors, body);
 
     async function load() {
       const query = new URLSearchParams({ limit: String(TASK_LIMIT) });
       if (state) query.set('state', state);
       if (job) query.set('job_id', job);
       const [w, t] = await Promise.allSettled([api('/api/stats/workers/'), api('/api/stats/tasks/', query)]);
+      if (showUnlessRefused([w, t], errors, body)) return;
       if (w.status === 'fulfilled') showWorkers(workers, w.value);
       else showError(workers, w.reason);
       if (t.status === 'fulfilled') showTasks(tasks, t.value.tasks, revokeAsked);
       else showError(tasks, t.reason);
     }
 
-    /** Revokes after the confirmation in the row, shows the outcome above the table, and reloads. */
+    /** Revokes after the confirmation in the row, reloads, then shows the outcome above the table. */
     async function revokeAsked(task) {
+      let outcome;
       try {
-        const answer = await api('/api/stats/tasks/' + encodeURIComponent(task.id) + '/revoke', null, { method: 'POST' });
-        const now = answer.task.state;
-        result.replaceChildren(el('div', { class: 'notice', id: 'revoke-result' }, now === 'revoked'
+        const now = (await api('/api/stats/tasks/' + encodeURIComponent(task.id) + '/revoke', null, { method: 'POST' })).task.state;
+        outcome = el('div', { class: 'notice', id: 'revoke-result' }, now === 'revoked'
           ? 'Task ' + task.id + ' of ' + task.job_id + ' is revoked.'
-          : 'Revoke sent to task ' + task.id + ' of ' + task.job_id + '; it is ' + now + ' and stops when its thread ends.'));
+          : 'Revoke sent to task ' + task.id + ' of ' + task.job_id + '; it is ' + now + ' and stops when its thread ends.');
       } catch (e) {
-        showError(result, e);
+        outcome = e;
       }
       await load();
-      const heading = document.getElementById('revoke-result') || result.firstChild;
-      if (heading) heading.setAttribute('tabindex', '-1');
-      if (heading) heading.focus();
+      showOutcome(result, outcome);
     }
 
     load();

@@ -49,8 +49,7 @@ class ResponseShapesTest {
   @Test
   void whoamiNamesUserRoleTenantSortedPermissionsTheFlushIntervalAndTheSelfSeriesPrefix() throws Exception {
     assertThat(fx.get("/api/v1/whoami", "reader@shop").body()).isEqualTo("{\"user\":\"reader@shop\",\"role\":\"reader\","
-        + "\"tenant\":\"shop\",\"permissions\":[\"STAT:READ\"],\"flushIntervalMillis\":10000,"
-        + "\"selfSeriesPrefix\":\"hollerith.\"}");
+        + "\"tenant\":\"shop\",\"permissions\":[\"STAT:READ\"],\"flushIntervalMillis\":10000,\"selfSeriesPrefix\":\"hollerith.\"}");
     assertThat(fx.get("/api/v1/whoami", "support@root").body()).isEqualTo("{\"user\":\"support@root\",\"role\":\"support\","
         + "\"tenant\":\"root\",\"permissions\":[\"OPS:READ\",\"STAT:READ\"],\"flushIntervalMillis\":10000,"
         + "\"selfSeriesPrefix\":\"hollerith.\"}");
