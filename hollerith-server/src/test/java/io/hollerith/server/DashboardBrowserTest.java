@@ -14,22 +14,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.logging.Level;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,25 +33,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.TimeoutException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium against a whole server: sign-in, the metric browser,
  * a series page whose summary must equal the API's and a reference computed here, the URL as the
  * view (range buttons, back button, zoom), comparing series, the CSV download, live refresh, the
- * viewer's time zone, the end of a session, and a reader who neither sees nor may open the server
- * pages. After every test the browser's console must hold no script error and no
+ * viewer's time zone and the end of a session ({@link DashboardOpsBrowserTest} has the operations
+ * pages). After every test the browser's console must hold no script error and no
  * Content-Security-Policy violation.
  *
  * <p>Needs the Debian packages {@code chromium} and {@code chromium-driver}. Without them the tests
@@ -66,9 +53,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class DashboardBrowserTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
   private static final String VIEWER_ZONE = "America/New_York";
   private static final int HOURS = 60;
   /** More gauges than one page of the metric browser (50) holds. */
@@ -79,28 +63,19 @@ class DashboardBrowserTest {
 
   private static ServerHarness h;
   private static String base;
-  private static String readerToken;
   /** Timer samples of web.latency sent for each hour (the flush interval), oldest first; hour i starts at {@link #firstHour} + 3600 i. */
   private static final List<double[]> samplesByHour = new ArrayList<>();
   private static long firstHour;
 
+  private DashboardBrowser browser;
   private ChromeDriver driver;
-  private String testName;
 
   @BeforeAll
   static void startServer() throws Exception {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    if (System.getenv("DASHBOARD_BROWSER_REQUIRED") != null) {
-      assertThat(present).as("chromium and chromedriver installed (DASHBOARD_BROWSER_REQUIRED is set): "
-          + "apt-get install chromium chromium-driver").isTrue();
-    }
-    Assumptions.assumeTrue(present, "chromium and chromium-driver are not installed");
+    DashboardBrowser.requireChromium();
     // One flush releases all 60 backfilled hours at once; the store backlog must hold them.
     h = ServerHarness.start(dir.resolve("data"), "storage.max_backlog=7d");
     base = "http://127.0.0.1:" + h.server.httpAddress().getPort();
-    try (AuthStore auth = AuthStore.openSqlite(h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
-      readerToken = auth.addUser("rita", Role.READER, "root", null).secret();
-    }
     sendHistory();
   }
 
@@ -154,41 +129,14 @@ class DashboardBrowserTest {
 
   @BeforeEach
   void openBrowser(TestInfo info) throws IOException {
-    testName = info.getTestMethod().orElseThrow().getName();
-    Files.createDirectories(SCREENSHOTS);
-    ChromeOptions options = new ChromeOptions()
-        .setBinary(CHROMIUM.toFile())
-        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .build();
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    driver = new ChromeDriver(service, options);
-    driver.manage().window().setSize(new Dimension(1280, 900));
-    driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", VIEWER_ZONE));
+    browser = new DashboardBrowser(base, info.getTestMethod().orElseThrow().getName(), dir, VIEWER_ZONE);
+    driver = browser.driver;
   }
 
-  /**
-   * No script error and no Content-Security-Policy violation on any page a test opened. Refused API
-   * calls (401, 403, 429, 400, 404) are logged by the browser too; those are expected.
-   */
+  /** No script error and no Content-Security-Policy violation on any page a test opened. */
   @AfterEach
   void noScriptErrorsAndCloseBrowser() {
-    try {
-      List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-          .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-          .map(LogEntry::getMessage)
-          .filter(message -> !message.contains("Failed to load resource: the server responded with a status of"))
-          .toList();
-      assertThat(errors).isEmpty();
-    } finally {
-      driver.quit();
-    }
+    browser.close();
   }
 
   @Test
@@ -519,30 +467,6 @@ class DashboardBrowserTest {
         + " return dd ? dd.dataset.value : null;");
   }
 
-  @Test
-  void aReaderSeesNoServerPagesAndIsNotPermittedByUrl() throws Exception {
-    signIn(readerToken);
-    assertThat(driver.findElement(By.id("nav")).getText()).contains("Metrics").doesNotContain("Server");
-    assertThat(driver.findElements(By.cssSelector("#nav a[href='#/server']"))).isEmpty();
-    driver.get(base + "/#/server");
-    WebElement denied = waitFor(By.id("not-permitted"));
-    assertThat(denied.getText()).contains("Not permitted", "OPS:READ");
-    assertThat(driver.findElements(By.cssSelector("#server-stats table"))).isEmpty();
-    screenshot("server-reader");
-
-    signIn(h.token);
-    driver.findElement(By.cssSelector("#nav a[href='#/server']")).click();
-    WebElement stats = waitFor(By.cssSelector("#server-stats table"));
-    assertThat(stats.isDisplayed()).isTrue();
-    assertThat(driver.findElement(By.id("server-stats")).getText()).contains("messages", "samples_parsed");
-    JsonNode served = ServerHarness.JSON.readTree(h.get("/stats").body()).get("hollerith");
-    assertThat(driver.findElement(By.cssSelector("#headlines dd[data-key='aggregate.live_series']")).getText())
-        .isEqualTo(served.get("aggregate").get("live_series").asText());
-    assertThat(driver.findElement(By.cssSelector("#headlines dd[data-key='udp.kernel_drops']")).getText())
-        .isEqualTo(served.get("udp").get("kernel_drops").asText());
-    screenshot("server");
-  }
-
   /** Signs in with the token; with null, stops at the sign-in form. */
   private void signIn(String token) {
     driver.get(base + "/");
@@ -600,46 +524,18 @@ class DashboardBrowserTest {
   }
 
   private WebElement waitFor(By locator) {
-    return wait(15).until(ExpectedConditions.visibilityOfElementLocated(locator));
-  }
-
-  /** On a failure: a screenshot, and the browser's console in the message. */
-  private AssertionError failure(RuntimeException cause) {
-    try {
-      screenshot("failure");
-    } catch (IOException | RuntimeException e) {
-      cause.addSuppressed(e);
-    }
-    StringBuilder console = new StringBuilder();
-    driver.manage().logs().get(LogType.BROWSER).forEach(entry -> console.append('\n').append(entry));
-    return new AssertionError("page " + driver.getCurrentUrl() + ": " + driver.findElement(By.tagName("main")).getText()
-        + "\nbrowser console:" + console, cause);
+    return browser.waitFor(locator);
   }
 
   private String waitForText(By locator, String text) {
-    wait(15).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
-    return driver.findElement(locator).getText();
+    return browser.waitForText(locator, text);
   }
 
   private WebDriverWait wait(int seconds) {
-    return new WebDriverWait(driver, Duration.ofSeconds(seconds)) {
-      @Override
-      public <V> V until(Function<? super WebDriver, ? extends V> isTrue) {
-        try {
-          return super.until(isTrue);
-        } catch (TimeoutException e) {
-          throw failure(e);
-        }
-      }
-    };
+    return browser.wait(seconds);
   }
 
-  /** Saves the whole page, below the fold too, as {@code target/dashboard-screenshots/<test>-<page>.png}. */
   private void screenshot(String page) throws IOException {
-    Number width = (Number) driver.executeScript("return Math.max(innerWidth, document.documentElement.scrollWidth)");
-    Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight");
-    Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true,
-        "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
-    Files.write(SCREENSHOTS.resolve(testName + "-" + page + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
+    browser.screenshot(page);
   }
 }

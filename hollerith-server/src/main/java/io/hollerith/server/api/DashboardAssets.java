@@ -10,18 +10,21 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The web dashboard's files, served from the jar by a router of their own: public (the page holds
  * no data; every figure it shows comes from the API with the user's token), outside the OpenAPI
  * document and the authorization matrix.
  *
- * <p>{@code GET /} answers the page; the scripts, styles and icon live under {@code /ui/} with the
- * first 16 hex digits of their SHA-256 in the name ({@code /ui/app.3f2a….js}), so a browser may
- * keep them for a year ({@code immutable}) and a new build changes the name. The page itself is
+ * <p>{@code GET /} answers the page; the files it names as placeholders ({@code {{app.js}}}: a file
+ * of the dashboard directory, or {@code uPlot.js}/{@code uPlot.css} from the uPlot WebJar) are
+ * served under {@code /ui/} with the first 16 hex digits of their SHA-256 in the name
+ * ({@code /ui/app.3f2a….js}), so a browser may keep them for a year ({@code immutable}) and a new
+ * build changes the name. A page file is added by naming it in index.html. The page itself is
  * {@code no-cache}: the browser revalidates it by its {@code ETag} and gets 304 when unchanged.
  * Every answer carries a Content-Security-Policy that allows only same-origin scripts, styles,
  * images and requests, and no framing.
@@ -37,6 +40,10 @@ final class DashboardAssets {
   private static final String DASHBOARD = "/io/hollerith/server/dashboard/";
   private static final String UPLOT_POM = "/META-INF/maven/org.webjars.npm/uplot/pom.properties";
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  /** A file named in index.html, as {@code {{app.js}}}. */
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z0-9_-]+\\.(?:js|css|svg))}}");
+  /** The page's names for uPlot's files, and the files in the WebJar's {@code dist} directory. */
+  private static final Map<String, String> UPLOT_FILES = Map.of("uPlot.js", "uPlot.iife.min.js", "uPlot.css", "uPlot.min.css");
 
   /** A file as served. */
   private record Asset(String contentType, byte[] body, String etag, String cacheControl) {}
@@ -46,31 +53,36 @@ final class DashboardAssets {
   /**
    * Loads the dashboard from the class path.
    *
-   * @throws IllegalStateException when a file is missing from the jar
+   * @throws IllegalStateException when a file index.html names is missing from the jar
    */
   DashboardAssets() {
-    String uplot = "/META-INF/resources/webjars/uplot/" + webJarVersion() + "/dist/";
-    Map<String, String> hashedNames = new LinkedHashMap<>();
-    for (String[] file : List.of(
-        new String[] {uplot + "uPlot.iife.min.js", "uPlot.js"},
-        new String[] {uplot + "uPlot.min.css", "uPlot.css"},
-        new String[] {DASHBOARD + "app.js", "app.js"},
-        new String[] {DASHBOARD + "app.css", "app.css"},
-        new String[] {DASHBOARD + "icon.svg", "icon.svg"})) {
-      byte[] body = read(file[0]);
-      String hash = sha256Prefix(body);
-      String name = file[1];
-      int dot = name.lastIndexOf('.');
-      String path = "/ui/" + name.substring(0, dot) + "." + hash + name.substring(dot);
-      hashedNames.put("{{" + name + "}}", path);
-      byPath.put(path, new Asset(contentType(name), body, '"' + hash + '"', IMMUTABLE));
-    }
     String page = new String(read(DASHBOARD + "index.html"), StandardCharsets.UTF_8);
-    for (Map.Entry<String, String> e : hashedNames.entrySet()) {
-      page = page.replace(e.getKey(), e.getValue());
+    Matcher placeholder = PLACEHOLDER.matcher(page);
+    StringBuilder resolved = new StringBuilder();
+    while (placeholder.find()) {
+      placeholder.appendReplacement(resolved, Matcher.quoteReplacement(hashedPath(placeholder.group(1))));
     }
-    byte[] body = page.getBytes(StandardCharsets.UTF_8);
+    placeholder.appendTail(resolved);
+    byte[] body = resolved.toString().getBytes(StandardCharsets.UTF_8);
     byPath.put("/", new Asset("text/html; charset=utf-8", body, '"' + sha256Prefix(body) + '"', "no-cache"));
+  }
+
+  /** Serves the named file (once, however often the page names it) and answers its content-hashed path. */
+  private String hashedPath(String name) {
+    String resource = DASHBOARD + name;
+    if (name.startsWith("uPlot.")) {
+      String file = UPLOT_FILES.get(name);
+      if (file == null) {
+        throw new IllegalStateException("index.html names " + name + "; uPlot's files are " + UPLOT_FILES.keySet());
+      }
+      resource = uplotDirectory() + file;
+    }
+    byte[] body = read(resource);
+    String hash = sha256Prefix(body);
+    int dot = name.lastIndexOf('.');
+    String path = "/ui/" + name.substring(0, dot) + "." + hash + name.substring(dot);
+    byPath.put(path, new Asset(contentType(name), body, '"' + hash + '"', IMMUTABLE));
+    return path;
   }
 
   /**
@@ -113,7 +125,11 @@ final class DashboardAssets {
     return false;
   }
 
-  /** The version of the uPlot WebJar on the class path, from its Maven metadata. */
+  /** The directory of uPlot's files in the WebJar on the class path, by the version in its Maven metadata. */
+  private static String uplotDirectory() {
+    return "/META-INF/resources/webjars/uplot/" + webJarVersion() + "/dist/";
+  }
+
   private static String webJarVersion() {
     Properties pom = new Properties();
     try (InputStream in = new ByteArrayInputStream(read(UPLOT_POM))) {

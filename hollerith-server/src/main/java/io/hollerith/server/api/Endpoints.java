@@ -84,7 +84,8 @@ final class Endpoints {
     Principal p = r.principal();
     String tenant = auth.listTenants().stream().filter(t -> t.id() == p.tenantId()).map(Tenant::name).findFirst().orElse(null);
     return ApiResponse.json(200, new ResponseBodies.Whoami(p.userName(), p.role().label(), tenant,
-        p.role().permissions().stream().map(Permission::label).sorted().toList(), flushInterval.toMillis()));
+        p.role().permissions().stream().map(Permission::label).sorted().toList(), flushInterval.toMillis(),
+        reads.selfSeriesPrefix()));
   }
 
   private ApiResponse users(ApiRequest r) {

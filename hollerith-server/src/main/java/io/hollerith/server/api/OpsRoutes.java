@@ -118,7 +118,7 @@ final class OpsRoutes {
     ReadOnlyQueries.Result result = ops.queries().run(r.principal().userName(), query);
     if ("table".equals(format)) {
       return ApiResponse.json(200, new ResponseBodies.QueryTable(result.columns(), result.rows(), result.rows().size(),
-          result.truncated(), result.elapsedMillis()));
+          result.truncated(), ops.queries().maxRows(), result.elapsedMillis()));
     }
     return ApiResponse.json(200, result.rows());
   }

@@ -17,8 +17,12 @@ final class ResponseBodies {
   /** {@code /health}: {@code up} or {@code down}, and each check by name in registration order. */
   record Health(String status, Map<String, HealthCheck.Status> checks) {}
 
-  /** {@code /api/v1/whoami}; the permissions sorted by label. */
-  record Whoami(String user, String role, String tenant, List<String> permissions, long flushIntervalMillis) {}
+  /**
+   * {@code /api/v1/whoami}; the permissions sorted by label; {@code selfSeriesPrefix} null when the
+   * node records no series of its own.
+   */
+  record Whoami(String user, String role, String tenant, List<String> permissions, long flushIntervalMillis,
+      String selfSeriesPrefix) {}
 
   /** {@code /api/v1/users}. */
   record Users(List<UserEntry> users) {}
@@ -47,6 +51,7 @@ final class ResponseBodies {
       List<List<Object>> rows,
       @JsonProperty("row_count") int rowCount,
       boolean truncated,
+      @JsonProperty("max_rows") int maxRows,
       @JsonProperty("elapsed_ms") long elapsedMillis) {}
 
   /** {@code DELETE /_local/files/{file}}. */

@@ -54,9 +54,10 @@
  *       and {@code /ui/<name>.<content hash>.<ext>}, public and answered before routing by
  *       {@code DashboardAssets} (hashed files cached for a year, the page revalidated by
  *       {@code ETag}), each under a Content-Security-Policy that allows same-origin scripts, styles,
- *       images and requests only. The page's script ({@code resources/io/hollerith/server/dashboard/app.js})
- *       reads everything through the API with the user's token; {@code /api/v1/whoami} tells it the
- *       flush interval, how often a range ending now gains a point.
+ *       images and requests only. The page's scripts ({@code resources/io/hollerith/server/dashboard/}:
+ *       the shell {@code app.js} and one file per group of pages) read everything through the API
+ *       with the user's token; {@code /api/v1/whoami} tells them the flush interval, how often a
+ *       range ending now gains a point, and the prefix of the node's own series.
  * </ul>
  */
 package io.hollerith.server.api;

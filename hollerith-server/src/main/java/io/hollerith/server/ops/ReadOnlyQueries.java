@@ -74,6 +74,11 @@ public final class ReadOnlyQueries implements AutoCloseable {
         "Read-only SQL queries refused with 503 because every query thread was busy");
   }
 
+  /** The most rows a result holds ({@code ops.query.max_rows}); a longer result is cut and flagged truncated. */
+  public int maxRows() {
+    return config.maxRows();
+  }
+
   /**
    * Runs one query and waits for its answer.
    *

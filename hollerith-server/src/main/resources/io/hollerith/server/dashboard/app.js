@@ -1,30 +1,21 @@
 /*
- * Hollerith dashboard: a single page over the HTTP API. Every figure comes from the API with the
- * token the user signed in with (kept in session storage, sent as "Authorization: Token …").
- * Views live in the URL fragment (#/metrics?…, #/series?…, #/server), so a view can be shared and
- * the back button works. Elements are built with the DOM API only (no HTML strings), which keeps
- * the page within its Content-Security-Policy and safe from metric names that look like markup.
+ * Hollerith dashboard, the shell: sign-in, routing, navigation and the helpers every page uses.
+ * Every figure comes from the API with the token the user signed in with (kept in session storage,
+ * sent as "Authorization: Token …"). Views live in the URL fragment (#/<page>?<params>), so a view
+ * can be shared and the back button works. Elements are built with the DOM API only (no HTML
+ * strings), which keeps the page within its Content-Security-Policy and safe from names that look
+ * like markup.
+ *
+ * Pages live in files of their own, loaded after this one (index.html), and register themselves
+ * with window.Hollerith.registerPage; the navigation shows, in registration order, the pages whose
+ * permission the signed-in user holds. A page opened by URL without that permission still renders:
+ * its API calls answer 403, which showError shows as "not permitted".
  */
 (() => {
   'use strict';
 
   const TOKEN_KEY = 'hollerith.token';
   const ME_KEY = 'hollerith.me';
-  const MAX_POINTS = 2000;
-  const PRESETS = [['15m', 900], ['1h', 3600], ['6h', 21600], ['24h', 86400], ['7d', 604800], ['30d', 2592000], ['1y', 31536000]];
-  const INTERVALS = [['10s', 10], ['30s', 30], ['1m', 60], ['5m', 300], ['10m', 600], ['15m', 900], ['30m', 1800], ['1h', 3600], ['3h', 10800],
-    ['6h', 21600], ['12h', 43200], ['1d', 86400], ['1w', 604800]];
-  const STATS = {
-    counter: ['count', 'rate', 'sum'],
-    gauge: ['last', 'min', 'max'],
-    timer: ['mean', 'count', 'rate', 'sum', 'min', 'max', 'p50', 'p90', 'p95', 'p99', 'p999'],
-    set: ['unique'],
-  };
-  const SUMMARY = [['average', 'Average'], ['min', 'Min'], ['max', 'Max'], ['fifthPercentile', '5th percentile'],
-    ['ninetyFifthPercentile', '95th percentile'], ['ninetyEighthPercentile', '98th percentile'], ['count', 'Points'],
-    ['totalTransactions', 'Total'], ['totalBytes', 'Total bytes']];
-  const LATENCY = [['p50', 'p50'], ['p90', 'p90'], ['p95', 'p95'], ['p99', 'p99'], ['p999', 'p99.9'], ['min', 'Min'],
-    ['max', 'Max'], ['count', 'Samples']];
   const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
   const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
@@ -33,6 +24,8 @@
   let cleanups = [];
   /** The fragment the page last rendered or wrote itself; a hashchange to it needs no render. */
   let shownHash = null;
+  /** The registered pages by name, in registration order (the order of the navigation). */
+  const pages = new Map();
 
   // ---------------------------------------------------------------------------------------------
   // DOM and API helpers
@@ -59,14 +52,18 @@
     }
   }
 
-  async function request(path, params, token) {
+  /** A call of the API; options.method (default GET) and options.body (sent as JSON) are optional. */
+  async function request(path, params, token, options) {
     const query = params ? '?' + params.toString() : '';
+    const headers = { Authorization: 'Token ' + token, Accept: 'application/json' };
+    const init = { method: (options && options.method) || 'GET', headers, cache: 'no-store' };
+    if (options && options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
+    }
     let response;
     try {
-      response = await fetch(path + query, {
-        headers: { Authorization: 'Token ' + token, Accept: 'application/json' },
-        cache: 'no-store',
-      });
+      response = await fetch(path + query, init);
     } catch (e) {
       throw new ApiError(0, 'The server cannot be reached: ' + e.message, null);
     }
@@ -80,10 +77,14 @@
     return response.json();
   }
 
-  /** An API call with the signed-in token; a 401 ends the session and shows the sign-in form. */
-  async function api(path, params) {
+  /**
+   * An API call with the signed-in token (options as for request: method, body); a 401 ends the
+   * session and shows the sign-in form. Resolves to the parsed JSON answer; rejects with an
+   * ApiError carrying the status and the API's message.
+   */
+  async function api(path, params, options) {
     try {
-      return await request(path, params, sessionStorage.getItem(TOKEN_KEY));
+      return await request(path, params, sessionStorage.getItem(TOKEN_KEY), options);
     } catch (e) {
       if (e.status === 401) {
         signOut('Your session ended: ' + e.message);
@@ -126,11 +127,6 @@
 
   function flushMillis() {
     return me().flushIntervalMillis || 10000;
-  }
-
-  function seconds(text) {
-    const m = /^(\d+)([smhdw])$/.exec(text || '');
-    return m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2]] : null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -178,23 +174,26 @@
     renderNav(route.page);
     const main = document.getElementById('main');
     main.replaceChildren();
-    const pages = { metrics: metricsPage, series: seriesPage, server: serverPage };
-    (pages[route.page] || notFoundPage)(main, route.params);
+    const page = pages.get(route.page);
+    if (page) page.render(main, route.params);
+    else notFoundPage(main);
     const again = focused && document.getElementById(focused);
     if (again) again.focus();
     else main.querySelector('h1').focus();
   }
 
-  function renderNav(page) {
+  /** Links to the labelled pages the user may see; the current one (or the one it belongs to) marked. */
+  function renderNav(name) {
     const m = me();
-    const links = [];
-    if (can('STAT:READ')) links.push(['metrics', 'Metrics']);
-    if (can('OPS:READ')) links.push(['server', 'Server']);
-    const current = page === 'series' ? 'metrics' : page;
+    const shown = pages.get(name);
+    const current = shown && shown.parent ? shown.parent : name;
+    const links = [...pages.entries()].filter(([, p]) => p.label && can(p.permission));
     document.getElementById('nav').replaceChildren(
-      ...links.map(([p, label]) => el('a', { href: '#/' + p, 'aria-current': p === current ? 'page' : null, text: label })),
-      el('span', { class: 'who', text: m.user + ' (' + m.role + (m.tenant ? ', tenant ' + m.tenant : '') + ')' }),
-      el('button', { type: 'button', id: 'sign-out', onclick: () => signOut('You signed out.') }, 'Sign out'));
+      el('div', { class: 'links' },
+        links.map(([p, page]) => el('a', { href: '#/' + p, 'aria-current': p === current ? 'page' : null, text: page.label }))),
+      el('div', { class: 'account' },
+        el('span', { class: 'who', text: m.user + ' (' + m.role + (m.tenant ? ', tenant ' + m.tenant : '') + ')' }),
+        el('button', { type: 'button', id: 'sign-out', onclick: () => signOut('You signed out.') }, 'Sign out')));
   }
 
   function notFoundPage(main) {
@@ -258,484 +257,148 @@
     token.focus();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Metric browser
+  /**
+   * For a page built from API calls (their Promise.allSettled results): when every call was refused
+   * (403), shows the refusal in errors and hides body, so the page shows only "not permitted";
+   * otherwise shows body (the page shows other failures in place) and empties errors. Returns
+   * whether the page was refused.
+   */
+  function showUnlessRefused(results, errors, body) {
+    const refused = results.every((r) => r.status === 'rejected' && r.reason.status === 403);
+    body.hidden = refused;
+    if (refused) showError(errors, results[0].reason);
+    else errors.replaceChildren();
+    return refused;
+  }
 
-  function metricsPage(main, params) {
-    const prefix = el('input', { id: 'prefix', type: 'search', value: params.get('prefix') || '', autocomplete: 'off',
-      spellcheck: 'false', placeholder: 'e.g. shop.' });
-    const type = el('select', { id: 'type-filter' },
-      el('option', { value: '', text: 'All types' }),
-      ...Object.keys(STATS).map((t) => el('option', { value: t, text: t, selected: params.get('type') === t })));
-    const results = el('div', { class: 'table-wrap', id: 'metric-results', 'aria-live': 'polite' });
-    const pager = el('div', { class: 'pager' });
-    main.append(el('h1', { tabindex: '-1', text: 'Metrics' }),
-      el('form', { class: 'row filters', role: 'search', onsubmit: (e) => e.preventDefault() },
-        el('div', { class: 'field' }, el('label', { for: 'prefix', text: 'Name starts with' }), prefix),
-        el('div', { class: 'field' }, el('label', { for: 'type-filter', text: 'Type' }), type)),
-      el('div', { class: 'panel' }, results, pager),
-      el('p', { class: 'hint', text: 'Times in ' + TIME_ZONE + '.' }));
-
-    const view = () => {
-      const p = new URLSearchParams();
-      if (prefix.value) p.set('prefix', prefix.value);
-      if (type.value) p.set('type', type.value);
-      return p;
-    };
-    let sequence = 0;
-    async function load(cursor) {
-      const mine = ++sequence;
-      const query = view();
-      query.set('limit', '50');
-      if (cursor) query.set('cursor', cursor);
-      try {
-        const page = await api('/api/v1/metrics', query);
-        if (mine !== sequence) return;
-        showMetrics(results, page.metrics);
-        pager.replaceChildren(
-          el('button', { type: 'button', id: 'first-page', disabled: !cursor, onclick: () => go('metrics', view()) }, 'First page'),
-          el('button', { type: 'button', id: 'next-page', disabled: !page.next, onclick: () => {
-            const p = view();
-            p.set('cursor', page.next);
-            go('metrics', p);
-          } }, 'Next page'));
-      } catch (e) {
-        if (mine === sequence) showError(results, e);
-      }
+  /** Shows an action's outcome in container (an element, or an API failure as showError shows it) and focuses it. */
+  function showOutcome(container, outcome) {
+    if (outcome instanceof Error) showError(container, outcome);
+    else container.replaceChildren(outcome);
+    if (container.firstChild) {
+      container.firstChild.setAttribute('tabindex', '-1');
+      container.firstChild.focus();
     }
-    let typing = null;
-    prefix.addEventListener('input', () => {
-      clearTimeout(typing);
-      typing = setTimeout(() => {
-        replaceView('metrics', view());
-        load(null);
-      }, 200);
-    });
-    cleanups.push(() => clearTimeout(typing));
-    type.addEventListener('change', () => go('metrics', view()));
-    load(params.get('cursor'));
-  }
-
-  function seriesSpec(m) {
-    const tags = Object.entries(m.tags).map(([k, v]) => (v === null ? k : k + ':' + v)).join(',');
-    return m.type + '|' + m.name + '|' + tags;
-  }
-
-  function parseSpec(spec) {
-    const [type, name, tags] = spec.split('|');
-    const tagObject = {};
-    (tags || '').split(',').filter((t) => t).forEach((t) => {
-      const colon = t.indexOf(':');
-      tagObject[colon < 0 ? t : t.substring(0, colon)] = colon < 0 ? null : t.substring(colon + 1);
-    });
-    return { type, name, tags: tagObject, tagText: tags || '' };
-  }
-
-  function tagList(tags) {
-    return Object.entries(tags).map(([k, v]) => el('span', { class: 'tag', text: v === null ? k : k + '=' + v }));
-  }
-
-  function showMetrics(container, metrics) {
-    if (metrics.length === 0) {
-      container.replaceChildren(el('p', { class: 'muted', text: 'No series match.' }));
-      return;
-    }
-    const rows = metrics.map((m) => el('tr', {},
-      el('td', {}, el('a', { href: hashOf('series', new URLSearchParams([['s', seriesSpec(m)]])), text: m.name })),
-      el('td', {}, tagList(m.tags)),
-      el('td', {}, el('span', { class: 'type', text: m.type })),
-      el('td', {}, el('time', { datetime: m.lastSeen, text: formatTime(m.lastSeen) }))));
-    container.replaceChildren(el('table', { id: 'metric-table' },
-      el('thead', {}, el('tr', {}, ['Name', 'Tags', 'Type', 'Last seen'].map((h) => el('th', { scope: 'col', text: h })))),
-      el('tbody', {}, rows)));
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Series page
-
-  /** The view in the URL: series, stat, range (a preset ending now, or from/to) and interval. */
-  function seriesView(params) {
-    const specs = params.getAll('s').filter((s) => s.split('|').length === 3).map(parseSpec).filter((s) => STATS[s.type]);
-    const from = params.get('from');
-    const to = params.get('to');
-    const custom = from && to && !isNaN(Date.parse(from)) && !isNaN(Date.parse(to)) && Date.parse(from) < Date.parse(to);
-    const preset = PRESETS.find(([p]) => p === params.get('range')) ? params.get('range') : '1h';
-    return { specs, stat: params.get('stat'), preset: custom ? null : preset, from: custom ? from : null,
-      to: custom ? to : null, interval: seconds(params.get('interval')) ? params.get('interval') : 'auto' };
-  }
-
-  function viewParams(view) {
-    const p = new URLSearchParams();
-    view.specs.forEach((s) => p.append('s', s.type + '|' + s.name + '|' + s.tagText));
-    if (view.stat) p.set('stat', view.stat);
-    if (view.from) {
-      p.set('from', view.from);
-      p.set('to', view.to);
-    } else {
-      p.set('range', view.preset);
-    }
-    if (view.interval !== 'auto') p.set('interval', view.interval);
-    return p;
   }
 
   /**
-   * Whether a bucket of this many seconds is worth offering: no finer than the flush interval (the
-   * finest stored precision), and one the API accepts: whole minutes, or a multiple of that precision.
+   * A button that asks in place before it acts: pressed, it becomes the question with a confirming
+   * button (id "confirm-" + spec.id, focused) and Cancel; confirmed, both are disabled and
+   * spec.action() runs. spec: id, text, label (the button's accessible name), question, confirm.
    */
-  function usableInterval(secs) {
-    const finest = Math.max(1, Math.ceil(flushMillis() / 1000));
-    return secs >= finest && (secs % 60 === 0 || secs % finest === 0);
-  }
-
-  /** The time range in seconds since the epoch, and the interval that gives at most MAX_POINTS points. */
-  function timeWindow(view) {
-    let start;
-    let end;
-    if (view.from) {
-      start = Math.floor(Date.parse(view.from) / 1000);
-      end = Math.floor(Date.parse(view.to) / 1000);
-    } else {
-      end = Math.floor(Date.now() / 1000);
-      start = end - PRESETS.find(([p]) => p === view.preset)[1];
+  function confirmButton(spec) {
+    const box = el('div', { class: 'confirm' });
+    const button = el('button', { type: 'button', id: spec.id, 'aria-label': spec.label, onclick: () => ask() }, spec.text);
+    function ask() {
+      const no = el('button', { type: 'button', onclick: () => {
+        box.replaceChildren(button);
+        button.focus();
+      } }, 'Cancel');
+      const yes = el('button', { type: 'button', class: 'danger', id: 'confirm-' + spec.id, onclick: () => {
+        yes.disabled = true;
+        no.disabled = true;
+        spec.action();
+      } }, spec.confirm);
+      box.replaceChildren(el('span', { text: spec.question }), yes, no);
+      yes.focus();
     }
-    const auto = INTERVALS.find(([, s]) => usableInterval(s) && (end - start) / s + 1 <= MAX_POINTS)
-      || INTERVALS[INTERVALS.length - 1];
-    const interval = view.interval === 'auto' ? auto : [view.interval, seconds(view.interval)];
-    if (!view.from) start = Math.floor(start / interval[1]) * interval[1];
-    return { start, end, interval: interval[0], auto: auto[0] };
-  }
-
-  function statFor(spec, stat) {
-    return stat && STATS[spec.type].includes(stat) ? stat : STATS[spec.type][0];
-  }
-
-  function label(spec) {
-    const tags = spec.tagText ? '{' + spec.tagText + '}' : '';
-    return spec.name + tags;
-  }
-
-  function isoSeconds(epochSeconds) {
-    return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
-  }
-
-  function localInput(iso) {
-    const d = new Date(iso);
-    const pad = (n) => String(n).padStart(2, '0');
-    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
-  }
-
-  function seriesPage(main, params) {
-    const view = seriesView(params);
-    if (view.specs.length === 0) {
-      main.append(el('h1', { tabindex: '-1', text: 'No series chosen' }),
-        el('p', {}, 'Pick one in the ', el('a', { href: '#/metrics', text: 'metric list' }), '.'));
-      return;
-    }
-    replaceView('series', viewParams(view));
-    const colors = [1, 2, 3, 4, 5, 6].map((i) => getComputedStyle(document.documentElement).getPropertyValue('--s' + i).trim());
-    const colorOf = (i) => colors[i % colors.length];
-    const update = (change) => go('series', viewParams(Object.assign({}, view, change)));
-    const win = timeWindow(view);
-
-    const chips = seriesChips(view, colorOf, update);
-    const range = rangeControls(view, win, update);
-
-    const interval = el('select', { id: 'interval', onchange: (e) => update({ interval: e.target.value }) },
-      el('option', { value: 'auto', text: 'Auto (' + win.auto + ')' }),
-      INTERVALS.filter(([name, secs]) => usableInterval(secs) || view.interval === name)
-        .map(([name]) => el('option', { value: name, text: name, selected: view.interval === name })));
-    const firstType = view.specs[0].type;
-    const stat = el('select', { id: 'stat', onchange: (e) => update({ stat: e.target.value }) },
-      STATS[firstType].map((s) => el('option', { value: s, text: s, selected: statFor(view.specs[0], view.stat) === s })));
-    const csv = el('button', { type: 'button', id: 'csv', disabled: true }, 'Download CSV');
-
-    const status = el('p', { class: 'status', id: 'series-status', 'aria-live': 'polite' });
-    const chartBox = el('div', { class: 'chart panel', id: 'chart', role: 'img',
-      'aria-label': 'Chart of ' + view.specs.map(label).join(', ') });
-    const summary = el('aside', { class: 'summary panel', id: 'summary', 'aria-label': 'Summary' });
-    const errors = el('div', { id: 'series-error' });
-
-    const title = view.specs.length === 1 ? view.specs[0].name : 'Comparing ' + view.specs.length + ' series';
-    main.append(el('h1', { tabindex: '-1', text: title }),
-      chips,
-      el('div', { class: 'controls' }, range,
-        el('div', { class: 'row' },
-          el('div', { class: 'field' }, el('label', { for: 'interval', text: 'Interval' }), interval),
-          el('div', { class: 'field' }, el('label', { for: 'stat', text: 'Stat' }), stat),
-          comparePicker(view, update), csv)),
-      status, errors,
-      el('div', { class: 'series-body' }, chartBox, summary));
-
-    let chart = null;
-    let shown = null;
-    let left = false;
-    cleanups.push(() => {
-      left = true;
-      if (chart) chart.destroy();
-    });
-    const resize = () => {
-      if (chart) chart.setSize(chartSize(chartBox));
-    };
-    addEventListener('resize', resize);
-    cleanups.push(() => removeEventListener('resize', resize));
-
-    csv.addEventListener('click', () => {
-      if (shown) download(shown, view);
-    });
-
-    async function load() {
-      const w = timeWindow(view);
-      const answers = await Promise.all(view.specs.map((spec) => {
-        const q = new URLSearchParams({ metric: spec.name, type: spec.type, stat: statFor(spec, view.stat),
-          startDate: isoSeconds(w.start), endDate: isoSeconds(w.end), interval: w.interval });
-        if (spec.tagText) q.set('tags', spec.tagText);
-        return api('/api/v1/series', q).then((r) => r.response);
-      }));
-      if (left) return;
-      chartBox.dataset.start = isoSeconds(w.start);
-      chartBox.dataset.end = isoSeconds(w.end);
-      chartBox.dataset.interval = w.interval;
-      const xs = answers[0].series.values.map((v) => Date.parse(v[0]) / 1000);
-      const data = [xs, ...answers.map((a) => a.series.values.map((v) => v[1]))];
-      shown = { xs, data };
-      if (chart) {
-        chart.setData(data);
-      } else {
-        chart = new uPlot(chartOptions(view, colorOf, chartBox, (from, to) => update({ preset: null, from, to })), data, chartBox);
-      }
-      showSummary(summary, view, answers, colorOf);
-      csv.disabled = false;
-      status.textContent = (view.from ? 'Fixed range' : 'Live: updates every ' + duration(flushMillis()))
-        + ' · ' + number.format(xs.length) + ' points of ' + w.interval + ' · times in ' + TIME_ZONE
-        + ' · updated ' + new Date().toLocaleTimeString();
-    }
-
-    const failed = (e) => showError(errors, e);
-    load().then(() => errors.replaceChildren(), failed);
-    if (!view.from) {
-      const timer = setInterval(() => load().then(() => errors.replaceChildren(), failed),
-        Math.max(1000, flushMillis()));
-      cleanups.push(() => clearInterval(timer));
-    }
-  }
-
-  /** The series on the chart, each with its colour, tags, type and (when several) a remove button. */
-  function seriesChips(view, colorOf, update) {
-    return el('div', { class: 'chips', role: 'group', 'aria-label': 'Series on the chart' }, view.specs.map((s, i) => {
-      const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
-      swatch.style.backgroundColor = colorOf(i);
-      return el('span', { class: 'chip' }, swatch, el('span', { text: s.name }), tagList(s.tags),
-        el('span', { class: 'type', text: s.type }),
-        view.specs.length > 1
-          ? el('button', { type: 'button', 'aria-label': 'Remove ' + label(s), id: 'remove-' + i,
-            onclick: () => update({ specs: view.specs.filter((x, j) => j !== i) }) }, '×')
-          : null);
-    }));
-  }
-
-  /** The range presets and the custom range form (in the viewer's time zone). */
-  function rangeControls(view, win, update) {
-    const presets = el('fieldset', { class: 'presets' }, el('legend', { text: 'Range' }),
-      PRESETS.map(([p]) => el('button', { type: 'button', id: 'range-' + p, 'aria-pressed': String(view.preset === p),
-        onclick: () => update({ preset: p, from: null, to: null }) }, p)));
-    const from = el('input', { id: 'from', type: 'datetime-local', value: localInput(view.from || isoSeconds(win.start)) });
-    const to = el('input', { id: 'to', type: 'datetime-local', value: localInput(view.to || isoSeconds(win.end)) });
-    const rangeError = el('div', { class: 'alert', role: 'alert', id: 'range-error' });
-    const custom = el('form', { class: 'row', 'aria-label': 'Custom range', onsubmit: (e) => {
-      e.preventDefault();
-      const a = new Date(from.value);
-      const b = new Date(to.value);
-      if (isNaN(a) || isNaN(b) || a >= b) {
-        rangeError.textContent = 'Choose a start before the end.';
-        return;
-      }
-      update({ preset: null, from: a.toISOString(), to: b.toISOString() });
-    } },
-      el('div', { class: 'field' }, el('label', { for: 'from', text: 'From' }), from),
-      el('div', { class: 'field' }, el('label', { for: 'to', text: 'To' }), to),
-      el('button', { type: 'submit', id: 'apply-range' }, 'Apply'));
-    return [presets, custom, rangeError];
-  }
-
-  function chartSize(box) {
-    const width = Math.max(280, box.clientWidth - 32);
-    return { width, height: innerWidth < 760 ? 240 : 320 };
-  }
-
-  /** uPlot's options; dragging across the chart selects a range, which becomes the view's custom range. */
-  function chartOptions(view, colorOf, box, zoomTo) {
-    const css = getComputedStyle(document.documentElement);
-    const text = css.getPropertyValue('--muted').trim();
-    const grid = css.getPropertyValue('--grid').trim();
-    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
-    // Series measured like the first share the left axis; the others get a right axis of their own.
-    const scaleOf = (s) => (s.type === view.specs[0].type && statFor(s, view.stat) === statFor(view.specs[0], view.stat) ? 'y' : 'y2');
-    const axes = [axis, Object.assign({}, axis, { scale: 'y', size: 70, values: (u, vals) => vals.map(formatNumber) })];
-    if (view.specs.some((s) => scaleOf(s) === 'y2')) {
-      axes.push(Object.assign({}, axis, { scale: 'y2', side: 1, size: 70, grid: { show: false },
-        values: (u, vals) => vals.map(formatNumber) }));
-    }
-    return Object.assign(chartSize(box), {
-      series: [{}, ...view.specs.map((s, i) => ({
-        label: label(s) + ' ' + statFor(s, view.stat), stroke: colorOf(i), width: 2, points: { show: false },
-        scale: scaleOf(s), value: (u, v) => formatNumber(v),
-      }))],
-      axes,
-      cursor: { drag: { x: true, y: false, setScale: false } },
-      hooks: { setSelect: [(u) => {
-        if (u.select.width > 0) {
-          const from = u.posToVal(u.select.left, 'x');
-          const to = u.posToVal(u.select.left + u.select.width, 'x');
-          zoomTo(new Date(from * 1000).toISOString(), new Date(to * 1000).toISOString());
-        }
-      }] },
-      legend: { live: true },
-    });
-  }
-
-  function comparePicker(view, update) {
-    const input = el('input', { id: 'compare', type: 'search', autocomplete: 'off', spellcheck: 'false',
-      placeholder: 'name prefix', 'aria-controls': 'compare-options' });
-    const list = el('ul', { class: 'suggestions', id: 'compare-options', 'aria-label': 'Series to add' });
-    let typing = null;
-    let sequence = 0;
-    input.addEventListener('input', () => {
-      clearTimeout(typing);
-      typing = setTimeout(async () => {
-        const mine = ++sequence;
-        if (!input.value) {
-          list.replaceChildren();
-          return;
-        }
-        try {
-          const page = await api('/api/v1/metrics', new URLSearchParams({ prefix: input.value, limit: '8' }));
-          if (mine !== sequence) return;
-          const taken = new Set(view.specs.map((s) => s.type + '|' + s.name + '|' + s.tagText));
-          list.replaceChildren(...page.metrics.filter((m) => !taken.has(seriesSpec(m))).map((m) => el('li', {},
-            el('button', { type: 'button', onclick: () => update({ specs: view.specs.concat([parseSpec(seriesSpec(m))]) }) },
-              m.name + ' ', tagList(m.tags), el('span', { class: 'type', text: m.type })))));
-        } catch (e) {
-          showError(list, e);
-        }
-      }, 200);
-    });
-    return el('div', { class: 'field' }, el('label', { for: 'compare', text: 'Compare with' }), input, list);
-  }
-
-  function showSummary(container, view, answers, colorOf) {
-    container.replaceChildren(...answers.map((a, i) => {
-      const spec = view.specs[i];
-      const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
-      swatch.style.backgroundColor = colorOf(i);
-      const s = a.summary;
-      const rows = SUMMARY.filter(([k]) => !k.startsWith('total') || s[k] !== null).map(([k, name]) => entry(k, name, s[k]));
-      return el('section', { 'data-series': label(spec) },
-        el('h2', {}, swatch, spec.name, tagList(spec.tags)),
-        el('p', { class: 'hint', text: 'Stored points of ' + statFor(spec, view.stat) + ' in the range' }),
-        el('dl', { class: 'stat-summary' }, rows),
-        s.latency ? [el('h3', { text: 'Latency over the range' }),
-          el('dl', { class: 'latency' }, LATENCY.map(([k, name]) => entry(k, name, s.latency[k])))] : null);
-    }));
-  }
-
-  function entry(key, name, value) {
-    return [el('dt', { text: name }),
-      el('dd', { 'data-key': key, 'data-value': value === null ? '' : String(value), text: formatNumber(value) })];
-  }
-
-  function download(shown, view) {
-    const quote = (t) => (/[",\n]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t);
-    const header = ['time', ...view.specs.map((s) => label(s) + ' ' + statFor(s, view.stat))];
-    const lines = [header.map(quote).join(',')];
-    shown.xs.forEach((x, row) => {
-      lines.push([isoSeconds(x), ...shown.data.slice(1).map((col) => (col[row] === null ? '' : String(col[row])))].join(','));
-    });
-    const blob = new Blob([lines.join('\n') + '\n'], { type: 'text/csv' });
-    const link = el('a', { href: URL.createObjectURL(blob), download: 'hollerith-' + view.specs[0].name + '.csv' });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    box.append(button);
+    return box;
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Server statistics
+  // Charts
 
-  /** The headline figures of the server page: label, category, key, and how to show the value. */
-  const HEADLINES = [
-    ['Samples received', 'messages', 'metrics_received', 'count'],
-    ['Bad lines', 'messages', 'bad_lines_seen', 'count'],
-    ['Dropped: too many series', 'drops', 'max_metrics', 'count'],
-    ['Dropped: backfill too old', 'drops', 'backfill_too_old', 'count'],
-    ['Kernel UDP drops', 'udp', 'kernel_drops', 'count'],
-    ['Live series', 'aggregate', 'live_series', 'count'],
-    ['Last flush took', 'flush', 'last_duration_ms', 'ms'],
-    ['Heap in use', 'system', 'heap_used_bytes', 'bytes'],
-    ['Time in GC', 'system', 'gc_time_seconds', 's'],
-    ['Up for', 'system', 'uptime_seconds', 'duration'],
-  ];
-
-  function formatHeadline(value, unit) {
-    switch (unit) {
-      case 'ms': return formatNumber(value) + ' ms';
-      case 's': return formatNumber(value) + ' s';
-      case 'bytes': return formatNumber(value / 1048576) + ' MiB';
-      case 'duration':
-        if (value < 3600) return formatNumber(Math.floor(value / 60)) + ' min';
-        return value < 86400 ? formatNumber(Math.floor(value / 360) / 10) + ' h' : formatNumber(Math.floor(value / 8640) / 10) + ' d';
-      default: return formatNumber(value);
-    }
+  /** The theme's colour for the i-th series of a chart. */
+  function seriesColor(i) {
+    return getComputedStyle(document.documentElement).getPropertyValue('--s' + (1 + (i % 6))).trim();
   }
 
-  function serverPage(main) {
-    const body = el('div', { id: 'server-stats' }, el('p', { class: 'muted', text: 'Loading…' }));
-    const status = el('p', { class: 'status', 'aria-live': 'polite' });
-    main.append(el('h1', { tabindex: '-1', text: 'Server statistics' }), status, body);
-    let previous = null;
-    async function load() {
-      try {
-        const all = (await api('/stats')).hollerith;
-        const now = Date.now();
-        body.replaceChildren(headlines(all, previous, now), el('div', { class: 'stats-grid' }, Object.entries(all).map(([category, values]) =>
-          el('section', { class: 'panel' }, el('h2', { text: category }),
-            el('table', {}, el('tbody', {}, flatten(values).map(([k, v]) =>
-              el('tr', {}, el('td', { text: k }), el('td', { class: 'num', text: typeof v === 'number' ? formatNumber(v) : String(v) })))))))));
-        previous = { all, at: now };
-        status.textContent = 'Updates every ' + duration(flushMillis()) + ' · updated '
-          + new Date(now).toLocaleTimeString();
-        return true;
-      } catch (e) {
-        showError(body, e);
-        status.textContent = '';
-        return false;
-      }
+  /** An axis styled by the theme; extra holds uPlot axis options that override it. */
+  function chartAxis(extra) {
+    const css = getComputedStyle(document.documentElement);
+    const grid = css.getPropertyValue('--grid').trim();
+    return Object.assign({ stroke: css.getPropertyValue('--muted').trim(), grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 } }, extra);
+  }
+
+  function chartSize(box, height) {
+    const css = getComputedStyle(box);
+    const width = Math.max(240, box.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight));
+    return { width, height: height || (innerWidth < 760 ? 240 : 320) };
+  }
+
+  /**
+   * uPlot's point filter: where it draws no point markers (the data is dense), still mark each value
+   * whose neighbours are gaps, which no line would show.
+   */
+  function isolatedPoints(u, si, show) {
+    if (show) return null;
+    const values = u.data[si];
+    const isolated = [];
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] !== null && values[i] !== undefined && (i === 0 || values[i - 1] === null)
+        && (i === values.length - 1 || values[i + 1] === null)) isolated.push(i);
     }
-    load().then((ok) => {
-      if (ok) {
-        const timer = setInterval(load, Math.max(1000, flushMillis()));
-        cleanups.push(() => clearInterval(timer));
-      }
+    return isolated.length > 0 ? isolated : null;
+  }
+
+  function hasValues(data) {
+    return data.slice(1).some((column) => column.some((v) => v !== null && v !== undefined));
+  }
+
+  /**
+   * A uPlot time chart drawn into box (x in seconds since the epoch), as wide as the box, following
+   * the window's width and destroyed when the page is left. options are uPlot's without a size, plus
+   * height (pixels; default 320, 240 at phone width). A value between gaps is marked with a point.
+   * While no value column holds a number, a "No data in this range" notice lies over the chart.
+   * Returns { setData(data), uplot }.
+   */
+  function timeChart(box, options, data) {
+    const { height, ...rest } = options;
+    const uplotOptions = Object.assign(rest, chartSize(box, height));
+    uplotOptions.series = rest.series.map((s, i) => (i === 0 ? s
+      : Object.assign({}, s, { points: Object.assign({ filter: isolatedPoints }, s.points) })));
+    const empty = el('p', { class: 'chart-empty', role: 'status', text: 'No data in this range' });
+    box.classList.add('chart-box');
+    const u = new uPlot(uplotOptions, data, box);
+    box.append(empty);
+    const showEmpty = (d) => {
+      empty.hidden = hasValues(d);
+    };
+    showEmpty(data);
+    const resize = () => u.setSize(chartSize(box, height));
+    addEventListener('resize', resize);
+    onLeave(() => {
+      removeEventListener('resize', resize);
+      u.destroy();
     });
+    return {
+      uplot: u,
+      setData(d) {
+        u.setData(d);
+        showEmpty(d);
+      },
+    };
   }
 
-  /** The headline figures present in this server's statistics, and the ingest rate since the last refresh. */
-  function headlines(all, previous, now) {
-    const value = (stats, category, key) => (stats[category] && typeof stats[category][key] === 'number' ? stats[category][key] : null);
-    const tiles = HEADLINES.filter(([, c, k]) => value(all, c, k) !== null).map(([name, c, k, unit]) =>
-      [name, formatHeadline(value(all, c, k), unit), c + '.' + k]);
-    const received = value(all, 'messages', 'metrics_received');
-    if (previous && received !== null && now > previous.at) {
-      const rate = (received - value(previous.all, 'messages', 'metrics_received')) / ((now - previous.at) / 1000);
-      tiles.unshift(['Ingest rate', formatNumber(rate) + ' /s', 'ingest-rate']);
-    }
-    return el('dl', { class: 'tiles', id: 'headlines' }, tiles.map(([name, text, key]) =>
-      el('div', { class: 'tile panel' }, el('dt', { text: name }), el('dd', { 'data-key': key, text }))));
+  // ---------------------------------------------------------------------------------------------
+  // Page registry
+
+  /** Runs fn when the current page is left (timers, listeners, charts). */
+  function onLeave(fn) {
+    cleanups.push(fn);
   }
 
-  function flatten(values, prefix) {
-    return Object.entries(values).flatMap(([k, v]) => (v !== null && typeof v === 'object'
-      ? flatten(v, (prefix || '') + k + '.')
-      : [[(prefix || '') + k, v]]));
+  /**
+   * Adds a page, shown at #/<name>. spec.render(main, params) builds it into the emptied main element
+   * (params: the URLSearchParams of the fragment); its first h1 should have tabindex -1 (it takes the
+   * focus). spec.label, when given, puts a link in the navigation for users holding
+   * spec.permission; a page without a label may name in spec.parent the navigation entry it belongs to.
+   */
+  function registerPage(name, spec) {
+    if (pages.has(name)) throw new Error('page ' + name + ' is registered twice');
+    pages.set(name, spec);
   }
 
   /** Asks the API who the stored token belongs to now (role and flush interval may have changed), then shows the view. */
@@ -750,8 +413,16 @@
     render();
   }
 
+  /** What the page files may use. */
+  window.Hollerith = Object.freeze({
+    registerPage, el, api, can, me, showError, showUnlessRefused, showOutcome, confirmButton, go, replaceView, hashOf, onLeave,
+    formatNumber, formatTime, duration, flushMillis, number, TIME_ZONE,
+    timeChart, chartAxis, seriesColor,
+  });
+
   addEventListener('hashchange', () => {
     if (location.hash !== shownHash) render();
   });
-  start();
+  // The page files (deferred scripts after this one) have registered their pages by then.
+  addEventListener('DOMContentLoaded', start);
 })();

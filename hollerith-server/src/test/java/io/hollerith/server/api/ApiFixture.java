@@ -123,7 +123,7 @@ final class ApiFixture implements AutoCloseable {
     sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, stats);
     sink.publish(snapshot());
     // the customisation comes after the fixture's live values, so a test can replace them
-    api = customize.apply(HttpApi.builder(config, auth, stats).latestValues(sink))
+    api = customize.apply(HttpApi.builder(config, auth, stats).latestValues(sink).selfSeriesPrefix("hollerith."))
         .seriesReader(reader, Duration.ofSeconds(2))
         .lineIngestor(ApiFixture::ingestLines)
         .healthCheck(HealthCheck.of("storage", () -> {
@@ -138,7 +138,6 @@ final class ApiFixture implements AutoCloseable {
         }, true)
         .opsViews(new OpsViews(scheduler, internal::snapshot, workers::workers))
         .operations(new Operations(store, tableGrowth, queries, new DataFiles(dir, 10_000, stats)))
-        .selfSeriesPrefix("hollerith.")
         .build()
         .start();
     base = "http://127.0.0.1:" + api.address().getPort();

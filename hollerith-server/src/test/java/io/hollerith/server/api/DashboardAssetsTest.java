@@ -65,8 +65,11 @@ class DashboardAssetsTest {
   @Test
   void everyReferencedFileIsNamedByItsContentHashAndKeptForAYear() throws Exception {
     List<String> files = referencedFiles();
-    assertThat(files).hasSize(5).anyMatch(f -> f.startsWith("/ui/uPlot.") && f.endsWith(".js"))
-        .anyMatch(f -> f.startsWith("/ui/app.") && f.endsWith(".js")).anyMatch(f -> f.startsWith("/ui/app.") && f.endsWith(".css"));
+    assertThat(files).anyMatch(f -> f.startsWith("/ui/uPlot.") && f.endsWith(".js"))
+        .anyMatch(f -> f.startsWith("/ui/uPlot.") && f.endsWith(".css"))
+        .anyMatch(f -> f.startsWith("/ui/app.") && f.endsWith(".js")).anyMatch(f -> f.startsWith("/ui/app.") && f.endsWith(".css"))
+        .anyMatch(f -> f.startsWith("/ui/metrics.") && f.endsWith(".js")).anyMatch(f -> f.startsWith("/ui/server.") && f.endsWith(".js"))
+        .anyMatch(f -> f.startsWith("/ui/icon.") && f.endsWith(".svg"));
     for (String file : files) {
       HttpResponse<byte[]> r = fx.client.send(HttpRequest.newBuilder(URI.create(fx.base + file)).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofByteArray());
@@ -102,12 +105,20 @@ class DashboardAssetsTest {
   }
 
   @Test
-  void whoamiReportsTheFlushInterval() throws Exception {
+  void whoamiReportsTheFlushIntervalAndTheSelfSeriesPrefix() throws Exception {
     Files.createDirectories(dir.resolve("custom"));
-    try (ApiFixture custom = new ApiFixture(dir.resolve("custom"), ApiFixture.config(), b -> b.flushInterval(Duration.ofSeconds(30)))) {
+    try (ApiFixture custom = new ApiFixture(dir.resolve("custom"), ApiFixture.config(),
+        b -> b.flushInterval(Duration.ofSeconds(30)).selfSeriesPrefix("node7."))) {
       JsonNode me = Json.MAPPER.readTree(custom.get("/api/v1/whoami", "reader@shop").body());
       assertThat(me.get("flushIntervalMillis").asLong()).isEqualTo(30_000);
+      assertThat(me.get("selfSeriesPrefix").asText()).isEqualTo("node7.");
       assertThat(me.get("permissions").toString()).isEqualTo("[\"STAT:READ\"]");
+    }
+    Files.createDirectories(dir.resolve("without"));
+    try (ApiFixture without = new ApiFixture(dir.resolve("without"), ApiFixture.config(), b -> b.selfSeriesPrefix(null))) {
+      JsonNode me = Json.MAPPER.readTree(without.get("/api/v1/whoami", "reader@shop").body());
+      assertThat(me.has("selfSeriesPrefix")).isTrue();
+      assertThat(me.get("selfSeriesPrefix").isNull()).isTrue();
     }
   }
 

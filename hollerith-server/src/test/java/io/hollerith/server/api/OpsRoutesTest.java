@@ -124,6 +124,7 @@ class OpsRoutesTest {
     assertThat(t.get("row_count").asInt()).isEqualTo(1);
     assertThat(t.get("truncated").asBoolean()).isFalse();
     assertThat(t.get("elapsed_ms").isIntegralNumber()).isTrue();
+    assertThat(t.get("max_rows").asInt()).isEqualTo(fx.queries.maxRows()).isEqualTo(10_000);
   }
 
   @Test

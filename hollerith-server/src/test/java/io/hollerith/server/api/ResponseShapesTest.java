@@ -48,11 +48,12 @@ class ResponseShapesTest {
   }
 
   @Test
-  void whoamiNamesUserRoleTenantSortedPermissionsAndTheFlushInterval() throws Exception {
+  void whoamiNamesUserRoleTenantSortedPermissionsTheFlushIntervalAndTheSelfSeriesPrefix() throws Exception {
     assertThat(fx.get("/api/v1/whoami", "reader@shop").body()).isEqualTo("{\"user\":\"reader@shop\",\"role\":\"reader\","
-        + "\"tenant\":\"shop\",\"permissions\":[\"STAT:READ\"],\"flushIntervalMillis\":10000}");
+        + "\"tenant\":\"shop\",\"permissions\":[\"STAT:READ\"],\"flushIntervalMillis\":10000,\"selfSeriesPrefix\":\"hollerith.\"}");
     assertThat(fx.get("/api/v1/whoami", "support@root").body()).isEqualTo("{\"user\":\"support@root\",\"role\":\"support\","
-        + "\"tenant\":\"root\",\"permissions\":[\"OPS:READ\",\"STAT:READ\"],\"flushIntervalMillis\":10000}");
+        + "\"tenant\":\"root\",\"permissions\":[\"OPS:READ\",\"STAT:READ\"],\"flushIntervalMillis\":10000,"
+        + "\"selfSeriesPrefix\":\"hollerith.\"}");
   }
 
   @Test
@@ -100,7 +101,7 @@ class ResponseShapesTest {
     HttpResponse<String> r = fx.send("POST", "/api/stats/query/?format=table", "admin@root",
         "{\"query\": \"SELECT 1 AS one, 'x' AS two\"}");
     assertThat(r.body()).matches("\\{\"columns\":\\[\"one\",\"two\"],\"rows\":\\[\\[1,\"x\"]],\"row_count\":1,"
-        + "\"truncated\":false,\"elapsed_ms\":\\d+}");
+        + "\"truncated\":false,\"max_rows\":10000,\"elapsed_ms\":\\d+}");
   }
 
   @Test
