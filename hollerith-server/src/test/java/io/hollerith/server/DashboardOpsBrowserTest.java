@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -149,7 +150,7 @@ class DashboardOpsBrowserTest {
     chartFigure("Bad lines");
     assertHeaderFitsOnOneLineOfItsOwn();
     browser.screenshot("server-phone-dark");
-    browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(320, 640));
+    browser.driver.manage().window().setSize(new Dimension(320, 640));
     browser.driver.navigate().refresh();
     chartFigure("Bad lines");
     browser.screenshot("server-320-dark");

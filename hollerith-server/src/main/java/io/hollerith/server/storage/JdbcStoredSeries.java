@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@link StoredSeries} on one read connection: the key's series rows are read once when it is made,
@@ -161,7 +162,7 @@ final class JdbcStoredSeries implements StoredSeries {
     List<StoredPoint> out = new ArrayList<>();
     for (Segment seg : segments) {
       // The segment's buckets in order: the sums, and a 0 where only idle intervals fall.
-      java.util.TreeMap<Long, Double> sums = new java.util.TreeMap<>();
+      TreeMap<Long, Double> sums = new TreeMap<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT (ts - ?) / ? AS b, sum(count) FROM counter_points"
           + " WHERE series_id = ? AND res = ? AND ts >= ? AND ts <= ? GROUP BY 1 ORDER BY 1")) {
         ps.setLong(1, from);

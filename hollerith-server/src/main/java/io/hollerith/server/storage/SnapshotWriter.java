@@ -1,13 +1,14 @@
 package io.hollerith.server.storage;
 
-import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
+import io.hollerith.server.snapshot.FlushSnapshot;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,7 +167,7 @@ final class SnapshotWriter {
         out[n++] = ids[i];
       }
     }
-    return n == ids.length ? ids : java.util.Arrays.copyOf(out, n);
+    return n == ids.length ? ids : Arrays.copyOf(out, n);
   }
 
   private static boolean alreadyWritten(Connection c, int node, long writeId) throws SQLException {

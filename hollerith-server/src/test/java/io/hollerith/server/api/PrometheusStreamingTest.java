@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.Tag;
 import io.hollerith.server.stats.StatsRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -13,9 +17,11 @@ import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,7 +155,7 @@ class PrometheusStreamingTest {
 
   /** Every sample line the exposition of {@link #manySeries} must hold, as the test works them out. */
   static Map<String, String> expectedManyLines() {
-    Map<String, String> expected = new java.util.HashMap<>();
+    Map<String, String> expected = new HashMap<>();
     for (int i = 0; i < MANY_COUNTERS; i++) {
       expected.put("shop_many_c_" + (i / 10) + "_total{shard=\"" + (i % 10) + "\"}", Long.toString(i));
     }
@@ -169,7 +175,7 @@ class PrometheusStreamingTest {
   /** Checks that {@code text} has exactly the expected StatsD samples, and its families in name order. */
   static void assertManyComplete(String text) {
     Map<String, String> expected = expectedManyLines();
-    Map<String, String> seen = new java.util.HashMap<>();
+    Map<String, String> seen = new HashMap<>();
     List<String> families = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (line.startsWith("# TYPE shop_many_")) {
@@ -193,7 +199,7 @@ class PrometheusStreamingTest {
     int chunks = 0;
     int largest = 0;
     while (!input.isEndOfInput() && chunks < 1_000_000) {
-      io.netty.buffer.ByteBuf chunk = input.readChunk(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+      ByteBuf chunk = input.readChunk(UnpooledByteBufAllocator.DEFAULT);
       largest = Math.max(largest, chunk.readableBytes());
       joined.append(chunk.toString(StandardCharsets.UTF_8));
       chunk.release();
@@ -237,7 +243,7 @@ class PrometheusStreamingTest {
       assertThat(last).as("the server was held back by the reader").isPositive();
       assertThat(most).isLessThanOrEqualTo(64 * 1024 + 2 * (TextBodyInput.CHUNK_CHARS + 1024));
 
-      InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
+      InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
       String head = readHead(in);
       assertThat(head).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("transfer-encoding: chunked");
       String body = readChunked(in);
@@ -260,7 +266,7 @@ class PrometheusStreamingTest {
 
   /** Reads a chunked body to its last chunk. */
   private static String readChunked(InputStream in) throws IOException {
-    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
     while (true) {
       String sizeLine = readLine(in);
       int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
@@ -291,7 +297,7 @@ class PrometheusStreamingTest {
   @Test
   void familyNamesCompareAsTheirSanitisedForms() {
     String[] parts = {"", "a", "Z", "_", ".", "-", "0", "9", "total", "_total", ".total", ":", "é", "\uD83D\uDE00", "x"};
-    java.util.Random random = new java.util.Random(18);
+    Random random = new Random(18);
     for (int n = 0; n < 20_000; n++) {
       String a = randomName(random, parts);
       String b = randomName(random, parts);
@@ -303,7 +309,7 @@ class PrometheusStreamingTest {
     }
   }
 
-  private static String randomName(java.util.Random random, String[] parts) {
+  private static String randomName(Random random, String[] parts) {
     StringBuilder sb = new StringBuilder();
     for (int i = random.nextInt(5); i >= 0; i--) {
       sb.append(parts[random.nextInt(parts.length)]);

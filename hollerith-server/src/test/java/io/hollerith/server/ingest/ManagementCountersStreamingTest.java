@@ -42,7 +42,7 @@ class ManagementCountersStreamingTest {
         new StatsConfig(null, null, null, null, null, null), stats, Clock.systemUTC());
     parser = new LineParser(new ProtocolConfig(null, null, null, null), stats);
     writer = aggregator.newWriter();
-    server = new ManagementServer(new ListenersConfig.Management(true, "127.0.0.1", 0), aggregator.liveView(), stats,
+    server = new ManagementServer(new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, null), aggregator.liveView(), stats,
         new HealthState());
     address = server.start();
   }

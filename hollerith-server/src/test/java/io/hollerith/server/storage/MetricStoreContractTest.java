@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -819,7 +820,7 @@ abstract class MetricStoreContractTest {
     assertThat(buckets).extracting(StoredPoint::count).containsExactly(3.0 + 0, 0.0 + 2, 0.0, 1.0 + 0, 4.0);
 
     // Only what changed is stored: the sampled intervals.
-    long sampled = java.util.Arrays.stream(HITS).filter(h -> !Double.isNaN(h)).count();
+    long sampled = Arrays.stream(HITS).filter(h -> !Double.isNaN(h)).count();
     assertThat(rows("counter_points", "s.name = 'hits'")).isEqualTo(sampled);
     assertThat(rows("timer_points", "s.name = 'lat'")).isEqualTo(sampled);
     assertThat(rows("set_points", "s.name = 'users'")).isEqualTo(sampled);
@@ -932,7 +933,7 @@ abstract class MetricStoreContractTest {
         MINUTE);
     assertThat(minutes).extracting(StoredPoint::resolutionMillis).containsOnly(MINUTE);
     assertThat(minutes).extracting(StoredPoint::min, StoredPoint::max, StoredPoint::last).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(5.0, 9.0, 9.0), org.assertj.core.groups.Tuple.tuple(2.0, 2.0, 2.0));
+        Tuple.tuple(5.0, 9.0, 9.0), Tuple.tuple(2.0, 2.0, 2.0));
     assertThat(gaugeValues("n1")).isEqualTo(Map.of(MetricKey.of("temp"), 2.0));
   }
 }

@@ -14,7 +14,10 @@ import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.stream.IntStream;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,7 +120,7 @@ class StoreSinkTest {
       int backfills = capacity + 3;
       // Another connection holds SQLite's write lock: the writer waits in its first write, so the
       // queue only grows until the lock is released.
-      try (java.sql.Connection lock = java.sql.DriverManager.getConnection(
+      try (Connection lock = DriverManager.getConnection(
           "jdbc:sqlite:" + dir.resolve(MetricStores.SQLITE_FILE))) {
         lock.createStatement().execute("BEGIN IMMEDIATE");
         for (int i = 0; i < capacity - 1; i++) {
@@ -137,10 +140,10 @@ class StoreSinkTest {
       // Every live interval was written; of the backfilled ones, the newest `capacity`.
       assertThat(store.readPoints(MetricKey.of("live"), MetricType.COUNTER, t0, t0 + capacity * 10_000))
           .extracting(p -> p.count()).containsExactlyElementsOf(
-              java.util.stream.IntStream.rangeClosed(1, capacity - 1).mapToObj(i -> (double) i).toList());
+              IntStream.rangeClosed(1, capacity - 1).mapToObj(i -> (double) i).toList());
       assertThat(store.readPoints(MetricKey.of("late"), MetricType.COUNTER, t0 - backfills * 10_000, t0))
           .extracting(p -> p.timeMillis()).containsExactlyElementsOf(
-              java.util.stream.IntStream.range(backfills - capacity, backfills)
+              IntStream.range(backfills - capacity, backfills)
                   .mapToObj(i -> t0 - (backfills - i) * 10_000L).toList());
     }
   }
