@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GaugeRaceTest {
   private static final int THREADS = 3;
-  private static final int PER_THREAD = 20_000;
-  private static final int GAUGES = 12;
+  private static final int PER_THREAD = 50_000;
+  private static final int GAUGES = 3;
 
   /**
    * With {@code deleteGauges} every flush that reports a gauge it was touched in resets it, so the
