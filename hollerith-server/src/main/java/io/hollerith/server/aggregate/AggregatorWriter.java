@@ -10,11 +10,11 @@ import java.util.Arrays;
 
 /**
  * The {@link SampleSink} of one ingest thread, made by {@link Aggregator#newWriter()}. In
- * unbuffered mode it applies each sample to its series at once (a counter with one compare-and-set,
- * other types under the series' lock). In buffered mode it appends to a preallocated operation log
- * guarded by the writer's own monitor: the owning thread is the only writer, and the lock is
- * contended only when the flusher merges the log ({@link Aggregator#mergeBuffers()}), so ingest
- * threads never wait for each other. Replaying the log in order means each series sees the same
+ * unbuffered mode it applies each sample to its series at once (a counter or gauge with one
+ * compare-and-set, timers and sets under the series' lock). In buffered mode it appends to a
+ * preallocated operation log guarded by the writer's own monitor: the owning thread is the only
+ * writer, and the lock is contended only when the flusher merges the log
+ * ({@link Aggregator#mergeBuffers()}), so ingest threads never wait for each other. Replaying the log in order means each series sees the same
  * sequence of operations in both modes. Counter, gauge and timer samples for existing series do not
  * allocate in either mode.
  *
@@ -202,16 +202,15 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
     if (sample.type() == MetricType.SET) {
       return tryAddMember((Series.SetSeries) series, sample);
     }
+    if (sample.type() == MetricType.GAUGE) {
+      return ((Series.Gauge) series).tryUpdate(sample.value(), sample.gaugeDelta(),
+          sampleMillis == RECEIVED_NOW ? clock.millis() : sampleMillis);
+    }
     synchronized (series) {
       if (series.deleted) {
         return false;
       }
-      if (sample.type() == MetricType.GAUGE) {
-        ((Series.Gauge) series).update(sample.value(), sample.gaugeDelta(),
-            sampleMillis == RECEIVED_NOW ? clock.millis() : sampleMillis);
-      } else {
-        ((Series.Timer) series).add(sample.value(), sample.sampleRate());
-      }
+      ((Series.Timer) series).add(sample.value(), sample.sampleRate());
       return true;
     }
   }
@@ -316,6 +315,12 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
       }
       return j;
     }
+    if (target instanceof Series.Gauge gauge) {
+      while (j < n && opSeries[j] == target && gauge.tryUpdate(opValue[j], opKind[j] == OP_GAUGE_DELTA, opTime[j])) {
+        j++;
+      }
+      return j;
+    }
     synchronized (target) {
       if (!target.deleted) {
         while (j < n && opSeries[j] == target) {
@@ -330,12 +335,6 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
   /** Replays one operation on a {@link Series.Locked} series; the caller holds its monitor. */
   private void replay(Series s, int i) {
     switch (opKind[i]) {
-      case OP_GAUGE_SET:
-        ((Series.Gauge) s).update(opValue[i], false, opTime[i]);
-        break;
-      case OP_GAUGE_DELTA:
-        ((Series.Gauge) s).update(opValue[i], true, opTime[i]);
-        break;
       case OP_TIMER:
         ((Series.Timer) s).add(opValue[i], opRate[i]);
         break;

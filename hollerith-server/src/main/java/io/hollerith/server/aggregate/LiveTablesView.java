@@ -119,10 +119,9 @@ final class LiveTablesView implements LiveView {
   public Map<String, Double> gauges() {
     Map<String, Double> out = new TreeMap<>();
     for (Series.Gauge g : live.gauges.values()) {
-      synchronized (g) {
-        if (!g.deleted && g.hasValue) {
-          out.put(g.key.toString(), g.value);
-        }
+      long word = g.peek();
+      if (Series.Gauge.holdsValue(word)) {
+        out.put(g.key.toString(), Series.Gauge.valueOf(word));
       }
     }
     return out;

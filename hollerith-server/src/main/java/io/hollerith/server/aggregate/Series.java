@@ -12,8 +12,9 @@ import java.util.Arrays;
 /**
  * One series' aggregate for the current interval. Subclasses hold the per-type state.
  *
- * <p>Concurrency: a {@link Counter} is one atomic word (see there), updated with a single
- * compare-and-set and never locked. Every other series is a {@link Locked} series: all its fields
+ * <p>Concurrency: a {@link Counter} and a {@link Gauge} are each one atomic word (see there),
+ * updated with a single compare-and-set; writers never lock them, only deleters and the flusher
+ * take their monitor. Timers and sets are {@link Locked} series: all their fields
  * except the immutable identity are guarded by the series' own monitor ({@code synchronized
  * (series)}). Either way, ingest threads writing different series never share anything, and two
  * threads meet only when they write the same series at the same instant or when the flusher takes
@@ -260,17 +261,62 @@ abstract class Series {
     }
   }
 
-  /** A gauge: Etsy's {@code gauges[key]}, persisting across intervals. */
-  static final class Gauge extends Locked {
-    /** False before the first sample, after a {@code delgauges}, and after a flush with {@code deleteGauges}. */
-    boolean hasValue;
-    double value;
+  /**
+   * A gauge: Etsy's {@code gauges[key]}, persisting across intervals, kept lock-free like a
+   * {@link Counter}. Its value is one 64-bit word: the value as the bits of a double, or one of
+   * three signalling-NaN bit patterns, {@link #NEVER} (created for a sample still on its way: Etsy
+   * does not know the key yet), {@link #EMPTY} (no value: after a flush with {@code deleteGauges},
+   * the next delta starts from 0) and {@link #DELETED}. A sample is one compare-and-set of the word.
+   *
+   * <p>Whether the gauge got a sample in the interval is a separate flag, {@link #touched}, which a
+   * writer raises both before and after its compare-and-set (each time only if it is down, so a busy
+   * gauge writes it once per interval), and which the flusher takes down with an atomic swap before
+   * it reads the word. So a value the flusher reads was written by a sample whose first raise either
+   * came before the swap (the flusher sees the gauge touched) or after it (the flag is up again);
+   * and a sample whose value lands after the flusher read the word raises the flag afterwards, so it
+   * is reported, touched, in the next interval. An idle gauge is deleted by swapping in
+   * {@link #DELETED} and then checking the flag once more: if a sample got in, the old word is put
+   * back and the gauge is reported as touched instead. Writers that found the word deleted meanwhile
+   * wait for the flusher's monitor and look the gauge up again, finding it still in its table.
+   *
+   * <p>The set time is written before the compare-and-set, so a reported value carries its own set
+   * time or, when a sample races the flush, that sample's (a few microseconds later).
+   */
+  static final class Gauge extends Series {
+    /** The word of a gauge created for a sample that has not been applied yet. */
+    static final long NEVER = 0x7FF0_0000_0000_0001L;
+    /** The word of a deleted gauge. */
+    static final long DELETED = 0x7FF0_0000_0000_0002L;
+    /** The word of a gauge without a value: a delta starts from 0. */
+    static final long EMPTY = 0x7FF0_0000_0000_0003L;
+
+    private static final VarHandle WORD;
+    private static final VarHandle TOUCHED;
+    private static final VarHandle SET_AT;
+
+    static {
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        WORD = lookup.findVarHandle(Gauge.class, "word", long.class);
+        TOUCHED = lookup.findVarHandle(Gauge.class, "touched", boolean.class);
+        SET_AT = lookup.findVarHandle(Gauge.class, "setAtMillis", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    /** The value as double bits, {@link #NEVER}, {@link #EMPTY} or {@link #DELETED}. */
+    private volatile long word = NEVER;
+    /** A sample arrived since the flusher last took the flag down (see the class comment). */
+    private volatile boolean touched;
     /**
      * When the value was last set or changed by a sample (epoch milliseconds, the receiving node's
      * clock, or the sample's own timestamp for a backfilled one): reads across nodes keep the value
      * with the latest set time, so a gauge a node merely re-sends never overrides a newer one.
+     * Accessed through {@link #SET_AT} so the 64-bit write is atomic without a fence.
      */
-    long setAtMillis;
+    @SuppressWarnings("unused")
+    private long setAtMillis;
 
     Gauge(MetricKey key, int hash) {
       super(key, hash);
@@ -281,65 +327,136 @@ abstract class Series {
       return MetricType.GAUGE;
     }
 
-    @Override
-    synchronized void flushLive(IntervalFlush flush) {
-      if (deleted || !applied) {
-        return;
-      }
-      idleFlushes = touched ? 0 : idleFlushes + 1;
-      if (flush.expired(idleFlushes)) {
-        flush.unlinkIdle(this);
-        return;
-      }
-      if (hasValue) {
-        flush.gauge(key, value, touched, setAtMillis);
-      }
-      if (flush.deleteGauges()) {
-        // Etsy (gaugesMaxTTL 1): a gauge is deleted after the flush that follows its last update.
-        if (!touched) {
-          flush.unlinkIdle(this);
-        } else {
-          hasValue = false;
-        }
-      }
-      touched = false;
-    }
-
-    @Override
-    synchronized void flushClosed(IntervalFlush flush) {
-      deleted = true;
-      flush.released(this);
-      if (hasValue) {
-        flush.gauge(key, value, true, setAtMillis);
-      }
-    }
-
-    /** Brings back a value the store kept, with its original set time. */
-    synchronized void restore(double restoredValue, long restoredSetAtMillis) {
-      value = restoredValue;
-      setAtMillis = restoredSetAtMillis;
-      hasValue = true;
-      applied = true;
-    }
-
     /**
      * Etsy: a signed value adds to an existing gauge; otherwise the value is set. On a missing (or
      * zero) gauge a delta therefore starts from 0, which makes {@code 0|g} then {@code -5|g} the
      * only way to set a negative value. Etsy's test is {@code gauges[key] && …}, which is false for
      * a gauge at 0, so there the delta replaces the value instead of adding to it: the same number
      * except for {@code -0} ({@code 0 + -0} is {@code 0}, Etsy keeps {@code -0}). Either way the
-     * set time becomes {@code atMillis}.
+     * set time becomes {@code atMillis}. False, and nothing changed, if the gauge is deleted: the
+     * caller looks it up again.
      */
-    void update(double v, boolean delta, long atMillis) {
-      if (delta && hasValue && value != 0) {
-        value += v;
-      } else {
-        value = v;
+    boolean tryUpdate(double v, boolean delta, long atMillis) {
+      raiseTouched();
+      SET_AT.setOpaque(this, atMillis);
+      for (;;) {
+        long current = word;
+        if (current == DELETED) {
+          synchronized (this) {
+            // A deleter holds the monitor until the gauge is out of its table or its word is back.
+          }
+          return false;
+        }
+        double next = delta && holdsValue(current) && Double.longBitsToDouble(current) != 0
+            ? Double.longBitsToDouble(current) + v
+            : v;
+        if (WORD.compareAndSet(this, current, Double.doubleToRawLongBits(next))) {
+          raiseTouched();
+          return true;
+        }
       }
-      setAtMillis = atMillis;
-      hasValue = true;
-      applied = true;
-      touched = true;
+    }
+
+    private void raiseTouched() {
+      if (!touched) {
+        touched = true;
+      }
+    }
+
+    /** Takes the touched flag down, returning whether it was up. */
+    private boolean takeTouched() {
+      return (boolean) TOUCHED.getAndSet(this, false);
+    }
+
+    /** The current word, for reading without closing the interval. */
+    long peek() {
+      return word;
+    }
+
+    private long setAtMillis() {
+      return (long) SET_AT.getOpaque(this);
+    }
+
+    @Override
+    synchronized void flushLive(IntervalFlush flush) {
+      boolean sampled = takeTouched();
+      long current;
+      for (;;) {
+        current = word;
+        if (current == DELETED || current == NEVER) {
+          return;
+        }
+        if (sampled || !(flush.deleteGauges() || flush.expired(idleFlushes + 1))) {
+          break;
+        }
+        if (deleteIfIdle(current)) {
+          idleFlushes++;
+          if (!flush.expired(idleFlushes) && holdsValue(current)) {
+            flush.gauge(key, valueOf(current), false, setAtMillis());
+          }
+          flush.unlinkIdle(this);
+          return;
+        }
+        sampled = true;
+      }
+      idleFlushes = sampled ? 0 : idleFlushes + 1;
+      if (sampled && flush.deleteGauges()) {
+        // Etsy (gaugesMaxTTL 1): reported for the interval it was updated in, deleted after the next.
+        current = (long) WORD.getAndSet(this, EMPTY);
+      }
+      if (holdsValue(current)) {
+        flush.gauge(key, valueOf(current), sampled, setAtMillis());
+      }
+    }
+
+    /**
+     * Deletes the gauge if its word is still {@code expected} and no sample raised the touched flag
+     * since the flush took it down; otherwise leaves (or puts back) the word, takes the flag down
+     * and returns false: the gauge was sampled in this interval. Caller holds the monitor.
+     */
+    private boolean deleteIfIdle(long expected) {
+      if (!WORD.compareAndSet(this, expected, DELETED)) {
+        takeTouched();
+        return false;
+      }
+      if (takeTouched()) {
+        word = expected;
+        return false;
+      }
+      return true;
+    }
+
+    @Override
+    synchronized void flushClosed(IntervalFlush flush) {
+      long last = (long) WORD.getAndSet(this, DELETED);
+      deleted = true;
+      flush.released(this);
+      if (holdsValue(last)) {
+        flush.gauge(key, valueOf(last), true, setAtMillis());
+      }
+    }
+
+    @Override
+    synchronized boolean markDeleted() {
+      long previous = (long) WORD.getAndSet(this, DELETED);
+      deleted = true;
+      return previous != DELETED;
+    }
+
+    /** Brings back a value the store kept, with its original set time. */
+    synchronized void restore(double restoredValue, long restoredSetAtMillis) {
+      SET_AT.setOpaque(this, restoredSetAtMillis);
+      word = Double.doubleToRawLongBits(restoredValue);
+    }
+
+    /** Whether a word holds a value. */
+    static boolean holdsValue(long word) {
+      return word != NEVER && word != EMPTY && word != DELETED;
+    }
+
+    /** The value a word holds. */
+    static double valueOf(long word) {
+      return Double.longBitsToDouble(word);
     }
   }
 

@@ -25,15 +25,22 @@
  * with a reusable {@link io.hollerith.server.aggregate.KeyProbe} that compares the bytes with the
  * series' key string in place; only a new series builds a {@code MetricKey}. A cached series may be
  * deleted at any moment: the cache skips series marked deleted, and the writer's update itself
- * checks for deletion atomically (a counter's compare-and-set fails on its "deleted" word; other
- * types re-check under the series' lock), so nothing lands in a series that will not be flushed.
+ * checks for deletion atomically (a counter's or gauge's compare-and-set fails on its "deleted"
+ * word; timers and sets re-check under the series' lock), so nothing lands in a series that will
+ * not be flushed.
  *
  * <h2>Applying a sample</h2>
  *
  * <p>Counters, most of the traffic, are lock-free: a counter's whole state is one 64-bit word
  * holding the interval's sum as double bits or one of two signalling-NaN sentinels ("untouched",
  * "deleted"), so a sample is one compare-and-set and the flusher takes the interval out with one
- * atomic swap. Gauges, timers and sets take their series' own monitor. A timer sample only appends
+ * atomic swap. A gauge is lock-free the same way: its value is one word (with "never set", "no
+ * value" and "deleted" sentinels) changed by one compare-and-set, and a separate "touched" flag,
+ * raised by the writer before and after that compare-and-set and swapped down by the flusher before
+ * it reads the word, says whether it got a sample in the interval; deleting an idle gauge swaps in
+ * "deleted", then checks the flag again and puts the value back if a sample got in, so a sample
+ * racing a flush is reported in this interval or the next, never lost. Timers and sets take their
+ * series' own monitor. A timer sample only appends
  * its value (and its {@code 1 / sampleRate} weight once a rate other than 1 arrives) to arrays that
  * stay allocated across intervals; its quantile sketch is built from those values at flush. A set
  * member is kept as its UTF-8 bytes in a {@code MemberSet}, an open-addressing table of 32-bit
@@ -48,7 +55,8 @@
  * <h2>Closing an interval</h2>
  *
  * <p>Each series type closes its own interval ({@code Series#flushLive}): a counter swaps its word
- * back to "untouched", the other types take their state out under their monitor and reset it. The
+ * back to "untouched", a gauge swaps its touched flag down (and, under {@code deleteGauges}, its
+ * word to "no value"), timers and sets take their state out under their monitor and reset it. The
  * points go to an {@code IntervalFlush}, which holds the deletion policy and computes Etsy's timer
  * statistics ({@link io.hollerith.server.etsy.EtsyTimerMath}). A closed backfill interval's series
  * are each flushed once and deleted ({@code Series#flushClosed}).
