@@ -139,7 +139,8 @@ public final class StorageBenchmark {
 
   private Fresh open(String engine, String retention, Clock clock) throws Exception {
     StoreSettings settings = new StoreSettings(RetentionPolicy.parse(retention), TEN_S, 200, clock);
-    String name = "bench" + (++databases);
+    databases++;
+    String name = "bench" + databases;
     if (engine.equals("sqlite")) {
       Path file = work.resolve(name + ".db");
       return new Fresh(MetricStores.sqlite(file, "FULL", settings), "jdbc:sqlite:" + file);
