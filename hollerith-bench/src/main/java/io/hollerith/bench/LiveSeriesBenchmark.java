@@ -199,7 +199,7 @@ public final class LiveSeriesBenchmark {
         if (paced && k > 0) {
           Thread.sleep(Math.max(0, wallDeadline - System.currentTimeMillis()));
           backlog = sink.backlog();
-          written = ((Number) stats.value("storage", "last_write_millis")).longValue();
+          written = stats.value("storage", "last_write_millis").longValue();
         } else {
           sink.awaitDrained(Duration.ofMinutes(30));
           backlog = sink.backlog();

@@ -139,7 +139,8 @@ public final class StorageBenchmark {
 
   private Fresh open(String engine, String retention, Clock clock) throws Exception {
     StoreSettings settings = new StoreSettings(RetentionPolicy.parse(retention), TEN_S, 200, clock);
-    String name = "bench" + (++databases);
+    databases++;
+    String name = "bench" + databases;
     if (engine.equals("sqlite")) {
       Path file = work.resolve(name + ".db");
       return new Fresh(MetricStores.sqlite(file, "FULL", settings), "jdbc:sqlite:" + file);
@@ -363,27 +364,7 @@ public final class StorageBenchmark {
     long end = System.currentTimeMillis() / HOUR * HOUR;
     long start = end - hours * HOUR;
     AtomicLong now = new AtomicLong(end + 5 * 60_000);
-    Clock clock = new Clock() {
-      @Override
-      public long millis() {
-        return now.get();
-      }
-
-      @Override
-      public Instant instant() {
-        return Instant.ofEpochMilli(now.get());
-      }
-
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-    };
+    Clock clock = clockReading(now);
     System.out.printf(Locale.ROOT, "%n== %s: one rollup pass over %d series x %d h of 10 s points"
         + " (70%% counters, 10%% gauges, 15%% timers, 5%% sets)%n", engine, series, hours);
     Fresh f = open(engine, RetentionPolicy.DEFAULT, clock);
@@ -448,6 +429,31 @@ public final class StorageBenchmark {
               + " %d transactions, longest transaction %d ms%n", (System.nanoTime() - t) / 1e9, report.rowsRead(),
           report.rowsWritten(), report.transactions(), report.longestTransactionMillis());
     }
+  }
+
+  /** A UTC clock that reads {@code now}, so the benchmark sets the time each rollup pass sees. */
+  private static Clock clockReading(AtomicLong now) {
+    return new Clock() {
+      @Override
+      public long millis() {
+        return now.get();
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(now.get());
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+    };
   }
 
   /** Series per generating statement (and transaction) of {@link #bulkLoad}. */

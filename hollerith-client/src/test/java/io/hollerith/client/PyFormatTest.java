@@ -60,6 +60,7 @@ class PyFormatTest {
     soft.assertAll();
   }
 
+  @SuppressWarnings("FloatingPointLiteralPrecision") // the literals are written as Python prints them
   @Test
   void knownValues() {
     assertThat(PyFormat.repr(1.2)).isEqualTo("1.2");

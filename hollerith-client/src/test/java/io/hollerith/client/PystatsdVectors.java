@@ -130,7 +130,9 @@ public final class PystatsdVectors {
     v("timing negative", c -> c.timing("foo", -1.5), "foo:-1.500000|ms");
     v("timing tiny negative", c -> c.timing("foo", -1e-9), "foo:-0.000000|ms");
     v("timing half-even tie", c -> c.timing("foo", 0.0078125), "foo:0.007812|ms");
-    v("timing 1e23", c -> c.timing("foo", 1e23), "foo:99999999999999991611392.000000|ms");
+    @SuppressWarnings("FloatingPointLiteralPrecision") // written as Python's pystatsd tests write it
+    double tenToThe23 = 1e23;
+    v("timing 1e23", c -> c.timing("foo", tenToThe23), "foo:99999999999999991611392.000000|ms");
     v("timing nan", c -> c.timing("foo", Double.NaN), "foo:nan|ms");
     // test_pipeline, test_pipeline_manager, negative gauge in a pipeline
     v("pipeline", c -> {

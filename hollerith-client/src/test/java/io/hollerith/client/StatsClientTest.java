@@ -193,7 +193,9 @@ class StatsClientTest {
   @Test
   void ipv6Loopback() throws IOException {
     InetAddress v6;
-    try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+    byte[] ipv6Loopback = new byte[16];
+    ipv6Loopback[15] = 1;
+    try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getByAddress(ipv6Loopback), 0))) {
       v6 = probe.getLocalAddress();
     } catch (IOException | RuntimeException e) {
       v6 = null;

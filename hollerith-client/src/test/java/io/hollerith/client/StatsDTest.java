@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class StatsDTest {
     try (UdpCapture udp = new UdpCapture(); StreamCapture tcp = StreamCapture.tcp();
         StreamCapture unix = StreamCapture.unix(socket)) {
       InetSocketAddress udpAddress = new InetSocketAddress(udp.address(), udp.port());
-      InetSocketAddress tcpAddress = new InetSocketAddress("127.0.0.1", tcp.port());
+      InetSocketAddress tcpAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.port());
       for (ClientTransport transport : ClientTransport.values()) {
         try (StatsD client = transport.open(udpAddress, tcpAddress, socket, "app", 512, () -> 0.0)) {
           recordLogin(client.withTags("env:test"));

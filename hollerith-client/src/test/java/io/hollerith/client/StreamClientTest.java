@@ -78,6 +78,7 @@ class StreamClientTest {
     assertThat(timed.isConnected()).isFalse();
   }
 
+  @SuppressWarnings("try") // the accepted connection is held open, never read, so the client's writes back up
   @Test
   void writeToAServerThatNeverReadsTimesOut() throws Exception {
     try (ServerSocketChannel server = ServerSocketChannel.open()) {

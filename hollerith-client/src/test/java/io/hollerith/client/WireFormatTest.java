@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hollerith.client.PystatsdVectors.Vector;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,8 +59,8 @@ class WireFormatTest {
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("cases")
   void putsPystatsdBytesOnTheWire(ClientTransport transport, Vector v) throws Exception {
-    InetSocketAddress udpAddress = new InetSocketAddress("127.0.0.1", udp.port());
-    InetSocketAddress tcpAddress = new InetSocketAddress("127.0.0.1", tcp.port());
+    InetSocketAddress udpAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.port());
+    InetSocketAddress tcpAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.port());
     StatsClientBase c = transport.open(udpAddress, tcpAddress, tmp.resolve("statsd.sock"), v.prefix(),
         v.maxUdpSize(), v::random);
     if (c instanceof StatsClient u) {

@@ -94,10 +94,10 @@ class DashboardBrowserTest {
         StringBuilder packet = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
           values[i] = 20 + (m * 37 + i * 11) % 90;
-          packet.append("web.latency:").append(values[i]).append("|ms|#route:/users|T").append(firstHour + m * 3600 + 5 + i).append('\n');
+          packet.append("web.latency:").append(values[i]).append("|ms|#route:/users|T").append(firstHour + m * 3600L + 5 + i).append('\n');
           lines++;
         }
-        packet.append("web.requests:").append(values.length).append("|c|T").append(firstHour + m * 3600 + 30).append('\n');
+        packet.append("web.requests:").append(values.length).append("|c|T").append(firstHour + m * 3600L + 30).append('\n');
         lines++;
         samplesByHour.add(values);
         send(socket, port, packet.toString());

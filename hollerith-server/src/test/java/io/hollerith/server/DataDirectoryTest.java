@@ -80,6 +80,7 @@ class DataDirectoryTest {
     }
   }
 
+  @SuppressWarnings("try") // the harness stays open while the body checks the directory it made
   @Test
   void aStartThatCannotBindLeavesNoDataDirectoryAndNoToken() throws Exception {
     Path data = tmp.resolve("fresh").resolve("data");
@@ -102,6 +103,7 @@ class DataDirectoryTest {
     assertThat(Files.readString(data)).isEqualTo("not a directory");
   }
 
+  @SuppressWarnings("try") // the harness stays open while the body checks the directory it made
   @Test
   void anExistingDirectoryOthersMayEnterIsUsedWithAWarning() throws Exception {
     Path data = Files.createDirectory(tmp.resolve("data"));

@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -576,7 +577,7 @@ class EtsyParityTest {
       return name.startsWith(prefix);
     }
 
-    private TreeSet<String> etsyKeys(JsonNode object) {
+    private SortedSet<String> etsyKeys(JsonNode object) {
       TreeSet<String> keys = new TreeSet<>();
       object.fieldNames().forEachRemaining(k -> {
         if (mine(k)) {

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,7 +160,7 @@ class FleetOnPostgresTest {
       prober.stop();
       assertThat(prober.failures).as("health probes that did not answer within 1 s").isEmpty();
       assertThat(prober.sawStorageDown).as("a probe saw the storage check down during the outage").isTrue();
-      assertThat(prober.probes).isGreaterThan(0);
+      assertThat(prober.probes.get()).isGreaterThan(0);
       assertEverythingMerged(n1, n2);
       assertGauges(n1, n2, Map.of("fleet.temp2", 15.0, "fleet.temp3", 30.0, "fleet.skewed", 50.0));
       assertThat(n1.server.stats().value("storage", "snapshots_dropped")).isEqualTo(0L);
@@ -248,7 +249,7 @@ class FleetOnPostgresTest {
       }
       JsonNode users = series(node, "fleet.users", "&stat=unique");
       assertThat(users.get("series").get("values").get(0).get(1).asDouble())
-          .isEqualTo(members.stream().distinct().count());
+          .isEqualTo((double) members.stream().distinct().count());
     }
     assertThat(series(n1, "fleet.latency", "").get("summary"))
         .isEqualTo(series(n2, "fleet.latency", "").get("summary"));
@@ -314,7 +315,7 @@ class FleetOnPostgresTest {
     private final AtomicBoolean stopped = new AtomicBoolean();
     final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     volatile boolean sawStorageDown;
-    volatile int probes;
+    final AtomicInteger probes = new AtomicInteger();
     private final Thread thread = new Thread(this::run, "health-prober");
 
     HealthProber(ServerHarness... nodes) {
@@ -361,7 +362,7 @@ class FleetOnPostgresTest {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + node.server.httpAddress().getPort() + "/health"))
             .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
-        probes++;
+        probes.incrementAndGet();
         JsonNode storage = ServerHarness.JSON.readTree(r.body()).get("checks").get("storage");
         if (!storage.get("up").asBoolean()) {
           sawStorageDown = true;

@@ -275,7 +275,7 @@ class OpsServerTest {
       long packets = h.server.stats().value("messages", "packets_received").longValue();
       assertThat(packets).isEqualTo(4);
 
-      assertThat(ServerHarness.sumOfValues(h.series("hollerith.packets_received", "&stat=count"))).isEqualTo(packets);
+      assertThat(ServerHarness.sumOfValues(h.series("hollerith.packets_received", "&stat=count"))).isEqualTo((double) packets);
       assertThat(ServerHarness.sumOfValues(h.series("hollerith.drops.max_metrics", "&stat=count"))).isEqualTo(1.0);
       JsonNode live = h.series("hollerith.live_series", "");
       // One point per flush, each the live series count then: app.hits alone.

@@ -72,8 +72,8 @@ class PrometheusScrapeTest {
         HttpClient http = HttpClient.newHttpClient();
         Path log = dir.resolve("prometheus.log");
         await("Prometheus to scrape both series").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-            .until(() -> query(http, promPort, "shop_orders_total") != null
-                && query(http, promPort, "shop_checkout_count") != null
+            .until(() -> (query(http, promPort, "shop_orders_total") != null
+                && query(http, promPort, "shop_checkout_count") != null)
                 || !prometheus.isAlive());
         JsonNode orders = query(http, promPort, "shop_orders_total");
         JsonNode checkoutCount = query(http, promPort, "shop_checkout_count");

@@ -10,6 +10,7 @@ import io.hollerith.client.StatsClient;
 import io.hollerith.server.auth.AuthStore;
 import io.hollerith.server.auth.Role;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -153,7 +154,7 @@ class SecurityRegressionTest {
   private int statusFrom(String from, String pathAndQuery, String authorization) throws Exception {
     try (Socket s = new Socket()) {
       s.bind(new InetSocketAddress(from, 0));
-      s.connect(new InetSocketAddress("127.0.0.1", h.server.httpAddress().getPort()), 5000);
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), h.server.httpAddress().getPort()), 5000);
       s.setSoTimeout(20_000);
       s.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + authorization
           + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -194,7 +195,7 @@ class SecurityRegressionTest {
       List<Socket> attackers = new ArrayList<>();
       try {
         for (int i = 0; i < 40; i++) {
-          Socket s = new Socket("127.0.0.1", h.server.httpAddress().getPort());
+          Socket s = new Socket(InetAddress.getLoopbackAddress(), h.server.httpAddress().getPort());
           attackers.add(s);
           s.setSoTimeout(20_000);
           s.getOutputStream().write(("POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\n" + (i % 2 == 0 ? "" : "Authorization: Token hol_wrong\r\n")

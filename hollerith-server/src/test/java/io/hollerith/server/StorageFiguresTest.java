@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class StorageFiguresTest {
       assertThat(storage(h).get("total_bytes").asLong())
           .isEqualTo(h.server.tableGrowth().storageSizes().get("total_bytes"));
 
-      InetSocketAddress udp = (InetSocketAddress) h.server.ingestAddresses().udp();
+      InetSocketAddress udp = h.server.ingestAddresses().udp();
       try (DatagramSocket socket = new DatagramSocket()) {
         for (int batch = 0; batch < 20; batch++) {
           StringBuilder lines = new StringBuilder();
@@ -43,7 +44,7 @@ class StorageFiguresTest {
             lines.append("grow.c").append(batch * 50 + i).append(":1|c\n");
           }
           byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
-          socket.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress("127.0.0.1", udp.getPort())));
+          socket.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getPort())));
           h.awaitSamples((batch + 1) * 50L);
         }
       }

@@ -286,7 +286,7 @@ public final class BareReceiver implements AutoCloseable {
       if (readDelayNanos > 0 && datagramsThisRead < readCapacity && ctx.channel().config().isAutoRead()) {
         ctx.channel().config().setAutoRead(false);
         rests.lazySet(rests.get() + 1);
-        ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), readDelayNanos, TimeUnit.NANOSECONDS);
+        var unused = ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), readDelayNanos, TimeUnit.NANOSECONDS);
       }
       datagramsThisRead = 0;
     }

@@ -68,11 +68,11 @@ final class BatchSender extends LoadGenerator.Sender {
           .sync()
           .channel();
     } catch (InterruptedException e) {
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      var unused = group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while connecting to " + target, e);
     } catch (RuntimeException e) {
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      var unused = group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw new IOException("cannot connect to " + target, e);
     }
   }
@@ -111,7 +111,7 @@ final class BatchSender extends LoadGenerator.Sender {
       if (attempts >= due) {
         long gap = start + (long) (attempts * nanosPerPacket) - now;
         if (gap > SPIN_NANOS) {
-          channel.eventLoop().schedule(this::tick, gap - SPIN_NANOS / 2, TimeUnit.NANOSECONDS);
+          var unused = channel.eventLoop().schedule(this::tick, gap - SPIN_NANOS / 2, TimeUnit.NANOSECONDS);
         } else {
           channel.eventLoop().execute(this::tick);
         }
@@ -120,7 +120,7 @@ final class BatchSender extends LoadGenerator.Sender {
       long batch = Math.min(Math.min(due - attempts, MAX_BATCH), maxPackets - attempts);
       int slots = packetsBySlot.length;
       for (long i = 0; i < batch; i++) {
-        channel.write(packetsBySlot[slot].duplicate(), channel.voidPromise());
+        var unused = channel.write(packetsBySlot[slot].duplicate(), channel.voidPromise());
         sentPerSlot[slot]++;
         packets++;
         attempts++;

@@ -14,6 +14,8 @@ public final class BenchSamples {
   private BenchSamples() {}
 
   /**
+   * A sample as the parser would have filled it.
+   *
    * @param member set member, or null
    * @param delta gauge delta flag
    */

@@ -242,20 +242,16 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
     opValue[i] = sample.value();
     opRate[i] = sample.sampleRate();
     switch (sample.type()) {
-      case COUNTER:
-        opKind[i] = OP_COUNTER;
-        break;
-      case GAUGE:
+      case COUNTER -> opKind[i] = OP_COUNTER;
+      case GAUGE -> {
         opKind[i] = sample.gaugeDelta() ? OP_GAUGE_DELTA : OP_GAUGE_SET;
         opTime[i] = clock.millis();
-        break;
-      case TIMER:
-        opKind[i] = OP_TIMER;
-        break;
-      default:
+      }
+      case TIMER -> opKind[i] = OP_TIMER;
+      default -> {
         opKind[i] = OP_SET;
         opMember[i] = sample.member();
-        break;
+      }
     }
     opCount = i + 1;
     if (i == 0) {
@@ -280,12 +276,12 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
         continue;
       }
       int j = replayRun(target, i, n);
-      if (j < n && opSeries[j] == target) {
+      if (j < n && same(opSeries[j], target)) {
         // Deleted since the sample arrived: find or create its successor and retry the rest.
         Series successor = aggregator.resolveAgain(target);
         int lost = 0;
         for (int k = j; k < n; k++) {
-          if (opSeries[k] == target) {
+          if (same(opSeries[k], target)) {
             opSeries[k] = successor;
             lost++;
           }
@@ -310,20 +306,20 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
   private int replayRun(Series target, int i, int n) {
     int j = i;
     if (target instanceof Series.Counter counter) {
-      while (j < n && opSeries[j] == target && counter.tryAdd(opValue[j], opRate[j])) {
+      while (j < n && same(opSeries[j], target) && counter.tryAdd(opValue[j], opRate[j])) {
         j++;
       }
       return j;
     }
     if (target instanceof Series.Gauge gauge) {
-      while (j < n && opSeries[j] == target && gauge.tryUpdate(opValue[j], opKind[j] == OP_GAUGE_DELTA, opTime[j])) {
+      while (j < n && same(opSeries[j], target) && gauge.tryUpdate(opValue[j], opKind[j] == OP_GAUGE_DELTA, opTime[j])) {
         j++;
       }
       return j;
     }
     synchronized (target) {
       if (!target.deleted) {
-        while (j < n && opSeries[j] == target) {
+        while (j < n && same(opSeries[j], target)) {
           replay(target, j);
           j++;
         }
@@ -332,15 +328,20 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
     return j;
   }
 
+  /**
+   * Whether a logged operation targets this very series object. A deleted series and its successor
+   * share a key, so {@link Series#equals} cannot tell them apart; identity can.
+   */
+  @SuppressWarnings("ReferenceEquality") // identity is the comparison meant here, see above
+  private static boolean same(Series logged, Series target) {
+    return logged == target;
+  }
+
   /** Replays one operation on a {@link Series.Locked} series; the caller holds its monitor. */
   private void replay(Series s, int i) {
     switch (opKind[i]) {
-      case OP_TIMER:
-        ((Series.Timer) s).add(opValue[i], opRate[i]);
-        break;
-      default:
-        ((Series.SetSeries) s).add(opMember[i]);
-        break;
+      case OP_TIMER -> ((Series.Timer) s).add(opValue[i], opRate[i]);
+      default -> ((Series.SetSeries) s).add(opMember[i]);
     }
   }
 

@@ -62,20 +62,13 @@ final class KeyProbe {
       if (b + need > length) {
         return decodedEquals(utf8, length, s);
       }
-      boolean same;
-      switch (need) {
-        case 2:
-          same = utf8[b] == (byte) (0xC0 | (c >> 6)) && utf8[b + 1] == (byte) (0x80 | (c & 0x3F));
-          break;
-        case 3:
-          same = utf8[b] == (byte) (0xE0 | (c >> 12)) && utf8[b + 1] == (byte) (0x80 | ((c >> 6) & 0x3F))
-              && utf8[b + 2] == (byte) (0x80 | (c & 0x3F));
-          break;
-        default:
-          same = utf8[b] == (byte) (0xF0 | (c >> 18)) && utf8[b + 1] == (byte) (0x80 | ((c >> 12) & 0x3F))
-              && utf8[b + 2] == (byte) (0x80 | ((c >> 6) & 0x3F)) && utf8[b + 3] == (byte) (0x80 | (c & 0x3F));
-          break;
-      }
+      boolean same = switch (need) {
+        case 2 -> utf8[b] == (byte) (0xC0 | (c >> 6)) && utf8[b + 1] == (byte) (0x80 | (c & 0x3F));
+        case 3 -> utf8[b] == (byte) (0xE0 | (c >> 12)) && utf8[b + 1] == (byte) (0x80 | ((c >> 6) & 0x3F))
+            && utf8[b + 2] == (byte) (0x80 | (c & 0x3F));
+        default -> utf8[b] == (byte) (0xF0 | (c >> 18)) && utf8[b + 1] == (byte) (0x80 | ((c >> 12) & 0x3F))
+            && utf8[b + 2] == (byte) (0x80 | ((c >> 6) & 0x3F)) && utf8[b + 3] == (byte) (0x80 | (c & 0x3F));
+      };
       if (!same) {
         return decodedEquals(utf8, length, s);
       }

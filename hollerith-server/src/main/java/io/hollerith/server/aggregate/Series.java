@@ -166,7 +166,7 @@ abstract class Series {
     void flushLive(IntervalFlush flush) {
       long word = drain();
       boolean touched = touched(word);
-      if (word == DELETED || !touched && !known) {
+      if (word == DELETED || (!touched && !known)) {
         return; // deleted, or created for a sample still on its way: Etsy does not know the key yet
       }
       idleFlushes = touched ? 0 : idleFlushes + 1;

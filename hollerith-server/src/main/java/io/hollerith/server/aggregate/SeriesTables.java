@@ -11,16 +11,12 @@ final class SeriesTables {
   final SeriesTable<Series.SetSeries> sets = new SeriesTable<>(Series.SetSeries::new);
 
   SeriesTable<? extends Series> of(MetricType type) {
-    switch (type) {
-      case COUNTER:
-        return counters;
-      case GAUGE:
-        return gauges;
-      case TIMER:
-        return timers;
-      default:
-        return sets;
-    }
+    return switch (type) {
+      case COUNTER -> counters;
+      case GAUGE -> gauges;
+      case TIMER -> timers;
+      default -> sets;
+    };
   }
 
   /** Every series, type by type: counters, gauges, timers, sets (the order snapshots list them in). */

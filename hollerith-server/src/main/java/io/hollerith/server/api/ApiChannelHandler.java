@@ -193,7 +193,7 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (x.expectsContinue) {
-      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      var unused = ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
     pull(ctx);
   }
@@ -328,7 +328,7 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent) {
-      ctx.close();
+      var unused = ctx.close();
       return;
     }
     super.userEventTriggered(ctx, evt);
@@ -336,6 +336,6 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close();
+    var unused = ctx.close();
   }
 }

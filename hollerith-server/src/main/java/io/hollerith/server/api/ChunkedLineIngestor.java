@@ -52,16 +52,26 @@ public final class ChunkedLineIngestor implements LineIngestor {
     Counting counting = new Counting(target);
     try {
       forEachChunk(body, length, maxChunkBytes, (b, off, len) -> parser.parse(b, off, len, counting));
-    } finally {
-      if (target instanceof AutoCloseable closeable) {
-        try {
-          closeable.close();
-        } catch (Exception e) {
-          throw new IllegalStateException("closing the ingest sink failed: " + e.getMessage(), e);
-        }
+    } catch (RuntimeException | Error e) {
+      try {
+        close(target);
+      } catch (RuntimeException closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
+      throw e;
+    }
+    close(target);
+    return new Result(counting.accepted, counting.rejected, counting.errors);
+  }
+
+  private static void close(SampleSink target) {
+    if (target instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing the ingest sink failed: " + e.getMessage(), e);
       }
     }
-    return new Result(counting.accepted, counting.rejected, counting.errors);
   }
 
   /** Receives one chunk. */

@@ -50,7 +50,7 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     if (open.incrementAndGet() > max) {
       open.decrementAndGet();
       rejected.incr();
-      ctx.close();
+      var unused = ctx.close();
       return;
     }
     Channel channel = ctx.channel();

@@ -133,7 +133,7 @@ final class Endpoints {
     }
     boolean operator = r.principal().has(Permission.OPS_READ);
     return name -> !name.startsWith(selfSeriesPrefix) ? r.access().canSee(name)
-        : operator && r.access().seesEverything() || r.access().canSeeAssigned(name);
+        : (operator && r.access().seesEverything()) || r.access().canSeeAssigned(name);
   }
 
   /** Runs a store read within {@code storage.read_timeout}; see {@link StoreReads}. */

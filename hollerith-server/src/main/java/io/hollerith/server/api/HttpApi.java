@@ -277,7 +277,7 @@ public final class HttpApi implements AutoCloseable {
     try {
       channel = bootstrap.bind(config.address(), config.port()).sync().channel();
     } catch (Exception e) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      var unused = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw new IllegalStateException("cannot bind HTTP API to " + config.address() + ":" + config.port() + ": " + e.getMessage(), e);
     }
     return this;

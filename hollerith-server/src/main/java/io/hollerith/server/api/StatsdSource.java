@@ -73,7 +73,7 @@ enum StatsdSource {
     switch (this) {
       case COUNTERS -> PrometheusWriter.sample(out, family, "_total", labels, ((LatestValues.CounterTotal) entry).total());
       case GAUGES -> PrometheusWriter.sample(out, family, "", labels, ((LatestValues.GaugeValue) entry).value());
-      case SETS -> PrometheusWriter.sample(out, family, "", labels, ((LatestValues.SetValue) entry).unique());
+      case SETS -> PrometheusWriter.sample(out, family, "", labels, (double) ((LatestValues.SetValue) entry).unique());
       case TIMERS -> {
         LatestValues.TimerHistogram t = (LatestValues.TimerHistogram) entry;
         String prefix = labels.isEmpty() ? "" : labels + ",";

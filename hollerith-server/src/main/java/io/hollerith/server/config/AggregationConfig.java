@@ -7,8 +7,8 @@ import java.util.List;
  * How samples become flushed values; the names follow Etsy StatsD's {@code config.js}.
  *
  * @param flushInterval default 10 s; flushes happen at wall-clock multiples of it
- * @param percentThresholds Etsy's {@code percentThreshold}, default {@code [90]}; negative means the lower tail
- * @param histograms Etsy's {@code histogram} option: bins per metric-name substring, first match wins
+ * @param percentThresholds Etsy's percentThreshold option, default {@code [90]}; negative means the lower tail
+ * @param histograms Etsy's histogram option: bins per metric-name substring, first match wins
  * @param deleteIdleStats Etsy's {@code deleteIdleStats}: default for the four below, default false
  * @param deleteCounters do not send counters that received nothing in the interval (default: {@code deleteIdleStats})
  * @param deleteTimers likewise for timers

@@ -196,7 +196,7 @@ final class ConfigValidator {
 
   /** The prefix of the node's own series, when they are written. */
   private void selfSeriesPrefix(StatsConfig s) {
-    require(!s.selfSeries() || hasText(s.selfSeriesPrefix()) && s.selfSeriesPrefix().endsWith("."),
+    require(!s.selfSeries() || (hasText(s.selfSeriesPrefix()) && s.selfSeriesPrefix().endsWith(".")),
         "stats.self_series_prefix", "must be a name prefix ending in a dot, got '" + s.selfSeriesPrefix() + "'");
   }
 

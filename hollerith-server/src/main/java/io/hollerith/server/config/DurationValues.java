@@ -16,6 +16,8 @@ public final class DurationValues {
   private DurationValues() {}
 
   /**
+   * Parses {@code 250ms}, {@code 10s}, {@code 5m}, {@code 7d} and the like; a bare number is milliseconds.
+   *
    * @throws IllegalArgumentException naming the accepted forms
    */
   public static Duration parse(String text) {

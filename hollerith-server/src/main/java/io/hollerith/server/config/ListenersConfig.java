@@ -32,6 +32,8 @@ public record ListenersConfig(
   }
 
   /**
+   * The UDP listener.
+   *
    * @param enabled default true
    * @param address bind address, default {@code 127.0.0.1}; {@code 0.0.0.0} or {@code ::} to accept remote senders
    * @param port default 8125; 0 picks a free port (tests)
@@ -57,6 +59,8 @@ public record ListenersConfig(
   }
 
   /**
+   * The TCP listener, newline-framed.
+   *
    * @param enabled default true
    * @param address bind address, default {@code 127.0.0.1}
    * @param port default 8125
@@ -112,6 +116,8 @@ public record ListenersConfig(
   }
 
   /**
+   * Etsy StatsD's TCP management interface.
+   *
    * @param enabled default true
    * @param address bind address, default {@code 127.0.0.1}
    * @param port default 8126

@@ -1,6 +1,8 @@
 package io.hollerith.server.config;
 
 /**
+ * Log format and level, and the HTTP access log.
+ *
  * @param format {@code text} (default, readable) or {@code json} (one JSON object per line)
  * @param level root log level, default {@code INFO}
  * @param accessLog one line per HTTP request (method, path, status, duration, user, client address)

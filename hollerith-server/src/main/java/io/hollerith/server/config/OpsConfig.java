@@ -18,6 +18,8 @@ public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
   }
 
   /**
+   * The daily table-size sample and its growth alerts.
+   *
    * @param retentionDays days of samples kept (default 90)
    * @param weeklyThresholdPercent a table growing by strictly more than this over 7 days is an alert (default 50)
    * @param monthlyThresholdPercent likewise over 30 days (default 200)
@@ -49,6 +51,8 @@ public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
   }
 
   /**
+   * The read-only SQL endpoint.
+   *
    * @param timeout a query running longer is cancelled and answered 408 (default 10 s)
    * @param maxRows rows returned at most; more are cut off and flagged {@code truncated} (default 10,000)
    * @param maxResultBytes result size returned at most, roughly the characters of its values; more
@@ -85,7 +89,11 @@ public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
     }
   }
 
-  /** @param maxEntries entries listed per directory at most; more are cut off and flagged {@code truncated} (default 10,000) */
+  /**
+   * The data-directory file listing.
+   *
+   * @param maxEntries entries listed per directory at most; more are cut off and flagged {@code truncated} (default 10,000)
+   */
   public record Files(Integer maxEntries) {
     public Files {
       maxEntries = maxEntries != null ? maxEntries : 10_000;

@@ -36,6 +36,8 @@ public record SinksConfig(Console console, Graphite graphite, Prometheus prometh
   }
 
   /**
+   * The console sink, Etsy's {@code console} backend.
+   *
    * @param enabled default false
    * @param prettyprint indent the JSON (Etsy's {@code console.prettyprint}), default true
    */

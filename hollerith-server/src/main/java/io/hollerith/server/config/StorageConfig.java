@@ -42,6 +42,8 @@ public record StorageConfig(
   }
 
   /**
+   * The PostgreSQL connection.
+   *
    * @param url JDBC URL, e.g. {@code jdbc:postgresql://db:5432/hollerith}
    * @param user database user
    * @param password the password; prefer {@code password_env} or {@code password_file}. Never logged.

@@ -251,7 +251,7 @@ public final class JsFormat {
       double averageBias = Math.sqrt(actualMax - (double) totalLength / output.size());
       double biasedMax = Math.max(actualMax - 3 - averageBias, 1);
       int columns = (int) Math.min(Math.min(
-              Math.round(Math.sqrt(approxCharHeights * biasedMax * outputLength) / biasedMax),
+              (double) Math.round(Math.sqrt(approxCharHeights * biasedMax * outputLength) / biasedMax),
               Math.floor((BREAK_LENGTH - indentation) / (double) actualMax)),
           Math.min(COMPACT * 4, 15));
       if (columns <= 1) {

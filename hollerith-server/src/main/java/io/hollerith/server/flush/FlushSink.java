@@ -18,5 +18,5 @@ public interface FlushSink extends AutoCloseable {
 
   /** Flushes anything queued and releases resources; called once at shutdown after the final flush. */
   @Override
-  default void close() throws Exception {}
+  default void close() {}
 }

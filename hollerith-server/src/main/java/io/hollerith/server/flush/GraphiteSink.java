@@ -340,7 +340,7 @@ public final class GraphiteSink implements FlushSink {
       out.flush();
       socket.shutdownOutput();
       flushTimeMillis = (System.nanoTime() - t0) / 1_000_000;
-      flushLength = p.bytes().length + ownBytes.length;
+      flushLength = (long) p.bytes().length + ownBytes.length;
       lastFlushSeconds = Math.round(clock.millis() / 1000.0);
     }
   }

@@ -59,7 +59,7 @@ final class DatagramIngestHandler extends IngestHandler {
     if (readDelayNanos > 0 && datagramsThisRead < readCapacity && ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(false);
       rests++;
-      ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), readDelayNanos, TimeUnit.NANOSECONDS);
+      var unused = ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), readDelayNanos, TimeUnit.NANOSECONDS);
     }
     datagramsThisRead = 0;
     super.channelReadComplete(ctx);

@@ -117,7 +117,7 @@ abstract class IngestHandler extends ChannelInboundHandlerAdapter {
           stats.name, ctx.channel(), suppressed, cause.toString());
     }
     if (!(ctx.channel() instanceof ServerChannel) && isStream()) {
-      ctx.close();
+      var unused = ctx.close();
     }
   }
 

@@ -365,7 +365,7 @@ public final class IngestServer implements AutoCloseable {
       ch.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
     }
     for (EventLoopGroup group : groups) {
-      group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+      var unused = group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
     for (EventLoopGroup group : groups) {
       try {

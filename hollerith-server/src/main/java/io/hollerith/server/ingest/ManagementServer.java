@@ -441,7 +441,7 @@ public final class ManagementServer implements AutoCloseable {
       if (connections.incrementAndGet() > config.maxConnections()) {
         connectionsRefused.incr();
         closing = true;
-        ctx.close();
+        var unused = ctx.close();
         return;
       }
       open.add(ctx.channel());
@@ -520,7 +520,7 @@ public final class ManagementServer implements AutoCloseable {
         if (reply != null && reply.hasNext()) {
           chunk.append(reply.next());
           if (chunk.length() >= WRITE_CHARS) {
-            ctx.writeAndFlush(ascii(chunk.toString()));
+            var unused = ctx.writeAndFlush(ascii(chunk.toString()));
             chunk.setLength(0);
           }
         } else if (!queued.isEmpty()) {
@@ -531,7 +531,7 @@ public final class ManagementServer implements AutoCloseable {
         }
       }
       if (!chunk.isEmpty()) {
-        ctx.writeAndFlush(ascii(chunk.toString()));
+        var unused = ctx.writeAndFlush(ascii(chunk.toString()));
       }
       if (!closing && reply == null && queued.isEmpty() && ctx.channel().isActive()) {
         ctx.read();
@@ -561,7 +561,7 @@ public final class ManagementServer implements AutoCloseable {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       LOG.debug("management connection {}: {}", ctx.channel(), cause.toString());
-      ctx.close();
+      var unused = ctx.close();
     }
   }
 

@@ -51,7 +51,7 @@ final class StreamChannelInitializer extends ChannelInitializer<Channel> {
     if (stats.connections.incrementAndGet() > maxConnections) {
       stats.connections.decrementAndGet();
       stats.connectionsRejected.incr();
-      ch.close();
+      var unused = ch.close();
       return;
     }
     InetAddress client = ch.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
@@ -59,7 +59,7 @@ final class StreamChannelInitializer extends ChannelInitializer<Channel> {
       if (!perAddress.tryOpen(client)) {
         stats.connections.decrementAndGet();
         stats.connectionsRejectedPerAddress.incr();
-        ch.close();
+        var unused = ch.close();
         return;
       }
       ch.closeFuture().addListener(f -> perAddress.closed(client));
@@ -84,7 +84,7 @@ final class StreamChannelInitializer extends ChannelInitializer<Channel> {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt instanceof IdleStateEvent) {
         stats.connectionsIdleClosed.incr();
-        ctx.close();
+        var unused = ctx.close();
       } else {
         super.userEventTriggered(ctx, evt);
       }

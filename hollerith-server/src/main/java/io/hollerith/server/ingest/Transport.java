@@ -32,21 +32,19 @@ enum Transport {
       String forced = System.getProperty(PROPERTY);
       value = forced == null || forced.isBlank() ? "auto" : forced.trim().toLowerCase(Locale.ROOT);
     }
-    switch (value) {
-      case "auto":
-        return Epoll.isAvailable() ? EPOLL : NIO;
-      case "nio":
-        return NIO;
-      case "epoll":
+    return switch (value) {
+      case "auto" -> Epoll.isAvailable() ? EPOLL : NIO;
+      case "nio" -> NIO;
+      case "epoll" -> {
         if (!Epoll.isAvailable()) {
           throw new IllegalArgumentException("listeners.transport: epoll is not available on this system ("
               + Epoll.unavailabilityCause() + "); use auto or nio");
         }
-        return EPOLL;
-      default:
-        throw new IllegalArgumentException(
-            "listeners.transport: '" + configured + "' is not allowed; use auto, epoll or nio");
-    }
+        yield EPOLL;
+      }
+      default -> throw new IllegalArgumentException(
+          "listeners.transport: '" + configured + "' is not allowed; use auto, epoll or nio");
+    };
   }
 
   EventLoopGroup newGroup(int threads, String name) {

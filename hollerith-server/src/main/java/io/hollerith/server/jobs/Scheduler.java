@@ -140,7 +140,7 @@ public final class Scheduler implements AutoCloseable {
           default -> t;
         };
         history.put(t.id(), closedTask);
-        if (closedTask != t) {
+        if (closedTask.state() != t.state()) {
           persist(closedTask);
         }
       }

@@ -45,7 +45,7 @@ public final class NodeHeartbeat implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      thread.scheduleWithFixedDelay(this::beatSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+      var unused = thread.scheduleWithFixedDelay(this::beatSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
     return this;
   }

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * A path with {@code {{ name }}} placeholders, as in Apsis's Jinja paths: each is replaced by the
- * variable's value; a name without a value, or a {@code {{} that is not a placeholder, is an error
+ * variable's value; a name without a value, or a pair of opening braces that starts no placeholder, is an error
  * naming it. Immutable.
  */
 final class PathTemplate {

@@ -104,7 +104,7 @@ public final class SelfSeriesSink implements FlushSink {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     target.close();
   }
 }

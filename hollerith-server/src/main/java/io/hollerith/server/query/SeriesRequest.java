@@ -176,7 +176,7 @@ public record SeriesRequest(
   private static void requireBucketCount(long start, long end, long intervalNanos, long maxBuckets) {
     long buckets;
     try {
-      buckets = Math.addExact((Math.subtractExact(end, start)) / intervalNanos, 1);
+      buckets = Math.addExact(Math.subtractExact(end, start) / intervalNanos, 1);
     } catch (ArithmeticException e) {
       buckets = Long.MAX_VALUE;
     }

@@ -47,7 +47,7 @@ public enum Stat {
 
   Stat(String label, Set<MetricType> types, double quantile) {
     this.label = label;
-    this.types = types;
+    this.types = Set.copyOf(types);
     this.quantile = quantile;
   }
 

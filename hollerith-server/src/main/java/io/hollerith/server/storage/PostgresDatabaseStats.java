@@ -84,7 +84,7 @@ final class PostgresDatabaseStats {
         + " (SELECT setting::int FROM pg_settings WHERE name = 'max_connections') AS max_connections"
         + " FROM pg_stat_activity WHERE backend_type = 'client backend'");
     long used = num(conn, "active") + num(conn, "idle") + num(conn, "idle_in_transaction");
-    Double utilization = percent(used, num(conn, "max_connections"), 2);
+    Double utilization = percent((double) used, (double) num(conn, "max_connections"), 2);
     conn.put("utilization_percent", utilization == null ? 0.0 : utilization);
     return conn;
   }
@@ -127,8 +127,8 @@ final class PostgresDatabaseStats {
         + " COUNT(*) FILTER (WHERE n_dead_tup > n_live_tup * 0.1 AND n_live_tup > 0) AS tables_needing_vacuum,"
         + " COALESCE(SUM(n_dead_tup), 0) AS total_dead_tuples, COALESCE(SUM(n_live_tup), 0) AS total_live_tuples"
         + " FROM pg_stat_user_tables");
-    maint.put("dead_tuple_ratio_percent", percent(num(maint, "total_dead_tuples"),
-        num(maint, "total_dead_tuples") + num(maint, "total_live_tuples"), 2));
+    maint.put("dead_tuple_ratio_percent", percent((double) num(maint, "total_dead_tuples"),
+        (double) (num(maint, "total_dead_tuples") + num(maint, "total_live_tuples")), 2));
     return maint;
   }
 
@@ -151,8 +151,8 @@ final class PostgresDatabaseStats {
     Map<String, Object> perf = row(c, "SELECT COALESCE(SUM(seq_scan), 0) AS seq_scan_count,"
         + " COALESCE(SUM(seq_tup_read), 0) AS seq_scan_rows, COALESCE(SUM(idx_scan), 0) AS index_scan_count,"
         + " COALESCE(SUM(idx_tup_fetch), 0) AS index_scan_rows FROM pg_stat_user_tables");
-    perf.put("index_scan_ratio_percent", percent(num(perf, "index_scan_count"),
-        num(perf, "index_scan_count") + num(perf, "seq_scan_count"), 2));
+    perf.put("index_scan_ratio_percent", percent((double) num(perf, "index_scan_count"),
+        (double) (num(perf, "index_scan_count") + num(perf, "seq_scan_count")), 2));
     perf.putAll(row(c, "SELECT COALESCE(temp_files, 0) AS temp_files_count, COALESCE(temp_bytes, 0)"
         + " AS temp_files_bytes FROM pg_stat_database WHERE datname = current_database()"));
     return perf;

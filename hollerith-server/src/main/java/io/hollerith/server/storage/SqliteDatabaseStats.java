@@ -62,7 +62,7 @@ final class SqliteDatabaseStats {
 
     out.put("transactions", section("committed", f.commits(), "rolled_back", f.rollbacks(), "busy", f.busy(),
         "deadlocks", 0, "rollback_ratio_percent", f.commits() + f.rollbacks() == 0 ? 0.0
-            : percent(f.rollbacks(), f.commits() + f.rollbacks(), 4)));
+            : percent((double) f.rollbacks(), (double) (f.commits() + f.rollbacks()), 4)));
     notes.put("transactions", "Hollerith's own write transactions since this node started;"
         + " busy counts those that failed because the file stayed locked");
     notes.put("transactions.deadlocks", "SQLite has one writer at a time and takes its lock up front"
@@ -73,7 +73,7 @@ final class SqliteDatabaseStats {
     notes.put("locks", "the single write lock: held (1) or not (0), and the writers waiting for it");
     notes.put("locks.access_exclusive_locks", "SQLite has no lock modes per table");
 
-    double freelistPercent = f.pageCount() == 0 ? 0 : percent(f.freelistCount(), f.pageCount(), 2);
+    double freelistPercent = f.pageCount() == 0 ? 0 : percent((double) f.freelistCount(), (double) f.pageCount(), 2);
     out.put("maintenance", section("oldest_transaction_age", null, "tables_needing_vacuum", null,
         "total_dead_tuples", null, "total_live_tuples", rows, "dead_tuple_ratio_percent", null,
         "freelist_percent", freelistPercent, "vacuum_recommended", freelistPercent > VACUUM_FREELIST_PERCENT,

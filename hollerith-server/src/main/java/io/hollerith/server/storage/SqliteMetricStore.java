@@ -293,14 +293,15 @@ final class SqliteMetricStore extends JdbcMetricStore {
    */
   private long[] walCheckpointState() {
     writeLock.lock();
-    if (closed) {
-      writeLock.unlock();
-      throw new StoreException("SQLite metric store " + file + " is closed");
-    }
-    try (var st = writer.createStatement(); var rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-      return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[3];
-    } catch (SQLException e) {
-      throw new StoreException("SQLite metric store " + file + ": checkpoint state failed: " + e.getMessage(), e);
+    try {
+      if (closed) {
+        throw new StoreException("SQLite metric store " + file + " is closed");
+      }
+      try (var st = writer.createStatement(); var rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[3];
+      } catch (SQLException e) {
+        throw new StoreException("SQLite metric store " + file + ": checkpoint state failed: " + e.getMessage(), e);
+      }
     } finally {
       writeLock.unlock();
     }

@@ -45,7 +45,7 @@ class ConcurrentFlushTest {
             String key = "k" + ((i * 7 + id) % 40);
             Sample s = i % 5 == 0 ? timer(key, 1) : counter(key, 1);
             if (i % 3 == 0) {
-              at(s, T0 / 1000 - 30 - (i % 4) * 10); // backfill into one of four past intervals
+              at(s, T0 / 1000 - 30 - (i % 4) * 10L); // backfill into one of four past intervals
             }
             writer.accept(s);
           }

@@ -42,6 +42,7 @@ class GaugeRaceTest {
   void deltasReportedUnderDeleteGaugesAddUpToTheDeltasSent(boolean noBuffer) throws Exception {
     Aggregator a = aggregator(true, Duration.ofSeconds(10), noBuffer);
     List<FlushSnapshot> snapshots = race(a, thread -> new Writes() {
+      @Override
       public String next(int i) {
         return "+1";
       }
@@ -62,6 +63,7 @@ class GaugeRaceTest {
   void deltasAddUpAcrossFlushes(boolean noBuffer) throws Exception {
     Aggregator a = aggregator(false, Duration.ZERO, noBuffer);
     List<FlushSnapshot> snapshots = race(a, thread -> new Writes() {
+      @Override
       public String next(int i) {
         return "+1";
       }
@@ -80,10 +82,12 @@ class GaugeRaceTest {
   void lastSetValueIsReportedAndValuesNeverGoBack(boolean noBuffer) throws Exception {
     Aggregator a = aggregator(false, Duration.ofSeconds(10), noBuffer);
     List<FlushSnapshot> snapshots = race(a, thread -> new Writes() {
+      @Override
       public String key(int i) {
         return "g" + (thread + THREADS * (i % (GAUGES / THREADS)));
       }
 
+      @Override
       public String next(int i) {
         return Integer.toString(1 + i / (GAUGES / THREADS));
       }

@@ -36,6 +36,7 @@ import io.hollerith.server.storage.MetricStores;
 import io.hollerith.server.storage.StoreSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -109,11 +110,11 @@ final class ApiFixture implements AutoCloseable {
       }
     }
     for (long i = 0; i < 5; i++) {
-      reader.add(MetricKey.of("shop.orders"), counter(T0 + i * 10_000, 10_000, i + 1));
-      reader.add(MetricKey.of("blog.posts"), counter(T0 + i * 10_000, 10_000, 2 * i));
+      reader.add(MetricKey.of("shop.orders"), counter(T0 + i * 10_000, 10_000, (double) (i + 1)));
+      reader.add(MetricKey.of("blog.posts"), counter(T0 + i * 10_000, 10_000, (double) (2 * i)));
       reader.add(MetricKey.of("system.load"), counter(T0 + i * 10_000, 10_000, 1));
       reader.add(MetricKey.of("hollerith.packets_received"), counter(T0 + i * 10_000, 10_000, 7));
-      reader.add(MetricKey.of("shop.latency"), timer(T0 + i * 10_000, 10_000, 10 * i + 1, 10 * i + 2));
+      reader.add(MetricKey.of("shop.latency"), timer(T0 + i * 10_000, 10_000, (double) (10 * i + 1), (double) (10 * i + 2)));
     }
     store = MetricStores.sqlite(dir.resolve(MetricStores.SQLITE_FILE), "NORMAL",
         new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 200, Clock.systemUTC()));
@@ -233,7 +234,7 @@ final class ApiFixture implements AutoCloseable {
    * it closes the connection or 10 s pass without a byte; for requests an HTTP client refuses to send.
    */
   String raw(String request) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", api.address().getPort())) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), api.address().getPort())) {
       s.setSoTimeout(10_000);
       s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       s.getOutputStream().flush();

@@ -109,32 +109,41 @@ class AuthorizationMatrixTest {
       return role != Role.READER && tenant.equals("root") ? 200 : 403;
     }
     switch (c.route()) {
-      case "/api/openapi.json", "/api/v1/whoami", "/api/v1/metrics":
+      case "/api/openapi.json", "/api/v1/whoami", "/api/v1/metrics" -> {
         return 200;
-      case "/api/v1/series":
+      }
+      case "/api/v1/series" -> {
         if (owner(c).equals("self")) {
           // The node's own series: OPS:READ callers of the root tenant; a reader only if its tenant owns the prefix.
           return role != Role.READER && tenant.equals("root") ? 200 : 404;
         }
         // root sees everything; a tenant sees its own namespace only; outside reach looks missing.
         return tenant.equals("root") || tenant.equals(owner(c)) ? 200 : 404;
-      case "/api/stats/tasks/", "/api/stats/internal/", "/api/stats/celery/", "/api/stats/workers/":
+      }
+      case "/api/stats/tasks/", "/api/stats/internal/", "/api/stats/celery/", "/api/stats/workers/" -> {
         // Node-wide views: OPS:READ, and only for the root tenant.
         return role == Role.READER || !tenant.equals("root") ? 403 : 200;
-      case "/api/stats/tasks/{id}/revoke":
+      }
+      case "/api/stats/tasks/{id}/revoke" -> {
         // OPS:WRITE (admin only), root tenant only; the task does not exist.
         return role != Role.ADMIN || !tenant.equals("root") ? 403 : 404;
-      case "/api/v1/ingest", "/api/v1/users", "/api/v1/tenants":
+      }
+      case "/api/v1/ingest", "/api/v1/users", "/api/v1/tenants" -> {
         return role == Role.ADMIN ? 200 : 403;
-      case "/stats", "/stats/prometheus", "/metrics":
+      }
+      case "/stats", "/stats/prometheus", "/metrics" -> {
         return role == Role.READER ? 403 : 200;
-      case "/api/stats/query/":
+      }
+      case "/api/stats/query/" -> {
         return role == Role.ADMIN && tenant.equals("root") ? 200 : 403;
-      case "/_local/files/{file}":
+      }
+      case "/_local/files/{file}" -> {
         // FILES:DELETE (admin only), root tenant only; metrics.db is in use.
         return role == Role.ADMIN && tenant.equals("root") ? 409 : 403;
-      default:
+      }
+      default -> {
         throw new AssertionError("route without an expectation: " + c.route());
+      }
     }
   }
 
@@ -162,7 +171,7 @@ class AuthorizationMatrixTest {
       assertThat(r.body()).isEqualTo("{\"alerts\":[{\"level\":\"error\",\"text\":\"No such series: " + metric + "\"}]}");
     }
     if (r.statusCode() == 403 && (role == Role.READER || (role == Role.SUPPORT && ADMIN_NODE_WIDE.contains(call.route()))
-        || !NODE_WIDE.contains(call.route()) && !ADMIN_NODE_WIDE.contains(call.route()))) {
+        || (!NODE_WIDE.contains(call.route()) && !ADMIN_NODE_WIDE.contains(call.route())))) {
       assertThat(r.body()).contains("Permission ").contains(" required; role " + role.label());
     } else if (r.statusCode() == 403) {
       assertThat(r.body()).contains("the caller's tenant must be the root tenant");

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -122,7 +123,7 @@ class HeaderFuzzTest {
 
   static String exchange(String request) throws IOException {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", fx.api.address().getPort()), 5000);
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), fx.api.address().getPort()), 5000);
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -143,7 +144,8 @@ class HeaderFuzzTest {
   private static String printable(String s) {
     String cut = s.length() > 40 ? s.substring(0, 40) + "…" : s;
     StringBuilder b = new StringBuilder();
-    for (char c : cut.toCharArray()) {
+    for (int i = 0; i < cut.length(); i++) {
+      char c = cut.charAt(i);
       b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
     }
     return b.toString();

@@ -11,6 +11,7 @@ import io.hollerith.server.config.HttpConfig;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -165,10 +166,10 @@ class HttpApiTest {
   @Test
   void oversizedBodiesGet413() throws Exception {
     start(ApiFixture.config("http.max_request_bytes=1024"));
-    try (Socket s = new Socket("127.0.0.1", fx.api.address().getPort())) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.api.address().getPort())) {
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
-      out.write(("POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write("POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(response).startsWith("HTTP/1.1 413 ").contains("Request body larger than 1024 bytes");
@@ -180,13 +181,13 @@ class HttpApiTest {
   @Test
   void slowRequestsGet408AndIdleConnectionsAreClosed() throws Exception {
     start(ApiFixture.config("http.idle_timeout=400ms", "http.request_timeout=200ms"));
-    try (Socket s = new Socket("127.0.0.1", fx.api.address().getPort())) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.api.address().getPort())) {
       s.setSoTimeout(5000);
       s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
       String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(response).startsWith("HTTP/1.1 408 ").contains("Request not received within 200 ms");
     }
-    try (Socket s = new Socket("127.0.0.1", fx.api.address().getPort())) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.api.address().getPort())) {
       s.setSoTimeout(5000);
       long start = System.nanoTime();
       assertThat(s.getInputStream().read()).isEqualTo(-1);
@@ -225,7 +226,7 @@ class HttpApiTest {
     // The slow health check must answer (not time out) however loaded the machine is.
     start(ApiFixture.config("http.health_check_timeout=30s"));
     fx.healthDelayMillis.set(300);
-    try (Socket s = new Socket("127.0.0.1", fx.api.address().getPort())) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.api.address().getPort())) {
       s.setSoTimeout(5000);
       s.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
           + "GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\n\r\n"

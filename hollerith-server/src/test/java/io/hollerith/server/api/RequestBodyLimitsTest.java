@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -41,7 +42,7 @@ class RequestBodyLimitsTest {
   }
 
   Socket open() throws IOException {
-    Socket s = new Socket("127.0.0.1", fx.api.address().getPort());
+    Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.api.address().getPort());
     s.setSoTimeout(10_000);
     sockets.add(s);
     return s;

@@ -70,7 +70,7 @@ class ServeProcessTest {
     try {
       Path lockFile = data.resolve(DataDirectoryLock.FILE_NAME);
       String pid = Long.toString(first.pid());
-      await("the first server to hold the lock").atMost(Duration.ofSeconds(120)).until(() -> {
+      await("the first server to hold the lock").atMost(Duration.ofMinutes(2)).until(() -> {
         assertThat(first.isAlive()).as("the first server runs: %s", Files.readString(tmp.resolve("err.txt"))).isTrue();
         return Files.exists(lockFile) && Files.readString(lockFile).trim().equals(pid);
       });
@@ -168,7 +168,7 @@ class ServeProcessTest {
 
   private static Matcher awaitLine(Process process, Path output, Pattern pattern)
       throws Exception {
-    await("the server to report its addresses").atMost(Duration.ofSeconds(120)).until(() -> {
+    await("the server to report its addresses").atMost(Duration.ofMinutes(2)).until(() -> {
       assertThat(process.isAlive()).as("the server runs: %s", Files.readString(output)).isTrue();
       return pattern.matcher(Files.readString(output)).find();
     });

@@ -130,20 +130,27 @@ class JsFormatTest {
 
   private static double randomNumber(Random r) {
     switch (r.nextInt(7)) {
-      case 0:
+      case 0 -> {
         return r.nextInt(10);
-      case 1:
+      }
+      case 1 -> {
         return r.nextInt(100000) - 50000;
-      case 2:
+      }
+      case 2 -> {
         return r.nextDouble() * 1000;
-      case 3:
+      }
+      case 3 -> {
         return Math.round(r.nextDouble() * 10000) / 100.0;
-      case 4:
+      }
+      case 4 -> {
         return r.nextGaussian() * Math.pow(10, r.nextInt(60) - 30);
-      case 5:
+      }
+      case 5 -> {
         return -0.0;
-      default:
+      }
+      default -> {
         return r.nextInt(1000) / 10.0;
+      }
     }
   }
 
@@ -173,7 +180,8 @@ class JsFormatTest {
 
   private static String jsString(String s) {
     StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (c == '"' || c == '\\') {
         sb.append('\\').append(c);
       } else if (c < 0x20 || c > 0x7e) {

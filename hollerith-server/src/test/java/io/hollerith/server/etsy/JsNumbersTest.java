@@ -47,6 +47,7 @@ class JsNumbersTest {
   }
 
   /** Where Java 17's {@link Double#toString(double)} is not the shortest, nearest form; expected from Node 20. */
+  @SuppressWarnings("FloatingPointLiteralPrecision") // the literals are written as JavaScript prints them
   @Test
   void shortestNearestDigits_whereJavaDoubleToStringDiffers() {
     assertThat(JsNumbers.toString(0x1p60)).isEqualTo("1152921504606847000");

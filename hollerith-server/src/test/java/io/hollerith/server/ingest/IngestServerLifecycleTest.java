@@ -82,10 +82,10 @@ class IngestServerLifecycleTest {
   @Test
   void failedStartClosesWhatWasStarted() throws Exception {
     int udpPort;
-    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       udpPort = probe.getLocalPort();
     }
-    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       ListenersConfig config = listeners(
           new ListenersConfig.Udp(true, "127.0.0.1", udpPort, null, 1, null),
           new ListenersConfig.Tcp(true, "127.0.0.1", taken.getLocalPort(), null, null, null, null),
@@ -95,7 +95,7 @@ class IngestServerLifecycleTest {
       assertThatThrownBy(server::start).hasMessageStartingWith("tcp listener: cannot bind");
     }
     // The UDP listener that had started is closed again: its port can be bound.
-    try (DatagramSocket again = new DatagramSocket(udpPort, InetAddress.getByName("127.0.0.1"))) {
+    try (DatagramSocket again = new DatagramSocket(udpPort, InetAddress.getLoopbackAddress())) {
       assertThat(again.getLocalPort()).isEqualTo(udpPort);
     }
   }

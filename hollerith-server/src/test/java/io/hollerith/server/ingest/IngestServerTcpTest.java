@@ -168,7 +168,7 @@ class IngestServerTcpTest {
         out.write("zz\nd:1|c\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         // 3: a long line that is long in its very first read, and continues in the next.
-        out.write(("w".repeat(50)).getBytes(StandardCharsets.US_ASCII));
+        out.write("w".repeat(50).getBytes(StandardCharsets.US_ASCII));
         out.flush();
         Thread.sleep(20);
         out.write(("w".repeat(50) + "\ne:1|c\n").getBytes(StandardCharsets.US_ASCII));
@@ -181,6 +181,7 @@ class IngestServerTcpTest {
     }
   }
 
+  @SuppressWarnings("try") // a2 only holds a second connection open
   @ParameterizedTest
   @ValueSource(strings = {"nio", "epoll"})
   void oneAddressCannotHoldMoreThanItsShareOfConnections(String transport) throws Exception {
@@ -191,8 +192,8 @@ class IngestServerTcpTest {
         UNIX_OFF, UNIX_OFF, transport);
     try (IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers)) {
       InetSocketAddress target = server.start().tcp();
-      InetAddress first = InetAddress.getByName("127.0.0.1");
-      InetAddress second = InetAddress.getByName("127.0.0.2");
+      InetAddress first = InetAddress.getLoopbackAddress();
+      InetAddress second = InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
       try (Socket a1 = new Socket(target.getAddress(), target.getPort(), first, 0);
           Socket a2 = new Socket(target.getAddress(), target.getPort(), first, 0)) {
         await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "connections") == 2);

@@ -112,7 +112,7 @@ class IngestServerUdpTest {
       assertThat(handlers.calls("udp")).isEqualTo(senders * datagramsEach);
       assertThat(handlers.violations()).isEmpty();
       await().atMost(Duration.ofSeconds(5))
-          .until(() -> value(stats, "udp", "packets_received") == senders * datagramsEach);
+          .until(() -> value(stats, "udp", "packets_received") == (long) senders * datagramsEach);
       assertThat(value(stats, "udp", "bytes_received")).isEqualTo(bytes.get());
       assertThat(value(stats, "udp", "dropped_packet_too_large")).isZero();
       int sockets = transport.equals("epoll") ? 2 : 1;
@@ -250,7 +250,7 @@ class IngestServerUdpTest {
   @ValueSource(strings = {"epoll", "nio"})
   void portInUseFailsStartWithTheListenerNamed(String transport) throws Exception {
     assumeTransport(transport);
-    try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+    try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       ListenersConfig config = listeners(
           new ListenersConfig.Udp(true, "127.0.0.1", taken.getLocalPort(), null, 1, null),
           TCP_OFF, UNIX_OFF, UNIX_OFF, transport);

@@ -124,6 +124,7 @@ class IngestServerUnixTest {
     assertThat(socketFile).doesNotExist();
   }
 
+  @SuppressWarnings("deprecation") // an unconnected Netty datagram channel is active only with this option
   @Test
   void datagramSocket_everyDatagramArrives() throws Exception {
     StatsRegistry stats = new StatsRegistry();

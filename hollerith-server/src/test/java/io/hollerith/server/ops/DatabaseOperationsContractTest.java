@@ -226,7 +226,7 @@ abstract class DatabaseOperationsContractTest {
   }
 
   private long counter(String name) {
-    return ((Number) stats.snapshot().get("ops").get(name)).longValue();
+    return stats.snapshot().get("ops").get(name).longValue();
   }
 
   // ------------------------------------------------------------------ read-only SQL

@@ -143,7 +143,7 @@ class SqliteDatabaseOperationsTest extends DatabaseOperationsContractTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void sqliteFillsTheSeedSectionsWithItsOwnFigures() {
+  void sqliteFillsTheDatabaseStatsSectionsWithItsOwnFigures() {
     writeCounters(50, 1);
     Map<String, Object> s = store.databaseStats();
     Map<String, Object> size = (Map<String, Object>) s.get("database_size");

@@ -1,6 +1,7 @@
 package io.hollerith.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 import static org.awaitility.Awaitility.await;
 
 import io.hollerith.server.config.RetentionPolicy;
@@ -77,7 +78,7 @@ class TwoNodeWorkersTest {
       @SuppressWarnings("unchecked")
       Map<String, Object> broker = (Map<String, Object>) bStats.get("broker");
       assertThat(broker).containsEntry("transport", "postgresql");
-      assertThat((Map<String, Object>) broker.get("connection_pool")).containsEntry("max_size", 2);
+      assertThat(broker.get("connection_pool")).asInstanceOf(MAP).containsEntry("max_size", 2);
       @SuppressWarnings("unchecked")
       Map<String, Object> found = (Map<String, Object>) workers(view, "query_task").get("hollerith@node-b");
       assertThat(found.get(bTask.id())).isInstanceOfSatisfying(Task.View.class, record -> {

@@ -78,7 +78,7 @@ class LineParserFuzzTest {
       check(s.keyHash() == Sample.hashKey(s.keyBytes(), 0, s.keyLength()), s, "keyHash");
       for (int i = 0; i < s.nameLength(); i++) {
         byte b = s.keyBytes()[i];
-        check(Character.isLetterOrDigit(b) && b < 0x7F || b == '_' || b == '-' || b == '.' || b == '=', s, "name byte");
+        check((Character.isLetterOrDigit(b) && b < 0x7F) || b == '_' || b == '-' || b == '.' || b == '=', s, "name byte");
       }
       check(s.nameLength() == s.keyLength() || s.keyBytes()[s.nameLength()] == MetricKey.TAG_SEPARATOR, s, "tags");
       check(s.sampleRate() > 0 && s.sampleRate() <= 1, s, "sampleRate");

@@ -100,15 +100,19 @@ class NumberParserTest {
 
   private static String randomDecimal(SplittableRandom r) {
     switch (r.nextInt(6)) {
-      case 0:
+      case 0 -> {
         return Double.toString(Double.longBitsToDouble(r.nextLong()) % 1e300);
-      case 1:
+      }
+      case 1 -> {
         return String.format(Locale.ROOT, "%." + r.nextInt(10) + "f", r.nextDouble() * Math.pow(10, r.nextInt(20)));
-      case 2:
+      }
+      case 2 -> {
         return String.format(Locale.ROOT, "%." + r.nextInt(20) + "e", (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-300, 300)));
-      case 3:
+      }
+      case 3 -> {
         return Long.toString(r.nextLong() >> r.nextInt(64));
-      default:
+      }
+      default -> {
         StringBuilder sb = new StringBuilder();
         if (r.nextInt(4) == 0) {
           sb.append(r.nextBoolean() ? '-' : '+');
@@ -135,6 +139,7 @@ class NumberParserTest {
           sb.append(r.nextInt(0, r.nextBoolean() ? 40 : 400));
         }
         return sb.toString();
+      }
     }
   }
 }

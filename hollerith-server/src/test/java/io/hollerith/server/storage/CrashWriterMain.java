@@ -25,7 +25,7 @@ public final class CrashWriterMain {
       SnapshotBuilder b = SnapshotBuilder.at(t0 + id * 10_000);
       for (int s = 0; s < 300; s++) {
         b.counter("c" + s, 1);
-        b.timer("t" + s, id, s, id + s);
+        b.timer("t" + s, (double) id, s, (double) (id + s));
       }
       store.write("child", id, b.build());
       System.out.println("done " + id);

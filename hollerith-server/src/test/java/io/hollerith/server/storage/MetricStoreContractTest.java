@@ -3,6 +3,7 @@ package io.hollerith.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 import io.hollerith.server.config.RetentionPolicy;
 import io.hollerith.server.jobs.Task;
@@ -743,7 +744,7 @@ abstract class MetricStoreContractTest {
     List<Object[]> values = (List<Object[]>) ((Map<String, Object>) response.get("series")).get("values");
     assertThat(values).hasSize(1);
     assertThat(values.get(0)[1]).isEqualTo(4.0 + 6.0);
-    assertThat((Map<String, Object>) response.get("summary")).containsEntry("count", 2)
+    assertThat(response.get("summary")).asInstanceOf(MAP).containsEntry("count", 2)
         .containsEntry("totalTransactions", 4.0 + 6.0);
   }
 

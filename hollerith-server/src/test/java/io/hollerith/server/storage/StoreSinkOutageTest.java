@@ -48,7 +48,7 @@ class StoreSinkOutageTest {
         Duration.ofMillis(200), Duration.ofSeconds(5), stats, Clock.systemUTC());
     try {
       for (int i = 0; i < 3; i++) {
-        sink.publish(SnapshotBuilder.at(t0 + i * 10_000).counter("c", 1).timer("t", i + 1).build());
+        sink.publish(SnapshotBuilder.at(t0 + i * 10_000L).counter("c", 1).timer("t", i + 1).build());
       }
       assertThat(sink.awaitDrained(Duration.ofSeconds(20))).isTrue();
       assertThat(sink.writerState().failing()).isFalse();
@@ -57,7 +57,7 @@ class StoreSinkOutageTest {
       long outageStart = System.currentTimeMillis();
       pg.close(); // outage 1: fewer snapshots than the bound
       for (int i = 3; i < 6; i++) {
-        sink.publish(SnapshotBuilder.at(t0 + i * 10_000).counter("c", 1).timer("t", i + 1).build());
+        sink.publish(SnapshotBuilder.at(t0 + i * 10_000L).counter("c", 1).timer("t", i + 1).build());
       }
       await("a failed write").atMost(Duration.ofSeconds(20))
           .until(() -> stats.value("storage", "write_failures").longValue() > 0);
@@ -80,7 +80,7 @@ class StoreSinkOutageTest {
 
       pg.close(); // outage 2: nine snapshots against a bound of four queued (+ one in flight)
       for (int i = 6; i < 15; i++) {
-        sink.publish(SnapshotBuilder.at(t0 + i * 10_000).counter("c", 1).timer("t", i + 1).build());
+        sink.publish(SnapshotBuilder.at(t0 + i * 10_000L).counter("c", 1).timer("t", i + 1).build());
         Thread.sleep(50);
       }
       long dropped = stats.value("storage", "snapshots_dropped").longValue();
@@ -89,7 +89,7 @@ class StoreSinkOutageTest {
       pg = start(port);
       assertThat(sink.awaitDrained(Duration.ofSeconds(30))).isTrue();
 
-      List<StoredPoint> points = store.readPoints(MetricKey.of("c"), MetricType.COUNTER, t0, t0 + 15 * 10_000);
+      List<StoredPoint> points = store.readPoints(MetricKey.of("c"), MetricType.COUNTER, t0, t0 + 15 * 10_000L);
       // The first of outage 2 went in flight before the queue filled; the oldest queued ones were dropped;
       // the newest four are all there, and nothing is doubled.
       assertThat(points).hasSize(15 - (int) dropped);

@@ -45,7 +45,7 @@ class StoreSinkTest {
       assertThat(sink.name()).isEqualTo("store");
       long t0 = MetricStoreContractTest.T0;
       for (int i = 0; i < 20; i++) {
-        sink.publish(SnapshotBuilder.at(t0 + i * 10_000).counter("c", i).gauge("g", i).build());
+        sink.publish(SnapshotBuilder.at(t0 + i * 10_000L).counter("c", i).gauge("g", i).build());
       }
       assertThat(sink.awaitDrained(Duration.ofSeconds(20))).isTrue();
       sink.close();
@@ -84,7 +84,7 @@ class StoreSinkTest {
         if (flush == 3) {
           clock.advance(StoreSink.NON_FINITE_WARNING_INTERVAL_MILLIS);
         }
-        SnapshotBuilder snapshot = SnapshotBuilder.at(t0 + flush * 10_000).gauge("finite", flush);
+        SnapshotBuilder snapshot = SnapshotBuilder.at(t0 + flush * 10_000L).gauge("finite", flush);
         for (int i = 0; i < 500; i++) {
           snapshot.gauge("huge." + i, i % 2 == 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
         }
@@ -124,11 +124,11 @@ class StoreSinkTest {
           "jdbc:sqlite:" + dir.resolve(MetricStores.SQLITE_FILE))) {
         lock.createStatement().execute("BEGIN IMMEDIATE");
         for (int i = 0; i < capacity - 1; i++) {
-          sink.publish(SnapshotBuilder.at(t0 + i * 10_000).counter("live", i + 1).build());
+          sink.publish(SnapshotBuilder.at(t0 + i * 10_000L).counter("live", i + 1).build());
         }
         // One flush releases more backfilled intervals than the bound.
         for (int i = 0; i < backfills; i++) {
-          sink.publish(SnapshotBuilder.backfill(t0 - (backfills - i) * 10_000).counter("late", 1).build());
+          sink.publish(SnapshotBuilder.backfill(t0 - (backfills - i) * 10_000L).counter("late", 1).build());
         }
         assertThat(stats.value("storage", "snapshots_dropped")).isEqualTo(0L);
         assertThat(stats.value("storage", "backfill_snapshots_dropped")).isEqualTo((long) backfills - capacity);
@@ -138,10 +138,10 @@ class StoreSinkTest {
       sink.close();
 
       // Every live interval was written; of the backfilled ones, the newest `capacity`.
-      assertThat(store.readPoints(MetricKey.of("live"), MetricType.COUNTER, t0, t0 + capacity * 10_000))
+      assertThat(store.readPoints(MetricKey.of("live"), MetricType.COUNTER, t0, t0 + capacity * 10_000L))
           .extracting(p -> p.count()).containsExactlyElementsOf(
               IntStream.rangeClosed(1, capacity - 1).mapToObj(i -> (double) i).toList());
-      assertThat(store.readPoints(MetricKey.of("late"), MetricType.COUNTER, t0 - backfills * 10_000, t0))
+      assertThat(store.readPoints(MetricKey.of("late"), MetricType.COUNTER, t0 - backfills * 10_000L, t0))
           .extracting(p -> p.timeMillis()).containsExactlyElementsOf(
               IntStream.range(backfills - capacity, backfills)
                   .mapToObj(i -> t0 - (backfills - i) * 10_000L).toList());
