@@ -202,19 +202,8 @@ final class LiveSpans {
   }
 
   private static void closeSpans(Connection c, int node, long at, long[] ids) throws SQLException {
-    if (ids.length == 0) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE live_spans SET until = ? WHERE series_id = ? AND node_id = ? AND until IS NULL")) {
-      for (long id : ids) {
-        ps.setLong(1, at);
-        ps.setLong(2, id);
-        ps.setInt(3, node);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    IdChunks.update(c, "UPDATE live_spans SET until = ? WHERE node_id = ? AND until IS NULL AND series_id IN ",
+        new long[] {at, node}, ids, ids.length);
   }
 
   /** The ids of sorted {@code a} that sorted {@code b} lacks. */

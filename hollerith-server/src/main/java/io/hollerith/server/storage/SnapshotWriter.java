@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -68,9 +69,9 @@ final class SnapshotWriter {
     upsertGaugeValue = "INSERT INTO gauge_values (series_id, node_id, value, updated, set_at) VALUES (?, ?, ?, ?, ?)"
         + " ON CONFLICT (series_id, node_id) DO UPDATE SET value = excluded.value, updated = excluded.updated,"
         + " set_at = excluded.set_at WHERE excluded.updated >= gauge_values.updated";
-    markSampled = "UPDATE series SET last_sample = " + dialect.greatest + "(last_sample, ?) WHERE id = ?";
+    markSampled = "UPDATE series SET last_sample = " + dialect.greatest + "(last_sample, ?) WHERE id IN ";
     touchSeries = "UPDATE series SET last_seen = " + dialect.greatest + "(last_seen, ?), first_seen = "
-        + dialect.least + "(first_seen, ?) WHERE id = ?";
+        + dialect.least + "(first_seen, ?) WHERE id IN ";
   }
 
   /**
@@ -361,25 +362,18 @@ final class SnapshotWriter {
 
   private void touchSeries(Connection c, WriteStaging staging, boolean backfill, long ts, long[]... idLists)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(touchSeries)) {
-      int n = 0;
-      for (long[] ids : idLists) {
-        for (long id : ids) {
-          Long prev = staging.cache.lastSeen.get(id);
-          if (backfill || prev == null || ts >= prev + LAST_SEEN_GRANULARITY_MILLIS) {
-            ps.setLong(1, ts);
-            ps.setLong(2, ts);
-            ps.setLong(3, id);
-            ps.addBatch();
-            n++;
-            staging.seen.put(id, prev == null ? ts : Math.max(prev, ts));
-          }
+    long[] touched = new long[Arrays.stream(idLists).mapToInt(ids -> ids.length).sum()];
+    int n = 0;
+    for (long[] ids : idLists) {
+      for (long id : ids) {
+        Long prev = staging.cache.lastSeen.get(id);
+        if (backfill || prev == null || ts >= prev + LAST_SEEN_GRANULARITY_MILLIS) {
+          touched[n++] = id;
+          staging.seen.put(id, prev == null ? ts : Math.max(prev, ts));
         }
       }
-      if (n > 0) {
-        ps.executeBatch();
-      }
     }
+    IdChunks.update(c, touchSeries, new long[] {ts, ts}, touched, n);
   }
 
   /** Adds the ids whose point (at the same index) received samples in the interval. */
@@ -398,22 +392,16 @@ final class SnapshotWriter {
    * written for every interval with samples.
    */
   private void markSampled(Connection c, WriteStaging staging, long ts, List<Long> ids) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(markSampled)) {
-      int n = 0;
-      for (long id : ids) {
-        Long prev = staging.cache.lastSample.get(id);
-        if (prev == null || ts > prev) {
-          ps.setLong(1, ts);
-          ps.setLong(2, id);
-          ps.addBatch();
-          n++;
-          staging.sampled.merge(id, ts, Math::max);
-        }
-      }
-      if (n > 0) {
-        ps.executeBatch();
+    long[] marked = new long[ids.size()];
+    int n = 0;
+    for (long id : ids) {
+      Long prev = staging.cache.lastSample.get(id);
+      if (prev == null || ts > prev) {
+        marked[n++] = id;
+        staging.sampled.merge(id, ts, Math::max);
       }
     }
+    IdChunks.update(c, markSampled, new long[] {ts}, marked, n);
   }
 
   /** If rows at {@code res} and {@code ts} land in an already rolled-up bucket, marks that bucket for a re-roll. */
