@@ -124,13 +124,16 @@ public final class SelfSeriesSink implements FlushSink {
 
   /**
    * The snapshot's changes plus those of the figures; null (the store then compares full lists)
-   * when this sink did not see the source's previous snapshot.
+   * when this sink did not see the source's previous snapshot. Before a source's first snapshot
+   * nothing was listed.
    */
   private LiveSetChanges changesWith(LiveSetChanges changes, Set<SeriesRef> listed) {
     LiveSetChanges out = null;
-    if (changes != null && changes.source() == listedSource && changes.sequence() == listedSequence + 1) {
-      List<SeriesRef> joined = listed.stream().filter(r -> !listedBefore.contains(r)).toList();
-      List<SeriesRef> left = listedBefore.stream().filter(r -> !listed.contains(r)).toList();
+    boolean first = changes != null && changes.sequence() == 1;
+    if (first || changes != null && changes.source() == listedSource && changes.sequence() == listedSequence + 1) {
+      Set<SeriesRef> before = first ? Set.of() : listedBefore;
+      List<SeriesRef> joined = listed.stream().filter(r -> !before.contains(r)).toList();
+      List<SeriesRef> left = before.stream().filter(r -> !listed.contains(r)).toList();
       out = changes.plus(joined, left);
     }
     if (changes != null) {
