@@ -7,6 +7,7 @@ import io.hollerith.server.protocol.Sample;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.snapshot.FlushSnapshot.GaugePoint;
 import io.hollerith.server.snapshot.IntervalSource;
+import io.hollerith.server.snapshot.LiveSetChanges;
 import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -76,6 +79,15 @@ public final class Aggregator implements IntervalSource {
   private volatile long lastPackets;
   private volatile long lastMetrics;
   private long lastFlushSeconds = Long.MIN_VALUE;
+  /** Number of the latest live snapshot (see {@link LiveSetChanges}); taken before the flush, so a failed one uses it up. */
+  private long liveSequence;
+  /** Identifies this aggregator's numbering of live snapshots. */
+  private final long liveSource = ThreadLocalRandom.current().nextLong();
+  /**
+   * Series unlinked from the live tables (by a flush or a {@code del*} command) that the next flush
+   * checks for having left the listing. Concurrent: commands add from their own threads.
+   */
+  private final ConcurrentLinkedQueue<Series> departed = new ConcurrentLinkedQueue<>();
 
   private final LiveView liveView;
 
@@ -274,7 +286,8 @@ public final class Aggregator implements IntervalSource {
   }
 
   private FlushSnapshot flushLive(long intervalStart, long t0) {
-    IntervalFlush flush = new IntervalFlush(config, intervalMillis, idleFlushesToExpire, live, guard, seriesExpired);
+    IntervalFlush flush = new IntervalFlush(config, intervalMillis, idleFlushesToExpire, live, guard, seriesExpired,
+        liveSource, ++liveSequence, departed);
     flush.closeLive();
     Map<String, Double> processing = new LinkedHashMap<>();
     long bad = badLines.value();
@@ -300,7 +313,8 @@ public final class Aggregator implements IntervalSource {
     synchronized (b) {
       b.closed = true;
     }
-    IntervalFlush flush = new IntervalFlush(config, intervalMillis, idleFlushesToExpire, b.tables, guard, seriesExpired);
+    IntervalFlush flush = new IntervalFlush(config, intervalMillis, idleFlushesToExpire, b.tables, guard, seriesExpired,
+        liveSource, 0, null);
     flush.closeBackfill();
     return flush.snapshot(b.start, true, Map.of());
   }
@@ -314,6 +328,7 @@ public final class Aggregator implements IntervalSource {
     if (live.of(s.type()).remove(s)) {
       guard.release(s.key);
     }
+    departed.add(s);
   }
 
   /** The open backfill interval starting at {@code start}, created if needed. */

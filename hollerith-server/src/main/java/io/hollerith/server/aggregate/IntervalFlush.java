@@ -7,6 +7,8 @@ import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
 import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.LiveSetChanges;
+import io.hollerith.server.snapshot.LiveSetChanges.SeriesRef;
 import io.hollerith.server.snapshot.FlushSnapshot.CounterPoint;
 import io.hollerith.server.snapshot.FlushSnapshot.GaugePoint;
 import io.hollerith.server.snapshot.FlushSnapshot.SetPoint;
@@ -16,13 +18,23 @@ import io.hollerith.server.stats.StatsRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 
 /**
  * One interval being closed: the deletion policy the series apply ({@link Series#flushLive},
  * {@link Series#flushClosed}), the tables they unlink themselves from, and the points they hand
- * over, which become the interval's {@link FlushSnapshot}. Used by the flusher's thread only.
+ * over, which become the interval's {@link FlushSnapshot}. A live flush also tracks which series
+ * joined or left the listing since the previous live snapshot ({@link LiveSetChanges}), through
+ * each series' {@link Series#listedIn}: a series listed now but not by the previous snapshot
+ * joined; one the previous snapshot listed that is not listed now left, whether it stayed in its
+ * table or was unlinked (idle deletion, the series TTL, a {@code del*} command: every unlinked
+ * series passes through the aggregator's {@code departed} queue). Used by the flusher's thread
+ * only.
  */
 final class IntervalFlush {
+
+  /** {@link Series#listedIn} of a series that no live snapshot lists. */
+  static final long NOT_LISTED = -1;
 
   /** Etsy resets, rather than deletes, counters whose key contains one of these under deleteCounters. */
   private static final String[] ETSY_KEPT_COUNTERS = {"packets_received", "metrics_received", "bad_lines_seen"};
@@ -40,13 +52,26 @@ final class IntervalFlush {
   private final List<TimerPoint> timers;
   private final List<SetPoint> sets;
 
+  /** Identifies the aggregator's numbering of live snapshots. */
+  private final long source;
+  /** This live snapshot's number (from 1), or 0 for a backfill flush, which tracks no listing. */
+  private final long sequence;
+  /** Series unlinked from the live tables since they were last checked; null for a backfill flush. */
+  private final Queue<Series> departed;
+  private final List<SeriesRef> joined = new ArrayList<>();
+  private final List<SeriesRef> left = new ArrayList<>();
+
   /**
    * @param idleFlushesToExpire flushes in a row without a sample after which a series leaves the
    *     live set ({@code aggregation.series_ttl}), {@link Integer#MAX_VALUE} for never
    * @param seriesExpired counts series that left for the TTL
+   * @param source identifies the aggregator's numbering of live snapshots
+   * @param sequence the live snapshot's number, from 1; 0 for a backfill flush
+   * @param departed series unlinked from the live tables and not yet checked (live flush; null for backfill)
    */
   IntervalFlush(AggregationConfig config, long intervalMillis, int idleFlushesToExpire, SeriesTables tables,
-      CardinalityGuard guard, StatsRegistry.Counter seriesExpired) {
+      CardinalityGuard guard, StatsRegistry.Counter seriesExpired, long source, long sequence,
+      Queue<Series> departed) {
     this.config = config;
     this.intervalMillis = intervalMillis;
     this.intervalSeconds = intervalMillis / 1000.0;
@@ -54,15 +79,37 @@ final class IntervalFlush {
     this.tables = tables;
     this.guard = guard;
     this.seriesExpired = seriesExpired;
+    this.source = source;
+    this.sequence = sequence;
+    this.departed = departed;
     counters = new ArrayList<>(tables.counters.size());
     gauges = new ArrayList<>(tables.gauges.size());
     timers = new ArrayList<>(tables.timers.size());
     sets = new ArrayList<>(tables.sets.size());
   }
 
-  /** Closes the interval of every live series of the tables (resetting or unlinking each). */
+  /**
+   * Closes the interval of every live series of the tables (resetting or unlinking each), noting
+   * the series that left the listing: those visited and not listed now, then those unlinked since
+   * the previous flush. A series this snapshot lists and also unlinks (a gauge reported once more
+   * before its deletion) leaves with the next snapshot, so it goes back to the queue.
+   */
   void closeLive() {
-    tables.forEach(s -> s.flushLive(this));
+    tables.forEach(s -> {
+      s.flushLive(this);
+      if (s.listedIn == sequence - 1) {
+        leaves(s);
+      }
+    });
+    List<Series> listedNow = new ArrayList<>();
+    for (Series s = departed.poll(); s != null; s = departed.poll()) {
+      if (s.listedIn == sequence - 1) {
+        leaves(s);
+      } else if (s.listedIn == sequence) {
+        listedNow.add(s);
+      }
+    }
+    departed.addAll(listedNow);
   }
 
   /** Flushes and deletes every series of a closed backfill interval's tables. */
@@ -70,9 +117,27 @@ final class IntervalFlush {
     tables.forEach(s -> s.flushClosed(this));
   }
 
-  /** The snapshot of the points handed over so far. */
+  /** The snapshot of the points handed over so far, with the listing's changes if this is a live flush. */
   FlushSnapshot snapshot(long intervalStart, boolean backfill, Map<String, Double> processingStats) {
-    return new FlushSnapshot(intervalStart, intervalMillis, backfill, counters, gauges, timers, sets, processingStats);
+    LiveSetChanges changes = departed == null ? null : LiveSetChanges.of(source, sequence, joined, left);
+    return new FlushSnapshot(intervalStart, intervalMillis, backfill, counters, gauges, timers, sets, processingStats,
+        changes);
+  }
+
+  /** Notes that this live snapshot lists {@code s}. */
+  private void listed(Series s) {
+    if (departed == null) {
+      return;
+    }
+    if (s.listedIn != sequence - 1) {
+      joined.add(new SeriesRef(s.type(), s.key));
+    }
+    s.listedIn = sequence;
+  }
+
+  private void leaves(Series s) {
+    left.add(new SeriesRef(s.type(), s.key));
+    s.listedIn = NOT_LISTED;
   }
 
   /** Whether a series idle for {@code idleFlushes} flushes in a row has outlived the series TTL. */
@@ -109,6 +174,9 @@ final class IntervalFlush {
     if (expired(s.idleFlushes)) {
       seriesExpired.incr();
     }
+    if (departed != null) {
+      departed.add(s);
+    }
   }
 
   /** A series of a closed backfill interval was deleted: it no longer counts under {@code max_metrics}. */
@@ -116,12 +184,14 @@ final class IntervalFlush {
     guard.release(s.key);
   }
 
-  void counter(MetricKey key, double sum, boolean sampled) {
-    counters.add(new CounterPoint(key, sum, sum / intervalSeconds, sampled));
+  void counter(Series s, double sum, boolean sampled) {
+    listed(s);
+    counters.add(new CounterPoint(s.key, sum, sum / intervalSeconds, sampled));
   }
 
-  void gauge(MetricKey key, double value, boolean sampled, long setAtMillis) {
-    gauges.add(new GaugePoint(key, value, sampled, setAtMillis));
+  void gauge(Series s, double value, boolean sampled, long setAtMillis) {
+    listed(s);
+    gauges.add(new GaugePoint(s.key, value, sampled, setAtMillis));
   }
 
   /**
@@ -129,7 +199,9 @@ final class IntervalFlush {
    * their {@code weights} (null when all are 1), then Etsy's statistics over the values (which
    * sorts them in place).
    */
-  void timer(MetricKey key, double[] values, double[] weights, int n, double count) {
+  void timer(Series s, double[] values, double[] weights, int n, double count) {
+    listed(s);
+    MetricKey key = s.key;
     QuantileSketch sketch = QuantileSketch.of(values, weights, n);
     TimerStats stats = n == 0
         ? EtsyTimerMath.idle()
@@ -138,8 +210,9 @@ final class IntervalFlush {
     timers.add(new TimerPoint(key, stats, sketch));
   }
 
-  void set(MetricKey key, long unique, UniqueSketch sketch) {
-    sets.add(new SetPoint(key, unique, sketch != null ? sketch : UniqueSketch.create()));
+  void set(Series s, long unique, UniqueSketch sketch) {
+    listed(s);
+    sets.add(new SetPoint(s.key, unique, sketch != null ? sketch : UniqueSketch.create()));
   }
 
   /** Etsy's {@code deleteCounters} resets, rather than deletes, these counters. */

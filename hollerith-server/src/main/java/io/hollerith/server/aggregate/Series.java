@@ -45,6 +45,12 @@ abstract class Series {
   /** Flushes in a row without a sample, for {@code aggregation.series_ttl}. Used by the flusher only. */
   int idleFlushes;
 
+  /**
+   * The number of the latest live snapshot that listed this series ({@link IntervalFlush#NOT_LISTED}
+   * if none, or once its leaving was reported). Used by the flusher only.
+   */
+  long listedIn = IntervalFlush.NOT_LISTED;
+
   Series(MetricKey key, int hash) {
     this.key = key;
     this.hash = hash;
@@ -179,7 +185,7 @@ abstract class Series {
         return;
       }
       known = true;
-      flush.counter(key, sum(word), touched);
+      flush.counter(this, sum(word), touched);
     }
 
     @Override
@@ -187,7 +193,7 @@ abstract class Series {
       long word = delete();
       flush.released(this);
       if (touched(word)) {
-        flush.counter(key, sum(word), true);
+        flush.counter(this, sum(word), true);
       }
     }
 
@@ -392,7 +398,7 @@ abstract class Series {
         if (deleteIfIdle(current)) {
           idleFlushes++;
           if (!flush.expired(idleFlushes) && holdsValue(current)) {
-            flush.gauge(key, valueOf(current), false, setAtMillis());
+            flush.gauge(this, valueOf(current), false, setAtMillis());
           }
           flush.unlinkIdle(this);
           return;
@@ -405,7 +411,7 @@ abstract class Series {
         current = (long) WORD.getAndSet(this, EMPTY);
       }
       if (holdsValue(current)) {
-        flush.gauge(key, valueOf(current), sampled, setAtMillis());
+        flush.gauge(this, valueOf(current), sampled, setAtMillis());
       }
     }
 
@@ -432,7 +438,7 @@ abstract class Series {
       deleted = true;
       flush.released(this);
       if (holdsValue(last)) {
-        flush.gauge(key, valueOf(last), true, setAtMillis());
+        flush.gauge(this, valueOf(last), true, setAtMillis());
       }
     }
 
@@ -540,7 +546,7 @@ abstract class Series {
           weights = null;
         }
       }
-      flush.timer(key, taken, takenWeights, n, takenCount);
+      flush.timer(this, taken, takenWeights, n, takenCount);
     }
 
     @Override
@@ -556,7 +562,7 @@ abstract class Series {
         taken = Arrays.copyOf(values, size);
         takenWeights = weighted ? Arrays.copyOf(weights, size) : null;
       }
-      flush.timer(key, taken, takenWeights, taken.length, count);
+      flush.timer(this, taken, takenWeights, taken.length, count);
     }
   }
 
@@ -613,10 +619,10 @@ abstract class Series {
         touched = false;
       }
       if (taken == null) {
-        flush.set(key, 0, UniqueSketch.create());
+        flush.set(this, 0, UniqueSketch.create());
         return;
       }
-      flush.set(key, taken.size(), sketchOf(taken));
+      flush.set(this, taken.size(), sketchOf(taken));
       taken.clear();
       synchronized (this) {
         if (spare == null) {
@@ -630,7 +636,7 @@ abstract class Series {
       deleted = true;
       flush.released(this);
       if (applied) {
-        flush.set(key, members.size(), sketchOf(members));
+        flush.set(this, members.size(), sketchOf(members));
       }
     }
 

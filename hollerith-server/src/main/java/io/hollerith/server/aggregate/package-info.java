@@ -127,6 +127,11 @@
  *       leaves the live set at a flush, so names sent once cannot fill {@code max_metrics} for
  *       good; its stored history stays, and a later sample creates it afresh (a gauge delta then
  *       starts from 0). Etsy keeps every series until restart ({@code series_ttl: 0} does too).
+ *   <li>Live-set changes: every live snapshot is numbered and says which series joined its listing
+ *       and which left it since the previous one
+ *       ({@link io.hollerith.server.snapshot.LiveSetChanges}); the flush learns it from a number
+ *       kept per series (the last snapshot that listed it) and from the series unlinked since
+ *       (idle deletion, the TTL, {@code del*} commands), without comparing the live set.
  *   <li>Etsy's own {@code statsd.*} counters and its {@code statsd.timestamp_lag} gauge are carried
  *       in {@link io.hollerith.server.snapshot.FlushSnapshot#processingStats()} rather than as series,
  *       so the store does not persist them as user data; the console and Graphite sinks emit them

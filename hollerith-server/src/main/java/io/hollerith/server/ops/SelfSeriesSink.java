@@ -2,7 +2,10 @@ package io.hollerith.server.ops;
 
 import io.hollerith.server.flush.FlushSink;
 import io.hollerith.server.model.MetricKey;
+import io.hollerith.server.model.MetricType;
 import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.LiveSetChanges;
+import io.hollerith.server.snapshot.LiveSetChanges.SeriesRef;
 import io.hollerith.server.stats.StatName;
 import io.hollerith.server.stats.StatsRegistry;
 import java.util.ArrayList;
@@ -19,7 +22,9 @@ import java.util.Set;
  * the state at its end (live series, flush duration, store write time and backlog, heap). They are
  * added after aggregation, so they never count against {@code max_metrics}. A figure whose series a
  * client already sent in the same snapshot is left out for that interval (the client's point wins)
- * and counted ({@code stats.self_series_collisions}). Backfill snapshots pass unchanged.
+ * and counted ({@code stats.self_series_collisions}). Backfill snapshots pass unchanged. The
+ * figures that joined or left since the previous live snapshot are added to its
+ * {@link LiveSetChanges}, so the store can still update its live spans by the changes alone.
  *
  * <p>Called by the flusher's one thread, like every sink; not for concurrent use.
  */
@@ -51,6 +56,10 @@ public final class SelfSeriesSink implements FlushSink {
   private final StatsRegistry.Counter collisions;
   /** The cumulative value of each counter figure at the previous live snapshot. */
   private final Map<String, Double> previous = new HashMap<>();
+  /** The figures added to the previous live snapshot, and that snapshot's place in its source's numbering. */
+  private Set<SeriesRef> listedBefore = Set.of();
+  private long listedSource;
+  private long listedSequence = -1;
 
   public SelfSeriesSink(FlushSink target, String prefix, StatsRegistry stats) {
     this.target = target;
@@ -71,10 +80,12 @@ public final class SelfSeriesSink implements FlushSink {
   }
 
   private FlushSnapshot withFigures(FlushSnapshot s) {
+    // Only a client series under the prefix can collide with a figure.
     Set<MetricKey> counterKeys = new HashSet<>();
-    s.counters().forEach(c -> counterKeys.add(c.key()));
+    s.counters().forEach(c -> addIfPrefixed(counterKeys, c.key()));
     Set<MetricKey> gaugeKeys = new HashSet<>();
-    s.gauges().forEach(g -> gaugeKeys.add(g.key()));
+    s.gauges().forEach(g -> addIfPrefixed(gaugeKeys, g.key()));
+    Set<SeriesRef> listed = new HashSet<>();
     List<FlushSnapshot.CounterPoint> counters = new ArrayList<>(s.counters());
     List<FlushSnapshot.GaugePoint> gauges = new ArrayList<>(s.gauges());
     double seconds = s.intervalMillis() / 1000.0;
@@ -93,14 +104,44 @@ public final class SelfSeriesSink implements FlushSink {
           continue;
         }
         counters.add(new FlushSnapshot.CounterPoint(key, delta, delta / seconds));
+        listed.add(new SeriesRef(MetricType.COUNTER, key));
       } else if (gaugeKeys.add(key)) {
         gauges.add(new FlushSnapshot.GaugePoint(key, value.doubleValue(), true, s.intervalEndMillis()));
+        listed.add(new SeriesRef(MetricType.GAUGE, key));
       } else {
         collisions.incr();
       }
     }
     return new FlushSnapshot(s.intervalStartMillis(), s.intervalMillis(), false, counters, gauges, s.timers(), s.sets(),
-        s.processingStats());
+        s.processingStats(), changesWith(s.liveChanges(), listed));
+  }
+
+  private void addIfPrefixed(Set<MetricKey> keys, MetricKey key) {
+    if (key.name().startsWith(prefix)) {
+      keys.add(key);
+    }
+  }
+
+  /**
+   * The snapshot's changes plus those of the figures; null (the store then compares full lists)
+   * when this sink did not see the source's previous snapshot. Before a source's first snapshot
+   * nothing was listed.
+   */
+  private LiveSetChanges changesWith(LiveSetChanges changes, Set<SeriesRef> listed) {
+    LiveSetChanges out = null;
+    boolean first = changes != null && changes.sequence() == 1;
+    if (first || changes != null && changes.source() == listedSource && changes.sequence() == listedSequence + 1) {
+      Set<SeriesRef> before = first ? Set.of() : listedBefore;
+      List<SeriesRef> joined = listed.stream().filter(r -> !before.contains(r)).toList();
+      List<SeriesRef> left = before.stream().filter(r -> !listed.contains(r)).toList();
+      out = changes.plus(joined, left);
+    }
+    if (changes != null) {
+      listedSource = changes.source();
+      listedSequence = changes.sequence();
+    }
+    listedBefore = listed;
+    return out;
   }
 
   @Override

@@ -24,6 +24,9 @@ import java.util.Map;
  * @param sets sets with their unique count and a mergeable HyperLogLog
  * @param processingStats Etsy's per-flush internal values ({@code numStats}, {@code processing_time}, …),
  *     keyed by Etsy's names, for sinks that emit them
+ * @param liveChanges how the listed series differ from the source's previous live snapshot; null
+ *     for a backfill snapshot or when the source does not track them (consumers then compare the
+ *     full lists)
  */
 public record FlushSnapshot(
     long intervalStartMillis,
@@ -33,7 +36,8 @@ public record FlushSnapshot(
     List<GaugePoint> gauges,
     List<TimerPoint> timers,
     List<SetPoint> sets,
-    Map<String, Double> processingStats) {
+    Map<String, Double> processingStats,
+    LiveSetChanges liveChanges) {
 
   public FlushSnapshot {
     counters = List.copyOf(counters);
@@ -41,6 +45,18 @@ public record FlushSnapshot(
     timers = List.copyOf(timers);
     sets = List.copyOf(sets);
     processingStats = Map.copyOf(processingStats);
+  }
+
+  /** A snapshot without {@link #liveChanges}. */
+  public FlushSnapshot(long intervalStartMillis, long intervalMillis, boolean backfill, List<CounterPoint> counters,
+      List<GaugePoint> gauges, List<TimerPoint> timers, List<SetPoint> sets, Map<String, Double> processingStats) {
+    this(intervalStartMillis, intervalMillis, backfill, counters, gauges, timers, sets, processingStats, null);
+  }
+
+  /** This snapshot with other live-set changes (null: none known). */
+  public FlushSnapshot withLiveChanges(LiveSetChanges changes) {
+    return new FlushSnapshot(intervalStartMillis, intervalMillis, backfill, counters, gauges, timers, sets,
+        processingStats, changes);
   }
 
   public long intervalEndMillis() {

@@ -159,6 +159,11 @@ abstract class JdbcMetricStore implements MetricStore {
     return writer.write(nodeId, writeId, snapshot);
   }
 
+  /** How many live flushes so far compared full lists of series with the open spans, rather than applying changes. */
+  final long liveSpanFullComparisons() {
+    return writer.liveSpanFullComparisons();
+  }
+
   @Override
   public boolean isWritten(String nodeId, long writeId) {
     return persisted.isWritten(nodeId, writeId);

@@ -1,11 +1,13 @@
 package io.hollerith.server.storage;
 
 import io.hollerith.server.model.MetricType;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What this store knows about series rows while {@code series_epoch} is {@link #epoch}: the id of
- * each {@code (type, canonical key)}, and the {@code last_seen} and {@code last_sample} it last
+ * each {@code (type, canonical key)} (one map per type, so a lookup needs no composite key), and the {@code last_seen} and {@code last_sample} it last
  * wrote per id, so a flush skips rewriting them. Replaced by an empty one when the epoch moves
  * (a retention pass deleted series; see {@link SeriesIds}).
  *
@@ -14,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SeriesIdCache {
   final long epoch;
-  /** Series id per {@link #key}. */
-  final ConcurrentHashMap<String, Long> ids = new ConcurrentHashMap<>();
+  /** Series id per type and canonical key. */
+  private final Map<MetricType, ConcurrentHashMap<String, Long>> ids = new EnumMap<>(MetricType.class);
   /** {@code series.last_seen} this store last wrote per series id. */
   final ConcurrentHashMap<Long, Long> lastSeen = new ConcurrentHashMap<>();
   /** {@code series.last_sample} this store last wrote per series id. */
@@ -23,9 +25,13 @@ final class SeriesIdCache {
 
   SeriesIdCache(long epoch) {
     this.epoch = epoch;
+    for (MetricType type : MetricType.values()) {
+      ids.put(type, new ConcurrentHashMap<>());
+    }
   }
 
-  static String key(MetricType type, String canonical) {
-    return type.code() + '|' + canonical;
+  /** The ids of one type's series by canonical key. */
+  ConcurrentHashMap<String, Long> ids(MetricType type) {
+    return ids.get(type);
   }
 }

@@ -123,11 +123,13 @@ final class SeriesIds {
       throws SQLException {
     long[] ids = new long[keys.size()];
     List<Integer> missing = new ArrayList<>();
+    Map<String, Long> cached = staging.cache.ids(type);
+    Map<String, Long> learned = staging.series.computeIfAbsent(type, t -> new HashMap<>());
     for (int i = 0; i < ids.length; i++) {
-      String k = SeriesIdCache.key(type, keys.get(i).canonical());
-      Long id = staging.cache.ids.get(k);
+      String k = keys.get(i).canonical();
+      Long id = cached.get(k);
       if (id == null) {
-        id = staging.series.get(k);
+        id = learned.get(k);
       }
       if (id == null) {
         missing.add(i);
@@ -163,7 +165,7 @@ final class SeriesIds {
           throw new SQLException("series row for " + key + " vanished");
         }
         ids[i] = id;
-        staging.series.put(SeriesIdCache.key(type, key.canonical()), id);
+        learned.put(key.canonical(), id);
       }
     }
     return ids;

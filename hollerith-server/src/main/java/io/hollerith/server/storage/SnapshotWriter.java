@@ -3,21 +3,25 @@ package io.hollerith.server.storage;
 import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.snapshot.FlushSnapshot;
+import io.hollerith.server.snapshot.FlushSnapshot.CounterPoint;
+import io.hollerith.server.snapshot.FlushSnapshot.GaugePoint;
+import io.hollerith.server.snapshot.FlushSnapshot.SetPoint;
+import io.hollerith.server.snapshot.FlushSnapshot.TimerPoint;
+import io.hollerith.server.snapshot.LiveSetChanges;
+import io.hollerith.server.snapshot.LiveSetChanges.SeriesRef;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link MetricStore#write}: one flushed snapshot in one write transaction — its points, new
@@ -27,8 +31,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe (no state of its own beyond the shared {@link SeriesIds}).
  */
 final class SnapshotWriter {
-
-  private static final Logger log = LoggerFactory.getLogger(SnapshotWriter.class);
 
   /** {@code series.last_seen} is rewritten at most this often per series, to keep flush writes small. */
   static final long LAST_SEEN_GRANULARITY_MILLIS = 60_000L;
@@ -67,27 +69,24 @@ final class SnapshotWriter {
     upsertGaugeValue = "INSERT INTO gauge_values (series_id, node_id, value, updated, set_at) VALUES (?, ?, ?, ?, ?)"
         + " ON CONFLICT (series_id, node_id) DO UPDATE SET value = excluded.value, updated = excluded.updated,"
         + " set_at = excluded.set_at WHERE excluded.updated >= gauge_values.updated";
-    markSampled = "UPDATE series SET last_sample = " + dialect.greatest + "(last_sample, ?) WHERE id = ?";
+    markSampled = "UPDATE series SET last_sample = " + dialect.greatest + "(last_sample, ?) WHERE id IN ";
     touchSeries = "UPDATE series SET last_seen = " + dialect.greatest + "(last_seen, ?), first_seen = "
-        + dialect.least + "(first_seen, ?) WHERE id = ?";
+        + dialect.least + "(first_seen, ?) WHERE id IN ";
   }
 
   /**
    * See {@link MetricStore#write}. In a live snapshot that follows the node's previous one, an
    * idle series (nothing received in the interval: a counter 0, a timer or set without values, a
    * gauge holding its value) is written as no row: its interval is covered by the node's live span
-   * ({@link LiveSpans}) and read back as the row the idle flush would have stored.
+   * ({@link LiveSpans}) and read back as the row the idle flush would have stored. With the
+   * snapshot's {@link LiveSetChanges} following the node's previous flush, only the series with
+   * rows and those that joined or left the live set are resolved and touched.
    */
   boolean write(String nodeId, long writeId, FlushSnapshot s) {
-    // One statement may not upsert the same row twice (PostgreSQL refuses), so a series listed twice
-    // in one snapshot is merged here: counts add, the later gauge value wins. A non-finite value
-    // (SQLite would store NULL and refuse the row) is left out, so it cannot sink the whole flush.
-    List<FlushSnapshot.CounterPoint> counters = dedupeCounters(s.counters());
-    List<FlushSnapshot.GaugePoint> gauges = dedupeGauges(s.gauges());
     WriteStaging staging = new WriteStaging();
     boolean applied;
     try {
-      applied = store.inWrite("write snapshot", c -> writeIn(c, nodeId, writeId, s, counters, gauges, staging));
+      applied = store.inWrite("write snapshot", c -> writeIn(c, nodeId, writeId, s, staging));
     } catch (RuntimeException e) {
       // The commit may have happened all the same: read the node's spans afresh next time.
       staging.forgetSpans(liveSpans);
@@ -102,8 +101,12 @@ final class SnapshotWriter {
     return applied;
   }
 
-  private boolean writeIn(Connection c, String nodeId, long writeId, FlushSnapshot s,
-      List<FlushSnapshot.CounterPoint> counters, List<FlushSnapshot.GaugePoint> gauges, WriteStaging staging)
+  /** How many live flushes so far compared full lists of series with the open spans (see {@link LiveSpans}). */
+  long liveSpanFullComparisons() {
+    return liveSpans.fullComparisons();
+  }
+
+  private boolean writeIn(Connection c, String nodeId, long writeId, FlushSnapshot s, WriteStaging staging)
       throws SQLException {
     seriesIds.cacheFor(c, staging);
     int node = seriesIds.nodeId(c, nodeId, staging);
@@ -112,39 +115,63 @@ final class SnapshotWriter {
       return false;
     }
     long ts = s.intervalStartMillis();
-    long[] counterIds = seriesIds.ids(c, staging, keys(counters, FlushSnapshot.CounterPoint::key), MetricType.COUNTER, ts);
-    long[] gaugeIds = seriesIds.ids(c, staging, keys(gauges, FlushSnapshot.GaugePoint::key), MetricType.GAUGE, ts);
-    long[] timerIds = seriesIds.ids(c, staging, keys(s.timers(), FlushSnapshot.TimerPoint::key), MetricType.TIMER, ts);
-    long[] setIds = seriesIds.ids(c, staging, keys(s.sets(), FlushSnapshot.SetPoint::key), MetricType.SET, ts);
-    if (!s.backfill()) {
-      staging.spans = liveSpans.record(c, node, ts, s.intervalEndMillis(),
-          concat(counterIds, gaugeIds, timerIds, setIds));
-    }
+    LiveSpans.Update update = s.backfill() ? LiveSpans.Update.NONE : liveSpans.updateFor(c, node, s);
     // Rows only for what changed when the spans cover the idle rest; otherwise every point is a row.
-    boolean skipIdle = staging.spans != null;
-    IntPredicate counterRow = i -> !skipIdle || counters.get(i).sampled() || counters.get(i).count() != 0;
-    IntPredicate timerRow = i -> !skipIdle || s.timers().get(i).stats().sampleCount() > 0
-        || s.timers().get(i).stats().count() != 0;
-    IntPredicate setRow = i -> !skipIdle || s.sets().get(i).unique() > 0;
-    IntPredicate gaugeRow = i -> !skipIdle || gauges.get(i).sampled();
-    writeCounters(c, s, node, counters, counterIds, counterRow);
-    writeGauges(c, s, node, gauges, gaugeIds, gaugeRow);
-    writeTimers(c, s, node, timerIds, timerRow);
-    writeSets(c, s, node, setIds, setRow);
-    touchSeries(c, staging, s.backfill(), ts, select(counterIds, counterRow), select(gaugeIds, gaugeRow),
-        select(timerIds, timerRow), select(setIds, setRow));
+    SnapshotRows rows = SnapshotRows.of(s, update != LiveSpans.Update.NONE, update == LiveSpans.Update.FULL_AFTER_GAP);
+    long[] counterIds = seriesIds.ids(c, staging, keys(rows.counters(), CounterPoint::key), MetricType.COUNTER, ts);
+    long[] gaugeIds = seriesIds.ids(c, staging, keys(rows.gauges(), GaugePoint::key), MetricType.GAUGE, ts);
+    long[] timerIds = seriesIds.ids(c, staging, keys(rows.timers(), TimerPoint::key), MetricType.TIMER, ts);
+    long[] setIds = seriesIds.ids(c, staging, keys(rows.sets(), SetPoint::key), MetricType.SET, ts);
+    if (update == LiveSpans.Update.CHANGES) {
+      LiveSetChanges changes = s.liveChanges();
+      staging.spans = liveSpans.applyChanges(c, node, s, refIds(c, staging, changes.joined(), ts),
+          refIds(c, staging, changes.left(), ts));
+    } else if (update != LiveSpans.Update.NONE) {
+      staging.spans = liveSpans.applyFull(c, node, s, listedIds(c, staging, s));
+    }
+    writeCounters(c, s, node, rows.counters(), counterIds);
+    writeGauges(c, s, node, rows.gauges(), gaugeIds);
+    writeTimers(c, s, node, rows.timers(), timerIds);
+    writeSets(c, s, node, rows.sets(), setIds);
+    touchSeries(c, staging, s.backfill(), ts, counterIds, gaugeIds, timerIds, setIds);
     List<Long> sampled = new ArrayList<>();
-    addSampled(sampled, counterIds, i -> counters.get(i).sampled());
-    addSampled(sampled, gaugeIds, i -> gauges.get(i).sampled());
-    addSampled(sampled, timerIds, i -> s.timers().get(i).stats().sampleCount() > 0);
-    addSampled(sampled, setIds, i -> s.sets().get(i).unique() > 0);
+    addSampled(sampled, counterIds, i -> rows.counters().get(i).sampled());
+    addSampled(sampled, gaugeIds, i -> rows.gauges().get(i).sampled());
+    addSampled(sampled, timerIds, i -> rows.timers().get(i).stats().sampleCount() > 0);
+    addSampled(sampled, setIds, i -> rows.sets().get(i).unique() > 0);
     markSampled(c, staging, ts, sampled);
     markLate(c, s.intervalMillis(), ts);
     logWrite(c, node, writeId, ts, s.size());
     return true;
   }
 
-  private static long[] concat(long[]... lists) {
+  /** Ids of the listed series, created if missing. */
+  private long[] refIds(Connection c, WriteStaging staging, List<SeriesRef> refs, long ts) throws SQLException {
+    Map<MetricType, List<MetricKey>> byType = new EnumMap<>(MetricType.class);
+    for (SeriesRef r : refs) {
+      byType.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r.key());
+    }
+    List<long[]> ids = new ArrayList<>();
+    for (Map.Entry<MetricType, List<MetricKey>> e : byType.entrySet()) {
+      ids.add(seriesIds.ids(c, staging, e.getValue(), e.getKey(), ts));
+    }
+    return concat(ids);
+  }
+
+  /** Ids of every series the snapshot lists, idle ones included (not those whose value is not finite). */
+  private long[] listedIds(Connection c, WriteStaging staging, FlushSnapshot s) throws SQLException {
+    long ts = s.intervalStartMillis();
+    List<MetricKey> counters = new ArrayList<>();
+    s.counters().stream().filter(p -> Double.isFinite(p.count())).forEach(p -> counters.add(p.key()));
+    List<MetricKey> gauges = new ArrayList<>();
+    s.gauges().stream().filter(p -> Double.isFinite(p.value())).forEach(p -> gauges.add(p.key()));
+    return concat(List.of(seriesIds.ids(c, staging, counters, MetricType.COUNTER, ts),
+        seriesIds.ids(c, staging, gauges, MetricType.GAUGE, ts),
+        seriesIds.ids(c, staging, keys(s.timers(), TimerPoint::key), MetricType.TIMER, ts),
+        seriesIds.ids(c, staging, keys(s.sets(), SetPoint::key), MetricType.SET, ts)));
+  }
+
+  private static long[] concat(List<long[]> lists) {
     int n = 0;
     for (long[] l : lists) {
       n += l.length;
@@ -156,18 +183,6 @@ final class SnapshotWriter {
       at += l.length;
     }
     return out;
-  }
-
-  /** The ids at the indexes {@code keep} accepts. */
-  private static long[] select(long[] ids, IntPredicate keep) {
-    long[] out = new long[ids.length];
-    int n = 0;
-    for (int i = 0; i < ids.length; i++) {
-      if (keep.test(i)) {
-        out[n++] = ids[i];
-      }
-    }
-    return n == ids.length ? ids : Arrays.copyOf(out, n);
   }
 
   private static boolean alreadyWritten(Connection c, int node, long writeId) throws SQLException {
@@ -192,17 +207,14 @@ final class SnapshotWriter {
     }
   }
 
-  private void writeCounters(Connection c, FlushSnapshot s, int node, List<FlushSnapshot.CounterPoint> counters,
-      long[] ids, IntPredicate asRow) throws SQLException {
-    if (select(ids, asRow).length == 0) {
+  private void writeCounters(Connection c, FlushSnapshot s, int node, List<CounterPoint> counters, long[] ids)
+      throws SQLException {
+    if (ids.length == 0) {
       return;
     }
     try (PreparedStatement points = c.prepareStatement(upsertCounter);
         PreparedStatement totals = c.prepareStatement(upsertCounterTotal)) {
       for (int i = 0; i < ids.length; i++) {
-        if (!asRow.test(i)) {
-          continue;
-        }
         double count = counters.get(i).count();
         PointRows.setKey(points, ids[i], s.intervalMillis(), s.intervalStartMillis(), node);
         points.setDouble(5, count);
@@ -219,18 +231,15 @@ final class SnapshotWriter {
     }
   }
 
-  private void writeGauges(Connection c, FlushSnapshot s, int node, List<FlushSnapshot.GaugePoint> gauges,
-      long[] ids, IntPredicate asRow) throws SQLException {
-    if (select(ids, asRow).length == 0) {
+  private void writeGauges(Connection c, FlushSnapshot s, int node, List<GaugePoint> gauges, long[] ids)
+      throws SQLException {
+    if (ids.length == 0) {
       return;
     }
     long end = s.intervalEndMillis();
     try (PreparedStatement points = c.prepareStatement(upsertGauge);
         PreparedStatement values = c.prepareStatement(upsertGaugeValue)) {
       for (int i = 0; i < ids.length; i++) {
-        if (!asRow.test(i)) {
-          continue;
-        }
         double v = gauges.get(i).value();
         long setAt = gauges.get(i).setAtMillis();
         PointRows.setKey(points, ids[i], s.intervalMillis(), s.intervalStartMillis(), node);
@@ -252,64 +261,28 @@ final class SnapshotWriter {
     }
   }
 
-  private void writeTimers(Connection c, FlushSnapshot s, int node, long[] ids, IntPredicate asRow)
+  private void writeTimers(Connection c, FlushSnapshot s, int node, List<TimerPoint> timers, long[] ids)
       throws SQLException {
-    List<StoredPoint> pts = new ArrayList<>();
-    for (int i = 0; i < ids.length; i++) {
-      if (asRow.test(i)) {
-        var t = s.timers().get(i);
-        var st = t.stats();
-        pts.add(StoredPoint.timer(s.intervalStartMillis(), s.intervalMillis(), st.count(), st.sampleCount(), st.sum(),
-            st.sumSquares(), st.lower(), st.upper(), t.sketch()));
-      }
+    List<StoredPoint> pts = new ArrayList<>(timers.size());
+    for (TimerPoint t : timers) {
+      var st = t.stats();
+      pts.add(StoredPoint.timer(s.intervalStartMillis(), s.intervalMillis(), st.count(), st.sampleCount(), st.sum(),
+          st.sumSquares(), st.lower(), st.upper(), t.sketch()));
     }
     if (!pts.isEmpty()) {
-      insertOrMerge(c, MetricType.TIMER, select(ids, asRow), node, pts);
+      insertOrMerge(c, MetricType.TIMER, ids, node, pts);
     }
   }
 
-  private void writeSets(Connection c, FlushSnapshot s, int node, long[] ids, IntPredicate asRow)
+  private void writeSets(Connection c, FlushSnapshot s, int node, List<SetPoint> sets, long[] ids)
       throws SQLException {
-    List<StoredPoint> pts = new ArrayList<>();
-    for (int i = 0; i < ids.length; i++) {
-      if (asRow.test(i)) {
-        FlushSnapshot.SetPoint p = s.sets().get(i);
-        pts.add(StoredPoint.set(s.intervalStartMillis(), s.intervalMillis(), p.unique(), p.sketch()));
-      }
+    List<StoredPoint> pts = new ArrayList<>(sets.size());
+    for (SetPoint p : sets) {
+      pts.add(StoredPoint.set(s.intervalStartMillis(), s.intervalMillis(), p.unique(), p.sketch()));
     }
     if (!pts.isEmpty()) {
-      insertOrMerge(c, MetricType.SET, select(ids, asRow), node, pts);
+      insertOrMerge(c, MetricType.SET, ids, node, pts);
     }
-  }
-
-  private static List<FlushSnapshot.CounterPoint> dedupeCounters(List<FlushSnapshot.CounterPoint> in) {
-    Map<MetricKey, FlushSnapshot.CounterPoint> byKey = new LinkedHashMap<>();
-    for (FlushSnapshot.CounterPoint p : in) {
-      if (!Double.isFinite(p.count())) {
-        log.warn("not storing counter {}: its count is {}", p.key(), p.count());
-        continue;
-      }
-      byKey.merge(p.key(), p, (x, y) -> new FlushSnapshot.CounterPoint(x.key(), x.count() + y.count(),
-          x.ratePerSecond() + y.ratePerSecond(), x.sampled() || y.sampled()));
-    }
-    return byKey.size() == in.size() ? in : new ArrayList<>(byKey.values());
-  }
-
-  /** Of a gauge listed twice, the value set later is kept. */
-  private static List<FlushSnapshot.GaugePoint> dedupeGauges(List<FlushSnapshot.GaugePoint> in) {
-    Map<MetricKey, FlushSnapshot.GaugePoint> byKey = new LinkedHashMap<>();
-    for (FlushSnapshot.GaugePoint p : in) {
-      if (!Double.isFinite(p.value())) {
-        log.warn("not storing gauge {}: its value is {}", p.key(), p.value());
-        continue;
-      }
-      byKey.merge(p.key(), p, (x, y) -> {
-        FlushSnapshot.GaugePoint later = y.setAtMillis() >= x.setAtMillis() ? y : x;
-        return new FlushSnapshot.GaugePoint(later.key(), later.value(), x.sampled() || y.sampled(),
-            later.setAtMillis());
-      });
-    }
-    return byKey.size() == in.size() ? in : new ArrayList<>(byKey.values());
   }
 
   private static <T> List<MetricKey> keys(List<T> points, Function<T, MetricKey> key) {
@@ -389,25 +362,18 @@ final class SnapshotWriter {
 
   private void touchSeries(Connection c, WriteStaging staging, boolean backfill, long ts, long[]... idLists)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(touchSeries)) {
-      int n = 0;
-      for (long[] ids : idLists) {
-        for (long id : ids) {
-          Long prev = staging.cache.lastSeen.get(id);
-          if (backfill || prev == null || ts >= prev + LAST_SEEN_GRANULARITY_MILLIS) {
-            ps.setLong(1, ts);
-            ps.setLong(2, ts);
-            ps.setLong(3, id);
-            ps.addBatch();
-            n++;
-            staging.seen.put(id, prev == null ? ts : Math.max(prev, ts));
-          }
+    long[] touched = new long[Arrays.stream(idLists).mapToInt(ids -> ids.length).sum()];
+    int n = 0;
+    for (long[] ids : idLists) {
+      for (long id : ids) {
+        Long prev = staging.cache.lastSeen.get(id);
+        if (backfill || prev == null || ts >= prev + LAST_SEEN_GRANULARITY_MILLIS) {
+          touched[n++] = id;
+          staging.seen.put(id, prev == null ? ts : Math.max(prev, ts));
         }
       }
-      if (n > 0) {
-        ps.executeBatch();
-      }
     }
+    IdChunks.update(c, touchSeries, new long[] {ts, ts}, touched, n);
   }
 
   /** Adds the ids whose point (at the same index) received samples in the interval. */
@@ -426,22 +392,16 @@ final class SnapshotWriter {
    * written for every interval with samples.
    */
   private void markSampled(Connection c, WriteStaging staging, long ts, List<Long> ids) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(markSampled)) {
-      int n = 0;
-      for (long id : ids) {
-        Long prev = staging.cache.lastSample.get(id);
-        if (prev == null || ts > prev) {
-          ps.setLong(1, ts);
-          ps.setLong(2, id);
-          ps.addBatch();
-          n++;
-          staging.sampled.merge(id, ts, Math::max);
-        }
-      }
-      if (n > 0) {
-        ps.executeBatch();
+    long[] marked = new long[ids.size()];
+    int n = 0;
+    for (long id : ids) {
+      Long prev = staging.cache.lastSample.get(id);
+      if (prev == null || ts > prev) {
+        marked[n++] = id;
+        staging.sampled.merge(id, ts, Math::max);
       }
     }
+    IdChunks.update(c, markSampled, new long[] {ts}, marked, n);
   }
 
   /** If rows at {@code res} and {@code ts} land in an already rolled-up bucket, marks that bucket for a re-roll. */

@@ -242,6 +242,8 @@ public final class StoreSink implements FlushSink {
    * The snapshot without counters and gauges whose value is not finite (a gauge of {@code 1e308}
    * plus {@code +1e308} is Infinity): the store keeps numbers only. Each is counted; the warning
    * is written at most once a minute, saying how many there were, however many series have one.
+   * Such a snapshot loses its live-set changes (they count the
+   * left-out series as listed): the store compares the full lists for it and for the next one.
    */
   private FlushSnapshot withoutNonFiniteValues(FlushSnapshot snapshot) {
     List<FlushSnapshot.CounterPoint> counters = new ArrayList<>(snapshot.counters().size());

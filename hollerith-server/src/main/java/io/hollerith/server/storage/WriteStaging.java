@@ -1,5 +1,7 @@
 package io.hollerith.server.storage;
 
+import io.hollerith.server.model.MetricType;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,7 +14,8 @@ import java.util.Map;
  * <p>Not thread-safe; one per write.
  */
 final class WriteStaging {
-  final Map<String, Long> series = new HashMap<>();
+  /** Series ids learned, per type and canonical key. */
+  final Map<MetricType, Map<String, Long>> series = new EnumMap<>(MetricType.class);
   final Map<String, Integer> nodes = new HashMap<>();
   final Map<Long, Long> seen = new HashMap<>();
   final Map<Long, Long> sampled = new HashMap<>();
@@ -36,7 +39,7 @@ final class WriteStaging {
   }
 
   void publish(Map<String, Integer> nodeIds) {
-    cache.ids.putAll(series);
+    series.forEach((type, ids) -> cache.ids(type).putAll(ids));
     nodeIds.putAll(nodes);
     seen.forEach((id, at) -> cache.lastSeen.merge(id, at, Math::max));
     sampled.forEach((id, at) -> cache.lastSample.merge(id, at, Math::max));

@@ -66,7 +66,14 @@
  * writes rows only for series that received something (a gauge that got no sample holds its value), and keeps
  * {@code live_spans} instead: a series new to the node's flush opens a span, a series that left it
  * closes one, and a flush after a gap (a restart, dropped snapshots) first closes every open span
- * of the node where its previous flush ended. Reads (points, buckets, the summary) and rollups add
+ * of the node where its previous flush ended (and stores every gauge it lists, idle or not: the
+ * value an idle gauge holds may have been set in an interval that was lost). A snapshot whose
+ * {@link io.hollerith.server.snapshot.LiveSetChanges} follow the node's previous flush in this
+ * process says which spans to open and close, so a flush resolves and touches only the series
+ * with rows and those that joined or left: its work is proportional to what changed, not to the
+ * live series. Otherwise (the node's first flush in the process, a gap, a write of unknown
+ * outcome, a snapshot with non-finite values left out) the node's open spans are read back and
+ * compared with every series the snapshot lists. Reads (points, buckets, the summary) and rollups add
  * back, for each node, each bucket its span covers without a row, as the row the idle flush used to
  * store: the API answers exactly what it answered when idle intervals were rows (0 for a counter,
  * an empty timer, an empty set, the held gauge; the same bucket values, point counts and set unions, on every
