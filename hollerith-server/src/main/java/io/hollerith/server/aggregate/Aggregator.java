@@ -76,6 +76,8 @@ public final class Aggregator implements IntervalSource {
   private volatile long lastPackets;
   private volatile long lastMetrics;
   private long lastFlushSeconds = Long.MIN_VALUE;
+  /** The flushes' arrays for timer values, reused from interval to interval. Guarded by flushLock. */
+  private final TimerScratch timerScratch = new TimerScratch();
 
   private final LiveView liveView;
 
@@ -274,7 +276,8 @@ public final class Aggregator implements IntervalSource {
   }
 
   private FlushSnapshot flushLive(long intervalStart, long t0) {
-    IntervalFlush flush = new IntervalFlush(config, intervalMillis, idleFlushesToExpire, live, guard, seriesExpired);
+    IntervalFlush flush =
+        new IntervalFlush(config, intervalMillis, idleFlushesToExpire, live, guard, seriesExpired, timerScratch);
     flush.closeLive();
     Map<String, Double> processing = new LinkedHashMap<>();
     long bad = badLines.value();
@@ -300,7 +303,8 @@ public final class Aggregator implements IntervalSource {
     synchronized (b) {
       b.closed = true;
     }
-    IntervalFlush flush = new IntervalFlush(config, intervalMillis, idleFlushesToExpire, b.tables, guard, seriesExpired);
+    IntervalFlush flush =
+        new IntervalFlush(config, intervalMillis, idleFlushesToExpire, b.tables, guard, seriesExpired, timerScratch);
     flush.closeBackfill();
     return flush.snapshot(b.start, true, Map.of());
   }

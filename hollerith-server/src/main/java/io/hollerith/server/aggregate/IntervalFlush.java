@@ -34,6 +34,8 @@ final class IntervalFlush {
   private final SeriesTables tables;
   private final CardinalityGuard guard;
   private final StatsRegistry.Counter seriesExpired;
+  /** Where a timer's values are copied when its interval is closed (see {@link Series.Timer}). */
+  final TimerScratch scratch;
 
   private final List<CounterPoint> counters;
   private final List<GaugePoint> gauges;
@@ -44,9 +46,10 @@ final class IntervalFlush {
    * @param idleFlushesToExpire flushes in a row without a sample after which a series leaves the
    *     live set ({@code aggregation.series_ttl}), {@link Integer#MAX_VALUE} for never
    * @param seriesExpired counts series that left for the TTL
+   * @param scratch the flusher's arrays for timer values, kept from flush to flush
    */
   IntervalFlush(AggregationConfig config, long intervalMillis, int idleFlushesToExpire, SeriesTables tables,
-      CardinalityGuard guard, StatsRegistry.Counter seriesExpired) {
+      CardinalityGuard guard, StatsRegistry.Counter seriesExpired, TimerScratch scratch) {
     this.config = config;
     this.intervalMillis = intervalMillis;
     this.intervalSeconds = intervalMillis / 1000.0;
@@ -54,6 +57,7 @@ final class IntervalFlush {
     this.tables = tables;
     this.guard = guard;
     this.seriesExpired = seriesExpired;
+    this.scratch = scratch;
     counters = new ArrayList<>(tables.counters.size());
     gauges = new ArrayList<>(tables.gauges.size());
     timers = new ArrayList<>(tables.timers.size());
@@ -127,7 +131,7 @@ final class IntervalFlush {
   /**
    * A timer's interval: its quantile sketch, built from {@code values[0..n)} in arrival order with
    * their {@code weights} (null when all are 1), then Etsy's statistics over the values (which
-   * sorts them in place).
+   * sorts them in place). Keeps neither array: the caller may reuse them.
    */
   void timer(MetricKey key, double[] values, double[] weights, int n, double count) {
     QuantileSketch sketch = QuantileSketch.of(values, weights, n);

@@ -93,4 +93,52 @@ class IntervalValuesTest {
     assertThat(latency.sketch().toBytes()).isEqualTo(expected.toBytes());
     assertThat(latency.sketch().count()).isEqualTo(count);
   }
+
+  /**
+   * Every timer of a flush, and of the flush after it, gets statistics and a sketch of its own
+   * values only, whatever sizes the timers closed before it had.
+   */
+  @Test
+  void timersClosedOneAfterAnotherKeepOnlyTheirOwnValues() {
+    Aggregator aggregator = new Aggregator(defaults(), unbuffered(), stats, clock);
+    LineParser parser = new LineParser(new ProtocolConfig(null, null, null, null), stats);
+    try (AggregatorWriter writer = aggregator.newWriter()) {
+      for (int interval = 0; interval < 2; interval++) {
+        int[] sizes = interval == 0 ? new int[] {300, 7, 1_000, 2} : new int[] {3, 500, 1, 40};
+        StringBuilder packet = new StringBuilder();
+        for (int t = 0; t < sizes.length; t++) {
+          for (int i = 0; i < sizes[t]; i++) {
+            packet.append("t").append(t).append(':').append(value(interval, t, i)).append("|ms\n");
+          }
+        }
+        byte[] b = packet.toString().getBytes(StandardCharsets.UTF_8);
+        parser.parse(b, 0, b.length, writer);
+
+        FlushSnapshot s = aggregator.flush(T0 + 10_000L * interval).get(0);
+
+        for (int t = 0; t < sizes.length; t++) {
+          int n = sizes[t];
+          int timer = t;
+          FlushSnapshot.TimerPoint point =
+              s.timers().stream().filter(p -> p.key().toString().equals("t" + timer)).findFirst().orElseThrow();
+          QuantileSketch expected = QuantileSketch.create();
+          double sum = 0;
+          for (int i = 0; i < n; i++) {
+            expected.accept(value(interval, t, i));
+            sum += value(interval, t, i); // values rise with i: Etsy's sorted order is arrival order
+          }
+          assertThat(point.stats().sampleCount()).as("t%d", t).isEqualTo(n);
+          assertThat(point.stats().lower()).isEqualTo(value(interval, t, 0));
+          assertThat(point.stats().upper()).isEqualTo(value(interval, t, n - 1));
+          assertThat(point.stats().sum()).isEqualTo(sum);
+          assertThat(point.sketch().toBytes()).isEqualTo(expected.toBytes());
+        }
+      }
+    }
+  }
+
+  /** Distinct per interval and timer, rising with {@code i}. */
+  private static double value(int interval, int timer, int i) {
+    return 1_000 * (10 * interval + timer + 1) + i + 0.25;
+  }
 }
