@@ -169,8 +169,24 @@ public final class LineParser {
       badLines.rejectPacket(length, maxPacketBytes, sink);
       return;
     }
-    int end = offset + length;
-    int start = offset;
+    sink.beginPacket();
+    try {
+      parseLines(packet, offset, offset + length, sink);
+    } finally {
+      sink.endPacket();
+    }
+    if (pendingLines != 0) {
+      linesReceived.incr(pendingLines);
+      pendingLines = 0;
+    }
+    if (pendingSamples != 0) {
+      samplesParsed.incr(pendingSamples);
+      pendingSamples = 0;
+    }
+  }
+
+  /** Parses the lines of {@code packet[start..end)} into the sink. */
+  private void parseLines(byte[] packet, int start, int end, SampleSink sink) {
     while (start < end) {
       if (simpleLinePath) {
         int next = parseSimpleLine(packet, start, end, sink);
@@ -196,14 +212,6 @@ public final class LineParser {
         }
       }
       start = newline + 1;
-    }
-    if (pendingLines != 0) {
-      linesReceived.incr(pendingLines);
-      pendingLines = 0;
-    }
-    if (pendingSamples != 0) {
-      samplesParsed.incr(pendingSamples);
-      pendingSamples = 0;
     }
   }
 
