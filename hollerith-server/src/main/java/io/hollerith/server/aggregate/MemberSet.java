@@ -56,7 +56,7 @@ final class MemberSet {
   private boolean equalsMember(int member, byte[] b, int offset, int length) {
     int start = starts[member];
     int end = starts[member + 1];
-    return end - start == length && Arrays.equals(bytes, start, end, b, offset, offset + length);
+    return end - start == length && ByteRanges.equal(bytes, start, b, offset, length);
   }
 
   private void append(byte[] b, int offset, int length) {
