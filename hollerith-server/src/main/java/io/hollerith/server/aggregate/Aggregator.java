@@ -88,6 +88,8 @@ public final class Aggregator implements IntervalSource {
    * checks for having left the listing. Concurrent: commands add from their own threads.
    */
   private final ConcurrentLinkedQueue<Series> departed = new ConcurrentLinkedQueue<>();
+  /** The flushes' arrays for timer values, reused from interval to interval. Guarded by flushLock. */
+  private final TimerScratch timerScratch = new TimerScratch();
 
   private final LiveView liveView;
 
@@ -287,7 +289,7 @@ public final class Aggregator implements IntervalSource {
 
   private FlushSnapshot flushLive(long intervalStart, long t0) {
     IntervalFlush flush = new IntervalFlush(config, intervalMillis, idleFlushesToExpire, live, guard, seriesExpired,
-        liveSource, ++liveSequence, departed);
+        liveSource, ++liveSequence, departed, timerScratch);
     flush.closeLive();
     Map<String, Double> processing = new LinkedHashMap<>();
     long bad = badLines.value();
@@ -314,7 +316,7 @@ public final class Aggregator implements IntervalSource {
       b.closed = true;
     }
     IntervalFlush flush = new IntervalFlush(config, intervalMillis, idleFlushesToExpire, b.tables, guard, seriesExpired,
-        liveSource, 0, null);
+        liveSource, 0, null, timerScratch);
     flush.closeBackfill();
     return flush.snapshot(b.start, true, Map.of());
   }

@@ -21,8 +21,12 @@ import java.util.Arrays;
  * <p>One thread at a time; {@link #close()} merges what is pending and detaches the writer.
  */
 public final class AggregatorWriter implements SampleSink, AutoCloseable {
-  /** {@code sampleMillis} of a sample without its own timestamp: the clock's time when it is applied. */
+  /** {@code sampleMillis} of a sample without its own timestamp: the time it was received. */
   private static final long RECEIVED_NOW = Long.MIN_VALUE;
+  /** {@link #packetMillis} outside a packet: each sample reads the clock. */
+  private static final long NO_PACKET = Long.MIN_VALUE;
+  /** {@link #packetMillis} in a packet before its first gauge sample read the clock. */
+  private static final long NOT_READ = Long.MIN_VALUE + 1;
 
   private static final byte OP_COUNTER = 1;
   private static final byte OP_GAUGE_SET = 2;
@@ -44,6 +48,12 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
   private final KeyProbe probe = new KeyProbe();
   private final WriterSeriesCache cache = new WriterSeriesCache(CACHE_SLOTS);
   private final CardinalityGuard.Tally tally;
+  /**
+   * The clock's time when the current packet's first gauge sample was received, which every gauge
+   * sample of the packet takes as its set time (one clock read per packet, not per line);
+   * {@link #NO_PACKET} or {@link #NOT_READ}.
+   */
+  private long packetMillis = NO_PACKET;
 
   // Buffered mode operation log; guarded by this writer's monitor.
   private final Series[] opSeries;
@@ -93,6 +103,29 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
         return;
       }
     }
+  }
+
+  @Override
+  public void beginPacket() {
+    packetMillis = NOT_READ;
+  }
+
+  @Override
+  public void endPacket() {
+    packetMillis = NO_PACKET;
+  }
+
+  /** When a sample without its own timestamp was received: its packet's time, or the clock's now. */
+  private long receivedMillis() {
+    long t = packetMillis;
+    if (t == NO_PACKET) {
+      return clock.millis();
+    }
+    if (t == NOT_READ) {
+      t = clock.millis();
+      packetMillis = t;
+    }
+    return t;
   }
 
   /** The live series for the sample, through this writer's cache (never a deleted one from it). */
@@ -192,8 +225,8 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
 
   /**
    * Applies the sample unless its series was deleted (false: the caller looks it up again).
-   * {@code sampleMillis} is the sample's own time, or {@link #RECEIVED_NOW} for the clock's now;
-   * only a gauge uses it, as its set time.
+   * {@code sampleMillis} is the sample's own time, or {@link #RECEIVED_NOW} for the time it was
+   * received ({@link #receivedMillis}); only a gauge uses it, as its set time.
    */
   private boolean tryApply(Series series, Sample sample, long sampleMillis) {
     if (sample.type() == MetricType.COUNTER) {
@@ -204,7 +237,7 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
     }
     if (sample.type() == MetricType.GAUGE) {
       return ((Series.Gauge) series).tryUpdate(sample.value(), sample.gaugeDelta(),
-          sampleMillis == RECEIVED_NOW ? clock.millis() : sampleMillis);
+          sampleMillis == RECEIVED_NOW ? receivedMillis() : sampleMillis);
     }
     synchronized (series) {
       if (series.deleted) {
@@ -245,7 +278,7 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
       case COUNTER -> opKind[i] = OP_COUNTER;
       case GAUGE -> {
         opKind[i] = sample.gaugeDelta() ? OP_GAUGE_DELTA : OP_GAUGE_SET;
-        opTime[i] = clock.millis();
+        opTime[i] = receivedMillis();
       }
       case TIMER -> opKind[i] = OP_TIMER;
       default -> {

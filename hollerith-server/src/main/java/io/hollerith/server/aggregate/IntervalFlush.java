@@ -46,6 +46,8 @@ final class IntervalFlush {
   private final SeriesTables tables;
   private final CardinalityGuard guard;
   private final StatsRegistry.Counter seriesExpired;
+  /** Where a timer's values are copied when its interval is closed (see {@link Series.Timer}). */
+  final TimerScratch scratch;
 
   private final List<CounterPoint> counters;
   private final List<GaugePoint> gauges;
@@ -68,10 +70,11 @@ final class IntervalFlush {
    * @param source identifies the aggregator's numbering of live snapshots
    * @param sequence the live snapshot's number, from 1; 0 for a backfill flush
    * @param departed series unlinked from the live tables and not yet checked (live flush; null for backfill)
+   * @param scratch the flusher's arrays for timer values, kept from flush to flush
    */
   IntervalFlush(AggregationConfig config, long intervalMillis, int idleFlushesToExpire, SeriesTables tables,
       CardinalityGuard guard, StatsRegistry.Counter seriesExpired, long source, long sequence,
-      Queue<Series> departed) {
+      Queue<Series> departed, TimerScratch scratch) {
     this.config = config;
     this.intervalMillis = intervalMillis;
     this.intervalSeconds = intervalMillis / 1000.0;
@@ -82,6 +85,7 @@ final class IntervalFlush {
     this.source = source;
     this.sequence = sequence;
     this.departed = departed;
+    this.scratch = scratch;
     counters = new ArrayList<>(tables.counters.size());
     gauges = new ArrayList<>(tables.gauges.size());
     timers = new ArrayList<>(tables.timers.size());
@@ -197,7 +201,7 @@ final class IntervalFlush {
   /**
    * A timer's interval: its quantile sketch, built from {@code values[0..n)} in arrival order with
    * their {@code weights} (null when all are 1), then Etsy's statistics over the values (which
-   * sorts them in place).
+   * sorts them in place). Keeps neither array: the caller may reuse them.
    */
   void timer(Series s, double[] values, double[] weights, int n, double count) {
     listed(s);

@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 /**
  * The distinct members of one set series in one interval, as UTF-8 bytes, without a {@code String}
  * or any other object per member: the members' bytes lie end to end in one byte array, and an
- * open-addressing table with linear probing holds, per slot, the member's 32-bit hash
- * ({@link Sample#hashKey}) and its index. A lookup compares hashes first and then the bytes, so
+ * open-addressing table with linear probing holds, per slot, the member's index and its 32-bit hash
+ * ({@link Sample#hashKey}), side by side so a probe touches one cache line. A lookup compares hashes first and then the bytes, so
  * membership is exact: two members whose hashes collide cost one byte comparison and stay two
  * members. Adding a member seen before allocates nothing; a new one allocates only when an array
  * must grow (doubling), and {@link #clear()} keeps the arrays for the next interval.
@@ -25,9 +25,8 @@ final class MemberSet {
   /** Above this many slots, {@link #clear()} gives the arrays back instead of keeping them. */
   private static final int KEEP_AT_MOST_SLOTS = 1 << 14;
 
-  /** Per slot: the member's index + 1, 0 for an empty slot. */
-  private int[] slotMember = new int[INITIAL_SLOTS];
-  private int[] slotHash = new int[INITIAL_SLOTS];
+  /** Per slot {@code i}: {@code [2i]} the member's index + 1 (0 for an empty slot), {@code [2i + 1]} its hash. */
+  private int[] slots = new int[2 * INITIAL_SLOTS];
   /** Per member: where its bytes start in {@link #bytes}; its end is the next member's start. */
   private int[] starts = new int[INITIAL_SLOTS / 2 + 1];
   private byte[] bytes = new byte[128];
@@ -36,19 +35,19 @@ final class MemberSet {
   /** Adds the member {@code b[offset..offset + length)}; true if it was not in the set. */
   boolean add(byte[] b, int offset, int length) {
     int hash = Sample.hashKey(b, offset, length);
-    int mask = slotMember.length - 1;
+    int mask = slotCount() - 1;
     int i = hash & mask;
-    for (int m = slotMember[i]; m != 0; m = slotMember[i]) {
-      if (slotHash[i] == hash && equalsMember(m - 1, b, offset, length)) {
+    for (int m = slots[2 * i]; m != 0; m = slots[2 * i]) {
+      if (slots[2 * i + 1] == hash && equalsMember(m - 1, b, offset, length)) {
         return false;
       }
       i = (i + 1) & mask;
     }
     append(b, offset, length);
-    slotMember[i] = size;
-    slotHash[i] = hash;
-    if (size * 2 > slotMember.length) {
-      rehash(slotMember.length * 2);
+    slots[2 * i] = size;
+    slots[2 * i + 1] = hash;
+    if (size * 2 > slotCount()) {
+      rehash(slotCount() * 2);
     }
     return true;
   }
@@ -56,7 +55,7 @@ final class MemberSet {
   private boolean equalsMember(int member, byte[] b, int offset, int length) {
     int start = starts[member];
     int end = starts[member + 1];
-    return end - start == length && Arrays.equals(bytes, start, end, b, offset, offset + length);
+    return end - start == length && ByteRanges.equal(bytes, start, b, offset, length);
   }
 
   private void append(byte[] b, int offset, int length) {
@@ -72,22 +71,24 @@ final class MemberSet {
     starts[size] = start + length;
   }
 
-  private void rehash(int slots) {
-    int[] member = new int[slots];
-    int[] hashes = new int[slots];
-    int mask = slots - 1;
-    for (int j = 0; j < slotMember.length; j++) {
-      if (slotMember[j] != 0) {
-        int i = slotHash[j] & mask;
-        while (member[i] != 0) {
+  private int slotCount() {
+    return slots.length >> 1;
+  }
+
+  private void rehash(int count) {
+    int[] next = new int[2 * count];
+    int mask = count - 1;
+    for (int j = 0; j < slots.length; j += 2) {
+      if (slots[j] != 0) {
+        int i = slots[j + 1] & mask;
+        while (next[2 * i] != 0) {
           i = (i + 1) & mask;
         }
-        member[i] = slotMember[j];
-        hashes[i] = slotHash[j];
+        next[2 * i] = slots[j];
+        next[2 * i + 1] = slots[j + 1];
       }
     }
-    slotMember = member;
-    slotHash = hashes;
+    slots = next;
   }
 
   /** Number of distinct members. */
@@ -118,13 +119,12 @@ final class MemberSet {
 
   /** Empties the set, keeping its arrays unless they grew large. */
   void clear() {
-    if (slotMember.length > KEEP_AT_MOST_SLOTS) {
-      slotMember = new int[INITIAL_SLOTS];
-      slotHash = new int[INITIAL_SLOTS];
+    if (slotCount() > KEEP_AT_MOST_SLOTS) {
+      slots = new int[2 * INITIAL_SLOTS];
       starts = new int[INITIAL_SLOTS / 2 + 1];
       bytes = new byte[128];
     } else {
-      Arrays.fill(slotMember, 0);
+      Arrays.fill(slots, 0);
     }
     size = 0;
   }

@@ -534,8 +534,8 @@ abstract class Series {
           return;
         }
         n = size;
-        taken = n == 0 ? null : Arrays.copyOf(values, n);
-        takenWeights = n == 0 || !weighted ? null : Arrays.copyOf(weights, n);
+        taken = n == 0 ? null : flush.scratch.values(values, n);
+        takenWeights = n == 0 || !weighted ? null : flush.scratch.weights(weights, n);
         takenCount = count;
         size = 0;
         count = 0;
@@ -553,16 +553,18 @@ abstract class Series {
     void flushClosed(IntervalFlush flush) {
       double[] taken;
       double[] takenWeights;
+      int n;
       synchronized (this) {
         deleted = true;
         flush.released(this);
         if (!applied) {
           return;
         }
-        taken = Arrays.copyOf(values, size);
-        takenWeights = weighted ? Arrays.copyOf(weights, size) : null;
+        n = size;
+        taken = flush.scratch.values(values, n);
+        takenWeights = weighted ? flush.scratch.weights(weights, n) : null;
       }
-      flush.timer(this, taken, takenWeights, taken.length, count);
+      flush.timer(this, taken, takenWeights, n, count);
     }
   }
 

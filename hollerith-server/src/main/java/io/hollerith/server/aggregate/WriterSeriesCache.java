@@ -2,7 +2,6 @@ package io.hollerith.server.aggregate;
 
 import io.hollerith.server.model.MetricType;
 import io.hollerith.server.protocol.Sample;
-import java.util.Arrays;
 
 /**
  * One writer's cache of live series: the series a sample's type and canonical key bytes last
@@ -147,10 +146,9 @@ final class WriterSeriesCache {
 
   private boolean keyEquals(int slot, byte[] key, int offset, int length) {
     if (length <= INLINE_KEY_BYTES) {
-      int at = slot * INLINE_KEY_BYTES;
-      return Arrays.equals(inlineKeys, at, at + length, key, offset, offset + length);
+      return ByteRanges.equal(inlineKeys, slot * INLINE_KEY_BYTES, key, offset, length);
     }
-    return Arrays.equals(longKeys[slot], 0, length, key, offset, offset + length);
+    return ByteRanges.equal(longKeys[slot], 0, key, offset, length);
   }
 
   private void grow() {

@@ -109,9 +109,10 @@
  *   <li>Gauges persist; a signed value adds to an existing gauge, otherwise sets (so a delta on a
  *       missing gauge starts from 0, and a negative value needs {@code 0|g} then {@code -5|g});
  *       a gauge's sample rate is ignored. Beyond Etsy, each gauge carries the time a sample last set
- *       or changed it (the clock when the sample was applied, or in buffered mode received; a
- *       backfilled sample's own timestamp; a restored gauge's stored time), so that the store can
- *       tell which node's value is the latest (see {@code storage/package-info.java}).
+ *       or changed it (the clock when the sample's packet was received, read once per packet at its
+ *       first gauge line; a backfilled sample's own timestamp; a restored gauge's stored time), so
+ *       that the store can tell which node's value is the latest (see
+ *       {@code storage/package-info.java}).
  *   <li>Sets count distinct members per interval.
  *   <li>Timers (and {@code h}/{@code d}): {@code count} is the sum of {@code 1 / sampleRate},
  *       statistics over the raw values as in {@code process_metrics.js}, including its quirks

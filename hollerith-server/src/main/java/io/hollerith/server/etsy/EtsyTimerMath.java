@@ -80,14 +80,6 @@ public final class EtsyTimerMath {
     sortLikeEtsy(values, n);
     double min = values[0];
     double max = values[n - 1];
-    double[] cumul = new double[n];
-    double[] cumulSq = new double[n];
-    cumul[0] = min;
-    cumulSq[0] = min * min;
-    for (int i = 1; i < n; i++) {
-      cumul[i] = values[i] + cumul[i - 1];
-      cumulSq[i] = (values[i] * values[i]) + cumulSq[i - 1];
-    }
     // Etsy carries these four across thresholds; with n == 1 they stay at their initial values.
     double sum = min;
     double sumSquares = min * min;
@@ -105,20 +97,22 @@ public final class EtsyTimerMath {
         if (pct > 0) {
           // k may exceed n for thresholds above 100; Etsy then reads undefined → NaN.
           boundary = k - 1 < n ? values[k - 1] : Double.NaN;
-          sum = k - 1 < n ? cumul[k - 1] : Double.NaN;
-          sumSquares = k - 1 < n ? cumulSq[k - 1] : Double.NaN;
+          sum = k - 1 < n ? cumulative(values, k - 1) : Double.NaN;
+          sumSquares = k - 1 < n ? cumulativeSquares(values, k - 1) : Double.NaN;
         } else {
           int lowIndex = n - k - 1;
           boundary = n - k >= 0 ? values[n - k] : Double.NaN;
-          sum = lowIndex >= 0 ? cumul[n - 1] - cumul[lowIndex] : Double.NaN;
-          sumSquares = lowIndex >= 0 ? cumulSq[n - 1] - cumulSq[lowIndex] : Double.NaN;
+          sum = lowIndex >= 0 ? cumulative(values, n - 1) - cumulative(values, lowIndex) : Double.NaN;
+          sumSquares = lowIndex >= 0
+              ? cumulativeSquares(values, n - 1) - cumulativeSquares(values, lowIndex)
+              : Double.NaN;
         }
         mean = sum / inThreshold;
       }
       percentiles.add(new PercentileStats(pct, suffix(pct), inThreshold, mean, boundary, sum, sumSquares));
     }
-    sum = cumul[n - 1];
-    sumSquares = cumulSq[n - 1];
+    sum = cumulative(values, n - 1);
+    sumSquares = cumulativeSquares(values, n - 1);
     mean = sum / n;
     double sumOfDiffs = 0;
     for (int i = 0; i < n; i++) {
@@ -144,6 +138,28 @@ public final class EtsyTimerMath {
     }
     return new TimerStats(n, timerCount, timerCount / seconds, min, max, sum, sumSquares, mean, median, std,
         percentiles, histogram);
+  }
+
+  /**
+   * Etsy's {@code cumulativeValues[k]}: {@code values[0] + … + values[k]}, added one at a time in
+   * that order as Etsy does, so the rounding is Etsy's. Recomputed for each use instead of kept in
+   * an array, so a flush allocates nothing per value.
+   */
+  private static double cumulative(double[] values, int k) {
+    double sum = values[0];
+    for (int i = 1; i <= k; i++) {
+      sum = values[i] + sum;
+    }
+    return sum;
+  }
+
+  /** Etsy's {@code cumulSumSquaresValues[k]}, added in the same order as {@link #cumulative}. */
+  private static double cumulativeSquares(double[] values, int k) {
+    double sum = values[0] * values[0];
+    for (int i = 1; i <= k; i++) {
+      sum = (values[i] * values[i]) + sum;
+    }
+    return sum;
   }
 
   /**

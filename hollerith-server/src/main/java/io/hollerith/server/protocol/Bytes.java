@@ -21,6 +21,16 @@ final class Bytes {
     return i < 0 ? to : i;
   }
 
+  /** Whether every byte of the range is ASCII (true when it is empty). */
+  static boolean isAscii(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether the range holds nothing but spaces and tabs (true when it is empty). */
   static boolean isBlank(byte[] b, int from, int to) {
     for (int i = from; i < to; i++) {

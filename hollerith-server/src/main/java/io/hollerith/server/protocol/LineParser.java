@@ -169,8 +169,24 @@ public final class LineParser {
       badLines.rejectPacket(length, maxPacketBytes, sink);
       return;
     }
-    int end = offset + length;
-    int start = offset;
+    sink.beginPacket();
+    try {
+      parseLines(packet, offset, offset + length, sink);
+    } finally {
+      sink.endPacket();
+    }
+    if (pendingLines != 0) {
+      linesReceived.incr(pendingLines);
+      pendingLines = 0;
+    }
+    if (pendingSamples != 0) {
+      samplesParsed.incr(pendingSamples);
+      pendingSamples = 0;
+    }
+  }
+
+  /** Parses the lines of {@code packet[start..end)} into the sink. */
+  private void parseLines(byte[] packet, int start, int end, SampleSink sink) {
     while (start < end) {
       if (simpleLinePath) {
         int next = parseSimpleLine(packet, start, end, sink);
@@ -197,14 +213,6 @@ public final class LineParser {
       }
       start = newline + 1;
     }
-    if (pendingLines != 0) {
-      linesReceived.incr(pendingLines);
-      pendingLines = 0;
-    }
-    if (pendingSamples != 0) {
-      samplesParsed.incr(pendingSamples);
-      pendingSamples = 0;
-    }
   }
 
   /** WARN lines written so far (for tests of the rate limit). */
@@ -214,10 +222,11 @@ public final class LineParser {
 
   /**
    * The common line in one pass: {@code name:value|type}, the name made of {@link #NAME_SIMPLE}
-   * bytes, one value without ':', type {@code c}, {@code g}, {@code ms}, {@code h} or {@code d},
-   * and nothing after it but the {@code \n} that ends the line (or the end of the packet). Emits the
-   * same sample the general path would and returns the index after the line; for anything else —
-   * tags, sample rates, sets, packed values, a bad value, a limit exceeded, an empty line — it
+   * bytes, one value without ':', type {@code c}, {@code g}, {@code ms}, {@code h}, {@code d} or
+   * {@code s} (a non-empty ASCII member), and nothing after it but the {@code \n} that ends the line
+   * (or the end of the packet). Emits the same sample the general path would and returns the index
+   * after the line; for anything else — tags, sample rates, packed values, a bad value, a limit
+   * exceeded, an empty line — it
    * returns -1 having emitted and counted nothing (it may have written the flyweight's key buffer,
    * which the general path rewrites), and the general path parses the line from its start.
    */
@@ -256,6 +265,7 @@ public final class LineParser {
       case 'g' -> type = T_G;
       case 'h' -> type = T_H;
       case 'd' -> type = T_D;
+      case 's' -> type = T_S;
       case 'm' -> {
         if (lineEnd >= end || b[lineEnd] != 's') {
           return -1;
@@ -270,17 +280,28 @@ public final class LineParser {
     if ((lineEnd < end && b[lineEnd] != '\n') || lineEnd - s > maxLineBytes) {
       return -1;
     }
-    double v = NumberParser.parse(b, valueStart, bar);
-    if (Double.isNaN(v) || (type == T_MS && v < 0)) {
-      return -1;
+    double v = 0;
+    if (type == T_S) {
+      if (bar == valueStart || !Bytes.isAscii(b, valueStart, bar)) {
+        return -1;
+      }
+    } else {
+      v = NumberParser.parse(b, valueStart, bar);
+      if (Double.isNaN(v) || (type == T_MS && v < 0)) {
+        return -1;
+      }
     }
     sample.keyLength = nameLength;
     sample.nameLength = nameLength;
     sample.keyHash = Sample.hashKey(key, 0, nameLength);
     pendingLines++;
     try {
-      emitNumeric(type, 1.0, Sample.NO_TIMESTAMP, v, type == T_G && (b[valueStart] == '+' || b[valueStart] == '-'),
-          sink);
+      if (type == T_S) {
+        emitMember(b, valueStart, bar, true, 1.0, Sample.NO_TIMESTAMP, sink);
+      } else {
+        emitNumeric(type, 1.0, Sample.NO_TIMESTAMP, v, type == T_G && (b[valueStart] == '+' || b[valueStart] == '-'),
+            sink);
+      }
     } catch (RuntimeException e) {
       badLines.reject(BadLineReason.INTERNAL_ERROR, b, s, lineEnd, sink, e);
     }
@@ -298,8 +319,38 @@ public final class LineParser {
     s.sampleRate = rate;
     s.timestampSeconds = timestamp;
     s.memberLength = 0;
+    s.memberAscii = false;
     s.value = v;
     s.gaugeDelta = gaugeDelta;
+    sink.accept(s);
+    pendingSamples++;
+  }
+
+  /**
+   * Fills the flyweight as a set sample whose member is the raw text {@code b[start..end)} (':'
+   * included: sets cannot be packed; empty means "0" as in Etsy), hands it to the sink and counts
+   * it. {@code ascii}: the caller checked that the member is all ASCII.
+   */
+  private void emitMember(byte[] b, int start, int end, boolean ascii, double rate, long timestamp, SampleSink sink) {
+    Sample s = sample;
+    s.type = MetricType.SET;
+    s.sourceType = 's';
+    s.sampleRate = rate;
+    s.timestampSeconds = timestamp;
+    int length = end - start;
+    if (length == 0) {
+      s.member[0] = '0';
+      s.memberLength = 1;
+    } else {
+      if (s.member.length < length) {
+        s.member = new byte[Math.max(length, 2 * s.member.length)];
+      }
+      System.arraycopy(b, start, s.member, 0, length);
+      s.memberLength = length;
+    }
+    s.memberAscii = ascii;
+    s.value = 0;
+    s.gaugeDelta = false;
     sink.accept(s);
     pendingSamples++;
   }
@@ -537,28 +588,8 @@ public final class LineParser {
     byte type = groupType[g];
     int start = groupStart[g];
     int end = groupEnd[g];
-    Sample s = sample;
     if (type == T_S) {
-      s.type = MetricType.SET;
-      s.sourceType = 's';
-      s.sampleRate = groupRate[g];
-      s.timestampSeconds = groupTimestamp[g];
-      // The member is the raw text, ':' included (sets cannot be packed); empty means "0" as in Etsy.
-      int length = end - start;
-      if (length == 0) {
-        s.member[0] = '0';
-        s.memberLength = 1;
-      } else {
-        if (s.member.length < length) {
-          s.member = new byte[Math.max(length, 2 * s.member.length)];
-        }
-        System.arraycopy(b, start, s.member, 0, length);
-        s.memberLength = length;
-      }
-      s.value = 0;
-      s.gaugeDelta = false;
-      sink.accept(s);
-      pendingSamples++;
+      emitMember(b, start, end, false, groupRate[g], groupTimestamp[g], sink);
       return;
     }
     int p = start;

@@ -36,10 +36,9 @@ final class NumberParser {
 
   /** The number in {@code b[from..to)}, or {@link Double#NaN} when it is not a finite number. */
   static double parse(byte[] b, int from, int to) {
-    // Fast path for the bulk of StatsD values: a plain unsigned integer ("1", "250"). At most 18
-    // digits fit a long exactly, and long-to-double conversion rounds to nearest like parseDouble.
-    long plain = to - from <= MAX_DIGITS ? plainInteger(b, from, to) : -1;
-    if (plain >= 0) {
+    // Fast path for the bulk of StatsD values: "1", "250", "40.5", "-3", "+0.25".
+    double plain = to - from <= MAX_DIGITS + 2 ? plainDecimal(b, from, to) : Double.NaN;
+    if (!Double.isNaN(plain)) {
       return plain;
     }
     int s = from;
@@ -72,19 +71,46 @@ final class NumberParser {
     return parseDecimal(b, s, s, e, false);
   }
 
-  /** {@code b[from..to)} as a long when it is one or more decimal digits and nothing else, or -1. */
-  private static long plainInteger(byte[] b, int from, int to) {
-    long v = 0;
+  /**
+   * {@code b[from..to)} when it is an optional sign, then at most 18 decimal digits with at most one
+   * {@code .} among or around them, and nothing else; otherwise {@link Double#NaN}. The digits fit a
+   * long exactly; an integer converts to double rounding to nearest, and a fraction whose digits are
+   * at most 2^53 is one correctly rounded IEEE division by an exact power of ten (Clinger's fast
+   * path), so either way the result is {@link Double#parseDouble}'s.
+   */
+  private static double plainDecimal(byte[] b, int from, int to) {
     int i = from;
-    while (i < to) {
-      int d = b[i] - '0';
-      if (d < 0 || d > 9) {
-        return -1;
-      }
-      v = v * 10 + d;
+    boolean negative = false;
+    if (i < to && (b[i] == '-' || b[i] == '+')) {
+      negative = b[i] == '-';
       i++;
     }
-    return i > from ? v : -1;
+    int digitsFrom = i;
+    int point = -1;
+    long m = 0;
+    for (; i < to; i++) {
+      int d = b[i] - '0';
+      if (d >= 0 && d <= 9) {
+        m = m * 10 + d;
+      } else if (d == '.' - '0' && point < 0) {
+        point = i;
+      } else {
+        return Double.NaN;
+      }
+    }
+    int digits = to - digitsFrom - (point < 0 ? 0 : 1);
+    if (digits == 0 || digits > MAX_DIGITS) {
+      return Double.NaN;
+    }
+    double r;
+    if (point < 0) {
+      r = m;
+    } else if (m <= TWO_POW_53) {
+      r = m / POW10[to - point - 1];
+    } else {
+      return Double.NaN;
+    }
+    return negative ? -r : r;
   }
 
   /**

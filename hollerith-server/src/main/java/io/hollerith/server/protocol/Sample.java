@@ -37,6 +37,8 @@ public final class Sample {
   boolean gaugeDelta;
   byte[] member = new byte[64];
   int memberLength;
+  /** The parser found the member all ASCII, hence well-formed UTF-8; false when it did not check. */
+  boolean memberAscii;
   double sampleRate = 1.0;
   long timestampSeconds = NO_TIMESTAMP;
 
@@ -100,6 +102,9 @@ public final class Sample {
    * sequence. Allocation-free.
    */
   public boolean memberIsUtf8() {
+    if (memberAscii) {
+      return true;
+    }
     int i = 0;
     while (i < memberLength) {
       if (member[i] >= 0) {

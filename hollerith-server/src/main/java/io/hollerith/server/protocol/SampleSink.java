@@ -14,4 +14,13 @@ public interface SampleSink {
    * stats. {@code linePrefix} is at most the first 200 bytes of the line, decoded leniently.
    */
   default void reject(String reason, String linePrefix) {}
+
+  /**
+   * The parser starts one packet (or one chunk of lines): the samples until {@link #endPacket()}
+   * arrived together, so a sink may read its clock once for all of them.
+   */
+  default void beginPacket() {}
+
+  /** The packet begun by {@link #beginPacket()} is done; later samples arrive on their own. */
+  default void endPacket() {}
 }

@@ -197,6 +197,7 @@ class LineParserFuzzTest {
   private static final String[] SIMPLE_TAILS = {
     "1|c", "250|ms", "-3|g", "+4|g", "12.5|ms", "7|h", "9|d", "-1|ms", "1|s", "1|c|@0.5", "1|c\r", "|c", "1|", "1",
     "1|m", "1|msx", "1:2|c", "1|c|#a:b", "x|c", "1e3|c", " 5 |g", "0x1f|c", "00012|c",
+    "user-1|s", "|s", "a:b|s", " x |s", "\u00e9|s", "u\rv|s", "1|s|@0.5", "1|sx", "1|s ", "-3.5|g", "+0.25|ms",
   };
 
   /** Lines near the simple form, some exactly on it, some a byte away, joined by \n (sometimes \r\n). */

@@ -82,6 +82,32 @@ class NumberParserTest {
     assertThat(parse("12a")).isNaN();
   }
 
+  /** The plain-decimal fast path: a sign, up to 18 digits, the point anywhere (rounded like parseDouble). */
+  @Test
+  void plainDecimalsOfEveryLengthAndPointEqualParseDouble() {
+    SplittableRandom random = new SplittableRandom(11L);
+    for (int digits = 1; digits <= 20; digits++) {
+      for (int point = 0; point <= digits; point++) {
+        for (int k = 0; k < 300; k++) {
+          StringBuilder sb = new StringBuilder();
+          sb.append(random.nextInt(3) == 0 ? "" : random.nextBoolean() ? "-" : "+");
+          for (int d = 0; d < digits; d++) {
+            sb.append(d == point ? "." : "").append((char) ('0' + random.nextInt(10)));
+          }
+          String text = point == digits ? sb + "." : sb.toString();
+          assertThat(Double.doubleToRawLongBits(parse(text))).as(text)
+              .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(text)));
+        }
+      }
+    }
+    assertThat(parse("40.5")).isEqualTo(40.5);
+    assertThat(parse("+3.5")).isEqualTo(3.5);
+    assertThat(Double.doubleToRawLongBits(parse("-0.0"))).isEqualTo(Double.doubleToRawLongBits(-0.0));
+    assertThat(parse("9007199254.740993")).isEqualTo(9007199254.740993);
+    assertThat(parse("1.2.3")).isNaN();
+    assertThat(parse("-.")).isNaN();
+  }
+
   /** Every decimal form, fast path or not, gives exactly {@link Double#parseDouble}'s double. */
   @Test
   void equalsDoubleParseDoubleOnRandomDecimals() {
