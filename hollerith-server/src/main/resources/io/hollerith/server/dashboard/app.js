@@ -343,6 +343,19 @@
     return isolated.length > 0 ? isolated : null;
   }
 
+  /** The uPlot instance drawn into each chart box, for a look from the browser's console or a test. */
+  const chartsByBox = new WeakMap();
+
+  /**
+   * Marks each full draw of a chart on the browser's performance timeline as "hollerith.chart.drawn"
+   * (detail: the points drawn), replacing the previous mark, so how long a chart took to appear can
+   * be read with performance.getEntriesByName.
+   */
+  function markDrawn(u) {
+    performance.clearMarks('hollerith.chart.drawn');
+    performance.mark('hollerith.chart.drawn', { detail: { points: u.data[0].length } });
+  }
+
   function hasValues(data) {
     return data.slice(1).some((column) => column.some((v) => v !== null && v !== undefined));
   }
@@ -352,16 +365,19 @@
    * the window's width and destroyed when the page is left. options are uPlot's without a size, plus
    * height (pixels; default 320, 240 at phone width). A value between gaps is marked with a point.
    * While no value column holds a number, a "No data in this range" notice lies over the chart.
-   * Returns { setData(data), uplot }.
+   * Every draw is marked on the performance timeline (markDrawn). Returns { setData(data), uplot }.
    */
   function timeChart(box, options, data) {
     const { height, ...rest } = options;
     const uplotOptions = Object.assign(rest, chartSize(box, height));
     uplotOptions.series = rest.series.map((s, i) => (i === 0 ? s
       : Object.assign({}, s, { points: Object.assign({ filter: isolatedPoints }, s.points) })));
+    const hooks = rest.hooks || {};
+    uplotOptions.hooks = Object.assign({}, hooks, { draw: (hooks.draw || []).concat([markDrawn]) });
     const empty = el('p', { class: 'chart-empty', role: 'status', text: 'No data in this range' });
     box.classList.add('chart-box');
     const u = new uPlot(uplotOptions, data, box);
+    chartsByBox.set(box, u);
     box.append(empty);
     const showEmpty = (d) => {
       empty.hidden = hasValues(d);
@@ -371,6 +387,7 @@
     addEventListener('resize', resize);
     onLeave(() => {
       removeEventListener('resize', resize);
+      chartsByBox.delete(box);
       u.destroy();
     });
     return {
@@ -413,11 +430,16 @@
     render();
   }
 
+  /** The uPlot instance drawn into box by timeChart, or undefined. */
+  function chartIn(box) {
+    return chartsByBox.get(box);
+  }
+
   /** What the page files may use. */
   window.Hollerith = Object.freeze({
     registerPage, el, api, can, me, showError, showUnlessRefused, showOutcome, confirmButton, go, replaceView, hashOf, onLeave,
     formatNumber, formatTime, duration, flushMillis, number, TIME_ZONE,
-    timeChart, chartAxis, seriesColor,
+    timeChart, chartIn, chartAxis, seriesColor,
   });
 
   addEventListener('hashchange', () => {

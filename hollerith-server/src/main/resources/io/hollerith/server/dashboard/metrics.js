@@ -322,7 +322,11 @@
     return [presets, custom, rangeError];
   }
 
-  /** uPlot's options; dragging across the chart selects a range, which becomes the view's custom range. */
+  /**
+   * uPlot's options; dragging across the chart selects a range, which becomes the view's custom range
+   * (marked on the performance timeline as "hollerith.chart.zoom", so the time until the zoomed chart
+   * is drawn can be measured).
+   */
   function chartOptions(view, colorOf, zoomTo) {
     // Series measured like the first share the left axis; the others get a right axis of their own.
     const scaleOf = (s) => (s.type === view.specs[0].type && statFor(s, view.stat) === statFor(view.specs[0], view.stat) ? 'y' : 'y2');
@@ -339,6 +343,8 @@
       cursor: { drag: { x: true, y: false, setScale: false } },
       hooks: { setSelect: [(u) => {
         if (u.select.width > 0) {
+          performance.clearMarks('hollerith.chart.zoom');
+          performance.mark('hollerith.chart.zoom');
           const from = u.posToVal(u.select.left, 'x');
           const to = u.posToVal(u.select.left + u.select.width, 'x');
           zoomTo(new Date(from * 1000).toISOString(), new Date(to * 1000).toISOString());
