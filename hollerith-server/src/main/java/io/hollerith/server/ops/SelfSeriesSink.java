@@ -130,7 +130,7 @@ public final class SelfSeriesSink implements FlushSink {
   private LiveSetChanges changesWith(LiveSetChanges changes, Set<SeriesRef> listed) {
     LiveSetChanges out = null;
     boolean first = changes != null && changes.sequence() == 1;
-    if (first || changes != null && changes.source() == listedSource && changes.sequence() == listedSequence + 1) {
+    if (first || (changes != null && changes.source() == listedSource && changes.sequence() == listedSequence + 1)) {
       Set<SeriesRef> before = first ? Set.of() : listedBefore;
       List<SeriesRef> joined = listed.stream().filter(r -> !before.contains(r)).toList();
       List<SeriesRef> left = before.stream().filter(r -> !listed.contains(r)).toList();

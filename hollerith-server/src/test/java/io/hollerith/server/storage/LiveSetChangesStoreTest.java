@@ -169,7 +169,7 @@ class LiveSetChangesStoreTest {
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < NAMES; i++) {
       boolean quiet = k >= 4 && k < 8;
-      boolean sampled = i == 0 && (k == 8 || k == 9) || !quiet && random.nextInt(3) == 0;
+      boolean sampled = (i == 0 && (k == 8 || k == 9)) || (!quiet && random.nextInt(3) == 0);
       if (!sampled) {
         continue;
       }
@@ -188,8 +188,8 @@ class LiveSetChangesStoreTest {
     long ts = s.intervalStartMillis();
     s.counters().forEach(p -> put(expected, new SeriesRef(MetricType.COUNTER, p.key()), ts, p.count()));
     s.gauges().forEach(p -> put(expected, new SeriesRef(MetricType.GAUGE, p.key()), ts, p.value()));
-    s.timers().forEach(p -> put(expected, new SeriesRef(MetricType.TIMER, p.key()), ts, p.stats().sampleCount()));
-    s.sets().forEach(p -> put(expected, new SeriesRef(MetricType.SET, p.key()), ts, p.unique()));
+    s.timers().forEach(p -> put(expected, new SeriesRef(MetricType.TIMER, p.key()), ts, (double) p.stats().sampleCount()));
+    s.sets().forEach(p -> put(expected, new SeriesRef(MetricType.SET, p.key()), ts, (double) p.unique()));
   }
 
   private static void put(Map<SeriesRef, Map<Long, Double>> expected, SeriesRef ref, long ts, double value) {
