@@ -25,10 +25,10 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Applying one already-parsed sample to an existing series through a writer, per type, in both
- * buffer modes. Run with {@code -prof gc}: counters and gauges must not allocate per sample
- * ({@code gc.alloc.rate.norm} ≈ 0 B/op). Timers and sets are flushed every 65,536 samples so the
- * interval's value list stays bounded; that flush's cost (and its allocation) is included, amortised.
- * Set samples allocate the member string by design.
+ * buffer modes. Run with {@code -prof gc}: counters and gauges must not allocate per sample ({@code
+ * gc.alloc.rate.norm} ≈ 0 B/op). Timers and sets are flushed every 65,536 samples so the interval's
+ * value list stays bounded; that flush's cost (and its allocation) is included, amortised. Set
+ * samples allocate the member string by design.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,15 +52,26 @@ public class AggregateBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    AggregationConfig config = new AggregationConfig(null, null, null, null, null, null, null, null, null);
+    AggregationConfig config =
+        new AggregationConfig(null, null, null, null, null, null, null, null, null);
     StatsConfig stats = new StatsConfig(null, null, noBuffer, null, null, null);
     aggregator = new Aggregator(config, stats, new StatsRegistry(), Clock.systemUTC());
     writer = aggregator.newWriter();
-    counter = BenchSamples.of(MetricKey.of("api.requests.count"), MetricType.COUNTER, 1, false, null, 0.5);
-    taggedCounter = BenchSamples.of(MetricKey.of("api.requests", List.of(new Tag("env", "prod"), new Tag("host", "web-01"))),
-        MetricType.COUNTER, 1, false, null, 1);
+    counter =
+        BenchSamples.of(
+            MetricKey.of("api.requests.count"), MetricType.COUNTER, 1, false, null, 0.5);
+    taggedCounter =
+        BenchSamples.of(
+            MetricKey.of(
+                "api.requests", List.of(new Tag("env", "prod"), new Tag("host", "web-01"))),
+            MetricType.COUNTER,
+            1,
+            false,
+            null,
+            1);
     gauge = BenchSamples.of(MetricKey.of("db.pool.size"), MetricType.GAUGE, 42, false, null, 1);
-    gaugeDelta = BenchSamples.of(MetricKey.of("db.pool.active"), MetricType.GAUGE, 1, true, null, 1);
+    gaugeDelta =
+        BenchSamples.of(MetricKey.of("db.pool.active"), MetricType.GAUGE, 1, true, null, 1);
     timer = BenchSamples.of(MetricKey.of("api.latency"), MetricType.TIMER, 12.5, false, null, 1);
     set = BenchSamples.of(MetricKey.of("api.users"), MetricType.SET, 0, false, "user-1234", 1);
     for (Sample s : List.of(counter, taggedCounter, gauge, gaugeDelta, timer, set)) {

@@ -20,18 +20,20 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Calls per second per thread of the UDP client, sending to a local UDP socket that is never read
- * (the kernel discards what does not fit its buffer, as a busy server would), and, with
- * {@code -prof gc}, bytes allocated per call.
+ * (the kernel discards what does not fit its buffer, as a busy server would), and, with {@code
+ * -prof gc}, bytes allocated per call.
  *
  * <ul>
  *   <li>{@code incrDirect}: one datagram (one system call) per {@code incr}.
  *   <li>{@code incrPipeline}: {@code incr} into a pipeline sent every 32 lines (one 512-byte-safe
  *       datagram), the way a hot loop should batch.
- *   <li>{@code timingPipeline}, {@code gaugeDoublePipeline}: the same with Python-compatible
- *       number formatting ({@code %0.6f} and {@code repr(float)}).
+ *   <li>{@code timingPipeline}, {@code gaugeDoublePipeline}: the same with Python-compatible number
+ *       formatting ({@code %0.6f} and {@code repr(float)}).
  * </ul>
  *
- * <pre>java -jar hollerith-bench/target/hollerith-bench.jar ClientBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s -prof gc</pre>
+ * <pre>
+ * java -jar hollerith-bench/target/hollerith-bench.jar ClientBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s -prof gc
+ * </pre>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

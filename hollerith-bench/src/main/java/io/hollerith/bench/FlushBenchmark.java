@@ -36,18 +36,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * flush; before each, {@code activePercent} % of the series, a different subset every interval,
  * receive one sample each (timers three) outside the measurement.
  *
- * <p>The series are a realistic mix by name index: 40 % counters, 30 % timers, 20 % gauges and
- * 10 % sets. JMH forks with a 4 GiB heap. On a shared machine, where wall time says little,
- * {@link #main} reports CPU time per flush instead (the flushing thread's, and the process's,
- * which includes garbage collection) and the bytes the flush allocated:
- * {@code java -Xmx4g -cp hollerith-bench.jar io.hollerith.bench.FlushBenchmark [series] [active %] [flushes]}.
+ * <p>The series are a realistic mix by name index: 40 % counters, 30 % timers, 20 % gauges and 10 %
+ * sets. JMH forks with a 4 GiB heap. On a shared machine, where wall time says little, {@link
+ * #main} reports CPU time per flush instead (the flushing thread's, and the process's, which
+ * includes garbage collection) and the bytes the flush allocated: {@code java -Xmx4g -cp
+ * hollerith-bench.jar io.hollerith.bench.FlushBenchmark [series] [active %] [flushes]}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 public class FlushBenchmark {
 
   @Param({"1000000"})
@@ -64,22 +66,30 @@ public class FlushBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    AggregationConfig config = new AggregationConfig(null, null, null, null, null, null, null, null,
-        Math.max(series, 1));
-    aggregator = new Aggregator(config, new StatsConfig(null, null, true, null, null, null), new StatsRegistry(),
-        Clock.systemUTC());
+    AggregationConfig config =
+        new AggregationConfig(null, null, null, null, null, null, null, null, Math.max(series, 1));
+    aggregator =
+        new Aggregator(
+            config,
+            new StatsConfig(null, null, true, null, null, null),
+            new StatsRegistry(),
+            Clock.systemUTC());
     writer = aggregator.newWriter();
     samples = new Sample[series];
     for (int i = 0; i < series; i++) {
       samples[i] = sampleOf(i);
-      writer.accept(samples[i]); // every series exists and is known to Etsy's rules before measuring
+      writer.accept(
+          samples[i]); // every series exists and is known to Etsy's rules before measuring
     }
     flushStart = aggregator.openIntervalStart();
     aggregator.flush(flushStart);
     flushStart += aggregator.intervalMillis();
   }
 
-  /** The sample series {@code i} receives: its type by {@code i % 10}, 4 counters, 3 timers, 2 gauges, 1 set. */
+  /**
+   * The sample series {@code i} receives: its type by {@code i % 10}, 4 counters, 3 timers, 2
+   * gauges, 1 set.
+   */
   private static Sample sampleOf(int i) {
     MetricKey key = MetricKey.of("bench.flush.s" + i);
     int kind = i % 10;
@@ -93,7 +103,10 @@ public class FlushBenchmark {
     return BenchSamples.of(key, MetricType.SET, 0, false, "member-" + (i % 4096), 1);
   }
 
-  /** Samples to the interval's active subset: series whose scrambled index falls in this interval's window. */
+  /**
+   * Samples to the interval's active subset: series whose scrambled index falls in this interval's
+   * window.
+   */
   @Setup(Level.Iteration)
   public void receiveSamples() {
     interval++;
@@ -109,7 +122,10 @@ public class FlushBenchmark {
     }
   }
 
-  /** Flushes {@code flushes} intervals after as many warm-up flushes and prints CPU and wall time of each. */
+  /**
+   * Flushes {@code flushes} intervals after as many warm-up flushes and prints CPU and wall time of
+   * each.
+   */
   public static void main(String[] args) {
     FlushBenchmark b = new FlushBenchmark();
     b.series = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -117,8 +133,7 @@ public class FlushBenchmark {
     int flushes = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     b.setUp();
     ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    OperatingSystemMXBean os =
-        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (int i = -flushes; i < flushes; i++) {
       b.receiveSamples();
       System.gc();
@@ -131,8 +146,14 @@ public class FlushBenchmark {
       long cpu = threads.getCurrentThreadCpuTime() - cpu0;
       long process = os.getProcessCpuTime() - process0;
       long bytes = threads.getCurrentThreadAllocatedBytes() - bytes0;
-      System.out.printf("%s flush: %,d points, thread cpu %.0f ms, process cpu %.0f ms, wall %.0f ms, %,d MB allocated%n",
-          i < 0 ? "warm-up" : "measured", points, cpu / 1e6, process / 1e6, wall / 1e6, bytes >> 20);
+      System.out.printf(
+          "%s flush: %,d points, thread cpu %.0f ms, process cpu %.0f ms, wall %.0f ms, %,d MB allocated%n",
+          i < 0 ? "warm-up" : "measured",
+          points,
+          cpu / 1e6,
+          process / 1e6,
+          wall / 1e6,
+          bytes >> 20);
     }
   }
 

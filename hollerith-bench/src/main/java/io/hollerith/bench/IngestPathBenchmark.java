@@ -20,15 +20,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The per-line work of one ingest thread, end to end minus the socket: a {@link LineParser}
- * parsing a packet into that thread's {@link AggregatorWriter}, exactly as the UDP listener wires
- * them. One operation is one packet; divide by {@code linesPerPacket} for the cost per line. Run with
- * {@code -prof gc}: counters and gauges must allocate nothing per line. The 100 series of the
- * corpus exist before measurement starts (the steady state of a running server). Timers and sets
- * are flushed every 4,096 packets so an interval's values stay bounded; that flush is included,
- * amortised (and so is its allocation). With {@code s} a member recurs every 64 packets, so nearly
- * every line is a member already seen in its interval; with {@code s_new} every line's member is
- * new in its interval.
+ * The per-line work of one ingest thread, end to end minus the socket: a {@link LineParser} parsing
+ * a packet into that thread's {@link AggregatorWriter}, exactly as the UDP listener wires them. One
+ * operation is one packet; divide by {@code linesPerPacket} for the cost per line. Run with {@code
+ * -prof gc}: counters and gauges must allocate nothing per line. The 100 series of the corpus exist
+ * before measurement starts (the steady state of a running server). Timers and sets are flushed
+ * every 4,096 packets so an interval's values stay bounded; that flush is included, amortised (and
+ * so is its allocation). With {@code s} a member recurs every 64 packets, so nearly every line is a
+ * member already seen in its interval; with {@code s_new} every line's member is new in its
+ * interval.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,8 +53,12 @@ public class IngestPathBenchmark {
   public void setUp() {
     StatsRegistry stats = new StatsRegistry();
     parser = new LineParser(new ProtocolConfig(null, null, null, null), stats);
-    aggregator = new Aggregator(new AggregationConfig(null, null, null, null, null, null, null, null, null),
-        new StatsConfig(null, null, true, null, null, null), stats, Clock.systemUTC());
+    aggregator =
+        new Aggregator(
+            new AggregationConfig(null, null, null, null, null, null, null, null, null),
+            new StatsConfig(null, null, true, null, null, null),
+            stats,
+            Clock.systemUTC());
     writer = aggregator.newWriter();
     packets = LineCorpus.packets(type, linesPerPacket);
     for (byte[] packet : packets) {

@@ -7,15 +7,16 @@ import java.nio.charset.StandardCharsets;
  * through the parser: {@value #PACKETS} prepared packets of {@code linesPerPacket} lines each,
  * cycling over 100 metric names.
  *
- * <p>{@code type}: {@code c}, {@code g}, {@code ms}, {@code s} as plain Etsy lines, and
- * {@code c_tagged} a counter with a sample rate and three DogStatsD tags. {@code s_new} is a set
- * whose every line carries a member of its own, over {@value #NEW_MEMBER_PACKETS} packets, so that
- * a benchmark flushing once per pass over them sees each member for the first time in its interval.
+ * <p>{@code type}: {@code c}, {@code g}, {@code ms}, {@code s} as plain Etsy lines, and {@code
+ * c_tagged} a counter with a sample rate and three DogStatsD tags. {@code s_new} is a set whose
+ * every line carries a member of its own, over {@value #NEW_MEMBER_PACKETS} packets, so that a
+ * benchmark flushing once per pass over them sees each member for the first time in its interval.
  */
 final class LineCorpus {
 
   /** How many prepared packets a benchmark cycles through (a power of two). */
   static final int PACKETS = 64;
+
   /** How many packets the {@code s_new} corpus has (a power of two). */
   static final int NEW_MEMBER_PACKETS = 4096;
 
@@ -30,7 +31,10 @@ final class LineCorpus {
         if (l > 0) {
           sb.append('\n');
         }
-        sb.append("app.web.service").append(metric % 100).append(".requests:").append(line(type, metric));
+        sb.append("app.web.service")
+            .append(metric % 100)
+            .append(".requests:")
+            .append(line(type, metric));
       }
       packets[p] = sb.toString().getBytes(StandardCharsets.UTF_8);
     }

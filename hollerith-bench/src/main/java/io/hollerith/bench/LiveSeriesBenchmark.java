@@ -38,18 +38,19 @@ import java.util.Map;
 
 /**
  * A million live series end to end, as a plain main: {@code --series} live series of a type mix
- * ({@code --mix c=40,ms=30,g=20,s=10}), of which a rotating {@code --active} fraction (whole
- * blocks of 100 consecutive series, so each type in its share) receives one sample per interval. Each interval's lines go through the real {@link LineParser} into the real
- * {@link Aggregator}; its flush goes to a real {@link StoreSink} on SQLite or PostgreSQL
- * ({@code --engines sqlite,postgresql}; embedded PostgreSQL unless {@code --pg-url}/{@code --pg-user}).
+ * ({@code --mix c=40,ms=30,g=20,s=10}), of which a rotating {@code --active} fraction (whole blocks
+ * of 100 consecutive series, so each type in its share) receives one sample per interval. Each
+ * interval's lines go through the real {@link LineParser} into the real {@link Aggregator}; its
+ * flush goes to a real {@link StoreSink} on SQLite or PostgreSQL ({@code --engines
+ * sqlite,postgresql}; embedded PostgreSQL unless {@code --pg-url}/{@code --pg-user}).
  *
  * <p>Interval 0 gives every series a sample (it creates them all) and is reported apart. Then, for
  * {@code --intervals} intervals of 10 s: the aggregator's flush time, the snapshot's points, the
  * store's write time for that flush and the backlog. With {@code --paced true} (the default) each
  * interval lasts 10 s of real time, so a store that cannot keep up shows a growing backlog; with
- * {@code --paced false} the next interval starts as soon as the store has written the last one.
- * The aggregator and the store see a stepped clock, one interval per step. At the end, the rows in
- * each point table (what the store actually wrote). Files and databases are removed afterwards.
+ * {@code --paced false} the next interval starts as soon as the store has written the last one. The
+ * aggregator and the store see a stepped clock, one interval per step. At the end, the rows in each
+ * point table (what the store actually wrote). Files and databases are removed afterwards.
  */
 public final class LiveSeriesBenchmark {
 
@@ -73,8 +74,12 @@ public final class LiveSeriesBenchmark {
     Path work = Files.createTempDirectory("hollerith-live-bench");
     LiveSeriesBenchmark bench = new LiveSeriesBenchmark(opts, work);
     try {
-      System.out.printf(Locale.ROOT, "java %s, %d cores, max heap %d MB%n", System.getProperty("java.version"),
-          Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+      System.out.printf(
+          Locale.ROOT,
+          "java %s, %d cores, max heap %d MB%n",
+          System.getProperty("java.version"),
+          Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().maxMemory() >> 20);
       for (String engine : opts.getOrDefault("engines", "sqlite,postgresql").split(",")) {
         bench.run(engine.trim());
       }
@@ -124,7 +129,9 @@ public final class LiveSeriesBenchmark {
     }
   }
 
-  /** The type of series {@code i}: an interleaved schedule of 100 slots from the mix's percentages. */
+  /**
+   * The type of series {@code i}: an interleaved schedule of 100 slots from the mix's percentages.
+   */
   static String[] schedule(String mix) {
     Map<String, Integer> weights = new LinkedHashMap<>();
     int sum = 0;
@@ -165,16 +172,44 @@ public final class LiveSeriesBenchmark {
     long t0 = Math.floorDiv(System.currentTimeMillis(), INTERVAL) * INTERVAL;
     SteppedClock clock = new SteppedClock(t0);
     StatsRegistry stats = new StatsRegistry();
-    StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), INTERVAL, 200, clock);
+    StoreSettings settings =
+        new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), INTERVAL, 200, clock);
     Opened opened = open(engine, settings);
     MetricStore store = opened.store();
-    Aggregator aggregator = new Aggregator(new AggregationConfig(Duration.ofMillis(INTERVAL), null, null, null, null,
-        null, null, null, series + 1000), new StatsConfig(null, null, true, null, null, null), stats, clock);
+    Aggregator aggregator =
+        new Aggregator(
+            new AggregationConfig(
+                Duration.ofMillis(INTERVAL),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                series + 1000),
+            new StatsConfig(null, null, true, null, null, null),
+            stats,
+            clock);
     LineParser parser = new LineParser(new ProtocolConfig(null, null, null, null), stats);
-    StoreSink sink = new StoreSink(store, "bench", Duration.ofMillis(INTERVAL), Duration.ofHours(1),
-        Duration.ofSeconds(30), Duration.ofMinutes(30), stats, clock);
-    System.out.printf(Locale.ROOT, "%n== %s: %,d live series (%s), %.0f %% active per 10 s interval, %s%n", engine,
-        series, mix, 100.0 / every, paced ? "paced at 10 s of real time per interval" : "unpaced");
+    StoreSink sink =
+        new StoreSink(
+            store,
+            "bench",
+            Duration.ofMillis(INTERVAL),
+            Duration.ofHours(1),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(30),
+            stats,
+            clock);
+    System.out.printf(
+        Locale.ROOT,
+        "%n== %s: %,d live series (%s), %.0f %% active per 10 s interval, %s%n",
+        engine,
+        series,
+        mix,
+        100.0 / every,
+        paced ? "paced at 10 s of real time per interval" : "unpaced");
     try (AggregatorWriter writer = aggregator.newWriter()) {
       long[] storeMillis = new long[intervals];
       for (int k = 0; k <= intervals; k++) {
@@ -208,15 +243,29 @@ public final class LiveSeriesBenchmark {
         if (k > 0) {
           storeMillis[k - 1] = written;
         }
-        System.out.printf(Locale.ROOT, "%s %3d  samples %,9d (fed in %5d ms)  flush %5d ms  points %,9d  store %6d ms"
-            + "  backlog %d%n", k == 0 ? "warm-up " : "interval", k, sent, feedMillis, flushMillis, points, written,
+        System.out.printf(
+            Locale.ROOT,
+            "%s %3d  samples %,9d (fed in %5d ms)  flush %5d ms  points %,9d  store %6d ms"
+                + "  backlog %d%n",
+            k == 0 ? "warm-up " : "interval",
+            k,
+            sent,
+            feedMillis,
+            flushMillis,
+            points,
+            written,
             backlog);
       }
       sink.awaitDrained(Duration.ofMinutes(30));
       long[] sorted = Arrays.copyOf(storeMillis, intervals);
       Arrays.sort(sorted);
-      System.out.printf(Locale.ROOT, "store time per flush after warm-up: median %d ms, max %d ms; backlog at end %d;"
-          + " snapshots dropped %s%n", sorted[intervals / 2], sorted[intervals - 1], sink.backlog(),
+      System.out.printf(
+          Locale.ROOT,
+          "store time per flush after warm-up: median %d ms, max %d ms; backlog at end %d;"
+              + " snapshots dropped %s%n",
+          sorted[intervals / 2],
+          sorted[intervals - 1],
+          sink.backlog(),
           stats.value("storage", "snapshots_dropped"));
     } finally {
       sink.close();
@@ -226,10 +275,11 @@ public final class LiveSeriesBenchmark {
   }
 
   /**
-   * Sends one sample to each series of every {@code every}-th block of 100 (rotating with {@code k},
-   * so the active series have the whole mix), in packets of 20 lines.
+   * Sends one sample to each series of every {@code every}-th block of 100 (rotating with {@code
+   * k}, so the active series have the whole mix), in packets of 20 lines.
    */
-  private static int feed(LineParser parser, AggregatorWriter writer, String[] types, int series, int every, int k) {
+  private static int feed(
+      LineParser parser, AggregatorWriter writer, String[] types, int series, int every, int k) {
     StringBuilder packet = new StringBuilder(LINES_PER_PACKET * 32);
     int lines = 0;
     int sent = 0;
@@ -287,20 +337,31 @@ public final class LiveSeriesBenchmark {
     try (Connection c = DriverManager.getConnection(adminUrl, user, opts.get("pg-password"))) {
       c.createStatement().executeUpdate("CREATE DATABASE " + name);
     }
-    StorageConfig.Postgresql cfg = new StorageConfig.Postgresql(url, user, opts.get("pg-password"), null, null, 4);
+    StorageConfig.Postgresql cfg =
+        new StorageConfig.Postgresql(url, user, opts.get("pg-password"), null, null, 4);
     return new Opened(MetricStores.postgresql(cfg, settings), url);
   }
 
   private void printRows(String engine, String url) throws SQLException {
     boolean sqlite = engine.equals("sqlite");
-    try (Connection c = DriverManager.getConnection(url, sqlite ? null : opts.getOrDefault("pg-user", "postgres"),
-        sqlite ? null : opts.get("pg-password"))) {
+    try (Connection c =
+        DriverManager.getConnection(
+            url,
+            sqlite ? null : opts.getOrDefault("pg-user", "postgres"),
+            sqlite ? null : opts.get("pg-password"))) {
       if (!sqlite) {
         c.createStatement().execute("SET search_path TO hollerith");
       }
       StringBuilder out = new StringBuilder("rows stored:");
-      for (String table : List.of("series", "counter_points", "gauge_points", "timer_points", "set_points",
-          "counter_totals", "gauge_values")) {
+      for (String table :
+          List.of(
+              "series",
+              "counter_points",
+              "gauge_points",
+              "timer_points",
+              "set_points",
+              "counter_totals",
+              "gauge_values")) {
         try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
           rs.next();
           out.append(String.format(Locale.ROOT, " %s %,d", table, rs.getLong(1)));

@@ -17,13 +17,13 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Parsing alone: one {@link LineParser} turning packets into samples for a sink that only folds
- * each sample's hash and value into a long (so nothing is optimised away and nothing is kept).
- * One operation is one packet; divide by {@code linesPerPacket} for the cost per line. Run with
- * {@code -prof gc} to check that counters, gauges and timers allocate nothing per line.
+ * each sample's hash and value into a long (so nothing is optimised away and nothing is kept). One
+ * operation is one packet; divide by {@code linesPerPacket} for the cost per line. Run with {@code
+ * -prof gc} to check that counters, gauges and timers allocate nothing per line.
  *
- * <p>{@code type}: {@code c}, {@code g}, {@code ms}, {@code s} as plain Etsy lines, and
- * {@code c_tagged} a counter with three DogStatsD tags (sorted into the key on every line).
- * Packets cycle through 64 prepared ones, names through 100 distinct metrics.
+ * <p>{@code type}: {@code c}, {@code g}, {@code ms}, {@code s} as plain Etsy lines, and {@code
+ * c_tagged} a counter with three DogStatsD tags (sorted into the key on every line). Packets cycle
+ * through 64 prepared ones, names through 100 distinct metrics.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

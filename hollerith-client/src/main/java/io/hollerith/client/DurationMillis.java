@@ -10,8 +10,8 @@ final class DurationMillis {
 
   /**
    * {@code total_seconds() * 1000.}, where {@code total_seconds()} is the correctly rounded
-   * quotient of whole microseconds by 10^6. A duration with a sub-microsecond part (which a
-   * {@code timedelta} cannot hold) is converted as {@code nanos / 1e6} instead, keeping it.
+   * quotient of whole microseconds by 10^6. A duration with a sub-microsecond part (which a {@code
+   * timedelta} cannot hold) is converted as {@code nanos / 1e6} instead, keeping it.
    */
   static double of(Duration duration) {
     long seconds = duration.getSeconds();
@@ -20,8 +20,11 @@ final class DurationMillis {
       if (Math.abs(seconds) < 9_000_000L) { // nanos below 2^53: exact as a double
         return (seconds * 1_000_000_000L + nanos) / 1e6;
       }
-      return new BigDecimal(seconds).movePointRight(9).add(BigDecimal.valueOf(nanos))
-          .movePointLeft(6).doubleValue();
+      return new BigDecimal(seconds)
+          .movePointRight(9)
+          .add(BigDecimal.valueOf(nanos))
+          .movePointLeft(6)
+          .doubleValue();
     }
     long micros;
     try {

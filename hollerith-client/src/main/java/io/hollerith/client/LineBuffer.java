@@ -12,10 +12,12 @@ import java.util.Arrays;
  */
 final class LineBuffer {
 
-  private static final ThreadLocal<LineBuffer> LOCAL = ThreadLocal.withInitial(() -> new LineBuffer(256));
+  private static final ThreadLocal<LineBuffer> LOCAL =
+      ThreadLocal.withInitial(() -> new LineBuffer(256));
 
   private byte[] bytes;
   private int length;
+
   /** A reusable view of {@link #bytes} for channel writes; replaced when the array grows. */
   private ByteBuffer view;
 
@@ -25,8 +27,8 @@ final class LineBuffer {
   }
 
   /**
-   * The calling thread's scratch buffer, emptied. A caller must finish with it (deliver or
-   * copy its bytes) before anything else on the same thread may take it again.
+   * The calling thread's scratch buffer, emptied. A caller must finish with it (deliver or copy its
+   * bytes) before anything else on the same thread may take it again.
    */
   static LineBuffer local() {
     LineBuffer b = LOCAL.get();
@@ -90,8 +92,8 @@ final class LineBuffer {
   }
 
   /**
-   * Appends user text (a stat name or a set member), which must be ASCII as pystatsd encodes
-   * every payload with {@code 'ascii'}.
+   * Appends user text (a stat name or a set member), which must be ASCII as pystatsd encodes every
+   * payload with {@code 'ascii'}.
    *
    * @throws IllegalArgumentException if {@code s} has a character above U+007F
    */
@@ -103,8 +105,14 @@ final class LineBuffer {
       char c = s.charAt(i);
       if (c > 0x7f) {
         length = start;
-        throw new IllegalArgumentException("StatsD text must be ASCII (pystatsd encodes with 'ascii'), got U+"
-            + String.format("%04X", (int) c) + " at index " + i + " of \"" + s + "\"");
+        throw new IllegalArgumentException(
+            "StatsD text must be ASCII (pystatsd encodes with 'ascii'), got U+"
+                + String.format("%04X", (int) c)
+                + " at index "
+                + i
+                + " of \""
+                + s
+                + "\"");
       }
       bytes[length++] = (byte) c;
     }

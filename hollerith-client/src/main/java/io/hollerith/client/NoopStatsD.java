@@ -3,8 +3,8 @@ package io.hollerith.client;
 /**
  * {@link StatsD#noop()}: every metric method does nothing and never throws, whatever its arguments.
  * It is its own pipeline and its own tagged view, and stateless, so one instance serves every
- * thread. Its timers measure and report to it, so they send nothing either (and, like every
- * timer, still require a stat name).
+ * thread. Its timers measure and report to it, so they send nothing either (and, like every timer,
+ * still require a stat name).
  */
 final class NoopStatsD implements Pipeline {
 

@@ -4,17 +4,20 @@ import java.util.Arrays;
 
 /**
  * The {@link Pipeline} of every client of this library: the items joined by {@code \n} in one
- * growing byte array, reused across sends, and sent as slices of it in the packets that
- * pystatsd's packing rule gives (see {@link Pipeline}). Not thread-safe.
+ * growing byte array, reused across sends, and sent as slices of it in the packets that pystatsd's
+ * packing rule gives (see {@link Pipeline}). Not thread-safe.
  */
 final class PacketPipeline extends StatsClientBase implements Pipeline {
 
   private final StatsClientBase target;
   private final int packLimit;
+
   /** The items joined by {@code \n}: packets are contiguous slices, sent without copying. */
   private final LineBuffer items = new LineBuffer(512);
+
   /** End offset (exclusive) of each item in {@link #items}; item i starts at ends[i-1] + 1. */
   private int[] ends = new int[32];
+
   private int count;
 
   PacketPipeline(StatsClientBase target) {

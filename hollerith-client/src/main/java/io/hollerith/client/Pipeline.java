@@ -1,8 +1,8 @@
 package io.hollerith.client;
 
 /**
- * A batch of stats sent together: pystatsd's {@code Pipeline}. It has every method of a client
- * and adds {@link #send()}; {@link #close()} sends, so a try-with-resources block sends on exit.
+ * A batch of stats sent together: pystatsd's {@code Pipeline}. It has every method of a client and
+ * adds {@link #send()}; {@link #close()} sends, so a try-with-resources block sends on exit.
  *
  * <pre>{@code
  * try (Pipeline pipe = statsd.pipeline()) {
@@ -24,8 +24,8 @@ package io.hollerith.client;
  * text) throws at the call that adds it, not at {@code send()} as in pystatsd. The batch is held in
  * one growing byte array, reused across sends; there is no size bound, so send regularly.
  *
- * <p><b>Not thread-safe</b> (neither is pystatsd's): use one pipeline per thread. Sending through
- * a thread-safe client is safe.
+ * <p><b>Not thread-safe</b> (neither is pystatsd's): use one pipeline per thread. Sending through a
+ * thread-safe client is safe.
  */
 public interface Pipeline extends StatsD {
 
@@ -33,9 +33,9 @@ public interface Pipeline extends StatsD {
   int size();
 
   /**
-   * Sends the batched stats in as few packets as possible (see the class comment) and empties
-   * the pipeline. Over UDP this never throws on send failures; over TCP or a Unix socket a
-   * connection error propagates as {@link java.io.UncheckedIOException} and the batch is dropped.
+   * Sends the batched stats in as few packets as possible (see the class comment) and empties the
+   * pipeline. Over UDP this never throws on send failures; over TCP or a Unix socket a connection
+   * error propagates as {@link java.io.UncheckedIOException} and the batch is dropped.
    */
   void send();
 

@@ -5,9 +5,9 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * Number formatting exactly as CPython 3 prints it, so that this client puts the same bytes on
- * the wire as pystatsd: {@code repr(float)} (what {@code '%s' % value} gives for a float) and
- * {@code '%0.6f' % value} (timings).
+ * Number formatting exactly as CPython 3 prints it, so that this client puts the same bytes on the
+ * wire as pystatsd: {@code repr(float)} (what {@code '%s' % value} gives for a float) and {@code
+ * '%0.6f' % value} (timings).
  *
  * <p>Java's own formatting differs: {@code Double.toString} uses {@code 1.0E16} style and, on JDK
  * 17, not always the shortest digits; {@code String.format("%.6f")} rounds the shortest decimal
@@ -20,10 +20,26 @@ final class PyFormat {
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17
   };
   private static final long[] LONG_POW10 = {
-    1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L,
-    10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L, 100_000_000_000_000L,
-    1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L
+    1L,
+    10L,
+    100L,
+    1_000L,
+    10_000L,
+    100_000L,
+    1_000_000L,
+    10_000_000L,
+    100_000_000L,
+    1_000_000_000L,
+    10_000_000_000L,
+    100_000_000_000L,
+    1_000_000_000_000L,
+    10_000_000_000_000L,
+    100_000_000_000_000L,
+    1_000_000_000_000_000L,
+    10_000_000_000_000_000L,
+    100_000_000_000_000_000L
   };
+
   /** Below 2^50 a scaled value is within 2^-2 of its rounded integer, see {@link #appendRepr}. */
   private static final double FAST_SCALED_LIMIT = 0x1p50;
 
@@ -46,9 +62,9 @@ final class PyFormat {
   /**
    * Appends {@code repr(v)}: the shortest decimal that reads back as {@code v} (the closest one
    * when several have that length, ties to even), in positional notation when the decimal point
-   * position {@code decpt} (value = 0.d1d2… × 10^decpt) satisfies {@code -4 < decpt <= 16}, else
-   * as {@code d.ddde±XX}; a positional integer gets {@code .0}; {@code inf}, {@code -inf},
-   * {@code nan}, {@code -0.0}.
+   * position {@code decpt} (value = 0.d1d2… × 10^decpt) satisfies {@code -4 < decpt <= 16}, else as
+   * {@code d.ddde±XX}; a positional integer gets {@code .0}; {@code inf}, {@code -inf}, {@code
+   * nan}, {@code -0.0}.
    */
   static void appendRepr(LineBuffer b, double v) {
     if (Double.isNaN(v)) {
@@ -149,8 +165,8 @@ final class PyFormat {
   }
 
   /**
-   * Appends {@code '%0.6f' % v}: the exact binary value rounded half-to-even at six decimals,
-   * the sign kept ({@code -0.000000}), {@code inf}, {@code -inf}, {@code nan}.
+   * Appends {@code '%0.6f' % v}: the exact binary value rounded half-to-even at six decimals, the
+   * sign kept ({@code -0.000000}), {@code inf}, {@code -inf}, {@code nan}.
    */
   static void appendFixed6(LineBuffer b, double v) {
     if (Double.isNaN(v)) {

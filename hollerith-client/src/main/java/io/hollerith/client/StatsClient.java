@@ -19,8 +19,8 @@ import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * A StatsD client over UDP: pystatsd's {@code StatsClient(host='localhost', port=8125,
- * prefix=None, maxudpsize=512, ipv6=False)}.
+ * A StatsD client over UDP: pystatsd's {@code StatsClient(host='localhost', port=8125, prefix=None,
+ * maxudpsize=512, ipv6=False)}.
  *
  * <pre>{@code
  * StatsClient statsd = new StatsClient("localhost", 8125, "myapp");
@@ -34,22 +34,24 @@ import java.util.function.LongSupplier;
  * Each stat is one datagram without a trailing newline; {@link #pipeline()} batches several.
  *
  * <p><b>Never throws on send failures:</b> a failed send (no route, buffer full, message too long,
- * client closed) is counted in {@link #sendFailures()} and shown to the optional error handler,
- * and the stat is lost, as UDP would lose it. Invalid input (non-ASCII names) still throws
- * {@link IllegalArgumentException} before anything is sent. Whatever the error handler throws is
- * ignored; it may send stats through this client, but a send that fails again calls it again.
+ * client closed) is counted in {@link #sendFailures()} and shown to the optional error handler, and
+ * the stat is lost, as UDP would lose it. Invalid input (non-ASCII names) still throws {@link
+ * IllegalArgumentException} before anything is sent. Whatever the error handler throws is ignored;
+ * it may send stats through this client, but a send that fails again calls it again.
  *
  * <p><b>Thread-safe.</b> Lines are built in a per-thread buffer, so sending allocates nothing in
  * the steady state; all threads share one {@link DatagramChannel}, which serializes concurrent
- * sends internally, as the kernel does for one socket anyway. Sampling draws from
- * {@link ThreadLocalRandom} unless a random source is injected (which must then be thread-safe).
+ * sends internally, as the kernel does for one socket anyway. Sampling draws from {@link
+ * ThreadLocalRandom} unless a random source is injected (which must then be thread-safe).
  */
 public final class StatsClient extends StatsClientBase {
 
   /** pystatsd's default {@code maxudpsize}: generally considered safe on the public internet. */
   public static final int DEFAULT_MAX_UDP_SIZE = 512;
+
   /** The StatsD port. */
   public static final int DEFAULT_PORT = 8125;
+
   /** The default host. */
   public static final String DEFAULT_HOST = "localhost";
 
@@ -57,6 +59,7 @@ public final class StatsClient extends StatsClientBase {
   private final InetSocketAddress address;
   private final int maxUdpSize;
   private final Consumer<? super IOException> errorHandler;
+
   /** Adders, not atomics: many sending threads, rare readers. */
   private final LongAdder failures = new LongAdder();
 
@@ -102,15 +105,17 @@ public final class StatsClient extends StatsClientBase {
     }
   }
 
-  /** A builder for the options pystatsd has no parameter for (random source, clock, error handler). */
+  /**
+   * A builder for the options pystatsd has no parameter for (random source, clock, error handler).
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
    * A client configured like pystatsd's {@code statsd.defaults.env}: {@code STATSD_HOST}
-   * (localhost), {@code STATSD_PORT} (8125), {@code STATSD_PREFIX} (none),
-   * {@code STATSD_MAXUDPSIZE} (512) and {@code STATSD_IPV6} (an integer, non-zero for IPv6).
+   * (localhost), {@code STATSD_PORT} (8125), {@code STATSD_PREFIX} (none), {@code
+   * STATSD_MAXUDPSIZE} (512) and {@code STATSD_IPV6} (an integer, non-zero for IPv6).
    */
   public static StatsClient fromEnvironment() {
     return fromEnvironment(System.getenv());
@@ -122,7 +127,8 @@ public final class StatsClient extends StatsClientBase {
    * @throws IllegalArgumentException when a number is malformed
    */
   public static StatsClient fromEnvironment(Map<String, String> env) {
-    return builder().host(env.getOrDefault("STATSD_HOST", DEFAULT_HOST))
+    return builder()
+        .host(env.getOrDefault("STATSD_HOST", DEFAULT_HOST))
         .port(intVar(env, "STATSD_PORT", DEFAULT_PORT))
         .prefix(env.get("STATSD_PREFIX"))
         .maxUdpSize(intVar(env, "STATSD_MAXUDPSIZE", DEFAULT_MAX_UDP_SIZE))
@@ -162,8 +168,9 @@ public final class StatsClient extends StatsClientBase {
         return a;
       }
     }
-    throw new UncheckedIOException(new UnknownHostException(
-        "StatsD host \"" + host + "\" has no " + (ipv6 ? "IPv6" : "IPv4") + " address"));
+    throw new UncheckedIOException(
+        new UnknownHostException(
+            "StatsD host \"" + host + "\" has no " + (ipv6 ? "IPv6" : "IPv4") + " address"));
   }
 
   @Override

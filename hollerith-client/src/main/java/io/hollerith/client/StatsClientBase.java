@@ -6,29 +6,31 @@ import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The line building shared by every client of this library and by its pipelines: each
- * {@link StatsD} method builds one StatsD line {@code [prefix.]stat:value|type[|@rate][|#tags]}
- * exactly as pystatsd 4.x would (integers as Python prints an {@code int}, doubles as Python's
- * {@code repr(float)}, timings as {@code '%0.6f'}) and hands it to the transport. Program against
- * {@link StatsD}; this class exists for the transports of this package, which alone can extend it.
+ * The line building shared by every client of this library and by its pipelines: each {@link
+ * StatsD} method builds one StatsD line {@code [prefix.]stat:value|type[|@rate][|#tags]} exactly as
+ * pystatsd 4.x would (integers as Python prints an {@code int}, doubles as Python's {@code
+ * repr(float)}, timings as {@code '%0.6f'}) and hands it to the transport. Program against {@link
+ * StatsD}; this class exists for the transports of this package, which alone can extend it.
  *
  * <p><b>Sampling.</b> With {@code rate < 1} a stat is dropped when the client's random source
- * returns a value {@code > rate}, and otherwise sent with {@code |@rate} appended (the rate
- * printed as Python prints a float). A rate {@code >= 1} never adds a suffix.
+ * returns a value {@code > rate}, and otherwise sent with {@code |@rate} appended (the rate printed
+ * as Python prints a float). A rate {@code >= 1} never adds a suffix.
  *
  * <p><b>Text.</b> Stat names, the prefix, set members and tags must be ASCII (pystatsd encodes with
  * {@code 'ascii'}); anything else throws {@link IllegalArgumentException} and sends nothing. As in
  * pystatsd, names are not otherwise validated or escaped.
  *
- * <p><b>Thread-safety</b> is that of the concrete class: {@link StatsClient} is thread-safe,
- * {@link TcpStatsClient}, {@link UnixSocketStatsClient} and pipelines are not.
+ * <p><b>Thread-safety</b> is that of the concrete class: {@link StatsClient} is thread-safe, {@link
+ * TcpStatsClient}, {@link UnixSocketStatsClient} and pipelines are not.
  */
 public abstract class StatsClientBase implements StatsD {
 
   /** The prefix as ASCII bytes followed by a dot, or {@code null} when there is no prefix. */
   final byte[] prefixDot;
+
   /** {@code |#tag1,tag2} as ASCII bytes, or {@code null} when there are no tags. */
   final byte[] tagSuffix;
+
   final String prefix;
   final DoubleSupplier random;
   final LongSupplier nanoClock;
@@ -45,15 +47,14 @@ public abstract class StatsClientBase implements StatsD {
 
   /**
    * Delivers one prepared item (pystatsd's {@code _after}): a UDP datagram, a newline-terminated
-   * stream write, or one entry of a pipeline. The bytes may hold several lines joined by
-   * {@code \n}. The bytes are only valid during the call.
+   * stream write, or one entry of a pipeline. The bytes may hold several lines joined by {@code
+   * \n}. The bytes are only valid during the call.
    */
   abstract void deliver(LineBuffer buf, int off, int len);
 
   /**
-   * The packing limit of this client's pipelines: two items are joined into one packet only
-   * while {@code len(joined) < packLimit()}. {@link Integer#MAX_VALUE} for streams, which never
-   * split.
+   * The packing limit of this client's pipelines: two items are joined into one packet only while
+   * {@code len(joined) < packLimit()}. {@link Integer#MAX_VALUE} for streams, which never split.
    */
   abstract int packLimit();
 
@@ -97,8 +98,8 @@ public abstract class StatsClientBase implements StatsD {
   }
 
   /** The one gauge implementation, for an integer ({@code !isFloat}) or a float value. */
-  private void gauge(String stat, boolean isFloat, long intValue, double floatValue, double rate,
-      boolean delta) {
+  private void gauge(
+      String stat, boolean isFloat, long intValue, double floatValue, double rate, boolean delta) {
     // Converting a long to a double keeps its sign, so one set of comparisons serves both.
     double value = isFloat ? floatValue : intValue;
     if (dropped(rate)) {
@@ -191,7 +192,9 @@ public abstract class StatsClientBase implements StatsD {
     if (tags.length == 0) {
       throw new IllegalArgumentException("withTags needs at least one tag");
     }
-    StringBuilder sb = new StringBuilder(tagSuffix == null ? "|#" : new String(tagSuffix, StandardCharsets.US_ASCII) + ",");
+    StringBuilder sb =
+        new StringBuilder(
+            tagSuffix == null ? "|#" : new String(tagSuffix, StandardCharsets.US_ASCII) + ",");
     for (int i = 0; i < tags.length; i++) {
       String tag = Objects.requireNonNull(tags[i], "tag");
       if (tag.isEmpty()) {
@@ -200,8 +203,12 @@ public abstract class StatsClientBase implements StatsD {
       for (int j = 0; j < tag.length(); j++) {
         char c = tag.charAt(j);
         if (c == ',' || c == '|' || c == '#' || c == '\n' || c == '\r') {
-          throw new IllegalArgumentException("tag \"" + tag + "\" contains '" + (c == '\n' ? "\\n" : c == '\r' ? "\\r" : String.valueOf(c))
-              + "', which would break the DogStatsD line");
+          throw new IllegalArgumentException(
+              "tag \""
+                  + tag
+                  + "\" contains '"
+                  + (c == '\n' ? "\\n" : c == '\r' ? "\\r" : String.valueOf(c))
+                  + "', which would break the DogStatsD line");
         }
       }
       if (i > 0) {
@@ -235,11 +242,13 @@ public abstract class StatsClientBase implements StatsD {
   }
 
   /**
-   * The one implementation of the counter and set overloads: {@code stat:value<type>[|@rate][|#tags]},
-   * the value an integer ({@code !isFloat}) or a float printed as Python's {@code repr}. Two value
-   * parameters rather than a {@code Number}, so that nothing is boxed per call.
+   * The one implementation of the counter and set overloads: {@code
+   * stat:value<type>[|@rate][|#tags]}, the value an integer ({@code !isFloat}) or a float printed
+   * as Python's {@code repr}. Two value parameters rather than a {@code Number}, so that nothing is
+   * boxed per call.
    */
-  private void send(String stat, boolean isFloat, long intValue, double floatValue, String type, double rate) {
+  private void send(
+      String stat, boolean isFloat, long intValue, double floatValue, String type, double rate) {
     if (dropped(rate)) {
       return;
     }

@@ -6,17 +6,17 @@ import java.time.Duration;
  * The StatsD client contract: pystatsd's {@code StatsClientBase} API, which every client of this
  * library implements ({@link StatsClient} over UDP, {@link TcpStatsClient}, {@link
  * UnixSocketStatsClient}, a {@link Pipeline} and a {@link #withTags} view). Depend on this type,
- * not on a transport, so that tests and configurations without metrics can pass
- * {@link #noop()} or a fake of their own.
+ * not on a transport, so that tests and configurations without metrics can pass {@link #noop()} or
+ * a fake of their own.
  *
- * <p><b>Implementing it.</b> The shorter overloads are default methods that call the longest one
- * of their kind with pystatsd's keyword defaults ({@code count = 1}, {@code rate = 1},
- * {@code delta = false}); {@code decr} with a float count becomes {@code incr} with its negation;
- * a {@code Duration} becomes milliseconds as pystatsd computes them from a {@code timedelta}. A
- * fake therefore implements the longest overload of each metric, {@link #sendLine}, {@link
- * #pipeline}, {@link #withTags}, {@link #prefix} and {@link #close}, and sees every call there.
- * The default {@link #timer(String, double)} measures on {@link System#nanoTime()} and reports
- * through {@link #timing(String, double, double)}.
+ * <p><b>Implementing it.</b> The shorter overloads are default methods that call the longest one of
+ * their kind with pystatsd's keyword defaults ({@code count = 1}, {@code rate = 1}, {@code delta =
+ * false}); {@code decr} with a float count becomes {@code incr} with its negation; a {@code
+ * Duration} becomes milliseconds as pystatsd computes them from a {@code timedelta}. A fake
+ * therefore implements the longest overload of each metric, {@link #sendLine}, {@link #pipeline},
+ * {@link #withTags}, {@link #prefix} and {@link #close}, and sees every call there. The default
+ * {@link #timer(String, double)} measures on {@link System#nanoTime()} and reports through {@link
+ * #timing(String, double, double)}.
  *
  * <p><b>Which calls may throw.</b>
  *
@@ -40,8 +40,8 @@ public interface StatsD extends AutoCloseable {
 
   /**
    * A client that sends nothing and whose metric methods never throw, whatever the arguments, for
-   * tests and for disabled metrics. Its
-   * pipelines and tagged views are itself, and its {@link #prefix()} is {@code null}. Thread-safe.
+   * tests and for disabled metrics. Its pipelines and tagged views are itself, and its {@link
+   * #prefix()} is {@code null}. Thread-safe.
    */
   static StatsD noop() {
     return NoopStatsD.INSTANCE;
@@ -59,7 +59,10 @@ public interface StatsD extends AutoCloseable {
     incr(stat, count, 1.0);
   }
 
-  /** {@code incr(stat, count, rate)}: {@code stat:count|c|@rate}, sent with probability {@code rate}. */
+  /**
+   * {@code incr(stat, count, rate)}: {@code stat:count|c|@rate}, sent with probability {@code
+   * rate}.
+   */
   void incr(String stat, long count, double rate);
 
   /** {@code incr(stat, 1.2)}: a float count, printed as Python does ({@code stat:1.2|c}). */
@@ -115,9 +118,9 @@ public interface StatsD extends AutoCloseable {
 
   /**
    * {@code gauge(stat, value, rate, delta)}. A delta is sent signed ({@code +12}, {@code -13},
-   * {@code +0}). An absolute negative value cannot be expressed in one StatsD line, so, as
-   * pystatsd does, it is sent as {@code stat:0|g} then {@code stat:-5|g}, joined in one packet
-   * when they fit, sampled once and without a rate suffix.
+   * {@code +0}). An absolute negative value cannot be expressed in one StatsD line, so, as pystatsd
+   * does, it is sent as {@code stat:0|g} then {@code stat:-5|g}, joined in one packet when they
+   * fit, sampled once and without a rate suffix.
    */
   void gauge(String stat, long value, double rate, boolean delta);
 
@@ -171,7 +174,9 @@ public interface StatsD extends AutoCloseable {
 
   // ---------------------------------------------------------------- timings
 
-  /** {@code timing(stat, millis)}: {@code stat:100.000000|ms} (six decimals, as {@code '%0.6f'}). */
+  /**
+   * {@code timing(stat, millis)}: {@code stat:100.000000|ms} (six decimals, as {@code '%0.6f'}).
+   */
   default void timing(String stat, double millis) {
     timing(stat, millis, 1.0);
   }
@@ -195,14 +200,17 @@ public interface StatsD extends AutoCloseable {
   }
 
   /**
-   * {@code timer(stat)}: a {@link Timer} for a block (try-with-resources), a function (its
-   * {@code wrap} methods) or manual {@code start()}/{@code stop()}.
+   * {@code timer(stat)}: a {@link Timer} for a block (try-with-resources), a function (its {@code
+   * wrap} methods) or manual {@code start()}/{@code stop()}.
    */
   default Timer timer(String stat) {
     return timer(stat, 1.0);
   }
 
-  /** {@code timer(stat, rate)}: a {@link Timer} that reports through {@link #timing(String, double, double)}. */
+  /**
+   * {@code timer(stat, rate)}: a {@link Timer} that reports through {@link #timing(String, double,
+   * double)}.
+   */
   default Timer timer(String stat, double rate) {
     return new Timer(this, stat, rate, System::nanoTime);
   }
@@ -224,11 +232,11 @@ public interface StatsD extends AutoCloseable {
   Pipeline pipeline();
 
   /**
-   * A view of this client that appends DogStatsD tags ({@code |#k:v,k2}) to every line, for
-   * servers that accept them (Hollerith does; Etsy StatsD does not, which is why pystatsd has no
-   * tags). The view shares this client's connection: closing either closes it. Tags accumulate
-   * over repeated calls. Each tag is ASCII without {@code ,}, {@code |}, {@code #}, or line
-   * breaks, and not empty.
+   * A view of this client that appends DogStatsD tags ({@code |#k:v,k2}) to every line, for servers
+   * that accept them (Hollerith does; Etsy StatsD does not, which is why pystatsd has no tags). The
+   * view shares this client's connection: closing either closes it. Tags accumulate over repeated
+   * calls. Each tag is ASCII without {@code ,}, {@code |}, {@code #}, or line breaks, and not
+   * empty.
    *
    * @throws IllegalArgumentException for an invalid tag or no tags at all
    */
@@ -238,8 +246,7 @@ public interface StatsD extends AutoCloseable {
   String prefix();
 
   /**
-   * Closes the underlying connection (a pipeline sends instead). Never throws a checked
-   * exception.
+   * Closes the underlying connection (a pipeline sends instead). Never throws a checked exception.
    */
   @Override
   void close();

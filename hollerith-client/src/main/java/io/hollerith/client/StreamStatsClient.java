@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  * first send and keeps the connection until {@link #close()} or {@link #reconnect()}.
  *
  * <p>Connection and write errors propagate as {@link UncheckedIOException} (pystatsd raises the
- * socket error); the connection is kept as it is, so after an error call {@link #reconnect()}.
- * With a timeout, connecting and each write give up after it with a {@link SocketTimeoutException}
+ * socket error); the connection is kept as it is, so after an error call {@link #reconnect()}. With
+ * a timeout, connecting and each write give up after it with a {@link SocketTimeoutException}
  * cause; without one they block.
  *
  * <p><b>Not thread-safe</b>, as in pystatsd: confine an instance to one thread or lock around it.
@@ -27,15 +27,19 @@ import java.util.function.LongSupplier;
 public abstract class StreamStatsClient extends StatsClientBase {
 
   private final Duration timeout;
+
   /** Holds the item and its newline so that each item is a single write. */
   private final LineBuffer out = new LineBuffer(512);
+
   private SocketChannel channel;
   private Selector selector;
   private SelectionKey key;
+
   /** The address of the open connection, for error messages. */
   private SocketAddress connectedTo;
 
-  StreamStatsClient(String prefix, Duration timeout, DoubleSupplier random, LongSupplier nanoClock) {
+  StreamStatsClient(
+      String prefix, Duration timeout, DoubleSupplier random, LongSupplier nanoClock) {
     super(prefix, null, random, nanoClock);
     if (timeout != null && timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
@@ -63,8 +67,8 @@ public abstract class StreamStatsClient extends StatsClientBase {
    * Connects. A connection already open is closed first (pystatsd leaves the old socket to the
    * garbage collector; a Java channel would hold its file descriptor until then).
    *
-   * @throws UncheckedIOException when the host cannot be resolved or the connection is refused
-   *     or times out
+   * @throws UncheckedIOException when the host cannot be resolved or the connection is refused or
+   *     times out
    */
   public void connect() {
     close();
@@ -94,7 +98,8 @@ public abstract class StreamStatsClient extends StatsClientBase {
       key = k;
     } catch (IOException e) {
       closeQuietly(ch, sel);
-      throw new UncheckedIOException("cannot connect to StatsD at " + remote + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot connect to StatsD at " + remote + ": " + e.getMessage(), e);
     }
   }
 
@@ -144,7 +149,8 @@ public abstract class StreamStatsClient extends StatsClientBase {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot send to StatsD at " + connectedTo + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot send to StatsD at " + connectedTo + ": " + e.getMessage(), e);
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A StatsD client over TCP: pystatsd's {@code TCPStatsClient(host='localhost', port=8125,
- * prefix=None, timeout=None, ipv6=False)}. Every line ends with {@code \n}; a pipeline is one
- * write with no size limit. The host is resolved on each {@link #connect()}.
+ * prefix=None, timeout=None, ipv6=False)}. Every line ends with {@code \n}; a pipeline is one write
+ * with no size limit. The host is resolved on each {@link #connect()}.
  *
  * <p>May throw {@link java.io.UncheckedIOException} on connection errors, and is <b>not
  * thread-safe</b>, both as documented for pystatsd (see {@link StreamStatsClient}).
@@ -47,15 +47,28 @@ public final class TcpStatsClient extends StreamStatsClient {
 
   /** {@code TCPStatsClient(host, port, prefix, timeout, ipv6)}. */
   public TcpStatsClient(String host, int port, String prefix, Duration timeout, boolean ipv6) {
-    this(host, port, prefix, timeout, ipv6, () -> ThreadLocalRandom.current().nextDouble(), System::nanoTime);
+    this(
+        host,
+        port,
+        prefix,
+        timeout,
+        ipv6,
+        () -> ThreadLocalRandom.current().nextDouble(),
+        System::nanoTime);
   }
 
   /**
    * All options, with the sampling random source (uniform in [0, 1)) and the timers' monotonic
    * nanosecond clock injectable for tests.
    */
-  public TcpStatsClient(String host, int port, String prefix, Duration timeout, boolean ipv6,
-      DoubleSupplier random, LongSupplier nanoClock) {
+  public TcpStatsClient(
+      String host,
+      int port,
+      String prefix,
+      Duration timeout,
+      boolean ipv6,
+      DoubleSupplier random,
+      LongSupplier nanoClock) {
     super(prefix, timeout, random, nanoClock);
     StatsClient.checkPort(port);
     this.host = Objects.requireNonNull(host, "host");

@@ -19,13 +19,14 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Elapsed time is measured on the client's monotonic nanosecond clock ({@link System#nanoTime}
- * unless a test injects another into one of this library's clients) and sent in milliseconds with six decimals. A block or function
- * that throws is still timed, and its exception propagates. Errors are pystatsd's
- * {@code RuntimeError}s as {@link IllegalStateException}s with the same messages.
+ * unless a test injects another into one of this library's clients) and sent in milliseconds with
+ * six decimals. A block or function that throws is still timed, and its exception propagates.
+ * Errors are pystatsd's {@code RuntimeError}s as {@link IllegalStateException}s with the same
+ * messages.
  *
- * <p><b>Thread-safety:</b> {@code start}/{@code stop}/{@code send}/{@code close} keep state and must
- * stay on one thread at a time (as in pystatsd); the wrapped functions keep no state and may be
- * called from any number of threads.
+ * <p><b>Thread-safety:</b> {@code start}/{@code stop}/{@code send}/{@code close} keep state and
+ * must stay on one thread at a time (as in pystatsd); the wrapped functions keep no state and may
+ * be called from any number of threads.
  */
 public final class Timer implements AutoCloseable {
 

@@ -13,9 +13,9 @@ import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * A StatsD client over a Unix domain <em>stream</em> socket: pystatsd's
- * {@code UnixSocketStatsClient(socket_path, prefix=None, timeout=None)}, with the same newline
- * framing as {@link TcpStatsClient}. (pystatsd declined datagram Unix sockets; so does this.)
+ * A StatsD client over a Unix domain <em>stream</em> socket: pystatsd's {@code
+ * UnixSocketStatsClient(socket_path, prefix=None, timeout=None)}, with the same newline framing as
+ * {@link TcpStatsClient}. (pystatsd declined datagram Unix sockets; so does this.)
  *
  * <p>May throw {@link java.io.UncheckedIOException} on connection errors and is <b>not
  * thread-safe</b> (see {@link StreamStatsClient}).
@@ -36,11 +36,20 @@ public final class UnixSocketStatsClient extends StreamStatsClient {
 
   /** {@code UnixSocketStatsClient(socket_path, prefix, timeout)}; a {@code null} timeout blocks. */
   public UnixSocketStatsClient(Path socketPath, String prefix, Duration timeout) {
-    this(socketPath, prefix, timeout, () -> ThreadLocalRandom.current().nextDouble(), System::nanoTime);
+    this(
+        socketPath,
+        prefix,
+        timeout,
+        () -> ThreadLocalRandom.current().nextDouble(),
+        System::nanoTime);
   }
 
   /** All options, with the sampling random source and the timers' clock injectable for tests. */
-  public UnixSocketStatsClient(Path socketPath, String prefix, Duration timeout, DoubleSupplier random,
+  public UnixSocketStatsClient(
+      Path socketPath,
+      String prefix,
+      Duration timeout,
+      DoubleSupplier random,
       LongSupplier nanoClock) {
     super(prefix, timeout, random, nanoClock);
     this.address = UnixDomainSocketAddress.of(Objects.requireNonNull(socketPath, "socketPath"));

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * Opens a client of each transport for one server, so that a test can run the same calls over
- * UDP, TCP and a Unix stream socket. Public test support (in the {@code tests} jar).
+ * Opens a client of each transport for one server, so that a test can run the same calls over UDP,
+ * TCP and a Unix stream socket. Public test support (in the {@code tests} jar).
  *
  * <pre>{@code
  * for (ClientTransport t : ClientTransport.values()) {
@@ -26,17 +26,37 @@ public enum ClientTransport {
   UNIX;
 
   /**
-   * A new client of this transport; the ones not used by this transport may be {@code null}.
-   * {@code random} returns the sampling draws ({@code () -> -1} always samples).
+   * A new client of this transport; the ones not used by this transport may be {@code null}. {@code
+   * random} returns the sampling draws ({@code () -> -1} always samples).
    */
-  public StatsClientBase open(InetSocketAddress udp, InetSocketAddress tcp, Path unixSocket, String prefix,
-      int maxUdpSize, DoubleSupplier random) {
+  public StatsClientBase open(
+      InetSocketAddress udp,
+      InetSocketAddress tcp,
+      Path unixSocket,
+      String prefix,
+      int maxUdpSize,
+      DoubleSupplier random) {
     return switch (this) {
-      case UDP -> StatsClient.builder().host(udp.getHostString()).port(udp.getPort()).prefix(prefix)
-          .maxUdpSize(maxUdpSize).random(random).build();
-      case TCP -> new TcpStatsClient(tcp.getHostString(), tcp.getPort(), prefix, Duration.ofSeconds(5), false,
-          random, System::nanoTime);
-      case UNIX -> new UnixSocketStatsClient(unixSocket, prefix, Duration.ofSeconds(5), random, System::nanoTime);
+      case UDP ->
+          StatsClient.builder()
+              .host(udp.getHostString())
+              .port(udp.getPort())
+              .prefix(prefix)
+              .maxUdpSize(maxUdpSize)
+              .random(random)
+              .build();
+      case TCP ->
+          new TcpStatsClient(
+              tcp.getHostString(),
+              tcp.getPort(),
+              prefix,
+              Duration.ofSeconds(5),
+              false,
+              random,
+              System::nanoTime);
+      case UNIX ->
+          new UnixSocketStatsClient(
+              unixSocket, prefix, Duration.ofSeconds(5), random, System::nanoTime);
     };
   }
 }

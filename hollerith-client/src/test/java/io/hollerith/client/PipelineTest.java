@@ -140,7 +140,8 @@ class PipelineTest {
       p.incr("ok");
       Assertions.assertThatThrownBy(() -> p.incr("caf\u00e9"))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("must be ASCII").hasMessageContaining("U+00E9");
+          .hasMessageContaining("must be ASCII")
+          .hasMessageContaining("U+00E9");
       p.incr("ok2");
     }
     assertThat(udp.receive()).isEqualTo("ok:1|c\nok2:1|c");

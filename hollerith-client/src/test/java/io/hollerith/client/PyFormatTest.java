@@ -17,9 +17,9 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Python's float formatting, checked against a table CPython 3.11 wrote
- * ({@code src/test/python/gen_float_vectors.py}: 4,000+ values over every magnitude, short
- * decimals, timings and ties) and fuzzed against exact reference models.
+ * Python's float formatting, checked against a table CPython 3.11 wrote ({@code
+ * src/test/python/gen_float_vectors.py}: 4,000+ values over every magnitude, short decimals,
+ * timings and ties) and fuzzed against exact reference models.
  */
 class PyFormatTest {
 
@@ -28,7 +28,8 @@ class PyFormatTest {
   static List<Row> table() throws IOException {
     List<Row> rows = new ArrayList<>();
     try (InputStream in = PyFormatTest.class.getResourceAsStream("python-float-format.tsv");
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
+        BufferedReader r =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
       String line;
       while ((line = r.readLine()) != null) {
         String[] f = line.split("\t");
@@ -44,7 +45,8 @@ class PyFormatTest {
     assertThat(rows).hasSizeGreaterThan(4000);
     SoftAssertions soft = new SoftAssertions();
     for (Row row : rows) {
-      soft.assertThat(PyFormat.repr(row.value())).as("repr of bits %016x", Double.doubleToRawLongBits(row.value()))
+      soft.assertThat(PyFormat.repr(row.value()))
+          .as("repr of bits %016x", Double.doubleToRawLongBits(row.value()))
           .isEqualTo(row.repr());
     }
     soft.assertAll();
@@ -54,13 +56,15 @@ class PyFormatTest {
   void fixed6MatchesCpythonOnEveryTableValue() throws IOException {
     SoftAssertions soft = new SoftAssertions();
     for (Row row : table()) {
-      soft.assertThat(PyFormat.fixed6(row.value())).as("'%%0.6f' of bits %016x", Double.doubleToRawLongBits(row.value()))
+      soft.assertThat(PyFormat.fixed6(row.value()))
+          .as("'%%0.6f' of bits %016x", Double.doubleToRawLongBits(row.value()))
           .isEqualTo(row.fixed6());
     }
     soft.assertAll();
   }
 
-  @SuppressWarnings("FloatingPointLiteralPrecision") // the literals are written as Python prints them
+  @SuppressWarnings(
+      "FloatingPointLiteralPrecision") // the literals are written as Python prints them
   @Test
   void knownValues() {
     assertThat(PyFormat.repr(1.2)).isEqualTo("1.2");
@@ -87,13 +91,15 @@ class PyFormatTest {
   void fixed6FastPathEqualsExactRounding() {
     SplittableRandom rnd = new SplittableRandom(7);
     for (int i = 0; i < 50_000; i++) {
-      double v = i % 2 == 0
-          ? Double.longBitsToDouble(rnd.nextLong()) // every magnitude
-          : rnd.nextDouble(-1e7, 1e7) / (1 << rnd.nextInt(30)); // the fast path's range
+      double v =
+          i % 2 == 0
+              ? Double.longBitsToDouble(rnd.nextLong()) // every magnitude
+              : rnd.nextDouble(-1e7, 1e7) / (1 << rnd.nextInt(30)); // the fast path's range
       if (Double.isNaN(v) || Double.isInfinite(v)) {
         continue;
       }
-      String exact = new BigDecimal(Math.abs(v)).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
+      String exact =
+          new BigDecimal(Math.abs(v)).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
       String expected = (Double.doubleToRawLongBits(v) < 0 ? "-" : "") + exact;
       assertThat(PyFormat.fixed6(v)).as("fixed6(%s)", v).isEqualTo(expected);
     }
@@ -107,11 +113,12 @@ class PyFormatTest {
   void reprIsShortestRoundTrip() {
     SplittableRandom rnd = new SplittableRandom(11);
     for (int i = 0; i < 20_000; i++) {
-      double v = switch (i % 3) {
-        case 0 -> Double.longBitsToDouble(rnd.nextLong());
-        case 1 -> Math.round(rnd.nextDouble(-1e6, 1e6) * 100) / 100.0;
-        default -> rnd.nextDouble(0, 1e4);
-      };
+      double v =
+          switch (i % 3) {
+            case 0 -> Double.longBitsToDouble(rnd.nextLong());
+            case 1 -> Math.round(rnd.nextDouble(-1e6, 1e6) * 100) / 100.0;
+            default -> rnd.nextDouble(0, 1e4);
+          };
       if (Double.isNaN(v) || Double.isInfinite(v) || v == 0) {
         continue;
       }

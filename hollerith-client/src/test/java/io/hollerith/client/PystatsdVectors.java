@@ -7,22 +7,29 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The wire-format vectors: the client's agreed list, every expectation of pystatsd 4.x's own tests, and
- * Python's number printing at the edges. Public test support (in the {@code tests} jar) so that
- * server tests can push the same calls through a running Hollerith, e.g. with
- * {@link ClientTransport}.
+ * The wire-format vectors: the client's agreed list, every expectation of pystatsd 4.x's own tests,
+ * and Python's number printing at the edges. Public test support (in the {@code tests} jar) so that
+ * server tests can push the same calls through a running Hollerith, e.g. with {@link
+ * ClientTransport}.
  */
 public final class PystatsdVectors {
 
   /**
-   * One case: the client's random source always returns {@code random} (-1 always samples, 2
-   * never does), its prefix and {@code maxUdpSize}, the calls to make, and the UDP datagrams
-   * pystatsd would send for them. On a stream the same bytes arrive as {@link #streamBytes()}.
+   * One case: the client's random source always returns {@code random} (-1 always samples, 2 never
+   * does), its prefix and {@code maxUdpSize}, the calls to make, and the UDP datagrams pystatsd
+   * would send for them. On a stream the same bytes arrive as {@link #streamBytes()}.
    */
-  public record Vector(String name, double random, String prefix, int maxUdpSize,
-      Consumer<StatsClientBase> calls, List<String> datagrams) {
+  public record Vector(
+      String name,
+      double random,
+      String prefix,
+      int maxUdpSize,
+      Consumer<StatsClientBase> calls,
+      List<String> datagrams) {
 
-    /** What a TCP or Unix stream carries: the datagrams joined by {@code \n}, newline-terminated. */
+    /**
+     * What a TCP or Unix stream carries: the datagrams joined by {@code \n}, newline-terminated.
+     */
     public String streamBytes() {
       return datagrams.isEmpty() ? "" : String.join("\n", datagrams) + "\n";
     }
@@ -55,8 +62,13 @@ public final class PystatsdVectors {
     VECTORS.add(new Vector(name, -1, null, 512, calls, List.of(datagrams)));
   }
 
-  private static void v(String name, double random, String prefix, int maxUdpSize,
-      Consumer<StatsClientBase> calls, String... datagrams) {
+  private static void v(
+      String name,
+      double random,
+      String prefix,
+      int maxUdpSize,
+      Consumer<StatsClientBase> calls,
+      String... datagrams) {
     VECTORS.add(new Vector(name, random, prefix, maxUdpSize, calls, List.of(datagrams)));
   }
 
@@ -100,7 +112,13 @@ public final class PystatsdVectors {
     v("prepare 50 ms", c -> c.timing("bar", 50, 0.5), "bar:50.000000|ms|@0.5");
     v("prepare gauge", c -> c.gauge("baz", 23), "baz:23|g");
     v("prefix", -1, "foo", 512, c -> c.incr("bar"), "foo.bar:1|c");
-    v("prefix with dots", -1, "app.web", 512, c -> c.gauge("mem", -3), "app.web.mem:0|g\napp.web.mem:-3|g");
+    v(
+        "prefix with dots",
+        -1,
+        "app.web",
+        512,
+        c -> c.gauge("mem", -3),
+        "app.web.mem:0|g\napp.web.mem:-3|g");
     v("empty prefix is none", -1, "", 512, c -> c.incr("bar"), "bar:1|c");
     // test_big_numbers
     v("big gauge", c -> c.gauge("foo", 1234568901234L), "foo:1234568901234|g");
@@ -130,73 +148,110 @@ public final class PystatsdVectors {
     v("timing negative", c -> c.timing("foo", -1.5), "foo:-1.500000|ms");
     v("timing tiny negative", c -> c.timing("foo", -1e-9), "foo:-0.000000|ms");
     v("timing half-even tie", c -> c.timing("foo", 0.0078125), "foo:0.007812|ms");
-    @SuppressWarnings("FloatingPointLiteralPrecision") // written as Python's pystatsd tests write it
+    @SuppressWarnings(
+        "FloatingPointLiteralPrecision") // written as Python's pystatsd tests write it
     double tenToThe23 = 1e23;
     v("timing 1e23", c -> c.timing("foo", tenToThe23), "foo:99999999999999991611392.000000|ms");
     v("timing nan", c -> c.timing("foo", Double.NaN), "foo:nan|ms");
     // test_pipeline, test_pipeline_manager, negative gauge in a pipeline
-    v("pipeline", c -> {
-      Pipeline p = c.pipeline();
-      p.incr("foo");
-      p.decr("bar");
-      p.timing("baz", 320);
-      p.send();
-    }, "foo:1|c\nbar:-1|c\nbaz:320.000000|ms");
-    v("pipeline manager", c -> {
-      try (Pipeline p = c.pipeline()) {
-        p.incr("foo");
-        p.decr("bar");
-        p.gauge("baz", 15);
-      }
-    }, "foo:1|c\nbar:-1|c\nbaz:15|g");
-    v("pipeline negative gauge", c -> {
-      try (Pipeline p = c.pipeline()) {
-        p.gauge("foo", -10);
-        p.incr("bar");
-      }
-    }, "foo:0|g\nfoo:-10|g\nbar:1|c");
+    v(
+        "pipeline",
+        c -> {
+          Pipeline p = c.pipeline();
+          p.incr("foo");
+          p.decr("bar");
+          p.timing("baz", 320);
+          p.send();
+        },
+        "foo:1|c\nbar:-1|c\nbaz:320.000000|ms");
+    v(
+        "pipeline manager",
+        c -> {
+          try (Pipeline p = c.pipeline()) {
+            p.incr("foo");
+            p.decr("bar");
+            p.gauge("baz", 15);
+          }
+        },
+        "foo:1|c\nbar:-1|c\nbaz:15|g");
+    v(
+        "pipeline negative gauge",
+        c -> {
+          try (Pipeline p = c.pipeline()) {
+            p.gauge("foo", -10);
+            p.incr("bar");
+          }
+        },
+        "foo:0|g\nfoo:-10|g\nbar:1|c");
     v("pipeline null", c -> c.pipeline().send());
-    v("pipeline prefix", -1, "pfx", 512, c -> {
-      try (Pipeline p = c.pipeline()) {
-        p.incr("a");
-        p.gauge("b", -1);
-      }
-    }, "pfx.a:1|c\npfx.b:0|g\npfx.b:-1|g");
-    v("nested pipeline", c -> {
-      try (Pipeline outer = c.pipeline()) {
-        outer.incr("a");
-        try (Pipeline inner = outer.pipeline()) {
-          inner.incr("b");
-          inner.incr("c");
-        }
-        outer.incr("d");
-      }
-    }, "a:1|c\nb:1|c\nc:1|c\nd:1|c");
+    v(
+        "pipeline prefix",
+        -1,
+        "pfx",
+        512,
+        c -> {
+          try (Pipeline p = c.pipeline()) {
+            p.incr("a");
+            p.gauge("b", -1);
+          }
+        },
+        "pfx.a:1|c\npfx.b:0|g\npfx.b:-1|g");
+    v(
+        "nested pipeline",
+        c -> {
+          try (Pipeline outer = c.pipeline()) {
+            outer.incr("a");
+            try (Pipeline inner = outer.pipeline()) {
+              inner.incr("b");
+              inner.incr("c");
+            }
+            outer.incr("d");
+          }
+        },
+        "a:1|c\nb:1|c\nc:1|c\nd:1|c");
     // test_pipeline_packet_size: 32 lines of 20 bytes. 24 lines make 503 bytes; a 25th would
     // make 503 + 1 + 20 = 524 >= 512, so the first datagram has 24 lines and the second 8.
     String sixteenLine = "sixteen_char_str:1|c";
-    v("pipeline packet size", c -> {
-      Pipeline p = c.pipeline();
-      for (int i = 0; i < 32; i++) {
-        p.incr("sixteen_char_str");
-      }
-      p.send();
-    }, String.join("\n", Collections.nCopies(24, sixteenLine)), String.join("\n", Collections.nCopies(8, sixteenLine)));
+    v(
+        "pipeline packet size",
+        c -> {
+          Pipeline p = c.pipeline();
+          for (int i = 0; i < 32; i++) {
+            p.incr("sixteen_char_str");
+          }
+          p.send();
+        },
+        String.join("\n", Collections.nCopies(24, sixteenLine)),
+        String.join("\n", Collections.nCopies(8, sixteenLine)));
     // A negative gauge whose two lines do not fit together goes as two packets (the internal
     // pipeline's rule); on a stream it is still one write.
     String longName = "n".repeat(253);
-    v("gauge negative too long for one packet", c -> c.gauge(longName, -5),
-        longName + ":0|g", longName + ":-5|g");
+    v(
+        "gauge negative too long for one packet",
+        c -> c.gauge(longName, -5),
+        longName + ":0|g",
+        longName + ":-5|g");
     // DogStatsD tags (not pystatsd: an addition for servers that accept them)
     v("tags", c -> c.withTags("k:v", "k2").incr("foo", 1, 0.5), "foo:1|c|@0.5|#k:v,k2");
-    v("tags accumulate", c -> c.withTags("a:1").withTags("b").timing("t", 2), "t:2.000000|ms|#a:1,b");
-    v("tags negative gauge", c -> c.withTags("env:prod").gauge("foo", -5),
+    v(
+        "tags accumulate",
+        c -> c.withTags("a:1").withTags("b").timing("t", 2),
+        "t:2.000000|ms|#a:1,b");
+    v(
+        "tags negative gauge",
+        c -> c.withTags("env:prod").gauge("foo", -5),
         "foo:0|g|#env:prod\nfoo:-5|g|#env:prod");
-    v("tags pipeline", -1, "app", 512, c -> {
-      try (Pipeline p = c.withTags("h:x").pipeline()) {
-        p.incr("a");
-        p.set("u", "bob");
-      }
-    }, "app.a:1|c|#h:x\napp.u:bob|s|#h:x");
+    v(
+        "tags pipeline",
+        -1,
+        "app",
+        512,
+        c -> {
+          try (Pipeline p = c.withTags("h:x").pipeline()) {
+            p.incr("a");
+            p.set("u", "bob");
+          }
+        },
+        "app.a:1|c|#h:x\napp.u:bob|s|#h:x");
   }
 }

@@ -20,14 +20,23 @@ class SamplingTest {
     int expectedCount = 0;
     for (int i = 0; i < n; i++) {
       if (replay.nextDouble() <= rate) {
-        expected.append(expected.length() == 0 ? "" : "\n").append("s").append(i).append(":1|c|@0.25");
+        expected
+            .append(expected.length() == 0 ? "" : "\n")
+            .append("s")
+            .append(i)
+            .append(":1|c|@0.25");
         expectedCount++;
       }
     }
     Random seeded = new Random(42);
     try (UdpCapture udp = new UdpCapture();
-        StatsClient client = StatsClient.builder().host("127.0.0.1").port(udp.port())
-            .maxUdpSize(65_000).random(seeded::nextDouble).build()) {
+        StatsClient client =
+            StatsClient.builder()
+                .host("127.0.0.1")
+                .port(udp.port())
+                .maxUdpSize(65_000)
+                .random(seeded::nextDouble)
+                .build()) {
       try (Pipeline p = client.pipeline()) {
         for (int i = 0; i < n; i++) {
           p.incr("s" + i, 1, rate);
@@ -46,8 +55,12 @@ class SamplingTest {
     double[] draws = {0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1};
     int[] next = {0};
     try (UdpCapture udp = new UdpCapture();
-        StatsClient client = StatsClient.builder().host("127.0.0.1").port(udp.port())
-            .random(() -> draws[next[0]++]).build()) {
+        StatsClient client =
+            StatsClient.builder()
+                .host("127.0.0.1")
+                .port(udp.port())
+                .random(() -> draws[next[0]++])
+                .build()) {
       for (int i = 0; i < 2; i++) {
         client.incr("c", 1, 0.5);
         client.gauge("g", 3, 0.5);
@@ -58,8 +71,9 @@ class SamplingTest {
       assertThat(next[0]).isEqualTo(10);
       List<String> got = udp.receive(5);
       // Round one draws 0.9 for c, s, neg (dropped) and 0.1 for g, t; round two the other way.
-      assertThat(got).containsExactly("g:3|g|@0.5", "t:1.000000|ms|@0.5", "c:1|c|@0.5", "s:x|s|@0.5",
-          "neg:0|g\nneg:-1|g");
+      assertThat(got)
+          .containsExactly(
+              "g:3|g|@0.5", "t:1.000000|ms|@0.5", "c:1|c|@0.5", "s:x|s|@0.5", "neg:0|g\nneg:-1|g");
       udp.assertNothingMore();
     }
   }
@@ -67,10 +81,15 @@ class SamplingTest {
   @Test
   void rateOneOrMoreNeverDraws() throws IOException {
     try (UdpCapture udp = new UdpCapture();
-        StatsClient client = StatsClient.builder().host("127.0.0.1").port(udp.port())
-            .random(() -> {
-              throw new AssertionError("drew a random number for rate >= 1");
-            }).build()) {
+        StatsClient client =
+            StatsClient.builder()
+                .host("127.0.0.1")
+                .port(udp.port())
+                .random(
+                    () -> {
+                      throw new AssertionError("drew a random number for rate >= 1");
+                    })
+                .build()) {
       client.incr("a");
       client.incr("b", 1, 1.0);
       client.gauge("c", -1, 3.0);

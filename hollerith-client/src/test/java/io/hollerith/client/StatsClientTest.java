@@ -36,9 +36,19 @@ class StatsClientTest {
   @Test
   void fromEnvironmentReadsPystatsdVariables() throws IOException {
     try (UdpCapture udp = new UdpCapture();
-        StatsClient c = StatsClient.fromEnvironment(Map.of("STATSD_HOST", "127.0.0.1",
-            "STATSD_PORT", String.valueOf(udp.port()), "STATSD_PREFIX", "envapp", "STATSD_MAXUDPSIZE", "1024",
-            "STATSD_IPV6", "0"))) {
+        StatsClient c =
+            StatsClient.fromEnvironment(
+                Map.of(
+                    "STATSD_HOST",
+                    "127.0.0.1",
+                    "STATSD_PORT",
+                    String.valueOf(udp.port()),
+                    "STATSD_PREFIX",
+                    "envapp",
+                    "STATSD_MAXUDPSIZE",
+                    "1024",
+                    "STATSD_IPV6",
+                    "0"))) {
       assertThat(c.maxUdpSize()).isEqualTo(1024);
       c.incr("x");
       assertThat(udp.receive()).isEqualTo("envapp.x:1|c");
@@ -48,7 +58,8 @@ class StatsClientTest {
       assertThat(d.prefix()).isNull();
     }
     assertThatThrownBy(() -> StatsClient.fromEnvironment(Map.of("STATSD_PORT", "eighty")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("STATSD_PORT must be an integer, got \"eighty\"");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("STATSD_PORT must be an integer, got \"eighty\"");
   }
 
   @Test
@@ -59,26 +70,30 @@ class StatsClientTest {
       // datagram) so that even a receiver that falls behind drops nothing.
       int threads = 8;
       int perThread = Math.min(250, udp.receiveBufferSize() / 1024 / threads);
-      assertThat(perThread).as("receive buffer too small for a meaningful test").isGreaterThanOrEqualTo(50);
+      assertThat(perThread)
+          .as("receive buffer too small for a meaningful test")
+          .isGreaterThanOrEqualTo(50);
       CountDownLatch go = new CountDownLatch(1);
       List<Thread> senders = new ArrayList<>();
       List<Throwable> errors = new CopyOnWriteArrayList<>();
       for (int t = 0; t < threads; t++) {
         int id = t;
-        Thread th = new Thread(() -> {
-          try {
-            go.await();
-            for (int i = 0; i < perThread; i++) {
-              switch (i % 3) {
-                case 0 -> client.incr("t" + id + "." + i);
-                case 1 -> client.gauge("t" + id + "." + i, -i);
-                default -> client.timing("t" + id + "." + i, i);
-              }
-            }
-          } catch (Throwable e) {
-            errors.add(e);
-          }
-        });
+        Thread th =
+            new Thread(
+                () -> {
+                  try {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                      switch (i % 3) {
+                        case 0 -> client.incr("t" + id + "." + i);
+                        case 1 -> client.gauge("t" + id + "." + i, -i);
+                        default -> client.timing("t" + id + "." + i, i);
+                      }
+                    }
+                  } catch (Throwable e) {
+                    errors.add(e);
+                  }
+                });
         th.start();
         senders.add(th);
       }
@@ -95,11 +110,12 @@ class StatsClientTest {
       for (int t = 0; t < threads; t++) {
         for (int i = 0; i < perThread; i++) {
           String n = "t" + t + "." + i;
-          expected.add(switch (i % 3) {
-            case 0 -> n + ":1|c";
-            case 1 -> i == 0 ? n + ":0|g" : n + ":0|g\n" + n + ":-" + i + "|g";
-            default -> n + ":" + i + ".000000|ms";
-          });
+          expected.add(
+              switch (i % 3) {
+                case 0 -> n + ":1|c";
+                case 1 -> i == 0 ? n + ":0|g" : n + ":0|g\n" + n + ":-" + i + "|g";
+                default -> n + ":" + i + ".000000|ms";
+              });
         }
       }
       assertThat(got).isEqualTo(expected);
@@ -125,10 +141,15 @@ class StatsClientTest {
   @Test
   void oversizedDatagramIsAFailureNotAnException() throws IOException {
     try (UdpCapture udp = new UdpCapture();
-        StatsClient c = StatsClient.builder().host("127.0.0.1").port(udp.port())
-            .errorHandler(e -> {
-              throw new IllegalStateException("a throwing handler is ignored");
-            }).build()) {
+        StatsClient c =
+            StatsClient.builder()
+                .host("127.0.0.1")
+                .port(udp.port())
+                .errorHandler(
+                    e -> {
+                      throw new IllegalStateException("a throwing handler is ignored");
+                    })
+                .build()) {
       c.set("big", "x".repeat(70_000));
       assertThat(c.sendFailures()).isEqualTo(1);
       c.incr("still.works");
@@ -140,8 +161,12 @@ class StatsClientTest {
   void errorHandlerMaySendThroughTheClientDuringASplitGauge() throws IOException {
     try (UdpCapture udp = new UdpCapture()) {
       StatsClient[] self = new StatsClient[1];
-      try (StatsClient c = StatsClient.builder().host("127.0.0.1").port(udp.port())
-          .errorHandler(e -> self[0].incr("errors")).build()) {
+      try (StatsClient c =
+          StatsClient.builder()
+              .host("127.0.0.1")
+              .port(udp.port())
+              .errorHandler(e -> self[0].incr("errors"))
+              .build()) {
         self[0] = c;
         c.gauge("g".repeat(70_000), -1); // both lines too long for a datagram: two failures
         assertThat(c.sendFailures()).isEqualTo(2);
@@ -160,12 +185,15 @@ class StatsClientTest {
 
   @Test
   void nonAsciiIsRejectedBeforeSending() throws IOException {
-    try (UdpCapture udp = new UdpCapture(); StatsClient c = new StatsClient("127.0.0.1", udp.port())) {
-      assertThatThrownBy(() -> c.incr("\u00fcber")).isInstanceOf(IllegalArgumentException.class)
+    try (UdpCapture udp = new UdpCapture();
+        StatsClient c = new StatsClient("127.0.0.1", udp.port())) {
+      assertThatThrownBy(() -> c.incr("\u00fcber"))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("must be ASCII");
       assertThatThrownBy(() -> c.set("s", "\u2603")).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> new StatsClient("127.0.0.1", udp.port(), "pr\u00e9fix"))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefix must be ASCII");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("prefix must be ASCII");
       udp.assertNothingMore();
     }
   }
@@ -173,10 +201,12 @@ class StatsClientTest {
   @Test
   void invalidTagsAreRejected() {
     try (StatsClient c = new StatsClient("127.0.0.1", 9)) {
-      assertThatThrownBy(() -> c.withTags("a,b")).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> c.withTags("a,b"))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("tag \"a,b\" contains ',', which would break the DogStatsD line");
       assertThatThrownBy(() -> c.withTags("a|b")).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> c.withTags("")).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> c.withTags(""))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("empty tag at index 0");
       assertThatThrownBy(() -> c.withTags()).isInstanceOf(IllegalArgumentException.class);
     }
@@ -184,10 +214,12 @@ class StatsClientTest {
 
   @Test
   void invalidOptionsAreRejected() {
-    assertThatThrownBy(() -> new StatsClient("127.0.0.1", 70000)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new StatsClient("127.0.0.1", 70000))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("port must be in [0, 65535], got 70000");
     assertThatThrownBy(() -> new StatsClient("127.0.0.1", 8125, null, 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxUdpSize must be positive, got 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxUdpSize must be positive, got 0");
   }
 
   @Test
@@ -195,7 +227,8 @@ class StatsClientTest {
     InetAddress v6;
     byte[] ipv6Loopback = new byte[16];
     ipv6Loopback[15] = 1;
-    try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getByAddress(ipv6Loopback), 0))) {
+    try (DatagramSocket probe =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getByAddress(ipv6Loopback), 0))) {
       v6 = probe.getLocalAddress();
     } catch (IOException | RuntimeException e) {
       v6 = null;
@@ -209,13 +242,15 @@ class StatsClientTest {
         p.gauge("g", -2);
         p.timing("t", 1.5);
       }
-      assertThat(udp.receive(2)).containsExactly("six.hits:1|c", "six.g:0|g\nsix.g:-2|g\nsix.t:1.500000|ms");
+      assertThat(udp.receive(2))
+          .containsExactly("six.hits:1|c", "six.g:0|g\nsix.g:-2|g\nsix.t:1.500000|ms");
     }
   }
 
   @Test
   void ipv4OnlyHostWithIpv6Throws() {
     assertThatThrownBy(() -> new StatsClient("127.0.0.1", 8125, null, 512, true))
-        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("has no IPv6 address");
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("has no IPv6 address");
   }
 }

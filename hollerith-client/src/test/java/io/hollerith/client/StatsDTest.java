@@ -45,10 +45,11 @@ class StatsDTest {
 
   @Test
   void aRealClientRefusesWhatTheNoopIgnores() throws IOException {
-    try (UdpCapture udp = new UdpCapture(); StatsD client = new StatsClient("127.0.0.1", udp.port())) {
-      assertThatThrownBy(() -> client.incr("\u00e9t\u00e9")).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> client.sendLine(""))
+    try (UdpCapture udp = new UdpCapture();
+        StatsD client = new StatsClient("127.0.0.1", udp.port())) {
+      assertThatThrownBy(() -> client.incr("\u00e9t\u00e9"))
           .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> client.sendLine("")).isInstanceOf(IllegalArgumentException.class);
       udp.assertNothingMore();
     }
   }
@@ -56,19 +57,24 @@ class StatsDTest {
   @Test
   void everyTransportIsAStatsDWithTheSameLines(@TempDir Path tmp) throws Exception {
     Path socket = tmp.resolve("statsd.sock");
-    try (UdpCapture udp = new UdpCapture(); StreamCapture tcp = StreamCapture.tcp();
+    try (UdpCapture udp = new UdpCapture();
+        StreamCapture tcp = StreamCapture.tcp();
         StreamCapture unix = StreamCapture.unix(socket)) {
       InetSocketAddress udpAddress = new InetSocketAddress(udp.address(), udp.port());
-      InetSocketAddress tcpAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.port());
+      InetSocketAddress tcpAddress =
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.port());
       for (ClientTransport transport : ClientTransport.values()) {
-        try (StatsD client = transport.open(udpAddress, tcpAddress, socket, "app", 512, () -> 0.0)) {
+        try (StatsD client =
+            transport.open(udpAddress, tcpAddress, socket, "app", 512, () -> 0.0)) {
           recordLogin(client.withTags("env:test"));
         }
       }
       assertThat(udp.receive(2))
-          .containsExactly("app.logins:1|c|#env:test", "app.queue:0|g|#env:test\napp.queue:-2|g|#env:test");
+          .containsExactly(
+              "app.logins:1|c|#env:test", "app.queue:0|g|#env:test\napp.queue:-2|g|#env:test");
       udp.assertNothingMore();
-      String streamed = "app.logins:1|c|#env:test\napp.queue:0|g|#env:test\napp.queue:-2|g|#env:test\n";
+      String streamed =
+          "app.logins:1|c|#env:test\napp.queue:0|g|#env:test\napp.queue:-2|g|#env:test\n";
       assertThat(tcp.nextConnection()).isEqualTo(streamed);
       assertThat(unix.nextConnection()).isEqualTo(streamed);
     }

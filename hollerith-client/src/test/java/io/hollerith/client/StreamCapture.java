@@ -16,8 +16,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real TCP or Unix stream server that records everything each connection sends until the
- * client closes it. Test support: one accept thread, one connection at a time.
+ * A real TCP or Unix stream server that records everything each connection sends until the client
+ * closes it. Test support: one accept thread, one connection at a time.
  */
 final class StreamCapture implements AutoCloseable {
 

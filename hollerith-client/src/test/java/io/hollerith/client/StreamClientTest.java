@@ -47,7 +47,8 @@ class StreamClientTest {
   @Test
   void reconnectClosesAndOpensANewConnection() throws Exception {
     try (StreamCapture server = StreamCapture.tcp()) {
-      TcpStatsClient c = new TcpStatsClient("127.0.0.1", server.port(), null, Duration.ofSeconds(2));
+      TcpStatsClient c =
+          new TcpStatsClient("127.0.0.1", server.port(), null, Duration.ofSeconds(2));
       c.incr("one");
       c.reconnect();
       assertThat(server.nextConnection()).isEqualTo("one:1|c\n");
@@ -71,14 +72,16 @@ class StreamClientTest {
       port = ((InetSocketAddress) s.getLocalAddress()).getPort();
     }
     TcpStatsClient blocking = new TcpStatsClient("127.0.0.1", port);
-    assertThatThrownBy(() -> blocking.incr("x")).isInstanceOf(UncheckedIOException.class)
+    assertThatThrownBy(() -> blocking.incr("x"))
+        .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("cannot connect to StatsD at");
     TcpStatsClient timed = new TcpStatsClient("127.0.0.1", port, null, Duration.ofSeconds(2));
     assertThatThrownBy(timed::connect).isInstanceOf(UncheckedIOException.class);
     assertThat(timed.isConnected()).isFalse();
   }
 
-  @SuppressWarnings("try") // the accepted connection is held open, never read, so the client's writes back up
+  @SuppressWarnings(
+      "try") // the accepted connection is held open, never read, so the client's writes back up
   @Test
   void writeToAServerThatNeverReadsTimesOut() throws Exception {
     try (ServerSocketChannel server = ServerSocketChannel.open()) {
@@ -89,11 +92,14 @@ class StreamClientTest {
       try (SocketChannel accepted = server.accept()) {
         String member = "x".repeat(1 << 20);
         long start = System.nanoTime();
-        assertThatThrownBy(() -> {
-          for (int i = 0; i < 200; i++) { // far more than any socket buffers hold
-            c.set("big", member);
-          }
-        }).isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(SocketTimeoutException.class)
+        assertThatThrownBy(
+                () -> {
+                  for (int i = 0; i < 200; i++) { // far more than any socket buffers hold
+                    c.set("big", member);
+                  }
+                })
+            .isInstanceOf(UncheckedIOException.class)
+            .hasCauseInstanceOf(SocketTimeoutException.class)
             .hasMessageContaining("timed out after PT0.2S writing to");
         assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(30));
         c.close();
@@ -117,13 +123,15 @@ class StreamClientTest {
   @Test
   void unixSocketMissingPropagates() {
     UnixSocketStatsClient c = new UnixSocketStatsClient(tmp.resolve("absent.sock"));
-    assertThatThrownBy(() -> c.incr("x")).isInstanceOf(UncheckedIOException.class)
+    assertThatThrownBy(() -> c.incr("x"))
+        .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("absent.sock");
   }
 
   @Test
   void negativeTimeoutIsRejected() {
     assertThatThrownBy(() -> new TcpStatsClient("127.0.0.1", 1, null, Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must not be negative, got PT-1S");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timeout must not be negative, got PT-1S");
   }
 }

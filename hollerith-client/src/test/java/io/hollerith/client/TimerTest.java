@@ -22,14 +22,20 @@ class TimerTest {
 
   private UdpCapture udp;
   private StatsClient client;
+
   /** A manual monotonic clock in nanoseconds. */
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
   @BeforeEach
   void setUp() throws IOException {
     udp = new UdpCapture();
-    client = StatsClient.builder().host("127.0.0.1").port(udp.port()).nanoClock(now::get)
-        .random(() -> -1).build();
+    client =
+        StatsClient.builder()
+            .host("127.0.0.1")
+            .port(udp.port())
+            .nanoClock(now::get)
+            .random(() -> -1)
+            .build();
   }
 
   @AfterEach
@@ -53,34 +59,47 @@ class TimerTest {
 
   @Test
   void blockThatThrowsIsTimedAndTheExceptionPropagates() throws IOException {
-    assertThatThrownBy(() -> {
-      try (Timer t = client.timer("foo").start()) {
-        assertThat(t.stat()).isEqualTo("foo");
-        advanceMillis(3);
-        throw new IllegalArgumentException("boom");
-      }
-    }).isInstanceOf(IllegalArgumentException.class).hasMessage("boom");
+    assertThatThrownBy(
+            () -> {
+              try (Timer t = client.timer("foo").start()) {
+                assertThat(t.stat()).isEqualTo("foo");
+                advanceMillis(3);
+                throw new IllegalArgumentException("boom");
+              }
+            })
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("boom");
     assertThat(udp.receive()).isEqualTo("foo:3.000000|ms");
   }
 
   @Test
   void stopBeforeStartIsAnError() throws IOException {
     Timer t = client.timer("foo");
-    assertThatThrownBy(t::stop).isInstanceOf(IllegalStateException.class).hasMessage("Timer has not started.");
-    assertThatThrownBy(t::close).isInstanceOf(IllegalStateException.class).hasMessage("Timer has not started.");
+    assertThatThrownBy(t::stop)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("Timer has not started.");
+    assertThatThrownBy(t::close)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("Timer has not started.");
     udp.assertNothingMore();
   }
 
   @Test
   void sendWithoutDataAndSendTwiceAreErrors() throws IOException {
     Timer t = client.timer("foo");
-    assertThatThrownBy(t::send).isInstanceOf(IllegalStateException.class).hasMessage("No data recorded.");
+    assertThatThrownBy(t::send)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("No data recorded.");
     t.start();
-    assertThatThrownBy(t::send).isInstanceOf(IllegalStateException.class).hasMessage("No data recorded.");
+    assertThatThrownBy(t::send)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("No data recorded.");
     advanceMillis(1);
     t.stop();
     assertThat(udp.receive()).isEqualTo("foo:1.000000|ms");
-    assertThatThrownBy(t::send).isInstanceOf(IllegalStateException.class).hasMessage("Already sent data.");
+    assertThatThrownBy(t::send)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("Already sent data.");
     udp.assertNothingMore();
   }
 
@@ -114,7 +133,9 @@ class TimerTest {
     advanceMillis(1);
     t.stop();
     advanceMillis(1);
-    assertThatThrownBy(t::stop).isInstanceOf(IllegalStateException.class).hasMessage("Already sent data.");
+    assertThatThrownBy(t::stop)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("Already sent data.");
     assertThat(t.ms()).hasValue(2.0);
     assertThat(udp.receive()).isEqualTo("foo:1.000000|ms");
     udp.assertNothingMore();
@@ -124,34 +145,43 @@ class TimerTest {
   void wrapsRunnableCallableAndSupplier() throws Exception {
     Timer t = client.timer("fn");
     Runnable r = t.wrap(() -> advanceMillis(1));
-    Callable<String> c = t.wrapCallable(() -> {
-      advanceMillis(2);
-      return "called";
-    });
-    Supplier<Integer> s = t.wrapSupplier(() -> {
-      advanceMillis(3);
-      return 42;
-    });
+    Callable<String> c =
+        t.wrapCallable(
+            () -> {
+              advanceMillis(2);
+              return "called";
+            });
+    Supplier<Integer> s =
+        t.wrapSupplier(
+            () -> {
+              advanceMillis(3);
+              return 42;
+            });
     r.run();
     assertThat(c.call()).isEqualTo("called");
     assertThat(s.get()).isEqualTo(42);
-    assertThat(udp.receive(3)).containsExactly("fn:1.000000|ms", "fn:2.000000|ms", "fn:3.000000|ms");
+    assertThat(udp.receive(3))
+        .containsExactly("fn:1.000000|ms", "fn:2.000000|ms", "fn:3.000000|ms");
     assertThat(t.ms()).as("the decorator keeps no state").isEmpty();
   }
 
   @Test
   void wrappedFunctionThatThrowsIsTimed() throws IOException {
-    Callable<String> c = client.timer("fn").wrapCallable(() -> {
-      advanceMillis(4);
-      throw new IOException("disk");
-    });
+    Callable<String> c =
+        client
+            .timer("fn")
+            .wrapCallable(
+                () -> {
+                  advanceMillis(4);
+                  throw new IOException("disk");
+                });
     assertThatThrownBy(c::call).isInstanceOf(IOException.class).hasMessage("disk");
     assertThat(udp.receive()).isEqualTo("fn:4.000000|ms");
   }
 
   @Test
   void decoratorIsThreadSafe() throws Exception {
-    Runnable timed = client.timer("par").wrap(() -> { });
+    Runnable timed = client.timer("par").wrap(() -> {});
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> fs = new ArrayList<>();

@@ -61,9 +61,9 @@ final class UdpCapture implements AutoCloseable {
   }
 
   /**
-   * Asserts that nothing else was sent before now: sends a marker datagram from another socket
-   * and expects it to be the next one. On loopback a datagram is queued at the receiver before
-   * {@code send} returns, so anything the client sent earlier would come first.
+   * Asserts that nothing else was sent before now: sends a marker datagram from another socket and
+   * expects it to be the next one. On loopback a datagram is queued at the receiver before {@code
+   * send} returns, so anything the client sent earlier would come first.
    */
   void assertNothingMore() throws IOException {
     String marker = "marker:" + System.nanoTime();

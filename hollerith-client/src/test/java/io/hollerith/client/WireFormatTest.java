@@ -20,10 +20,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The wire-format vectors (the client's agreed list, pystatsd 4.x's own test expectations, and Python's
- * number formatting at the edges), each run through a real UDP, TCP and Unix stream socket.
- * Expectations are written as the UDP datagrams; on a stream the same bytes arrive joined by
- * {@code \n} and newline-terminated.
+ * The wire-format vectors (the client's agreed list, pystatsd 4.x's own test expectations, and
+ * Python's number formatting at the edges), each run through a real UDP, TCP and Unix stream
+ * socket. Expectations are written as the UDP datagrams; on a stream the same bytes arrive joined
+ * by {@code \n} and newline-terminated.
  */
 class WireFormatTest {
 
@@ -59,10 +59,18 @@ class WireFormatTest {
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("cases")
   void putsPystatsdBytesOnTheWire(ClientTransport transport, Vector v) throws Exception {
-    InetSocketAddress udpAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.port());
-    InetSocketAddress tcpAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.port());
-    StatsClientBase c = transport.open(udpAddress, tcpAddress, tmp.resolve("statsd.sock"), v.prefix(),
-        v.maxUdpSize(), v::random);
+    InetSocketAddress udpAddress =
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.port());
+    InetSocketAddress tcpAddress =
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.port());
+    StatsClientBase c =
+        transport.open(
+            udpAddress,
+            tcpAddress,
+            tmp.resolve("statsd.sock"),
+            v.prefix(),
+            v.maxUdpSize(),
+            v::random);
     if (c instanceof StatsClient u) {
       try (u) {
         v.calls().accept(u);
@@ -75,7 +83,8 @@ class WireFormatTest {
     }
   }
 
-  private static void checkStream(StreamStatsClient c, StreamCapture server, Vector v) throws Exception {
+  private static void checkStream(StreamStatsClient c, StreamCapture server, Vector v)
+      throws Exception {
     assertThat(c.isConnected()).as("connects lazily").isFalse();
     v.calls().accept(c);
     if (v.datagrams().isEmpty()) {

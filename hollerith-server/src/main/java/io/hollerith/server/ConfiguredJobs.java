@@ -10,7 +10,10 @@ import io.hollerith.server.storage.MetricStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Turns the validated configuration into jobs, and describes the node's parts for the worker report. */
+/**
+ * Turns the validated configuration into jobs, and describes the node's parts for the worker
+ * report.
+ */
 final class ConfiguredJobs {
 
   private ConfiguredJobs() {}
@@ -18,8 +21,15 @@ final class ConfiguredJobs {
   /** The job a {@code jobs:} entry describes (the configuration has been validated). */
   static Job job(JobConfig config, InternalStats stats) {
     JobConfig.Schedule s = config.schedule();
-    Schedule schedule = s.type().equals("daily") ? new Schedule.Daily(s.atTime()) : new Schedule.Interval(s.intervalDuration());
-    return new Job(config.jobId(), schedule, config.fixedParams(), new StatsProgram(stats, config.program().path()));
+    Schedule schedule =
+        s.type().equals("daily")
+            ? new Schedule.Daily(s.atTime())
+            : new Schedule.Interval(s.intervalDuration());
+    return new Job(
+        config.jobId(),
+        schedule,
+        config.fixedParams(),
+        new StatsProgram(stats, config.program().path()));
   }
 
   /**
@@ -29,8 +39,12 @@ final class ConfiguredJobs {
   static Map<String, Object> fixedWorkerStats(HollerithConfig config) {
     int cores = Runtime.getRuntime().availableProcessors();
     Map<String, Object> loops = new LinkedHashMap<>();
-    loops.put("udp", config.listeners().udp().threads() == 0 ? cores : config.listeners().udp().threads());
-    loops.put("tcp", config.listeners().tcp().threads() == 0 ? cores : config.listeners().tcp().threads());
+    loops.put(
+        "udp",
+        config.listeners().udp().threads() == 0 ? cores : config.listeners().udp().threads());
+    loops.put(
+        "tcp",
+        config.listeners().tcp().threads() == 0 ? cores : config.listeners().tcp().threads());
     Map<String, Object> fixed = new LinkedHashMap<>();
     fixed.put("pool", Map.of("max_concurrency", config.scheduler().threads()));
     fixed.put("prefetch_count", 0);
@@ -39,7 +53,10 @@ final class ConfiguredJobs {
     return fixed;
   }
 
-  /** The store as Celery's broker: its engine ({@code transport}, null without a store) and connection pool. */
+  /**
+   * The store as Celery's broker: its engine ({@code transport}, null without a store) and
+   * connection pool.
+   */
   static Map<String, Object> broker(MetricStore store) {
     Map<String, Object> broker = new LinkedHashMap<>();
     broker.put("transport", store == null ? null : store.engine());

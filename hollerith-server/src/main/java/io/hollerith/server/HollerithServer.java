@@ -74,9 +74,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running Hollerith node: builds every component from the configuration, starts them in data
- * flow order (store, aggregator and flusher, then listeners, HTTP last) so nothing arrives before it
- * can be kept, and stops them in reverse: HTTP and listeners first, then a final flush to every sink
- * (the store sink drains its backlog), then the store. A graceful shutdown loses nothing received.
+ * flow order (store, aggregator and flusher, then listeners, HTTP last) so nothing arrives before
+ * it can be kept, and stops them in reverse: HTTP and listeners first, then a final flush to every
+ * sink (the store sink drains its backlog), then the store. A graceful shutdown loses nothing
+ * received.
  *
  * <p>Thread-safe: {@link #close()} may be called from a signal handler thread while another thread
  * waits in {@link #awaitTermination()}.
@@ -117,7 +118,8 @@ public final class HollerithServer implements AutoCloseable {
 
   /**
    * @param clock time source of every component, for tests that step time
-   * @param console where the first start says which file holds the admin token (and the console sink writes)
+   * @param console where the first start says which file holds the admin token (and the console
+   *     sink writes)
    */
   public HollerithServer(HollerithConfig config, Clock clock, PrintStream console) {
     this.config = config;
@@ -154,8 +156,11 @@ public final class HollerithServer implements AutoCloseable {
       throw new IOException("cannot create data_dir " + dataDir + ": " + reason(e), e);
     }
     if (!dataDirCreated && PrivateFiles.isWiderThanOwner(dataDir)) {
-      LOG.warn("data_dir {} is accessible to other users ({}); restrict it with: chmod 700 {}", dataDir,
-          PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)), dataDir);
+      LOG.warn(
+          "data_dir {} is accessible to other users ({}); restrict it with: chmod 700 {}",
+          dataDir,
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)),
+          dataDir);
     }
     try {
       started.push(DataDirectoryLock.acquire(dataDir));
@@ -194,11 +199,19 @@ public final class HollerithServer implements AutoCloseable {
       started.push(store);
       tableGrowth = new TableGrowthSampler(store, config.ops().tableGrowth(), stats);
       sampleTableSizesInBackground();
-      queries = new ReadOnlyQueries(store.readOnlySql(config.ops().query().postgresql()), config.ops().query(), stats);
+      queries =
+          new ReadOnlyQueries(
+              store.readOnlySql(config.ops().query().postgresql()), config.ops().query(), stats);
       started.push(queries);
     }
-    scheduler = new Scheduler(config.nodeId(), clock, store == null ? null : store.tasks(),
-        config.scheduler().taskHistory(), config.scheduler().threads(), stats);
+    scheduler =
+        new Scheduler(
+            config.nodeId(),
+            clock,
+            store == null ? null : store.tasks(),
+            config.scheduler().taskHistory(),
+            config.scheduler().threads(),
+            stats);
     scheduler.restore();
     WakeLatencyProbe probe = new WakeLatencyProbe(clock).start();
     started.push(probe);
@@ -206,14 +219,23 @@ public final class HollerithServer implements AutoCloseable {
     AuthStore auth = AuthStore.open(config, clock);
     started.push(auth);
 
-    aggregator = new Aggregator(config.aggregation(), config.stats(), stats, clock,
-        Duration.ofMillis(retention.levels().get(0).retentionMillis()));
-    PrometheusSink prometheus = new PrometheusSink(config.sinks().prometheus().timerBuckets(),
-        config.aggregation().maxMetrics(), stats);
+    aggregator =
+        new Aggregator(
+            config.aggregation(),
+            config.stats(),
+            stats,
+            clock,
+            Duration.ofMillis(retention.levels().get(0).retentionMillis()));
+    PrometheusSink prometheus =
+        new PrometheusSink(
+            config.sinks().prometheus().timerBuckets(), config.aggregation().maxMetrics(), stats);
     if (store != null) {
       int gauges = aggregator.restoreGauges(store.loadGaugeValues(config.nodeId()));
       prometheus.restoreCounterTotals(store.loadCounterTotals(config.nodeId()));
-      LOG.info("restored {} gauges and the counter totals of node {} from the store", gauges, config.nodeId());
+      LOG.info(
+          "restored {} gauges and the counter totals of node {} from the store",
+          gauges,
+          config.nodeId());
     }
     flusher = new Flusher(aggregator, sinks(prometheus), stats, clock);
     flusher.start();
@@ -221,12 +243,19 @@ public final class HollerithServer implements AutoCloseable {
     startJobs();
 
     if (config.stats().enabled()) {
-      IngestServer ingest = new IngestServer(config.listeners(), config.protocol(), dataDir, stats, listener -> {
-        LineParser parser = new LineParser(config.protocol(), stats);
-        AggregatorWriter writer = aggregator.newWriter();
-        PacketHandler handler = packet -> parser.parse(packet, writer);
-        return handler;
-      }, clock);
+      IngestServer ingest =
+          new IngestServer(
+              config.listeners(),
+              config.protocol(),
+              dataDir,
+              stats,
+              listener -> {
+                LineParser parser = new LineParser(config.protocol(), stats);
+                AggregatorWriter writer = aggregator.newWriter();
+                PacketHandler handler = packet -> parser.parse(packet, writer);
+                return handler;
+              },
+              clock);
       started.push(ingest);
       ingestBound = ingest.start();
     } else {
@@ -234,7 +263,8 @@ public final class HollerithServer implements AutoCloseable {
     }
     if (config.listeners().management().enabled()) {
       ManagementServer management =
-          new ManagementServer(config.listeners().management(), aggregator.liveView(), stats, health);
+          new ManagementServer(
+              config.listeners().management(), aggregator.liveView(), stats, health);
       started.push(management);
       managementAddress = management.start();
     }
@@ -245,17 +275,29 @@ public final class HollerithServer implements AutoCloseable {
     }
     if (store != null) {
       // Last, so the first heartbeat already reports every part of the node.
-      started.push(new NodeHeartbeat(config.nodeId(), workerReport, store.heartbeats(), clock, stats)
-          .start(config.scheduler().heartbeatInterval()));
+      started.push(
+          new NodeHeartbeat(config.nodeId(), workerReport, store.heartbeats(), clock, stats)
+              .start(config.scheduler().heartbeatInterval()));
     }
     // The token itself is never printed: stdout often ends up in journald or a log collector.
     Path tokenFile = dataDir.resolve(AuthStore.ADMIN_TOKEN_FILE);
-    auth.bootstrapAdmin(dataDir).ifPresent(token -> console.println(
-        "hollerith: created user 'admin'; its API token is in " + tokenFile + " (readable only by this user)."
-            + " Read it with: cat " + tokenFile));
-    LOG.info("hollerith node {} started: udp {}, tcp {}, management {}, http {}, data_dir {}", config.nodeId(),
-        ingestBound == null ? "-" : ingestBound.udp(), ingestBound == null ? "-" : ingestBound.tcp(),
-        managementAddress == null ? "-" : managementAddress, http == null ? "-" : http.address(), dataDir);
+    auth.bootstrapAdmin(dataDir)
+        .ifPresent(
+            token ->
+                console.println(
+                    "hollerith: created user 'admin'; its API token is in "
+                        + tokenFile
+                        + " (readable only by this user)."
+                        + " Read it with: cat "
+                        + tokenFile));
+    LOG.info(
+        "hollerith node {} started: udp {}, tcp {}, management {}, http {}, data_dir {}",
+        config.nodeId(),
+        ingestBound == null ? "-" : ingestBound.udp(),
+        ingestBound == null ? "-" : ingestBound.tcp(),
+        managementAddress == null ? "-" : managementAddress,
+        http == null ? "-" : http.address(),
+        dataDir);
   }
 
   /** Hollerith's own jobs and the configured ones on the scheduler, and the workers view. */
@@ -273,21 +315,35 @@ public final class HollerithServer implements AutoCloseable {
     }
     scheduler.start();
     started.push(scheduler);
-    workerReport = new WorkerReport(config.nodeId(), scheduler, stats, clock, ConfiguredJobs.fixedWorkerStats(config),
-        () -> ConfiguredJobs.broker(store));
-    workers = new WorkersView(config.nodeId(), workerReport, scheduler, store == null ? null : store.heartbeats(),
-        store == null ? null : store.tasks(), config.scheduler().heartbeatInterval(), clock);
+    workerReport =
+        new WorkerReport(
+            config.nodeId(),
+            scheduler,
+            stats,
+            clock,
+            ConfiguredJobs.fixedWorkerStats(config),
+            () -> ConfiguredJobs.broker(store));
+    workers =
+        new WorkersView(
+            config.nodeId(),
+            workerReport,
+            scheduler,
+            store == null ? null : store.heartbeats(),
+            store == null ? null : store.tasks(),
+            config.scheduler().heartbeatInterval(),
+            clock);
   }
 
   /** Each {@code stats} job's current output file, which the file routes must not delete. */
   private Map<Path, String> statsOutputFiles() {
     Map<Path, String> files = new HashMap<>();
-    statsPrograms.forEach((jobId, program) -> {
-      Path file = program.currentFile();
-      if (file != null) {
-        files.put(file, "it is the current output file of the stats job " + jobId);
-      }
-    });
+    statsPrograms.forEach(
+        (jobId, program) -> {
+          Path file = program.currentFile();
+          if (file != null) {
+            files.put(file, "it is the current output file of the stats job " + jobId);
+          }
+        });
     return files;
   }
 
@@ -303,47 +359,68 @@ public final class HollerithServer implements AutoCloseable {
     sinks.add(prometheus);
     if (store != null) {
       storeSink = StoreSink.create(config, store, stats, clock);
-      sinks.add(config.stats().selfSeries()
-          ? new SelfSeriesSink(storeSink, config.stats().selfSeriesPrefix(), stats)
-          : storeSink);
+      sinks.add(
+          config.stats().selfSeries()
+              ? new SelfSeriesSink(storeSink, config.stats().selfSeriesPrefix(), stats)
+              : storeSink);
     }
     return sinks;
   }
 
   private HttpApi httpApi(AuthStore auth, PrometheusSink prometheus) {
-    HttpApi.Builder api = HttpApi.builder(config.http(), auth, stats)
-        .latestValues(prometheus)
-        .flushInterval(config.aggregation().flushInterval())
-        .clock(clock)
-        .opsViews(new OpsViews(scheduler, internalStats::snapshot, workers::workers))
-        .selfSeriesPrefix(config.stats().selfSeries() ? config.stats().selfSeriesPrefix() : null)
-        .lineIngestor(new ChunkedLineIngestor(() -> new LineParser(config.protocol(), stats)::parse,
-            aggregator::newWriter, config.protocol().maxPacketBytes()));
+    HttpApi.Builder api =
+        HttpApi.builder(config.http(), auth, stats)
+            .latestValues(prometheus)
+            .flushInterval(config.aggregation().flushInterval())
+            .clock(clock)
+            .opsViews(new OpsViews(scheduler, internalStats::snapshot, workers::workers))
+            .selfSeriesPrefix(
+                config.stats().selfSeries() ? config.stats().selfSeriesPrefix() : null)
+            .lineIngestor(
+                new ChunkedLineIngestor(
+                    () -> new LineParser(config.protocol(), stats)::parse,
+                    aggregator::newWriter,
+                    config.protocol().maxPacketBytes()));
     if (ingestBound != null) {
       for (String listener : List.of("udp", "tcp", "unix_stream", "unix_datagram")) {
-        Object address = switch (listener) {
-          case "udp" -> ingestBound.udp();
-          case "tcp" -> ingestBound.tcp();
-          case "unix_stream" -> ingestBound.unixStream();
-          default -> ingestBound.unixDatagram();
-        };
+        Object address =
+            switch (listener) {
+              case "udp" -> ingestBound.udp();
+              case "tcp" -> ingestBound.tcp();
+              case "unix_stream" -> ingestBound.unixStream();
+              default -> ingestBound.unixDatagram();
+            };
         if (address != null) {
-          api.healthCheck(HealthCheck.of(listener, () -> closing.get()
-              ? HealthCheck.Status.down("shutting down")
-              : HealthCheck.Status.up("listening on " + address)));
+          api.healthCheck(
+              HealthCheck.of(
+                  listener,
+                  () ->
+                      closing.get()
+                          ? HealthCheck.Status.down("shutting down")
+                          : HealthCheck.Status.up("listening on " + address)));
         }
       }
     }
-    api.healthCheck(HealthCheck.of("management", () -> health.isUp()
-        ? HealthCheck.Status.up("health up")
-        : HealthCheck.Status.down("set down with the management command 'health down'")));
+    api.healthCheck(
+        HealthCheck.of(
+            "management",
+            () ->
+                health.isUp()
+                    ? HealthCheck.Status.up("health up")
+                    : HealthCheck.Status.down(
+                        "set down with the management command 'health down'")));
     if (store != null) {
       api.seriesReader(store, config.storage().readTimeout());
       api.healthCheck(HealthCheck.of("storage", this::storageStatus));
       api.storageStats(tableGrowth::storageSizes, config.stats().includeStorageStatsInApi());
     }
-    api.operations(new Operations(store, tableGrowth, queries, new DataFiles(dataDir, config.ops().files().maxEntries(), stats,
-        this::statsOutputFiles)));
+    api.operations(
+        new Operations(
+            store,
+            tableGrowth,
+            queries,
+            new DataFiles(
+                dataDir, config.ops().files().maxEntries(), stats, this::statsOutputFiles)));
     return api.build();
   }
 
@@ -356,30 +433,51 @@ public final class HollerithServer implements AutoCloseable {
     StoreSink.WriterState w = storeSink.writerState();
     long now = clock.millis();
     if (w.failing()) {
-      return HealthCheck.Status.down(store.engine() + ": down since " + Instant.ofEpochMilli(w.failingSinceMillis())
-          + " (" + (now - w.failingSinceMillis()) / 1000 + " s), " + w.backlog() + " flushes waiting");
+      return HealthCheck.Status.down(
+          store.engine()
+              + ": down since "
+              + Instant.ofEpochMilli(w.failingSinceMillis())
+              + " ("
+              + (now - w.failingSinceMillis()) / 1000
+              + " s), "
+              + w.backlog()
+              + " flushes waiting");
     }
     if (w.backlogAgeMillis() > 3 * config.aggregation().flushInterval().toMillis()) {
-      return HealthCheck.Status.down(store.engine() + ": " + w.backlog() + " flushes waiting, oldest "
-          + w.backlogAgeMillis() / 1000 + " s");
+      return HealthCheck.Status.down(
+          store.engine()
+              + ": "
+              + w.backlog()
+              + " flushes waiting, oldest "
+              + w.backlogAgeMillis() / 1000
+              + " s");
     }
-    return HealthCheck.Status.up(store.engine() + ": writing, " + (w.lastSuccessMillis() == StoreSink.NEVER
-        ? "nothing written yet"
-        : "last write " + (now - w.lastSuccessMillis()) / 1000 + " s ago") + ", " + w.backlog() + " flushes waiting");
+    return HealthCheck.Status.up(
+        store.engine()
+            + ": writing, "
+            + (w.lastSuccessMillis() == StoreSink.NEVER
+                ? "nothing written yet"
+                : "last write " + (now - w.lastSuccessMillis()) / 1000 + " s ago")
+            + ", "
+            + w.backlog()
+            + " flushes waiting");
   }
 
   /**
-   * Takes today's table-size sample unless one is stored, on a thread of its own: on SQLite it reads
-   * every page, which must not delay the start.
+   * Takes today's table-size sample unless one is stored, on a thread of its own: on SQLite it
+   * reads every page, which must not delay the start.
    */
   private void sampleTableSizesInBackground() {
-    Thread sampler = new Thread(() -> {
-      try {
-        tableGrowth.sampleIfMissing(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
-      } catch (RuntimeException e) {
-        LOG.error("table-size sample at start failed: {}", e.getMessage(), e);
-      }
-    }, "hollerith-table-sizes");
+    Thread sampler =
+        new Thread(
+            () -> {
+              try {
+                tableGrowth.sampleIfMissing(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+              } catch (RuntimeException e) {
+                LOG.error("table-size sample at start failed: {}", e.getMessage(), e);
+              }
+            },
+            "hollerith-table-sizes");
     sampler.setDaemon(true);
     sampler.start();
   }
@@ -445,7 +543,8 @@ public final class HollerithServer implements AutoCloseable {
       try {
         component.close();
       } catch (Exception e) {
-        LOG.error("error while stopping {}: {}", component.getClass().getSimpleName(), e.getMessage(), e);
+        LOG.error(
+            "error while stopping {}: {}", component.getClass().getSimpleName(), e.getMessage(), e);
       }
     }
     LOG.info("hollerith node {} stopped", config.nodeId());

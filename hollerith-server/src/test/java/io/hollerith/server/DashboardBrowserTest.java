@@ -39,32 +39,37 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in a real headless Chromium against a whole server: sign-in, the metric browser,
- * a series page whose summary must equal the API's and a reference computed here, the URL as the
- * view (range buttons, back button, zoom), comparing series, the CSV download, live refresh, the
+ * The dashboard in a real headless Chromium against a whole server: sign-in, the metric browser, a
+ * series page whose summary must equal the API's and a reference computed here, the URL as the view
+ * (range buttons, back button, zoom), comparing series, the CSV download, live refresh, the
  * viewer's time zone and the end of a session ({@link DashboardOpsBrowserTest} has the operations
  * pages). After every test the browser's console must hold no script error and no
  * Content-Security-Policy violation.
  *
  * <p>Needs the Debian packages {@code chromium} and {@code chromium-driver}. Without them the tests
- * are skipped, unless the environment variable {@code DASHBOARD_BROWSER_REQUIRED} is set (as
- * {@code .ci/run} does), in which case they fail. Each test saves screenshots under
- * {@code target/dashboard-screenshots/}.
+ * are skipped, unless the environment variable {@code DASHBOARD_BROWSER_REQUIRED} is set (as {@code
+ * .ci/run} does), in which case they fail. Each test saves screenshots under {@code
+ * target/dashboard-screenshots/}.
  */
 class DashboardBrowserTest {
 
   private static final String VIEWER_ZONE = "America/New_York";
   private static final int HOURS = 60;
+
   /** More gauges than one page of the metric browser (50) holds. */
   private static final int PAGED_SERIES = 70;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static ServerHarness h;
   private static String base;
-  /** Timer samples of web.latency sent for each hour (the flush interval), oldest first; hour i starts at {@link #firstHour} + 3600 i. */
+
+  /**
+   * Timer samples of web.latency sent for each hour (the flush interval), oldest first; hour i
+   * starts at {@link #firstHour} + 3600 i.
+   */
   private static final List<double[]> samplesByHour = new ArrayList<>();
+
   private static long firstHour;
 
   private DashboardBrowser browser;
@@ -94,10 +99,20 @@ class DashboardBrowserTest {
         StringBuilder packet = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
           values[i] = 20 + (m * 37 + i * 11) % 90;
-          packet.append("web.latency:").append(values[i]).append("|ms|#route:/users|T").append(firstHour + m * 3600L + 5 + i).append('\n');
+          packet
+              .append("web.latency:")
+              .append(values[i])
+              .append("|ms|#route:/users|T")
+              .append(firstHour + m * 3600L + 5 + i)
+              .append('\n');
           lines++;
         }
-        packet.append("web.requests:").append(values.length).append("|c|T").append(firstHour + m * 3600L + 30).append('\n');
+        packet
+            .append("web.requests:")
+            .append(values.length)
+            .append("|c|T")
+            .append(firstHour + m * 3600L + 30)
+            .append('\n');
         lines++;
         samplesByHour.add(values);
         send(socket, port, packet.toString());
@@ -129,7 +144,8 @@ class DashboardBrowserTest {
 
   @BeforeEach
   void openBrowser(TestInfo info) throws IOException {
-    browser = new DashboardBrowser(base, info.getTestMethod().orElseThrow().getName(), dir, VIEWER_ZONE);
+    browser =
+        new DashboardBrowser(base, info.getTestMethod().orElseThrow().getName(), dir, VIEWER_ZONE);
     driver = browser.driver;
   }
 
@@ -198,12 +214,17 @@ class DashboardBrowserTest {
   @Test
   void everyControlHasALabel() throws Exception {
     signIn(h.token);
-    String unlabelled = "return [...document.querySelectorAll('input, select, button')]"
-        + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label') && !e.textContent.trim())"
-        + ".map(e => e.outerHTML).join('\\n')";
+    String unlabelled =
+        "return [...document.querySelectorAll('input, select, button')]"
+            + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label') && !e.textContent.trim())"
+            + ".map(e => e.outerHTML).join('\\n')";
     assertThat(driver.executeScript(unlabelled)).as("metrics page").isEqualTo("");
-    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
-        + "&s=" + URLEncoder.encode("counter|web.requests|", StandardCharsets.UTF_8));
+    driver.get(
+        base
+            + "/#/series?s="
+            + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
+            + "&s="
+            + URLEncoder.encode("counter|web.requests|", StandardCharsets.UTF_8));
     waitFor(By.cssSelector("#summary dd[data-key=average]"));
     assertThat(driver.executeScript(unlabelled)).as("series page").isEqualTo("");
     signIn(null);
@@ -224,11 +245,13 @@ class DashboardBrowserTest {
     driver.findElement(By.id("range-7d")).click();
     wait(10).until(d -> d.getCurrentUrl().contains("range=7d"));
     waitFor(By.cssSelector("#summary dd[data-key=average]"));
-    assertThat(driver.findElement(By.id("range-7d")).getAttribute("aria-pressed")).isEqualTo("true");
+    assertThat(driver.findElement(By.id("range-7d")).getAttribute("aria-pressed"))
+        .isEqualTo("true");
     screenshot("series-7d");
     driver.navigate().back();
     wait(10).until(d -> d.getCurrentUrl().contains("range=1h"));
-    wait(10).until(d -> "true".equals(d.findElement(By.id("range-1h")).getAttribute("aria-pressed")));
+    wait(10)
+        .until(d -> "true".equals(d.findElement(By.id("range-1h")).getAttribute("aria-pressed")));
 
     // A custom range covering every minute sent, typed in the viewer's time zone.
     long from = firstHour - 3600;
@@ -236,21 +259,33 @@ class DashboardBrowserTest {
     setLocalTime("from", from);
     setLocalTime("to", to);
     driver.findElement(By.id("apply-range")).click();
-    wait(10).until(d -> d.getCurrentUrl().contains("from=") && !d.getCurrentUrl().contains("range="));
-    wait(10).until(d -> isoOf(from).equals(d.findElement(By.id("chart")).getAttribute("data-start")));
+    wait(10)
+        .until(d -> d.getCurrentUrl().contains("from=") && !d.getCurrentUrl().contains("range="));
+    wait(10)
+        .until(d -> isoOf(from).equals(d.findElement(By.id("chart")).getAttribute("data-start")));
     waitFor(By.cssSelector("#summary dd[data-key=average]"));
     assertThat(driver.findElement(By.id("series-status")).getText()).contains("Fixed range");
     screenshot("series-custom");
 
     Map<String, String> shown = shownSummary(".stat-summary");
     JsonNode summary = apiSummary(driver.findElement(By.id("chart")));
-    for (String key : List.of("average", "min", "max", "fifthPercentile", "ninetyFifthPercentile",
-        "ninetyEighthPercentile", "count", "totalTransactions")) {
+    for (String key :
+        List.of(
+            "average",
+            "min",
+            "max",
+            "fifthPercentile",
+            "ninetyFifthPercentile",
+            "ninetyEighthPercentile",
+            "count",
+            "totalTransactions")) {
       assertThat(Double.parseDouble(shown.get(key))).as(key).isEqualTo(summary.get(key).asDouble());
     }
     Map<String, String> latency = shownSummary(".latency");
     for (String key : List.of("p50", "p90", "p95", "p99", "p999", "min", "max", "count")) {
-      assertThat(Double.parseDouble(latency.get(key))).as("latency " + key).isEqualTo(summary.get("latency").get(key).asDouble());
+      assertThat(Double.parseDouble(latency.get(key)))
+          .as("latency " + key)
+          .isEqualTo(summary.get("latency").get(key).asDouble());
     }
 
     // The reference: one stored point per hour, valued by its mean; nearest-rank percentiles.
@@ -268,12 +303,15 @@ class DashboardBrowserTest {
     double[] sorted = means.clone();
     Arrays.sort(sorted);
     assertThat(Double.parseDouble(shown.get("count"))).isEqualTo(HOURS);
-    assertThat(Double.parseDouble(shown.get("average"))).isCloseTo(Arrays.stream(means).average().orElseThrow(), Offset.offset(1e-9));
+    assertThat(Double.parseDouble(shown.get("average")))
+        .isCloseTo(Arrays.stream(means).average().orElseThrow(), Offset.offset(1e-9));
     assertThat(Double.parseDouble(shown.get("min"))).isEqualTo(sorted[0]);
     assertThat(Double.parseDouble(shown.get("max"))).isEqualTo(sorted[HOURS - 1]);
     assertThat(Double.parseDouble(shown.get("fifthPercentile"))).isEqualTo(nearestRank(sorted, 5));
-    assertThat(Double.parseDouble(shown.get("ninetyFifthPercentile"))).isEqualTo(nearestRank(sorted, 95));
-    assertThat(Double.parseDouble(shown.get("ninetyEighthPercentile"))).isEqualTo(nearestRank(sorted, 98));
+    assertThat(Double.parseDouble(shown.get("ninetyFifthPercentile")))
+        .isEqualTo(nearestRank(sorted, 95));
+    assertThat(Double.parseDouble(shown.get("ninetyEighthPercentile")))
+        .isEqualTo(nearestRank(sorted, 98));
     assertThat(Double.parseDouble(shown.get("totalTransactions"))).isEqualTo(total);
     assertThat(Double.parseDouble(latency.get("min"))).isEqualTo(min);
     assertThat(Double.parseDouble(latency.get("max"))).isEqualTo(max);
@@ -295,7 +333,11 @@ class DashboardBrowserTest {
   @Test
   void comparingAddsASecondSeriesToTheChartAndTheUrl() throws Exception {
     signIn(h.token);
-    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8) + "&range=24h");
+    driver.get(
+        base
+            + "/#/series?s="
+            + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
+            + "&range=24h");
     waitFor(By.cssSelector("#summary dd[data-key=average]"));
     driver.findElement(By.id("compare")).sendKeys("web.req");
     WebElement suggestion = waitFor(By.cssSelector("#compare-options button"));
@@ -305,7 +347,8 @@ class DashboardBrowserTest {
     assertThat(driver.getCurrentUrl()).contains("s=counter%7Cweb.requests%7C");
     assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Comparing 2 series");
     screenshot("series-compare");
-    driver.executeCdpCommand("Emulation.setEmulatedMedia",
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
         Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
     driver.navigate().refresh();
     wait(10).until(d -> d.findElements(By.cssSelector("#summary section")).size() == 2);
@@ -315,9 +358,14 @@ class DashboardBrowserTest {
 
     // Dragging across the chart makes the selection the view's custom range; back undoes it.
     WebElement plot = waitFor(By.cssSelector("#chart .u-over"));
-    new Actions(driver).moveToElement(plot, -plot.getSize().getWidth() / 4, 0).clickAndHold()
-        .moveByOffset(plot.getSize().getWidth() / 3, 0).release().perform();
-    wait(10).until(d -> d.getCurrentUrl().contains("from=") && !d.getCurrentUrl().contains("range="));
+    new Actions(driver)
+        .moveToElement(plot, -plot.getSize().getWidth() / 4, 0)
+        .clickAndHold()
+        .moveByOffset(plot.getSize().getWidth() / 3, 0)
+        .release()
+        .perform();
+    wait(10)
+        .until(d -> d.getCurrentUrl().contains("from=") && !d.getCurrentUrl().contains("range="));
     waitFor(By.cssSelector("#summary dd[data-key=average]"));
     assertThat(driver.findElement(By.id("series-status")).getText()).contains("Fixed range");
     driver.navigate().back();
@@ -327,33 +375,65 @@ class DashboardBrowserTest {
   @Test
   void theCsvDownloadHoldsTheValuesShown() throws Exception {
     Path downloads = Files.createTempDirectory(dir, "downloads");
-    driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+    driver.executeCdpCommand(
+        "Browser.setDownloadBehavior",
+        Map.of("behavior", "allow", "downloadPath", downloads.toString()));
     signIn(h.token);
-    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
-        + "&stat=max&from=" + isoOf(firstHour) + "&to=" + isoOf(firstHour + 5 * 3600));
+    driver.get(
+        base
+            + "/#/series?s="
+            + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
+            + "&stat=max&from="
+            + isoOf(firstHour)
+            + "&to="
+            + isoOf(firstHour + 5 * 3600));
     waitFor(By.cssSelector("#summary dd[data-key=average]"));
     driver.findElement(By.id("csv")).click();
     Path csv = downloads.resolve("hollerith-web.latency.csv");
     wait(15).until(d -> Files.exists(csv));
 
     WebElement chart = driver.findElement(By.id("chart"));
-    JsonNode values = ServerHarness.JSON.readTree(h.get("/api/v1/series?metric=web.latency&type=timer&tags="
-        + URLEncoder.encode("route:/users", StandardCharsets.UTF_8) + "&stat=max&startDate=" + chart.getAttribute("data-start")
-        + "&endDate=" + chart.getAttribute("data-end") + "&interval=" + chart.getAttribute("data-interval")).body())
-        .get("response").get("series").get("values");
+    JsonNode values =
+        ServerHarness.JSON
+            .readTree(
+                h.get(
+                        "/api/v1/series?metric=web.latency&type=timer&tags="
+                            + URLEncoder.encode("route:/users", StandardCharsets.UTF_8)
+                            + "&stat=max&startDate="
+                            + chart.getAttribute("data-start")
+                            + "&endDate="
+                            + chart.getAttribute("data-end")
+                            + "&interval="
+                            + chart.getAttribute("data-interval"))
+                    .body())
+            .get("response")
+            .get("series")
+            .get("values");
     List<String> expected = new ArrayList<>(List.of("time,web.latency{route:/users} max"));
     for (JsonNode row : values) {
-      expected.add(row.get(0).asText() + "," + (row.get(1).isNull() ? "" : Double.toString(row.get(1).asDouble()).replaceAll("\\.0$", "")));
+      expected.add(
+          row.get(0).asText()
+              + ","
+              + (row.get(1).isNull()
+                  ? ""
+                  : Double.toString(row.get(1).asDouble()).replaceAll("\\.0$", "")));
     }
     assertThat(Files.readAllLines(csv)).isEqualTo(expected);
     assertThat(expected).hasSize(7); // a header and six hours: both ends of the range are inclusive
     double[] first = samplesByHour.get(0);
-    assertThat(expected.get(1)).isEqualTo(isoOf(firstHour) + "," + Double.toString(Arrays.stream(first).max().orElseThrow()).replaceAll("\\.0$", ""));
+    assertThat(expected.get(1))
+        .isEqualTo(
+            isoOf(firstHour)
+                + ","
+                + Double.toString(Arrays.stream(first).max().orElseThrow())
+                    .replaceAll("\\.0$", ""));
   }
 
   @Test
   void tooManyFailedSignInsShowTheRetryAfterOfThe429() throws Exception {
-    try (ServerHarness strict = ServerHarness.start(dir.resolve("strict"), "http.auth_failure_limit=2", "http.auth_failure_window=10m")) {
+    try (ServerHarness strict =
+        ServerHarness.start(
+            dir.resolve("strict"), "http.auth_failure_limit=2", "http.auth_failure_window=10m")) {
       driver.get("http://127.0.0.1:" + strict.server.httpAddress().getPort() + "/");
       WebElement token = waitFor(By.id("token"));
       for (int attempt = 0; attempt < 2; attempt++) {
@@ -367,7 +447,8 @@ class DashboardBrowserTest {
       token.sendKeys("hol_wrong-again");
       driver.findElement(By.id("sign-in")).click();
       String message = waitForText(By.id("sign-in-error"), "Too many failed sign-ins");
-      assertThat(message).matches("Too many failed sign-ins from this address\\. Try again in \\d+ s\\.");
+      assertThat(message)
+          .matches("Too many failed sign-ins from this address\\. Try again in \\d+ s\\.");
       long seconds = Long.parseLong(message.replaceAll("\\D", ""));
       assertThat(seconds).isBetween(1L, 600L);
       screenshot("sign-in-429");
@@ -379,17 +460,24 @@ class DashboardBrowserTest {
 
   @Test
   void aRangeEndingNowRefreshesByItselfEveryFlushInterval() throws Exception {
-    try (ServerHarness live = ServerHarness.start(dir.resolve("live"), "aggregation.flush_interval=1s", "storage.retention=1s:1h");
+    try (ServerHarness live =
+            ServerHarness.start(
+                dir.resolve("live"), "aggregation.flush_interval=1s", "storage.retention=1s:1h");
         DatagramSocket socket = new DatagramSocket()) {
       int port = live.server.ingestAddresses().udp().getPort();
       send(socket, port, "live.hits:1|c\n");
       live.awaitSamples(1);
       live.flushAndStore();
-      driver.get("http://127.0.0.1:" + live.server.httpAddress().getPort() + "/#/series?s="
-          + URLEncoder.encode("counter|live.hits|", StandardCharsets.UTF_8) + "&range=15m");
+      driver.get(
+          "http://127.0.0.1:"
+              + live.server.httpAddress().getPort()
+              + "/#/series?s="
+              + URLEncoder.encode("counter|live.hits|", StandardCharsets.UTF_8)
+              + "&range=15m");
       waitFor(By.id("token")).sendKeys(live.token, Keys.ENTER);
       wait(15).until(d -> "1".equals(totalShown()));
-      assertThat(driver.findElement(By.id("series-status")).getText()).contains("Live: updates every 1 s", " points of 10s ");
+      assertThat(driver.findElement(By.id("series-status")).getText())
+          .contains("Live: updates every 1 s", " points of 10s ");
       send(socket, port, "live.hits:2|c\n");
       live.awaitSamples(2);
       live.flushAndStore();
@@ -401,12 +489,16 @@ class DashboardBrowserTest {
   @Test
   void aRevokedTokenEndsTheSessionAndAsksToSignInAgain() throws Exception {
     String token;
-    try (AuthStore auth = AuthStore.openSqlite(h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
+    try (AuthStore auth =
+        AuthStore.openSqlite(
+            h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
       token = auth.addUser("sam", Role.READER, "root", null).secret();
     }
     signIn(token);
     waitFor(By.id("metric-table"));
-    try (AuthStore auth = AuthStore.openSqlite(h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
+    try (AuthStore auth =
+        AuthStore.openSqlite(
+            h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
       assertThat(auth.revokeTokens("sam")).isEqualTo(1);
     }
     driver.findElement(By.id("type-filter")).sendKeys("timer");
@@ -419,10 +511,16 @@ class DashboardBrowserTest {
   @Test
   void aRequestTheApiRefusesShowsItsMessage() throws Exception {
     signIn(h.token);
-    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
-        + "&range=1y&interval=1m");
+    driver.get(
+        base
+            + "/#/series?s="
+            + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
+            + "&range=1y&interval=1m");
     assertThat(waitForText(By.id("series-error"), "too many buckets")).contains("at most 100000");
-    driver.get(base + "/#/series?s=" + URLEncoder.encode("counter|no.such.series|", StandardCharsets.UTF_8));
+    driver.get(
+        base
+            + "/#/series?s="
+            + URLEncoder.encode("counter|no.such.series|", StandardCharsets.UTF_8));
     assertThat(waitForText(By.id("series-error"), "No such series")).contains("no.such.series");
   }
 
@@ -431,9 +529,17 @@ class DashboardBrowserTest {
     signIn(h.token);
     long to = firstHour + HOURS * 3600;
     long from = to - 49_999 * 60;
-    driver.get(base + "/#/series?s=" + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
-        + "&from=" + isoOf(from) + "&to=" + isoOf(to) + "&interval=1m");
-    assertThat(waitForText(By.id("series-status"), "points")).containsPattern("\\b50[,.\u00a0\u202f ]?000 points of 1m");
+    driver.get(
+        base
+            + "/#/series?s="
+            + URLEncoder.encode("timer|web.latency|route:/users", StandardCharsets.UTF_8)
+            + "&from="
+            + isoOf(from)
+            + "&to="
+            + isoOf(to)
+            + "&interval=1m");
+    assertThat(waitForText(By.id("series-status"), "points"))
+        .containsPattern("\\b50[,.\u00a0\u202f ]?000 points of 1m");
     assertThat(driver.findElements(By.cssSelector("#chart canvas"))).hasSize(1);
     assertThat(shownSummary(".stat-summary").get("count")).isEqualTo(String.valueOf(HOURS));
   }
@@ -442,29 +548,45 @@ class DashboardBrowserTest {
   void theAutomaticIntervalKeepsAChartWithinTwoThousandPoints() throws Exception {
     signIn(h.token);
     long[] intervals = {10, 30, 60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800};
-    String[] names = {"10s", "30s", "1m", "5m", "10m", "15m", "30m", "1h", "3h", "6h", "12h", "1d", "1w"};
+    String[] names = {
+      "10s", "30s", "1m", "5m", "10m", "15m", "30m", "1h", "3h", "6h", "12h", "1d", "1w"
+    };
     long flushSeconds = 3600;
-    for (Map.Entry<String, Long> range : Map.of("24h", 86_400L, "30d", 2_592_000L, "1y", 31_536_000L).entrySet()) {
+    for (Map.Entry<String, Long> range :
+        Map.of("24h", 86_400L, "30d", 2_592_000L, "1y", 31_536_000L).entrySet()) {
       // The finest interval not below the flush interval (the finest stored precision) that the API
       // accepts (whole minutes or multiples of that precision) and that gives at most 2,000 points.
       int pick = 0;
-      while (intervals[pick] < flushSeconds || (intervals[pick] % 60 != 0 && intervals[pick] % flushSeconds != 0)
+      while (intervals[pick] < flushSeconds
+          || (intervals[pick] % 60 != 0 && intervals[pick] % flushSeconds != 0)
           || range.getValue() / intervals[pick] + 1 > 2000) {
         pick++;
       }
-      driver.get(base + "/#/series?s=" + URLEncoder.encode("counter|web.requests|", StandardCharsets.UTF_8) + "&range=" + range.getKey());
+      driver.get(
+          base
+              + "/#/series?s="
+              + URLEncoder.encode("counter|web.requests|", StandardCharsets.UTF_8)
+              + "&range="
+              + range.getKey());
       driver.navigate().refresh();
       String status = waitForText(By.id("series-status"), "points");
       assertThat(status).as(range.getKey()).contains(" points of " + names[pick] + " ");
-      long points = Long.parseLong(status.replaceAll("^.*· ([0-9,.\u00a0\u202f ]+) points.*$", "$1").replaceAll("\\D", ""));
+      long points =
+          Long.parseLong(
+              status
+                  .replaceAll("^.*· ([0-9,.\u00a0\u202f ]+) points.*$", "$1")
+                  .replaceAll("\\D", ""));
       assertThat(points).as(range.getKey()).isBetween(range.getValue() / intervals[pick], 2000L);
-      assertThat(driver.findElement(By.cssSelector("#interval option[value=auto]")).getText()).isEqualTo("Auto (" + names[pick] + ")");
+      assertThat(driver.findElement(By.cssSelector("#interval option[value=auto]")).getText())
+          .isEqualTo("Auto (" + names[pick] + ")");
     }
   }
 
   private String totalShown() {
-    return (String) driver.executeScript("const dd = document.querySelector('#summary dd[data-key=totalTransactions]');"
-        + " return dd ? dd.dataset.value : null;");
+    return (String)
+        driver.executeScript(
+            "const dd = document.querySelector('#summary dd[data-key=totalTransactions]');"
+                + " return dd ? dd.dataset.value : null;");
   }
 
   /** Signs in with the token; with null, stops at the sign-in form. */
@@ -485,8 +607,9 @@ class DashboardBrowserTest {
   /** The names in the metric table, read in one step (the table may be replaced at any moment). */
   @SuppressWarnings("unchecked")
   private List<String> rowNames() {
-    return (List<String>) driver.executeScript(
-        "return [...document.querySelectorAll('#metric-table tbody tr td:first-child')].map(td => td.textContent)");
+    return (List<String>)
+        driver.executeScript(
+            "return [...document.querySelectorAll('#metric-table tbody tr td:first-child')].map(td => td.textContent)");
   }
 
   private Map<String, String> shownSummary(String list) {
@@ -499,9 +622,15 @@ class DashboardBrowserTest {
 
   /** The API's summary for exactly the range and interval the page asked for. */
   private JsonNode apiSummary(WebElement chart) throws Exception {
-    String query = "/api/v1/series?metric=web.latency&type=timer&tags=" + URLEncoder.encode("route:/users", StandardCharsets.UTF_8)
-        + "&stat=mean&startDate=" + chart.getAttribute("data-start") + "&endDate=" + chart.getAttribute("data-end")
-        + "&interval=" + chart.getAttribute("data-interval");
+    String query =
+        "/api/v1/series?metric=web.latency&type=timer&tags="
+            + URLEncoder.encode("route:/users", StandardCharsets.UTF_8)
+            + "&stat=mean&startDate="
+            + chart.getAttribute("data-start")
+            + "&endDate="
+            + chart.getAttribute("data-end")
+            + "&interval="
+            + chart.getAttribute("data-interval");
     var response = h.get(query);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return ServerHarness.JSON.readTree(response.body()).get("response").get("summary");
@@ -509,10 +638,15 @@ class DashboardBrowserTest {
 
   /** Types an instant into a datetime-local input as the viewer's clock shows it. */
   private void setLocalTime(String id, long epochSeconds) {
-    String local = LocalDateTime.ofInstant(Instant.ofEpochSecond(epochSeconds), ZoneId.of(VIEWER_ZONE))
-        .toString().substring(0, 16);
-    driver.executeScript("const e = document.getElementById(arguments[0]); e.value = arguments[1];"
-        + " e.dispatchEvent(new Event('input', {bubbles: true}));", id, local);
+    String local =
+        LocalDateTime.ofInstant(Instant.ofEpochSecond(epochSeconds), ZoneId.of(VIEWER_ZONE))
+            .toString()
+            .substring(0, 16);
+    driver.executeScript(
+        "const e = document.getElementById(arguments[0]); e.value = arguments[1];"
+            + " e.dispatchEvent(new Event('input', {bubbles: true}));",
+        id,
+        local);
   }
 
   private static String isoOf(long epochSeconds) {

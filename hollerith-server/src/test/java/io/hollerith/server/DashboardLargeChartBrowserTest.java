@@ -33,8 +33,8 @@ import org.openqa.selenium.interactions.Actions;
  * A chart of 50,000 stored points in a real headless Chromium: a counter with one backfilled sample
  * a minute for 50,000 minutes, sent over UDP and stored through the flusher and the store sink,
  * charted at a one-minute interval. The chart must report every point (the page's status and
- * uPlot's data), a drag across it must narrow the URL's range to what the points in it show, and the
- * back button must bring the whole chart back.
+ * uPlot's data), a drag across it must narrow the URL's range to what the points in it show, and
+ * the back button must bring the whole chart back.
  *
  * <p>The browser's own figures are written, never asserted, to {@link #TIMINGS} (appended, one
  * block per run): the first contentful paint of the dashboard after sign-in, the time from
@@ -47,15 +47,19 @@ class DashboardLargeChartBrowserTest {
   static final Path TIMINGS = Path.of("target", "dashboard-timings.txt");
   private static final int POINTS = 50_000;
   private static final String SERIES = "counter|big.requests|";
-  /** Counter lines per UDP datagram, and datagrams sent before waiting for the parser to catch up. */
+
+  /**
+   * Counter lines per UDP datagram, and datagrams sent before waiting for the parser to catch up.
+   */
   private static final int LINES_PER_PACKET = 40;
+
   private static final int PACKETS_PER_BATCH = 50;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static ServerHarness h;
   private static String base;
+
   /** The start of the first stored minute (epoch seconds); point i is at first + 60 i. */
   private static long first;
 
@@ -65,13 +69,20 @@ class DashboardLargeChartBrowserTest {
     // One-minute intervals kept 60 days: 50,000 minutes (34.7 days) are all backfillable and kept;
     // the backlog must hold every backfilled interval one flush releases. Each is a transaction of
     // its own, which without an fsync per commit takes seconds rather than minutes.
-    h = ServerHarness.start(dir.resolve("data"), "aggregation.flush_interval=1m", "storage.retention=1m:60d",
-        "storage.max_backlog=60d", "storage.sqlite_synchronous=NORMAL");
+    h =
+        ServerHarness.start(
+            dir.resolve("data"),
+            "aggregation.flush_interval=1m",
+            "storage.retention=1m:60d",
+            "storage.max_backlog=60d",
+            "storage.sqlite_synchronous=NORMAL");
     base = "http://127.0.0.1:" + h.server.httpAddress().getPort();
     first = (System.currentTimeMillis() / 60_000 - POINTS - 1) * 60;
     sendMinutes();
     h.server.flusher().flushNow();
-    assertThat(h.server.storeSink().awaitDrained(Duration.ofMinutes(10))).as("store drained").isTrue();
+    assertThat(h.server.storeSink().awaitDrained(Duration.ofMinutes(10)))
+        .as("store drained")
+        .isTrue();
   }
 
   /** The counter's increment in minute i: a daily wave with some jitter, never zero. */
@@ -79,17 +90,26 @@ class DashboardLargeChartBrowserTest {
     return 1000 + Math.round(400 * Math.sin(2 * Math.PI * i / 1440)) + (i * 37L) % 101;
   }
 
-  /** Sends one timestamped increment per minute over UDP, pausing until the parser has read each batch. */
+  /**
+   * Sends one timestamped increment per minute over UDP, pausing until the parser has read each
+   * batch.
+   */
   private static void sendMinutes() throws Exception {
     int port = h.server.ingestAddresses().udp().getPort();
     try (DatagramSocket socket = new DatagramSocket()) {
       StringBuilder packet = new StringBuilder();
       int packets = 0;
       for (int i = 0; i < POINTS; i++) {
-        packet.append("big.requests:").append(valueAt(i)).append("|c|T").append(first + 60L * i).append('\n');
+        packet
+            .append("big.requests:")
+            .append(valueAt(i))
+            .append("|c|T")
+            .append(first + 60L * i)
+            .append('\n');
         if ((i + 1) % LINES_PER_PACKET == 0 || i == POINTS - 1) {
           byte[] bytes = packet.toString().getBytes(StandardCharsets.UTF_8);
-          socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+          socket.send(
+              new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
           packet.setLength(0);
           if (++packets % PACKETS_PER_BATCH == 0) {
             h.awaitSamples(i + 1);
@@ -116,29 +136,62 @@ class DashboardLargeChartBrowserTest {
       // A fresh load of the signed-in dashboard: its paint timings start at this navigation.
       driver.navigate().refresh();
       browser.waitFor(By.id("metric-table"));
-      timings.put("shell_first_contentful_paint_ms", script(driver,
-          "return performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint').startTime"));
-      timings.put("shell_dom_content_loaded_ms", script(driver, "return performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"));
-      timings.put("shell_metric_list_received_ms", script(driver,
-          "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/metrics')).pop().responseEnd"));
+      timings.put(
+          "shell_first_contentful_paint_ms",
+          script(
+              driver,
+              "return performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint').startTime"));
+      timings.put(
+          "shell_dom_content_loaded_ms",
+          script(
+              driver,
+              "return performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"));
+      timings.put(
+          "shell_metric_list_received_ms",
+          script(
+              driver,
+              "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/metrics')).pop().responseEnd"));
 
       long to = first + 60L * (POINTS - 1);
       // From another document, so that the chart's page is a fresh load (its timings start there).
       driver.get("about:blank");
-      driver.get(base + "/#/series?s=" + URLEncoder.encode(SERIES, StandardCharsets.UTF_8) + "&from=" + Instant.ofEpochSecond(first)
-          + "&to=" + Instant.ofEpochSecond(to) + "&interval=1m");
+      driver.get(
+          base
+              + "/#/series?s="
+              + URLEncoder.encode(SERIES, StandardCharsets.UTF_8)
+              + "&from="
+              + Instant.ofEpochSecond(first)
+              + "&to="
+              + Instant.ofEpochSecond(to)
+              + "&interval=1m");
       assertThat(pointsShown(browser)).isEqualTo(POINTS);
-      assertThat(script(driver, "return Hollerith.chartIn(document.getElementById('chart')).data[0].length")).isEqualTo((long) POINTS);
-      assertThat(script(driver, "return Hollerith.chartIn(document.getElementById('chart')).data[1].filter(v => v !== null).length"))
+      assertThat(
+              script(
+                  driver,
+                  "return Hollerith.chartIn(document.getElementById('chart')).data[0].length"))
           .isEqualTo((long) POINTS);
-      assertThat(browser.waitFor(By.cssSelector("#summary dd[data-key=count]")).getAttribute("data-value"))
+      assertThat(
+              script(
+                  driver,
+                  "return Hollerith.chartIn(document.getElementById('chart')).data[1].filter(v => v !== null).length"))
+          .isEqualTo((long) POINTS);
+      assertThat(
+              browser
+                  .waitFor(By.cssSelector("#summary dd[data-key=count]"))
+                  .getAttribute("data-value"))
           .isEqualTo(String.valueOf(POINTS));
       timings.put("chart_50000_drawn_after_navigation_ms", drawnMark(driver, POINTS));
-      timings.put("chart_50000_series_request_ms", script(driver,
-          "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/series')).pop().duration"));
-      timings.put("chart_50000_drawn_after_response_ms", script(driver,
-          "return performance.getEntriesByName('hollerith.chart.drawn')[0].startTime"
-              + " - performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/series')).pop().responseEnd"));
+      timings.put(
+          "chart_50000_series_request_ms",
+          script(
+              driver,
+              "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/series')).pop().duration"));
+      timings.put(
+          "chart_50000_drawn_after_response_ms",
+          script(
+              driver,
+              "return performance.getEntriesByName('hollerith.chart.drawn')[0].startTime"
+                  + " - performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/series')).pop().responseEnd"));
       timings.putAll(redraws(driver));
       browser.screenshot("chart-50000");
 
@@ -146,7 +199,12 @@ class DashboardLargeChartBrowserTest {
       String wholeUrl = driver.getCurrentUrl();
       WebElement plot = browser.waitFor(By.cssSelector("#chart .u-over"));
       int width = plot.getSize().getWidth();
-      new Actions(driver).moveToElement(plot, -width / 6, 0).clickAndHold().moveByOffset(width / 3, 0).release().perform();
+      new Actions(driver)
+          .moveToElement(plot, -width / 6, 0)
+          .clickAndHold()
+          .moveByOffset(width / 3, 0)
+          .release()
+          .perform();
       browser.until(d -> !d.getCurrentUrl().equals(wholeUrl));
       long start = Instant.parse(urlParameter(driver.getCurrentUrl(), "from")).getEpochSecond();
       long end = Instant.parse(urlParameter(driver.getCurrentUrl(), "to")).getEpochSecond();
@@ -156,25 +214,52 @@ class DashboardLargeChartBrowserTest {
       long stored = storedBetween(start, end);
       assertThat(buckets).isBetween((long) POINTS / 5, (long) POINTS / 2);
       browser.until(d -> pointsShown(browser) == buckets);
-      assertThat(script(driver, "return Hollerith.chartIn(document.getElementById('chart')).data[0].length")).isEqualTo(buckets);
-      assertThat(browser.waitFor(By.cssSelector("#summary dd[data-key=count]")).getAttribute("data-value"))
+      assertThat(
+              script(
+                  driver,
+                  "return Hollerith.chartIn(document.getElementById('chart')).data[0].length"))
+          .isEqualTo(buckets);
+      assertThat(
+              browser
+                  .waitFor(By.cssSelector("#summary dd[data-key=count]"))
+                  .getAttribute("data-value"))
           .isEqualTo(String.valueOf(stored));
-      assertThat(script(driver, "return performance.getEntriesByName('hollerith.chart.drawn')[0].detail.points")).isEqualTo(buckets);
-      timings.put("zoom_drag_to_chart_drawn_ms", script(driver, "const drawn = performance.getEntriesByName('hollerith.chart.drawn')[0];"
-          + " return drawn.startTime - performance.getEntriesByName('hollerith.chart.zoom')[0].startTime"));
+      assertThat(
+              script(
+                  driver,
+                  "return performance.getEntriesByName('hollerith.chart.drawn')[0].detail.points"))
+          .isEqualTo(buckets);
+      timings.put(
+          "zoom_drag_to_chart_drawn_ms",
+          script(
+              driver,
+              "const drawn = performance.getEntriesByName('hollerith.chart.drawn')[0];"
+                  + " return drawn.startTime - performance.getEntriesByName('hollerith.chart.zoom')[0].startTime"));
       timings.put("zoomed_points", buckets);
       browser.screenshot("chart-zoomed");
 
-      // Back resets the view to the whole range (its data asked again of a server that has answered before).
+      // Back resets the view to the whole range (its data asked again of a server that has answered
+      // before).
       script(driver, "performance.mark('test.back')");
       driver.navigate().back();
       browser.until(d -> d.getCurrentUrl().equals(wholeUrl));
       browser.until(d -> pointsShown(browser) == POINTS);
-      assertThat(script(driver, "return Hollerith.chartIn(document.getElementById('chart')).data[0].length")).isEqualTo((long) POINTS);
-      timings.put("back_to_chart_50000_drawn_ms", script(driver, "return performance.getEntriesByName('hollerith.chart.drawn')[0].startTime"
-          + " - performance.getEntriesByName('test.back')[0].startTime"));
-      timings.put("back_chart_50000_series_request_ms", script(driver,
-          "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/series')).pop().duration"));
+      assertThat(
+              script(
+                  driver,
+                  "return Hollerith.chartIn(document.getElementById('chart')).data[0].length"))
+          .isEqualTo((long) POINTS);
+      timings.put(
+          "back_to_chart_50000_drawn_ms",
+          script(
+              driver,
+              "return performance.getEntriesByName('hollerith.chart.drawn')[0].startTime"
+                  + " - performance.getEntriesByName('test.back')[0].startTime"));
+      timings.put(
+          "back_chart_50000_series_request_ms",
+          script(
+              driver,
+              "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/series')).pop().duration"));
     }
     record(timings);
   }
@@ -192,30 +277,40 @@ class DashboardLargeChartBrowserTest {
   }
 
   /**
-   * uPlot's redraw of the 50,000-point chart at a new x scale, timed synchronously around
-   * {@code batch(setScale)}: zoomed to a tenth of the range and back to all of it, five times each;
-   * the median of each.
+   * uPlot's redraw of the 50,000-point chart at a new x scale, timed synchronously around {@code
+   * batch(setScale)}: zoomed to a tenth of the range and back to all of it, five times each; the
+   * median of each.
    */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> redraws(ChromeDriver driver) {
-    List<Number> times = (List<Number>) driver.executeScript(
-        "const u = Hollerith.chartIn(document.getElementById('chart'));"
-            + " const xs = u.data[0], lo = xs[0], hi = xs[xs.length - 1], tenth = (hi - lo) / 10;"
-            + " const zoomIn = [], zoomOut = [];"
-            + " const time = (min, max) => { const t = performance.now(); u.batch(() => u.setScale('x', { min, max })); return performance.now() - t; };"
-            + " for (let i = 0; i < 5; i++) { zoomIn.push(time(lo + 4 * tenth, lo + 5 * tenth)); zoomOut.push(time(lo, hi)); }"
-            + " const median = (a) => a.sort((x, y) => x - y)[2];"
-            + " return [median(zoomIn), median(zoomOut)];");
+    List<Number> times =
+        (List<Number>)
+            driver.executeScript(
+                "const u = Hollerith.chartIn(document.getElementById('chart'));"
+                    + " const xs = u.data[0], lo = xs[0], hi = xs[xs.length - 1], tenth = (hi - lo) / 10;"
+                    + " const zoomIn = [], zoomOut = [];"
+                    + " const time = (min, max) => { const t = performance.now(); u.batch(() => u.setScale('x', { min, max })); return performance.now() - t; };"
+                    + " for (let i = 0; i < 5; i++) { zoomIn.push(time(lo + 4 * tenth, lo + 5 * tenth)); zoomOut.push(time(lo, hi)); }"
+                    + " const median = (a) => a.sort((x, y) => x - y)[2];"
+                    + " return [median(zoomIn), median(zoomOut)];");
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("redraw_setScale_5000_of_50000_median_ms", times.get(0));
     figures.put("redraw_setScale_50000_median_ms", times.get(1));
     return figures;
   }
 
-  /** Milliseconds from navigation start to the last chart draw, which must have drawn {@code points}. */
+  /**
+   * Milliseconds from navigation start to the last chart draw, which must have drawn {@code
+   * points}.
+   */
   private static Object drawnMark(ChromeDriver driver, long points) {
-    assertThat(script(driver, "return performance.getEntriesByName('hollerith.chart.drawn')[0].detail.points")).isEqualTo(points);
-    return script(driver, "return performance.getEntriesByName('hollerith.chart.drawn')[0].startTime");
+    assertThat(
+            script(
+                driver,
+                "return performance.getEntriesByName('hollerith.chart.drawn')[0].detail.points"))
+        .isEqualTo(points);
+    return script(
+        driver, "return performance.getEntriesByName('hollerith.chart.drawn')[0].startTime");
   }
 
   /** The number of points the page's status line reports, once it reports one. */
@@ -242,10 +337,20 @@ class DashboardLargeChartBrowserTest {
   /** Appends this run's figures, with the time and the machine's load, to {@link #TIMINGS}. */
   private static void record(Map<String, Object> timings) throws IOException {
     List<String> lines = new ArrayList<>();
-    lines.add("# " + Instant.now() + " loadavg " + Files.readString(Path.of("/proc/loadavg")).trim()
-        + " cores " + Runtime.getRuntime().availableProcessors());
+    lines.add(
+        "# "
+            + Instant.now()
+            + " loadavg "
+            + Files.readString(Path.of("/proc/loadavg")).trim()
+            + " cores "
+            + Runtime.getRuntime().availableProcessors());
     timings.forEach((name, value) -> lines.add(name + " " + value));
     lines.add("");
-    Files.write(TIMINGS, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.write(
+        TIMINGS,
+        lines,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 }

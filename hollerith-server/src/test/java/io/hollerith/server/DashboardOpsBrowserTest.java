@@ -39,23 +39,24 @@ import org.openqa.selenium.interactions.Actions;
 
 /**
  * The dashboard's operations pages in a real headless Chromium against a whole server that received
- * metrics and bad lines over UDP: the server page's figures and charts of the node's own series, the
- * workers and tasks with an admin's revoke, the thread and buffer-pool views and the data
- * directory's files with an admin's delete, each checked against figures this test computes or reads itself; a reader and a
- * support user see what their permissions allow and a reader opening a page by URL sees only the
- * API's "not permitted". Screenshots of every page, light, dark and at phone width, land in
- * {@code target/dashboard-screenshots/}.
+ * metrics and bad lines over UDP: the server page's figures and charts of the node's own series,
+ * the workers and tasks with an admin's revoke, the thread and buffer-pool views and the data
+ * directory's files with an admin's delete, each checked against figures this test computes or
+ * reads itself; a reader and a support user see what their permissions allow and a reader opening a
+ * page by URL sees only the API's "not permitted". Screenshots of every page, light, dark and at
+ * phone width, land in {@code target/dashboard-screenshots/}.
  */
 class DashboardOpsBrowserTest {
 
   private static final String VIEWER_ZONE = "Europe/Berlin";
+
   /** Distinct counters sent; with no other series they are the live series at the flush. */
   private static final int SERIES = 12;
+
   private static final int BAD_LINES = 7;
   private static final List<String> OPS_PAGES = List.of("server", "tasks", "debug", "files");
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static ServerHarness h;
   private static String base;
@@ -69,7 +70,9 @@ class DashboardOpsBrowserTest {
     DashboardBrowser.requireChromium();
     h = ServerHarness.start(dir.resolve("data"));
     base = "http://127.0.0.1:" + h.server.httpAddress().getPort();
-    try (AuthStore auth = AuthStore.openSqlite(h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
+    try (AuthStore auth =
+        AuthStore.openSqlite(
+            h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
       readerToken = auth.addUser("rita", Role.READER, "root", null).secret();
       supportToken = auth.addUser("sam", Role.SUPPORT, "root", null).secret();
     }
@@ -88,7 +91,8 @@ class DashboardOpsBrowserTest {
       socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
     }
     h.awaitSamples(SERIES);
-    await("the bad lines to be counted").atMost(Duration.ofSeconds(20))
+    await("the bad lines to be counted")
+        .atMost(Duration.ofSeconds(20))
         .until(() -> h.server.stats().value("messages", "bad_lines_seen").longValue() >= BAD_LINES);
     h.flushAndStore();
   }
@@ -102,7 +106,8 @@ class DashboardOpsBrowserTest {
 
   @BeforeEach
   void openBrowser(TestInfo info) throws IOException {
-    browser = new DashboardBrowser(base, info.getTestMethod().orElseThrow().getName(), dir, VIEWER_ZONE);
+    browser =
+        new DashboardBrowser(base, info.getTestMethod().orElseThrow().getName(), dir, VIEWER_ZONE);
   }
 
   @AfterEach
@@ -117,27 +122,35 @@ class DashboardOpsBrowserTest {
     WebElement badLines = chartFigure("Bad lines");
     assertThat(badLines.getAttribute("data-value")).isEqualTo(String.valueOf(BAD_LINES));
     assertThat(badLines.getText()).isEqualTo("total " + BAD_LINES);
-    assertThat(chartFigure("Live series").getAttribute("data-value")).isEqualTo(String.valueOf(SERIES));
+    assertThat(chartFigure("Live series").getAttribute("data-value"))
+        .isEqualTo(String.valueOf(SERIES));
     assertThat(panel("Bad lines").findElement(By.className("chart-empty")).isDisplayed()).isFalse();
     assertThat(panel("Bad lines").findElements(By.tagName("canvas"))).hasSize(1);
 
     JsonNode served = ServerHarness.JSON.readTree(h.get("/stats").body()).get("hollerith");
     assertThat(headline("messages.bad_lines_seen")).isEqualTo(String.valueOf(BAD_LINES));
-    assertThat(headline("aggregate.live_series")).isEqualTo(served.get("aggregate").get("live_series").asText());
-    assertThat(headline("udp.kernel_drops")).isEqualTo(served.get("udp").get("kernel_drops").asText());
+    assertThat(headline("aggregate.live_series"))
+        .isEqualTo(served.get("aggregate").get("live_series").asText());
+    assertThat(headline("udp.kernel_drops"))
+        .isEqualTo(served.get("udp").get("kernel_drops").asText());
 
-    // The /stats tables start collapsed; opening one shows its figures, and it stays open across refreshes.
-    WebElement messages = browser.driver.findElement(By.cssSelector("#server-stats details[data-category=messages]"));
+    // The /stats tables start collapsed; opening one shows its figures, and it stays open across
+    // refreshes.
+    WebElement messages =
+        browser.driver.findElement(By.cssSelector("#server-stats details[data-category=messages]"));
     assertThat(messages.getAttribute("open")).isNull();
     assertThat(messages.findElement(By.tagName("table")).isDisplayed()).isFalse();
     browser.screenshot("server");
     messages.findElement(By.tagName("summary")).click();
-    assertThat(messages.findElement(By.tagName("table")).getText()).contains("samples_parsed", "bad_lines_seen");
+    assertThat(messages.findElement(By.tagName("table")).getText())
+        .contains("samples_parsed", "bad_lines_seen");
 
     browser.driver.findElement(By.id("server-range-24h")).click();
     browser.until(d -> d.getCurrentUrl().endsWith("#/server?range=24h"));
-    assertThat(browser.waitFor(By.id("server-range-24h")).getAttribute("aria-pressed")).isEqualTo("true");
-    assertThat(chartFigure("Bad lines").getAttribute("data-value")).isEqualTo(String.valueOf(BAD_LINES));
+    assertThat(browser.waitFor(By.id("server-range-24h")).getAttribute("aria-pressed"))
+        .isEqualTo("true");
+    assertThat(chartFigure("Bad lines").getAttribute("data-value"))
+        .isEqualTo(String.valueOf(BAD_LINES));
     assertThat(browser.unlabelledControls()).isEmpty();
     assertEveryControlIsReachableByTab();
 
@@ -161,28 +174,45 @@ class DashboardOpsBrowserTest {
   void aSeriesChartWithoutDataInItsRangeSaysSo() throws Exception {
     browser.signIn(h.token);
     Instant to = Instant.now().minusSeconds(300 * 86_400L);
-    browser.open("series?s=" + URLEncoder.encode("counter|ops.c0|", StandardCharsets.UTF_8)
-        + "&from=" + to.minusSeconds(86_400) + "&to=" + to);
+    browser.open(
+        "series?s="
+            + URLEncoder.encode("counter|ops.c0|", StandardCharsets.UTF_8)
+            + "&from="
+            + to.minusSeconds(86_400)
+            + "&to="
+            + to);
     WebElement empty = browser.waitFor(By.cssSelector("#chart .chart-empty"));
     assertThat(empty.getText()).isEqualTo("No data in this range");
     browser.screenshot("series-empty");
-    browser.open("series?s=" + URLEncoder.encode("counter|ops.c0|", StandardCharsets.UTF_8) + "&range=24h");
-    browser.until(d -> !d.findElements(By.cssSelector("#summary dd[data-key=count]")).isEmpty()
-        && !d.findElement(By.cssSelector("#summary dd[data-key=count]")).getText().equals("0"));
-    assertThat(browser.driver.findElement(By.cssSelector("#chart .chart-empty")).isDisplayed()).isFalse();
+    browser.open(
+        "series?s=" + URLEncoder.encode("counter|ops.c0|", StandardCharsets.UTF_8) + "&range=24h");
+    browser.until(
+        d ->
+            !d.findElements(By.cssSelector("#summary dd[data-key=count]")).isEmpty()
+                && !d.findElement(By.cssSelector("#summary dd[data-key=count]"))
+                    .getText()
+                    .equals("0"));
+    assertThat(browser.driver.findElement(By.cssSelector("#chart .chart-empty")).isDisplayed())
+        .isFalse();
   }
 
   @Test
   void anAdminRevokesAScheduledTaskAfterConfirmingIt() throws Exception {
-    JsonNode scheduled = ServerHarness.JSON.readTree(
-        h.get("/api/stats/tasks/?state=scheduled&job_id=hollerith.table-growth").body()).get("tasks");
+    JsonNode scheduled =
+        ServerHarness.JSON
+            .readTree(
+                h.get("/api/stats/tasks/?state=scheduled&job_id=hollerith.table-growth").body())
+            .get("tasks");
     assertThat(scheduled).hasSize(1);
     String id = scheduled.get(0).get("id").asText();
 
     browser.signIn(h.token);
     browser.driver.findElement(By.cssSelector("#nav a[href='#/tasks']")).click();
     browser.waitFor(By.cssSelector("#task-table tr[data-task='" + id + "']"));
-    assertThat(browser.waitFor(By.cssSelector("#workers [data-worker='hollerith@test-node']")).getText())
+    assertThat(
+            browser
+                .waitFor(By.cssSelector("#workers [data-worker='hollerith@test-node']"))
+                .getText())
         .contains("hollerith@test-node", "http workers", "job threads");
     assertThat(browser.unlabelledControls()).isEmpty();
     assertEveryControlIsReachableByTab();
@@ -192,21 +222,27 @@ class DashboardOpsBrowserTest {
     browser.until(d -> d.getCurrentUrl().contains("state=scheduled"));
     WebElement job = browser.waitFor(By.id("task-job"));
     job.sendKeys("hollerith.table-growth", Keys.ENTER);
-    browser.until(d -> d.getCurrentUrl().contains("job=hollerith.table-growth")
-        && d.findElements(By.cssSelector("#task-table tbody tr")).size() == 1);
+    browser.until(
+        d ->
+            d.getCurrentUrl().contains("job=hollerith.table-growth")
+                && d.findElements(By.cssSelector("#task-table tbody tr")).size() == 1);
     assertThat(rowIds()).containsExactly(id);
 
     // Cancel leaves the task alone; confirming revokes it and says so.
     browser.driver.findElement(By.id("revoke-" + id)).click();
     browser.waitFor(By.id("confirm-revoke-" + id));
     browser.screenshot("tasks-confirm");
-    browser.driver.findElement(By.xpath("//tr[@data-task='" + id + "']//button[text()='Cancel']")).click();
+    browser
+        .driver
+        .findElement(By.xpath("//tr[@data-task='" + id + "']//button[text()='Cancel']"))
+        .click();
     browser.waitFor(By.id("revoke-" + id));
     assertThat(taskState(id)).isEqualTo("scheduled");
 
     browser.driver.findElement(By.id("revoke-" + id)).click();
     browser.waitFor(By.id("confirm-revoke-" + id)).click();
-    assertThat(browser.waitForText(By.id("revoke-result"), "revoked")).isEqualTo("Task " + id + " of hollerith.table-growth is revoked.");
+    assertThat(browser.waitForText(By.id("revoke-result"), "revoked"))
+        .isEqualTo("Task " + id + " of hollerith.table-growth is revoked.");
     assertThat(taskState(id)).isEqualTo("revoked");
     // The list still shows scheduled tasks only: the job's next run, not the revoked one.
     browser.until(d -> !rowIds().isEmpty() && !rowIds().contains(id));
@@ -226,15 +262,18 @@ class DashboardOpsBrowserTest {
   @Test
   void aSupportUserSeesTheTasksAndFilesButNoRevokeOrDeleteButton() throws Exception {
     browser.signIn(supportToken);
-    assertThat(browser.driver.findElement(By.id("nav")).getText()).contains("Server", "Tasks", "Debug", "Files");
+    assertThat(browser.driver.findElement(By.id("nav")).getText())
+        .contains("Server", "Tasks", "Debug", "Files");
     browser.open("tasks?state=scheduled");
     browser.waitFor(By.cssSelector("#task-table tbody tr"));
     assertThat(browser.driver.findElements(By.cssSelector("#task-table button"))).isEmpty();
-    assertThat(browser.driver.findElement(By.cssSelector("#task-table thead")).getText()).doesNotContain("Action");
+    assertThat(browser.driver.findElement(By.cssSelector("#task-table thead")).getText())
+        .doesNotContain("Action");
     browser.open("files");
     browser.waitFor(By.id("files-table"));
     assertThat(browser.driver.findElements(By.cssSelector("#files-table button"))).isEmpty();
-    assertThat(browser.driver.findElement(By.cssSelector("#files-table thead")).getText()).doesNotContain("Action");
+    assertThat(browser.driver.findElement(By.cssSelector("#files-table thead")).getText())
+        .doesNotContain("Action");
   }
 
   @Test
@@ -245,16 +284,22 @@ class DashboardOpsBrowserTest {
     Set<String> live = new HashSet<>();
     Thread.getAllStackTraces().keySet().forEach(t -> live.add(t.getName()));
     assertThat(live).contains("hollerith-store-writer");
-    WebElement writer = browser.driver.findElement(
-        By.xpath("//div[@id='thread-groups']//details[.//p[contains(., 'hollerith-store-writer')]"
-            + " or .//span[@class='names' and contains(., 'hollerith-store-writer')]]"));
+    WebElement writer =
+        browser.driver.findElement(
+            By.xpath(
+                "//div[@id='thread-groups']//details[.//p[contains(., 'hollerith-store-writer')]"
+                    + " or .//span[@class='names' and contains(., 'hollerith-store-writer')]]"));
     writer.findElement(By.tagName("summary")).click();
-    assertThat(writer.findElement(By.tagName("pre")).getText()).contains("io.hollerith.server.storage.StoreSink");
+    assertThat(writer.findElement(By.tagName("pre")).getText())
+        .contains("io.hollerith.server.storage.StoreSink");
 
     List<String> pools = new ArrayList<>();
-    ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).forEach(p -> pools.add(p.getName()));
-    List<String> shown = browser.driver.findElements(By.cssSelector("#jvm-pools tbody tr td:first-child")).stream()
-        .map(WebElement::getText).toList();
+    ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+        .forEach(p -> pools.add(p.getName()));
+    List<String> shown =
+        browser.driver.findElements(By.cssSelector("#jvm-pools tbody tr td:first-child")).stream()
+            .map(WebElement::getText)
+            .toList();
     assertThat(shown).containsExactlyElementsOf(pools);
     assertThat(browser.unlabelledControls()).isEmpty();
     browser.screenshot("debug");
@@ -271,29 +316,47 @@ class DashboardOpsBrowserTest {
     browser.waitFor(By.id("files-table"));
     List<String> expected;
     try (Stream<Path> files = Files.list(h.server.dataDir())) {
-      expected = files.map(p -> p.getFileName().toString() + (Files.isDirectory(p) ? "/" : "")).sorted().toList();
+      expected =
+          files
+              .map(p -> p.getFileName().toString() + (Files.isDirectory(p) ? "/" : ""))
+              .sorted()
+              .toList();
     }
     assertThat(fileNames()).isEqualTo(expected);
-    assertThat(browser.driver.findElement(By.id("file-list")).getText()).doesNotContain("null", "undefined");
+    assertThat(browser.driver.findElement(By.id("file-list")).getText())
+        .doesNotContain("null", "undefined");
     assertThat(browser.unlabelledControls()).isEmpty();
     browser.screenshot("files");
 
     // The node refuses to delete a file it keeps open, and the page shows why.
-    browser.driver.findElement(By.cssSelector("#files-table tr[data-file='metrics.db'] button")).click();
+    browser
+        .driver
+        .findElement(By.cssSelector("#files-table tr[data-file='metrics.db'] button"))
+        .click();
     browser.screenshot("files-confirm");
-    browser.driver.findElement(By.xpath("//tr[@data-file='metrics.db']//button[text()='Yes, delete']")).click();
+    browser
+        .driver
+        .findElement(By.xpath("//tr[@data-file='metrics.db']//button[text()='Yes, delete']"))
+        .click();
     assertThat(browser.waitForText(By.id("file-result"), "cannot be deleted"))
         .contains("'metrics.db' cannot be deleted: the node keeps it open");
     assertThat(h.server.dataDir().resolve("metrics.db")).exists();
 
     browser.driver.findElement(By.linkText("notes/")).click();
-    browser.until(d -> d.getCurrentUrl().endsWith("#/files?path=notes") && fileNames().equals(List.of("a.txt")));
-    assertThat(browser.driver.findElement(By.cssSelector("#files-table tbody tr")).getText()).contains("a.txt", "file", "5 B");
+    browser.until(
+        d ->
+            d.getCurrentUrl().endsWith("#/files?path=notes")
+                && fileNames().equals(List.of("a.txt")));
+    assertThat(browser.driver.findElement(By.cssSelector("#files-table tbody tr")).getText())
+        .contains("a.txt", "file", "5 B");
     browser.driver.manage().window().setSize(DashboardBrowser.PHONE);
     browser.screenshot("files-notes-phone");
     browser.driver.findElement(By.cssSelector("button[aria-label='Delete notes/a.txt']")).click();
-    browser.waitFor(By.xpath("//tr[@data-file='notes/a.txt']//button[text()='Yes, delete']")).click();
-    assertThat(browser.waitForText(By.id("file-result"), "Deleted")).isEqualTo("Deleted notes/a.txt.");
+    browser
+        .waitFor(By.xpath("//tr[@data-file='notes/a.txt']//button[text()='Yes, delete']"))
+        .click();
+    assertThat(browser.waitForText(By.id("file-result"), "Deleted"))
+        .isEqualTo("Deleted notes/a.txt.");
     assertThat(browser.waitForText(By.id("file-list"), "empty")).isEqualTo("This folder is empty.");
     assertThat(h.server.dataDir().resolve("notes").resolve("a.txt")).doesNotExist();
     browser.driver.findElement(By.linkText("data directory")).click();
@@ -306,51 +369,69 @@ class DashboardOpsBrowserTest {
     String nav = browser.driver.findElement(By.id("nav")).getText();
     assertThat(nav).contains("Metrics").doesNotContain("Server", "Tasks", "Debug", "Files");
     for (String page : OPS_PAGES) {
-      assertThat(browser.driver.findElements(By.cssSelector("#nav a[href='#/" + page + "']"))).as(page).isEmpty();
+      assertThat(browser.driver.findElements(By.cssSelector("#nav a[href='#/" + page + "']")))
+          .as(page)
+          .isEmpty();
       browser.open(page);
-      browser.driver.navigate().refresh(); // a fresh document: no element of the previous page is left to find
+      browser
+          .driver
+          .navigate()
+          .refresh(); // a fresh document: no element of the previous page is left to find
       WebElement denied = browser.waitFor(By.id("not-permitted"));
       assertThat(denied.getText()).as(page).contains("Not permitted", "OPS:READ");
       assertThat(browser.driver.findElements(By.cssSelector("main table"))).as(page).isEmpty();
       assertThat(browser.driver.findElements(By.cssSelector("main canvas"))).as(page).isEmpty();
-      assertThat(browser.driver.findElement(By.tagName("main")).getText()).as(page)
-          .isEqualTo(browser.driver.findElement(By.tagName("h1")).getText() + "\n" + denied.getText());
+      assertThat(browser.driver.findElement(By.tagName("main")).getText())
+          .as(page)
+          .isEqualTo(
+              browser.driver.findElement(By.tagName("h1")).getText() + "\n" + denied.getText());
       browser.screenshot(page + "-reader");
     }
   }
 
   private WebElement panel(String title) {
-    return browser.driver.findElement(By.cssSelector("#server-charts section[aria-label='" + title + "']"));
+    return browser.driver.findElement(
+        By.cssSelector("#server-charts section[aria-label='" + title + "']"));
   }
 
   /** The figure beside a chart's title, once the chart has data. */
   private WebElement chartFigure(String title) {
     By figure = By.cssSelector("#server-charts section[aria-label='" + title + "'] .chart-figure");
-    browser.until(d -> d.findElements(figure).stream().anyMatch(e -> {
-      String value = e.getAttribute("data-value");
-      return value != null && !value.isEmpty();
-    }));
+    browser.until(
+        d ->
+            d.findElements(figure).stream()
+                .anyMatch(
+                    e -> {
+                      String value = e.getAttribute("data-value");
+                      return value != null && !value.isEmpty();
+                    }));
     return browser.driver.findElement(figure);
   }
 
   private String headline(String key) {
-    return browser.driver.findElement(By.cssSelector("#headlines dd[data-key='" + key + "']")).getText();
+    return browser
+        .driver
+        .findElement(By.cssSelector("#headlines dd[data-key='" + key + "']"))
+        .getText();
   }
 
   @SuppressWarnings("unchecked")
   private List<String> rowIds() {
-    return (List<String>) browser.driver.executeScript(
-        "return [...document.querySelectorAll('#task-table tbody tr')].map(tr => tr.dataset.task)");
+    return (List<String>)
+        browser.driver.executeScript(
+            "return [...document.querySelectorAll('#task-table tbody tr')].map(tr => tr.dataset.task)");
   }
 
   @SuppressWarnings("unchecked")
   private List<String> fileNames() {
-    return (List<String>) browser.driver.executeScript(
-        "return [...document.querySelectorAll('#files-table tbody tr td:first-child')].map(td => td.textContent)");
+    return (List<String>)
+        browser.driver.executeScript(
+            "return [...document.querySelectorAll('#files-table tbody tr td:first-child')].map(td => td.textContent)");
   }
 
   private static String taskState(String id) throws Exception {
-    JsonNode tasks = ServerHarness.JSON.readTree(h.get("/api/stats/tasks/?limit=10000").body()).get("tasks");
+    JsonNode tasks =
+        ServerHarness.JSON.readTree(h.get("/api/stats/tasks/?limit=10000").body()).get("tasks");
     for (JsonNode t : tasks) {
       if (t.get("id").asText().equals(id)) {
         return t.get("state").asText();
@@ -361,31 +442,47 @@ class DashboardOpsBrowserTest {
 
   /** Tabbing from the top of the page reaches every visible control of the header and the page. */
   private void assertEveryControlIsReachableByTab() {
-    String controls = "[...document.querySelectorAll('a[href], button, input, select, summary')]"
-        + ".filter(e => e.offsetParent !== null && !e.disabled)";
+    String controls =
+        "[...document.querySelectorAll('a[href], button, input, select, summary')]"
+            + ".filter(e => e.offsetParent !== null && !e.disabled)";
     long count = (Long) browser.driver.executeScript("return " + controls + ".length");
-    browser.driver.executeScript("document.activeElement.blur(); window.reached = new Set();"
-        + " document.addEventListener('focusin', e => window.reached.add(e.target));");
+    browser.driver.executeScript(
+        "document.activeElement.blur(); window.reached = new Set();"
+            + " document.addEventListener('focusin', e => window.reached.add(e.target));");
     Actions keys = new Actions(browser.driver);
     for (long i = 0; i < count + 5; i++) {
       keys.sendKeys(Keys.TAB);
     }
     keys.perform();
-    String missed = (String) browser.driver.executeScript("return " + controls
-        + ".filter(e => !window.reached.has(e)).map(e => e.outerHTML.substring(0, 120)).join('\\n')");
+    String missed =
+        (String)
+            browser.driver.executeScript(
+                "return "
+                    + controls
+                    + ".filter(e => !window.reached.has(e)).map(e => e.outerHTML.substring(0, 120)).join('\\n')");
     assertThat(missed).isEmpty();
   }
 
-  /** At phone width the header's controls keep their words on one line each: "Sign out" does not wrap. */
+  /**
+   * At phone width the header's controls keep their words on one line each: "Sign out" does not
+   * wrap.
+   */
   private void assertHeaderFitsOnOneLineOfItsOwn() {
     WebElement signOut = browser.driver.findElement(By.id("sign-out"));
-    Number lineHeight = (Number) browser.driver.executeScript(
-        "return parseFloat(getComputedStyle(arguments[0]).lineHeight)", signOut);
-    Number textHeight = (Number) browser.driver.executeScript(
-        "const r = document.createRange(); r.selectNodeContents(arguments[0]); return r.getBoundingClientRect().height", signOut);
+    Number lineHeight =
+        (Number)
+            browser.driver.executeScript(
+                "return parseFloat(getComputedStyle(arguments[0]).lineHeight)", signOut);
+    Number textHeight =
+        (Number)
+            browser.driver.executeScript(
+                "const r = document.createRange(); r.selectNodeContents(arguments[0]); return r.getBoundingClientRect().height",
+                signOut);
     assertThat(textHeight.doubleValue()).isLessThan(lineHeight.doubleValue() * 1.5);
-    Number overflow = (Number) browser.driver.executeScript(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    Number overflow =
+        (Number)
+            browser.driver.executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
     assertThat(overflow.intValue()).isLessThanOrEqualTo(0);
   }
 }

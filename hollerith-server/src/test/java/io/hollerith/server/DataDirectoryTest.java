@@ -32,9 +32,14 @@ import org.slf4j.LoggerFactory;
  */
 class DataDirectoryTest {
 
-  private static final Set<PosixFilePermission> GROUP_OR_OTHERS = Set.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+  private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
+      Set.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
 
   @TempDir Path tmp;
 
@@ -44,22 +49,35 @@ class DataDirectoryTest {
     try (ServerHarness harness = ServerHarness.start(data, "listeners.unix_stream.enabled=false")) {
       try (DatagramSocket udp = new DatagramSocket()) {
         byte[] line = "perm.check:1|c".getBytes(StandardCharsets.UTF_8);
-        udp.send(new DatagramPacket(line, line.length, InetAddress.getLoopbackAddress(),
-            harness.server.ingestAddresses().udp().getPort()));
+        udp.send(
+            new DatagramPacket(
+                line,
+                line.length,
+                InetAddress.getLoopbackAddress(),
+                harness.server.ingestAddresses().udp().getPort()));
       }
       harness.awaitSamples(1);
       harness.flushAndStore();
-      assertThat(Files.getPosixFilePermissions(data)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+      assertThat(Files.getPosixFilePermissions(data))
+          .isEqualTo(PosixFilePermissions.fromString("rwx------"));
       List<Path> files;
       try (Stream<Path> all = Files.walk(data)) {
         files = all.filter(Files::isRegularFile).toList();
       }
-      assertThat(files).extracting(p -> p.getFileName().toString())
-          .contains("metrics.db", "metrics.db-wal", "metrics.db-shm", "auth.db", "auth.db-wal", "admin.token",
+      assertThat(files)
+          .extracting(p -> p.getFileName().toString())
+          .contains(
+              "metrics.db",
+              "metrics.db-wal",
+              "metrics.db-shm",
+              "auth.db",
+              "auth.db-wal",
+              "admin.token",
               DataDirectoryLock.FILE_NAME);
       for (Path file : files) {
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-        assertThat(mode).as("mode of %s: %s", file, PosixFilePermissions.toString(mode))
+        assertThat(mode)
+            .as("mode of %s: %s", file, PosixFilePermissions.toString(mode))
             .doesNotContainAnyElementsOf(GROUP_OR_OTHERS);
       }
     }
@@ -71,8 +89,12 @@ class DataDirectoryTest {
     try (ServerHarness first = ServerHarness.start(data)) {
       assertThatThrownBy(() -> ServerHarness.start(data))
           .isInstanceOf(DataDirectoryInUseException.class)
-          .hasMessage("data directory " + data.toAbsolutePath() + " is in use by another Hollerith server (pid "
-              + ProcessHandle.current().pid() + "); stop that server or set another data_dir");
+          .hasMessage(
+              "data directory "
+                  + data.toAbsolutePath()
+                  + " is in use by another Hollerith server (pid "
+                  + ProcessHandle.current().pid()
+                  + "); stop that server or set another data_dir");
       assertThat(first.get("/health").statusCode()).isEqualTo(200);
     }
     try (ServerHarness again = ServerHarness.start(data)) {
@@ -113,10 +135,15 @@ class DataDirectoryTest {
     warnings.start();
     log.addAppender(warnings);
     try (ServerHarness harness = ServerHarness.start(data)) {
-      assertThat(warnings.list).filteredOn(e -> e.getLevel() == Level.WARN)
+      assertThat(warnings.list)
+          .filteredOn(e -> e.getLevel() == Level.WARN)
           .extracting(ILoggingEvent::getFormattedMessage)
-          .containsExactly("data_dir " + data.toAbsolutePath() + " is accessible to other users (rwxr-xr-x); "
-              + "restrict it with: chmod 700 " + data.toAbsolutePath());
+          .containsExactly(
+              "data_dir "
+                  + data.toAbsolutePath()
+                  + " is accessible to other users (rwxr-xr-x); "
+                  + "restrict it with: chmod 700 "
+                  + data.toAbsolutePath());
       assertThat(Files.getPosixFilePermissions(data.resolve("auth.db")))
           .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     } finally {

@@ -58,40 +58,40 @@ import org.junit.jupiter.api.io.TempDir;
  * in-process Hollerith server get the same UDP packets in the same order within one flush interval,
  * and every value each flushes must be identical, bit for bit.
  *
- * <p>Etsy runs with a small backend that this test writes: on every flush it appends the
- * {@code metrics} object (counters, counter_rates, gauges, timers, timer_data, sets as arrays,
+ * <p>Etsy runs with a small backend that this test writes: on every flush it appends the {@code
+ * metrics} object (counters, counter_rates, gauges, timers, timer_data, sets as arrays,
  * pctThreshold) as one JSON line, with {@code NaN}, {@code ±Infinity} and {@code -0} written as
  * strings so that nothing is lost on the way. Both servers run with the same {@code flushInterval}
- * (3 s), {@code percentThreshold} (several, including negative and fractional ones),
- * {@code histogram} and {@code deleteIdleStats: false}. Packets go out right after an Etsy flush,
- * in chunks that both servers must have counted (Etsy's management {@code counters}, Hollerith's
- * {@code messages.packets_received}) before the next; Hollerith is flushed by hand
- * ({@link io.hollerith.server.flush.Flusher#flushNow()}). If a flush of either cut the batch, the
- * attempt is repeated under a fresh name prefix.
+ * (3 s), {@code percentThreshold} (several, including negative and fractional ones), {@code
+ * histogram} and {@code deleteIdleStats: false}. Packets go out right after an Etsy flush, in
+ * chunks that both servers must have counted (Etsy's management {@code counters}, Hollerith's
+ * {@code messages.packets_received}) before the next; Hollerith is flushed by hand ({@link
+ * io.hollerith.server.flush.Flusher#flushNow()}). If a flush of either cut the batch, the attempt
+ * is repeated under a fresh name prefix.
  *
  * <p><b>Tolerances: none.</b> Every double is compared exactly (same bits; {@code NaN} equals
- * {@code NaN}, {@code -0} differs from {@code 0}): both servers see each series' values in the
- * same order (one UDP socket each, one Hollerith ingest thread, loopback keeps datagram order),
- * Etsy sums counters and timer counts in arrival order and Hollerith does too, and the timer
- * statistics are computed over sorted values in Etsy's order of operations
- * ({@code etsy.EtsyTimerMath}). No summation order legitimately differs here.
+ * {@code NaN}, {@code -0} differs from {@code 0}): both servers see each series' values in the same
+ * order (one UDP socket each, one Hollerith ingest thread, loopback keeps datagram order), Etsy
+ * sums counters and timer counts in arrival order and Hollerith does too, and the timer statistics
+ * are computed over sorted values in Etsy's order of operations ({@code etsy.EtsyTimerMath}). No
+ * summation order legitimately differs here.
  *
  * <p>{@link #flushesTheSameValuesAsEtsyStatsd09} compares two intervals (a rich corpus, then a
  * smaller one on the same names: gauges persist and take deltas; idle counters, timers and sets
- * flush zeros): every counter ({@code counters} vs {@link CounterPoint#count()},
- * {@code counter_rates} vs {@link CounterPoint#ratePerSecond()}), every gauge, every set's unique
- * count, every timer's value count and every {@code timer_data} field (the key sets must be equal
- * too, so a threshold Etsy skips must be skipped by Hollerith), and Etsy's
- * {@code statsd.bad_lines_seen}, {@code packets_received} and {@code metrics_received} against
- * {@link FlushSnapshot#processingStats()}. Etsy's {@code processing_time} and
- * {@code statsd.timestamp_lag} depend on timing and are not compared. Its corpus avoids the forms
- * where Hollerith deliberately differs from Etsy; {@link #documentedDivergencesStayAsDocumented}
- * sends those and pins what each server makes of them. One more divergence cannot be sent: a
- * sample rate such as {@code @ 0.5} or {@code @+0.5} kills the Etsy 0.9.0 process.
+ * flush zeros): every counter ({@code counters} vs {@link CounterPoint#count()}, {@code
+ * counter_rates} vs {@link CounterPoint#ratePerSecond()}), every gauge, every set's unique count,
+ * every timer's value count and every {@code timer_data} field (the key sets must be equal too, so
+ * a threshold Etsy skips must be skipped by Hollerith), and Etsy's {@code statsd.bad_lines_seen},
+ * {@code packets_received} and {@code metrics_received} against {@link
+ * FlushSnapshot#processingStats()}. Etsy's {@code processing_time} and {@code statsd.timestamp_lag}
+ * depend on timing and are not compared. Its corpus avoids the forms where Hollerith deliberately
+ * differs from Etsy; {@link #documentedDivergencesStayAsDocumented} sends those and pins what each
+ * server makes of them. One more divergence cannot be sent: a sample rate such as {@code @ 0.5} or
+ * {@code @+0.5} kills the Etsy 0.9.0 process.
  *
  * <p>Skipped (JUnit assumption) when {@code node} or the Etsy install is missing, unless the
- * environment variable {@code ETSY_PARITY_REQUIRED} is set (as {@code .ci/run} does), in which
- * case that is a failure. The install: {@value #INSTALL_COMMAND}, from the repository root.
+ * environment variable {@code ETSY_PARITY_REQUIRED} is set (as {@code .ci/run} does), in which case
+ * that is a failure. The install: {@value #INSTALL_COMMAND}, from the repository root.
  */
 class EtsyParityTest {
 
@@ -99,18 +99,25 @@ class EtsyParityTest {
       "npm install --no-audit --no-fund --prefix .peers/etsy-statsd statsd@0.9.0";
 
   private static final long INTERVAL_MS = 3000;
-  private static final List<Double> THRESHOLDS = List.of(90.0, 50.0, 99.9, -10.0, -33.3, 0.5, 100.0, -99.0);
+  private static final List<Double> THRESHOLDS =
+      List.of(90.0, 50.0, 99.9, -10.0, -33.3, 0.5, 100.0, -99.0);
+
   /** Etsy's {@code histogram}: first entry whose metric is a substring of the timer name wins. */
   private static final String ETSY_HISTOGRAM =
       "[{\"metric\":\"t.hist\",\"bins\":[10,50.5,100,\"inf\"]},{\"metric\":\"\",\"bins\":[250,1000]}]";
+
   private static final String HOLLERITH_HISTOGRAM =
       "[{metric: 't.hist', bins: [10, 50.5, 100, Infinity]}, {metric: '', bins: [250, 1000]}]";
   private static final int CHUNK = 20;
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Writes each flush as one JSON line to {@code config.parityOut}; synchronous, so a line is whole once it is there. */
-  private static final String BACKEND_JS = """
+  /**
+   * Writes each flush as one JSON line to {@code config.parityOut}; synchronous, so a line is whole
+   * once it is there.
+   */
+  private static final String BACKEND_JS =
+      """
       'use strict';
       const fs = require('fs');
       function exact(key, v) {
@@ -156,7 +163,8 @@ class EtsyParityTest {
       return;
     }
     if (etsyHome == null) {
-      skipReason = "Etsy StatsD 0.9.0 is not installed; from the repository root run: " + INSTALL_COMMAND;
+      skipReason =
+          "Etsy StatsD 0.9.0 is not installed; from the repository root run: " + INSTALL_COMMAND;
       return;
     }
 
@@ -185,21 +193,26 @@ class EtsyParityTest {
     Files.writeString(config, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cfg));
 
     Path log = dir.resolve("etsy.log");
-    etsy = new ProcessBuilder(node, etsyHome.resolve("stats.js").toString(), config.toString())
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    etsy =
+        new ProcessBuilder(node, etsyHome.resolve("stats.js").toString(), config.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     peer = new Peer(etsy, flushes, log, mgmtPort);
-    h = ServerHarness.start(dir.resolve("data"),
-        "aggregation.flush_interval=" + INTERVAL_MS + "ms",
-        "aggregation.percent_thresholds=" + THRESHOLDS,
-        "aggregation.histograms=" + HOLLERITH_HISTOGRAM,
-        "aggregation.delete_idle_stats=false");
+    h =
+        ServerHarness.start(
+            dir.resolve("data"),
+            "aggregation.flush_interval=" + INTERVAL_MS + "ms",
+            "aggregation.percent_thresholds=" + THRESHOLDS,
+            "aggregation.histograms=" + HOLLERITH_HISTOGRAM,
+            "aggregation.delete_idle_stats=false");
     // Etsy is ready once its first flush has run: the UDP socket and the backend are up by then.
     peer.awaitFlushesBeyond(0);
     etsyUdp = new InetSocketAddress(InetAddress.getLoopbackAddress(), udpPort);
-    hollerithUdp = new InetSocketAddress(InetAddress.getLoopbackAddress(), h.server.ingestAddresses().udp().getPort());
+    hollerithUdp =
+        new InetSocketAddress(
+            InetAddress.getLoopbackAddress(), h.server.ingestAddresses().udp().getPort());
   }
 
   /** Each test, not the class, is skipped, so that the report counts and explains the skips. */
@@ -245,10 +258,20 @@ class EtsyParityTest {
       failures.addAll(c2.failures);
       int comparisons = c1.comparisons + c2.comparisons;
       // For the surefire output file: what was compared, and Etsy's own flushes to read by eye.
-      System.out.printf(Locale.ROOT, "attempt %d: %d + %d packets, %d + %d series, %d values compared, %d differences%n",
-          attempt, first.packets(), second.packets(), c1.seriesCompared, c2.seriesCompared, comparisons, failures.size());
-      System.out.println("Etsy flush 1 (raw timer values left out): " + withoutRawTimers(first.etsy()));
-      System.out.println("Etsy flush 2 (raw timer values left out): " + withoutRawTimers(second.etsy()));
+      System.out.printf(
+          Locale.ROOT,
+          "attempt %d: %d + %d packets, %d + %d series, %d values compared, %d differences%n",
+          attempt,
+          first.packets(),
+          second.packets(),
+          c1.seriesCompared,
+          c2.seriesCompared,
+          comparisons,
+          failures.size());
+      System.out.println(
+          "Etsy flush 1 (raw timer values left out): " + withoutRawTimers(first.etsy()));
+      System.out.println(
+          "Etsy flush 2 (raw timer values left out): " + withoutRawTimers(second.etsy()));
       assertThat(c1.seriesCompared).as("series compared in interval 1").isGreaterThanOrEqualTo(60);
       assertThat(failures)
           .as("differences from Etsy StatsD 0.9.0 (%d values compared)", comparisons)
@@ -256,8 +279,11 @@ class EtsyParityTest {
       assertThat(comparisons).isGreaterThan(1000);
       return;
     }
-    fail("three attempts in a row did not fit one Etsy flush interval of " + INTERVAL_MS + " ms; Etsy log:\n"
-        + peer.log());
+    fail(
+        "three attempts in a row did not fit one Etsy flush interval of "
+            + INTERVAL_MS
+            + " ms; Etsy log:\n"
+            + peer.log());
   }
 
   /**
@@ -269,25 +295,34 @@ class EtsyParityTest {
   void documentedDivergencesStayAsDocumented() throws Exception {
     for (int attempt = 1; attempt <= 3; attempt++) {
       String p = "d" + attempt + ".";
-      List<String> lines = List.of(
-          p + "rate2:1|c|@2",             // rate above 1: Etsy shrinks the count, Hollerith rejects the line
-          p + "rate0:1|c|@0",             // rate 0: Etsy divides by zero, Hollerith rejects
-          p + "rateexp:1|c|@1e-1",        // Etsy reads only the digits and dots of a rate: 1e-1 is rate 1
-          p + "hexrate:1|c|@0x1",         // ... and 0x1 is rate 0
-          p + "emptytype:1|",             // Etsy counts an empty or unknown type as a counter
-          p + "unknowntype:1|q",
-          p + "fourth:1|c|@0.5|x",        // Etsy ignores a fourth field; Hollerith checks every section
-          p + "packed:1:2|c",             // DogStatsD packing: Etsy sees a value without type, then 2
-          p + "setcolon:a:b|s\n" + p + "setcolon:b|s", // Etsy: bad "a", member "b"; Hollerith: "a:b" and "b"
-          p + "inf:Infinity|ms",          // Etsy takes Infinity (and 1e400) into its sums; Hollerith rejects
-          p + "big:1e400|c",
-          p + "h:1|h",                    // Etsy: an unknown type, so a counter; Hollerith: a timer
-          p + "spacems:-1| ms",           // Etsy validates the untrimmed type, so a negative timer passes
-          p + "spaceset:abc| s",          // ... and a set member must then be a number
-          p + "dogtag:1|c|#env:prod",     // Etsy folds tags into the name; Hollerith keeps them as tags
-          p + "graphite;env=prod:1|c",
-          p + "influx,env=prod:1|c",
-          ":1|c");                        // Etsy accepts an empty name; Hollerith rejects the line
+      List<String> lines =
+          List.of(
+              p + "rate2:1|c|@2", // rate above 1: Etsy shrinks the count, Hollerith rejects the
+              // line
+              p + "rate0:1|c|@0", // rate 0: Etsy divides by zero, Hollerith rejects
+              p + "rateexp:1|c|@1e-1", // Etsy reads only the digits and dots of a rate: 1e-1 is
+              // rate 1
+              p + "hexrate:1|c|@0x1", // ... and 0x1 is rate 0
+              p + "emptytype:1|", // Etsy counts an empty or unknown type as a counter
+              p + "unknowntype:1|q",
+              p + "fourth:1|c|@0.5|x", // Etsy ignores a fourth field; Hollerith checks every
+              // section
+              p + "packed:1:2|c", // DogStatsD packing: Etsy sees a value without type, then 2
+              p
+                  + "setcolon:a:b|s\n"
+                  + p
+                  + "setcolon:b|s", // Etsy: bad "a", member "b"; Hollerith: "a:b" and "b"
+              p + "inf:Infinity|ms", // Etsy takes Infinity (and 1e400) into its sums; Hollerith
+              // rejects
+              p + "big:1e400|c",
+              p + "h:1|h", // Etsy: an unknown type, so a counter; Hollerith: a timer
+              p + "spacems:-1| ms", // Etsy validates the untrimmed type, so a negative timer passes
+              p + "spaceset:abc| s", // ... and a set member must then be a number
+              p + "dogtag:1|c|#env:prod", // Etsy folds tags into the name; Hollerith keeps them
+              // as tags
+              p + "graphite;env=prod:1|c",
+              p + "influx,env=prod:1|c",
+              ":1|c"); // Etsy accepts an empty name; Hollerith rejects the line
       Interval iv = sendInOneInterval(packets(lines));
       if (iv == null) {
         continue;
@@ -317,29 +352,38 @@ class EtsyParityTest {
       assertThat(counters.get("").doubleValue()).isGreaterThanOrEqualTo(1.0);
 
       Map<String, Double> ourCounters = new TreeMap<>();
-      ours.counters().stream().filter(c -> c.key().name().startsWith(p))
+      ours.counters().stream()
+          .filter(c -> c.key().name().startsWith(p))
           .forEach(c -> ourCounters.put(c.key().canonical(), c.count()));
       Map<String, TimerPoint> ourTimers = new TreeMap<>();
-      ours.timers().stream().filter(t -> t.key().name().startsWith(p)).forEach(t -> ourTimers.put(t.key().canonical(), t));
+      ours.timers().stream()
+          .filter(t -> t.key().name().startsWith(p))
+          .forEach(t -> ourTimers.put(t.key().canonical(), t));
       Map<String, Long> ourSets = new TreeMap<>();
-      ours.sets().stream().filter(s -> s.key().name().startsWith(p)).forEach(s -> ourSets.put(s.key().canonical(), s.unique()));
-      String env = MetricKey.of("x", List.of(new Tag("env", "prod")))
-          .canonical().substring(1);
-      assertThat(ourCounters).containsOnly(
-          Map.entry(p + "rateexp", 10.0),
-          Map.entry(p + "hexrate", 1.0),
-          Map.entry(p + "packed", 3.0),
-          Map.entry(p + "dogtag" + env, 1.0),
-          Map.entry(p + "graphite" + env, 1.0),
-          Map.entry(p + "influx" + env, 1.0));
+      ours.sets().stream()
+          .filter(s -> s.key().name().startsWith(p))
+          .forEach(s -> ourSets.put(s.key().canonical(), s.unique()));
+      String env = MetricKey.of("x", List.of(new Tag("env", "prod"))).canonical().substring(1);
+      assertThat(ourCounters)
+          .containsOnly(
+              Map.entry(p + "rateexp", 10.0),
+              Map.entry(p + "hexrate", 1.0),
+              Map.entry(p + "packed", 3.0),
+              Map.entry(p + "dogtag" + env, 1.0),
+              Map.entry(p + "graphite" + env, 1.0),
+              Map.entry(p + "influx" + env, 1.0));
       assertThat(ourTimers).containsOnlyKeys(p + "h");
       assertThat(ourTimers.get(p + "h").stats().sampleCount()).isEqualTo(1);
-      assertThat(ourSets).containsOnly(Map.entry(p + "setcolon", 2L), Map.entry(p + "spaceset", 1L));
+      assertThat(ourSets)
+          .containsOnly(Map.entry(p + "setcolon", 2L), Map.entry(p + "spaceset", 1L));
       assertThat(ours.counters()).noneMatch(c -> c.key().name().isEmpty());
       return;
     }
-    fail("three attempts in a row did not fit one Etsy flush interval of " + INTERVAL_MS + " ms; Etsy log:\n"
-        + peer.log());
+    fail(
+        "three attempts in a row did not fit one Etsy flush interval of "
+            + INTERVAL_MS
+            + " ms; Etsy log:\n"
+            + peer.log());
   }
 
   // ---------------------------------------------------------------- running one interval
@@ -355,11 +399,14 @@ class EtsyParityTest {
    */
   private static Interval sendInOneInterval(List<String> packets) throws Exception {
     int flushes = peer.awaitFlushesBeyond(peer.flushCount());
-    // Empties Hollerith's open interval and moves its next scheduled flush at least one interval away.
+    // Empties Hollerith's open interval and moves its next scheduled flush at least one interval
+    // away.
     h.server.flusher().flushNow();
-    LongSupplier hollerithPackets = () -> h.server.stats().value("messages", "packets_received").longValue();
+    LongSupplier hollerithPackets =
+        () -> h.server.stats().value("messages", "packets_received").longValue();
     long hollerithBase = hollerithPackets.getAsLong();
-    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+    try (DatagramSocket socket =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       int sent = 0;
       for (String packet : packets) {
         byte[] bytes = packet.getBytes(StandardCharsets.UTF_8);
@@ -368,7 +415,8 @@ class EtsyParityTest {
         sent++;
         if (sent % CHUNK == 0 || sent == packets.size()) {
           long target = sent;
-          await("Hollerith to receive " + target + " packets").atMost(Duration.ofSeconds(20))
+          await("Hollerith to receive " + target + " packets")
+              .atMost(Duration.ofSeconds(20))
               .until(() -> hollerithPackets.getAsLong() - hollerithBase >= target);
           if (!peer.awaitPacketsReceived(target, flushes)) {
             return null;
@@ -376,10 +424,11 @@ class EtsyParityTest {
         }
       }
     }
-    FlushSnapshot snapshot = h.server.flusher().flushNow().stream()
-        .filter(s -> !s.backfill())
-        .reduce((a, b) -> b)
-        .orElseThrow();
+    FlushSnapshot snapshot =
+        h.server.flusher().flushNow().stream()
+            .filter(s -> !s.backfill())
+            .reduce((a, b) -> b)
+            .orElseThrow();
     Double hollerithCount = snapshot.processingStats().get("statsd.packets_received");
     if (hollerithCount == null || hollerithCount != packets.size()) {
       return null; // a scheduled Hollerith flush cut the interval
@@ -433,15 +482,21 @@ class EtsyParityTest {
 
     /** Waits until more than {@code count} flushes have been written; returns the new count. */
     int awaitFlushesBeyond(int count) throws Exception {
-      long deadline = System.nanoTime() + WAIT.toNanos() + TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS);
+      long deadline =
+          System.nanoTime() + WAIT.toNanos() + TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS);
       while (true) {
         int n = flushCount();
         if (n > count) {
           return n;
         }
         if (!process.isAlive() || System.nanoTime() > deadline) {
-          fail("Etsy StatsD wrote no flush beyond " + count + " (alive: " + process.isAlive() + "); its log:\n"
-              + Files.readString(log));
+          fail(
+              "Etsy StatsD wrote no flush beyond "
+                  + count
+                  + " (alive: "
+                  + process.isAlive()
+                  + "); its log:\n"
+                  + Files.readString(log));
         }
         Thread.sleep(10);
       }
@@ -463,7 +518,13 @@ class EtsyParityTest {
         }
         Thread.sleep(5);
       }
-      fail("Etsy StatsD did not count " + packets + " packets within " + WAIT + "; its log:\n" + Files.readString(log));
+      fail(
+          "Etsy StatsD did not count "
+              + packets
+              + " packets within "
+              + WAIT
+              + "; its log:\n"
+              + Files.readString(log));
       return false;
     }
 
@@ -473,9 +534,13 @@ class EtsyParityTest {
         OutputStream out = s.getOutputStream();
         out.write("counters\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
         StringBuilder sb = new StringBuilder();
-        for (String line = in.readLine(); line != null && !line.equals("END"); line = in.readLine()) {
+        for (String line = in.readLine();
+            line != null && !line.equals("END");
+            line = in.readLine()) {
           sb.append(line).append('\n');
         }
         return sb.toString();
@@ -505,11 +570,14 @@ class EtsyParityTest {
       List<Double> etsyThresholds = new ArrayList<>();
       etsy.get("pctThreshold").forEach(n -> etsyThresholds.add(n.asDouble()));
       if (!etsyThresholds.equals(THRESHOLDS)) {
-        failures.add(label + ": Etsy's pctThreshold is " + etsyThresholds + ", configured " + THRESHOLDS);
+        failures.add(
+            label + ": Etsy's pctThreshold is " + etsyThresholds + ", configured " + THRESHOLDS);
       }
 
       Map<String, CounterPoint> counters = new TreeMap<>();
-      snap.counters().stream().filter(c -> mine(c.key().name())).forEach(c -> counters.put(c.key().name(), c));
+      snap.counters().stream()
+          .filter(c -> mine(c.key().name()))
+          .forEach(c -> counters.put(c.key().name(), c));
       sameKeys("counters", etsyKeys(etsy.get("counters")), counters.keySet());
       sameKeys("counter_rates", etsyKeys(etsy.get("counter_rates")), counters.keySet());
       for (CounterPoint c : counters.values()) {
@@ -520,7 +588,9 @@ class EtsyParityTest {
       }
 
       Map<String, GaugePoint> gauges = new TreeMap<>();
-      snap.gauges().stream().filter(g -> mine(g.key().name())).forEach(g -> gauges.put(g.key().name(), g));
+      snap.gauges().stream()
+          .filter(g -> mine(g.key().name()))
+          .forEach(g -> gauges.put(g.key().name(), g));
       sameKeys("gauges", etsyKeys(etsy.get("gauges")), gauges.keySet());
       for (GaugePoint g : gauges.values()) {
         same("gauges[" + g.key().name() + "]", etsy.get("gauges").get(g.key().name()), g.value());
@@ -528,20 +598,32 @@ class EtsyParityTest {
       }
 
       Map<String, SetPoint> sets = new TreeMap<>();
-      snap.sets().stream().filter(s -> mine(s.key().name())).forEach(s -> sets.put(s.key().name(), s));
+      snap.sets().stream()
+          .filter(s -> mine(s.key().name()))
+          .forEach(s -> sets.put(s.key().name(), s));
       sameKeys("sets", etsyKeys(etsy.get("sets")), sets.keySet());
       for (SetPoint s : sets.values()) {
         JsonNode members = etsy.get("sets").get(s.key().name());
         comparisons++;
         if (members == null || members.size() != s.unique()) {
-          failures.add(label + ": sets[" + s.key().name() + "] Etsy " + members + " (" + (members == null ? 0 : members.size())
-              + " unique), Hollerith " + s.unique());
+          failures.add(
+              label
+                  + ": sets["
+                  + s.key().name()
+                  + "] Etsy "
+                  + members
+                  + " ("
+                  + (members == null ? 0 : members.size())
+                  + " unique), Hollerith "
+                  + s.unique());
         }
         seriesCompared++;
       }
 
       Map<String, TimerPoint> timers = new TreeMap<>();
-      snap.timers().stream().filter(t -> mine(t.key().name())).forEach(t -> timers.put(t.key().name(), t));
+      snap.timers().stream()
+          .filter(t -> mine(t.key().name()))
+          .forEach(t -> timers.put(t.key().name(), t));
       sameKeys("timers", etsyKeys(etsy.get("timers")), timers.keySet());
       sameKeys("timer_data", etsyKeys(etsy.get("timer_data")), timers.keySet());
       for (TimerPoint t : timers.values()) {
@@ -549,8 +631,14 @@ class EtsyParityTest {
         JsonNode values = etsy.get("timers").get(k);
         comparisons++;
         if (values == null || values.size() != t.stats().sampleCount()) {
-          failures.add(label + ": timers[" + k + "] Etsy has " + (values == null ? null : values.size())
-              + " values, Hollerith " + t.stats().sampleCount());
+          failures.add(
+              label
+                  + ": timers["
+                  + k
+                  + "] Etsy has "
+                  + (values == null ? null : values.size())
+                  + " values, Hollerith "
+                  + t.stats().sampleCount());
         }
         JsonNode data = etsy.get("timer_data").get(k);
         if (data == null) {
@@ -559,16 +647,20 @@ class EtsyParityTest {
         Map<String, JsonNode> etsyFields = flatten(data);
         Map<String, Double> ours = timerFields(t.stats());
         sameKeys("timer_data[" + k + "] fields", etsyFields.keySet(), ours.keySet());
-        ours.forEach((field, v) -> {
-          if (etsyFields.containsKey(field)) {
-            same("timer_data[" + k + "]." + field, etsyFields.get(field), v);
-          }
-        });
+        ours.forEach(
+            (field, v) -> {
+              if (etsyFields.containsKey(field)) {
+                same("timer_data[" + k + "]." + field, etsyFields.get(field), v);
+              }
+            });
         seriesCompared++;
       }
 
-      for (String internal : List.of("statsd.bad_lines_seen", "statsd.packets_received", "statsd.metrics_received")) {
-        same("counters[" + internal + "] vs processingStats", etsy.get("counters").get(internal),
+      for (String internal :
+          List.of("statsd.bad_lines_seen", "statsd.packets_received", "statsd.metrics_received")) {
+        same(
+            "counters[" + internal + "] vs processingStats",
+            etsy.get("counters").get(internal),
             snap.processingStats().getOrDefault(internal, Double.NaN));
       }
     }
@@ -579,11 +671,14 @@ class EtsyParityTest {
 
     private SortedSet<String> etsyKeys(JsonNode object) {
       TreeSet<String> keys = new TreeSet<>();
-      object.fieldNames().forEachRemaining(k -> {
-        if (mine(k)) {
-          keys.add(k);
-        }
-      });
+      object
+          .fieldNames()
+          .forEachRemaining(
+              k -> {
+                if (mine(k)) {
+                  keys.add(k);
+                }
+              });
       return keys;
     }
 
@@ -594,11 +689,21 @@ class EtsyParityTest {
         onlyEtsy.removeAll(hollerith);
         TreeSet<String> onlyOurs = new TreeSet<>(hollerith);
         onlyOurs.removeAll(etsy);
-        failures.add(label + ": " + what + " keys differ; only in Etsy " + onlyEtsy + ", only in Hollerith " + onlyOurs);
+        failures.add(
+            label
+                + ": "
+                + what
+                + " keys differ; only in Etsy "
+                + onlyEtsy
+                + ", only in Hollerith "
+                + onlyOurs);
       }
     }
 
-    /** Exact: the same double, bit for bit ({@code NaN} equals {@code NaN}; {@code -0} is not {@code 0}). */
+    /**
+     * Exact: the same double, bit for bit ({@code NaN} equals {@code NaN}; {@code -0} is not {@code
+     * 0}).
+     */
     private void same(String what, JsonNode etsy, double hollerith) {
       comparisons++;
       if (etsy == null || etsy.isNull()) {
@@ -607,7 +712,9 @@ class EtsyParityTest {
       }
       double e = etsy.isTextual() ? Double.parseDouble(etsy.asText()) : etsy.doubleValue();
       if (Double.doubleToLongBits(e) != Double.doubleToLongBits(hollerith)) {
-        failures.add(String.format(Locale.ROOT, "%s: %s Etsy %s, Hollerith %s", label, what, etsy, hollerith));
+        failures.add(
+            String.format(
+                Locale.ROOT, "%s: %s Etsy %s, Hollerith %s", label, what, etsy, hollerith));
       }
     }
   }
@@ -618,13 +725,18 @@ class EtsyParityTest {
     return copy;
   }
 
-  /** Etsy's timer_data object as field → value, with the histogram's bins as {@code histogram.bin_…}. */
+  /**
+   * Etsy's timer_data object as field → value, with the histogram's bins as {@code
+   * histogram.bin_…}.
+   */
   private static Map<String, JsonNode> flatten(JsonNode data) {
     Map<String, JsonNode> out = new TreeMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getValue().isObject()) {
-        e.getValue().fields().forEachRemaining(bin -> out.put(e.getKey() + "." + bin.getKey(), bin.getValue()));
+        e.getValue()
+            .fields()
+            .forEachRemaining(bin -> out.put(e.getKey() + "." + bin.getKey(), bin.getValue()));
       } else {
         out.put(e.getKey(), e.getValue());
       }
@@ -664,8 +776,8 @@ class EtsyParityTest {
    * The first interval's lines, in sending order: counters with sample rates, negative, fractional
    * and oddly written values; gauges with deltas and the negative-value idiom; sets with repeated
    * members; timers with hundreds of seeded random values, sampled timers, timers with 1–3 values
-   * (thresholds that round to 0 values are skipped, a negative one covering every value gives
-   * NaN), histogram timers; several values per line; and bad lines between good ones.
+   * (thresholds that round to 0 values are skipped, a negative one covering every value gives NaN),
+   * histogram timers; several values per line; and bad lines between good ones.
    */
   static List<String> firstCorpus(String p) {
     Random rnd = new Random(20261122L);
@@ -677,7 +789,12 @@ class EtsyParityTest {
       lines.add(p + "c.rate50:3|c|@0.5");
       lines.add(p + "c.rate25:2.5|c|@0.25");
       lines.add(p + "c.frac:0.1|c");
-      lines.add(p + "c.mixed:" + (rnd.nextInt(2000) - 1000) / 100.0 + "|c" + List.of("", "|@0.1", "|@0.5", "|@0.25").get(i % 4));
+      lines.add(
+          p
+              + "c.mixed:"
+              + (rnd.nextInt(2000) - 1000) / 100.0
+              + "|c"
+              + List.of("", "|@0.1", "|@0.5", "|@0.25").get(i % 4));
     }
     for (int i = 0; i < 10; i++) {
       lines.add(p + "c.neg:-4|c");
@@ -747,7 +864,12 @@ class EtsyParityTest {
       lines.add(p + "t.big:" + rnd.nextInt(200_000) / 100.0 + "|ms");
     }
     for (int i = 0; i < 150; i++) {
-      lines.add(p + "t.sampled:" + rnd.nextInt(5000) / 10.0 + "|ms|@" + List.of("0.5", "0.1", "0.25").get(i % 3));
+      lines.add(
+          p
+              + "t.sampled:"
+              + rnd.nextInt(5000) / 10.0
+              + "|ms|@"
+              + List.of("0.5", "0.1", "0.25").get(i % 3));
     }
     for (int i = 0; i < 120; i++) {
       lines.add(p + "t.hist.latency:" + rnd.nextInt(15000) / 100.0 + "|ms");
@@ -756,7 +878,12 @@ class EtsyParityTest {
       lines.add(p + "t.dups:" + rnd.nextInt(5) + "|ms");
     }
     for (int i = 0; i < 60; i++) {
-      lines.add(p + "t.wide:" + String.format(Locale.ROOT, "%.6e", rnd.nextDouble() * Math.pow(10, rnd.nextInt(12) - 3)) + "|ms");
+      lines.add(
+          p
+              + "t.wide:"
+              + String.format(
+                  Locale.ROOT, "%.6e", rnd.nextDouble() * Math.pow(10, rnd.nextInt(12) - 3))
+              + "|ms");
     }
     lines.add(p + "t.one:17|ms");
     lines.add(p + "t.two:3|ms");
@@ -802,8 +929,17 @@ class EtsyParityTest {
     lines.add(p + "e.blank:1|c\n\n" + p + "e.blank:2|c");
     lines.add(p + "g.negzero:0|g\n" + p + "g.negzero:-0|g");
     lines.add(p + "g.zeroneg:-0|g\n" + p + "g.zeroneg:+0|g");
-    lines.add(p + "t.zeros:0|ms\n" + p + "t.zeros:-0|ms\n" + p + "t.zeros:5|ms\n" + p + "t.zeros:-0|ms");
-    lines.add(p + "t.zeros2:-0|ms\n" + p + "t.zeros2:0|ms\n" + p + "t.zeros2:0|ms\n" + p + "t.zeros2:-0|ms");
+    lines.add(
+        p + "t.zeros:0|ms\n" + p + "t.zeros:-0|ms\n" + p + "t.zeros:5|ms\n" + p + "t.zeros:-0|ms");
+    lines.add(
+        p
+            + "t.zeros2:-0|ms\n"
+            + p
+            + "t.zeros2:0|ms\n"
+            + p
+            + "t.zeros2:0|ms\n"
+            + p
+            + "t.zeros2:-0|ms");
     Collections.shuffle(lines, rnd);
     return lines;
   }
@@ -851,7 +987,10 @@ class EtsyParityTest {
 
   // ---------------------------------------------------------------- environment
 
-  /** The installed {@code statsd} package: {@code -Detsy.statsd.dir}, else {@code .peers/etsy-statsd} above the working directory. */
+  /**
+   * The installed {@code statsd} package: {@code -Detsy.statsd.dir}, else {@code
+   * .peers/etsy-statsd} above the working directory.
+   */
   private static Path locateEtsy() throws IOException {
     String configured = System.getProperty("etsy.statsd.dir", System.getenv("ETSY_STATSD_DIR"));
     List<Path> candidates = new ArrayList<>();
@@ -864,7 +1003,8 @@ class EtsyParityTest {
     for (Path c : candidates) {
       Path pkg = c.resolve("node_modules/statsd");
       Path manifest = pkg.resolve("package.json");
-      if (Files.isRegularFile(pkg.resolve("stats.js")) && Files.isRegularFile(manifest)
+      if (Files.isRegularFile(pkg.resolve("stats.js"))
+          && Files.isRegularFile(manifest)
           && JSON.readTree(manifest.toFile()).path("version").asText().equals("0.9.0")) {
         return pkg;
       }
@@ -887,7 +1027,8 @@ class EtsyParityTest {
   }
 
   private static int freeUdpPort() throws IOException {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+    try (DatagramSocket s =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       return s.getLocalPort();
     }
   }

@@ -42,45 +42,52 @@ import org.junit.jupiter.api.io.TempDir;
  * throughout. Every probe must answer before its client gives up after 1 s, the storage check must
  * say the store is down during the outage, and afterwards nothing sent is lost.
  *
- * <p>Time: both nodes run on one hand-stepped clock ({@code n2}'s offset by the skew), so the
- * set times of gauges are exact; each flush closes the next hour-long interval, and queries span a
- * day so that every flushed interval falls into one bucket.
+ * <p>Time: both nodes run on one hand-stepped clock ({@code n2}'s offset by the skew), so the set
+ * times of gauges are exact; each flush closes the next hour-long interval, and queries span a day
+ * so that every flushed interval falls into one bucket.
  */
 class FleetOnPostgresTest {
 
   private static final long SKEW_MILLIS = 3_000;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final Map<String, Double> counters = new HashMap<>();
   private final List<Double> timerValues = new ArrayList<>();
   private final List<String> members = new ArrayList<>();
   private final Map<ServerHarness, Long> samplesSent = new HashMap<>();
+
   /** The hour the first flushed interval starts. */
   private long hour;
 
   @Test
   void twoNodesOnOnePostgresqlMergeEverythingAndSurviveARestartAndAnOutage() throws Exception {
-    EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).setCleanDataDirectory(false)
-        .start();
+    EmbeddedPostgres pg =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dir.resolve("pg"))
+            .setCleanDataDirectory(false)
+            .start();
     int port = pg.getPort();
     StepClock clock = new StepClock(System.currentTimeMillis() / 3_600_000 * 3_600_000 + 60_000);
     Clock aheadClock = Clock.offset(clock, Duration.ofMillis(SKEW_MILLIS));
     hour = clock.millis() / 3_600_000 * 3_600_000;
     String[] db = {
-        "storage.type=postgresql",
-        "storage.postgresql.url=" + pg.getJdbcUrl("postgres", "postgres"),
-        "storage.postgresql.user=postgres",
-        "storage.retention=1h:30d"};
-    ServerHarness n1 = ServerHarness.start(dir.resolve("n1"), clock, null, null, with(db, "node_id=n1"));
+      "storage.type=postgresql",
+      "storage.postgresql.url=" + pg.getJdbcUrl("postgres", "postgres"),
+      "storage.postgresql.user=postgres",
+      "storage.retention=1h:30d"
+    };
+    ServerHarness n1 =
+        ServerHarness.start(dir.resolve("n1"), clock, null, null, with(db, "node_id=n1"));
     HealthProber prober = null;
     ServerHarness n2 = null;
     try {
       // Only the node that created the credential schema wrote admin.token; its token works on n2.
       assertThat(dir.resolve("n1").resolve(AuthStore.ADMIN_TOKEN_FILE)).exists();
-      n2 = ServerHarness.start(dir.resolve("n2"), aheadClock, null, n1.token, with(db, "node_id=n2"));
+      n2 =
+          ServerHarness.start(
+              dir.resolve("n2"), aheadClock, null, n1.token, with(db, "node_id=n2"));
       assertThat(dir.resolve("n2").resolve(AuthStore.ADMIN_TOKEN_FILE)).doesNotExist();
       assertThat(n2.get("/api/v1/whoami").statusCode()).isEqualTo(200);
       prober = new HealthProber(n1, n2);
@@ -116,7 +123,9 @@ class FleetOnPostgresTest {
       sendSplitTraffic(n1, n2, 150, 20, 20, 10);
       prober.replace(1, null);
       n2.close();
-      n2 = ServerHarness.start(dir.resolve("n2"), aheadClock, null, n1.token, with(db, "node_id=n2"));
+      n2 =
+          ServerHarness.start(
+              dir.resolve("n2"), aheadClock, null, n1.token, with(db, "node_id=n2"));
       samplesSent.remove(n2);
       prober.replace(1, n2);
       n1.flushAndStore();
@@ -136,30 +145,41 @@ class FleetOnPostgresTest {
       n1.server.flusher().flushNow();
       n2.server.flusher().flushNow();
       for (ServerHarness node : List.of(n1, n2)) {
-        JsonNode health = awaitHealth(node, h -> storageDetail(h).contains("down since"), "storage down");
+        JsonNode health =
+            awaitHealth(node, h -> storageDetail(h).contains("down since"), "storage down");
         assertThat(health.get("status").asText()).isEqualTo("down");
-        assertThat(storageDetail(health)).startsWith("postgresql: down since ").endsWith("1 flushes waiting");
+        assertThat(storageDetail(health))
+            .startsWith("postgresql: down since ")
+            .endsWith("1 flushes waiting");
         // A read fails at once with the reason rather than hanging.
         HttpResponse<String> read = node.get(seriesQuery("fleet.hits", "&stat=count"));
         assertThat(read.statusCode()).isEqualTo(503);
-        assertThat(read.body()).containsAnyOf("Storage did not answer", "Storage unavailable",
-            "Credential store unavailable");
+        assertThat(read.body())
+            .containsAnyOf(
+                "Storage did not answer", "Storage unavailable", "Credential store unavailable");
       }
       n1.server.flusher().flushNow();
       assertThat(n1.server.storeSink().backlog()).isEqualTo(2);
 
-      pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).setCleanDataDirectory(false).setPort(port)
-          .start();
+      pg =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dir.resolve("pg"))
+              .setCleanDataDirectory(false)
+              .setPort(port)
+              .start();
       assertThat(n1.server.storeSink().awaitDrained(Duration.ofSeconds(60))).isTrue();
       assertThat(n2.server.storeSink().awaitDrained(Duration.ofSeconds(60))).isTrue();
       for (ServerHarness node : List.of(n1, n2)) {
         // Up again once both pools have reconnected (the credential pool may take a few seconds).
-        JsonNode health = awaitHealth(node, h -> h.get("status").asText().equals("up"), "status up");
+        JsonNode health =
+            awaitHealth(node, h -> h.get("status").asText().equals("up"), "status up");
         assertThat(storageDetail(health)).startsWith("postgresql: writing, last write");
       }
       prober.stop();
       assertThat(prober.failures).as("health probes that did not answer within 1 s").isEmpty();
-      assertThat(prober.sawStorageDown).as("a probe saw the storage check down during the outage").isTrue();
+      assertThat(prober.sawStorageDown)
+          .as("a probe saw the storage check down during the outage")
+          .isTrue();
       assertThat(prober.probes.get()).isGreaterThan(0);
       assertEverythingMerged(n1, n2);
       assertGauges(n1, n2, Map.of("fleet.temp2", 15.0, "fleet.temp3", 30.0, "fleet.skewed", 50.0));
@@ -184,12 +204,13 @@ class FleetOnPostgresTest {
   }
 
   /**
-   * Sends {@code counts} increments of {@code fleet.hits}, {@code timings} timer values and
-   * {@code sets} set members (numbered from {@code first}), alternating between the nodes, and
-   * waits until each node has parsed what it was sent. Timer values grow by 3 % a step, more than
-   * twice the sketch's relative error, so a percentile within that error is the exact rank.
+   * Sends {@code counts} increments of {@code fleet.hits}, {@code timings} timer values and {@code
+   * sets} set members (numbered from {@code first}), alternating between the nodes, and waits until
+   * each node has parsed what it was sent. Timer values grow by 3 % a step, more than twice the
+   * sketch's relative error, so a percentile within that error is the exact rank.
    */
-  private void sendSplitTraffic(ServerHarness a, ServerHarness b, int first, int counts, int timings, int sets)
+  private void sendSplitTraffic(
+      ServerHarness a, ServerHarness b, int first, int counts, int timings, int sets)
       throws Exception {
     List<List<String>> lines = List.of(new ArrayList<>(), new ArrayList<>());
     for (int i = 0; i < counts; i++) {
@@ -220,16 +241,21 @@ class FleetOnPostgresTest {
     try (DatagramSocket socket = new DatagramSocket()) {
       int port = node.server.ingestAddresses().udp().getPort();
       for (int i = 0; i < lines.size(); i += 20) {
-        byte[] packet = String.join("\n", lines.subList(i, Math.min(lines.size(), i + 20)))
-            .getBytes(StandardCharsets.UTF_8);
-        socket.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), port));
+        byte[] packet =
+            String.join("\n", lines.subList(i, Math.min(lines.size(), i + 20)))
+                .getBytes(StandardCharsets.UTF_8);
+        socket.send(
+            new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), port));
       }
     }
     long total = samplesSent.merge(node, (long) lines.size(), Long::sum);
     node.awaitSamples(total);
   }
 
-  /** Counters, timers and sets: both nodes give the same answer, and it is the sum of all that was sent. */
+  /**
+   * Counters, timers and sets: both nodes give the same answer, and it is the sum of all that was
+   * sent.
+   */
   private void assertEverythingMerged(ServerHarness n1, ServerHarness n2) throws Exception {
     double[] sorted = timerValues.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     for (ServerHarness node : List.of(n1, n2)) {
@@ -244,7 +270,8 @@ class FleetOnPostgresTest {
         // or a value outside the sketch's accuracy, is wrong.
         int rank = nearestRankIndex(sorted.length, p.getValue());
         double alpha = QuantileSketch.RELATIVE_ACCURACY;
-        assertThat(latency.get(p.getKey()).asDouble()).as(p.getKey())
+        assertThat(latency.get(p.getKey()).asDouble())
+            .as(p.getKey())
             .isBetween(sorted[rank - 1] * (1 - alpha), sorted[rank + 1] * (1 + alpha));
       }
       JsonNode users = series(node, "fleet.users", "&stat=unique");
@@ -260,7 +287,8 @@ class FleetOnPostgresTest {
     return (int) Math.floor(n * p / 100.0 + 0.5) - 1;
   }
 
-  private void assertGauges(ServerHarness n1, ServerHarness n2, Map<String, Double> expected) throws Exception {
+  private void assertGauges(ServerHarness n1, ServerHarness n2, Map<String, Double> expected)
+      throws Exception {
     for (ServerHarness node : List.of(n1, n2)) {
       for (Map.Entry<String, Double> e : expected.entrySet()) {
         JsonNode values = series(node, e.getKey(), "&stat=last").get("series").get("values");
@@ -272,9 +300,14 @@ class FleetOnPostgresTest {
 
   /** One bucket spanning every interval the test flushes (each flush closes the next hour). */
   private String seriesQuery(String metric, String extra) {
-    return "/api/v1/series?metric=" + URLEncoder.encode(metric, StandardCharsets.UTF_8)
-        + "&startDate=" + Instant.ofEpochMilli(hour - 3_600_000) + "&endDate="
-        + Instant.ofEpochMilli(hour + 23 * 3_600_000 - 1) + "&interval=1d" + extra;
+    return "/api/v1/series?metric="
+        + URLEncoder.encode(metric, StandardCharsets.UTF_8)
+        + "&startDate="
+        + Instant.ofEpochMilli(hour - 3_600_000)
+        + "&endDate="
+        + Instant.ofEpochMilli(hour + 23 * 3_600_000 - 1)
+        + "&interval=1d"
+        + extra;
   }
 
   private JsonNode series(ServerHarness node, String metric, String extra) throws Exception {
@@ -287,21 +320,34 @@ class FleetOnPostgresTest {
     return health.get("checks").get("storage").get("detail").asText();
   }
 
-  /** Polls {@code /health} (each probe with a 1 s client timeout) until {@code condition} holds; returns that answer. */
+  /**
+   * Polls {@code /health} (each probe with a 1 s client timeout) until {@code condition} holds;
+   * returns that answer.
+   */
   private JsonNode awaitHealth(ServerHarness node, Predicate<JsonNode> condition, String what)
       throws Exception {
     JsonNode[] last = {null};
-    await("/health: " + what).atMost(Duration.ofSeconds(20)).until(() -> {
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(
-            "http://127.0.0.1:" + node.server.httpAddress().getPort() + "/health")).timeout(Duration.ofSeconds(1))
-            .build(), HttpResponse.BodyHandlers.ofString());
-        last[0] = ServerHarness.JSON.readTree(r.body());
-        return condition.test(last[0]);
-      } catch (Exception e) {
-        throw new AssertionError("health probe failed", e);
-      }
-    });
+    await("/health: " + what)
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              try {
+                HttpResponse<String> r =
+                    http.send(
+                        HttpRequest.newBuilder(
+                                URI.create(
+                                    "http://127.0.0.1:"
+                                        + node.server.httpAddress().getPort()
+                                        + "/health"))
+                            .timeout(Duration.ofSeconds(1))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                last[0] = ServerHarness.JSON.readTree(r.body());
+                return condition.test(last[0]);
+              } catch (Exception e) {
+                throw new AssertionError("health probe failed", e);
+              }
+            });
     return last[0];
   }
 
@@ -311,7 +357,8 @@ class FleetOnPostgresTest {
    */
   private static final class HealthProber {
     private final ServerHarness[] nodes;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient client =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final AtomicBoolean stopped = new AtomicBoolean();
     final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     volatile boolean sawStorageDown;
@@ -359,9 +406,14 @@ class FleetOnPostgresTest {
 
     private void probe(ServerHarness node) {
       try {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + node.server.httpAddress().getPort() + "/health"))
-            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            client.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + node.server.httpAddress().getPort() + "/health"))
+                    .timeout(Duration.ofSeconds(1))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         probes.incrementAndGet();
         JsonNode storage = ServerHarness.JSON.readTree(r.body()).get("checks").get("storage");
         if (!storage.get("up").asBoolean()) {

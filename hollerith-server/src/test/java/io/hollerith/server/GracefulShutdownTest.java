@@ -35,22 +35,39 @@ class GracefulShutdownTest {
   @Test
   void sigtermFlushesWhatWasReceivedAndExitsZero() throws Exception {
     Path data = dir.resolve("data");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "io.hollerith.server.cli.HollerithCommand", "serve",
-        "--data-dir", data.toString()));
-    for (String set : List.of("node_id=test-node", "listeners.udp.port=0", "listeners.udp.threads=1",
-        "listeners.tcp.enabled=false", "listeners.management.port=0", "http.enabled=false",
-        "aggregation.flush_interval=1h", "storage.retention=1h:30d")) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.hollerith.server.cli.HollerithCommand",
+                "serve",
+                "--data-dir",
+                data.toString()));
+    for (String set :
+        List.of(
+            "node_id=test-node",
+            "listeners.udp.port=0",
+            "listeners.udp.threads=1",
+            "listeners.tcp.enabled=false",
+            "listeners.management.port=0",
+            "http.enabled=false",
+            "aggregation.flush_interval=1h",
+            "storage.retention=1h:30d")) {
       command.add("--set");
       command.add(set);
     }
     Path logFile = dir.resolve("serve.log");
     // Output goes to a file: a pipe read after the child exits can fail with "Stream closed".
-    Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+    Process child =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(logFile.toFile())
+            .start();
     try {
-      await("the start-up log line").atMost(Duration.ofSeconds(60))
+      await("the start-up log line")
+          .atMost(Duration.ofSeconds(60))
           .until(() -> !child.isAlive() || STARTED.matcher(Files.readString(logFile)).find());
       Matcher started = STARTED.matcher(Files.readString(logFile));
       assertThat(started.find()).as("start-up log:%n%s", Files.readString(logFile)).isTrue();
@@ -61,7 +78,8 @@ class GracefulShutdownTest {
         client.incr("term.hits", 9);
       }
       // The signal must come after the listener took the datagram: its counter shows it has.
-      await("term.hits in the management counters").atMost(Duration.ofSeconds(60))
+      await("term.hits in the management counters")
+          .atMost(Duration.ofSeconds(60))
           .until(() -> counters(managementPort).contains("'term.hits': 9"));
       child.destroy(); // SIGTERM
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("exited within 60 s").isTrue();

@@ -33,7 +33,8 @@ class HollerithServerEndToEndTest {
   void clientCallsBecomeStoredValuesOverEveryTransport(ClientTransport transport) throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
       var bound = h.server.ingestAddresses();
-      try (StatsClientBase client = transport.open(bound.udp(), bound.tcp(), bound.unixStream(), "app", 512, () -> -1)) {
+      try (StatsClientBase client =
+          transport.open(bound.udp(), bound.tcp(), bound.unixStream(), "app", 512, () -> -1)) {
         client.incr("hits", 3);
         client.incr("hits");
         for (int v = 10; v <= 100; v += 10) {
@@ -55,9 +56,12 @@ class HollerithServerEndToEndTest {
       assertThat(latency.get("count").asLong()).isEqualTo(10);
       assertThat(latency.get("min").asDouble()).isEqualTo(10.0);
       assertThat(latency.get("max").asDouble()).isEqualTo(100.0);
-      // DDSketch's quantile q is the value of rank floor(q * (n - 1)), within its relative accuracy.
-      assertThat(latency.get("p50").asDouble()).isCloseTo(50.0, within(50.0 * QuantileSketch.RELATIVE_ACCURACY));
-      assertThat(latency.get("p90").asDouble()).isCloseTo(90.0, within(90.0 * QuantileSketch.RELATIVE_ACCURACY));
+      // DDSketch's quantile q is the value of rank floor(q * (n - 1)), within its relative
+      // accuracy.
+      assertThat(latency.get("p50").asDouble())
+          .isCloseTo(50.0, within(50.0 * QuantileSketch.RELATIVE_ACCURACY));
+      assertThat(latency.get("p90").asDouble())
+          .isCloseTo(90.0, within(90.0 * QuantileSketch.RELATIVE_ACCURACY));
     }
   }
 
@@ -65,7 +69,8 @@ class HollerithServerEndToEndTest {
   void countersAndGaugesContinueAfterARestart() throws Exception {
     Path data = dir.resolve("data");
     try (ServerHarness h = ServerHarness.start(data);
-        StatsClient client = new StatsClient("127.0.0.1", h.server.ingestAddresses().udp().getPort())) {
+        StatsClient client =
+            new StatsClient("127.0.0.1", h.server.ingestAddresses().udp().getPort())) {
       client.incr("restart.hits", 5);
       client.gauge("restart.temp", 7);
       client.timing("restart.latency", 12);
@@ -73,10 +78,14 @@ class HollerithServerEndToEndTest {
       h.flushAndStore();
       h.flushAndStore(); // an idle interval: the timer's _sum must stay a number
       String metrics = h.get("/metrics").body();
-      assertThat(metrics).contains("restart_hits_total 5").contains("restart_temp 7").contains("restart_latency_sum 0.012");
+      assertThat(metrics)
+          .contains("restart_hits_total 5")
+          .contains("restart_temp 7")
+          .contains("restart_latency_sum 0.012");
     }
     try (ServerHarness h = ServerHarness.start(data);
-        StatsClient client = new StatsClient("127.0.0.1", h.server.ingestAddresses().udp().getPort())) {
+        StatsClient client =
+            new StatsClient("127.0.0.1", h.server.ingestAddresses().udp().getPort())) {
       assertThat(h.get("/metrics").body()).contains("restart_hits_total 5");
       client.incr("restart.hits", 2);
       client.gauge("restart.temp", 1, true);
@@ -91,20 +100,22 @@ class HollerithServerEndToEndTest {
   @Test
   void httpIngestIsProcessedLikeUdp() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
-      var request = HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort() + "/api/v1/ingest"))
-          .header("Authorization", "Token " + h.token)
-          .POST(BodyPublishers.ofString("web.hits:2|c\nweb.hits:3|c|@0.5\nbroken\n|c\n"))
-          .build();
-      var response = HttpClient.newHttpClient()
-          .send(request, BodyHandlers.ofString());
+      var request =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://127.0.0.1:" + h.server.httpAddress().getPort() + "/api/v1/ingest"))
+              .header("Authorization", "Token " + h.token)
+              .POST(BodyPublishers.ofString("web.hits:2|c\nweb.hits:3|c|@0.5\nbroken\n|c\n"))
+              .build();
+      var response = HttpClient.newHttpClient().send(request, BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
       JsonNode result = ServerHarness.JSON.readTree(response.body());
       // "broken" has no value and "|c" no name: both are rejected, as Etsy 0.9 rejects them.
       assertThat(result.get("accepted").asInt()).isEqualTo(2);
       assertThat(result.get("rejected").asInt()).isEqualTo(2);
       h.flushAndStore();
-      assertThat(ServerHarness.sumOfValues(h.series("web.hits", "&stat=count"))).isEqualTo(2 + 3 / 0.5);
+      assertThat(ServerHarness.sumOfValues(h.series("web.hits", "&stat=count")))
+          .isEqualTo(2 + 3 / 0.5);
     }
   }
 }

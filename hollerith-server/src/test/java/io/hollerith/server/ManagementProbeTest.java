@@ -22,6 +22,7 @@ class ManagementProbeTest {
 
   private static final int SERIES = 2_000;
   private static final int COMMANDS = 2_000;
+
   /** Netty's default high-water mark (64 KiB) plus one gathered write and one piece. */
   private static final long MAX_PENDING_BYTES = 128 * 1024;
 
@@ -64,12 +65,16 @@ class ManagementProbeTest {
     return harness.server.stats().value("management", "reply_bytes_pending").longValue();
   }
 
-  /** Reads whole {@code counters} replies (each ends in END and an empty line) until every command is accounted for. */
+  /**
+   * Reads whole {@code counters} replies (each ends in END and an empty line) until every command
+   * is accounted for.
+   */
   private static long readReplies(InputStream in, ServerHarness harness) throws Exception {
     byte[] end = "END\n\n".getBytes(StandardCharsets.US_ASCII);
     long replies = 0;
     int matched = 0;
-    while (replies + harness.server.stats().value("management", "commands_refused").longValue() < COMMANDS) {
+    while (replies + harness.server.stats().value("management", "commands_refused").longValue()
+        < COMMANDS) {
       int b = in.read();
       assertThat(b).as("the connection stays open until every command is answered").isNotNegative();
       matched = b == end[matched] ? matched + 1 : (b == end[0] ? 1 : 0);
@@ -85,7 +90,12 @@ class ManagementProbeTest {
     try (DatagramSocket socket = new DatagramSocket()) {
       StringBuilder packet = new StringBuilder();
       for (int i = 0; i < SERIES; i++) {
-        packet.append("probe.service").append(i % 10).append(".requests.").append(i).append(":1|c\n");
+        packet
+            .append("probe.service")
+            .append(i % 10)
+            .append(".requests.")
+            .append(i)
+            .append(":1|c\n");
         if (packet.length() > 1000 || i == SERIES - 1) {
           byte[] bytes = packet.toString().getBytes(StandardCharsets.US_ASCII);
           socket.send(new DatagramPacket(bytes, bytes.length, udp));

@@ -23,28 +23,35 @@ class OpsWiringTest {
   @TempDir Path dir;
 
   private static HttpResponse<String> query(ServerHarness h, String sql) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.server.httpAddress().getPort()
-            + "/api/stats/query/?format=table"))
-        .header("Authorization", "Token " + h.token)
-        .timeout(Duration.ofSeconds(20))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"query\": \"" + sql + "\"}"))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + h.server.httpAddress().getPort()
+                        + "/api/stats/query/?format=table"))
+            .header("Authorization", "Token " + h.token)
+            .timeout(Duration.ofSeconds(20))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"query\": \"" + sql + "\"}"))
+            .build();
     return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void theAdminQueriesTheLiveMetricFileButNotTheCredentials() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
-      HttpResponse<String> tables = query(h, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+      HttpResponse<String> tables =
+          query(h, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
       assertThat(tables.statusCode()).as(tables.body()).isEqualTo(200);
-      assertThat(tables.body()).contains("\"series\"", "\"table_size_history\"").doesNotContain("app_user", "api_token");
+      assertThat(tables.body())
+          .contains("\"series\"", "\"table_size_history\"")
+          .doesNotContain("app_user", "api_token");
       HttpResponse<String> credentials = query(h, "SELECT * FROM api_token");
       assertThat(credentials.statusCode()).isEqualTo(400);
       assertThat(h.get("/api/stats/database/").statusCode()).isEqualTo(200);
       assertThat(h.get("/_local/files/_list").body()).contains("\"metrics.db\"", "\"auth.db\"");
       // The daily table-size sample is a built-in job, next due at the default 01:00 UTC.
-      List<Task> sample = h.server.scheduler().tasks(
-          TableGrowthJob.JOB_ID, TaskState.SCHEDULED, 10);
+      List<Task> sample =
+          h.server.scheduler().tasks(TableGrowthJob.JOB_ID, TaskState.SCHEDULED, 10);
       assertThat(sample).hasSize(1);
       assertThat(sample.get(0).scheduledAt().atZone(ZoneOffset.UTC).toLocalTime())
           .isEqualTo(LocalTime.of(1, 0));

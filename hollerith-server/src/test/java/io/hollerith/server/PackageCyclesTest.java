@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class PackageCyclesTest {
 
   private static final String ROOT = "io.hollerith.server";
-  /** A {@code jdeps -verbose:class} line: {@code   a.B   -> c.D   classes}. */
+
+  /** A {@code jdeps -verbose:class} line: {@code a.B -> c.D classes}. */
   private static final Pattern EDGE = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)\\s");
 
   @Test
@@ -49,8 +50,9 @@ class PackageCyclesTest {
     List<List<String>> cycles = cycles(graph);
 
     assertThat(cycles).containsExactly(List.of("p.a", "p.b", "p.c"));
-    assertThat(describe(cycles, graph)).containsExactly(
-        "p.a -> p.b (p.a.X -> p.b.Y), p.b -> p.c (p.b.Y -> p.c.Z), p.c -> p.a (p.c.Z -> p.a.W)");
+    assertThat(describe(cycles, graph))
+        .containsExactly(
+            "p.a -> p.b (p.a.X -> p.b.Y), p.b -> p.c (p.b.Y -> p.c.Z), p.c -> p.a (p.c.Z -> p.a.W)");
   }
 
   @Test
@@ -63,17 +65,24 @@ class PackageCyclesTest {
   }
 
   private static Path classesDirectory() throws Exception {
-    return Path.of(HollerithServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    return Path.of(
+        HollerithServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
   /** Package → package it depends on → the class-level edges behind that dependency. */
   private static Map<String, Map<String, Set<String>>> packageGraph(Path classes) {
-    ToolProvider jdeps = ToolProvider.findFirst("jdeps")
-        .orElseThrow(() -> new AssertionError("jdeps is not in this JDK"));
+    ToolProvider jdeps =
+        ToolProvider.findFirst("jdeps")
+            .orElseThrow(() -> new AssertionError("jdeps is not in this JDK"));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = jdeps.run(new PrintWriter(out), new PrintWriter(err),
-        "-verbose:class", "-filter:package", classes.toString());
+    int status =
+        jdeps.run(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            "-verbose:class",
+            "-filter:package",
+            classes.toString());
     assertThat(status).as("jdeps: %s", err).isZero();
     Map<String, Map<String, Set<String>>> graph = new TreeMap<>();
     for (String line : out.toString().split("\n")) {
@@ -85,11 +94,14 @@ class PackageCyclesTest {
     return graph;
   }
 
-  private static void edge(Map<String, Map<String, Set<String>>> graph, String fromClass, String toClass) {
+  private static void edge(
+      Map<String, Map<String, Set<String>>> graph, String fromClass, String toClass) {
     String from = packageOf(fromClass);
     String to = packageOf(toClass);
     if (!from.equals(to)) {
-      graph.computeIfAbsent(from, k -> new TreeMap<>()).computeIfAbsent(to, k -> new TreeSet<>())
+      graph
+          .computeIfAbsent(from, k -> new TreeMap<>())
+          .computeIfAbsent(to, k -> new TreeSet<>())
           .add(fromClass + " -> " + toClass);
       graph.computeIfAbsent(to, k -> new TreeMap<>());
     }
@@ -104,7 +116,8 @@ class PackageCyclesTest {
    * to it; each reported once, starting from its smallest package.
    */
   static List<List<String>> cycles(Map<String, Map<String, Set<String>>> graph) {
-    Set<List<String>> found = new TreeSet<>((a, b) -> String.join(" ", a).compareTo(String.join(" ", b)));
+    Set<List<String>> found =
+        new TreeSet<>((a, b) -> String.join(" ", a).compareTo(String.join(" ", b)));
     for (String start : graph.keySet()) {
       List<String> cycle = shortestCycleThrough(start, graph);
       if (!cycle.isEmpty()) {
@@ -114,7 +127,8 @@ class PackageCyclesTest {
     return new ArrayList<>(found);
   }
 
-  private static List<String> shortestCycleThrough(String start, Map<String, Map<String, Set<String>>> graph) {
+  private static List<String> shortestCycleThrough(
+      String start, Map<String, Map<String, Set<String>>> graph) {
     Map<String, String> parent = new HashMap<>();
     Deque<String> queue = new ArrayDeque<>(List.of(start));
     while (!queue.isEmpty()) {
@@ -144,7 +158,8 @@ class PackageCyclesTest {
   }
 
   /** Each cycle as its package edges, each with the first class-level edge that makes it. */
-  private static List<String> describe(List<List<String>> cycles, Map<String, Map<String, Set<String>>> graph) {
+  private static List<String> describe(
+      List<List<String>> cycles, Map<String, Map<String, Set<String>>> graph) {
     List<String> out = new ArrayList<>();
     for (List<String> cycle : cycles) {
       List<String> edges = new ArrayList<>();

@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -28,22 +27,33 @@ class PrometheusExpositionTest {
     String promtool = promtool();
     Assumptions.assumeTrue(promtool != null, "promtool not installed (apt-get install prometheus)");
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
-      send(h, "app.hits:3|c", "app.debt:-2|c", "app.temp:21|g", "app.latency:250|ms|@0.5", "app.users:alice|s",
+      send(
+          h,
+          "app.hits:3|c",
+          "app.debt:-2|c",
+          "app.temp:21|g",
+          "app.latency:250|ms|@0.5",
+          "app.users:alice|s",
           "app.response_bytes:512|c");
       h.awaitSamples(6);
       h.flushAndStore();
       h.flushAndStore();
       HttpResponse<String> response = h.get("/metrics");
       assertThat(response.statusCode()).isEqualTo(200);
-      Process p = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
       p.getOutputStream().write(response.body().getBytes(StandardCharsets.UTF_8));
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(out.strip()).as(out + "\n---\n" + response.body()).isEmpty();
       assertThat(p.exitValue()).isZero();
-      assertThat(response.body()).contains("hollerith_flush_last_duration_seconds ", "app_latency_count 2\n",
-          "app_latency_sum 0.5\n", "hollerith_storage_table_bytes{table=\"counter_points\"} ");
+      assertThat(response.body())
+          .contains(
+              "hollerith_flush_last_duration_seconds ",
+              "app_latency_count 2\n",
+              "app_latency_sum 0.5\n",
+              "hollerith_storage_table_bytes{table=\"counter_points\"} ");
     }
   }
 
@@ -57,9 +67,12 @@ class PrometheusExpositionTest {
       send(h, "app.debt:-8|c");
       h.awaitSamples(2);
       h.flushAndStore();
-      assertThat(h.get("/metrics").body()).contains("app_debt_total 5\n", "hollerith_prometheus_negative_intervals_dropped_total 1\n");
+      assertThat(h.get("/metrics").body())
+          .contains(
+              "app_debt_total 5\n", "hollerith_prometheus_negative_intervals_dropped_total 1\n");
       // The store keeps the signed history.
-      assertThat(ServerHarness.sumOfValues(h.series("app.debt", "&stat=count"))).isEqualTo(5.0 - 8.0);
+      assertThat(ServerHarness.sumOfValues(h.series("app.debt", "&stat=count")))
+          .isEqualTo(5.0 - 8.0);
     }
     try (ServerHarness h = ServerHarness.start(data)) {
       assertThat(h.get("/metrics").body()).contains("app_debt_total 5\n");

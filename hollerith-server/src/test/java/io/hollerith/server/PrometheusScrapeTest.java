@@ -34,9 +34,11 @@ class PrometheusScrapeTest {
 
   @Test
   void prometheusScrapesCounterTotalsAndTimerHistograms() throws Exception {
-    assumeTrue(Files.isExecutable(PROMETHEUS), "prometheus is not installed (apt-get install prometheus)");
+    assumeTrue(
+        Files.isExecutable(PROMETHEUS), "prometheus is not installed (apt-get install prometheus)");
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"));
-        StatsClient client = new StatsClient("127.0.0.1", h.server.ingestAddresses().udp().getPort())) {
+        StatsClient client =
+            new StatsClient("127.0.0.1", h.server.ingestAddresses().udp().getPort())) {
       client.incr("shop.orders", 3);
       client.timing("shop.checkout", 250);
       h.awaitSamples(2);
@@ -49,7 +51,9 @@ class PrometheusScrapeTest {
         promPort = probe.getLocalPort();
       }
       Path config = dir.resolve("prometheus.yml");
-      Files.writeString(config, """
+      Files.writeString(
+          config,
+          """
           global:
             scrape_interval: 1s
           scrape_configs:
@@ -60,33 +64,46 @@ class PrometheusScrapeTest {
                 credentials_file: %s
               static_configs:
                 - targets: ["127.0.0.1:%d"]
-          """.formatted(token, h.server.httpAddress().getPort()));
-      Process prometheus = new ProcessBuilder(PROMETHEUS.toString(),
-          "--config.file=" + config,
-          "--storage.tsdb.path=" + dir.resolve("tsdb"),
-          "--web.listen-address=127.0.0.1:" + promPort)
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("prometheus.log").toFile())
-          .start();
+          """
+              .formatted(token, h.server.httpAddress().getPort()));
+      Process prometheus =
+          new ProcessBuilder(
+                  PROMETHEUS.toString(),
+                  "--config.file=" + config,
+                  "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                  "--web.listen-address=127.0.0.1:" + promPort)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("prometheus.log").toFile())
+              .start();
       try {
         HttpClient http = HttpClient.newHttpClient();
         Path log = dir.resolve("prometheus.log");
-        await("Prometheus to scrape both series").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-            .until(() -> (query(http, promPort, "shop_orders_total") != null
-                && query(http, promPort, "shop_checkout_count") != null)
-                || !prometheus.isAlive());
+        await("Prometheus to scrape both series")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () ->
+                    (query(http, promPort, "shop_orders_total") != null
+                            && query(http, promPort, "shop_checkout_count") != null)
+                        || !prometheus.isAlive());
         JsonNode orders = query(http, promPort, "shop_orders_total");
         JsonNode checkoutCount = query(http, promPort, "shop_checkout_count");
-        assertThat(orders).as("shop_orders_total via Prometheus; its log:%n%s",
-            Files.exists(log) ? Files.readString(log) : "").isNotNull();
+        assertThat(orders)
+            .as(
+                "shop_orders_total via Prometheus; its log:%n%s",
+                Files.exists(log) ? Files.readString(log) : "")
+            .isNotNull();
         assertThat(orders.get("value").get(1).asText()).isEqualTo("3");
         assertThat(orders.get("metric").get("job").asText()).isEqualTo("hollerith");
         assertThat(checkoutCount.get("value").get(1).asText()).isEqualTo("1");
         // The timer is a histogram in seconds: 250 ms is 0.25 s, in the bucket whose bound is 0.25.
-        assertThat(query(http, promPort, "shop_checkout_sum").get("value").get(1).asText()).isEqualTo("0.25");
-        String bucket = URLEncoder.encode("shop_checkout_bucket{le=\"0.25\"}", StandardCharsets.UTF_8);
+        assertThat(query(http, promPort, "shop_checkout_sum").get("value").get(1).asText())
+            .isEqualTo("0.25");
+        String bucket =
+            URLEncoder.encode("shop_checkout_bucket{le=\"0.25\"}", StandardCharsets.UTF_8);
         assertThat(query(http, promPort, bucket).get("value").get(1).asText()).isEqualTo("1");
-        String below = URLEncoder.encode("shop_checkout_bucket{le=\"0.1\"}", StandardCharsets.UTF_8);
+        String below =
+            URLEncoder.encode("shop_checkout_bucket{le=\"0.1\"}", StandardCharsets.UTF_8);
         assertThat(query(http, promPort, below).get("value").get(1).asText()).isEqualTo("0");
       } finally {
         prometheus.destroy();
@@ -100,9 +117,12 @@ class PrometheusScrapeTest {
   /** The first sample of an instant query's result, or null while there is none. */
   private static JsonNode query(HttpClient http, int port, String promql) {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + port + "/api/v1/query?query=" + promql)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + port + "/api/v1/query?query=" + promql))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         return null;
       }

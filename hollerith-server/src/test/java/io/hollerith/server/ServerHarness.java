@@ -35,8 +35,10 @@ final class ServerHarness implements AutoCloseable {
 
   final HollerithServer server;
   final String token;
+
   /** What the server printed on its console. */
   final ByteArrayOutputStream console;
+
   private final HttpClient http = HttpClient.newHttpClient();
 
   private ServerHarness(HollerithServer server, String token, ByteArrayOutputStream console) {
@@ -45,38 +47,44 @@ final class ServerHarness implements AutoCloseable {
     this.console = console;
   }
 
-  /** A server with a one-hour flush interval (tests flush by hand) and the given extra overrides. */
+  /**
+   * A server with a one-hour flush interval (tests flush by hand) and the given extra overrides.
+   */
   static ServerHarness start(Path dataDir, String... overrides) throws Exception {
     return start(dataDir, Clock.systemUTC(), (Path) null, overrides);
   }
 
   /** A server on {@code clock} reading {@code configFile} (or none) under the same overrides. */
-  static ServerHarness start(Path dataDir, Clock clock, Path configFile, String... overrides) throws Exception {
+  static ServerHarness start(Path dataDir, Clock clock, Path configFile, String... overrides)
+      throws Exception {
     return start(dataDir, clock, configFile, null, overrides);
   }
 
   /**
-   * As {@link #start(Path, java.time.Clock, Path, String...)}, talking with {@code token} (null: the
-   * admin token this server wrote to its data directory).
+   * As {@link #start(Path, java.time.Clock, Path, String...)}, talking with {@code token} (null:
+   * the admin token this server wrote to its data directory).
    */
-  static ServerHarness start(Path dataDir, Clock clock, Path configFile, String token, String... overrides)
+  static ServerHarness start(
+      Path dataDir, Clock clock, Path configFile, String token, String... overrides)
       throws Exception {
-    List<String> sets = new ArrayList<>(List.of(
-        "node_id=test-node",
-        "data_dir=" + dataDir,
-        "listeners.udp.port=0",
-        "listeners.udp.threads=1",
-        "listeners.tcp.port=0",
-        "listeners.unix_stream.enabled=true",
-        "listeners.management.port=0",
-        "http.port=0",
-        "aggregation.flush_interval=1h",
-        "storage.retention=1h:30d"));
+    List<String> sets =
+        new ArrayList<>(
+            List.of(
+                "node_id=test-node",
+                "data_dir=" + dataDir,
+                "listeners.udp.port=0",
+                "listeners.udp.threads=1",
+                "listeners.tcp.port=0",
+                "listeners.unix_stream.enabled=true",
+                "listeners.management.port=0",
+                "http.port=0",
+                "aggregation.flush_interval=1h",
+                "storage.retention=1h:30d"));
     sets.addAll(List.of(overrides));
     HollerithConfig config = new ConfigLoader().load(configFile, Map.of(), sets);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    HollerithServer server = new HollerithServer(config, clock,
-        new PrintStream(console, true, StandardCharsets.UTF_8));
+    HollerithServer server =
+        new HollerithServer(config, clock, new PrintStream(console, true, StandardCharsets.UTF_8));
     try {
       server.start();
     } catch (Exception e) {
@@ -84,8 +92,11 @@ final class ServerHarness implements AutoCloseable {
       throw e;
     }
     try {
-      return new ServerHarness(server,
-          token != null ? token : Files.readString(server.dataDir().resolve(AuthStore.ADMIN_TOKEN_FILE)).trim(),
+      return new ServerHarness(
+          server,
+          token != null
+              ? token
+              : Files.readString(server.dataDir().resolve(AuthStore.ADMIN_TOKEN_FILE)).trim(),
           console);
     } catch (IOException e) {
       server.close();
@@ -103,39 +114,54 @@ final class ServerHarness implements AutoCloseable {
 
   /** Waits until the parser has passed on at least {@code samples} samples in total. */
   void awaitSamples(long samples) throws InterruptedException {
-    await("samples_parsed to reach " + samples + ", is " + server.stats().value("messages", "samples_parsed")).atMost(Duration.ofSeconds(20))
+    await(
+            "samples_parsed to reach "
+                + samples
+                + ", is "
+                + server.stats().value("messages", "samples_parsed"))
+        .atMost(Duration.ofSeconds(20))
         .until(() -> server.stats().value("messages", "samples_parsed").longValue() >= samples);
   }
 
   HttpResponse<String> post(String pathAndQuery) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpAddress().getPort()
-            + pathAndQuery))
-        .header("Authorization", "Bearer " + token)
-        .timeout(Duration.ofSeconds(20))
-        .POST(HttpRequest.BodyPublishers.noBody())
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.httpAddress().getPort() + pathAndQuery))
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(20))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> get(String pathAndQuery) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpAddress().getPort()
-            + pathAndQuery))
-        .header("Authorization", "Bearer " + token)
-        .timeout(Duration.ofSeconds(20))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.httpAddress().getPort() + pathAndQuery))
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(20))
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  /** {@code /api/v1/series} over the hour around now; returns the parsed {@code response} object. */
+  /**
+   * {@code /api/v1/series} over the hour around now; returns the parsed {@code response} object.
+   */
   JsonNode series(String metric, String extraQuery) throws Exception {
     Instant now = Instant.now();
-    String query = "/api/v1/series?metric=" + URLEncoder.encode(metric, StandardCharsets.UTF_8)
-        + "&startDate=" + now.minus(Duration.ofHours(1)).toString()
-        + "&endDate=" + now.plus(Duration.ofHours(1)).toString()
-        + "&interval=1h" + extraQuery;
+    String query =
+        "/api/v1/series?metric="
+            + URLEncoder.encode(metric, StandardCharsets.UTF_8)
+            + "&startDate="
+            + now.minus(Duration.ofHours(1)).toString()
+            + "&endDate="
+            + now.plus(Duration.ofHours(1)).toString()
+            + "&interval=1h"
+            + extraQuery;
     HttpResponse<String> response = get(query);
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET " + query + " answered " + response.statusCode() + ": " + response.body());
+      throw new AssertionError(
+          "GET " + query + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body()).get("response");
   }

@@ -23,7 +23,8 @@ class SharedStatNamesTest {
   @Test
   void everySharedStatisticIsRegisteredByARunningServer() throws Exception {
     List<StatName> shared = sharedNames();
-    assertThat(shared).contains(StatName.BAD_LINES_SEEN, StatName.PACKETS_RECEIVED, StatName.HEAP_USED_BYTES);
+    assertThat(shared)
+        .contains(StatName.BAD_LINES_SEEN, StatName.PACKETS_RECEIVED, StatName.HEAP_USED_BYTES);
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
       assertThat(h.get("/health").statusCode()).isEqualTo(200);
       h.flushAndStore();

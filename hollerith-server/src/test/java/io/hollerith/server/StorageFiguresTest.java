@@ -27,12 +27,17 @@ class StorageFiguresTest {
   @Test
   void storageFiguresComeFromTheLatestSampleNotFromTheDatabase() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir.resolve("data"))) {
-      await("the table-size sample taken at start").atMost(Duration.ofSeconds(20))
+      await("the table-size sample taken at start")
+          .atMost(Duration.ofSeconds(20))
           .until(() -> !h.server.tableGrowth().latest().isEmpty());
       long sampledPoints = storage(h).get("counter_points_bytes").asLong();
       // The sizes sit beside the store writer's own figures, not in their place.
-      assertThat(storage(h).has("snapshots_dropped")).as("storage figures: %s", storage(h)).isTrue();
-      assertThat(storage(h).has("backlog_snapshots")).as("storage figures: %s", storage(h)).isTrue();
+      assertThat(storage(h).has("snapshots_dropped"))
+          .as("storage figures: %s", storage(h))
+          .isTrue();
+      assertThat(storage(h).has("backlog_snapshots"))
+          .as("storage figures: %s", storage(h))
+          .isTrue();
       assertThat(storage(h).get("total_bytes").asLong())
           .isEqualTo(h.server.tableGrowth().storageSizes().get("total_bytes"));
 
@@ -44,7 +49,11 @@ class StorageFiguresTest {
             lines.append("grow.c").append(batch * 50 + i).append(":1|c\n");
           }
           byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
-          socket.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getPort())));
+          socket.send(
+              new DatagramPacket(
+                  bytes,
+                  bytes.length,
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getPort())));
           h.awaitSamples((batch + 1) * 50L);
         }
       }
@@ -52,7 +61,8 @@ class StorageFiguresTest {
       long measuredNow = measured(h);
       assertThat(measuredNow).isGreaterThan(sampledPoints);
       assertThat(storage(h).get("counter_points_bytes").asLong()).isEqualTo(sampledPoints);
-      assertThat(h.get("/metrics").body()).contains("hollerith_storage_table_bytes{table=\"counter_points\"} " + sampledPoints);
+      assertThat(h.get("/metrics").body())
+          .contains("hollerith_storage_table_bytes{table=\"counter_points\"} " + sampledPoints);
 
       h.server.tableGrowth().sampleOnce(LocalDate.now(ZoneOffset.UTC));
       assertThat(storage(h).get("counter_points_bytes").asLong()).isEqualTo(measuredNow);

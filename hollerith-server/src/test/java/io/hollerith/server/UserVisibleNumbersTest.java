@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The numbers a user reads through the HTTP API after real samples went through a real server
- * (UDP on loopback, SQLite): each expected value is computed here from the samples sent.
+ * The numbers a user reads through the HTTP API after real samples went through a real server (UDP
+ * on loopback, SQLite): each expected value is computed here from the samples sent.
  */
 class UserVisibleNumbersTest {
 
@@ -40,7 +40,8 @@ class UserVisibleNumbersTest {
       flush(h); // idle: the timer is flushed with no values
 
       JsonNode mean = range(h, "u.tm", first, first + 3 * HOUR, "3h", "&stat=mean");
-      assertThat(mean.get("series").get("values").get(0).get(1).asDouble()).isEqualTo((10 + 30) / 2.0);
+      assertThat(mean.get("series").get("values").get(0).get(1).asDouble())
+          .isEqualTo((10 + 30) / 2.0);
       assertThat(mean.get("summary").get("average").asDouble()).isEqualTo(20.0);
       JsonNode sum = range(h, "u.tm", first, first + 3 * HOUR, "3h", "&stat=sum");
       assertThat(sum.get("series").get("values").get(0).get(1).asDouble()).isEqualTo(10.0 + 30.0);
@@ -67,7 +68,8 @@ class UserVisibleNumbersTest {
 
       double[] hundred = new double[100];
       Arrays.setAll(hundred, i -> i + 1);
-      JsonNode latency = range(h, "hundred", first, first + 2 * HOUR - 1, "2h", "").get("summary").get("latency");
+      JsonNode latency =
+          range(h, "hundred", first, first + 2 * HOUR - 1, "2h", "").get("summary").get("latency");
       for (String p : List.of("p50", "p90", "p95", "p99", "p999")) {
         assertThat(latency.get(p).asDouble()).as(p).isEqualTo(nearestRank(hundred, quantile(p)));
       }
@@ -120,7 +122,10 @@ class UserVisibleNumbersTest {
     }
   }
 
-  /** {@code lastSeen} of the only series named {@code name} in {@code /api/v1/metrics}, epoch milliseconds. */
+  /**
+   * {@code lastSeen} of the only series named {@code name} in {@code /api/v1/metrics}, epoch
+   * milliseconds.
+   */
   private static long lastSeen(ServerHarness h, String name) throws Exception {
     HttpResponse<String> response = h.get("/api/v1/metrics?prefix=" + name);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -131,8 +136,11 @@ class UserVisibleNumbersTest {
 
   @Test
   void tenSecondBucketsAreServedWhereTenSecondPointsAreStored() throws Exception {
-    try (ServerHarness h = ServerHarness.start(dir.resolve("data"), "aggregation.flush_interval=10s",
-        "storage.retention=10s:1d,1m:7d")) {
+    try (ServerHarness h =
+        ServerHarness.start(
+            dir.resolve("data"),
+            "aggregation.flush_interval=10s",
+            "storage.retention=10s:1d,1m:7d")) {
       send(h, "fine.hits:3|c");
       h.awaitSamples(1);
       long end = flush(h) + 10_000;
@@ -141,12 +149,20 @@ class UserVisibleNumbersTest {
       assertThat(tenSeconds.get("series").get("values")).hasSize(12);
       assertThat(ServerHarness.sumOfValues(tenSeconds)).isEqualTo(3.0);
       for (String refused : List.of("5s", "15s")) {
-        HttpResponse<String> response = h.get("/api/v1/series?metric=fine.hits&startDate=" + Instant.ofEpochMilli(start)
-            + "&endDate=" + Instant.ofEpochMilli(end) + "&interval=" + refused);
+        HttpResponse<String> response =
+            h.get(
+                "/api/v1/series?metric=fine.hits&startDate="
+                    + Instant.ofEpochMilli(start)
+                    + "&endDate="
+                    + Instant.ofEpochMilli(end)
+                    + "&interval="
+                    + refused);
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains(refused.equals("5s")
-            ? "interval: must be a valid InfluxQL duration literal (resolution no less than minute)"
-            : "interval: must be a multiple of the finest stored precision 10s");
+        assertThat(response.body())
+            .contains(
+                refused.equals("5s")
+                    ? "interval: must be a valid InfluxQL duration literal (resolution no less than minute)"
+                    : "interval: must be a multiple of the finest stored precision 10s");
       }
     }
   }
@@ -205,11 +221,19 @@ class UserVisibleNumbersTest {
   }
 
   /** {@code /api/v1/series} over {@code [fromMillis, toMillis]}; the parsed {@code response}. */
-  private static JsonNode range(ServerHarness h, String metric, long fromMillis, long toMillis, String interval,
-      String extra) throws Exception {
-    String query = "/api/v1/series?metric=" + URLEncoder.encode(metric, StandardCharsets.UTF_8)
-        + "&startDate=" + Instant.ofEpochMilli(fromMillis) + "&endDate=" + Instant.ofEpochMilli(toMillis)
-        + "&interval=" + interval + extra;
+  private static JsonNode range(
+      ServerHarness h, String metric, long fromMillis, long toMillis, String interval, String extra)
+      throws Exception {
+    String query =
+        "/api/v1/series?metric="
+            + URLEncoder.encode(metric, StandardCharsets.UTF_8)
+            + "&startDate="
+            + Instant.ofEpochMilli(fromMillis)
+            + "&endDate="
+            + Instant.ofEpochMilli(toMillis)
+            + "&interval="
+            + interval
+            + extra;
     HttpResponse<String> response = h.get(query);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return ServerHarness.JSON.readTree(response.body()).get("response");

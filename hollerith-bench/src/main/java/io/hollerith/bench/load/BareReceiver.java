@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The socket ceiling of a machine: the same Netty epoll UDP set-up Hollerith's ingest uses — one
- * {@code SO_REUSEPORT} socket per event loop, {@code recvmmsg} batching through
- * {@link EpollChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE}, an 8 MiB {@code SO_RCVBUF} — that only
- * counts packets and metric lines (newline-separated, empty lines ignored) and parses nothing.
+ * {@code SO_REUSEPORT} socket per event loop, {@code recvmmsg} batching through {@link
+ * EpollChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE}, an 8 MiB {@code SO_RCVBUF} — that only counts
+ * packets and metric lines (newline-separated, empty lines ignored) and parses nothing.
  *
  * <pre>
  * java -cp hollerith-bench/target/hollerith-bench.jar io.hollerith.bench.load.BareReceiver \
@@ -45,18 +45,18 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>{@code --batch 1} turns recvmmsg off (one {@code recvmsg} per datagram), for comparison.
- * {@code --read-delay-us} rests a socket whose read emptied it, as Hollerith's
- * {@code listeners.udp.read_delay} does (same default, 1 ms; 0 turns it off): without it the
- * receiver wakes for every few datagrams at moderate rates, so its CPU per metric measures wake-ups,
- * not the receive path the two share.
+ * {@code --read-delay-us} rests a socket whose read emptied it, as Hollerith's {@code
+ * listeners.udp.read_delay} does (same default, 1 ms; 0 turns it off): without it the receiver
+ * wakes for every few datagrams at moderate rates, so its CPU per metric measures wake-ups, not the
+ * receive path the two share.
  *
  * <p>Its counts are read like Etsy StatsD's: a TCP management port that answers {@code counters}
  * with {@code { 'bare.packets_received': N, 'bare.metrics_received': M }} then {@code END}, so the
  * comparison measures it exactly as it measures the real servers.
  *
  * <p>Thread-safety: each socket's counters are written only by its event loop and published with
- * release stores ({@link AtomicLong#lazySet}); the management thread reads them with acquire
- * loads. No lock and no shared counter sits on the receive path.
+ * release stores ({@link AtomicLong#lazySet}); the management thread reads them with acquire loads.
+ * No lock and no shared counter sits on the receive path.
  */
 public final class BareReceiver implements AutoCloseable {
 
@@ -68,30 +68,40 @@ public final class BareReceiver implements AutoCloseable {
   private final int grantedReceiveBuffer;
 
   /**
-   * Binds {@code threads} UDP sockets to {@code udp} and the management port to {@code mgmt}
-   * (port 0 picks free ports). {@code readDelayNanos} is Hollerith's {@code listeners.udp.read_delay}
-   * (0 never rests).
+   * Binds {@code threads} UDP sockets to {@code udp} and the management port to {@code mgmt} (port
+   * 0 picks free ports). {@code readDelayNanos} is Hollerith's {@code listeners.udp.read_delay} (0
+   * never rests).
    */
-  BareReceiver(InetSocketAddress udp, InetSocketAddress mgmt, int threads, int rcvbuf, int maxDatagram, int batch,
-      long readDelayNanos) throws InterruptedException, IOException {
+  BareReceiver(
+      InetSocketAddress udp,
+      InetSocketAddress mgmt,
+      int threads,
+      int rcvbuf,
+      int maxDatagram,
+      int batch,
+      long readDelayNanos)
+      throws InterruptedException, IOException {
     if (!Epoll.isAvailable()) {
-      throw new IllegalStateException("native epoll is not available: " + Epoll.unavailabilityCause());
+      throw new IllegalStateException(
+          "native epoll is not available: " + Epoll.unavailabilityCause());
     }
     group = new EpollEventLoopGroup(threads);
     int port = udp.getPort();
     int granted = Integer.MAX_VALUE;
     for (int i = 0; i < threads; i++) {
       Counting handler = new Counting(readDelayNanos, batch);
-      Bootstrap b = new Bootstrap()
-          .group(group)
-          .channel(EpollDatagramChannel.class)
-          .option(EpollChannelOption.SO_REUSEPORT, true)
-          .option(ChannelOption.SO_RCVBUF, rcvbuf)
-          .handler(handler);
+      Bootstrap b =
+          new Bootstrap()
+              .group(group)
+              .channel(EpollDatagramChannel.class)
+              .option(EpollChannelOption.SO_REUSEPORT, true)
+              .option(ChannelOption.SO_RCVBUF, rcvbuf)
+              .handler(handler);
       if (batch > 1) {
         // recvmmsg: Netty reads as many datagrams per call as buffer / payload size allows
         b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxDatagram)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram * batch));
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram * batch));
       } else {
         // one recvmsg per datagram, for comparison
         b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram));
@@ -116,7 +126,8 @@ public final class BareReceiver implements AutoCloseable {
     // chunks churn: measured here, 13 µs of CPU per datagram instead of 1.6 µs. Must be set before
     // Netty's allocator class loads.
     if (System.getProperty("io.netty.allocator.maxCachedBufferCapacity") == null) {
-      System.setProperty("io.netty.allocator.maxCachedBufferCapacity", Integer.toString(4 * 1024 * 1024));
+      System.setProperty(
+          "io.netty.allocator.maxCachedBufferCapacity", Integer.toString(4 * 1024 * 1024));
     }
     // As the daemon does (HollerithCommand.tuneNettyBeforeItLoads): no buffer leak sampling.
     if (System.getProperty("io.netty.leakDetection.level") == null) {
@@ -133,19 +144,44 @@ public final class BareReceiver implements AutoCloseable {
     int batch = (int) a.longValue("--batch", 16);
     long readDelayMicros = a.longValue("--read-delay-us", 1000);
     a.rejectUnknown();
-    BareReceiver r = new BareReceiver(new InetSocketAddress(address, port), new InetSocketAddress(address, mgmtPort),
-        threads, rcvbuf, maxDatagram, batch, readDelayMicros * 1000);
-    System.out.println("bare receiver: udp " + address.getHostAddress() + ":" + r.udpPort() + " x" + threads
-        + " sockets, SO_RCVBUF requested " + rcvbuf + ", kernel reports " + r.grantedReceiveBuffer
-        + " (Linux doubles the request it accepts"
-        + (r.grantedReceiveBuffer < 2L * rcvbuf ? "; WARNING: it capped the request at net.core.rmem_max)" : ")")
-        + ", read delay " + readDelayMicros + " µs, management " + r.managementPort());
+    BareReceiver r =
+        new BareReceiver(
+            new InetSocketAddress(address, port),
+            new InetSocketAddress(address, mgmtPort),
+            threads,
+            rcvbuf,
+            maxDatagram,
+            batch,
+            readDelayMicros * 1000);
+    System.out.println(
+        "bare receiver: udp "
+            + address.getHostAddress()
+            + ":"
+            + r.udpPort()
+            + " x"
+            + threads
+            + " sockets, SO_RCVBUF requested "
+            + rcvbuf
+            + ", kernel reports "
+            + r.grantedReceiveBuffer
+            + " (Linux doubles the request it accepts"
+            + (r.grantedReceiveBuffer < 2L * rcvbuf
+                ? "; WARNING: it capped the request at net.core.rmem_max)"
+                : ")")
+            + ", read delay "
+            + readDelayMicros
+            + " µs, management "
+            + r.managementPort());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("bare receiver: packets " + r.packets() + " metrics " + r.metrics());
-      r.close();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println(
+                      "bare receiver: packets " + r.packets() + " metrics " + r.metrics());
+                  r.close();
+                  stopped.countDown();
+                }));
     stopped.await();
   }
 
@@ -197,14 +233,20 @@ public final class BareReceiver implements AutoCloseable {
   private void serveManagement() {
     while (!management.isClosed()) {
       try (Socket s = management.accept()) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
         OutputStream out = s.getOutputStream();
         String line;
         while ((line = in.readLine()) != null) {
           String cmd = line.trim();
           if (cmd.equals("counters")) {
-            out.write(("{ 'bare.packets_received': " + packets() + ", 'bare.metrics_received': " + metrics() + " }\nEND\n\n")
-                .getBytes(StandardCharsets.UTF_8));
+            out.write(
+                ("{ 'bare.packets_received': "
+                        + packets()
+                        + ", 'bare.metrics_received': "
+                        + metrics()
+                        + " }\nEND\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
           } else if (cmd.equals("quit")) {
             break;
           } else if (!cmd.isEmpty()) {
@@ -234,9 +276,9 @@ public final class BareReceiver implements AutoCloseable {
   }
 
   /**
-   * Counts datagrams and lines, and rests the socket after a read that emptied it (one that returned
-   * fewer datagrams than it could take), as Hollerith's {@code DatagramIngestHandler} does. One per
-   * channel; used by its event loop only.
+   * Counts datagrams and lines, and rests the socket after a read that emptied it (one that
+   * returned fewer datagrams than it could take), as Hollerith's {@code DatagramIngestHandler}
+   * does. One per channel; used by its event loop only.
    */
   private static final class Counting extends ChannelInboundHandlerAdapter {
     final AtomicLong packets = new AtomicLong();
@@ -248,7 +290,9 @@ public final class BareReceiver implements AutoCloseable {
     private long localMetrics;
     private int datagramsThisRead;
 
-    /** @param datagramsPerReceive datagrams one receive call can return (the recvmmsg batch, or 1) */
+    /**
+     * @param datagramsPerReceive datagrams one receive call can return (the recvmmsg batch, or 1)
+     */
     Counting(long readDelayNanos, int datagramsPerReceive) {
       this.readDelayNanos = readDelayNanos;
       this.readCapacity = datagramsPerReceive;
@@ -257,7 +301,8 @@ public final class BareReceiver implements AutoCloseable {
     /** A read is maxMessagesPerRead receive calls (1 for Netty's epoll datagram channel). */
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-      if (ctx.channel().config().getRecvByteBufAllocator() instanceof MaxMessagesRecvByteBufAllocator allocator) {
+      if (ctx.channel().config().getRecvByteBufAllocator()
+          instanceof MaxMessagesRecvByteBufAllocator allocator) {
         readCapacity *= allocator.maxMessagesPerRead();
       }
     }
@@ -283,10 +328,17 @@ public final class BareReceiver implements AutoCloseable {
     public void channelReadComplete(ChannelHandlerContext ctx) {
       packets.lazySet(localPackets);
       metrics.lazySet(localMetrics);
-      if (readDelayNanos > 0 && datagramsThisRead < readCapacity && ctx.channel().config().isAutoRead()) {
+      if (readDelayNanos > 0
+          && datagramsThisRead < readCapacity
+          && ctx.channel().config().isAutoRead()) {
         ctx.channel().config().setAutoRead(false);
         rests.lazySet(rests.get() + 1);
-        var unused = ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), readDelayNanos, TimeUnit.NANOSECONDS);
+        var unused =
+            ctx.executor()
+                .schedule(
+                    () -> ctx.channel().config().setAutoRead(true),
+                    readDelayNanos,
+                    TimeUnit.NANOSECONDS);
       }
       datagramsThisRead = 0;
     }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@link LoadGenerator} sender that hands the packets due at each instant to the kernel in
  * batches, up to {@value #MAX_BATCH} per {@code sendmmsg(2)}, through Netty's native epoll datagram
- * channel (connected, so every message is a bare {@link ByteBuf}). The pacing loop runs as a task on
- * the channel's own event loop: it writes what is due, flushes (one {@code sendmmsg}), and
+ * channel (connected, so every message is a bare {@link ByteBuf}). The pacing loop runs as a task
+ * on the channel's own event loop: it writes what is due, flushes (one {@code sendmmsg}), and
  * re-submits itself, or schedules itself for the next due packet when it is ahead. The packets are
  * the pool's bytes, wrapped once per slot; nothing is copied per packet.
  *
@@ -32,8 +32,10 @@ final class BatchSender extends LoadGenerator.Sender {
 
   /** Most packets per flush, and so per {@code sendmmsg} call. */
   static final int MAX_BATCH = 128;
+
   /** Gaps shorter than this are spun through on the event loop; longer ones are scheduled. */
   private static final long SPIN_NANOS = 60_000;
+
   /** How long past the end packets already written may take to leave a full socket. */
   private static final long DRAIN_NANOS = 1_000_000_000L;
 
@@ -45,7 +47,12 @@ final class BatchSender extends LoadGenerator.Sender {
   private long end;
   private long attempts;
 
-  BatchSender(InetSocketAddress target, PacketPool pool, int firstSlot, long maxPackets, double nanosPerPacket)
+  BatchSender(
+      InetSocketAddress target,
+      PacketPool pool,
+      int firstSlot,
+      long maxPackets,
+      double nanosPerPacket)
       throws IOException {
     super(pool, firstSlot, maxPackets, nanosPerPacket);
     packetsBySlot = new ByteBuf[pool.slots()];
@@ -55,18 +62,20 @@ final class BatchSender extends LoadGenerator.Sender {
       packetsBySlot[s] = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(view.slice()));
     }
     try {
-      channel = new Bootstrap()
-          .group(group)
-          .channel(EpollDatagramChannel.class)
-          .handler(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-              errors++; // runs on the event loop, like every other access to the counts
-            }
-          })
-          .connect(target)
-          .sync()
-          .channel();
+      channel =
+          new Bootstrap()
+              .group(group)
+              .channel(EpollDatagramChannel.class)
+              .handler(
+                  new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                      errors++; // runs on the event loop, like every other access to the counts
+                    }
+                  })
+              .connect(target)
+              .sync()
+              .channel();
     } catch (InterruptedException e) {
       var unused = group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       Thread.currentThread().interrupt();
@@ -96,22 +105,29 @@ final class BatchSender extends LoadGenerator.Sender {
       long now = System.nanoTime();
       if (now >= end || attempts >= maxPackets || !channel.isOpen()) {
         channel.flush();
-        if (channel.isOpen() && !channel.unsafe().outboundBuffer().isEmpty() && now < end + DRAIN_NANOS) {
-          channel.eventLoop().execute(this::tick); // the kernel pushed back: let the written packets leave
+        if (channel.isOpen()
+            && !channel.unsafe().outboundBuffer().isEmpty()
+            && now < end + DRAIN_NANOS) {
+          channel
+              .eventLoop()
+              .execute(this::tick); // the kernel pushed back: let the written packets leave
         } else {
           done.countDown();
         }
         return;
       }
       if (!channel.isWritable()) {
-        channel.eventLoop().execute(this::tick); // the kernel pushed back: wait for the socket to drain
+        channel
+            .eventLoop()
+            .execute(this::tick); // the kernel pushed back: wait for the socket to drain
         return;
       }
       long due = due(start, now);
       if (attempts >= due) {
         long gap = start + (long) (attempts * nanosPerPacket) - now;
         if (gap > SPIN_NANOS) {
-          var unused = channel.eventLoop().schedule(this::tick, gap - SPIN_NANOS / 2, TimeUnit.NANOSECONDS);
+          var unused =
+              channel.eventLoop().schedule(this::tick, gap - SPIN_NANOS / 2, TimeUnit.NANOSECONDS);
         } else {
           channel.eventLoop().execute(this::tick);
         }

@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads the counter totals a StatsD server has counted so far, so a run can be checked against
- * what the generator offered. Implementations are not thread-safe; use one per thread.
+ * Reads the counter totals a StatsD server has counted so far, so a run can be checked against what
+ * the generator offered. Implementations are not thread-safe; use one per thread.
  */
 interface CounterReader {
 
@@ -36,12 +36,14 @@ interface CounterReader {
   }
 
   /**
-   * Etsy StatsD's management interface ({@code counters} command), which Hollerith and the
-   * {@link BareReceiver} answer the same way: a Node {@code util.inspect} dump, one or more
-   * {@code 'name': value} pairs per line (keys quoted or bare), then {@code END}.
+   * Etsy StatsD's management interface ({@code counters} command), which Hollerith and the {@link
+   * BareReceiver} answer the same way: a Node {@code util.inspect} dump, one or more {@code 'name':
+   * value} pairs per line (keys quoted or bare), then {@code END}.
    */
   final class Management implements CounterReader {
-    private static final Pattern PAIR = Pattern.compile("(?:'((?:[^'\\\\]|\\\\.)*)'|([A-Za-z_$][\\w$]*))\\s*:\\s*(-?[0-9][0-9.eE+-]*|NaN|-?Infinity)");
+    private static final Pattern PAIR =
+        Pattern.compile(
+            "(?:'((?:[^'\\\\]|\\\\.)*)'|([A-Za-z_$][\\w$]*))\\s*:\\s*(-?[0-9][0-9.eE+-]*|NaN|-?Infinity)");
     private final InetSocketAddress address;
 
     Management(InetSocketAddress address) {
@@ -56,7 +58,9 @@ interface CounterReader {
         OutputStream out = s.getOutputStream();
         out.write("counters\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8), 1 << 16);
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8), 1 << 16);
         Map<String, Double> counters = new HashMap<>();
         String line;
         while ((line = in.readLine()) != null) {
@@ -74,7 +78,8 @@ interface CounterReader {
     static void parseInto(String line, Map<String, Double> into) {
       Matcher m = PAIR.matcher(line);
       while (m.find()) {
-        String key = m.group(1) != null ? m.group(1).replace("\\'", "'").replace("\\\\", "\\") : m.group(2);
+        String key =
+            m.group(1) != null ? m.group(1).replace("\\'", "'").replace("\\\\", "\\") : m.group(2);
         into.put(key, Double.parseDouble(m.group(3)));
       }
     }
@@ -82,9 +87,9 @@ interface CounterReader {
 
   /**
    * collectd's {@code csv} plugin output ({@code StoreRates false}): the statsd plugin dispatches
-   * each counter as a cumulative {@code derive} value, written to
-   * {@code <dir>/<host>/statsd/derive-<name>-<yyyy-mm-dd>} as {@code epoch,value} lines; the
-   * value of the newest line of the newest file is the counter's total.
+   * each counter as a cumulative {@code derive} value, written to {@code
+   * <dir>/<host>/statsd/derive-<name>-<yyyy-mm-dd>} as {@code epoch,value} lines; the value of the
+   * newest line of the newest file is the counter's total.
    */
   final class CollectdCsv implements CounterReader {
     private static final Pattern FILE = Pattern.compile("derive-(.+)-(\\d{4}-\\d{2}-\\d{2})");
@@ -103,7 +108,12 @@ interface CounterReader {
       }
       List<Path> files;
       try (Stream<Path> s = Files.walk(dir)) {
-        files = s.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("statsd")).toList();
+        files =
+            s.filter(
+                    p ->
+                        p.getParent() != null
+                            && p.getParent().getFileName().toString().equals("statsd"))
+                .toList();
       }
       for (Path f : files) {
         Matcher m = FILE.matcher(f.getFileName().toString());
@@ -159,16 +169,21 @@ interface CounterReader {
       try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
         ch.connect(UnixDomainSocketAddress.of(socket));
         ch.write(ByteBuffer.wrap("LISTVAL\n".getBytes(StandardCharsets.US_ASCII)));
-        BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.US_ASCII), 1 << 16);
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.US_ASCII),
+                1 << 16);
         String status = in.readLine();
         if (status == null || !status.matches("\\d+ .*")) {
-          throw new IOException("collectd unixsock " + socket + " answered LISTVAL with: " + status);
+          throw new IOException(
+              "collectd unixsock " + socket + " answered LISTVAL with: " + status);
         }
         long n = Long.parseLong(status.substring(0, status.indexOf(' ')));
         for (long i = 0; i < n; i++) {
           String l = in.readLine();
           if (l == null) {
-            throw new IOException("collectd unixsock " + socket + " listed " + i + " of " + n + " values");
+            throw new IOException(
+                "collectd unixsock " + socket + " listed " + i + " of " + n + " values");
           }
           int mark = l.indexOf("/statsd/derive-");
           if (mark >= 0) {

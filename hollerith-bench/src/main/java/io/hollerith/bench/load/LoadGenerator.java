@@ -35,26 +35,27 @@ import java.util.concurrent.locks.LockSupport;
  * allocated or formatted per packet. Pacing is by deadline: a sender computes how many packets are
  * due at {@code now} and sends until it has caught up, then parks (or spins for gaps below 60 µs),
  * so the average rate is exact and bursts stay below a packet or two at these rates. When the
- * senders cannot keep up, they send flat out and the achieved rate says so. Pin it with
- * {@code taskset -c N java ...}.
+ * senders cannot keep up, they send flat out and the achieved rate says so. Pin it with {@code
+ * taskset -c N java ...}.
  *
  * <p>{@code --sender batch} (the default where Netty's native epoll transport loads) hands the
- * packets due at each instant to {@link BatchSender}, which sends up to {@value BatchSender#MAX_BATCH}
- * of them per {@code sendmmsg(2)}; {@code plain} makes one {@code write(2)} per packet. On loopback
- * the sending core also does the kernel's receive-side work for every datagram, so the generator,
- * not the server, is often the ceiling: batching lifts it.
+ * packets due at each instant to {@link BatchSender}, which sends up to {@value
+ * BatchSender#MAX_BATCH} of them per {@code sendmmsg(2)}; {@code plain} makes one {@code write(2)}
+ * per packet. On loopback the sending core also does the kernel's receive-side work for every
+ * datagram, so the generator, not the server, is often the ceiling: batching lifts it.
  *
- * <p>Prints a JSON summary (offered packets, metrics, achieved rate, send errors) to standard output
- * or {@code --summary}; {@code --expected} writes {@code name total} for every counter — the exact
- * totals a lossless receiver must show.
+ * <p>Prints a JSON summary (offered packets, metrics, achieved rate, send errors) to standard
+ * output or {@code --summary}; {@code --expected} writes {@code name total} for every counter — the
+ * exact totals a lossless receiver must show.
  *
- * <p>Thread-safety: {@link #run(LoadSpec)} may be called from one thread at a time per instance;
- * it starts and joins its own sender threads.
+ * <p>Thread-safety: {@link #run(LoadSpec)} may be called from one thread at a time per instance; it
+ * starts and joins its own sender threads.
  */
 public final class LoadGenerator {
 
   /** Gaps shorter than this are spun through; longer ones park (parkNanos overshoots by ~50 µs). */
   private static final long SPIN_NANOS = 60_000;
+
   /** Packets sent back to back before the clock is read again. */
   private static final int BURST = 32;
 
@@ -63,17 +64,18 @@ public final class LoadGenerator {
   /** Command-line entry point; see the class Javadoc for the options. */
   public static void main(String[] args) throws Exception {
     Args a = new Args(args);
-    LoadSpec spec = new LoadSpec(
-        a.address("--target", "127.0.0.1:8125"),
-        a.longValue("--rate", 100_000),
-        (int) a.longValue("--lines-per-packet", 1),
-        (int) a.longValue("--names", 1000),
-        TypeMix.parse(a.string("--mix", "c=100")),
-        a.duration("--duration", "10s"),
-        a.longValue("--max-metrics", 0),
-        (int) a.longValue("--threads", 1),
-        a.string("--prefix", "bench"),
-        a.batched());
+    LoadSpec spec =
+        new LoadSpec(
+            a.address("--target", "127.0.0.1:8125"),
+            a.longValue("--rate", 100_000),
+            (int) a.longValue("--lines-per-packet", 1),
+            (int) a.longValue("--names", 1000),
+            TypeMix.parse(a.string("--mix", "c=100")),
+            a.duration("--duration", "10s"),
+            a.longValue("--max-metrics", 0),
+            (int) a.longValue("--threads", 1),
+            a.string("--prefix", "bench"),
+            a.batched());
     String summary = a.string("--summary", null);
     String expected = a.string("--expected", null);
     a.rejectUnknown();
@@ -92,21 +94,30 @@ public final class LoadGenerator {
 
   /** Sends {@code spec}'s load and returns what was offered. */
   static LoadResult run(LoadSpec spec) throws IOException, InterruptedException {
-    return run(spec, new PacketPool(spec.prefix(), spec.names(), spec.linesPerPacket(), spec.mix()));
+    return run(
+        spec, new PacketPool(spec.prefix(), spec.names(), spec.linesPerPacket(), spec.mix()));
   }
 
   /** Like {@link #run(LoadSpec)} with a pool built earlier (it must match the spec's shape). */
   static LoadResult run(LoadSpec spec, PacketPool pool) throws IOException, InterruptedException {
     int threads = spec.threads();
-    long maxPackets = spec.maxMetrics() == 0 ? Long.MAX_VALUE : (spec.maxMetrics() + spec.linesPerPacket() - 1) / spec.linesPerPacket();
-    double nanosPerPacket = spec.rate() == 0 ? 0 : 1e9 * threads * spec.linesPerPacket() / spec.rate();
+    long maxPackets =
+        spec.maxMetrics() == 0
+            ? Long.MAX_VALUE
+            : (spec.maxMetrics() + spec.linesPerPacket() - 1) / spec.linesPerPacket();
+    double nanosPerPacket =
+        spec.rate() == 0 ? 0 : 1e9 * threads * spec.linesPerPacket() / spec.rate();
     List<Sender> senders = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      long share = maxPackets == Long.MAX_VALUE ? Long.MAX_VALUE : maxPackets / threads + (t < maxPackets % threads ? 1 : 0);
+      long share =
+          maxPackets == Long.MAX_VALUE
+              ? Long.MAX_VALUE
+              : maxPackets / threads + (t < maxPackets % threads ? 1 : 0);
       int firstSlot = (int) ((long) t * pool.slots() / threads);
-      senders.add(spec.batched()
-          ? new BatchSender(spec.target(), pool, firstSlot, share, nanosPerPacket)
-          : new ChannelSender(spec.target(), pool, firstSlot, share, nanosPerPacket));
+      senders.add(
+          spec.batched()
+              ? new BatchSender(spec.target(), pool, firstSlot, share, nanosPerPacket)
+              : new ChannelSender(spec.target(), pool, firstSlot, share, nanosPerPacket));
     }
     long start = System.nanoTime();
     long end = start + spec.duration().toNanos();
@@ -138,7 +149,8 @@ public final class LoadGenerator {
       }
     }
     Map<String, Long> expected = pool.expectedCounterTotals(perSlot);
-    return new LoadResult(spec, packets, packets * spec.linesPerPacket(), counters, errors, elapsed, expected);
+    return new LoadResult(
+        spec, packets, packets * spec.linesPerPacket(), counters, errors, elapsed, expected);
   }
 
   /** One sender: its own socket, its own view of the pool, its own counts. */
@@ -160,7 +172,10 @@ public final class LoadGenerator {
       this.slot = firstSlot;
     }
 
-    /** Sends from {@code start} until {@code end} (nanoTime) or {@code maxPackets}; returns when done. */
+    /**
+     * Sends from {@code start} until {@code end} (nanoTime) or {@code maxPackets}; returns when
+     * done.
+     */
     abstract void send(long start, long end);
 
     abstract void close();
@@ -171,12 +186,20 @@ public final class LoadGenerator {
     }
   }
 
-  /** A sender thread writing one datagram per {@code write(2)} through a connected {@link DatagramChannel}. */
+  /**
+   * A sender thread writing one datagram per {@code write(2)} through a connected {@link
+   * DatagramChannel}.
+   */
   private static final class ChannelSender extends Sender {
     private final DatagramChannel channel;
     private final ByteBuffer view;
 
-    ChannelSender(InetSocketAddress target, PacketPool pool, int firstSlot, long maxPackets, double nanosPerPacket)
+    ChannelSender(
+        InetSocketAddress target,
+        PacketPool pool,
+        int firstSlot,
+        long maxPackets,
+        double nanosPerPacket)
         throws IOException {
       super(pool, firstSlot, maxPackets, nanosPerPacket);
       this.channel = DatagramChannel.open(StandardProtocolFamily.INET);
@@ -268,19 +291,23 @@ public final class LoadGenerator {
       return values.getOrDefault(key, def);
     }
 
-    /** {@code --sender batch|plain}: batch (sendmmsg) unless plain is asked for or epoll is missing. */
+    /**
+     * {@code --sender batch|plain}: batch (sendmmsg) unless plain is asked for or epoll is missing.
+     */
     boolean batched() {
       String kind = string("--sender", Epoll.isAvailable() ? "batch" : "plain");
       return switch (kind) {
         case "batch" -> {
           if (!Epoll.isAvailable()) {
-            throw new IllegalArgumentException("--sender batch needs Netty's native epoll transport: "
-                + Epoll.unavailabilityCause());
+            throw new IllegalArgumentException(
+                "--sender batch needs Netty's native epoll transport: "
+                    + Epoll.unavailabilityCause());
           }
           yield true;
         }
         case "plain" -> false;
-        default -> throw new IllegalArgumentException("--sender: batch or plain, got '" + kind + "'");
+        default ->
+            throw new IllegalArgumentException("--sender: batch or plain, got '" + kind + "'");
       };
     }
 
@@ -318,13 +345,16 @@ public final class LoadGenerator {
         if (v.endsWith("ms")) {
           return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
         } else if (v.endsWith("s")) {
-          return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+          return Duration.ofMillis(
+              Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
         } else if (v.endsWith("m")) {
-          return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000));
+          return Duration.ofMillis(
+              Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000));
         }
         return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key + ": not a duration (e.g. 500ms, 10s, 2m): '" + v + "'");
+        throw new IllegalArgumentException(
+            key + ": not a duration (e.g. 500ms, 10s, 2m): '" + v + "'");
       }
     }
 
@@ -334,7 +364,8 @@ public final class LoadGenerator {
       if (colon < 0) {
         throw new IllegalArgumentException(key + ": expected host:port, got '" + v + "'");
       }
-      return new InetSocketAddress(v.substring(0, colon), (int) parsePort(key, v.substring(colon + 1)));
+      return new InetSocketAddress(
+          v.substring(0, colon), (int) parsePort(key, v.substring(colon + 1)));
     }
 
     private static long parsePort(String key, String v) {

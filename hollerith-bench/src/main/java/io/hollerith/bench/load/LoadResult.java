@@ -30,19 +30,36 @@ record LoadResult(
 
   /** A one-object JSON summary (without the per-counter map, which can be large). */
   String toJson() {
-    return "{\"target\":\"" + spec.target().getAddress().getHostAddress() + ":" + spec.target().getPort() + "\""
-        + ",\"rate_target\":" + spec.rate()
-        + ",\"lines_per_packet\":" + spec.linesPerPacket()
-        + ",\"names\":" + spec.names()
-        + ",\"mix\":\"" + spec.mix() + "\""
-        + ",\"threads\":" + spec.threads()
-        + ",\"duration_s\":" + String.format(Locale.ROOT, "%.3f", elapsedNanos / 1e9)
-        + ",\"packets_sent\":" + packetsSent
-        + ",\"metrics_sent\":" + metricsSent
-        + ",\"counters_sent\":" + countersSent
-        + ",\"send_errors\":" + sendErrors
-        + ",\"achieved_metrics_per_s\":" + Math.round(achievedRate())
-        + ",\"distinct_counters\":" + expectedCounterTotals.size()
+    return "{\"target\":\""
+        + spec.target().getAddress().getHostAddress()
+        + ":"
+        + spec.target().getPort()
+        + "\""
+        + ",\"rate_target\":"
+        + spec.rate()
+        + ",\"lines_per_packet\":"
+        + spec.linesPerPacket()
+        + ",\"names\":"
+        + spec.names()
+        + ",\"mix\":\""
+        + spec.mix()
+        + "\""
+        + ",\"threads\":"
+        + spec.threads()
+        + ",\"duration_s\":"
+        + String.format(Locale.ROOT, "%.3f", elapsedNanos / 1e9)
+        + ",\"packets_sent\":"
+        + packetsSent
+        + ",\"metrics_sent\":"
+        + metricsSent
+        + ",\"counters_sent\":"
+        + countersSent
+        + ",\"send_errors\":"
+        + sendErrors
+        + ",\"achieved_metrics_per_s\":"
+        + Math.round(achievedRate())
+        + ",\"distinct_counters\":"
+        + expectedCounterTotals.size()
         + "}";
   }
 }

@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param maxMetrics stop after this many lines in total (0 = no limit); rounded up to whole packets
  * @param threads sender threads, each with its own socket
  * @param prefix first name component of every series
- * @param batched send through {@link BatchSender} ({@code sendmmsg}) rather than one write per packet
+ * @param batched send through {@link BatchSender} ({@code sendmmsg}) rather than one write per
+ *     packet
  */
 record LoadSpec(
     InetSocketAddress target,
@@ -31,12 +32,22 @@ record LoadSpec(
 
   LoadSpec {
     if (!target.getAddress().isLoopbackAddress()) {
-      throw new IllegalArgumentException("--target must be a loopback address (this generator only loads 127.0.0.1), got " + target);
+      throw new IllegalArgumentException(
+          "--target must be a loopback address (this generator only loads 127.0.0.1), got "
+              + target);
     }
     if (rate < 0 || linesPerPacket < 1 || names < 1 || threads < 1 || maxMetrics < 0) {
       throw new IllegalArgumentException(
           "rate >= 0, lines per packet >= 1, names >= 1, threads >= 1 and max metrics >= 0 are required; got rate="
-              + rate + " lines=" + linesPerPacket + " names=" + names + " threads=" + threads + " max=" + maxMetrics);
+              + rate
+              + " lines="
+              + linesPerPacket
+              + " names="
+              + names
+              + " threads="
+              + threads
+              + " max="
+              + maxMetrics);
     }
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("--duration must be positive, got " + duration);
@@ -44,10 +55,21 @@ record LoadSpec(
   }
 
   LoadSpec withRate(long newRate) {
-    return new LoadSpec(target, newRate, linesPerPacket, names, mix, duration, maxMetrics, threads, prefix, batched);
+    return new LoadSpec(
+        target,
+        newRate,
+        linesPerPacket,
+        names,
+        mix,
+        duration,
+        maxMetrics,
+        threads,
+        prefix,
+        batched);
   }
 
   LoadSpec withShape(int lines, int newNames, Duration newDuration, long newMax) {
-    return new LoadSpec(target, rate, lines, newNames, mix, newDuration, newMax, threads, prefix, batched);
+    return new LoadSpec(
+        target, rate, lines, newNames, mix, newDuration, newMax, threads, prefix, batched);
   }
 }

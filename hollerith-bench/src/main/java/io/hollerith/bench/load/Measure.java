@@ -11,33 +11,35 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The measuring half of {@code bench/compare.sh}: runs the {@link LoadGenerator} in-process against
  * one running StatsD server and judges what it counted. Subcommands:
  *
  * <ul>
- *   <li>{@code search}: the highest lossless rate, by trials of {@code --trial} seconds — a trial is
- *       lossless when every counter's total grew by exactly what was sent (or, with
- *       {@code --count-key}, that one counter grew by the number of metrics sent), the port's
- *       kernel drop counter in {@code /proc/net/udp} did not move and no send failed. It doubles
- *       the rate from {@code --start} until a trial loses, then bisects (geometrically) until the
- *       bracket is within {@code --precision}; repeated {@code --searches} times, median reported.
- *       A lossless trial whose achieved rate falls short of its target (by more than 3 %) ends the
- *       search as generator-limited: the server's figure is then a lower bound.
+ *   <li>{@code search}: the highest lossless rate, by trials of {@code --trial} seconds — a trial
+ *       is lossless when every counter's total grew by exactly what was sent (or, with {@code
+ *       --count-key}, that one counter grew by the number of metrics sent), the port's kernel drop
+ *       counter in {@code /proc/net/udp} did not move and no send failed. It doubles the rate from
+ *       {@code --start} until a trial loses, then bisects (geometrically) until the bracket is
+ *       within {@code --precision}; repeated {@code --searches} times, median reported. A lossless
+ *       trial whose achieved rate falls short of its target (by more than 3 %) ends the search as
+ *       generator-limited: the server's figure is then a lower bound.
  *   <li>{@code cpu}: CPU seconds ({@code utime+stime} of {@code --pid}) per million metrics at
  *       fixed {@code --rates}, median of {@code --reps}.
  *   <li>{@code memory}: resident memory per idle counter series: RSS of {@code --pid} before and
  *       after {@code --series} new counters were each sent once.
- *   <li>{@code report}: a markdown table of the JSON lines in {@code --results} ({@link ResultsReport}).
+ *   <li>{@code report}: a markdown table of the JSON lines in {@code --results} ({@link
+ *       ResultsReport}).
  * </ul>
  *
- * {@code search} and {@code cpu} send {@code --mix} ({@value #DEFAULT_MIX} unless given: real StatsD
- * traffic is timers, gauges and sets as much as counters); {@code memory} sends counters only.
+ * {@code search} and {@code cpu} send {@code --mix} ({@value #DEFAULT_MIX} unless given: real
+ * StatsD traffic is timers, gauges and sets as much as counters); {@code memory} sends counters
+ * only.
  *
- * Results are appended as JSON lines to {@code --results}; progress goes to standard error.
+ * <p>Results are appended as JSON lines to {@code --results}; progress goes to standard error.
  *
  * <p>Not thread-safe; one measurement at a time.
  */
@@ -45,7 +47,9 @@ public final class Measure {
 
   private static final PrintStream LOG = System.err;
 
-  /** The type mix of {@code search} and {@code cpu} unless {@code --mix} says otherwise: 25 % each. */
+  /**
+   * The type mix of {@code search} and {@code cpu} unless {@code --mix} says otherwise: 25 % each.
+   */
   static final String DEFAULT_MIX = "c=25,ms=25,g=25,s=25";
 
   private final LoadGenerator.Args args;
@@ -87,7 +91,8 @@ public final class Measure {
   /** Entry point: {@code Measure search|cpu|memory|report --option value ...}. */
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      throw new IllegalArgumentException("usage: Measure search|cpu|memory|report [--options]; see the Javadoc");
+      throw new IllegalArgumentException(
+          "usage: Measure search|cpu|memory|report [--options]; see the Javadoc");
     }
     BareReceiver.quietLogging();
     LoadGenerator.Args a = new LoadGenerator.Args(Arrays.copyOfRange(argv, 1, argv.length));
@@ -99,19 +104,32 @@ public final class Measure {
     }
     Measure m = new Measure(a);
     if (m.reader == null) {
-      throw new IllegalArgumentException("one of --mgmt host:port, --collectd-csv dir or --collectd-unixsock path is required");
+      throw new IllegalArgumentException(
+          "one of --mgmt host:port, --collectd-csv dir or --collectd-unixsock path is required");
     }
     switch (argv[0]) {
       case "search" -> m.search();
       case "cpu" -> m.cpu();
       case "memory" -> m.memory();
-      default -> throw new IllegalArgumentException("unknown subcommand '" + argv[0] + "': search, cpu, memory or report");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown subcommand '" + argv[0] + "': search, cpu, memory or report");
     }
   }
 
-  private LoadSpec baseSpec(String prefix, int lines, int names, TypeMix mix, Duration duration, long maxMetrics) {
-    return new LoadSpec(args.address("--target", "127.0.0.1:8125"), 0, lines, names, mix, duration, maxMetrics,
-        (int) args.longValue("--threads", 1), prefix, args.batched());
+  private LoadSpec baseSpec(
+      String prefix, int lines, int names, TypeMix mix, Duration duration, long maxMetrics) {
+    return new LoadSpec(
+        args.address("--target", "127.0.0.1:8125"),
+        0,
+        lines,
+        names,
+        mix,
+        duration,
+        maxMetrics,
+        (int) args.longValue("--threads", 1),
+        prefix,
+        args.batched());
   }
 
   /**
@@ -121,7 +139,8 @@ public final class Measure {
   private TypeMix mix() {
     TypeMix mix = TypeMix.parse(args.string("--mix", DEFAULT_MIX));
     if (countKey == null && !mix.weights().containsKey("c")) {
-      throw new IllegalArgumentException("--mix " + mix + " has no counters to judge loss by; add c=... or --count-key");
+      throw new IllegalArgumentException(
+          "--mix " + mix + " has no counters to judge loss by; add c=... or --count-key");
     }
     return mix;
   }
@@ -133,18 +152,33 @@ public final class Measure {
    * what loss is judged by (the mix's counter lines, or every metric with {@code --count-key}),
    * {@code metricsSent} every line sent.
    */
-  record Trial(long rateTarget, double achieved, long metricsSent, long sent, long counted, long drops, long sendErrors,
+  record Trial(
+      long rateTarget,
+      double achieved,
+      long metricsSent,
+      long sent,
+      long counted,
+      long drops,
+      long sendErrors,
       boolean lossless) {
     String toJson() {
-      return String.format(Locale.ROOT,
+      return String.format(
+          Locale.ROOT,
           "{\"rate_target\":%d,\"achieved\":%.0f,\"metrics_sent\":%d,\"sent\":%d,\"counted\":%d,\"kernel_drops\":%d,"
               + "\"send_errors\":%d,\"lossless\":%s}",
-          rateTarget, achieved, metricsSent, sent, counted, drops, sendErrors, lossless);
+          rateTarget,
+          achieved,
+          metricsSent,
+          sent,
+          counted,
+          drops,
+          sendErrors,
+          lossless);
     }
 
     /**
-     * The metrics the server handled: all those sent, less the counted share of what it lost (a
-     * mix counts only its counters, and a lost packet takes every type with it).
+     * The metrics the server handled: all those sent, less the counted share of what it lost (a mix
+     * counts only its counters, and a lost packet takes every type with it).
      */
     double metricsCounted() {
       return sent == 0 ? 0 : (double) metricsSent * counted / sent;
@@ -159,16 +193,40 @@ public final class Measure {
     long counted = settle(before, r);
     long drops = ProcFs.udpDrops(port) - drops0;
     long expected = countKey != null ? r.metricsSent() : r.countersSent();
-    boolean lossless = r.sendErrors() == 0 && drops == 0 && counted == expected && (countKey != null || allExact(before, reader.read(), r));
-    Trial t = new Trial(spec.rate(), r.achievedRate(), r.metricsSent(), expected, counted, drops, r.sendErrors(), lossless);
-    LOG.printf(Locale.ROOT, "  %s %s %d/pkt rate %,d -> achieved %,.0f sent %,d counted %,d drops %d errors %d %s%n",
-        target, setting, spec.linesPerPacket(), spec.rate(), t.achieved(), t.sent(), t.counted(), t.drops(), t.sendErrors(),
+    boolean lossless =
+        r.sendErrors() == 0
+            && drops == 0
+            && counted == expected
+            && (countKey != null || allExact(before, reader.read(), r));
+    Trial t =
+        new Trial(
+            spec.rate(),
+            r.achievedRate(),
+            r.metricsSent(),
+            expected,
+            counted,
+            drops,
+            r.sendErrors(),
+            lossless);
+    LOG.printf(
+        Locale.ROOT,
+        "  %s %s %d/pkt rate %,d -> achieved %,.0f sent %,d counted %,d drops %d errors %d %s%n",
+        target,
+        setting,
+        spec.linesPerPacket(),
+        spec.rate(),
+        t.achieved(),
+        t.sent(),
+        t.counted(),
+        t.drops(),
+        t.sendErrors(),
         lossless ? "LOSSLESS" : "LOSS");
     return t;
   }
 
   /** Waits until the server has counted everything sent, or its count stops moving. */
-  private long settle(Map<String, Double> before, LoadResult r) throws IOException, InterruptedException {
+  private long settle(Map<String, Double> before, LoadResult r)
+      throws IOException, InterruptedException {
     long expected = countKey != null ? r.metricsSent() : r.countersSent();
     long deadline = System.nanoTime() + settleMax.toNanos();
     long last = -1;
@@ -198,9 +256,11 @@ public final class Measure {
     return sum;
   }
 
-  private static boolean allExact(Map<String, Double> before, Map<String, Double> after, LoadResult r) {
+  private static boolean allExact(
+      Map<String, Double> before, Map<String, Double> after, LoadResult r) {
     for (Map.Entry<String, Long> e : r.expectedCounterTotals().entrySet()) {
-      long delta = Math.round(after.getOrDefault(e.getKey(), 0.0) - before.getOrDefault(e.getKey(), 0.0));
+      long delta =
+          Math.round(after.getOrDefault(e.getKey(), 0.0) - before.getOrDefault(e.getKey(), 0.0));
       if (delta != e.getValue()) {
         return false;
       }
@@ -213,7 +273,8 @@ public final class Measure {
     long deadline = System.nanoTime() + settleMax.toNanos();
     Map<String, Double> last = reader.read();
     long lastChange = System.nanoTime();
-    while (System.nanoTime() < deadline && System.nanoTime() - lastChange < settleStable.toNanos()) {
+    while (System.nanoTime() < deadline
+        && System.nanoTime() - lastChange < settleStable.toNanos()) {
       Thread.sleep(200);
       Map<String, Double> now = reader.read();
       if (!now.equals(last)) {
@@ -224,8 +285,8 @@ public final class Measure {
   }
 
   /**
-   * Servers that flush at wall-clock multiples of their interval (Hollerith) reset counters then;
-   * a trial must not straddle that instant, so wait past it when it is near.
+   * Servers that flush at wall-clock multiples of their interval (Hollerith) reset counters then; a
+   * trial must not straddle that instant, so wait past it when it is near.
    */
   private void avoidFlushBoundary(Duration trial) throws InterruptedException {
     if (avoidPeriodSeconds <= 0) {
@@ -236,7 +297,8 @@ public final class Measure {
     long toBoundary = periodMs - nowMs % periodMs;
     long needed = trial.toMillis() + settleMax.toMillis() + 5000;
     if (toBoundary < needed) {
-      LOG.printf("  waiting %d s for the server's flush boundary to pass%n", (toBoundary + 5000) / 1000);
+      LOG.printf(
+          "  waiting %d s for the server's flush boundary to pass%n", (toBoundary + 5000) / 1000);
       Thread.sleep(toBoundary + 5000);
     }
   }
@@ -259,10 +321,12 @@ public final class Measure {
 
     LoadSpec spec = baseSpec("bench", lines, names, mix, trialLength, 0);
     PacketPool pool = new PacketPool(spec.prefix(), names, lines, spec.mix());
-    LOG.printf("search %s [%s] %s, %d/packet, %d names, trials of %s, precision %.0f%%%n", target, setting, mix, lines,
-        names, trialLength, precision * 100);
+    LOG.printf(
+        "search %s [%s] %s, %d/packet, %d names, trials of %s, precision %.0f%%%n",
+        target, setting, mix, lines, names, trialLength, precision * 100);
     // warm both JITs (generator and server) and create the series before anything is judged
-    LoadGenerator.run(spec.withShape(lines, names, warmup, 0).withRate(Math.min(start, 20_000)), pool);
+    LoadGenerator.run(
+        spec.withShape(lines, names, warmup, 0).withRate(Math.min(start, 20_000)), pool);
     waitStable();
 
     List<Double> found = new ArrayList<>();
@@ -290,7 +354,9 @@ public final class Measure {
         } else {
           hi = Math.min(hi, rate);
         }
-        if (best != null && hi != Long.MAX_VALUE && (double) hi / best.rateTarget() <= 1 + precision) {
+        if (best != null
+            && hi != Long.MAX_VALUE
+            && (double) hi / best.rateTarget() <= 1 + precision) {
           break;
         }
         long next;
@@ -309,17 +375,33 @@ public final class Measure {
       double value = best == null ? 0 : best.achieved();
       found.add(value);
       limited.add(genLimited);
-      LOG.printf(Locale.ROOT, "  search %d: max lossless %,.0f metrics/s%s%n", s + 1, value, genLimited ? " (generator-limited)" : "");
+      LOG.printf(
+          Locale.ROOT,
+          "  search %d: max lossless %,.0f metrics/s%s%n",
+          s + 1,
+          value,
+          genLimited ? " (generator-limited)" : "");
       // later searches start near the first answer: each is still a full bracket of its own
       if (best != null) {
         nextStart = Math.max(min, Math.round(best.rateTarget() * 0.8));
       }
     }
-    append(String.format(Locale.ROOT,
-        "{\"kind\":\"search\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"lines\":%d,\"names\":%d,\"trial_s\":%.1f,\"precision\":%s,"
-            + "\"values\":%s,\"generator_limited\":%s,\"median\":%.0f,\"trials\":[%s]}",
-        target, setting, mix, lines, names, trialLength.toMillis() / 1000.0, precision, found, limited, median(found),
-        String.join(",", trialsJson)));
+    append(
+        String.format(
+            Locale.ROOT,
+            "{\"kind\":\"search\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"lines\":%d,\"names\":%d,\"trial_s\":%.1f,\"precision\":%s,"
+                + "\"values\":%s,\"generator_limited\":%s,\"median\":%.0f,\"trials\":[%s]}",
+            target,
+            setting,
+            mix,
+            lines,
+            names,
+            trialLength.toMillis() / 1000.0,
+            precision,
+            found,
+            limited,
+            median(found),
+            String.join(",", trialsJson)));
   }
 
   // ---------------------------------------------------------------- cpu
@@ -342,8 +424,10 @@ public final class Measure {
     waitStable();
     long idle0 = ProcFs.cpuTicks(pid);
     Thread.sleep(duration.toMillis());
-    double idlePerSecond = (double) (ProcFs.cpuTicks(pid) - idle0) / clkTck / (duration.toMillis() / 1000.0);
-    LOG.printf(Locale.ROOT, "  cpu %s %s idle: %.3f s CPU per second%n", target, setting, idlePerSecond);
+    double idlePerSecond =
+        (double) (ProcFs.cpuTicks(pid) - idle0) / clkTck / (duration.toMillis() / 1000.0);
+    LOG.printf(
+        Locale.ROOT, "  cpu %s %s idle: %.3f s CPU per second%n", target, setting, idlePerSecond);
     for (String rs : rates.split(",")) {
       long rate = Long.parseLong(rs.trim());
       LoadSpec spec = baseSpec("bench", lines, names, mix, duration, 0).withRate(rate);
@@ -357,15 +441,42 @@ public final class Measure {
         // per million metrics the server actually handled: a lossy run did less work than offered
         double spm = cpuSeconds / (Math.max(1, t.metricsCounted()) / 1e6);
         perMillion.add(spm);
-        trials.add(t.toJson().replaceFirst("}$", String.format(Locale.ROOT, ",\"cpu_s\":%.2f,\"cpu_s_per_million\":%.4f}", cpuSeconds, spm)));
-        LOG.printf(Locale.ROOT, "  cpu %s %s %s @%,d/s: %.2f s CPU for %,.0f metrics handled (%,d sent) = %.3f s per million%n",
-            target, setting, mix, rate, cpuSeconds, t.metricsCounted(), t.metricsSent(), spm);
+        trials.add(
+            t.toJson()
+                .replaceFirst(
+                    "}$",
+                    String.format(
+                        Locale.ROOT,
+                        ",\"cpu_s\":%.2f,\"cpu_s_per_million\":%.4f}",
+                        cpuSeconds,
+                        spm)));
+        LOG.printf(
+            Locale.ROOT,
+            "  cpu %s %s %s @%,d/s: %.2f s CPU for %,.0f metrics handled (%,d sent) = %.3f s per million%n",
+            target,
+            setting,
+            mix,
+            rate,
+            cpuSeconds,
+            t.metricsCounted(),
+            t.metricsSent(),
+            spm);
       }
-      append(String.format(Locale.ROOT,
-          "{\"kind\":\"cpu\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"rate\":%d,\"lines\":%d,\"duration_s\":%.1f,\"idle_cpu_s_per_s\":%.3f,"
-              + "\"values\":%s,\"median\":%.4f,\"trials\":[%s]}",
-          target, setting, mix, rate, lines, duration.toMillis() / 1000.0, idlePerSecond, perMillion, median(perMillion),
-          String.join(",", trials)));
+      append(
+          String.format(
+              Locale.ROOT,
+              "{\"kind\":\"cpu\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"rate\":%d,\"lines\":%d,\"duration_s\":%.1f,\"idle_cpu_s_per_s\":%.3f,"
+                  + "\"values\":%s,\"median\":%.4f,\"trials\":[%s]}",
+              target,
+              setting,
+              mix,
+              rate,
+              lines,
+              duration.toMillis() / 1000.0,
+              idlePerSecond,
+              perMillion,
+              median(perMillion),
+              String.join(",", trials)));
     }
   }
 
@@ -411,12 +522,31 @@ public final class Measure {
     long drops = ProcFs.udpDrops(port) - drops0;
     // when the server lost some of the new series, divide by what it holds
     double perSeries = (double) (rss1 - rss0) / (seen > 0 && seen < series ? seen : series);
-    LOG.printf(Locale.ROOT, "  memory %s: %,d series sent (%,d counted, %d kernel drops), RSS %,d -> %,d = %.0f bytes/series%n",
-        target, series, seen, drops, rss0, rss1, perSeries);
-    append(String.format(Locale.ROOT,
-        "{\"kind\":\"memory\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"series\":%d,\"series_counted\":%d,\"kernel_drops\":%d,"
-            + "\"send_errors\":%d,\"rss_before\":%d,\"rss_after\":%d,\"bytes_per_series\":%.0f}",
-        target, setting, countersOnly, series, seen, drops, r.sendErrors(), rss0, rss1, perSeries));
+    LOG.printf(
+        Locale.ROOT,
+        "  memory %s: %,d series sent (%,d counted, %d kernel drops), RSS %,d -> %,d = %.0f bytes/series%n",
+        target,
+        series,
+        seen,
+        drops,
+        rss0,
+        rss1,
+        perSeries);
+    append(
+        String.format(
+            Locale.ROOT,
+            "{\"kind\":\"memory\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"series\":%d,\"series_counted\":%d,\"kernel_drops\":%d,"
+                + "\"send_errors\":%d,\"rss_before\":%d,\"rss_after\":%d,\"bytes_per_series\":%.0f}",
+            target,
+            setting,
+            countersOnly,
+            series,
+            seen,
+            drops,
+            r.sendErrors(),
+            rss0,
+            rss1,
+            perSeries));
   }
 
   // ---------------------------------------------------------------- output
@@ -426,8 +556,14 @@ public final class Measure {
    * neighbour lowers the lossless rates, and the table should show it.
    */
   private void append(String json) throws IOException {
-    String stamped = json.substring(0, json.length() - 1) + ",\"loadavg_end\":\"" + ProcFs.loadAverage() + "\"}";
-    Files.writeString(results, stamped + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    String stamped =
+        json.substring(0, json.length() - 1) + ",\"loadavg_end\":\"" + ProcFs.loadAverage() + "\"}";
+    Files.writeString(
+        results,
+        stamped + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   static double median(List<Double> values) {

@@ -9,13 +9,13 @@ import java.util.Map;
  * Every packet the generator will ever send, built once into one direct buffer before the clock
  * starts, so that sending does no allocation and no formatting.
  *
- * <p>The stream of lines is numbered {@code j = 0, 1, 2, ...}; line {@code j} names series
- * {@code j mod names} with type {@link TypeMix#typeAt(long) mix.typeAt(j)}, and packet (slot)
- * {@code s} holds lines {@code s*lines ... s*lines+lines-1}. The pool holds enough slots to name
- * every series at least once and to cover the mix's 100-line schedule; senders cycle through it.
- * Counters always carry the value 1, so a counter's expected total is the number of times its
- * lines were sent: {@link #expectedCounterTotals(long[])} computes it exactly from how many times
- * each slot was sent.
+ * <p>The stream of lines is numbered {@code j = 0, 1, 2, ...}; line {@code j} names series {@code j
+ * mod names} with type {@link TypeMix#typeAt(long) mix.typeAt(j)}, and packet (slot) {@code s}
+ * holds lines {@code s*lines ... s*lines+lines-1}. The pool holds enough slots to name every series
+ * at least once and to cover the mix's 100-line schedule; senders cycle through it. Counters always
+ * carry the value 1, so a counter's expected total is the number of times its lines were sent:
+ * {@link #expectedCounterTotals(long[])} computes it exactly from how many times each slot was
+ * sent.
  *
  * <p>Immutable after construction; each sender takes its own {@link #view()}, so the pool is safe
  * to share between sender threads.
@@ -36,7 +36,8 @@ final class PacketPool {
 
   PacketPool(String prefix, int names, int linesPerPacket, TypeMix mix) {
     if (names < 1 || linesPerPacket < 1) {
-      throw new IllegalArgumentException("names and lines per packet must be >= 1, got " + names + " and " + linesPerPacket);
+      throw new IllegalArgumentException(
+          "names and lines per packet must be >= 1, got " + names + " and " + linesPerPacket);
     }
     this.prefix = prefix;
     this.names = names;
@@ -64,12 +65,19 @@ final class PacketPool {
       packets[s] = sb.toString().getBytes(StandardCharsets.UTF_8);
       if (packets[s].length > MAX_UDP_PAYLOAD) {
         throw new IllegalArgumentException(
-            "a packet of " + linesPerPacket + " lines is " + packets[s].length + " bytes, more than UDP allows (" + MAX_UDP_PAYLOAD + ")");
+            "a packet of "
+                + linesPerPacket
+                + " lines is "
+                + packets[s].length
+                + " bytes, more than UDP allows ("
+                + MAX_UDP_PAYLOAD
+                + ")");
       }
       total += packets[s].length;
     }
     if (total > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("packet pool would need " + total + " bytes; use fewer names");
+      throw new IllegalArgumentException(
+          "packet pool would need " + total + " bytes; use fewer names");
     }
     this.data = ByteBuffer.allocateDirect((int) total);
     for (int s = 0; s < slots; s++) {

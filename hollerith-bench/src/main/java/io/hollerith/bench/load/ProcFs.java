@@ -70,13 +70,15 @@ final class ProcFs {
 
   /** The 1, 5 and 15 minute load averages, as {@code /proc/loadavg} gives them. */
   static String loadAverage() throws IOException {
-    String[] f = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).trim().split("\\s+");
+    String[] f =
+        Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).trim().split("\\s+");
     return f[0] + " " + f[1] + " " + f[2];
   }
 
   /** Resident set size of process {@code pid}, in bytes ({@code VmRSS} of /proc/pid/status). */
   static long rssBytes(long pid) throws IOException {
-    for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.US_ASCII)) {
+    for (String l :
+        Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.US_ASCII)) {
       if (l.startsWith("VmRSS:")) {
         return Long.parseLong(l.substring(6).trim().split("\\s+")[0]) * 1024;
       }

@@ -26,23 +26,34 @@ import java.util.TreeSet;
  */
 final class ResultsReport {
 
-  /** The mix of results that do not name one: the generator's only mix before mixes were recorded. */
+  /**
+   * The mix of results that do not name one: the generator's only mix before mixes were recorded.
+   */
   static final String COUNTERS_ONLY = "c=100";
 
   private static final String HOLLERITH = "hollerith";
   private static final String BARE = "bare";
 
-  /** One row of the table: its cells by column id, and the load averages seen while it was measured. */
+  /**
+   * One row of the table: its cells by column id, and the load averages seen while it was measured.
+   */
   private static final class Row {
     final String setting;
     final String target;
     final String mix;
     final Map<String, String> cells = new TreeMap<>();
+
     /** Packed rate to CPU s per million, medians of the lossless trials only. */
     final Map<Long, Double> losslessPacked = new TreeMap<>();
+
     double search20Median = Double.NaN;
-    /** The 20-per-packet median came from a search that stopped at the generator's ceiling: a lower bound. */
+
+    /**
+     * The 20-per-packet median came from a search that stopped at the generator's ceiling: a lower
+     * bound.
+     */
     boolean search20Limited;
+
     double loadMin = Double.POSITIVE_INFINITY;
     double loadMax = Double.NEGATIVE_INFINITY;
 
@@ -77,7 +88,9 @@ final class ResultsReport {
     String setting = n.path("setting").asText();
     String target = n.path("target").asText();
     String mix = n.path("mix").asText(COUNTERS_ONLY);
-    Row row = rows.computeIfAbsent(setting + "|" + target + "|" + mix, k -> new Row(setting, target, mix));
+    Row row =
+        rows.computeIfAbsent(
+            setting + "|" + target + "|" + mix, k -> new Row(setting, target, mix));
     if (n.hasNonNull("loadavg_end")) {
       double load = Double.parseDouble(n.path("loadavg_end").asText().split(" ")[0]);
       row.loadMin = Math.min(row.loadMin, load);
@@ -86,15 +99,26 @@ final class ResultsReport {
     switch (n.path("kind").asText()) {
       case "search" -> addSearch(row, n);
       case "cpu" -> addCpu(row, n);
-      case "memory" -> row.cells.put("memory", String.format(Locale.ROOT, "%,d (%,d series%s)",
-          n.path("bytes_per_series").asLong(), n.path("series").asLong(),
-          n.path("series_counted").asLong() == n.path("series").asLong() ? ""
-              : String.format(Locale.ROOT, " sent, %,d held", n.path("series_counted").asLong())));
-      default -> { }
+      case "memory" ->
+          row.cells.put(
+              "memory",
+              String.format(
+                  Locale.ROOT,
+                  "%,d (%,d series%s)",
+                  n.path("bytes_per_series").asLong(),
+                  n.path("series").asLong(),
+                  n.path("series_counted").asLong() == n.path("series").asLong()
+                      ? ""
+                      : String.format(
+                          Locale.ROOT, " sent, %,d held", n.path("series_counted").asLong())));
+      default -> {}
     }
   }
 
-  /** The median of the searches, with "≥" when the search that gave it stopped at the generator's ceiling. */
+  /**
+   * The median of the searches, with "≥" when the search that gave it stopped at the generator's
+   * ceiling.
+   */
   private static void addSearch(Row row, JsonNode n) {
     // values are fractional rates: rounded alike, so that the median's own search is found
     long median = Math.round(n.path("median").asDouble());
@@ -112,8 +136,10 @@ final class ResultsReport {
       row.search20Median = median;
       row.search20Limited = limited;
     }
-    row.cells.put("search" + lines, String.format(Locale.ROOT, "%s%,d (%s)", limited ? "≥ " : "", median,
-        String.join(" / ", values)));
+    row.cells.put(
+        "search" + lines,
+        String.format(
+            Locale.ROOT, "%s%,d (%s)", limited ? "≥ " : "", median, String.join(" / ", values)));
   }
 
   private void addCpu(Row row, JsonNode n) {
@@ -148,39 +174,63 @@ final class ResultsReport {
         row.losslessPacked.put(rate, Measure.median(lossless));
       }
     }
-    row.cells.put(column, String.format(Locale.ROOT, format, median, counted < sent
-        ? String.format(Locale.ROOT, " (lossy: %.1f%% counted)", Math.floor(1000.0 * counted / sent) / 10) : ""));
+    row.cells.put(
+        column,
+        String.format(
+            Locale.ROOT,
+            format,
+            median,
+            counted < sent
+                ? String.format(
+                    Locale.ROOT,
+                    " (lossy: %.1f%% counted)",
+                    Math.floor(1000.0 * counted / sent) / 10)
+                : ""));
   }
 
   /** The table, then the comparisons. */
   String markdown() {
     StringBuilder sb = new StringBuilder();
     appendTable(sb);
-    appendSection(sb, peerLines(), "Hollerith against each peer, same setting and mix (Hollerith ÷ peer; highest "
-        + "lossless rate at 20 per packet, and CPU per million at the same fixed rate, medians of lossless trials):");
-    appendSection(sb, capacityLines(), "Hollerith's receive capacity against the bare receiver's, from CPU per metric "
-        + "at the same fixed rate (bare ÷ Hollerith, medians of their lossless trials; 20 per packet):");
+    appendSection(
+        sb,
+        peerLines(),
+        "Hollerith against each peer, same setting and mix (Hollerith ÷ peer; highest "
+            + "lossless rate at 20 per packet, and CPU per million at the same fixed rate, medians of lossless trials):");
+    appendSection(
+        sb,
+        capacityLines(),
+        "Hollerith's receive capacity against the bare receiver's, from CPU per metric "
+            + "at the same fixed rate (bare ÷ Hollerith, medians of their lossless trials; 20 per packet):");
     return sb.toString();
   }
 
   private void appendTable(StringBuilder sb) {
-    sb.append("| rmem setting | target | mix | max lossless metrics/s, 1 per packet: median (3 searches) "
-        + "| max lossless, 20 per packet | CPU s per million @ 20,000/s | CPU s per million @ 200,000/s |");
+    sb.append(
+        "| rmem setting | target | mix | max lossless metrics/s, 1 per packet: median (3 searches) "
+            + "| max lossless, 20 per packet | CPU s per million @ 20,000/s | CPU s per million @ 200,000/s |");
     for (long rate : packedRates) {
       sb.append(String.format(Locale.ROOT, " CPU s per million, 20 per packet @ %,d/s |", rate));
     }
     sb.append(" RSS bytes per idle counter | 1-min load avg |\n");
-    sb.append("|---|---|---|---:|---:|---:|---:|").append("---:|".repeat(packedRates.size())).append("---:|---:|\n");
+    sb.append("|---|---|---|---:|---:|---:|---:|")
+        .append("---:|".repeat(packedRates.size()))
+        .append("---:|---:|\n");
     for (Row r : rows.values()) {
       sb.append("| ").append(r.setting).append(" | ").append(r.target).append(" | ").append(r.mix);
-      List<String> columns = new ArrayList<>(List.of("search1", "search20", "cpu20000", "cpu200000"));
+      List<String> columns =
+          new ArrayList<>(List.of("search1", "search20", "cpu20000", "cpu200000"));
       packedRates.forEach(rate -> columns.add("cpuPacked" + rate));
       columns.add("memory");
       for (String column : columns) {
         sb.append(" | ").append(r.cells.getOrDefault(column, "–"));
       }
-      sb.append(" | ").append(r.loadMin <= r.loadMax
-          ? String.format(Locale.ROOT, "%.1f–%.1f", r.loadMin, r.loadMax) : "–").append(" |\n");
+      sb.append(" | ")
+          .append(
+              r.loadMin <= r.loadMax
+                  ? String.format(Locale.ROOT, "%.1f–%.1f", r.loadMin, r.loadMax)
+                  : "–")
+          .append(" |\n");
     }
   }
 
@@ -193,8 +243,9 @@ final class ResultsReport {
 
   /**
    * Hollerith against every peer (neither Hollerith nor the bare receiver) measured under the same
-   * setting and mix: the ratio of their highest lossless rates at 20 per packet (above 1 is better),
-   * and of their CPU per million at each packed rate where both counted everything (below 1 is better).
+   * setting and mix: the ratio of their highest lossless rates at 20 per packet (above 1 is
+   * better), and of their CPU per million at each packed rate where both counted everything (below
+   * 1 is better).
    */
   List<String> peerLines() {
     List<String> lines = new ArrayList<>();
@@ -208,19 +259,40 @@ final class ResultsReport {
         }
         if (!Double.isNaN(h.search20Median) && peer.search20Median > 0) {
           // a generator-limited side is a lower bound, so the ratio is one too (or an upper one)
-          String bound = h.search20Limited == peer.search20Limited ? "" : h.search20Limited ? "≥ " : "≤ ";
-          lines.add(String.format(Locale.ROOT, "%s, %s: highest lossless, 20 per packet: %s%,.0f ÷ %s%,.0f = %s%.2f×%s",
-              h.group(), peer.target, h.search20Limited ? "≥ " : "", h.search20Median, peer.search20Limited ? "≥ " : "",
-              peer.search20Median, bound, h.search20Median / peer.search20Median,
-              h.search20Limited && peer.search20Limited ? " (both generator-limited: no ratio can be read from it)" : ""));
+          String bound =
+              h.search20Limited == peer.search20Limited ? "" : h.search20Limited ? "≥ " : "≤ ";
+          lines.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s, %s: highest lossless, 20 per packet: %s%,.0f ÷ %s%,.0f = %s%.2f×%s",
+                  h.group(),
+                  peer.target,
+                  h.search20Limited ? "≥ " : "",
+                  h.search20Median,
+                  peer.search20Limited ? "≥ " : "",
+                  peer.search20Median,
+                  bound,
+                  h.search20Median / peer.search20Median,
+                  h.search20Limited && peer.search20Limited
+                      ? " (both generator-limited: no ratio can be read from it)"
+                      : ""));
         }
-        h.losslessPacked.forEach((rate, cpu) -> {
-          Double other = peer.losslessPacked.get(rate);
-          if (other != null && other > 0) {
-            lines.add(String.format(Locale.ROOT, "%s, %s: CPU s per million @ %,d/s, 20 per packet: %.3f ÷ %.3f = %.2f×",
-                h.group(), peer.target, rate, cpu, other, cpu / other));
-          }
-        });
+        h.losslessPacked.forEach(
+            (rate, cpu) -> {
+              Double other = peer.losslessPacked.get(rate);
+              if (other != null && other > 0) {
+                lines.add(
+                    String.format(
+                        Locale.ROOT,
+                        "%s, %s: CPU s per million @ %,d/s, 20 per packet: %.3f ÷ %.3f = %.2f×",
+                        h.group(),
+                        peer.target,
+                        rate,
+                        cpu,
+                        other,
+                        cpu / other));
+              }
+            });
       }
     }
     return lines;
@@ -229,9 +301,9 @@ final class ResultsReport {
   /**
    * Under a fixed load both receivers do the same receive work per datagram, and Hollerith also
    * parses and aggregates every line; so, while neither is saturated, the ratio of their CPU per
-   * metric is the ratio of the rates each could take on a core of its own. Unlike the lossless search,
-   * it does not stop at the generator's ceiling. The bare receiver must rest after reads as Hollerith
-   * does ({@code --read-delay-us}), or its figure measures wake-ups.
+   * metric is the ratio of the rates each could take on a core of its own. Unlike the lossless
+   * search, it does not stop at the generator's ceiling. The bare receiver must rest after reads as
+   * Hollerith does ({@code --read-delay-us}), or its figure measures wake-ups.
    */
   List<String> capacityLines() {
     List<String> lines = new ArrayList<>();
@@ -243,13 +315,21 @@ final class ResultsReport {
         if (!bare.target.equals(BARE) || !sameGroup(h, bare)) {
           continue;
         }
-        h.losslessPacked.forEach((rate, cpu) -> {
-          Double b = bare.losslessPacked.get(rate);
-          if (b != null && cpu > 0) {
-            lines.add(String.format(Locale.ROOT, "%s @ %,d/s: %.3f ÷ %.3f = %.0f %%", h.group(), rate, b, cpu,
-                100 * b / cpu));
-          }
-        });
+        h.losslessPacked.forEach(
+            (rate, cpu) -> {
+              Double b = bare.losslessPacked.get(rate);
+              if (b != null && cpu > 0) {
+                lines.add(
+                    String.format(
+                        Locale.ROOT,
+                        "%s @ %,d/s: %.3f ÷ %.3f = %.0f %%",
+                        h.group(),
+                        rate,
+                        b,
+                        cpu,
+                        100 * b / cpu));
+              }
+            });
       }
     }
     return lines;

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * A weighted mix of StatsD types, parsed from {@code c=70,ms=20,g=10}, turned into a fixed,
- * interleaved schedule of 100 slots so that line {@code j} always gets {@code typeAt(j)}: the
- * load is deterministic and the expected per-counter totals can be computed exactly.
+ * interleaved schedule of 100 slots so that line {@code j} always gets {@code typeAt(j)}: the load
+ * is deterministic and the expected per-counter totals can be computed exactly.
  *
  * <p>Immutable and thread-safe.
  */
@@ -39,27 +39,34 @@ final class TypeMix {
       String[] kv = part.trim().split("=", 2);
       String type = kv[0].trim().toLowerCase(Locale.ROOT);
       if (!TYPES.contains(type)) {
-        throw new IllegalArgumentException("--mix: unknown type '" + type + "' in '" + text + "'; allowed: " + TYPES);
+        throw new IllegalArgumentException(
+            "--mix: unknown type '" + type + "' in '" + text + "'; allowed: " + TYPES);
       }
       int weight;
       try {
         weight = kv.length == 2 ? Integer.parseInt(kv[1].trim()) : 100;
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--mix: weight of '" + type + "' is not an integer: '" + kv[1] + "'");
+        throw new IllegalArgumentException(
+            "--mix: weight of '" + type + "' is not an integer: '" + kv[1] + "'");
       }
       if (weight <= 0 || weights.containsKey(type)) {
-        throw new IllegalArgumentException("--mix: '" + part + "' must be a positive weight for a type not yet listed");
+        throw new IllegalArgumentException(
+            "--mix: '" + part + "' must be a positive weight for a type not yet listed");
       }
       weights.put(type, weight);
       sum += weight;
     }
     if (sum != 100) {
-      throw new IllegalArgumentException("--mix: weights must add up to 100, got " + sum + " in '" + text + "'");
+      throw new IllegalArgumentException(
+          "--mix: weights must add up to 100, got " + sum + " in '" + text + "'");
     }
     return new TypeMix(Collections.unmodifiableMap(weights), buildSchedule(weights));
   }
 
-  /** Spreads each type evenly over 100 slots (smooth weighted round-robin), so short runs keep the mix. */
+  /**
+   * Spreads each type evenly over 100 slots (smooth weighted round-robin), so short runs keep the
+   * mix.
+   */
   private static String[] buildSchedule(Map<String, Integer> weights) {
     List<String> types = new ArrayList<>(weights.keySet());
     int[] current = new int[types.size()];
@@ -90,7 +97,8 @@ final class TypeMix {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    weights.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    weights.forEach(
+        (k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
     return sb.toString();
   }
 }

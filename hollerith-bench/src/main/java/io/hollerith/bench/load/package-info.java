@@ -1,17 +1,18 @@
 /**
- * Load generation and peer comparison over real UDP: a paced sender, a bare receiver as the
- * ceiling of the receive path, and the reports that compare servers on lossless rate and CPU.
+ * Load generation and peer comparison over real UDP: a paced sender, a bare receiver as the ceiling
+ * of the receive path, and the reports that compare servers on lossless rate and CPU.
  *
  * <ul>
  *   <li>{@link io.hollerith.bench.load.LoadGenerator}: a paced, allocation-free UDP StatsD sender
  *       (packet shape, name cardinality, type mix, rate, duration) aimed at loopback only, which
  *       reports what it offered and the exact total every counter must reach.
- *   <li>{@link io.hollerith.bench.load.BareReceiver}: Hollerith's Netty epoll UDP set-up (read delay
- *       included) doing nothing but counting — the socket ceiling of the machine. Where the generator
- *       cannot reach that ceiling, the two receivers' CPU per metric at the same fixed rate gives
- *       Hollerith's capacity as a share of it.
- *   <li>{@link io.hollerith.bench.load.Measure}: the lossless-rate search, CPU per million metrics and
- *       memory per idle series measurements behind {@code bench/compare.sh}, and its markdown report.
+ *   <li>{@link io.hollerith.bench.load.BareReceiver}: Hollerith's Netty epoll UDP set-up (read
+ *       delay included) doing nothing but counting — the socket ceiling of the machine. Where the
+ *       generator cannot reach that ceiling, the two receivers' CPU per metric at the same fixed
+ *       rate gives Hollerith's capacity as a share of it.
+ *   <li>{@link io.hollerith.bench.load.Measure}: the lossless-rate search, CPU per million metrics
+ *       and memory per idle series measurements behind {@code bench/compare.sh}, and its markdown
+ *       report.
  * </ul>
  *
  * A run is lossless when every counter grew by exactly what was sent and the socket's kernel drop

@@ -19,7 +19,8 @@ public final class BenchSamples {
    * @param member set member, or null
    * @param delta gauge delta flag
    */
-  public static Sample of(MetricKey key, MetricType type, double value, boolean delta, String member, double rate) {
+  public static Sample of(
+      MetricKey key, MetricType type, double value, boolean delta, String member, double rate) {
     Sample s = new Sample();
     s.type = type;
     s.sourceType = type.code().charAt(0);

@@ -13,30 +13,54 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The generator and the bare receiver over real loopback UDP, counted through the management port. */
+/**
+ * The generator and the bare receiver over real loopback UDP, counted through the management port.
+ */
 class LoadAgainstBareReceiverTest {
 
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   @ParameterizedTest(name = "batched sender: {0}, read delay {1} µs")
   @CsvSource({"false, 0", "true, 0", "false, 1000", "true, 1000"})
-  void every_line_sent_at_a_modest_rate_is_counted_and_the_pace_never_exceeds_the_rate(boolean batched,
-      long readDelayMicros)
-      throws Exception {
-    try (BareReceiver bare = new BareReceiver(new InetSocketAddress(LOOPBACK, 0), new InetSocketAddress(LOOPBACK, 0),
-        1, 1 << 20, 1500, 8, readDelayMicros * 1000)) {
-      LoadSpec spec = new LoadSpec(new InetSocketAddress(LOOPBACK, bare.udpPort()), 20_000, 5, 100,
-          TypeMix.parse("c=80,ms=10,g=10"), Duration.ofMillis(500), 0, 2, "t", batched);
+  void every_line_sent_at_a_modest_rate_is_counted_and_the_pace_never_exceeds_the_rate(
+      boolean batched, long readDelayMicros) throws Exception {
+    try (BareReceiver bare =
+        new BareReceiver(
+            new InetSocketAddress(LOOPBACK, 0),
+            new InetSocketAddress(LOOPBACK, 0),
+            1,
+            1 << 20,
+            1500,
+            8,
+            readDelayMicros * 1000)) {
+      LoadSpec spec =
+          new LoadSpec(
+              new InetSocketAddress(LOOPBACK, bare.udpPort()),
+              20_000,
+              5,
+              100,
+              TypeMix.parse("c=80,ms=10,g=10"),
+              Duration.ofMillis(500),
+              0,
+              2,
+              "t",
+              batched);
       LoadResult r = LoadGenerator.run(spec);
 
       assertThat(r.sendErrors()).isZero();
       // how much a loaded machine lets the generator send is not the test's business; that it never
       // sends faster than asked (10,000 metrics in 0.5 s at 20,000/s, one packet of slack) is
-      assertThat(r.metricsSent()).isEqualTo(r.packetsSent() * 5).isPositive().isLessThanOrEqualTo(10_005L);
+      assertThat(r.metricsSent())
+          .isEqualTo(r.packetsSent() * 5)
+          .isPositive()
+          .isLessThanOrEqualTo(10_005L);
       assertThat(r.achievedRate()).isLessThanOrEqualTo(20_500.0);
-      assertThat(r.countersSent()).isEqualTo(r.expectedCounterTotals().values().stream().mapToLong(Long::longValue).sum());
-      CounterReader reader = new CounterReader.Management(new InetSocketAddress(LOOPBACK, bare.managementPort()));
-      await().atMost(Duration.ofSeconds(5))
+      assertThat(r.countersSent())
+          .isEqualTo(r.expectedCounterTotals().values().stream().mapToLong(Long::longValue).sum());
+      CounterReader reader =
+          new CounterReader.Management(new InetSocketAddress(LOOPBACK, bare.managementPort()));
+      await()
+          .atMost(Duration.ofSeconds(5))
           .until(() -> reader.read().getOrDefault("bare.metrics_received", 0.0) >= r.metricsSent());
       assertThat(reader.read()).containsEntry("bare.metrics_received", (double) r.metricsSent());
       assertThat(reader.read()).containsEntry("bare.packets_received", (double) r.packetsSent());
@@ -59,13 +83,32 @@ class LoadAgainstBareReceiverTest {
    */
   @Test
   void a_read_that_came_back_full_does_not_rest() throws Exception {
-    try (BareReceiver bare = new BareReceiver(new InetSocketAddress(LOOPBACK, 0), new InetSocketAddress(LOOPBACK, 0),
-        1, 4 << 20, 1500, 8, 5_000_000)) {
-      LoadSpec spec = new LoadSpec(new InetSocketAddress(LOOPBACK, bare.udpPort()), 100_000, 5, 100,
-          TypeMix.parse("c=100"), Duration.ofSeconds(1), 0, 1, "t", true);
+    try (BareReceiver bare =
+        new BareReceiver(
+            new InetSocketAddress(LOOPBACK, 0),
+            new InetSocketAddress(LOOPBACK, 0),
+            1,
+            4 << 20,
+            1500,
+            8,
+            5_000_000)) {
+      LoadSpec spec =
+          new LoadSpec(
+              new InetSocketAddress(LOOPBACK, bare.udpPort()),
+              100_000,
+              5,
+              100,
+              TypeMix.parse("c=100"),
+              Duration.ofSeconds(1),
+              0,
+              1,
+              "t",
+              true);
       LoadResult r = LoadGenerator.run(spec);
       assertThat(r.sendErrors()).isZero();
-      assumeTrue(r.packetsSent() > 15_000, () -> "the generator sent only " + r.packetsSent() + " datagrams");
+      assumeTrue(
+          r.packetsSent() > 15_000,
+          () -> "the generator sent only " + r.packetsSent() + " datagrams");
       await().atMost(Duration.ofSeconds(5)).until(() -> bare.packets() >= r.packetsSent());
       assertThat(bare.packets()).isEqualTo(r.packetsSent());
       assertThat(ProcFs.udpDrops(bare.udpPort())).isZero();
@@ -76,10 +119,27 @@ class LoadAgainstBareReceiverTest {
   @ParameterizedTest(name = "batched sender: {0}")
   @ValueSource(booleans = {false, true})
   void max_metrics_stops_the_run_at_a_whole_packet(boolean batched) throws Exception {
-    try (BareReceiver bare = new BareReceiver(new InetSocketAddress(LOOPBACK, 0), new InetSocketAddress(LOOPBACK, 0),
-        1, 1 << 20, 1500, 8, 0)) {
-      LoadSpec spec = new LoadSpec(new InetSocketAddress(LOOPBACK, bare.udpPort()), 0, 20, 1000,
-          TypeMix.parse("c=100"), Duration.ofSeconds(10), 1010, 1, "t", batched);
+    try (BareReceiver bare =
+        new BareReceiver(
+            new InetSocketAddress(LOOPBACK, 0),
+            new InetSocketAddress(LOOPBACK, 0),
+            1,
+            1 << 20,
+            1500,
+            8,
+            0)) {
+      LoadSpec spec =
+          new LoadSpec(
+              new InetSocketAddress(LOOPBACK, bare.udpPort()),
+              0,
+              20,
+              1000,
+              TypeMix.parse("c=100"),
+              Duration.ofSeconds(10),
+              1010,
+              1,
+              "t",
+              batched);
       LoadResult r = LoadGenerator.run(spec);
       assertThat(r.packetsSent()).isEqualTo(51);
       assertThat(r.expectedCounterTotals()).hasSize(1000);
@@ -88,8 +148,20 @@ class LoadAgainstBareReceiverTest {
 
   @Test
   void only_loopback_targets_are_accepted() {
-    assertThatThrownBy(() -> new LoadSpec(new InetSocketAddress("10.1.2.3", 8125), 1, 1, 1, TypeMix.parse("c=100"),
-        Duration.ofSeconds(1), 0, 1, "t", false)).hasMessageContaining("must be a loopback address");
+    assertThatThrownBy(
+            () ->
+                new LoadSpec(
+                    new InetSocketAddress("10.1.2.3", 8125),
+                    1,
+                    1,
+                    1,
+                    TypeMix.parse("c=100"),
+                    Duration.ofSeconds(1),
+                    0,
+                    1,
+                    "t",
+                    false))
+        .hasMessageContaining("must be a loopback address");
   }
 
   @Test

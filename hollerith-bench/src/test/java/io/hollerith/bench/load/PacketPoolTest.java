@@ -34,8 +34,12 @@ class PacketPoolTest {
     sent[1] = 5; // b.c.2, b.c.3
     sent[2] = 1; // b.c.0, b.c.1
     Map<String, Long> expected = pool.expectedCounterTotals(sent);
-    assertThat(expected).containsExactly(
-        Map.entry("b.c.0", 4L), Map.entry("b.c.1", 4L), Map.entry("b.c.2", 5L), Map.entry("b.c.3", 5L));
+    assertThat(expected)
+        .containsExactly(
+            Map.entry("b.c.0", 4L),
+            Map.entry("b.c.1", 4L),
+            Map.entry("b.c.2", 5L),
+            Map.entry("b.c.3", 5L));
   }
 
   @Test

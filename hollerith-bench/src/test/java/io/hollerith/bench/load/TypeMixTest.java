@@ -28,7 +28,8 @@ class TypeMixTest {
 
   @Test
   void bad_mixes_are_rejected_naming_the_problem() {
-    assertThatThrownBy(() -> TypeMix.parse("c=60,g=30")).hasMessageContaining("add up to 100, got 90");
+    assertThatThrownBy(() -> TypeMix.parse("c=60,g=30"))
+        .hasMessageContaining("add up to 100, got 90");
     assertThatThrownBy(() -> TypeMix.parse("x=100")).hasMessageContaining("unknown type 'x'");
     assertThatThrownBy(() -> TypeMix.parse("c=abc")).hasMessageContaining("not an integer: 'abc'");
     assertThatThrownBy(() -> TypeMix.parse("c=50,c=50")).hasMessageContaining("not yet listed");

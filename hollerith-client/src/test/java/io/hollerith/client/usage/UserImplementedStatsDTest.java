@@ -126,11 +126,19 @@ class UserImplementedStatsDTest {
   void aFakeSeesTheCallsOfCodeWrittenAgainstTheInterface() {
     RecordingStatsD fake = new RecordingStatsD("app");
     handleLogin(fake, "alice");
-    assertThat(fake.calls).containsExactly("incr logins 1 1.0", "set users 'alice' 1.0",
-        "timing login.time 1500.0 1.0", "decr sessions.free 1 1.0", "gauge sessions.open 3 1.0 false", "close");
+    assertThat(fake.calls)
+        .containsExactly(
+            "incr logins 1 1.0",
+            "set users 'alice' 1.0",
+            "timing login.time 1500.0 1.0",
+            "decr sessions.free 1 1.0",
+            "gauge sessions.open 3 1.0 false",
+            "close");
   }
 
-  /** A duration arrives as Python's {@code timedelta.total_seconds() * 1000.}, rounding included. */
+  /**
+   * A duration arrives as Python's {@code timedelta.total_seconds() * 1000.}, rounding included.
+   */
   @Test
   void shorterOverloadsArriveWithPystatsdDefaults() {
     RecordingStatsD fake = new RecordingStatsD(null);
@@ -151,10 +159,25 @@ class UserImplementedStatsDTest {
     fake.timing("t", 12.5);
     fake.timing("t", Duration.ofSeconds(2, 1_000), 0.5);
     fake.timing("t", Duration.ofNanos(1_500));
-    assertThat(fake.calls).containsExactly("incr a 5 1.0", "incr a 1.5 1.0", "decr b 1 1.0", "decr b 7 1.0",
-        "incr b -2.5 1.0", "incr b -2.5 0.5", "gauge g -4 1.0 false", "gauge g 2 1.0 true", "gauge g 2 0.25 false",
-        "gauge g 1.5 1.0 false", "gauge g -1.5 1.0 true", "gauge g 0.5 0.1 false", "set s 10 1.0", "set s 2.5 1.0",
-        "timing t 12.5 1.0", "timing t " + 2.000001 * 1000.0 + " 0.5", "timing t 0.0015 1.0");
+    assertThat(fake.calls)
+        .containsExactly(
+            "incr a 5 1.0",
+            "incr a 1.5 1.0",
+            "decr b 1 1.0",
+            "decr b 7 1.0",
+            "incr b -2.5 1.0",
+            "incr b -2.5 0.5",
+            "gauge g -4 1.0 false",
+            "gauge g 2 1.0 true",
+            "gauge g 2 0.25 false",
+            "gauge g 1.5 1.0 false",
+            "gauge g -1.5 1.0 true",
+            "gauge g 0.5 0.1 false",
+            "set s 10 1.0",
+            "set s 2.5 1.0",
+            "timing t 12.5 1.0",
+            "timing t " + 2.000001 * 1000.0 + " 0.5",
+            "timing t 0.0015 1.0");
   }
 
   @Test

@@ -21,16 +21,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Aggregates samples per flush interval exactly as Etsy StatsD 0.9 does ({@code stats.js} and
  * {@code lib/process_metrics.js}), keeps a mergeable sketch per timer and set alongside, and hands
- * out one {@link FlushSnapshot} per closed interval (plus one per backfilled interval). Every ingest
- * thread takes its own {@link #newWriter() writer}; the flusher calls {@link #flush(long)} at each
- * wall-clock multiple of the flush interval; {@link #liveView()} serves Etsy's management
+ * out one {@link FlushSnapshot} per closed interval (plus one per backfilled interval). Every
+ * ingest thread takes its own {@link #newWriter() writer}; the flusher calls {@link #flush(long)}
+ * at each wall-clock multiple of the flush interval; {@link #liveView()} serves Etsy's management
  * commands. Buffer modes, backfill, the cardinality guard, the internal stats it writes and reads,
  * and where it differs from Etsy are described in the package documentation.
  *
@@ -54,12 +54,25 @@ public final class Aggregator implements IntervalSource {
   final long maxBackfillAgeMillis;
 
   final SeriesTables live = new SeriesTables();
-  /** Pending backfill intervals by start. A ConcurrentHashMap so backfill writers never share a lock. */
+
+  /**
+   * Pending backfill intervals by start. A ConcurrentHashMap so backfill writers never share a
+   * lock.
+   */
   private final ConcurrentHashMap<Long, BackfillInterval> backfill = new ConcurrentHashMap<>();
+
   final CardinalityGuard guard;
-  /** Start of the interval the next flush closes. Volatile: read by timestamped samples on every ingest thread. */
+
+  /**
+   * Start of the interval the next flush closes. Volatile: read by timestamped samples on every
+   * ingest thread.
+   */
   private volatile long openIntervalStart;
-  /** Every open writer, for merging buffers; copy-on-write because it changes only when threads start. */
+
+  /**
+   * Every open writer, for merging buffers; copy-on-write because it changes only when threads
+   * start.
+   */
   private final CopyOnWriteArrayList<AggregatorWriter> writers = new CopyOnWriteArrayList<>();
 
   final StatsRegistry.Counter dropTooOld;
@@ -69,39 +82,60 @@ public final class Aggregator implements IntervalSource {
   private final StatsRegistry.Counter packetsReceived;
   private final StatsRegistry.Counter metricsReceived;
   private final StatsRegistry.Counter seriesExpired;
-  /** {@code aggregation.series_ttl} in flushes (rounded up); {@link Integer#MAX_VALUE} when 0 (never). */
+
+  /**
+   * {@code aggregation.series_ttl} in flushes (rounded up); {@link Integer#MAX_VALUE} when 0
+   * (never).
+   */
   private final int idleFlushesToExpire;
 
   /** Serialises flushes; also guards the fields below. Never taken on the ingest path. */
   private final Object flushLock = new Object();
-  // Written under flushLock; volatile so the management port reads them without waiting for a flush.
+
+  // Written under flushLock; volatile so the management port reads them without waiting for a
+  // flush.
   private volatile long lastBadLines;
   private volatile long lastPackets;
   private volatile long lastMetrics;
   private long lastFlushSeconds = Long.MIN_VALUE;
-  /** Number of the latest live snapshot (see {@link LiveSetChanges}); taken before the flush, so a failed one uses it up. */
+
+  /**
+   * Number of the latest live snapshot (see {@link LiveSetChanges}); taken before the flush, so a
+   * failed one uses it up.
+   */
   private long liveSequence;
+
   /** Identifies this aggregator's numbering of live snapshots. */
   private final long liveSource = ThreadLocalRandom.current().nextLong();
+
   /**
    * Series unlinked from the live tables (by a flush or a {@code del*} command) that the next flush
    * checks for having left the listing. Concurrent: commands add from their own threads.
    */
   private final ConcurrentLinkedQueue<Series> departed = new ConcurrentLinkedQueue<>();
-  /** The flushes' arrays for timer values, reused from interval to interval. Guarded by flushLock. */
+
+  /**
+   * The flushes' arrays for timer values, reused from interval to interval. Guarded by flushLock.
+   */
   private final TimerScratch timerScratch = new TimerScratch();
 
   private final LiveView liveView;
 
   /** An aggregator with the default maximum backfill age. */
-  public Aggregator(AggregationConfig config, StatsConfig statsConfig, StatsRegistry stats, Clock clock) {
+  public Aggregator(
+      AggregationConfig config, StatsConfig statsConfig, StatsRegistry stats, Clock clock) {
     this(config, statsConfig, stats, clock, DEFAULT_MAX_BACKFILL_AGE);
   }
 
   /**
-   * @param maxBackfillAge timestamped samples older than this are rejected (normally the finest retention)
+   * @param maxBackfillAge timestamped samples older than this are rejected (normally the finest
+   *     retention)
    */
-  public Aggregator(AggregationConfig config, StatsConfig statsConfig, StatsRegistry stats, Clock clock,
+  public Aggregator(
+      AggregationConfig config,
+      StatsConfig statsConfig,
+      StatsRegistry stats,
+      Clock clock,
       Duration maxBackfillAge) {
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(statsConfig, "statsConfig");
@@ -109,7 +143,8 @@ public final class Aggregator implements IntervalSource {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.intervalMillis = config.flushInterval().toMillis();
     if (intervalMillis <= 0) {
-      throw new IllegalArgumentException("aggregation.flush_interval must be positive, got " + config.flushInterval());
+      throw new IllegalArgumentException(
+          "aggregation.flush_interval must be positive, got " + config.flushInterval());
     }
     this.intervalSeconds = intervalMillis / 1000.0;
     this.buffered = !statsConfig.noBuffer();
@@ -120,20 +155,42 @@ public final class Aggregator implements IntervalSource {
     this.openIntervalStart = alignedStart(clock.millis());
 
     long ttlMillis = config.seriesTtl().toMillis();
-    this.idleFlushesToExpire = ttlMillis == 0 ? Integer.MAX_VALUE
-        : (int) Math.min(Integer.MAX_VALUE - 1, (ttlMillis + intervalMillis - 1) / intervalMillis);
-    seriesExpired = stats.counter("aggregate", "series_expired",
-        "series that left the live set after aggregation.series_ttl without samples (their history stays stored)");
-    guard = new CardinalityGuard(config.maxMetrics(), config.maxMetricsPerNamespace(), stats, clock);
+    this.idleFlushesToExpire =
+        ttlMillis == 0
+            ? Integer.MAX_VALUE
+            : (int)
+                Math.min(Integer.MAX_VALUE - 1, (ttlMillis + intervalMillis - 1) / intervalMillis);
+    seriesExpired =
+        stats.counter(
+            "aggregate",
+            "series_expired",
+            "series that left the live set after aggregation.series_ttl without samples (their history stays stored)");
+    guard =
+        new CardinalityGuard(config.maxMetrics(), config.maxMetricsPerNamespace(), stats, clock);
     liveView = new LiveTablesView(this, live, config);
-    dropTooOld = stats.counter(StatName.DROPS_BACKFILL_TOO_OLD, "timestamped samples older than the maximum backfill age");
-    dropTooNew = stats.counter(StatName.DROPS_BACKFILL_TOO_NEW, "timestamped samples more than one interval in the future");
-    bufferMerges = stats.counter("aggregate", "buffer_merges", "buffered mode: writer batches merged into the live series");
+    dropTooOld =
+        stats.counter(
+            StatName.DROPS_BACKFILL_TOO_OLD,
+            "timestamped samples older than the maximum backfill age");
+    dropTooNew =
+        stats.counter(
+            StatName.DROPS_BACKFILL_TOO_NEW,
+            "timestamped samples more than one interval in the future");
+    bufferMerges =
+        stats.counter(
+            "aggregate",
+            "buffer_merges",
+            "buffered mode: writer batches merged into the live series");
     badLines = stats.counter(StatName.BAD_LINES_SEEN);
     packetsReceived = stats.counter(StatName.PACKETS_RECEIVED);
     metricsReceived = stats.counter(StatName.METRICS_RECEIVED);
-    stats.gauge(StatName.LIVE_SERIES, "series held (live and pending backfill)", guard::seriesCount);
-    stats.gauge("aggregate", "backfill_intervals", "backfilled intervals waiting for the next flush", backfill::size);
+    stats.gauge(
+        StatName.LIVE_SERIES, "series held (live and pending backfill)", guard::seriesCount);
+    stats.gauge(
+        "aggregate",
+        "backfill_intervals",
+        "backfilled intervals waiting for the next flush",
+        backfill::size);
     stats.gauge("aggregate", "writers", "open ingest writers", writers::size);
     lastBadLines = badLines.value();
     lastPackets = packetsReceived.value();
@@ -152,7 +209,10 @@ public final class Aggregator implements IntervalSource {
     return out;
   }
 
-  /** A writer for one ingest thread. Each writer must be used by one thread at a time; different writers run concurrently. */
+  /**
+   * A writer for one ingest thread. Each writer must be used by one thread at a time; different
+   * writers run concurrently.
+   */
   public AggregatorWriter newWriter() {
     AggregatorWriter w = new AggregatorWriter(this);
     writers.add(w);
@@ -176,18 +236,20 @@ public final class Aggregator implements IntervalSource {
     return buffered;
   }
 
-  /** Buffered mode: how often (ms) pending batches must be merged ({@code stats.flush_interval_ms}). */
+  /**
+   * Buffered mode: how often (ms) pending batches must be merged ({@code stats.flush_interval_ms}).
+   */
   @Override
   public long bufferFlushIntervalMillis() {
     return bufferFlushIntervalMillis;
   }
 
   /**
-   * Brings back gauge values the store kept, so gauges survive a restart: each becomes a live gauge holding that value, as if it had been set before the
-   * restart, so it is flushed again and a delta applies to it. Each keeps its stored set time, so
-   * across a fleet it never overrides a value another node received later. Call before ingest
-   * starts. Gauges beyond {@code max_metrics} are not restored and are counted as
-   * {@code drops.max_metrics}.
+   * Brings back gauge values the store kept, so gauges survive a restart: each becomes a live gauge
+   * holding that value, as if it had been set before the restart, so it is flushed again and a
+   * delta applies to it. Each keeps its stored set time, so across a fleet it never overrides a
+   * value another node received later. Call before ingest starts. Gauges beyond {@code max_metrics}
+   * are not restored and are counted as {@code drops.max_metrics}.
    *
    * @return how many gauges were restored
    */
@@ -195,7 +257,8 @@ public final class Aggregator implements IntervalSource {
     int restored = 0;
     for (GaugePoint p : values) {
       byte[] canonical = p.key().canonical().getBytes(StandardCharsets.UTF_8);
-      Series.Gauge gauge = createOrGet(live.gauges, p.key(), Sample.hashKey(canonical, 0, canonical.length));
+      Series.Gauge gauge =
+          createOrGet(live.gauges, p.key(), Sample.hashKey(canonical, 0, canonical.length));
       if (gauge == null) {
         guard.dropped(null, prefixOf(p.key().name()), 1);
         continue;
@@ -206,7 +269,10 @@ public final class Aggregator implements IntervalSource {
     return restored;
   }
 
-  /** The start of the wall-clock aligned interval containing {@code epochMillis} (a multiple of the interval). */
+  /**
+   * The start of the wall-clock aligned interval containing {@code epochMillis} (a multiple of the
+   * interval).
+   */
   @Override
   public long alignedStart(long epochMillis) {
     return Math.floorDiv(epochMillis, intervalMillis) * intervalMillis;
@@ -233,14 +299,16 @@ public final class Aggregator implements IntervalSource {
 
   /**
    * The prefixes (first dot-separated name component) with the most samples dropped by the
-   * cardinality guard since start, most first. At most 100 distinct prefixes are tallied per writer;
-   * the rest count under {@code (other)}.
+   * cardinality guard since start, most first. At most 100 distinct prefixes are tallied per
+   * writer; the rest count under {@code (other)}.
    */
   public List<PrefixDrops> topDroppedPrefixes(int limit) {
     return guard.topDroppedPrefixes(limit);
   }
 
-  /** Buffered mode: merges every writer's pending batch into the live series now. No-op otherwise. */
+  /**
+   * Buffered mode: merges every writer's pending batch into the live series now. No-op otherwise.
+   */
   @Override
   public void mergeBuffers() {
     if (!buffered) {
@@ -259,9 +327,9 @@ public final class Aggregator implements IntervalSource {
    * returns the snapshots of any backfilled intervals (oldest first) followed by the live snapshot
    * stamped {@code intervalStartMillis}. Snapshot starts are multiples of the flush interval
    * (wall-clock aligned; Etsy stamps its flush time instead, which for an aligned flush is the
-   * interval end, {@link FlushSnapshot#intervalEndMillis()}). Resets counters, timers and sets; applies Etsy's idle
-   * deletion rules. Later samples count in the interval starting at {@code intervalStartMillis +
-   * interval}.
+   * interval end, {@link FlushSnapshot#intervalEndMillis()}). Resets counters, timers and sets;
+   * applies Etsy's idle deletion rules. Later samples count in the interval starting at {@code
+   * intervalStartMillis + interval}.
    */
   @Override
   public List<FlushSnapshot> flush(long intervalStartMillis) {
@@ -288,8 +356,18 @@ public final class Aggregator implements IntervalSource {
   }
 
   private FlushSnapshot flushLive(long intervalStart, long t0) {
-    IntervalFlush flush = new IntervalFlush(config, intervalMillis, idleFlushesToExpire, live, guard, seriesExpired,
-        liveSource, ++liveSequence, departed, timerScratch);
+    IntervalFlush flush =
+        new IntervalFlush(
+            config,
+            intervalMillis,
+            idleFlushesToExpire,
+            live,
+            guard,
+            seriesExpired,
+            liveSource,
+            ++liveSequence,
+            departed,
+            timerScratch);
     flush.closeLive();
     Map<String, Double> processing = new LinkedHashMap<>();
     long bad = badLines.value();
@@ -306,17 +384,31 @@ public final class Aggregator implements IntervalSource {
       processing.put("statsd.timestamp_lag", nowSeconds - lastFlushSeconds - intervalSeconds);
     }
     lastFlushSeconds = nowSeconds;
-    processing.put("processing_time", (double) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    processing.put(
+        "processing_time", (double) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     return flush.snapshot(intervalStart, false, processing);
   }
 
-  /** Closes a backfill interval: no writer can add a series to it afterwards, and every series in it is flushed once. */
+  /**
+   * Closes a backfill interval: no writer can add a series to it afterwards, and every series in it
+   * is flushed once.
+   */
   private FlushSnapshot flushClosed(BackfillInterval b) {
     synchronized (b) {
       b.closed = true;
     }
-    IntervalFlush flush = new IntervalFlush(config, intervalMillis, idleFlushesToExpire, b.tables, guard, seriesExpired,
-        liveSource, 0, null, timerScratch);
+    IntervalFlush flush =
+        new IntervalFlush(
+            config,
+            intervalMillis,
+            idleFlushesToExpire,
+            b.tables,
+            guard,
+            seriesExpired,
+            liveSource,
+            0,
+            null,
+            timerScratch);
     flush.closeBackfill();
     return flush.snapshot(b.start, true, Map.of());
   }
@@ -368,7 +460,10 @@ public final class Aggregator implements IntervalSource {
     return dot < 0 ? name : name.substring(0, dot);
   }
 
-  /** Re-resolves a deleted series while merging a batch (rare). Null when the guard refuses a new series. */
+  /**
+   * Re-resolves a deleted series while merging a batch (rare). Null when the guard refuses a new
+   * series.
+   */
   Series resolveAgain(Series old) {
     SeriesTable<? extends Series> table = live.of(old.type());
     Series s = table.get(old.key);

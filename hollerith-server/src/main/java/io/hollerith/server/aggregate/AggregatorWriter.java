@@ -13,18 +13,20 @@ import java.util.Arrays;
  * unbuffered mode it applies each sample to its series at once (a counter or gauge with one
  * compare-and-set, timers and sets under the series' lock). In buffered mode it appends to a
  * preallocated operation log guarded by the writer's own monitor: the owning thread is the only
- * writer, and the lock is contended only when the flusher merges the log
- * ({@link Aggregator#mergeBuffers()}), so ingest threads never wait for each other. Replaying the log in order means each series sees the same
- * sequence of operations in both modes. Counter, gauge and timer samples for existing series do not
- * allocate in either mode.
+ * writer, and the lock is contended only when the flusher merges the log ({@link
+ * Aggregator#mergeBuffers()}), so ingest threads never wait for each other. Replaying the log in
+ * order means each series sees the same sequence of operations in both modes. Counter, gauge and
+ * timer samples for existing series do not allocate in either mode.
  *
  * <p>One thread at a time; {@link #close()} merges what is pending and detaches the writer.
  */
 public final class AggregatorWriter implements SampleSink, AutoCloseable {
   /** {@code sampleMillis} of a sample without its own timestamp: the time it was received. */
   private static final long RECEIVED_NOW = Long.MIN_VALUE;
+
   /** {@link #packetMillis} outside a packet: each sample reads the clock. */
   private static final long NO_PACKET = Long.MIN_VALUE;
+
   /** {@link #packetMillis} in a packet before its first gauge sample read the clock. */
   private static final long NOT_READ = Long.MIN_VALUE + 1;
 
@@ -48,10 +50,11 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
   private final KeyProbe probe = new KeyProbe();
   private final WriterSeriesCache cache = new WriterSeriesCache(CACHE_SLOTS);
   private final CardinalityGuard.Tally tally;
+
   /**
    * The clock's time when the current packet's first gauge sample was received, which every gauge
-   * sample of the packet takes as its set time (one clock read per packet, not per line);
-   * {@link #NO_PACKET} or {@link #NOT_READ}.
+   * sample of the packet takes as its set time (one clock read per packet, not per line); {@link
+   * #NO_PACKET} or {@link #NOT_READ}.
    */
   private long packetMillis = NO_PACKET;
 
@@ -59,8 +62,10 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
   private final Series[] opSeries;
   private final double[] opValue;
   private final double[] opRate;
+
   /** When a gauge operation was received: its set time, which a later merge must not move. */
   private final long[] opTime;
+
   private final byte[] opKind;
   private final String[] opMember;
   private int opCount;
@@ -115,7 +120,9 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
     packetMillis = NO_PACKET;
   }
 
-  /** When a sample without its own timestamp was received: its packet's time, or the clock's now. */
+  /**
+   * When a sample without its own timestamp was received: its packet's time, or the clock's now.
+   */
   private long receivedMillis() {
     long t = packetMillis;
     if (t == NO_PACKET) {
@@ -165,7 +172,7 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
     if (start >= aggregator.openIntervalStart()) {
       return false;
     }
-    for (;;) {
+    for (; ; ) {
       BackfillInterval b = aggregator.backfillInterval(start);
       Series series = resolveInBucket(b, sample);
       if (series == null) {
@@ -224,9 +231,9 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
   }
 
   /**
-   * Applies the sample unless its series was deleted (false: the caller looks it up again).
-   * {@code sampleMillis} is the sample's own time, or {@link #RECEIVED_NOW} for the time it was
-   * received ({@link #receivedMillis}); only a gauge uses it, as its set time.
+   * Applies the sample unless its series was deleted (false: the caller looks it up again). {@code
+   * sampleMillis} is the sample's own time, or {@link #RECEIVED_NOW} for the time it was received
+   * ({@link #receivedMillis}); only a gauge uses it, as its set time.
    */
   private boolean tryApply(Series series, Sample sample, long sampleMillis) {
     if (sample.type() == MetricType.COUNTER) {
@@ -236,8 +243,11 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
       return tryAddMember((Series.SetSeries) series, sample);
     }
     if (sample.type() == MetricType.GAUGE) {
-      return ((Series.Gauge) series).tryUpdate(sample.value(), sample.gaugeDelta(),
-          sampleMillis == RECEIVED_NOW ? receivedMillis() : sampleMillis);
+      return ((Series.Gauge) series)
+          .tryUpdate(
+              sample.value(),
+              sample.gaugeDelta(),
+              sampleMillis == RECEIVED_NOW ? receivedMillis() : sampleMillis);
     }
     synchronized (series) {
       if (series.deleted) {
@@ -250,8 +260,8 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
 
   /**
    * Adds a set sample's member as its bytes when they are well-formed UTF-8, which is allocation
-   * free; otherwise as the bytes of the string they decode to, so a member is the same string
-   * Etsy (and the HyperLogLog) sees either way.
+   * free; otherwise as the bytes of the string they decode to, so a member is the same string Etsy
+   * (and the HyperLogLog) sees either way.
    */
   private static boolean tryAddMember(Series.SetSeries set, Sample sample) {
     byte[] member = sample.memberBytes();
@@ -290,7 +300,9 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
     if (i == 0) {
       firstOpNanos = System.nanoTime();
     }
-    if (opCount == opSeries.length || ((opCount & 63) == 0 && System.nanoTime() - firstOpNanos >= aggregator.bufferMaxAgeNanos)) {
+    if (opCount == opSeries.length
+        || ((opCount & 63) == 0
+            && System.nanoTime() - firstOpNanos >= aggregator.bufferMaxAgeNanos)) {
       mergeLocked();
     }
   }
@@ -345,7 +357,9 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
       return j;
     }
     if (target instanceof Series.Gauge gauge) {
-      while (j < n && same(opSeries[j], target) && gauge.tryUpdate(opValue[j], opKind[j] == OP_GAUGE_DELTA, opTime[j])) {
+      while (j < n
+          && same(opSeries[j], target)
+          && gauge.tryUpdate(opValue[j], opKind[j] == OP_GAUGE_DELTA, opTime[j])) {
         j++;
       }
       return j;
@@ -378,7 +392,10 @@ public final class AggregatorWriter implements SampleSink, AutoCloseable {
     }
   }
 
-  /** Merges anything pending and detaches this writer from the aggregator; it must not be used afterwards. */
+  /**
+   * Merges anything pending and detaches this writer from the aggregator; it must not be used
+   * afterwards.
+   */
   @Override
   public void close() {
     synchronized (this) {

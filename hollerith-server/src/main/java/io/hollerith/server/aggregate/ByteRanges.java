@@ -7,15 +7,16 @@ import java.nio.ByteOrder;
 /** Comparison of byte ranges for the per-sample lookups (series keys, set members). Stateless. */
 final class ByteRanges {
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private ByteRanges() {}
 
   /**
-   * Whether {@code a[aFrom..aFrom + length)} equals {@code b[bFrom..bFrom + length)}. Compares eight
-   * bytes at a time, the last eight overlapping the word before when the length is not a multiple
-   * of eight, so it reads nothing outside either range; faster than {@code Arrays.equals} on the
-   * short keys and members of StatsD lines, whose range checks and call cost it skips.
+   * Whether {@code a[aFrom..aFrom + length)} equals {@code b[bFrom..bFrom + length)}. Compares
+   * eight bytes at a time, the last eight overlapping the word before when the length is not a
+   * multiple of eight, so it reads nothing outside either range; faster than {@code Arrays.equals}
+   * on the short keys and members of StatsD lines, whose range checks and call cost it skips.
    */
   static boolean equal(byte[] a, int aFrom, byte[] b, int bFrom, int length) {
     if (length < Long.BYTES) {

@@ -21,56 +21,71 @@ import org.slf4j.LoggerFactory;
  * pending backfill, exist at once, and with {@code aggregation.max_metrics_per_namespace} at most
  * that many under one namespace (the name up to its first dot), so one namespace cannot starve the
  * others. A series is {@link #reserve reserved} before it is created and {@link #release released}
- * when it is removed; a sample whose new series is refused is dropped and counted
- * ({@code drops.max_metrics}; a refusal by the namespace cap also in
- * {@code drops.max_metrics_per_namespace}), and its key prefix (the name up to the first dot) is
- * tallied so the noisiest prefixes can be reported: in {@link #topDroppedPrefixes}, as gauges
- * {@code drops_by_prefix.<prefix>}, and in a WARN logged at most once a minute while drops go on.
+ * when it is removed; a sample whose new series is refused is dropped and counted ({@code
+ * drops.max_metrics}; a refusal by the namespace cap also in {@code
+ * drops.max_metrics_per_namespace}), and its key prefix (the name up to the first dot) is tallied
+ * so the noisiest prefixes can be reported: in {@link #topDroppedPrefixes}, as gauges {@code
+ * drops_by_prefix.<prefix>}, and in a WARN logged at most once a minute while drops go on.
  *
- * <p>Thread-safe. The series count is one shared atomic and the namespace counts one concurrent
- * map holding only namespaces with series (so never more entries than series), touched only when a
- * series is created or removed, never per sample. Each ingest writer tallies into its own {@link Tally}, so drops on
- * different threads never share a lock; {@link #afterFlush()} is called by the flusher only.
+ * <p>Thread-safe. The series count is one shared atomic and the namespace counts one concurrent map
+ * holding only namespaces with series (so never more entries than series), touched only when a
+ * series is created or removed, never per sample. Each ingest writer tallies into its own {@link
+ * Tally}, so drops on different threads never share a lock; {@link #afterFlush()} is called by the
+ * flusher only.
  */
 final class CardinalityGuard {
 
   private static final Logger LOG = LoggerFactory.getLogger(CardinalityGuard.class);
+
   /** Distinct prefixes one tally keeps; further ones count under {@link #OTHER_PREFIX}. */
   private static final int MAX_TALLIED_PREFIXES = 100;
+
   private static final String OTHER_PREFIX = "(other)";
   private static final long WARN_INTERVAL_MILLIS = 60_000;
 
   private final int maxSeries;
   private final AtomicInteger seriesCount = new AtomicInteger();
+
   /** 0 when there is no per-namespace cap. */
   private final int maxSeriesPerNamespace;
+
   private final ConcurrentHashMap<String, Integer> seriesPerNamespace = new ConcurrentHashMap<>();
   private final StatsRegistry.Counter dropped;
   private final StatsRegistry.Counter refusedByNamespace;
   private final StatsRegistry stats;
   private final Clock clock;
+
   /** The tallies of open writers; copy-on-write because it changes only when threads start. */
   private final CopyOnWriteArrayList<Tally> tallies = new CopyOnWriteArrayList<>();
+
   /** Drops outside a writer, and the tallies of closed writers. */
   private final Tally shared = new Tally();
 
   // Written by the flusher only (afterFlush).
   /** Replaced whole, never mutated: read by the drops_by_prefix gauges. */
   private volatile Map<String, Long> reportedPrefixDrops = Map.of();
+
   private final Set<String> registeredPrefixGauges = new HashSet<>();
   private long lastWarnMillis = Long.MIN_VALUE;
   private long droppedAtLastWarn;
 
-  /** @param maxSeriesPerNamespace 0 for no per-namespace cap */
+  /**
+   * @param maxSeriesPerNamespace 0 for no per-namespace cap
+   */
   CardinalityGuard(int maxSeries, int maxSeriesPerNamespace, StatsRegistry stats, Clock clock) {
     this.maxSeries = maxSeries;
     this.maxSeriesPerNamespace = maxSeriesPerNamespace;
     this.stats = stats;
     this.clock = clock;
-    this.dropped = stats.counter(StatName.DROPS_MAX_METRICS,
-        "samples for new series dropped because max_metrics (or max_metrics_per_namespace) series exist");
-    this.refusedByNamespace = stats.counter("drops", "max_metrics_per_namespace",
-        "new series refused because their namespace (name up to the first dot) had max_metrics_per_namespace series");
+    this.dropped =
+        stats.counter(
+            StatName.DROPS_MAX_METRICS,
+            "samples for new series dropped because max_metrics (or max_metrics_per_namespace) series exist");
+    this.refusedByNamespace =
+        stats.counter(
+            "drops",
+            "max_metrics_per_namespace",
+            "new series refused because their namespace (name up to the first dot) had max_metrics_per_namespace series");
   }
 
   /** One writer's tally of dropped samples by prefix. */
@@ -81,7 +96,9 @@ final class CardinalityGuard {
     synchronized void add(String prefix, long n) {
       long[] c = counts.get(prefix);
       if (c == null) {
-        c = counts.computeIfAbsent(counts.size() < MAX_TALLIED_PREFIXES ? prefix : OTHER_PREFIX, p -> new long[1]);
+        c =
+            counts.computeIfAbsent(
+                counts.size() < MAX_TALLIED_PREFIXES ? prefix : OTHER_PREFIX, p -> new long[1]);
       }
       c[0] += n;
     }
@@ -107,14 +124,16 @@ final class CardinalityGuard {
     }
     if (maxSeriesPerNamespace > 0) {
       boolean[] admitted = {false};
-      seriesPerNamespace.compute(namespaceOf(key), (namespace, count) -> {
-        int current = count == null ? 0 : count;
-        if (current >= maxSeriesPerNamespace) {
-          return count;
-        }
-        admitted[0] = true;
-        return current + 1;
-      });
+      seriesPerNamespace.compute(
+          namespaceOf(key),
+          (namespace, count) -> {
+            int current = count == null ? 0 : count;
+            if (current >= maxSeriesPerNamespace) {
+              return count;
+            }
+            admitted[0] = true;
+            return current + 1;
+          });
       if (!admitted[0]) {
         seriesCount.decrementAndGet();
         refusedByNamespace.incr();
@@ -128,11 +147,15 @@ final class CardinalityGuard {
   void release(MetricKey key) {
     seriesCount.decrementAndGet();
     if (maxSeriesPerNamespace > 0) {
-      seriesPerNamespace.computeIfPresent(namespaceOf(key), (namespace, count) -> count <= 1 ? null : count - 1);
+      seriesPerNamespace.computeIfPresent(
+          namespaceOf(key), (namespace, count) -> count <= 1 ? null : count - 1);
     }
   }
 
-  /** The name up to its first dot: the unit of {@code max_metrics_per_namespace} and of the drop tallies. */
+  /**
+   * The name up to its first dot: the unit of {@code max_metrics_per_namespace} and of the drop
+   * tallies.
+   */
   static String namespaceOf(MetricKey key) {
     String name = key.name();
     int dot = name.indexOf('.');
@@ -162,7 +185,10 @@ final class CardinalityGuard {
     t.moveTo(shared);
   }
 
-  /** Counts {@code n} dropped samples of {@code prefix} in a writer's tally, or the shared one if null. */
+  /**
+   * Counts {@code n} dropped samples of {@code prefix} in a writer's tally, or the shared one if
+   * null.
+   */
   void dropped(Tally t, String prefix, int n) {
     dropped.incr(n);
     (t != null ? t : shared).add(prefix, n);
@@ -176,7 +202,10 @@ final class CardinalityGuard {
     }
     shared.addTo(merged);
     return merged.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .sorted(
+            Map.Entry.<String, Long>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
         .limit(limit)
         .map(e -> new Aggregator.PrefixDrops(e.getKey(), e.getValue()))
         .toList();
@@ -193,10 +222,14 @@ final class CardinalityGuard {
       return;
     }
     long now = clock.millis();
-    if (total > droppedAtLastWarn && (lastWarnMillis == Long.MIN_VALUE || now - lastWarnMillis >= WARN_INTERVAL_MILLIS)) {
-      LOG.warn("max_metrics={} series reached: {} samples for new series dropped since the last warning; "
+    if (total > droppedAtLastWarn
+        && (lastWarnMillis == Long.MIN_VALUE || now - lastWarnMillis >= WARN_INTERVAL_MILLIS)) {
+      LOG.warn(
+          "max_metrics={} series reached: {} samples for new series dropped since the last warning; "
               + "noisiest key prefixes: {}",
-          maxSeries, total - droppedAtLastWarn, topDroppedPrefixes(10));
+          maxSeries,
+          total - droppedAtLastWarn,
+          topDroppedPrefixes(10));
       lastWarnMillis = now;
       droppedAtLastWarn = total;
     }
@@ -207,7 +240,9 @@ final class CardinalityGuard {
     reportedPrefixDrops = top;
     for (String prefix : top.keySet()) {
       if (registeredPrefixGauges.add(prefix)) {
-        stats.seriesNamingGauge("drops_by_prefix", prefix,
+        stats.seriesNamingGauge(
+            "drops_by_prefix",
+            prefix,
             "samples dropped by the max_metrics guard for new series under this name prefix (noisiest 10)",
             () -> reportedPrefixDrops.getOrDefault(prefix, 0L));
       }

@@ -7,12 +7,12 @@ import io.hollerith.server.model.MetricKey;
 import io.hollerith.server.sketch.QuantileSketch;
 import io.hollerith.server.sketch.UniqueSketch;
 import io.hollerith.server.snapshot.FlushSnapshot;
-import io.hollerith.server.snapshot.LiveSetChanges;
-import io.hollerith.server.snapshot.LiveSetChanges.SeriesRef;
 import io.hollerith.server.snapshot.FlushSnapshot.CounterPoint;
 import io.hollerith.server.snapshot.FlushSnapshot.GaugePoint;
 import io.hollerith.server.snapshot.FlushSnapshot.SetPoint;
 import io.hollerith.server.snapshot.FlushSnapshot.TimerPoint;
+import io.hollerith.server.snapshot.LiveSetChanges;
+import io.hollerith.server.snapshot.LiveSetChanges.SeriesRef;
 import io.hollerith.server.snapshot.TimerStats;
 import io.hollerith.server.stats.StatsRegistry;
 import java.util.ArrayList;
@@ -21,23 +21,27 @@ import java.util.Map;
 import java.util.Queue;
 
 /**
- * One interval being closed: the deletion policy the series apply ({@link Series#flushLive},
- * {@link Series#flushClosed}), the tables they unlink themselves from, and the points they hand
- * over, which become the interval's {@link FlushSnapshot}. A live flush also tracks which series
- * joined or left the listing since the previous live snapshot ({@link LiveSetChanges}), through
- * each series' {@link Series#listedIn}: a series listed now but not by the previous snapshot
- * joined; one the previous snapshot listed that is not listed now left, whether it stayed in its
- * table or was unlinked (idle deletion, the series TTL, a {@code del*} command: every unlinked
- * series passes through the aggregator's {@code departed} queue). Used by the flusher's thread
- * only.
+ * One interval being closed: the deletion policy the series apply ({@link Series#flushLive}, {@link
+ * Series#flushClosed}), the tables they unlink themselves from, and the points they hand over,
+ * which become the interval's {@link FlushSnapshot}. A live flush also tracks which series joined
+ * or left the listing since the previous live snapshot ({@link LiveSetChanges}), through each
+ * series' {@link Series#listedIn}: a series listed now but not by the previous snapshot joined; one
+ * the previous snapshot listed that is not listed now left, whether it stayed in its table or was
+ * unlinked (idle deletion, the series TTL, a {@code del*} command: every unlinked series passes
+ * through the aggregator's {@code departed} queue). Used by the flusher's thread only.
  */
 final class IntervalFlush {
 
   /** {@link Series#listedIn} of a series that no live snapshot lists. */
   static final long NOT_LISTED = -1;
 
-  /** Etsy resets, rather than deletes, counters whose key contains one of these under deleteCounters. */
-  private static final String[] ETSY_KEPT_COUNTERS = {"packets_received", "metrics_received", "bad_lines_seen"};
+  /**
+   * Etsy resets, rather than deletes, counters whose key contains one of these under
+   * deleteCounters.
+   */
+  private static final String[] ETSY_KEPT_COUNTERS = {
+    "packets_received", "metrics_received", "bad_lines_seen"
+  };
 
   private final AggregationConfig config;
   private final long intervalMillis;
@@ -46,6 +50,7 @@ final class IntervalFlush {
   private final SeriesTables tables;
   private final CardinalityGuard guard;
   private final StatsRegistry.Counter seriesExpired;
+
   /** Where a timer's values are copied when its interval is closed (see {@link Series.Timer}). */
   final TimerScratch scratch;
 
@@ -56,10 +61,15 @@ final class IntervalFlush {
 
   /** Identifies the aggregator's numbering of live snapshots. */
   private final long source;
+
   /** This live snapshot's number (from 1), or 0 for a backfill flush, which tracks no listing. */
   private final long sequence;
-  /** Series unlinked from the live tables since they were last checked; null for a backfill flush. */
+
+  /**
+   * Series unlinked from the live tables since they were last checked; null for a backfill flush.
+   */
   private final Queue<Series> departed;
+
   private final List<SeriesRef> joined = new ArrayList<>();
   private final List<SeriesRef> left = new ArrayList<>();
 
@@ -69,12 +79,21 @@ final class IntervalFlush {
    * @param seriesExpired counts series that left for the TTL
    * @param source identifies the aggregator's numbering of live snapshots
    * @param sequence the live snapshot's number, from 1; 0 for a backfill flush
-   * @param departed series unlinked from the live tables and not yet checked (live flush; null for backfill)
+   * @param departed series unlinked from the live tables and not yet checked (live flush; null for
+   *     backfill)
    * @param scratch the flusher's arrays for timer values, kept from flush to flush
    */
-  IntervalFlush(AggregationConfig config, long intervalMillis, int idleFlushesToExpire, SeriesTables tables,
-      CardinalityGuard guard, StatsRegistry.Counter seriesExpired, long source, long sequence,
-      Queue<Series> departed, TimerScratch scratch) {
+  IntervalFlush(
+      AggregationConfig config,
+      long intervalMillis,
+      int idleFlushesToExpire,
+      SeriesTables tables,
+      CardinalityGuard guard,
+      StatsRegistry.Counter seriesExpired,
+      long source,
+      long sequence,
+      Queue<Series> departed,
+      TimerScratch scratch) {
     this.config = config;
     this.intervalMillis = intervalMillis;
     this.intervalSeconds = intervalMillis / 1000.0;
@@ -99,12 +118,13 @@ final class IntervalFlush {
    * before its deletion) leaves with the next snapshot, so it goes back to the queue.
    */
   void closeLive() {
-    tables.forEach(s -> {
-      s.flushLive(this);
-      if (s.listedIn == sequence - 1) {
-        leaves(s);
-      }
-    });
+    tables.forEach(
+        s -> {
+          s.flushLive(this);
+          if (s.listedIn == sequence - 1) {
+            leaves(s);
+          }
+        });
     List<Series> listedNow = new ArrayList<>();
     for (Series s = departed.poll(); s != null; s = departed.poll()) {
       if (s.listedIn == sequence - 1) {
@@ -121,10 +141,23 @@ final class IntervalFlush {
     tables.forEach(s -> s.flushClosed(this));
   }
 
-  /** The snapshot of the points handed over so far, with the listing's changes if this is a live flush. */
-  FlushSnapshot snapshot(long intervalStart, boolean backfill, Map<String, Double> processingStats) {
-    LiveSetChanges changes = departed == null ? null : LiveSetChanges.of(source, sequence, joined, left);
-    return new FlushSnapshot(intervalStart, intervalMillis, backfill, counters, gauges, timers, sets, processingStats,
+  /**
+   * The snapshot of the points handed over so far, with the listing's changes if this is a live
+   * flush.
+   */
+  FlushSnapshot snapshot(
+      long intervalStart, boolean backfill, Map<String, Double> processingStats) {
+    LiveSetChanges changes =
+        departed == null ? null : LiveSetChanges.of(source, sequence, joined, left);
+    return new FlushSnapshot(
+        intervalStart,
+        intervalMillis,
+        backfill,
+        counters,
+        gauges,
+        timers,
+        sets,
+        processingStats,
         changes);
   }
 
@@ -149,7 +182,10 @@ final class IntervalFlush {
     return idleFlushes >= idleFlushesToExpire;
   }
 
-  /** Whether an idle counter is deleted: Etsy's {@code deleteCounters}, except the counters Etsy resets. */
+  /**
+   * Whether an idle counter is deleted: Etsy's {@code deleteCounters}, except the counters Etsy
+   * resets.
+   */
   boolean deletesIdleCounter(MetricKey key) {
     return config.deleteCounters() && !etsyKept(key);
   }
@@ -183,7 +219,10 @@ final class IntervalFlush {
     }
   }
 
-  /** A series of a closed backfill interval was deleted: it no longer counts under {@code max_metrics}. */
+  /**
+   * A series of a closed backfill interval was deleted: it no longer counts under {@code
+   * max_metrics}.
+   */
   void released(Series s) {
     guard.release(s.key);
   }
@@ -207,10 +246,18 @@ final class IntervalFlush {
     listed(s);
     MetricKey key = s.key;
     QuantileSketch sketch = QuantileSketch.of(values, weights, n);
-    TimerStats stats = n == 0
-        ? EtsyTimerMath.idle()
-        : EtsyTimerMath.compute(values, n, count, intervalMillis, config.percentThresholds(),
-            config.histograms().isEmpty() ? null : EtsyTimerMath.binsFor(EtsyKeys.of(key), config.histograms()));
+    TimerStats stats =
+        n == 0
+            ? EtsyTimerMath.idle()
+            : EtsyTimerMath.compute(
+                values,
+                n,
+                count,
+                intervalMillis,
+                config.percentThresholds(),
+                config.histograms().isEmpty()
+                    ? null
+                    : EtsyTimerMath.binsFor(EtsyKeys.of(key), config.histograms()));
     timers.add(new TimerPoint(key, stats, sketch));
   }
 

@@ -55,20 +55,29 @@ final class KeyProbe {
         continue;
       }
       ascii = false;
-      if (Character.isHighSurrogate((char) c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate((char) c)
+          && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         c = Character.toCodePoint((char) c, s.charAt(++i));
       }
       int need = c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
       if (b + need > length) {
         return decodedEquals(utf8, length, s);
       }
-      boolean same = switch (need) {
-        case 2 -> utf8[b] == (byte) (0xC0 | (c >> 6)) && utf8[b + 1] == (byte) (0x80 | (c & 0x3F));
-        case 3 -> utf8[b] == (byte) (0xE0 | (c >> 12)) && utf8[b + 1] == (byte) (0x80 | ((c >> 6) & 0x3F))
-            && utf8[b + 2] == (byte) (0x80 | (c & 0x3F));
-        default -> utf8[b] == (byte) (0xF0 | (c >> 18)) && utf8[b + 1] == (byte) (0x80 | ((c >> 12) & 0x3F))
-            && utf8[b + 2] == (byte) (0x80 | ((c >> 6) & 0x3F)) && utf8[b + 3] == (byte) (0x80 | (c & 0x3F));
-      };
+      boolean same =
+          switch (need) {
+            case 2 ->
+                utf8[b] == (byte) (0xC0 | (c >> 6)) && utf8[b + 1] == (byte) (0x80 | (c & 0x3F));
+            case 3 ->
+                utf8[b] == (byte) (0xE0 | (c >> 12))
+                    && utf8[b + 1] == (byte) (0x80 | ((c >> 6) & 0x3F))
+                    && utf8[b + 2] == (byte) (0x80 | (c & 0x3F));
+            default ->
+                utf8[b] == (byte) (0xF0 | (c >> 18))
+                    && utf8[b + 1] == (byte) (0x80 | ((c >> 12) & 0x3F))
+                    && utf8[b + 2] == (byte) (0x80 | ((c >> 6) & 0x3F))
+                    && utf8[b + 3] == (byte) (0x80 | (c & 0x3F));
+          };
       if (!same) {
         return decodedEquals(utf8, length, s);
       }

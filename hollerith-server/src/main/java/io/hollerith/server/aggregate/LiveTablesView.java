@@ -47,10 +47,14 @@ final class LiveTablesView implements LiveView {
     return out;
   }
 
-  /** Whether the live view shows a counter whose word is {@code word} (Etsy keeps a name until it is deleted). */
+  /**
+   * Whether the live view shows a counter whose word is {@code word} (Etsy keeps a name until it is
+   * deleted).
+   */
   private static boolean shown(Series.Counter c, long word, boolean deleteCounters) {
     boolean touched = Series.Counter.touched(word);
-    return word != Series.Counter.DELETED && (touched || c.known)
+    return word != Series.Counter.DELETED
+        && (touched || c.known)
         && (!deleteCounters || touched || IntervalFlush.etsyKept(c.key));
   }
 
@@ -67,34 +71,38 @@ final class LiveTablesView implements LiveView {
         shown.add(c);
       }
     }
-    shown.sort((a, b) -> a.key.hasTags() || b.key.hasTags()
-        ? a.key.toString().compareTo(b.key.toString()) : a.key.name().compareTo(b.key.name()));
-    return () -> new Iterator<>() {
-      private int next;
-      private Map.Entry<String, Double> ahead;
+    shown.sort(
+        (a, b) ->
+            a.key.hasTags() || b.key.hasTags()
+                ? a.key.toString().compareTo(b.key.toString())
+                : a.key.name().compareTo(b.key.name()));
+    return () ->
+        new Iterator<>() {
+          private int next;
+          private Map.Entry<String, Double> ahead;
 
-      @Override
-      public boolean hasNext() {
-        while (ahead == null && next < shown.size()) {
-          Series.Counter c = shown.get(next++);
-          long word = c.peek();
-          if (shown(c, word, del)) {
-            ahead = Map.entry(c.key.toString(), Series.Counter.sum(word));
+          @Override
+          public boolean hasNext() {
+            while (ahead == null && next < shown.size()) {
+              Series.Counter c = shown.get(next++);
+              long word = c.peek();
+              if (shown(c, word, del)) {
+                ahead = Map.entry(c.key.toString(), Series.Counter.sum(word));
+              }
+            }
+            return ahead != null;
           }
-        }
-        return ahead != null;
-      }
 
-      @Override
-      public Map.Entry<String, Double> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        Map.Entry<String, Double> e = ahead;
-        ahead = null;
-        return e;
-      }
-    };
+          @Override
+          public Map.Entry<String, Double> next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            Map.Entry<String, Double> e = ahead;
+            ahead = null;
+            return e;
+          }
+        };
   }
 
   @Override
@@ -166,7 +174,10 @@ final class LiveTablesView implements LiveView {
     List<Tag> tags = new ArrayList<>();
     for (String part : display.substring(hash + 1).split(",", -1)) {
       int colon = part.indexOf(':');
-      tags.add(colon < 0 ? new Tag(part, null) : new Tag(part.substring(0, colon), part.substring(colon + 1)));
+      tags.add(
+          colon < 0
+              ? new Tag(part, null)
+              : new Tag(part.substring(0, colon), part.substring(colon + 1)));
     }
     return MetricKey.of(display.substring(0, hash), tags);
   }

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the current, not yet flushed interval holds, for Etsy's management interface
- * ({@code counters}, {@code timers}, {@code gauges}, {@code sets}, {@code del*}). Keys are
- * {@link io.hollerith.server.model.MetricKey#toString()}. Reads are copies; implementations are
+ * What the current, not yet flushed interval holds, for Etsy's management interface ({@code
+ * counters}, {@code timers}, {@code gauges}, {@code sets}, {@code del*}). Keys are {@link
+ * io.hollerith.server.model.MetricKey#toString()}. Reads are copies; implementations are
  * thread-safe.
  */
 public interface LiveView {
@@ -23,8 +23,8 @@ public interface LiveView {
   Map<String, Double> counters();
 
   /**
-   * The counters of {@link #counters()} in the same order, for a reader that writes them out one
-   * at a time: each iteration reads every value as it reaches it. An implementation holding many
+   * The counters of {@link #counters()} in the same order, for a reader that writes them out one at
+   * a time: each iteration reads every value as it reaches it. An implementation holding many
    * series lists one reference per counter instead of copying every name and value first.
    */
   default Iterable<Map.Entry<String, Double>> counterEntries() {
@@ -41,7 +41,8 @@ public interface LiveView {
   Map<String, Set<String>> sets();
 
   /**
-   * Deletes the named series of one type from the live aggregates (Etsy's {@code delcounters} etc.).
+   * Deletes the named series of one type from the live aggregates (Etsy's {@code delcounters}
+   * etc.).
    *
    * @return true if such a series existed
    */

@@ -12,23 +12,30 @@ import java.util.function.Consumer;
  * The distinct members of one set series in one interval, as UTF-8 bytes, without a {@code String}
  * or any other object per member: the members' bytes lie end to end in one byte array, and an
  * open-addressing table with linear probing holds, per slot, the member's index and its 32-bit hash
- * ({@link Sample#hashKey}), side by side so a probe touches one cache line. A lookup compares hashes first and then the bytes, so
- * membership is exact: two members whose hashes collide cost one byte comparison and stay two
- * members. Adding a member seen before allocates nothing; a new one allocates only when an array
- * must grow (doubling), and {@link #clear()} keeps the arrays for the next interval.
+ * ({@link Sample#hashKey}), side by side so a probe touches one cache line. A lookup compares
+ * hashes first and then the bytes, so membership is exact: two members whose hashes collide cost
+ * one byte comparison and stay two members. Adding a member seen before allocates nothing; a new
+ * one allocates only when an array must grow (doubling), and {@link #clear()} keeps the arrays for
+ * the next interval.
  *
  * <p>Not thread-safe: the set series' monitor guards it.
  */
 final class MemberSet {
 
   private static final int INITIAL_SLOTS = 16;
+
   /** Above this many slots, {@link #clear()} gives the arrays back instead of keeping them. */
   private static final int KEEP_AT_MOST_SLOTS = 1 << 14;
 
-  /** Per slot {@code i}: {@code [2i]} the member's index + 1 (0 for an empty slot), {@code [2i + 1]} its hash. */
+  /**
+   * Per slot {@code i}: {@code [2i]} the member's index + 1 (0 for an empty slot), {@code [2i + 1]}
+   * its hash.
+   */
   private int[] slots = new int[2 * INITIAL_SLOTS];
+
   /** Per member: where its bytes start in {@link #bytes}; its end is the next member's start. */
   private int[] starts = new int[INITIAL_SLOTS / 2 + 1];
+
   private byte[] bytes = new byte[128];
   private int size;
 

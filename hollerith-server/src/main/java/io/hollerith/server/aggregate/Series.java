@@ -14,40 +14,44 @@ import java.util.Arrays;
  *
  * <p>Concurrency: a {@link Counter} and a {@link Gauge} are each one atomic word (see there),
  * updated with a single compare-and-set; writers never lock them, only deleters and the flusher
- * take their monitor. Timers and sets are {@link Locked} series: all their fields
- * except the immutable identity are guarded by the series' own monitor ({@code synchronized
- * (series)}). Either way, ingest threads writing different series never share anything, and two
- * threads meet only when they write the same series at the same instant or when the flusher takes
- * the interval out. {@link #deleted} is set when the series is removed from its table (idle
- * deletion, {@code del*} commands, a closed backfill interval); a writer whose update finds the
- * series deleted looks it up again, so no sample lands in a series that will never be flushed.
+ * take their monitor. Timers and sets are {@link Locked} series: all their fields except the
+ * immutable identity are guarded by the series' own monitor ({@code synchronized (series)}). Either
+ * way, ingest threads writing different series never share anything, and two threads meet only when
+ * they write the same series at the same instant or when the flusher takes the interval out. {@link
+ * #deleted} is set when the series is removed from its table (idle deletion, {@code del*} commands,
+ * a closed backfill interval); a writer whose update finds the series deleted looks it up again, so
+ * no sample lands in a series that will never be flushed.
  *
  * <p>Each type knows how to close its interval: {@link #flushLive} takes the interval's aggregate
- * out (and resets the series for the next one, or unlinks it under Etsy's idle rules), and
- * {@link #flushClosed} reports the series of a closed backfill interval once and deletes it. Both
- * hand their point to an {@link IntervalFlush}, which holds the flush's policy and output.
+ * out (and resets the series for the next one, or unlinks it under Etsy's idle rules), and {@link
+ * #flushClosed} reports the series of a closed backfill interval once and deletes it. Both hand
+ * their point to an {@link IntervalFlush}, which holds the flush's policy and output.
  *
- * <p>Series objects are their own keys in a {@link SeriesTable}: {@link #hashCode()} is the
- * {@link Sample#hashKey} of the canonical key bytes, so a {@link KeyProbe} built from a sample finds
- * them without allocating.
+ * <p>Series objects are their own keys in a {@link SeriesTable}: {@link #hashCode()} is the {@link
+ * Sample#hashKey} of the canonical key bytes, so a {@link KeyProbe} built from a sample finds them
+ * without allocating.
  */
 abstract class Series {
 
   final MetricKey key;
   final int hash;
+
   /**
-   * Removed from its table; writers must look the series up again. Volatile so a
-   * {@link WriterSeriesCache} can skip a deleted series without locking; the check that decides where a
+   * Removed from its table; writers must look the series up again. Volatile so a {@link
+   * WriterSeriesCache} can skip a deleted series without locking; the check that decides where a
    * sample lands is made atomically with the update (under the lock, or in the counter's word).
    */
   volatile boolean deleted;
 
-  /** Flushes in a row without a sample, for {@code aggregation.series_ttl}. Used by the flusher only. */
+  /**
+   * Flushes in a row without a sample, for {@code aggregation.series_ttl}. Used by the flusher
+   * only.
+   */
   int idleFlushes;
 
   /**
-   * The number of the latest live snapshot that listed this series ({@link IntervalFlush#NOT_LISTED}
-   * if none, or once its leaving was reported). Used by the flusher only.
+   * The number of the latest live snapshot that listed this series ({@link
+   * IntervalFlush#NOT_LISTED} if none, or once its leaving was reported). Used by the flusher only.
    */
   long listedIn = IntervalFlush.NOT_LISTED;
 
@@ -95,19 +99,23 @@ abstract class Series {
   abstract void flushClosed(IntervalFlush flush);
 
   /**
-   * Marks the series deleted unless it already is; true if this call deleted it. A deleter of a live
-   * series calls it holding the series' monitor and removes the series from its table before letting
-   * go, so a writer that found the series deleted and then took the monitor looks up its successor.
-   * (A closed backfill interval needs no unlinking: it has left the map writers look buckets up in.)
-   * A writer racing with the deletion either lands its sample before (the sample is deleted with the
-   * series) or finds the series deleted and looks it up again.
+   * Marks the series deleted unless it already is; true if this call deleted it. A deleter of a
+   * live series calls it holding the series' monitor and removes the series from its table before
+   * letting go, so a writer that found the series deleted and then took the monitor looks up its
+   * successor. (A closed backfill interval needs no unlinking: it has left the map writers look
+   * buckets up in.) A writer racing with the deletion either lands its sample before (the sample is
+   * deleted with the series) or finds the series deleted and looks it up again.
    */
   abstract boolean markDeleted();
 
   /** A series whose state is guarded by its own monitor. */
   abstract static class Locked extends Series {
-    /** Guarded by this. Received at least one sample since it was created (Etsy only knows such keys). */
+    /**
+     * Guarded by this. Received at least one sample since it was created (Etsy only knows such
+     * keys).
+     */
     boolean applied;
+
     /** Guarded by this. Received a sample in the current interval. */
     boolean touched;
 
@@ -127,16 +135,17 @@ abstract class Series {
 
   /**
    * A counter: Etsy's {@code counters[key]}, kept lock-free because counters are most of the
-   * traffic. Its whole state is one 64-bit word: the interval's sum as the bits of a double, or
-   * one of two signalling-NaN bit patterns, {@link #UNTOUCHED} (no sample this interval, the sum is
-   * 0) and {@link #DELETED}. Arithmetic never produces a signalling NaN, so no sum can be mistaken
-   * for either. A sample is one compare-and-set ({@link #tryAdd}); the flusher takes the interval's
-   * sum and leaves {@code UNTOUCHED} in one atomic step ({@link #drain}), so every sample counts in
+   * traffic. Its whole state is one 64-bit word: the interval's sum as the bits of a double, or one
+   * of two signalling-NaN bit patterns, {@link #UNTOUCHED} (no sample this interval, the sum is 0)
+   * and {@link #DELETED}. Arithmetic never produces a signalling NaN, so no sum can be mistaken for
+   * either. A sample is one compare-and-set ({@link #tryAdd}); the flusher takes the interval's sum
+   * and leaves {@code UNTOUCHED} in one atomic step ({@link #drain}), so every sample counts in
    * exactly one interval; deletion swaps in {@code DELETED}, which every later {@code tryAdd} sees.
    */
   static final class Counter extends Series {
     /** The word of a counter without a sample in the current interval. */
     static final long UNTOUCHED = 0x7FF0_0000_0000_0001L;
+
     /** The word of a deleted counter. */
     static final long DELETED = 0x7FF0_0000_0000_0002L;
 
@@ -150,9 +159,13 @@ abstract class Series {
       }
     }
 
-    /** The interval's sum as double bits, {@link #UNTOUCHED} or {@link #DELETED}; accessed through {@link #WORD}. */
+    /**
+     * The interval's sum as double bits, {@link #UNTOUCHED} or {@link #DELETED}; accessed through
+     * {@link #WORD}.
+     */
     @SuppressWarnings("unused")
     private volatile long word = UNTOUCHED;
+
     /**
      * A sample was flushed in an earlier interval: Etsy keeps such a key, reporting 0 while it gets
      * no samples, until it is deleted. Written only by the flusher.
@@ -204,7 +217,7 @@ abstract class Series {
      */
     boolean tryAdd(double v, double sampleRate) {
       double increment = sampleRate == 1 ? v : v * (1 / sampleRate);
-      for (;;) {
+      for (; ; ) {
         long current = word;
         if (current == DELETED) {
           synchronized (this) {
@@ -225,11 +238,16 @@ abstract class Series {
       return word;
     }
 
-    /** Takes the interval's word out, leaving {@link #UNTOUCHED}; a deleted counter stays {@link #DELETED}. */
+    /**
+     * Takes the interval's word out, leaving {@link #UNTOUCHED}; a deleted counter stays {@link
+     * #DELETED}.
+     */
     long drain() {
-      for (;;) {
+      for (; ; ) {
         long current = word;
-        if (current == DELETED || current == UNTOUCHED || WORD.compareAndSet(this, current, UNTOUCHED)) {
+        if (current == DELETED
+            || current == UNTOUCHED
+            || WORD.compareAndSet(this, current, UNTOUCHED)) {
           return current;
         }
       }
@@ -268,22 +286,23 @@ abstract class Series {
   }
 
   /**
-   * A gauge: Etsy's {@code gauges[key]}, persisting across intervals, kept lock-free like a
-   * {@link Counter}. Its value is one 64-bit word: the value as the bits of a double, or one of
-   * three signalling-NaN bit patterns, {@link #NEVER} (created for a sample still on its way: Etsy
-   * does not know the key yet), {@link #EMPTY} (no value: after a flush with {@code deleteGauges},
-   * the next delta starts from 0) and {@link #DELETED}. A sample is one compare-and-set of the word.
+   * A gauge: Etsy's {@code gauges[key]}, persisting across intervals, kept lock-free like a {@link
+   * Counter}. Its value is one 64-bit word: the value as the bits of a double, or one of three
+   * signalling-NaN bit patterns, {@link #NEVER} (created for a sample still on its way: Etsy does
+   * not know the key yet), {@link #EMPTY} (no value: after a flush with {@code deleteGauges}, the
+   * next delta starts from 0) and {@link #DELETED}. A sample is one compare-and-set of the word.
    *
    * <p>Whether the gauge got a sample in the interval is a separate flag, {@link #touched}, which a
-   * writer raises both before and after its compare-and-set (each time only if it is down, so a busy
-   * gauge writes it once per interval), and which the flusher takes down with an atomic swap before
-   * it reads the word. So a value the flusher reads was written by a sample whose first raise either
-   * came before the swap (the flusher sees the gauge touched) or after it (the flag is up again);
-   * and a sample whose value lands after the flusher read the word raises the flag afterwards, so it
-   * is reported, touched, in the next interval. An idle gauge is deleted by swapping in
-   * {@link #DELETED} and then checking the flag once more: if a sample got in, the old word is put
-   * back and the gauge is reported as touched instead. Writers that found the word deleted meanwhile
-   * wait for the flusher's monitor and look the gauge up again, finding it still in its table.
+   * writer raises both before and after its compare-and-set (each time only if it is down, so a
+   * busy gauge writes it once per interval), and which the flusher takes down with an atomic swap
+   * before it reads the word. So a value the flusher reads was written by a sample whose first
+   * raise either came before the swap (the flusher sees the gauge touched) or after it (the flag is
+   * up again); and a sample whose value lands after the flusher read the word raises the flag
+   * afterwards, so it is reported, touched, in the next interval. An idle gauge is deleted by
+   * swapping in {@link #DELETED} and then checking the flag once more: if a sample got in, the old
+   * word is put back and the gauge is reported as touched instead. Writers that found the word
+   * deleted meanwhile wait for the flusher's monitor and look the gauge up again, finding it still
+   * in its table.
    *
    * <p>The set time is written before the compare-and-set, so a reported value carries its own set
    * time or, when a sample races the flush, that sample's (a few microseconds later).
@@ -291,8 +310,10 @@ abstract class Series {
   static final class Gauge extends Series {
     /** The word of a gauge created for a sample that has not been applied yet. */
     static final long NEVER = 0x7FF0_0000_0000_0001L;
+
     /** The word of a deleted gauge. */
     static final long DELETED = 0x7FF0_0000_0000_0002L;
+
     /** The word of a gauge without a value: a delta starts from 0. */
     static final long EMPTY = 0x7FF0_0000_0000_0003L;
 
@@ -313,8 +334,10 @@ abstract class Series {
 
     /** The value as double bits, {@link #NEVER}, {@link #EMPTY} or {@link #DELETED}. */
     private volatile long word = NEVER;
+
     /** A sample arrived since the flusher last took the flag down (see the class comment). */
     private volatile boolean touched;
+
     /**
      * When the value was last set or changed by a sample (epoch milliseconds, the receiving node's
      * clock, or the sample's own timestamp for a backfilled one): reads across nodes keep the value
@@ -345,7 +368,7 @@ abstract class Series {
     boolean tryUpdate(double v, boolean delta, long atMillis) {
       raiseTouched();
       SET_AT.setOpaque(this, atMillis);
-      for (;;) {
+      for (; ; ) {
         long current = word;
         if (current == DELETED) {
           synchronized (this) {
@@ -353,9 +376,10 @@ abstract class Series {
           }
           return false;
         }
-        double next = delta && holdsValue(current) && Double.longBitsToDouble(current) != 0
-            ? Double.longBitsToDouble(current) + v
-            : v;
+        double next =
+            delta && holdsValue(current) && Double.longBitsToDouble(current) != 0
+                ? Double.longBitsToDouble(current) + v
+                : v;
         if (WORD.compareAndSet(this, current, Double.doubleToRawLongBits(next))) {
           raiseTouched();
           return true;
@@ -387,7 +411,7 @@ abstract class Series {
     synchronized void flushLive(IntervalFlush flush) {
       boolean sampled = takeTouched();
       long current;
-      for (;;) {
+      for (; ; ) {
         current = word;
         if (current == DELETED || current == NEVER) {
           return;
@@ -407,7 +431,8 @@ abstract class Series {
       }
       idleFlushes = sampled ? 0 : idleFlushes + 1;
       if (sampled && flush.deleteGauges()) {
-        // Etsy (gaugesMaxTTL 1): reported for the interval it was updated in, deleted after the next.
+        // Etsy (gaugesMaxTTL 1): reported for the interval it was updated in, deleted after the
+        // next.
         current = (long) WORD.getAndSet(this, EMPTY);
       }
       if (holdsValue(current)) {
@@ -477,11 +502,17 @@ abstract class Series {
     private static final int SHRINK_ABOVE = 64;
 
     double[] values = new double[4];
-    /** {@code 1 / sampleRate} per value while {@link #weighted}; kept across intervals once made. */
+
+    /**
+     * {@code 1 / sampleRate} per value while {@link #weighted}; kept across intervals once made.
+     */
     private double[] weights;
+
     /** Some value of this interval had a sample rate other than 1. */
     private boolean weighted;
+
     int size;
+
     /** Sum of 1 / sampleRate (Etsy's timer_counters). */
     double count;
 
@@ -570,12 +601,13 @@ abstract class Series {
 
   /**
    * A set: Etsy's {@code sets[key]} members of the interval, kept as bytes in a {@link MemberSet}
-   * (so a member seen before in the interval costs no allocation); the HyperLogLog is fed from
-   * them when the interval is flushed.
+   * (so a member seen before in the interval costs no allocation); the HyperLogLog is fed from them
+   * when the interval is flushed.
    */
   static final class SetSeries extends Locked {
     /** This interval's members; null until the first. */
     MemberSet members;
+
     /** An emptied member set kept for the next interval, so that a flush need not allocate one. */
     private MemberSet spare;
 

@@ -3,7 +3,10 @@ package io.hollerith.server.aggregate;
 import io.hollerith.server.model.MetricType;
 import java.util.function.Consumer;
 
-/** The four per-type tables of one interval set: the live series, or one backfill interval's. Thread-safe. */
+/**
+ * The four per-type tables of one interval set: the live series, or one backfill interval's.
+ * Thread-safe.
+ */
 final class SeriesTables {
   final SeriesTable<Series.Counter> counters = new SeriesTable<>(Series.Counter::new);
   final SeriesTable<Series.Gauge> gauges = new SeriesTable<>(Series.Gauge::new);
@@ -19,7 +22,9 @@ final class SeriesTables {
     };
   }
 
-  /** Every series, type by type: counters, gauges, timers, sets (the order snapshots list them in). */
+  /**
+   * Every series, type by type: counters, gauges, timers, sets (the order snapshots list them in).
+   */
   void forEach(Consumer<Series> action) {
     counters.values().forEach(action);
     gauges.values().forEach(action);

@@ -3,9 +3,9 @@ package io.hollerith.server.aggregate;
 /**
  * The arrays a timer's values and weights are copied into when its interval is closed, reused by
  * every timer of a flush and by every flush after it, so closing an interval allocates nothing per
- * value here. A flush hands the copy to {@link IntervalFlush#timer}, which is done with it before the
- * next timer is closed. Arrays above {@value #KEEP_AT_MOST} values are made for one timer and not
- * kept, so one huge interval does not pin its size in memory.
+ * value here. A flush hands the copy to {@link IntervalFlush#timer}, which is done with it before
+ * the next timer is closed. Arrays above {@value #KEEP_AT_MOST} values are made for one timer and
+ * not kept, so one huge interval does not pin its size in memory.
  *
  * <p>Not thread-safe: the aggregator's flush lock guards it.
  */
@@ -29,7 +29,9 @@ final class TimerScratch {
   }
 
   private static double[] fit(double[] kept, int n) {
-    return kept.length >= n || n > KEEP_AT_MOST ? kept : new double[Math.min(KEEP_AT_MOST, Math.max(n, 2 * kept.length))];
+    return kept.length >= n || n > KEEP_AT_MOST
+        ? kept
+        : new double[Math.min(KEEP_AT_MOST, Math.max(n, 2 * kept.length))];
   }
 
   private static double[] copy(double[] source, int n, double[] into) {

@@ -5,18 +5,18 @@ import io.hollerith.server.protocol.Sample;
 
 /**
  * One writer's cache of live series: the series a sample's type and canonical key bytes last
- * resolved to, so the steady-state lookup touches a few adjacent bytes instead of probing a
- * {@link SeriesTable}, which re-encodes the series' key string. The cache keeps its own copy of each
- * key's bytes, so series pay no memory for it.
+ * resolved to, so the steady-state lookup touches a few adjacent bytes instead of probing a {@link
+ * SeriesTable}, which re-encodes the series' key string. The cache keeps its own copy of each key's
+ * bytes, so series pay no memory for it.
  *
  * <p>An open-addressing table with linear probing, looked up at most {@value #MAX_PROBES} slots
  * from a key's home slot. It grows (doubling) while it is a quarter full (linear probing keeps
- * chains short at that load) or while keys keep evicting each other, up to a fixed number of
- * slots, so its memory is bounded whatever the key cardinality; at that size a key that finds no
- * free slot near its home replaces the entry there. Slots are never emptied, so every stored key
- * stays reachable until replaced. (A direct-mapped cache kept missing about a fifth of 1,000 keys
- * in 4,096 slots, two keys sharing a slot evicting each other, and each of those lines took the
- * slow table path.)
+ * chains short at that load) or while keys keep evicting each other, up to a fixed number of slots,
+ * so its memory is bounded whatever the key cardinality; at that size a key that finds no free slot
+ * near its home replaces the entry there. Slots are never emptied, so every stored key stays
+ * reachable until replaced. (A direct-mapped cache kept missing about a fifth of 1,000 keys in
+ * 4,096 slots, two keys sharing a slot evicting each other, and each of those lines took the slow
+ * table path.)
  *
  * <p>Layout, for the memory latency that dominates a lookup: each slot's hash and its key length
  * with the metric type are two adjacent ints, and keys of up to {@value #INLINE_KEY_BYTES} bytes
@@ -32,29 +32,46 @@ import io.hollerith.server.protocol.Sample;
 final class WriterSeriesCache {
 
   private static final int INITIAL_SLOTS = 16;
+
   /** Slots examined from a key's home slot, by lookups and inserts. */
   static final int MAX_PROBES = 8;
+
   /** Key bytes stored inline per slot; longer keys get an array of their own. */
   static final int INLINE_KEY_BYTES = 32;
-  /** The metric type sits above the key length in a slot's tag; longer (and empty) keys are not cached. */
+
+  /**
+   * The metric type sits above the key length in a slot's tag; longer (and empty) keys are not
+   * cached.
+   */
   private static final int TYPE_SHIFT = 24;
+
   private static final int MAX_KEY_LENGTH = (1 << TYPE_SHIFT) - 1;
 
   private final int maxSlots;
   private Series[] series = new Series[INITIAL_SLOTS];
-  /** Per slot {@code i}: {@code [2i]} the key hash, {@code [2i + 1]} its tag (0 for an empty slot). */
+
+  /**
+   * Per slot {@code i}: {@code [2i]} the key hash, {@code [2i + 1]} its tag (0 for an empty slot).
+   */
   private int[] meta = new int[2 * INITIAL_SLOTS];
+
   private byte[] inlineKeys = new byte[INITIAL_SLOTS * INLINE_KEY_BYTES];
+
   /** Keys longer than {@link #INLINE_KEY_BYTES}, by slot; null until one is stored. */
   private byte[][] longKeys;
+
   private int filled;
+
   /** Entries replaced by another key since the last growth. */
   private int evictions;
 
-  /** @param maxSlots the most slots the cache grows to; a power of two */
+  /**
+   * @param maxSlots the most slots the cache grows to; a power of two
+   */
   WriterSeriesCache(int maxSlots) {
     if (Integer.bitCount(maxSlots) != 1 || maxSlots < INITIAL_SLOTS) {
-      throw new IllegalArgumentException("maxSlots must be a power of two >= " + INITIAL_SLOTS + ", got " + maxSlots);
+      throw new IllegalArgumentException(
+          "maxSlots must be a power of two >= " + INITIAL_SLOTS + ", got " + maxSlots);
     }
     this.maxSlots = maxSlots;
   }
@@ -90,7 +107,8 @@ final class WriterSeriesCache {
     if (length == 0 || length > MAX_KEY_LENGTH) {
       return; // the parser never emits these; 0 would read as an empty slot
     }
-    if (series.length < maxSlots && (filled >= series.length >> 2 || evictions >= series.length >> 4)) {
+    if (series.length < maxSlots
+        && (filled >= series.length >> 2 || evictions >= series.length >> 4)) {
       grow();
     }
     store(s, tag(length, sample.type()), sample.keyBytes(), 0, length);

@@ -21,13 +21,13 @@
  * <p>The parser hands over the canonical key as UTF-8 bytes with a hash ({@code Sample#hashKey}).
  * Each writer first asks its own {@link io.hollerith.server.aggregate.WriterSeriesCache} (a small
  * linear-probing table holding copies of the key bytes, short keys inline: normally one slot, one
- * hash and tag compare, one byte compare); on a miss, the type's {@link io.hollerith.server.aggregate.SeriesTable} is probed
- * with a reusable {@link io.hollerith.server.aggregate.KeyProbe} that compares the bytes with the
- * series' key string in place; only a new series builds a {@code MetricKey}. A cached series may be
- * deleted at any moment: the cache skips series marked deleted, and the writer's update itself
- * checks for deletion atomically (a counter's or gauge's compare-and-set fails on its "deleted"
- * word; timers and sets re-check under the series' lock), so nothing lands in a series that will
- * not be flushed.
+ * hash and tag compare, one byte compare); on a miss, the type's {@link
+ * io.hollerith.server.aggregate.SeriesTable} is probed with a reusable {@link
+ * io.hollerith.server.aggregate.KeyProbe} that compares the bytes with the series' key string in
+ * place; only a new series builds a {@code MetricKey}. A cached series may be deleted at any
+ * moment: the cache skips series marked deleted, and the writer's update itself checks for deletion
+ * atomically (a counter's or gauge's compare-and-set fails on its "deleted" word; timers and sets
+ * re-check under the series' lock), so nothing lands in a series that will not be flushed.
  *
  * <h2>Applying a sample</h2>
  *
@@ -40,17 +40,16 @@
  * it reads the word, says whether it got a sample in the interval; deleting an idle gauge swaps in
  * "deleted", then checks the flag again and puts the value back if a sample got in, so a sample
  * racing a flush is reported in this interval or the next, never lost. Timers and sets take their
- * series' own monitor. A timer sample only appends
- * its value (and its {@code 1 / sampleRate} weight once a rate other than 1 arrives) to arrays that
- * stay allocated across intervals; its quantile sketch is built from those values at flush. A set
- * member is kept as its UTF-8 bytes in a {@code MemberSet}, an open-addressing table of 32-bit
- * hashes ({@code Sample#hashKey}) over one byte array: a hash match is confirmed by comparing the
- * bytes, so the count is exact and a collision costs one comparison; a member seen before in the
- * interval allocates nothing. Member bytes that are not well-formed UTF-8 are replaced by the
- * encoding of the string they decode to, so members compare as the strings Etsy sees. The
- * HyperLogLog is fed from the members at flush. Deletion (idle deletion,
- * {@code del*} commands) marks a series deleted and takes it out of its table while holding that
- * monitor, so a writer that found it deleted finds its successor on the next lookup.
+ * series' own monitor. A timer sample only appends its value (and its {@code 1 / sampleRate} weight
+ * once a rate other than 1 arrives) to arrays that stay allocated across intervals; its quantile
+ * sketch is built from those values at flush. A set member is kept as its UTF-8 bytes in a {@code
+ * MemberSet}, an open-addressing table of 32-bit hashes ({@code Sample#hashKey}) over one byte
+ * array: a hash match is confirmed by comparing the bytes, so the count is exact and a collision
+ * costs one comparison; a member seen before in the interval allocates nothing. Member bytes that
+ * are not well-formed UTF-8 are replaced by the encoding of the string they decode to, so members
+ * compare as the strings Etsy sees. The HyperLogLog is fed from the members at flush. Deletion
+ * (idle deletion, {@code del*} commands) marks a series deleted and takes it out of its table while
+ * holding that monitor, so a writer that found it deleted finds its successor on the next lookup.
  *
  * <h2>Closing an interval</h2>
  *
@@ -63,24 +62,24 @@
  *
  * <h2>Buffer modes ({@code stats.no_buffer})</h2>
  *
- * <p>With {@code no_buffer: true} (default) a writer applies each sample to the live series at once.
- * With {@code no_buffer: false} a writer appends each sample to its own operation log (preallocated,
- * {@code stats.buffer_size} entries) and replays it, in order, into the live series when it is full,
- * at least every {@code stats.flush_interval_ms} while samples arrive, whenever
- * {@code Aggregator#mergeBuffers()} runs (the flusher schedules it every {@code flush_interval_ms}),
- * and before every flush. Each series therefore sees the same sequence of operations in both modes,
- * so both flush identical results; samples sit in the log for at most {@code flush_interval_ms}
- * before the live view shows them.
+ * <p>With {@code no_buffer: true} (default) a writer applies each sample to the live series at
+ * once. With {@code no_buffer: false} a writer appends each sample to its own operation log
+ * (preallocated, {@code stats.buffer_size} entries) and replays it, in order, into the live series
+ * when it is full, at least every {@code stats.flush_interval_ms} while samples arrive, whenever
+ * {@code Aggregator#mergeBuffers()} runs (the flusher schedules it every {@code
+ * flush_interval_ms}), and before every flush. Each series therefore sees the same sequence of
+ * operations in both modes, so both flush identical results; samples sit in the log for at most
+ * {@code flush_interval_ms} before the live view shows them.
  *
  * <h2>Timestamps (DogStatsD {@code |T})</h2>
  *
- * <p>A timestamped sample older than the maximum backfill age (default 7 days, the finest retention)
- * or more than one interval in the future is dropped and counted ({@code drops.backfill_too_old},
- * {@code drops.backfill_too_new}). In the open interval or later (clock skew of up to one interval)
- * it counts in the open interval. Otherwise it is aggregated into the wall-clock aligned interval
- * containing it, apart from live data, and the next flush returns that interval as its own snapshot
- * with {@code backfill = true}; a backfilled gauge starts from nothing. Backfill samples are never
- * buffered and allocate (the uncommon path).
+ * <p>A timestamped sample older than the maximum backfill age (default 7 days, the finest
+ * retention) or more than one interval in the future is dropped and counted ({@code
+ * drops.backfill_too_old}, {@code drops.backfill_too_new}). In the open interval or later (clock
+ * skew of up to one interval) it counts in the open interval. Otherwise it is aggregated into the
+ * wall-clock aligned interval containing it, apart from live data, and the next flush returns that
+ * interval as its own snapshot with {@code backfill = true}; a backfilled gauge starts from
+ * nothing. Backfill samples are never buffered and allocate (the uncommon path).
  *
  * <h2>Cardinality guard</h2>
  *
@@ -91,28 +90,28 @@
  *
  * <h2>Internal stats</h2>
  *
- * <p>Written: {@code drops.max_metrics}, {@code drops.backfill_too_old},
- * {@code drops.backfill_too_new}, {@code aggregate.buffer_merges}, {@code aggregate.series_expired}
- * (counters); {@code aggregate.live_series}, {@code aggregate.backfill_intervals},
- * {@code aggregate.writers} (gauges). Read, to report Etsy's {@code statsd.*} counters per flush:
- * {@code messages.bad_lines_seen}, {@code messages.packets_received},
- * {@code messages.metrics_received}, totals over all listeners that the ingest side increments (a
- * line is a "metric received" as in Etsy, bad or not). The live snapshot's processing statistics
- * hold those three for the interval, {@code statsd.timestamp_lag} (seconds between this flush and
- * the previous one minus the interval; absent on the first flush) and {@code processing_time}
- * (milliseconds spent computing the snapshot); backfill snapshots carry none.
+ * <p>Written: {@code drops.max_metrics}, {@code drops.backfill_too_old}, {@code
+ * drops.backfill_too_new}, {@code aggregate.buffer_merges}, {@code aggregate.series_expired}
+ * (counters); {@code aggregate.live_series}, {@code aggregate.backfill_intervals}, {@code
+ * aggregate.writers} (gauges). Read, to report Etsy's {@code statsd.*} counters per flush: {@code
+ * messages.bad_lines_seen}, {@code messages.packets_received}, {@code messages.metrics_received},
+ * totals over all listeners that the ingest side increments (a line is a "metric received" as in
+ * Etsy, bad or not). The live snapshot's processing statistics hold those three for the interval,
+ * {@code statsd.timestamp_lag} (seconds between this flush and the previous one minus the interval;
+ * absent on the first flush) and {@code processing_time} (milliseconds spent computing the
+ * snapshot); backfill snapshots carry none.
  *
  * <h2>Etsy semantics, and where Hollerith knowingly differs</h2>
  *
  * <ul>
  *   <li>Counters: {@code value * (1 / sampleRate)} summed; rate = count / interval seconds.
  *   <li>Gauges persist; a signed value adds to an existing gauge, otherwise sets (so a delta on a
- *       missing gauge starts from 0, and a negative value needs {@code 0|g} then {@code -5|g});
- *       a gauge's sample rate is ignored. Beyond Etsy, each gauge carries the time a sample last set
+ *       missing gauge starts from 0, and a negative value needs {@code 0|g} then {@code -5|g}); a
+ *       gauge's sample rate is ignored. Beyond Etsy, each gauge carries the time a sample last set
  *       or changed it (the clock when the sample's packet was received, read once per packet at its
  *       first gauge line; a backfilled sample's own timestamp; a restored gauge's stored time), so
- *       that the store can tell which node's value is the latest (see
- *       {@code storage/package-info.java}).
+ *       that the store can tell which node's value is the latest (see {@code
+ *       storage/package-info.java}).
  *   <li>Sets count distinct members per interval.
  *   <li>Timers (and {@code h}/{@code d}): {@code count} is the sum of {@code 1 / sampleRate},
  *       statistics over the raw values as in {@code process_metrics.js}, including its quirks
@@ -129,14 +128,14 @@
  *       good; its stored history stays, and a later sample creates it afresh (a gauge delta then
  *       starts from 0). Etsy keeps every series until restart ({@code series_ttl: 0} does too).
  *   <li>Live-set changes: every live snapshot is numbered and says which series joined its listing
- *       and which left it since the previous one
- *       ({@link io.hollerith.server.snapshot.LiveSetChanges}); the flush learns it from a number
- *       kept per series (the last snapshot that listed it) and from the series unlinked since
- *       (idle deletion, the TTL, {@code del*} commands), without comparing the live set.
+ *       and which left it since the previous one ({@link
+ *       io.hollerith.server.snapshot.LiveSetChanges}); the flush learns it from a number kept per
+ *       series (the last snapshot that listed it) and from the series unlinked since (idle
+ *       deletion, the TTL, {@code del*} commands), without comparing the live set.
  *   <li>Etsy's own {@code statsd.*} counters and its {@code statsd.timestamp_lag} gauge are carried
- *       in {@link io.hollerith.server.snapshot.FlushSnapshot#processingStats()} rather than as series,
- *       so the store does not persist them as user data; the console and Graphite sinks emit them
- *       as Etsy does. The prefix is fixed at {@code statsd} (Etsy's {@code prefixStats}).
+ *       in {@link io.hollerith.server.snapshot.FlushSnapshot#processingStats()} rather than as
+ *       series, so the store does not persist them as user data; the console and Graphite sinks
+ *       emit them as Etsy does. The prefix is fixed at {@code statsd} (Etsy's {@code prefixStats}).
  *   <li>Sketches: every timer value is added to a DDSketch with weight {@code 1 / sampleRate}, so
  *       merged quantiles estimate the population that was sampled (the exact Etsy percentiles are
  *       unweighted, as in Etsy); every set member goes into a HyperLogLog.

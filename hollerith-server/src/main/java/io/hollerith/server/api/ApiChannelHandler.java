@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Logs one access line per request: method, path, status, duration, user — never the token or
  * the query string, and with anything token-shaped in the method or path redacted. Closes
- * connections idle past the idle timeout. One instance per connection; its state is confined to
- * the connection's event loop (workers hand results back to it).
+ * connections idle past the idle timeout. One instance per connection; its state is confined to the
+ * connection's event loop (workers hand results back to it).
  */
 final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
 
@@ -53,7 +53,10 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
   private static final byte[] NO_BODY = new byte[0];
 
   /** Counters shared by all connections. */
-  record Counters(StatsRegistry.Counter requests, StatsRegistry.Counter busy, StatsRegistry.Counter noBodyMemory,
+  record Counters(
+      StatsRegistry.Counter requests,
+      StatsRegistry.Counter busy,
+      StatsRegistry.Counter noBodyMemory,
       StatsRegistry.Counter[] byClass) {}
 
   /** The request being received or handled; null between requests. */
@@ -65,11 +68,14 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     final boolean keepAlive;
     final String remote;
     final long start = System.nanoTime();
+
     /** Null for a request without a body. */
     final RequestBody body;
+
     final long declaredLength;
     final boolean expectsContinue;
     Dispatcher.Admission admission;
+
     /** The whole request has been read and is with a worker. */
     boolean handling;
 
@@ -92,10 +98,16 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
   private final int maxRequestBytes;
   private final Counters counters;
   private Exchange current;
+
   /** A message was asked for and has not arrived yet. */
   private boolean awaitingMessage;
 
-  ApiChannelHandler(Dispatcher dispatcher, Executor workers, BodyMemoryBudget budget, int maxRequestBytes, Counters counters) {
+  ApiChannelHandler(
+      Dispatcher dispatcher,
+      Executor workers,
+      BodyMemoryBudget budget,
+      int maxRequestBytes,
+      Counters counters) {
     this.dispatcher = dispatcher;
     this.workers = workers;
     this.budget = budget;
@@ -142,7 +154,10 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onHead(ChannelHandlerContext ctx, HttpRequest head) {
-    String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
+    String remote =
+        ctx.channel().remoteAddress() instanceof InetSocketAddress a
+            ? a.getAddress().getHostAddress()
+            : "-";
     if (head.decoderResult().isFailure() || current != null) {
       if (current != null && current.body != null && !current.handling) {
         current.body.release();
@@ -175,7 +190,11 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Exchange x = current;
-    onWorker(ctx, x, () -> dispatcher.admit(x.method, x.uri, x.headers, x.remote), admission -> admitted(ctx, x, admission));
+    onWorker(
+        ctx,
+        x,
+        () -> dispatcher.admit(x.method, x.uri, x.headers, x.remote),
+        admission -> admitted(ctx, x, admission));
   }
 
   private void admitted(ChannelHandlerContext ctx, Exchange x, Dispatcher.Admission admission) {
@@ -189,11 +208,18 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     x.admission = admission;
     if (x.declaredLength > 0 && !x.body.reserve((int) x.declaredLength)) {
       counters.noBodyMemory().incr();
-      refuse(ctx, 503, "Server busy: too much request data in flight, retry shortly", Map.of("Retry-After", "1"));
+      refuse(
+          ctx,
+          503,
+          "Server busy: too much request data in flight, retry shortly",
+          Map.of("Retry-After", "1"));
       return;
     }
     if (x.expectsContinue) {
-      var unused = ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      var unused =
+          ctx.writeAndFlush(
+              new DefaultFullHttpResponse(
+                  HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
     pull(ctx);
   }
@@ -223,10 +249,14 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
       }
       case NO_MEMORY -> {
         counters.noBodyMemory().incr();
-        refuse(ctx, 503, "Server busy: too much request data in flight, retry shortly", Map.of("Retry-After", "1"));
+        refuse(
+            ctx,
+            503,
+            "Server busy: too much request data in flight, retry shortly",
+            Map.of("Retry-After", "1"));
         return;
       }
-      case OK -> { }
+      case OK -> {}
     }
     if (!last) {
       pull(ctx);
@@ -234,15 +264,22 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     }
     x.handling = true;
     byte[] bytes = x.body.bytes();
-    onWorker(ctx, x, () -> dispatcher.handle(x.admission, bytes), outcome -> {
-      x.body.release();
-      send(ctx, x, outcome.response(), outcome.user(), x.keepAlive);
-    });
+    onWorker(
+        ctx,
+        x,
+        () -> dispatcher.handle(x.admission, bytes),
+        outcome -> {
+          x.body.release();
+          send(ctx, x, outcome.response(), outcome.user(), x.keepAlive);
+        });
   }
 
   private void dispatchWhole(ChannelHandlerContext ctx, Exchange x, byte[] body) {
     x.handling = true;
-    onWorker(ctx, x, () -> dispatcher.dispatch(x.method, x.uri, x.headers, body, x.remote),
+    onWorker(
+        ctx,
+        x,
+        () -> dispatcher.dispatch(x.method, x.uri, x.headers, body, x.remote),
         outcome -> send(ctx, x, outcome.response(), outcome.user(), x.keepAlive));
   }
 
@@ -250,24 +287,35 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
    * Runs {@code work} on a worker and hands its result to {@code then} on this connection's event
    * loop; answers 503 (closing the connection if a body may be unread) when every worker is busy.
    */
-  private <T> void onWorker(ChannelHandlerContext ctx, Exchange x, Supplier<T> work, Consumer<T> then) {
+  private <T> void onWorker(
+      ChannelHandlerContext ctx, Exchange x, Supplier<T> work, Consumer<T> then) {
     try {
-      workers.execute(() -> {
-        T result = work.get();
-        ctx.executor().execute(() -> then.accept(result));
-      });
+      workers.execute(
+          () -> {
+            T result = work.get();
+            ctx.executor().execute(() -> then.accept(result));
+          });
     } catch (RejectedExecutionException e) {
       counters.busy().incr();
       if (x.body != null) {
         x.body.release();
       }
-      ApiResponse busy = new ApiResponse(503, ApiResponse.JSON, Json.error("Server busy, retry shortly"), Map.of("Retry-After", "1"));
+      ApiResponse busy =
+          new ApiResponse(
+              503,
+              ApiResponse.JSON,
+              Json.error("Server busy, retry shortly"),
+              Map.of("Retry-After", "1"));
       send(ctx, x, busy, "-", x.keepAlive && x.handling);
     }
   }
 
-  /** Answers the current request with an error and closes the connection, leaving the rest of it unread. */
-  private void refuse(ChannelHandlerContext ctx, int status, String text, Map<String, String> headers) {
+  /**
+   * Answers the current request with an error and closes the connection, leaving the rest of it
+   * unread.
+   */
+  private void refuse(
+      ChannelHandlerContext ctx, int status, String text, Map<String, String> headers) {
     Exchange x = current;
     if (x.body != null) {
       x.body.release();
@@ -275,15 +323,21 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     send(ctx, x, new ApiResponse(status, ApiResponse.JSON, Json.error(text), headers), "-", false);
   }
 
-  /** Writes the answer to {@code x}, logs it, and reads the next request unless the connection closes. */
-  private void send(ChannelHandlerContext ctx, Exchange x, ApiResponse r, String user, boolean keepAlive) {
+  /**
+   * Writes the answer to {@code x}, logs it, and reads the next request unless the connection
+   * closes.
+   */
+  private void send(
+      ChannelHandlerContext ctx, Exchange x, ApiResponse r, String user, boolean keepAlive) {
     if (current == x) {
       current = null;
     }
     HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
-    HttpResponse response = r.streamed() == null
-        ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(r.body()))
-        : new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+    HttpResponse response =
+        r.streamed() == null
+            ? new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(r.body()))
+            : new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
     HttpHeaders h = response.headers();
     h.set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
     h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
@@ -310,8 +364,14 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
       counters.byClass()[statusClass].incr();
     }
     if (ACCESS.isInfoEnabled()) {
-      ACCESS.info("{} {} {} {}ms user={} remote={}", TokenRedaction.redact(x.method), x.path, r.status(),
-          (System.nanoTime() - x.start) / 1_000_000, user, x.remote);
+      ACCESS.info(
+          "{} {} {} {}ms user={} remote={}",
+          TokenRedaction.redact(x.method),
+          x.path,
+          r.status(),
+          (System.nanoTime() - x.start) / 1_000_000,
+          user,
+          x.remote);
     }
   }
 

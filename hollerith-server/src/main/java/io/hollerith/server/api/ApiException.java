@@ -3,9 +3,9 @@ package io.hollerith.server.api;
 import java.util.Map;
 
 /**
- * A request answered with an error: the status, the text for the
- * {@code {"alerts":[{"level":"error","text":…}]}} body, and extra headers (for example
- * {@code Retry-After}, {@code Allow}, {@code WWW-Authenticate}).
+ * A request answered with an error: the status, the text for the {@code
+ * {"alerts":[{"level":"error","text":…}]}} body, and extra headers (for example {@code
+ * Retry-After}, {@code Allow}, {@code WWW-Authenticate}).
  */
 final class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param streamed a body written in pieces as the client takes them (chunked transfer encoding), or
  *     null when {@code body} is the whole body
  */
-record ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers, TextBody streamed) {
+record ApiResponse(
+    int status, String contentType, byte[] body, Map<String, String> headers, TextBody streamed) {
 
   static final String JSON = "application/json";
 

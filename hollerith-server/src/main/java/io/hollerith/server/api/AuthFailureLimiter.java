@@ -8,11 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Throttles failed authentications per client address: once an address has failed more than
- * {@code limit} times within a fixed window (starting at its first failure), its further failures
- * are answered 429 instead of 401 until the window ends. Only failures are throttled: a request
- * with a valid token is admitted whatever its address did, so nobody can lock a user out by
- * sending bad tokens from the user's address.
+ * Throttles failed authentications per client address: once an address has failed more than {@code
+ * limit} times within a fixed window (starting at its first failure), its further failures are
+ * answered 429 instead of 401 until the window ends. Only failures are throttled: a request with a
+ * valid token is admitted whatever its address did, so nobody can lock a user out by sending bad
+ * tokens from the user's address.
  *
  * <p>Memory is bounded: at most {@code maxAddresses} addresses are tracked. Addresses whose window
  * has ended are dropped, and when the table is full the address that failed least recently is
@@ -30,17 +30,26 @@ final class AuthFailureLimiter {
   private final int maxAddresses;
   private final Clock clock;
   private final StatsRegistry.Counter evicted;
+
   /** Least recently failed first: a failure moves its address to the end. */
   private final LinkedHashMap<String, Window> windows = new LinkedHashMap<>();
 
-  AuthFailureLimiter(int limit, Duration window, int maxAddresses, Clock clock, StatsRegistry stats) {
+  AuthFailureLimiter(
+      int limit, Duration window, int maxAddresses, Clock clock, StatsRegistry stats) {
     this.limit = limit;
     this.windowMillis = window.toMillis();
     this.maxAddresses = maxAddresses;
     this.clock = clock;
-    this.evicted = stats.counter("auth", "failure_addresses_evicted",
-        "Addresses dropped from the failed-authentication table because it held http.auth_failure_max_addresses");
-    stats.gauge("auth", "failure_addresses_tracked", "Addresses with recent failed authentications", this::tracked);
+    this.evicted =
+        stats.counter(
+            "auth",
+            "failure_addresses_evicted",
+            "Addresses dropped from the failed-authentication table because it held http.auth_failure_max_addresses");
+    stats.gauge(
+        "auth",
+        "failure_addresses_tracked",
+        "Addresses with recent failed authentications",
+        this::tracked);
   }
 
   /**
@@ -53,7 +62,10 @@ final class AuthFailureLimiter {
     long now = clock.millis();
     dropEnded(now);
     Window w = windows.remove(address);
-    w = w == null || now - w.startMillis >= windowMillis ? new Window(now, 1) : new Window(w.startMillis, w.failures + 1);
+    w =
+        w == null || now - w.startMillis >= windowMillis
+            ? new Window(now, 1)
+            : new Window(w.startMillis, w.failures + 1);
     windows.put(address, w);
     Iterator<String> eldest = windows.keySet().iterator();
     while (windows.size() > maxAddresses) {

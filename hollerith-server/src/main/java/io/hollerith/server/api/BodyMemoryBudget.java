@@ -3,9 +3,9 @@ package io.hollerith.server.api;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The memory all request bodies in flight may hold together ({@code http.max_body_bytes_in_flight}):
- * a body reserves its room before it is read, and returns it when its request has been answered or
- * its connection closed. Thread-safe (one atomic counter).
+ * The memory all request bodies in flight may hold together ({@code
+ * http.max_body_bytes_in_flight}): a body reserves its room before it is read, and returns it when
+ * its request has been answered or its connection closed. Thread-safe (one atomic counter).
  */
 final class BodyMemoryBudget {
 

@@ -9,19 +9,22 @@ import java.util.function.Supplier;
 
 /**
  * A {@link LineIngestor} that feeds an HTTP body to the same parser and aggregator as UDP: the body
- * is cut at newlines into chunks of complete lines no larger than the parser's packet limit
- * ({@code protocol.max_packet_bytes}), so a 1 MiB body is not rejected as one oversized packet;
- * a single line longer than the limit is passed alone and the parser rejects and counts it, as it
- * would over UDP. Samples are counted as accepted, rejected lines as rejected with their reasons.
+ * is cut at newlines into chunks of complete lines no larger than the parser's packet limit ({@code
+ * protocol.max_packet_bytes}), so a 1 MiB body is not rejected as one oversized packet; a single
+ * line longer than the limit is passed alone and the parser rejects and counts it, as it would over
+ * UDP. Samples are counted as accepted, rejected lines as rejected with their reasons.
  *
  * <p>Wiring: {@code new ChunkedLineIngestor(() -> new LineParser(config.protocol(), stats)::parse,
  * aggregator::newWriter, config.protocol().maxPacketBytes())}. Each call makes its own parser and
- * sink (neither is thread-safe) and closes the sink when it is {@link AutoCloseable} (an
- * aggregator writer merges its buffer on close). Thread-safe.
+ * sink (neither is thread-safe) and closes the sink when it is {@link AutoCloseable} (an aggregator
+ * writer merges its buffer on close). Thread-safe.
  */
 public final class ChunkedLineIngestor implements LineIngestor {
 
-  /** Parses complete lines into a sink; {@code LineParser::parse(byte[], int, int, SampleSink)} fits. */
+  /**
+   * Parses complete lines into a sink; {@code LineParser::parse(byte[], int, int, SampleSink)}
+   * fits.
+   */
   @FunctionalInterface
   public interface Parser {
     void parse(byte[] packet, int offset, int length, SampleSink sink);
@@ -36,7 +39,10 @@ public final class ChunkedLineIngestor implements LineIngestor {
    * @param newSink makes the sink (aggregator writer) for one request
    * @param maxChunkBytes the parser's packet size limit
    */
-  public ChunkedLineIngestor(Supplier<? extends Parser> newParser, Supplier<? extends SampleSink> newSink, int maxChunkBytes) {
+  public ChunkedLineIngestor(
+      Supplier<? extends Parser> newParser,
+      Supplier<? extends SampleSink> newSink,
+      int maxChunkBytes) {
     this.newParser = Objects.requireNonNull(newParser);
     this.newSink = Objects.requireNonNull(newSink);
     if (maxChunkBytes < 1) {
@@ -51,7 +57,8 @@ public final class ChunkedLineIngestor implements LineIngestor {
     SampleSink target = newSink.get();
     Counting counting = new Counting(target);
     try {
-      forEachChunk(body, length, maxChunkBytes, (b, off, len) -> parser.parse(b, off, len, counting));
+      forEachChunk(
+          body, length, maxChunkBytes, (b, off, len) -> parser.parse(b, off, len, counting));
     } catch (RuntimeException | Error e) {
       try {
         close(target);

@@ -22,28 +22,33 @@ import java.util.regex.Pattern;
  *
  * <p>{@code GET /} answers the page; the files it names as placeholders ({@code {{app.js}}}: a file
  * of the dashboard directory, or {@code uPlot.js}/{@code uPlot.css} from the uPlot WebJar) are
- * served under {@code /ui/} with the first 16 hex digits of their SHA-256 in the name
- * ({@code /ui/app.3f2a….js}), so a browser may keep them for a year ({@code immutable}) and a new
- * build changes the name. A page file is added by naming it in index.html. The page itself is
- * {@code no-cache}: the browser revalidates it by its {@code ETag} and gets 304 when unchanged.
- * Every answer carries a Content-Security-Policy that allows only same-origin scripts, styles,
- * images and requests, and no framing.
+ * served under {@code /ui/} with the first 16 hex digits of their SHA-256 in the name ({@code
+ * /ui/app.3f2a….js}), so a browser may keep them for a year ({@code immutable}) and a new build
+ * changes the name. A page file is added by naming it in index.html. The page itself is {@code
+ * no-cache}: the browser revalidates it by its {@code ETag} and gets 304 when unchanged. Every
+ * answer carries a Content-Security-Policy that allows only same-origin scripts, styles, images and
+ * requests, and no framing.
  *
  * <p>All files are read and hashed once, at construction. Immutable; thread-safe.
  */
 final class DashboardAssets {
 
   /** The policy sent with every dashboard file. */
-  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; "
+          + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
   private static final String DASHBOARD = "/io/hollerith/server/dashboard/";
   private static final String UPLOT_POM = "/META-INF/maven/org.webjars.npm/uplot/pom.properties";
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
   /** A file named in index.html, as {@code {{app.js}}}. */
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z0-9_-]+\\.(?:js|css|svg))}}");
+  private static final Pattern PLACEHOLDER =
+      Pattern.compile("\\{\\{([A-Za-z0-9_-]+\\.(?:js|css|svg))}}");
+
   /** The page's names for uPlot's files, and the files in the WebJar's {@code dist} directory. */
-  private static final Map<String, String> UPLOT_FILES = Map.of("uPlot.js", "uPlot.iife.min.js", "uPlot.css", "uPlot.min.css");
+  private static final Map<String, String> UPLOT_FILES =
+      Map.of("uPlot.js", "uPlot.iife.min.js", "uPlot.css", "uPlot.min.css");
 
   /** A file as served. */
   private record Asset(String contentType, byte[] body, String etag, String cacheControl) {}
@@ -60,20 +65,27 @@ final class DashboardAssets {
     Matcher placeholder = PLACEHOLDER.matcher(page);
     StringBuilder resolved = new StringBuilder();
     while (placeholder.find()) {
-      placeholder.appendReplacement(resolved, Matcher.quoteReplacement(hashedPath(placeholder.group(1))));
+      placeholder.appendReplacement(
+          resolved, Matcher.quoteReplacement(hashedPath(placeholder.group(1))));
     }
     placeholder.appendTail(resolved);
     byte[] body = resolved.toString().getBytes(StandardCharsets.UTF_8);
-    byPath.put("/", new Asset("text/html; charset=utf-8", body, '"' + sha256Prefix(body) + '"', "no-cache"));
+    byPath.put(
+        "/",
+        new Asset("text/html; charset=utf-8", body, '"' + sha256Prefix(body) + '"', "no-cache"));
   }
 
-  /** Serves the named file (once, however often the page names it) and answers its content-hashed path. */
+  /**
+   * Serves the named file (once, however often the page names it) and answers its content-hashed
+   * path.
+   */
   private String hashedPath(String name) {
     String resource = DASHBOARD + name;
     if (name.startsWith("uPlot.")) {
       String file = UPLOT_FILES.get(name);
       if (file == null) {
-        throw new IllegalStateException("index.html names " + name + "; uPlot's files are " + UPLOT_FILES.keySet());
+        throw new IllegalStateException(
+            "index.html names " + name + "; uPlot's files are " + UPLOT_FILES.keySet());
       }
       resource = uplotDirectory() + file;
     }
@@ -125,7 +137,10 @@ final class DashboardAssets {
     return false;
   }
 
-  /** The directory of uPlot's files in the WebJar on the class path, by the version in its Maven metadata. */
+  /**
+   * The directory of uPlot's files in the WebJar on the class path, by the version in its Maven
+   * metadata.
+   */
   private static String uplotDirectory() {
     return "/META-INF/resources/webjars/uplot/" + webJarVersion() + "/dist/";
   }
@@ -170,7 +185,9 @@ final class DashboardAssets {
 
   private static String sha256Prefix(byte[] body) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)).substring(0, 16);
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(body))
+          .substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one decoded request into one response: the dashboard's public files, routing (404/405),
  * authentication (401; 429 for an invalid token from an address that failed too often, while a
- * valid token is always admitted), authorisation against the route's permission (403), the
- * handler, and the mapping of every failure to a JSON error. Independent of Netty's channel
- * machinery. Thread-safe.
+ * valid token is always admitted), authorisation against the route's permission (403), the handler,
+ * and the mapping of every failure to a JSON error. Independent of Netty's channel machinery.
+ * Thread-safe.
  */
 final class Dispatcher {
 
@@ -46,24 +46,46 @@ final class Dispatcher {
   private final StatsRegistry.Counter authRateLimited;
   private final StatsRegistry.Counter serverErrors;
 
-  Dispatcher(Router router, DashboardAssets dashboard, AuthStore auth, AuthFailureLimiter limiter,
-      List<String> anonymousScrapers, StatsRegistry stats) {
+  Dispatcher(
+      Router router,
+      DashboardAssets dashboard,
+      AuthStore auth,
+      AuthFailureLimiter limiter,
+      List<String> anonymousScrapers,
+      StatsRegistry stats) {
     this.router = router;
     this.dashboard = dashboard;
     this.auth = auth;
     this.limiter = limiter;
     this.anonymousScrapers = normalise(anonymousScrapers);
-    this.authFailures = stats.counter("auth", "failures", "Requests refused because their token was unknown, expired or revoked");
-    this.authRateLimited = stats.counter("auth", "rate_limited", "Requests with an invalid token answered 429 because their address failed too often");
-    this.serverErrors = stats.counter("http", "server_errors", "Requests that failed with an internal error");
+    this.authFailures =
+        stats.counter(
+            "auth",
+            "failures",
+            "Requests refused because their token was unknown, expired or revoked");
+    this.authRateLimited =
+        stats.counter(
+            "auth",
+            "rate_limited",
+            "Requests with an invalid token answered 429 because their address failed too often");
+    this.serverErrors =
+        stats.counter("http", "server_errors", "Requests that failed with an internal error");
   }
 
   /**
-   * A request admitted or refused on its head alone: what the handler needs once the body is in,
-   * or the refusal to send without reading the body.
+   * A request admitted or refused on its head alone: what the handler needs once the body is in, or
+   * the refusal to send without reading the body.
    */
-  record Admission(String method, String uri, String path, Map<String, String> pathParams,
-      Map<String, List<String>> params, HttpHeaders headers, String remote, Route route, Principal principal,
+  record Admission(
+      String method,
+      String uri,
+      String path,
+      Map<String, String> pathParams,
+      Map<String, List<String>> params,
+      HttpHeaders headers,
+      String remote,
+      Route route,
+      Principal principal,
       Outcome refusal) {
 
     boolean refused() {
@@ -82,8 +104,8 @@ final class Dispatcher {
   }
 
   /**
-   * Routing, authentication and authorisation from the request head: runs before any of the body
-   * is read, so a request without valid credentials never has its body buffered.
+   * Routing, authentication and authorisation from the request head: runs before any of the body is
+   * read, so a request without valid credentials never has its body buffered.
    */
   Admission admit(String method, String uri, HttpHeaders headers, String remote) {
     String user = "-";
@@ -92,8 +114,10 @@ final class Dispatcher {
       String path = decoder.path();
       ApiResponse asset = dashboard.answer(method, path, headers);
       if (asset != null) {
-        // A dashboard file is answered from the head alone, as a refusal is: it needs no token and no body.
-        return new Admission(method, uri, path, null, null, headers, remote, null, null, new Outcome(asset, user));
+        // A dashboard file is answered from the head alone, as a refusal is: it needs no token and
+        // no body.
+        return new Admission(
+            method, uri, path, null, null, headers, remote, null, null, new Outcome(asset, user));
       }
       Map<String, List<String>> params = decoder.parameters();
       Router.Match match = router.match(method, path, decoder.rawPath());
@@ -103,13 +127,29 @@ final class Dispatcher {
         principal = authenticate(route, headers, remote);
         user = principal.userName();
         if (route.guard() == Route.Guard.PERMISSION && !principal.has(route.permission())) {
-          throw new ApiException(403, "Permission " + route.permission().label() + " required; role "
-              + principal.role().label() + " does not grant it");
+          throw new ApiException(
+              403,
+              "Permission "
+                  + route.permission().label()
+                  + " required; role "
+                  + principal.role().label()
+                  + " does not grant it");
         }
       }
-      return new Admission(method, uri, path, match.pathParams(), params, headers, remote, route, principal, null);
+      return new Admission(
+          method, uri, path, match.pathParams(), params, headers, remote, route, principal, null);
     } catch (Exception e) {
-      return new Admission(method, uri, null, null, null, headers, remote, null, null, failure(e, method, uri, user));
+      return new Admission(
+          method,
+          uri,
+          null,
+          null,
+          null,
+          headers,
+          remote,
+          null,
+          null,
+          failure(e, method, uri, user));
     }
   }
 
@@ -118,8 +158,17 @@ final class Dispatcher {
     try {
       Principal caller = a.principal();
       Supplier<Access> access = memoize(() -> caller == null ? null : auth.access(caller));
-      ApiRequest request = new ApiRequest(a.method(), a.path(), a.pathParams(), a.params(), a.headers(), body, a.remote(),
-          caller, access);
+      ApiRequest request =
+          new ApiRequest(
+              a.method(),
+              a.path(),
+              a.pathParams(),
+              a.params(),
+              a.headers(),
+              body,
+              a.remote(),
+              caller,
+              access);
       return new Outcome(a.route().handler().handle(request), a.user());
     } catch (Exception e) {
       return failure(e, a.method(), a.uri(), a.user());
@@ -140,7 +189,10 @@ final class Dispatcher {
     }
     serverErrors.incr();
     if (e instanceof AuthStoreException) {
-      LOG.error("credential store failure on {} {}: {}", TokenRedaction.redact(method), loggablePath(uri),
+      LOG.error(
+          "credential store failure on {} {}: {}",
+          TokenRedaction.redact(method),
+          loggablePath(uri),
           TokenRedaction.redact(e.getMessage()));
       return new Outcome(error(503, "Credential store unavailable", Map.of()), user);
     }
@@ -153,7 +205,8 @@ final class Dispatcher {
    * query or the method, where a careless client may have put a token.
    */
   private static ApiResponse error(int status, String text, Map<String, String> headers) {
-    return new ApiResponse(status, ApiResponse.JSON, Json.error(TokenRedaction.redact(text)), headers);
+    return new ApiResponse(
+        status, ApiResponse.JSON, Json.error(TokenRedaction.redact(text)), headers);
   }
 
   /** The path of a request URI for a log line: without the query string, tokens redacted. */
@@ -167,23 +220,28 @@ final class Dispatcher {
   private Principal authenticate(Route route, HttpHeaders headers, String remote) {
     String header = headers.get("Authorization");
     if (header == null && route.anonymousScrape() && anonymousScrapers.contains(remote)) {
-      long root = auth.listTenants().stream().filter(Tenant::isRoot).findFirst().map(Tenant::id).orElse(1L);
+      long root =
+          auth.listTenants().stream().filter(Tenant::isRoot).findFirst().map(Tenant::id).orElse(1L);
       return new Principal(0, "anonymous-scraper", Role.SUPPORT, root);
     }
     if (header == null || header.isBlank()) {
-      throw unauthorized("Authentication required: send 'Authorization: Token <token>' or 'Authorization: Bearer <token>'");
+      throw unauthorized(
+          "Authentication required: send 'Authorization: Token <token>' or 'Authorization: Bearer <token>'");
     }
     String trimmed = header.trim();
     int space = trimmed.indexOf(' ');
     if (space < 0) {
-      throw unauthorized("Authorization header without a scheme: send 'Authorization: Token <token>' or "
-          + "'Authorization: Bearer <token>'");
+      throw unauthorized(
+          "Authorization header without a scheme: send 'Authorization: Token <token>' or "
+              + "'Authorization: Bearer <token>'");
     }
     String scheme = trimmed.substring(0, space).toLowerCase(Locale.ROOT);
     String token = trimmed.substring(space + 1).trim();
-    // The scheme is not quoted back: a client that got the header wrong may have put its token there.
+    // The scheme is not quoted back: a client that got the header wrong may have put its token
+    // there.
     if (!scheme.equals("token") && !scheme.equals("bearer")) {
-      throw unauthorized("Unsupported authorization scheme: use 'Token <token>' or 'Bearer <token>'");
+      throw unauthorized(
+          "Unsupported authorization scheme: use 'Token <token>' or 'Bearer <token>'");
     }
     Optional<Principal> principal = auth.authenticate(token);
     if (principal.isPresent()) {
@@ -193,27 +251,35 @@ final class Dispatcher {
     long retry = limiter.recordFailure(remote);
     if (retry > 0) {
       authRateLimited.incr();
-      throw new ApiException(429, "Too many failed authentications from " + remote + "; retry in " + retry + " s",
+      throw new ApiException(
+          429,
+          "Too many failed authentications from " + remote + "; retry in " + retry + " s",
           Map.of("Retry-After", Long.toString(retry)));
     }
     throw unauthorized("Invalid token: unknown, expired or revoked");
   }
 
-  /** Addresses in the form the socket reports them ({@code ::1} becomes {@code 0:0:0:0:0:0:0:1}). */
+  /**
+   * Addresses in the form the socket reports them ({@code ::1} becomes {@code 0:0:0:0:0:0:0:1}).
+   */
   private static Set<String> normalise(List<String> addresses) {
     Set<String> out = new HashSet<>();
     for (String a : addresses) {
       try {
         out.add(InetAddress.getByName(a.trim()).getHostAddress());
       } catch (UnknownHostException e) {
-        throw new IllegalStateException("http.anonymous_metrics_from: '" + a + "' is not an IP address", e);
+        throw new IllegalStateException(
+            "http.anonymous_metrics_from: '" + a + "' is not an IP address", e);
       }
     }
     return Set.copyOf(out);
   }
 
   private static ApiException unauthorized(String text) {
-    return new ApiException(401, text, Map.of("WWW-Authenticate", "Bearer realm=\"hollerith\", Token realm=\"hollerith\""));
+    return new ApiException(
+        401,
+        text,
+        Map.of("WWW-Authenticate", "Bearer realm=\"hollerith\", Token realm=\"hollerith\""));
   }
 
   private static <T> Supplier<T> memoize(Supplier<T> s) {

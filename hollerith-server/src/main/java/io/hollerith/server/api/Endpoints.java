@@ -41,8 +41,14 @@ final class Endpoints {
    * @param ingestor what {@code POST /api/v1/ingest} feeds, or null (503)
    * @param flushInterval the aggregation flush interval, reported by {@code /api/v1/whoami}
    */
-  Endpoints(AuthStore auth, HealthProbe health, SeriesEndpointReads reads, NodeFigures figures, LineIngestor ingestor,
-      Duration flushInterval, OpsRoutes opsRoutes) {
+  Endpoints(
+      AuthStore auth,
+      HealthProbe health,
+      SeriesEndpointReads reads,
+      NodeFigures figures,
+      LineIngestor ingestor,
+      Duration flushInterval,
+      OpsRoutes opsRoutes) {
     this.auth = auth;
     this.health = health;
     this.reads = reads;
@@ -55,25 +61,31 @@ final class Endpoints {
 
   /** Every route of the API. The OpenAPI document must describe exactly these (a test checks). */
   Router router() {
-    Router router = new Router()
-        .add(Route.publicRoute("GET", "/health", this::health))
-        .add(Route.authenticated("GET", "/api/openapi.json", this::openApi))
-        .add(Route.authenticated("GET", "/api/v1/whoami", this::whoami))
-        .add(Route.requires(Permission.STAT_READ, "GET", "/api/v1/series", this::series))
-        .add(Route.requires(Permission.STAT_READ, "GET", "/api/v1/metrics", this::metrics))
-        .add(Route.requires(Permission.STAT_WRITE, "POST", "/api/v1/ingest", this::ingest))
-        .add(Route.requires(Permission.USER_ADMIN, "GET", "/api/v1/users", this::users))
-        .add(Route.requires(Permission.USER_ADMIN, "GET", "/api/v1/tenants", this::tenants))
-        .add(Route.requires(Permission.OPS_READ, "GET", "/stats", this::stats))
-        .add(Route.requires(Permission.OPS_READ, "GET", "/stats/prometheus", this::prometheus).allowingAnonymousScrape())
-        .add(Route.requires(Permission.OPS_READ, "GET", "/metrics", this::prometheus).allowingAnonymousScrape());
+    Router router =
+        new Router()
+            .add(Route.publicRoute("GET", "/health", this::health))
+            .add(Route.authenticated("GET", "/api/openapi.json", this::openApi))
+            .add(Route.authenticated("GET", "/api/v1/whoami", this::whoami))
+            .add(Route.requires(Permission.STAT_READ, "GET", "/api/v1/series", this::series))
+            .add(Route.requires(Permission.STAT_READ, "GET", "/api/v1/metrics", this::metrics))
+            .add(Route.requires(Permission.STAT_WRITE, "POST", "/api/v1/ingest", this::ingest))
+            .add(Route.requires(Permission.USER_ADMIN, "GET", "/api/v1/users", this::users))
+            .add(Route.requires(Permission.USER_ADMIN, "GET", "/api/v1/tenants", this::tenants))
+            .add(Route.requires(Permission.OPS_READ, "GET", "/stats", this::stats))
+            .add(
+                Route.requires(Permission.OPS_READ, "GET", "/stats/prometheus", this::prometheus)
+                    .allowingAnonymousScrape())
+            .add(
+                Route.requires(Permission.OPS_READ, "GET", "/metrics", this::prometheus)
+                    .allowingAnonymousScrape());
     return opsRoutes.register(router);
   }
 
   private ApiResponse health(ApiRequest r) {
     Map<String, HealthCheck.Status> checks = health.run();
     boolean allUp = checks.values().stream().allMatch(HealthCheck.Status::up);
-    return ApiResponse.json(allUp ? 200 : 503, new ResponseBodies.Health(allUp ? "up" : "down", checks));
+    return ApiResponse.json(
+        allUp ? 200 : 503, new ResponseBodies.Health(allUp ? "up" : "down", checks));
   }
 
   private ApiResponse openApi(ApiRequest r) {
@@ -82,17 +94,35 @@ final class Endpoints {
 
   private ApiResponse whoami(ApiRequest r) {
     Principal p = r.principal();
-    String tenant = auth.listTenants().stream().filter(t -> t.id() == p.tenantId()).map(Tenant::name).findFirst().orElse(null);
-    return ApiResponse.json(200, new ResponseBodies.Whoami(p.userName(), p.role().label(), tenant,
-        p.role().permissions().stream().map(Permission::label).sorted().toList(), flushInterval.toMillis(),
-        reads.selfSeriesPrefix()));
+    String tenant =
+        auth.listTenants().stream()
+            .filter(t -> t.id() == p.tenantId())
+            .map(Tenant::name)
+            .findFirst()
+            .orElse(null);
+    return ApiResponse.json(
+        200,
+        new ResponseBodies.Whoami(
+            p.userName(),
+            p.role().label(),
+            tenant,
+            p.role().permissions().stream().map(Permission::label).sorted().toList(),
+            flushInterval.toMillis(),
+            reads.selfSeriesPrefix()));
   }
 
   private ApiResponse users(ApiRequest r) {
-    List<ResponseBodies.UserEntry> users = auth.listUsers().stream()
-        .map(u -> new ResponseBodies.UserEntry(u.name(), u.role().label(), u.tenant(), u.activeTokens(),
-            Instant.ofEpochMilli(u.createdMillis()).toString()))
-        .toList();
+    List<ResponseBodies.UserEntry> users =
+        auth.listUsers().stream()
+            .map(
+                u ->
+                    new ResponseBodies.UserEntry(
+                        u.name(),
+                        u.role().label(),
+                        u.tenant(),
+                        u.activeTokens(),
+                        Instant.ofEpochMilli(u.createdMillis()).toString()))
+            .toList();
     return ApiResponse.json(200, new ResponseBodies.Users(users));
   }
 
@@ -100,25 +130,33 @@ final class Endpoints {
     List<Tenant> all = auth.listTenants();
     Map<Long, String> names = new HashMap<>();
     all.forEach(t -> names.put(t.id(), t.name()));
-    List<ResponseBodies.TenantEntry> tenants = all.stream()
-        .map(t -> new ResponseBodies.TenantEntry(t.name(), t.parentId() == null ? null : names.get(t.parentId())))
-        .toList();
+    List<ResponseBodies.TenantEntry> tenants =
+        all.stream()
+            .map(
+                t ->
+                    new ResponseBodies.TenantEntry(
+                        t.name(), t.parentId() == null ? null : names.get(t.parentId())))
+            .toList();
     return ApiResponse.json(200, new ResponseBodies.Tenants(tenants, auth.listNamespaces()));
   }
 
   private ApiResponse series(ApiRequest r) {
     requireStore();
     SeriesService series = reads.series();
-    SeriesRequest request = SeriesRequest.parse(r.params(), r.header("Accept"), reads.maxBuckets(),
-        series.finestPrecisionMillis());
+    SeriesRequest request =
+        SeriesRequest.parse(
+            r.params(), r.header("Accept"), reads.maxBuckets(), series.finestPrecisionMillis());
     Map<String, Object> doc = readingStore(() -> series.series(request, visibility(r)));
-    return new ApiResponse(200, request.timestamps().contentType(), Json.bytes(doc), Map.of("Vary", "Accept"));
+    return new ApiResponse(
+        200, request.timestamps().contentType(), Json.bytes(doc), Map.of("Vary", "Accept"));
   }
 
   private ApiResponse metrics(ApiRequest r) {
     requireStore();
-    return ApiResponse.json(200,
-        readingStore(() -> reads.series().metrics(r.params(), visibility(r), r.access().visiblePrefixes())));
+    return ApiResponse.json(
+        200,
+        readingStore(
+            () -> reads.series().metrics(r.params(), visibility(r), r.access().visiblePrefixes())));
   }
 
   /**
@@ -132,8 +170,10 @@ final class Endpoints {
       return r.access()::canSee;
     }
     boolean operator = r.principal().has(Permission.OPS_READ);
-    return name -> !name.startsWith(selfSeriesPrefix) ? r.access().canSee(name)
-        : (operator && r.access().seesEverything()) || r.access().canSeeAssigned(name);
+    return name ->
+        !name.startsWith(selfSeriesPrefix)
+            ? r.access().canSee(name)
+            : (operator && r.access().seesEverything()) || r.access().canSeeAssigned(name);
   }
 
   /** Runs a store read within {@code storage.read_timeout}; see {@link StoreReads}. */
@@ -152,7 +192,9 @@ final class Endpoints {
       throw new ApiException(503, "HTTP ingest is not available on this server");
     }
     LineIngestor.Result result = ingestor.ingest(r.body(), r.body().length);
-    return ApiResponse.json(200, new ResponseBodies.Ingested(result.accepted(), result.rejected(), result.firstErrors()));
+    return ApiResponse.json(
+        200,
+        new ResponseBodies.Ingested(result.accepted(), result.rejected(), result.firstErrors()));
   }
 
   private ApiResponse stats(ApiRequest r) {
@@ -190,7 +232,9 @@ final class Endpoints {
       return null;
     }
     try {
-      return reads.storeReads() != null ? reads.storeReads().read(storageSizes) : storageSizes.get();
+      return reads.storeReads() != null
+          ? reads.storeReads().read(storageSizes)
+          : storageSizes.get();
     } catch (ApiException e) {
       return null;
     }
@@ -201,16 +245,37 @@ final class Endpoints {
     Map<String, Map.Entry<Double, String>> system = new LinkedHashMap<>();
     Map<String, ? extends Number> storage = storageSizes();
     if (storage != null) {
-      storage.forEach((k, v) -> system.put("storage_" + k, new AbstractMap.SimpleImmutableEntry<>(v.doubleValue(), "Storage " + k.replace('_', ' '))));
+      storage.forEach(
+          (k, v) ->
+              system.put(
+                  "storage_" + k,
+                  new AbstractMap.SimpleImmutableEntry<>(
+                      v.doubleValue(), "Storage " + k.replace('_', ' '))));
     }
     LatestValues latestValues = figures.latestValues();
-    TextBody body = figures.prometheus().open(figures.stats(), system, latestValues == null ? null : latestValues.latest(),
-        r.access()::canSee, r.access().seesEverything(), openMetrics);
-    return ApiResponse.streamed(200, openMetrics ? PrometheusWriter.OPENMETRICS_CONTENT_TYPE : PrometheusWriter.TEXT_CONTENT_TYPE, body)
+    TextBody body =
+        figures
+            .prometheus()
+            .open(
+                figures.stats(),
+                system,
+                latestValues == null ? null : latestValues.latest(),
+                r.access()::canSee,
+                r.access().seesEverything(),
+                openMetrics);
+    return ApiResponse.streamed(
+            200,
+            openMetrics
+                ? PrometheusWriter.OPENMETRICS_CONTENT_TYPE
+                : PrometheusWriter.TEXT_CONTENT_TYPE,
+            body)
         .withHeader("Vary", "Accept");
   }
 
-  /** OpenMetrics when the Accept header lists it with a q-value above 0; false for any malformed header. */
+  /**
+   * OpenMetrics when the Accept header lists it with a q-value above 0; false for any malformed
+   * header.
+   */
   static boolean wantsOpenMetrics(String accept) {
     if (accept == null) {
       return false;

@@ -3,9 +3,9 @@ package io.hollerith.server.api;
 import java.util.function.Supplier;
 
 /**
- * One component {@code GET /health} reports on (a listener, the store). Implementations must
- * answer quickly and must not throw; an exception is reported as down with its message.
- * Implementations are called from request threads and must be thread-safe.
+ * One component {@code GET /health} reports on (a listener, the store). Implementations must answer
+ * quickly and must not throw; an exception is reported as down with its message. Implementations
+ * are called from request threads and must be thread-safe.
  */
 public interface HealthCheck {
 

@@ -29,24 +29,39 @@ final class HealthProbe {
   private final List<HealthCheck> checks;
   private final long timeoutNanos;
   private final StatsRegistry.Counter timeouts;
+
   /** At most one thread per check (see above), so the pool is bounded by the number of checks. */
-  private final ExecutorService runner = Executors.newCachedThreadPool(new DefaultThreadFactory("hollerith-health", true));
-  private final Map<HealthCheck, CompletableFuture<HealthCheck.Status>> running = new ConcurrentHashMap<>();
+  private final ExecutorService runner =
+      Executors.newCachedThreadPool(new DefaultThreadFactory("hollerith-health", true));
+
+  private final Map<HealthCheck, CompletableFuture<HealthCheck.Status>> running =
+      new ConcurrentHashMap<>();
 
   HealthProbe(List<HealthCheck> checks, Duration timeout, StatsRegistry stats) {
     this.checks = List.copyOf(checks);
     this.timeoutNanos = timeout.toNanos();
-    this.timeouts = stats.counter("http", "health_check_timeouts",
-        "Health checks reported down because they had not answered within http.health_check_timeout");
+    this.timeouts =
+        stats.counter(
+            "http",
+            "health_check_timeouts",
+            "Health checks reported down because they had not answered within http.health_check_timeout");
   }
 
-  /** Every check's status by name, in registration order; returns within the timeout (plus scheduling). */
+  /**
+   * Every check's status by name, in registration order; returns within the timeout (plus
+   * scheduling).
+   */
   Map<String, HealthCheck.Status> run() {
     Map<HealthCheck, CompletableFuture<HealthCheck.Status>> started = new LinkedHashMap<>();
     for (HealthCheck check : checks) {
-      started.put(check, running.compute(check, (c, previous) -> previous != null && !previous.isDone()
-          ? previous
-          : CompletableFuture.supplyAsync(() -> safely(c), runner)));
+      started.put(
+          check,
+          running.compute(
+              check,
+              (c, previous) ->
+                  previous != null && !previous.isDone()
+                      ? previous
+                      : CompletableFuture.supplyAsync(() -> safely(c), runner)));
     }
     long deadline = System.nanoTime() + timeoutNanos;
     Map<String, HealthCheck.Status> out = new LinkedHashMap<>();
@@ -61,7 +76,8 @@ final class HealthProbe {
       return run.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       timeouts.incr();
-      return HealthCheck.Status.down("no answer within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+      return HealthCheck.Status.down(
+          "no answer within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return HealthCheck.Status.down("health probe interrupted");

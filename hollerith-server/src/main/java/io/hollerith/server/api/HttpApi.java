@@ -9,9 +9,9 @@ import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.stats.SystemStats;
 import io.hollerith.server.storage.SeriesReader;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -42,24 +42,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The HTTP API server: {@code /health}, {@code /api/v1/series}, {@code /api/v1/metrics},
- * {@code /api/v1/ingest}, {@code /api/v1/whoami}, {@code /api/v1/users}, {@code /api/v1/tenants},
- * {@code /stats}, {@code /stats/prometheus},
- * {@code /metrics}, {@code /api/openapi.json}, the operations views under {@code /api/stats/}
- * ({@code tasks}, {@code internal}, {@code celery}, {@code workers}) and the operations routes
- * {@code /api/stats/database/}, {@code /api/stats/table-growth/}, {@code /api/stats/query/},
- * {@code /debug/goroutines}, {@code /debug/threads}, {@code /debug/pool/bytes},
- * {@code /_local/files/_list}, {@code /_local/files/{file}/_list} and {@code DELETE /_local/files/{file}};
- * and the web dashboard at {@code /}.
+ * The HTTP API server: {@code /health}, {@code /api/v1/series}, {@code /api/v1/metrics}, {@code
+ * /api/v1/ingest}, {@code /api/v1/whoami}, {@code /api/v1/users}, {@code /api/v1/tenants}, {@code
+ * /stats}, {@code /stats/prometheus}, {@code /metrics}, {@code /api/openapi.json}, the operations
+ * views under {@code /api/stats/} ({@code tasks}, {@code internal}, {@code celery}, {@code
+ * workers}) and the operations routes {@code /api/stats/database/}, {@code
+ * /api/stats/table-growth/}, {@code /api/stats/query/}, {@code /debug/goroutines}, {@code
+ * /debug/threads}, {@code /debug/pool/bytes}, {@code /_local/files/_list}, {@code
+ * /_local/files/{file}/_list} and {@code DELETE /_local/files/{file}}; and the web dashboard at
+ * {@code /}.
  *
  * <p>Built on Netty's HTTP codec (see the package documentation for why). Network threads only
  * decode and encode; authentication and handlers, which read the store and the credential store,
  * run on a bounded worker pool, and a request arriving when its queue is full gets 503 instead of
  * queueing without bound. A request body is read only once its head has been authenticated and
- * authorised, into memory reserved from {@code http.max_body_bytes_in_flight}; at most
- * {@code http.max_connections} connections are open at once.
+ * authorised, into memory reserved from {@code http.max_body_bytes_in_flight}; at most {@code
+ * http.max_connections} connections are open at once.
  *
- * <p>Usage: {@code HttpApi.builder(config.http(), authStore, stats).seriesReader(reader, readTimeout)
+ * <p>Usage: {@code HttpApi.builder(config.http(), authStore, stats).seriesReader(reader,
+ * readTimeout)
  * .healthCheck(check).latestValues(prometheusSink).lineIngestor(ingestor).build().start()}.
  *
  * <p>Thread-safe; {@link #start()} and {@link #close()} are meant to be called once each.
@@ -80,30 +81,69 @@ public final class HttpApi implements AutoCloseable {
     this.config = b.config;
     this.stats = b.stats;
     List<HealthCheck> checks = new ArrayList<>();
-    checks.add(HealthCheck.of("credentials", () -> b.auth.isReachable()
-        ? HealthCheck.Status.up("credential store answers")
-        : HealthCheck.Status.down("credential store does not answer")));
+    checks.add(
+        HealthCheck.of(
+            "credentials",
+            () ->
+                b.auth.isReachable()
+                    ? HealthCheck.Status.up("credential store answers")
+                    : HealthCheck.Status.down("credential store does not answer")));
     checks.addAll(b.healthChecks);
     this.health = new HealthProbe(checks, config.healthCheckTimeout(), b.stats);
-    // Twice the workers: each worker waits for at most one read, the rest are reads abandoned at their deadline.
-    this.storeReads = b.reader == null ? null : new StoreReads(b.readTimeout, 2 * config.workerThreads(), b.stats);
-    SeriesEndpointReads reads = new SeriesEndpointReads(b.reader == null ? null : new SeriesService(b.reader), storeReads,
-        config.maxSeriesBuckets(), b.selfSeriesPrefix);
+    // Twice the workers: each worker waits for at most one read, the rest are reads abandoned at
+    // their deadline.
+    this.storeReads =
+        b.reader == null
+            ? null
+            : new StoreReads(b.readTimeout, 2 * config.workerThreads(), b.stats);
+    SeriesEndpointReads reads =
+        new SeriesEndpointReads(
+            b.reader == null ? null : new SeriesService(b.reader),
+            storeReads,
+            config.maxSeriesBuckets(),
+            b.selfSeriesPrefix);
     PrometheusWriter prometheus = new PrometheusWriter(b.stats);
     SystemStats.register(b.stats, b.clock);
-    NodeFigures figures = new NodeFigures(b.stats, prometheus, b.latestValues,
-        b.includeStorageStats ? b.storageStats : null);
-    Endpoints endpoints = new Endpoints(b.auth, health, reads, figures, b.ingestor, b.flushInterval,
-        new OpsRoutes(b.operations, b.clock));
+    NodeFigures figures =
+        new NodeFigures(
+            b.stats, prometheus, b.latestValues, b.includeStorageStats ? b.storageStats : null);
+    Endpoints endpoints =
+        new Endpoints(
+            b.auth,
+            health,
+            reads,
+            figures,
+            b.ingestor,
+            b.flushInterval,
+            new OpsRoutes(b.operations, b.clock));
     this.router = new OpsEndpoints(b.auth, b.opsViews).addTo(endpoints.router());
-    AuthFailureLimiter limiter = new AuthFailureLimiter(config.authFailureLimit(), config.authFailureWindow(),
-        config.authFailureMaxAddresses(), b.clock, b.stats);
-    this.dispatcher = new Dispatcher(router, new DashboardAssets(), b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
-    this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(config.maxQueuedRequests()), new DefaultThreadFactory("hollerith-http-worker", true));
-    stats.gauge(StatName.HTTP_QUEUED_REQUESTS, "Requests waiting for an HTTP worker", () -> workers.getQueue().size());
+    AuthFailureLimiter limiter =
+        new AuthFailureLimiter(
+            config.authFailureLimit(),
+            config.authFailureWindow(),
+            config.authFailureMaxAddresses(),
+            b.clock,
+            b.stats);
+    this.dispatcher =
+        new Dispatcher(
+            router, new DashboardAssets(), b.auth, limiter, config.anonymousMetricsFrom(), b.stats);
+    this.workers =
+        new ThreadPoolExecutor(
+            config.workerThreads(),
+            config.workerThreads(),
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(config.maxQueuedRequests()),
+            new DefaultThreadFactory("hollerith-http-worker", true));
+    stats.gauge(
+        StatName.HTTP_QUEUED_REQUESTS,
+        "Requests waiting for an HTTP worker",
+        () -> workers.getQueue().size());
     stats.gauge(StatName.HTTP_WORKERS, "HTTP worker threads", workers::getMaximumPoolSize);
-    stats.gauge(StatName.HTTP_WORKERS_ACTIVE, "HTTP worker threads handling a request", workers::getActiveCount);
+    stats.gauge(
+        StatName.HTTP_WORKERS_ACTIVE,
+        "HTTP worker threads handling a request",
+        workers::getActiveCount);
   }
 
   /**
@@ -144,7 +184,8 @@ public final class HttpApi implements AutoCloseable {
     /**
      * The store's read side, for {@code /api/v1/series} and {@code /api/v1/metrics}.
      *
-     * @param readTimeout a read without an answer after this long gets 503 ({@code storage.read_timeout})
+     * @param readTimeout a read without an answer after this long gets 503 ({@code
+     *     storage.read_timeout})
      */
     public Builder seriesReader(SeriesReader reader, Duration readTimeout) {
       this.reader = reader;
@@ -171,12 +212,13 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /**
-     * Storage sizes for {@code /stats} ({@code storage} section) and Prometheus
-     * ({@code hollerith_system_storage_<key>}), e.g. {@code bytes}, {@code series}.
+     * Storage sizes for {@code /stats} ({@code storage} section) and Prometheus ({@code
+     * hollerith_system_storage_<key>}), e.g. {@code bytes}, {@code series}.
      *
      * @param include the {@code stats.include_storage_stats_in_api} setting
      */
-    public Builder storageStats(Supplier<? extends Map<String, ? extends Number>> supplier, boolean include) {
+    public Builder storageStats(
+        Supplier<? extends Map<String, ? extends Number>> supplier, boolean include) {
       this.storageStats = supplier;
       this.includeStorageStats = include;
       return this;
@@ -188,13 +230,19 @@ public final class HttpApi implements AutoCloseable {
       return this;
     }
 
-    /** What the node-wide operations routes ({@code /api/stats/*}, {@code /debug/*}, {@code /_local/files/*}) work on. */
+    /**
+     * What the node-wide operations routes ({@code /api/stats/*}, {@code /debug/*}, {@code
+     * /_local/files/*}) work on.
+     */
     public Builder operations(Operations operations) {
       this.operations = operations;
       return this;
     }
 
-    /** What the operations views ({@code /api/stats/tasks/}, {@code internal}, {@code celery}, {@code workers}) read. */
+    /**
+     * What the operations views ({@code /api/stats/tasks/}, {@code internal}, {@code celery},
+     * {@code workers}) read.
+     */
     public Builder opsViews(OpsViews opsViews) {
       this.opsViews = Objects.requireNonNull(opsViews, "opsViews");
       return this;
@@ -229,56 +277,93 @@ public final class HttpApi implements AutoCloseable {
   public synchronized HttpApi start() {
     SslContext tls = TlsContexts.build(config.tls());
     boolean epoll = Epoll.isAvailable();
-    group = epoll
-        ? new EpollEventLoopGroup(2, new DefaultThreadFactory("hollerith-http-io", true))
-        : new NioEventLoopGroup(2, new DefaultThreadFactory("hollerith-http-io", true));
+    group =
+        epoll
+            ? new EpollEventLoopGroup(2, new DefaultThreadFactory("hollerith-http-io", true))
+            : new NioEventLoopGroup(2, new DefaultThreadFactory("hollerith-http-io", true));
     StatsRegistry.Counter[] byClass = new StatsRegistry.Counter[5];
     for (int i = 0; i < byClass.length; i++) {
-      byClass[i] = stats.counter("http", "responses_" + (i + 1) + "xx", "HTTP responses with a " + (i + 1) + "xx status");
+      byClass[i] =
+          stats.counter(
+              "http",
+              "responses_" + (i + 1) + "xx",
+              "HTTP responses with a " + (i + 1) + "xx status");
     }
-    ApiChannelHandler.Counters counters = new ApiChannelHandler.Counters(
-        stats.counter(StatName.HTTP_REQUESTS, "HTTP requests answered"),
-        stats.counter("http", "rejected_busy", "HTTP requests refused with 503 because every worker was busy"),
-        stats.counter("http", "rejected_body_memory",
-            "HTTP requests refused with 503 because their body would exceed http.max_body_bytes_in_flight"),
-        byClass);
+    ApiChannelHandler.Counters counters =
+        new ApiChannelHandler.Counters(
+            stats.counter(StatName.HTTP_REQUESTS, "HTTP requests answered"),
+            stats.counter(
+                "http",
+                "rejected_busy",
+                "HTTP requests refused with 503 because every worker was busy"),
+            stats.counter(
+                "http",
+                "rejected_body_memory",
+                "HTTP requests refused with 503 because their body would exceed http.max_body_bytes_in_flight"),
+            byClass);
     BodyMemoryBudget budget = new BodyMemoryBudget(config.maxBodyBytesInFlight());
-    stats.gauge("http", "body_bytes_in_flight", "Memory reserved by request bodies being received or handled, bytes",
+    stats.gauge(
+        "http",
+        "body_bytes_in_flight",
+        "Memory reserved by request bodies being received or handled, bytes",
         budget::reserved);
     ConnectionLimit connectionLimit = new ConnectionLimit(config.maxConnections(), stats);
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(group)
-        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 256)
-        // Connections read only when the handler asks (see ApiChannelHandler), one buffer of at
-        // most 16 KiB at a time, so a request's unread body stays in the kernel, not in the heap.
-        .childOption(ChannelOption.AUTO_READ, false)
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, 16 * 1024).maxMessagesPerRead(1))
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            RequestTimeout timeout = new RequestTimeout(config.requestTimeout());
-            ch.pipeline().addLast("limit", connectionLimit);
-            if (tls != null) {
-              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
-            }
-            ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                .addLast("arm", timeout.armer())
-                .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
-                .addLast("disarm", timeout.disarmer())
-                .addLast("pull", new FlowControlHandler())
-                .addLast("compress", new HttpContentCompressor(1024, StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()))
-                .addLast("keepalive", new HttpServerKeepAliveHandler())
-                .addLast("chunks", new ChunkedWriteHandler())
-                .addLast("api", new ApiChannelHandler(dispatcher, workers, budget, config.maxRequestBytes(), counters));
-          }
-        });
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 256)
+            // Connections read only when the handler asks (see ApiChannelHandler), one buffer of at
+            // most 16 KiB at a time, so a request's unread body stays in the kernel, not in the
+            // heap.
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new AdaptiveRecvByteBufAllocator(64, 2048, 16 * 1024).maxMessagesPerRead(1))
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    RequestTimeout timeout = new RequestTimeout(config.requestTimeout());
+                    ch.pipeline().addLast("limit", connectionLimit);
+                    if (tls != null) {
+                      ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                    }
+                    ch.pipeline()
+                        .addLast(
+                            "idle",
+                            new IdleStateHandler(
+                                0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                        .addLast("arm", timeout.armer())
+                        .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
+                        .addLast("disarm", timeout.disarmer())
+                        .addLast("pull", new FlowControlHandler())
+                        .addLast(
+                            "compress",
+                            new HttpContentCompressor(
+                                1024,
+                                StandardCompressionOptions.gzip(),
+                                StandardCompressionOptions.deflate()))
+                        .addLast("keepalive", new HttpServerKeepAliveHandler())
+                        .addLast("chunks", new ChunkedWriteHandler())
+                        .addLast(
+                            "api",
+                            new ApiChannelHandler(
+                                dispatcher, workers, budget, config.maxRequestBytes(), counters));
+                  }
+                });
     try {
       channel = bootstrap.bind(config.address(), config.port()).sync().channel();
     } catch (Exception e) {
       var unused = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      throw new IllegalStateException("cannot bind HTTP API to " + config.address() + ":" + config.port() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot bind HTTP API to "
+              + config.address()
+              + ":"
+              + config.port()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return this;
   }

@@ -11,17 +11,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Hollerith's own statistics as Prometheus families, sorted by name: the registry's as
- * {@code hollerith_<category>_<metric>} (milliseconds exported as seconds), then the system gauges,
- * with storage table sizes gathered under a {@code table} label. A few hundred families at most,
- * so they are built whole; the sample names they use are reserved before any StatsD family.
+ * Hollerith's own statistics as Prometheus families, sorted by name: the registry's as {@code
+ * hollerith_<category>_<metric>} (milliseconds exported as seconds), then the system gauges, with
+ * storage table sizes gathered under a {@code table} label. A few hundred families at most, so they
+ * are built whole; the sample names they use are reserved before any StatsD family.
  *
  * <p>Immutable once built.
  */
 final class InternalFamilies {
 
   private static final String MILLIS_SUFFIX = "_ms";
-  private static final Pattern STORAGE_TABLE = Pattern.compile("storage_(?!total_)(\\w+)_(bytes|rows)");
+  private static final Pattern STORAGE_TABLE =
+      Pattern.compile("storage_(?!total_)(\\w+)_(bytes|rows)");
 
   /** One family: its samples by label set, each sample line as {@code suffix, labels, value}. */
   record Family(String name, PrometheusKind kind, String help, TreeMap<String, Sample> byLabels) {
@@ -47,39 +48,66 @@ final class InternalFamilies {
    * @param seesEverything whether the caller sees every tenant; only then are figures that name
    *     series ({@link StatsRegistry#seriesNamingGauge}) included
    */
-  static InternalFamilies of(StatsRegistry internal, Map<String, Map.Entry<Double, String>> system, boolean seesEverything) {
+  static InternalFamilies of(
+      StatsRegistry internal,
+      Map<String, Map.Entry<Double, String>> system,
+      boolean seesEverything) {
     TreeMap<String, Family> sorted = new TreeMap<>();
-    internal.snapshot(seesEverything).forEach((category, metrics) -> metrics.forEach((metric, number) -> {
-      double value = number.doubleValue();
-      String exported = metric;
-      if (metric.endsWith(MILLIS_SUFFIX)) {
-        exported = metric.substring(0, metric.length() - MILLIS_SUFFIX.length()) + "_seconds";
-        value /= 1000.0;
-      }
-      String base = PrometheusWriter.sanitizeName("hollerith_" + category + "_" + exported);
-      PrometheusKind kind = internal.isGauge(category, metric) ? PrometheusKind.GAUGE : PrometheusKind.COUNTER;
-      if (kind == PrometheusKind.COUNTER && base.endsWith("_total")) {
-        base = base.substring(0, base.length() - "_total".length());
-      }
-      Family f = new Family(base, kind, internal.help(category, metric));
-      f.byLabels().put("", new Sample(kind == PrometheusKind.COUNTER ? "_total" : "", "", value));
-      sorted.putIfAbsent(base, f);
-    }));
-    system.forEach((key, valueAndHelp) -> {
-      Matcher table = STORAGE_TABLE.matcher(key);
-      if (table.matches()) {
-        String unit = table.group(2);
-        Family f = sorted.computeIfAbsent("hollerith_storage_table_" + unit, n -> new Family(n, PrometheusKind.GAUGE,
-            unit.equals("bytes") ? "Storage: size of each table, bytes" : "Storage: estimated rows of each table"));
-        String labels = "table=\"" + PrometheusWriter.escapeLabelValue(table.group(1)) + "\"";
-        f.byLabels().put(labels, new Sample("", labels, valueAndHelp.getKey()));
-        return;
-      }
-      String name = PrometheusWriter.sanitizeName("hollerith_system_" + key);
-      Family f = new Family(name, PrometheusKind.GAUGE, valueAndHelp.getValue());
-      f.byLabels().put("", new Sample("", "", valueAndHelp.getKey()));
-      sorted.putIfAbsent(name, f);
-    });
+    internal
+        .snapshot(seesEverything)
+        .forEach(
+            (category, metrics) ->
+                metrics.forEach(
+                    (metric, number) -> {
+                      double value = number.doubleValue();
+                      String exported = metric;
+                      if (metric.endsWith(MILLIS_SUFFIX)) {
+                        exported =
+                            metric.substring(0, metric.length() - MILLIS_SUFFIX.length())
+                                + "_seconds";
+                        value /= 1000.0;
+                      }
+                      String base =
+                          PrometheusWriter.sanitizeName("hollerith_" + category + "_" + exported);
+                      PrometheusKind kind =
+                          internal.isGauge(category, metric)
+                              ? PrometheusKind.GAUGE
+                              : PrometheusKind.COUNTER;
+                      if (kind == PrometheusKind.COUNTER && base.endsWith("_total")) {
+                        base = base.substring(0, base.length() - "_total".length());
+                      }
+                      Family f = new Family(base, kind, internal.help(category, metric));
+                      f.byLabels()
+                          .put(
+                              "",
+                              new Sample(
+                                  kind == PrometheusKind.COUNTER ? "_total" : "", "", value));
+                      sorted.putIfAbsent(base, f);
+                    }));
+    system.forEach(
+        (key, valueAndHelp) -> {
+          Matcher table = STORAGE_TABLE.matcher(key);
+          if (table.matches()) {
+            String unit = table.group(2);
+            Family f =
+                sorted.computeIfAbsent(
+                    "hollerith_storage_table_" + unit,
+                    n ->
+                        new Family(
+                            n,
+                            PrometheusKind.GAUGE,
+                            unit.equals("bytes")
+                                ? "Storage: size of each table, bytes"
+                                : "Storage: estimated rows of each table"));
+            String labels = "table=\"" + PrometheusWriter.escapeLabelValue(table.group(1)) + "\"";
+            f.byLabels().put(labels, new Sample("", labels, valueAndHelp.getKey()));
+            return;
+          }
+          String name = PrometheusWriter.sanitizeName("hollerith_system_" + key);
+          Family f = new Family(name, PrometheusKind.GAUGE, valueAndHelp.getValue());
+          f.byLabels().put("", new Sample("", "", valueAndHelp.getKey()));
+          sorted.putIfAbsent(name, f);
+        });
     List<Family> kept = new ArrayList<>();
     Set<String> claimed = new HashSet<>();
     for (Family f : sorted.values()) {

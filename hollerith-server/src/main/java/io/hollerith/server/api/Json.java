@@ -10,7 +10,8 @@ import java.util.Map;
 /** The one Jackson mapper of the API and the error envelope. Thread-safe. */
 final class Json {
 
-  static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  static final ObjectMapper MAPPER =
+      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
   private Json() {}
 

@@ -25,15 +25,18 @@ public interface LineIngestor {
    *
    * @param accepted samples taken (a DogStatsD multi-value line counts once per value)
    * @param rejected lines skipped as invalid
-   * @param firstErrors the reasons of the first rejected lines (at most {@value #MAX_ERRORS}),
-   *     each with a prefix of its line
+   * @param firstErrors the reasons of the first rejected lines (at most {@value #MAX_ERRORS}), each
+   *     with a prefix of its line
    */
   record Result(long accepted, long rejected, List<String> firstErrors) {
     /** Most errors reported in one answer. */
     public static final int MAX_ERRORS = 10;
 
     public Result {
-      firstErrors = firstErrors.size() > MAX_ERRORS ? List.copyOf(firstErrors.subList(0, MAX_ERRORS)) : List.copyOf(firstErrors);
+      firstErrors =
+          firstErrors.size() > MAX_ERRORS
+              ? List.copyOf(firstErrors.subList(0, MAX_ERRORS))
+              : List.copyOf(firstErrors);
     }
   }
 }

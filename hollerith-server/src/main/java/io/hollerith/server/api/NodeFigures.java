@@ -12,5 +12,8 @@ import java.util.function.Supplier;
  * @param latestValues the live StatsD values, or null for none
  * @param storageSizes the store's sizes, or null when they are not reported
  */
-record NodeFigures(StatsRegistry stats, PrometheusWriter prometheus, LatestValues latestValues,
+record NodeFigures(
+    StatsRegistry stats,
+    PrometheusWriter prometheus,
+    LatestValues latestValues,
     Supplier<? extends Map<String, ? extends Number>> storageSizes) {}

@@ -12,16 +12,17 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The node-wide operations routes: the task list and revoke, the internal statistics object, and the
- * workers view (at Waldur's path {@code /api/stats/celery/} and at {@code /api/stats/workers/}).
- * Besides their permission they require a caller of the root tenant: what they show spans every
- * tenant. Without the collaborators (a server built without a scheduler) they answer 503.
- * Thread-safe if its collaborators are.
+ * The node-wide operations routes: the task list and revoke, the internal statistics object, and
+ * the workers view (at Waldur's path {@code /api/stats/celery/} and at {@code
+ * /api/stats/workers/}). Besides their permission they require a caller of the root tenant: what
+ * they show spans every tenant. Without the collaborators (a server built without a scheduler) they
+ * answer 503. Thread-safe if its collaborators are.
  */
 final class OpsEndpoints {
 
   /** Default and largest {@code limit} of the task list. */
   static final int DEFAULT_TASK_LIMIT = 100;
+
   static final int MAX_TASK_LIMIT = 10_000;
 
   private final AuthStore auth;
@@ -40,7 +41,9 @@ final class OpsEndpoints {
   Router addTo(Router router) {
     return router
         .add(Route.requires(Permission.OPS_READ, "GET", "/api/stats/tasks/", this::tasks))
-        .add(Route.requires(Permission.OPS_WRITE, "POST", "/api/stats/tasks/{id}/revoke", this::revoke))
+        .add(
+            Route.requires(
+                Permission.OPS_WRITE, "POST", "/api/stats/tasks/{id}/revoke", this::revoke))
         .add(Route.requires(Permission.OPS_READ, "GET", "/api/stats/internal/", this::internal))
         .add(Route.requires(Permission.OPS_READ, "GET", "/api/stats/celery/", this::workers))
         .add(Route.requires(Permission.OPS_READ, "GET", "/api/stats/workers/", this::workers));
@@ -67,11 +70,17 @@ final class OpsEndpoints {
         limit = -1;
       }
       if (limit < 1 || limit > MAX_TASK_LIMIT) {
-        throw new ApiException(400, "Invalid parameter 'limit': must be a whole number from 1 to " + MAX_TASK_LIMIT
-            + ", got '" + (limitText.length() > 40 ? limitText.substring(0, 40) + "…" : limitText) + "'");
+        throw new ApiException(
+            400,
+            "Invalid parameter 'limit': must be a whole number from 1 to "
+                + MAX_TASK_LIMIT
+                + ", got '"
+                + (limitText.length() > 40 ? limitText.substring(0, 40) + "…" : limitText)
+                + "'");
       }
     }
-    List<Task.View> tasks = requireScheduler().tasks(jobId, state, limit).stream().map(Task::view).toList();
+    List<Task.View> tasks =
+        requireScheduler().tasks(jobId, state, limit).stream().map(Task::view).toList();
     return ApiResponse.json(200, new ResponseBodies.Tasks(tasks));
   }
 
@@ -80,11 +89,15 @@ final class OpsEndpoints {
     String id = r.pathParams().get("id");
     Task task;
     try {
-      task = requireScheduler().revoke(id).orElseThrow(() -> new ApiException(404, "No such task on this node: " + id));
+      task =
+          requireScheduler()
+              .revoke(id)
+              .orElseThrow(() -> new ApiException(404, "No such task on this node: " + id));
     } catch (IllegalStateException e) {
       throw new ApiException(409, "Task " + id + " cannot be revoked: " + e.getMessage());
     }
-    return ApiResponse.json(task.state() == TaskState.REVOKED ? 200 : 202, new ResponseBodies.Revoked(task.view()));
+    return ApiResponse.json(
+        task.state() == TaskState.REVOKED ? 200 : 202, new ResponseBodies.Revoked(task.view()));
   }
 
   private ApiResponse internal(ApiRequest r) {
@@ -111,10 +124,16 @@ final class OpsEndpoints {
   }
 
   private void requireRootTenant(ApiRequest r, Permission permission) {
-    long root = auth.listTenants().stream().filter(Tenant::isRoot).findFirst().map(Tenant::id).orElse(-1L);
+    long root =
+        auth.listTenants().stream().filter(Tenant::isRoot).findFirst().map(Tenant::id).orElse(-1L);
     if (r.principal().tenantId() != root) {
-      throw new ApiException(403, "Permission " + permission.label() + " required; role " + r.principal().role().label()
-          + " grants it for node-wide views only to users of the root tenant");
+      throw new ApiException(
+          403,
+          "Permission "
+              + permission.label()
+              + " required; role "
+              + r.principal().role().label()
+              + " grants it for node-wide views only to users of the root tenant");
     }
   }
 

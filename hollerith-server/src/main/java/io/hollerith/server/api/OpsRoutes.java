@@ -27,13 +27,16 @@ import org.slf4j.LoggerFactory;
 final class OpsRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpsRoutes.class);
+
   /** Longest {@code table_name} accepted. */
   static final int MAX_TABLE_NAME_CHARS = 150;
 
   private final Operations ops;
   private final Clock clock;
 
-  /** @param ops what the routes work on; null answers 503 on every route that needs it */
+  /**
+   * @param ops what the routes work on; null answers 503 on every route that needs it
+   */
   OpsRoutes(Operations ops, Clock clock) {
     this.ops = ops;
     this.clock = clock;
@@ -41,22 +44,51 @@ final class OpsRoutes {
 
   Router register(Router router) {
     return router
-        .add(Route.requires(Permission.OPS_READ, "GET", "/api/stats/database/", nodeWide(this::database)))
-        .add(Route.requires(Permission.OPS_READ, "GET", "/api/stats/table-growth/", nodeWide(this::tableGrowth)))
-        .add(Route.requires(Permission.QUERY_EXECUTE, "POST", "/api/stats/query/", nodeWide(this::query)))
-        .add(Route.requires(Permission.OPS_READ, "GET", "/debug/goroutines", nodeWide(this::threads)))
+        .add(
+            Route.requires(
+                Permission.OPS_READ, "GET", "/api/stats/database/", nodeWide(this::database)))
+        .add(
+            Route.requires(
+                Permission.OPS_READ,
+                "GET",
+                "/api/stats/table-growth/",
+                nodeWide(this::tableGrowth)))
+        .add(
+            Route.requires(
+                Permission.QUERY_EXECUTE, "POST", "/api/stats/query/", nodeWide(this::query)))
+        .add(
+            Route.requires(
+                Permission.OPS_READ, "GET", "/debug/goroutines", nodeWide(this::threads)))
         .add(Route.requires(Permission.OPS_READ, "GET", "/debug/threads", nodeWide(this::threads)))
-        .add(Route.requires(Permission.OPS_READ, "GET", "/debug/pool/bytes", nodeWide(this::bufferPools)))
-        .add(Route.requires(Permission.OPS_READ, "GET", "/_local/files/_list", nodeWide(this::listFiles)))
-        .add(Route.requires(Permission.OPS_READ, "GET", "/_local/files/{file}/_list", nodeWide(this::listFiles)))
-        .add(Route.requires(Permission.FILES_DELETE, "DELETE", "/_local/files/{file}", nodeWide(this::deleteFile)));
+        .add(
+            Route.requires(
+                Permission.OPS_READ, "GET", "/debug/pool/bytes", nodeWide(this::bufferPools)))
+        .add(
+            Route.requires(
+                Permission.OPS_READ, "GET", "/_local/files/_list", nodeWide(this::listFiles)))
+        .add(
+            Route.requires(
+                Permission.OPS_READ,
+                "GET",
+                "/_local/files/{file}/_list",
+                nodeWide(this::listFiles)))
+        .add(
+            Route.requires(
+                Permission.FILES_DELETE,
+                "DELETE",
+                "/_local/files/{file}",
+                nodeWide(this::deleteFile)));
   }
 
-  /** Refuses callers outside the root tenant, and maps refusals of the ops services to their status. */
+  /**
+   * Refuses callers outside the root tenant, and maps refusals of the ops services to their status.
+   */
   private static Route.Handler nodeWide(Route.Handler handler) {
     return r -> {
       if (r.access() == null || !r.access().seesEverything()) {
-        throw new ApiException(403, "This route reports on the whole node: the caller's tenant must be the root tenant");
+        throw new ApiException(
+            403,
+            "This route reports on the whole node: the caller's tenant must be the root tenant");
       }
       try {
         return handler.handle(r);
@@ -75,7 +107,8 @@ final class OpsRoutes {
     requireStore();
     String table = single(r, "table_name");
     if (table != null && (table.isEmpty() || table.length() > MAX_TABLE_NAME_CHARS)) {
-      throw new ApiException(400, "Parameter table_name: must be 1 to " + MAX_TABLE_NAME_CHARS + " characters");
+      throw new ApiException(
+          400, "Parameter table_name: must be 1 to " + MAX_TABLE_NAME_CHARS + " characters");
     }
     String daysText = single(r, "days");
     int days = 30;
@@ -86,16 +119,24 @@ final class OpsRoutes {
         days = -1;
       }
       if (days < 1 || days > TableGrowthReport.MAX_HISTORY_DAYS) {
-        throw new ApiException(400, "Parameter days: must be an integer from 1 to " + TableGrowthReport.MAX_HISTORY_DAYS
-            + ", got '" + daysText + "'");
+        throw new ApiException(
+            400,
+            "Parameter days: must be an integer from 1 to "
+                + TableGrowthReport.MAX_HISTORY_DAYS
+                + ", got '"
+                + daysText
+                + "'");
       }
     }
     LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
     int historyDays = days;
-    return ApiResponse.json(200, storeCall(() -> {
-      ops.tableGrowth().sampleIfMissing(today);
-      return ops.tableGrowth().report(today, table, historyDays);
-    }));
+    return ApiResponse.json(
+        200,
+        storeCall(
+            () -> {
+              ops.tableGrowth().sampleIfMissing(today);
+              return ops.tableGrowth().report(today, table, historyDays);
+            }));
   }
 
   private ApiResponse query(ApiRequest r) {
@@ -105,7 +146,8 @@ final class OpsRoutes {
       JsonNode body = r.body().length == 0 ? null : Json.MAPPER.readTree(r.body());
       JsonNode q = body == null || !body.isObject() ? null : body.get("query");
       if (q == null || !q.isTextual() || q.asText().isBlank()) {
-        throw new ApiException(400, "Parameter query: the body must be {\"query\": \"<SQL>\"} with a non-empty query");
+        throw new ApiException(
+            400, "Parameter query: the body must be {\"query\": \"<SQL>\"} with a non-empty query");
       }
       query = q.asText();
     } catch (IOException e) {
@@ -113,12 +155,20 @@ final class OpsRoutes {
     }
     String format = single(r, "format");
     if (format != null && !format.equals("table") && !format.equals("rows")) {
-      throw new ApiException(400, "Parameter format: must be 'rows' (default) or 'table', got '" + format + "'");
+      throw new ApiException(
+          400, "Parameter format: must be 'rows' (default) or 'table', got '" + format + "'");
     }
     ReadOnlyQueries.Result result = ops.queries().run(r.principal().userName(), query);
     if ("table".equals(format)) {
-      return ApiResponse.json(200, new ResponseBodies.QueryTable(result.columns(), result.rows(), result.rows().size(),
-          result.truncated(), ops.queries().maxRows(), result.elapsedMillis()));
+      return ApiResponse.json(
+          200,
+          new ResponseBodies.QueryTable(
+              result.columns(),
+              result.rows(),
+              result.rows().size(),
+              result.truncated(),
+              ops.queries().maxRows(),
+              result.elapsedMillis()));
     }
     return ApiResponse.json(200, result.rows());
   }
@@ -158,14 +208,18 @@ final class OpsRoutes {
     String inPath = r.pathParams().get("file");
     String inQuery = single(r, "file");
     if (inPath != null && inQuery != null && !inPath.equals(inQuery)) {
-      throw new ApiException(400, "Parameter file: the path names '" + inPath + "' and ?file= names '" + inQuery + "'");
+      throw new ApiException(
+          400,
+          "Parameter file: the path names '" + inPath + "' and ?file= names '" + inQuery + "'");
     }
     return inPath != null ? inPath : inQuery;
   }
 
   private void requireStore() {
     if (ops == null || ops.store() == null) {
-      throw new ApiException(503, "No metric store on this node (stats.persist is false): database operations are unavailable");
+      throw new ApiException(
+          503,
+          "No metric store on this node (stats.persist is false): database operations are unavailable");
     }
   }
 

@@ -2,14 +2,17 @@ package io.hollerith.server.api;
 
 import java.util.List;
 
-/** The Prometheus metric types Hollerith exposes, and the sample names a family of each type writes. */
+/**
+ * The Prometheus metric types Hollerith exposes, and the sample names a family of each type writes.
+ */
 enum PrometheusKind {
   COUNTER("counter", "_total", "_created"),
   GAUGE("gauge"),
   HISTOGRAM("histogram", "_bucket", "_sum", "_count", "_created");
 
   /** Every suffix any kind adds to its family's name. */
-  static final List<String> ALL_SUFFIXES = List.of("_total", "_created", "_bucket", "_sum", "_count");
+  static final List<String> ALL_SUFFIXES =
+      List.of("_total", "_created", "_bucket", "_sum", "_count");
 
   private final String typeName;
   private final List<String> suffixes;
@@ -24,7 +27,10 @@ enum PrometheusKind {
     return typeName;
   }
 
-  /** The sample names a family called {@code family} of this kind writes (or reserves): the name itself first. */
+  /**
+   * The sample names a family called {@code family} of this kind writes (or reserves): the name
+   * itself first.
+   */
   List<String> claims(String family) {
     String[] names = new String[suffixes.size() + 1];
     names[0] = family;

@@ -11,35 +11,37 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A flush sink that keeps what Prometheus scrapes: cumulative counter totals, the latest gauges
- * and set sizes, and timers as cumulative histograms in seconds (statsd_exporter's conventions).
+ * A flush sink that keeps what Prometheus scrapes: cumulative counter totals, the latest gauges and
+ * set sizes, and timers as cumulative histograms in seconds (statsd_exporter's conventions).
  *
  * <ul>
- *   <li><b>Counters</b> only ever grow, as Prometheus requires. A StatsD counter can be decremented;
- *       increments are summed per flush interval first (Etsy's semantics), and an interval whose sum
- *       is negative adds nothing to the total and is counted as
- *       {@code prometheus.negative_intervals_dropped} (statsd_exporter likewise drops negative
- *       increments with a counted error). The store and Graphite keep the signed values.
+ *   <li><b>Counters</b> only ever grow, as Prometheus requires. A StatsD counter can be
+ *       decremented; increments are summed per flush interval first (Etsy's semantics), and an
+ *       interval whose sum is negative adds nothing to the total and is counted as {@code
+ *       prometheus.negative_intervals_dropped} (statsd_exporter likewise drops negative increments
+ *       with a counted error). The store and Graphite keep the signed values.
  *   <li><b>Timers</b> are histograms: milliseconds become seconds, bucket bounds are configurable,
- *       and a value sent with sample rate {@code r} counts {@code 1/r} times in the buckets,
- *       {@code _count} and {@code _sum}. An interval without samples adds nothing, so nothing ever
- *       becomes {@code NaN}. Bucket counts come from each interval's quantile sketch: exact up to
- *       {@value io.hollerith.server.sketch.QuantileSketch#MAX_EXACT_VALUES} values per interval,
- *       beyond that a value within 1% of a bound may land in the neighbouring bucket.
+ *       and a value sent with sample rate {@code r} counts {@code 1/r} times in the buckets, {@code
+ *       _count} and {@code _sum}. An interval without samples adds nothing, so nothing ever becomes
+ *       {@code NaN}. Bucket counts come from each interval's quantile sketch: exact up to {@value
+ *       io.hollerith.server.sketch.QuantileSketch#MAX_EXACT_VALUES} values per interval, beyond
+ *       that a value within 1% of a bound may land in the neighbouring bucket.
  * </ul>
  *
  * <p>Counter totals survive restarts through the store ({@link #restoreCounterTotals} with its
- * persisted totals); timer histograms start again from 0 after a restart. Memory is bounded by {@code maxSeries} per type; a new series
- * beyond it is not exposed and is counted as {@code prometheus.series_dropped}.
+ * persisted totals); timer histograms start again from 0 after a restart. Memory is bounded by
+ * {@code maxSeries} per type; a new series beyond it is not exposed and is counted as {@code
+ * prometheus.series_dropped}.
  *
- * <p>Thread-safe: {@link #publish} runs on the flusher thread and builds a new immutable
- * {@link LatestValues.Snapshot} that it publishes through a volatile field, so scrapes never block
- * the flusher or each other.
+ * <p>Thread-safe: {@link #publish} runs on the flusher thread and builds a new immutable {@link
+ * LatestValues.Snapshot} that it publishes through a volatile field, so scrapes never block the
+ * flusher or each other.
  */
 public final class PrometheusSink implements FlushSink, LatestValues {
 
   /** Timer totals are {@code [sum, count, bucket 0, bucket 1, …]}. */
   private static final int SUM = 0;
+
   private static final int COUNT = 1;
   private static final int FIRST_BUCKET = 2;
 
@@ -64,10 +66,16 @@ public final class PrometheusSink implements FlushSink, LatestValues {
   public PrometheusSink(List<Double> timerBucketsSeconds, int maxSeries, StatsRegistry stats) {
     this.upperBounds = List.copyOf(timerBucketsSeconds);
     this.maxSeries = maxSeries;
-    this.dropped = stats.counter("prometheus", "series_dropped",
-        "StatsD series not exposed to Prometheus because the series limit was reached");
-    this.negativeIntervals = stats.counter("prometheus", "negative_intervals_dropped",
-        "StatsD counter intervals whose increments summed to less than 0, left out of the Prometheus _total");
+    this.dropped =
+        stats.counter(
+            "prometheus",
+            "series_dropped",
+            "StatsD series not exposed to Prometheus because the series limit was reached");
+    this.negativeIntervals =
+        stats.counter(
+            "prometheus",
+            "negative_intervals_dropped",
+            "StatsD counter intervals whose increments summed to less than 0, left out of the Prometheus _total");
   }
 
   /**
@@ -77,11 +85,12 @@ public final class PrometheusSink implements FlushSink, LatestValues {
    * before the flusher starts (the sink's state is confined to the flusher thread afterwards).
    */
   public void restoreCounterTotals(Map<MetricKey, Double> totals) {
-    totals.forEach((k, v) -> {
-      if (v != null && (counterTotals.containsKey(k) || counterTotals.size() < maxSeries)) {
-        counterTotals.put(k, Math.max(0, v));
-      }
-    });
+    totals.forEach(
+        (k, v) -> {
+          if (v != null && (counterTotals.containsKey(k) || counterTotals.size() < maxSeries)) {
+            counterTotals.put(k, Math.max(0, v));
+          }
+        });
     Snapshot previous = latest;
     latest = new Snapshot(counterList(), previous.gauges(), previous.timers(), previous.sets());
   }
@@ -148,7 +157,9 @@ public final class PrometheusSink implements FlushSink, LatestValues {
   }
 
   private List<CounterTotal> counterList() {
-    return counterTotals.entrySet().stream().map(e -> new CounterTotal(e.getKey(), e.getValue())).toList();
+    return counterTotals.entrySet().stream()
+        .map(e -> new CounterTotal(e.getKey(), e.getValue()))
+        .toList();
   }
 
   private List<TimerHistogram> timerList() {
@@ -172,5 +183,4 @@ public final class PrometheusSink implements FlushSink, LatestValues {
     dropped.incr();
     return false;
   }
-
 }

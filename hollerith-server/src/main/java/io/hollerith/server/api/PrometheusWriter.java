@@ -20,17 +20,17 @@ import java.util.function.Predicate;
  *       map) become {@code hollerith_storage_table_bytes} and {@code hollerith_storage_table_rows}
  *       with a {@code table} label, so no family name carries a metric type's name.
  *   <li>Names are sanitised to {@code [a-zA-Z_:][a-zA-Z0-9_:]*}: every other character (dots too)
- *       becomes {@code _}, and a leading digit gets a {@code _} in front. StatsD tags become labels:
- *       keys sanitised to {@code [a-zA-Z_][a-zA-Z0-9_]*} ({@code __} prefixes get a {@code tag}
- *       prefix), a tag without a value becomes {@code "true"}.
- *   <li>StatsD counters are counters ({@code <name>_total}, never negative: see
- *       {@link PrometheusSink}), gauges gauges, timers histograms in seconds ({@code _bucket} with
- *       {@code le}, {@code _sum}, {@code _count}; a tag named {@code le} becomes {@code tag_le}),
- *       sets gauges of the distinct count.
+ *       becomes {@code _}, and a leading digit gets a {@code _} in front. StatsD tags become
+ *       labels: keys sanitised to {@code [a-zA-Z_][a-zA-Z0-9_]*} ({@code __} prefixes get a {@code
+ *       tag} prefix), a tag without a value becomes {@code "true"}.
+ *   <li>StatsD counters are counters ({@code <name>_total}, never negative: see {@link
+ *       PrometheusSink}), gauges gauges, timers histograms in seconds ({@code _bucket} with {@code
+ *       le}, {@code _sum}, {@code _count}; a tag named {@code le} becomes {@code tag_le}), sets
+ *       gauges of the distinct count.
  *   <li>When two series map to the same family name with different types, or to a sample name
  *       another family already uses, the later one (in the order internal, counters, gauges,
- *       timers, sets) is left out and counted in {@code prometheus.name_collisions}; the same
- *       label set twice in one family keeps the first.
+ *       timers, sets) is left out and counted in {@code prometheus.name_collisions}; the same label
+ *       set twice in one family keeps the first.
  * </ul>
  *
  * <p>The text is written in pieces as the connection takes them ({@link #open}): the internal
@@ -45,13 +45,17 @@ import java.util.function.Predicate;
 final class PrometheusWriter {
 
   static final String TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-  static final String OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  static final String OPENMETRICS_CONTENT_TYPE =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
   private final StatsRegistry.Counter collisions;
 
   PrometheusWriter(StatsRegistry stats) {
-    this.collisions = stats.counter("prometheus", "name_collisions",
-        "StatsD series left out of the Prometheus output because their name collides with another family");
+    this.collisions =
+        stats.counter(
+            "prometheus",
+            "name_collisions",
+            "StatsD series left out of the Prometheus output because their name collides with another family");
   }
 
   /**
@@ -63,14 +67,21 @@ final class PrometheusWriter {
    * @param system {@code hollerith_system_<key>} gauges with their help texts
    * @param live the StatsD series, or null for none
    * @param canSee which metric names the caller may see
-   * @param seesEverything whether the caller sees every tenant; only then are internal figures
-   *     that name series ({@link StatsRegistry#seriesNamingGauge}) included
+   * @param seesEverything whether the caller sees every tenant; only then are internal figures that
+   *     name series ({@link StatsRegistry#seriesNamingGauge}) included
    * @param openMetrics OpenMetrics 1.0 instead of text 0.0.4
    */
-  TextBody open(StatsRegistry internal, Map<String, Map.Entry<Double, String>> system, LatestValues.Snapshot live,
-      Predicate<String> canSee, boolean seesEverything, boolean openMetrics) {
+  TextBody open(
+      StatsRegistry internal,
+      Map<String, Map.Entry<Double, String>> system,
+      LatestValues.Snapshot live,
+      Predicate<String> canSee,
+      boolean seesEverything,
+      boolean openMetrics) {
     InternalFamilies own = InternalFamilies.of(internal, system, seesEverything);
-    StatsdFamilyPlan plan = new StatsdFamilyPlan(live == null ? LatestValues.Snapshot.empty() : live, canSee, own.claimed());
+    StatsdFamilyPlan plan =
+        new StatsdFamilyPlan(
+            live == null ? LatestValues.Snapshot.empty() : live, canSee, own.claimed());
     StatsdFamilyWriter statsd = new StatsdFamilyWriter(plan, collisions, openMetrics);
     return new TextBody() {
       private int nextInternal;
@@ -97,15 +108,28 @@ final class PrometheusWriter {
   }
 
   /** The whole exposition as one string ({@link #open}, drained). */
-  String render(StatsRegistry internal, Map<String, Map.Entry<Double, String>> system, LatestValues.Snapshot live,
-      Predicate<String> canSee, boolean seesEverything, boolean openMetrics) {
+  String render(
+      StatsRegistry internal,
+      Map<String, Map.Entry<Double, String>> system,
+      LatestValues.Snapshot live,
+      Predicate<String> canSee,
+      boolean seesEverything,
+      boolean openMetrics) {
     return open(internal, system, live, canSee, seesEverything, openMetrics).drain();
   }
 
-  /** Appends a family's {@code # HELP} and {@code # TYPE} lines (a counter is {@code <name>_total} in text 0.0.4). */
-  static void header(StringBuilder out, String name, PrometheusKind kind, String help, boolean openMetrics) {
+  /**
+   * Appends a family's {@code # HELP} and {@code # TYPE} lines (a counter is {@code <name>_total}
+   * in text 0.0.4).
+   */
+  static void header(
+      StringBuilder out, String name, PrometheusKind kind, String help, boolean openMetrics) {
     String familyName = kind == PrometheusKind.COUNTER && !openMetrics ? name + "_total" : name;
-    out.append("# HELP ").append(familyName).append(' ').append(escapeHelp(help == null ? familyName : help)).append('\n');
+    out.append("# HELP ")
+        .append(familyName)
+        .append(' ')
+        .append(escapeHelp(help == null ? familyName : help))
+        .append('\n');
     out.append("# TYPE ").append(familyName).append(' ').append(kind.typeName()).append('\n');
   }
 
@@ -132,12 +156,13 @@ final class PrometheusWriter {
       labels.putIfAbsent(name, t.value() == null ? "true" : t.value());
     }
     StringBuilder sb = new StringBuilder();
-    labels.forEach((k, v) -> {
-      if (sb.length() > 0) {
-        sb.append(',');
-      }
-      sb.append(k).append("=\"").append(escapeLabelValue(v)).append('"');
-    });
+    labels.forEach(
+        (k, v) -> {
+          if (sb.length() > 0) {
+            sb.append(',');
+          }
+          sb.append(k).append("=\"").append(escapeLabelValue(v)).append('"');
+        });
     return sb.toString();
   }
 
@@ -156,7 +181,11 @@ final class PrometheusWriter {
 
   /** Whether a metric name keeps {@code c} as it is: {@code [a-zA-Z0-9_:]}. */
   static boolean isNameChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (c >= '0' && c <= '9');
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || c == '_'
+        || c == ':'
+        || (c >= '0' && c <= '9');
   }
 
   /** A label name following {@code [a-zA-Z_][a-zA-Z0-9_]*}, never starting with {@code __}. */
@@ -164,7 +193,8 @@ final class PrometheusWriter {
     StringBuilder sb = new StringBuilder(name.length() + 4);
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9');
+      boolean ok =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9');
       sb.append(ok ? c : '_');
     }
     if (sb.length() == 0 || Character.isDigit(sb.charAt(0))) {

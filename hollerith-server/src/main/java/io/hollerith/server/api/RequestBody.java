@@ -5,9 +5,9 @@ import java.util.Arrays;
 
 /**
  * One request body being received, copied out of Netty's buffers as it arrives. Its array is
- * reserved in the {@link BodyMemoryBudget} before it is allocated: at the declared
- * {@code Content-Length} up front, or growing by doubling for a chunked body. Confined to the
- * connection's event loop until {@link #bytes()} hands it to a worker.
+ * reserved in the {@link BodyMemoryBudget} before it is allocated: at the declared {@code
+ * Content-Length} up front, or growing by doubling for a chunked body. Confined to the connection's
+ * event loop until {@link #bytes()} hands it to a worker.
  */
 final class RequestBody {
 
@@ -24,8 +24,10 @@ final class RequestBody {
 
   private final BodyMemoryBudget budget;
   private final int maxBytes;
+
   /** Exactly as long as the room reserved for it. */
   private byte[] bytes = new byte[0];
+
   private int length;
 
   RequestBody(BodyMemoryBudget budget, int maxBytes) {
@@ -52,7 +54,11 @@ final class RequestBody {
       return Append.TOO_LARGE;
     }
     if (length + n > bytes.length) {
-      int grown = (int) Math.min(maxBytes, Math.max((long) length + n, Math.max(FIRST_CHUNKED_CAPACITY, 2L * bytes.length)));
+      int grown =
+          (int)
+              Math.min(
+                  maxBytes,
+                  Math.max((long) length + n, Math.max(FIRST_CHUNKED_CAPACITY, 2L * bytes.length)));
       if (!reserve(grown)) {
         return Append.NO_MEMORY;
       }
@@ -67,7 +73,9 @@ final class RequestBody {
     return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
   }
 
-  /** Returns the reservation to the budget when the request is done with; later calls do nothing. */
+  /**
+   * Returns the reservation to the budget when the request is done with; later calls do nothing.
+   */
   void release() {
     budget.release(bytes.length);
     bytes = new byte[0];

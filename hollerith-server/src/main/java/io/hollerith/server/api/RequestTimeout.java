@@ -17,12 +17,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Answers 408 and closes the connection when a request's bytes have started to arrive but the
- * whole request (head and body) has not arrived within the timeout: the defence against clients
- * that trickle a request (slowloris). Two handlers share one per-connection state: the armer sits
- * before the HTTP decoder and starts the clock on the first bytes of a request; the disarmer sits
- * after it and stops the clock at the request's last content. Handler processing time does not
- * count. Confined to the connection's event loop, so no synchronisation is needed.
+ * Answers 408 and closes the connection when a request's bytes have started to arrive but the whole
+ * request (head and body) has not arrived within the timeout: the defence against clients that
+ * trickle a request (slowloris). Two handlers share one per-connection state: the armer sits before
+ * the HTTP decoder and starts the clock on the first bytes of a request; the disarmer sits after it
+ * and stops the clock at the request's last content. Handler processing time does not count.
+ * Confined to the connection's event loop, so no synchronisation is needed.
  */
 final class RequestTimeout {
 
@@ -83,9 +83,14 @@ final class RequestTimeout {
     if (!armed || !ctx.channel().isActive()) {
       return;
     }
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
-        Unpooled.wrappedBuffer(Json.error("Request not received within " + timeoutMillis + " ms")));
-    response.headers()
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.REQUEST_TIMEOUT,
+            Unpooled.wrappedBuffer(
+                Json.error("Request not received within " + timeoutMillis + " ms")));
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, ApiResponse.JSON)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

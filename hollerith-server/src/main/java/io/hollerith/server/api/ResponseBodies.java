@@ -21,7 +21,12 @@ final class ResponseBodies {
    * {@code /api/v1/whoami}; the permissions sorted by label; {@code selfSeriesPrefix} null when the
    * node records no series of its own.
    */
-  record Whoami(String user, String role, String tenant, List<String> permissions, long flushIntervalMillis,
+  record Whoami(
+      String user,
+      String role,
+      String tenant,
+      List<String> permissions,
+      long flushIntervalMillis,
       String selfSeriesPrefix) {}
 
   /** {@code /api/v1/users}. */
@@ -30,7 +35,9 @@ final class ResponseBodies {
   /** One user; {@code created} in ISO 8601 UTC. */
   record UserEntry(String name, String role, String tenant, int activeTokens, String created) {}
 
-  /** {@code /api/v1/tenants}: the tenant tree (a root's parent is null) and the namespace owners. */
+  /**
+   * {@code /api/v1/tenants}: the tenant tree (a root's parent is null) and the namespace owners.
+   */
   record Tenants(List<TenantEntry> tenants, List<AuthStore.NamespaceAssignment> namespaces) {}
 
   /** One tenant and its parent's name. */

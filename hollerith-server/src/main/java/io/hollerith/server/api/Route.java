@@ -3,7 +3,8 @@ package io.hollerith.server.api;
 import io.hollerith.server.auth.Permission;
 
 /**
- * One endpoint: method, path (exact, or a template with {@code {name}} segments), what the caller needs, and the handler. Immutable.
+ * One endpoint: method, path (exact, or a template with {@code {name}} segments), what the caller
+ * needs, and the handler. Immutable.
  *
  * @param method upper-case HTTP method
  * @param path exact path or template
@@ -12,7 +13,13 @@ import io.hollerith.server.auth.Permission;
  * @param anonymousScrape true when configured addresses may call it without a token (Prometheus)
  * @param handler the handler
  */
-record Route(String method, String path, Guard guard, Permission permission, boolean anonymousScrape, Handler handler) {
+record Route(
+    String method,
+    String path,
+    Guard guard,
+    Permission permission,
+    boolean anonymousScrape,
+    Handler handler) {
 
   /** Who may call a route. */
   enum Guard {
@@ -24,7 +31,10 @@ record Route(String method, String path, Guard guard, Permission permission, boo
     PERMISSION
   }
 
-  /** Handles one request; may throw {@link ApiException} or {@link io.hollerith.server.query.QueryException}. */
+  /**
+   * Handles one request; may throw {@link ApiException} or {@link
+   * io.hollerith.server.query.QueryException}.
+   */
   @FunctionalInterface
   interface Handler {
     ApiResponse handle(ApiRequest request) throws Exception;

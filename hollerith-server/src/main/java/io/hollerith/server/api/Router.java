@@ -10,12 +10,12 @@ import java.util.TreeSet;
 
 /**
  * Routing by exact path or by path template: a segment written {@code {name}} matches any one
- * non-empty segment and hands it to the handler as a path parameter
- * ({@code /api/stats/tasks/{id}/revoke}). An exact path wins over a template. Given the raw
- * (still percent-encoded) path, a template is matched segment by segment before decoding, so a
- * parameter may hold an encoded {@code /} ({@code /_local/files/logs%2Fa.txt}). A path that no route
- * has is a 404, a known path with another method a 405 listing the allowed methods. Immutable once
- * built; thread-safe.
+ * non-empty segment and hands it to the handler as a path parameter ({@code
+ * /api/stats/tasks/{id}/revoke}). An exact path wins over a template. Given the raw (still
+ * percent-encoded) path, a template is matched segment by segment before decoding, so a parameter
+ * may hold an encoded {@code /} ({@code /_local/files/logs%2Fa.txt}). A path that no route has is a
+ * 404, a known path with another method a 405 listing the allowed methods. Immutable once built;
+ * thread-safe.
  */
 final class Router {
 
@@ -30,9 +30,13 @@ final class Router {
   private final List<Route> routes = new ArrayList<>();
 
   Router add(Route route) {
-    Map<String, Route> methods = route.path().contains("{")
-        ? templates.computeIfAbsent(route.path(), p -> new Template(segments(p), new LinkedHashMap<>())).methods()
-        : byPath.computeIfAbsent(route.path(), p -> new LinkedHashMap<>());
+    Map<String, Route> methods =
+        route.path().contains("{")
+            ? templates
+                .computeIfAbsent(
+                    route.path(), p -> new Template(segments(p), new LinkedHashMap<>()))
+                .methods()
+            : byPath.computeIfAbsent(route.path(), p -> new LinkedHashMap<>());
     if (methods.put(route.method(), route) != null) {
       throw new IllegalArgumentException("duplicate route " + route.method() + " " + route.path());
     }
@@ -97,7 +101,9 @@ final class Router {
     Route route = methods.get(method);
     if (route == null) {
       String allow = String.join(", ", new TreeSet<>(methods.keySet()));
-      throw new ApiException(405, "Method " + method + " not allowed on " + path + "; allowed: " + allow,
+      throw new ApiException(
+          405,
+          "Method " + method + " not allowed on " + path + "; allowed: " + allow,
           Map.of("Allow", allow));
     }
     return new Match(route, params);

@@ -10,4 +10,5 @@ import io.hollerith.server.query.SeriesService;
  * @param maxBuckets most buckets one series request may span ({@code http.max_series_buckets})
  * @param selfSeriesPrefix the prefix of the node's own series, or null when it writes none
  */
-record SeriesEndpointReads(SeriesService series, StoreReads storeReads, long maxBuckets, String selfSeriesPrefix) {}
+record SeriesEndpointReads(
+    SeriesService series, StoreReads storeReads, long maxBuckets, String selfSeriesPrefix) {}

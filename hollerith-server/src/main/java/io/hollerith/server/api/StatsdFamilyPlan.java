@@ -13,8 +13,8 @@ import java.util.function.Predicate;
 
 /**
  * What the StatsD part of a scrape will write, prepared without writing it: each source's visible
- * entries sorted in output order (family name, then label set, then key), and which families lose
- * a name collision. Memory: one reference per visible series, plus the few names involved in
+ * entries sorted in output order (family name, then label set, then key), and which families lose a
+ * name collision. Memory: one reference per visible series, plus the few names involved in
  * collisions; no text.
  *
  * <p>Families are admitted as if every series claimed its family's sample names in the order
@@ -32,8 +32,10 @@ final class StatsdFamilyPlan {
   private static final String TOTAL = "_total";
 
   private final Object[][] sorted = new Object[StatsdSource.values().length][];
+
   /** Sources, per family name, of the families replayed; and of those, the ones left out. */
   private final Set<String> replayed = new HashSet<>();
+
   private final Set<String> excluded = new HashSet<>();
   private final Set<String> internalClaims;
 
@@ -42,7 +44,8 @@ final class StatsdFamilyPlan {
    * @param canSee which metric names the caller may see; other series are left out first
    * @param internalClaims the sample names the internal families already use
    */
-  StatsdFamilyPlan(LatestValues.Snapshot live, Predicate<String> canSee, Set<String> internalClaims) {
+  StatsdFamilyPlan(
+      LatestValues.Snapshot live, Predicate<String> canSee, Set<String> internalClaims) {
     this.internalClaims = internalClaims;
     for (StatsdSource s : StatsdSource.values()) {
       List<?> entries = s.entries(live);
@@ -67,8 +70,8 @@ final class StatsdFamilyPlan {
 
   /**
    * Whether the family {@code family} of {@code source} is written, given the kind of a same-named
-   * family already admitted from an earlier source ({@code null} if none): the replayed verdict
-   * for a family involved in a suffix collision, else same kind as the earlier one (gauges and sets
+   * family already admitted from an earlier source ({@code null} if none): the replayed verdict for
+   * a family involved in a suffix collision, else same kind as the earlier one (gauges and sets
    * share a family) or, first of its name, no clash with an internal name.
    */
   boolean admits(String family, StatsdSource source, PrometheusKind earlier) {
@@ -82,7 +85,9 @@ final class StatsdFamilyPlan {
     return source.kind().claims(family).stream().noneMatch(internalClaims::contains);
   }
 
-  /** Family, then labels, then key; each family's name is compared as sanitised without being built. */
+  /**
+   * Family, then labels, then key; each family's name is compared as sanitised without being built.
+   */
   private static Comparator<Object> outputOrder(StatsdSource s) {
     boolean strip = s.stripsTotal();
     return (x, y) -> {
@@ -103,22 +108,24 @@ final class StatsdFamilyPlan {
   private void replayCollisions() {
     Map<String, Long> firstClaim = new HashMap<>();
     Set<String> extended = new HashSet<>();
-    forEachFamily((family, source, position) -> {
-      for (String suffix : PrometheusKind.ALL_SUFFIXES) {
-        if (family.endsWith(suffix)) {
-          firstClaim.putIfAbsent(id(family, source), position);
-          extended.add(family.substring(0, family.length() - suffix.length()));
-        }
-      }
-    });
+    forEachFamily(
+        (family, source, position) -> {
+          for (String suffix : PrometheusKind.ALL_SUFFIXES) {
+            if (family.endsWith(suffix)) {
+              firstClaim.putIfAbsent(id(family, source), position);
+              extended.add(family.substring(0, family.length() - suffix.length()));
+            }
+          }
+        });
     if (extended.isEmpty()) {
       return;
     }
-    forEachFamily((family, source, position) -> {
-      if (extended.contains(family)) {
-        firstClaim.putIfAbsent(id(family, source), position);
-      }
-    });
+    forEachFamily(
+        (family, source, position) -> {
+          if (extended.contains(family)) {
+            firstClaim.putIfAbsent(id(family, source), position);
+          }
+        });
     List<Map.Entry<String, Long>> order = new ArrayList<>(firstClaim.entrySet());
     order.sort(Map.Entry.comparingByValue());
     Set<String> used = new HashSet<>(internalClaims);

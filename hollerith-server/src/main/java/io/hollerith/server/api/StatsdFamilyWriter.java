@@ -86,7 +86,10 @@ final class StatsdFamilyWriter {
     return true;
   }
 
-  /** The run whose head comes next by label set (an earlier source first on a tie), or null when the family is done. */
+  /**
+   * The run whose head comes next by label set (an earlier source first on a tie), or null when the
+   * family is done.
+   */
   private Run nextInFamily() {
     Run best = null;
     for (Run r : runs) {
@@ -97,7 +100,10 @@ final class StatsdFamilyWriter {
     return best;
   }
 
-  /** Moves every source past the smallest family name at their heads and writes that family's header if any source may write it. */
+  /**
+   * Moves every source past the smallest family name at their heads and writes that family's header
+   * if any source may write it.
+   */
   private boolean startNextFamily(StringBuilder out) {
     runs.clear();
     lastLabels = null;
@@ -128,7 +134,8 @@ final class StatsdFamilyWriter {
       if (plan.admits(family, s, kind)) {
         if (kind == null) {
           kind = s.kind();
-          PrometheusWriter.header(out, family, kind, s.help(firstKey(s, entries, start, end)), openMetrics);
+          PrometheusWriter.header(
+              out, family, kind, s.help(firstKey(s, entries, start, end)), openMetrics);
         }
         runs.add(new Run(s, entries, start, end));
       } else {
@@ -151,7 +158,9 @@ final class StatsdFamilyWriter {
     return headFamily[s.ordinal()];
   }
 
-  /** The smallest key of a run: the series that claimed the family, whose name its help text gives. */
+  /**
+   * The smallest key of a run: the series that claimed the family, whose name its help text gives.
+   */
   private static MetricKey firstKey(StatsdSource s, Object[] entries, int start, int end) {
     MetricKey first = s.key(entries[start]);
     for (int i = start + 1; i < end; i++) {

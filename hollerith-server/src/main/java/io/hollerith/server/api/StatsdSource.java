@@ -47,7 +47,10 @@ enum StatsdSource {
     };
   }
 
-  /** A counter's family drops a {@code _total} its sanitised name ends with; the sample adds it back. */
+  /**
+   * A counter's family drops a {@code _total} its sanitised name ends with; the sample adds it
+   * back.
+   */
   boolean stripsTotal() {
     return this == COUNTERS;
   }
@@ -55,7 +58,9 @@ enum StatsdSource {
   /** The family name of a series of this source. */
   String family(MetricKey key) {
     String base = PrometheusWriter.sanitizeName(key.name());
-    return stripsTotal() && base.endsWith("_total") ? base.substring(0, base.length() - "_total".length()) : base;
+    return stripsTotal() && base.endsWith("_total")
+        ? base.substring(0, base.length() - "_total".length())
+        : base;
   }
 
   /** The label set of a series of this source ({@code le} renamed on histograms). */
@@ -71,14 +76,24 @@ enum StatsdSource {
   /** Appends the sample lines of one entry to {@code out}. */
   void writeSamples(StringBuilder out, String family, String labels, Object entry) {
     switch (this) {
-      case COUNTERS -> PrometheusWriter.sample(out, family, "_total", labels, ((LatestValues.CounterTotal) entry).total());
-      case GAUGES -> PrometheusWriter.sample(out, family, "", labels, ((LatestValues.GaugeValue) entry).value());
-      case SETS -> PrometheusWriter.sample(out, family, "", labels, (double) ((LatestValues.SetValue) entry).unique());
+      case COUNTERS ->
+          PrometheusWriter.sample(
+              out, family, "_total", labels, ((LatestValues.CounterTotal) entry).total());
+      case GAUGES ->
+          PrometheusWriter.sample(
+              out, family, "", labels, ((LatestValues.GaugeValue) entry).value());
+      case SETS ->
+          PrometheusWriter.sample(
+              out, family, "", labels, (double) ((LatestValues.SetValue) entry).unique());
       case TIMERS -> {
         LatestValues.TimerHistogram t = (LatestValues.TimerHistogram) entry;
         String prefix = labels.isEmpty() ? "" : labels + ",";
         for (int i = 0; i < t.upperBounds().size(); i++) {
-          PrometheusWriter.sample(out, family, "_bucket", prefix + "le=\"" + PrometheusWriter.formatBound(t.upperBounds().get(i)) + "\"",
+          PrometheusWriter.sample(
+              out,
+              family,
+              "_bucket",
+              prefix + "le=\"" + PrometheusWriter.formatBound(t.upperBounds().get(i)) + "\"",
               t.bucketCounts().get(i));
         }
         PrometheusWriter.sample(out, family, "_bucket", prefix + "le=\"+Inf\"", t.count());

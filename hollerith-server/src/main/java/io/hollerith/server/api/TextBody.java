@@ -11,8 +11,8 @@ package io.hollerith.server.api;
 interface TextBody {
 
   /**
-   * Appends the next piece of the body to {@code out}, stopping soon after it holds
-   * {@code targetChars} characters (one line or entry may go past it).
+   * Appends the next piece of the body to {@code out}, stopping soon after it holds {@code
+   * targetChars} characters (one line or entry may go past it).
    *
    * @return false when the body is complete
    */

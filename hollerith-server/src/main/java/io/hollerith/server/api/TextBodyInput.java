@@ -40,7 +40,9 @@ final class TextBodyInput implements ChunkedInput<ByteBuf> {
 
   @Deprecated
   @Override
-  @SuppressWarnings("InlineMeSuggester") // Netty's ChunkedInput still declares this overload; it is not ours to inline
+  @SuppressWarnings(
+      "InlineMeSuggester") // Netty's ChunkedInput still declares this overload; it is not ours to
+  // inline
   public ByteBuf readChunk(ChannelHandlerContext ctx) {
     return readChunk(ctx.alloc());
   }

@@ -13,8 +13,8 @@ import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
 
 /**
- * Builds the server's TLS context from {@code http.tls}: a PEM certificate chain with a PKCS#8
- * key, or a PKCS#12 keystore. Errors name the setting and the file. Stateless; thread-safe.
+ * Builds the server's TLS context from {@code http.tls}: a PEM certificate chain with a PKCS#8 key,
+ * or a PKCS#12 keystore. Errors name the setting and the file. Stateless; thread-safe.
  */
 final class TlsContexts {
 
@@ -36,16 +36,20 @@ final class TlsContexts {
         try (InputStream in = Files.newInputStream(Path.of(tls.keystore()))) {
           ks.load(in, password);
         }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, password);
         return SslContextBuilder.forServer(kmf).build();
       }
       if (tls.certificate() == null || tls.privateKey() == null) {
-        throw new IllegalStateException("http.tls is enabled: set http.tls.keystore, or both http.tls.certificate and http.tls.private_key");
+        throw new IllegalStateException(
+            "http.tls is enabled: set http.tls.keystore, or both http.tls.certificate and http.tls.private_key");
       }
-      return SslContextBuilder.forServer(new File(tls.certificate()), new File(tls.privateKey())).build();
+      return SslContextBuilder.forServer(new File(tls.certificate()), new File(tls.privateKey()))
+          .build();
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot load the HTTP TLS key and certificate (" + tls + "): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot load the HTTP TLS key and certificate (" + tls + "): " + e.getMessage(), e);
     }
   }
 
@@ -56,7 +60,10 @@ final class TlsContexts {
     if (tls.keystorePasswordEnv() != null) {
       String value = System.getenv(tls.keystorePasswordEnv());
       if (value == null) {
-        throw new IllegalStateException("environment variable " + tls.keystorePasswordEnv() + " (http.tls.keystore_password_env) is not set");
+        throw new IllegalStateException(
+            "environment variable "
+                + tls.keystorePasswordEnv()
+                + " (http.tls.keystore_password_env) is not set");
       }
       return value.toCharArray();
     }

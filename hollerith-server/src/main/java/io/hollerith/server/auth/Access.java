@@ -17,7 +17,9 @@ import java.util.TreeSet;
  */
 public final class Access {
 
-  /** A namespace assignment: metric names starting with {@code prefix} belong to {@code tenantId}. */
+  /**
+   * A namespace assignment: metric names starting with {@code prefix} belong to {@code tenantId}.
+   */
   public record Namespace(String prefix, long tenantId) {}
 
   private final Principal principal;
@@ -25,12 +27,15 @@ public final class Access {
   private final List<Namespace> namespacesLongestFirst;
   private final long rootTenantId;
 
-  private Access(Principal principal, Set<Long> reachable, List<Namespace> namespaces, long rootTenantId) {
+  private Access(
+      Principal principal, Set<Long> reachable, List<Namespace> namespaces, long rootTenantId) {
     this.principal = principal;
     this.reachable = Set.copyOf(reachable);
     List<Namespace> sorted = new ArrayList<>(namespaces);
-    sorted.sort(Comparator.comparingInt((Namespace n) -> n.prefix().length()).reversed()
-        .thenComparing(Namespace::prefix));
+    sorted.sort(
+        Comparator.comparingInt((Namespace n) -> n.prefix().length())
+            .reversed()
+            .thenComparing(Namespace::prefix));
     this.namespacesLongestFirst = List.copyOf(sorted);
     this.rootTenantId = rootTenantId;
   }
@@ -97,10 +102,10 @@ public final class Access {
   }
 
   /**
-   * Name prefixes outside which the caller sees nothing, sorted, none starting with another:
-   * {@code [""]} for a caller that sees everything, otherwise the namespaces of the tenants in its
-   * reach. Names inside them may still be hidden (a namespace of another tenant nested in one of
-   * them), so {@link #canSee} still decides each name; the prefixes only narrow a scan.
+   * Name prefixes outside which the caller sees nothing, sorted, none starting with another: {@code
+   * [""]} for a caller that sees everything, otherwise the namespaces of the tenants in its reach.
+   * Names inside them may still be hidden (a namespace of another tenant nested in one of them), so
+   * {@link #canSee} still decides each name; the prefixes only narrow a scan.
    */
   public List<String> visiblePrefixes() {
     if (seesEverything()) {

@@ -27,11 +27,12 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The credential store: tenants, users, API token hashes and namespace assignments, in their own
- * SQLite file {@code <data_dir>/auth.db} or, when {@code storage.type} is {@code postgresql}, in the
- * schema {@link #postgresSchema named after the metric schema} ({@code hollerith_auth} by default)
- * of the configured database: every node of a fleet shares it, and two fleets sharing one database
- * with different {@code storage.postgresql.schema} values keep their credentials apart. The schema
- * is created and upgraded by Flyway from {@code db/auth/sqlite} or {@code db/auth/postgresql}.
+ * SQLite file {@code <data_dir>/auth.db} or, when {@code storage.type} is {@code postgresql}, in
+ * the schema {@link #postgresSchema named after the metric schema} ({@code hollerith_auth} by
+ * default) of the configured database: every node of a fleet shares it, and two fleets sharing one
+ * database with different {@code storage.postgresql.schema} values keep their credentials apart.
+ * The schema is created and upgraded by Flyway from {@code db/auth/sqlite} or {@code
+ * db/auth/postgresql}.
  *
  * <p>Nothing is cached: every authentication reads the store, so a token revoked with the CLI (in
  * another process) is refused on the next request. The reads are indexed single-row lookups.
@@ -77,7 +78,8 @@ public final class AuthStore implements AutoCloseable {
     try {
       DatabaseBootstrap.prepareSqliteFile(file);
     } catch (IOException e) {
-      throw new AuthStoreException("cannot create credential store " + file + ": " + e.getMessage(), e);
+      throw new AuthStoreException(
+          "cannot create credential store " + file + ": " + e.getMessage(), e);
     }
     SQLiteConfig sqlite = new SQLiteConfig();
     // WAL lets the server read while the CLI (another process) writes; the busy timeout makes a
@@ -102,7 +104,9 @@ public final class AuthStore implements AutoCloseable {
     return new AuthStore(pool, pool, clock);
   }
 
-  /** The credential schema of the fleet whose metric schema {@code pg} names: {@code <schema>_auth}. */
+  /**
+   * The credential schema of the fleet whose metric schema {@code pg} names: {@code <schema>_auth}.
+   */
   public static String postgresSchema(StorageConfig.Postgresql pg) {
     return pg.schema() + POSTGRES_SCHEMA_SUFFIX;
   }
@@ -113,7 +117,8 @@ public final class AuthStore implements AutoCloseable {
    * @param waitForConnection how long a request waits for a pooled connection before it fails (at
    *     least 250 ms); short, so requests fail fast with 503 while the database is unreachable
    */
-  public static AuthStore openPostgresql(StorageConfig.Postgresql pg, Duration waitForConnection, Clock clock) {
+  public static AuthStore openPostgresql(
+      StorageConfig.Postgresql pg, Duration waitForConnection, Clock clock) {
     HikariConfig hikari;
     try {
       hikari = DatabaseBootstrap.postgresPool("hollerith-auth-postgresql", pg);
@@ -126,7 +131,11 @@ public final class AuthStore implements AutoCloseable {
     hikari.addDataSourceProperty("currentSchema", schema);
     HikariDataSource pool = new HikariDataSource(hikari);
     try {
-      migrate(pool, "classpath:db/auth/postgresql", schema, "the postgresql credential store (schema " + schema + ")");
+      migrate(
+          pool,
+          "classpath:db/auth/postgresql",
+          schema,
+          "the postgresql credential store (schema " + schema + ")");
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -136,8 +145,10 @@ public final class AuthStore implements AutoCloseable {
 
   private static void migrate(DataSource ds, String location, String schema, String description) {
     try {
-      SchemaMigrations.migrate(ds, new SchemaMigrations.Target(location, "hollerith_auth_schema_history", schema,
-          description));
+      SchemaMigrations.migrate(
+          ds,
+          new SchemaMigrations.Target(
+              location, "hollerith_auth_schema_history", schema, description));
     } catch (SchemaException e) {
       throw new AuthStoreException(e.getMessage(), e);
     }
@@ -153,32 +164,42 @@ public final class AuthStore implements AutoCloseable {
     if (secret == null || secret.isEmpty() || secret.length() > 256) {
       return Optional.empty();
     }
-    String sql = "SELECT u.id, u.name, u.role, u.tenant_id, t.expires_at, t.revoked_at "
-        + "FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = ?";
-    return query(sql, ps -> ps.setString(1, Tokens.hash(secret)), rs -> {
-      if (!rs.next()) {
-        return Optional.empty();
-      }
-      long expires = rs.getLong(5);
-      boolean hasExpiry = !rs.wasNull();
-      rs.getLong(6);
-      boolean revoked = !rs.wasNull();
-      if (revoked || (hasExpiry && clock.millis() >= expires)) {
-        return Optional.empty();
-      }
-      return Optional.of(new Principal(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getLong(4)));
-    });
+    String sql =
+        "SELECT u.id, u.name, u.role, u.tenant_id, t.expires_at, t.revoked_at "
+            + "FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = ?";
+    return query(
+        sql,
+        ps -> ps.setString(1, Tokens.hash(secret)),
+        rs -> {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          long expires = rs.getLong(5);
+          boolean hasExpiry = !rs.wasNull();
+          rs.getLong(6);
+          boolean revoked = !rs.wasNull();
+          if (revoked || (hasExpiry && clock.millis() >= expires)) {
+            return Optional.empty();
+          }
+          return Optional.of(
+              new Principal(
+                  rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getLong(4)));
+        });
   }
 
   /** What {@code principal} may see, from the current tenant tree and namespace assignments. */
   public Access access(Principal principal) {
-    List<Access.Namespace> namespaces = query("SELECT prefix, tenant_id FROM metric_namespace", ps -> {}, rs -> {
-      List<Access.Namespace> out = new ArrayList<>();
-      while (rs.next()) {
-        out.add(new Access.Namespace(rs.getString(1), rs.getLong(2)));
-      }
-      return out;
-    });
+    List<Access.Namespace> namespaces =
+        query(
+            "SELECT prefix, tenant_id FROM metric_namespace",
+            ps -> {},
+            rs -> {
+              List<Access.Namespace> out = new ArrayList<>();
+              while (rs.next()) {
+                out.add(new Access.Namespace(rs.getString(1), rs.getLong(2)));
+              }
+              return out;
+            });
     return Access.of(principal, listTenants(), namespaces);
   }
 
@@ -187,16 +208,19 @@ public final class AuthStore implements AutoCloseable {
 
   /** Every tenant, ordered by id (parents before children). */
   public List<Tenant> listTenants() {
-    return query("SELECT id, name, parent_id FROM tenant ORDER BY id", ps -> {}, rs -> {
-      List<Tenant> out = new ArrayList<>();
-      while (rs.next()) {
-        long id = rs.getLong(1);
-        String name = rs.getString(2);
-        long parent = rs.getLong(3);
-        out.add(new Tenant(id, name, rs.wasNull() ? null : parent));
-      }
-      return out;
-    });
+    return query(
+        "SELECT id, name, parent_id FROM tenant ORDER BY id",
+        ps -> {},
+        rs -> {
+          List<Tenant> out = new ArrayList<>();
+          while (rs.next()) {
+            long id = rs.getLong(1);
+            String name = rs.getString(2);
+            long parent = rs.getLong(3);
+            out.add(new Tenant(id, name, rs.wasNull() ? null : parent));
+          }
+          return out;
+        });
   }
 
   /**
@@ -210,11 +234,14 @@ public final class AuthStore implements AutoCloseable {
     if (tenantIdOrNull(name) != null) {
       throw new IllegalArgumentException("tenant '" + name + "' already exists");
     }
-    long id = insertReturningId("INSERT INTO tenant (name, parent_id, created_at) VALUES (?, ?, ?) RETURNING id", ps -> {
-      ps.setString(1, name);
-      ps.setLong(2, parent);
-      ps.setLong(3, clock.millis());
-    });
+    long id =
+        insertReturningId(
+            "INSERT INTO tenant (name, parent_id, created_at) VALUES (?, ?, ?) RETURNING id",
+            ps -> {
+              ps.setString(1, name);
+              ps.setLong(2, parent);
+              ps.setLong(3, clock.millis());
+            });
     return new Tenant(id, name, parent);
   }
 
@@ -227,7 +254,9 @@ public final class AuthStore implements AutoCloseable {
   }
 
   private Long tenantIdOrNull(String name) {
-    return query("SELECT id FROM tenant WHERE name = ?", ps -> ps.setString(1, name),
+    return query(
+        "SELECT id FROM tenant WHERE name = ?",
+        ps -> ps.setString(1, name),
         rs -> rs.next() ? rs.getLong(1) : null);
   }
 
@@ -249,17 +278,21 @@ public final class AuthStore implements AutoCloseable {
     }
     long tenant = tenantId(tenantName);
     update("DELETE FROM metric_namespace WHERE prefix = ?", ps -> ps.setString(1, prefix));
-    update("INSERT INTO metric_namespace (prefix, tenant_id, assigned_at) VALUES (?, ?, ?)", ps -> {
-      ps.setString(1, prefix);
-      ps.setLong(2, tenant);
-      ps.setLong(3, clock.millis());
-    });
+    update(
+        "INSERT INTO metric_namespace (prefix, tenant_id, assigned_at) VALUES (?, ?, ?)",
+        ps -> {
+          ps.setString(1, prefix);
+          ps.setLong(2, tenant);
+          ps.setLong(3, clock.millis());
+        });
   }
 
   /** Every assignment, ordered by prefix. */
   public List<NamespaceAssignment> listNamespaces() {
-    return query("SELECT n.prefix, t.name FROM metric_namespace n JOIN tenant t ON t.id = n.tenant_id ORDER BY n.prefix",
-        ps -> {}, rs -> {
+    return query(
+        "SELECT n.prefix, t.name FROM metric_namespace n JOIN tenant t ON t.id = n.tenant_id ORDER BY n.prefix",
+        ps -> {},
+        rs -> {
           List<NamespaceAssignment> out = new ArrayList<>();
           while (rs.next()) {
             out.add(new NamespaceAssignment(rs.getString(1), rs.getString(2)));
@@ -283,12 +316,15 @@ public final class AuthStore implements AutoCloseable {
     if (userIdOrNull(name) != null) {
       throw new IllegalArgumentException("user '" + name + "' already exists");
     }
-    long id = insertReturningId("INSERT INTO app_user (name, role, tenant_id, created_at) VALUES (?, ?, ?, ?) RETURNING id", ps -> {
-      ps.setString(1, name);
-      ps.setString(2, role.label());
-      ps.setLong(3, tenant);
-      ps.setLong(4, clock.millis());
-    });
+    long id =
+        insertReturningId(
+            "INSERT INTO app_user (name, role, tenant_id, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+            ps -> {
+              ps.setString(1, name);
+              ps.setString(2, role.label());
+              ps.setLong(3, tenant);
+              ps.setLong(4, clock.millis());
+            });
     return issue(id, name, ttl);
   }
 
@@ -312,19 +348,20 @@ public final class AuthStore implements AutoCloseable {
     String secret = Tokens.newSecret();
     long now = clock.millis();
     Long expires = ttl == null ? null : now + ttl.toMillis();
-    long id = insertReturningId(
-        "INSERT INTO api_token (user_id, token_hash, token_prefix, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-        ps -> {
-          ps.setLong(1, userId);
-          ps.setString(2, Tokens.hash(secret));
-          ps.setString(3, Tokens.displayPrefix(secret));
-          ps.setLong(4, now);
-          if (expires == null) {
-            ps.setNull(5, Types.BIGINT);
-          } else {
-            ps.setLong(5, expires);
-          }
-        });
+    long id =
+        insertReturningId(
+            "INSERT INTO api_token (user_id, token_hash, token_prefix, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            ps -> {
+              ps.setLong(1, userId);
+              ps.setString(2, Tokens.hash(secret));
+              ps.setString(3, Tokens.displayPrefix(secret));
+              ps.setLong(4, now);
+              if (expires == null) {
+                ps.setNull(5, Types.BIGINT);
+              } else {
+                ps.setLong(5, expires);
+              }
+            });
     return new IssuedToken(id, userName, secret, expires);
   }
 
@@ -339,43 +376,58 @@ public final class AuthStore implements AutoCloseable {
     if (id == null) {
       throw new IllegalArgumentException("no user named '" + userName + "'");
     }
-    return update("UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", ps -> {
-      ps.setLong(1, clock.millis());
-      ps.setLong(2, id);
-    });
+    return update(
+        "UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        ps -> {
+          ps.setLong(1, clock.millis());
+          ps.setLong(2, id);
+        });
   }
 
   /** Every user, ordered by name, with the number of usable tokens. */
   public List<User> listUsers() {
-    String sql = "SELECT u.id, u.name, u.role, t.name, u.created_at, "
-        + "(SELECT COUNT(*) FROM api_token k WHERE k.user_id = u.id AND k.revoked_at IS NULL "
-        + "AND (k.expires_at IS NULL OR k.expires_at > ?)) "
-        + "FROM app_user u JOIN tenant t ON t.id = u.tenant_id ORDER BY u.name";
-    return query(sql, ps -> ps.setLong(1, clock.millis()), rs -> {
-      List<User> out = new ArrayList<>();
-      while (rs.next()) {
-        out.add(new User(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getString(4),
-            rs.getLong(5), rs.getInt(6)));
-      }
-      return out;
-    });
+    String sql =
+        "SELECT u.id, u.name, u.role, t.name, u.created_at, "
+            + "(SELECT COUNT(*) FROM api_token k WHERE k.user_id = u.id AND k.revoked_at IS NULL "
+            + "AND (k.expires_at IS NULL OR k.expires_at > ?)) "
+            + "FROM app_user u JOIN tenant t ON t.id = u.tenant_id ORDER BY u.name";
+    return query(
+        sql,
+        ps -> ps.setLong(1, clock.millis()),
+        rs -> {
+          List<User> out = new ArrayList<>();
+          while (rs.next()) {
+            out.add(
+                new User(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    Role.parse(rs.getString(3)),
+                    rs.getString(4),
+                    rs.getLong(5),
+                    rs.getInt(6)));
+          }
+          return out;
+        });
   }
 
   private Long userIdOrNull(String name) {
-    return query("SELECT id FROM app_user WHERE name = ?", ps -> ps.setString(1, name),
+    return query(
+        "SELECT id FROM app_user WHERE name = ?",
+        ps -> ps.setString(1, name),
         rs -> rs.next() ? rs.getLong(1) : null);
   }
 
   /**
-   * On a store without users, creates the {@code admin} user in the root tenant, writes its token to
-   * {@code <dataDir>/admin.token} with mode 0600 (owner read/write only) and returns the token so
-   * the caller can print it once. On a store with users, does nothing and returns empty.
+   * On a store without users, creates the {@code admin} user in the root tenant, writes its token
+   * to {@code <dataDir>/admin.token} with mode 0600 (owner read/write only) and returns the token
+   * so the caller can print it once. On a store with users, does nothing and returns empty.
    *
-   * @throws AuthStoreException if the token file cannot be written (the user is still created,
-   *     and the message says how to issue a new token)
+   * @throws AuthStoreException if the token file cannot be written (the user is still created, and
+   *     the message says how to issue a new token)
    */
   public synchronized Optional<IssuedToken> bootstrapAdmin(Path dataDir) {
-    long users = query("SELECT COUNT(*) FROM app_user", ps -> {}, rs -> rs.next() ? rs.getLong(1) : 0L);
+    long users =
+        query("SELECT COUNT(*) FROM app_user", ps -> {}, rs -> rs.next() ? rs.getLong(1) : 0L);
     if (users > 0) {
       return Optional.empty();
     }
@@ -389,15 +441,23 @@ public final class AuthStore implements AutoCloseable {
     try {
       PrivateFiles.writeAtomically(target, content.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new AuthStoreException("cannot write " + target + " (" + e.getMessage()
-          + "); the admin user exists: create a token for it with 'hollerith user token admin'", e);
+      throw new AuthStoreException(
+          "cannot write "
+              + target
+              + " ("
+              + e.getMessage()
+              + "); the admin user exists: create a token for it with 'hollerith user token admin'",
+          e);
     }
   }
 
   private static void requireName(String what, String name) {
     if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
-      throw new IllegalArgumentException(what + " name '" + name
-          + "' is invalid: use 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
+      throw new IllegalArgumentException(
+          what
+              + " name '"
+              + name
+              + "' is invalid: use 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
     }
   }
 
@@ -413,7 +473,8 @@ public final class AuthStore implements AutoCloseable {
   }
 
   private <T> T query(String sql, Binder binder, Reader<T> reader) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
       try (ResultSet rs = ps.executeQuery()) {
         return reader.read(rs);
@@ -424,7 +485,8 @@ public final class AuthStore implements AutoCloseable {
   }
 
   private int update(String sql, Binder binder) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
       return ps.executeUpdate();
     } catch (SQLException e) {
@@ -433,7 +495,8 @@ public final class AuthStore implements AutoCloseable {
   }
 
   private long insertReturningId(String sql, Binder binder) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {

@@ -6,7 +6,8 @@ package io.hollerith.server.auth;
  *
  * @param tokenId store identifier of the token
  * @param userName whose token it is
- * @param secret the token to send as {@code Authorization: Token <secret>} or {@code Bearer <secret>}
+ * @param secret the token to send as {@code Authorization: Token <secret>} or {@code Bearer
+ *     <secret>}
  * @param expiresMillis expiry time, or null for a token that does not expire
  */
 public record IssuedToken(long tokenId, String userName, String secret, Long expiresMillis) {

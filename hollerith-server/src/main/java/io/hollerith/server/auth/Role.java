@@ -47,6 +47,7 @@ public enum Role {
         return r;
       }
     }
-    throw new IllegalArgumentException("unknown role '" + text + "': must be admin, support or reader");
+    throw new IllegalArgumentException(
+        "unknown role '" + text + "': must be admin, support or reader");
   }
 }

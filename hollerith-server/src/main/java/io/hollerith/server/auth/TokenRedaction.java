@@ -13,8 +13,8 @@ public final class TokenRedaction {
   /** What replaces each token. */
   public static final String REDACTED = "[redacted]";
 
-  private static final Pattern TOKEN = Pattern.compile(Pattern.quote(Tokens.PREFIX) + "[A-Za-z0-9_%-]*",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern TOKEN =
+      Pattern.compile(Pattern.quote(Tokens.PREFIX) + "[A-Za-z0-9_%-]*", Pattern.CASE_INSENSITIVE);
 
   private TokenRedaction() {}
 

@@ -8,8 +8,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Token secrets and their hashes. A secret is {@code hol_} followed by 256 random bits from
- * {@link SecureRandom}, base64url without padding; the store keeps only its SHA-256, so a leaked
+ * Token secrets and their hashes. A secret is {@code hol_} followed by 256 random bits from {@link
+ * SecureRandom}, base64url without padding; the store keeps only its SHA-256, so a leaked
  * credential store does not leak usable tokens. A plain (unsalted, fast) hash is enough because the
  * secret has full entropy: there is no dictionary to attack. Thread-safe.
  */
@@ -37,7 +37,10 @@ final class Tokens {
     }
   }
 
-  /** The first characters of a secret, kept to tell tokens apart in listings; reveals 36 of 256 bits. */
+  /**
+   * The first characters of a secret, kept to tell tokens apart in listings; reveals 36 of 256
+   * bits.
+   */
   static String displayPrefix(String secret) {
     return secret.substring(0, Math.min(secret.length(), PREFIX.length() + 6));
   }

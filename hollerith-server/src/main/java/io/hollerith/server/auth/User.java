@@ -10,4 +10,5 @@ package io.hollerith.server.auth;
  * @param createdMillis creation time
  * @param activeTokens tokens neither revoked nor expired
  */
-public record User(long id, String name, Role role, String tenant, long createdMillis, int activeTokens) {}
+public record User(
+    long id, String name, Role role, String tenant, long createdMillis, int activeTokens) {}

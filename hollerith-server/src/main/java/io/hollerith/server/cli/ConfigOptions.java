@@ -11,15 +11,21 @@ import picocli.CommandLine.Option;
 
 /**
  * The options that choose a configuration, shared by every command that works on the configured
- * node ({@code serve}, {@code user}, {@code tenant}, {@code namespace}): the YAML file, then
- * {@code HOLLERITH_*} environment variables, then these options, each overriding the one before.
+ * node ({@code serve}, {@code user}, {@code tenant}, {@code namespace}): the YAML file, then {@code
+ * HOLLERITH_*} environment variables, then these options, each overriding the one before.
  */
 public final class ConfigOptions {
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file (see hollerith.example.yml).")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "YAML configuration file (see hollerith.example.yml).")
   Path configFile;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one key, e.g. --set listeners.udp.port=9125.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Overrides one key, e.g. --set listeners.udp.port=9125.")
   List<String> overrides = new ArrayList<>();
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Same as --set data_dir=DIR.")

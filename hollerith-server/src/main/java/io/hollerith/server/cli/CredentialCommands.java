@@ -28,15 +28,17 @@ abstract class CredentialCommands {
   /** Injected by picocli, which also looks at superclass fields. */
   @Spec CommandSpec spec;
 
-  /** @param config supplies the loaded configuration when a subcommand runs */
+  /**
+   * @param config supplies the loaded configuration when a subcommand runs
+   */
   CredentialCommands(Supplier<HollerithConfig> config) {
     this.config = Objects.requireNonNull(config);
   }
 
   /**
    * Opens the credential store of the loaded configuration, runs {@code action} and closes it.
-   * Invalid input ({@link IllegalArgumentException}) and store failures print one line to the
-   * error stream and give exit code 1.
+   * Invalid input ({@link IllegalArgumentException}) and store failures print one line to the error
+   * stream and give exit code 1.
    */
   final int withStore(Function<AuthStore, Integer> action) {
     PrintWriter err = spec.commandLine().getErr();
@@ -90,7 +92,8 @@ abstract class CredentialCommands {
     try {
       return Duration.parse(text.trim());
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("invalid duration '" + text + "': use e.g. 90d, 12h, 30m or PT1H");
+      throw new IllegalArgumentException(
+          "invalid duration '" + text + "': use e.g. 90d, 12h, 30m or PT1H");
     }
   }
 }

@@ -3,7 +3,10 @@ package io.hollerith.server.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code hollerith} command line: {@code serve} runs the server; the other subcommands are tools. */
+/**
+ * The {@code hollerith} command line: {@code serve} runs the server; the other subcommands are
+ * tools.
+ */
 @Command(
     name = "hollerith",
     mixinStandardHelpOptions = true,
@@ -20,11 +23,12 @@ public final class HollerithCommand implements Runnable {
   }
 
   /**
-   * The UDP listener reads batches of datagrams with recvmmsg into one pooled buffer of up to
-   * 1 MiB. Netty's per-thread buffer cache holds only buffers up to 32 KiB by default, so every
-   * read would go to the shared arena: measured on the bare receiver, 13 µs instead of 1.6 µs per
-   * datagram. Raising the cache limit (unless the operator set it) keeps those buffers thread-local.
-   * Netty reads the property once, when its allocator class loads, hence here, first thing.
+   * The UDP listener reads batches of datagrams with recvmmsg into one pooled buffer of up to 1
+   * MiB. Netty's per-thread buffer cache holds only buffers up to 32 KiB by default, so every read
+   * would go to the shared arena: measured on the bare receiver, 13 µs instead of 1.6 µs per
+   * datagram. Raising the cache limit (unless the operator set it) keeps those buffers
+   * thread-local. Netty reads the property once, when its allocator class loads, hence here, first
+   * thing.
    *
    * <p>Netty's buffer leak detector (level {@code simple} by default) records a stack trace for one
    * buffer in 128 and touches every message in the pipeline; the daemon turns it off unless the
@@ -33,7 +37,8 @@ public final class HollerithCommand implements Runnable {
    */
   static void tuneNettyBeforeItLoads() {
     if (System.getProperty("io.netty.allocator.maxCachedBufferCapacity") == null) {
-      System.setProperty("io.netty.allocator.maxCachedBufferCapacity", Integer.toString(4 * 1024 * 1024));
+      System.setProperty(
+          "io.netty.allocator.maxCachedBufferCapacity", Integer.toString(4 * 1024 * 1024));
     }
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       System.setProperty("io.netty.leakDetection.level", "disabled");
@@ -46,16 +51,20 @@ public final class HollerithCommand implements Runnable {
     ConfigOptions user = new ConfigOptions();
     addWithConfigOptions(root, new CommandLine(new UserCommand(() -> user.loadOrFail(root))), user);
     ConfigOptions tenant = new ConfigOptions();
-    addWithConfigOptions(root, new CommandLine(new TenantCommand(() -> tenant.loadOrFail(root))), tenant);
+    addWithConfigOptions(
+        root, new CommandLine(new TenantCommand(() -> tenant.loadOrFail(root))), tenant);
     ConfigOptions namespace = new ConfigOptions();
-    addWithConfigOptions(root, new CommandLine(new NamespaceCommand(() -> namespace.loadOrFail(root))), namespace);
+    addWithConfigOptions(
+        root, new CommandLine(new NamespaceCommand(() -> namespace.loadOrFail(root))), namespace);
     return root.setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   /** Adds {@code command} and gives each of its subcommands the configuration options. */
-  private static void addWithConfigOptions(CommandLine root, CommandLine command, ConfigOptions options) {
+  private static void addWithConfigOptions(
+      CommandLine root, CommandLine command, ConfigOptions options) {
     for (CommandLine sub : command.getSubcommands().values()) {
-      sub.getCommandSpec().addMixin("config", CommandLine.Model.CommandSpec.forAnnotatedObject(options));
+      sub.getCommandSpec()
+          .addMixin("config", CommandLine.Model.CommandSpec.forAnnotatedObject(options));
     }
     root.addSubcommand(command);
   }

@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hollerith send}: sends one typed value or raw StatsD lines to a StatsD server (Hollerith
- * or any other) with the {@code hollerith-client} library, over UDP (default), TCP or a Unix
- * stream socket.
+ * or any other) with the {@code hollerith-client} library, over UDP (default), TCP or a Unix stream
+ * socket.
  *
  * <pre>
  * hollerith send counter hits 1 --rate 0.5
@@ -43,56 +43,81 @@ import picocli.CommandLine.Spec;
  * </pre>
  *
  * <p>Without {@code --port} it sends to the port the server's configuration gives (the file of
- * {@code --config}, then {@code HOLLERITH_LISTENERS_UDP_PORT} and the other variables, as
- * {@code serve} reads them).
+ * {@code --config}, then {@code HOLLERITH_LISTENERS_UDP_PORT} and the other variables, as {@code
+ * serve} reads them).
  *
  * <p>Numbers are sent as pystatsd would send them: an integer as an integer, anything else as
- * Python prints the float. Raw lines are sent as given, several in as few packets as possible.
- * Exit codes: 0 sent, 1 the send failed (connection refused, unreachable), 2 bad usage.
- * Not thread-safe (a command object runs once).
+ * Python prints the float. Raw lines are sent as given, several in as few packets as possible. Exit
+ * codes: 0 sent, 1 the send failed (connection refused, unreachable), 2 bad usage. Not thread-safe
+ * (a command object runs once).
  */
-@Command(name = "send", mixinStandardHelpOptions = true,
-    description = "Send a counter, gauge, timing or set value, or raw StatsD lines, to a StatsD server.",
-    footer = {"", "Examples:",
-        "  hollerith send counter hits 1 --rate 0.5",
-        "  hollerith send gauge temp 21.5 --delta",
-        "  hollerith send timing db.query 12.5 --tag env:prod",
-        "  hollerith send set users alice --tcp",
-        "  hollerith send --line 'hits:1|c' --line 'temp:21.5|g' --unix /run/hollerith.sock"})
+@Command(
+    name = "send",
+    mixinStandardHelpOptions = true,
+    description =
+        "Send a counter, gauge, timing or set value, or raw StatsD lines, to a StatsD server.",
+    footer = {
+      "",
+      "Examples:",
+      "  hollerith send counter hits 1 --rate 0.5",
+      "  hollerith send gauge temp 21.5 --delta",
+      "  hollerith send timing db.query 12.5 --tag env:prod",
+      "  hollerith send set users alice --tcp",
+      "  hollerith send --line 'hits:1|c' --line 'temp:21.5|g' --unix /run/hollerith.sock"
+    })
 public final class SendCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "TYPE",
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "TYPE",
       description = "counter (c), gauge (g), timing (ms) or set (s).")
   String type;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The stat name.")
   String name;
 
-  @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE",
+  @Parameters(
+      index = "2",
+      arity = "0..1",
+      paramLabel = "VALUE",
       description = "The count, gauge value, milliseconds or set member.")
   String value;
 
-  @Option(names = "--line", paramLabel = "LINE",
+  @Option(
+      names = "--line",
+      paramLabel = "LINE",
       description = "A raw StatsD line sent as is, e.g. 'hits:1|c' (repeatable; no TYPE then).")
   List<String> lines = new ArrayList<>();
 
-  @Option(names = "--rate", paramLabel = "RATE", defaultValue = "1",
+  @Option(
+      names = "--rate",
+      paramLabel = "RATE",
+      defaultValue = "1",
       description = "Sample rate in (0, 1]: send with this probability, tagged |@RATE (default 1).")
   double rate;
 
   @Option(names = "--delta", description = "For a gauge: change it by VALUE instead of setting it.")
   boolean delta;
 
-  @Option(names = "--host", defaultValue = StatsClient.DEFAULT_HOST, description = "Server host (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      defaultValue = StatsClient.DEFAULT_HOST,
+      description = "Server host (default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", description = "Server port (default: listeners.udp.port, or listeners.tcp.port with "
-      + "--tcp, of the configuration: --config, then HOLLERITH_* variables; 8125 without either).")
+  @Option(
+      names = "--port",
+      description =
+          "Server port (default: listeners.udp.port, or listeners.tcp.port with "
+              + "--tcp, of the configuration: --config, then HOLLERITH_* variables; 8125 without either).")
   Integer port;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
       description = "The server's YAML configuration, for the default port.")
   Path configFile;
 
@@ -111,18 +136,25 @@ public final class SendCommand implements Callable<Integer> {
   @Option(names = "--tag", paramLabel = "K:V", description = "A DogStatsD tag (repeatable).")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = "--max-udp-size", defaultValue = "512",
+  @Option(
+      names = "--max-udp-size",
+      defaultValue = "512",
       description = "Largest datagram when several lines are packed (default ${DEFAULT-VALUE}).")
   int maxUdpSize;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
       description = "Connect and write timeout for --tcp and --unix (default ${DEFAULT-VALUE}).")
   double timeoutSeconds;
 
   /** The sampling random source; replaced by tests. */
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
-  /** The environment the configuration's {@code HOLLERITH_*} variables come from; replaced by tests. */
+  /**
+   * The environment the configuration's {@code HOLLERITH_*} variables come from; replaced by tests.
+   */
   Map<String, String> environment = System.getenv();
 
   @Override
@@ -164,7 +196,8 @@ public final class SendCommand implements Callable<Integer> {
       client.close();
     }
     if (!failures.isEmpty()) {
-      err.println("hollerith send: sending to " + host + ":" + port + " failed: " + failures.get(0));
+      err.println(
+          "hollerith send: sending to " + host + ":" + port + " failed: " + failures.get(0));
       return 1;
     }
     return 0;
@@ -172,7 +205,8 @@ public final class SendCommand implements Callable<Integer> {
 
   /** The port the configured server listens on, for the transport chosen. */
   private int configuredPort() throws ConfigException {
-    ListenersConfig listeners = new ConfigLoader().load(configFile, environment, List.of()).listeners();
+    ListenersConfig listeners =
+        new ConfigLoader().load(configFile, environment, List.of()).listeners();
     return tcp ? listeners.tcp().port() : listeners.udp().port();
   }
 
@@ -223,12 +257,20 @@ public final class SendCommand implements Callable<Integer> {
       return new UnixSocketStatsClient(unix, prefix, timeout, random, System::nanoTime);
     }
     if (tcp) {
-      StreamStatsClient c = new TcpStatsClient(host, port, prefix, timeout, ipv6, random, System::nanoTime);
+      StreamStatsClient c =
+          new TcpStatsClient(host, port, prefix, timeout, ipv6, random, System::nanoTime);
       c.connect();
       return c;
     }
-    return StatsClient.builder().host(host).port(port).prefix(prefix).maxUdpSize(maxUdpSize).ipv6(ipv6)
-        .random(random).errorHandler(failures::add).build();
+    return StatsClient.builder()
+        .host(host)
+        .port(port)
+        .prefix(prefix)
+        .maxUdpSize(maxUdpSize)
+        .ipv6(ipv6)
+        .random(random)
+        .errorHandler(failures::add)
+        .build();
   }
 
   private void sendTyped(StatsD c) {

@@ -26,14 +26,19 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--log-format", paramLabel = "text|json", description = "Same as --set logging.format=...")
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description = "Same as --set logging.format=...")
   String logFormat;
 
   @Override
   public Integer call() throws Exception {
     HollerithConfig config;
     try {
-      config = configOptions.load(logFormat == null ? List.of() : List.of("logging.format=" + logFormat));
+      config =
+          configOptions.load(
+              logFormat == null ? List.of() : List.of("logging.format=" + logFormat));
     } catch (ConfigException e) {
       System.err.println("hollerith: " + e.getMessage());
       return 2;

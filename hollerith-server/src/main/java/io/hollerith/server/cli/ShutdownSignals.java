@@ -27,16 +27,19 @@ final class ShutdownSignals {
   static void install(Runnable gracefulStop) {
     AtomicInteger received = new AtomicInteger();
     for (String name : new String[] {"TERM", "INT"}) {
-      handle(name, () -> {
-        if (received.incrementAndGet() == 1) {
-          LOG.info("SIG{} received: shutting down gracefully (send it again to exit at once)", name);
-          Thread stopper = new Thread(gracefulStop, "hollerith-shutdown");
-          stopper.start();
-        } else {
-          LOG.warn("SIG{} received again: exiting now without a final flush", name);
-          Runtime.getRuntime().halt(130);
-        }
-      });
+      handle(
+          name,
+          () -> {
+            if (received.incrementAndGet() == 1) {
+              LOG.info(
+                  "SIG{} received: shutting down gracefully (send it again to exit at once)", name);
+              Thread stopper = new Thread(gracefulStop, "hollerith-shutdown");
+              stopper.start();
+            } else {
+              LOG.warn("SIG{} received again: exiting now without a final flush", name);
+              Runtime.getRuntime().halt(130);
+            }
+          });
     }
   }
 
@@ -50,22 +53,26 @@ final class ShutdownSignals {
       Class<?> signalType = Class.forName("sun.misc.Signal");
       Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
       Object signal = signalType.getConstructor(String.class).newInstance(name);
-      InvocationHandler calls = (proxy, method, args) -> switch (method.getName()) {
-        case "handle" -> {
-          onSignal.run();
-          yield null;
-        }
-        case "equals" -> proxy == args[0];
-        case "hashCode" -> System.identityHashCode(proxy);
-        default -> "SIG" + name + " handler";
-      };
-      Object handler = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType}, calls);
+      InvocationHandler calls =
+          (proxy, method, args) ->
+              switch (method.getName()) {
+                case "handle" -> {
+                  onSignal.run();
+                  yield null;
+                }
+                case "equals" -> proxy == args[0];
+                case "hashCode" -> System.identityHashCode(proxy);
+                default -> "SIG" + name + " handler";
+              };
+      Object handler =
+          Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType}, calls);
       signalType.getMethod("handle", signalType, handlerType).invoke(null, signal, handler);
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
       }
-      throw new IllegalStateException("cannot handle SIG" + name + ": " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "cannot handle SIG" + name + ": " + e.getCause(), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot handle SIG" + name + ": " + e, e);
     }

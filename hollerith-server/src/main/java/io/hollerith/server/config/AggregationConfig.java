@@ -7,14 +7,17 @@ import java.util.List;
  * How samples become flushed values; the names follow Etsy StatsD's {@code config.js}.
  *
  * @param flushInterval default 10 s; flushes happen at wall-clock multiples of it
- * @param percentThresholds Etsy's percentThreshold option, default {@code [90]}; negative means the lower tail
+ * @param percentThresholds Etsy's percentThreshold option, default {@code [90]}; negative means the
+ *     lower tail
  * @param histograms Etsy's histogram option: bins per metric-name substring, first match wins
  * @param deleteIdleStats Etsy's {@code deleteIdleStats}: default for the four below, default false
- * @param deleteCounters do not send counters that received nothing in the interval (default: {@code deleteIdleStats})
+ * @param deleteCounters do not send counters that received nothing in the interval (default: {@code
+ *     deleteIdleStats})
  * @param deleteTimers likewise for timers
  * @param deleteGauges likewise for gauges
  * @param deleteSets likewise for sets
- * @param maxMetrics most live series; samples for new series beyond it are dropped and counted (default 1,000,000)
+ * @param maxMetrics most live series; samples for new series beyond it are dropped and counted
+ *     (default 1,000,000)
  * @param seriesTtl a series that receives no sample for this long leaves the live set at a flush
  *     (it stops being flushed and frees its room under {@code maxMetrics}; its stored history
  *     stays); default 24 h, 0 keeps every series until restart as Etsy does
@@ -49,18 +52,36 @@ public record AggregationConfig(
   }
 
   /** The same with the default series TTL and no per-namespace cap. */
-  public AggregationConfig(Duration flushInterval, List<Double> percentThresholds, List<Histogram> histograms,
-      Boolean deleteIdleStats, Boolean deleteCounters, Boolean deleteTimers, Boolean deleteGauges, Boolean deleteSets,
+  public AggregationConfig(
+      Duration flushInterval,
+      List<Double> percentThresholds,
+      List<Histogram> histograms,
+      Boolean deleteIdleStats,
+      Boolean deleteCounters,
+      Boolean deleteTimers,
+      Boolean deleteGauges,
+      Boolean deleteSets,
       Integer maxMetrics) {
-    this(flushInterval, percentThresholds, histograms, deleteIdleStats, deleteCounters, deleteTimers, deleteGauges,
-        deleteSets, maxMetrics, null, null);
+    this(
+        flushInterval,
+        percentThresholds,
+        histograms,
+        deleteIdleStats,
+        deleteCounters,
+        deleteTimers,
+        deleteGauges,
+        deleteSets,
+        maxMetrics,
+        null,
+        null);
   }
 
   /**
    * One entry of Etsy's {@code histogram} list.
    *
    * @param metric substring of the timer name this applies to; {@code ""} matches every timer
-   * @param bins upper bounds of the bins, ascending; the last may be {@code inf} (or {@code Infinity}), as in Etsy
+   * @param bins upper bounds of the bins, ascending; the last may be {@code inf} (or {@code
+   *     Infinity}), as in Etsy
    */
   public record Histogram(String metric, List<Double> bins) {
     public Histogram {

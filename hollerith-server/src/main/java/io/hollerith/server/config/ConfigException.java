@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The configuration cannot be used. Carries every problem found, each naming the key (as a dotted
- * path such as {@code listeners.udp.port}) and what is allowed, so an operator fixes them all at once.
+ * path such as {@code listeners.udp.port}) and what is allowed, so an operator fixes them all at
+ * once.
  */
 public class ConfigException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -21,9 +22,10 @@ public class ConfigException extends Exception {
   }
 
   private static String format(List<String> problems) {
-    StringBuilder sb = new StringBuilder("invalid configuration (")
-        .append(problems.size())
-        .append(problems.size() == 1 ? " problem):" : " problems):");
+    StringBuilder sb =
+        new StringBuilder("invalid configuration (")
+            .append(problems.size())
+            .append(problems.size() == 1 ? " problem):" : " problems):");
     for (String p : problems) {
       sb.append(System.lineSeparator()).append("  - ").append(p);
     }

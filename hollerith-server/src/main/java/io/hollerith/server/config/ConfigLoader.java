@@ -37,24 +37,28 @@ import java.util.TreeMap;
  * {@code --set key=value} overrides from the command line, each overriding the one before.
  *
  * <p>Keys are snake_case paths into {@link HollerithConfig}; the environment variable of a key is
- * {@code HOLLERITH_} followed by its path in upper case with dots as underscores
- * ({@code listeners.udp.port} is {@code HOLLERITH_LISTENERS_UDP_PORT}). Override values are read as
- * YAML, so {@code true}, {@code 8125}, {@code 10s} and {@code [90, 99]} all work. An unknown key (in
- * the file or an override) or a value of the wrong type stops start-up: every problem, including
- * the range and combination checks of {@link ConfigValidator} on the keys that did parse, is
- * collected and reported at once by {@link ConfigException}, each naming the key and what it allows.
+ * {@code HOLLERITH_} followed by its path in upper case with dots as underscores ({@code
+ * listeners.udp.port} is {@code HOLLERITH_LISTENERS_UDP_PORT}). Override values are read as YAML,
+ * so {@code true}, {@code 8125}, {@code 10s} and {@code [90, 99]} all work. An unknown key (in the
+ * file or an override) or a value of the wrong type stops start-up: every problem, including the
+ * range and combination checks of {@link ConfigValidator} on the keys that did parse, is collected
+ * and reported at once by {@link ConfigException}, each naming the key and what it allows.
  *
  * <p>A {@code HOLLERITH_…} variable that names no key is only a warning ({@link #warnings()}): the
- * environment is shared with other programs. Variables named by a {@code *_env} key (such as
- * {@code storage.postgresql.password_env: HOLLERITH_PG_PASSWORD}) hold secrets, not configuration,
- * and are skipped without a word.
+ * environment is shared with other programs. Variables named by a {@code *_env} key (such as {@code
+ * storage.postgresql.password_env: HOLLERITH_PG_PASSWORD}) hold secrets, not configuration, and are
+ * skipped without a word.
  *
- * <p>Not thread-safe: {@link #warnings()} belongs to the last {@link #load}; use one loader per load.
+ * <p>Not thread-safe: {@link #warnings()} belongs to the last {@link #load}; use one loader per
+ * load.
  */
 public final class ConfigLoader {
 
-  /** Environment variables with the prefix that belong to the launcher, not to the configuration. */
-  static final Set<String> RESERVED_ENV = Set.of("HOLLERITH_JAVA_OPTS", "HOLLERITH_HOME", "HOLLERITH_CONFIG");
+  /**
+   * Environment variables with the prefix that belong to the launcher, not to the configuration.
+   */
+  static final Set<String> RESERVED_ENV =
+      Set.of("HOLLERITH_JAVA_OPTS", "HOLLERITH_HOME", "HOLLERITH_CONFIG");
 
   private static final String ENV_PREFIX = "HOLLERITH_";
 
@@ -73,30 +77,37 @@ public final class ConfigLoader {
   /** The mapper used to bind configuration: snake_case keys, durations such as {@code 10s}. */
   public static ObjectMapper newMapper() {
     SimpleModule durations = new SimpleModule("hollerith-config-values");
-    durations.addDeserializer(Duration.class, new JsonDeserializer<>() {
-      @Override
-      public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-        try {
-          return DurationValues.parse(p.getValueAsString());
-        } catch (IllegalArgumentException e) {
-          throw ctxt.weirdStringException(p.getValueAsString(), Duration.class, e.getMessage());
-        }
-      }
-    });
-    // Etsy writes the last histogram bin as 'inf'. (YAML's .inf is refused by Jackson's YAML parser itself.)
-    durations.addDeserializer(Double.class, new JsonDeserializer<>() {
-      @Override
-      public Double deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-        if (p.currentToken() == JsonToken.VALUE_STRING) {
-          String text = p.getText().trim().toLowerCase(Locale.ROOT);
-          if (text.equals("inf") || text.equals("+inf") || text.equals("infinity")) {
-            return Double.POSITIVE_INFINITY;
+    durations.addDeserializer(
+        Duration.class,
+        new JsonDeserializer<>() {
+          @Override
+          public Duration deserialize(JsonParser p, DeserializationContext ctxt)
+              throws IOException {
+            try {
+              return DurationValues.parse(p.getValueAsString());
+            } catch (IllegalArgumentException e) {
+              throw ctxt.weirdStringException(p.getValueAsString(), Duration.class, e.getMessage());
+            }
           }
-          return (Double) ctxt.handleWeirdStringValue(Double.class, p.getText(), "not a number");
-        }
-        return p.getValueAsDouble();
-      }
-    });
+        });
+    // Etsy writes the last histogram bin as 'inf'. (YAML's .inf is refused by Jackson's YAML parser
+    // itself.)
+    durations.addDeserializer(
+        Double.class,
+        new JsonDeserializer<>() {
+          @Override
+          public Double deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+              String text = p.getText().trim().toLowerCase(Locale.ROOT);
+              if (text.equals("inf") || text.equals("+inf") || text.equals("infinity")) {
+                return Double.POSITIVE_INFINITY;
+              }
+              return (Double)
+                  ctxt.handleWeirdStringValue(Double.class, p.getText(), "not a number");
+            }
+            return p.getValueAsDouble();
+          }
+        });
     return YAMLMapper.builder()
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -114,7 +125,8 @@ public final class ConfigLoader {
    * @param overrides {@code key.path=value} strings from the command line
    * @throws ConfigException listing every problem found
    */
-  public HollerithConfig load(Path file, Map<String, String> env, List<String> overrides) throws ConfigException {
+  public HollerithConfig load(Path file, Map<String, String> env, List<String> overrides)
+      throws ConfigException {
     List<String> problems = new ArrayList<>();
     warnings.clear();
     ObjectNode tree = readFile(file, problems);
@@ -123,15 +135,19 @@ public final class ConfigLoader {
         .filter(e -> e.getKey().startsWith(ENV_PREFIX) && !RESERVED_ENV.contains(e.getKey()))
         .filter(e -> !secretVariables.contains(e.getKey()))
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> {
-          String path = envToPath.get(e.getKey());
-          if (path == null) {
-            warnings.add("ignoring environment variable " + e.getKey() + ": it names no configuration key (a key's "
-                + "variable is HOLLERITH_ and its path in upper case, e.g. HOLLERITH_LISTENERS_UDP_PORT)");
-          } else {
-            apply(tree, path, e.getValue(), "environment variable " + e.getKey(), problems);
-          }
-        });
+        .forEach(
+            e -> {
+              String path = envToPath.get(e.getKey());
+              if (path == null) {
+                warnings.add(
+                    "ignoring environment variable "
+                        + e.getKey()
+                        + ": it names no configuration key (a key's "
+                        + "variable is HOLLERITH_ and its path in upper case, e.g. HOLLERITH_LISTENERS_UDP_PORT)");
+              } else {
+                apply(tree, path, e.getValue(), "environment variable " + e.getKey(), problems);
+              }
+            });
     for (String override : overrides) {
       int eq = override.indexOf('=');
       if (eq <= 0) {
@@ -169,14 +185,16 @@ public final class ConfigLoader {
    * The environment variables that {@code *_env} keys name, from the file, the environment and the
    * overrides: their values are secrets read by whoever needs them, never configuration.
    */
-  private Set<String> secretVariableNames(ObjectNode tree, Map<String, String> env, List<String> overrides) {
+  private Set<String> secretVariableNames(
+      ObjectNode tree, Map<String, String> env, List<String> overrides) {
     Set<String> names = new HashSet<>();
     collectSecretNames(tree, names);
-    envToPath.forEach((variable, path) -> {
-      if (path.endsWith(SECRET_NAME_SUFFIX) && env.get(variable) != null) {
-        names.add(env.get(variable).trim());
-      }
-    });
+    envToPath.forEach(
+        (variable, path) -> {
+          if (path.endsWith(SECRET_NAME_SUFFIX) && env.get(variable) != null) {
+            names.add(env.get(variable).trim());
+          }
+        });
     for (String override : overrides) {
       int eq = override.indexOf('=');
       if (eq > 0 && override.substring(0, eq).trim().endsWith(SECRET_NAME_SUFFIX)) {
@@ -187,13 +205,16 @@ public final class ConfigLoader {
   }
 
   private static void collectSecretNames(JsonNode node, Set<String> names) {
-    node.fields().forEachRemaining(field -> {
-      if (field.getValue().isObject()) {
-        collectSecretNames(field.getValue(), names);
-      } else if (field.getKey().endsWith(SECRET_NAME_SUFFIX) && field.getValue().isTextual()) {
-        names.add(field.getValue().asText().trim());
-      }
-    });
+    node.fields()
+        .forEachRemaining(
+            field -> {
+              if (field.getValue().isObject()) {
+                collectSecretNames(field.getValue(), names);
+              } else if (field.getKey().endsWith(SECRET_NAME_SUFFIX)
+                  && field.getValue().isTextual()) {
+                names.add(field.getValue().asText().trim());
+              }
+            });
   }
 
   /** Every configuration key as a dotted path, with its environment variable name. */
@@ -215,7 +236,8 @@ public final class ConfigLoader {
         return JsonNodeFactory.instance.objectNode();
       }
       if (!node.isObject()) {
-        problems.add("configuration file " + file + ": the top level must be a mapping of keys to values");
+        problems.add(
+            "configuration file " + file + ": the top level must be a mapping of keys to values");
         return JsonNodeFactory.instance.objectNode();
       }
       return (ObjectNode) node;
@@ -225,7 +247,8 @@ public final class ConfigLoader {
     }
   }
 
-  private void apply(ObjectNode tree, String path, String rawValue, String source, List<String> problems) {
+  private void apply(
+      ObjectNode tree, String path, String rawValue, String source, List<String> problems) {
     JsonNode value;
     try {
       value = rawValue.isEmpty() ? NullNode.instance : mapper.readTree(rawValue);
@@ -233,7 +256,11 @@ public final class ConfigLoader {
         value = NullNode.instance;
       }
     } catch (IOException e) {
-      problems.add(source + ": " + (isSecret(path) ? "the value" : "'" + rawValue + "'") + " is not a valid value");
+      problems.add(
+          source
+              + ": "
+              + (isSecret(path) ? "the value" : "'" + rawValue + "'")
+              + " is not a valid value");
       return;
     }
     String[] parts = path.split("\\.");
@@ -252,40 +279,54 @@ public final class ConfigLoader {
    * Reports unknown keys and values of the wrong type, and removes them from {@code node} so that
    * the keys that remain can still be bound and range-checked in the same pass.
    */
-  private void checkTree(ObjectNode node, Class<?> recordType, String prefix, List<String> problems) {
+  private void checkTree(
+      ObjectNode node, Class<?> recordType, String prefix, List<String> problems) {
     Map<String, RecordComponent> components = components(recordType);
     List<String> rejected = new ArrayList<>();
-    node.fields().forEachRemaining(field -> {
-      String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
-      RecordComponent component = components.get(field.getKey());
-      JsonNode value = field.getValue();
-      if (component == null) {
-        problems.add("unknown key '" + path + "' (allowed here: " + keys(recordType) + ")");
-        rejected.add(field.getKey());
-      } else if (value.isNull()) {
-        return;
-      } else if (component.getType().isRecord()) {
-        if (value instanceof ObjectNode section) {
-          checkTree(section, component.getType(), path, problems);
-        } else {
-          problems.add(path + ": expected a mapping with keys " + keys(component.getType()));
-          rejected.add(field.getKey());
-        }
-      } else if (recordElement(component) != null && value.isArray()) {
-        for (int i = 0; i < value.size(); i++) {
-          if (value.get(i) instanceof ObjectNode element) {
-            checkTree(element, recordElement(component), path + "[" + i + "]", problems);
-          } else {
-            problems.add(path + "[" + i + "]: expected a mapping with keys " + keys(recordElement(component)));
-            rejected.add(field.getKey());
-          }
-        }
-      } else if (!isValid(value, component.getGenericType())) {
-        problems.add(path + ": " + (isSecret(path) ? "the value" : describe(value)) + " is not allowed; expected "
-            + expected(mapper.getTypeFactory().constructType(component.getGenericType())));
-        rejected.add(field.getKey());
-      }
-    });
+    node.fields()
+        .forEachRemaining(
+            field -> {
+              String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+              RecordComponent component = components.get(field.getKey());
+              JsonNode value = field.getValue();
+              if (component == null) {
+                problems.add("unknown key '" + path + "' (allowed here: " + keys(recordType) + ")");
+                rejected.add(field.getKey());
+              } else if (value.isNull()) {
+                return;
+              } else if (component.getType().isRecord()) {
+                if (value instanceof ObjectNode section) {
+                  checkTree(section, component.getType(), path, problems);
+                } else {
+                  problems.add(
+                      path + ": expected a mapping with keys " + keys(component.getType()));
+                  rejected.add(field.getKey());
+                }
+              } else if (recordElement(component) != null && value.isArray()) {
+                for (int i = 0; i < value.size(); i++) {
+                  if (value.get(i) instanceof ObjectNode element) {
+                    checkTree(element, recordElement(component), path + "[" + i + "]", problems);
+                  } else {
+                    problems.add(
+                        path
+                            + "["
+                            + i
+                            + "]: expected a mapping with keys "
+                            + keys(recordElement(component)));
+                    rejected.add(field.getKey());
+                  }
+                }
+              } else if (!isValid(value, component.getGenericType())) {
+                problems.add(
+                    path
+                        + ": "
+                        + (isSecret(path) ? "the value" : describe(value))
+                        + " is not allowed; expected "
+                        + expected(
+                            mapper.getTypeFactory().constructType(component.getGenericType())));
+                rejected.add(field.getKey());
+              }
+            });
     node.remove(rejected);
   }
 
@@ -293,7 +334,8 @@ public final class ConfigLoader {
   private static Class<?> recordElement(RecordComponent component) {
     if (component.getType() == List.class
         && component.getGenericType() instanceof ParameterizedType list
-        && list.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+        && list.getActualTypeArguments()[0] instanceof Class<?> element
+        && element.isRecord()) {
       return element;
     }
     return null;
@@ -357,7 +399,8 @@ public final class ConfigLoader {
     return byName;
   }
 
-  private static void collectLeafPaths(Class<?> recordType, String prefix, Map<String, String> out) {
+  private static void collectLeafPaths(
+      Class<?> recordType, String prefix, Map<String, String> out) {
     for (RecordComponent c : recordType.getRecordComponents()) {
       String path = prefix.isEmpty() ? snake(c.getName()) : prefix + "." + snake(c.getName());
       if (c.getType().isRecord()) {
@@ -369,6 +412,7 @@ public final class ConfigLoader {
   }
 
   private static String snake(String camel) {
-    return ((PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE).translate(camel);
+    return ((PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE)
+        .translate(camel);
   }
 }

@@ -16,7 +16,8 @@ public final class DurationValues {
   private DurationValues() {}
 
   /**
-   * Parses {@code 250ms}, {@code 10s}, {@code 5m}, {@code 7d} and the like; a bare number is milliseconds.
+   * Parses {@code 250ms}, {@code 10s}, {@code 5m}, {@code 7d} and the like; a bare number is
+   * milliseconds.
    *
    * @throws IllegalArgumentException naming the accepted forms
    */
@@ -24,7 +25,9 @@ public final class DurationValues {
     Matcher m = FORM.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a duration (use a whole number with a unit ms, s, m, h, d, w or y, e.g. 10s)");
+          "'"
+              + text
+              + "' is not a duration (use a whole number with a unit ms, s, m, h, d, w or y, e.g. 10s)");
     }
     long n;
     try {

@@ -33,9 +33,13 @@ public record HollerithConfig(
   public HollerithConfig {
     nodeId = nodeId != null ? nodeId : defaultNodeId();
     dataDir = dataDir != null ? dataDir : "./data";
-    listeners = listeners != null ? listeners : new ListenersConfig(null, null, null, null, null, null);
+    listeners =
+        listeners != null ? listeners : new ListenersConfig(null, null, null, null, null, null);
     protocol = protocol != null ? protocol : new ProtocolConfig(null, null, null, null);
-    aggregation = aggregation != null ? aggregation : new AggregationConfig(null, null, null, null, null, null, null, null, null);
+    aggregation =
+        aggregation != null
+            ? aggregation
+            : new AggregationConfig(null, null, null, null, null, null, null, null, null);
     stats = stats != null ? stats : new StatsConfig(null, null, null, null, null, null);
     sinks = sinks != null ? sinks : new SinksConfig(null, null, null);
     storage = storage != null ? storage : new StorageConfig(null, null, null, null);
@@ -47,15 +51,37 @@ public record HollerithConfig(
   }
 
   /** A configuration without jobs and with the default scheduler and {@code ops} settings. */
-  public HollerithConfig(String nodeId, String dataDir, ListenersConfig listeners, ProtocolConfig protocol,
-      AggregationConfig aggregation, StatsConfig stats, SinksConfig sinks, StorageConfig storage, HttpConfig http,
+  public HollerithConfig(
+      String nodeId,
+      String dataDir,
+      ListenersConfig listeners,
+      ProtocolConfig protocol,
+      AggregationConfig aggregation,
+      StatsConfig stats,
+      SinksConfig sinks,
+      StorageConfig storage,
+      HttpConfig http,
       LoggingConfig logging) {
-    this(nodeId, dataDir, listeners, protocol, aggregation, stats, sinks, storage, http, logging, null, null, null);
+    this(
+        nodeId,
+        dataDir,
+        listeners,
+        protocol,
+        aggregation,
+        stats,
+        sinks,
+        storage,
+        http,
+        logging,
+        null,
+        null,
+        null);
   }
 
   /** All defaults. */
   public static HollerithConfig defaults() {
-    return new HollerithConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new HollerithConfig(
+        null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   private static String defaultNodeId() {

@@ -15,21 +15,23 @@ import java.util.List;
  *     answered 408 and its connection closed (default 30 s)
  * @param workerThreads threads that run request handlers, off the network threads, because store
  *     and credential reads block (default 4)
- * @param maxQueuedRequests requests waiting for a worker beyond which new ones get 503 (default 256)
- * @param authFailureLimit failed authentications allowed per client address within
- *     {@code authFailureWindow}; its further failures get 429 instead of 401 (default 10). A valid
- *     token is always admitted.
+ * @param maxQueuedRequests requests waiting for a worker beyond which new ones get 503 (default
+ *     256)
+ * @param authFailureLimit failed authentications allowed per client address within {@code
+ *     authFailureWindow}; its further failures get 429 instead of 401 (default 10). A valid token
+ *     is always admitted.
  * @param authFailureWindow the window for {@code authFailureLimit} (default 1 min)
- * @param maxSeriesBuckets most buckets one {@code /api/v1/series} request may span (default 100,000)
- * @param anonymousMetricsFrom client IP addresses that may scrape {@code /metrics} and
- *     {@code /stats/prometheus} without a token (default none: a bearer token is required)
+ * @param maxSeriesBuckets most buckets one {@code /api/v1/series} request may span (default
+ *     100,000)
+ * @param anonymousMetricsFrom client IP addresses that may scrape {@code /metrics} and {@code
+ *     /stats/prometheus} without a token (default none: a bearer token is required)
  * @param tls serve HTTPS instead of HTTP (off by default)
  * @param authFailureMaxAddresses most client addresses whose failed authentications are tracked
  *     (default 10,000); when full, the address that failed least recently is forgotten
  * @param maxConnections most HTTP connections open at once (default 1,000); one more is closed on
  *     accept
- * @param maxBodyBytesInFlight memory all request bodies being received or handled may hold
- *     together (default 64 MiB); a request that would exceed it gets 503
+ * @param maxBodyBytesInFlight memory all request bodies being received or handled may hold together
+ *     (default 64 MiB); a request that would exceed it gets 503
  * @param healthCheckTimeout a {@code /health} check without an answer after this long is reported
  *     down, so the endpoint answers within it whatever a component does (default 500 ms)
  */
@@ -64,7 +66,8 @@ public record HttpConfig(
     authFailureLimit = authFailureLimit != null ? authFailureLimit : 10;
     authFailureWindow = authFailureWindow != null ? authFailureWindow : Duration.ofMinutes(1);
     maxSeriesBuckets = maxSeriesBuckets != null ? maxSeriesBuckets : 100_000;
-    anonymousMetricsFrom = anonymousMetricsFrom != null ? List.copyOf(anonymousMetricsFrom) : List.of();
+    anonymousMetricsFrom =
+        anonymousMetricsFrom != null ? List.copyOf(anonymousMetricsFrom) : List.of();
     tls = tls != null ? tls : new Tls(null, null, null, null, null, null);
     authFailureMaxAddresses = authFailureMaxAddresses != null ? authFailureMaxAddresses : 10_000;
     maxConnections = maxConnections != null ? maxConnections : 1000;
@@ -74,7 +77,9 @@ public record HttpConfig(
 
   /** The first three settings; everything else at its default. */
   public HttpConfig(Boolean enabled, String address, Integer port) {
-    this(enabled, address, port, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    this(
+        enabled, address, port, null, null, null, null, null, null, null, null, null, null, null,
+        null, null, null);
   }
 
   /**
@@ -87,7 +92,12 @@ public record HttpConfig(
    * @param keystorePassword its password; prefer {@code keystore_password_env}. Never logged.
    * @param keystorePasswordEnv name of an environment variable holding the keystore password
    */
-  public record Tls(Boolean enabled, String certificate, String privateKey, String keystore, String keystorePassword,
+  public record Tls(
+      Boolean enabled,
+      String certificate,
+      String privateKey,
+      String keystore,
+      String keystorePassword,
       String keystorePasswordEnv) {
     public Tls {
       enabled = enabled != null ? enabled : false;
@@ -96,7 +106,15 @@ public record HttpConfig(
     /** Never prints the password. */
     @Override
     public String toString() {
-      return "Tls[enabled=" + enabled + ", certificate=" + certificate + ", privateKey=" + privateKey + ", keystore=" + keystore + "]";
+      return "Tls[enabled="
+          + enabled
+          + ", certificate="
+          + certificate
+          + ", privateKey="
+          + privateKey
+          + ", keystore="
+          + keystore
+          + "]";
     }
   }
 }

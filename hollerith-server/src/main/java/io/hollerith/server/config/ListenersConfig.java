@@ -11,23 +11,30 @@ import java.time.Duration;
  *
  * @param udp UDP listener (default 127.0.0.1:8125)
  * @param tcp TCP listener, newline-framed (default 127.0.0.1:8125)
- * @param unixStream Unix domain stream socket, newline-framed (pystatsd's {@code UnixSocketStatsClient}); off by default
+ * @param unixStream Unix domain stream socket, newline-framed (pystatsd's {@code
+ *     UnixSocketStatsClient}); off by default
  * @param unixDatagram Unix domain datagram socket (DogStatsD clients); off by default
  * @param management Etsy StatsD's TCP management interface (default 127.0.0.1:8126)
- * @param transport network transport of the ingest listeners: {@code auto} (default: native epoll on
- *     Linux when it loads, else Java NIO), {@code epoll} (fail start-up when epoll is unavailable) or
- *     {@code nio} (portable, one UDP socket, no recvmmsg and no Unix sockets). The system property
- *     {@code hollerith.transport} overrides {@code auto}.
+ * @param transport network transport of the ingest listeners: {@code auto} (default: native epoll
+ *     on Linux when it loads, else Java NIO), {@code epoll} (fail start-up when epoll is
+ *     unavailable) or {@code nio} (portable, one UDP socket, no recvmmsg and no Unix sockets). The
+ *     system property {@code hollerith.transport} overrides {@code auto}.
  */
 public record ListenersConfig(
-    Udp udp, Tcp tcp, UnixSocket unixStream, UnixSocket unixDatagram, Management management, String transport) {
+    Udp udp,
+    Tcp tcp,
+    UnixSocket unixStream,
+    UnixSocket unixDatagram,
+    Management management,
+    String transport) {
 
   public ListenersConfig {
     udp = udp != null ? udp : new Udp(null, null, null, null, null, null);
     tcp = tcp != null ? tcp : new Tcp(null, null, null, null, null, null, null);
     unixStream = UnixSocket.withDefaultPath(unixStream, "hollerith.sock");
     unixDatagram = UnixSocket.withDefaultPath(unixDatagram, "hollerith-dgram.sock");
-    management = management != null ? management : new Management(null, null, null, null, null, null);
+    management =
+        management != null ? management : new Management(null, null, null, null, null, null);
     transport = transport != null ? transport : "auto";
   }
 
@@ -35,18 +42,24 @@ public record ListenersConfig(
    * The UDP listener.
    *
    * @param enabled default true
-   * @param address bind address, default {@code 127.0.0.1}; {@code 0.0.0.0} or {@code ::} to accept remote senders
+   * @param address bind address, default {@code 127.0.0.1}; {@code 0.0.0.0} or {@code ::} to accept
+   *     remote senders
    * @param port default 8125; 0 picks a free port (tests)
-   * @param receiveBufferBytes SO_RCVBUF requested per socket, default 8 MiB; a warning is logged when the kernel
-   *     grants less (raise {@code net.core.rmem_max} to allow more)
-   * @param threads receiving threads (one SO_REUSEPORT socket each with epoll; NIO always uses one socket and
-   *     one thread); default 0 = number of cores
-   * @param readDelay after a read that emptied the socket, how long it rests before it is read again, so
-   *     that one wake-up collects many datagrams (the kernel buffers them meanwhile); default 1 ms, 0 reads
-   *     as soon as anything arrives. Under heavy load a read stops at its cap with datagrams still waiting,
-   *     and the socket never rests.
+   * @param receiveBufferBytes SO_RCVBUF requested per socket, default 8 MiB; a warning is logged
+   *     when the kernel grants less (raise {@code net.core.rmem_max} to allow more)
+   * @param threads receiving threads (one SO_REUSEPORT socket each with epoll; NIO always uses one
+   *     socket and one thread); default 0 = number of cores
+   * @param readDelay after a read that emptied the socket, how long it rests before it is read
+   *     again, so that one wake-up collects many datagrams (the kernel buffers them meanwhile);
+   *     default 1 ms, 0 reads as soon as anything arrives. Under heavy load a read stops at its cap
+   *     with datagrams still waiting, and the socket never rests.
    */
-  public record Udp(Boolean enabled, String address, Integer port, Integer receiveBufferBytes, Integer threads,
+  public record Udp(
+      Boolean enabled,
+      String address,
+      Integer port,
+      Integer receiveBufferBytes,
+      Integer threads,
       Duration readDelay) {
     public Udp {
       enabled = enabled != null ? enabled : true;
@@ -64,15 +77,22 @@ public record ListenersConfig(
    * @param enabled default true
    * @param address bind address, default {@code 127.0.0.1}
    * @param port default 8125
-   * @param maxConnections concurrent connections accepted, default 10,000; more are closed and counted
+   * @param maxConnections concurrent connections accepted, default 10,000; more are closed and
+   *     counted
    * @param threads threads reading connections, default 0 = number of cores
-   * @param idleTimeoutSeconds a connection that sends nothing for this long is closed; default 0 = never
-   *     (StatsD clients keep one long-lived connection and may be quiet for long stretches)
+   * @param idleTimeoutSeconds a connection that sends nothing for this long is closed; default 0 =
+   *     never (StatsD clients keep one long-lived connection and may be quiet for long stretches)
    * @param maxConnectionsPerAddress concurrent connections from one client address, default 1,000;
    *     more are closed and counted, so one host cannot hold every slot
    */
-  public record Tcp(Boolean enabled, String address, Integer port, Integer maxConnections, Integer threads,
-      Integer idleTimeoutSeconds, Integer maxConnectionsPerAddress) {
+  public record Tcp(
+      Boolean enabled,
+      String address,
+      Integer port,
+      Integer maxConnections,
+      Integer threads,
+      Integer idleTimeoutSeconds,
+      Integer maxConnectionsPerAddress) {
     public Tcp {
       enabled = enabled != null ? enabled : true;
       address = address != null ? address : "127.0.0.1";
@@ -80,26 +100,28 @@ public record ListenersConfig(
       maxConnections = maxConnections != null ? maxConnections : 10_000;
       threads = threads != null ? threads : 0;
       idleTimeoutSeconds = idleTimeoutSeconds != null ? idleTimeoutSeconds : 0;
-      maxConnectionsPerAddress = maxConnectionsPerAddress != null ? maxConnectionsPerAddress : 1_000;
+      maxConnectionsPerAddress =
+          maxConnectionsPerAddress != null ? maxConnectionsPerAddress : 1_000;
     }
   }
 
   /**
-   * A Unix domain socket listener. It needs the native epoll transport (Linux); start-up fails with a
-   * clear message when that is unavailable. A stale socket file at the path is removed at start (a
-   * stream socket that still answers is left alone and start-up fails), and the file is removed at
-   * stop. Senders need write permission on the socket file: by default it gets the permissions the
-   * process umask gives (usually {@code rwxr-xr-x}, so only the server's user can send); set
+   * A Unix domain socket listener. It needs the native epoll transport (Linux); start-up fails with
+   * a clear message when that is unavailable. A stale socket file at the path is removed at start
+   * (a stream socket that still answers is left alone and start-up fails), and the file is removed
+   * at stop. Senders need write permission on the socket file: by default it gets the permissions
+   * the process umask gives (usually {@code rwxr-xr-x}, so only the server's user can send); set
    * {@code permissions} to e.g. {@code rw-rw-rw-} to let every local user send.
    *
    * @param enabled default false
-   * @param path socket file; relative paths are resolved against {@code data_dir} (default
-   *     {@code hollerith.sock} for the stream socket, {@code hollerith-dgram.sock} for the datagram one)
+   * @param path socket file; relative paths are resolved against {@code data_dir} (default {@code
+   *     hollerith.sock} for the stream socket, {@code hollerith-dgram.sock} for the datagram one)
    * @param maxConnections stream socket only: concurrent connections accepted, default 10,000
-   * @param permissions POSIX permissions set on the socket file after it is created, as {@code ls} shows them
-   *     ({@code rw-rw----}); default: leave what the umask gives
+   * @param permissions POSIX permissions set on the socket file after it is created, as {@code ls}
+   *     shows them ({@code rw-rw----}); default: leave what the umask gives
    */
-  public record UnixSocket(Boolean enabled, String path, Integer maxConnections, String permissions) {
+  public record UnixSocket(
+      Boolean enabled, String path, Integer maxConnections, String permissions) {
     public UnixSocket {
       enabled = enabled != null ? enabled : false;
       maxConnections = maxConnections != null ? maxConnections : 10_000;
@@ -111,7 +133,8 @@ public record ListenersConfig(
       }
       return given.path() != null
           ? given
-          : new UnixSocket(given.enabled(), defaultPath, given.maxConnections(), given.permissions());
+          : new UnixSocket(
+              given.enabled(), defaultPath, given.maxConnections(), given.permissions());
     }
   }
 
@@ -124,11 +147,16 @@ public record ListenersConfig(
    * @param maxConnections concurrent connections; more are closed at once and counted, default 32
    * @param maxQueuedCommands commands one connection may have waiting while another runs; the
    *     excess is answered with one {@code ERROR} and counted, default 16
-   * @param allowChanges whether {@code delcounters}, {@code deltimers}, {@code delgauges},
-   *     {@code delsets} and {@code health up|down} are accepted; default true, as in Etsy
+   * @param allowChanges whether {@code delcounters}, {@code deltimers}, {@code delgauges}, {@code
+   *     delsets} and {@code health up|down} are accepted; default true, as in Etsy
    */
-  public record Management(Boolean enabled, String address, Integer port, Integer maxConnections,
-      Integer maxQueuedCommands, Boolean allowChanges) {
+  public record Management(
+      Boolean enabled,
+      String address,
+      Integer port,
+      Integer maxConnections,
+      Integer maxQueuedCommands,
+      Boolean allowChanges) {
     public Management {
       enabled = enabled != null ? enabled : true;
       address = address != null ? address : "127.0.0.1";

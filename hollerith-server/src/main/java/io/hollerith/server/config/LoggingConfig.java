@@ -6,7 +6,8 @@ package io.hollerith.server.config;
  * @param format {@code text} (default, readable) or {@code json} (one JSON object per line)
  * @param level root log level, default {@code INFO}
  * @param accessLog one line per HTTP request (method, path, status, duration, user, client address)
- *     at INFO on the logger {@code io.hollerith.server.api.access}; default true, false turns it off
+ *     at INFO on the logger {@code io.hollerith.server.api.access}; default true, false turns it
+ *     off
  */
 public record LoggingConfig(String format, String level, Boolean accessLog) {
   public LoggingConfig {

@@ -21,12 +21,16 @@ public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
    * The daily table-size sample and its growth alerts.
    *
    * @param retentionDays days of samples kept (default 90)
-   * @param weeklyThresholdPercent a table growing by strictly more than this over 7 days is an alert (default 50)
+   * @param weeklyThresholdPercent a table growing by strictly more than this over 7 days is an
+   *     alert (default 50)
    * @param monthlyThresholdPercent likewise over 30 days (default 200)
-   * @param sampleAt the UTC time of day of the daily sample, the built-in job
-   *     {@code hollerith.table-growth}, {@code HH:MM} or {@code HH:MM:SS} (default {@code 01:00})
+   * @param sampleAt the UTC time of day of the daily sample, the built-in job {@code
+   *     hollerith.table-growth}, {@code HH:MM} or {@code HH:MM:SS} (default {@code 01:00})
    */
-  public record TableGrowth(Integer retentionDays, Integer weeklyThresholdPercent, Integer monthlyThresholdPercent,
+  public record TableGrowth(
+      Integer retentionDays,
+      Integer weeklyThresholdPercent,
+      Integer monthlyThresholdPercent,
       String sampleAt) {
     public TableGrowth {
       retentionDays = retentionDays != null ? retentionDays : 90;
@@ -36,7 +40,8 @@ public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
     }
 
     /** The form with the default sample time. */
-    public TableGrowth(Integer retentionDays, Integer weeklyThresholdPercent, Integer monthlyThresholdPercent) {
+    public TableGrowth(
+        Integer retentionDays, Integer weeklyThresholdPercent, Integer monthlyThresholdPercent) {
       this(retentionDays, weeklyThresholdPercent, monthlyThresholdPercent, null);
     }
 
@@ -54,14 +59,24 @@ public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
    * The read-only SQL endpoint.
    *
    * @param timeout a query running longer is cancelled and answered 408 (default 10 s)
-   * @param maxRows rows returned at most; more are cut off and flagged {@code truncated} (default 10,000)
+   * @param maxRows rows returned at most; more are cut off and flagged {@code truncated} (default
+   *     10,000)
    * @param maxResultBytes result size returned at most, roughly the characters of its values; more
-   *     rows are cut off and flagged {@code truncated}, and a single larger value is an error (default 16 MiB)
+   *     rows are cut off and flagged {@code truncated}, and a single larger value is an error
+   *     (default 16 MiB)
    * @param threads queries running at once, on their own threads (default 2)
-   * @param maxQueued queries waiting for a thread beyond which new ones get 503 (default 1); an HTTP worker waits with each, so keep {@code threads + max_queued} below {@code http.worker_threads} (the defaults do)
+   * @param maxQueued queries waiting for a thread beyond which new ones get 503 (default 1); an
+   *     HTTP worker waits with each, so keep {@code threads + max_queued} below {@code
+   *     http.worker_threads} (the defaults do)
    * @param postgresql the read-only role used on PostgreSQL
    */
-  public record Query(Duration timeout, Integer maxRows, Integer maxResultBytes, Integer threads, Integer maxQueued, ReadOnlyRole postgresql) {
+  public record Query(
+      Duration timeout,
+      Integer maxRows,
+      Integer maxResultBytes,
+      Integer threads,
+      Integer maxQueued,
+      ReadOnlyRole postgresql) {
     public Query {
       timeout = timeout != null ? timeout : Duration.ofSeconds(10);
       maxRows = maxRows != null ? maxRows : 10_000;
@@ -76,12 +91,14 @@ public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
    * A PostgreSQL role that may only {@code SELECT} the metric schema (see README: creating it).
    *
    * @param user the role's name; without it the endpoint answers 503 on PostgreSQL
-   * @param password its password; prefer {@code password_env} or {@code password_file}. Never logged.
+   * @param password its password; prefer {@code password_env} or {@code password_file}. Never
+   *     logged.
    * @param passwordEnv name of an environment variable holding the password
    * @param passwordFile path of a file holding the password (trailing newline ignored)
    * @param replicaUrl JDBC URL of a read replica to query instead of {@code storage.postgresql.url}
    */
-  public record ReadOnlyRole(String user, String password, String passwordEnv, String passwordFile, String replicaUrl) {
+  public record ReadOnlyRole(
+      String user, String password, String passwordEnv, String passwordFile, String replicaUrl) {
     /** Never prints the password. */
     @Override
     public String toString() {
@@ -92,7 +109,8 @@ public record OpsConfig(TableGrowth tableGrowth, Query query, Files files) {
   /**
    * The data-directory file listing.
    *
-   * @param maxEntries entries listed per directory at most; more are cut off and flagged {@code truncated} (default 10,000)
+   * @param maxEntries entries listed per directory at most; more are cut off and flagged {@code
+   *     truncated} (default 10,000)
    */
   public record Files(Integer maxEntries) {
     public Files {

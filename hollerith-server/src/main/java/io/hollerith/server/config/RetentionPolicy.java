@@ -8,15 +8,15 @@ import java.util.Locale;
 /**
  * How long history is kept at which resolution, in Graphite's {@code storage-schemas.conf} style:
  * {@code 10s:7d,1m:90d,1h:5y} keeps 10-second points for 7 days, 1-minute points for 90 days and
- * 1-hour points for 5 years. Each entry is {@code precision:retention}. A precision is a number with
- * a unit ({@code s}, {@code m} or {@code min}, {@code h}, {@code d}, {@code w}, {@code y} = 365 days)
- * or a bare number of seconds; a retention is a duration with a unit or, as in Graphite, a bare
- * number of points ({@code 60:1440} = one day of minutes).
+ * 1-hour points for 5 years. Each entry is {@code precision:retention}. A precision is a number
+ * with a unit ({@code s}, {@code m} or {@code min}, {@code h}, {@code d}, {@code w}, {@code y} =
+ * 365 days) or a bare number of seconds; a retention is a duration with a unit or, as in Graphite,
+ * a bare number of points ({@code 60:1440} = one day of minutes).
  *
  * <p>Rules, each checked with a message that names the offending entry: at least one entry;
- * precisions strictly increase and each is a whole multiple of the one before (so a coarse bucket is
- * made of whole fine buckets); retentions strictly increase (a coarser level that kept less would
- * never be read); every retention is at least its precision.
+ * precisions strictly increase and each is a whole multiple of the one before (so a coarse bucket
+ * is made of whole fine buckets); retentions strictly increase (a coarser level that kept less
+ * would never be read); every retention is at least its precision.
  *
  * <p>Immutable and thread-safe.
  */
@@ -62,7 +62,8 @@ public final class RetentionPolicy {
       String retentionText = entry.substring(colon + 1).trim();
       long precision = parseDuration(precisionText, entry, "precision");
       if (precision <= 0) {
-        throw new IllegalArgumentException("retention entry '" + entry + "': precision must be positive");
+        throw new IllegalArgumentException(
+            "retention entry '" + entry + "': precision must be positive");
       }
       long retention;
       if (isDigits(retentionText)) {
@@ -70,28 +71,42 @@ public final class RetentionPolicy {
         try {
           retention = Math.multiplyExact(points, precision);
         } catch (ArithmeticException e) {
-          throw new IllegalArgumentException("retention entry '" + entry + "': retention is too large");
+          throw new IllegalArgumentException(
+              "retention entry '" + entry + "': retention is too large");
         }
       } else {
         retention = parseDuration(retentionText, entry, "retention");
       }
       if (retention < precision) {
         throw new IllegalArgumentException(
-            "retention entry '" + entry + "': retention " + retentionText + " is shorter than its precision");
+            "retention entry '"
+                + entry
+                + "': retention "
+                + retentionText
+                + " is shorter than its precision");
       }
       if (!levels.isEmpty()) {
         Level prev = levels.get(levels.size() - 1);
         if (precision <= prev.precisionMillis()) {
           throw new IllegalArgumentException(
-              "retention entry '" + entry + "': precisions must increase from left to right (finest first)");
+              "retention entry '"
+                  + entry
+                  + "': precisions must increase from left to right (finest first)");
         }
         if (precision % prev.precisionMillis() != 0) {
-          throw new IllegalArgumentException("retention entry '" + entry + "': precision " + precisionText
-              + " is not a whole multiple of the previous precision " + format(prev.precisionMillis()));
+          throw new IllegalArgumentException(
+              "retention entry '"
+                  + entry
+                  + "': precision "
+                  + precisionText
+                  + " is not a whole multiple of the previous precision "
+                  + format(prev.precisionMillis()));
         }
         if (retention <= prev.retentionMillis()) {
-          throw new IllegalArgumentException("retention entry '" + entry
-              + "': a coarser level must be kept longer than the finer one before it");
+          throw new IllegalArgumentException(
+              "retention entry '"
+                  + entry
+                  + "': a coarser level must be kept longer than the finer one before it");
         }
       }
       levels.add(new Level(precision, retention));
@@ -117,9 +132,13 @@ public final class RetentionPolicy {
    */
   public void checkFlushInterval(long flushIntervalMillis) {
     if (flushIntervalMillis <= 0 || finestPrecisionMillis() % flushIntervalMillis != 0) {
-      throw new IllegalArgumentException("retention '" + text + "': the finest precision "
-          + format(finestPrecisionMillis()) + " must be a whole multiple of the flush interval "
-          + format(flushIntervalMillis));
+      throw new IllegalArgumentException(
+          "retention '"
+              + text
+              + "': the finest precision "
+              + format(finestPrecisionMillis())
+              + " must be a whole multiple of the flush interval "
+              + format(flushIntervalMillis));
     }
   }
 
@@ -159,7 +178,9 @@ public final class RetentionPolicy {
     return text;
   }
 
-  /** Compact form of a duration in milliseconds: {@code 10s}, {@code 1m}, {@code 1h}, {@code 250ms}. */
+  /**
+   * Compact form of a duration in milliseconds: {@code 10s}, {@code 1m}, {@code 1h}, {@code 250ms}.
+   */
   public static String format(long millis) {
     if (millis % 86_400_000L == 0) {
       return millis / 86_400_000L + "d";
@@ -192,7 +213,8 @@ public final class RetentionPolicy {
     try {
       return Long.parseLong(s);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("retention entry '" + entry + "': " + what + " '" + s + "' is too large");
+      throw new IllegalArgumentException(
+          "retention entry '" + entry + "': " + what + " '" + s + "' is too large");
     }
   }
 
@@ -205,25 +227,42 @@ public final class RetentionPolicy {
       i++;
     }
     if (i == 0) {
-      throw new IllegalArgumentException("retention entry '" + entry + "': " + what + " '" + s
-          + "' must start with a number (e.g. 10s, 7d)");
+      throw new IllegalArgumentException(
+          "retention entry '"
+              + entry
+              + "': "
+              + what
+              + " '"
+              + s
+              + "' must start with a number (e.g. 10s, 7d)");
     }
     long n = parseNumber(s.substring(0, i), entry, what);
     String unit = s.substring(i).trim().toLowerCase(Locale.ROOT);
-    long unitMillis = switch (unit) {
-      case "s", "sec", "second", "seconds" -> 1000L;
-      case "m", "min", "minute", "minutes" -> 60_000L;
-      case "h", "hour", "hours" -> 3_600_000L;
-      case "d", "day", "days" -> 86_400_000L;
-      case "w", "week", "weeks" -> 7 * 86_400_000L;
-      case "y", "year", "years" -> 365 * 86_400_000L;
-      default -> throw new IllegalArgumentException("retention entry '" + entry + "': unknown unit '" + unit
-          + "' in " + what + " '" + s + "' (use s, m, h, d, w or y)");
-    };
+    long unitMillis =
+        switch (unit) {
+          case "s", "sec", "second", "seconds" -> 1000L;
+          case "m", "min", "minute", "minutes" -> 60_000L;
+          case "h", "hour", "hours" -> 3_600_000L;
+          case "d", "day", "days" -> 86_400_000L;
+          case "w", "week", "weeks" -> 7 * 86_400_000L;
+          case "y", "year", "years" -> 365 * 86_400_000L;
+          default ->
+              throw new IllegalArgumentException(
+                  "retention entry '"
+                      + entry
+                      + "': unknown unit '"
+                      + unit
+                      + "' in "
+                      + what
+                      + " '"
+                      + s
+                      + "' (use s, m, h, d, w or y)");
+        };
     try {
       return Math.multiplyExact(n, unitMillis);
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("retention entry '" + entry + "': " + what + " '" + s + "' is too large");
+      throw new IllegalArgumentException(
+          "retention entry '" + entry + "': " + what + " '" + s + "' is too large");
     }
   }
 

@@ -12,7 +12,10 @@ import java.util.List;
 public record SinksConfig(Console console, Graphite graphite, Prometheus prometheus) {
   public SinksConfig {
     console = console != null ? console : new Console(null, null);
-    graphite = graphite != null ? graphite : new Graphite(null, null, null, null, null, null, null, null, null, null);
+    graphite =
+        graphite != null
+            ? graphite
+            : new Graphite(null, null, null, null, null, null, null, null, null, null);
     prometheus = prometheus != null ? prometheus : new Prometheus(null);
   }
 

@@ -4,11 +4,14 @@ package io.hollerith.server.config;
  * The {@code stats:} keys: collection on or off, persistence, buffered or real-time application of
  * samples, the node's own series, and what the statistics routes include.
  *
- * @param enabled enable statistics collection (default true); false stops ingest listeners from recording samples
+ * @param enabled enable statistics collection (default true); false stops ingest listeners from
+ *     recording samples
  * @param persist keep statistics in the store so they survive restarts (default true)
- * @param noBuffer real-time mode (default true): every sample is applied to the live aggregates at once
+ * @param noBuffer real-time mode (default true): every sample is applied to the live aggregates at
+ *     once
  * @param includeStorageStatsInApi include storage sizes in {@code /stats} (default true)
- * @param bufferSize buffered mode: an ingest thread merges its batch after this many samples (default 1,000)
+ * @param bufferSize buffered mode: an ingest thread merges its batch after this many samples
+ *     (default 1,000)
  * @param flushIntervalMs buffered mode: and at least this often, in milliseconds (default 1,000)
  * @param selfSeries record the node's own key figures as series every flush (default true)
  * @param selfSeriesPrefix the name prefix of those series (default {@code hollerith.})
@@ -34,8 +37,21 @@ public record StatsConfig(
   }
 
   /** The given keys, with the self-series keys at their defaults. */
-  public StatsConfig(Boolean enabled, Boolean persist, Boolean noBuffer, Boolean includeStorageStatsInApi,
-      Integer bufferSize, Integer flushIntervalMs) {
-    this(enabled, persist, noBuffer, includeStorageStatsInApi, bufferSize, flushIntervalMs, null, null);
+  public StatsConfig(
+      Boolean enabled,
+      Boolean persist,
+      Boolean noBuffer,
+      Boolean includeStorageStatsInApi,
+      Integer bufferSize,
+      Integer flushIntervalMs) {
+    this(
+        enabled,
+        persist,
+        noBuffer,
+        includeStorageStatsInApi,
+        bufferSize,
+        flushIntervalMs,
+        null,
+        null);
   }
 }

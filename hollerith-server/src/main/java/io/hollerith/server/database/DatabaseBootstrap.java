@@ -18,7 +18,8 @@ public final class DatabaseBootstrap {
 
   /**
    * Creates {@code file}'s parent directories (0700) and the file itself (0600) if missing. SQLite
-   * gives its {@code -wal} and {@code -shm} files the database file's mode, so they stay private too.
+   * gives its {@code -wal} and {@code -shm} files the database file's mode, so they stay private
+   * too.
    */
   public static void prepareSqliteFile(Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
@@ -37,7 +38,8 @@ public final class DatabaseBootstrap {
    */
   public static HikariConfig postgresPool(String poolName, StorageConfig.Postgresql pg) {
     if (pg.url() == null || pg.url().isBlank()) {
-      throw new IllegalArgumentException("storage.postgresql.url is required when storage.type is postgresql");
+      throw new IllegalArgumentException(
+          "storage.postgresql.url is required when storage.type is postgresql");
     }
     HikariConfig hc = new HikariConfig();
     hc.setPoolName(poolName);

@@ -15,11 +15,12 @@ public final class Passwords {
   private Passwords() {}
 
   /**
-   * The password from, in order, {@code password}, the environment variable named by
-   * {@code password_env}, or the file named by {@code password_file} (trailing line breaks removed);
-   * null when none is configured (trust or peer authentication).
+   * The password from, in order, {@code password}, the environment variable named by {@code
+   * password_env}, or the file named by {@code password_file} (trailing line breaks removed); null
+   * when none is configured (trust or peer authentication).
    *
-   * @throws IllegalArgumentException naming the setting (never the value) when a named source is missing
+   * @throws IllegalArgumentException naming the setting (never the value) when a named source is
+   *     missing
    */
   public static String resolve(StorageConfig.Postgresql pg) {
     return resolve(pg, System::getenv);
@@ -37,7 +38,11 @@ public final class Passwords {
    *
    * @param section the keys' prefix for messages, e.g. {@code storage.postgresql}
    */
-  public static String resolve(String section, String password, String passwordEnv, String passwordFile,
+  public static String resolve(
+      String section,
+      String password,
+      String passwordEnv,
+      String passwordFile,
       UnaryOperator<String> env) {
     if (password != null) {
       return password;
@@ -45,8 +50,11 @@ public final class Passwords {
     if (passwordEnv != null && !passwordEnv.isBlank()) {
       String v = env.apply(passwordEnv);
       if (v == null) {
-        throw new IllegalArgumentException(section + ".password_env names the environment variable "
-            + passwordEnv + ", which is not set");
+        throw new IllegalArgumentException(
+            section
+                + ".password_env names the environment variable "
+                + passwordEnv
+                + ", which is not set");
       }
       return v;
     }
@@ -59,8 +67,12 @@ public final class Passwords {
         }
         return v.substring(0, end);
       } catch (IOException e) {
-        throw new IllegalArgumentException(section + ".password_file " + passwordFile
-            + " cannot be read: " + e.getClass().getSimpleName());
+        throw new IllegalArgumentException(
+            section
+                + ".password_file "
+                + passwordFile
+                + " cannot be read: "
+                + e.getClass().getSimpleName());
       }
     }
     return null;

@@ -8,7 +8,11 @@ public final class DataDirectoryInUseException extends IOException {
   private static final long serialVersionUID = 1L;
 
   DataDirectoryInUseException(Path dir, String ownerPid) {
-    super("data directory " + dir + " is in use by another Hollerith server (pid " + ownerPid
-        + "); stop that server or set another data_dir");
+    super(
+        "data directory "
+            + dir
+            + " is in use by another Hollerith server (pid "
+            + ownerPid
+            + "); stop that server or set another data_dir");
   }
 }

@@ -5,8 +5,8 @@ import io.hollerith.server.model.Tag;
 
 /**
  * How Etsy StatsD 0.9 spells a tagged key: the name, then for each tag {@code ;key=value} (a bare
- * DogStatsD tag stays {@code ;key}), which is also Graphite 1.1's tagged form. Tags come in
- * {@link MetricKey}'s sorted order. Stateless; thread-safe.
+ * DogStatsD tag stays {@code ;key}), which is also Graphite 1.1's tagged form. Tags come in {@link
+ * MetricKey}'s sorted order. Stateless; thread-safe.
  */
 public final class EtsyKeys {
 

@@ -1,8 +1,8 @@
 package io.hollerith.server.etsy;
 
 import io.hollerith.server.config.AggregationConfig;
-import io.hollerith.server.snapshot.TimerStats.PercentileStats;
 import io.hollerith.server.snapshot.TimerStats;
+import io.hollerith.server.snapshot.TimerStats.PercentileStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,18 +14,19 @@ import java.util.Map;
  * arithmetic in the same order so results match to the last bit:
  *
  * <ul>
- *   <li>values sorted ascending, equal values in arrival order (which only shows for {@code -0}
- *       and {@code 0}: see {@link #sortLikeEtsy}); cumulative sums and sums of squares built left to right;
+ *   <li>values sorted ascending, equal values in arrival order (which only shows for {@code -0} and
+ *       {@code 0}: see {@link #sortLikeEtsy}); cumulative sums and sums of squares built left to
+ *       right;
  *   <li>per threshold {@code pct}: with more than one value, {@code n = round(|pct| / 100 * count)}
  *       (JavaScript rounding, half up); a threshold with {@code n == 0} is skipped entirely; a
  *       positive threshold takes the lowest {@code n} values, a negative one the highest {@code n};
  *       with exactly one value every threshold reports that value with {@code count_N = 1};
  *   <li>a negative threshold that covers every value ({@code n == count}, e.g. {@code -99} of two
- *       values) reads Etsy's cumulative array at index -1 and yields {@code NaN} for
- *       {@code sum_N}, {@code sum_squares_N} and {@code mean_N}, exactly as Etsy does;
+ *       values) reads Etsy's cumulative array at index -1 and yields {@code NaN} for {@code sum_N},
+ *       {@code sum_squares_N} and {@code mean_N}, exactly as Etsy does;
  *   <li>{@code std} is the population standard deviation around {@code mean = sum / count};
- *   <li>histogram bins count values strictly below each bound, in order, each value once;
- *       values above the last finite bound are ignored (Etsy: "by design").
+ *   <li>histogram bins count values strictly below each bound, in order, each value once; values
+ *       above the last finite bound are ignored (Etsy: "by design").
  * </ul>
  *
  * Stateless; thread-safe.
@@ -34,12 +35,18 @@ public final class EtsyTimerMath {
 
   private EtsyTimerMath() {}
 
-  /** Etsy's key suffix for a threshold: its JavaScript string with the first {@code .} → {@code _}, first {@code -} → {@code top}. */
+  /**
+   * Etsy's key suffix for a threshold: its JavaScript string with the first {@code .} → {@code _},
+   * first {@code -} → {@code top}.
+   */
   static String suffix(double pct) {
     return JsNumbers.toString(pct).replaceFirst("\\.", "_").replaceFirst("-", "top");
   }
 
-  /** Etsy's bin label: {@code bin_} + the bound's JavaScript string with the first {@code .} → {@code _}; infinity is {@code bin_inf}. */
+  /**
+   * Etsy's bin label: {@code bin_} + the bound's JavaScript string with the first {@code .} →
+   * {@code _}; infinity is {@code bin_inf}.
+   */
   static String binLabel(double bound) {
     if (bound == Double.POSITIVE_INFINITY) {
       return "bin_inf";
@@ -58,10 +65,25 @@ public final class EtsyTimerMath {
   }
 
   /** The statistics of every idle interval; immutable, so one instance serves all. */
-  private static final TimerStats IDLE = new TimerStats(0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-      Double.NaN, Double.NaN, Double.NaN, List.of(), Map.of());
+  private static final TimerStats IDLE =
+      new TimerStats(
+          0,
+          0,
+          0,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          List.of(),
+          Map.of());
 
-  /** Statistics of a timer that received nothing this interval: Etsy reports only {@code count} and {@code count_ps}, both 0. */
+  /**
+   * Statistics of a timer that received nothing this interval: Etsy reports only {@code count} and
+   * {@code count_ps}, both 0.
+   */
   public static TimerStats idle() {
     return IDLE;
   }
@@ -72,8 +94,13 @@ public final class EtsyTimerMath {
    * @param timerCount Etsy's {@code timer_counters} value: the sum of {@code 1 / sampleRate}
    * @param bins histogram bounds, or null for none
    */
-  public static TimerStats compute(double[] values, int n, double timerCount, long intervalMillis,
-      List<Double> thresholds, List<Double> bins) {
+  public static TimerStats compute(
+      double[] values,
+      int n,
+      double timerCount,
+      long intervalMillis,
+      List<Double> thresholds,
+      List<Double> bins) {
     if (n == 0) {
       return idle();
     }
@@ -102,14 +129,17 @@ public final class EtsyTimerMath {
         } else {
           int lowIndex = n - k - 1;
           boundary = n - k >= 0 ? values[n - k] : Double.NaN;
-          sum = lowIndex >= 0 ? cumulative(values, n - 1) - cumulative(values, lowIndex) : Double.NaN;
-          sumSquares = lowIndex >= 0
-              ? cumulativeSquares(values, n - 1) - cumulativeSquares(values, lowIndex)
-              : Double.NaN;
+          sum =
+              lowIndex >= 0 ? cumulative(values, n - 1) - cumulative(values, lowIndex) : Double.NaN;
+          sumSquares =
+              lowIndex >= 0
+                  ? cumulativeSquares(values, n - 1) - cumulativeSquares(values, lowIndex)
+                  : Double.NaN;
         }
         mean = sum / inThreshold;
       }
-      percentiles.add(new PercentileStats(pct, suffix(pct), inThreshold, mean, boundary, sum, sumSquares));
+      percentiles.add(
+          new PercentileStats(pct, suffix(pct), inThreshold, mean, boundary, sum, sumSquares));
     }
     sum = cumulative(values, n - 1);
     sumSquares = cumulativeSquares(values, n - 1);
@@ -136,8 +166,19 @@ public final class EtsyTimerMath {
       }
       histogram = h;
     }
-    return new TimerStats(n, timerCount, timerCount / seconds, min, max, sum, sumSquares, mean, median, std,
-        percentiles, histogram);
+    return new TimerStats(
+        n,
+        timerCount,
+        timerCount / seconds,
+        min,
+        max,
+        sum,
+        sumSquares,
+        mean,
+        median,
+        std,
+        percentiles,
+        histogram);
   }
 
   /**
@@ -202,7 +243,10 @@ public final class EtsyTimerMath {
     }
   }
 
-  /** JavaScript {@code Math.round} for the non-negative values used here: halves round up (Java's {@link Math#round} agrees). */
+  /**
+   * JavaScript {@code Math.round} for the non-negative values used here: halves round up (Java's
+   * {@link Math#round} agrees).
+   */
   static long jsRound(double x) {
     return Math.round(x);
   }

@@ -24,7 +24,10 @@ public final class JsFormat {
 
   private JsFormat() {}
 
-  /** {@code util.inspect(obj)} for a plain object whose values are numbers, arrays of numbers or sets of strings. */
+  /**
+   * {@code util.inspect(obj)} for a plain object whose values are numbers, arrays of numbers or
+   * sets of strings.
+   */
   public static String inspect(Map<String, ?> object) {
     if (object.isEmpty()) {
       return "{}";
@@ -42,24 +45,25 @@ public final class JsFormat {
    */
   public static Iterator<String> inspectPieces(Map<String, ?> object) {
     Iterator<String> keys = orderedKeys(object).iterator();
-    return inspectPieces(new Iterator<Map.Entry<String, ?>>() {
-      @Override
-      public boolean hasNext() {
-        return keys.hasNext();
-      }
+    return inspectPieces(
+        new Iterator<Map.Entry<String, ?>>() {
+          @Override
+          public boolean hasNext() {
+            return keys.hasNext();
+          }
 
-      @Override
-      public Map.Entry<String, ?> next() {
-        String key = keys.next();
-        return new AbstractMap.SimpleImmutableEntry<>(key, object.get(key));
-      }
-    });
+          @Override
+          public Map.Entry<String, ?> next() {
+            String key = keys.next();
+            return new AbstractMap.SimpleImmutableEntry<>(key, object.get(key));
+          }
+        });
   }
 
   /**
-   * Like {@link #inspectPieces(Map)} for entries already in JS property order ({@link #orderedKeys}):
-   * each is read only when its piece is asked for, so the entries may come from a source too large
-   * to copy.
+   * Like {@link #inspectPieces(Map)} for entries already in JS property order ({@link
+   * #orderedKeys}): each is read only when its piece is asked for, so the entries may come from a
+   * source too large to copy.
    */
   public static Iterator<String> inspectPieces(Iterator<? extends Map.Entry<String, ?>> entries) {
     List<String> head = new ArrayList<>();
@@ -71,7 +75,8 @@ public final class JsFormat {
       length += entry.length();
     }
     if (!entries.hasNext()) {
-      return List.of(head.isEmpty() ? "{}" : reduceToSingleString(head, "{", "}", 0, false, null)).iterator();
+      return List.of(head.isEmpty() ? "{}" : reduceToSingleString(head, "{", "}", 0, false, null))
+          .iterator();
     }
     // The entries so far are already longer than a line, so every entry goes on its own line.
     return new Iterator<>() {
@@ -194,13 +199,19 @@ public final class JsFormat {
    * Node's {@code reduceToSingleString} with {@code compact: 3}: entries on one line when they fit
    * in 80 columns, else one per line (long arrays first grouped into columns).
    */
-  private static String reduceToSingleString(List<String> output, String open, String close, int indentation,
-      boolean isArray, boolean[] arrayInfo) {
+  private static String reduceToSingleString(
+      List<String> output,
+      String open,
+      String close,
+      int indentation,
+      boolean isArray,
+      boolean[] arrayInfo) {
     int entries = output.size();
     if (isArray && entries > 6) {
       output = groupArrayElements(output, indentation, arrayInfo[0], arrayInfo[1]);
     }
-    // Our objects are at most two levels deep, so "currentDepth - recurseTimes < compact" always holds.
+    // Our objects are at most two levels deep, so "currentDepth - recurseTimes < compact" always
+    // holds.
     if (entries == output.size()) {
       int start = output.size() + indentation + open.length() + 10;
       if (isBelowBreakLength(output, start)) {
@@ -229,8 +240,8 @@ public final class JsFormat {
   }
 
   /** Node's {@code groupArrayElements}: aligned columns for arrays of more than six entries. */
-  private static List<String> groupArrayElements(List<String> output, int indentation, boolean allNumbers,
-      boolean hasMore) {
+  private static List<String> groupArrayElements(
+      List<String> output, int indentation, boolean allNumbers, boolean hasMore) {
     int totalLength = 0;
     int maxLength = 0;
     int outputLength = hasMore ? output.size() - 1 : output.size();
@@ -250,10 +261,15 @@ public final class JsFormat {
       double approxCharHeights = 2.5;
       double averageBias = Math.sqrt(actualMax - (double) totalLength / output.size());
       double biasedMax = Math.max(actualMax - 3 - averageBias, 1);
-      int columns = (int) Math.min(Math.min(
-              (double) Math.round(Math.sqrt(approxCharHeights * biasedMax * outputLength) / biasedMax),
-              Math.floor((BREAK_LENGTH - indentation) / (double) actualMax)),
-          Math.min(COMPACT * 4, 15));
+      int columns =
+          (int)
+              Math.min(
+                  Math.min(
+                      (double)
+                          Math.round(
+                              Math.sqrt(approxCharHeights * biasedMax * outputLength) / biasedMax),
+                      Math.floor((BREAK_LENGTH - indentation) / (double) actualMax)),
+                  Math.min(COMPACT * 4, 15));
       if (columns <= 1) {
         return output;
       }
@@ -274,7 +290,10 @@ public final class JsFormat {
         int j = i;
         for (; j < max - 1; j++) {
           String cell = output.get(j) + ", ";
-          str.append(allNumbers ? padStart(cell, maxLineLength[j - i]) : padEnd(cell, maxLineLength[j - i]));
+          str.append(
+              allNumbers
+                  ? padStart(cell, maxLineLength[j - i])
+                  : padEnd(cell, maxLineLength[j - i]));
         }
         if (allNumbers) {
           str.append(padStart(output.get(j), maxLineLength[j - i] - separatorSpace));
@@ -318,9 +337,9 @@ public final class JsFormat {
   }
 
   /**
-   * Node's {@code strEscape}: single quotes, or double quotes when the text has a single quote but no
-   * double quote, or backticks when it has both; control characters, the backslash and the chosen
-   * quote escaped.
+   * Node's {@code strEscape}: single quotes, or double quotes when the text has a single quote but
+   * no double quote, or backticks when it has both; control characters, the backslash and the
+   * chosen quote escaped.
    */
   static String quote(String s) {
     char quote = '\'';

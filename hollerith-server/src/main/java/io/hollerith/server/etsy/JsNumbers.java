@@ -6,26 +6,28 @@ import java.math.RoundingMode;
 
 /**
  * Formats a double the way JavaScript's {@code Number.prototype.toString()} does, so sinks, key
- * suffixes and the management interface read exactly as Etsy StatsD (Node.js) writes them:
- * {@code 3} not {@code 3.0}, {@code 0.1}, {@code 1e-7}, {@code 1e+21}, {@code 1152921504606847000},
- * {@code 5e-324}, {@code NaN}, {@code Infinity}. The one implementation for every package that
- * writes numbers as Node does.
+ * suffixes and the management interface read exactly as Etsy StatsD (Node.js) writes them: {@code
+ * 3} not {@code 3.0}, {@code 0.1}, {@code 1e-7}, {@code 1e+21}, {@code 1152921504606847000}, {@code
+ * 5e-324}, {@code NaN}, {@code Infinity}. The one implementation for every package that writes
+ * numbers as Node does.
  *
  * <p>ECMAScript asks for the shortest decimal that reads back as the double, the one closest to it
  * when several are that short. {@link Double#toString(double)} is not that on Java 17 (it is
- * sometimes a digit too long, and never shorter than two digits), so it serves only as a fast
- * path: a result of at most 15 significant digits in the normal range is the only decimal that
- * short which reads back (15 is {@code DBL_DIG}), hence the answer. Other values search the
- * exact binary value at 15, 16 and 17 digits (all precisions for subnormals and the extremes of
- * the range), trying the nearest decimal below and above at each, as the interval that reads back
- * is lopsided at powers of two. Thread-safe (stateless).
+ * sometimes a digit too long, and never shorter than two digits), so it serves only as a fast path:
+ * a result of at most 15 significant digits in the normal range is the only decimal that short
+ * which reads back (15 is {@code DBL_DIG}), hence the answer. Other values search the exact binary
+ * value at 15, 16 and 17 digits (all precisions for subnormals and the extremes of the range),
+ * trying the nearest decimal below and above at each, as the interval that reads back is lopsided
+ * at powers of two. Thread-safe (stateless).
  */
 public final class JsNumbers {
 
   /** Integers below this (under 2^53) are exact, so their plain digits are the shortest form. */
   private static final double EXACT_INTEGER_LIMIT = 9.0e15;
+
   /** Inside [min, max] a decimal of at most 15 significant digits reads back uniquely. */
   private static final double DBL_DIG_MIN = 1e-300;
+
   private static final double DBL_DIG_MAX = 1e300;
   private static final int DBL_DIG = 15;
 

@@ -19,18 +19,18 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Prints each snapshot as Etsy's console backend does: a {@code Flushing stats at <date>} line, then
- * the flushed object in Node's {@code util.inspect} notation with Etsy's sections
- * ({@code counters}, {@code gauges}, {@code timer_data}, {@code counter_rates}, {@code sets},
- * {@code pctThreshold}). {@code prettyprint} (default) indents one entry per line; otherwise the
- * object is printed on one line. Keys are sorted, and Etsy's {@code statsd.*} counters and its
- * {@code statsd.timestamp_lag} gauge come from the snapshot's processing statistics.
+ * Prints each snapshot as Etsy's console backend does: a {@code Flushing stats at <date>} line,
+ * then the flushed object in Node's {@code util.inspect} notation with Etsy's sections ({@code
+ * counters}, {@code gauges}, {@code timer_data}, {@code counter_rates}, {@code sets}, {@code
+ * pctThreshold}). {@code prettyprint} (default) indents one entry per line; otherwise the object is
+ * printed on one line. Keys are sorted, and Etsy's {@code statsd.*} counters and its {@code
+ * statsd.timestamp_lag} gauge come from the snapshot's processing statistics.
  *
  * <p>Differences from Etsy, because a snapshot holds aggregates rather than raw samples: the raw
- * {@code timers} value arrays are not printed (their statistics are, under {@code timer_data}),
- * and {@code sets} shows each set's unique count instead of its member list. No ANSI colours.
- * Tagged keys are printed as Etsy 0.9 spells them ({@code name;k=v}). A backfill snapshot's header
- * reads {@code Flushing backfilled stats at <interval end>}.
+ * {@code timers} value arrays are not printed (their statistics are, under {@code timer_data}), and
+ * {@code sets} shows each set's unique count instead of its member list. No ANSI colours. Tagged
+ * keys are printed as Etsy 0.9 spells them ({@code name;k=v}). A backfill snapshot's header reads
+ * {@code Flushing backfilled stats at <interval end>}.
  *
  * <p>Thread-safe as far as the {@link PrintStream} is; the flusher calls it from one thread.
  */
@@ -53,7 +53,8 @@ public final class ConsoleSink implements FlushSink {
   /**
    * @param percentThresholds printed as Etsy's {@code pctThreshold}
    */
-  public ConsoleSink(PrintStream out, boolean prettyprint, ZoneId zone, List<Double> percentThresholds) {
+  public ConsoleSink(
+      PrintStream out, boolean prettyprint, ZoneId zone, List<Double> percentThresholds) {
     this.out = out;
     this.prettyprint = prettyprint;
     this.zone = zone;
@@ -80,18 +81,24 @@ public final class ConsoleSink implements FlushSink {
   /** The exact text {@link #publish} prints (header line, object, trailing newline). */
   public String format(FlushSnapshot s) {
     var when = Instant.ofEpochMilli(s.intervalEndMillis()).atZone(zone);
-    String header = (s.backfill() ? "Flushing backfilled stats at " : "Flushing stats at ")
-        + JS_DATE.format(when) + " (" + zone.getDisplayName(TextStyle.FULL, Locale.ROOT) + ")";
+    String header =
+        (s.backfill() ? "Flushing backfilled stats at " : "Flushing stats at ")
+            + JS_DATE.format(when)
+            + " ("
+            + zone.getDisplayName(TextStyle.FULL, Locale.ROOT)
+            + ")";
 
     Map<String, Object> counters = new TreeMap<>();
     Map<String, Object> rates = new TreeMap<>();
     double seconds = s.intervalMillis() / 1000.0;
-    s.processingStats().forEach((k, v) -> {
-      if (k.startsWith("statsd.") && !k.equals("statsd.timestamp_lag")) {
-        counters.put(k, v);
-        rates.put(k, v / seconds);
-      }
-    });
+    s.processingStats()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("statsd.") && !k.equals("statsd.timestamp_lag")) {
+                counters.put(k, v);
+                rates.put(k, v / seconds);
+              }
+            });
     for (var c : s.counters()) {
       counters.put(EtsyKeys.of(c.key()), c.count());
       rates.put(EtsyKeys.of(c.key()), c.ratePerSecond());

@@ -18,20 +18,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs {@link IntervalSource#flush} (the aggregator's) at every wall-clock multiple of the flush
  * interval and hands each snapshot, in time order, to every {@link FlushSink} in the configured
- * order. A sink that throws is counted ({@code flush.sink_errors} and
- * {@code flush.sink_errors.<sink>}) and logged; the other sinks still receive the snapshot.
+ * order. A sink that throws is counted ({@code flush.sink_errors} and {@code
+ * flush.sink_errors.<sink>}) and logged; the other sinks still receive the snapshot.
  *
  * <p>Scheduling: after each flush the next one is scheduled for the end of the newly opened
- * interval, computed from the (injectable) clock, so there is no drift; a timer that fires early
- * is re-armed for the remainder instead of closing the interval early; after a stall longer than
- * an interval the live data is labelled with the last interval that ended. In buffered mode the
+ * interval, computed from the (injectable) clock, so there is no drift; a timer that fires early is
+ * re-armed for the remainder instead of closing the interval early; after a stall longer than an
+ * interval the live data is labelled with the last interval that ended. In buffered mode the
  * flusher also merges every writer's pending batch each {@code stats.flush_interval_ms}.
  *
- * <p>Internal stats (category {@code flush}): counters {@code flushes}, {@code snapshots},
- * {@code series_flushed}, {@code sink_errors}, {@code sink_errors.<sink>}; gauges
- * {@code last_duration_ms} (aggregation plus every sink), {@code last_flush_time_ms} (epoch ms when
- * the last flush finished), {@code processing_lag_ms} (how long after its interval ended the last
- * interval was flushed).
+ * <p>Internal stats (category {@code flush}): counters {@code flushes}, {@code snapshots}, {@code
+ * series_flushed}, {@code sink_errors}, {@code sink_errors.<sink>}; gauges {@code last_duration_ms}
+ * (aggregation plus every sink), {@code last_flush_time_ms} (epoch ms when the last flush
+ * finished), {@code processing_lag_ms} (how long after its interval ended the last interval was
+ * flushed).
  *
  * <p>{@link #close()} stops the schedule, flushes the current partial interval to every sink, then
  * closes the sinks. Thread-safe: flushes are serialised by one lock, so sinks are called from one
@@ -51,34 +51,55 @@ public final class Flusher implements AutoCloseable {
   private final StatsRegistry.Counter snapshotsFlushed;
   private final StatsRegistry.Counter seriesFlushed;
   private final StatsRegistry.Counter sinkErrors;
+
   /** Serialises flushes so sinks see snapshots in time order from one thread at a time. */
   private final Object flushLock = new Object();
+
   /** Written under flushLock, read by gauges from any thread. */
   private volatile long lastDurationMillis;
+
   private volatile long lastFlushTimeMillis;
   private volatile long processingLagMillis;
+
   /** Guarded by flushLock. */
   private boolean closed;
+
   private ScheduledFuture<?> nextFlush;
   private ScheduledFuture<?> bufferMerges;
 
   /** A flusher with its own scheduler thread ({@code hollerith-flusher}). */
   public Flusher(IntervalSource source, List<FlushSink> sinks, StatsRegistry stats, Clock clock) {
-    this(source, sinks, stats, clock, Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "hollerith-flusher");
-      t.setDaemon(true);
-      return t;
-    }), true);
+    this(
+        source,
+        sinks,
+        stats,
+        clock,
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "hollerith-flusher");
+              t.setDaemon(true);
+              return t;
+            }),
+        true);
   }
 
   /** A flusher that schedules on {@code scheduler} (which the caller owns and shuts down). */
-  public Flusher(IntervalSource source, List<FlushSink> sinks, StatsRegistry stats, Clock clock,
+  public Flusher(
+      IntervalSource source,
+      List<FlushSink> sinks,
+      StatsRegistry stats,
+      Clock clock,
       ScheduledExecutorService scheduler) {
     this(source, sinks, stats, clock, scheduler, false);
   }
 
-  private Flusher(IntervalSource source, List<FlushSink> sinks, StatsRegistry stats, Clock clock,
-      ScheduledExecutorService scheduler, boolean ownsScheduler) {
+  private Flusher(
+      IntervalSource source,
+      List<FlushSink> sinks,
+      StatsRegistry stats,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      boolean ownsScheduler) {
     this.source = Objects.requireNonNull(source, "source");
     this.sinks = List.copyOf(sinks);
     this.stats = Objects.requireNonNull(stats, "stats");
@@ -86,12 +107,22 @@ public final class Flusher implements AutoCloseable {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.ownsScheduler = ownsScheduler;
     flushes = stats.counter(StatName.FLUSHES, "flush intervals closed");
-    snapshotsFlushed = stats.counter("flush", "snapshots", "snapshots handed to sinks (live and backfill)");
+    snapshotsFlushed =
+        stats.counter("flush", "snapshots", "snapshots handed to sinks (live and backfill)");
     seriesFlushed = stats.counter(StatName.SERIES_FLUSHED, "series points in flushed snapshots");
     sinkErrors = stats.counter("flush", "sink_errors", "snapshots a sink failed to take");
-    stats.gauge(StatName.FLUSH_LAST_DURATION_MS, "duration of the last flush (aggregation and sinks)", () -> lastDurationMillis);
-    stats.gauge("flush", "last_flush_time_ms", "epoch milliseconds when the last flush finished", () -> lastFlushTimeMillis);
-    stats.gauge(StatName.FLUSH_PROCESSING_LAG_MS, "how long after its interval ended the last interval was flushed",
+    stats.gauge(
+        StatName.FLUSH_LAST_DURATION_MS,
+        "duration of the last flush (aggregation and sinks)",
+        () -> lastDurationMillis);
+    stats.gauge(
+        "flush",
+        "last_flush_time_ms",
+        "epoch milliseconds when the last flush finished",
+        () -> lastFlushTimeMillis);
+    stats.gauge(
+        StatName.FLUSH_PROCESSING_LAG_MS,
+        "how long after its interval ended the last interval was flushed",
         () -> processingLagMillis);
   }
 
@@ -104,20 +135,24 @@ public final class Flusher implements AutoCloseable {
       scheduleNext();
       if (source.buffered()) {
         long every = source.bufferFlushIntervalMillis();
-        bufferMerges = scheduler.scheduleAtFixedRate(this::mergeBuffersSafely, every, every, TimeUnit.MILLISECONDS);
+        bufferMerges =
+            scheduler.scheduleAtFixedRate(
+                this::mergeBuffersSafely, every, every, TimeUnit.MILLISECONDS);
       }
     }
   }
 
-  /** Milliseconds from now until the open interval ends, i.e. until the next scheduled flush is due. */
+  /**
+   * Milliseconds from now until the open interval ends, i.e. until the next scheduled flush is due.
+   */
   public long millisUntilNextFlush() {
     return Math.max(0, source.openIntervalStart() + source.intervalMillis() - clock.millis());
   }
 
   /**
    * What the schedule runs: if the open interval has ended, flushes it (labelled with the last
-   * interval that ended, should the flusher have stalled) and publishes; otherwise does nothing
-   * and returns an empty list.
+   * interval that ended, should the flusher have stalled) and publishes; otherwise does nothing and
+   * returns an empty list.
    */
   public List<FlushSnapshot> runDueFlush() {
     synchronized (flushLock) {
@@ -135,7 +170,9 @@ public final class Flusher implements AutoCloseable {
     }
   }
 
-  /** Flushes the open interval now, even if it has not ended (shutdown, tests), and publishes it. */
+  /**
+   * Flushes the open interval now, even if it has not ended (shutdown, tests), and publishes it.
+   */
   public List<FlushSnapshot> flushNow() {
     synchronized (flushLock) {
       if (closed) {
@@ -154,9 +191,18 @@ public final class Flusher implements AutoCloseable {
           sink.publish(snapshot);
         } catch (Exception e) {
           sinkErrors.incr();
-          stats.counter("flush", "sink_errors." + sink.name(), "snapshots the " + sink.name() + " sink failed to take").incr();
-          log.warn("flush sink '{}' failed on the snapshot of interval {} (backfill={}): {}", sink.name(),
-              Instant.ofEpochMilli(snapshot.intervalStartMillis()), snapshot.backfill(), e.toString());
+          stats
+              .counter(
+                  "flush",
+                  "sink_errors." + sink.name(),
+                  "snapshots the " + sink.name() + " sink failed to take")
+              .incr();
+          log.warn(
+              "flush sink '{}' failed on the snapshot of interval {} (backfill={}): {}",
+              sink.name(),
+              Instant.ofEpochMilli(snapshot.intervalStartMillis()),
+              snapshot.backfill(),
+              e.toString());
         }
       }
       snapshotsFlushed.incr();
@@ -170,7 +216,8 @@ public final class Flusher implements AutoCloseable {
   }
 
   private void scheduleNext() {
-    nextFlush = scheduler.schedule(this::scheduledFlush, millisUntilNextFlush(), TimeUnit.MILLISECONDS);
+    nextFlush =
+        scheduler.schedule(this::scheduledFlush, millisUntilNextFlush(), TimeUnit.MILLISECONDS);
   }
 
   private void scheduledFlush() {
@@ -195,7 +242,10 @@ public final class Flusher implements AutoCloseable {
     }
   }
 
-  /** Stops the schedule, flushes the current partial interval to every sink, then closes every sink. Idempotent. */
+  /**
+   * Stops the schedule, flushes the current partial interval to every sink, then closes every sink.
+   * Idempotent.
+   */
   @Override
   public void close() {
     synchronized (flushLock) {

@@ -23,22 +23,34 @@ final class DatagramIngestHandler extends IngestHandler {
   private long tooLarge;
   private long rests;
   private int datagramsThisRead;
+
   /** Datagrams one receive call can return (the recvmmsg batch; 1 without it). */
   private final int datagramsPerReceive;
-  /** Datagrams one read can take: receive calls per read (Netty's maxMessagesPerRead) x datagramsPerReceive. */
+
+  /**
+   * Datagrams one read can take: receive calls per read (Netty's maxMessagesPerRead) x
+   * datagramsPerReceive.
+   */
   private int readCapacity;
 
   /**
    * @param readDelayNanos how long the socket rests after a read that emptied it, that is one that
-   *     returned fewer datagrams than it could take (auto-read off, then on again): the next wake-up then
-   *     collects many datagrams instead of one, and at moderate rates the wake-up is most of the CPU a
-   *     datagram costs; a read that came back full goes straight on, so a loaded socket never waits;
-   *     0 never rests
-   * @param datagramsPerReceive datagrams one receive call can return: the recvmmsg batch with epoll, 1
-   *     with NIO (where a read is one datagram, so only an empty read shows the socket was emptied)
+   *     returned fewer datagrams than it could take (auto-read off, then on again): the next
+   *     wake-up then collects many datagrams instead of one, and at moderate rates the wake-up is
+   *     most of the CPU a datagram costs; a read that came back full goes straight on, so a loaded
+   *     socket never waits; 0 never rests
+   * @param datagramsPerReceive datagrams one receive call can return: the recvmmsg batch with
+   *     epoll, 1 with NIO (where a read is one datagram, so only an empty read shows the socket was
+   *     emptied)
    */
-  DatagramIngestHandler(ListenerStats stats, HandlersPerLoop handlers, int maxPacketBytes, long readDelayNanos,
-      int datagramsPerReceive, LongSupplier clockMillis, RateLimitedLog errorLog) {
+  DatagramIngestHandler(
+      ListenerStats stats,
+      HandlersPerLoop handlers,
+      int maxPacketBytes,
+      long readDelayNanos,
+      int datagramsPerReceive,
+      LongSupplier clockMillis,
+      RateLimitedLog errorLog) {
     super(stats, handlers, clockMillis, errorLog);
     this.maxPacketBytes = maxPacketBytes;
     this.readDelayNanos = readDelayNanos;
@@ -49,17 +61,25 @@ final class DatagramIngestHandler extends IngestHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     super.handlerAdded(ctx);
-    if (ctx.channel().config().getRecvByteBufAllocator() instanceof MaxMessagesRecvByteBufAllocator allocator) {
+    if (ctx.channel().config().getRecvByteBufAllocator()
+        instanceof MaxMessagesRecvByteBufAllocator allocator) {
       readCapacity = allocator.maxMessagesPerRead() * datagramsPerReceive;
     }
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (readDelayNanos > 0 && datagramsThisRead < readCapacity && ctx.channel().config().isAutoRead()) {
+    if (readDelayNanos > 0
+        && datagramsThisRead < readCapacity
+        && ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(false);
       rests++;
-      var unused = ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), readDelayNanos, TimeUnit.NANOSECONDS);
+      var unused =
+          ctx.executor()
+              .schedule(
+                  () -> ctx.channel().config().setAutoRead(true),
+                  readDelayNanos,
+                  TimeUnit.NANOSECONDS);
     }
     datagramsThisRead = 0;
     super.channelReadComplete(ctx);
@@ -68,9 +88,10 @@ final class DatagramIngestHandler extends IngestHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
-      ByteBuf buf = msg instanceof AddressedEnvelope<?, ?> envelope
-          ? (ByteBuf) envelope.content()
-          : (ByteBuf) msg;
+      ByteBuf buf =
+          msg instanceof AddressedEnvelope<?, ?> envelope
+              ? (ByteBuf) envelope.content()
+              : (ByteBuf) msg;
       int length = buf.readableBytes();
       packets++;
       datagramsThisRead++;

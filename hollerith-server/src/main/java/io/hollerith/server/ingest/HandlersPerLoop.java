@@ -21,12 +21,15 @@ final class HandlersPerLoop {
   }
 
   PacketHandler forLoop(EventLoop loop) {
-    return handlers.computeIfAbsent(loop, l -> {
-      PacketHandler handler = factory.create(listener);
-      if (handler == null) {
-        throw new IllegalStateException("PacketHandlerFactory returned null for listener " + listener);
-      }
-      return handler;
-    });
+    return handlers.computeIfAbsent(
+        loop,
+        l -> {
+          PacketHandler handler = factory.create(listener);
+          if (handler == null) {
+            throw new IllegalStateException(
+                "PacketHandlerFactory returned null for listener " + listener);
+          }
+          return handler;
+        });
   }
 }

@@ -33,7 +33,11 @@ abstract class IngestHandler extends ChannelInboundHandlerAdapter {
   long lines;
   private long handlerErrors;
 
-  IngestHandler(ListenerStats stats, HandlersPerLoop handlers, LongSupplier clockMillis, RateLimitedLog errorLog) {
+  IngestHandler(
+      ListenerStats stats,
+      HandlersPerLoop handlers,
+      LongSupplier clockMillis,
+      RateLimitedLog errorLog) {
     this.stats = stats;
     this.handlers = handlers;
     this.clockMillis = clockMillis;
@@ -63,8 +67,11 @@ abstract class IngestHandler extends ChannelInboundHandlerAdapter {
       handlerErrors++;
       long suppressed = errorLog.tryAcquire();
       if (suppressed >= 0) {
-        LOG.error("{} listener: the packet handler threw; the packet is dropped and counted ({} more suppressed)",
-            stats.name, suppressed, e);
+        LOG.error(
+            "{} listener: the packet handler threw; the packet is dropped and counted ({} more suppressed)",
+            stats.name,
+            suppressed,
+            e);
       }
     } finally {
       buf.setIndex(reader, writer);
@@ -113,8 +120,12 @@ abstract class IngestHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     long suppressed = errorLog.tryAcquire();
     if (suppressed >= 0) {
-      LOG.warn("{} listener: socket error on {} ({} more suppressed): {}",
-          stats.name, ctx.channel(), suppressed, cause.toString());
+      LOG.warn(
+          "{} listener: socket error on {} ({} more suppressed): {}",
+          stats.name,
+          ctx.channel(),
+          suppressed,
+          cause.toString());
     }
     if (!(ctx.channel() instanceof ServerChannel) && isStream()) {
       var unused = ctx.close();

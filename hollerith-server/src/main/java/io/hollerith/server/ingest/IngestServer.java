@@ -38,19 +38,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The StatsD ingest listeners: UDP, TCP, Unix stream and Unix datagram, each enabled and placed by
- * {@link ListenersConfig}, all handing what they read to {@link PacketHandler}s made by one
- * {@link PacketHandlerFactory} (one handler per listener and event-loop thread).
+ * {@link ListenersConfig}, all handing what they read to {@link PacketHandler}s made by one {@link
+ * PacketHandlerFactory} (one handler per listener and event-loop thread).
  *
  * <p>With the native epoll transport, UDP opens one SO_REUSEPORT socket per thread, so the kernel
  * spreads datagrams over the threads without any lock in user space, and reads up to 64 datagrams
- * per system call (recvmmsg) into pooled direct buffers. With NIO (other systems, or
- * {@code transport: nio}) it opens one socket read by one thread. Unix sockets need epoll.
+ * per system call (recvmmsg) into pooled direct buffers. With NIO (other systems, or {@code
+ * transport: nio}) it opens one socket read by one thread. Unix sockets need epoll.
  *
- * <p>Lifecycle: {@link #start()} binds every enabled listener and returns the bound addresses (port 0
- * picks a free port); if one cannot start, those already started are closed and the error names the
- * listener. {@link #close()} stops accepting, lets each event loop finish the read in hand, closes
- * the connections, waits for the threads to end and removes the socket files; after it returns no
- * handler is called again, so the caller can drain and flush the aggregates.
+ * <p>Lifecycle: {@link #start()} binds every enabled listener and returns the bound addresses (port
+ * 0 picks a free port); if one cannot start, those already started are closed and the error names
+ * the listener. {@link #close()} stops accepting, lets each event loop finish the read in hand,
+ * closes the connections, waits for the threads to end and removes the socket files; after it
+ * returns no handler is called again, so the caller can drain and flush the aggregates.
  *
  * <p>Thread-safe: {@code start} and {@code close} are synchronized; the listeners run on their own
  * event-loop threads.
@@ -61,14 +61,15 @@ public final class IngestServer implements AutoCloseable {
 
   /**
    * recvmmsg reads into one pooled buffer of at most this many bytes, cut into slots of
-   * max_packet_bytes + 1: 16 slots with the default 64 KiB limit (the bare receiver's set-up), up to
-   * {@link #MAX_RECV_BATCH} for small limits. Here a system call costs more than copying the
+   * max_packet_bytes + 1: 16 slots with the default 64 KiB limit (the bare receiver's set-up), up
+   * to {@link #MAX_RECV_BATCH} for small limits. Here a system call costs more than copying the
    * datagrams it returns, so more per call is faster: under a flood of 20-line packets on one core,
    * 8 slots (512 KiB) counted 9.2–9.9 M metrics/s, 16 slots 10.4–11.2 M, 32 slots no more. Each UDP
-   * thread keeps one such buffer; it must fit Netty's thread cache (see
-   * {@code HollerithCommand.tuneNettyBeforeItLoads}), or every read takes a run from the shared arena.
+   * thread keeps one such buffer; it must fit Netty's thread cache (see {@code
+   * HollerithCommand.tuneNettyBeforeItLoads}), or every read takes a run from the shared arena.
    */
   static final int RECV_BATCH_BYTES = 1024 * 1024;
+
   static final int MAX_RECV_BATCH = 64;
   private static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 
@@ -80,7 +81,8 @@ public final class IngestServer implements AutoCloseable {
    * @param unixStream the Unix stream socket file
    * @param unixDatagram the Unix datagram socket file
    */
-  public record Bound(InetSocketAddress udp, InetSocketAddress tcp, Path unixStream, Path unixDatagram) {}
+  public record Bound(
+      InetSocketAddress udp, InetSocketAddress tcp, Path unixStream, Path unixDatagram) {}
 
   private final ListenersConfig listeners;
   private final ProtocolConfig protocol;
@@ -105,14 +107,23 @@ public final class IngestServer implements AutoCloseable {
    * @param stats where each listener's counters go (category = listener name)
    * @param factory makes the packet handlers
    */
-  public IngestServer(ListenersConfig listeners, ProtocolConfig protocol, Path dataDir, StatsRegistry stats,
+  public IngestServer(
+      ListenersConfig listeners,
+      ProtocolConfig protocol,
+      Path dataDir,
+      StatsRegistry stats,
       PacketHandlerFactory factory) {
     this(listeners, protocol, dataDir, stats, factory, Clock.systemUTC());
   }
 
   /** As above, with the clock used for {@code last_msg_seen}. */
-  public IngestServer(ListenersConfig listeners, ProtocolConfig protocol, Path dataDir, StatsRegistry stats,
-      PacketHandlerFactory factory, Clock clock) {
+  public IngestServer(
+      ListenersConfig listeners,
+      ProtocolConfig protocol,
+      Path dataDir,
+      StatsRegistry stats,
+      PacketHandlerFactory factory,
+      Clock clock) {
     this.listeners = Objects.requireNonNull(listeners, "listeners");
     this.protocol = Objects.requireNonNull(protocol, "protocol");
     this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -142,12 +153,20 @@ public final class IngestServer implements AutoCloseable {
       InetSocketAddress udp = listeners.udp().enabled() ? startUdp(startSeconds) : null;
       InetSocketAddress tcp = listeners.tcp().enabled() ? startTcp(startSeconds) : null;
       Path unixStream = listeners.unixStream().enabled() ? startUnixStream(startSeconds) : null;
-      Path unixDatagram = listeners.unixDatagram().enabled() ? startUnixDatagram(startSeconds) : null;
+      Path unixDatagram =
+          listeners.unixDatagram().enabled() ? startUnixDatagram(startSeconds) : null;
       List<ListenerStats> all = List.copyOf(listenerStats);
-      stats.gauge(StatName.LAST_MSG_SEEN, "unix seconds of the last data received on any listener",
+      stats.gauge(
+          StatName.LAST_MSG_SEEN,
+          "unix seconds of the last data received on any listener",
           () -> all.stream().mapToLong(s -> s.lastMsgSeen.get()).max().orElse(startSeconds));
-      LOG.info("ingest listening ({}): udp={} tcp={} unix_stream={} unix_datagram={}",
-          transport.name().toLowerCase(Locale.ROOT), udp, tcp, unixStream, unixDatagram);
+      LOG.info(
+          "ingest listening ({}): udp={} tcp={} unix_stream={} unix_datagram={}",
+          transport.name().toLowerCase(Locale.ROOT),
+          udp,
+          tcp,
+          unixStream,
+          unixDatagram);
       return new Bound(udp, tcp, unixStream, unixDatagram);
     } catch (RuntimeException e) {
       close();
@@ -164,54 +183,88 @@ public final class IngestServer implements AutoCloseable {
     ListenerStats st = newStats("udp", false, startSeconds);
     HandlersPerLoop handlers = new HandlersPerLoop("udp", factory);
     EventLoopGroup group = newGroup(threads, "udp");
-    Bootstrap b = new Bootstrap()
-        .group(group)
-        .channel(transport.datagramChannel())
-        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-        .option(ChannelOption.SO_RCVBUF, cfg.receiveBufferBytes())
-        // Slots of max_packet_bytes + 1: a datagram that fills its slot was truncated and is counted.
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(slot * batch))
-        .handler(new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new DatagramIngestHandler(st, handlers, protocol.maxPacketBytes(),
-                cfg.readDelay().toNanos(), batch, clockMillis, errorLog));
-          }
-        });
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(transport.datagramChannel())
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .option(ChannelOption.SO_RCVBUF, cfg.receiveBufferBytes())
+            // Slots of max_packet_bytes + 1: a datagram that fills its slot was truncated and is
+            // counted.
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(slot * batch))
+            .handler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new DatagramIngestHandler(
+                                st,
+                                handlers,
+                                protocol.maxPacketBytes(),
+                                cfg.readDelay().toNanos(),
+                                batch,
+                                clockMillis,
+                                errorLog));
+                  }
+                });
     if (epoll) {
       // One socket per event loop on the same port; the kernel hashes senders over them.
       b.option(EpollChannelOption.SO_REUSEPORT, true)
-          // Any value > 0 switches Netty to recvmmsg, slicing each read buffer into slots of this size.
+          // Any value > 0 switches Netty to recvmmsg, slicing each read buffer into slots of this
+          // size.
           .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot);
     }
     InetAddress address = resolve(cfg.address(), "listeners.udp.address");
-    Channel first = bind(b.bind(address, cfg.port()), "udp", address.getHostAddress() + ":" + cfg.port());
+    Channel first =
+        bind(b.bind(address, cfg.port()), "udp", address.getHostAddress() + ":" + cfg.port());
     InetSocketAddress local = (InetSocketAddress) first.localAddress();
     for (int i = 1; i < threads; i++) {
-      bind(b.bind(address, local.getPort()), "udp", address.getHostAddress() + ":" + local.getPort());
+      bind(
+          b.bind(address, local.getPort()),
+          "udp",
+          address.getHostAddress() + ":" + local.getPort());
     }
     int granted = grantedReceiveBuffer(first.config().getOption(ChannelOption.SO_RCVBUF), epoll);
     checkReceiveBuffer(cfg.receiveBufferBytes(), granted);
-    stats.gauge("udp", "receive_buffer_bytes", "SO_RCVBUF granted per socket, in setsockopt's terms (Linux "
-        + "reserves twice this for its bookkeeping)", () -> granted);
+    stats.gauge(
+        "udp",
+        "receive_buffer_bytes",
+        "SO_RCVBUF granted per socket, in setsockopt's terms (Linux "
+            + "reserves twice this for its bookkeeping)",
+        () -> granted);
     stats.gauge("udp", "sockets", "UDP sockets (one per receiving thread)", () -> threads);
     ProcNetUdp kernel = ProcNetUdp.forPort(local.getPort());
     if (kernel != null && kernel.foreignSockets() > 0) {
-      throw new IllegalStateException("udp listener: " + kernel.foreignSockets() + " socket(s) of another process "
-          + "are bound to " + local + " with SO_REUSEPORT and would receive part of the traffic; stop that process "
-          + "or choose another listeners.udp.port");
+      throw new IllegalStateException(
+          "udp listener: "
+              + kernel.foreignSockets()
+              + " socket(s) of another process "
+              + "are bound to "
+              + local
+              + " with SO_REUSEPORT and would receive part of the traffic; stop that process "
+              + "or choose another listeners.udp.port");
     }
     if (kernel != null) {
-      stats.gauge(StatName.UDP_KERNEL_DROPS, "datagrams the kernel dropped on our sockets (/proc/net/udp drops)",
+      stats.gauge(
+          StatName.UDP_KERNEL_DROPS,
+          "datagrams the kernel dropped on our sockets (/proc/net/udp drops)",
           () -> kernel.read().drops());
-      stats.gauge("udp", "rx_queue", "bytes waiting in our sockets' receive queues (/proc/net/udp rx_queue)",
+      stats.gauge(
+          "udp",
+          "rx_queue",
+          "bytes waiting in our sockets' receive queues (/proc/net/udp rx_queue)",
           () -> kernel.read().rxQueue());
     } else {
       LOG.debug("udp: /proc/net/udp is not available; kernel drop counters are not exported");
     }
     if (epoll) {
-      LOG.info("udp: {} SO_REUSEPORT sockets on {}, recvmmsg up to {} datagrams of {} bytes",
-          threads, local, batch, slot - 1);
+      LOG.info(
+          "udp: {} SO_REUSEPORT sockets on {}, recvmmsg up to {} datagrams of {} bytes",
+          threads,
+          local,
+          batch,
+          slot - 1);
     }
     return local;
   }
@@ -227,29 +280,43 @@ public final class IngestServer implements AutoCloseable {
 
   static void checkReceiveBuffer(int requested, int granted) {
     if (granted < requested) {
-      LOG.warn("listeners.udp.receive_buffer_bytes: requested {} bytes per socket but the kernel granted {}; "
-          + "bursts beyond that are dropped by the kernel (counted in udp.kernel_drops). On Linux raise the cap: "
-          + "sysctl -w net.core.rmem_max={}", requested, granted, requested);
+      LOG.warn(
+          "listeners.udp.receive_buffer_bytes: requested {} bytes per socket but the kernel granted {}; "
+              + "bursts beyond that are dropped by the kernel (counted in udp.kernel_drops). On Linux raise the cap: "
+              + "sysctl -w net.core.rmem_max={}",
+          requested,
+          granted,
+          requested);
     }
   }
 
   private InetSocketAddress startTcp(long startSeconds) {
     ListenersConfig.Tcp cfg = listeners.tcp();
     if (cfg.maxConnections() < 1) {
-      throw new IllegalArgumentException("listeners.tcp.max_connections must be at least 1, not " + cfg.maxConnections());
+      throw new IllegalArgumentException(
+          "listeners.tcp.max_connections must be at least 1, not " + cfg.maxConnections());
     }
     ListenerStats st = newStats("tcp", true, startSeconds);
     EventLoopGroup group = newGroup(threads(cfg.threads()), "tcp");
-    ServerBootstrap b = new ServerBootstrap()
-        .group(group)
-        .channel(transport.serverSocketChannel())
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-        .childHandler(new StreamChannelInitializer(st, new HandlersPerLoop("tcp", factory), cfg.maxConnections(),
-            cfg.maxConnectionsPerAddress(),
-            cfg.idleTimeoutSeconds(), protocol.maxLineBytes(), clockMillis, errorLog));
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(transport.serverSocketChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .childHandler(
+                new StreamChannelInitializer(
+                    st,
+                    new HandlersPerLoop("tcp", factory),
+                    cfg.maxConnections(),
+                    cfg.maxConnectionsPerAddress(),
+                    cfg.idleTimeoutSeconds(),
+                    protocol.maxLineBytes(),
+                    clockMillis,
+                    errorLog));
     InetAddress address = resolve(cfg.address(), "listeners.tcp.address");
-    Channel ch = bind(b.bind(address, cfg.port()), "tcp", address.getHostAddress() + ":" + cfg.port());
+    Channel ch =
+        bind(b.bind(address, cfg.port()), "tcp", address.getHostAddress() + ":" + cfg.port());
     return (InetSocketAddress) ch.localAddress();
   }
 
@@ -258,12 +325,21 @@ public final class IngestServer implements AutoCloseable {
     Path path = unixPath(cfg, "listeners.unix_stream");
     ListenerStats st = newStats("unix_stream", true, startSeconds);
     EventLoopGroup group = newGroup(1, "unix-stream");
-    ServerBootstrap b = new ServerBootstrap()
-        .group(group)
-        .channel(EpollServerDomainSocketChannel.class)
-        .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-        .childHandler(new StreamChannelInitializer(st, new HandlersPerLoop("unix_stream", factory),
-            cfg.maxConnections(), 0, 0, protocol.maxLineBytes(), clockMillis, errorLog));
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(EpollServerDomainSocketChannel.class)
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .childHandler(
+                new StreamChannelInitializer(
+                    st,
+                    new HandlersPerLoop("unix_stream", factory),
+                    cfg.maxConnections(),
+                    0,
+                    0,
+                    protocol.maxLineBytes(),
+                    clockMillis,
+                    errorLog));
     bindUnix(path, cfg, "listeners.unix_stream", true, b::bind);
     return path;
   }
@@ -274,36 +350,58 @@ public final class IngestServer implements AutoCloseable {
     ListenerStats st = newStats("unix_datagram", false, startSeconds);
     HandlersPerLoop handlers = new HandlersPerLoop("unix_datagram", factory);
     EventLoopGroup group = newGroup(1, "unix-datagram");
-    Bootstrap b = new Bootstrap()
-        .group(group)
-        .channel(EpollDomainDatagramChannel.class)
-        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(protocol.maxPacketBytes() + 1))
-        .handler(new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new DatagramIngestHandler(st, handlers, protocol.maxPacketBytes(), 0, 1, clockMillis,
-                errorLog));
-          }
-        });
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(EpollDomainDatagramChannel.class)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(protocol.maxPacketBytes() + 1))
+            .handler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new DatagramIngestHandler(
+                                st,
+                                handlers,
+                                protocol.maxPacketBytes(),
+                                0,
+                                1,
+                                clockMillis,
+                                errorLog));
+                  }
+                });
     bindUnix(path, cfg, "listeners.unix_datagram", false, b::bind);
     return path;
   }
 
   private Path unixPath(ListenersConfig.UnixSocket cfg, String key) {
     if (transport != Transport.EPOLL) {
-      throw new IllegalStateException(key + " needs the native epoll transport (Linux), which "
-          + (Epoll.isAvailable() ? "is switched off by listeners.transport: nio"
-              : "is unavailable here: " + Epoll.unavailabilityCause())
-          + "; disable " + key + " or use the udp/tcp listeners");
+      throw new IllegalStateException(
+          key
+              + " needs the native epoll transport (Linux), which "
+              + (Epoll.isAvailable()
+                  ? "is switched off by listeners.transport: nio"
+                  : "is unavailable here: " + Epoll.unavailabilityCause())
+              + "; disable "
+              + key
+              + " or use the udp/tcp listeners");
     }
     if (cfg.path() == null || cfg.path().isBlank()) {
-      throw new IllegalArgumentException(key + ".path is required when " + key + ".enabled is true");
+      throw new IllegalArgumentException(
+          key + ".path is required when " + key + ".enabled is true");
     }
     return dataDir.resolve(cfg.path()).toAbsolutePath().normalize();
   }
 
-  private void bindUnix(Path path, ListenersConfig.UnixSocket cfg, String key, boolean stream,
+  private void bindUnix(
+      Path path,
+      ListenersConfig.UnixSocket cfg,
+      String key,
+      boolean stream,
       Function<SocketAddress, ChannelFuture> binder) {
     try {
       UnixSocketFiles.prepare(path, key, stream);
@@ -332,7 +430,8 @@ public final class IngestServer implements AutoCloseable {
     if (!future.isSuccess()) {
       Throwable cause = future.cause();
       String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-      throw new IllegalStateException(listener + " listener: cannot bind " + where + ": " + reason, cause);
+      throw new IllegalStateException(
+          listener + " listener: cannot bind " + where + ": " + reason, cause);
     }
     channels.add(future.channel());
     return future.channel();

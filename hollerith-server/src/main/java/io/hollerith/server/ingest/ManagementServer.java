@@ -50,43 +50,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Etsy StatsD's TCP management interface (port 8126), so existing health checks and operator
- * habits keep working. Commands and replies, as Etsy StatsD 0.9 writes them:
+ * Etsy StatsD's TCP management interface (port 8126), so existing health checks and operator habits
+ * keep working. Commands and replies, as Etsy StatsD 0.9 writes them:
  *
  * <ul>
  *   <li>{@code help}: the command list, then an empty line.
  *   <li>{@code stats}: {@code uptime: N}, then {@code group.metric: value} for every internal
- *       statistic ({@code messages.last_msg_seen}, {@code messages.bad_lines_seen} first, as Etsy; a
- *       metric named {@code last_*} without a {@code _ms}/{@code _millis} suffix is shown as seconds
- *       since that unix time), then {@code END} and an
- *       empty line.
- *   <li>{@code counters}, {@code timers}, {@code gauges}, {@code sets}: the live values of the current
- *       interval as Node's {@code util.inspect} prints the object, then {@code END} and an empty line.
- *       {@code counters} lists one reference per live counter and reads each value as its line is
- *       written, so a million counters are never copied whole.
+ *       statistic ({@code messages.last_msg_seen}, {@code messages.bad_lines_seen} first, as Etsy;
+ *       a metric named {@code last_*} without a {@code _ms}/{@code _millis} suffix is shown as
+ *       seconds since that unix time), then {@code END} and an empty line.
+ *   <li>{@code counters}, {@code timers}, {@code gauges}, {@code sets}: the live values of the
+ *       current interval as Node's {@code util.inspect} prints the object, then {@code END} and an
+ *       empty line. {@code counters} lists one reference per live counter and reads each value as
+ *       its line is written, so a million counters are never copied whole.
  *   <li>{@code delcounters}, {@code deltimers}, {@code delgauges}, {@code delsets} {@code name…}:
- *       deletes each named series, or every series under {@code prefix.*}; one {@code deleted: name}
- *       or {@code metric name not found} line per name, then {@code END} and an empty line.
- *   <li>{@code health}: {@code health: up} or {@code health: down}; {@code health up|down} sets it first.
+ *       deletes each named series, or every series under {@code prefix.*}; one {@code deleted:
+ *       name} or {@code metric name not found} line per name, then {@code END} and an empty line.
+ *   <li>{@code health}: {@code health: up} or {@code health: down}; {@code health up|down} sets it
+ *       first.
  *   <li>{@code quit}: closes the connection. Anything else: {@code ERROR}.
  * </ul>
  *
  * <p>Etsy treats each chunk a client sends as one command; here each line is a command, and text
  * without a final newline is taken as a command when the client pauses, as Etsy would. {@code sets}
  * and {@code delsets} are Hollerith's: Etsy 0.9 has no such commands. {@code counters} starts with
- * Etsy's own {@code statsd.bad_lines_seen}, {@code statsd.packets_received} and
- * {@code statsd.metrics_received} of the current interval, as Etsy's reply does.
+ * Etsy's own {@code statsd.bad_lines_seen}, {@code statsd.packets_received} and {@code
+ * statsd.metrics_received} of the current interval, as Etsy's reply does.
  *
- * <p>The port has no authentication (as in Etsy), so what a client sends is bounded: at most
- * {@code max_connections} connections; each runs one command at a time and stops reading while it
- * does, so the kernel's socket buffers push back on a client that sends ahead; at most
- * {@code max_queued_commands} commands wait (the rest get one {@code ERROR}); a reply is made and
- * written in pieces only while the connection's outgoing buffer is below Netty's high-water mark
- * (64 KiB), so a slow or absent reader holds one reply's snapshot of the live values (for
- * {@code counters}, one reference per counter) and that buffer, no more ({@code management.reply_bytes_pending} shows it). With {@code allow_changes: false} the
- * commands that change state ({@code del*}, {@code health up|down}) answer {@code ERROR}. Refusals
- * are counted in {@code management.connections_refused}, {@code management.commands_refused} and
- * {@code management.changes_refused}.
+ * <p>The port has no authentication (as in Etsy), so what a client sends is bounded: at most {@code
+ * max_connections} connections; each runs one command at a time and stops reading while it does, so
+ * the kernel's socket buffers push back on a client that sends ahead; at most {@code
+ * max_queued_commands} commands wait (the rest get one {@code ERROR}); a reply is made and written
+ * in pieces only while the connection's outgoing buffer is below Netty's high-water mark (64 KiB),
+ * so a slow or absent reader holds one reply's snapshot of the live values (for {@code counters},
+ * one reference per counter) and that buffer, no more ({@code management.reply_bytes_pending} shows
+ * it). With {@code allow_changes: false} the commands that change state ({@code del*}, {@code
+ * health up|down}) answer {@code ERROR}. Refusals are counted in {@code
+ * management.connections_refused}, {@code management.commands_refused} and {@code
+ * management.changes_refused}.
  *
  * <p>Thread-safe: one event-loop thread serves all connections; {@code start}/{@code close} are
  * synchronized.
@@ -102,7 +103,8 @@ public final class ManagementServer implements AutoCloseable {
       "Commands: stats, counters, timers, gauges, sets, delcounters, deltimers, delgauges, delsets, health, quit\n\n";
 
   /** The reply to a change while {@code listeners.management.allow_changes} is false. */
-  static final String CHANGES_DISABLED = "ERROR changes are disabled (listeners.management.allow_changes)\n";
+  static final String CHANGES_DISABLED =
+      "ERROR changes are disabled (listeners.management.allow_changes)\n";
 
   /** Pieces of a reply are gathered up to about this many characters into one write. */
   private static final int WRITE_CHARS = 8 * 1024;
@@ -116,19 +118,27 @@ public final class ManagementServer implements AutoCloseable {
   private final StatsRegistry.Counter connectionsRefused;
   private final StatsRegistry.Counter commandsRefused;
   private final StatsRegistry.Counter changesRefused;
+
   /** Open connections; changed only on the one event-loop thread, read by the stats gauge. */
   private final AtomicInteger connections = new AtomicInteger();
+
   /** The open connections, for the bytes their replies have waiting in memory. */
   private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+
   private EventLoopGroup group;
   private Channel serverChannel;
 
-  public ManagementServer(ListenersConfig.Management config, LiveView view, StatsRegistry stats, HealthState health) {
+  public ManagementServer(
+      ListenersConfig.Management config, LiveView view, StatsRegistry stats, HealthState health) {
     this(config, view, stats, health, Clock.systemUTC());
   }
 
   /** As above, with the clock for {@code uptime} and {@code last_*} ages. */
-  public ManagementServer(ListenersConfig.Management config, LiveView view, StatsRegistry stats, HealthState health,
+  public ManagementServer(
+      ListenersConfig.Management config,
+      LiveView view,
+      StatsRegistry stats,
+      HealthState health,
       Clock clock) {
     this.config = Objects.requireNonNull(config, "config");
     this.view = Objects.requireNonNull(view, "view");
@@ -136,14 +146,26 @@ public final class ManagementServer implements AutoCloseable {
     this.health = Objects.requireNonNull(health, "health");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.startupSeconds = nowSeconds();
-    this.connectionsRefused = stats.counter("management", "connections_refused",
-        "Management connections closed at once because listeners.management.max_connections were open");
-    this.commandsRefused = stats.counter("management", "commands_refused",
-        "Management commands answered ERROR because listeners.management.max_queued_commands were waiting");
-    this.changesRefused = stats.counter("management", "changes_refused",
-        "Management commands refused because listeners.management.allow_changes is false");
+    this.connectionsRefused =
+        stats.counter(
+            "management",
+            "connections_refused",
+            "Management connections closed at once because listeners.management.max_connections were open");
+    this.commandsRefused =
+        stats.counter(
+            "management",
+            "commands_refused",
+            "Management commands answered ERROR because listeners.management.max_queued_commands were waiting");
+    this.changesRefused =
+        stats.counter(
+            "management",
+            "changes_refused",
+            "Management commands refused because listeners.management.allow_changes is false");
     stats.gauge("management", "connections", "Open management connections", connections::get);
-    stats.gauge("management", "reply_bytes_pending", "Reply bytes written but not yet taken by management clients",
+    stats.gauge(
+        "management",
+        "reply_bytes_pending",
+        "Reply bytes written but not yet taken by management clients",
         this::replyBytesPending);
   }
 
@@ -164,26 +186,35 @@ public final class ManagementServer implements AutoCloseable {
     try {
       address = InetAddress.getByName(config.address());
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("listeners.management.address: cannot resolve '" + config.address() + "'", e);
+      throw new IllegalArgumentException(
+          "listeners.management.address: cannot resolve '" + config.address() + "'", e);
     }
     // One thread: the interface is for humans and health checks, not throughput.
     group = new NioEventLoopGroup(1, new DefaultThreadFactory("hollerith-management", true));
-    ServerBootstrap b = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        // Each connection reads only when it has no command left to run (see CommandHandler).
-        .childOption(ChannelOption.AUTO_READ, false)
-        .childHandler(new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new CommandHandler());
-          }
-        });
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            // Each connection reads only when it has no command left to run (see CommandHandler).
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new CommandHandler());
+                  }
+                });
     ChannelFuture bind = b.bind(address, config.port()).awaitUninterruptibly();
     if (!bind.isSuccess()) {
       close();
-      throw new IllegalStateException("management listener: cannot bind " + address.getHostAddress() + ":"
-          + config.port() + ": " + bind.cause().getMessage(), bind.cause());
+      throw new IllegalStateException(
+          "management listener: cannot bind "
+              + address.getHostAddress()
+              + ":"
+              + config.port()
+              + ": "
+              + bind.cause().getMessage(),
+          bind.cause());
     }
     serverChannel = bind.channel();
     InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
@@ -265,7 +296,8 @@ public final class ManagementServer implements AutoCloseable {
    * The counters in JS property order, as Etsy's object holds them: names that are array indexes
    * first (ascending), then Etsy's own counters of the current interval, as Etsy creates them at
    * start (a live counter of the same name adds to it), then the live ones. The live counters are
-   * read twice, as they are listed: once for the few that go first, then while the reply is written.
+   * read twice, as they are listed: once for the few that go first, then while the reply is
+   * written.
    */
   private Iterator<Map.Entry<String, Double>> counters() {
     Map<String, Double> etsy = new LinkedHashMap<>(view.etsyCounters());
@@ -280,7 +312,8 @@ public final class ManagementServer implements AutoCloseable {
     }
     indexes.sort(Comparator.comparingLong(e -> Long.parseLong(e.getKey())));
     Iterator<Map.Entry<String, Double>> rest = live.iterator();
-    Iterator<Map.Entry<String, Double>> first = Stream.concat(indexes.stream(), etsy.entrySet().stream()).iterator();
+    Iterator<Map.Entry<String, Double>> first =
+        Stream.concat(indexes.stream(), etsy.entrySet().stream()).iterator();
     return new Iterator<>() {
       private Map.Entry<String, Double> ahead;
 
@@ -370,29 +403,44 @@ public final class ManagementServer implements AutoCloseable {
       ordered.put(etsyGroup, first);
     }
     snapshot.forEach((category, metrics) -> ordered.putIfAbsent(category, metrics));
-    ordered.forEach((group, metrics) -> metrics.forEach((metric, value) -> {
-      String shown;
-      if (isEtsyTimestamp(metric)) {
-        shown = value instanceof Long l ? Long.toString(now - l) : JsNumbers.toString(now - value.doubleValue());
-      } else {
-        shown = value instanceof Long l ? Long.toString(l) : JsNumbers.toString(value.doubleValue());
-      }
-      out.append(group).append('.').append(metric).append(": ").append(shown).append('\n');
-    }));
+    ordered.forEach(
+        (group, metrics) ->
+            metrics.forEach(
+                (metric, value) -> {
+                  String shown;
+                  if (isEtsyTimestamp(metric)) {
+                    shown =
+                        value instanceof Long l
+                            ? Long.toString(now - l)
+                            : JsNumbers.toString(now - value.doubleValue());
+                  } else {
+                    shown =
+                        value instanceof Long l
+                            ? Long.toString(l)
+                            : JsNumbers.toString(value.doubleValue());
+                  }
+                  out.append(group)
+                      .append('.')
+                      .append(metric)
+                      .append(": ")
+                      .append(shown)
+                      .append('\n');
+                }));
     return out.append("END\n\n").toString();
   }
 
   /**
    * Etsy's {@code last_*} statistics ({@code last_msg_seen}, {@code last_flush}) are unix seconds
-   * and shown as seconds since. Names with a unit suffix ({@code last_duration_ms},
-   * {@code last_write_millis}) are durations or millisecond times, shown as they are.
+   * and shown as seconds since. Names with a unit suffix ({@code last_duration_ms}, {@code
+   * last_write_millis}) are durations or millisecond times, shown as they are.
    */
   static boolean isEtsyTimestamp(String metric) {
     return metric.startsWith("last_") && !metric.endsWith("_ms") && !metric.endsWith("_millis");
   }
 
   private String delete(MetricType type, Map<String, ?> live, List<String> buckets) {
-    // A working copy, so a name deleted earlier in the same command is then "not found", as in Etsy.
+    // A working copy, so a name deleted earlier in the same command is then "not found", as in
+    // Etsy.
     Map<String, Object> current = new LinkedHashMap<>();
     for (String key : JsFormat.orderedKeys(live)) {
       current.put(key, live.get(key));
@@ -425,8 +473,8 @@ public final class ManagementServer implements AutoCloseable {
 
   /**
    * One connection: splits what it reads into command lines, runs them one at a time and writes
-   * each reply as the client takes it. It asks for more input only when no command is waiting, so
-   * a client that sends ahead is held back by TCP itself.
+   * each reply as the client takes it. It asks for more input only when no command is waiting, so a
+   * client that sends ahead is held back by TCP itself.
    */
   private final class CommandHandler extends ChannelInboundHandlerAdapter {
     private final StringBuilder pending = new StringBuilder();
@@ -509,11 +557,16 @@ public final class ManagementServer implements AutoCloseable {
       commandsRefused.incr();
       if (!refusedSomeCommands) {
         refusedSomeCommands = true;
-        queued.add(Command.answered("ERROR too many commands waiting (listeners.management.max_queued_commands)\n"));
+        queued.add(
+            Command.answered(
+                "ERROR too many commands waiting (listeners.management.max_queued_commands)\n"));
       }
     }
 
-    /** Writes while the client keeps up: the current reply, then the next command's; reads when all is done. */
+    /**
+     * Writes while the client keeps up: the current reply, then the next command's; reads when all
+     * is done.
+     */
     private void pump(ChannelHandlerContext ctx) {
       StringBuilder chunk = new StringBuilder();
       while (!closing && ctx.channel().isWritable()) {

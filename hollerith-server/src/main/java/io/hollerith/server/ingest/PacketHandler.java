@@ -12,10 +12,10 @@ import io.netty.buffer.ByteBuf;
  * possible).
  *
  * <p>The buffer belongs to the listener: it is valid only during the call, the handler must neither
- * release nor keep it, and may move its reader index. Each handler instance is called by exactly one
- * event-loop thread (see {@link PacketHandlerFactory}), so it needs no synchronisation of its own.
- * It should not throw; if it does, the exception is caught, counted ({@code dropped_handler_error})
- * and logged rate-limited, and the listener goes on.
+ * release nor keep it, and may move its reader index. Each handler instance is called by exactly
+ * one event-loop thread (see {@link PacketHandlerFactory}), so it needs no synchronisation of its
+ * own. It should not throw; if it does, the exception is caught, counted ({@code
+ * dropped_handler_error}) and logged rate-limited, and the listener goes on.
  */
 @FunctionalInterface
 public interface PacketHandler {

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads the Linux kernel's own counters for our UDP sockets from {@code /proc/net/udp} and
- * {@code /proc/net/udp6}: the {@code drops} column (datagrams the kernel discarded, mostly because
- * the receive buffer was full) and the {@code rx_queue} column (bytes waiting to be read).
+ * Reads the Linux kernel's own counters for our UDP sockets from {@code /proc/net/udp} and {@code
+ * /proc/net/udp6}: the {@code drops} column (datagrams the kernel discarded, mostly because the
+ * receive buffer was full) and the {@code rx_queue} column (bytes waiting to be read).
  *
  * <p>Rows are matched by local port and, when the inodes of our own sockets could be read from
  * {@code /proc/self/fd}, by inode too, so another process bound to the same port with SO_REUSEPORT
@@ -48,7 +48,10 @@ final class ProcNetUdp {
    * process then has on that port.
    */
   static ProcNetUdp forPort(int port) {
-    return forPort(List.of(Path.of("/proc/net/udp"), Path.of("/proc/net/udp6")), Path.of("/proc/self/fd"), port);
+    return forPort(
+        List.of(Path.of("/proc/net/udp"), Path.of("/proc/net/udp6")),
+        Path.of("/proc/self/fd"),
+        port);
   }
 
   static ProcNetUdp forPort(List<Path> files, Path fdDir, int port) {
@@ -71,7 +74,9 @@ final class ProcNetUdp {
     }
     int foreign = 0;
     for (Row row : rows) {
-      if (row.localPort() == port && ourAddresses.contains(row.localAddress()) && !matched.contains(row.inode())) {
+      if (row.localPort() == port
+          && ourAddresses.contains(row.localAddress())
+          && !matched.contains(row.inode())) {
         foreign++;
       }
     }
@@ -104,10 +109,10 @@ final class ProcNetUdp {
   }
 
   /**
-   * Parses the table: a header line, then one row per socket, e.g.
-   * {@code 1234: 0100007F:1F91 00000000:0000 07 00000000:00000000 00:00000000 00000000 1000 0 56789 2 ffff8881 0}
-   * (sl, local address:port in hex, remote, state, tx_queue:rx_queue in hex, tr:tm->when, retrnsmt,
-   * uid, timeout, inode, ref, pointer, drops). Lines that do not fit are skipped.
+   * Parses the table: a header line, then one row per socket, e.g. {@code 1234: 0100007F:1F91
+   * 00000000:0000 07 00000000:00000000 00:00000000 00000000 1000 0 56789 2 ffff8881 0} (sl, local
+   * address:port in hex, remote, state, tx_queue:rx_queue in hex, tr:tm->when, retrnsmt, uid,
+   * timeout, inode, ref, pointer, drops). Lines that do not fit are skipped.
    */
   static List<Row> parse(String text) {
     List<Row> rows = new ArrayList<>();
@@ -152,7 +157,8 @@ final class ProcNetUdp {
     for (int word = 0; word < hex.length() / 8; word++) {
       for (int b = 0; b < 4; b++) {
         int at = word * 8 + (3 - b) * 2;
-        int value = Character.digit(hex.charAt(at), 16) << 4 | Character.digit(hex.charAt(at + 1), 16);
+        int value =
+            Character.digit(hex.charAt(at), 16) << 4 | Character.digit(hex.charAt(at + 1), 16);
         if (value < 0) {
           return null;
         }

@@ -30,16 +30,23 @@ final class StreamChannelInitializer extends ChannelInitializer<Channel> {
   private final RateLimitedLog errorLog;
 
   /**
-   * @param maxConnectionsPerAddress connections one client address may hold; 0 for no such limit
-   *     (a Unix socket's peers have no address)
+   * @param maxConnectionsPerAddress connections one client address may hold; 0 for no such limit (a
+   *     Unix socket's peers have no address)
    */
-  StreamChannelInitializer(ListenerStats stats, HandlersPerLoop handlers, int maxConnections,
-      int maxConnectionsPerAddress, int idleTimeoutSeconds, int maxLineBytes, LongSupplier clockMillis,
+  StreamChannelInitializer(
+      ListenerStats stats,
+      HandlersPerLoop handlers,
+      int maxConnections,
+      int maxConnectionsPerAddress,
+      int idleTimeoutSeconds,
+      int maxLineBytes,
+      LongSupplier clockMillis,
       RateLimitedLog errorLog) {
     this.stats = stats;
     this.handlers = handlers;
     this.maxConnections = maxConnections;
-    this.perAddress = maxConnectionsPerAddress > 0 ? new ConnectionsPerAddress(maxConnectionsPerAddress) : null;
+    this.perAddress =
+        maxConnectionsPerAddress > 0 ? new ConnectionsPerAddress(maxConnectionsPerAddress) : null;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
     this.maxLineBytes = maxLineBytes;
     this.clockMillis = clockMillis;
@@ -54,7 +61,8 @@ final class StreamChannelInitializer extends ChannelInitializer<Channel> {
       var unused = ch.close();
       return;
     }
-    InetAddress client = ch.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    InetAddress client =
+        ch.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     if (perAddress != null && client != null) {
       if (!perAddress.tryOpen(client)) {
         stats.connections.decrementAndGet();
@@ -67,9 +75,13 @@ final class StreamChannelInitializer extends ChannelInitializer<Channel> {
     stats.connectionsTotal.incr();
     ch.closeFuture().addListener(f -> stats.connections.decrementAndGet());
     if (idleTimeoutSeconds > 0) {
-      ch.pipeline().addLast(new IdleStateHandler(idleTimeoutSeconds, 0, 0, TimeUnit.SECONDS), new IdleCloser(stats));
+      ch.pipeline()
+          .addLast(
+              new IdleStateHandler(idleTimeoutSeconds, 0, 0, TimeUnit.SECONDS),
+              new IdleCloser(stats));
     }
-    ch.pipeline().addLast(new StreamIngestHandler(stats, handlers, maxLineBytes, clockMillis, errorLog));
+    ch.pipeline()
+        .addLast(new StreamIngestHandler(stats, handlers, maxLineBytes, clockMillis, errorLog));
   }
 
   /** Closes a connection that sent nothing for the idle timeout. */

@@ -10,8 +10,8 @@ import java.util.function.LongSupplier;
 /**
  * Newline framing for TCP and Unix stream connections.
  *
- * <p>Each read is scanned for {@code \n}; the complete lines of a read go to the packet handler in as
- * few calls as possible (one, unless an over-long line sits between them), straight from Netty's
+ * <p>Each read is scanned for {@code \n}; the complete lines of a read go to the packet handler in
+ * as few calls as possible (one, unless an over-long line sits between them), straight from Netty's
  * buffer without copying. Only the unterminated tail of a read is copied, into a per-connection
  * buffer of at most {@code max_line_bytes}, and completed by the next read. A line longer than
  * {@code max_line_bytes} is counted once and skipped up to its newline, and the connection is kept.
@@ -22,15 +22,22 @@ import java.util.function.LongSupplier;
 final class StreamIngestHandler extends IngestHandler {
 
   private final int maxLineBytes;
+
   /** The unterminated tail of earlier reads, or null. */
   private ByteBuf partial;
+
   /** True while skipping the rest of an over-long line. */
   private boolean discarding;
+
   private long tooLong;
   private long partialDropped;
 
-  StreamIngestHandler(ListenerStats stats, HandlersPerLoop handlers, int maxLineBytes,
-      LongSupplier clockMillis, RateLimitedLog errorLog) {
+  StreamIngestHandler(
+      ListenerStats stats,
+      HandlersPerLoop handlers,
+      int maxLineBytes,
+      LongSupplier clockMillis,
+      RateLimitedLog errorLog) {
     super(stats, handlers, clockMillis, errorLog);
     this.maxLineBytes = maxLineBytes;
   }
@@ -104,7 +111,8 @@ final class StreamIngestHandler extends IngestHandler {
         discarding = true;
       } else if (rest > 0) {
         if (partial == null) {
-          partial = ctx.alloc().buffer(Math.min(Math.max(rest * 2, 256), maxLineBytes), maxLineBytes);
+          partial =
+              ctx.alloc().buffer(Math.min(Math.max(rest * 2, 256), maxLineBytes), maxLineBytes);
         }
         partial.writeBytes(in, lineStart, rest);
       }
@@ -113,7 +121,10 @@ final class StreamIngestHandler extends IngestHandler {
     }
   }
 
-  /** One batch of complete lines: Etsy's TCP server likewise hands each read's complete lines on as one packet. */
+  /**
+   * One batch of complete lines: Etsy's TCP server likewise hands each read's complete lines on as
+   * one packet.
+   */
   private void deliverLines(ByteBuf buf, int start, int end, int count) {
     deliver(buf, start, end);
     packets++;

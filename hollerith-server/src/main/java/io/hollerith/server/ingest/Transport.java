@@ -13,12 +13,16 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Locale;
 
-/** The Netty transport the ingest listeners run on: native epoll (Linux) or portable NIO. Immutable. */
+/**
+ * The Netty transport the ingest listeners run on: native epoll (Linux) or portable NIO. Immutable.
+ */
 enum Transport {
   EPOLL,
   NIO;
 
-  /** System property that replaces {@code listeners.transport: auto}, e.g. to run the tests on NIO. */
+  /**
+   * System property that replaces {@code listeners.transport: auto}, e.g. to run the tests on NIO.
+   */
   static final String PROPERTY = "hollerith.transport";
 
   /**
@@ -37,19 +41,24 @@ enum Transport {
       case "nio" -> NIO;
       case "epoll" -> {
         if (!Epoll.isAvailable()) {
-          throw new IllegalArgumentException("listeners.transport: epoll is not available on this system ("
-              + Epoll.unavailabilityCause() + "); use auto or nio");
+          throw new IllegalArgumentException(
+              "listeners.transport: epoll is not available on this system ("
+                  + Epoll.unavailabilityCause()
+                  + "); use auto or nio");
         }
         yield EPOLL;
       }
-      default -> throw new IllegalArgumentException(
-          "listeners.transport: '" + configured + "' is not allowed; use auto, epoll or nio");
+      default ->
+          throw new IllegalArgumentException(
+              "listeners.transport: '" + configured + "' is not allowed; use auto, epoll or nio");
     };
   }
 
   EventLoopGroup newGroup(int threads, String name) {
     DefaultThreadFactory factory = new DefaultThreadFactory("hollerith-" + name, true);
-    return this == EPOLL ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
+    return this == EPOLL
+        ? new EpollEventLoopGroup(threads, factory)
+        : new NioEventLoopGroup(threads, factory);
   }
 
   Class<? extends Channel> datagramChannel() {

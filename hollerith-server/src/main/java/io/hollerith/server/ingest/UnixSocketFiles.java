@@ -1,6 +1,7 @@
 package io.hollerith.server.ingest;
 
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.net.UnixDomainSocketAddress;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +40,15 @@ final class UnixSocketFiles {
   static void prepare(Path path, String key, boolean stream) throws IOException {
     int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_PATH_BYTES) {
-      throw new IllegalArgumentException(key + ".path: " + path + " is " + bytes
-          + " bytes long; Unix socket paths are limited to " + MAX_PATH_BYTES + " bytes");
+      throw new IllegalArgumentException(
+          key
+              + ".path: "
+              + path
+              + " is "
+              + bytes
+              + " bytes long; Unix socket paths are limited to "
+              + MAX_PATH_BYTES
+              + " bytes");
     }
     Path parent = path.toAbsolutePath().getParent();
     if (parent != null) {
@@ -51,8 +58,11 @@ final class UnixSocketFiles {
       return;
     }
     if (!isSocket(path)) {
-      throw new IllegalStateException(key + ".path: " + path
-          + " exists and is not a socket; refusing to replace it (remove it or choose another path)");
+      throw new IllegalStateException(
+          key
+              + ".path: "
+              + path
+              + " exists and is not a socket; refusing to replace it (remove it or choose another path)");
     }
     if (stream && acceptsConnections(path)) {
       throw new IllegalStateException(key + ".path: another process is listening on " + path);
@@ -87,8 +97,12 @@ final class UnixSocketFiles {
     try {
       perms = PosixFilePermissions.fromString(permissions.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + ".permissions: '" + permissions
-          + "' is not allowed; use nine characters as ls shows them, e.g. rw-rw----", e);
+      throw new IllegalArgumentException(
+          key
+              + ".permissions: '"
+              + permissions
+              + "' is not allowed; use nine characters as ls shows them, e.g. rw-rw----",
+          e);
     }
     Files.setPosixFilePermissions(path, perms);
   }

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param scheduledAt when the run was due
  * @param params the job's fixed parameters (name → value)
  */
-public record RunContext(String taskId, String jobId, Instant scheduledAt, Map<String, String> params) {
+public record RunContext(
+    String taskId, String jobId, Instant scheduledAt, Map<String, String> params) {
 
   public RunContext {
     params = Map.copyOf(params);

@@ -34,7 +34,8 @@ public sealed interface Schedule {
   record Daily(LocalTime at) implements Schedule {
     @Override
     public Instant next(Instant after) {
-      ZonedDateTime candidate = after.atZone(ZoneOffset.UTC).toLocalDate().atTime(at).atZone(ZoneOffset.UTC);
+      ZonedDateTime candidate =
+          after.atZone(ZoneOffset.UTC).toLocalDate().atTime(at).atZone(ZoneOffset.UTC);
       if (!candidate.toInstant().isAfter(after)) {
         candidate = candidate.plusDays(1);
       }

@@ -26,18 +26,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs named jobs on their schedules, each run a {@link Task}.
  *
- * <p>Every job always has one {@code scheduled} task: its next run. When it is due ({@link #tick()},
- * called by the driver thread, or by tests that step the injected clock) it becomes
+ * <p>Every job always has one {@code scheduled} task: its next run. When it is due ({@link
+ * #tick()}, called by the driver thread, or by tests that step the injected clock) it becomes
  * {@code waiting} and goes to the pool of job threads, where it runs ({@code running}) and ends
  * {@code succeeded} or {@code failed}. A task due while the job's previous one still waits or runs
  * is {@code skipped} and counted ({@code jobs.tasks_skipped}): runs never pile up. A revoke stops a
- * scheduled or waiting task from starting and interrupts a running one, which then ends
- * {@code revoked}.
+ * scheduled or waiting task from starting and interrupts a running one, which then ends {@code
+ * revoked}.
  *
  * <p>The newest {@code historyLimit} tasks are kept in memory and, when a {@link TaskStore} is
- * given, in the store (written in order by one thread, {@code hollerith-task-store}, so a slow store
- * never holds up a run); {@link #restore()} reloads them after a restart, closing what the previous
- * process left open: a scheduled task becomes {@code revoked}, a waiting or running one
+ * given, in the store (written in order by one thread, {@code hollerith-task-store}, so a slow
+ * store never holds up a run); {@link #restore()} reloads them after a restart, closing what the
+ * previous process left open: a scheduled task becomes {@code revoked}, a waiting or running one
  * {@code failed}.
  *
  * <p>Thread-safe: one lock guards the schedule and the history; programs run outside it.
@@ -66,14 +66,21 @@ public final class Scheduler implements AutoCloseable {
   private final Thread driver;
 
   private final Object lock = new Object();
+
   /** Guarded by lock. */
   private final Map<String, Job> jobs = new LinkedHashMap<>();
-  /** Due times of scheduled tasks; a revoked task's entry stays until it comes up. Guarded by lock. */
+
+  /**
+   * Due times of scheduled tasks; a revoked task's entry stays until it comes up. Guarded by lock.
+   */
   private final PriorityQueue<Due> heap = new PriorityQueue<>(Comparator.comparing(Due::at));
+
   /** Every task held, oldest first, by id. Guarded by lock. */
   private final LinkedHashMap<String, Task> history = new LinkedHashMap<>();
+
   /** The waiting or running task of each job. Guarded by lock. */
   private final Map<String, String> activeByJob = new HashMap<>();
+
   private final Map<String, Future<?>> futures = new HashMap<>();
   private final Set<String> revokeRequested = new HashSet<>();
   private boolean closed;
@@ -92,27 +99,40 @@ public final class Scheduler implements AutoCloseable {
    * @param historyLimit tasks kept (in memory and in the store)
    * @param threads job threads: how many programs may run at once
    */
-  public Scheduler(String nodeId, Clock clock, TaskStore store, int historyLimit, int threads, StatsRegistry stats) {
+  public Scheduler(
+      String nodeId,
+      Clock clock,
+      TaskStore store,
+      int historyLimit,
+      int threads,
+      StatsRegistry stats) {
     if (historyLimit < 1 || threads < 1) {
-      throw new IllegalArgumentException("historyLimit and threads must be at least 1, got " + historyLimit
-          + " and " + threads);
+      throw new IllegalArgumentException(
+          "historyLimit and threads must be at least 1, got " + historyLimit + " and " + threads);
     }
     this.nodeId = nodeId;
     this.clock = clock;
     this.store = store;
     this.historyLimit = historyLimit;
     AtomicInteger n = new AtomicInteger();
-    this.jobThreads = Executors.newFixedThreadPool(threads, r -> daemon(r, "hollerith-job-" + n.incrementAndGet()));
+    this.jobThreads =
+        Executors.newFixedThreadPool(
+            threads, r -> daemon(r, "hollerith-job-" + n.incrementAndGet()));
     this.storeWriter = Executors.newSingleThreadExecutor(r -> daemon(r, "hollerith-task-store"));
     this.driver = daemon(this::drive, "hollerith-scheduler");
     started = stats.counter("jobs", "tasks_started", "Job runs started");
     succeeded = stats.counter("jobs", "tasks_succeeded", "Job runs that succeeded");
     failed = stats.counter("jobs", "tasks_failed", "Job runs that failed");
     revoked = stats.counter("jobs", "tasks_revoked", "Job runs revoked before or while running");
-    skipped = stats.counter("jobs", "tasks_skipped", "Job runs skipped because the previous run was still going");
-    storeFailures = stats.counter("jobs", "task_store_failures", "Task records the store failed to keep");
-    stats.gauge("jobs", "scheduled", "Tasks waiting for their due time", () -> count(TaskState.SCHEDULED));
-    stats.gauge("jobs", "waiting", "Due tasks waiting for a job thread", () -> count(TaskState.WAITING));
+    skipped =
+        stats.counter(
+            "jobs", "tasks_skipped", "Job runs skipped because the previous run was still going");
+    storeFailures =
+        stats.counter("jobs", "task_store_failures", "Task records the store failed to keep");
+    stats.gauge(
+        "jobs", "scheduled", "Tasks waiting for their due time", () -> count(TaskState.SCHEDULED));
+    stats.gauge(
+        "jobs", "waiting", "Due tasks waiting for a job thread", () -> count(TaskState.WAITING));
     stats.gauge("jobs", "running", "Tasks running", () -> count(TaskState.RUNNING));
   }
 
@@ -134,11 +154,14 @@ public final class Scheduler implements AutoCloseable {
     Instant now = clock.instant();
     synchronized (lock) {
       for (Task t : loaded) {
-        Task closedTask = switch (t.state()) {
-          case SCHEDULED -> t.with(TaskState.REVOKED, now, null, "the node stopped before the task was due");
-          case WAITING, RUNNING -> t.with(TaskState.FAILED, now, null, "the node stopped while the task ran");
-          default -> t;
-        };
+        Task closedTask =
+            switch (t.state()) {
+              case SCHEDULED ->
+                  t.with(TaskState.REVOKED, now, null, "the node stopped before the task was due");
+              case WAITING, RUNNING ->
+                  t.with(TaskState.FAILED, now, null, "the node stopped while the task ran");
+              default -> t;
+            };
         history.put(t.id(), closedTask);
         if (closedTask.state() != t.state()) {
           persist(closedTask);
@@ -185,8 +208,15 @@ public final class Scheduler implements AutoCloseable {
         Job job = jobs.get(task.jobId());
         String active = activeByJob.get(job.id());
         if (active != null) {
-          update(task.with(TaskState.SKIPPED, now, null, "the previous run " + active + " was still "
-              + history.get(active).state().label()));
+          update(
+              task.with(
+                  TaskState.SKIPPED,
+                  now,
+                  null,
+                  "the previous run "
+                      + active
+                      + " was still "
+                      + history.get(active).state().label()));
           skipped.incr();
         } else {
           update(task.with(TaskState.WAITING, now, null, null));
@@ -200,7 +230,17 @@ public final class Scheduler implements AutoCloseable {
 
   private void scheduleNext(Job job, Instant after) {
     Instant due = job.schedule().next(after);
-    Task task = new Task(UUID.randomUUID().toString(), nodeId, job.id(), TaskState.SCHEDULED, due, null, null, null, null);
+    Task task =
+        new Task(
+            UUID.randomUUID().toString(),
+            nodeId,
+            job.id(),
+            TaskState.SCHEDULED,
+            due,
+            null,
+            null,
+            null,
+            null);
     update(task);
     heap.add(new Due(due, task.id()));
   }
@@ -220,7 +260,10 @@ public final class Scheduler implements AutoCloseable {
     String output = null;
     String error = null;
     try {
-      output = cut(job.program().run(new RunContext(taskId, job.id(), task.scheduledAt(), job.params())));
+      output =
+          cut(
+              job.program()
+                  .run(new RunContext(taskId, job.id(), task.scheduledAt(), job.params())));
       end = TaskState.SUCCEEDED;
     } catch (InterruptedException e) {
       end = TaskState.FAILED;
@@ -301,22 +344,25 @@ public final class Scheduler implements AutoCloseable {
             }
           }
         }
-        default -> throw new IllegalStateException("task " + taskId + " has already ended: " + task.state().label());
+        default ->
+            throw new IllegalStateException(
+                "task " + taskId + " has already ended: " + task.state().label());
       }
       return Optional.of(task);
     }
   }
 
   /**
-   * Drops the entries of revoked tasks once they outnumber the live ones by {@value #HEAP_SLACK}, so
-   * repeated revokes cannot grow the heap without bound.
+   * Drops the entries of revoked tasks once they outnumber the live ones by {@value #HEAP_SLACK},
+   * so repeated revokes cannot grow the heap without bound.
    */
   private void compactHeap() {
     if (heap.size() > jobs.size() + HEAP_SLACK) {
-      heap.removeIf(d -> {
-        Task t = history.get(d.taskId());
-        return t == null || t.state() != TaskState.SCHEDULED;
-      });
+      heap.removeIf(
+          d -> {
+            Task t = history.get(d.taskId());
+            return t == null || t.state() != TaskState.SCHEDULED;
+          });
     }
   }
 
@@ -372,7 +418,9 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** Records the task's new state, persists it, and forgets the oldest ended tasks beyond the limit. */
+  /**
+   * Records the task's new state, persists it, and forgets the oldest ended tasks beyond the limit.
+   */
   private Task update(Task task) {
     history.put(task.id(), task);
     persist(task);
@@ -391,17 +439,22 @@ public final class Scheduler implements AutoCloseable {
     if (store == null) {
       return;
     }
-    storeWriter.execute(() -> {
-      try {
-        store.save(task);
-        if (task.state().isFinal()) {
-          store.prune(nodeId, historyLimit);
-        }
-      } catch (RuntimeException e) {
-        storeFailures.incr();
-        LOG.warn("could not keep task {} of job {} in the store: {}", task.id(), task.jobId(), e.getMessage());
-      }
-    });
+    storeWriter.execute(
+        () -> {
+          try {
+            store.save(task);
+            if (task.state().isFinal()) {
+              store.prune(nodeId, historyLimit);
+            }
+          } catch (RuntimeException e) {
+            storeFailures.incr();
+            LOG.warn(
+                "could not keep task {} of job {} in the store: {}",
+                task.id(),
+                task.jobId(),
+                e.getMessage());
+          }
+        });
   }
 
   private void drive() {
@@ -412,7 +465,8 @@ public final class Scheduler implements AutoCloseable {
           if (closed) {
             return;
           }
-          long wait = heap.isEmpty() ? MAX_SLEEP_MILLIS : heap.peek().at().toEpochMilli() - clock.millis();
+          long wait =
+              heap.isEmpty() ? MAX_SLEEP_MILLIS : heap.peek().at().toEpochMilli() - clock.millis();
           lock.wait(Math.max(1, Math.min(MAX_SLEEP_MILLIS, wait)));
         }
       } catch (InterruptedException e) {
@@ -425,8 +479,8 @@ public final class Scheduler implements AutoCloseable {
 
   /**
    * Stops: no task starts any more, running ones are interrupted (and end {@code failed}, since the
-   * node stopped them), scheduled ones end {@code revoked}, and the store receives the final states.
-   * Idempotent.
+   * node stopped them), scheduled ones end {@code revoked}, and the store receives the final
+   * states. Idempotent.
    */
   @Override
   public void close() {

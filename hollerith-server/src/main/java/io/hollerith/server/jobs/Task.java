@@ -37,7 +37,16 @@ public record Task(
 
   /** This task in the JSON shape of the API. */
   public View view() {
-    return new View(id, nodeId, jobId, state.label(), text(scheduledAt), text(startedAt), text(endedAt), output, error);
+    return new View(
+        id,
+        nodeId,
+        jobId,
+        state.label(),
+        text(scheduledAt),
+        text(startedAt),
+        text(endedAt),
+        output,
+        error);
   }
 
   /**

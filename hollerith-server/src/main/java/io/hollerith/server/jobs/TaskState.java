@@ -41,7 +41,10 @@ public enum TaskState {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown task state '" + text + "': must be one of "
-        + Arrays.stream(values()).map(TaskState::label).toList());
+    throw new IllegalArgumentException(
+        "unknown task state '"
+            + text
+            + "': must be one of "
+            + Arrays.stream(values()).map(TaskState::label).toList());
   }
 }

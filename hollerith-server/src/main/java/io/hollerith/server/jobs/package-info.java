@@ -12,12 +12,12 @@
  * <p>Schedules: {@link io.hollerith.server.jobs.Schedule.Interval} runs at wall-clock multiples of
  * its interval (every node and every restart agree on the times), {@link
  * io.hollerith.server.jobs.Schedule.Daily} once a day at a UTC time. A task due while its job's
- * previous task still waits or runs is skipped, so runs never pile up. Tests inject a clock and call
- * {@link io.hollerith.server.jobs.Scheduler#tick()} instead of starting the driver.
+ * previous task still waits or runs is skipped, so runs never pile up. Tests inject a clock and
+ * call {@link io.hollerith.server.jobs.Scheduler#tick()} instead of starting the driver.
  *
  * <p>Persistence is behind {@link io.hollerith.server.jobs.TaskStore} and {@link
- * io.hollerith.server.jobs.WorkerHeartbeats}, which the metric store implements (tables
- * {@code tasks} and the heartbeat columns of {@code nodes}); this package depends on nothing but
- * {@code stats}.
+ * io.hollerith.server.jobs.WorkerHeartbeats}, which the metric store implements (tables {@code
+ * tasks} and the heartbeat columns of {@code nodes}); this package depends on nothing but {@code
+ * stats}.
  */
 package io.hollerith.server.jobs;

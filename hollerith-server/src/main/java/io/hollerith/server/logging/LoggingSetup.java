@@ -14,14 +14,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code logging.format}, {@code logging.level} and {@code logging.access_log} once the
- * configuration is known: readable lines by default, one JSON object per line with
- * {@code format: json} (Logback's {@link JsonEncoder}), always to standard output; the HTTP access
- * log is the logger {@link #ACCESS_LOGGER}, turned off with {@code access_log: false}.
+ * configuration is known: readable lines by default, one JSON object per line with {@code format:
+ * json} (Logback's {@link JsonEncoder}), always to standard output; the HTTP access log is the
+ * logger {@link #ACCESS_LOGGER}, turned off with {@code access_log: false}.
  */
 public final class LoggingSetup {
 
   /** The readable layout: ISO time, level, thread, logger, message. */
-  public static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{24} - %msg%n";
+  public static final String TEXT_PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{24} - %msg%n";
 
   /** The logger of the HTTP access log: one INFO line per request. */
   public static final String ACCESS_LOGGER = "io.hollerith.server.api.access";

@@ -1,2 +1,5 @@
-/** Logback set-up from {@code logging.format} ({@code text} or {@code json}) and {@code logging.level}. */
+/**
+ * Logback set-up from {@code logging.format} ({@code text} or {@code json}) and {@code
+ * logging.level}.
+ */
 package io.hollerith.server.logging;

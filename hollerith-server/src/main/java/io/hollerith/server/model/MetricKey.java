@@ -12,10 +12,10 @@ import java.util.TreeSet;
  * Influx or Graphite) or tag order they were sent with. The metric type is not part of the key:
  * Etsy StatsD keeps one namespace per type, and so do the aggregator and the store.
  *
- * <p>The canonical encoding ({@link #canonical()}) is the name, then for each tag the byte
- * {@code 0x1F}, the tag key and, for a tag with a value, {@code 0x1E} and the value. Neither byte
- * can occur in a sanitized name or tag, so the encoding is unambiguous; the parser produces the
- * same bytes without allocating, so a hash lookup can find a series before any key object exists.
+ * <p>The canonical encoding ({@link #canonical()}) is the name, then for each tag the byte {@code
+ * 0x1F}, the tag key and, for a tag with a value, {@code 0x1E} and the value. Neither byte can
+ * occur in a sanitized name or tag, so the encoding is unambiguous; the parser produces the same
+ * bytes without allocating, so a hash lookup can find a series before any key object exists.
  */
 public final class MetricKey implements Comparable<MetricKey> {
 
@@ -72,7 +72,8 @@ public final class MetricKey implements Comparable<MetricKey> {
       }
       String part = canonical.substring(start, end);
       int sep = part.indexOf(VALUE_SEPARATOR);
-      tags.add(sep < 0 ? new Tag(part, null) : new Tag(part.substring(0, sep), part.substring(sep + 1)));
+      tags.add(
+          sep < 0 ? new Tag(part, null) : new Tag(part.substring(0, sep), part.substring(sep + 1)));
       start = end + 1;
     }
     return of(name, tags);

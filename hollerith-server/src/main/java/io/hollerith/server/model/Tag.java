@@ -3,8 +3,8 @@ package io.hollerith.server.model;
 import java.util.Objects;
 
 /**
- * One tag of a series. {@code value} is null for a bare DogStatsD tag such as {@code #canary}.
- * Keys never contain {@code :}, {@code =}, {@code ,} or control characters; the parser ensures it.
+ * One tag of a series. {@code value} is null for a bare DogStatsD tag such as {@code #canary}. Keys
+ * never contain {@code :}, {@code =}, {@code ,} or control characters; the parser ensures it.
  */
 public record Tag(String key, String value) implements Comparable<Tag> {
 

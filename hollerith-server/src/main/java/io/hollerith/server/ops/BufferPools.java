@@ -51,8 +51,16 @@ public final class BufferPools {
    * @param capacity bytes of its chunks
    * @param count live allocations
    */
-  public record Arena(String type, int index, long used, long capacity, long chunks, long count, long allocations,
-      long deallocations, @JsonProperty("thread_caches") int threadCaches) {}
+  public record Arena(
+      String type,
+      int index,
+      long used,
+      long capacity,
+      long chunks,
+      long count,
+      long allocations,
+      long deallocations,
+      @JsonProperty("thread_caches") int threadCaches) {}
 
   /** One of the JVM's buffer pools ({@code direct}, {@code mapped}). */
   public record JvmPool(String name, long used, long capacity, long count) {}
@@ -61,7 +69,9 @@ public final class BufferPools {
   public static Snapshot snapshot() {
     List<JvmPool> jvm = new ArrayList<>();
     for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-      jvm.add(new JvmPool(pool.getName(), pool.getMemoryUsed(), pool.getTotalCapacity(), pool.getCount()));
+      jvm.add(
+          new JvmPool(
+              pool.getName(), pool.getMemoryUsed(), pool.getTotalCapacity(), pool.getCount()));
     }
     return new Snapshot(netty(ByteBufAllocator.DEFAULT), jvm);
   }
@@ -74,8 +84,13 @@ public final class BufferPools {
     List<Arena> arenas = new ArrayList<>();
     addArenas(arenas, "heap", metric.heapArenas());
     addArenas(arenas, "direct", metric.directArenas());
-    return new NettyPools("pooled", metric.usedHeapMemory(), metric.usedDirectMemory(), metric.chunkSize(),
-        metric.numThreadLocalCaches(), arenas);
+    return new NettyPools(
+        "pooled",
+        metric.usedHeapMemory(),
+        metric.usedDirectMemory(),
+        metric.chunkSize(),
+        metric.numThreadLocalCaches(),
+        arenas);
   }
 
   private static void addArenas(List<Arena> out, String type, List<PoolArenaMetric> arenas) {
@@ -91,8 +106,17 @@ public final class BufferPools {
           chunks++;
         }
       }
-      out.add(new Arena(type, i, capacity - free, capacity, chunks, arena.numActiveAllocations(), arena.numAllocations(),
-          arena.numDeallocations(), arena.numThreadCaches()));
+      out.add(
+          new Arena(
+              type,
+              i,
+              capacity - free,
+              capacity,
+              chunks,
+              arena.numActiveAllocations(),
+              arena.numAllocations(),
+              arena.numDeallocations(),
+              arena.numThreadCaches()));
     }
   }
 }

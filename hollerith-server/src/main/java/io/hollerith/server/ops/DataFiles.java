@@ -57,12 +57,13 @@ public final class DataFiles {
    * @param busyFiles asked on every delete: files the node writes now (any path form) → why, e.g. a
    *     {@code stats} job's current output file; deleting one is a 409 with that reason
    */
-  public DataFiles(Path dataDir, int maxEntries, StatsRegistry stats,
-      Supplier<Map<Path, String>> busyFiles) {
+  public DataFiles(
+      Path dataDir, int maxEntries, StatsRegistry stats, Supplier<Map<Path, String>> busyFiles) {
     this.busyFiles = busyFiles;
     this.maxEntries = maxEntries;
-    this.truncatedLists = stats.counter("ops", "file_lists_truncated",
-        "Directory listings cut at ops.files.max_entries");
+    this.truncatedLists =
+        stats.counter(
+            "ops", "file_lists_truncated", "Directory listings cut at ops.files.max_entries");
     try {
       this.root = dataDir.toRealPath();
     } catch (IOException e) {
@@ -132,10 +133,12 @@ public final class DataFiles {
     }
     Path p = contained(file);
     if (Files.isSymbolicLink(root.resolve(file).normalize())) {
-      throw new OpsException(400, "Parameter file: '" + file + "' is a symbolic link; delete its target instead");
+      throw new OpsException(
+          400, "Parameter file: '" + file + "' is a symbolic link; delete its target instead");
     }
     if (Files.isDirectory(p)) {
-      throw new OpsException(400, "Parameter file: '" + file + "' is a directory; only files can be deleted");
+      throw new OpsException(
+          400, "Parameter file: '" + file + "' is a directory; only files can be deleted");
     }
     String inUse = inUseReason(root, p);
     if (inUse == null) {
@@ -195,7 +198,8 @@ public final class DataFiles {
   /**
    * The real path of {@code file} inside the data directory.
    *
-   * @throws OpsException 400 when it is absolute, has a {@code ..}, or resolves outside; 404 when missing
+   * @throws OpsException 400 when it is absolute, has a {@code ..}, or resolves outside; 404 when
+   *     missing
    */
   private Path contained(String file) {
     if (file.length() > MAX_PATH_CHARS) {
@@ -208,7 +212,8 @@ public final class DataFiles {
       throw new OpsException(400, "Parameter file: not a valid path: " + e.getReason());
     }
     if (rel.isAbsolute() || file.startsWith("/") || file.startsWith("\\")) {
-      throw new OpsException(400, "Parameter file: must be relative to the data directory, got '" + file + "'");
+      throw new OpsException(
+          400, "Parameter file: must be relative to the data directory, got '" + file + "'");
     }
     for (Path part : rel) {
       if (part.toString().equals("..")) {
@@ -221,10 +226,12 @@ public final class DataFiles {
     } catch (NoSuchFileException e) {
       throw new OpsException(404, "No such file or directory: " + file);
     } catch (IOException e) {
-      throw new OpsException(400, "Parameter file: cannot resolve '" + file + "': " + e.getMessage());
+      throw new OpsException(
+          400, "Parameter file: cannot resolve '" + file + "': " + e.getMessage());
     }
     if (!real.startsWith(root)) {
-      throw new OpsException(400, "Parameter file: '" + file + "' leads outside the data directory");
+      throw new OpsException(
+          400, "Parameter file: '" + file + "' leads outside the data directory");
     }
     return real;
   }
@@ -240,7 +247,10 @@ public final class DataFiles {
     if (a == null) {
       return new FileEntry(name, "gone", null, null);
     }
-    String type = a.isSymbolicLink() ? "symlink" : a.isDirectory() ? "directory" : a.isRegularFile() ? "file" : "other";
+    String type =
+        a.isSymbolicLink()
+            ? "symlink"
+            : a.isDirectory() ? "directory" : a.isRegularFile() ? "file" : "other";
     return new FileEntry(name, type, a.size(), a.lastModifiedTime().toInstant().toString());
   }
 

@@ -33,16 +33,15 @@ import java.util.Map;
  *   <li>{@code tasks.num_waiting}, {@code tasks.num_running}, {@code tasks.num_action} (always 0:
  *       Hollerith jobs have no follow-up actions);
  *   <li>{@code len_runlogdb_cache} and {@code run_store.num_runs}: task records held in memory;
- *       {@code run_store.num_queues}, {@code run_store.len_queues}: live-update subscribers and their
- *       pending messages (0: no live-update stream exists yet);
+ *       {@code run_store.num_queues}, {@code run_store.len_queues}: live-update subscribers and
+ *       their pending messages (0: no live-update stream exists yet);
  *   <li>{@code jvm}, {@code series}, {@code ingest}, {@code flush}, {@code storage}: heap and
  *       non-heap use, collectors, threads, live series, ingest and flush figures, store backlog.
  * </ul>
  *
- * A field whose source is not there (the scheduler during start-up, the probe before its first tick,
- * {@code /proc} off Linux, the store when persistence is off, a figure whose reading failed) is left
- * out, never made up.
- * Thread-safe.
+ * A field whose source is not there (the scheduler during start-up, the probe before its first
+ * tick, {@code /proc} off Linux, the store when persistence is off, a figure whose reading failed)
+ * is left out, never made up. Thread-safe.
  */
 public final class InternalStats {
 
@@ -55,7 +54,12 @@ public final class InternalStats {
   /**
    * @param scheduler the node's scheduler, or null when there is none
    */
-  public InternalStats(Clock clock, StatsRegistry stats, WakeLatencyProbe probe, ProcessUsage usage, Scheduler scheduler) {
+  public InternalStats(
+      Clock clock,
+      StatsRegistry stats,
+      WakeLatencyProbe probe,
+      ProcessUsage usage,
+      Scheduler scheduler) {
     this.clock = clock;
     this.stats = stats;
     this.probe = probe;
@@ -66,7 +70,9 @@ public final class InternalStats {
   /** The statistics object now. */
   public Map<String, Object> snapshot() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("start_time", Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()).toString());
+    m.put(
+        "start_time",
+        Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()).toString());
     m.put("time", clock.instant().toString());
     Map<String, Object> async = new LinkedHashMap<>();
     probe.latestSeconds().ifPresent(v -> async.put("latency", v));
@@ -78,7 +84,13 @@ public final class InternalStats {
     usage.userSeconds().ifPresent(v -> m.put("rusage_utime", v));
     usage.systemSeconds().ifPresent(v -> m.put("rusage_stime", v));
     if (scheduler != null) {
-      m.put("scheduled", Map.of("num_entries", scheduler.count(TaskState.SCHEDULED), "num_heap", scheduler.heapSize()));
+      m.put(
+          "scheduled",
+          Map.of(
+              "num_entries",
+              scheduler.count(TaskState.SCHEDULED),
+              "num_heap",
+              scheduler.heapSize()));
       Map<String, Object> tasks = new LinkedHashMap<>();
       tasks.put("num_waiting", scheduler.count(TaskState.WAITING));
       tasks.put("num_running", scheduler.count(TaskState.RUNNING));
@@ -115,7 +127,8 @@ public final class InternalStats {
   private void section(Map<String, Object> m, String section, String key, StatName stat) {
     Number v = stats.value(stat);
     if (v != null && !Double.isNaN(v.doubleValue())) {
-      ((Map<String, Object>) m.computeIfAbsent(section, s -> new LinkedHashMap<String, Object>())).put(key, v);
+      ((Map<String, Object>) m.computeIfAbsent(section, s -> new LinkedHashMap<String, Object>()))
+          .put(key, v);
     }
   }
 

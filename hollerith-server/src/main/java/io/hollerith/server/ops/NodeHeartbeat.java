@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes this node's {@link WorkerReport} to the store every {@code scheduler.heartbeat_interval}
- * on its own daemon thread ({@code hollerith-heartbeat}), the first at once. A beat the store refuses
- * is logged and counted ({@code jobs.heartbeat_failures}); the next comes on time. Thread-safe.
+ * on its own daemon thread ({@code hollerith-heartbeat}), the first at once. A beat the store
+ * refuses is logged and counted ({@code jobs.heartbeat_failures}); the next comes on time.
+ * Thread-safe.
  */
 public final class NodeHeartbeat implements AutoCloseable {
 
@@ -29,23 +30,33 @@ public final class NodeHeartbeat implements AutoCloseable {
   private final StatsRegistry.Counter failures;
   private ScheduledExecutorService thread;
 
-  public NodeHeartbeat(String nodeId, WorkerReport report, WorkerHeartbeats heartbeats, Clock clock, StatsRegistry stats) {
+  public NodeHeartbeat(
+      String nodeId,
+      WorkerReport report,
+      WorkerHeartbeats heartbeats,
+      Clock clock,
+      StatsRegistry stats) {
     this.nodeId = nodeId;
     this.report = report;
     this.heartbeats = heartbeats;
     this.clock = clock;
-    this.failures = stats.counter("jobs", "heartbeat_failures", "Worker heartbeats the store refused");
+    this.failures =
+        stats.counter("jobs", "heartbeat_failures", "Worker heartbeats the store refused");
   }
 
   /** Starts beating every {@code every}. */
   public synchronized NodeHeartbeat start(Duration every) {
     if (thread == null) {
-      thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "hollerith-heartbeat");
-        t.setDaemon(true);
-        return t;
-      });
-      var unused = thread.scheduleWithFixedDelay(this::beatSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+      thread =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "hollerith-heartbeat");
+                t.setDaemon(true);
+                return t;
+              });
+      var unused =
+          thread.scheduleWithFixedDelay(
+              this::beatSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
     return this;
   }
@@ -70,7 +81,10 @@ public final class NodeHeartbeat implements AutoCloseable {
       beat();
     } catch (RuntimeException e) {
       failures.incr();
-      LOG.warn("worker heartbeat of node {} failed; the next comes on schedule: {}", nodeId, e.getMessage());
+      LOG.warn(
+          "worker heartbeat of node {} failed; the next comes on schedule: {}",
+          nodeId,
+          e.getMessage());
     }
   }
 

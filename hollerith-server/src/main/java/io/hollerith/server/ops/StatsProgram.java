@@ -13,11 +13,11 @@ import java.nio.file.StandardOpenOption;
 /**
  * The job program {@code stats} (Apsis: {@code apsis.program.internal.stats.StatsProgram}): its
  * output is the {@link InternalStats} object as compact JSON; with a {@code path}, it also appends
- * that JSON and a newline to the file (JSON Lines), creating the file but not its directory. The path
- * is a {@link PathTemplate} over the run's variables ({@code date}, {@code time}, {@code job_id} and
- * the job's params). A missing directory or an unknown variable fails the run, naming it. The file
- * the latest run appended to is its {@linkplain #currentFile() current output file}, which the file
- * routes refuse to delete. Thread-safe.
+ * that JSON and a newline to the file (JSON Lines), creating the file but not its directory. The
+ * path is a {@link PathTemplate} over the run's variables ({@code date}, {@code time}, {@code
+ * job_id} and the job's params). A missing directory or an unknown variable fails the run, naming
+ * it. The file the latest run appended to is its {@linkplain #currentFile() current output file},
+ * which the file routes refuse to delete. Thread-safe.
  */
 public final class StatsProgram implements JobProgram {
 
@@ -41,12 +41,22 @@ public final class StatsProgram implements JobProgram {
     String json = JSON.writeValueAsString(stats.snapshot());
     if (file != null) {
       try {
-        Files.writeString(file, json + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+        Files.writeString(
+            file,
+            json + "\n",
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND,
             StandardOpenOption.WRITE);
         currentFile = file.toAbsolutePath().normalize();
       } catch (NoSuchFileException e) {
-        throw new IOException("cannot append the stats to " + file + ": its directory " + file.getParent()
-            + " does not exist", e);
+        throw new IOException(
+            "cannot append the stats to "
+                + file
+                + ": its directory "
+                + file.getParent()
+                + " does not exist",
+            e);
       } catch (IOException e) {
         throw new IOException("cannot append the stats to " + file + ": " + e, e);
       }

@@ -29,9 +29,12 @@ public final class TableGrowthReport {
 
   /** Days before the exact comparison day in which an older sample still counts. */
   public static final int FALLBACK_DAYS = 3;
+
   /** Days compared by the weekly and the monthly growth. */
   public static final int WEEK = 7;
+
   public static final int MONTH = 30;
+
   /** Largest {@code days} of history a report may include. */
   public static final int MAX_HISTORY_DAYS = 90;
 
@@ -46,7 +49,8 @@ public final class TableGrowthReport {
    * The report of one day as the API answers it.
    *
    * @param date the day, ISO 8601
-   * @param tables the tables sampled that day, by weekly then monthly growth, descending, nulls last, then name
+   * @param tables the tables sampled that day, by weekly then monthly growth, descending, nulls
+   *     last, then name
    * @param alerts the growths above their thresholds, in table order, weekly before monthly
    */
   public record Report(
@@ -57,10 +61,11 @@ public final class TableGrowthReport {
       List<Alert> alerts) {}
 
   /**
-   * One table: its sizes today, a week and a month ago (null without a sample), the growths
-   * between them (null without a sample or from 0), and its history when asked for.
+   * One table: its sizes today, a week and a month ago (null without a sample), the growths between
+   * them (null without a sample or from 0), and its history when asked for.
    *
-   * @param history the table's samples of the asked days, oldest first; left out when none were asked
+   * @param history the table's samples of the asked days, oldest first; left out when none were
+   *     asked
    */
   public record TableGrowth(
       @JsonProperty("table_name") String tableName,
@@ -105,7 +110,8 @@ public final class TableGrowthReport {
    * @param historyDays 0 for no {@code history}; otherwise each table gets its samples of the last
    *     {@code historyDays} days, today included, oldest first
    */
-  public Report build(LocalDate today, List<TableSizeSample> samples, String tableName, int historyDays) {
+  public Report build(
+      LocalDate today, List<TableSizeSample> samples, String tableName, int historyDays) {
     Map<String, Map<LocalDate, TableSize>> byTable = new HashMap<>();
     for (TableSizeSample s : samples) {
       if (!s.day().isAfter(today)) {
@@ -115,22 +121,33 @@ public final class TableGrowthReport {
     List<TableGrowth> tables = new ArrayList<>();
     for (Map.Entry<String, Map<LocalDate, TableSize>> e : byTable.entrySet()) {
       TableSize current = e.getValue().get(today);
-      if (current == null || (tableName != null && !e.getKey().toLowerCase(Locale.ROOT).equals(tableName.toLowerCase(Locale.ROOT)))) {
+      if (current == null
+          || (tableName != null
+              && !e.getKey().toLowerCase(Locale.ROOT).equals(tableName.toLowerCase(Locale.ROOT)))) {
         continue;
       }
       tables.add(tableGrowth(e.getKey(), current, e.getValue(), today, historyDays));
     }
-    tables.sort(Comparator.comparing(TableGrowth::weeklyGrowthPercent, DESC_NULLS_LAST)
-        .thenComparing(TableGrowth::monthlyGrowthPercent, DESC_NULLS_LAST)
-        .thenComparing(TableGrowth::tableName));
+    tables.sort(
+        Comparator.comparing(TableGrowth::weeklyGrowthPercent, DESC_NULLS_LAST)
+            .thenComparing(TableGrowth::monthlyGrowthPercent, DESC_NULLS_LAST)
+            .thenComparing(TableGrowth::tableName));
     return new Report(today.toString(), weeklyThreshold, monthlyThreshold, tables, alerts(tables));
   }
 
-  private static TableGrowth tableGrowth(String table, TableSize current, Map<LocalDate, TableSize> days, LocalDate today,
+  private static TableGrowth tableGrowth(
+      String table,
+      TableSize current,
+      Map<LocalDate, TableSize> days,
+      LocalDate today,
       int historyDays) {
     TableSize week = comparison(days, today.minusDays(WEEK));
     TableSize month = comparison(days, today.minusDays(MONTH));
-    return new TableGrowth(table, current.totalBytes(), current.dataBytes(), current.rowEstimate(),
+    return new TableGrowth(
+        table,
+        current.totalBytes(),
+        current.dataBytes(),
+        current.rowEstimate(),
         week == null ? null : week.totalBytes(),
         week == null ? null : week.rowEstimate(),
         month == null ? null : month.totalBytes(),
@@ -157,9 +174,13 @@ public final class TableGrowthReport {
     return out;
   }
 
-  private static final Comparator<Double> DESC_NULLS_LAST = Comparator.nullsLast(Comparator.reverseOrder());
+  private static final Comparator<Double> DESC_NULLS_LAST =
+      Comparator.nullsLast(Comparator.reverseOrder());
 
-  /** The sample of {@code day}, else the nearest older one within {@link #FALLBACK_DAYS} days, else null. */
+  /**
+   * The sample of {@code day}, else the nearest older one within {@link #FALLBACK_DAYS} days, else
+   * null.
+   */
   static TableSize comparison(Map<LocalDate, TableSize> days, LocalDate day) {
     for (int back = 0; back <= FALLBACK_DAYS; back++) {
       TableSize s = days.get(day.minusDays(back));
@@ -175,12 +196,15 @@ public final class TableGrowthReport {
     if (old == 0) {
       return null;
     }
-    BigDecimal change = BigDecimal.valueOf(current - old).multiply(BigDecimal.valueOf(100))
-        .divide(BigDecimal.valueOf(old), 1, RoundingMode.HALF_UP);
+    BigDecimal change =
+        BigDecimal.valueOf(current - old)
+            .multiply(BigDecimal.valueOf(100))
+            .divide(BigDecimal.valueOf(old), 1, RoundingMode.HALF_UP);
     return change.doubleValue();
   }
 
-  private static List<DaySize> history(Map<LocalDate, TableSize> days, LocalDate today, int historyDays) {
+  private static List<DaySize> history(
+      Map<LocalDate, TableSize> days, LocalDate today, int historyDays) {
     List<DaySize> out = new ArrayList<>();
     for (LocalDate d = today.minusDays(historyDays - 1L); !d.isAfter(today); d = d.plusDays(1)) {
       TableSize s = days.get(d);

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes the daily table-size sample: measures every metric table, stores the day's row per table
  * (overwriting a re-run of the same day), deletes samples past the retention, and logs and counts
- * each growth alert (table and period) once per day. It also keeps the latest measurement, which {@code /stats},
- * {@code /metrics} and {@code /stats/prometheus} report, so a scrape never scans the database.
+ * each growth alert (table and period) once per day. It also keeps the latest measurement, which
+ * {@code /stats}, {@code /metrics} and {@code /stats/prometheus} report, so a scrape never scans
+ * the database.
  *
  * <p>Thread-safe: a sample runs under the object's lock; the latest figures are an immutable list
  * behind a volatile field.
@@ -33,17 +34,27 @@ public final class TableGrowthSampler {
   private final StatsRegistry.Counter alertCounter;
   private final StatsRegistry.Counter sampleCounter;
   private volatile List<TableSize> latest = List.of();
-  /** The alerts already logged and counted today, as {@code table/period}; cleared when the day changes. */
+
+  /**
+   * The alerts already logged and counted today, as {@code table/period}; cleared when the day
+   * changes.
+   */
   private final Set<String> alertsLogged = new HashSet<>();
+
   private LocalDate alertsDay;
 
   public TableGrowthSampler(MetricStore store, OpsConfig.TableGrowth config, StatsRegistry stats) {
     this.store = store;
     this.config = config;
-    this.report = new TableGrowthReport(config.weeklyThresholdPercent(), config.monthlyThresholdPercent());
-    this.alertCounter = stats.counter("ops", "table_growth_alerts",
-        "Table-growth alerts (a table grew beyond a threshold), counted once per table, period and day");
-    this.sampleCounter = stats.counter("ops", "table_size_samples", "Daily table-size samples taken");
+    this.report =
+        new TableGrowthReport(config.weeklyThresholdPercent(), config.monthlyThresholdPercent());
+    this.alertCounter =
+        stats.counter(
+            "ops",
+            "table_growth_alerts",
+            "Table-growth alerts (a table grew beyond a threshold), counted once per table, period and day");
+    this.sampleCounter =
+        stats.counter("ops", "table_size_samples", "Daily table-size samples taken");
   }
 
   /**
@@ -59,8 +70,12 @@ public final class TableGrowthSampler {
     latest = sizes;
     sampleCounter.incr();
     List<TableGrowthReport.Alert> alerts = report(day, null, 0).alerts();
-    LOG.info("table sizes of {} stored for {} tables; {} samples past the {}-day retention deleted", day,
-        sizes.size(), deleted, config.retentionDays());
+    LOG.info(
+        "table sizes of {} stored for {} tables; {} samples past the {}-day retention deleted",
+        day,
+        sizes.size(),
+        deleted,
+        config.retentionDays());
     if (!day.equals(alertsDay)) {
       alertsDay = day;
       alertsLogged.clear();
@@ -68,15 +83,17 @@ public final class TableGrowthSampler {
     for (TableGrowthReport.Alert a : alerts) {
       if (alertsLogged.add(a.tableName() + "/" + a.period())) {
         alertCounter.incr();
-        LOG.warn("table {} grew {} % {} (threshold {} %)", a.tableName(), a.growthPercent(), a.period(), a.threshold());
+        LOG.warn(
+            "table {} grew {} % {} (threshold {} %)",
+            a.tableName(), a.growthPercent(), a.period(), a.threshold());
       }
     }
     return alerts;
   }
 
   /**
-   * At start: takes the sample of {@code today} unless one is stored (by this node or another sharing
-   * the database); in that case only remembers today's stored figures as the latest.
+   * At start: takes the sample of {@code today} unless one is stored (by this node or another
+   * sharing the database); in that case only remembers today's stored figures as the latest.
    */
   public synchronized void sampleIfMissing(LocalDate today) {
     List<TableSizeSample> stored = store.tableSizeHistory(today, today);
@@ -87,9 +104,13 @@ public final class TableGrowthSampler {
     }
   }
 
-  /** The growth report of {@code today} from the stored samples (see {@link TableGrowthReport#build}). */
+  /**
+   * The growth report of {@code today} from the stored samples (see {@link
+   * TableGrowthReport#build}).
+   */
   public TableGrowthReport.Report report(LocalDate today, String tableName, int historyDays) {
-    List<TableSizeSample> samples = store.tableSizeHistory(TableGrowthReport.firstDayNeeded(today, historyDays), today);
+    List<TableSizeSample> samples =
+        store.tableSizeHistory(TableGrowthReport.firstDayNeeded(today, historyDays), today);
     return report.build(today, samples, tableName, historyDays);
   }
 
@@ -99,8 +120,8 @@ public final class TableGrowthSampler {
   }
 
   /**
-   * The latest measurement as {@code /stats} reports it: {@code <table>_bytes}, {@code <table>_rows},
-   * {@code total_bytes}, {@code total_rows}.
+   * The latest measurement as {@code /stats} reports it: {@code <table>_bytes}, {@code
+   * <table>_rows}, {@code total_bytes}, {@code total_rows}.
    */
   public Map<String, Long> storageSizes() {
     Map<String, Long> sizes = new LinkedHashMap<>();

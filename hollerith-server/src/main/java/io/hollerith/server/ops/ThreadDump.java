@@ -32,9 +32,17 @@ public final class ThreadDump {
       g.names.add(e.getKey().getName());
     }
     List<StackGroup> out = new ArrayList<>();
-    groups.forEach((key, g) ->
-        out.add(new StackGroup(g.names.size(), key.get(0), List.copyOf(g.names), key.subList(1, key.size()), g.truncated)));
-    out.sort(Comparator.comparingInt(StackGroup::count).reversed().thenComparing(StackGroup::state));
+    groups.forEach(
+        (key, g) ->
+            out.add(
+                new StackGroup(
+                    g.names.size(),
+                    key.get(0),
+                    List.copyOf(g.names),
+                    key.subList(1, key.size()),
+                    g.truncated)));
+    out.sort(
+        Comparator.comparingInt(StackGroup::count).reversed().thenComparing(StackGroup::state));
     return out;
   }
 
@@ -47,7 +55,8 @@ public final class ThreadDump {
    * @param stack the shared top frames, innermost first
    * @param truncated whether the stacks are deeper than the frames kept
    */
-  public record StackGroup(int count, String state, List<String> names, List<String> stack, boolean truncated) {}
+  public record StackGroup(
+      int count, String state, List<String> names, List<String> stack, boolean truncated) {}
 
   private static final class Group {
     final TreeSet<String> names = new TreeSet<>();

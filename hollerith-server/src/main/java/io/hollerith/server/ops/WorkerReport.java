@@ -15,9 +15,9 @@ import java.util.function.Supplier;
 
 /**
  * This node as a Celery-style worker: its task lists ({@code active}: running, {@code scheduled}:
- * due later, with their ETA, {@code reserved}: due and waiting for a job thread, {@code revoked}: ids)
- * and its {@code stats}: uptime, pid, JVM, thread pools, ingest rates and the "broker" (the store).
- * {@link NodeHeartbeat} writes it to the store; {@link WorkersView} reads the fleet's.
+ * due later, with their ETA, {@code reserved}: due and waiting for a job thread, {@code revoked}:
+ * ids) and its {@code stats}: uptime, pid, JVM, thread pools, ingest rates and the "broker" (the
+ * store). {@link NodeHeartbeat} writes it to the store; {@link WorkersView} reads the fleet's.
  * Thread-safe.
  */
 public final class WorkerReport {
@@ -42,7 +42,12 @@ public final class WorkerReport {
    *     (job threads), ingest event loops, flush interval
    * @param broker the store as Celery's broker: engine and connection pool now, read per report
    */
-  public WorkerReport(String nodeId, Scheduler scheduler, StatsRegistry stats, Clock clock, Map<String, Object> fixed,
+  public WorkerReport(
+      String nodeId,
+      Scheduler scheduler,
+      StatsRegistry stats,
+      Clock clock,
+      Map<String, Object> fixed,
       Supplier<Map<String, Object>> broker) {
     this.nodeId = nodeId;
     this.scheduler = scheduler;
@@ -52,22 +57,40 @@ public final class WorkerReport {
     this.broker = broker;
   }
 
-  /** The report now: keys {@code active}, {@code scheduled}, {@code reserved}, {@code revoked}, {@code stats}. */
+  /**
+   * The report now: keys {@code active}, {@code scheduled}, {@code reserved}, {@code revoked},
+   * {@code stats}.
+   */
   public synchronized Map<String, Object> build() {
     String worker = workerName(nodeId);
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("active", scheduler.tasks(null, TaskState.RUNNING, Integer.MAX_VALUE).stream()
-        .map(t -> request(t, worker)).toList());
-    r.put("scheduled", scheduler.tasks(null, TaskState.SCHEDULED, Integer.MAX_VALUE).stream().map(t -> {
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("eta", t.scheduledAt().toString());
-      s.put("priority", 0);
-      s.put("request", request(t, worker));
-      return s;
-    }).toList());
-    r.put("reserved", scheduler.tasks(null, TaskState.WAITING, Integer.MAX_VALUE).stream()
-        .map(t -> request(t, worker)).toList());
-    r.put("revoked", scheduler.tasks(null, TaskState.REVOKED, Integer.MAX_VALUE).stream().map(Task::id).toList());
+    r.put(
+        "active",
+        scheduler.tasks(null, TaskState.RUNNING, Integer.MAX_VALUE).stream()
+            .map(t -> request(t, worker))
+            .toList());
+    r.put(
+        "scheduled",
+        scheduler.tasks(null, TaskState.SCHEDULED, Integer.MAX_VALUE).stream()
+            .map(
+                t -> {
+                  Map<String, Object> s = new LinkedHashMap<>();
+                  s.put("eta", t.scheduledAt().toString());
+                  s.put("priority", 0);
+                  s.put("request", request(t, worker));
+                  return s;
+                })
+            .toList());
+    r.put(
+        "reserved",
+        scheduler.tasks(null, TaskState.WAITING, Integer.MAX_VALUE).stream()
+            .map(t -> request(t, worker))
+            .toList());
+    r.put(
+        "revoked",
+        scheduler.tasks(null, TaskState.REVOKED, Integer.MAX_VALUE).stream()
+            .map(Task::id)
+            .toList());
     r.put("stats", stats());
     return r;
   }

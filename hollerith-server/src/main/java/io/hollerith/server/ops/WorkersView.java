@@ -17,12 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fleet's workers as Waldur's Celery endpoint shows them: six keys, {@code active},
- * {@code scheduled}, {@code reserved}, {@code revoked}, {@code query_task}, {@code stats}, each a
+ * The fleet's workers as Waldur's Celery endpoint shows them: six keys, {@code active}, {@code
+ * scheduled}, {@code reserved}, {@code revoked}, {@code query_task}, {@code stats}, each a
  * dictionary keyed by worker name ({@code hollerith@<node_id>}). Every node that wrote a heartbeat
  * within the last three heartbeat intervals is a worker. {@code query_task} holds the record of the
- * task asked for, from whichever node ran it ({@code {}} when no node has it), or null when none was
- * asked for. When no worker answers (the store is down or empty) every field is null. Without a
+ * task asked for, from whichever node ran it ({@code {}} when no node has it), or null when none
+ * was asked for. When no worker answers (the store is down or empty) every field is null. Without a
  * store the view is this node alone. Thread-safe.
  */
 public final class WorkersView {
@@ -43,8 +43,14 @@ public final class WorkersView {
    * @param heartbeats the shared heartbeats, or null without a store
    * @param tasks the shared task history, or null without a store
    */
-  public WorkersView(String nodeId, WorkerReport local, Scheduler scheduler, WorkerHeartbeats heartbeats, TaskStore tasks,
-      Duration heartbeatInterval, Clock clock) {
+  public WorkersView(
+      String nodeId,
+      WorkerReport local,
+      Scheduler scheduler,
+      WorkerHeartbeats heartbeats,
+      TaskStore tasks,
+      Duration heartbeatInterval,
+      Clock clock) {
     this.nodeId = nodeId;
     this.local = local;
     this.scheduler = scheduler;
@@ -80,14 +86,16 @@ public final class WorkersView {
     }
     Map<String, Object> view = new LinkedHashMap<>();
     if (reports.isEmpty()) {
-      for (String key : List.of("active", "scheduled", "reserved", "revoked", "query_task", "stats")) {
+      for (String key :
+          List.of("active", "scheduled", "reserved", "revoked", "query_task", "stats")) {
         view.put(key, null);
       }
       return view;
     }
     for (String key : LISTS) {
       Map<String, Object> byWorker = new LinkedHashMap<>();
-      reports.forEach((worker, report) -> byWorker.put(worker, report.getOrDefault(key, List.of())));
+      reports.forEach(
+          (worker, report) -> byWorker.put(worker, report.getOrDefault(key, List.of())));
       view.put(key, byWorker);
     }
     view.put("query_task", taskId == null ? null : queryTask(taskId));
@@ -107,12 +115,16 @@ public final class WorkersView {
     return out;
   }
 
-  /** The report of a beat, or null (logged) when it cannot be read: one bad report hides one worker only. */
+  /**
+   * The report of a beat, or null (logged) when it cannot be read: one bad report hides one worker
+   * only.
+   */
   private static Map<String, Object> parse(WorkerHeartbeats.Heartbeat beat) {
     try {
       return JSON.readValue(beat.report(), new TypeReference<Map<String, Object>>() {});
     } catch (IOException | IllegalArgumentException e) {
-      LOG.warn("the heartbeat of node {} is unreadable and left out: {}", beat.nodeId(), e.getMessage());
+      LOG.warn(
+          "the heartbeat of node {} is unreadable and left out: {}", beat.nodeId(), e.getMessage());
       return null;
     }
   }

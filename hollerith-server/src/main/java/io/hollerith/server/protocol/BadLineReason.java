@@ -2,8 +2,8 @@ package io.hollerith.server.protocol;
 
 /**
  * Why a line (or one value of it) was rejected. The {@link #slug()} is the metric name of the
- * per-reason counter in category {@code bad_lines} and the reason passed to
- * {@link SampleSink#reject}.
+ * per-reason counter in category {@code bad_lines} and the reason passed to {@link
+ * SampleSink#reject}.
  */
 enum BadLineReason {
   /** The datagram is larger than {@code maxPacketBytes}; the whole packet is skipped. */

@@ -9,12 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a {@link LineParser} does with a bad line or value: counts it in
- * {@code messages.bad_lines_seen} and in {@code bad_lines.<reason>}, logs it at WARN under the
- * parser's logger at most once per second (the next WARN says how many were held back, and control
- * characters are escaped), and passes its first {@link #PREFIX_BYTES} bytes to
- * {@link SampleSink#reject}. A sink that throws from {@code reject} is counted as
- * {@code internal_error} and logged the same way.
+ * What a {@link LineParser} does with a bad line or value: counts it in {@code
+ * messages.bad_lines_seen} and in {@code bad_lines.<reason>}, logs it at WARN under the parser's
+ * logger at most once per second (the next WARN says how many were held back, and control
+ * characters are escaped), and passes its first {@link #PREFIX_BYTES} bytes to {@link
+ * SampleSink#reject}. A sink that throws from {@code reject} is counted as {@code internal_error}
+ * and logged the same way.
  *
  * <p>Not thread-safe: owned by one parser.
  */
@@ -40,21 +40,31 @@ final class BadLineReporter {
 
   BadLineReporter(StatsRegistry stats, LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
-    this.badLinesSeen = stats.counter(StatName.BAD_LINES_SEEN, "lines or values rejected (Etsy's bad_lines_seen)");
+    this.badLinesSeen =
+        stats.counter(StatName.BAD_LINES_SEEN, "lines or values rejected (Etsy's bad_lines_seen)");
     this.badLinesByReason = new StatsRegistry.Counter[REASONS.length];
     for (BadLineReason reason : REASONS) {
-      badLinesByReason[reason.ordinal()] = stats.counter("bad_lines", reason.slug(), "bad lines: " + reason.help());
+      badLinesByReason[reason.ordinal()] =
+          stats.counter("bad_lines", reason.slug(), "bad lines: " + reason.help());
     }
   }
 
   /** A packet of {@code length} bytes, over the limit of {@code maxPacketBytes}, rejected whole. */
   void rejectPacket(int length, int maxPacketBytes, SampleSink sink) {
-    report(BadLineReason.PACKET_TOO_LARGE, length + " bytes, more than the limit of " + maxPacketBytes, sink, null);
+    report(
+        BadLineReason.PACKET_TOO_LARGE,
+        length + " bytes, more than the limit of " + maxPacketBytes,
+        sink,
+        null);
   }
 
   /** The line {@code b[s..e)}, or one of its values, rejected for {@code reason}. */
   void reject(BadLineReason reason, byte[] b, int s, int e, SampleSink sink, Throwable error) {
-    report(reason, new String(b, s, Math.min(e - s, PREFIX_BYTES), StandardCharsets.UTF_8), sink, error);
+    report(
+        reason,
+        new String(b, s, Math.min(e - s, PREFIX_BYTES), StandardCharsets.UTF_8),
+        sink,
+        error);
   }
 
   /** WARN lines written so far (for tests of the rate limit). */
@@ -88,9 +98,18 @@ final class BadLineReporter {
     warningsLogged++;
     String escaped = escapeForLog(text);
     if (error != null) {
-      LOG.warn("Bad StatsD line ({}): \"{}\" ({} more bad lines not logged)", reason.slug(), escaped, suppressed, error);
+      LOG.warn(
+          "Bad StatsD line ({}): \"{}\" ({} more bad lines not logged)",
+          reason.slug(),
+          escaped,
+          suppressed,
+          error);
     } else {
-      LOG.warn("Bad StatsD line ({}): \"{}\" ({} more bad lines not logged)", reason.slug(), escaped, suppressed);
+      LOG.warn(
+          "Bad StatsD line ({}): \"{}\" ({} more bad lines not logged)",
+          reason.slug(),
+          escaped,
+          suppressed);
     }
   }
 

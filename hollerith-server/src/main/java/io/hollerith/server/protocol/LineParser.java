@@ -10,10 +10,9 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * Parses StatsD packets (Etsy, DogStatsD, Influx/Telegraf and Graphite dialects) into
- * {@link Sample}s for a {@link SampleSink}. The accepted grammar, the sanitizing rules and the
- * internal statistics are described in the {@linkplain io.hollerith.server.protocol package
- * documentation}.
+ * Parses StatsD packets (Etsy, DogStatsD, Influx/Telegraf and Graphite dialects) into {@link
+ * Sample}s for a {@link SampleSink}. The accepted grammar, the sanitizing rules and the internal
+ * statistics are described in the {@linkplain io.hollerith.server.protocol package documentation}.
  *
  * <p>A packet is one or more lines separated by {@code \n} (a {@code \r} before it is dropped);
  * empty lines are skipped silently. A bad line — or one bad value of a multi-value line — is
@@ -26,8 +25,8 @@ import java.util.function.LongSupplier;
  * path for counters, gauges and timers allocates nothing; the arrays grow only when a longer line
  * or more tags arrive than seen before, bounded by the {@link ProtocolConfig} limits.
  *
- * <p>Not thread-safe: create one parser per ingest thread (they share nothing but the
- * {@link StatsRegistry} counters, which are contention-free adders).
+ * <p>Not thread-safe: create one parser per ingest thread (they share nothing but the {@link
+ * StatsRegistry} counters, which are contention-free adders).
  */
 public final class LineParser {
 
@@ -39,7 +38,13 @@ public final class LineParser {
   private static final byte T_H = 5;
   private static final byte T_D = 6;
   private static final MetricType[] TYPES = {
-    null, MetricType.COUNTER, MetricType.GAUGE, MetricType.SET, MetricType.TIMER, MetricType.TIMER, MetricType.TIMER
+    null,
+    MetricType.COUNTER,
+    MetricType.GAUGE,
+    MetricType.SET,
+    MetricType.TIMER,
+    MetricType.TIMER,
+    MetricType.TIMER
   };
   private static final char[] SOURCE_TYPES = {'?', 'c', 'g', 's', 'm', 'h', 'd'};
 
@@ -60,8 +65,9 @@ public final class LineParser {
   }
 
   /**
-   * Name bytes that Etsy's sanitizing leaves as they are and that end nothing: {@code [a-zA-Z0-9_.-]}.
-   * A name made only of these needs neither sanitizing nor tag parsing (see {@link #parseSimpleLine}).
+   * Name bytes that Etsy's sanitizing leaves as they are and that end nothing: {@code
+   * [a-zA-Z0-9_.-]}. A name made only of these needs neither sanitizing nor tag parsing (see {@link
+   * #parseSimpleLine}).
    */
   private static final boolean[] NAME_SIMPLE = new boolean[256];
 
@@ -74,6 +80,7 @@ public final class LineParser {
   private final int maxPacketBytes;
   private final int maxLineBytes;
   private final int maxNameBytes;
+
   /** False only in tests that compare the one-pass path with the general one. */
   private final boolean simpleLinePath;
 
@@ -113,7 +120,8 @@ public final class LineParser {
   }
 
   /** For tests: {@code simpleLinePath false} parses every line with the general path. */
-  LineParser(ProtocolConfig config, StatsRegistry stats, LongSupplier nanoClock, boolean simpleLinePath) {
+  LineParser(
+      ProtocolConfig config, StatsRegistry stats, LongSupplier nanoClock, boolean simpleLinePath) {
     this.simpleLinePath = simpleLinePath;
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(stats, "stats");
@@ -122,11 +130,18 @@ public final class LineParser {
     this.maxNameBytes = config.maxNameBytes();
     this.tags = new LineTags(config.maxTags());
     this.badLines = new BadLineReporter(stats, Objects.requireNonNull(nanoClock, "nanoClock"));
-    this.linesReceived = stats.counter(StatName.METRICS_RECEIVED, "non-empty StatsD lines received (Etsy's metrics_received)");
+    this.linesReceived =
+        stats.counter(
+            StatName.METRICS_RECEIVED, "non-empty StatsD lines received (Etsy's metrics_received)");
     this.samplesParsed = stats.counter(StatName.SAMPLES_PARSED, "samples passed on to aggregation");
-    this.eventsReceived = stats.counter("protocol", "events_received", "DogStatsD events received (counted, not kept)");
+    this.eventsReceived =
+        stats.counter(
+            "protocol", "events_received", "DogStatsD events received (counted, not kept)");
     this.serviceChecksReceived =
-        stats.counter("protocol", "service_checks_received", "DogStatsD service checks received (counted, not kept)");
+        stats.counter(
+            "protocol",
+            "service_checks_received",
+            "DogStatsD service checks received (counted, not kept)");
   }
 
   /**
@@ -154,10 +169,10 @@ public final class LineParser {
   }
 
   /**
-   * Parses {@code packet[offset..offset+length)}, passing each valid sample to
-   * {@link SampleSink#accept} and each rejected line to {@link SampleSink#reject}. Stream
-   * transports (TCP, Unix stream) pass complete lines, or chunks of complete lines no larger than
-   * {@code maxPacketBytes}; a larger packet is rejected whole as {@code packet_too_large}.
+   * Parses {@code packet[offset..offset+length)}, passing each valid sample to {@link
+   * SampleSink#accept} and each rejected line to {@link SampleSink#reject}. Stream transports (TCP,
+   * Unix stream) pass complete lines, or chunks of complete lines no larger than {@code
+   * maxPacketBytes}; a larger packet is rejected whole as {@code packet_too_large}.
    *
    * @throws IndexOutOfBoundsException if the range lies outside the array (a caller bug; no packet
    *     content can make this method throw)
@@ -223,12 +238,12 @@ public final class LineParser {
   /**
    * The common line in one pass: {@code name:value|type}, the name made of {@link #NAME_SIMPLE}
    * bytes, one value without ':', type {@code c}, {@code g}, {@code ms}, {@code h}, {@code d} or
-   * {@code s} (a non-empty ASCII member), and nothing after it but the {@code \n} that ends the line
-   * (or the end of the packet). Emits the same sample the general path would and returns the index
-   * after the line; for anything else — tags, sample rates, packed values, a bad value, a limit
-   * exceeded, an empty line — it
-   * returns -1 having emitted and counted nothing (it may have written the flyweight's key buffer,
-   * which the general path rewrites), and the general path parses the line from its start.
+   * {@code s} (a non-empty ASCII member), and nothing after it but the {@code \n} that ends the
+   * line (or the end of the packet). Emits the same sample the general path would and returns the
+   * index after the line; for anything else — tags, sample rates, packed values, a bad value, a
+   * limit exceeded, an empty line — it returns -1 having emitted and counted nothing (it may have
+   * written the flyweight's key buffer, which the general path rewrites), and the general path
+   * parses the line from its start.
    */
   private int parseSimpleLine(byte[] b, int s, int end, SampleSink sink) {
     byte[] key = sample.key;
@@ -299,7 +314,12 @@ public final class LineParser {
       if (type == T_S) {
         emitMember(b, valueStart, bar, true, 1.0, Sample.NO_TIMESTAMP, sink);
       } else {
-        emitNumeric(type, 1.0, Sample.NO_TIMESTAMP, v, type == T_G && (b[valueStart] == '+' || b[valueStart] == '-'),
+        emitNumeric(
+            type,
+            1.0,
+            Sample.NO_TIMESTAMP,
+            v,
+            type == T_G && (b[valueStart] == '+' || b[valueStart] == '-'),
             sink);
       }
     } catch (RuntimeException e) {
@@ -312,7 +332,8 @@ public final class LineParser {
    * Fills every value field of the flyweight (it is shared by all samples of a line) around the key
    * already in it, hands it to the sink and counts it.
    */
-  private void emitNumeric(byte type, double rate, long timestamp, double v, boolean gaugeDelta, SampleSink sink) {
+  private void emitNumeric(
+      byte type, double rate, long timestamp, double v, boolean gaugeDelta, SampleSink sink) {
     Sample s = sample;
     s.type = TYPES[type];
     s.sourceType = SOURCE_TYPES[type];
@@ -331,7 +352,8 @@ public final class LineParser {
    * included: sets cannot be packed; empty means "0" as in Etsy), hands it to the sink and counts
    * it. {@code ascii}: the caller checked that the member is all ASCII.
    */
-  private void emitMember(byte[] b, int start, int end, boolean ascii, double rate, long timestamp, SampleSink sink) {
+  private void emitMember(
+      byte[] b, int start, int end, boolean ascii, double rate, long timestamp, SampleSink sink) {
     Sample s = sample;
     s.type = MetricType.SET;
     s.sourceType = 's';
@@ -414,9 +436,9 @@ public final class LineParser {
   private int sanitizedLength;
 
   /**
-   * Etsy 0.9 {@code sanitizeKeyName} of the name that starts at {@code from}, written into
-   * {@code sample.key} (its length into {@link #sanitizedLength}). The name ends at the first
-   * {@code :}, {@code ,}, {@code ;} or {@code |}; returns that position ({@code to} if none).
+   * Etsy 0.9 {@code sanitizeKeyName} of the name that starts at {@code from}, written into {@code
+   * sample.key} (its length into {@link #sanitizedLength}). The name ends at the first {@code :},
+   * {@code ,}, {@code ;} or {@code |}; returns that position ({@code to} if none).
    */
   private int sanitizeName(byte[] b, int from, int to) {
     if (sample.key.length < to - from) {
@@ -483,10 +505,10 @@ public final class LineParser {
   // ---------------------------------------------------------------- values
 
   /**
-   * Splits everything after the name's ':' into value groups. A group is a value section (up to
-   * the first '|'; it may hold DogStatsD packed values {@code 1:2:3}), a type, and optional
-   * sections. A ':' right after the type, a sample rate or a timestamp starts the next group (Etsy's
-   * {@code name:1|c:2|ms}); inside tags and {@code x:} sections ':' is just a character.
+   * Splits everything after the name's ':' into value groups. A group is a value section (up to the
+   * first '|'; it may hold DogStatsD packed values {@code 1:2:3}), a type, and optional sections. A
+   * ':' right after the type, a sample rate or a timestamp starts the next group (Etsy's {@code
+   * name:1|c:2|ms}); inside tags and {@code x:} sections ':' is just a character.
    */
   private void scanGroups(byte[] b, int from, int e) {
     groupCount = 0;
@@ -504,8 +526,12 @@ public final class LineParser {
         p++;
       }
       byte type = typeCode(b, typeStart, p);
-      BadLineReason reason = type != T_NONE ? null
-          : Bytes.isBlank(b, typeStart, p) ? BadLineReason.MISSING_TYPE : BadLineReason.UNKNOWN_TYPE;
+      BadLineReason reason =
+          type != T_NONE
+              ? null
+              : Bytes.isBlank(b, typeStart, p)
+                  ? BadLineReason.MISSING_TYPE
+                  : BadLineReason.UNKNOWN_TYPE;
       double rate = 1.0;
       long timestamp = Sample.NO_TIMESTAMP;
       boolean nextGroup = p < e && b[p] == ':';
@@ -520,7 +546,8 @@ public final class LineParser {
           if (c == '#') {
             p = tags.parseDogTags(b, p + 1, e);
           } else if (isExtensionField(b, p, e)) {
-            // DogStatsD extension fields: c:<container id> (1.2), e:<external data>, card:…; ignored.
+            // DogStatsD extension fields: c:<container id> (1.2), e:<external data>, card:…;
+            // ignored.
             p = Bytes.indexOrEnd(b, (byte) '|', p + 2, e);
           } else {
             int sectionEnd = p;
@@ -564,7 +591,8 @@ public final class LineParser {
     }
   }
 
-  private void addGroup(int start, int end, byte type, double rate, long timestamp, BadLineReason reason) {
+  private void addGroup(
+      int start, int end, byte type, double rate, long timestamp, BadLineReason reason) {
     int g = groupCount;
     if (g == groupStart.length) {
       int n = 2 * g;
@@ -604,7 +632,12 @@ public final class LineParser {
       } else if (type == T_MS && v < 0) {
         badLines.reject(BadLineReason.NEGATIVE_TIMER, b, lineStart, lineEnd, sink, null);
       } else {
-        emitNumeric(type, groupRate[g], groupTimestamp[g], v, type == T_G && q > p && (b[p] == '+' || b[p] == '-'),
+        emitNumeric(
+            type,
+            groupRate[g],
+            groupTimestamp[g],
+            v,
+            type == T_G && q > p && (b[p] == '+' || b[p] == '-'),
             sink);
       }
       if (q >= end) {
@@ -682,10 +715,12 @@ public final class LineParser {
   private void parseServiceCheck(byte[] b, int s, int e, SampleSink sink) {
     int nameStart = s + 4;
     int nameEnd = Bytes.indexOf(b, (byte) '|', nameStart, e);
-    boolean ok = nameEnd > nameStart
-        && nameEnd + 1 < e
-        && b[nameEnd + 1] >= '0' && b[nameEnd + 1] <= '3'
-        && (nameEnd + 2 == e || b[nameEnd + 2] == '|');
+    boolean ok =
+        nameEnd > nameStart
+            && nameEnd + 1 < e
+            && b[nameEnd + 1] >= '0'
+            && b[nameEnd + 1] <= '3'
+            && (nameEnd + 2 == e || b[nameEnd + 2] == '|');
     if (ok) {
       serviceChecksReceived.incr();
     } else {

@@ -5,14 +5,14 @@ import java.util.Arrays;
 
 /**
  * The tags of the line being parsed: Influx/Graphite tags between the name and the {@code :},
- * DogStatsD {@code |#} sections, each sanitized as it is collected; then sorted in
- * {@link io.hollerith.server.model.Tag} order, de-duplicated and written after the name in the
- * sample's key.
+ * DogStatsD {@code |#} sections, each sanitized as it is collected; then sorted in {@link
+ * io.hollerith.server.model.Tag} order, de-duplicated and written after the name in the sample's
+ * key.
  *
  * <p>Sanitized tag text lives in one reusable byte array, and per tag four ints record where its
  * key and value lie, so collecting and sorting allocate nothing once the arrays are large enough
- * for the longest line and the most tags seen. At most {@code maxTags} tags are kept; one more makes
- * {@link #tooMany()} true.
+ * for the longest line and the most tags seen. At most {@code maxTags} tags are kept; one more
+ * makes {@link #tooMany()} true.
  *
  * <p>Not thread-safe: owned by one {@link LineParser}.
  */
@@ -37,7 +37,10 @@ final class LineTags {
     this.maxTags = maxTags;
   }
 
-  /** Forgets the previous line's tags; the text area grows to hold a line of {@code lineLength} bytes. */
+  /**
+   * Forgets the previous line's tags; the text area grows to hold a line of {@code lineLength}
+   * bytes.
+   */
   void start(int lineLength) {
     tagCount = 0;
     tagBytesLength = 0;
@@ -234,7 +237,9 @@ final class LineTags {
     }
   }
 
-  /** Bottom-up merge sort for long tag lists: O(n log n), no allocation beyond the scratch array. */
+  /**
+   * Bottom-up merge sort for long tag lists: O(n log n), no allocation beyond the scratch array.
+   */
   private void mergeSort(int[] order, int n) {
     int[] src = order;
     int[] dst = tagOrderScratch;
@@ -265,7 +270,9 @@ final class LineTags {
   private int compareTags(int x, int y) {
     int mx = 4 * x;
     int my = 4 * y;
-    int byKey = Utf8.compare(tagBytes, tagMeta[mx], tagMeta[mx + 1], tagBytes, tagMeta[my], tagMeta[my + 1]);
+    int byKey =
+        Utf8.compare(
+            tagBytes, tagMeta[mx], tagMeta[mx + 1], tagBytes, tagMeta[my], tagMeta[my + 1]);
     if (byKey != 0) {
       return byKey;
     }

@@ -9,15 +9,15 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Accepted, as JavaScript's {@code Number()} accepts them: surrounding JavaScript white space;
  * an optional sign; decimal digits with an optional fraction ({@code 1}, {@code 1.}, {@code .5},
- * {@code -1.25}); an optional exponent ({@code 1e3}, {@code 2.5E-4}); and unsigned
- * {@code 0x}/{@code 0o}/{@code 0b} integers. Rejected, returning {@link Double#NaN}: empty or
- * blank text, {@code NaN}, {@code Infinity} (which Etsy would accept and which would poison a
- * series), anything that overflows to infinity, and every other form.
+ * {@code -1.25}); an optional exponent ({@code 1e3}, {@code 2.5E-4}); and unsigned {@code
+ * 0x}/{@code 0o}/{@code 0b} integers. Rejected, returning {@link Double#NaN}: empty or blank text,
+ * {@code NaN}, {@code Infinity} (which Etsy would accept and which would poison a series), anything
+ * that overflows to infinity, and every other form.
  *
  * <p>The result always equals {@link Double#parseDouble} of the same (decimal) text. Values with at
  * most 18 significant digits and a small enough power of ten are computed exactly with one IEEE
- * multiplication or division (Clinger's fast path, no allocation); the rest fall back to
- * {@code Double.parseDouble}, which allocates a string — rare in StatsD traffic.
+ * multiplication or division (Clinger's fast path, no allocation); the rest fall back to {@code
+ * Double.parseDouble}, which allocates a string — rare in StatsD traffic.
  *
  * <p>Stateless and thread-safe.
  */
@@ -29,6 +29,7 @@ final class NumberParser {
   };
   private static final long TWO_POW_53 = 1L << 53;
   private static final int MAX_DIGITS = 18;
+
   /** {@link #parseExponent}'s answer for a malformed exponent (real ones stay near ±1,000,000). */
   private static final int NO_EXPONENT = Integer.MIN_VALUE;
 
@@ -58,12 +59,13 @@ final class NumberParser {
       return parseDecimal(b, s, s + 1, e, c == '-');
     }
     if (c == '0' && e - s >= 3) {
-      int radix = switch (b[s + 1] | 0x20) {
-        case 'x' -> 16;
-        case 'o' -> 8;
-        case 'b' -> 2;
-        default -> 0;
-      };
+      int radix =
+          switch (b[s + 1] | 0x20) {
+            case 'x' -> 16;
+            case 'o' -> 8;
+            case 'b' -> 2;
+            default -> 0;
+          };
       if (radix != 0) {
         return parseRadix(b, s + 2, e, radix);
       }
@@ -72,11 +74,11 @@ final class NumberParser {
   }
 
   /**
-   * {@code b[from..to)} when it is an optional sign, then at most 18 decimal digits with at most one
-   * {@code .} among or around them, and nothing else; otherwise {@link Double#NaN}. The digits fit a
-   * long exactly; an integer converts to double rounding to nearest, and a fraction whose digits are
-   * at most 2^53 is one correctly rounded IEEE division by an exact power of ten (Clinger's fast
-   * path), so either way the result is {@link Double#parseDouble}'s.
+   * {@code b[from..to)} when it is an optional sign, then at most 18 decimal digits with at most
+   * one {@code .} among or around them, and nothing else; otherwise {@link Double#NaN}. The digits
+   * fit a long exactly; an integer converts to double rounding to nearest, and a fraction whose
+   * digits are at most 2^53 is one correctly rounded IEEE division by an exact power of ten
+   * (Clinger's fast path), so either way the result is {@link Double#parseDouble}'s.
    */
   private static double plainDecimal(byte[] b, int from, int to) {
     int i = from;
@@ -178,8 +180,8 @@ final class NumberParser {
 
   /**
    * The signed exponent in {@code b[from..to)} (after the {@code e}), which must run to the end, or
-   * {@link #NO_EXPONENT}. Its magnitude is capped near a million: beyond that every double overflows
-   * or underflows alike.
+   * {@link #NO_EXPONENT}. Its magnitude is capped near a million: beyond that every double
+   * overflows or underflows alike.
    */
   private static int parseExponent(byte[] b, int from, int to) {
     int i = from;
@@ -267,7 +269,9 @@ final class NumberParser {
     if (!overflow) {
       return acc; // long to double rounds to nearest, as JavaScript does
     }
-    double r = new BigInteger(new String(b, from, to - from, StandardCharsets.ISO_8859_1), radix).doubleValue();
+    double r =
+        new BigInteger(new String(b, from, to - from, StandardCharsets.ISO_8859_1), radix)
+            .doubleValue();
     return Double.isInfinite(r) ? Double.NaN : r;
   }
 

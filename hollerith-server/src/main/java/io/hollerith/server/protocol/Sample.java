@@ -25,7 +25,8 @@ public final class Sample {
   /** {@link #timestampSeconds()} when the line carried no {@code |T} timestamp. */
   public static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   MetricType type;
   char sourceType;
@@ -37,8 +38,12 @@ public final class Sample {
   boolean gaugeDelta;
   byte[] member = new byte[64];
   int memberLength;
-  /** The parser found the member all ASCII, hence well-formed UTF-8; false when it did not check. */
+
+  /**
+   * The parser found the member all ASCII, hence well-formed UTF-8; false when it did not check.
+   */
   boolean memberAscii;
+
   double sampleRate = 1.0;
   long timestampSeconds = NO_TIMESTAMP;
 
@@ -48,14 +53,17 @@ public final class Sample {
   }
 
   /**
-   * The type code as sent, one character: {@code c}, {@code g}, {@code s}, {@code h}, {@code d},
-   * or {@code m} for {@code ms}.
+   * The type code as sent, one character: {@code c}, {@code g}, {@code s}, {@code h}, {@code d}, or
+   * {@code m} for {@code ms}.
    */
   public char sourceType() {
     return sourceType;
   }
 
-  /** Canonical key bytes (UTF-8 of {@link MetricKey#canonical()}); only the first {@link #keyLength()} count. */
+  /**
+   * Canonical key bytes (UTF-8 of {@link MetricKey#canonical()}); only the first {@link
+   * #keyLength()} count.
+   */
   public byte[] keyBytes() {
     return key;
   }
@@ -157,7 +165,9 @@ public final class Sample {
     int i = offset;
     int end = offset + length;
     for (; i <= end - 8; i += 8) {
-      h = Long.rotateLeft(h ^ (long) LONGS.get(bytes, i) * 0xC2B2AE3D27D4EB4FL, 31) * 0x9E3779B97F4A7C15L;
+      h =
+          Long.rotateLeft(h ^ (long) LONGS.get(bytes, i) * 0xC2B2AE3D27D4EB4FL, 31)
+              * 0x9E3779B97F4A7C15L;
     }
     if (i < end) {
       long tail;

@@ -10,8 +10,8 @@ public interface SampleSink {
   void accept(Sample sample);
 
   /**
-   * A line that was rejected and skipped; the parser has already counted it in the internal
-   * stats. {@code linePrefix} is at most the first 200 bytes of the line, decoded leniently.
+   * A line that was rejected and skipped; the parser has already counted it in the internal stats.
+   * {@code linePrefix} is at most the first 200 bytes of the line, decoded leniently.
    */
   default void reject(String reason, String linePrefix) {}
 

@@ -51,14 +51,18 @@ final class Utf8 {
       case 1 -> b[i];
       case 2 -> (b[i] & 0x1F) << 6 | (b[i + 1] & 0x3F);
       case 3 -> (b[i] & 0x0F) << 12 | (b[i + 1] & 0x3F) << 6 | (b[i + 2] & 0x3F);
-      default -> (b[i] & 0x07) << 18 | (b[i + 1] & 0x3F) << 12 | (b[i + 2] & 0x3F) << 6 | (b[i + 3] & 0x3F);
+      default ->
+          (b[i] & 0x07) << 18
+              | (b[i + 1] & 0x3F) << 12
+              | (b[i + 2] & 0x3F) << 6
+              | (b[i + 3] & 0x3F);
     };
   }
 
   /**
-   * Byte length of the JavaScript white-space character ({@code \s}: WhiteSpace and
-   * LineTerminator) at {@code b[i]}, or 0. ASCII: TAB, LF, VT, FF, CR, SPACE. Beyond ASCII: U+00A0,
-   * U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF.
+   * Byte length of the JavaScript white-space character ({@code \s}: WhiteSpace and LineTerminator)
+   * at {@code b[i]}, or 0. ASCII: TAB, LF, VT, FF, CR, SPACE. Beyond ASCII: U+00A0, U+1680,
+   * U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF.
    */
   static int jsWhitespaceAt(byte[] b, int i, int to) {
     int c = b[i] & 0xFF;
@@ -79,7 +83,8 @@ final class Utf8 {
       return (c >= 0x09 && c <= 0x0D) || c == 0x20 ? 1 : 0;
     }
     for (int length = 2; length <= 3 && end - length >= from; length++) {
-      if (sequenceLength(b, end - length, end) == length && isJsWhitespace(codePoint(b, end - length, length))) {
+      if (sequenceLength(b, end - length, end) == length
+          && isJsWhitespace(codePoint(b, end - length, length))) {
         return length;
       }
     }
@@ -87,8 +92,15 @@ final class Utf8 {
   }
 
   static boolean isJsWhitespace(int cp) {
-    return cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029
-        || cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+    return cp == 0x00A0
+        || cp == 0x1680
+        || (cp >= 0x2000 && cp <= 0x200A)
+        || cp == 0x2028
+        || cp == 0x2029
+        || cp == 0x202F
+        || cp == 0x205F
+        || cp == 0x3000
+        || cp == 0xFEFF;
   }
 
   /**

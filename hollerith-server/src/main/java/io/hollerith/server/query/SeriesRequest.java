@@ -20,20 +20,20 @@ import java.util.regex.Pattern;
  *   <li>required {@code metric}, {@code startDate}, {@code endDate}: {@code missing required
  *       parameters: <names>};
  *   <li>the {@code Accept} header (406);
- *   <li>{@code limit}: {@code Invalid limit!}; {@code offset}: {@code Invalid offset!};
- *       {@code orderby}: {@code Invalid orderby! Can only be 'time'};
+ *   <li>{@code limit}: {@code Invalid limit!}; {@code offset}: {@code Invalid offset!}; {@code
+ *       orderby}: {@code Invalid orderby! Can only be 'time'};
  *   <li>{@code startDate}, {@code endDate}: {@code Invalid startDate!}, {@code Invalid endDate!},
  *       then {@code Invalid startDate! Must not be after endDate};
- *   <li>{@code interval}: a whole number of {@code s}, {@code m}, {@code h}, {@code d} or {@code w}.
- *       Accepted: whole minutes (as Traffic Ops), and any multiple of the finest stored precision
- *       (with 10 s flushes, {@code 10s}, {@code 30s}, {@code 90s}). Refused: {@code interval: must
- *       be a valid InfluxQL duration literal (resolution no less than minute)} for anything
- *       unparsable or finer than the finest stored precision, {@code interval: must be a multiple
- *       of the finest stored precision 10s} (naming it) for other seconds, {@code interval: must
- *       be greater than zero};
+ *   <li>{@code interval}: a whole number of {@code s}, {@code m}, {@code h}, {@code d} or {@code
+ *       w}. Accepted: whole minutes (as Traffic Ops), and any multiple of the finest stored
+ *       precision (with 10 s flushes, {@code 10s}, {@code 30s}, {@code 90s}). Refused: {@code
+ *       interval: must be a valid InfluxQL duration literal (resolution no less than minute)} for
+ *       anything unparsable or finer than the finest stored precision, {@code interval: must be a
+ *       multiple of the finest stored precision 10s} (naming it) for other seconds, {@code
+ *       interval: must be greater than zero};
  *   <li>{@code exclude}: {@code Invalid exclude! Must be 'series' or 'summary'};
- *   <li>Hollerith's own: {@code type}, {@code stat}, tags ({@code tags=k:v,k2:v2} or
- *       {@code tag.k=v}), and the bucket count limit.
+ *   <li>Hollerith's own: {@code type}, {@code stat}, tags ({@code tags=k:v,k2:v2} or {@code
+ *       tag.k=v}), and the bucket count limit.
  * </ol>
  *
  * <p>A repeated parameter counts with its first value, as in Traffic Ops; unknown parameters are
@@ -70,7 +70,8 @@ public record SeriesRequest(
   private static final Pattern NATURAL = Pattern.compile("^\\d{1,18}$");
 
   /** Traffic Ops' interval message. */
-  static final String INTERVAL_MESSAGE = "interval: must be a valid InfluxQL duration literal (resolution no less than minute)";
+  static final String INTERVAL_MESSAGE =
+      "interval: must be a valid InfluxQL duration literal (resolution no less than minute)";
 
   /** Number of buckets the request spans. */
   public long bucketCount() {
@@ -86,7 +87,10 @@ public record SeriesRequest(
    * @param finestPrecisionMillis the finest precision the store holds (the flush interval)
    * @throws QueryException 400 or 406 with the message of the first failed check
    */
-  public static SeriesRequest parse(Map<String, List<String>> params, String accept, long maxBuckets,
+  public static SeriesRequest parse(
+      Map<String, List<String>> params,
+      String accept,
+      long maxBuckets,
       long finestPrecisionMillis) {
     requireParameters(params, List.of("metric", "startDate", "endDate"));
     TimestampFormat timestamps = TimestampFormat.negotiate(accept);
@@ -102,7 +106,8 @@ public record SeriesRequest(
       throw QueryException.badRequest("Invalid startDate! Must not be after endDate");
     }
     String intervalText = first(params, "interval");
-    long intervalNanos = parseInterval(intervalText == null ? "1m" : intervalText, finestPrecisionMillis);
+    long intervalNanos =
+        parseInterval(intervalText == null ? "1m" : intervalText, finestPrecisionMillis);
 
     String exclude = first(params, "exclude");
     if (exclude != null && !exclude.equals("series") && !exclude.equals("summary")) {
@@ -112,8 +117,18 @@ public record SeriesRequest(
     Stat stat = statParameter(params);
     MetricKey key = MetricKey.of(first(params, "metric"), parseTags(params));
     requireBucketCount(start, end, intervalNanos, maxBuckets);
-    return new SeriesRequest(key, type, stat, start, end, intervalNanos, limit, offset == null ? 0 : offset,
-        "series".equals(exclude), "summary".equals(exclude), timestamps);
+    return new SeriesRequest(
+        key,
+        type,
+        stat,
+        start,
+        end,
+        intervalNanos,
+        limit,
+        offset == null ? 0 : offset,
+        "series".equals(exclude),
+        "summary".equals(exclude),
+        timestamps);
   }
 
   private static void requireParameters(Map<String, List<String>> params, List<String> required) {
@@ -130,7 +145,8 @@ public record SeriesRequest(
   }
 
   /** The parameter as a whole number of at most 18 digits, or null when absent. */
-  private static Long natural(Map<String, List<String>> params, String name, String invalidMessage) {
+  private static Long natural(
+      Map<String, List<String>> params, String name, String invalidMessage) {
     String text = first(params, name);
     if (text == null) {
       return null;
@@ -173,7 +189,8 @@ public record SeriesRequest(
     return stat;
   }
 
-  private static void requireBucketCount(long start, long end, long intervalNanos, long maxBuckets) {
+  private static void requireBucketCount(
+      long start, long end, long intervalNanos, long maxBuckets) {
     long buckets;
     try {
       buckets = Math.addExact(Math.subtractExact(end, start) / intervalNanos, 1);
@@ -181,12 +198,18 @@ public record SeriesRequest(
       buckets = Long.MAX_VALUE;
     }
     if (buckets > maxBuckets) {
-      throw QueryException.badRequest("interval: too many buckets (" + buckets
-          + ") between startDate and endDate; at most " + maxBuckets + ", use a longer interval");
+      throw QueryException.badRequest(
+          "interval: too many buckets ("
+              + buckets
+              + ") between startDate and endDate; at most "
+              + maxBuckets
+              + ", use a longer interval");
     }
   }
 
-  /** Parses {@code counter|gauge|timer|set} or the StatsD codes {@code c|g|ms|s}; null otherwise. */
+  /**
+   * Parses {@code counter|gauge|timer|set} or the StatsD codes {@code c|g|ms|s}; null otherwise.
+   */
   static MetricType parseType(String text) {
     String t = text.toLowerCase(Locale.ROOT);
     for (MetricType mt : MetricType.values()) {
@@ -202,13 +225,14 @@ public record SeriesRequest(
     if (!m.matches()) {
       throw QueryException.badRequest(INTERVAL_MESSAGE);
     }
-    long unitSeconds = switch (m.group(2)) {
-      case "s" -> 1;
-      case "m" -> 60;
-      case "h" -> 3600;
-      case "d" -> 86_400;
-      default -> 604_800;
-    };
+    long unitSeconds =
+        switch (m.group(2)) {
+          case "s" -> 1;
+          case "m" -> 60;
+          case "h" -> 3600;
+          case "d" -> 86_400;
+          default -> 604_800;
+        };
     long nanos;
     try {
       long n = Long.parseLong(m.group(1));
@@ -226,8 +250,9 @@ public record SeriesRequest(
     if (nanos < finestNanos) {
       throw QueryException.badRequest(INTERVAL_MESSAGE);
     }
-    throw QueryException.badRequest("interval: must be a multiple of the finest stored precision "
-        + RetentionPolicy.format(finestPrecisionMillis));
+    throw QueryException.badRequest(
+        "interval: must be a multiple of the finest stored precision "
+            + RetentionPolicy.format(finestPrecisionMillis));
   }
 
   private static List<Tag> parseTags(Map<String, List<String>> params) {
@@ -251,8 +276,13 @@ public record SeriesRequest(
   }
 
   private static Tag tag(String k, String v) {
-    if (k.isEmpty() || !validTagPart(k) || k.indexOf(':') >= 0 || k.indexOf('=') >= 0 || (v != null && (v.isEmpty() || !validTagPart(v)))) {
-      throw QueryException.badRequest("Invalid tags! Use tags=key:value,key2:value2 or tag.key=value");
+    if (k.isEmpty()
+        || !validTagPart(k)
+        || k.indexOf(':') >= 0
+        || k.indexOf('=') >= 0
+        || (v != null && (v.isEmpty() || !validTagPart(v)))) {
+      throw QueryException.badRequest(
+          "Invalid tags! Use tags=key:value,key2:value2 or tag.key=value");
     }
     return new Tag(k, v);
   }

@@ -20,20 +20,20 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * The time-aggregated series semantics of {@code GET /api/v1/series} (Traffic Ops'
- * {@code deliveryservice_stats}, generalised to any stored series) and the paged metric list of
- * {@code GET /api/v1/metrics}, over a {@link SeriesReader}.
+ * The time-aggregated series semantics of {@code GET /api/v1/series} (Traffic Ops' {@code
+ * deliveryservice_stats}, generalised to any stored series) and the paged metric list of {@code GET
+ * /api/v1/metrics}, over a {@link SeriesReader}.
  *
  * <p><b>Tenancy.</b> Every call takes the caller's visibility test on metric names. A series whose
- * name the caller may not see answers {@code 404 No such series: <metric>}, exactly as one that
- * was never stored, so existence is not disclosed; the metric list skips such series.
+ * name the caller may not see answers {@code 404 No such series: <metric>}, exactly as one that was
+ * never stored, so existence is not disclosed; the metric list skips such series.
  *
  * <p><b>Series.</b> Buckets start exactly at {@code startDate} and each lasts {@code interval}; the
- * last is the one containing {@code endDate} (both ends inclusive). A bucket's time is its start;
- * a bucket with nothing stored has the value {@code null}. {@code offset} and {@code limit} apply to
- * this bucketed list. The store merges the stored intervals of a bucket (counts and sums add,
- * min of mins, max of maxes, the latest gauge, united HyperLogLogs, merged sketches) and
- * {@link Stat} computes the value; {@code rate} divides by the whole bucket length.
+ * last is the one containing {@code endDate} (both ends inclusive). A bucket's time is its start; a
+ * bucket with nothing stored has the value {@code null}. {@code offset} and {@code limit} apply to
+ * this bucketed list. The store merges the stored intervals of a bucket (counts and sums add, min
+ * of mins, max of maxes, the latest gauge, united HyperLogLogs, merged sketches) and {@link Stat}
+ * computes the value; {@code rate} divides by the whole bucket length.
  *
  * <p><b>Summary</b>, over the un-bucketed stored points in the range, each point valued by the
  * requested stat: {@code count} (points), {@code average}, {@code min}, {@code max}, and
@@ -44,15 +44,16 @@ import java.util.function.Predicate;
  * <p><b>Totals.</b> Traffic Ops integrates a rate over time; Hollerith stores counts, so the total
  * is exact: the sum of the stored counts in the range (counter increments, or timer events, after
  * sample-rate scaling), whatever the requested stat. It goes to {@code totalBytes} when the metric
- * counts bytes — the last dot-separated segment of its name ends with {@code bytes}, e.g.
- * {@code http.response_bytes} — and to {@code totalTransactions} otherwise. Gauges and sets have
- * no total: both are {@code null}.
+ * counts bytes — the last dot-separated segment of its name ends with {@code bytes}, e.g. {@code
+ * http.response_bytes} — and to {@code totalTransactions} otherwise. Gauges and sets have no total:
+ * both are {@code null}.
  *
  * <p><b>Timers</b> also get {@code summary.latency}: {@code p50 p90 p95 p99 p999} from the merge of
  * every stored sketch in the range, so over all samples: the nearest-rank values, exact while the
  * range holds at most {@value QuantileSketch#MAX_EXACT_VALUES} samples and within the sketch's 1%
- * relative accuracy beyond (see {@link QuantileSketch}); {@code min}, {@code max} and {@code count}.
- * A value sent with sample rate {@code r} weighs {@code 1/r} in {@code count} and the percentiles.
+ * relative accuracy beyond (see {@link QuantileSketch}); {@code min}, {@code max} and {@code
+ * count}. A value sent with sample rate {@code r} weighs {@code 1/r} in {@code count} and the
+ * percentiles.
  *
  * <p>Thread-safe if the reader is.
  */
@@ -74,7 +75,9 @@ public final class SeriesService {
     this.reader = reader;
   }
 
-  /** The finest precision the store holds, which bounds the {@code interval} a request may ask for. */
+  /**
+   * The finest precision the store holds, which bounds the {@code interval} a request may ask for.
+   */
   public long finestPrecisionMillis() {
     return reader.finestPrecisionMillis();
   }
@@ -91,7 +94,8 @@ public final class SeriesService {
     if (!canSee.test(key.name())) {
       throw notFound(key);
     }
-    // One lookup of the key and one read transaction for the type check, the buckets and the summary.
+    // One lookup of the key and one read transaction for the type check, the buckets and the
+    // summary.
     return reader.readSeries(key, stored -> answer(req, stored));
   }
 
@@ -100,13 +104,19 @@ public final class SeriesService {
     MetricType type = resolveType(stored, req.type());
     Stat stat = req.stat() != null ? req.stat() : Stat.defaultFor(type);
     if (!stat.appliesTo(type)) {
-      throw QueryException.badRequest("Invalid stat! '" + stat.label() + "' does not apply to a " + type.label()
-          + "; use one of " + String.join(", ", Stat.labelsFor(type)));
+      throw QueryException.badRequest(
+          "Invalid stat! '"
+              + stat.label()
+              + "' does not apply to a "
+              + type.label()
+              + "; use one of "
+              + String.join(", ", Stat.labelsFor(type)));
     }
     // Stored points have millisecond times: the ones inside [start, end] in nanoseconds are those
     // inside [ceil(start), floor(end)] in milliseconds.
-    long fromMillis = Math.floorDiv(req.startNanos(), NANOS_PER_MILLI)
-        + (Math.floorMod(req.startNanos(), NANOS_PER_MILLI) == 0 ? 0 : 1);
+    long fromMillis =
+        Math.floorDiv(req.startNanos(), NANOS_PER_MILLI)
+            + (Math.floorMod(req.startNanos(), NANOS_PER_MILLI) == 0 ? 0 : 1);
     long toMillis = Math.floorDiv(req.endNanos(), NANOS_PER_MILLI);
 
     Map<String, Object> response = new LinkedHashMap<>();
@@ -115,7 +125,8 @@ public final class SeriesService {
     }
     response.put("source", SOURCE);
     if (!req.excludeSummary()) {
-      List<StoredPoint> points = fromMillis <= toMillis ? stored.points(type, fromMillis, toMillis) : List.of();
+      List<StoredPoint> points =
+          fromMillis <= toMillis ? stored.points(type, fromMillis, toMillis) : List.of();
       response.put("summary", summary(key, type, stat, points));
     }
     response.put("version", VERSION);
@@ -136,8 +147,14 @@ public final class SeriesService {
     }
     if (found.size() > 1) {
       List<String> labels = found.stream().map(MetricType::label).toList();
-      throw QueryException.badRequest("Ambiguous metric! '" + key.name() + "' is stored as " + String.join(" and ", labels)
-          + "; add type=" + labels.get(0) + " (or another of them)");
+      throw QueryException.badRequest(
+          "Ambiguous metric! '"
+              + key.name()
+              + "' is stored as "
+              + String.join(" and ", labels)
+              + "; add type="
+              + labels.get(0)
+              + " (or another of them)");
     }
     return found.get(0);
   }
@@ -146,8 +163,13 @@ public final class SeriesService {
     return new QueryException(404, "No such series: " + key);
   }
 
-  private static Map<String, Object> series(SeriesRequest req, StoredSeries stored, MetricType type, Stat stat,
-      long fromMillis, long toMillis) {
+  private static Map<String, Object> series(
+      SeriesRequest req,
+      StoredSeries stored,
+      MetricType type,
+      Stat stat,
+      long fromMillis,
+      long toMillis) {
     MetricKey key = stored.key();
     long n = req.bucketCount();
     long first = Math.min(req.offset(), n);
@@ -169,7 +191,10 @@ public final class SeriesService {
     List<Object[]> rows = new ArrayList<>(values.length);
     for (int i = 0; i < values.length; i++) {
       long nanos = req.startNanos() + (first + i) * req.intervalNanos();
-      Object time = req.timestamps() == TimestampFormat.UNIX ? (Object) nanos : TimeParser.formatRfc3339Seconds(nanos);
+      Object time =
+          req.timestamps() == TimestampFormat.UNIX
+              ? (Object) nanos
+              : TimeParser.formatRfc3339Seconds(nanos);
       rows.add(new Object[] {time, values[i]});
     }
     Map<String, Object> series = new LinkedHashMap<>();
@@ -189,7 +214,8 @@ public final class SeriesService {
     return tags;
   }
 
-  private static Map<String, Object> summary(MetricKey key, MetricType type, Stat stat, List<StoredPoint> points) {
+  private static Map<String, Object> summary(
+      MetricKey key, MetricType type, Stat stat, List<StoredPoint> points) {
     double[] values = new double[points.size()];
     int n = 0;
     double sum = 0;
@@ -214,7 +240,8 @@ public final class SeriesService {
     s.put("ninetyEighthPercentile", nearestRank(sorted, 98));
     s.put("min", n == 0 ? null : sorted[0]);
     s.put("max", n == 0 ? null : sorted[n - 1]);
-    boolean hasTotal = !points.isEmpty() && (type == MetricType.COUNTER || type == MetricType.TIMER);
+    boolean hasTotal =
+        !points.isEmpty() && (type == MetricType.COUNTER || type == MetricType.TIMER);
     boolean bytes = countsBytes(key.name());
     s.put("totalBytes", hasTotal && bytes ? total : null);
     s.put("totalTransactions", hasTotal && !bytes ? total : null);
@@ -231,8 +258,8 @@ public final class SeriesService {
   }
 
   /**
-   * Nearest-rank percentile of sorted values, as InfluxDB 1.x computes it: index
-   * {@code floor(N·p/100 + 0.5) − 1}, null when outside {@code [0, N)}.
+   * Nearest-rank percentile of sorted values, as InfluxDB 1.x computes it: index {@code
+   * floor(N·p/100 + 0.5) − 1}, null when outside {@code [0, N)}.
    */
   static Double nearestRank(double[] sorted, double p) {
     int n = sorted.length;
@@ -283,11 +310,11 @@ public final class SeriesService {
   /**
    * One page of the series the caller may see, by name then tags.
    *
-   * <p>Parameters: {@code prefix} (names starting with it), {@code type}, {@code limit} (1 to
-   * 1000, default 100) and {@code cursor} (the {@code next} of the previous page). A name stored
-   * with several types lists all of them on one page, so a page may exceed {@code limit} by up to
-   * three. A page is full unless it is the last; {@code next} is set exactly when the page is full
-   * (so a full last page is followed by an empty one), and it encodes the last series on the page.
+   * <p>Parameters: {@code prefix} (names starting with it), {@code type}, {@code limit} (1 to 1000,
+   * default 100) and {@code cursor} (the {@code next} of the previous page). A name stored with
+   * several types lists all of them on one page, so a page may exceed {@code limit} by up to three.
+   * A page is full unless it is the last; {@code next} is set exactly when the page is full (so a
+   * full last page is followed by an empty one), and it encodes the last series on the page.
    *
    * <p>What the caller cannot see never shows, not even in paging: pages and cursors are the same
    * whether or not hidden series exist. Only the caller's {@code visiblePrefixes} are scanned; a
@@ -298,8 +325,8 @@ public final class SeriesService {
    *     everything), sorted, none starting with another
    * @throws QueryException 400 naming the bad parameter
    */
-  public Map<String, Object> metrics(Map<String, List<String>> params, Predicate<String> canSee,
-      List<String> visiblePrefixes) {
+  public Map<String, Object> metrics(
+      Map<String, List<String>> params, Predicate<String> canSee, List<String> visiblePrefixes) {
     String prefix = SeriesRequest.first(params, "prefix");
     prefix = prefix == null ? "" : prefix;
     MetricType type = null;
@@ -313,7 +340,9 @@ public final class SeriesService {
     int limit = DEFAULT_METRICS_PAGE;
     String limitText = SeriesRequest.first(params, "limit");
     if (limitText != null) {
-      if (!limitText.matches("\\d{1,4}") || Integer.parseInt(limitText) < 1 || Integer.parseInt(limitText) > MAX_METRICS_PAGE) {
+      if (!limitText.matches("\\d{1,4}")
+          || Integer.parseInt(limitText) < 1
+          || Integer.parseInt(limitText) > MAX_METRICS_PAGE) {
         throw QueryException.badRequest("Invalid limit! Must be between 1 and " + MAX_METRICS_PAGE);
       }
       limit = Integer.parseInt(limitText);
@@ -346,7 +375,9 @@ public final class SeriesService {
           // The cursor is a key, so every type of a key goes on the same page: a page boundary
           // between the counter and the gauge of one name would otherwise lose the second.
           if (type == null) {
-            reader.readSeries(info.key(), StoredSeries::types).forEach(found -> out.add(describe(found)));
+            reader
+                .readSeries(info.key(), StoredSeries::types)
+                .forEach(found -> out.add(describe(found)));
           } else {
             out.add(describe(info));
           }
@@ -359,9 +390,13 @@ public final class SeriesService {
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("metrics", out);
-    body.put("next", out.size() < limit
-        ? null
-        : Base64.getUrlEncoder().withoutPadding().encodeToString(lastEmitted.getBytes(StandardCharsets.UTF_8)));
+    body.put(
+        "next",
+        out.size() < limit
+            ? null
+            : Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(lastEmitted.getBytes(StandardCharsets.UTF_8)));
     return body;
   }
 

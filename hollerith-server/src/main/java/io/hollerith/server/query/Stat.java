@@ -9,21 +9,22 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Which per-interval value a series query returns, and how it is computed from a stored point
- * (one stored interval, or a bucket of them merged by the store). Immutable.
+ * Which per-interval value a series query returns, and how it is computed from a stored point (one
+ * stored interval, or a bucket of them merged by the store). Immutable.
  *
  * <ul>
  *   <li>{@code count}: counters and timers, the sample-rate scaled count;
- *   <li>{@code rate}: the count divided by the length of the bucket (or stored interval) in seconds;
+ *   <li>{@code rate}: the count divided by the length of the bucket (or stored interval) in
+ *       seconds;
  *   <li>{@code sum}: a counter's count, a timer's sum of values;
  *   <li>{@code mean}: a timer's sum over its number of values;
  *   <li>{@code min}, {@code max}: timers and gauges;
  *   <li>{@code last}: a gauge's latest value;
  *   <li>{@code unique}: a set's distinct members (from the united HyperLogLogs);
  *   <li>{@code p50} … {@code p999}: a timer's nearest-rank percentiles from the merged quantile
- *       sketches, each value weighted by {@code 1/sampleRate}: exact up to
- *       {@value io.hollerith.server.sketch.QuantileSketch#MAX_EXACT_VALUES} values, within the
- *       sketch's relative accuracy beyond.
+ *       sketches, each value weighted by {@code 1/sampleRate}: exact up to {@value
+ *       io.hollerith.server.sketch.QuantileSketch#MAX_EXACT_VALUES} values, within the sketch's
+ *       relative accuracy beyond.
  * </ul>
  */
 public enum Stat {
@@ -107,21 +108,25 @@ public enum Stat {
    * This stat of one point, or null when the point holds nothing for it (no values, an empty
    * sketch, a NaN field).
    *
-   * @param lengthMillis the length of time the point covers (bucket or stored interval), for {@code rate}
+   * @param lengthMillis the length of time the point covers (bucket or stored interval), for {@code
+   *     rate}
    */
   public Double of(StoredPoint p, long lengthMillis) {
-    double v = switch (this) {
-      case COUNT -> p.count();
-      case RATE -> lengthMillis > 0 ? p.count() / (lengthMillis / 1000.0) : Double.NaN;
-      case SUM -> p.type() == MetricType.TIMER ? p.sum() : p.count();
-      case MEAN -> p.sampleCount() > 0 ? p.sum() / p.sampleCount() : Double.NaN;
-      case MIN -> p.min();
-      case MAX -> p.max();
-      case LAST -> p.last();
-      case UNIQUE -> p.unique();
-      case P50, P90, P95, P99, P999 ->
-          p.sketch() != null && !p.sketch().isEmpty() ? p.sketch().quantile(quantile) : Double.NaN;
-    };
+    double v =
+        switch (this) {
+          case COUNT -> p.count();
+          case RATE -> lengthMillis > 0 ? p.count() / (lengthMillis / 1000.0) : Double.NaN;
+          case SUM -> p.type() == MetricType.TIMER ? p.sum() : p.count();
+          case MEAN -> p.sampleCount() > 0 ? p.sum() / p.sampleCount() : Double.NaN;
+          case MIN -> p.min();
+          case MAX -> p.max();
+          case LAST -> p.last();
+          case UNIQUE -> p.unique();
+          case P50, P90, P95, P99, P999 ->
+              p.sketch() != null && !p.sketch().isEmpty()
+                  ? p.sketch().quantile(quantile)
+                  : Double.NaN;
+        };
     return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
   }
 }

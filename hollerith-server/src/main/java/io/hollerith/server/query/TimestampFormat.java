@@ -12,11 +12,11 @@ import java.util.Map;
  * {@code application/json;timestamp=unix} gives integer nanoseconds, {@code timestamp=rfc} RFC 3339
  * strings at second precision. Media ranges are tried by descending q-value (ties: a concrete type
  * before a wildcard, then the range with more parameters); for each, {@code rfc} is checked before
- * {@code unix}, so {@code application/json} and {@code *}{@code /*} give RFC 3339. A range
- * matches when its type matches and every parameter except {@code q} equals ours
- * ({@code charset=utf-8} is accepted too). A range with {@code q=0} is "not acceptable" and never
- * matches. A missing or unparseable header gives RFC 3339; a header nothing matches is a 406.
- * Immutable; {@link #negotiate} is thread-safe.
+ * {@code unix}, so {@code application/json} and {@code *}{@code /*} give RFC 3339. A range matches
+ * when its type matches and every parameter except {@code q} equals ours ({@code charset=utf-8} is
+ * accepted too). A range with {@code q=0} is "not acceptable" and never matches. A missing or
+ * unparseable header gives RFC 3339; a header nothing matches is a 406. Immutable; {@link
+ * #negotiate} is thread-safe.
  */
 public enum TimestampFormat {
   RFC("rfc"),
@@ -38,7 +38,8 @@ public enum TimestampFormat {
     return "application/json; timestamp=" + param;
   }
 
-  private record MediaRange(String type, String subtype, Map<String, String> params, double q, int order) {
+  private record MediaRange(
+      String type, String subtype, Map<String, String> params, double q, int order) {
     boolean wildcard() {
       return type.equals("*") || subtype.equals("*");
     }
@@ -61,7 +62,7 @@ public enum TimestampFormat {
       }
       for (Map.Entry<String, String> e : params.entrySet()) {
         switch (e.getKey()) {
-          case "q" -> { }
+          case "q" -> {}
           case "timestamp" -> {
             if (!e.getValue().equalsIgnoreCase(f.param)) {
               return false;
@@ -96,10 +97,11 @@ public enum TimestampFormat {
     if (ranges == null) {
       return RFC;
     }
-    ranges.sort(Comparator.comparingDouble((MediaRange r) -> -r.q())
-        .thenComparing(r -> r.wildcard() ? 1 : 0)
-        .thenComparing(r -> -r.params().size())
-        .thenComparingInt(MediaRange::order));
+    ranges.sort(
+        Comparator.comparingDouble((MediaRange r) -> -r.q())
+            .thenComparing(r -> r.wildcard() ? 1 : 0)
+            .thenComparing(r -> -r.params().size())
+            .thenComparingInt(MediaRange::order));
     for (MediaRange r : ranges) {
       if (r.satisfiedBy(RFC)) {
         return RFC;
@@ -108,7 +110,8 @@ public enum TimestampFormat {
         return UNIX;
       }
     }
-    throw new QueryException(406, "Failed to negotiate content; cannot produce output satisfying " + accept);
+    throw new QueryException(
+        406, "Failed to negotiate content; cannot produce output satisfying " + accept);
   }
 
   /** The ranges, or null when the header does not parse. */
@@ -153,7 +156,8 @@ public enum TimestampFormat {
         }
         params.put(key, value);
       }
-      out.add(new MediaRange(full.substring(0, slash), full.substring(slash + 1), params, q, order++));
+      out.add(
+          new MediaRange(full.substring(0, slash), full.substring(slash + 1), params, q, order++));
     }
     return out.isEmpty() ? null : out;
   }

@@ -18,20 +18,21 @@ import java.util.NoSuchElementException;
  * {@code r} counts {@code 1/r} times).
  *
  * <p><b>Which value a quantile is.</b> The nearest rank of the weighted values: sort the values,
- * let {@code W} be the sum of their weights and {@code r = max(1, floor(q·W + 0.5))}; the answer
- * is the smallest value whose cumulative weight reaches {@code r} (the largest value if none does).
+ * let {@code W} be the sum of their weights and {@code r = max(1, floor(q·W + 0.5))}; the answer is
+ * the smallest value whose cumulative weight reaches {@code r} (the largest value if none does).
  * Unweighted, that is the value at index {@code floor(q·N + 0.5) − 1} of the sorted values.
  *
  * <p><b>Exact while small.</b> Besides a DDSketch the sketch keeps the values themselves while it
  * holds at most {@value #MAX_EXACT_VALUES} of them, also through merges; the quantile is then the
- * exact nearest-rank value. Beyond that it comes from the DDSketch: within
- * {@value #RELATIVE_ACCURACY} relative error of the value at that rank, and always within the
- * exact minimum and maximum, which are kept beside it with the exact weighted sum. Sketches of different intervals or nodes
- * merge without losing either guarantee (an average of percentiles has no such bound).
+ * exact nearest-rank value. Beyond that it comes from the DDSketch: within {@value
+ * #RELATIVE_ACCURACY} relative error of the value at that rank, and always within the exact minimum
+ * and maximum, which are kept beside it with the exact weighted sum. Sketches of different
+ * intervals or nodes merge without losing either guarantee (an average of percentiles has no such
+ * bound).
  *
- * <p>Memory: the DDSketch grows with the logarithm of the value range (a timer spanning 1 µs to
- * 1 h needs about 1,100 bins at most); the exact values take 8 bytes each (16 when some weight is
- * not 1), so at most 160 KB. Encoded bytes start with a one-byte format version.
+ * <p>Memory: the DDSketch grows with the logarithm of the value range (a timer spanning 1 µs to 1 h
+ * needs about 1,100 bins at most); the exact values take 8 bytes each (16 when some weight is not
+ * 1), so at most 160 KB. Encoded bytes start with a one-byte format version.
  *
  * <p>Not thread-safe.
  */
@@ -46,15 +47,14 @@ public final class QuantileSketch {
   /**
    * Format 2: DDSketch's own binary encoding ({@code DDSketch.encode}) alone, written before the
    * sketch kept exact values; still read (as a sketch without exact values, with the DDSketch's
-   * approximate minimum, maximum and sum). Format 1 was never
-   * decodable and is rejected as unknown.
+   * approximate minimum, maximum and sum). Format 1 was never decodable and is rejected as unknown.
    */
   private static final byte FORMAT_DDSKETCH_ENCODED = 2;
 
   /**
-   * Format 3: minimum, maximum and weighted sum (three doubles), a byte telling whether exact values follow
-   * ({@code 0} no, {@code 1} values, {@code 2} values and weights), then their number (an int) and
-   * the values (and weights), then DDSketch's encoding.
+   * Format 3: minimum, maximum and weighted sum (three doubles), a byte telling whether exact
+   * values follow ({@code 0} no, {@code 1} values, {@code 2} values and weights), then their number
+   * (an int) and the values (and weights), then DDSketch's encoding.
    */
   private static final byte FORMAT_WITH_EXACT_VALUES = 3;
 
@@ -69,10 +69,13 @@ public final class QuantileSketch {
   private double min = Double.NaN;
   private double max = Double.NaN;
   private double sum;
+
   /** The values while exact (null once more than {@link #MAX_EXACT_VALUES} were recorded). */
   private double[] values;
+
   /** Their weights, or null while every weight is 1. */
   private double[] weights;
+
   private int size;
   private boolean sorted = true;
 
@@ -87,10 +90,10 @@ public final class QuantileSketch {
   }
 
   /**
-   * A sketch of {@code values[0..n)} recorded in that order, each with its weight from
-   * {@code weights} (null when every weight is 1): the same sketch as {@link #create()} followed by
-   * {@link #accept(double, double)} for each value, built with one copy of the arrays. The arrays
-   * are not kept.
+   * A sketch of {@code values[0..n)} recorded in that order, each with its weight from {@code
+   * weights} (null when every weight is 1): the same sketch as {@link #create()} followed by {@link
+   * #accept(double, double)} for each value, built with one copy of the arrays. The arrays are not
+   * kept.
    */
   public static QuantileSketch of(double[] values, double[] weights, int n) {
     if (weights != null && allOnes(weights, n)) {
@@ -294,7 +297,10 @@ public final class QuantileSketch {
       }
     }
     if (bound >= 0) {
-      w += sketch.getCount() - sketch.getNegativeValueStore().getTotalCount() - sketch.getPositiveValueStore().getTotalCount();
+      w +=
+          sketch.getCount()
+              - sketch.getNegativeValueStore().getTotalCount()
+              - sketch.getPositiveValueStore().getTotalCount();
     }
     for (Iterator<Bin> it = sketch.getPositiveValueStore().getAscendingIterator(); it.hasNext(); ) {
       Bin bin = it.next();
@@ -325,7 +331,10 @@ public final class QuantileSketch {
     return c;
   }
 
-  /** Self-describing bytes: a format byte, minimum, maximum, sum, the exact values if kept, then DDSketch's encoding. */
+  /**
+   * Self-describing bytes: a format byte, minimum, maximum, sum, the exact values if kept, then
+   * DDSketch's encoding.
+   */
   public byte[] toBytes() {
     GrowingByteArrayOutput dd = GrowingByteArrayOutput.withInitialCapacity(64);
     try {
@@ -365,7 +374,8 @@ public final class QuantileSketch {
     }
     try {
       if (bytes[0] == FORMAT_DDSKETCH_ENCODED) {
-        QuantileSketch decoded = new QuantileSketch(DDSketches.unboundedDense(RELATIVE_ACCURACY), false);
+        QuantileSketch decoded =
+            new QuantileSketch(DDSketches.unboundedDense(RELATIVE_ACCURACY), false);
         decoded.sketch.decodeAndMergeWith(ByteArrayInput.wrap(bytes, 1, bytes.length - 1));
         if (!decoded.isEmpty()) {
           decoded.min = decoded.sketch.getMinValue();
@@ -378,7 +388,8 @@ public final class QuantileSketch {
         throw new MalformedSketchException("unknown quantile sketch format " + bytes[0]);
       }
       ByteBuffer in = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
-      QuantileSketch decoded = new QuantileSketch(DDSketches.unboundedDense(RELATIVE_ACCURACY), false);
+      QuantileSketch decoded =
+          new QuantileSketch(DDSketches.unboundedDense(RELATIVE_ACCURACY), false);
       decoded.min = in.getDouble();
       decoded.max = in.getDouble();
       decoded.sum = in.getDouble();
@@ -388,7 +399,9 @@ public final class QuantileSketch {
           throw new MalformedSketchException("unknown exact-values flag " + exact);
         }
         int n = in.getInt();
-        if (n < 0 || n > MAX_EXACT_VALUES || (long) n * (exact == EXACT_WEIGHTED ? 16 : 8) > in.remaining()) {
+        if (n < 0
+            || n > MAX_EXACT_VALUES
+            || (long) n * (exact == EXACT_WEIGHTED ? 16 : 8) > in.remaining()) {
           throw new MalformedSketchException("impossible number of exact values " + n);
         }
         decoded.values = new double[n];
@@ -404,7 +417,8 @@ public final class QuantileSketch {
         decoded.size = n;
         decoded.sorted = false;
       }
-      decoded.sketch.decodeAndMergeWith(ByteArrayInput.wrap(bytes, in.position(), bytes.length - in.position()));
+      decoded.sketch.decodeAndMergeWith(
+          ByteArrayInput.wrap(bytes, in.position(), bytes.length - in.position()));
       return decoded;
     } catch (MalformedSketchException e) {
       throw e;

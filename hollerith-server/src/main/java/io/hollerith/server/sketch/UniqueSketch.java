@@ -39,8 +39,8 @@ public final class UniqueSketch {
   }
 
   /**
-   * Records one member given as the remaining UTF-8 bytes of {@code utf8}: the same as
-   * {@link #update(String)} of the string those bytes encode, without copying them.
+   * Records one member given as the remaining UTF-8 bytes of {@code utf8}: the same as {@link
+   * #update(String)} of the string those bytes encode, without copying them.
    */
   public void update(ByteBuffer utf8) {
     sketch.update(utf8);

@@ -18,12 +18,13 @@ import java.util.Map;
  * @param intervalStartMillis aligned interval start, epoch milliseconds
  * @param intervalMillis interval length
  * @param backfill true for a snapshot of an earlier interval made of timestamped samples
- * @param counters counters that received samples (and, unless idle deletion is on, those that did not, with 0)
+ * @param counters counters that received samples (and, unless idle deletion is on, those that did
+ *     not, with 0)
  * @param gauges every live gauge (gauges persist between flushes unless deleted)
  * @param timers timers with their exact Etsy statistics and a mergeable sketch
  * @param sets sets with their unique count and a mergeable HyperLogLog
- * @param processingStats Etsy's per-flush internal values ({@code numStats}, {@code processing_time}, …),
- *     keyed by Etsy's names, for sinks that emit them
+ * @param processingStats Etsy's per-flush internal values ({@code numStats}, {@code
+ *     processing_time}, …), keyed by Etsy's names, for sinks that emit them
  * @param liveChanges how the listed series differ from the source's previous live snapshot; null
  *     for a backfill snapshot or when the source does not track them (consumers then compare the
  *     full lists)
@@ -48,15 +49,39 @@ public record FlushSnapshot(
   }
 
   /** A snapshot without {@link #liveChanges}. */
-  public FlushSnapshot(long intervalStartMillis, long intervalMillis, boolean backfill, List<CounterPoint> counters,
-      List<GaugePoint> gauges, List<TimerPoint> timers, List<SetPoint> sets, Map<String, Double> processingStats) {
-    this(intervalStartMillis, intervalMillis, backfill, counters, gauges, timers, sets, processingStats, null);
+  public FlushSnapshot(
+      long intervalStartMillis,
+      long intervalMillis,
+      boolean backfill,
+      List<CounterPoint> counters,
+      List<GaugePoint> gauges,
+      List<TimerPoint> timers,
+      List<SetPoint> sets,
+      Map<String, Double> processingStats) {
+    this(
+        intervalStartMillis,
+        intervalMillis,
+        backfill,
+        counters,
+        gauges,
+        timers,
+        sets,
+        processingStats,
+        null);
   }
 
   /** This snapshot with other live-set changes (null: none known). */
   public FlushSnapshot withLiveChanges(LiveSetChanges changes) {
-    return new FlushSnapshot(intervalStartMillis, intervalMillis, backfill, counters, gauges, timers, sets,
-        processingStats, changes);
+    return new FlushSnapshot(
+        intervalStartMillis,
+        intervalMillis,
+        backfill,
+        counters,
+        gauges,
+        timers,
+        sets,
+        processingStats,
+        changes);
   }
 
   public long intervalEndMillis() {
@@ -71,9 +96,12 @@ public record FlushSnapshot(
   /**
    * A counter's interval total.
    *
-   * @param count the sum of increments, each divided by its sample rate (Etsy's {@code stats_counts})
-   * @param ratePerSecond {@code count} divided by the interval in seconds (Etsy's {@code stats.<name>})
-   * @param sampled whether a sample arrived in the interval (false for an idle counter flushed with 0)
+   * @param count the sum of increments, each divided by its sample rate (Etsy's {@code
+   *     stats_counts})
+   * @param ratePerSecond {@code count} divided by the interval in seconds (Etsy's {@code
+   *     stats.<name>})
+   * @param sampled whether a sample arrived in the interval (false for an idle counter flushed with
+   *     0)
    */
   public record CounterPoint(MetricKey key, double count, double ratePerSecond, boolean sampled) {
 
@@ -88,9 +116,9 @@ public record FlushSnapshot(
    *
    * @param sampled whether a sample arrived in the interval (false for a gauge flushed again with
    *     the value it kept)
-   * @param setAtMillis when the value was last set (epoch milliseconds, the receiving node's clock):
-   *     a gauge is sent on every flush, and this, not the flush time, decides which node's value is
-   *     the latest
+   * @param setAtMillis when the value was last set (epoch milliseconds, the receiving node's
+   *     clock): a gauge is sent on every flush, and this, not the flush time, decides which node's
+   *     value is the latest
    */
   public record GaugePoint(MetricKey key, double value, boolean sampled, long setAtMillis) {}
 
@@ -99,8 +127,8 @@ public record FlushSnapshot(
    *
    * @param stats exact statistics over this interval's values, as Etsy StatsD computes them
    * @param sketch every value of the interval, weighted by {@code 1 / sampleRate} (exact up to
-   *     {@link QuantileSketch#MAX_EXACT_VALUES} values, relative error
-   *     {@link QuantileSketch#RELATIVE_ACCURACY} beyond)
+   *     {@link QuantileSketch#MAX_EXACT_VALUES} values, relative error {@link
+   *     QuantileSketch#RELATIVE_ACCURACY} beyond)
    */
   public record TimerPoint(MetricKey key, TimerStats stats, QuantileSketch sketch) {}
 

@@ -12,7 +12,10 @@ public interface IntervalSource {
   /** The flush interval in milliseconds. */
   long intervalMillis();
 
-  /** The start of the wall-clock aligned interval containing {@code epochMillis} (a multiple of the interval). */
+  /**
+   * The start of the wall-clock aligned interval containing {@code epochMillis} (a multiple of the
+   * interval).
+   */
   long alignedStart(long epochMillis);
 
   /** Start of the interval the next {@link #flush} will close. */
@@ -25,12 +28,18 @@ public interface IntervalSource {
    */
   List<FlushSnapshot> flush(long intervalStartMillis);
 
-  /** True if writers hold samples back in batches that {@link #mergeBuffers()} must merge periodically. */
+  /**
+   * True if writers hold samples back in batches that {@link #mergeBuffers()} must merge
+   * periodically.
+   */
   boolean buffered();
 
   /** How often (ms) pending batches must be merged when {@link #buffered()}. */
   long bufferFlushIntervalMillis();
 
-  /** Merges every writer's pending batch into the live aggregates now; no-op when not {@link #buffered()}. */
+  /**
+   * Merges every writer's pending batch into the live aggregates now; no-op when not {@link
+   * #buffered()}.
+   */
   void mergeBuffers();
 }

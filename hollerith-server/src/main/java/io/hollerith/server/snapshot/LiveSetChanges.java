@@ -13,17 +13,18 @@ import java.util.Set;
  * source, so a consumer that keeps state per listed series (the store's live spans) can update it
  * in proportion to what changed instead of comparing every listed series.
  *
- * <p>A source numbers its live snapshots {@code 1, 2, 3, …}; the changes of snapshot
- * {@code sequence} are relative to snapshot {@code sequence - 1} of the same {@code source}. A
- * consumer that did not apply that one (a dropped snapshot, a restart, a failed flush that used up
- * a number) must compare the full lists instead. A series is never both joined and left.
+ * <p>A source numbers its live snapshots {@code 1, 2, 3, …}; the changes of snapshot {@code
+ * sequence} are relative to snapshot {@code sequence - 1} of the same {@code source}. A consumer
+ * that did not apply that one (a dropped snapshot, a restart, a failed flush that used up a number)
+ * must compare the full lists instead. A series is never both joined and left.
  *
  * @param source identifies the numbering (random per aggregator instance)
  * @param sequence this snapshot's number, from 1
  * @param joined series listed now that the previous snapshot did not list
  * @param left series the previous snapshot listed that are not listed now
  */
-public record LiveSetChanges(long source, long sequence, List<SeriesRef> joined, List<SeriesRef> left) {
+public record LiveSetChanges(
+    long source, long sequence, List<SeriesRef> joined, List<SeriesRef> left) {
 
   /** A listed series: its type and key. */
   public record SeriesRef(MetricType type, MetricKey key) {}
@@ -38,8 +39,8 @@ public record LiveSetChanges(long source, long sequence, List<SeriesRef> joined,
    * set and another of the same key and type joined it, or two listings were merged) was listed
    * before and is listed now, so it is in neither.
    */
-  public static LiveSetChanges of(long source, long sequence, Collection<SeriesRef> joined,
-      Collection<SeriesRef> left) {
+  public static LiveSetChanges of(
+      long source, long sequence, Collection<SeriesRef> joined, Collection<SeriesRef> left) {
     Set<SeriesRef> joinedSet = new HashSet<>(joined);
     Set<SeriesRef> leftSet = new HashSet<>(left);
     List<SeriesRef> joinedOnly = new ArrayList<>(joinedSet.size());

@@ -7,7 +7,8 @@ import java.util.Map;
  * The statistics Etsy StatsD 0.9 computes for one timer over one interval, with Etsy's meanings.
  *
  * @param sampleCount how many values were received (the length of Etsy's sorted value array)
- * @param count values scaled by their sample rates (Etsy's {@code count}, from {@code timer_counters})
+ * @param count values scaled by their sample rates (Etsy's {@code count}, from {@code
+ *     timer_counters})
  * @param countPerSecond {@code count} over the interval in seconds (Etsy's {@code count_ps})
  * @param lower smallest value
  * @param upper largest value
@@ -17,7 +18,8 @@ import java.util.Map;
  * @param median median of the sorted values (mean of the middle two for an even count)
  * @param std population standard deviation
  * @param percentiles one entry per configured {@code percentThreshold}, in configuration order
- * @param histogram bin label ({@code bin_50}, {@code bin_inf}, …) to count; empty when no bins apply
+ * @param histogram bin label ({@code bin_50}, {@code bin_inf}, …) to count; empty when no bins
+ *     apply
  */
 public record TimerStats(
     long sampleCount,
@@ -51,7 +53,13 @@ public record TimerStats(
    * @param sumSquares their sum of squares ({@code sum_squares_N})
    */
   public record PercentileStats(
-      double threshold, String suffix, long count, double mean, double bound, double sum, double sumSquares) {
+      double threshold,
+      String suffix,
+      long count,
+      double mean,
+      double bound,
+      double sum,
+      double sumSquares) {
 
     /** {@code upper_N} or {@code lower_N}, as Etsy names the bound. */
     public String boundName() {

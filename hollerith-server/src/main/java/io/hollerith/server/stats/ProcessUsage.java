@@ -9,17 +9,20 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * What {@code getrusage(RUSAGE_SELF)} reports, read without native code: on Linux from
- * {@code /proc/self/stat} (user and system CPU time, in the kernel's fixed 100 ticks per second) and
+ * What {@code getrusage(RUSAGE_SELF)} reports, read without native code: on Linux from {@code
+ * /proc/self/stat} (user and system CPU time, in the kernel's fixed 100 ticks per second) and
  * {@code /proc/self/status} ({@code VmHWM}, the resident-set high-water mark); elsewhere the user
- * time is the JVM's process CPU time (user and system together) and the other two are unknown.
- * Each reading is a fresh look; thread-safe.
+ * time is the JVM's process CPU time (user and system together) and the other two are unknown. Each
+ * reading is a fresh look; thread-safe.
  *
  * @param procDir the {@code /proc/self} directory (a test may point elsewhere)
  */
 public record ProcessUsage(Path procDir) {
 
-  /** Linux's {@code USER_HZ}: {@code /proc} reports CPU time in hundredths of a second on every architecture. */
+  /**
+   * Linux's {@code USER_HZ}: {@code /proc} reports CPU time in hundredths of a second on every
+   * architecture.
+   */
   private static final double TICKS_PER_SECOND = 100.0;
 
   /** The running process. */
@@ -41,7 +44,10 @@ public record ProcessUsage(Path procDir) {
     return OptionalLong.empty();
   }
 
-  /** User CPU time, seconds ({@code ru_utime}); elsewhere than Linux the JVM's whole process CPU time. */
+  /**
+   * User CPU time, seconds ({@code ru_utime}); elsewhere than Linux the JVM's whole process CPU
+   * time.
+   */
   public OptionalDouble userSeconds() {
     OptionalDouble fromProc = statField(13);
     if (fromProc.isPresent()) {

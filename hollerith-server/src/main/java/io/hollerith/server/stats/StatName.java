@@ -3,20 +3,26 @@ package io.hollerith.server.stats;
 import java.util.Objects;
 
 /**
- * The name of one statistic in a {@link StatsRegistry}: its category and its metric
- * ({@code messages.bad_lines_seen}).
+ * The name of one statistic in a {@link StatsRegistry}: its category and its metric ({@code
+ * messages.bad_lines_seen}).
  *
- * <p>The constants name the statistics that one package registers and others read (aggregation,
- * the operations views, the self series), so both sides use the same name and a rename cannot
- * leave a reader silently finding nothing. A statistic registered and read in one class only keeps
- * its plain strings.
+ * <p>The constants name the statistics that one package registers and others read (aggregation, the
+ * operations views, the self series), so both sides use the same name and a rename cannot leave a
+ * reader silently finding nothing. A statistic registered and read in one class only keeps its
+ * plain strings.
  */
 public record StatName(String category, String metric) {
 
-  /** Packets received on all listeners (Etsy's {@code packets_received}); registered by {@code ingest}. */
+  /**
+   * Packets received on all listeners (Etsy's {@code packets_received}); registered by {@code
+   * ingest}.
+   */
   public static final StatName PACKETS_RECEIVED = new StatName("messages", "packets_received");
 
-  /** Non-empty StatsD lines received (Etsy's {@code metrics_received}); registered by {@code protocol}. */
+  /**
+   * Non-empty StatsD lines received (Etsy's {@code metrics_received}); registered by {@code
+   * protocol}.
+   */
   public static final StatName METRICS_RECEIVED = new StatName("messages", "metrics_received");
 
   /** Samples passed on to aggregation; registered by {@code protocol}. */
@@ -28,13 +34,19 @@ public record StatName(String category, String metric) {
   /** Unix seconds of the last data received on any listener; registered by {@code ingest}. */
   public static final StatName LAST_MSG_SEEN = new StatName("messages", "last_msg_seen");
 
-  /** Datagrams the kernel dropped on the UDP sockets; registered by {@code ingest} where Linux tells. */
+  /**
+   * Datagrams the kernel dropped on the UDP sockets; registered by {@code ingest} where Linux
+   * tells.
+   */
   public static final StatName UDP_KERNEL_DROPS = new StatName("udp", "kernel_drops");
 
   /** Series held, live and pending backfill; registered by {@code aggregate}. */
   public static final StatName LIVE_SERIES = new StatName("aggregate", "live_series");
 
-  /** Samples for new series dropped by the {@code max_metrics} guard; registered by {@code aggregate}. */
+  /**
+   * Samples for new series dropped by the {@code max_metrics} guard; registered by {@code
+   * aggregate}.
+   */
   public static final StatName DROPS_MAX_METRICS = new StatName("drops", "max_metrics");
 
   /** Timestamped samples older than the backfill age; registered by {@code aggregate}. */
@@ -52,23 +64,32 @@ public record StatName(String category, String metric) {
   /** Duration of the last flush, milliseconds; registered by {@code flush}. */
   public static final StatName FLUSH_LAST_DURATION_MS = new StatName("flush", "last_duration_ms");
 
-  /** How long after its interval ended the last interval was flushed; registered by {@code flush}. */
+  /**
+   * How long after its interval ended the last interval was flushed; registered by {@code flush}.
+   */
   public static final StatName FLUSH_PROCESSING_LAG_MS = new StatName("flush", "processing_lag_ms");
 
-  /** Snapshots waiting for the store writer; registered by {@code storage} when a store is configured. */
-  public static final StatName STORE_BACKLOG_SNAPSHOTS = new StatName("storage", "backlog_snapshots");
+  /**
+   * Snapshots waiting for the store writer; registered by {@code storage} when a store is
+   * configured.
+   */
+  public static final StatName STORE_BACKLOG_SNAPSHOTS =
+      new StatName("storage", "backlog_snapshots");
 
   /** Age of the oldest snapshot waiting for the store writer; registered by {@code storage}. */
-  public static final StatName STORE_BACKLOG_AGE_SECONDS = new StatName("storage", "backlog_age_seconds");
+  public static final StatName STORE_BACKLOG_AGE_SECONDS =
+      new StatName("storage", "backlog_age_seconds");
 
   /** Duration of the latest store write; registered by {@code storage}. */
-  public static final StatName STORE_LAST_WRITE_MILLIS = new StatName("storage", "last_write_millis");
+  public static final StatName STORE_LAST_WRITE_MILLIS =
+      new StatName("storage", "last_write_millis");
 
   /** Failed store write attempts; registered by {@code storage}. */
   public static final StatName STORE_WRITE_FAILURES = new StatName("storage", "write_failures");
 
   /** Snapshots dropped because the store backlog was full; registered by {@code storage}. */
-  public static final StatName STORE_SNAPSHOTS_DROPPED = new StatName("storage", "snapshots_dropped");
+  public static final StatName STORE_SNAPSHOTS_DROPPED =
+      new StatName("storage", "snapshots_dropped");
 
   /** HTTP requests answered; registered by {@code api}. */
   public static final StatName HTTP_REQUESTS = new StatName("http", "requests");

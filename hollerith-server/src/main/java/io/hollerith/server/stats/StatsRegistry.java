@@ -11,13 +11,12 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 
 /**
- * Hollerith's own statistics, by category and metric:
- * {@code incr("udp", "packets_received", 1)}, {@code decr(...)}, read back as one nested map for
- * {@code /stats} and as Prometheus series.
+ * Hollerith's own statistics, by category and metric: {@code incr("udp", "packets_received", 1)},
+ * {@code decr(...)}, read back as one nested map for {@code /stats} and as Prometheus series.
  *
- * <p>Hot paths take a {@link Counter} handle once and increment it; a handle is a {@link LongAdder},
- * so ingest threads never contend on a shared lock or cache line. Values that already live
- * elsewhere (queue sizes, kernel drop counters, live series) are registered as gauges read at
+ * <p>Hot paths take a {@link Counter} handle once and increment it; a handle is a {@link
+ * LongAdder}, so ingest threads never contend on a shared lock or cache line. Values that already
+ * live elsewhere (queue sizes, kernel drop counters, live series) are registered as gauges read at
  * snapshot time.
  *
  * <p>Thread-safe.
@@ -57,8 +56,10 @@ public final class StatsRegistry {
   /** A value read when the registry is read. */
   public record Gauge(DoubleSupplier supplier, String help) {}
 
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> counters = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Gauge>> gauges = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> counters =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Gauge>> gauges =
+      new ConcurrentHashMap<>();
   private final Set<String> seriesNamingCategories = ConcurrentHashMap.newKeySet();
 
   /** The counter {@code category.metric}, created on first use with the given help text. */
@@ -89,14 +90,19 @@ public final class StatsRegistry {
     counter(category, metric).incr(delta);
   }
 
-  /** Subtracts {@code delta} from {@code category.metric} (a counter going down; internal counters may do so). */
+  /**
+   * Subtracts {@code delta} from {@code category.metric} (a counter going down; internal counters
+   * may do so).
+   */
   public void decr(String category, String metric, long delta) {
     counter(category, metric).decr(delta);
   }
 
   /** Registers (or replaces) a gauge read at snapshot time. */
   public void gauge(String category, String metric, String help, DoubleSupplier supplier) {
-    gauges.computeIfAbsent(category, c -> new ConcurrentHashMap<>()).put(metric, new Gauge(supplier, help));
+    gauges
+        .computeIfAbsent(category, c -> new ConcurrentHashMap<>())
+        .put(metric, new Gauge(supplier, help));
   }
 
   /** Registers (or replaces) the gauge {@code name}, read at snapshot time. */
@@ -109,7 +115,8 @@ public final class StatsRegistry {
    * example). Such a figure tells about every tenant's series, so its whole category is left out of
    * {@link #snapshot(boolean)} for callers who do not see every tenant.
    */
-  public void seriesNamingGauge(String category, String metric, String help, DoubleSupplier supplier) {
+  public void seriesNamingGauge(
+      String category, String metric, String help, DoubleSupplier supplier) {
     seriesNamingCategories.add(category);
     gauge(category, metric, help, supplier);
   }
@@ -146,10 +153,18 @@ public final class StatsRegistry {
    */
   public Map<String, Map<String, Number>> snapshot(boolean includeSeriesNames) {
     Map<String, Map<String, Number>> out = new TreeMap<>();
-    counters.forEach((category, byMetric) -> byMetric.forEach(
-        (metric, counter) -> out.computeIfAbsent(category, c -> new TreeMap<>()).put(metric, counter.value())));
-    gauges.forEach((category, byMetric) -> byMetric.forEach(
-        (metric, gauge) -> out.computeIfAbsent(category, c -> new TreeMap<>()).put(metric, readGauge(gauge))));
+    counters.forEach(
+        (category, byMetric) ->
+            byMetric.forEach(
+                (metric, counter) ->
+                    out.computeIfAbsent(category, c -> new TreeMap<>())
+                        .put(metric, counter.value())));
+    gauges.forEach(
+        (category, byMetric) ->
+            byMetric.forEach(
+                (metric, gauge) ->
+                    out.computeIfAbsent(category, c -> new TreeMap<>())
+                        .put(metric, readGauge(gauge))));
     if (!includeSeriesNames) {
       out.keySet().removeAll(seriesNamingCategories);
     }

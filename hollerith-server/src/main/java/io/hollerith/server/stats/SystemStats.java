@@ -6,9 +6,9 @@ import java.lang.management.MemoryMXBean;
 import java.time.Clock;
 
 /**
- * The node's process and JVM figures as gauges of category {@code system} in a
- * {@link StatsRegistry}: the one source that {@code /stats}, the Prometheus exposition
- * ({@code hollerith_system_*}), the internal stats object and the self series all read.
+ * The node's process and JVM figures as gauges of category {@code system} in a {@link
+ * StatsRegistry}: the one source that {@code /stats}, the Prometheus exposition ({@code
+ * hollerith_system_*}), the internal stats object and the self series all read.
  */
 public final class SystemStats {
 
@@ -18,19 +18,45 @@ public final class SystemStats {
   public static void register(StatsRegistry stats, Clock clock) {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long started = ManagementFactory.getRuntimeMXBean().getStartTime();
-    stats.gauge("system", "uptime_seconds", "Seconds since the process started",
+    stats.gauge(
+        "system",
+        "uptime_seconds",
+        "Seconds since the process started",
         () -> Math.max(0, clock.millis() - started) / 1000.0);
-    stats.gauge("system", "memory_usage_bytes", "JVM heap and non-heap memory in use, bytes",
+    stats.gauge(
+        "system",
+        "memory_usage_bytes",
+        "JVM heap and non-heap memory in use, bytes",
         () -> memory.getHeapMemoryUsage().getUsed() + memory.getNonHeapMemoryUsage().getUsed());
-    stats.gauge(StatName.HEAP_USED_BYTES, "JVM heap in use, bytes", () -> memory.getHeapMemoryUsage().getUsed());
-    stats.gauge("system", "heap_max_bytes", "JVM maximum heap, bytes", () -> memory.getHeapMemoryUsage().getMax());
-    stats.gauge("system", "non_heap_used_bytes", "JVM non-heap memory in use, bytes",
+    stats.gauge(
+        StatName.HEAP_USED_BYTES,
+        "JVM heap in use, bytes",
+        () -> memory.getHeapMemoryUsage().getUsed());
+    stats.gauge(
+        "system",
+        "heap_max_bytes",
+        "JVM maximum heap, bytes",
+        () -> memory.getHeapMemoryUsage().getMax());
+    stats.gauge(
+        "system",
+        "non_heap_used_bytes",
+        "JVM non-heap memory in use, bytes",
         () -> memory.getNonHeapMemoryUsage().getUsed());
-    stats.gauge("system", "threads", "Live JVM threads", () -> ManagementFactory.getThreadMXBean().getThreadCount());
-    stats.gauge("system", "gc_collections", "Garbage collections since start", SystemStats::gcCollections);
-    stats.gauge(StatName.GC_TIME_SECONDS, "Time spent in garbage collection since start, seconds",
+    stats.gauge(
+        "system",
+        "threads",
+        "Live JVM threads",
+        () -> ManagementFactory.getThreadMXBean().getThreadCount());
+    stats.gauge(
+        "system", "gc_collections", "Garbage collections since start", SystemStats::gcCollections);
+    stats.gauge(
+        StatName.GC_TIME_SECONDS,
+        "Time spent in garbage collection since start, seconds",
         () -> gcMillis() / 1000.0);
-    stats.gauge("system", "available_processors", "Processors available to the JVM",
+    stats.gauge(
+        "system",
+        "available_processors",
+        "Processors available to the JVM",
         () -> Runtime.getRuntime().availableProcessors());
   }
 

@@ -6,10 +6,10 @@ import java.util.Deque;
 import java.util.OptionalDouble;
 
 /**
- * How late the JVM wakes a sleeping thread: a daemon thread ({@code hollerith-latency-probe}) sleeps
- * until each wall-clock multiple of {@value #PERIOD_MILLIS} ms and records how late it woke. A busy
- * machine, a long GC pause or a starved scheduler shows up here before anywhere else. Nothing is
- * known until the first wake-up. Thread-safe.
+ * How late the JVM wakes a sleeping thread: a daemon thread ({@code hollerith-latency-probe})
+ * sleeps until each wall-clock multiple of {@value #PERIOD_MILLIS} ms and records how late it woke.
+ * A busy machine, a long GC pause or a starved scheduler shows up here before anywhere else.
+ * Nothing is known until the first wake-up. Thread-safe.
  */
 public final class WakeLatencyProbe implements AutoCloseable {
 
@@ -62,12 +62,19 @@ public final class WakeLatencyProbe implements AutoCloseable {
 
   /** How late the latest wake-up was, seconds; empty before the first. */
   public synchronized OptionalDouble latestSeconds() {
-    return recent.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(recent.peekLast().lateMillis() / 1000.0);
+    return recent.isEmpty()
+        ? OptionalDouble.empty()
+        : OptionalDouble.of(recent.peekLast().lateMillis() / 1000.0);
   }
 
-  /** The largest lateness of the wake-ups within the minute up to the latest one, seconds; empty before the first. */
+  /**
+   * The largest lateness of the wake-ups within the minute up to the latest one, seconds; empty
+   * before the first.
+   */
   public synchronized OptionalDouble maxLastMinuteSeconds() {
-    return recent.stream().mapToLong(Wake::lateMillis).max().stream().mapToDouble(ms -> ms / 1000.0).findFirst();
+    return recent.stream().mapToLong(Wake::lateMillis).max().stream()
+        .mapToDouble(ms -> ms / 1000.0)
+        .findFirst();
   }
 
   @Override

@@ -5,17 +5,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Helpers shared by both engines' database statistics: sections, ratios and the running-query list. */
+/**
+ * Helpers shared by both engines' database statistics: sections, ratios and the running-query list.
+ */
 final class DatabaseStatsSections {
 
   /** Most tables in {@code table_stats}, and most queries in {@code active_queries.queries}. */
   static final int TOP = 10;
+
   /** Characters of a query kept in {@code query_preview}. */
   static final int PREVIEW_CHARS = 100;
 
   private DatabaseStatsSections() {}
 
-  /** {@code 100 × part / whole} rounded to {@code digits} decimals, or null when {@code whole} is 0. */
+  /**
+   * {@code 100 × part / whole} rounded to {@code digits} decimals, or null when {@code whole} is 0.
+   */
   static Double percent(double part, double whole, int digits) {
     if (whole == 0) {
       return null;
@@ -39,7 +44,8 @@ final class DatabaseStatsSections {
   }
 
   /** Hollerith's own operations in flight, in the shape of {@code active_queries}. */
-  static Map<String, Object> activeQueries(List<RunningOperations.Operation> running, long nowNanos) {
+  static Map<String, Object> activeQueries(
+      List<RunningOperations.Operation> running, long nowNanos) {
     List<Map<String, Object>> queries = new ArrayList<>();
     double longest = 0;
     for (RunningOperations.Operation op : running) {
@@ -64,7 +70,9 @@ final class DatabaseStatsSections {
   }
 
   static String preview(String query) {
-    return query == null || query.length() <= PREVIEW_CHARS ? query : query.substring(0, PREVIEW_CHARS);
+    return query == null || query.length() <= PREVIEW_CHARS
+        ? query
+        : query.substring(0, PREVIEW_CHARS);
   }
 
   /** A map of the given key-value pairs in order (values may be null, unlike {@code Map.of}). */

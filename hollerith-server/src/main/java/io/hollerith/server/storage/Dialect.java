@@ -6,14 +6,18 @@ enum Dialect {
   POSTGRESQL("postgresql", "LEAST", "GREATEST", "CAST(? AS jsonb)", " FOR SHARE");
 
   final String engine;
+
   /** Two-argument scalar minimum (SQLite's {@code min(a, b)}, PostgreSQL's {@code LEAST}). */
   final String least;
+
   final String greatest;
+
   /** Placeholder for a JSON text parameter. */
   final String jsonParam;
+
   /**
-   * Suffix of a {@code SELECT} that must hold a shared row lock until the transaction ends (empty on
-   * SQLite, whose write transactions are {@code BEGIN IMMEDIATE} and so already exclusive).
+   * Suffix of a {@code SELECT} that must hold a shared row lock until the transaction ends (empty
+   * on SQLite, whose write transactions are {@code BEGIN IMMEDIATE} and so already exclusive).
    */
   final String forShare;
 
@@ -25,7 +29,10 @@ enum Dialect {
     this.forShare = forShare;
   }
 
-  /** Null-tolerant minimum of two columns/expressions (SQLite's {@code min} returns NULL on a NULL argument). */
+  /**
+   * Null-tolerant minimum of two columns/expressions (SQLite's {@code min} returns NULL on a NULL
+   * argument).
+   */
   String least(String a, String b) {
     return least + "(COALESCE(" + a + ", " + b + "), COALESCE(" + b + ", " + a + "))";
   }

@@ -21,7 +21,8 @@ final class IdChunks {
    * Runs {@code sqlUpToIn} followed by {@code (?, ?, …)} once per chunk of {@code ids[0..n)},
    * binding {@code values} to the parameters before the list.
    */
-  static void update(Connection c, String sqlUpToIn, long[] values, long[] ids, int n) throws SQLException {
+  static void update(Connection c, String sqlUpToIn, long[] values, long[] ids, int n)
+      throws SQLException {
     int fullChunks = n / SIZE;
     if (fullChunks > 0) {
       try (PreparedStatement ps = c.prepareStatement(sqlUpToIn + PointRows.placeholders(SIZE))) {
@@ -38,7 +39,8 @@ final class IdChunks {
     }
   }
 
-  private static void run(PreparedStatement ps, long[] values, long[] ids, int from, int size) throws SQLException {
+  private static void run(PreparedStatement ps, long[] values, long[] ids, int from, int size)
+      throws SQLException {
     for (int i = 0; i < values.length; i++) {
       ps.setLong(1 + i, values[i]);
     }

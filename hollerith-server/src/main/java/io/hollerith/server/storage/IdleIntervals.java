@@ -25,8 +25,8 @@ import java.util.Map;
  *
  * <p>A gauge's held value is the node's latest row before the bucket (the row read just before in
  * the same scan, or for the first buckets of a scan the node's latest row that ended before it at
- * any resolution, else its {@code gauge_values} row when that was set before). Not thread-safe;
- * one per read.
+ * any resolution, else its {@code gauge_values} row when that was set before). Not thread-safe; one
+ * per read.
  */
 final class IdleIntervals {
 
@@ -54,8 +54,10 @@ final class IdleIntervals {
    */
   static IdleIntervals of(Connection c, long seriesId, List<Long> resolutions) throws SQLException {
     List<Span> spans = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT l.node_id, l.since, COALESCE(l.until, n.flushed_until)"
-        + " FROM live_spans l JOIN nodes n ON n.id = l.node_id WHERE l.series_id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT l.node_id, l.since, COALESCE(l.until, n.flushed_until)"
+                + " FROM live_spans l JOIN nodes n ON n.id = l.node_id WHERE l.series_id = ?")) {
       ps.setLong(1, seriesId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -88,13 +90,18 @@ final class IdleIntervals {
     return merge;
   }
 
-  /** Puts the gauge value (and its set time) {@code node} held at {@code time} into {@code held}, if known. */
+  /**
+   * Puts the gauge value (and its set time) {@code node} held at {@code time} into {@code held}, if
+   * known.
+   */
   private void heldBefore(int node, long time, Map<Integer, double[]> held) throws SQLException {
     long bestEnd = Long.MIN_VALUE;
     double[] best = null;
     for (long res : resolutions) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT ts, last, set_at FROM gauge_points"
-          + " WHERE series_id = ? AND res = ? AND node_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT ts, last, set_at FROM gauge_points"
+                  + " WHERE series_id = ? AND res = ? AND node_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1")) {
         ps.setLong(1, seriesId);
         ps.setLong(2, res);
         ps.setInt(3, node);
@@ -111,8 +118,9 @@ final class IdleIntervals {
       }
     }
     if (best == null) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT value, set_at FROM gauge_values WHERE series_id = ? AND node_id = ? AND set_at <= ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT value, set_at FROM gauge_values WHERE series_id = ? AND node_id = ? AND set_at <= ?")) {
         ps.setLong(1, seriesId);
         ps.setInt(2, node);
         ps.setLong(3, time);
@@ -134,8 +142,10 @@ final class IdleIntervals {
     private final long res;
     private final long[] idle;
     private final RowConsumer rows;
+
     /** Gauges: per node, the value and set time of the latest row passed. */
     private final Map<Integer, double[]> held = new HashMap<>();
+
     private int next;
 
     private Merge(MetricType type, long res, long[] idle, RowConsumer rows) {
@@ -185,10 +195,20 @@ final class IdleIntervals {
   static StoredPoint idlePoint(MetricType type, long ts, long res) {
     return switch (type) {
       case COUNTER -> StoredPoint.counter(ts, res, 0);
-      case TIMER -> StoredPoint.timer(ts, res, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-          QuantileSketch.create());
+      case TIMER ->
+          StoredPoint.timer(
+              ts,
+              res,
+              0,
+              0,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN,
+              QuantileSketch.create());
       case SET -> StoredPoint.set(ts, res, 0, UniqueSketch.create());
-      case GAUGE -> throw new IllegalArgumentException("an idle gauge holds the value it had: see Merge");
+      case GAUGE ->
+          throw new IllegalArgumentException("an idle gauge holds the value it had: see Merge");
     };
   }
 
@@ -197,7 +217,9 @@ final class IdleIntervals {
     long[] keys = new long[16];
     int n = 0;
     for (Span s : spans) {
-      for (long b = firstBucket(s, seg.res(), seg.from()); b <= seg.to() && b < s.end(); b += seg.res()) {
+      for (long b = firstBucket(s, seg.res(), seg.from());
+          b <= seg.to() && b < s.end();
+          b += seg.res()) {
         if (n == keys.length) {
           keys = Arrays.copyOf(keys, n * 2);
         }

@@ -17,11 +17,11 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * The SQL shared by both engines over the schema in {@code db/metrics/<engine>/}, in parts:
- * {@link SnapshotWriter} (writes), {@link PersistedValues} (counter totals and gauge values),
- * {@link SeriesReads} (reads), {@link Rollups} and {@link Retention}, and {@link SeriesIds} (the
- * write side's series-id cache, tied to the {@code series_epoch} so that expired series are never
- * written through a stale id). Subclasses supply connections ({@link #inWrite}, {@link #inRead}).
+ * The SQL shared by both engines over the schema in {@code db/metrics/<engine>/}, in parts: {@link
+ * SnapshotWriter} (writes), {@link PersistedValues} (counter totals and gauge values), {@link
+ * SeriesReads} (reads), {@link Rollups} and {@link Retention}, and {@link SeriesIds} (the write
+ * side's series-id cache, tied to the {@code series_epoch} so that expired series are never written
+ * through a stale id). Subclasses supply connections ({@link #inWrite}, {@link #inRead}).
  *
  * <p>Thread-safe: the parts are. Writes from several threads are serialised by the subclass where
  * the engine needs it.
@@ -36,10 +36,13 @@ abstract class JdbcMetricStore implements MetricStore {
 
   protected final Dialect dialect;
   protected final StoreSettings settings;
+
   /** Counted around every write transaction by the subclasses. */
   protected final TransactionCounters transactions = new TransactionCounters();
+
   /** The reads and writes running now, for the database statistics' active queries. */
   protected final RunningOperations running = new RunningOperations();
+
   private final RetentionPolicy policy;
   private final List<Long> resolutions;
 
@@ -79,8 +82,13 @@ abstract class JdbcMetricStore implements MetricStore {
    */
   static void migrate(DataSource dataSource, Dialect dialect, String schema, String where) {
     try {
-      SchemaMigrations.migrate(dataSource, new SchemaMigrations.Target("classpath:db/metrics/" + dialect.engine,
-          "flyway_schema_history", schema, "the " + dialect.engine + " metric database " + where));
+      SchemaMigrations.migrate(
+          dataSource,
+          new SchemaMigrations.Target(
+              "classpath:db/metrics/" + dialect.engine,
+              "flyway_schema_history",
+              schema,
+              "the " + dialect.engine + " metric database " + where));
     } catch (SchemaException e) {
       throw new StoreException(e.getMessage(), e.getCause() != null ? e.getCause() : e);
     }
@@ -89,13 +97,15 @@ abstract class JdbcMetricStore implements MetricStore {
   /** Runs {@code work} in one write transaction: commits if it returns, rolls back if it throws. */
   protected abstract <T> T inWrite(String what, SqlWork<T> work);
 
-  /** Runs {@code work} on a read connection, in one read transaction where the engine supports it. */
+  /**
+   * Runs {@code work} on a read connection, in one read transaction where the engine supports it.
+   */
   protected abstract <T> T inRead(String what, SqlWork<T> work);
 
   /**
-   * Runs {@code work} on {@code c} (auto-commit off) and ends its transaction: commits when
-   * {@code commit}, else rolls back (a read keeps nothing). If the work or the commit throws, rolls
-   * back, attaching a failed rollback as suppressed, and rethrows; wrapping is the caller's.
+   * Runs {@code work} on {@code c} (auto-commit off) and ends its transaction: commits when {@code
+   * commit}, else rolls back (a read keeps nothing). If the work or the commit throws, rolls back,
+   * attaching a failed rollback as suppressed, and rethrows; wrapping is the caller's.
    */
   static <T> T runAndEnd(Connection c, SqlWork<T> work, boolean commit) throws SQLException {
     try {
@@ -133,10 +143,12 @@ abstract class JdbcMetricStore implements MetricStore {
 
   @Override
   public void saveTableSizes(LocalDate day, List<TableSize> sizes) {
-    inWrite("save table sizes", c -> {
-      TableSizeHistory.save(c, dialect, day, sizes);
-      return null;
-    });
+    inWrite(
+        "save table sizes",
+        c -> {
+          TableSizeHistory.save(c, dialect, day, sizes);
+          return null;
+        });
   }
 
   @Override
@@ -149,7 +161,9 @@ abstract class JdbcMetricStore implements MetricStore {
     return inWrite("delete old table sizes", c -> TableSizeHistory.deleteBefore(c, dialect, day));
   }
 
-  /** Hollerith's own counts of its write transactions (commits, rollbacks, lock waits that failed). */
+  /**
+   * Hollerith's own counts of its write transactions (commits, rollbacks, lock waits that failed).
+   */
   final TransactionCounters transactions() {
     return transactions;
   }
@@ -159,7 +173,10 @@ abstract class JdbcMetricStore implements MetricStore {
     return writer.write(nodeId, writeId, snapshot);
   }
 
-  /** How many live flushes so far compared full lists of series with the open spans, rather than applying changes. */
+  /**
+   * How many live flushes so far compared full lists of series with the open spans, rather than
+   * applying changes.
+   */
   final long liveSpanFullComparisons() {
     return writer.liveSpanFullComparisons();
   }
@@ -200,8 +217,8 @@ abstract class JdbcMetricStore implements MetricStore {
   }
 
   @Override
-  public List<SeriesInfo> listSeries(String namePrefix, MetricType type,
-      String afterCanonicalKey, int limit) {
+  public List<SeriesInfo> listSeries(
+      String namePrefix, MetricType type, String afterCanonicalKey, int limit) {
     return reads.listSeries(namePrefix, type, afterCanonicalKey, limit);
   }
 

@@ -26,8 +26,10 @@ final class JdbcStoredSeries implements StoredSeries {
   private final MetricKey key;
   private final List<SeriesInfo> types = new ArrayList<>();
   private final Map<MetricType, Long> ids = new EnumMap<>(MetricType.class);
+
   /** {@code rollup_state.done_until} per resolution, read on first use. */
   private Map<Long, Long> doneUntil;
+
   /** The live spans per type, read on first use. */
   private final Map<MetricType, IdleIntervals> idle = new EnumMap<>(MetricType.class);
 
@@ -36,8 +38,9 @@ final class JdbcStoredSeries implements StoredSeries {
     this.c = c;
     this.key = key;
     Map<MetricType, SeriesInfo> byType = new EnumMap<>(MetricType.class);
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT type, id, first_seen, last_sample FROM series WHERE canonical_key = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT type, id, first_seen, last_sample FROM series WHERE canonical_key = ?")) {
       ps.setString(1, key.canonical());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -70,8 +73,9 @@ final class JdbcStoredSeries implements StoredSeries {
       List<StoredPoint> out = new ArrayList<>();
       for (Segment seg : plan(fromMillis, toMillis, new ArrayList<>(store.resolutions()))) {
         Merging merging = new Merging(type, out);
-        IdleIntervals.Merge rows = idle(type, id).around(type, seg,
-            (p, node, setAt) -> merging.add(p.timeMillis(), p, setAt));
+        IdleIntervals.Merge rows =
+            idle(type, id)
+                .around(type, seg, (p, node, setAt) -> merging.add(p.timeMillis(), p, setAt));
         PointRows.scan(c, type, id, seg, rows);
         rows.finish();
         merging.finish();
@@ -83,7 +87,8 @@ final class JdbcStoredSeries implements StoredSeries {
   }
 
   @Override
-  public List<StoredPoint> buckets(MetricType type, long fromMillis, long toMillis, long bucketMillis) {
+  public List<StoredPoint> buckets(
+      MetricType type, long fromMillis, long toMillis, long bucketMillis) {
     if (bucketMillis <= 0) {
       throw new IllegalArgumentException("bucket width must be positive, got " + bucketMillis);
     }
@@ -108,12 +113,23 @@ final class JdbcStoredSeries implements StoredSeries {
       if (type == MetricType.COUNTER) {
         return counterBuckets(id, segments, fromMillis, bucketMillis);
       }
-      // Segments come in time order and rows in each by time, so buckets complete one after another.
+      // Segments come in time order and rows in each by time, so buckets complete one after
+      // another.
       List<StoredPoint> out = new ArrayList<>();
       Merging merging = new Merging(type, out);
       for (Segment seg : segments) {
-        IdleIntervals.Merge rows = idle(type, id).around(type, seg, (p, node, setAt) -> merging.add(
-            fromMillis + Math.floorDiv(p.timeMillis() - fromMillis, bucketMillis) * bucketMillis, p, setAt));
+        IdleIntervals.Merge rows =
+            idle(type, id)
+                .around(
+                    type,
+                    seg,
+                    (p, node, setAt) ->
+                        merging.add(
+                            fromMillis
+                                + Math.floorDiv(p.timeMillis() - fromMillis, bucketMillis)
+                                    * bucketMillis,
+                            p,
+                            setAt));
         PointRows.scan(c, type, id, seg, rows);
         rows.finish();
       }
@@ -124,7 +140,10 @@ final class JdbcStoredSeries implements StoredSeries {
     }
   }
 
-  /** Merges consecutive rows with the same time (a stored interval, or a bucket) into one point each. */
+  /**
+   * Merges consecutive rows with the same time (a stored interval, or a bucket) into one point
+   * each.
+   */
   private static final class Merging {
     private final MetricType type;
     private final List<StoredPoint> out;
@@ -157,14 +176,16 @@ final class JdbcStoredSeries implements StoredSeries {
    * Counter buckets summed by the database: a counter bucket is a plain sum, and letting SQL add
    * avoids materialising every row (a month of 10 s rows reads several times faster).
    */
-  private List<StoredPoint> counterBuckets(long id, List<Segment> segments, long from, long bucketMillis)
-      throws SQLException {
+  private List<StoredPoint> counterBuckets(
+      long id, List<Segment> segments, long from, long bucketMillis) throws SQLException {
     List<StoredPoint> out = new ArrayList<>();
     for (Segment seg : segments) {
       // The segment's buckets in order: the sums, and a 0 where only idle intervals fall.
       TreeMap<Long, Double> sums = new TreeMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT (ts - ?) / ? AS b, sum(count) FROM counter_points"
-          + " WHERE series_id = ? AND res = ? AND ts >= ? AND ts <= ? GROUP BY 1 ORDER BY 1")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT (ts - ?) / ? AS b, sum(count) FROM counter_points"
+                  + " WHERE series_id = ? AND res = ? AND ts >= ? AND ts <= ? GROUP BY 1 ORDER BY 1")) {
         ps.setLong(1, from);
         ps.setLong(2, bucketMillis);
         ps.setLong(3, id);
@@ -177,16 +198,26 @@ final class JdbcStoredSeries implements StoredSeries {
           }
         }
       }
-      IdleIntervals.Merge idleBuckets = idle(MetricType.COUNTER, id).around(MetricType.COUNTER, seg,
-          (p, node, setAt) -> sums.putIfAbsent(from + Math.floorDiv(p.timeMillis() - from, bucketMillis) * bucketMillis,
-              0.0));
+      IdleIntervals.Merge idleBuckets =
+          idle(MetricType.COUNTER, id)
+              .around(
+                  MetricType.COUNTER,
+                  seg,
+                  (p, node, setAt) ->
+                      sums.putIfAbsent(
+                          from + Math.floorDiv(p.timeMillis() - from, bucketMillis) * bucketMillis,
+                          0.0));
       idleBuckets.finish();
       for (Map.Entry<Long, Double> e : sums.entrySet()) {
         long bucket = e.getKey();
         StoredPoint last = out.isEmpty() ? null : out.get(out.size() - 1);
         if (last != null && last.timeMillis() == bucket) {
-          out.set(out.size() - 1, StoredPoint.counter(bucket, Math.max(last.resolutionMillis(), seg.res()),
-              last.count() + e.getValue()));
+          out.set(
+              out.size() - 1,
+              StoredPoint.counter(
+                  bucket,
+                  Math.max(last.resolutionMillis(), seg.res()),
+                  last.count() + e.getValue()));
         } else {
           out.add(StoredPoint.counter(bucket, seg.res(), e.getValue()));
         }
@@ -205,10 +236,10 @@ final class JdbcStoredSeries implements StoredSeries {
   }
 
   /**
-   * Splits {@code [from, to]} into segments, each read at the first resolution of {@code preference}
-   * that holds data there. A resolution holds {@code [now - retention, doneUntil)}: the raw
-   * resolution up to now, a rolled-up one up to its rollup watermark (so the newest, not yet rolled
-   * part of a range is read from the finer resolution instead of coming back empty).
+   * Splits {@code [from, to]} into segments, each read at the first resolution of {@code
+   * preference} that holds data there. A resolution holds {@code [now - retention, doneUntil)}: the
+   * raw resolution up to now, a rolled-up one up to its rollup watermark (so the newest, not yet
+   * rolled part of a range is read from the finer resolution instead of coming back empty).
    */
   private List<Segment> plan(long from, long to, List<Long> preference) throws SQLException {
     if (doneUntil == null) {
@@ -220,7 +251,13 @@ final class JdbcStoredSeries implements StoredSeries {
         }
       }
     }
-    return ReadPlan.segments(from, to, preference, store.resolutions().get(0), store.retention(),
-        store.settings.clock().millis(), doneUntil);
+    return ReadPlan.segments(
+        from,
+        to,
+        preference,
+        store.resolutions().get(0),
+        store.retention(),
+        store.settings.clock().millis(),
+        doneUntil);
   }
 }

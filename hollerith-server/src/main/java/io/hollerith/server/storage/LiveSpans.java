@@ -11,13 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The write side of {@code live_spans}: which series each node holds live, so
- * that an interval in which one received nothing needs no row. A flush of the live interval that
- * follows the node's previous one opens a span at the interval's start for each series new to the
- * node's listing and closes, there, the span of each series no longer listed (it left the live
- * set). A flush after a gap (a restart, dropped snapshots) first closes every open span of the node
- * where its previous flush ended, so the gap reads as it did when every interval was a row:
- * nothing stored.
+ * The write side of {@code live_spans}: which series each node holds live, so that an interval in
+ * which one received nothing needs no row. A flush of the live interval that follows the node's
+ * previous one opens a span at the interval's start for each series new to the node's listing and
+ * closes, there, the span of each series no longer listed (it left the live set). A flush after a
+ * gap (a restart, dropped snapshots) first closes every open span of the node where its previous
+ * flush ended, so the gap reads as it did when every interval was a row: nothing stored.
  *
  * <p>Two ways to find what changed. When the snapshot carries {@link LiveSetChanges} that follow
  * the last snapshot this process applied for the node (same source, next number, no gap), they are
@@ -45,7 +44,10 @@ final class LiveSpans {
 
   /** How a live flush updates the node's spans. */
   enum Update {
-    /** The interval was written before (a re-flush after a restart): spans stay, every point is a row. */
+    /**
+     * The interval was written before (a re-flush after a restart): spans stay, every point is a
+     * row.
+     */
     NONE,
     /** Apply the snapshot's {@link LiveSetChanges}. */
     CHANGES,
@@ -60,6 +62,7 @@ final class LiveSpans {
   }
 
   private final ConcurrentHashMap<Integer, NodeState> nodes = new ConcurrentHashMap<>();
+
   /** How many live flushes compared full lists ({@link Update#FULL}). */
   private final AtomicLong fullComparisons = new AtomicLong();
 
@@ -75,17 +78,23 @@ final class LiveSpans {
       return Update.NONE;
     }
     LiveSetChanges changes = s.liveChanges();
-    boolean follows = flushedUntil != null && flushedUntil == s.intervalStartMillis() && changes != null
-        && changes.source() == state.source() && changes.sequence() - 1 == state.sequence();
+    boolean follows =
+        flushedUntil != null
+            && flushedUntil == s.intervalStartMillis()
+            && changes != null
+            && changes.source() == state.source()
+            && changes.sequence() - 1 == state.sequence();
     if (follows) {
       return Update.CHANGES;
     }
-    return flushedUntil != null && flushedUntil != s.intervalStartMillis() ? Update.FULL_AFTER_GAP : Update.FULL;
+    return flushedUntil != null && flushedUntil != s.intervalStartMillis()
+        ? Update.FULL_AFTER_GAP
+        : Update.FULL;
   }
 
   /**
-   * Applies {@link Update#CHANGES}: opens spans for {@code joinedIds}, closes those of
-   * {@code leftIds}. Returns the node's state to {@link #publish} once the transaction commits.
+   * Applies {@link Update#CHANGES}: opens spans for {@code joinedIds}, closes those of {@code
+   * leftIds}. Returns the node's state to {@link #publish} once the transaction commits.
    */
   NodeState applyChanges(Connection c, int node, FlushSnapshot s, long[] joinedIds, long[] leftIds)
       throws SQLException {
@@ -95,8 +104,9 @@ final class LiveSpans {
   }
 
   /**
-   * Applies {@link Update#FULL} or {@link Update#FULL_AFTER_GAP}: {@code liveIds} are every series the snapshot lists (idle ones
-   * included). Returns the node's state to {@link #publish} once the transaction commits.
+   * Applies {@link Update#FULL} or {@link Update#FULL_AFTER_GAP}: {@code liveIds} are every series
+   * the snapshot lists (idle ones included). Returns the node's state to {@link #publish} once the
+   * transaction commits.
    */
   NodeState applyFull(Connection c, int node, FlushSnapshot s, long[] liveIds) throws SQLException {
     fullComparisons.incrementAndGet();
@@ -119,13 +129,16 @@ final class LiveSpans {
 
   private static NodeState flushed(Connection c, int node, FlushSnapshot s) throws SQLException {
     long end = s.intervalEndMillis();
-    try (PreparedStatement ps = c.prepareStatement("UPDATE nodes SET flushed_until = ? WHERE id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE nodes SET flushed_until = ? WHERE id = ?")) {
       ps.setLong(1, end);
       ps.setInt(2, node);
       ps.executeUpdate();
     }
     LiveSetChanges changes = s.liveChanges();
-    return changes == null ? new NodeState(end, 0, UNCHAINED) : new NodeState(end, changes.source(), changes.sequence());
+    return changes == null
+        ? new NodeState(end, 0, UNCHAINED)
+        : new NodeState(end, changes.source(), changes.sequence());
   }
 
   /** How many live flushes so far compared full lists rather than applying changes. */
@@ -138,13 +151,17 @@ final class LiveSpans {
     nodes.put(node, state);
   }
 
-  /** Forgets the node's state, so its next flush reads it from the database (after a write of unknown outcome). */
+  /**
+   * Forgets the node's state, so its next flush reads it from the database (after a write of
+   * unknown outcome).
+   */
   void forget(int node) {
     nodes.remove(node);
   }
 
   private static Long flushedUntil(Connection c, int node) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT flushed_until FROM nodes WHERE id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT flushed_until FROM nodes WHERE id = ?")) {
       ps.setInt(1, node);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
@@ -160,8 +177,9 @@ final class LiveSpans {
   private static long[] openIds(Connection c, int node) throws SQLException {
     long[] open = new long[16];
     int n = 0;
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT series_id FROM live_spans WHERE node_id = ? AND until IS NULL ORDER BY series_id")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT series_id FROM live_spans WHERE node_id = ? AND until IS NULL ORDER BY series_id")) {
       ps.setInt(1, node);
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
@@ -177,20 +195,22 @@ final class LiveSpans {
   }
 
   private static void closeAll(Connection c, int node, long at) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE live_spans SET until = ? WHERE node_id = ? AND until IS NULL")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE live_spans SET until = ? WHERE node_id = ? AND until IS NULL")) {
       ps.setLong(1, at);
       ps.setInt(2, node);
       ps.executeUpdate();
     }
   }
 
-  private static void openSpans(Connection c, int node, long start, long[] ids) throws SQLException {
+  private static void openSpans(Connection c, int node, long start, long[] ids)
+      throws SQLException {
     if (ids.length == 0) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO live_spans (series_id, node_id, since, until) VALUES (?, ?, ?, NULL)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO live_spans (series_id, node_id, since, until) VALUES (?, ?, ?, NULL)")) {
       for (long id : ids) {
         ps.setLong(1, id);
         ps.setInt(2, node);
@@ -202,8 +222,12 @@ final class LiveSpans {
   }
 
   private static void closeSpans(Connection c, int node, long at, long[] ids) throws SQLException {
-    IdChunks.update(c, "UPDATE live_spans SET until = ? WHERE node_id = ? AND until IS NULL AND series_id IN ",
-        new long[] {at, node}, ids, ids.length);
+    IdChunks.update(
+        c,
+        "UPDATE live_spans SET until = ? WHERE node_id = ? AND until IS NULL AND series_id IN ",
+        new long[] {at, node},
+        ids,
+        ids.length);
   }
 
   /** The ids of sorted {@code a} that sorted {@code b} lacks. */

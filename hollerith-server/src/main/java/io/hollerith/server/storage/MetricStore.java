@@ -49,10 +49,15 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
   /** True if the snapshot with this id was written (ids are kept for at least a day). */
   boolean isWritten(String nodeId, long writeId);
 
-  /** The running counter totals this node had stored, to continue Prometheus {@code _total} series. */
+  /**
+   * The running counter totals this node had stored, to continue Prometheus {@code _total} series.
+   */
   Map<MetricKey, Double> loadCounterTotals(String nodeId);
 
-  /** The last value of every gauge this node stored, with its set time, to restore gauges after a restart. */
+  /**
+   * The last value of every gauge this node stored, with its set time, to restore gauges after a
+   * restart.
+   */
   List<FlushSnapshot.GaugePoint> loadGaugeValues(String nodeId);
 
   /**
@@ -70,8 +75,8 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
   /**
    * One rollup and retention pass at time {@code nowMillis}: merges complete fine buckets into the
    * next coarser resolution, re-merges coarse buckets whose sources changed late, and deletes rows
-   * older than their resolution's retention. Works in small transactions so a concurrent
-   * {@link #write} waits for at most one of them.
+   * older than their resolution's retention. Works in small transactions so a concurrent {@link
+   * #write} waits for at most one of them.
    */
   RollupReport rollup(long nowMillis);
 
@@ -88,7 +93,10 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
    */
   void saveTableSizes(LocalDate day, List<TableSize> sizes);
 
-  /** The stored table-size samples from {@code from} to {@code to}, both inclusive, by day then table. */
+  /**
+   * The stored table-size samples from {@code from} to {@code to}, both inclusive, by day then
+   * table.
+   */
   List<TableSizeSample> tableSizeHistory(LocalDate from, LocalDate to);
 
   /** Deletes the table-size samples of days before {@code day}; returns how many rows went. */
@@ -97,10 +105,10 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
   /**
    * The database's own statistics, JSON-ready (maps, lists, numbers, strings, nulls): the sections
    * {@code table_stats}, {@code connections}, {@code database_size}, {@code cache_performance},
-   * {@code transactions}, {@code locks}, {@code maintenance}, {@code active_queries},
-   * {@code query_performance}, {@code replication}, and {@code notes} (field → why it is null or
-   * what it means on this engine). Reads every table's pages on SQLite; meant for an operator's
-   * request, not for scrapes.
+   * {@code transactions}, {@code locks}, {@code maintenance}, {@code active_queries}, {@code
+   * query_performance}, {@code replication}, and {@code notes} (field → why it is null or what it
+   * means on this engine). Reads every table's pages on SQLite; meant for an operator's request,
+   * not for scrapes.
    */
   Map<String, Object> databaseStats();
 
@@ -113,13 +121,16 @@ public interface MetricStore extends SeriesReader, AutoCloseable {
   ReadOnlySql readOnlySql(ReadOnlyRole role);
 
   /**
-   * The store's connection pool now: {@code max_size}, {@code open}, {@code active}, {@code idle} and
-   * {@code waiting} (threads waiting for a connection; on SQLite the writers waiting for the one
-   * write connection), as far as the engine knows them.
+   * The store's connection pool now: {@code max_size}, {@code open}, {@code active}, {@code idle}
+   * and {@code waiting} (threads waiting for a connection; on SQLite the writers waiting for the
+   * one write connection), as far as the engine knows them.
    */
   Map<String, Number> connectionPool();
 
-  /** The task history of the nodes sharing this store (the scheduler's {@link io.hollerith.server.jobs.TaskStore}). */
+  /**
+   * The task history of the nodes sharing this store (the scheduler's {@link
+   * io.hollerith.server.jobs.TaskStore}).
+   */
   TaskStore tasks();
 
   /** The worker heartbeats of the nodes sharing this store. */

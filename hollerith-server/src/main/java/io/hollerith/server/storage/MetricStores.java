@@ -9,7 +9,10 @@ import java.util.Locale;
 /** Opens the configured {@link MetricStore}. */
 public final class MetricStores {
 
-  /** The metric database file under {@code data_dir} (credentials are kept apart, in {@code auth.db}). */
+  /**
+   * The metric database file under {@code data_dir} (credentials are kept apart, in {@code
+   * auth.db}).
+   */
   public static final String SQLITE_FILE = "metrics.db";
 
   private MetricStores() {}
@@ -24,10 +27,15 @@ public final class MetricStores {
     StoreSettings settings = StoreSettings.from(config, clock);
     StorageConfig storage = config.storage();
     return switch (storage.type().toLowerCase(Locale.ROOT)) {
-      case "sqlite" -> sqlite(Path.of(config.dataDir()).resolve(SQLITE_FILE), storage.sqliteSynchronous(), settings);
+      case "sqlite" ->
+          sqlite(
+              Path.of(config.dataDir()).resolve(SQLITE_FILE),
+              storage.sqliteSynchronous(),
+              settings);
       case "postgresql", "postgres" -> postgresql(storage.postgresql(), settings);
-      default -> throw new IllegalArgumentException(
-          "storage.type must be sqlite or postgresql, got '" + storage.type() + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "storage.type must be sqlite or postgresql, got '" + storage.type() + "'");
     };
   }
 

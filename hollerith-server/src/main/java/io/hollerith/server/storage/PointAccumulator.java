@@ -7,9 +7,9 @@ import io.hollerith.server.sketch.UniqueSketch;
 /**
  * Merges stored points of one series (node partials of one interval, intervals of one bucket, or
  * fine points into a rollup) with the merge each type needs: counts and sums add, min of mins, max
- * of maxes, quantile sketches merge, HyperLogLogs unite, and a gauge keeps the value with the latest
- * set time, whichever interval or node row carries it (ties: the row added last, that is the later
- * interval, then the higher node id). Takes ownership of the sketches it is given.
+ * of maxes, quantile sketches merge, HyperLogLogs unite, and a gauge keeps the value with the
+ * latest set time, whichever interval or node row carries it (ties: the row added last, that is the
+ * later interval, then the higher node id). Takes ownership of the sketches it is given.
  *
  * <p>Not thread-safe; one per bucket.
  */
@@ -89,9 +89,15 @@ final class PointAccumulator {
     return switch (type) {
       case COUNTER -> StoredPoint.counter(timeMillis, resolution, count);
       case GAUGE -> StoredPoint.gauge(timeMillis, resolution, last, min, max);
-      case TIMER -> StoredPoint.timer(timeMillis, resolution, count, sampleCount, sum, sumSquares, min, max, sketch);
-      case SET -> StoredPoint.set(timeMillis, resolution,
-          rows == 1 || uniqueSketch == null ? unique : uniqueSketch.uniqueCount(), uniqueSketch);
+      case TIMER ->
+          StoredPoint.timer(
+              timeMillis, resolution, count, sampleCount, sum, sumSquares, min, max, sketch);
+      case SET ->
+          StoredPoint.set(
+              timeMillis,
+              resolution,
+              rows == 1 || uniqueSketch == null ? unique : uniqueSketch.uniqueCount(),
+              uniqueSketch);
     };
   }
 

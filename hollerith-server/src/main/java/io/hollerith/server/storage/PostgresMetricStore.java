@@ -14,9 +14,9 @@ import java.util.Map;
 
 /**
  * The shared store: PostgreSQL through a HikariCP pool, metric tables in their own schema (default
- * {@code hollerith}; the fleet's credentials live in {@code <schema>_auth}). Several nodes may write to one
- * database: every row carries the writer's node id, so nodes never update each other's rows and
- * need no coordination beyond the series table's unique key.
+ * {@code hollerith}; the fleet's credentials live in {@code <schema>_auth}). Several nodes may
+ * write to one database: every row carries the writer's node id, so nodes never update each other's
+ * rows and need no coordination beyond the series table's unique key.
  *
  * <p>Writes and reads both take pooled connections; PostgreSQL's MVCC lets them run concurrently,
  * so no process-wide write lock is needed. A short connection timeout makes an outage surface as a
@@ -28,13 +28,15 @@ final class PostgresMetricStore extends JdbcMetricStore {
 
   private final HikariDataSource pool;
   private final String where;
+
   /** Advisory lock key for rollups in this schema: one node of a fleet rolls up at a time. */
   private final long rollupLockKey;
 
   private final String url;
   private final String schema;
 
-  private PostgresMetricStore(HikariDataSource pool, String where, String url, String schema, StoreSettings settings) {
+  private PostgresMetricStore(
+      HikariDataSource pool, String where, String url, String schema, StoreSettings settings) {
     super(Dialect.POSTGRESQL, settings);
     this.pool = pool;
     this.url = url;
@@ -47,13 +49,17 @@ final class PostgresMetricStore extends JdbcMetricStore {
    * Connects, creates the schema if needed and applies migrations.
    *
    * @throws StoreException if the database is unreachable or its schema is newer than this binary
-   * @throws IllegalArgumentException if the settings are incomplete (no URL, unreadable password file)
+   * @throws IllegalArgumentException if the settings are incomplete (no URL, unreadable password
+   *     file)
    */
   static PostgresMetricStore open(StorageConfig.Postgresql pg, StoreSettings settings) {
     if (!pg.schema().matches("[A-Za-z_][A-Za-z0-9_]{0,57}")) {
       // 58 characters at most, so that the credential schema <schema>_auth fits PostgreSQL's 63.
-      throw new IllegalArgumentException("storage.postgresql.schema must be a plain identifier of at most 58"
-          + " characters, got '" + pg.schema() + "'");
+      throw new IllegalArgumentException(
+          "storage.postgresql.schema must be a plain identifier of at most 58"
+              + " characters, got '"
+              + pg.schema()
+              + "'");
     }
     HikariConfig hc = DatabaseBootstrap.postgresPool("hollerith-metrics", pg);
     hc.setMaximumPoolSize(pg.poolSize());
@@ -68,7 +74,8 @@ final class PostgresMetricStore extends JdbcMetricStore {
     try {
       pool = new HikariDataSource(hc);
     } catch (RuntimeException e) {
-      throw new StoreException("cannot connect to the PostgreSQL metric database " + where + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot connect to the PostgreSQL metric database " + where + ": " + e.getMessage(), e);
     }
     try {
       migrate(pool, Dialect.POSTGRESQL, pg.schema(), where);
@@ -113,7 +120,8 @@ final class PostgresMetricStore extends JdbcMetricStore {
         lock.commit();
       }
     } catch (SQLException e) {
-      throw new StoreException("PostgreSQL metric store " + where + ": rollup lock failed: " + e.getMessage(), e);
+      throw new StoreException(
+          "PostgreSQL metric store " + where + ": rollup lock failed: " + e.getMessage(), e);
     }
   }
 
@@ -144,7 +152,9 @@ final class PostgresMetricStore extends JdbcMetricStore {
       if (commit) {
         transactions.failed(e, true);
       }
-      throw new StoreException("PostgreSQL metric store " + where + ": " + what + " failed: " + e.getMessage(), e,
+      throw new StoreException(
+          "PostgreSQL metric store " + where + ": " + what + " failed: " + e.getMessage(),
+          e,
           StoreException.isRetryable(e));
     } finally {
       running.end(operation);
@@ -167,20 +177,24 @@ final class PostgresMetricStore extends JdbcMetricStore {
 
   @Override
   public List<TableSize> tableSizes() {
-    return inRead("measure tables", c -> {
-      List<TableSize> out = new ArrayList<>();
-      try (var st = c.createStatement();
-          var rs = st.executeQuery("SELECT c.relname, pg_total_relation_size(c.oid), pg_relation_size(c.oid),"
-              + " COALESCE(s.n_live_tup, 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-              + " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
-              + " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
-              + " ORDER BY pg_total_relation_size(c.oid) DESC, c.relname")) {
-        while (rs.next()) {
-          out.add(new TableSize(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
-        }
-      }
-      return out;
-    });
+    return inRead(
+        "measure tables",
+        c -> {
+          List<TableSize> out = new ArrayList<>();
+          try (var st = c.createStatement();
+              var rs =
+                  st.executeQuery(
+                      "SELECT c.relname, pg_total_relation_size(c.oid), pg_relation_size(c.oid),"
+                          + " COALESCE(s.n_live_tup, 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                          + " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+                          + " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+                          + " ORDER BY pg_total_relation_size(c.oid) DESC, c.relname")) {
+            while (rs.next()) {
+              out.add(new TableSize(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+            }
+          }
+          return out;
+        });
   }
 
   @Override
@@ -191,7 +205,8 @@ final class PostgresMetricStore extends JdbcMetricStore {
   @Override
   public Map<String, Object> databaseStats() {
     List<TableSize> sizes = tableSizes();
-    return inRead("database statistics", c -> PostgresDatabaseStats.collect(c, sizes, transactions));
+    return inRead(
+        "database statistics", c -> PostgresDatabaseStats.collect(c, sizes, transactions));
   }
 
   @Override

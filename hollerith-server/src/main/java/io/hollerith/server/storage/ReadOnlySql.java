@@ -19,7 +19,8 @@ public interface ReadOnlySql {
    * @param maxValueBytes the result cap: the largest value (SQLite) or twice it the largest fetched
    *     batch of rows (PostgreSQL) the connection may hold
    * @throws SQLException if the database refuses the connection
-   * @throws StoreException if the configured read-only access is unsafe or missing (the message says why)
+   * @throws StoreException if the configured read-only access is unsafe or missing (the message
+   *     says why)
    */
   Connection open(Duration timeout, int maxValueBytes) throws SQLException;
 

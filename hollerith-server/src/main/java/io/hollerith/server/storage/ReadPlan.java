@@ -13,12 +13,19 @@ final class ReadPlan {
   private ReadPlan() {}
 
   /**
-   * Splits {@code [from, to]} into segments, each read at the first resolution of {@code preference}
-   * that holds data there: {@code [now - retention, doneUntil)}, where the raw resolution
-   * ({@code raw}) holds up to now and a rolled-up one up to its watermark in {@code doneUntil}.
+   * Splits {@code [from, to]} into segments, each read at the first resolution of {@code
+   * preference} that holds data there: {@code [now - retention, doneUntil)}, where the raw
+   * resolution ({@code raw}) holds up to now and a rolled-up one up to its watermark in {@code
+   * doneUntil}.
    */
-  static List<Segment> segments(long from, long to, List<Long> preference, long raw, RetentionPolicy policy,
-      long now, Map<Long, Long> doneUntil) {
+  static List<Segment> segments(
+      long from,
+      long to,
+      List<Long> preference,
+      long raw,
+      RetentionPolicy policy,
+      long now,
+      Map<Long, Long> doneUntil) {
     Map<Long, long[]> windows = new HashMap<>();
     for (long r : preference) {
       long start = now - policy.retentionMillis(r);
@@ -44,7 +51,8 @@ final class ReadPlan {
           }
         }
         if (next == Long.MAX_VALUE) {
-          // Nothing is retained here by policy; rows not yet expired may still exist at the raw resolution.
+          // Nothing is retained here by policy; rows not yet expired may still exist at the raw
+          // resolution.
           out.add(new Segment(preference.get(0), cursor, to, false));
           break;
         }

@@ -26,16 +26,24 @@ final class Retention {
   private static final int EXPIRE_SERIES_BATCH = 500;
 
   /** Tables whose rows refer to a series, all keyed with {@code series_id} first. */
-  private static final List<String> SERIES_TABLES = List.of("counter_points", "gauge_points", "timer_points",
-      "set_points", "counter_totals", "gauge_values", "live_spans");
+  private static final List<String> SERIES_TABLES =
+      List.of(
+          "counter_points",
+          "gauge_points",
+          "timer_points",
+          "set_points",
+          "counter_totals",
+          "gauge_values",
+          "live_spans");
 
   /**
    * Series past the cutoff: nothing written since it, and no node's live span reaching it (an idle
    * series writes no rows, yet its intervals are history until they pass every retention).
    */
-  private static final String EXPIRED = "last_seen < ? AND NOT EXISTS (SELECT 1 FROM live_spans l"
-      + " JOIN nodes n ON n.id = l.node_id WHERE l.series_id = series.id"
-      + " AND (COALESCE(l.until, n.flushed_until) IS NULL OR COALESCE(l.until, n.flushed_until) >= ?))";
+  private static final String EXPIRED =
+      "last_seen < ? AND NOT EXISTS (SELECT 1 FROM live_spans l"
+          + " JOIN nodes n ON n.id = l.node_id WHERE l.series_id = series.id"
+          + " AND (COALESCE(l.until, n.flushed_until) IS NULL OR COALESCE(l.until, n.flushed_until) >= ?))";
 
   private final JdbcMetricStore store;
   private final SeriesIds seriesIds;
@@ -54,40 +62,50 @@ final class Retention {
     expireRows(now, rc);
     expireSpans(now, rc);
     long t0 = System.nanoTime();
-    store.inWrite("prune write log", c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM write_log WHERE written_at < ?")) {
-        ps.setLong(1, now - WRITE_LOG_KEEP_MILLIS);
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    store.inWrite(
+        "prune write log",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM write_log WHERE written_at < ?")) {
+            ps.setLong(1, now - WRITE_LOG_KEEP_MILLIS);
+            ps.executeUpdate();
+          }
+          return null;
+        });
     rc.transaction(System.nanoTime() - t0);
   }
 
   /**
    * Deletes series that outlived every retention level, with every row referring to them, at most
    * {@link #EXPIRE_SERIES_BATCH} per transaction. A series qualifies when {@code last_seen} (which
-   * lags its newest point by less than {@link SnapshotWriter#LAST_SEEN_GRANULARITY_MILLIS}) is older
-   * than the longest retention plus that lag, so none of its points can remain. See {@link SeriesIds}
-   * for why the epoch bump comes first and how writers holding a cached id are kept safe.
+   * lags its newest point by less than {@link SnapshotWriter#LAST_SEEN_GRANULARITY_MILLIS}) is
+   * older than the longest retention plus that lag, so none of its points can remain. See {@link
+   * SeriesIds} for why the epoch bump comes first and how writers holding a cached id are kept
+   * safe.
    */
   private void expireSeries(long now, RollupTally rc) {
     List<Long> resolutions = store.resolutions();
-    long cutoff = now - store.retention().retentionMillis(resolutions.get(resolutions.size() - 1))
-        - SnapshotWriter.LAST_SEEN_GRANULARITY_MILLIS;
-    List<Long> candidates = store.inRead("list expired series", c -> {
-      List<Long> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM series WHERE " + EXPIRED + " ORDER BY id")) {
-        ps.setLong(1, cutoff);
-        ps.setLong(2, cutoff);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(rs.getLong(1));
-          }
-        }
-      }
-      return out;
-    });
+    long cutoff =
+        now
+            - store.retention().retentionMillis(resolutions.get(resolutions.size() - 1))
+            - SnapshotWriter.LAST_SEEN_GRANULARITY_MILLIS;
+    List<Long> candidates =
+        store.inRead(
+            "list expired series",
+            c -> {
+              List<Long> out = new ArrayList<>();
+              try (PreparedStatement ps =
+                  c.prepareStatement("SELECT id FROM series WHERE " + EXPIRED + " ORDER BY id")) {
+                ps.setLong(1, cutoff);
+                ps.setLong(2, cutoff);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    out.add(rs.getLong(1));
+                  }
+                }
+              }
+              return out;
+            });
     for (int i = 0; i < candidates.size(); i += EXPIRE_SERIES_BATCH) {
       List<Long> part = candidates.subList(i, Math.min(candidates.size(), i + EXPIRE_SERIES_BATCH));
       long t0 = System.nanoTime();
@@ -98,16 +116,24 @@ final class Retention {
       rc.seriesExpired += result[1];
       rc.expired += result[2];
       if (result[1] > 0) {
-        log.info("expired {} series that outlived every retention level ({} rows)", result[1], result[2]);
+        log.info(
+            "expired {} series that outlived every retention level ({} rows)",
+            result[1],
+            result[2]);
       }
     }
   }
 
-  /** Bumps the epoch, then deletes those of {@code part} that still qualify; returns the epoch, series and rows. */
-  private static long[] deleteSeries(Connection c, List<Long> part, long cutoff) throws SQLException {
+  /**
+   * Bumps the epoch, then deletes those of {@code part} that still qualify; returns the epoch,
+   * series and rows.
+   */
+  private static long[] deleteSeries(Connection c, List<Long> part, long cutoff)
+      throws SQLException {
     long epoch;
     // First: waits for write transactions holding the epoch (PostgreSQL) and keeps new ones out.
-    try (PreparedStatement ps = c.prepareStatement("UPDATE series_epoch SET epoch = epoch + 1 WHERE id = 1")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE series_epoch SET epoch = epoch + 1 WHERE id = 1")) {
       if (ps.executeUpdate() != 1) {
         throw new SQLException("the series_epoch row is missing");
       }
@@ -117,10 +143,15 @@ final class Retention {
       rs.next();
       epoch = rs.getLong(1);
     }
-    // Then, in a fresh statement (it sees what those writes committed), the series that still qualify.
+    // Then, in a fresh statement (it sees what those writes committed), the series that still
+    // qualify.
     List<Long> gone = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT id FROM series WHERE " + EXPIRED + " AND id IN " + PointRows.placeholders(part.size()))) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id FROM series WHERE "
+                + EXPIRED
+                + " AND id IN "
+                + PointRows.placeholders(part.size()))) {
       ps.setLong(1, cutoff);
       ps.setLong(2, cutoff);
       for (int k = 0; k < part.size(); k++) {
@@ -156,52 +187,69 @@ final class Retention {
     return n;
   }
 
-  /** Deletes closed live spans that ended before every retention level's start: nothing of them can be read. */
+  /**
+   * Deletes closed live spans that ended before every retention level's start: nothing of them can
+   * be read.
+   */
   private void expireSpans(long now, RollupTally rc) {
     List<Long> resolutions = store.resolutions();
     long cutoff = now - store.retention().retentionMillis(resolutions.get(resolutions.size() - 1));
     long t0 = System.nanoTime();
-    store.inWrite("expire live spans", c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM live_spans WHERE until IS NOT NULL AND until < ?")) {
-        ps.setLong(1, cutoff);
-        return ps.executeUpdate();
-      }
-    });
+    store.inWrite(
+        "expire live spans",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM live_spans WHERE until IS NOT NULL AND until < ?")) {
+            ps.setLong(1, cutoff);
+            return ps.executeUpdate();
+          }
+        });
     rc.transaction(System.nanoTime() - t0);
   }
 
   /** Deletes rows older than their resolution's retention, a few series per transaction. */
   private void expireRows(long now, RollupTally rc) {
-    List<long[]> series = store.inRead("list series to expire", c -> {
-      List<long[]> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, type FROM series ORDER BY id");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new long[] {rs.getLong(1), PointRows.typeOf(rs.getString(2)).ordinal()});
-        }
-      }
-      return out;
-    });
+    List<long[]> series =
+        store.inRead(
+            "list series to expire",
+            c -> {
+              List<long[]> out = new ArrayList<>();
+              try (PreparedStatement ps =
+                      c.prepareStatement("SELECT id, type FROM series ORDER BY id");
+                  ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  out.add(new long[] {rs.getLong(1), PointRows.typeOf(rs.getString(2)).ordinal()});
+                }
+              }
+              return out;
+            });
     int batch = Math.max(1, store.settings.rollupBatchSeries()) * 4;
     for (int i = 0; i < series.size(); i += batch) {
       List<long[]> part = series.subList(i, Math.min(series.size(), i + batch));
       long t0 = System.nanoTime();
-      long deleted = store.inWrite("expire rows", c -> {
-        long n = 0;
-        for (MetricType type : MetricType.values()) {
-          n += deleteOldRows(c, type, part, now);
-        }
-        return n;
-      });
+      long deleted =
+          store.inWrite(
+              "expire rows",
+              c -> {
+                long n = 0;
+                for (MetricType type : MetricType.values()) {
+                  n += deleteOldRows(c, type, part, now);
+                }
+                return n;
+              });
       rc.transaction(System.nanoTime() - t0);
       rc.expired += deleted;
     }
   }
 
-  private long deleteOldRows(Connection c, MetricType type, List<long[]> part, long now) throws SQLException {
+  private long deleteOldRows(Connection c, MetricType type, List<long[]> part, long now)
+      throws SQLException {
     long n = 0;
-    try (PreparedStatement ps = c.prepareStatement(
-        "DELETE FROM " + PointRows.table(type) + " WHERE series_id = ? AND res = ? AND ts < ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "DELETE FROM "
+                + PointRows.table(type)
+                + " WHERE series_id = ? AND res = ? AND ts < ?")) {
       int added = 0;
       for (long[] s : part) {
         if (s[1] != type.ordinal()) {

@@ -12,5 +12,10 @@ package io.hollerith.server.storage;
  * @param elapsedMillis the whole pass
  */
 public record RollupReport(
-    long rowsRead, long rowsWritten, long rowsExpired, long seriesExpired, int transactions, long longestTransactionMillis,
+    long rowsRead,
+    long rowsWritten,
+    long rowsExpired,
+    long seriesExpired,
+    int transactions,
+    long longestTransactionMillis,
     long elapsedMillis) {}

@@ -1,6 +1,9 @@
 package io.hollerith.server.storage;
 
-/** Mutable tallies of one rollup and retention pass, turned into its {@link RollupReport}. Not thread-safe. */
+/**
+ * Mutable tallies of one rollup and retention pass, turned into its {@link RollupReport}. Not
+ * thread-safe.
+ */
 final class RollupTally {
   long read;
   long written;
@@ -15,6 +18,7 @@ final class RollupTally {
   }
 
   RollupReport report(long tookMillis) {
-    return new RollupReport(read, written, expired, seriesExpired, transactions, longestMillis, tookMillis);
+    return new RollupReport(
+        read, written, expired, seriesExpired, transactions, longestMillis, tookMillis);
   }
 }

@@ -22,7 +22,8 @@ final class RunningOperations {
   /** Registers an operation; pass the id to {@link #end} when it finishes. */
   long begin(String what, boolean write) {
     long id = ids.incrementAndGet();
-    running.put(id, new Operation(id, what, Thread.currentThread().getName(), write, System.nanoTime()));
+    running.put(
+        id, new Operation(id, what, Thread.currentThread().getName(), write, System.nanoTime()));
     return id;
   }
 

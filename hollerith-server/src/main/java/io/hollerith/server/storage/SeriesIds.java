@@ -18,23 +18,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Series and node ids for the write side: found in the {@link SeriesIdCache} of the current
- * {@code series_epoch}, or created and looked up in the write transaction.
+ * Series and node ids for the write side: found in the {@link SeriesIdCache} of the current {@code
+ * series_epoch}, or created and looked up in the write transaction.
  *
  * <p><b>Series expiry and cached ids.</b> The retention pass deletes series whose {@code last_seen}
- * is older than the longest retention (plus the last-seen granularity), with their points, totals and
- * gauge values. Cached series ids (here and in every other node sharing the database) would then
- * point at deleted rows, or on SQLite at a reused rowid. So the cache is tied to the
- * {@code series_epoch} row: the expiry transaction first bumps it (an exclusive row lock on
- * PostgreSQL, waiting for write transactions in flight), then deletes the series and every row that
- * refers to them (a fresh snapshot, so it sees what those writes committed). Every write transaction
- * first reads the epoch ({@code FOR SHARE} on PostgreSQL; SQLite write transactions are
- * {@code BEGIN IMMEDIATE}, so exclusive anyway) and, if it moved, starts from an empty cache for the new
- * epoch and resolves its series again by key, recreating the deleted ones. A write therefore either
- * commits before the deletion (which then removes what it wrote, only if the series still qualifies)
- * or starts after it with fresh ids: no point or total can refer to a deleted id, and no node keeps
- * using one. The cost is one row read per write, and one re-resolution of the series after a pass that
- * deleted some (at most hourly). Reads look series up by key, not through the cache.
+ * is older than the longest retention (plus the last-seen granularity), with their points, totals
+ * and gauge values. Cached series ids (here and in every other node sharing the database) would
+ * then point at deleted rows, or on SQLite at a reused rowid. So the cache is tied to the {@code
+ * series_epoch} row: the expiry transaction first bumps it (an exclusive row lock on PostgreSQL,
+ * waiting for write transactions in flight), then deletes the series and every row that refers to
+ * them (a fresh snapshot, so it sees what those writes committed). Every write transaction first
+ * reads the epoch ({@code FOR SHARE} on PostgreSQL; SQLite write transactions are {@code BEGIN
+ * IMMEDIATE}, so exclusive anyway) and, if it moved, starts from an empty cache for the new epoch
+ * and resolves its series again by key, recreating the deleted ones. A write therefore either
+ * commits before the deletion (which then removes what it wrote, only if the series still
+ * qualifies) or starts after it with fresh ids: no point or total can refer to a deleted id, and no
+ * node keeps using one. The cost is one row read per write, and one re-resolution of the series
+ * after a pass that deleted some (at most hourly). Reads look series up by key, not through the
+ * cache.
  *
  * <p>Thread-safe: the caches are concurrent maps, and what a transaction learns reaches them only
  * after it commits ({@link WriteStaging#publish}).
@@ -42,11 +43,13 @@ import java.util.concurrent.atomic.AtomicReference;
 final class SeriesIds {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Keys per {@code IN} lookup. */
   private static final int LOOKUP_CHUNK = 500;
 
   private final Dialect dialect;
-  private final AtomicReference<SeriesIdCache> current = new AtomicReference<>(new SeriesIdCache(-1));
+  private final AtomicReference<SeriesIdCache> current =
+      new AtomicReference<>(new SeriesIdCache(-1));
   private final ConcurrentHashMap<String, Integer> nodeIds = new ConcurrentHashMap<>();
 
   SeriesIds(Dialect dialect) {
@@ -62,7 +65,8 @@ final class SeriesIds {
    */
   SeriesIdCache cacheFor(Connection c, WriteStaging staging) throws SQLException {
     long epoch;
-    try (PreparedStatement ps = c.prepareStatement("SELECT epoch FROM series_epoch WHERE id = 1" + dialect.forShare);
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT epoch FROM series_epoch WHERE id = 1" + dialect.forShare);
         ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
         throw new SQLException("the series_epoch row is missing");
@@ -101,7 +105,8 @@ final class SeriesIds {
     if (cached != null) {
       return cached;
     }
-    try (PreparedStatement ins = c.prepareStatement("INSERT INTO nodes (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
+    try (PreparedStatement ins =
+        c.prepareStatement("INSERT INTO nodes (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
       ins.setString(1, name);
       ins.executeUpdate();
     }
@@ -146,8 +151,10 @@ final class SeriesIds {
     for (int from = 0; from < missing.size(); from += LOOKUP_CHUNK) {
       List<Integer> part = missing.subList(from, Math.min(missing.size(), from + LOOKUP_CHUNK));
       Map<String, Long> found = new HashMap<>();
-      try (PreparedStatement sel = c.prepareStatement(
-          "SELECT canonical_key, id FROM series WHERE type = ? AND canonical_key IN " + PointRows.placeholders(part.size()))) {
+      try (PreparedStatement sel =
+          c.prepareStatement(
+              "SELECT canonical_key, id FROM series WHERE type = ? AND canonical_key IN "
+                  + PointRows.placeholders(part.size()))) {
         sel.setString(1, type.label());
         for (int k = 0; k < part.size(); k++) {
           sel.setString(2 + k, keys.get(part.get(k)).canonical());
@@ -171,11 +178,14 @@ final class SeriesIds {
     return ids;
   }
 
-  private void insertMissing(Connection c, List<MetricKey> keys, List<Integer> missing, MetricType type, long ts)
+  private void insertMissing(
+      Connection c, List<MetricKey> keys, List<Integer> missing, MetricType type, long ts)
       throws SQLException {
-    try (PreparedStatement ins = c.prepareStatement(
-        "INSERT INTO series (name, canonical_key, type, tags, first_seen, last_seen, last_sample) VALUES (?, ?, ?, "
-            + dialect.jsonParam + ", ?, ?, ?) ON CONFLICT (canonical_key, type) DO NOTHING")) {
+    try (PreparedStatement ins =
+        c.prepareStatement(
+            "INSERT INTO series (name, canonical_key, type, tags, first_seen, last_seen, last_sample) VALUES (?, ?, ?, "
+                + dialect.jsonParam
+                + ", ?, ?, ?) ON CONFLICT (canonical_key, type) DO NOTHING")) {
       for (int i : missing) {
         MetricKey key = keys.get(i);
         ins.setString(1, key.name());

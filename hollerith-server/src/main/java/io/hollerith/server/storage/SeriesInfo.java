@@ -12,4 +12,5 @@ import io.hollerith.server.model.MetricType;
  * @param lastSeenMillis start of the latest flush interval in which it received a sample (idle
  *     flushes, which store zero counters, empty timers and gauges sent again, do not move it)
  */
-public record SeriesInfo(MetricKey key, MetricType type, long firstSeenMillis, long lastSeenMillis) {}
+public record SeriesInfo(
+    MetricKey key, MetricType type, long firstSeenMillis, long lastSeenMillis) {}

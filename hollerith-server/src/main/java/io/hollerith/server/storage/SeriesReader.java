@@ -9,7 +9,8 @@ import java.util.function.Function;
 /**
  * The read side of the store, used by the query layer. Every method merges the partial rows of all
  * nodes (counts and sums add, min of mins, max of maxes, sketches merge, HyperLogLogs unite, the
- * gauge value set last wins, whichever node flushed last), so callers never see node ids. Thread-safe.
+ * gauge value set last wins, whichever node flushed last), so callers never see node ids.
+ * Thread-safe.
  *
  * <p>A request that needs several reads of one key (its types, then points and buckets) makes them
  * through {@link #readSeries}: one lookup of the key and one read transaction. The single-read
@@ -35,17 +36,19 @@ public interface SeriesReader {
 
   /**
    * Series whose name starts with {@code namePrefix} (empty for all), optionally of one type,
-   * ordered by name then tags, starting after {@code afterCanonicalKey} (a cursor: the
-   * {@link MetricKey#canonical()} of the last series of the previous page, or null).
+   * ordered by name then tags, starting after {@code afterCanonicalKey} (a cursor: the {@link
+   * MetricKey#canonical()} of the last series of the previous page, or null).
    */
-  List<SeriesInfo> listSeries(String namePrefix, MetricType type, String afterCanonicalKey, int limit);
+  List<SeriesInfo> listSeries(
+      String namePrefix, MetricType type, String afterCanonicalKey, int limit);
 
   /**
    * The stored points of a series with {@code fromMillis <= time <= toMillis}, one per stored
    * interval (node partials merged), in time order, from the finest resolution that still covers
    * the range.
    */
-  default List<StoredPoint> readPoints(MetricKey key, MetricType type, long fromMillis, long toMillis) {
+  default List<StoredPoint> readPoints(
+      MetricKey key, MetricType type, long fromMillis, long toMillis) {
     return readSeries(key, s -> s.points(type, fromMillis, toMillis));
   }
 
@@ -55,8 +58,8 @@ public interface SeriesReader {
    * is at least as fine as the bucket. Buckets with no data are omitted; each returned point's
    * {@code timeMillis} is its bucket's start.
    */
-  default List<StoredPoint> readBuckets(MetricKey key, MetricType type, long fromMillis, long toMillis,
-      long bucketMillis) {
+  default List<StoredPoint> readBuckets(
+      MetricKey key, MetricType type, long fromMillis, long toMillis, long bucketMillis) {
     return readSeries(key, s -> s.buckets(type, fromMillis, toMillis, bucketMillis));
   }
 }

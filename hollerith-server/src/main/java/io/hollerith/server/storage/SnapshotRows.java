@@ -15,14 +15,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The points of one snapshot that become rows: all of them, or (when live spans cover the idle
- * rest) only those of series that received something — a counter sampled or not 0, a gauge
- * sampled (or every gauge, after a gap in the node's flushes), a timer with values, a set with
- * members. One statement may not upsert the same row
- * twice (PostgreSQL refuses), so a series listed twice is merged: counts add, the gauge value set
- * later wins. A counter or gauge whose value is not finite (SQLite would store NULL and refuse the
- * row) is left out, so it cannot sink the whole flush.
+ * rest) only those of series that received something — a counter sampled or not 0, a gauge sampled
+ * (or every gauge, after a gap in the node's flushes), a timer with values, a set with members. One
+ * statement may not upsert the same row twice (PostgreSQL refuses), so a series listed twice is
+ * merged: counts add, the gauge value set later wins. A counter or gauge whose value is not finite
+ * (SQLite would store NULL and refuse the row) is left out, so it cannot sink the whole flush.
  */
-record SnapshotRows(List<CounterPoint> counters, List<GaugePoint> gauges, List<TimerPoint> timers,
+record SnapshotRows(
+    List<CounterPoint> counters,
+    List<GaugePoint> gauges,
+    List<TimerPoint> timers,
     List<SetPoint> sets) {
 
   private static final Logger log = LoggerFactory.getLogger(SnapshotRows.class);
@@ -66,8 +68,15 @@ record SnapshotRows(List<CounterPoint> counters, List<GaugePoint> gauges, List<T
         log.warn("not storing counter {}: its count is {}", p.key(), p.count());
         continue;
       }
-      byKey.merge(p.key(), p, (x, y) -> new CounterPoint(x.key(), x.count() + y.count(),
-          x.ratePerSecond() + y.ratePerSecond(), x.sampled() || y.sampled()));
+      byKey.merge(
+          p.key(),
+          p,
+          (x, y) ->
+              new CounterPoint(
+                  x.key(),
+                  x.count() + y.count(),
+                  x.ratePerSecond() + y.ratePerSecond(),
+                  x.sampled() || y.sampled()));
     }
     return byKey.size() == in.size() ? in : new ArrayList<>(byKey.values());
   }
@@ -80,10 +89,14 @@ record SnapshotRows(List<CounterPoint> counters, List<GaugePoint> gauges, List<T
         log.warn("not storing gauge {}: its value is {}", p.key(), p.value());
         continue;
       }
-      byKey.merge(p.key(), p, (x, y) -> {
-        GaugePoint later = y.setAtMillis() >= x.setAtMillis() ? y : x;
-        return new GaugePoint(later.key(), later.value(), x.sampled() || y.sampled(), later.setAtMillis());
-      });
+      byKey.merge(
+          p.key(),
+          p,
+          (x, y) -> {
+            GaugePoint later = y.setAtMillis() >= x.setAtMillis() ? y : x;
+            return new GaugePoint(
+                later.key(), later.value(), x.sampled() || y.sampled(), later.setAtMillis());
+          });
     }
     return byKey.size() == in.size() ? in : new ArrayList<>(byKey.values());
   }

@@ -32,7 +32,10 @@ import java.util.function.IntPredicate;
  */
 final class SnapshotWriter {
 
-  /** {@code series.last_seen} is rewritten at most this often per series, to keep flush writes small. */
+  /**
+   * {@code series.last_seen} is rewritten at most this often per series, to keep flush writes
+   * small.
+   */
   static final long LAST_SEEN_GRANULARITY_MILLIS = 60_000L;
 
   /** Keys per {@code IN} lookup of existing rows. */
@@ -46,6 +49,7 @@ final class SnapshotWriter {
   private final String upsertCounterTotal;
   private final String touchSeries;
   private final String markSampled;
+
   /** Also used by {@link PersistedValues#saveGaugeValues}. */
   final String upsertGaugeValue;
 
@@ -54,30 +58,51 @@ final class SnapshotWriter {
     this.seriesIds = seriesIds;
     Dialect dialect = store.dialect;
     String pk = " ON CONFLICT (series_id, res, ts, node_id) DO UPDATE SET ";
-    upsertCounter = "INSERT INTO counter_points (series_id, res, ts, node_id, count) VALUES (?, ?, ?, ?, ?)"
-        + pk + "count = counter_points.count + excluded.count";
-    upsertGauge = "INSERT INTO gauge_points (series_id, res, ts, node_id, last, min, max, updated, set_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" + pk
-        + "last = CASE WHEN excluded.set_at >= gauge_points.set_at THEN excluded.last ELSE gauge_points.last END, "
-        + "min = " + dialect.least("gauge_points.min", "excluded.min") + ", "
-        + "max = " + dialect.greatest("gauge_points.max", "excluded.max") + ", "
-        + "updated = " + dialect.greatest + "(gauge_points.updated, excluded.updated), "
-        + "set_at = " + dialect.greatest + "(gauge_points.set_at, excluded.set_at)";
-    upsertCounterTotal = "INSERT INTO counter_totals (series_id, node_id, total, updated) VALUES (?, ?, ?, ?)"
-        + " ON CONFLICT (series_id, node_id) DO UPDATE SET total = counter_totals.total + excluded.total, "
-        + "updated = " + dialect.greatest + "(counter_totals.updated, excluded.updated)";
-    upsertGaugeValue = "INSERT INTO gauge_values (series_id, node_id, value, updated, set_at) VALUES (?, ?, ?, ?, ?)"
-        + " ON CONFLICT (series_id, node_id) DO UPDATE SET value = excluded.value, updated = excluded.updated,"
-        + " set_at = excluded.set_at WHERE excluded.updated >= gauge_values.updated";
-    markSampled = "UPDATE series SET last_sample = " + dialect.greatest + "(last_sample, ?) WHERE id IN ";
-    touchSeries = "UPDATE series SET last_seen = " + dialect.greatest + "(last_seen, ?), first_seen = "
-        + dialect.least + "(first_seen, ?) WHERE id IN ";
+    upsertCounter =
+        "INSERT INTO counter_points (series_id, res, ts, node_id, count) VALUES (?, ?, ?, ?, ?)"
+            + pk
+            + "count = counter_points.count + excluded.count";
+    upsertGauge =
+        "INSERT INTO gauge_points (series_id, res, ts, node_id, last, min, max, updated, set_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + pk
+            + "last = CASE WHEN excluded.set_at >= gauge_points.set_at THEN excluded.last ELSE gauge_points.last END, "
+            + "min = "
+            + dialect.least("gauge_points.min", "excluded.min")
+            + ", "
+            + "max = "
+            + dialect.greatest("gauge_points.max", "excluded.max")
+            + ", "
+            + "updated = "
+            + dialect.greatest
+            + "(gauge_points.updated, excluded.updated), "
+            + "set_at = "
+            + dialect.greatest
+            + "(gauge_points.set_at, excluded.set_at)";
+    upsertCounterTotal =
+        "INSERT INTO counter_totals (series_id, node_id, total, updated) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT (series_id, node_id) DO UPDATE SET total = counter_totals.total + excluded.total, "
+            + "updated = "
+            + dialect.greatest
+            + "(counter_totals.updated, excluded.updated)";
+    upsertGaugeValue =
+        "INSERT INTO gauge_values (series_id, node_id, value, updated, set_at) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (series_id, node_id) DO UPDATE SET value = excluded.value, updated = excluded.updated,"
+            + " set_at = excluded.set_at WHERE excluded.updated >= gauge_values.updated";
+    markSampled =
+        "UPDATE series SET last_sample = " + dialect.greatest + "(last_sample, ?) WHERE id IN ";
+    touchSeries =
+        "UPDATE series SET last_seen = "
+            + dialect.greatest
+            + "(last_seen, ?), first_seen = "
+            + dialect.least
+            + "(first_seen, ?) WHERE id IN ";
   }
 
   /**
-   * See {@link MetricStore#write}. In a live snapshot that follows the node's previous one, an
-   * idle series (nothing received in the interval: a counter 0, a timer or set without values, a
-   * gauge holding its value) is written as no row: its interval is covered by the node's live span
+   * See {@link MetricStore#write}. In a live snapshot that follows the node's previous one, an idle
+   * series (nothing received in the interval: a counter 0, a timer or set without values, a gauge
+   * holding its value) is written as no row: its interval is covered by the node's live span
    * ({@link LiveSpans}) and read back as the row the idle flush would have stored. With the
    * snapshot's {@link LiveSetChanges} following the node's previous flush, only the series with
    * rows and those that joined or left the live set are resolved and touched.
@@ -101,12 +126,16 @@ final class SnapshotWriter {
     return applied;
   }
 
-  /** How many live flushes so far compared full lists of series with the open spans (see {@link LiveSpans}). */
+  /**
+   * How many live flushes so far compared full lists of series with the open spans (see {@link
+   * LiveSpans}).
+   */
   long liveSpanFullComparisons() {
     return liveSpans.fullComparisons();
   }
 
-  private boolean writeIn(Connection c, String nodeId, long writeId, FlushSnapshot s, WriteStaging staging)
+  private boolean writeIn(
+      Connection c, String nodeId, long writeId, FlushSnapshot s, WriteStaging staging)
       throws SQLException {
     seriesIds.cacheFor(c, staging);
     int node = seriesIds.nodeId(c, nodeId, staging);
@@ -115,17 +144,29 @@ final class SnapshotWriter {
       return false;
     }
     long ts = s.intervalStartMillis();
-    LiveSpans.Update update = s.backfill() ? LiveSpans.Update.NONE : liveSpans.updateFor(c, node, s);
-    // Rows only for what changed when the spans cover the idle rest; otherwise every point is a row.
-    SnapshotRows rows = SnapshotRows.of(s, update != LiveSpans.Update.NONE, update == LiveSpans.Update.FULL_AFTER_GAP);
-    long[] counterIds = seriesIds.ids(c, staging, keys(rows.counters(), CounterPoint::key), MetricType.COUNTER, ts);
-    long[] gaugeIds = seriesIds.ids(c, staging, keys(rows.gauges(), GaugePoint::key), MetricType.GAUGE, ts);
-    long[] timerIds = seriesIds.ids(c, staging, keys(rows.timers(), TimerPoint::key), MetricType.TIMER, ts);
+    LiveSpans.Update update =
+        s.backfill() ? LiveSpans.Update.NONE : liveSpans.updateFor(c, node, s);
+    // Rows only for what changed when the spans cover the idle rest; otherwise every point is a
+    // row.
+    SnapshotRows rows =
+        SnapshotRows.of(
+            s, update != LiveSpans.Update.NONE, update == LiveSpans.Update.FULL_AFTER_GAP);
+    long[] counterIds =
+        seriesIds.ids(c, staging, keys(rows.counters(), CounterPoint::key), MetricType.COUNTER, ts);
+    long[] gaugeIds =
+        seriesIds.ids(c, staging, keys(rows.gauges(), GaugePoint::key), MetricType.GAUGE, ts);
+    long[] timerIds =
+        seriesIds.ids(c, staging, keys(rows.timers(), TimerPoint::key), MetricType.TIMER, ts);
     long[] setIds = seriesIds.ids(c, staging, keys(rows.sets(), SetPoint::key), MetricType.SET, ts);
     if (update == LiveSpans.Update.CHANGES) {
       LiveSetChanges changes = s.liveChanges();
-      staging.spans = liveSpans.applyChanges(c, node, s, refIds(c, staging, changes.joined(), ts),
-          refIds(c, staging, changes.left(), ts));
+      staging.spans =
+          liveSpans.applyChanges(
+              c,
+              node,
+              s,
+              refIds(c, staging, changes.joined(), ts),
+              refIds(c, staging, changes.left(), ts));
     } else if (update != LiveSpans.Update.NONE) {
       staging.spans = liveSpans.applyFull(c, node, s, listedIds(c, staging, s));
     }
@@ -146,7 +187,8 @@ final class SnapshotWriter {
   }
 
   /** Ids of the listed series, created if missing. */
-  private long[] refIds(Connection c, WriteStaging staging, List<SeriesRef> refs, long ts) throws SQLException {
+  private long[] refIds(Connection c, WriteStaging staging, List<SeriesRef> refs, long ts)
+      throws SQLException {
     Map<MetricType, List<MetricKey>> byType = new EnumMap<>(MetricType.class);
     for (SeriesRef r : refs) {
       byType.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r.key());
@@ -158,17 +200,25 @@ final class SnapshotWriter {
     return concat(ids);
   }
 
-  /** Ids of every series the snapshot lists, idle ones included (not those whose value is not finite). */
-  private long[] listedIds(Connection c, WriteStaging staging, FlushSnapshot s) throws SQLException {
+  /**
+   * Ids of every series the snapshot lists, idle ones included (not those whose value is not
+   * finite).
+   */
+  private long[] listedIds(Connection c, WriteStaging staging, FlushSnapshot s)
+      throws SQLException {
     long ts = s.intervalStartMillis();
     List<MetricKey> counters = new ArrayList<>();
-    s.counters().stream().filter(p -> Double.isFinite(p.count())).forEach(p -> counters.add(p.key()));
+    s.counters().stream()
+        .filter(p -> Double.isFinite(p.count()))
+        .forEach(p -> counters.add(p.key()));
     List<MetricKey> gauges = new ArrayList<>();
     s.gauges().stream().filter(p -> Double.isFinite(p.value())).forEach(p -> gauges.add(p.key()));
-    return concat(List.of(seriesIds.ids(c, staging, counters, MetricType.COUNTER, ts),
-        seriesIds.ids(c, staging, gauges, MetricType.GAUGE, ts),
-        seriesIds.ids(c, staging, keys(s.timers(), TimerPoint::key), MetricType.TIMER, ts),
-        seriesIds.ids(c, staging, keys(s.sets(), SetPoint::key), MetricType.SET, ts)));
+    return concat(
+        List.of(
+            seriesIds.ids(c, staging, counters, MetricType.COUNTER, ts),
+            seriesIds.ids(c, staging, gauges, MetricType.GAUGE, ts),
+            seriesIds.ids(c, staging, keys(s.timers(), TimerPoint::key), MetricType.TIMER, ts),
+            seriesIds.ids(c, staging, keys(s.sets(), SetPoint::key), MetricType.SET, ts)));
   }
 
   private static long[] concat(List<long[]> lists) {
@@ -186,7 +236,8 @@ final class SnapshotWriter {
   }
 
   private static boolean alreadyWritten(Connection c, int node, long writeId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM write_log WHERE node_id = ? AND write_id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT 1 FROM write_log WHERE node_id = ? AND write_id = ?")) {
       ps.setInt(1, node);
       ps.setLong(2, writeId);
       try (ResultSet rs = ps.executeQuery()) {
@@ -195,9 +246,11 @@ final class SnapshotWriter {
     }
   }
 
-  private void logWrite(Connection c, int node, long writeId, long ts, int points) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO write_log (node_id, write_id, interval_start, written_at, points) VALUES (?, ?, ?, ?, ?)")) {
+  private void logWrite(Connection c, int node, long writeId, long ts, int points)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO write_log (node_id, write_id, interval_start, written_at, points) VALUES (?, ?, ?, ?, ?)")) {
       ps.setInt(1, node);
       ps.setLong(2, writeId);
       ps.setLong(3, ts);
@@ -207,7 +260,8 @@ final class SnapshotWriter {
     }
   }
 
-  private void writeCounters(Connection c, FlushSnapshot s, int node, List<CounterPoint> counters, long[] ids)
+  private void writeCounters(
+      Connection c, FlushSnapshot s, int node, List<CounterPoint> counters, long[] ids)
       throws SQLException {
     if (ids.length == 0) {
       return;
@@ -221,7 +275,8 @@ final class SnapshotWriter {
         points.addBatch();
         totals.setLong(1, ids[i]);
         totals.setInt(2, node);
-        // The running total is Prometheus' _total, which cannot go down: a negative interval adds nothing.
+        // The running total is Prometheus' _total, which cannot go down: a negative interval adds
+        // nothing.
         totals.setDouble(3, Math.max(0, count));
         totals.setLong(4, s.intervalEndMillis());
         totals.addBatch();
@@ -231,7 +286,8 @@ final class SnapshotWriter {
     }
   }
 
-  private void writeGauges(Connection c, FlushSnapshot s, int node, List<GaugePoint> gauges, long[] ids)
+  private void writeGauges(
+      Connection c, FlushSnapshot s, int node, List<GaugePoint> gauges, long[] ids)
       throws SQLException {
     if (ids.length == 0) {
       return;
@@ -261,13 +317,23 @@ final class SnapshotWriter {
     }
   }
 
-  private void writeTimers(Connection c, FlushSnapshot s, int node, List<TimerPoint> timers, long[] ids)
+  private void writeTimers(
+      Connection c, FlushSnapshot s, int node, List<TimerPoint> timers, long[] ids)
       throws SQLException {
     List<StoredPoint> pts = new ArrayList<>(timers.size());
     for (TimerPoint t : timers) {
       var st = t.stats();
-      pts.add(StoredPoint.timer(s.intervalStartMillis(), s.intervalMillis(), st.count(), st.sampleCount(), st.sum(),
-          st.sumSquares(), st.lower(), st.upper(), t.sketch()));
+      pts.add(
+          StoredPoint.timer(
+              s.intervalStartMillis(),
+              s.intervalMillis(),
+              st.count(),
+              st.sampleCount(),
+              st.sum(),
+              st.sumSquares(),
+              st.lower(),
+              st.upper(),
+              t.sketch()));
     }
     if (!pts.isEmpty()) {
       insertOrMerge(c, MetricType.TIMER, ids, node, pts);
@@ -295,19 +361,21 @@ final class SnapshotWriter {
 
   /**
    * Inserts timer or set rows; rows that already exist for this node and interval (a backfill, a
-   * re-flush after a restart) are merged in Java. Existing rows are found first with a keyed
-   * {@code IN} lookup rather than from batch update counts, which PostgreSQL's rewritten batches
-   * do not report.
+   * re-flush after a restart) are merged in Java. Existing rows are found first with a keyed {@code
+   * IN} lookup rather than from batch update counts, which PostgreSQL's rewritten batches do not
+   * report.
    */
-  private void insertOrMerge(Connection c, MetricType type, long[] ids, int node, List<StoredPoint> pts)
+  private void insertOrMerge(
+      Connection c, MetricType type, long[] ids, int node, List<StoredPoint> pts)
       throws SQLException {
     long res = pts.get(0).resolutionMillis();
     long ts = pts.get(0).timeMillis();
     Set<Long> existing = existingRows(c, type, ids, res, ts, node);
-    String insert = type == MetricType.TIMER
-        ? "INSERT INTO timer_points (series_id, res, ts, node_id, count, sample_count, sum, sum_squares, min, max, sketch)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        : "INSERT INTO set_points (series_id, res, ts, node_id, unique_count, sketch) VALUES (?, ?, ?, ?, ?, ?)";
+    String insert =
+        type == MetricType.TIMER
+            ? "INSERT INTO timer_points (series_id, res, ts, node_id, count, sample_count, sum, sum_squares, min, max, sketch)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            : "INSERT INTO set_points (series_id, res, ts, node_id, unique_count, sketch) VALUES (?, ?, ?, ?, ?, ?)";
     int added = 0;
     boolean[] merge = new boolean[ids.length];
     Set<Long> inserting = new HashSet<>();
@@ -331,19 +399,27 @@ final class SnapshotWriter {
         PointAccumulator acc = new PointAccumulator(type);
         PointRows.readOne(c, type, ids[i], res, ts, node, acc);
         acc.add(pts.get(i).withCopiedSketches(), 0L);
-        PointRows.replaceRows(c, type, List.of(new PointRows.Row(ids[i], node, acc.toPoint(ts), 0L)), res,
+        PointRows.replaceRows(
+            c,
+            type,
+            List.of(new PointRows.Row(ids[i], node, acc.toPoint(ts), 0L)),
+            res,
             store.settings.clock().millis());
       }
     }
   }
 
-  private static Set<Long> existingRows(Connection c, MetricType type, long[] ids, long res, long ts, int node)
-      throws SQLException {
+  private static Set<Long> existingRows(
+      Connection c, MetricType type, long[] ids, long res, long ts, int node) throws SQLException {
     Set<Long> existing = new HashSet<>();
     for (int from = 0; from < ids.length; from += LOOKUP_CHUNK) {
       int to = Math.min(ids.length, from + LOOKUP_CHUNK);
-      try (PreparedStatement ps = c.prepareStatement("SELECT series_id FROM " + PointRows.table(type)
-          + " WHERE res = ? AND ts = ? AND node_id = ? AND series_id IN " + PointRows.placeholders(to - from))) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT series_id FROM "
+                  + PointRows.table(type)
+                  + " WHERE res = ? AND ts = ? AND node_id = ? AND series_id IN "
+                  + PointRows.placeholders(to - from))) {
         ps.setLong(1, res);
         ps.setLong(2, ts);
         ps.setInt(3, node);
@@ -360,7 +436,8 @@ final class SnapshotWriter {
     return existing;
   }
 
-  private void touchSeries(Connection c, WriteStaging staging, boolean backfill, long ts, long[]... idLists)
+  private void touchSeries(
+      Connection c, WriteStaging staging, boolean backfill, long ts, long[]... idLists)
       throws SQLException {
     long[] touched = new long[Arrays.stream(idLists).mapToInt(ids -> ids.length).sum()];
     int n = 0;
@@ -387,11 +464,12 @@ final class SnapshotWriter {
 
   /**
    * Moves {@code series.last_sample} (the API's {@code lastSeen}) to {@code ts} for series that
-   * received samples in this interval; idle flushes (zero counters, empty timers, gauges sent again)
-   * leave it. Unlike {@code last_seen}, which tracks rows written for rollups and expiry, it is
-   * written for every interval with samples.
+   * received samples in this interval; idle flushes (zero counters, empty timers, gauges sent
+   * again) leave it. Unlike {@code last_seen}, which tracks rows written for rollups and expiry, it
+   * is written for every interval with samples.
    */
-  private void markSampled(Connection c, WriteStaging staging, long ts, List<Long> ids) throws SQLException {
+  private void markSampled(Connection c, WriteStaging staging, long ts, List<Long> ids)
+      throws SQLException {
     long[] marked = new long[ids.size()];
     int n = 0;
     for (long id : ids) {
@@ -404,7 +482,10 @@ final class SnapshotWriter {
     IdChunks.update(c, markSampled, new long[] {ts}, marked, n);
   }
 
-  /** If rows at {@code res} and {@code ts} land in an already rolled-up bucket, marks that bucket for a re-roll. */
+  /**
+   * If rows at {@code res} and {@code ts} land in an already rolled-up bucket, marks that bucket
+   * for a re-roll.
+   */
   private void markLate(Connection c, long res, long ts) throws SQLException {
     List<Long> resolutions = store.resolutions();
     int i = resolutions.indexOf(res);
@@ -412,7 +493,8 @@ final class SnapshotWriter {
       return;
     }
     long next = resolutions.get(i + 1);
-    try (PreparedStatement ps = c.prepareStatement("SELECT rolling_until FROM rollup_state WHERE res = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT rolling_until FROM rollup_state WHERE res = ?")) {
       ps.setLong(1, next);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next() && ts < rs.getLong(1)) {

@@ -30,17 +30,18 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p><b>Durability.</b> {@code PRAGMA synchronous=FULL} by default: every commit (one per flush
  * interval, plus the rollup's small transactions) is fsynced before {@link #write} returns, so a
- * flush reported as written survives a power loss as well as a {@code kill -9}. With WAL,
- * {@code NORMAL} would also never corrupt the file and would survive a process crash, but could lose
- * the last commits on power loss; since the store commits once per flush interval, the fsync FULL
- * adds is a few milliseconds every 10 s, so the stronger setting is the default.
- * {@code storage.sqlite_synchronous: NORMAL} is accepted for slow disks.
+ * flush reported as written survives a power loss as well as a {@code kill -9}. With WAL, {@code
+ * NORMAL} would also never corrupt the file and would survive a process crash, but could lose the
+ * last commits on power loss; since the store commits once per flush interval, the fsync FULL adds
+ * is a few milliseconds every 10 s, so the stronger setting is the default. {@code
+ * storage.sqlite_synchronous: NORMAL} is accepted for slow disks.
  *
  * <p><b>Connections.</b> SQLite allows one writer at a time, so there is exactly one write
  * connection, guarded by a fair lock (the flush writer and the rollup's small transactions take
  * turns in arrival order; each transaction is opened with {@code BEGIN IMMEDIATE}, so a write never
- * fails half-way on a lock upgrade, and nothing is held between transactions). Reads use separate read-only connections from a small pool; in WAL
- * mode they read a consistent snapshot without blocking or being blocked by the writer.
+ * fails half-way on a lock upgrade, and nothing is held between transactions). Reads use separate
+ * read-only connections from a small pool; in WAL mode they read a consistent snapshot without
+ * blocking or being blocked by the writer.
  *
  * <p>Thread-safe.
  */
@@ -52,15 +53,18 @@ final class SqliteMetricStore extends JdbcMetricStore {
   private final Path file;
   private final String url;
   private final Connection writer;
+
   /** Fair, so a stream of rollup transactions cannot starve the flush writer (and vice versa). */
   private final ReentrantLock writeLock = new ReentrantLock(true);
+
   private final SQLiteConfig readConfig;
   private final BlockingQueue<Connection> idleReaders = new ArrayBlockingQueue<>(MAX_READERS);
   private final AtomicInteger openReaders = new AtomicInteger();
   private final List<Connection> allReaders = new ArrayList<>();
   private volatile boolean closed;
 
-  private SqliteMetricStore(Path file, String url, Connection writer, SQLiteConfig readConfig, StoreSettings settings) {
+  private SqliteMetricStore(
+      Path file, String url, Connection writer, SQLiteConfig readConfig, StoreSettings settings) {
     super(Dialect.SQLITE, settings);
     this.file = file;
     this.url = url;
@@ -76,13 +80,19 @@ final class SqliteMetricStore extends JdbcMetricStore {
    * @throws IllegalArgumentException for another {@code synchronous} value
    */
   static SqliteMetricStore open(Path file, String synchronous, StoreSettings settings) {
-    SQLiteConfig.SynchronousMode sync = switch (synchronous.toUpperCase(Locale.ROOT)) {
-      case "FULL" -> SQLiteConfig.SynchronousMode.FULL;
-      case "NORMAL" -> SQLiteConfig.SynchronousMode.NORMAL;
-      case "EXTRA" -> throw new IllegalArgumentException("storage.sqlite_synchronous: use FULL (EXTRA adds nothing here)");
-      default -> throw new IllegalArgumentException(
-          "storage.sqlite_synchronous must be FULL or NORMAL (OFF risks corruption), got '" + synchronous + "'");
-    };
+    SQLiteConfig.SynchronousMode sync =
+        switch (synchronous.toUpperCase(Locale.ROOT)) {
+          case "FULL" -> SQLiteConfig.SynchronousMode.FULL;
+          case "NORMAL" -> SQLiteConfig.SynchronousMode.NORMAL;
+          case "EXTRA" ->
+              throw new IllegalArgumentException(
+                  "storage.sqlite_synchronous: use FULL (EXTRA adds nothing here)");
+          default ->
+              throw new IllegalArgumentException(
+                  "storage.sqlite_synchronous must be FULL or NORMAL (OFF risks corruption), got '"
+                      + synchronous
+                      + "'");
+        };
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
     Connection writer = null;
     try {
@@ -96,7 +106,8 @@ final class SqliteMetricStore extends JdbcMetricStore {
       SQLiteDataSource migrationSource = new SQLiteDataSource(writeConfig);
       migrationSource.setUrl(url);
       migrate(migrationSource, Dialect.SQLITE, null, file.toString());
-      // Autocommit on, with explicit BEGIN IMMEDIATE per transaction: with autocommit off the driver
+      // Autocommit on, with explicit BEGIN IMMEDIATE per transaction: with autocommit off the
+      // driver
       // begins the next transaction as soon as one commits, so the writer would hold SQLite's write
       // lock (or pin a WAL snapshot) between flushes.
 
@@ -106,7 +117,8 @@ final class SqliteMetricStore extends JdbcMetricStore {
       return new SqliteMetricStore(file, url, writer, readConfig, settings);
     } catch (SQLException | IOException e) {
       closeQuietly(writer);
-      throw new StoreException("cannot open the SQLite metric database " + file + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot open the SQLite metric database " + file + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(writer);
       throw e;
@@ -146,7 +158,9 @@ final class SqliteMetricStore extends JdbcMetricStore {
         if (e instanceof StoreException se) {
           throw se;
         }
-        throw new StoreException("SQLite metric store " + file + ": " + what + " failed: " + e.getMessage(), e,
+        throw new StoreException(
+            "SQLite metric store " + file + ": " + what + " failed: " + e.getMessage(),
+            e,
             StoreException.isRetryable(e));
       }
     } finally {
@@ -164,7 +178,8 @@ final class SqliteMetricStore extends JdbcMetricStore {
     } catch (StoreException | IllegalArgumentException e) {
       throw e;
     } catch (SQLException | RuntimeException e) {
-      throw new StoreException("SQLite metric store " + file + ": " + what + " failed: " + e.getMessage(), e);
+      throw new StoreException(
+          "SQLite metric store " + file + ": " + what + " failed: " + e.getMessage(), e);
     } finally {
       running.end(operation);
       releaseReader(c);
@@ -203,7 +218,9 @@ final class SqliteMetricStore extends JdbcMetricStore {
         return created;
       } catch (SQLException e) {
         openReaders.decrementAndGet();
-        throw new StoreException("SQLite metric store " + file + ": cannot open a read connection: " + e.getMessage(), e);
+        throw new StoreException(
+            "SQLite metric store " + file + ": cannot open a read connection: " + e.getMessage(),
+            e);
       }
     }
     openReaders.decrementAndGet();
@@ -214,8 +231,14 @@ final class SqliteMetricStore extends JdbcMetricStore {
       throw new StoreException("interrupted waiting for a read connection to " + file, e);
     }
     if (c == null) {
-      throw new StoreException("SQLite metric store " + file + ": all " + MAX_READERS
-          + " read connections busy for " + BUSY_TIMEOUT_MILLIS + " ms");
+      throw new StoreException(
+          "SQLite metric store "
+              + file
+              + ": all "
+              + MAX_READERS
+              + " read connections busy for "
+              + BUSY_TIMEOUT_MILLIS
+              + " ms");
     }
     return c;
   }
@@ -228,38 +251,45 @@ final class SqliteMetricStore extends JdbcMetricStore {
 
   @Override
   public List<TableSize> tableSizes() {
-    return inRead("measure tables", c -> {
-      Map<String, String> tableOf = new HashMap<>();
-      try (var st = c.createStatement();
-          var rs = st.executeQuery("SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')")) {
-        while (rs.next()) {
-          tableOf.put(rs.getString(1), rs.getString(2));
-        }
-      }
-      Map<String, long[]> sizes = new TreeMap<>();
-      try (var st = c.createStatement();
-          var rs = st.executeQuery("SELECT name, sum(pgsize), sum(CASE WHEN pagetype = 'leaf' THEN ncell ELSE 0 END)"
-              + " FROM dbstat GROUP BY name")) {
-        while (rs.next()) {
-          String btree = rs.getString(1);
-          String table = tableOf.getOrDefault(btree, btree);
-          long[] acc = sizes.computeIfAbsent(table, t -> new long[3]);
-          acc[0] += rs.getLong(2);
-          if (btree.equals(table)) {
-            acc[1] += rs.getLong(2);
-            acc[2] += rs.getLong(3);
+    return inRead(
+        "measure tables",
+        c -> {
+          Map<String, String> tableOf = new HashMap<>();
+          try (var st = c.createStatement();
+              var rs =
+                  st.executeQuery(
+                      "SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')")) {
+            while (rs.next()) {
+              tableOf.put(rs.getString(1), rs.getString(2));
+            }
           }
-        }
-      }
-      List<TableSize> out = new ArrayList<>();
-      sizes.forEach((table, v) -> {
-        if (!table.startsWith("sqlite_")) {
-          out.add(new TableSize(table, v[0], v[1], v[2]));
-        }
-      });
-      out.sort(Comparator.comparingLong(TableSize::totalBytes).reversed());
-      return out;
-    });
+          Map<String, long[]> sizes = new TreeMap<>();
+          try (var st = c.createStatement();
+              var rs =
+                  st.executeQuery(
+                      "SELECT name, sum(pgsize), sum(CASE WHEN pagetype = 'leaf' THEN ncell ELSE 0 END)"
+                          + " FROM dbstat GROUP BY name")) {
+            while (rs.next()) {
+              String btree = rs.getString(1);
+              String table = tableOf.getOrDefault(btree, btree);
+              long[] acc = sizes.computeIfAbsent(table, t -> new long[3]);
+              acc[0] += rs.getLong(2);
+              if (btree.equals(table)) {
+                acc[1] += rs.getLong(2);
+                acc[2] += rs.getLong(3);
+              }
+            }
+          }
+          List<TableSize> out = new ArrayList<>();
+          sizes.forEach(
+              (table, v) -> {
+                if (!table.startsWith("sqlite_")) {
+                  out.add(new TableSize(table, v[0], v[1], v[2]));
+                }
+              });
+          out.sort(Comparator.comparingLong(TableSize::totalBytes).reversed());
+          return out;
+        });
   }
 
   @Override
@@ -270,19 +300,43 @@ final class SqliteMetricStore extends JdbcMetricStore {
   @Override
   public Map<String, Object> databaseStats() {
     List<TableSize> sizes = tableSizes();
-    long[] pragmas = inRead("read database pragmas", c -> new long[] {
-        pragma(c, "page_size"), pragma(c, "page_count"), pragma(c, "freelist_count"), pragma(c, "cache_size")});
+    long[] pragmas =
+        inRead(
+            "read database pragmas",
+            c ->
+                new long[] {
+                  pragma(c, "page_size"),
+                  pragma(c, "page_count"),
+                  pragma(c, "freelist_count"),
+                  pragma(c, "cache_size")
+                });
     long[] checkpoint = walCheckpointState();
     long walBytes = fileSize(Path.of(file + "-wal"));
-    return SqliteDatabaseStats.build(new SqliteDatabaseStats.Facts(file.getFileName().toString(), sizes,
-        pragmas[0], pragmas[1], pragmas[2], pragmas[3], walBytes, checkpoint,
-        MAX_READERS + 1, openReaders.get() - idleReaders.size(), idleReaders.size(), writeLock.isLocked(),
-        writeLock.getQueueLength(), transactions.commits(), transactions.rollbacks(), transactions.busy(),
-        running.snapshot(), System.nanoTime()));
+    return SqliteDatabaseStats.build(
+        new SqliteDatabaseStats.Facts(
+            file.getFileName().toString(),
+            sizes,
+            pragmas[0],
+            pragmas[1],
+            pragmas[2],
+            pragmas[3],
+            walBytes,
+            checkpoint,
+            MAX_READERS + 1,
+            openReaders.get() - idleReaders.size(),
+            idleReaders.size(),
+            writeLock.isLocked(),
+            writeLock.getQueueLength(),
+            transactions.commits(),
+            transactions.rollbacks(),
+            transactions.busy(),
+            running.snapshot(),
+            System.nanoTime()));
   }
 
   private static long pragma(Connection c, String name) throws SQLException {
-    try (var st = c.createStatement(); var rs = st.executeQuery("PRAGMA " + name)) {
+    try (var st = c.createStatement();
+        var rs = st.executeQuery("PRAGMA " + name)) {
       return rs.next() ? rs.getLong(1) : 0;
     }
   }
@@ -297,10 +351,12 @@ final class SqliteMetricStore extends JdbcMetricStore {
       if (closed) {
         throw new StoreException("SQLite metric store " + file + " is closed");
       }
-      try (var st = writer.createStatement(); var rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+      try (var st = writer.createStatement();
+          var rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
         return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[3];
       } catch (SQLException e) {
-        throw new StoreException("SQLite metric store " + file + ": checkpoint state failed: " + e.getMessage(), e);
+        throw new StoreException(
+            "SQLite metric store " + file + ": checkpoint state failed: " + e.getMessage(), e);
       }
     } finally {
       writeLock.unlock();

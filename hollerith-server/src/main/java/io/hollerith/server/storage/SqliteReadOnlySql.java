@@ -17,28 +17,38 @@ import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteLimits;
 
 /**
- * Read-only SQL on the SQLite metric file: opened with {@code SQLITE_OPEN_READONLY} on
- * {@code metrics.db} alone (the credentials are another file), {@code ATTACH} disabled (limit 0
- * attached databases), extension loading off, {@code PRAGMA query_only} (no temporary tables either;
- * a query is one statement, so it cannot switch this off and write in the same breath), values
- * capped in length, and a progress handler that interrupts a statement past its deadline. The
- * transaction stays open for the query, which also refuses {@code VACUUM INTO} and journal-mode
- * changes. A {@code PRAGMA} that sets a value ({@code PRAGMA x = v}, {@code PRAGMA x(v)}) is refused
- * before it runs, even one that would only change this connection, except the pragmas whose argument
- * names what to read ({@code table_info(t)} and the like). In WAL mode a
- * read-only connection shares the writer's {@code -shm} index, which exists while the store is open.
+ * Read-only SQL on the SQLite metric file: opened with {@code SQLITE_OPEN_READONLY} on {@code
+ * metrics.db} alone (the credentials are another file), {@code ATTACH} disabled (limit 0 attached
+ * databases), extension loading off, {@code PRAGMA query_only} (no temporary tables either; a query
+ * is one statement, so it cannot switch this off and write in the same breath), values capped in
+ * length, and a progress handler that interrupts a statement past its deadline. The transaction
+ * stays open for the query, which also refuses {@code VACUUM INTO} and journal-mode changes. A
+ * {@code PRAGMA} that sets a value ({@code PRAGMA x = v}, {@code PRAGMA x(v)}) is refused before it
+ * runs, even one that would only change this connection, except the pragmas whose argument names
+ * what to read ({@code table_info(t)} and the like). In WAL mode a read-only connection shares the
+ * writer's {@code -shm} index, which exists while the store is open.
  */
 final class SqliteReadOnlySql implements ReadOnlySql {
 
   /** A PRAGMA with an argument, after any leading white space and comments: group 1 is its name. */
-  private static final Pattern PRAGMA_WITH_ARGUMENT = Pattern.compile(
-      "^(?:\\s+|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/)*PRAGMA\\s+(?:[\\w\"`\\[\\]]+\\s*\\.\\s*)?[\"`\\[]?(\\w+)[\"`\\]]?\\s*[=(]",
-      Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+  private static final Pattern PRAGMA_WITH_ARGUMENT =
+      Pattern.compile(
+          "^(?:\\s+|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/)*PRAGMA\\s+(?:[\\w\"`\\[\\]]+\\s*\\.\\s*)?[\"`\\[]?(\\w+)[\"`\\]]?\\s*[=(]",
+          Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
   /** Pragmas whose argument names the table, index or depth to report on: they only read. */
-  private static final Set<String> READING_PRAGMAS = Set.of("table_info", "table_xinfo", "table_list",
-      "index_info", "index_xinfo", "index_list", "foreign_key_list", "foreign_key_check", "integrity_check",
-      "quick_check");
+  private static final Set<String> READING_PRAGMAS =
+      Set.of(
+          "table_info",
+          "table_xinfo",
+          "table_list",
+          "index_info",
+          "index_xinfo",
+          "index_list",
+          "foreign_key_list",
+          "foreign_key_check",
+          "integrity_check",
+          "quick_check");
 
   /** Virtual-machine steps between deadline checks. */
   private static final int PROGRESS_STEPS = 10_000;
@@ -55,7 +65,8 @@ final class SqliteReadOnlySql implements ReadOnlySql {
     config.setReadOnly(true);
     config.enableLoadExtension(false);
     config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-    SQLiteConnection c = (SQLiteConnection) config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    SQLiteConnection c =
+        (SQLiteConnection) config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     try {
       c.setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 0);
       c.setLimit(SQLiteLimits.SQLITE_LIMIT_LENGTH, maxValueBytes);
@@ -63,12 +74,15 @@ final class SqliteReadOnlySql implements ReadOnlySql {
         st.execute("PRAGMA query_only = 1");
       }
       long deadline = System.nanoTime() + timeout.toNanos();
-      ProgressHandler.setHandler(c, PROGRESS_STEPS, new ProgressHandler() {
-        @Override
-        protected int progress() {
-          return System.nanoTime() - deadline > 0 ? 1 : 0;
-        }
-      });
+      ProgressHandler.setHandler(
+          c,
+          PROGRESS_STEPS,
+          new ProgressHandler() {
+            @Override
+            protected int progress() {
+              return System.nanoTime() - deadline > 0 ? 1 : 0;
+            }
+          });
       c.setAutoCommit(false);
       return c;
     } catch (SQLException | RuntimeException e) {
@@ -81,10 +95,13 @@ final class SqliteReadOnlySql implements ReadOnlySql {
   public String refusal(String sql) {
     Matcher pragma = PRAGMA_WITH_ARGUMENT.matcher(sql);
     if (pragma.find() && !READING_PRAGMAS.contains(pragma.group(1).toLowerCase(Locale.ROOT))) {
-      return "PRAGMA " + pragma.group(1) + " with a value changes a setting; only reading pragmas are allowed here";
+      return "PRAGMA "
+          + pragma.group(1)
+          + " with a value changes a setting; only reading pragmas are allowed here";
     }
     try {
-      return ExtendedCommand.parse(sql) == null ? null
+      return ExtendedCommand.parse(sql) == null
+          ? null
           : "the driver's backup and restore commands are not SQL and are not allowed here";
     } catch (SQLException e) {
       return "the driver's backup and restore commands are not SQL and are not allowed here";

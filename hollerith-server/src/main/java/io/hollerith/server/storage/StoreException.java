@@ -3,10 +3,10 @@ package io.hollerith.server.storage;
 import java.sql.SQLException;
 
 /**
- * The store could not do what was asked: the database is unreachable, full, locked, or its schema is
- * not one this version understands. Unchecked, because {@link SeriesReader} callers (the query layer)
- * turn it into an HTTP error rather than handle each cause; the message names the engine and the
- * operation and never contains a password.
+ * The store could not do what was asked: the database is unreachable, full, locked, or its schema
+ * is not one this version understands. Unchecked, because {@link SeriesReader} callers (the query
+ * layer) turn it into an HTTP error rather than handle each cause; the message names the engine and
+ * the operation and never contains a password.
  */
 public class StoreException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -30,22 +30,29 @@ public class StoreException extends RuntimeException {
     this(message, null, true);
   }
 
-  /** Whether the same operation may succeed later; {@link StoreSink} retries these and drops the others. */
+  /**
+   * Whether the same operation may succeed later; {@link StoreSink} retries these and drops the
+   * others.
+   */
   public boolean retryable() {
     return retryable;
   }
 
   /**
-   * Classifies a JDBC failure: PostgreSQL SQL states of class 21 (cardinality), 22 (data exception),
-   * 23 (integrity constraint) and 42 (syntax or access rule), and SQLite's constraint, mismatch and too-big
-   * errors, are not retryable; everything else (connection, resources, locks, I/O) is.
+   * Classifies a JDBC failure: PostgreSQL SQL states of class 21 (cardinality), 22 (data
+   * exception), 23 (integrity constraint) and 42 (syntax or access rule), and SQLite's constraint,
+   * mismatch and too-big errors, are not retryable; everything else (connection, resources, locks,
+   * I/O) is.
    */
   static boolean isRetryable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
         String state = sql.getSQLState();
-        if (state != null && (state.startsWith("21") || state.startsWith("22") || state.startsWith("23")
-            || state.startsWith("42"))) {
+        if (state != null
+            && (state.startsWith("21")
+                || state.startsWith("22")
+                || state.startsWith("23")
+                || state.startsWith("42"))) {
           return false;
         }
         if (t.getClass().getName().startsWith("org.sqlite")) {

@@ -26,16 +26,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Outages.</b> When a write fails with a retryable {@link StoreException} (PostgreSQL down,
  * disk full, SQLite locked) the writer keeps the snapshot and retries it with exponential backoff
- * (from {@value #INITIAL_BACKOFF_MILLIS} ms up to the configured maximum) while later snapshots wait
- * behind it, so the backlog drains in order when the store returns. A retried write that had in fact
- * committed is not applied twice (each snapshot carries a random write id; see
- * {@link MetricStore#write}). The queue holds at most {@code max_backlog / flush_interval} live
- * snapshots (default one hour's worth); past that the oldest queued live snapshot is dropped,
- * counted ({@code storage.snapshots_dropped}) and logged. Backfilled intervals (samples with a
- * {@code |T} timestamp in the past, released by the flush that follows them) have a bound of their
- * own, the same number of snapshots: one flush that releases many cannot push the live history out
- * of the queue. Past it the oldest queued backfill snapshot is dropped, counted
- * ({@code storage.backfill_snapshots_dropped}) and logged. A snapshot the store refuses as data (not
+ * (from {@value #INITIAL_BACKOFF_MILLIS} ms up to the configured maximum) while later snapshots
+ * wait behind it, so the backlog drains in order when the store returns. A retried write that had
+ * in fact committed is not applied twice (each snapshot carries a random write id; see {@link
+ * MetricStore#write}). The queue holds at most {@code max_backlog / flush_interval} live snapshots
+ * (default one hour's worth); past that the oldest queued live snapshot is dropped, counted ({@code
+ * storage.snapshots_dropped}) and logged. Backfilled intervals (samples with a {@code |T} timestamp
+ * in the past, released by the flush that follows them) have a bound of their own, the same number
+ * of snapshots: one flush that releases many cannot push the live history out of the queue. Past it
+ * the oldest queued backfill snapshot is dropped, counted ({@code
+ * storage.backfill_snapshots_dropped}) and logged. A snapshot the store refuses as data (not
  * retryable) is dropped at once and counted as {@code storage.snapshots_rejected}, so it cannot
  * block the queue forever.
  *
@@ -44,11 +44,10 @@ import org.slf4j.LoggerFactory;
  * next success), when the last write succeeded, and the backlog; so a health check answers at once
  * even while the database hangs.
  *
- * <p><b>Internal stats</b> (category {@code storage}): gauges {@code backlog_snapshots},
- * {@code backlog_age_seconds}, {@code backlog_capacity}, {@code last_write_millis}; counters
- * {@code snapshots_written}, {@code points_written}, {@code write_failures},
- * {@code snapshots_dropped}, {@code backfill_snapshots_dropped}, {@code snapshots_rejected},
- * {@code non_finite_values_skipped}
+ * <p><b>Internal stats</b> (category {@code storage}): gauges {@code backlog_snapshots}, {@code
+ * backlog_age_seconds}, {@code backlog_capacity}, {@code last_write_millis}; counters {@code
+ * snapshots_written}, {@code points_written}, {@code write_failures}, {@code snapshots_dropped},
+ * {@code backfill_snapshots_dropped}, {@code snapshots_rejected}, {@code non_finite_values_skipped}
  * (counters and gauges that are Infinity or NaN are not stored; one warning a minute at most).
  *
  * <p>Thread-safe. The queue is an {@link ArrayDeque} under one lock: the only contenders are the
@@ -82,8 +81,10 @@ public final class StoreSink implements FlushSink {
   private final Condition changed = lock.newCondition();
   // Guarded by lock.
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+
   /** How many of {@link #queue} are backfill snapshots. */
   private int backfillQueued;
+
   private Pending inFlight;
   private boolean stopping;
   private boolean abandon;
@@ -97,10 +98,16 @@ public final class StoreSink implements FlushSink {
   private final StatsRegistry.Counter nonFiniteSkipped;
   private final RateLimitedLog nonFiniteWarnings;
   private volatile long lastWriteMillis;
-  /** Epoch millis of the first failed attempt of the current failure streak; {@link #NEVER} when writes succeed. */
+
+  /**
+   * Epoch millis of the first failed attempt of the current failure streak; {@link #NEVER} when
+   * writes succeed.
+   */
   private volatile long failingSinceMillis = NEVER;
+
   /** Epoch millis of the last successful write; {@link #NEVER} before the first. */
   private volatile long lastSuccessMillis = NEVER;
+
   private final Thread writer;
 
   /** A time that has not happened: no failure streak, or no successful write yet. */
@@ -109,12 +116,14 @@ public final class StoreSink implements FlushSink {
   /**
    * What the writer last observed.
    *
-   * @param failingSinceMillis first failed attempt of the current streak of failed writes, or {@link #NEVER}
+   * @param failingSinceMillis first failed attempt of the current streak of failed writes, or
+   *     {@link #NEVER}
    * @param lastSuccessMillis last successful write, or {@link #NEVER}
    * @param backlog snapshots waiting, including the one in flight
    * @param backlogAgeMillis age of the oldest waiting snapshot, 0 when none waits
    */
-  public record WriterState(long failingSinceMillis, long lastSuccessMillis, int backlog, long backlogAgeMillis) {
+  public record WriterState(
+      long failingSinceMillis, long lastSuccessMillis, int backlog, long backlogAgeMillis) {
     /** Whether the latest write attempt failed and no write has succeeded since. */
     public boolean failing() {
       return failingSinceMillis != NEVER;
@@ -133,39 +142,71 @@ public final class StoreSink implements FlushSink {
    * @param stats where the {@code storage.*} stats are registered
    * @param clock for backlog age
    */
-  public StoreSink(MetricStore store, String nodeId, Duration flushInterval, Duration maxBacklog, Duration maxBackoff,
-      Duration closeTimeout, StatsRegistry stats, Clock clock) {
+  public StoreSink(
+      MetricStore store,
+      String nodeId,
+      Duration flushInterval,
+      Duration maxBacklog,
+      Duration maxBackoff,
+      Duration closeTimeout,
+      StatsRegistry stats,
+      Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     if (flushInterval.isZero() || flushInterval.isNegative()) {
       throw new IllegalArgumentException("flush interval must be positive, got " + flushInterval);
     }
     if (maxBacklog.isNegative()) {
-      throw new IllegalArgumentException("storage.max_backlog must not be negative, got " + maxBacklog);
+      throw new IllegalArgumentException(
+          "storage.max_backlog must not be negative, got " + maxBacklog);
     }
-    this.capacity = (int) Math.max(1, Math.min(1_000_000, maxBacklog.toMillis() / flushInterval.toMillis()));
+    this.capacity =
+        (int) Math.max(1, Math.min(1_000_000, maxBacklog.toMillis() / flushInterval.toMillis()));
     this.maxBackoffMillis = Math.max(INITIAL_BACKOFF_MILLIS, maxBackoff.toMillis());
     this.closeTimeout = closeTimeout;
     this.clock = clock;
-    this.written = stats.counter("storage", "snapshots_written", "Flush snapshots written to the store");
-    this.pointsWritten = stats.counter("storage", "points_written", "Series points written to the store");
-    this.failures = stats.counter(StatName.STORE_WRITE_FAILURES, "Failed store write attempts (each is retried)");
-    this.dropped = stats.counter(StatName.STORE_SNAPSHOTS_DROPPED,
-        "Snapshots dropped, oldest first, because the store backlog was full");
-    this.backfillDropped = stats.counter("storage", "backfill_snapshots_dropped",
-        "Backfill snapshots dropped, oldest first, because the store backlog held its bound of them");
-    this.rejected = stats.counter("storage", "snapshots_rejected", "Snapshots the store refused as invalid data");
-    this.nonFiniteSkipped = stats.counter("storage", "non_finite_values_skipped",
-        "Counter and gauge values not stored because they were not finite numbers (Infinity, NaN)");
+    this.written =
+        stats.counter("storage", "snapshots_written", "Flush snapshots written to the store");
+    this.pointsWritten =
+        stats.counter("storage", "points_written", "Series points written to the store");
+    this.failures =
+        stats.counter(
+            StatName.STORE_WRITE_FAILURES, "Failed store write attempts (each is retried)");
+    this.dropped =
+        stats.counter(
+            StatName.STORE_SNAPSHOTS_DROPPED,
+            "Snapshots dropped, oldest first, because the store backlog was full");
+    this.backfillDropped =
+        stats.counter(
+            "storage",
+            "backfill_snapshots_dropped",
+            "Backfill snapshots dropped, oldest first, because the store backlog held its bound of them");
+    this.rejected =
+        stats.counter(
+            "storage", "snapshots_rejected", "Snapshots the store refused as invalid data");
+    this.nonFiniteSkipped =
+        stats.counter(
+            "storage",
+            "non_finite_values_skipped",
+            "Counter and gauge values not stored because they were not finite numbers (Infinity, NaN)");
     this.nonFiniteWarnings = new RateLimitedLog(NON_FINITE_WARNING_INTERVAL_MILLIS, clock::millis);
-    stats.gauge(StatName.STORE_BACKLOG_SNAPSHOTS, "Snapshots waiting to be written, including the one in flight",
+    stats.gauge(
+        StatName.STORE_BACKLOG_SNAPSHOTS,
+        "Snapshots waiting to be written, including the one in flight",
         this::backlog);
-    stats.gauge(StatName.STORE_BACKLOG_AGE_SECONDS, "Age of the oldest snapshot waiting to be written",
+    stats.gauge(
+        StatName.STORE_BACKLOG_AGE_SECONDS,
+        "Age of the oldest snapshot waiting to be written",
         () -> backlogAgeMillis() / 1000.0);
-    stats.gauge("storage", "backlog_capacity",
+    stats.gauge(
+        "storage",
+        "backlog_capacity",
         "Most live snapshots the backlog holds before dropping the oldest (backfill snapshots have the same bound apart)",
         () -> capacity);
-    stats.gauge(StatName.STORE_LAST_WRITE_MILLIS, "Duration of the latest store write", () -> lastWriteMillis);
+    stats.gauge(
+        StatName.STORE_LAST_WRITE_MILLIS,
+        "Duration of the latest store write",
+        () -> lastWriteMillis);
     this.writer = new Thread(this::run, "hollerith-store-writer");
     writer.setDaemon(true);
     writer.start();
@@ -175,9 +216,17 @@ public final class StoreSink implements FlushSink {
    * The sink the configuration describes: node id, flush interval, {@code storage.max_backlog};
    * retries back off up to 30 s, and close waits up to 30 s for the backlog.
    */
-  public static StoreSink create(HollerithConfig config, MetricStore store, StatsRegistry stats, Clock clock) {
-    return new StoreSink(store, config.nodeId(), config.aggregation().flushInterval(), config.storage().maxBacklog(),
-        Duration.ofSeconds(30), Duration.ofSeconds(30), stats, clock);
+  public static StoreSink create(
+      HollerithConfig config, MetricStore store, StatsRegistry stats, Clock clock) {
+    return new StoreSink(
+        store,
+        config.nodeId(),
+        config.aggregation().flushInterval(),
+        config.storage().maxBacklog(),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(30),
+        stats,
+        clock);
   }
 
   @Override
@@ -213,13 +262,21 @@ public final class StoreSink implements FlushSink {
     if (lost != null) {
       StatsRegistry.Counter counter = lost.backfill() ? backfillDropped : dropped;
       counter.incr();
-      log.warn("store backlog full ({} snapshots): dropped the oldest {} snapshot, interval {} with {} series;"
-          + " {} dropped so far", size, lost.backfill() ? "backfill" : "live", lost.snapshot().intervalStartMillis(),
-          lost.snapshot().size(), counter.value());
+      log.warn(
+          "store backlog full ({} snapshots): dropped the oldest {} snapshot, interval {} with {} series;"
+              + " {} dropped so far",
+          size,
+          lost.backfill() ? "backfill" : "live",
+          lost.snapshot().intervalStartMillis(),
+          lost.snapshot().size(),
+          counter.value());
     }
   }
 
-  /** Removes and returns the oldest queued snapshot of {@code p}'s kind when that kind is at its bound. Under lock. */
+  /**
+   * Removes and returns the oldest queued snapshot of {@code p}'s kind when that kind is at its
+   * bound. Under lock.
+   */
   private Pending makeRoomFor(Pending p) {
     int ofKind = p.backfill() ? backfillQueued : queue.size() - backfillQueued;
     if (ofKind < capacity) {
@@ -240,10 +297,10 @@ public final class StoreSink implements FlushSink {
 
   /**
    * The snapshot without counters and gauges whose value is not finite (a gauge of {@code 1e308}
-   * plus {@code +1e308} is Infinity): the store keeps numbers only. Each is counted; the warning
-   * is written at most once a minute, saying how many there were, however many series have one.
-   * Such a snapshot loses its live-set changes (they count the
-   * left-out series as listed): the store compares the full lists for it and for the next one.
+   * plus {@code +1e308} is Infinity): the store keeps numbers only. Each is counted; the warning is
+   * written at most once a minute, saying how many there were, however many series have one. Such a
+   * snapshot loses its live-set changes (they count the left-out series as listed): the store
+   * compares the full lists for it and for the next one.
    */
   private FlushSnapshot withoutNonFiniteValues(FlushSnapshot snapshot) {
     List<FlushSnapshot.CounterPoint> counters = new ArrayList<>(snapshot.counters().size());
@@ -263,19 +320,31 @@ public final class StoreSink implements FlushSink {
         example = "gauge " + g.key() + " = " + g.value();
       }
     }
-    int skipped = snapshot.counters().size() - counters.size() + snapshot.gauges().size() - gauges.size();
+    int skipped =
+        snapshot.counters().size() - counters.size() + snapshot.gauges().size() - gauges.size();
     if (skipped == 0) {
       return snapshot;
     }
     nonFiniteSkipped.incr(skipped);
     long suppressed = nonFiniteWarnings.tryAcquire();
     if (suppressed >= 0) {
-      log.warn("not storing {} counters and gauges of interval {} whose value is not a finite number, e.g. {} "
+      log.warn(
+          "not storing {} counters and gauges of interval {} whose value is not a finite number, e.g. {} "
               + "({} such warnings suppressed before; all are counted in storage.non_finite_values_skipped)",
-          skipped, snapshot.intervalStartMillis(), example, suppressed);
+          skipped,
+          snapshot.intervalStartMillis(),
+          example,
+          suppressed);
     }
-    return new FlushSnapshot(snapshot.intervalStartMillis(), snapshot.intervalMillis(), snapshot.backfill(), counters,
-        gauges, snapshot.timers(), snapshot.sets(), snapshot.processingStats());
+    return new FlushSnapshot(
+        snapshot.intervalStartMillis(),
+        snapshot.intervalMillis(),
+        snapshot.backfill(),
+        counters,
+        gauges,
+        snapshot.timers(),
+        snapshot.sets(),
+        snapshot.processingStats());
   }
 
   /** Snapshots queued or being written. */
@@ -374,7 +443,10 @@ public final class StoreSink implements FlushSink {
         written.incr();
         pointsWritten.incr(p.snapshot().size());
         if (attempt > 0) {
-          log.info("store write succeeded after {} failed attempts; {} snapshots waiting", attempt, backlog() - 1);
+          log.info(
+              "store write succeeded after {} failed attempts; {} snapshots waiting",
+              attempt,
+              backlog() - 1);
         }
         return;
       } catch (StoreException e) {
@@ -385,18 +457,28 @@ public final class StoreSink implements FlushSink {
         }
         if (!e.retryable()) {
           rejected.incr();
-          log.error("store refused the snapshot of interval {} ({} series); dropped it: {}",
-              p.snapshot().intervalStartMillis(), p.snapshot().size(), e.getMessage());
+          log.error(
+              "store refused the snapshot of interval {} ({} series); dropped it: {}",
+              p.snapshot().intervalStartMillis(),
+              p.snapshot().size(),
+              e.getMessage());
           return;
         }
         if (attempt == 1 || Integer.bitCount(attempt) == 1) {
-          log.warn("store write failed (attempt {}, retrying in {} ms, {} snapshots waiting): {}", attempt, backoff,
-              backlog(), e.getMessage());
+          log.warn(
+              "store write failed (attempt {}, retrying in {} ms, {} snapshots waiting): {}",
+              attempt,
+              backoff,
+              backlog(),
+              e.getMessage());
         }
       } catch (RuntimeException e) {
         failures.incr();
         rejected.incr();
-        log.error("store write of interval {} failed unexpectedly; dropped it", p.snapshot().intervalStartMillis(), e);
+        log.error(
+            "store write of interval {} failed unexpectedly; dropped it",
+            p.snapshot().intervalStartMillis(),
+            e);
         return;
       }
       lock.lock();
@@ -459,7 +541,10 @@ public final class StoreSink implements FlushSink {
     }
     if (!drained && left > 0) {
       dropped.incr(left);
-      log.error("store sink closed with {} snapshots not written (store unavailable for {})", left, closeTimeout);
+      log.error(
+          "store sink closed with {} snapshots not written (store unavailable for {})",
+          left,
+          closeTimeout);
     }
   }
 }

@@ -6,10 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The series stored under one key, as one read sees them: the key is looked up once, and every
- * read through this view runs in the same read transaction (so the types, points and buckets come
- * from one snapshot of the store). Valid only inside {@link SeriesReader#readSeries}; not
- * thread-safe.
+ * The series stored under one key, as one read sees them: the key is looked up once, and every read
+ * through this view runs in the same read transaction (so the types, points and buckets come from
+ * one snapshot of the store). Valid only inside {@link SeriesReader#readSeries}; not thread-safe.
  */
 public interface StoredSeries {
 

@@ -52,8 +52,11 @@ final class TransactionCounters {
           return true;
         }
       }
-      if (t instanceof SQLException s && s.getSQLState() != null
-          && (s.getSQLState().equals("55P03") || s.getSQLState().equals("40P01") || s.getSQLState().equals("40001"))) {
+      if (t instanceof SQLException s
+          && s.getSQLState() != null
+          && (s.getSQLState().equals("55P03")
+              || s.getSQLState().equals("40P01")
+              || s.getSQLState().equals("40001"))) {
         return true;
       }
     }

@@ -6,23 +6,27 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The ids and marks one write transaction learned, held back until it commits: a rolled-back
- * insert must not leave a cached id behind (SQLite reuses rowids). {@link #publish} moves them into
- * the cache of the epoch the transaction validated; if a deletion has moved the epoch since, that
- * cache is already replaced and these entries are discarded with it.
+ * The ids and marks one write transaction learned, held back until it commits: a rolled-back insert
+ * must not leave a cached id behind (SQLite reuses rowids). {@link #publish} moves them into the
+ * cache of the epoch the transaction validated; if a deletion has moved the epoch since, that cache
+ * is already replaced and these entries are discarded with it.
  *
  * <p>Not thread-safe; one per write.
  */
 final class WriteStaging {
   /** Series ids learned, per type and canonical key. */
   final Map<MetricType, Map<String, Long>> series = new EnumMap<>(MetricType.class);
+
   final Map<String, Integer> nodes = new HashMap<>();
   final Map<Long, Long> seen = new HashMap<>();
   final Map<Long, Long> sampled = new HashMap<>();
+
   /** The cache valid for the epoch the transaction read; set by {@link SeriesIds#cacheFor}. */
   SeriesIdCache cache;
+
   /** The writing node's id, once resolved; -1 before. */
   int node = -1;
+
   /** The node's live spans after this write, or null when the write did not record spans. */
   LiveSpans.NodeState spans;
 

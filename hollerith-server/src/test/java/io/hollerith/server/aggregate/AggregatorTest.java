@@ -65,13 +65,22 @@ class AggregatorTest {
     assertThat(s.intervalMillis()).isEqualTo(10_000);
     assertThat(s.backfill()).isFalse();
     // Etsy: value * (1 / rate): 2 * (1 / 0.1) = 20; 1 * (1 / 0.3) = 3.3333333333333335.
-    assertThat(counts(s)).containsExactly(entry("fractional", 1 * (1 / 0.3)), entry("hits", 23.0), entry("refunds", -5.0));
-    assertThat(rates(s)).containsExactly(entry("fractional", (1 * (1 / 0.3)) / 10.0), entry("hits", 2.3), entry("refunds", -0.5));
+    assertThat(counts(s))
+        .containsExactly(
+            entry("fractional", 1 * (1 / 0.3)), entry("hits", 23.0), entry("refunds", -5.0));
+    assertThat(rates(s))
+        .containsExactly(
+            entry("fractional", (1 * (1 / 0.3)) / 10.0),
+            entry("hits", 2.3),
+            entry("refunds", -0.5));
 
     // Without deleteCounters, idle counters flush as 0.
     FlushSnapshot next = flushOnly(a, T0 + 10_000);
-    assertThat(counts(next)).containsExactly(entry("fractional", 0.0), entry("hits", 0.0), entry("refunds", 0.0));
-    assertThat(rates(next)).containsOnlyKeys("fractional", "hits", "refunds").allSatisfy((k, v) -> assertThat(v).isZero());
+    assertThat(counts(next))
+        .containsExactly(entry("fractional", 0.0), entry("hits", 0.0), entry("refunds", 0.0));
+    assertThat(rates(next))
+        .containsOnlyKeys("fractional", "hits", "refunds")
+        .allSatisfy((k, v) -> assertThat(v).isZero());
   }
 
   @Test
@@ -81,11 +90,15 @@ class AggregatorTest {
     w.accept(gauge("temp", "10"));
     w.accept(gauge("temp", "+5"));
     w.accept(gauge("temp", "-3"));
-    w.accept(gauge("fresh_up", "+4"));   // delta on a missing gauge starts from 0
+    w.accept(gauge("fresh_up", "+4")); // delta on a missing gauge starts from 0
     w.accept(gauge("fresh_down", "-4"));
     w.accept(gauge("sampled", "7", 0.1)); // Etsy ignores a gauge's sample rate
     assertThat(gauges(flushOnly(a, T0)))
-        .containsExactly(entry("fresh_down", -4.0), entry("fresh_up", 4.0), entry("sampled", 7.0), entry("temp", 12.0));
+        .containsExactly(
+            entry("fresh_down", -4.0),
+            entry("fresh_up", 4.0),
+            entry("sampled", 7.0),
+            entry("temp", 12.0));
 
     // Gauges persist across idle intervals.
     assertThat(gauges(flushOnly(a, T0 + 10_000))).containsEntry("temp", 12.0);
@@ -101,15 +114,18 @@ class AggregatorTest {
     assertThat(a.liveView().gauges()).containsEntry("temp", 3.0);
   }
 
-  /** Found by EtsyParityTest: Etsy tests {@code gauges[key]} for truthiness, so a delta on a gauge at 0 sets it. */
+  /**
+   * Found by EtsyParityTest: Etsy tests {@code gauges[key]} for truthiness, so a delta on a gauge
+   * at 0 sets it.
+   */
   @Test
   void aDeltaOnAGaugeAtZeroSetsItAsEtsyDoesSoMinusZeroStays() {
     Aggregator a = aggregator(defaults());
     var w = a.newWriter();
     w.accept(gauge("negzero", "0"));
-    w.accept(gauge("negzero", "-0"));   // Etsy: -0 (0 + -0 would be 0)
+    w.accept(gauge("negzero", "-0")); // Etsy: -0 (0 + -0 would be 0)
     w.accept(gauge("zeroneg", "-0"));
-    w.accept(gauge("zeroneg", "+0"));   // Etsy: 0
+    w.accept(gauge("zeroneg", "+0")); // Etsy: 0
     w.accept(gauge("up", "0"));
     w.accept(gauge("up", "+2.5"));
     Map<String, Double> g = gauges(flushOnly(a, T0));
@@ -173,11 +189,19 @@ class AggregatorTest {
 
   @Test
   void timerStatisticsFollowEtsyForSeveralThresholdsAndHistogramBins() {
-    var config = new AggregationConfig(Duration.ofSeconds(10),
-        List.of(90.0, -10.0, 99.9, 50.5, -99.0, 1.0), List.of(
-            new Histogram("glork", List.of(2.0, 5.5, Double.POSITIVE_INFINITY)),
-            new Histogram("other_no_match", List.of(1.0))),
-        null, null, null, null, null, null);
+    var config =
+        new AggregationConfig(
+            Duration.ofSeconds(10),
+            List.of(90.0, -10.0, 99.9, 50.5, -99.0, 1.0),
+            List.of(
+                new Histogram("glork", List.of(2.0, 5.5, Double.POSITIVE_INFINITY)),
+                new Histogram("other_no_match", List.of(1.0))),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     Aggregator a = aggregator(config);
     var w = a.newWriter();
     for (int v = 10; v >= 2; v--) {
@@ -189,7 +213,7 @@ class AggregatorTest {
     FlushSnapshot s = flushOnly(a, T0);
     var glork = timers(s).get("glork");
     assertThat(glork.sampleCount()).isEqualTo(10);
-    assertThat(glork.count()).isEqualTo(11.0);      // nine at rate 1 plus one at rate 0.5
+    assertThat(glork.count()).isEqualTo(11.0); // nine at rate 1 plus one at rate 0.5
     assertThat(glork.countPerSecond()).isEqualTo(1.1);
     assertThat(glork.lower()).isEqualTo(1.0);
     assertThat(glork.upper()).isEqualTo(10.0);
@@ -199,7 +223,8 @@ class AggregatorTest {
     assertThat(glork.median()).isEqualTo(5.5);
     assertThat(glork.std()).isEqualTo(Math.sqrt(8.25));
     // 1.0 rounds to 0 values in threshold and is skipped, as in Etsy.
-    assertThat(glork.percentiles()).extracting(p -> p.suffix())
+    assertThat(glork.percentiles())
+        .extracting(p -> p.suffix())
         .containsExactly("90", "top10", "99_9", "50_5", "top99");
     var p90 = glork.percentiles().get(0);
     assertThat(p90.boundName()).isEqualTo("upper_90");
@@ -215,25 +240,31 @@ class AggregatorTest {
     var p505 = glork.percentiles().get(3);
     assertThat(List.of(p505.count(), p505.bound(), p505.sum(), p505.sumSquares(), p505.mean()))
         .containsExactly(5L, 5.0, 15.0, 55.0, 3.0);
-    // -99 of 10 values covers all of them: Etsy reads its cumulative array at -1 and reports NaN sums.
+    // -99 of 10 values covers all of them: Etsy reads its cumulative array at -1 and reports NaN
+    // sums.
     var top99 = glork.percentiles().get(4);
     assertThat(top99.count()).isEqualTo(10L);
     assertThat(top99.bound()).isEqualTo(1.0);
     assertThat(top99.sum()).isNaN();
     assertThat(top99.sumSquares()).isNaN();
     assertThat(top99.mean()).isNaN();
-    assertThat(glork.histogram()).containsOnly(entry("bin_2", 1L), entry("bin_5_5", 4L), entry("bin_inf", 5L));
+    assertThat(glork.histogram())
+        .containsOnly(entry("bin_2", 1L), entry("bin_5_5", 4L), entry("bin_inf", 5L));
 
     // One value: every threshold (even 1) reports it with count 1.
     var single = timers(s).get("single");
-    assertThat(single.percentiles()).extracting(p -> p.suffix()).containsExactly("90", "top10", "99_9", "50_5", "top99", "1");
-    assertThat(single.percentiles()).allSatisfy(p -> {
-      assertThat(p.count()).isEqualTo(1);
-      assertThat(p.bound()).isEqualTo(42.0);
-      assertThat(p.sum()).isEqualTo(42.0);
-      assertThat(p.sumSquares()).isEqualTo(1764.0);
-      assertThat(p.mean()).isEqualTo(42.0);
-    });
+    assertThat(single.percentiles())
+        .extracting(p -> p.suffix())
+        .containsExactly("90", "top10", "99_9", "50_5", "top99", "1");
+    assertThat(single.percentiles())
+        .allSatisfy(
+            p -> {
+              assertThat(p.count()).isEqualTo(1);
+              assertThat(p.bound()).isEqualTo(42.0);
+              assertThat(p.sum()).isEqualTo(42.0);
+              assertThat(p.sumSquares()).isEqualTo(1764.0);
+              assertThat(p.mean()).isEqualTo(42.0);
+            });
     assertThat(single.std()).isZero();
     assertThat(single.histogram()).isEmpty();
 
@@ -257,13 +288,15 @@ class AggregatorTest {
     var w = a.newWriter();
     w.accept(counter("hits", 1));
     w.accept(counter("app.bad_lines_seen", 2));
-    assertThat(counts(flushOnly(a, T0))).containsExactly(entry("app.bad_lines_seen", 2.0), entry("hits", 1.0));
+    assertThat(counts(flushOnly(a, T0)))
+        .containsExactly(entry("app.bad_lines_seen", 2.0), entry("hits", 1.0));
     assertThat(a.liveView().counters()).containsOnlyKeys("app.bad_lines_seen");
     // Etsy resets rather than deletes counters named like its own statistics.
     assertThat(counts(flushOnly(a, T0 + 10_000))).containsExactly(entry("app.bad_lines_seen", 0.0));
     assertThat(a.seriesCount()).isEqualTo(1);
     w.accept(counter("hits", 4));
-    assertThat(counts(flushOnly(a, T0 + 20_000))).containsExactly(entry("app.bad_lines_seen", 0.0), entry("hits", 4.0));
+    assertThat(counts(flushOnly(a, T0 + 20_000)))
+        .containsExactly(entry("app.bad_lines_seen", 0.0), entry("hits", 4.0));
   }
 
   /** The set time of each gauge in a snapshot, by key. */
@@ -287,13 +320,15 @@ class AggregatorTest {
       a.mergeBuffers();
       FlushSnapshot first = flushOnly(a, T0);
       assertThat(gauges(first)).containsExactly(entry("load", 3.0), entry("temp", 20.0));
-      assertThat(setTimes(first)).containsExactly(entry("load", T0 + 8_000), entry("temp", T0 + 3_000));
+      assertThat(setTimes(first))
+          .containsExactly(entry("load", T0 + 8_000), entry("temp", T0 + 3_000));
       // Sent again on the next flush, unchanged: the set time stays that of the sample.
       clock.advance(10_000);
       w.accept(gauge("load", "4"));
       a.mergeBuffers();
       FlushSnapshot second = flushOnly(a, T0 + 10_000);
-      assertThat(setTimes(second)).containsExactly(entry("load", T0 + 18_000), entry("temp", T0 + 3_000));
+      assertThat(setTimes(second))
+          .containsExactly(entry("load", T0 + 18_000), entry("temp", T0 + 3_000));
       w.close();
     }
   }
@@ -301,7 +336,9 @@ class AggregatorTest {
   @Test
   void aBackfilledGaugeIsSetAtItsTimestampAndARestoredOneKeepsItsStoredSetTime() {
     Aggregator a = aggregator(defaults());
-    int restored = a.restoreGauges(List.of(new FlushSnapshot.GaugePoint(MetricKey.of("kept"), 7, false, T0 - 60_000)));
+    int restored =
+        a.restoreGauges(
+            List.of(new FlushSnapshot.GaugePoint(MetricKey.of("kept"), 7, false, T0 - 60_000)));
     assertThat(restored).isEqualTo(1);
     clock.set(T0 + 25_000);
     // Flushed again like any gauge, with the time its value was set before the restart.
@@ -331,7 +368,8 @@ class AggregatorTest {
     // Deleted: a delta starts from 0 again.
     w.accept(gauge("temp", "+3"));
     assertThat(gauges(flushOnly(a, T0 + 20_000))).containsExactly(entry("temp", 3.0));
-    // Updated in the interval right after a flush: deltas also start from 0 (Etsy deleted it at that flush).
+    // Updated in the interval right after a flush: deltas also start from 0 (Etsy deleted it at
+    // that flush).
     w.accept(gauge("temp", "+2"));
     assertThat(gauges(flushOnly(a, T0 + 30_000))).containsExactly(entry("temp", 2.0));
   }
@@ -355,14 +393,16 @@ class AggregatorTest {
   }
 
   private static AggregationConfig withSeriesTtl(Duration ttl, Integer maxMetrics) {
-    return new AggregationConfig(Duration.ofSeconds(10), null, null, null, null,
-        null, null, null, maxMetrics, ttl, null);
+    return new AggregationConfig(
+        Duration.ofSeconds(10), null, null, null, null, null, null, null, maxMetrics, ttl, null);
   }
 
   @Test
   void oneNamespaceCannotTakeMoreThanItsCapAndTheNoisiestPrefixesAreStillReported() {
-    Aggregator a = aggregator(new AggregationConfig(Duration.ofSeconds(10), null,
-        null, null, null, null, null, null, 100, null, 2));
+    Aggregator a =
+        aggregator(
+            new AggregationConfig(
+                Duration.ofSeconds(10), null, null, null, null, null, null, null, 100, null, 2));
     var w = a.newWriter();
     w.accept(counter("junk.a", 1));
     w.accept(counter("junk.b", 1));
@@ -370,14 +410,16 @@ class AggregatorTest {
     w.accept(gauge("junk.d", "1"));
     w.accept(counter("shop.orders", 1));
     w.accept(counter("junk.a", 1)); // an existing series still takes samples
-    assertThat(counts(flushOnly(a, T0))).containsExactly(entry("junk.a", 2.0), entry("junk.b", 1.0),
-        entry("shop.orders", 1.0));
+    assertThat(counts(flushOnly(a, T0)))
+        .containsExactly(entry("junk.a", 2.0), entry("junk.b", 1.0), entry("shop.orders", 1.0));
     assertThat(stats.value("drops", "max_metrics_per_namespace")).isEqualTo(2L);
     assertThat(a.droppedForMaxMetrics()).isEqualTo(2);
     assertThat(a.topDroppedPrefixes(10)).containsExactly(new Aggregator.PrefixDrops("junk", 2));
     assertThat(a.liveView().delete(MetricType.COUNTER, "junk.b")).isTrue();
     w.accept(counter("junk.c", 5));
-    assertThat(counts(flushOnly(a, T0 + 10_000))).containsEntry("junk.c", 5.0).doesNotContainKey("junk.b");
+    assertThat(counts(flushOnly(a, T0 + 10_000)))
+        .containsEntry("junk.c", 5.0)
+        .doesNotContainKey("junk.b");
     assertThat(a.seriesCount()).isEqualTo(3);
   }
 
@@ -456,7 +498,8 @@ class AggregatorTest {
     w.accept(counter("req", 1));
     w.accept(counter(prod, 2));
     w.accept(counter(prod, 3));
-    assertThat(counts(flushOnly(a, T0))).containsExactly(entry("req", 1.0), entry("req#env:prod", 5.0));
+    assertThat(counts(flushOnly(a, T0)))
+        .containsExactly(entry("req", 1.0), entry("req#env:prod", 5.0));
   }
 
   @Test
@@ -464,20 +507,22 @@ class AggregatorTest {
     Aggregator a = aggregator(defaults());
     var w = a.newWriter();
     long nowSeconds = (T0 + 3_000) / 1000;
-    w.accept(at(counter("hits", 1), nowSeconds - 60));         // T0 - 57 s: interval T0 - 60 s
-    w.accept(at(counter("hits", 2), nowSeconds - 64));         // T0 - 61 s: interval T0 - 70 s
-    w.accept(at(counter("hits", 4), nowSeconds - 65));         // also T0 - 70 s
+    w.accept(at(counter("hits", 1), nowSeconds - 60)); // T0 - 57 s: interval T0 - 60 s
+    w.accept(at(counter("hits", 2), nowSeconds - 64)); // T0 - 61 s: interval T0 - 70 s
+    w.accept(at(counter("hits", 4), nowSeconds - 65)); // also T0 - 70 s
     w.accept(at(gauge("temp", "+7"), nowSeconds - 60));
     w.accept(at(timer("lat", 8), nowSeconds - 60));
     w.accept(at(set("users", "a"), nowSeconds - 60));
-    w.accept(at(counter("hits", 16), nowSeconds));             // the open interval: live
-    w.accept(at(counter("hits", 32), nowSeconds + 9));         // within one interval ahead: live
-    w.accept(at(counter("hits", 64), nowSeconds + 11));        // too new
+    w.accept(at(counter("hits", 16), nowSeconds)); // the open interval: live
+    w.accept(at(counter("hits", 32), nowSeconds + 9)); // within one interval ahead: live
+    w.accept(at(counter("hits", 64), nowSeconds + 11)); // too new
     w.accept(at(counter("hits", 128), nowSeconds - 8 * 86_400)); // older than 7 days
     w.accept(counter("hits", 256));
 
     List<FlushSnapshot> out = a.flush(T0);
-    assertThat(out).extracting(FlushSnapshot::intervalStartMillis).containsExactly(T0 - 70_000, T0 - 60_000, T0);
+    assertThat(out)
+        .extracting(FlushSnapshot::intervalStartMillis)
+        .containsExactly(T0 - 70_000, T0 - 60_000, T0);
     assertThat(out).extracting(FlushSnapshot::backfill).containsExactly(true, true, false);
     assertThat(counts(out.get(0))).containsExactly(entry("hits", 6.0));
     FlushSnapshot b = out.get(1);
@@ -495,7 +540,9 @@ class AggregatorTest {
     // After the flush, a sample stamped in the interval just closed becomes a backfill of it.
     w.accept(at(counter("hits", 1), T0 / 1000 + 5));
     List<FlushSnapshot> next = a.flush(T0 + 10_000);
-    assertThat(next).extracting(FlushSnapshot::intervalStartMillis).containsExactly(T0, T0 + 10_000);
+    assertThat(next)
+        .extracting(FlushSnapshot::intervalStartMillis)
+        .containsExactly(T0, T0 + 10_000);
     assertThat(counts(next.get(0))).containsExactly(entry("hits", 1.0));
   }
 
@@ -513,13 +560,15 @@ class AggregatorTest {
     w.accept(counter("api.a", 1)); // existing series still count
     assertThat(a.seriesCount()).isEqualTo(3);
     assertThat(stats.value("drops", "max_metrics")).isEqualTo(6L);
-    assertThat(a.topDroppedPrefixes(10)).containsExactly(
-        new Aggregator.PrefixDrops("spam", 5), new Aggregator.PrefixDrops("lat", 1));
+    assertThat(a.topDroppedPrefixes(10))
+        .containsExactly(
+            new Aggregator.PrefixDrops("spam", 5), new Aggregator.PrefixDrops("lat", 1));
     FlushSnapshot s = flushOnly(a, T0);
     assertThat(counts(s)).containsExactly(entry("api.a", 2.0), entry("api.b", 1.0));
     assertThat(s.timers()).isEmpty();
     // The flush publishes the noisiest prefixes for /stats.
-    assertThat(stats.snapshot().get("drops_by_prefix")).containsExactly(entry("lat", 1L), entry("spam", 5L));
+    assertThat(stats.snapshot().get("drops_by_prefix"))
+        .containsExactly(entry("lat", 1L), entry("spam", 5L));
 
     // Deleting a series frees its slot.
     assertThat(a.liveView().delete(MetricType.COUNTER, "api.b")).isTrue();
@@ -532,7 +581,8 @@ class AggregatorTest {
   void liveViewShowsTheCurrentIntervalAndDeletesByDisplayKey() {
     Aggregator a = aggregator(defaults());
     var w = a.newWriter();
-    String tagged = MetricKey.of("req", List.of(new Tag("env", "prod"), new Tag("canary", null))).canonical();
+    String tagged =
+        MetricKey.of("req", List.of(new Tag("env", "prod"), new Tag("canary", null))).canonical();
     w.accept(counter(tagged, 2, 0.5));
     w.accept(timer("lat", 3));
     w.accept(timer("lat", 1));
@@ -559,7 +609,8 @@ class AggregatorTest {
     stats.incr("messages", "metrics_received", 9);
     clock.set(T0 + 10_000);
     Map<String, Double> first = flushOnly(a, T0).processingStats();
-    assertThat(first).containsEntry("statsd.bad_lines_seen", 2.0)
+    assertThat(first)
+        .containsEntry("statsd.bad_lines_seen", 2.0)
         .containsEntry("statsd.packets_received", 7.0)
         .containsEntry("statsd.metrics_received", 9.0)
         .containsKey("processing_time")
@@ -567,7 +618,8 @@ class AggregatorTest {
     stats.incr("messages", "packets_received", 1);
     clock.set(T0 + 22_000); // two seconds late
     Map<String, Double> second = flushOnly(a, T0 + 10_000).processingStats();
-    assertThat(second).containsEntry("statsd.bad_lines_seen", 0.0)
+    assertThat(second)
+        .containsEntry("statsd.bad_lines_seen", 0.0)
         .containsEntry("statsd.packets_received", 1.0)
         .containsEntry("statsd.timestamp_lag", 2.0);
   }

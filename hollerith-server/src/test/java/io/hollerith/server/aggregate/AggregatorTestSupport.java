@@ -19,10 +19,11 @@ final class AggregatorTestSupport {
   private AggregatorTestSupport() {}
 
   /**
-   * Runs a race: starts the flusher, then the writers; when every writer has finished, sets
-   * {@code done} (the flusher's signal to do its last pass) and waits for the flusher.
+   * Runs a race: starts the flusher, then the writers; when every writer has finished, sets {@code
+   * done} (the flusher's signal to do its last pass) and waits for the flusher.
    */
-  static void race(List<Thread> writers, Thread flusher, AtomicBoolean done) throws InterruptedException {
+  static void race(List<Thread> writers, Thread flusher, AtomicBoolean done)
+      throws InterruptedException {
     flusher.start();
     writers.forEach(Thread::start);
     for (Thread w : writers) {
@@ -33,7 +34,8 @@ final class AggregatorTestSupport {
   }
 
   static AggregationConfig config(List<Double> thresholds, Boolean deleteIdle, Integer maxMetrics) {
-    return new AggregationConfig(Duration.ofSeconds(10), thresholds, null, deleteIdle, null, null, null, null, maxMetrics);
+    return new AggregationConfig(
+        Duration.ofSeconds(10), thresholds, null, deleteIdle, null, null, null, null, maxMetrics);
   }
 
   static AggregationConfig defaults() {
@@ -79,7 +81,10 @@ final class AggregatorTestSupport {
   }
 
   static FlushSnapshot.TimerPoint timer(FlushSnapshot s, String key) {
-    return s.timers().stream().filter(t -> t.key().toString().equals(key)).findFirst().orElseThrow();
+    return s.timers().stream()
+        .filter(t -> t.key().toString().equals(key))
+        .findFirst()
+        .orElseThrow();
   }
 
   static FlushSnapshot.SetPoint set(FlushSnapshot s, String key) {

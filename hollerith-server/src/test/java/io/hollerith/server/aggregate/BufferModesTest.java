@@ -29,7 +29,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 
-/** {@code stats.no_buffer} true and false flush identical results for the same input, with concurrent writers. */
+/**
+ * {@code stats.no_buffer} true and false flush identical results for the same input, with
+ * concurrent writers.
+ */
 class BufferModesTest {
 
   private static final int THREADS = 4;
@@ -37,8 +40,8 @@ class BufferModesTest {
   private static final double[] RATES = {1, 0.5, 0.25};
 
   /**
-   * Each thread's input: a seeded mix over shared and per-thread keys. Values are integers and rates
-   * powers of two, so sums are exact whatever order threads interleave in; gauge sets go to
+   * Each thread's input: a seeded mix over shared and per-thread keys. Values are integers and
+   * rates powers of two, so sums are exact whatever order threads interleave in; gauge sets go to
    * per-thread keys (a set is order-dependent across threads), shared gauges get deltas only.
    */
   private static List<Sample> input(int thread) {
@@ -50,8 +53,13 @@ class BufferModesTest {
         case 0 -> out.add(counter("c.shared" + key, r.nextInt(100) - 20, RATES[r.nextInt(3)]));
         case 1 -> out.add(counter("c.t" + thread + "." + key, r.nextInt(10)));
         case 2 -> out.add(timer("t.shared" + (key % 10), r.nextInt(1000), RATES[r.nextInt(3)]));
-        case 3 -> out.add(gauge("g.shared" + (key % 5), (r.nextBoolean() ? "+" : "-") + r.nextInt(50)));
-        case 4 -> out.add(gauge("g.t" + thread + "." + (key % 5), r.nextBoolean() ? Integer.toString(r.nextInt(50)) : "+" + r.nextInt(5)));
+        case 3 ->
+            out.add(gauge("g.shared" + (key % 5), (r.nextBoolean() ? "+" : "-") + r.nextInt(50)));
+        case 4 ->
+            out.add(
+                gauge(
+                    "g.t" + thread + "." + (key % 5),
+                    r.nextBoolean() ? Integer.toString(r.nextInt(50)) : "+" + r.nextInt(5)));
         default -> out.add(set("s.shared" + (key % 7), "m" + r.nextInt(300)));
       }
     }
@@ -59,9 +67,19 @@ class BufferModesTest {
   }
 
   private static FlushSnapshot run(StatsConfig statsConfig) throws Exception {
-    AggregationConfig config = new AggregationConfig(Duration.ofSeconds(10), List.of(90.0, -25.0, 50.0), null,
-        null, null, null, null, null, null);
-    Aggregator a = new Aggregator(config, statsConfig, new StatsRegistry(), new StepClock(T0 + 1_000));
+    AggregationConfig config =
+        new AggregationConfig(
+            Duration.ofSeconds(10),
+            List.of(90.0, -25.0, 50.0),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    Aggregator a =
+        new Aggregator(config, statsConfig, new StatsRegistry(), new StepClock(T0 + 1_000));
     List<List<Sample>> inputs = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       inputs.add(input(t));
@@ -69,7 +87,8 @@ class BufferModesTest {
     CyclicBarrier start = new CyclicBarrier(THREADS);
     List<Thread> threads = new ArrayList<>();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
-    // Writers stay open (as ingest threads' writers do) so flush must collect their pending batches.
+    // Writers stay open (as ingest threads' writers do) so flush must collect their pending
+    // batches.
     List<AggregatorWriter> writers = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       writers.add(a.newWriter());
@@ -77,16 +96,18 @@ class BufferModesTest {
     for (int t = 0; t < THREADS; t++) {
       List<Sample> in = inputs.get(t);
       AggregatorWriter w = writers.get(t);
-      Thread thread = new Thread(() -> {
-        try {
-          start.await();
-          for (Sample s : in) {
-            w.accept(s);
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                  for (Sample s : in) {
+                    w.accept(s);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
       thread.start();
       threads.add(thread);
     }
@@ -102,7 +123,8 @@ class BufferModesTest {
   @Test
   void bufferedAndUnbufferedFlushIdenticalResults() throws Exception {
     FlushSnapshot direct = run(unbuffered());
-    FlushSnapshot batched = run(buffered(97)); // odd size: merges happen mid-stream and some stay pending
+    FlushSnapshot batched =
+        run(buffered(97)); // odd size: merges happen mid-stream and some stay pending
 
     assertThat(counts(batched)).isEqualTo(counts(direct));
     assertThat(gauges(batched)).isEqualTo(gauges(direct));
@@ -125,12 +147,15 @@ class BufferModesTest {
 
   @Test
   void bufferedSamplesBecomeVisibleWhenMergedUnbufferedAtOnce() {
-    Aggregator direct = new Aggregator(AggregatorTestSupport.defaults(), unbuffered(), new StatsRegistry(), new StepClock(T0));
+    Aggregator direct =
+        new Aggregator(
+            AggregatorTestSupport.defaults(), unbuffered(), new StatsRegistry(), new StepClock(T0));
     direct.newWriter().accept(counter("hits", 1));
     assertThat(direct.liveView().counters()).containsExactly(entry("hits", 1.0));
 
     StatsRegistry stats = new StatsRegistry();
-    Aggregator batched = new Aggregator(AggregatorTestSupport.defaults(), buffered(3), stats, new StepClock(T0));
+    Aggregator batched =
+        new Aggregator(AggregatorTestSupport.defaults(), buffered(3), stats, new StepClock(T0));
     var w = batched.newWriter();
     w.accept(counter("hits", 1));
     w.accept(counter("hits", 1));
@@ -145,7 +170,12 @@ class BufferModesTest {
 
   @Test
   void bufferedSamplesForASeriesDeletedBeforeTheMergeAreNotLost() {
-    Aggregator a = new Aggregator(AggregatorTestSupport.defaults(), buffered(100), new StatsRegistry(), new StepClock(T0));
+    Aggregator a =
+        new Aggregator(
+            AggregatorTestSupport.defaults(),
+            buffered(100),
+            new StatsRegistry(),
+            new StepClock(T0));
     var w = a.newWriter();
     w.accept(counter("hits", 2));
     a.liveView().delete(MetricType.COUNTER, "hits");

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class ByteRangesTest {
 
-  /** Every length up to 40, at shifted offsets, equal and with one byte changed at every position. */
+  /**
+   * Every length up to 40, at shifted offsets, equal and with one byte changed at every position.
+   */
   @Test
   void agreesWithArraysEqualsForEveryLengthOffsetAndDifferingByte() {
     SplittableRandom random = new SplittableRandom(18L);
@@ -25,7 +27,8 @@ class ByteRangesTest {
         assertThat(ByteRanges.equal(a, aFrom, b, bFrom, length)).as("length %d", length).isTrue();
         for (int i = 0; i < length; i++) {
           b[bFrom + i] ^= (byte) (1 << random.nextInt(8));
-          assertThat(ByteRanges.equal(a, aFrom, b, bFrom, length)).as("length %d, byte %d", length, i)
+          assertThat(ByteRanges.equal(a, aFrom, b, bFrom, length))
+              .as("length %d, byte %d", length, i)
               .isEqualTo(Arrays.equals(a, aFrom, aFrom + length, b, bFrom, bFrom + length))
               .isFalse();
           b[bFrom + i] = a[aFrom + i];

@@ -30,42 +30,53 @@ class ConcurrentFlushTest {
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void everySampleIsFlushedExactlyOnce(boolean noBuffer) throws Exception {
-    AggregationConfig config = new AggregationConfig(Duration.ofSeconds(10), null, null, true, null, null, null, null, null);
+    AggregationConfig config =
+        new AggregationConfig(
+            Duration.ofSeconds(10), null, null, true, null, null, null, null, null);
     StatsConfig statsConfig = new StatsConfig(null, null, noBuffer, null, 64, 1000);
-    Aggregator a = new Aggregator(config, statsConfig, new StatsRegistry(), new StepClock(T0 + 1_000));
+    Aggregator a =
+        new Aggregator(config, statsConfig, new StatsRegistry(), new StepClock(T0 + 1_000));
     int threads = 3;
     int perThread = 30_000;
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     List<Thread> writers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
-      Thread w = new Thread(() -> {
-        try (var writer = a.newWriter()) {
-          for (int i = 0; i < perThread; i++) {
-            String key = "k" + ((i * 7 + id) % 40);
-            Sample s = i % 5 == 0 ? timer(key, 1) : counter(key, 1);
-            if (i % 3 == 0) {
-              at(s, T0 / 1000 - 30 - (i % 4) * 10L); // backfill into one of four past intervals
-            }
-            writer.accept(s);
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      });
+      Thread w =
+          new Thread(
+              () -> {
+                try (var writer = a.newWriter()) {
+                  for (int i = 0; i < perThread; i++) {
+                    String key = "k" + ((i * 7 + id) % 40);
+                    Sample s = i % 5 == 0 ? timer(key, 1) : counter(key, 1);
+                    if (i % 3 == 0) {
+                      at(
+                          s,
+                          T0 / 1000
+                              - 30
+                              - (i % 4) * 10L); // backfill into one of four past intervals
+                    }
+                    writer.accept(s);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
       writers.add(w);
     }
     List<FlushSnapshot> snapshots = new CopyOnWriteArrayList<>();
     AtomicBoolean done = new AtomicBoolean();
-    Thread flusher = new Thread(() -> {
-      long start = T0;
-      while (!done.get()) {
-        snapshots.addAll(a.flush(start));
-        start += 10_000;
-        a.liveView().delete(MetricType.GAUGE, "none");
-      }
-      snapshots.addAll(a.flush(start));
-    });
+    Thread flusher =
+        new Thread(
+            () -> {
+              long start = T0;
+              while (!done.get()) {
+                snapshots.addAll(a.flush(start));
+                start += 10_000;
+                a.liveView().delete(MetricType.GAUGE, "none");
+              }
+              snapshots.addAll(a.flush(start));
+            });
     AggregatorTestSupport.race(writers, flusher, done);
     assertThat(failures).isEmpty();
 

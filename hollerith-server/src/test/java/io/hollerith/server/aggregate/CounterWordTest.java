@@ -84,20 +84,24 @@ class CounterWordTest {
     int perThread = 200_000;
     List<Thread> writers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      writers.add(new Thread(() -> {
-        for (int i = 0; i < perThread; i++) {
-          c.tryAdd(1, 1);
-        }
-      }));
+      writers.add(
+          new Thread(
+              () -> {
+                for (int i = 0; i < perThread; i++) {
+                  c.tryAdd(1, 1);
+                }
+              }));
     }
     AtomicBoolean done = new AtomicBoolean();
     double[] drained = new double[1];
-    Thread flusher = new Thread(() -> {
-      while (!done.get()) {
-        drained[0] += Series.Counter.sum(c.drain());
-      }
-      drained[0] += Series.Counter.sum(c.drain());
-    });
+    Thread flusher =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                drained[0] += Series.Counter.sum(c.drain());
+              }
+              drained[0] += Series.Counter.sum(c.drain());
+            });
     AggregatorTestSupport.race(writers, flusher, done);
     assertThat(drained[0]).isEqualTo((double) threads * perThread);
   }

@@ -22,10 +22,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Gauge samples racing with a flusher that flushes back to back, while idle deletion
- * ({@code deleteGauges}) and a series TTL of one interval unlink gauges under the writers: no
- * sample is lost. Deltas are checked by their sum, absolute sets by the last value each gauge
- * reports.
+ * Gauge samples racing with a flusher that flushes back to back, while idle deletion ({@code
+ * deleteGauges}) and a series TTL of one interval unlink gauges under the writers: no sample is
+ * lost. Deltas are checked by their sum, absolute sets by the last value each gauge reports.
  */
 class GaugeRaceTest {
   private static final int THREADS = 3;
@@ -41,12 +40,16 @@ class GaugeRaceTest {
   @ValueSource(booleans = {true, false})
   void deltasReportedUnderDeleteGaugesAddUpToTheDeltasSent(boolean noBuffer) throws Exception {
     Aggregator a = aggregator(true, Duration.ofSeconds(10), noBuffer);
-    List<FlushSnapshot> snapshots = race(a, thread -> new Writes() {
-      @Override
-      public String next(int i) {
-        return "+1";
-      }
-    });
+    List<FlushSnapshot> snapshots =
+        race(
+            a,
+            thread ->
+                new Writes() {
+                  @Override
+                  public String next(int i) {
+                    return "+1";
+                  }
+                });
 
     double reported = 0;
     for (FlushSnapshot s : snapshots) {
@@ -57,20 +60,28 @@ class GaugeRaceTest {
     assertThat(reported).isEqualTo((double) THREADS * PER_THREAD);
   }
 
-  /** Without deletion every delta adds to the same gauge, flushed or not: the last value is their sum. */
+  /**
+   * Without deletion every delta adds to the same gauge, flushed or not: the last value is their
+   * sum.
+   */
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void deltasAddUpAcrossFlushes(boolean noBuffer) throws Exception {
     Aggregator a = aggregator(false, Duration.ZERO, noBuffer);
-    List<FlushSnapshot> snapshots = race(a, thread -> new Writes() {
-      @Override
-      public String next(int i) {
-        return "+1";
-      }
-    });
+    List<FlushSnapshot> snapshots =
+        race(
+            a,
+            thread ->
+                new Writes() {
+                  @Override
+                  public String next(int i) {
+                    return "+1";
+                  }
+                });
 
     Map<String, Double> last = lastValues(snapshots);
-    assertThat(last.values().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo((double) THREADS * PER_THREAD);
+    assertThat(last.values().stream().mapToDouble(Double::doubleValue).sum())
+        .isEqualTo((double) THREADS * PER_THREAD);
   }
 
   /**
@@ -81,23 +92,29 @@ class GaugeRaceTest {
   @ValueSource(booleans = {true, false})
   void lastSetValueIsReportedAndValuesNeverGoBack(boolean noBuffer) throws Exception {
     Aggregator a = aggregator(false, Duration.ofSeconds(10), noBuffer);
-    List<FlushSnapshot> snapshots = race(a, thread -> new Writes() {
-      @Override
-      public String key(int i) {
-        return "g" + (thread + THREADS * (i % (GAUGES / THREADS)));
-      }
+    List<FlushSnapshot> snapshots =
+        race(
+            a,
+            thread ->
+                new Writes() {
+                  @Override
+                  public String key(int i) {
+                    return "g" + (thread + THREADS * (i % (GAUGES / THREADS)));
+                  }
 
-      @Override
-      public String next(int i) {
-        return Integer.toString(1 + i / (GAUGES / THREADS));
-      }
-    });
+                  @Override
+                  public String next(int i) {
+                    return Integer.toString(1 + i / (GAUGES / THREADS));
+                  }
+                });
 
     Map<String, Double> last = new HashMap<>();
     for (FlushSnapshot s : snapshots) {
       for (GaugePoint g : s.gauges()) {
         Double before = last.put(g.key().toString(), g.value());
-        assertThat(g.value()).as("%s after %s", g.key(), before).isGreaterThanOrEqualTo(before == null ? 0 : before);
+        assertThat(g.value())
+            .as("%s after %s", g.key(), before)
+            .isGreaterThanOrEqualTo(before == null ? 0 : before);
       }
     }
     assertThat(last).hasSize(GAUGES);
@@ -114,39 +131,57 @@ class GaugeRaceTest {
   }
 
   private static Aggregator aggregator(boolean deleteGauges, Duration seriesTtl, boolean noBuffer) {
-    AggregationConfig config = new AggregationConfig(Duration.ofSeconds(10), null, null, false, null, null,
-        deleteGauges, null, null, seriesTtl, null);
+    AggregationConfig config =
+        new AggregationConfig(
+            Duration.ofSeconds(10),
+            null,
+            null,
+            false,
+            null,
+            null,
+            deleteGauges,
+            null,
+            null,
+            seriesTtl,
+            null);
     StatsConfig stats = new StatsConfig(null, null, noBuffer, null, 64, 1000);
     return new Aggregator(config, stats, new StatsRegistry(), new StepClock(T0 + 1_000));
   }
 
-  /** Runs the writers against a flusher flushing back to back, and returns every snapshot in order. */
-  private static List<FlushSnapshot> race(Aggregator a, IntFunction<Writes> writesOfThread) throws Exception {
+  /**
+   * Runs the writers against a flusher flushing back to back, and returns every snapshot in order.
+   */
+  private static List<FlushSnapshot> race(Aggregator a, IntFunction<Writes> writesOfThread)
+      throws Exception {
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     List<Thread> writers = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       Writes writes = writesOfThread.apply(t);
-      writers.add(new Thread(() -> {
-        try (var writer = a.newWriter()) {
-          for (int i = 0; i < PER_THREAD; i++) {
-            writer.accept(gauge(writes.key(i), writes.next(i)));
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      }));
+      writers.add(
+          new Thread(
+              () -> {
+                try (var writer = a.newWriter()) {
+                  for (int i = 0; i < PER_THREAD; i++) {
+                    writer.accept(gauge(writes.key(i), writes.next(i)));
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              }));
     }
     List<FlushSnapshot> snapshots = new CopyOnWriteArrayList<>();
     AtomicBoolean done = new AtomicBoolean();
-    Thread flusher = new Thread(() -> {
-      long start = T0;
-      while (!done.get()) {
-        snapshots.addAll(a.flush(start));
-        start += 10_000;
-      }
-      snapshots.addAll(a.flush(start));
-      snapshots.addAll(a.flush(start + 10_000));
-    });
+    Thread flusher =
+        new Thread(
+            () -> {
+              long start = T0;
+              while (!done.get()) {
+                snapshots.addAll(a.flush(start));
+                start += 10_000;
+              }
+              snapshots.addAll(a.flush(start));
+              snapshots.addAll(a.flush(start + 10_000));
+            });
     AggregatorTestSupport.race(writers, flusher, done);
     assertThat(failures).isEmpty();
     return snapshots;

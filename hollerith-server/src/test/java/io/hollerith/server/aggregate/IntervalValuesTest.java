@@ -50,7 +50,8 @@ class IntervalValuesTest {
   private static byte[] bytes(Object... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Object part : parts) {
-      byte[] b = part instanceof byte[] raw ? raw : part.toString().getBytes(StandardCharsets.UTF_8);
+      byte[] b =
+          part instanceof byte[] raw ? raw : part.toString().getBytes(StandardCharsets.UTF_8);
       out.writeBytes(b);
     }
     return out.toByteArray();
@@ -58,9 +59,18 @@ class IntervalValuesTest {
 
   @Test
   void setMembersAreTheStringsTheirBytesDecodeTo() {
-    for (StatsConfig mode : List.of(unbuffered(), new StatsConfig(null, null, false, null, null, null))) {
-      byte[] packet = bytes("users:", new byte[] {(byte) 0xFF}, "|s\nusers:", new byte[] {(byte) 0xFE}, "|s\n",
-          "users:ok|s\nusers:é|s\nusers:ok|s\nusers:", new byte[] {(byte) 0xC3, (byte) 0xA9}, "|s");
+    for (StatsConfig mode :
+        List.of(unbuffered(), new StatsConfig(null, null, false, null, null, null))) {
+      byte[] packet =
+          bytes(
+              "users:",
+              new byte[] {(byte) 0xFF},
+              "|s\nusers:",
+              new byte[] {(byte) 0xFE},
+              "|s\n",
+              "users:ok|s\nusers:é|s\nusers:ok|s\nusers:",
+              new byte[] {(byte) 0xC3, (byte) 0xA9},
+              "|s");
 
       FlushSnapshot s = ingestAndFlush(mode, packet);
 
@@ -92,7 +102,8 @@ class IntervalValuesTest {
       count += 1 / rate;
     }
 
-    FlushSnapshot s = ingestAndFlush(unbuffered(), packet.toString().getBytes(StandardCharsets.UTF_8));
+    FlushSnapshot s =
+        ingestAndFlush(unbuffered(), packet.toString().getBytes(StandardCharsets.UTF_8));
 
     FlushSnapshot.TimerPoint latency = s.timers().get(0);
     assertThat(latency.stats().sampleCount()).isEqualTo(300);
@@ -127,12 +138,16 @@ class IntervalValuesTest {
           int n = sizes[t];
           int timer = t;
           FlushSnapshot.TimerPoint point =
-              s.timers().stream().filter(p -> p.key().toString().equals("t" + timer)).findFirst().orElseThrow();
+              s.timers().stream()
+                  .filter(p -> p.key().toString().equals("t" + timer))
+                  .findFirst()
+                  .orElseThrow();
           QuantileSketch expected = QuantileSketch.create();
           double sum = 0;
           for (int i = 0; i < n; i++) {
             expected.accept(value(interval, t, i));
-            sum += value(interval, t, i); // values rise with i: Etsy's sorted order is arrival order
+            sum +=
+                value(interval, t, i); // values rise with i: Etsy's sorted order is arrival order
           }
           assertThat(point.stats().sampleCount()).as("t%d", t).isEqualTo(n);
           assertThat(point.stats().lower()).isEqualTo(value(interval, t, 0));
@@ -149,7 +164,10 @@ class IntervalValuesTest {
     return 1_000 * (10 * interval + timer + 1) + i + 0.25;
   }
 
-  /** The gauge lines of one packet share its time, read once at its first gauge; the next packet reads it anew. */
+  /**
+   * The gauge lines of one packet share its time, read once at its first gauge; the next packet
+   * reads it anew.
+   */
   @Test
   void gaugesOfOnePacketAreSetAtThePacketsTime() {
     TickingClock ticking = new TickingClock(T0 + 3_000);
@@ -162,7 +180,11 @@ class IntervalValuesTest {
       parser.parse(second, 0, second.length, writer);
     }
     Map<String, Long> setAt = new TreeMap<>();
-    aggregator.flush(T0).get(0).gauges().forEach(g -> setAt.put(g.key().toString(), g.setAtMillis()));
+    aggregator
+        .flush(T0)
+        .get(0)
+        .gauges()
+        .forEach(g -> setAt.put(g.key().toString(), g.setAtMillis()));
 
     long packetTime = setAt.get("a");
     assertThat(packetTime).isGreaterThan(T0 + 3_000);

@@ -16,8 +16,15 @@ class KeyProbeTest {
 
   @Test
   void comparesUtf8BytesWithStringsWithoutDecoding() {
-    for (String s : new String[] {"", "api.requests", "caf\u00e9.latency", "\u65e5\u672c.count", "emoji.\uD83D\uDE00",
-        "t\u001Fenv\u001Eprod"}) {
+    for (String s :
+        new String[] {
+          "",
+          "api.requests",
+          "caf\u00e9.latency",
+          "\u65e5\u672c.count",
+          "emoji.\uD83D\uDE00",
+          "t\u001Fenv\u001Eprod"
+        }) {
       assertThat(same(s, s)).as(s).isTrue();
     }
     assertThat(same("api.requests", "api.request")).isFalse();

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class MemberSetTest {
 
   private static boolean add(MemberSet set, String member) {
-    byte[] b = ("##" + member).getBytes(StandardCharsets.UTF_8); // the member need not start the array
+    byte[] b =
+        ("##" + member).getBytes(StandardCharsets.UTF_8); // the member need not start the array
     return set.add(b, 2, b.length - 2);
   }
 
@@ -38,7 +39,8 @@ class MemberSetTest {
     assertThat(set.size()).isEqualTo(reference.size());
     assertThat(set.toStrings()).isEqualTo(reference);
     List<String> inOrder = new ArrayList<>();
-    set.forEachMember(buffer -> inOrder.add(StandardCharsets.UTF_8.decode(buffer.duplicate()).toString()));
+    set.forEachMember(
+        buffer -> inOrder.add(StandardCharsets.UTF_8.decode(buffer.duplicate()).toString()));
     assertThat(inOrder).isEqualTo(new ArrayList<>(reference));
   }
 

@@ -53,14 +53,17 @@ class SeriesCacheTest {
     WriterSeriesCache cache = new WriterSeriesCache(16);
     Series[] series = new Series[WriterSeriesCache.MAX_PROBES + 1];
     for (int i = 0; i < series.length; i++) {
-      Sample s = TestSamples.withHash(TestSamples.counter("app.k" + i, 1), 32); // home slot 0 at 16 and 32 slots
+      Sample s =
+          TestSamples.withHash(
+              TestSamples.counter("app.k" + i, 1), 32); // home slot 0 at 16 and 32 slots
       series[i] = counterFor(s);
       cache.put(s, series[i]);
     }
     // The last key found no free slot within MAX_PROBES of home and replaced the first key there.
     assertThat(cache.get(TestSamples.withHash(TestSamples.counter("app.k0", 1), 32))).isNull();
     for (int i = 1; i < series.length; i++) {
-      assertThat(cache.get(TestSamples.withHash(TestSamples.counter("app.k" + i, 1), 32))).isSameAs(series[i]);
+      assertThat(cache.get(TestSamples.withHash(TestSamples.counter("app.k" + i, 1), 32)))
+          .isSameAs(series[i]);
     }
   }
 
@@ -81,7 +84,9 @@ class SeriesCacheTest {
       }
     }
     for (int i = 0; i < series.length; i++) {
-      assertThat(cache.get(TestSamples.counter("bench.c." + i, 1))).as("key %d", i).isSameAs(series[i]);
+      assertThat(cache.get(TestSamples.counter("bench.c." + i, 1)))
+          .as("key %d", i)
+          .isSameAs(series[i]);
     }
   }
 
@@ -108,19 +113,23 @@ class SeriesCacheTest {
     Sample shortKey = TestSamples.withHash(TestSamples.counter("app.x", 1), 64);
     Series.Counter shortSeries = counterFor(shortKey);
     small.put(shortKey, shortSeries);
-    assertThat(small.get(TestSamples.withHash(TestSamples.counter("app.x", 1), 64))).isSameAs(shortSeries);
+    assertThat(small.get(TestSamples.withHash(TestSamples.counter("app.x", 1), 64)))
+        .isSameAs(shortSeries);
     assertThat(small.get(TestSamples.withHash(TestSamples.counter(key(1), 1), 64))).isNull();
     Sample longKey = TestSamples.withHash(TestSamples.counter(key(99), 1), 64);
     Series.Counter longSeries = counterFor(longKey);
     small.put(longKey, longSeries);
-    assertThat(small.get(TestSamples.withHash(TestSamples.counter(key(99), 1), 64))).isSameAs(longSeries);
+    assertThat(small.get(TestSamples.withHash(TestSamples.counter(key(99), 1), 64)))
+        .isSameAs(longSeries);
     assertThat(small.get(TestSamples.withHash(TestSamples.counter("app.x", 1), 64))).isNull();
     assertThat(small.get(TestSamples.withHash(TestSamples.counter(key(3), 1), 64))).isNotNull();
   }
 
   /** Odd indexes make keys longer than the inline limit, even ones shorter. */
   private static String key(int i) {
-    return i % 2 == 0 ? "app.s" + i : "app.long." + "y".repeat(WriterSeriesCache.INLINE_KEY_BYTES) + "." + i;
+    return i % 2 == 0
+        ? "app.s" + i
+        : "app.long." + "y".repeat(WriterSeriesCache.INLINE_KEY_BYTES) + "." + i;
   }
 
   @Test
@@ -166,11 +175,15 @@ class SeriesCacheTest {
       Sample s = TestSamples.counter(all.substring(0, n), 1);
       System.arraycopy(dirty.keyBytes(), n, s.keyBytes(), n, all.length() - n);
       assertThat(cache.get(s)).as("length %d", n).isSameAs(series[n]);
-      assertThat(cache.get(TestSamples.withTightKeyBuffer(TestSamples.counter(all.substring(0, n), 1))))
-          .as("length %d, tight buffer", n).isSameAs(series[n]);
+      assertThat(
+              cache.get(
+                  TestSamples.withTightKeyBuffer(TestSamples.counter(all.substring(0, n), 1))))
+          .as("length %d, tight buffer", n)
+          .isSameAs(series[n]);
     }
     int hash13 = TestSamples.counter(all.substring(0, 13), 1).keyHash();
-    Sample differsInTheLastByte = TestSamples.withHash(TestSamples.counter(all.substring(0, 12) + "X", 1), hash13);
+    Sample differsInTheLastByte =
+        TestSamples.withHash(TestSamples.counter(all.substring(0, 12) + "X", 1), hash13);
     assertThat(cache.get(differsInTheLastByte)).isNull();
   }
 
@@ -208,13 +221,18 @@ class SeriesCacheTest {
       Sample s = TestSamples.withHash(TestSamples.counter("app.other" + i, 1), 2 * i + 1);
       cache.put(s, new Series.Counter(s.toMetricKey(), 2 * i + 1));
     }
-    assertThat(cache.slots()).as("grew although odd hashes fill only half the slots").isGreaterThan(64);
-    assertThat(cache.get(TestSamples.withHash(TestSamples.counter("app.first", 7), 0))).isSameAs(series);
-    assertThat(cache.get(TestSamples.withHash(TestSamples.counter("app.other199", 1), 399))).isNotNull();
+    assertThat(cache.slots())
+        .as("grew although odd hashes fill only half the slots")
+        .isGreaterThan(64);
+    assertThat(cache.get(TestSamples.withHash(TestSamples.counter("app.first", 7), 0)))
+        .isSameAs(series);
+    assertThat(cache.get(TestSamples.withHash(TestSamples.counter("app.other199", 1), 399)))
+        .isNotNull();
   }
 
   @Test
   void rejectsASizeThatIsNotAPowerOfTwo() {
-    assertThatThrownBy(() -> new WriterSeriesCache(1000)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new WriterSeriesCache(1000))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -58,12 +58,12 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
- * A real API server on an ephemeral port over a real SQLite credential store: tenants
- * {@code root → shop, root → blog}, namespaces {@code shop.} and {@code blog.}, one user per role
- * and tenant named {@code <role>@<tenant>}, stored series in both namespaces and unassigned, live
- * values in a real {@link PrometheusSink}, a real scheduler (in memory) with one hourly job, the
- * node's self series {@code hollerith.*} stored unassigned (owned by the root tenant), and the
- * operations routes over a real SQLite metric store in the same directory.
+ * A real API server on an ephemeral port over a real SQLite credential store: tenants {@code root →
+ * shop, root → blog}, namespaces {@code shop.} and {@code blog.}, one user per role and tenant
+ * named {@code <role>@<tenant>}, stored series in both namespaces and unassigned, live values in a
+ * real {@link PrometheusSink}, a real scheduler (in memory) with one hourly job, the node's self
+ * series {@code hollerith.*} stored unassigned (owned by the root tenant), and the operations
+ * routes over a real SQLite metric store in the same directory.
  */
 final class ApiFixture implements AutoCloseable {
 
@@ -75,8 +75,10 @@ final class ApiFixture implements AutoCloseable {
   final InMemorySeriesReader reader = new InMemorySeriesReader();
   final PrometheusSink sink;
   final AtomicBoolean storageUp = new AtomicBoolean(true);
+
   /** While false, reading the storage sizes fails as it does while the database is down. */
   final AtomicBoolean storageSizesReadable = new AtomicBoolean(true);
+
   final AtomicLong healthDelayMillis = new AtomicLong();
   final Map<String, String> tokens = new HashMap<>();
   final MetricStore store;
@@ -84,10 +86,23 @@ final class ApiFixture implements AutoCloseable {
   final ReadOnlyQueries queries;
   final Scheduler scheduler = new Scheduler("fixture-node", Clock.systemUTC(), null, 100, 1, stats);
   final WakeLatencyProbe probe = new WakeLatencyProbe(Clock.systemUTC());
-  final InternalStats internal = new InternalStats(Clock.systemUTC(), stats, probe, ProcessUsage.self(), scheduler);
-  final WorkersView workers = new WorkersView("fixture-node",
-      new WorkerReport("fixture-node", scheduler, stats, Clock.systemUTC(), Map.of(), () -> Map.of("transport", "none")),
-      scheduler, null, null, Duration.ofSeconds(10), Clock.systemUTC());
+  final InternalStats internal =
+      new InternalStats(Clock.systemUTC(), stats, probe, ProcessUsage.self(), scheduler);
+  final WorkersView workers =
+      new WorkersView(
+          "fixture-node",
+          new WorkerReport(
+              "fixture-node",
+              scheduler,
+              stats,
+              Clock.systemUTC(),
+              Map.of(),
+              () -> Map.of("transport", "none")),
+          scheduler,
+          null,
+          null,
+          Duration.ofSeconds(10),
+          Clock.systemUTC());
   final HttpApi api;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String base;
@@ -114,33 +129,58 @@ final class ApiFixture implements AutoCloseable {
       reader.add(MetricKey.of("blog.posts"), counter(T0 + i * 10_000, 10_000, (double) (2 * i)));
       reader.add(MetricKey.of("system.load"), counter(T0 + i * 10_000, 10_000, 1));
       reader.add(MetricKey.of("hollerith.packets_received"), counter(T0 + i * 10_000, 10_000, 7));
-      reader.add(MetricKey.of("shop.latency"), timer(T0 + i * 10_000, 10_000, (double) (10 * i + 1), (double) (10 * i + 2)));
+      reader.add(
+          MetricKey.of("shop.latency"),
+          timer(T0 + i * 10_000, 10_000, (double) (10 * i + 1), (double) (10 * i + 2)));
     }
-    store = MetricStores.sqlite(dir.resolve(MetricStores.SQLITE_FILE), "NORMAL",
-        new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 200, Clock.systemUTC()));
+    store =
+        MetricStores.sqlite(
+            dir.resolve(MetricStores.SQLITE_FILE),
+            "NORMAL",
+            new StoreSettings(
+                RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 200, Clock.systemUTC()));
     tableGrowth = new TableGrowthSampler(store, new OpsConfig.TableGrowth(null, null, null), stats);
-    queries = new ReadOnlyQueries(store.readOnlySql(null), new OpsConfig.Query(null, null, null, null, null, null), stats);
-    scheduler.add(new Job("fixture.hourly", new Schedule.Interval(Duration.ofHours(1)), Map.of(), run -> "done"));
+    queries =
+        new ReadOnlyQueries(
+            store.readOnlySql(null),
+            new OpsConfig.Query(null, null, null, null, null, null),
+            stats);
+    scheduler.add(
+        new Job(
+            "fixture.hourly", new Schedule.Interval(Duration.ofHours(1)), Map.of(), run -> "done"));
     sink = new PrometheusSink(SinksConfig.Prometheus.DEFAULT_TIMER_BUCKETS, 1000, stats);
     sink.publish(snapshot());
     // the customisation comes after the fixture's live values, so a test can replace them
-    api = customize.apply(HttpApi.builder(config, auth, stats).latestValues(sink).selfSeriesPrefix("hollerith."))
-        .seriesReader(reader, Duration.ofSeconds(2))
-        .lineIngestor(ApiFixture::ingestLines)
-        .healthCheck(HealthCheck.of("storage", () -> {
-          sleep(healthDelayMillis.get());
-          return storageUp.get() ? HealthCheck.Status.up("store answers") : HealthCheck.Status.down("store unreachable");
-        }))
-        .storageStats(() -> {
-          if (!storageSizesReadable.get()) {
-            throw new IllegalStateException("metric store unreachable");
-          }
-          return Map.of("bytes", 4096L, "series", 4L);
-        }, true)
-        .opsViews(new OpsViews(scheduler, internal::snapshot, workers::workers))
-        .operations(new Operations(store, tableGrowth, queries, new DataFiles(dir, 10_000, stats)))
-        .build()
-        .start();
+    api =
+        customize
+            .apply(
+                HttpApi.builder(config, auth, stats)
+                    .latestValues(sink)
+                    .selfSeriesPrefix("hollerith."))
+            .seriesReader(reader, Duration.ofSeconds(2))
+            .lineIngestor(ApiFixture::ingestLines)
+            .healthCheck(
+                HealthCheck.of(
+                    "storage",
+                    () -> {
+                      sleep(healthDelayMillis.get());
+                      return storageUp.get()
+                          ? HealthCheck.Status.up("store answers")
+                          : HealthCheck.Status.down("store unreachable");
+                    }))
+            .storageStats(
+                () -> {
+                  if (!storageSizesReadable.get()) {
+                    throw new IllegalStateException("metric store unreachable");
+                  }
+                  return Map.of("bytes", 4096L, "series", 4L);
+                },
+                true)
+            .opsViews(new OpsViews(scheduler, internal::snapshot, workers::workers))
+            .operations(
+                new Operations(store, tableGrowth, queries, new DataFiles(dir, 10_000, stats)))
+            .build()
+            .start();
     base = "http://127.0.0.1:" + api.address().getPort();
   }
 
@@ -157,8 +197,13 @@ final class ApiFixture implements AutoCloseable {
    * {@code --set} style overrides such as {@code "http.max_request_bytes=1024"}.
    */
   static HttpConfig config(String... overrides) {
-    List<String> sets = new ArrayList<>(List.of("node_id=test", "http.address=127.0.0.1", "http.port=0",
-        "http.auth_failure_limit=1000"));
+    List<String> sets =
+        new ArrayList<>(
+            List.of(
+                "node_id=test",
+                "http.address=127.0.0.1",
+                "http.port=0",
+                "http.auth_failure_limit=1000"));
     sets.addAll(List.of(overrides));
     try {
       return new ConfigLoader().load(null, Map.of(), sets).http();
@@ -176,12 +221,19 @@ final class ApiFixture implements AutoCloseable {
     UniqueSketch members = UniqueSketch.create();
     members.update("a");
     members.update("b");
-    TimerStats stats = new TimerStats(100, 100, 10, 1, 100, 5050, 338_350, 50.5, 50.5, 28.87, List.of(), Map.of());
-    return new FlushSnapshot(T0, 10_000, false,
-        List.of(new FlushSnapshot.CounterPoint(MetricKey.of("shop.orders"), 5, 0.5),
-            new FlushSnapshot.CounterPoint(MetricKey.of("blog.posts", List.of(new Tag("lang", "en"))), 3, 0.3)),
+    TimerStats stats =
+        new TimerStats(100, 100, 10, 1, 100, 5050, 338_350, 50.5, 50.5, 28.87, List.of(), Map.of());
+    return new FlushSnapshot(
+        T0,
+        10_000,
+        false,
+        List.of(
+            new FlushSnapshot.CounterPoint(MetricKey.of("shop.orders"), 5, 0.5),
+            new FlushSnapshot.CounterPoint(
+                MetricKey.of("blog.posts", List.of(new Tag("lang", "en"))), 3, 0.3)),
         List.of(new FlushSnapshot.GaugePoint(MetricKey.of("shop.queue_depth"), 7, true, T0)),
-        List.of(new FlushSnapshot.TimerPoint(MetricKey.of("shop.checkout_duration"), stats, sketch)),
+        List.of(
+            new FlushSnapshot.TimerPoint(MetricKey.of("shop.checkout_duration"), stats, sketch)),
         List.of(new FlushSnapshot.SetPoint(MetricKey.of("blog.visitors"), 2, members)),
         Map.of());
   }
@@ -211,8 +263,10 @@ final class ApiFixture implements AutoCloseable {
     return get(path, user, Map.of());
   }
 
-  HttpResponse<String> get(String path, String user, Map<String, String> headers) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET();
+  HttpResponse<String> get(String path, String user, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET();
     if (user != null) {
       b.header("Authorization", "Token " + tokens.get(user));
     }
@@ -220,9 +274,16 @@ final class ApiFixture implements AutoCloseable {
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> send(String method, String path, String user, String body) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  HttpResponse<String> send(String method, String path, String user, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (user != null) {
       b.header("Authorization", "Bearer " + tokens.get(user));
     }
@@ -231,7 +292,8 @@ final class ApiFixture implements AutoCloseable {
 
   /**
    * Sends raw bytes (ISO-8859-1) on a new connection and returns everything the server writes until
-   * it closes the connection or 10 s pass without a byte; for requests an HTTP client refuses to send.
+   * it closes the connection or 10 s pass without a byte; for requests an HTTP client refuses to
+   * send.
    */
   String raw(String request) throws IOException {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), api.address().getPort())) {

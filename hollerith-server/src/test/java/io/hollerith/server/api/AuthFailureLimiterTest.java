@@ -12,7 +12,8 @@ class AuthFailureLimiterTest {
 
   final StepClock clock = new StepClock();
   final StatsRegistry stats = new StatsRegistry();
-  final AuthFailureLimiter limiter = new AuthFailureLimiter(3, Duration.ofSeconds(60), 100, clock, stats);
+  final AuthFailureLimiter limiter =
+      new AuthFailureLimiter(3, Duration.ofSeconds(60), 100, clock, stats);
 
   @Test
   void throttlesFailuresPastTheLimitUntilTheWindowEnds() {
@@ -42,7 +43,8 @@ class AuthFailureLimiterTest {
     assertThat(limiter.recordFailure("fresh")).isZero();
     assertThat(limiter.recordFailure("victim")).isZero();
     assertThat(limiter.tracked()).isEqualTo(100);
-    assertThat(stats.value("auth", "failure_addresses_evicted")).isEqualTo(10_003L - 100); // victim twice, 10,000 floods, fresh
+    assertThat(stats.value("auth", "failure_addresses_evicted"))
+        .isEqualTo(10_003L - 100); // victim twice, 10,000 floods, fresh
     assertThat(stats.value("auth", "failure_addresses_tracked")).isEqualTo(100L);
   }
 

@@ -39,40 +39,54 @@ class AuthorizationMatrixTest {
     }
   }
 
-  static final List<Call> CALLS = List.of(
-      new Call("GET", "/health", "/health", null),
-      new Call("GET", "/api/openapi.json", "/api/openapi.json", null),
-      new Call("GET", "/api/v1/whoami", "/api/v1/whoami", null),
-      new Call("GET", "/api/v1/series", "/api/v1/series?metric=shop.orders" + RANGE, null),
-      new Call("GET", "/api/v1/series", "/api/v1/series?metric=blog.posts" + RANGE, null),
-      new Call("GET", "/api/v1/series", "/api/v1/series?metric=system.load" + RANGE, null),
-      new Call("GET", "/api/v1/metrics", "/api/v1/metrics", null),
-      new Call("POST", "/api/v1/ingest", "/api/v1/ingest", "shop.orders:1|c\n"),
-      new Call("GET", "/api/v1/users", "/api/v1/users", null),
-      new Call("GET", "/api/v1/tenants", "/api/v1/tenants", null),
-      new Call("GET", "/stats", "/stats", null),
-      new Call("GET", "/stats/prometheus", "/stats/prometheus", null),
-      new Call("GET", "/metrics", "/metrics", null),
-      new Call("GET", "/api/v1/series", "/api/v1/series?metric=hollerith.packets_received" + RANGE, null),
-      new Call("GET", "/api/stats/tasks/", "/api/stats/tasks/?limit=5", null),
-      new Call("POST", "/api/stats/tasks/{id}/revoke", "/api/stats/tasks/no-such-task/revoke", null),
-      new Call("GET", "/api/stats/internal/", "/api/stats/internal/", null),
-      new Call("GET", "/api/stats/celery/", "/api/stats/celery/", null),
-      new Call("GET", "/api/stats/workers/", "/api/stats/workers/", null),
-      new Call("GET", "/api/stats/database/", "/api/stats/database/", null),
-      new Call("GET", "/api/stats/table-growth/", "/api/stats/table-growth/?days=7", null),
-      new Call("POST", "/api/stats/query/", "/api/stats/query/", "{\"query\": \"SELECT 1\"}"),
-      new Call("GET", "/debug/goroutines", "/debug/goroutines", null),
-      new Call("GET", "/debug/threads", "/debug/threads", null),
-      new Call("GET", "/debug/pool/bytes", "/debug/pool/bytes", null),
-      new Call("GET", "/_local/files/_list", "/_local/files/_list", null),
-      new Call("GET", "/_local/files/{file}/_list", "/_local/files/sub/_list", null),
-      // A file the node has open: an authorised caller gets 409, so every row of the matrix sees the same file.
-      new Call("DELETE", "/_local/files/{file}", "/_local/files/metrics.db", null));
+  static final List<Call> CALLS =
+      List.of(
+          new Call("GET", "/health", "/health", null),
+          new Call("GET", "/api/openapi.json", "/api/openapi.json", null),
+          new Call("GET", "/api/v1/whoami", "/api/v1/whoami", null),
+          new Call("GET", "/api/v1/series", "/api/v1/series?metric=shop.orders" + RANGE, null),
+          new Call("GET", "/api/v1/series", "/api/v1/series?metric=blog.posts" + RANGE, null),
+          new Call("GET", "/api/v1/series", "/api/v1/series?metric=system.load" + RANGE, null),
+          new Call("GET", "/api/v1/metrics", "/api/v1/metrics", null),
+          new Call("POST", "/api/v1/ingest", "/api/v1/ingest", "shop.orders:1|c\n"),
+          new Call("GET", "/api/v1/users", "/api/v1/users", null),
+          new Call("GET", "/api/v1/tenants", "/api/v1/tenants", null),
+          new Call("GET", "/stats", "/stats", null),
+          new Call("GET", "/stats/prometheus", "/stats/prometheus", null),
+          new Call("GET", "/metrics", "/metrics", null),
+          new Call(
+              "GET",
+              "/api/v1/series",
+              "/api/v1/series?metric=hollerith.packets_received" + RANGE,
+              null),
+          new Call("GET", "/api/stats/tasks/", "/api/stats/tasks/?limit=5", null),
+          new Call(
+              "POST", "/api/stats/tasks/{id}/revoke", "/api/stats/tasks/no-such-task/revoke", null),
+          new Call("GET", "/api/stats/internal/", "/api/stats/internal/", null),
+          new Call("GET", "/api/stats/celery/", "/api/stats/celery/", null),
+          new Call("GET", "/api/stats/workers/", "/api/stats/workers/", null),
+          new Call("GET", "/api/stats/database/", "/api/stats/database/", null),
+          new Call("GET", "/api/stats/table-growth/", "/api/stats/table-growth/?days=7", null),
+          new Call("POST", "/api/stats/query/", "/api/stats/query/", "{\"query\": \"SELECT 1\"}"),
+          new Call("GET", "/debug/goroutines", "/debug/goroutines", null),
+          new Call("GET", "/debug/threads", "/debug/threads", null),
+          new Call("GET", "/debug/pool/bytes", "/debug/pool/bytes", null),
+          new Call("GET", "/_local/files/_list", "/_local/files/_list", null),
+          new Call("GET", "/_local/files/{file}/_list", "/_local/files/sub/_list", null),
+          // A file the node has open: an authorised caller gets 409, so every row of the matrix
+          // sees the same file.
+          new Call("DELETE", "/_local/files/{file}", "/_local/files/metrics.db", null));
 
   /** Node-wide routes: the permission, and a caller in the root tenant. */
-  static final Set<String> NODE_WIDE = Set.of("/api/stats/database/", "/api/stats/table-growth/",
-      "/debug/goroutines", "/debug/threads", "/debug/pool/bytes", "/_local/files/_list", "/_local/files/{file}/_list");
+  static final Set<String> NODE_WIDE =
+      Set.of(
+          "/api/stats/database/",
+          "/api/stats/table-growth/",
+          "/debug/goroutines",
+          "/debug/threads",
+          "/debug/pool/bytes",
+          "/_local/files/_list",
+          "/_local/files/{file}/_list");
 
   /** Node-wide routes whose permission only admins have. */
   static final Set<String> ADMIN_NODE_WIDE = Set.of("/api/stats/query/", "/_local/files/{file}");
@@ -93,9 +107,12 @@ class AuthorizationMatrixTest {
     if (!c.route().equals("/api/v1/series")) {
       return null;
     }
-    String metric = c.pathAndQuery().substring(c.pathAndQuery().indexOf("metric=") + 7, c.pathAndQuery().indexOf('&'));
-    return metric.startsWith("shop.") ? "shop" : metric.startsWith("blog.") ? "blog"
-        : metric.startsWith("hollerith.") ? "self" : "root";
+    String metric =
+        c.pathAndQuery()
+            .substring(c.pathAndQuery().indexOf("metric=") + 7, c.pathAndQuery().indexOf('&'));
+    return metric.startsWith("shop.")
+        ? "shop"
+        : metric.startsWith("blog.") ? "blog" : metric.startsWith("hollerith.") ? "self" : "root";
   }
 
   static int expected(Call c, Role role, String tenant) {
@@ -114,13 +131,17 @@ class AuthorizationMatrixTest {
       }
       case "/api/v1/series" -> {
         if (owner(c).equals("self")) {
-          // The node's own series: OPS:READ callers of the root tenant; a reader only if its tenant owns the prefix.
+          // The node's own series: OPS:READ callers of the root tenant; a reader only if its tenant
+          // owns the prefix.
           return role != Role.READER && tenant.equals("root") ? 200 : 404;
         }
         // root sees everything; a tenant sees its own namespace only; outside reach looks missing.
         return tenant.equals("root") || tenant.equals(owner(c)) ? 200 : 404;
       }
-      case "/api/stats/tasks/", "/api/stats/internal/", "/api/stats/celery/", "/api/stats/workers/" -> {
+      case "/api/stats/tasks/",
+          "/api/stats/internal/",
+          "/api/stats/celery/",
+          "/api/stats/workers/" -> {
         // Node-wide views: OPS:READ, and only for the root tenant.
         return role == Role.READER || !tenant.equals("root") ? 403 : 200;
       }
@@ -167,17 +188,25 @@ class AuthorizationMatrixTest {
     HttpResponse<String> r = fx.send(call.method(), call.pathAndQuery(), user, call.body());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(expected(call, role, tenant));
     if (r.statusCode() == 404 && call.route().equals("/api/v1/series")) {
-      String metric = call.pathAndQuery().substring(call.pathAndQuery().indexOf("metric=") + 7, call.pathAndQuery().indexOf('&'));
-      assertThat(r.body()).isEqualTo("{\"alerts\":[{\"level\":\"error\",\"text\":\"No such series: " + metric + "\"}]}");
+      String metric =
+          call.pathAndQuery()
+              .substring(
+                  call.pathAndQuery().indexOf("metric=") + 7, call.pathAndQuery().indexOf('&'));
+      assertThat(r.body())
+          .isEqualTo(
+              "{\"alerts\":[{\"level\":\"error\",\"text\":\"No such series: " + metric + "\"}]}");
     }
-    if (r.statusCode() == 403 && (role == Role.READER || (role == Role.SUPPORT && ADMIN_NODE_WIDE.contains(call.route()))
-        || (!NODE_WIDE.contains(call.route()) && !ADMIN_NODE_WIDE.contains(call.route())))) {
+    if (r.statusCode() == 403
+        && (role == Role.READER
+            || (role == Role.SUPPORT && ADMIN_NODE_WIDE.contains(call.route()))
+            || (!NODE_WIDE.contains(call.route()) && !ADMIN_NODE_WIDE.contains(call.route())))) {
       assertThat(r.body()).contains("Permission ").contains(" required; role " + role.label());
     } else if (r.statusCode() == 403) {
       assertThat(r.body()).contains("the caller's tenant must be the root tenant");
     }
     if (r.statusCode() == 409) {
-      assertThat(r.body()).contains("'metrics.db' cannot be deleted: the node keeps it open (metrics.db)");
+      assertThat(r.body())
+          .contains("'metrics.db' cannot be deleted: the node keeps it open (metrics.db)");
     }
   }
 
@@ -192,9 +221,12 @@ class AuthorizationMatrixTest {
 
   @Test
   void invisibleSeriesLookExactlyLikeMissingOnes() throws Exception {
-    HttpResponse<String> hidden = fx.get("/api/v1/series?metric=shop.orders" + RANGE, "reader@blog");
-    HttpResponse<String> missing = fx.get("/api/v1/series?metric=shop.orders" + RANGE, "reader@blog");
-    HttpResponse<String> absent = fx.get("/api/v1/series?metric=blog.nothing" + RANGE, "reader@blog");
+    HttpResponse<String> hidden =
+        fx.get("/api/v1/series?metric=shop.orders" + RANGE, "reader@blog");
+    HttpResponse<String> missing =
+        fx.get("/api/v1/series?metric=shop.orders" + RANGE, "reader@blog");
+    HttpResponse<String> absent =
+        fx.get("/api/v1/series?metric=blog.nothing" + RANGE, "reader@blog");
     assertThat(hidden.statusCode()).isEqualTo(404).isEqualTo(absent.statusCode());
     assertThat(hidden.body()).isEqualTo(missing.body());
     assertThat(absent.body()).isEqualTo(hidden.body().replace("shop.orders", "blog.nothing"));
@@ -204,12 +236,17 @@ class AuthorizationMatrixTest {
   @Test
   void listsAndPrometheusOnlyShowTheCallersNamespaces() throws Exception {
     String shopList = fx.get("/api/v1/metrics", "reader@shop").body();
-    assertThat(shopList).contains("shop.orders", "shop.latency").doesNotContain("blog.posts", "system.load");
+    assertThat(shopList)
+        .contains("shop.orders", "shop.latency")
+        .doesNotContain("blog.posts", "system.load");
     String rootList = fx.get("/api/v1/metrics", "reader@root").body();
     assertThat(rootList).contains("shop.orders", "blog.posts", "system.load");
     String shopMetrics = fx.get("/metrics", "support@shop").body();
-    assertThat(shopMetrics).contains("shop_orders_total 5").doesNotContain("blog_posts", "blog_visitors");
+    assertThat(shopMetrics)
+        .contains("shop_orders_total 5")
+        .doesNotContain("blog_posts", "blog_visitors");
     String rootMetrics = fx.get("/metrics", "support@root").body();
-    assertThat(rootMetrics).contains("shop_orders_total 5", "blog_posts_total{lang=\"en\"} 3", "blog_visitors 2");
+    assertThat(rootMetrics)
+        .contains("shop_orders_total 5", "blog_posts_total{lang=\"en\"} 3", "blog_visitors 2");
   }
 }

@@ -18,7 +18,11 @@ class ChunkedLineIngestorTest {
   static List<String> chunks(String body, int max) {
     List<String> out = new ArrayList<>();
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ChunkedLineIngestor.forEachChunk(bytes, bytes.length, max, (b, off, len) -> out.add(new String(b, off, len, StandardCharsets.UTF_8)));
+    ChunkedLineIngestor.forEachChunk(
+        bytes,
+        bytes.length,
+        max,
+        (b, off, len) -> out.add(new String(b, off, len, StandardCharsets.UTF_8)));
     return out;
   }
 
@@ -28,7 +32,8 @@ class ChunkedLineIngestorTest {
     assertThat(chunks("a:1|c\nb:2|c", 100)).containsExactly("a:1|c\nb:2|c");
     assertThat(chunks("", 10)).isEmpty();
     // A line longer than the limit goes alone, so the parser rejects exactly that line.
-    assertThat(chunks("a:1|c\nveryveryverylong:1|c\nb:2|c\n", 8)).containsExactly("a:1|c\n", "veryveryverylong:1|c", "b:2|c\n");
+    assertThat(chunks("a:1|c\nveryveryverylong:1|c\nb:2|c\n", 8))
+        .containsExactly("a:1|c\n", "veryveryverylong:1|c", "b:2|c\n");
   }
 
   @Test
@@ -92,7 +97,8 @@ class ChunkedLineIngestorTest {
         closed.incrementAndGet();
       }
     }
-    ChunkedLineIngestor ingestor = new ChunkedLineIngestor(() -> ChunkedLineIngestorTest::parse, Writer::new, 16);
+    ChunkedLineIngestor ingestor =
+        new ChunkedLineIngestor(() -> ChunkedLineIngestorTest::parse, Writer::new, 16);
     StringBuilder body = new StringBuilder();
     for (int i = 0; i < 20; i++) {
       body.append(i % 4 == 0 ? "bad" + i : "m" + i + ":1|c").append('\n');
@@ -101,7 +107,13 @@ class ChunkedLineIngestorTest {
     LineIngestor.Result r = ingestor.ingest(bytes, bytes.length);
     assertThat(r.accepted()).isEqualTo(15);
     assertThat(r.rejected()).isEqualTo(5);
-    assertThat(r.firstErrors()).containsExactly("no_value: bad0", "no_value: bad4", "no_value: bad8", "no_value: bad12", "no_value: bad16");
+    assertThat(r.firstErrors())
+        .containsExactly(
+            "no_value: bad0",
+            "no_value: bad4",
+            "no_value: bad8",
+            "no_value: bad12",
+            "no_value: bad16");
     assertThat(delivered.get()).isEqualTo(15);
     assertThat(closed.get()).isEqualTo(1);
   }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * No error answer and no log line holds any part of a credential, wherever a careless client puts
- * its token: an Authorization header without a scheme or with a wrong one, the path, the query,
- * the method.
+ * its token: an Authorization header without a scheme or with a wrong one, the path, the query, the
+ * method.
  */
 class CredentialLeakTest {
 
@@ -66,14 +66,23 @@ class CredentialLeakTest {
     answers.add(fx.get("/api/v1/" + token, "reader@root"));
     answers.add(fx.send(token.toUpperCase(Locale.ROOT), "/api/v1/series", "admin@root", null));
     answers.add(fx.send(token, "/api/v1/series", "admin@root", null));
-    assertThat(answers).extracting(HttpResponse::statusCode).containsExactly(401, 401, 401, 404, 405, 405);
-    String badEscape = fx.raw("GET /api/v1/metrics?cursor=" + token + "%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Token "
-        + fx.tokens.get("reader@root") + "\r\nConnection: close\r\n\r\n");
+    assertThat(answers)
+        .extracting(HttpResponse::statusCode)
+        .containsExactly(401, 401, 401, 404, 405, 405);
+    String badEscape =
+        fx.raw(
+            "GET /api/v1/metrics?cursor="
+                + token
+                + "%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Token "
+                + fx.tokens.get("reader@root")
+                + "\r\nConnection: close\r\n\r\n");
     assertThat(badEscape).startsWith("HTTP/1.1 400 ").contains("[redacted]");
     assertThat(fragments(token, badEscape)).isEmpty();
     assertThat(HttpApiTest.alert(answers.get(0)))
-        .isEqualTo("Authorization header without a scheme: send 'Authorization: Token <token>' or 'Authorization: Bearer <token>'");
-    assertThat(HttpApiTest.alert(answers.get(1))).isEqualTo("Unsupported authorization scheme: use 'Token <token>' or 'Bearer <token>'");
+        .isEqualTo(
+            "Authorization header without a scheme: send 'Authorization: Token <token>' or 'Authorization: Bearer <token>'");
+    assertThat(HttpApiTest.alert(answers.get(1)))
+        .isEqualTo("Unsupported authorization scheme: use 'Token <token>' or 'Bearer <token>'");
     assertThat(HttpApiTest.alert(answers.get(3))).isEqualTo("No such endpoint: /api/v1/[redacted]");
     fx.auth.close();
     answers.add(fx.get("/api/v1/whoami?debug=" + token, "admin@root"));
@@ -84,20 +93,35 @@ class CredentialLeakTest {
     }
     awaitLogLines(answers.size() + 1);
     synchronized (logs) {
-      assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("credential store failure on GET /api/v1/whoami"));
+      assertThat(logs.list)
+          .anySatisfy(
+              e ->
+                  assertThat(e.getFormattedMessage())
+                      .startsWith("credential store failure on GET /api/v1/whoami"));
       for (ILoggingEvent e : logs.list) {
-        String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+        String line =
+            e.getFormattedMessage()
+                + (e.getThrowableProxy() == null
+                    ? ""
+                    : ThrowableProxyUtil.asString(e.getThrowableProxy()));
         assertThat(fragments(token, line)).as(line).isEmpty();
       }
     }
   }
 
-  /** Waits (bounded) for the access lines of the answered requests, which are written after the answer. */
+  /**
+   * Waits (bounded) for the access lines of the answered requests, which are written after the
+   * answer.
+   */
   private void awaitLogLines(int accessLines) {
-    await().atMost(Duration.ofSeconds(5)).until(() -> {
-      synchronized (logs) {
-        return logs.list.stream().filter(e -> e.getLoggerName().endsWith(".access")).count() >= accessLines;
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              synchronized (logs) {
+                return logs.list.stream().filter(e -> e.getLoggerName().endsWith(".access")).count()
+                    >= accessLines;
+              }
+            });
   }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * No header a client sends can cause a 500: every header the API or its HTTP stack reads is sent
  * with malformed and random values, over raw sockets (so any byte but CR and LF reaches the
- * server), to every route, and every answer must be a complete response below 500. Bounded: a
- * fixed seed and a fixed number of values per header.
+ * server), to every route, and every answer must be a complete response below 500. Bounded: a fixed
+ * seed and a fixed number of values per header.
  */
 class HeaderFuzzTest {
 
@@ -31,22 +31,69 @@ class HeaderFuzzTest {
   static ApiFixture fx;
 
   static final String RANGE = "&startDate=2019-07-22T17:55:30Z&endDate=2019-07-22T17:57:30Z";
-  static final List<String> GETS = List.of("/health", "/api/openapi.json", "/api/v1/whoami",
-      "/api/v1/series?metric=shop.orders" + RANGE, "/api/v1/metrics", "/api/v1/users", "/api/v1/tenants", "/stats",
-      "/stats/prometheus", "/metrics");
+  static final List<String> GETS =
+      List.of(
+          "/health",
+          "/api/openapi.json",
+          "/api/v1/whoami",
+          "/api/v1/series?metric=shop.orders" + RANGE,
+          "/api/v1/metrics",
+          "/api/v1/users",
+          "/api/v1/tenants",
+          "/stats",
+          "/stats/prometheus",
+          "/metrics");
 
   /** Headers read by the API (Accept, Authorization) and by the HTTP stack in front of it. */
-  static final List<String> HEADERS = List.of("Accept", "Authorization", "Accept-Encoding", "Content-Type", "Expect",
-      "Connection");
+  static final List<String> HEADERS =
+      List.of("Accept", "Authorization", "Accept-Encoding", "Content-Type", "Expect", "Connection");
 
-  static final List<String> NASTY = List.of("", ";", ",", ";;", ",,", ", ;", "/", "/;", "*/*;q=", "*/*;q=NaN",
-      "application/json;q=1e999", "application/json;q=-1", "application/json;timestamp", "application/json;=unix",
-      "application/openmetrics-text;", "application/openmetrics-text;q=x", "application/openmetrics-text;;q=0.5",
-      "=", "\"", "\"\"", "q=0", ";q=1", "text/*;;;", "Token", "Bearer", "Token ", "Bearer  ", "hol_", "Token hol_",
-      "Basic Zm9vOmJhcg==", "gzip;q=", "gzip;q=abc", "deflate, *;q=x", "br;q=2", "100-continue", "200-ok",
-      "close, keep-alive", "upgrade", "\u00e9\u00ff\u0080", "\u0000\u0001\u007f", "\t;\t,\t");
+  static final List<String> NASTY =
+      List.of(
+          "",
+          ";",
+          ",",
+          ";;",
+          ",,",
+          ", ;",
+          "/",
+          "/;",
+          "*/*;q=",
+          "*/*;q=NaN",
+          "application/json;q=1e999",
+          "application/json;q=-1",
+          "application/json;timestamp",
+          "application/json;=unix",
+          "application/openmetrics-text;",
+          "application/openmetrics-text;q=x",
+          "application/openmetrics-text;;q=0.5",
+          "=",
+          "\"",
+          "\"\"",
+          "q=0",
+          ";q=1",
+          "text/*;;;",
+          "Token",
+          "Bearer",
+          "Token ",
+          "Bearer  ",
+          "hol_",
+          "Token hol_",
+          "Basic Zm9vOmJhcg==",
+          "gzip;q=",
+          "gzip;q=abc",
+          "deflate, *;q=x",
+          "br;q=2",
+          "100-continue",
+          "200-ok",
+          "close, keep-alive",
+          "upgrade",
+          "\u00e9\u00ff\u0080",
+          "\u0000\u0001\u007f",
+          "\t;\t,\t");
 
-  static final String ALPHABET = ";,=/*\" \tq.0123456789-eE+applicationjsonopenmetricstextTokenBearerhol_\u00e9\u007f";
+  static final String ALPHABET =
+      ";,=/*\" \tq.0123456789-eE+applicationjsonopenmetricstextTokenBearerhol_\u00e9\u007f";
 
   @BeforeAll
   static void start() {
@@ -81,16 +128,41 @@ class HeaderFuzzTest {
     for (String header : HEADERS) {
       for (String value : values()) {
         for (String path : GETS) {
-          String auth = header.equals("Authorization") ? "" : "Authorization: Token " + token + "\r\n";
+          String auth =
+              header.equals("Authorization") ? "" : "Authorization: Token " + token + "\r\n";
           requests++;
-          check("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + auth + header + ": " + value + "\r\nConnection: close\r\n\r\n",
-              header, value, path, failures);
+          check(
+              "GET "
+                  + path
+                  + " HTTP/1.1\r\nHost: x\r\n"
+                  + auth
+                  + header
+                  + ": "
+                  + value
+                  + "\r\nConnection: close\r\n\r\n",
+              header,
+              value,
+              path,
+              failures);
         }
         String body = "shop.orders:1|c\n";
-        String auth = header.equals("Authorization") ? "" : "Authorization: Token " + token + "\r\n";
+        String auth =
+            header.equals("Authorization") ? "" : "Authorization: Token " + token + "\r\n";
         requests++;
-        check("POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\n" + auth + header + ": " + value + "\r\nContent-Length: "
-            + body.length() + "\r\n\r\n" + body, header, value, "/api/v1/ingest", failures);
+        check(
+            "POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\n"
+                + auth
+                + header
+                + ": "
+                + value
+                + "\r\nContent-Length: "
+                + body.length()
+                + "\r\n\r\n"
+                + body,
+            header,
+            value,
+            "/api/v1/ingest",
+            failures);
       }
     }
     assertThat(failures).as("of %d requests", requests).isEmpty();
@@ -102,17 +174,40 @@ class HeaderFuzzTest {
     String token = fx.tokens.get("admin@root");
     List<String> failures = new ArrayList<>();
     for (String header : List.of("Content-Length", "Transfer-Encoding")) {
-      for (String value : List.of("-1", "abc", "1, 2", "99999999999999999999", "1e3", " ", "chunked, gzip", "gzip",
-          "chunked;x", "\u00e9")) {
-        check("POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Token " + token + "\r\n" + header + ": " + value
-            + "\r\nConnection: close\r\n\r\n", header, value, "/api/v1/ingest", failures);
+      for (String value :
+          List.of(
+              "-1",
+              "abc",
+              "1, 2",
+              "99999999999999999999",
+              "1e3",
+              " ",
+              "chunked, gzip",
+              "gzip",
+              "chunked;x",
+              "\u00e9")) {
+        check(
+            "POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Token "
+                + token
+                + "\r\n"
+                + header
+                + ": "
+                + value
+                + "\r\nConnection: close\r\n\r\n",
+            header,
+            value,
+            "/api/v1/ingest",
+            failures);
       }
     }
     assertThat(failures).isEmpty();
   }
 
-  /** Sends one raw request and records a failure unless a complete status line below 500 comes back. */
-  private static void check(String request, String header, String value, String path, List<String> failures)
+  /**
+   * Sends one raw request and records a failure unless a complete status line below 500 comes back.
+   */
+  private static void check(
+      String request, String header, String value, String path, List<String> failures)
       throws IOException {
     String status = exchange(request);
     boolean ok = status.startsWith("HTTP/1.1 ") && status.length() >= 12 && status.charAt(9) < '5';
@@ -123,7 +218,9 @@ class HeaderFuzzTest {
 
   static String exchange(String request) throws IOException {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), fx.api.address().getPort()), 5000);
+      s.connect(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), fx.api.address().getPort()),
+          5000);
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));

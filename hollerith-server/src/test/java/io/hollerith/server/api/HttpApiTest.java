@@ -37,7 +37,8 @@ class HttpApiTest {
   @TempDir Path dir;
   ApiFixture fx;
 
-  static final String SERIES = "/api/v1/series?metric=shop.orders&startDate=2019-07-22T17:55:30Z&endDate=2019-07-22T17:57:29Z";
+  static final String SERIES =
+      "/api/v1/series?metric=shop.orders&startDate=2019-07-22T17:55:30Z&endDate=2019-07-22T17:57:29Z";
 
   ApiFixture start(HttpConfig config) {
     fx = new ApiFixture(dir, config);
@@ -73,7 +74,8 @@ class HttpApiTest {
     assertThat(wrong.statusCode()).isEqualTo(405);
     assertThat(wrong.headers().firstValue("Allow")).hasValue("GET");
     assertThat(alert(wrong)).isEqualTo("Method DELETE not allowed on /api/v1/series; allowed: GET");
-    assertThat(fx.send("GET", "/api/v1/ingest", "admin@root", null).headers().firstValue("Allow")).hasValue("POST");
+    assertThat(fx.send("GET", "/api/v1/ingest", "admin@root", null).headers().firstValue("Allow"))
+        .hasValue("POST");
   }
 
   @Test
@@ -89,15 +91,21 @@ class HttpApiTest {
     HttpResponse<String> none = fx.get("/api/v1/whoami", null);
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(none.headers().firstValue("WWW-Authenticate")).isPresent();
-    assertThat(alert(none)).isEqualTo("Authentication required: send 'Authorization: Token <token>' or 'Authorization: Bearer <token>'");
-    HttpResponse<String> basic = fx.get("/api/v1/whoami", null, Map.of("Authorization", "Basic YWxpY2U6eA=="));
-    assertThat(alert(basic)).isEqualTo("Unsupported authorization scheme: use 'Token <token>' or 'Bearer <token>'");
-    HttpResponse<String> bad = fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token hol_wrong"));
+    assertThat(alert(none))
+        .isEqualTo(
+            "Authentication required: send 'Authorization: Token <token>' or 'Authorization: Bearer <token>'");
+    HttpResponse<String> basic =
+        fx.get("/api/v1/whoami", null, Map.of("Authorization", "Basic YWxpY2U6eA=="));
+    assertThat(alert(basic))
+        .isEqualTo("Unsupported authorization scheme: use 'Token <token>' or 'Bearer <token>'");
+    HttpResponse<String> bad =
+        fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token hol_wrong"));
     assertThat(bad.statusCode()).isEqualTo(401);
     assertThat(alert(bad)).isEqualTo("Invalid token: unknown, expired or revoked");
     HttpResponse<String> forbidden = fx.get("/stats", "reader@root");
     assertThat(forbidden.statusCode()).isEqualTo(403);
-    assertThat(alert(forbidden)).isEqualTo("Permission OPS:READ required; role reader does not grant it");
+    assertThat(alert(forbidden))
+        .isEqualTo("Permission OPS:READ required; role reader does not grant it");
   }
 
   @Test
@@ -109,18 +117,26 @@ class HttpApiTest {
   }
 
   @Test
-  void failedAuthenticationsAreCountedAndRateLimitedButValidTokensAreAlwaysAdmitted() throws Exception {
+  void failedAuthenticationsAreCountedAndRateLimitedButValidTokensAreAlwaysAdmitted()
+      throws Exception {
     start(ApiFixture.config("http.auth_failure_limit=3", "http.auth_failure_window=5m"));
     for (int i = 0; i < 3; i++) {
-      assertThat(fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token nope" + i)).statusCode()).isEqualTo(401);
+      assertThat(
+              fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token nope" + i))
+                  .statusCode())
+          .isEqualTo(401);
     }
-    HttpResponse<String> limited = fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token nope"));
+    HttpResponse<String> limited =
+        fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token nope"));
     assertThat(limited.statusCode()).isEqualTo(429);
-    assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 300L);
-    assertThat(alert(limited)).startsWith("Too many failed authentications from 127.0.0.1; retry in ");
+    assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()))
+        .isBetween(1L, 300L);
+    assertThat(alert(limited))
+        .startsWith("Too many failed authentications from 127.0.0.1; retry in ");
     // Only failures are throttled: bad tokens from an address cannot lock its valid users out.
     assertThat(fx.get("/api/v1/whoami", "admin@root").statusCode()).isEqualTo(200);
-    assertThat(fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token nope")).statusCode()).isEqualTo(429);
+    assertThat(fx.get("/api/v1/whoami", null, Map.of("Authorization", "Token nope")).statusCode())
+        .isEqualTo(429);
     assertThat(fx.get("/api/v1/whoami", "reader@shop").statusCode()).isEqualTo(200);
     // /health needs no authentication and stays reachable.
     assertThat(fx.get("/health", null).statusCode()).isEqualTo(200);
@@ -141,15 +157,18 @@ class HttpApiTest {
     HttpResponse<String> down = fx.get("/health", null);
     assertThat(down.statusCode()).isEqualTo(503);
     assertThat(json(down).get("status").asText()).isEqualTo("down");
-    assertThat(json(down).get("checks").get("storage").get("detail").asText()).isEqualTo("store unreachable");
+    assertThat(json(down).get("checks").get("storage").get("detail").asText())
+        .isEqualTo("store unreachable");
   }
 
   @Test
   void largeResponsesAreGzippedWhenAccepted() throws Exception {
     start(ApiFixture.config());
-    HttpRequest request = HttpRequest.newBuilder(URI.create(fx.base + "/api/openapi.json"))
-        .header("Authorization", "Token " + fx.tokens.get("reader@root"))
-        .header("Accept-Encoding", "gzip").build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(fx.base + "/api/openapi.json"))
+            .header("Authorization", "Token " + fx.tokens.get("reader@root"))
+            .header("Accept-Encoding", "gzip")
+            .build();
     HttpResponse<byte[]> r = fx.client.send(request, HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
@@ -169,12 +188,17 @@ class HttpApiTest {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.api.address().getPort())) {
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
-      out.write("POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          "POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(response).startsWith("HTTP/1.1 413 ").contains("Request body larger than 1024 bytes");
+      assertThat(response)
+          .startsWith("HTTP/1.1 413 ")
+          .contains("Request body larger than 1024 bytes");
     }
-    HttpResponse<String> small = fx.send("POST", "/api/v1/ingest", "admin@root", "a:1|c\n".repeat(100));
+    HttpResponse<String> small =
+        fx.send("POST", "/api/v1/ingest", "admin@root", "a:1|c\n".repeat(100));
     assertThat(small.statusCode()).isEqualTo(200);
   }
 
@@ -183,40 +207,54 @@ class HttpApiTest {
     start(ApiFixture.config("http.idle_timeout=400ms", "http.request_timeout=200ms"));
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.api.address().getPort())) {
       s.setSoTimeout(5000);
-      s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
       String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(response).startsWith("HTTP/1.1 408 ").contains("Request not received within 200 ms");
+      assertThat(response)
+          .startsWith("HTTP/1.1 408 ")
+          .contains("Request not received within 200 ms");
     }
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.api.address().getPort())) {
       s.setSoTimeout(5000);
       long start = System.nanoTime();
       assertThat(s.getInputStream().read()).isEqualTo(-1);
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(300));
     }
   }
 
   @Test
   void seriesOverHttpCarriesTheTimestampFormatAndVary() throws Exception {
     start(ApiFixture.config());
-    HttpResponse<String> unix = fx.get(SERIES, "reader@shop", Map.of("Accept",
-        "application/json;timestamp=unix, application/json;timestamp=rfc;q=0.9, application/json;q=0.8, */*;q=0.7"));
+    HttpResponse<String> unix =
+        fx.get(
+            SERIES,
+            "reader@shop",
+            Map.of(
+                "Accept",
+                "application/json;timestamp=unix, application/json;timestamp=rfc;q=0.9, application/json;q=0.8, */*;q=0.7"));
     assertThat(unix.statusCode()).isEqualTo(200);
-    assertThat(unix.headers().firstValue("Content-Type")).hasValue("application/json; timestamp=unix");
+    assertThat(unix.headers().firstValue("Content-Type"))
+        .hasValue("application/json; timestamp=unix");
     assertThat(unix.headers().firstValue("Vary")).hasValue("Accept");
     JsonNode response = json(unix).get("response");
     assertThat(response.get("series").get("values").toString())
         .isEqualTo("[[1563818130000000000,15.0],[1563818190000000000,null]]");
     assertThat(response.get("summary").get("count").asInt()).isEqualTo(5);
     HttpResponse<String> rfc = fx.get(SERIES, "reader@shop");
-    assertThat(rfc.headers().firstValue("Content-Type")).hasValue("application/json; timestamp=rfc");
+    assertThat(rfc.headers().firstValue("Content-Type"))
+        .hasValue("application/json; timestamp=rfc");
     assertThat(json(rfc).get("response").get("series").get("values").toString())
         .isEqualTo("[[\"2019-07-22T17:55:30Z\",15.0],[\"2019-07-22T17:56:30Z\",null]]");
-    HttpResponse<String> notAcceptable = fx.get(SERIES, "reader@shop", Map.of("Accept", "text/csv"));
+    HttpResponse<String> notAcceptable =
+        fx.get(SERIES, "reader@shop", Map.of("Accept", "text/csv"));
     assertThat(notAcceptable.statusCode()).isEqualTo(406);
-    assertThat(alert(notAcceptable)).isEqualTo("Failed to negotiate content; cannot produce output satisfying text/csv");
+    assertThat(alert(notAcceptable))
+        .isEqualTo("Failed to negotiate content; cannot produce output satisfying text/csv");
     HttpResponse<String> badLimit = fx.get(SERIES + "&limit=-1", "reader@shop");
     assertThat(badLimit.statusCode()).isEqualTo(400);
-    assertThat(badLimit.body()).isEqualTo("{\"alerts\":[{\"level\":\"error\",\"text\":\"Invalid limit!\"}]}");
+    assertThat(badLimit.body())
+        .isEqualTo("{\"alerts\":[{\"level\":\"error\",\"text\":\"Invalid limit!\"}]}");
     HttpResponse<String> missing = fx.get("/api/v1/series?metric=shop.orders", "reader@shop");
     assertThat(alert(missing)).isEqualTo("missing required parameters: startDate, endDate");
   }
@@ -228,9 +266,12 @@ class HttpApiTest {
     fx.healthDelayMillis.set(300);
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.api.address().getPort())) {
       s.setSoTimeout(5000);
-      s.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
-          + "GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\n\r\n"
-          + "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              ("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+                      + "GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\n\r\n"
+                      + "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int first = all.indexOf("HTTP/1.1 200 ");
       int second = all.indexOf("HTTP/1.1 401 ");
@@ -246,23 +287,35 @@ class HttpApiTest {
     start(ApiFixture.config());
     JsonNode users = json(fx.get("/api/v1/users", "admin@root")).get("users");
     assertThat(users).hasSize(9);
-    assertThat(users.toString()).contains("\"name\":\"reader@shop\",\"role\":\"reader\",\"tenant\":\"shop\",\"activeTokens\":1");
+    assertThat(users.toString())
+        .contains(
+            "\"name\":\"reader@shop\",\"role\":\"reader\",\"tenant\":\"shop\",\"activeTokens\":1");
     assertThat(users.toString()).doesNotContain("hol_");
     JsonNode tenants = json(fx.get("/api/v1/tenants", "admin@root"));
     assertThat(tenants.get("tenants").toString())
-        .isEqualTo("[{\"name\":\"root\",\"parent\":null},{\"name\":\"shop\",\"parent\":\"root\"},{\"name\":\"blog\",\"parent\":\"root\"}]");
+        .isEqualTo(
+            "[{\"name\":\"root\",\"parent\":null},{\"name\":\"shop\",\"parent\":\"root\"},{\"name\":\"blog\",\"parent\":\"root\"}]");
     assertThat(tenants.get("namespaces").toString())
-        .isEqualTo("[{\"prefix\":\"blog.\",\"tenant\":\"blog\"},{\"prefix\":\"shop.\",\"tenant\":\"shop\"}]");
+        .isEqualTo(
+            "[{\"prefix\":\"blog.\",\"tenant\":\"blog\"},{\"prefix\":\"shop.\",\"tenant\":\"shop\"}]");
   }
 
   @Test
   void aFullWorkerQueueAnswers503InsteadOfQueueingWithoutBound() throws Exception {
-    // A health check slower than the request interval (but within its own timeout) holds the one worker.
-    start(ApiFixture.config("http.worker_threads=1", "http.max_queued_requests=1", "http.health_check_timeout=30s"));
+    // A health check slower than the request interval (but within its own timeout) holds the one
+    // worker.
+    start(
+        ApiFixture.config(
+            "http.worker_threads=1",
+            "http.max_queued_requests=1",
+            "http.health_check_timeout=30s"));
     fx.healthDelayMillis.set(500);
     var requests = new ArrayList<CompletableFuture<HttpResponse<String>>>();
     for (int i = 0; i < 4; i++) {
-      requests.add(fx.client.sendAsync(HttpRequest.newBuilder(URI.create(fx.base + "/health")).build(), HttpResponse.BodyHandlers.ofString()));
+      requests.add(
+          fx.client.sendAsync(
+              HttpRequest.newBuilder(URI.create(fx.base + "/health")).build(),
+              HttpResponse.BodyHandlers.ofString()));
       Thread.sleep(50);
     }
     var statuses = new ArrayList<Integer>();
@@ -282,7 +335,8 @@ class HttpApiTest {
     try {
       HttpResponse<String> r = fx.get(SERIES, "reader@root");
       assertThat(r.statusCode()).isEqualTo(503);
-      assertThat(alert(r)).isEqualTo("Storage did not answer within 2000 ms (storage.read_timeout)");
+      assertThat(alert(r))
+          .isEqualTo("Storage did not answer within 2000 ms (storage.read_timeout)");
       assertThat(fx.stats.value("http", "store_read_timeouts")).isEqualTo(1L);
     } finally {
       release.countDown();
@@ -298,8 +352,12 @@ class HttpApiTest {
     HttpClient oneSecond = HttpClient.newHttpClient();
     for (int probe = 1; probe <= 3; probe++) {
       // The client gives up after 1 s: every probe must have its answer before that.
-      HttpResponse<String> r = oneSecond.send(HttpRequest.newBuilder(URI.create(fx.base + "/health"))
-          .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          oneSecond.send(
+              HttpRequest.newBuilder(URI.create(fx.base + "/health"))
+                  .timeout(Duration.ofSeconds(1))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(503);
       JsonNode checks = json(r).get("checks");
       assertThat(checks.get("storage").get("detail").asText()).isEqualTo("no answer within 500 ms");
@@ -323,9 +381,16 @@ class HttpApiTest {
   @Test
   void ingestCountsAcceptedAndRejectedLines() throws Exception {
     start(ApiFixture.config());
-    HttpResponse<String> r = fx.send("POST", "/api/v1/ingest", "admin@root", "a.b:1|c\nbroken line\r\nc.d:2.5|ms|@0.5\n\nx:y\n");
+    HttpResponse<String> r =
+        fx.send(
+            "POST",
+            "/api/v1/ingest",
+            "admin@root",
+            "a.b:1|c\nbroken line\r\nc.d:2.5|ms|@0.5\n\nx:y\n");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).isEqualTo("{\"accepted\":2,\"rejected\":2,\"errors\":[\"invalid line: broken line\",\"invalid line: x:y\"]}");
+    assertThat(r.body())
+        .isEqualTo(
+            "{\"accepted\":2,\"rejected\":2,\"errors\":[\"invalid line: broken line\",\"invalid line: x:y\"]}");
   }
 
   @Test
@@ -341,7 +406,8 @@ class HttpApiTest {
     assertThat(root.get("system").get("memory_usage_bytes").asLong()).isGreaterThan(0);
     assertThat(root.get("storage").get("bytes").asLong()).isEqualTo(4096);
     HttpResponse<String> prom = fx.get("/stats?format=prometheus", "support@root");
-    assertThat(prom.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(prom.headers().firstValue("Content-Type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
     assertThat(prom.body()).contains("# TYPE hollerith_http_requests_total counter");
     assertThat(fx.get("/stats?format=xml", "support@root").statusCode()).isEqualTo(400);
   }
@@ -353,10 +419,13 @@ class HttpApiTest {
     HttpResponse<String> r = fx.get("/stats", "support@root");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(json(r).get("hollerith").has("storage")).isFalse();
-    assertThat(json(r).get("hollerith").get("http").get("requests").asLong()).isGreaterThanOrEqualTo(0);
+    assertThat(json(r).get("hollerith").get("http").get("requests").asLong())
+        .isGreaterThanOrEqualTo(0);
     HttpResponse<String> prom = fx.get("/metrics", "support@root");
     assertThat(prom.statusCode()).isEqualTo(200);
-    assertThat(prom.body()).contains("hollerith_http_requests_total").doesNotContain("storage_bytes");
+    assertThat(prom.body())
+        .contains("hollerith_http_requests_total")
+        .doesNotContain("storage_bytes");
     fx.storageSizesReadable.set(true);
     assertThat(fx.get("/metrics", "support@root").body()).contains("storage_bytes");
   }
@@ -383,11 +452,14 @@ class HttpApiTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> appender.list.size() >= 2);
       assertThat(appender.list).hasSize(2);
       String first = appender.list.get(0).getFormattedMessage();
-      assertThat(first).matches("GET /api/v1/series 200 \\d+ms user=reader@shop remote=127\\.0\\.0\\.1");
+      assertThat(first)
+          .matches("GET /api/v1/series 200 \\d+ms user=reader@shop remote=127\\.0\\.0\\.1");
       String second = appender.list.get(1).getFormattedMessage();
       assertThat(second).matches("GET /api/v1/whoami 401 \\d+ms user=- remote=127\\.0\\.0\\.1");
       for (ILoggingEvent e : appender.list) {
-        assertThat(e.getFormattedMessage()).doesNotContain(fx.tokens.get("reader@shop")).doesNotContain("hol_not_a_real_token");
+        assertThat(e.getFormattedMessage())
+            .doesNotContain(fx.tokens.get("reader@shop"))
+            .doesNotContain("hol_not_a_real_token");
       }
     } finally {
       access.detachAppender(appender);

@@ -39,9 +39,13 @@ class OpenApiTest {
   @Test
   void documentAndRouterHaveTheSameOperations() {
     TreeSet<String> documented = new TreeSet<>();
-    for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields();
+        paths.hasNext(); ) {
       Map.Entry<String, JsonNode> path = paths.next();
-      path.getValue().fieldNames().forEachRemaining(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey()));
+      path.getValue()
+          .fieldNames()
+          .forEachRemaining(
+              method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey()));
     }
     TreeSet<String> routed = new TreeSet<>();
     fx.api.routes().forEach(r -> routed.add(r.method() + " " + r.path()));
@@ -53,11 +57,12 @@ class OpenApiTest {
     Map<String, String> permissions = new TreeMap<>();
     for (Route r : fx.api.routes()) {
       JsonNode op = doc.get("paths").get(r.path()).get(r.method().toLowerCase(Locale.ROOT));
-      String expected = switch (r.guard()) {
-        case PUBLIC -> "none";
-        case AUTHENTICATED -> "authenticated";
-        case PERMISSION -> r.permission().label();
-      };
+      String expected =
+          switch (r.guard()) {
+            case PUBLIC -> "none";
+            case AUTHENTICATED -> "authenticated";
+            case PERMISSION -> r.permission().label();
+          };
       assertThat(op.get("x-permission").asText()).as(r.path()).startsWith(expected);
       assertThat(op.get("responses").has("200")).as(r.path()).isTrue();
       if (r.guard() != Route.Guard.PUBLIC) {
@@ -75,19 +80,39 @@ class OpenApiTest {
   @Test
   void seriesParametersAreAllDocumented() {
     TreeSet<String> names = new TreeSet<>();
-    doc.get("paths").get("/api/v1/series").get("get").get("parameters").forEach(p -> names.add(p.get("name").asText()));
-    assertThat(names).containsExactlyInAnyOrder("metric", "startDate", "endDate", "interval", "stat", "type", "tags", "tag.*",
-        "limit", "offset", "orderby", "exclude", "Accept");
+    doc.get("paths")
+        .get("/api/v1/series")
+        .get("get")
+        .get("parameters")
+        .forEach(p -> names.add(p.get("name").asText()));
+    assertThat(names)
+        .containsExactlyInAnyOrder(
+            "metric",
+            "startDate",
+            "endDate",
+            "interval",
+            "stat",
+            "type",
+            "tags",
+            "tag.*",
+            "limit",
+            "offset",
+            "orderby",
+            "exclude",
+            "Accept");
     assertThat(doc.get("paths").get("/api/v1/series").get("get").get("responses").fieldNames())
-        .toIterable().contains("200", "400", "401", "403", "404", "406", "429", "503");
+        .toIterable()
+        .contains("200", "400", "401", "403", "404", "406", "429", "503");
   }
 
   @Test
   void theReadmeHttpTableListsEveryRoute() throws Exception {
     String readme = Files.readString(Path.of("..", "README.md"));
-    String table = readme.substring(readme.indexOf("## HTTP API"), readme.indexOf("## Configuration"));
+    String table =
+        readme.substring(readme.indexOf("## HTTP API"), readme.indexOf("## Configuration"));
     for (Route r : fx.api.routes()) {
-      assertThat(table).as("README's HTTP table lists %s %s", r.method(), r.path())
+      assertThat(table)
+          .as("README's HTTP table lists %s %s", r.method(), r.path())
           .contains("`" + r.method() + " " + r.path() + "`");
     }
   }

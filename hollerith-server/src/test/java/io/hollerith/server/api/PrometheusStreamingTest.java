@@ -25,7 +25,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Prometheus exposition written in pieces: the same bytes as whole, every series, bounded pieces. */
+/**
+ * The Prometheus exposition written in pieces: the same bytes as whole, every series, bounded
+ * pieces.
+ */
 class PrometheusStreamingTest {
 
   /**
@@ -34,34 +37,54 @@ class PrometheusStreamingTest {
    * sanitise alike, a gauge and a set sharing a family, and names colliding across types.
    */
   static LatestValues.Snapshot smallSet() {
-    List<LatestValues.CounterTotal> counters = new ArrayList<>(List.of(
-        new LatestValues.CounterTotal(MetricKey.of("a.b"), 1),
-        new LatestValues.CounterTotal(MetricKey.of("a_b"), 2),
-        new LatestValues.CounterTotal(MetricKey.of("dup"), 3),
-        new LatestValues.CounterTotal(MetricKey.of("hollerith.prometheus.name_collisions"), 4),
-        new LatestValues.CounterTotal(MetricKey.of("http.requests", List.of(new Tag("code", "200"), new Tag("path", "/a\"b"))),
-            5),
-        new LatestValues.CounterTotal(MetricKey.of("http.requests", List.of(new Tag("code", "500"))), 6.5),
-        new LatestValues.CounterTotal(MetricKey.of("http.requests", List.of(new Tag("canary", null))), 7),
-        new LatestValues.CounterTotal(MetricKey.of("jobs.done_total"), 8),
-        new LatestValues.CounterTotal(MetricKey.of("5xx.errors"), 9),
-        new LatestValues.CounterTotal(MetricKey.of("x"), 1e20)));
-    List<LatestValues.GaugeValue> gauges = new ArrayList<>(List.of(
-        new LatestValues.GaugeValue(MetricKey.of("dup_total"), 10),
-        new LatestValues.GaugeValue(MetricKey.of("lat_count"), 11),
-        new LatestValues.GaugeValue(MetricKey.of("queue", List.of(new Tag("q", "a"))), -1.25),
-        new LatestValues.GaugeValue(MetricKey.of("temp"), Double.NaN),
-        new LatestValues.GaugeValue(MetricKey.of("x"), 12)));
-    List<LatestValues.TimerHistogram> timers = new ArrayList<>(List.of(
-        new LatestValues.TimerHistogram(MetricKey.of("lat"), List.of(0.01, 0.1), List.of(1.0, 2.0), 0.15, 3),
-        new LatestValues.TimerHistogram(MetricKey.of("rpc.time", List.of(new Tag("le", "x"))), List.of(0.01, 0.1),
-            List.of(0.0, 4.0), 0.3, 4),
-        new LatestValues.TimerHistogram(MetricKey.of("rpc.time"), List.of(0.01, 0.1), List.of(2.0, 2.0), 0.02, 2.5)));
-    List<LatestValues.SetValue> sets = new ArrayList<>(List.of(
-        new LatestValues.SetValue(MetricKey.of("queue", List.of(new Tag("q", "a"))), 99),
-        new LatestValues.SetValue(MetricKey.of("queue", List.of(new Tag("q", "b"))), 2),
-        new LatestValues.SetValue(MetricKey.of("users"), 13),
-        new LatestValues.SetValue(MetricKey.of("x"), 14)));
+    List<LatestValues.CounterTotal> counters =
+        new ArrayList<>(
+            List.of(
+                new LatestValues.CounterTotal(MetricKey.of("a.b"), 1),
+                new LatestValues.CounterTotal(MetricKey.of("a_b"), 2),
+                new LatestValues.CounterTotal(MetricKey.of("dup"), 3),
+                new LatestValues.CounterTotal(
+                    MetricKey.of("hollerith.prometheus.name_collisions"), 4),
+                new LatestValues.CounterTotal(
+                    MetricKey.of(
+                        "http.requests", List.of(new Tag("code", "200"), new Tag("path", "/a\"b"))),
+                    5),
+                new LatestValues.CounterTotal(
+                    MetricKey.of("http.requests", List.of(new Tag("code", "500"))), 6.5),
+                new LatestValues.CounterTotal(
+                    MetricKey.of("http.requests", List.of(new Tag("canary", null))), 7),
+                new LatestValues.CounterTotal(MetricKey.of("jobs.done_total"), 8),
+                new LatestValues.CounterTotal(MetricKey.of("5xx.errors"), 9),
+                new LatestValues.CounterTotal(MetricKey.of("x"), 1e20)));
+    List<LatestValues.GaugeValue> gauges =
+        new ArrayList<>(
+            List.of(
+                new LatestValues.GaugeValue(MetricKey.of("dup_total"), 10),
+                new LatestValues.GaugeValue(MetricKey.of("lat_count"), 11),
+                new LatestValues.GaugeValue(
+                    MetricKey.of("queue", List.of(new Tag("q", "a"))), -1.25),
+                new LatestValues.GaugeValue(MetricKey.of("temp"), Double.NaN),
+                new LatestValues.GaugeValue(MetricKey.of("x"), 12)));
+    List<LatestValues.TimerHistogram> timers =
+        new ArrayList<>(
+            List.of(
+                new LatestValues.TimerHistogram(
+                    MetricKey.of("lat"), List.of(0.01, 0.1), List.of(1.0, 2.0), 0.15, 3),
+                new LatestValues.TimerHistogram(
+                    MetricKey.of("rpc.time", List.of(new Tag("le", "x"))),
+                    List.of(0.01, 0.1),
+                    List.of(0.0, 4.0),
+                    0.3,
+                    4),
+                new LatestValues.TimerHistogram(
+                    MetricKey.of("rpc.time"), List.of(0.01, 0.1), List.of(2.0, 2.0), 0.02, 2.5)));
+    List<LatestValues.SetValue> sets =
+        new ArrayList<>(
+            List.of(
+                new LatestValues.SetValue(MetricKey.of("queue", List.of(new Tag("q", "a"))), 99),
+                new LatestValues.SetValue(MetricKey.of("queue", List.of(new Tag("q", "b"))), 2),
+                new LatestValues.SetValue(MetricKey.of("users"), 13),
+                new LatestValues.SetValue(MetricKey.of("x"), 14)));
     counters.sort(Comparator.comparing(LatestValues.CounterTotal::key));
     gauges.sort(Comparator.comparing(LatestValues.GaugeValue::key));
     timers.sort(Comparator.comparing(LatestValues.TimerHistogram::key));
@@ -78,8 +101,12 @@ class PrometheusStreamingTest {
 
   static Map<String, Map.Entry<Double, String>> smallSystem() {
     Map<String, Map.Entry<Double, String>> system = new LinkedHashMap<>();
-    system.put("storage_counter_points_bytes", new AbstractMap.SimpleImmutableEntry<>(4096.0, "Storage counter points bytes"));
-    system.put("storage_total_bytes", new AbstractMap.SimpleImmutableEntry<>(8192.0, "Storage total bytes"));
+    system.put(
+        "storage_counter_points_bytes",
+        new AbstractMap.SimpleImmutableEntry<>(4096.0, "Storage counter points bytes"));
+    system.put(
+        "storage_total_bytes",
+        new AbstractMap.SimpleImmutableEntry<>(8192.0, "Storage total bytes"));
     system.put("heap_used_bytes", new AbstractMap.SimpleImmutableEntry<>(1.5e6, "Heap in use"));
     return system;
   }
@@ -91,7 +118,8 @@ class PrometheusStreamingTest {
   }
 
   private static String render(boolean openMetrics, StatsRegistry stats) {
-    return new PrometheusWriter(stats).render(stats, smallSystem(), smallSet(), n -> !n.equals("users"), true, openMetrics);
+    return new PrometheusWriter(stats)
+        .render(stats, smallSystem(), smallSet(), n -> !n.equals("users"), true, openMetrics);
   }
 
   @Test
@@ -109,7 +137,9 @@ class PrometheusStreamingTest {
     String whole = render(false, smallRegistry());
     for (int target : new int[] {1, 7, 100, 4096}) {
       StatsRegistry stats = smallRegistry();
-      TextBody body = new PrometheusWriter(stats).open(stats, smallSystem(), smallSet(), n -> !n.equals("users"), true, false);
+      TextBody body =
+          new PrometheusWriter(stats)
+              .open(stats, smallSystem(), smallSet(), n -> !n.equals("users"), true, false);
       StringBuilder joined = new StringBuilder();
       StringBuilder piece = new StringBuilder();
       int pieces = 0;
@@ -124,7 +154,10 @@ class PrometheusStreamingTest {
     }
   }
 
-  /** 200,000 series: counters, gauges, timers and sets, every tenth tagged; values the test can recompute. */
+  /**
+   * 200,000 series: counters, gauges, timers and sets, every tenth tagged; values the test can
+   * recompute.
+   */
   static LatestValues.Snapshot manySeries() {
     List<LatestValues.CounterTotal> counters = new ArrayList<>();
     List<LatestValues.GaugeValue> gauges = new ArrayList<>();
@@ -135,7 +168,9 @@ class PrometheusStreamingTest {
     }
     for (int i = 0; i < MANY_OTHERS; i++) {
       gauges.add(new LatestValues.GaugeValue(manyKey("g", i), 2L * i));
-      timers.add(new LatestValues.TimerHistogram(manyKey("t", i), List.of(0.5), List.of((double) i), i, i + 1.0));
+      timers.add(
+          new LatestValues.TimerHistogram(
+              manyKey("t", i), List.of(0.5), List.of((double) i), i, i + 1.0));
       sets.add(new LatestValues.SetValue(manyKey("s", i), 3L * i));
     }
     counters.sort(Comparator.comparing(LatestValues.CounterTotal::key));
@@ -148,16 +183,23 @@ class PrometheusStreamingTest {
   static final int MANY_COUNTERS = 140_000;
   static final int MANY_OTHERS = 20_000;
 
-  /** {@code shop.many.<type>.<i / 10>} (in the fixture's namespace {@code shop.}), tagged {@code shard:<i % 10>}: ten series per family. */
+  /**
+   * {@code shop.many.<type>.<i / 10>} (in the fixture's namespace {@code shop.}), tagged {@code
+   * shard:<i % 10>}: ten series per family.
+   */
   private static MetricKey manyKey(String type, int i) {
-    return MetricKey.of("shop.many." + type + "." + (i / 10), List.of(new Tag("shard", Integer.toString(i % 10))));
+    return MetricKey.of(
+        "shop.many." + type + "." + (i / 10), List.of(new Tag("shard", Integer.toString(i % 10))));
   }
 
-  /** Every sample line the exposition of {@link #manySeries} must hold, as the test works them out. */
+  /**
+   * Every sample line the exposition of {@link #manySeries} must hold, as the test works them out.
+   */
   static Map<String, String> expectedManyLines() {
     Map<String, String> expected = new HashMap<>();
     for (int i = 0; i < MANY_COUNTERS; i++) {
-      expected.put("shop_many_c_" + (i / 10) + "_total{shard=\"" + (i % 10) + "\"}", Long.toString(i));
+      expected.put(
+          "shop_many_c_" + (i / 10) + "_total{shard=\"" + (i % 10) + "\"}", Long.toString(i));
     }
     for (int i = 0; i < MANY_OTHERS; i++) {
       String labels = "shard=\"" + (i % 10) + "\"";
@@ -172,7 +214,10 @@ class PrometheusStreamingTest {
     return expected;
   }
 
-  /** Checks that {@code text} has exactly the expected StatsD samples, and its families in name order. */
+  /**
+   * Checks that {@code text} has exactly the expected StatsD samples, and its families in name
+   * order.
+   */
   static void assertManyComplete(String text) {
     Map<String, String> expected = expectedManyLines();
     Map<String, String> seen = new HashMap<>();
@@ -183,7 +228,9 @@ class PrometheusStreamingTest {
         families.add(line.split(" ")[2].replaceFirst("_total$", ""));
       } else if (line.startsWith("shop_many_")) {
         int space = line.lastIndexOf(' ');
-        assertThat(seen.put(line.substring(0, space), line.substring(space + 1))).as("written twice: %s", line).isNull();
+        assertThat(seen.put(line.substring(0, space), line.substring(space + 1)))
+            .as("written twice: %s", line)
+            .isNull();
       }
     }
     assertThat(seen).hasSameSizeAs(expected).isEqualTo(expected);
@@ -194,7 +241,9 @@ class PrometheusStreamingTest {
   void manySeriesAreAllWrittenInBoundedChunks() {
     StatsRegistry stats = new StatsRegistry();
     LatestValues.Snapshot many = manySeries();
-    TextBodyInput input = new TextBodyInput(new PrometheusWriter(stats).open(stats, Map.of(), many, n -> true, true, false));
+    TextBodyInput input =
+        new TextBodyInput(
+            new PrometheusWriter(stats).open(stats, Map.of(), many, n -> true, true, false));
     StringBuilder joined = new StringBuilder();
     int chunks = 0;
     int largest = 0;
@@ -206,8 +255,10 @@ class PrometheusStreamingTest {
       chunks++;
     }
     assertManyComplete(joined.toString());
-    assertThat(new PrometheusWriter(stats).render(stats, Map.of(), many, n -> true, true, false)).isEqualTo(joined.toString());
-    assertThat(input.progress()).isEqualTo(joined.toString().getBytes(StandardCharsets.UTF_8).length);
+    assertThat(new PrometheusWriter(stats).render(stats, Map.of(), many, n -> true, true, false))
+        .isEqualTo(joined.toString());
+    assertThat(input.progress())
+        .isEqualTo(joined.toString().getBytes(StandardCharsets.UTF_8).length);
     // a chunk stops at the first whole line past its target: no line here is near 1 KiB
     assertThat(largest).isBetween(TextBodyInput.CHUNK_CHARS, TextBodyInput.CHUNK_CHARS + 1024);
     assertThat(chunks).isGreaterThan(joined.length() / (TextBodyInput.CHUNK_CHARS + 1024));
@@ -220,15 +271,21 @@ class PrometheusStreamingTest {
    * socket buffers). Then the scraper reads on and gets every series.
    */
   @Test
-  void aScraperThatStopsReadingHoldsTheServerToAChunkAndTheHighWaterMark(@TempDir Path dir) throws Exception {
+  void aScraperThatStopsReadingHoldsTheServerToAChunkAndTheHighWaterMark(@TempDir Path dir)
+      throws Exception {
     LatestValues.Snapshot many = manySeries();
     try (ApiFixture fx = new ApiFixture(dir, ApiFixture.config(), b -> b.latestValues(() -> many));
         Socket socket = new Socket()) {
       socket.setReceiveBufferSize(4096);
       socket.setSoTimeout(120_000);
       socket.connect(fx.api.address());
-      socket.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: localhost\r\nAuthorization: Token "
-          + fx.tokens.get("support@root") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /metrics HTTP/1.1\r\nHost: localhost\r\nAuthorization: Token "
+                      + fx.tokens.get("support@root")
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       long most = 0;
       int unchanged = 0;
       long last = -1;
@@ -245,7 +302,9 @@ class PrometheusStreamingTest {
 
       InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
       String head = readHead(in);
-      assertThat(head).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("transfer-encoding: chunked");
+      assertThat(head)
+          .startsWith("HTTP/1.1 200 OK")
+          .containsIgnoringCase("transfer-encoding: chunked");
       String body = readChunked(in);
       assertThat(body.length()).isGreaterThan(100 * (int) most);
       assertManyComplete(body);
@@ -296,15 +355,34 @@ class PrometheusStreamingTest {
   /** The comparison that sorts without building names agrees with building and comparing them. */
   @Test
   void familyNamesCompareAsTheirSanitisedForms() {
-    String[] parts = {"", "a", "Z", "_", ".", "-", "0", "9", "total", "_total", ".total", ":", "é", "\uD83D\uDE00", "x"};
+    String[] parts = {
+      "",
+      "a",
+      "Z",
+      "_",
+      ".",
+      "-",
+      "0",
+      "9",
+      "total",
+      "_total",
+      ".total",
+      ":",
+      "é",
+      "\uD83D\uDE00",
+      "x"
+    };
     Random random = new Random(18);
     for (int n = 0; n < 20_000; n++) {
       String a = randomName(random, parts);
       String b = randomName(random, parts);
       for (StatsdSource source : new StatsdSource[] {StatsdSource.COUNTERS, StatsdSource.GAUGES}) {
-        int expected = Integer.signum(source.family(MetricKey.of(a)).compareTo(source.family(MetricKey.of(b))));
+        int expected =
+            Integer.signum(
+                source.family(MetricKey.of(a)).compareTo(source.family(MetricKey.of(b))));
         assertThat(Integer.signum(StatsdFamilyPlan.compareFamilyNames(a, b, source.stripsTotal())))
-            .as("%s vs %s (%s)", a, b, source).isEqualTo(expected);
+            .as("%s vs %s (%s)", a, b, source)
+            .isEqualTo(expected);
       }
     }
   }

@@ -10,15 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The node's own series ({@code hollerith.*}): hidden from readers, even of the root tenant, until a
- * namespace gives the prefix to their tenant.
+ * The node's own series ({@code hollerith.*}): hidden from readers, even of the root tenant, until
+ * a namespace gives the prefix to their tenant.
  */
 class SelfSeriesVisibilityTest {
 
   @TempDir Path dir;
   ApiFixture fx;
 
-  static final String SERIES = "/api/v1/series?metric=hollerith.packets_received" + AuthorizationMatrixTest.RANGE;
+  static final String SERIES =
+      "/api/v1/series?metric=hollerith.packets_received" + AuthorizationMatrixTest.RANGE;
 
   @BeforeEach
   void start() {
@@ -39,8 +40,11 @@ class SelfSeriesVisibilityTest {
     fx.tokens.put("reader@ops", fx.auth.addUser("reader@ops", Role.READER, "ops", null).secret());
 
     assertThat(fx.get(SERIES, "reader@ops").statusCode()).isEqualTo(200);
-    assertThat(fx.get("/api/v1/metrics", "reader@ops").body()).contains("hollerith.packets_received");
-    assertThat(fx.get(SERIES, "reader@root").statusCode()).as("root is an ancestor of ops").isEqualTo(200);
+    assertThat(fx.get("/api/v1/metrics", "reader@ops").body())
+        .contains("hollerith.packets_received");
+    assertThat(fx.get(SERIES, "reader@root").statusCode())
+        .as("root is an ancestor of ops")
+        .isEqualTo(200);
     assertThat(fx.get(SERIES, "reader@shop").statusCode()).isEqualTo(404);
     assertThat(fx.get(SERIES, "support@root").statusCode()).isEqualTo(200);
   }

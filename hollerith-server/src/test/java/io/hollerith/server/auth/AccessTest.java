@@ -8,10 +8,19 @@ import org.junit.jupiter.api.Test;
 /** What a caller sees: the owner of a name, and the prefixes a listing needs to scan. */
 class AccessTest {
 
-  static final List<Tenant> TREE = List.of(new Tenant(1, "root", null), new Tenant(2, "shop", 1L), new Tenant(3, "shop-eu", 2L),
-      new Tenant(4, "blog", 1L));
-  static final List<Access.Namespace> NAMESPACES = List.of(new Access.Namespace("shop.", 2), new Access.Namespace("shop.eu.", 3),
-      new Access.Namespace("blog.", 4), new Access.Namespace("blog.shop.", 2), new Access.Namespace("shop.secret.", 4));
+  static final List<Tenant> TREE =
+      List.of(
+          new Tenant(1, "root", null),
+          new Tenant(2, "shop", 1L),
+          new Tenant(3, "shop-eu", 2L),
+          new Tenant(4, "blog", 1L));
+  static final List<Access.Namespace> NAMESPACES =
+      List.of(
+          new Access.Namespace("shop.", 2),
+          new Access.Namespace("shop.eu.", 3),
+          new Access.Namespace("blog.", 4),
+          new Access.Namespace("blog.shop.", 2),
+          new Access.Namespace("shop.secret.", 4));
 
   static Access of(long tenant) {
     return Access.of(new Principal(7, "u", Role.READER, tenant), TREE, NAMESPACES);
@@ -27,12 +36,16 @@ class AccessTest {
 
   @Test
   void everyVisibleNameLiesUnderAVisiblePrefix() {
-    List<String> names = List.of("a", "shop.x", "shop.eu.y", "shop.secret.z", "blog.p", "blog.shop.q", "system.load");
+    List<String> names =
+        List.of(
+            "a", "shop.x", "shop.eu.y", "shop.secret.z", "blog.p", "blog.shop.q", "system.load");
     for (long tenant = 1; tenant <= 4; tenant++) {
       Access access = of(tenant);
       for (String name : names) {
         if (access.canSee(name)) {
-          assertThat(access.visiblePrefixes()).as("%s for tenant %d", name, tenant).anySatisfy(p -> assertThat(name).startsWith(p));
+          assertThat(access.visiblePrefixes())
+              .as("%s for tenant %d", name, tenant)
+              .anySatisfy(p -> assertThat(name).startsWith(p));
         }
       }
     }

@@ -50,7 +50,10 @@ class AuthStoreTest {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT token_hash, token_prefix FROM api_token")) {
       assertThat(rs.next()).isTrue();
-      assertThat(rs.getString(1)).hasSize(64).isNotEqualTo(t.secret()).isEqualTo(Tokens.hash(t.secret()));
+      assertThat(rs.getString(1))
+          .hasSize(64)
+          .isNotEqualTo(t.secret())
+          .isEqualTo(Tokens.hash(t.secret()));
       assertThat(t.secret()).startsWith(rs.getString(2));
     }
     byte[] file = Files.readAllBytes(dir.resolve("auth.db"));
@@ -66,7 +69,9 @@ class AuthStoreTest {
     assertThat(store.authenticate(t.secret())).isPresent();
     clock.advance(1);
     assertThat(store.authenticate(t.secret())).isEmpty();
-    assertThat(store.listUsers()).singleElement().satisfies(u -> assertThat(u.activeTokens()).isZero());
+    assertThat(store.listUsers())
+        .singleElement()
+        .satisfies(u -> assertThat(u.activeTokens()).isZero());
   }
 
   @Test
@@ -85,13 +90,20 @@ class AuthStoreTest {
   @Test
   void validationMessages() {
     store.addUser("dave", Role.READER, "root", null);
-    assertThatThrownBy(() -> store.addUser("dave", Role.READER, "root", null)).hasMessage("user 'dave' already exists");
-    assertThatThrownBy(() -> store.addUser("eve", Role.READER, "nowhere", null)).hasMessage("no tenant named 'nowhere'");
-    assertThatThrownBy(() -> store.addUser("bad name", Role.READER, "root", null)).hasMessageStartingWith("user name 'bad name' is invalid");
-    assertThatThrownBy(() -> store.addTenant("root", "root")).hasMessage("tenant 'root' already exists");
-    assertThatThrownBy(() -> store.assignNamespace("", "root")).hasMessage("namespace prefix must be 1 to 512 characters");
-    assertThatThrownBy(() -> store.issueToken("dave", Duration.ZERO)).hasMessage("token lifetime must be positive");
-    assertThatThrownBy(() -> Role.parse("owner")).hasMessage("unknown role 'owner': must be admin, support or reader");
+    assertThatThrownBy(() -> store.addUser("dave", Role.READER, "root", null))
+        .hasMessage("user 'dave' already exists");
+    assertThatThrownBy(() -> store.addUser("eve", Role.READER, "nowhere", null))
+        .hasMessage("no tenant named 'nowhere'");
+    assertThatThrownBy(() -> store.addUser("bad name", Role.READER, "root", null))
+        .hasMessageStartingWith("user name 'bad name' is invalid");
+    assertThatThrownBy(() -> store.addTenant("root", "root"))
+        .hasMessage("tenant 'root' already exists");
+    assertThatThrownBy(() -> store.assignNamespace("", "root"))
+        .hasMessage("namespace prefix must be 1 to 512 characters");
+    assertThatThrownBy(() -> store.issueToken("dave", Duration.ZERO))
+        .hasMessage("token lifetime must be positive");
+    assertThatThrownBy(() -> Role.parse("owner"))
+        .hasMessage("unknown role 'owner': must be admin, support or reader");
   }
 
   @Test
@@ -102,15 +114,30 @@ class AuthStoreTest {
     store.assignNamespace("shop.", "shop");
     store.assignNamespace("shop.eu.", "shop-eu");
     store.assignNamespace("blog.", "blog");
-    assertThat(store.listTenants()).extracting(Tenant::name).containsExactly("root", "shop", "shop-eu", "blog");
-    assertThat(store.listNamespaces()).containsExactly(
-        new AuthStore.NamespaceAssignment("blog.", "blog"),
-        new AuthStore.NamespaceAssignment("shop.", "shop"),
-        new AuthStore.NamespaceAssignment("shop.eu.", "shop-eu"));
+    assertThat(store.listTenants())
+        .extracting(Tenant::name)
+        .containsExactly("root", "shop", "shop-eu", "blog");
+    assertThat(store.listNamespaces())
+        .containsExactly(
+            new AuthStore.NamespaceAssignment("blog.", "blog"),
+            new AuthStore.NamespaceAssignment("shop.", "shop"),
+            new AuthStore.NamespaceAssignment("shop.eu.", "shop-eu"));
 
-    Access shop = store.access(store.authenticate(store.addUser("s", Role.READER, "shop", null).secret()).orElseThrow());
-    Access eu = store.access(store.authenticate(store.addUser("e", Role.READER, "shop-eu", null).secret()).orElseThrow());
-    Access root = store.access(store.authenticate(store.addUser("r", Role.READER, "root", null).secret()).orElseThrow());
+    Access shop =
+        store.access(
+            store
+                .authenticate(store.addUser("s", Role.READER, "shop", null).secret())
+                .orElseThrow());
+    Access eu =
+        store.access(
+            store
+                .authenticate(store.addUser("e", Role.READER, "shop-eu", null).secret())
+                .orElseThrow());
+    Access root =
+        store.access(
+            store
+                .authenticate(store.addUser("r", Role.READER, "root", null).secret())
+                .orElseThrow());
 
     // A tenant sees itself and its descendants.
     assertThat(shop.canSee("shop.orders")).isTrue();
@@ -136,7 +163,8 @@ class AuthStoreTest {
     IssuedToken token = store.bootstrapAdmin(dir).orElseThrow();
     Path file = dir.resolve("admin.token");
     assertThat(Files.readString(file)).isEqualTo(token.secret() + "\n");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     Principal admin = store.authenticate(token.secret()).orElseThrow();
     assertThat(admin.userName()).isEqualTo("admin");
     assertThat(admin.role()).isEqualTo(Role.ADMIN);
@@ -156,7 +184,8 @@ class AuthStoreTest {
   @Test
   void rolesMapToPermissionsInOnePlace() {
     assertThat(Role.ADMIN.permissions()).containsExactlyInAnyOrder(Permission.values());
-    assertThat(Role.SUPPORT.permissions()).containsExactlyInAnyOrder(Permission.OPS_READ, Permission.STAT_READ);
+    assertThat(Role.SUPPORT.permissions())
+        .containsExactlyInAnyOrder(Permission.OPS_READ, Permission.STAT_READ);
     assertThat(Role.READER.permissions()).containsExactly(Permission.STAT_READ);
     assertThat(Permission.STAT_READ.label()).isEqualTo("STAT:READ");
   }
@@ -165,14 +194,18 @@ class AuthStoreTest {
   void startUpRefusesASchemaNewerThanThisBinary() throws Exception {
     store.close();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("auth.db"))) {
-      c.createStatement().executeUpdate("INSERT INTO hollerith_auth_schema_history (installed_rank, version,"
-          + " description, type, script, checksum, installed_by, execution_time, success)"
-          + " VALUES (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'test', 1, true)");
+      c.createStatement()
+          .executeUpdate(
+              "INSERT INTO hollerith_auth_schema_history (installed_rank, version,"
+                  + " description, type, script, checksum, installed_by, execution_time, success)"
+                  + " VALUES (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'test', 1, true)");
     }
     assertThatThrownBy(() -> AuthStore.openSqlite(dir.resolve("auth.db"), clock))
         .isInstanceOf(AuthStoreException.class)
-        .hasMessageContaining("the sqlite credential store " + dir.resolve("auth.db")
-            + " has schema version 99 (from the future), newer than this Hollerith understands (up to ")
+        .hasMessageContaining(
+            "the sqlite credential store "
+                + dir.resolve("auth.db")
+                + " has schema version 99 (from the future), newer than this Hollerith understands (up to ")
         .hasMessageMatching("(?s).*understands \\(up to [1-9][0-9]*\\)\\..*");
     store = AuthStore.openSqlite(dir.resolve("other.db"), clock);
   }

@@ -34,7 +34,8 @@ class CredentialCommandsTest {
   }
 
   Supplier<HollerithConfig> config() {
-    return () -> new HollerithConfig("test", dir.toString(), null, null, null, null, null, null, null, null);
+    return () ->
+        new HollerithConfig("test", dir.toString(), null, null, null, null, null, null, null, null);
   }
 
   static String token(String out) {
@@ -45,19 +46,41 @@ class CredentialCommandsTest {
 
   @Test
   void tenantsNamespacesAndUsersEndToEnd() {
-    assertThat(run(new TenantCommand(config()), "add", "shop").out()).isEqualTo("tenant shop added under root\n");
-    assertThat(run(new TenantCommand(config()), "add", "shop-eu", "--parent", "shop").exit()).isZero();
-    assertThat(run(new TenantCommand(config()), "list").out()).isEqualTo("root\n  shop\n    shop-eu\n");
-    assertThat(run(new NamespaceCommand(config()), "assign", "shop.", "shop").out()).isEqualTo("namespace 'shop.' assigned to shop\n");
-    assertThat(run(new NamespaceCommand(config()), "list").out()).contains("shop.").contains("shop\n");
+    assertThat(run(new TenantCommand(config()), "add", "shop").out())
+        .isEqualTo("tenant shop added under root\n");
+    assertThat(run(new TenantCommand(config()), "add", "shop-eu", "--parent", "shop").exit())
+        .isZero();
+    assertThat(run(new TenantCommand(config()), "list").out())
+        .isEqualTo("root\n  shop\n    shop-eu\n");
+    assertThat(run(new NamespaceCommand(config()), "assign", "shop.", "shop").out())
+        .isEqualTo("namespace 'shop.' assigned to shop\n");
+    assertThat(run(new NamespaceCommand(config()), "list").out())
+        .contains("shop.")
+        .contains("shop\n");
 
-    Run add = run(new UserCommand(config()), "add", "alice", "--role", "reader", "--tenant", "shop", "--expires-in", "90d");
+    Run add =
+        run(
+            new UserCommand(config()),
+            "add",
+            "alice",
+            "--role",
+            "reader",
+            "--tenant",
+            "shop",
+            "--expires-in",
+            "90d");
     assertThat(add.exit()).as(add.err()).isZero();
-    assertThat(add.out()).startsWith("user alice added (role reader, tenant shop)\ntoken: hol_").contains("expires: 20");
+    assertThat(add.out())
+        .startsWith("user alice added (role reader, tenant shop)\ntoken: hol_")
+        .contains("expires: 20");
     String alice = token(add.out());
 
     Run list = run(new UserCommand(config()), "list");
-    assertThat(list.out()).contains("alice").contains("reader").contains("shop").doesNotContain(alice);
+    assertThat(list.out())
+        .contains("alice")
+        .contains("reader")
+        .contains("shop")
+        .doesNotContain(alice);
 
     try (AuthStore store = AuthStore.openSqlite(dir.resolve("auth.db"), Clock.systemUTC())) {
       Principal p = store.authenticate(alice).orElseThrow();
@@ -65,7 +88,8 @@ class CredentialCommandsTest {
       assertThat(store.access(p).canSee("other.thing")).isFalse();
     }
 
-    assertThat(run(new UserCommand(config()), "revoke", "alice").out()).isEqualTo("revoked 1 token of alice\n");
+    assertThat(run(new UserCommand(config()), "revoke", "alice").out())
+        .isEqualTo("revoked 1 token of alice\n");
     String second = token(run(new UserCommand(config()), "token", "alice").out());
     try (AuthStore store = AuthStore.openSqlite(dir.resolve("auth.db"), Clock.systemUTC())) {
       assertThat(store.authenticate(alice)).isEmpty();
@@ -77,12 +101,17 @@ class CredentialCommandsTest {
   void badInputGivesExitCode1AndOneClearLine() {
     Run role = run(new UserCommand(config()), "add", "bob", "--role", "owner");
     assertThat(role.exit()).isEqualTo(1);
-    assertThat(role.err()).isEqualTo("error: unknown role 'owner': must be admin, support or reader\n");
-    Run tenant = run(new UserCommand(config()), "add", "bob", "--role", "reader", "--tenant", "nowhere");
+    assertThat(role.err())
+        .isEqualTo("error: unknown role 'owner': must be admin, support or reader\n");
+    Run tenant =
+        run(new UserCommand(config()), "add", "bob", "--role", "reader", "--tenant", "nowhere");
     assertThat(tenant.err()).isEqualTo("error: no tenant named 'nowhere'\n");
-    Run duration = run(new UserCommand(config()), "add", "bob", "--role", "reader", "--expires-in", "soon");
-    assertThat(duration.err()).isEqualTo("error: invalid duration 'soon': use e.g. 90d, 12h, 30m or PT1H\n");
-    assertThat(run(new NamespaceCommand(config()), "assign", "x.", "ghost").err()).isEqualTo("error: no tenant named 'ghost'\n");
+    Run duration =
+        run(new UserCommand(config()), "add", "bob", "--role", "reader", "--expires-in", "soon");
+    assertThat(duration.err())
+        .isEqualTo("error: invalid duration 'soon': use e.g. 90d, 12h, 30m or PT1H\n");
+    assertThat(run(new NamespaceCommand(config()), "assign", "x.", "ghost").err())
+        .isEqualTo("error: no tenant named 'ghost'\n");
     assertThat(run(new UserCommand(config()), "revoke", "ghost").exit()).isEqualTo(1);
     assertThat(run(new UserCommand(config()), "add").exit()).isEqualTo(2);
   }

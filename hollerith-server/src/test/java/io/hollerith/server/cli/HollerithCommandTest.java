@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The root command wires every subcommand, and the credential commands take serve's config options. */
+/**
+ * The root command wires every subcommand, and the credential commands take serve's config options.
+ */
 class HollerithCommandTest {
 
   @TempDir Path dir;
@@ -34,7 +36,19 @@ class HollerithCommandTest {
     StringWriter out = new StringWriter();
     assertThat(run(out, "tenant", "add", "shop", "--data-dir", data)).isZero();
     assertThat(run(out, "namespace", "assign", "shop.", "shop", "--data-dir", data)).isZero();
-    assertThat(run(out, "user", "add", "alice", "--role", "reader", "--tenant", "shop", "--data-dir", data)).isZero();
+    assertThat(
+            run(
+                out,
+                "user",
+                "add",
+                "alice",
+                "--role",
+                "reader",
+                "--tenant",
+                "shop",
+                "--data-dir",
+                data))
+        .isZero();
     StringWriter list = new StringWriter();
     assertThat(run(list, "user", "list", "--set", "data_dir=" + data)).isZero();
     assertThat(list.toString()).contains("alice").contains("reader").contains("shop");
@@ -43,13 +57,15 @@ class HollerithCommandTest {
   @Test
   void aBadConfigurationKeyIsReportedByName() {
     StringWriter out = new StringWriter();
-    assertThat(run(out, "user", "list", "--data-dir", dir.toString(), "--set", "bogus=1")).isNotZero();
+    assertThat(run(out, "user", "list", "--data-dir", dir.toString(), "--set", "bogus=1"))
+        .isNotZero();
     assertThat(out.toString()).contains("unknown key 'bogus'");
   }
 
   @Test
   void everyOptionOfTheCredentialCommandsHasANamedLabel() {
-    for (String[] command : new String[][] {{"user", "add"}, {"user", "token"}, {"tenant", "add"}}) {
+    for (String[] command :
+        new String[][] {{"user", "add"}, {"user", "token"}, {"tenant", "add"}}) {
       StringWriter out = new StringWriter();
       assertThat(run(out, command[0], command[1], "--help")).isZero();
       assertThat(out.toString()).as(String.join(" ", command)).doesNotContain("<arg");

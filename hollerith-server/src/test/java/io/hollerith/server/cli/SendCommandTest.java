@@ -103,7 +103,9 @@ class SendCommandTest {
 
   @Test
   void prefixAndTags() throws IOException {
-    assertThat(runUdp("counter", "hits", "2", "--prefix", "app", "--tag", "env:prod", "--tag", "az")).isZero();
+    assertThat(
+            runUdp("counter", "hits", "2", "--prefix", "app", "--tag", "env:prod", "--tag", "az"))
+        .isZero();
     assertThat(receive()).isEqualTo("app.hits:2|c|#env:prod,az");
   }
 
@@ -133,29 +135,44 @@ class SendCommandTest {
   @Test
   void tcpAndUnix(@TempDir Path tmp) throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      CompletableFuture<String> got = CompletableFuture.supplyAsync(() -> {
-        try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-          return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      assertThat(run("gauge", "g", "-1", "--tcp", "--host", "127.0.0.1", "--port",
-          String.valueOf(server.getLocalPort()))).isZero();
+      CompletableFuture<String> got =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Socket s = server.accept();
+                    InputStream in = s.getInputStream()) {
+                  return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      assertThat(
+              run(
+                  "gauge",
+                  "g",
+                  "-1",
+                  "--tcp",
+                  "--host",
+                  "127.0.0.1",
+                  "--port",
+                  String.valueOf(server.getLocalPort())))
+          .isZero();
       assertThat(got.get(5, TimeUnit.SECONDS)).isEqualTo("g:0|g\ng:-1|g\n");
     }
     Path sock = tmp.resolve("h.sock");
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(sock));
-      CompletableFuture<String> got = CompletableFuture.supplyAsync(() -> {
-        try (SocketChannel ch = server.accept(); InputStream in = Channels.newInputStream(ch)) {
-          ByteArrayOutputStream out = new ByteArrayOutputStream();
-          in.transferTo(out);
-          return out.toString(StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<String> got =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (SocketChannel ch = server.accept();
+                    InputStream in = Channels.newInputStream(ch)) {
+                  ByteArrayOutputStream out = new ByteArrayOutputStream();
+                  in.transferTo(out);
+                  return out.toString(StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       assertThat(run("--line", "a:1|c", "--line", "b:2|g", "--unix", sock.toString())).isZero();
       assertThat(got.get(5, TimeUnit.SECONDS)).isEqualTo("a:1|c\nb:2|g\n");
     }
@@ -167,14 +184,25 @@ class SendCommandTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    assertThat(run("counter", "x", "1", "--tcp", "--host", "127.0.0.1", "--port", String.valueOf(port))).isEqualTo(1);
+    assertThat(
+            run(
+                "counter",
+                "x",
+                "1",
+                "--tcp",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port)))
+        .isEqualTo(1);
     assertThat(err.toString()).contains("hollerith send: cannot connect to StatsD at");
   }
 
   @Test
   void badUsageExitsWithTwoAndSaysWhy() throws IOException {
     assertThat(runUdp("histogram", "x", "1")).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown TYPE 'histogram': expected counter, gauge, timing or set");
+    assertThat(err.toString())
+        .contains("unknown TYPE 'histogram': expected counter, gauge, timing or set");
     assertThat(runUdp("gauge", "x", "12abc")).isEqualTo(2);
     assertThat(err.toString()).contains("VALUE must be a number, got '12abc'");
     assertThat(runUdp("counter", "x")).isEqualTo(2);
@@ -199,20 +227,39 @@ class SendCommandTest {
   }
 
   @Test
-  void withoutAPortItSendsToTheConfiguredUdpPortFromTheFileOrTheEnvironment(@TempDir Path dir) throws IOException {
+  void withoutAPortItSendsToTheConfiguredUdpPortFromTheFileOrTheEnvironment(@TempDir Path dir)
+      throws IOException {
     Path config = dir.resolve("hollerith.yml");
     Files.writeString(config, "listeners:\n  udp: {port: " + udp.getLocalPort() + "}\n");
-    assertThat(runWithEnvironment(Map.of(), "--config", config.toString(), "--host", "127.0.0.1",
-        "counter", "from.file", "1")).isZero();
+    assertThat(
+            runWithEnvironment(
+                Map.of(),
+                "--config",
+                config.toString(),
+                "--host",
+                "127.0.0.1",
+                "counter",
+                "from.file",
+                "1"))
+        .isZero();
     assertThat(receive()).isEqualTo("from.file:1|c");
-    assertThat(runWithEnvironment(Map.of("HOLLERITH_LISTENERS_UDP_PORT", String.valueOf(udp.getLocalPort())),
-        "--host", "127.0.0.1", "counter", "from.env", "1")).isZero();
+    assertThat(
+            runWithEnvironment(
+                Map.of("HOLLERITH_LISTENERS_UDP_PORT", String.valueOf(udp.getLocalPort())),
+                "--host",
+                "127.0.0.1",
+                "counter",
+                "from.env",
+                "1"))
+        .isZero();
     assertThat(receive()).isEqualTo("from.env:1|c");
   }
 
   @Test
   void aBadConfigurationForTheDefaultPortIsAUsageError() {
-    assertThat(runWithEnvironment(Map.of("HOLLERITH_LISTENERS_UDP_PORT", "eighty"), "counter", "x", "1"))
+    assertThat(
+            runWithEnvironment(
+                Map.of("HOLLERITH_LISTENERS_UDP_PORT", "eighty"), "counter", "x", "1"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("listeners.udp.port: 'eighty' is not allowed");
   }

@@ -29,21 +29,41 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code hollerith serve} as its own process: how it refuses to start, and its data directory lock. */
+/**
+ * {@code hollerith serve} as its own process: how it refuses to start, and its data directory lock.
+ */
 class ServeProcessTest {
 
-  private static final List<String> EPHEMERAL_PORTS = List.of("--set", "listeners.udp.port=0", "--set",
-      "listeners.tcp.port=0", "--set", "listeners.management.port=0", "--set", "http.port=0");
+  private static final List<String> EPHEMERAL_PORTS =
+      List.of(
+          "--set",
+          "listeners.udp.port=0",
+          "--set",
+          "listeners.tcp.port=0",
+          "--set",
+          "listeners.management.port=0",
+          "--set",
+          "http.port=0");
 
   @TempDir Path tmp;
 
   private static ProcessBuilder serve(Path data, Path stdout, Path stderr, String... extra) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-cp", System.getProperty("java.class.path"), HollerithCommand.class.getName(), "serve",
-        "--data-dir", data.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                HollerithCommand.class.getName(),
+                "serve",
+                "--data-dir",
+                data.toString()));
     command.addAll(EPHEMERAL_PORTS);
     command.addAll(List.of(extra));
-    return new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    return new ProcessBuilder(command)
+        .redirectOutput(stdout.toFile())
+        .redirectError(stderr.toFile());
   }
 
   @Test
@@ -52,13 +72,19 @@ class ServeProcessTest {
     Path out = tmp.resolve("out.txt");
     Path err = tmp.resolve("err.txt");
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Process child = serve(data, out, err, "--set", "listeners.tcp.port=" + taken.getLocalPort()).start();
+      Process child =
+          serve(data, out, err, "--set", "listeners.tcp.port=" + taken.getLocalPort()).start();
       assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the refused start ends").isTrue();
       assertThat(child.exitValue()).isEqualTo(1);
       List<String> errLines = Files.readAllLines(err);
-      assertThat(errLines).singleElement().asString()
-          .startsWith("hollerith: cannot start: tcp listener: cannot bind 127.0.0.1:" + taken.getLocalPort());
-      assertThat(Files.readString(out) + Files.readString(err)).doesNotContain("\tat ", "Exception in thread");
+      assertThat(errLines)
+          .singleElement()
+          .asString()
+          .startsWith(
+              "hollerith: cannot start: tcp listener: cannot bind 127.0.0.1:"
+                  + taken.getLocalPort());
+      assertThat(Files.readString(out) + Files.readString(err))
+          .doesNotContain("\tat ", "Exception in thread");
     }
     assertThat(data).doesNotExist();
   }
@@ -70,20 +96,30 @@ class ServeProcessTest {
     try {
       Path lockFile = data.resolve(DataDirectoryLock.FILE_NAME);
       String pid = Long.toString(first.pid());
-      await("the first server to hold the lock").atMost(Duration.ofMinutes(2)).until(() -> {
-        assertThat(first.isAlive()).as("the first server runs: %s", Files.readString(tmp.resolve("err.txt"))).isTrue();
-        return Files.exists(lockFile) && Files.readString(lockFile).trim().equals(pid);
-      });
+      await("the first server to hold the lock")
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () -> {
+                assertThat(first.isAlive())
+                    .as("the first server runs: %s", Files.readString(tmp.resolve("err.txt")))
+                    .isTrue();
+                return Files.exists(lockFile) && Files.readString(lockFile).trim().equals(pid);
+              });
       assertThat(Files.readString(lockFile).trim()).isEqualTo(pid);
 
       Path err2 = tmp.resolve("err2.txt");
       Process second = serve(data, tmp.resolve("out2.txt"), err2).start();
       assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(second.exitValue()).isEqualTo(1);
-      assertThat(Files.readAllLines(err2)).containsExactly("hollerith: cannot start: data directory "
-          + data.toAbsolutePath() + " is in use by another Hollerith server (pid " + pid
-          + "); stop that server or set another data_dir");
-      assertThatThrownBy(() -> startInThisProcess(data)).isInstanceOf(DataDirectoryInUseException.class)
+      assertThat(Files.readAllLines(err2))
+          .containsExactly(
+              "hollerith: cannot start: data directory "
+                  + data.toAbsolutePath()
+                  + " is in use by another Hollerith server (pid "
+                  + pid
+                  + "); stop that server or set another data_dir");
+      assertThatThrownBy(() -> startInThisProcess(data))
+          .isInstanceOf(DataDirectoryInUseException.class)
           .hasMessageContaining("(pid " + pid + ")");
     } finally {
       first.destroyForcibly();
@@ -97,8 +133,11 @@ class ServeProcessTest {
     for (int i = 1; i < EPHEMERAL_PORTS.size(); i += 2) {
       sets.add(EPHEMERAL_PORTS.get(i));
     }
-    HollerithServer server = new HollerithServer(new ConfigLoader().load(null, Map.of(), sets), Clock.systemUTC(),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    HollerithServer server =
+        new HollerithServer(
+            new ConfigLoader().load(null, Map.of(), sets),
+            Clock.systemUTC(),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     try {
       server.start();
       return server;
@@ -109,23 +148,38 @@ class ServeProcessTest {
   }
 
   /**
-   * The management memory probe against a server in its own small heap: thousands of
-   * {@code counters} commands from readers that never read leave the port answering, and SIGTERM
-   * still stops the server cleanly.
+   * The management memory probe against a server in its own small heap: thousands of {@code
+   * counters} commands from readers that never read leave the port answering, and SIGTERM still
+   * stops the server cleanly.
    */
   @Test
   void aManagementFloodInASmallHeapLeavesThePortAnsweringAndSigtermWorking() throws Exception {
     Path out = tmp.resolve("out.txt");
     Path data = tmp.resolve("data");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx96m", "-cp", System.getProperty("java.class.path"), HollerithCommand.class.getName(), "serve",
-        "--data-dir", data.toString(), "--set", "listeners.udp.threads=1"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx96m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                HollerithCommand.class.getName(),
+                "serve",
+                "--data-dir",
+                data.toString(),
+                "--set",
+                "listeners.udp.threads=1"));
     command.addAll(EPHEMERAL_PORTS);
-    Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    Process server =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     List<Socket> floods = new ArrayList<>();
     try {
-      Matcher started = awaitLine(server, out,
-          Pattern.compile("started: udp /127\\.0\\.0\\.1:(\\d+), .*management /127\\.0\\.0\\.1:(\\d+)"));
+      Matcher started =
+          awaitLine(
+              server,
+              out,
+              Pattern.compile(
+                  "started: udp /127\\.0\\.0\\.1:(\\d+), .*management /127\\.0\\.0\\.1:(\\d+)"));
       int udpPort = Integer.parseInt(started.group(1));
       int managementPort = Integer.parseInt(started.group(2));
       try (DatagramSocket udp = new DatagramSocket()) {
@@ -135,7 +189,8 @@ class ServeProcessTest {
             lines.append("flood.service.requests.").append(packet * 50 + i).append(":1|c\n");
           }
           byte[] bytes = lines.toString().getBytes(StandardCharsets.US_ASCII);
-          udp.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), udpPort));
+          udp.send(
+              new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), udpPort));
         }
       }
       byte[] flood = "counters\n".repeat(7_000).getBytes(StandardCharsets.US_ASCII);
@@ -166,12 +221,16 @@ class ServeProcessTest {
     }
   }
 
-  private static Matcher awaitLine(Process process, Path output, Pattern pattern)
-      throws Exception {
-    await("the server to report its addresses").atMost(Duration.ofMinutes(2)).until(() -> {
-      assertThat(process.isAlive()).as("the server runs: %s", Files.readString(output)).isTrue();
-      return pattern.matcher(Files.readString(output)).find();
-    });
+  private static Matcher awaitLine(Process process, Path output, Pattern pattern) throws Exception {
+    await("the server to report its addresses")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> {
+              assertThat(process.isAlive())
+                  .as("the server runs: %s", Files.readString(output))
+                  .isTrue();
+              return pattern.matcher(Files.readString(output)).find();
+            });
     Matcher m = pattern.matcher(Files.readString(output));
     assertThat(m.find()).isTrue();
     return m;

@@ -25,7 +25,9 @@ class ExampleConfigTest {
     String text = Files.readString(EXAMPLE);
     for (String path : new ConfigLoader().environmentVariables().values()) {
       String key = path.substring(path.lastIndexOf('.') + 1);
-      assertThat(text).as("hollerith.example.yml documents %s", path).containsPattern("(?m)^[ #]*" + key + ":");
+      assertThat(text)
+          .as("hollerith.example.yml documents %s", path)
+          .containsPattern("(?m)^[ #]*" + key + ":");
     }
   }
 }

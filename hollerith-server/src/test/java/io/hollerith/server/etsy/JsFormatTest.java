@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Node's {@code util.inspect}, as Etsy's management replies use it (its numbers are {@code
- * JsNumbers}', tested in {@code JsNumbersTest}).
- * Expected strings were produced by Node 20; the differential test re-checks random cases against
- * the {@code node} on this machine when there is one.
+ * JsNumbers}', tested in {@code JsNumbersTest}). Expected strings were produced by Node 20; the
+ * differential test re-checks random cases against the {@code node} on this machine when there is
+ * one.
  */
 class JsFormatTest {
 
@@ -33,7 +33,8 @@ class JsFormatTest {
     counters.put("statsd.packets_received", 3.0);
     counters.put("gorets", 12.5);
     assertThat(JsFormat.inspect(counters))
-        .isEqualTo("{\n  'statsd.bad_lines_seen': 0,\n  'statsd.packets_received': 3,\n  gorets: 12.5\n}");
+        .isEqualTo(
+            "{\n  'statsd.bad_lines_seen': 0,\n  'statsd.packets_received': 3,\n  gorets: 12.5\n}");
     assertThat(JsFormat.inspect(Map.of("a", 1.0))).isEqualTo("{ a: 1 }");
     assertThat(JsFormat.inspect(Map.of())).isEqualTo("{}");
   }
@@ -44,7 +45,9 @@ class JsFormatTest {
     for (int i = 1; i <= 32; i++) {
       values.add((double) i);
     }
-    assertThat(JsFormat.inspect(Map.of("glork", values))).isEqualTo("""
+    assertThat(JsFormat.inspect(Map.of("glork", values)))
+        .isEqualTo(
+            """
         {
           glork: [
             320, 100,  1,  2,  3,  4,  5,  6,  7,
@@ -67,7 +70,10 @@ class JsFormatTest {
         .isEqualTo("{ s: Set(2) { 'a', 'b' } }");
   }
 
-  /** Random objects of every shape Etsy dumps, compared with the local Node.js when one is installed. */
+  /**
+   * Random objects of every shape Etsy dumps, compared with the local Node.js when one is
+   * installed.
+   */
   @Test
   void inspect_matchesNodeOnRandomObjects(@TempDir Path dir) throws Exception {
     Path node = findNode();
@@ -84,13 +90,16 @@ class JsFormatTest {
     js.append("];\nfor (const c of cases) process.stdout.write(util.inspect(c) + '\\u0000');\n");
     Path script = dir.resolve("cases.js");
     Files.writeString(script, js);
-    Process p = new ProcessBuilder(node.toString(), script.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(node.toString(), script.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String[] expected = out.split("\u0000", -1);
     assertThat(expected.length - 1).as(out).isEqualTo(cases.size());
     for (int i = 0; i < cases.size(); i++) {
-      assertThat(JsFormat.inspect(cases.get(i))).as("case %d: %s", i, toJs(cases.get(i))).isEqualTo(expected[i]);
+      assertThat(JsFormat.inspect(cases.get(i)))
+          .as("case %d: %s", i, toJs(cases.get(i)))
+          .isEqualTo(expected[i]);
     }
   }
 
@@ -122,10 +131,27 @@ class JsFormatTest {
   }
 
   private static String randomKey(Random r) {
-    String[] pool = {"gorets", "glork", "a.b.c", "api.requests_total", "x-y", "123", "0", "07", "name#env:prod,az",
-        "it's", "q\"uote", "back\\slash", "_under", "very.long.metric.name.with.many.segments.for.wrapping",
-        "tab\there", "ünï"};
-    return r.nextInt(3) == 0 ? pool[r.nextInt(pool.length)] + r.nextInt(50) : pool[r.nextInt(pool.length)];
+    String[] pool = {
+      "gorets",
+      "glork",
+      "a.b.c",
+      "api.requests_total",
+      "x-y",
+      "123",
+      "0",
+      "07",
+      "name#env:prod,az",
+      "it's",
+      "q\"uote",
+      "back\\slash",
+      "_under",
+      "very.long.metric.name.with.many.segments.for.wrapping",
+      "tab\there",
+      "ünï"
+    };
+    return r.nextInt(3) == 0
+        ? pool[r.nextInt(pool.length)] + r.nextInt(50)
+        : pool[r.nextInt(pool.length)];
   }
 
   private static double randomNumber(Random r) {
@@ -156,21 +182,22 @@ class JsFormatTest {
 
   private static String toJs(Map<String, Object> m) {
     StringBuilder sb = new StringBuilder("{");
-    m.forEach((k, v) -> {
-      sb.append(jsString(k)).append(": ");
-      if (v instanceof Double d) {
-        sb.append(jsNumber(d));
-      } else if (v instanceof List<?> list) {
-        sb.append('[');
-        list.forEach(x -> sb.append(jsNumber((Double) x)).append(','));
-        sb.append(']');
-      } else {
-        sb.append("new Set([");
-        ((LinkedHashSet<?>) v).forEach(x -> sb.append(jsString((String) x)).append(','));
-        sb.append("])");
-      }
-      sb.append(", ");
-    });
+    m.forEach(
+        (k, v) -> {
+          sb.append(jsString(k)).append(": ");
+          if (v instanceof Double d) {
+            sb.append(jsNumber(d));
+          } else if (v instanceof List<?> list) {
+            sb.append('[');
+            list.forEach(x -> sb.append(jsNumber((Double) x)).append(','));
+            sb.append(']');
+          } else {
+            sb.append("new Set([");
+            ((LinkedHashSet<?>) v).forEach(x -> sb.append(jsString((String) x)).append(','));
+            sb.append("])");
+          }
+          sb.append(", ");
+        });
     return sb.append('}').toString();
   }
 
@@ -213,12 +240,18 @@ class JsFormatTest {
     for (int size : new int[] {0, 1, 2, 3, 5, 8, 50, 1000}) {
       Map<String, Object> object = new LinkedHashMap<>();
       for (int i = 0; i < size; i++) {
-        String key = random.nextBoolean() ? Integer.toString(random.nextInt(100)) : "k" + random.nextInt(100_000);
-        object.put(key, switch (i % 3) {
-          case 0 -> random.nextInt(1000) / 8.0;
-          case 1 -> List.of(1.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0).subList(0, random.nextInt(8));
-          default -> new LinkedHashSet<>(List.of("a", "b'c"));
-        });
+        String key =
+            random.nextBoolean()
+                ? Integer.toString(random.nextInt(100))
+                : "k" + random.nextInt(100_000);
+        object.put(
+            key,
+            switch (i % 3) {
+              case 0 -> random.nextInt(1000) / 8.0;
+              case 1 ->
+                  List.of(1.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0).subList(0, random.nextInt(8));
+              default -> new LinkedHashSet<>(List.of("a", "b'c"));
+            });
       }
       StringBuilder pieces = new StringBuilder();
       JsFormat.inspectPieces(object).forEachRemaining(pieces::append);

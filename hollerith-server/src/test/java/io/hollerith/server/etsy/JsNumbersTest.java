@@ -46,8 +46,12 @@ class JsNumbersTest {
     assertThat(JsNumbers.toString(Double.MAX_VALUE)).isEqualTo("1.7976931348623157e+308");
   }
 
-  /** Where Java 17's {@link Double#toString(double)} is not the shortest, nearest form; expected from Node 20. */
-  @SuppressWarnings("FloatingPointLiteralPrecision") // the literals are written as JavaScript prints them
+  /**
+   * Where Java 17's {@link Double#toString(double)} is not the shortest, nearest form; expected
+   * from Node 20.
+   */
+  @SuppressWarnings(
+      "FloatingPointLiteralPrecision") // the literals are written as JavaScript prints them
   @Test
   void shortestNearestDigits_whereJavaDoubleToStringDiffers() {
     assertThat(JsNumbers.toString(0x1p60)).isEqualTo("1152921504606847000");

@@ -14,15 +14,21 @@ class ConsoleSinkTest {
 
   private static String print(FlushSnapshot s, boolean pretty) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ConsoleSink sink = new ConsoleSink(new PrintStream(bytes, true, StandardCharsets.UTF_8), pretty,
-        ZoneId.of("UTC"), List.of(90.0, -50.0));
+    ConsoleSink sink =
+        new ConsoleSink(
+            new PrintStream(bytes, true, StandardCharsets.UTF_8),
+            pretty,
+            ZoneId.of("UTC"),
+            List.of(90.0, -50.0));
     sink.publish(s);
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
   @Test
   void prettyPrintsEtsyConsoleBackendSections() {
-    assertThat(print(SnapshotFixture.twoFlushes().get(0), true)).isEqualTo("""
+    assertThat(print(SnapshotFixture.twoFlushes().get(0), true))
+        .isEqualTo(
+            """
         Flushing stats at Tue Nov 14 2023 22:13:30 GMT+0000 (Coordinated Universal Time)
         {
           counters: {
@@ -80,14 +86,15 @@ class ConsoleSinkTest {
 
   @Test
   void printsOnOneLineWithoutPrettyprint() {
-    assertThat(print(SnapshotFixture.twoFlushes().get(1), false)).isEqualTo(
-        "Flushing stats at Tue Nov 14 2023 22:13:40 GMT+0000 (Coordinated Universal Time)\n"
-            + "{ counters: { hits: 0, 'req;canary;env=prod': 0, 'statsd.bad_lines_seen': 0, "
-            + "'statsd.metrics_received': 0, 'statsd.packets_received': 0 }, "
-            + "gauges: { 'statsd.timestamp_lag': 1, temp: 12 }, "
-            + "timer_data: { glork: { count: 0, count_ps: 0 } }, "
-            + "counter_rates: { hits: 0, 'req;canary;env=prod': 0, 'statsd.bad_lines_seen': 0, "
-            + "'statsd.metrics_received': 0, 'statsd.packets_received': 0 }, "
-            + "sets: { users: 0 }, pctThreshold: [ 90, -50 ] }\n");
+    assertThat(print(SnapshotFixture.twoFlushes().get(1), false))
+        .isEqualTo(
+            "Flushing stats at Tue Nov 14 2023 22:13:40 GMT+0000 (Coordinated Universal Time)\n"
+                + "{ counters: { hits: 0, 'req;canary;env=prod': 0, 'statsd.bad_lines_seen': 0, "
+                + "'statsd.metrics_received': 0, 'statsd.packets_received': 0 }, "
+                + "gauges: { 'statsd.timestamp_lag': 1, temp: 12 }, "
+                + "timer_data: { glork: { count: 0, count_ps: 0 } }, "
+                + "counter_rates: { hits: 0, 'req;canary;env=prod': 0, 'statsd.bad_lines_seen': 0, "
+                + "'statsd.metrics_received': 0, 'statsd.packets_received': 0 }, "
+                + "sets: { users: 0 }, pctThreshold: [ 90, -50 ] }\n");
   }
 }

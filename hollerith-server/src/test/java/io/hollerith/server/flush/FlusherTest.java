@@ -49,7 +49,9 @@ class FlusherTest {
 
     // A stall of several intervals: the live data is labelled with the last interval that ended.
     clock.set(T0 + 45_000);
-    assertThat(f.runDueFlush()).extracting(FlushSnapshot::intervalStartMillis).containsExactly(T0 + 30_000);
+    assertThat(f.runDueFlush())
+        .extracting(FlushSnapshot::intervalStartMillis)
+        .containsExactly(T0 + 30_000);
     assertThat(f.millisUntilNextFlush()).isEqualTo(5_000);
     assertThat(stats.value("flush", "flushes")).isEqualTo(2L);
     assertThat(stats.value("flush", "snapshots")).isEqualTo(2L);
@@ -58,7 +60,8 @@ class FlusherTest {
 
   @Test
   void scheduledFlushesRunOnIntervalBoundariesWithTheRealClock() throws Exception {
-    Aggregator a = new Aggregator(interval(Duration.ofMillis(200)), unbuffered(), stats, Clock.systemUTC());
+    Aggregator a =
+        new Aggregator(interval(Duration.ofMillis(200)), unbuffered(), stats, Clock.systemUTC());
     RecordingSink sink = new RecordingSink("rec");
     try (Flusher f = new Flusher(a, List.of(sink), stats, Clock.systemUTC())) {
       f.start();
@@ -77,17 +80,18 @@ class FlusherTest {
     StepClock clock = new StepClock(T0 + 1_000);
     Aggregator a = new Aggregator(interval(Duration.ofSeconds(10)), unbuffered(), stats, clock);
     RecordingSink before = new RecordingSink("before");
-    FlushSink failing = new FlushSink() {
-      @Override
-      public String name() {
-        return "broken";
-      }
+    FlushSink failing =
+        new FlushSink() {
+          @Override
+          public String name() {
+            return "broken";
+          }
 
-      @Override
-      public void publish(FlushSnapshot snapshot) {
-        throw new IllegalStateException("disk full");
-      }
-    };
+          @Override
+          public void publish(FlushSnapshot snapshot) {
+            throw new IllegalStateException("disk full");
+          }
+        };
     RecordingSink after = new RecordingSink("after");
     Flusher f = new Flusher(a, List.of(before, failing, after), stats, clock);
     clock.set(T0 + 10_000);
@@ -101,8 +105,12 @@ class FlusherTest {
   @Test
   void closeFlushesThePartialIntervalThenClosesSinks() {
     StepClock clock = new StepClock(T0 + 1_000);
-    Aggregator a = new Aggregator(interval(Duration.ofSeconds(10)), new StatsConfig(null, null, false, null, 100, 1000),
-        stats, clock);
+    Aggregator a =
+        new Aggregator(
+            interval(Duration.ofSeconds(10)),
+            new StatsConfig(null, null, false, null, 100, 1000),
+            stats,
+            clock);
     RecordingSink sink = new RecordingSink("rec");
     Flusher f = new Flusher(a, List.of(sink), stats, clock);
     f.start();
@@ -113,7 +121,9 @@ class FlusherTest {
     assertThat(sink.received).hasSize(1);
     FlushSnapshot last = sink.received.get(0);
     assertThat(last.intervalStartMillis()).isEqualTo(T0);
-    assertThat(last.counters()).singleElement().satisfies(c -> assertThat(c.count()).isEqualTo(3.0));
+    assertThat(last.counters())
+        .singleElement()
+        .satisfies(c -> assertThat(c.count()).isEqualTo(3.0));
     assertThat(sink.closed).isTrue();
     f.close(); // idempotent
     assertThat(sink.received).hasSize(1);
@@ -130,6 +140,8 @@ class FlusherTest {
     w.accept(counter("hits", 1));
     f.flushNow();
     assertThat(sink.received).extracting(FlushSnapshot::backfill).containsExactly(true, false);
-    assertThat(sink.received).extracting(FlushSnapshot::intervalStartMillis).containsExactly(T0 - 3_600_000, T0);
+    assertThat(sink.received)
+        .extracting(FlushSnapshot::intervalStartMillis)
+        .containsExactly(T0 - 3_600_000, T0);
   }
 }

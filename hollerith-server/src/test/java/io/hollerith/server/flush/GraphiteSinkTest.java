@@ -28,28 +28,34 @@ class GraphiteSinkTest {
   private final StatsRegistry stats = new StatsRegistry();
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
-  /** A plaintext Carbon stand-in: each accepted connection's lines, as one list, in arrival order. */
+  /**
+   * A plaintext Carbon stand-in: each accepted connection's lines, as one list, in arrival order.
+   */
   private final class Carbon implements AutoCloseable {
     final ServerSocket server;
     final LinkedBlockingQueue<List<String>> payloads = new LinkedBlockingQueue<>();
 
     Carbon(int port) throws IOException {
       server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-      Thread t = new Thread(() -> {
-        while (!server.isClosed()) {
-          try (Socket s = server.accept();
-              BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
-            List<String> lines = new ArrayList<>();
-            String line;
-            while ((line = in.readLine()) != null) {
-              lines.add(line);
-            }
-            payloads.add(lines);
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try (Socket s = server.accept();
+                      BufferedReader in =
+                          new BufferedReader(
+                              new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
+                    List<String> lines = new ArrayList<>();
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                      lines.add(line);
+                    }
+                    payloads.add(lines);
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
       t.setDaemon(true);
       t.start();
       toClose.add(this);
@@ -67,10 +73,16 @@ class GraphiteSinkTest {
     }
   }
 
-  private GraphiteSink sink(int port, boolean legacy, String globalPrefix, String prefixTimer, String suffix,
+  private GraphiteSink sink(
+      int port,
+      boolean legacy,
+      String globalPrefix,
+      String prefixTimer,
+      String suffix,
       long maxQueuedBytes) {
-    SinksConfig.Graphite config = new SinksConfig.Graphite(true, "127.0.0.1", port, legacy, globalPrefix, "c",
-        prefixTimer, "g", "s", suffix);
+    SinksConfig.Graphite config =
+        new SinksConfig.Graphite(
+            true, "127.0.0.1", port, legacy, globalPrefix, "c", prefixTimer, "g", "s", suffix);
     GraphiteSink sink = new GraphiteSink(config, stats, new StepClock(NOW), maxQueuedBytes);
     toClose.add(sink);
     return sink;
@@ -86,13 +98,23 @@ class GraphiteSinkTest {
   @Test
   void legacyNamespaceLinesMatchEtsy() throws Exception {
     Carbon carbon = new Carbon(0);
-    GraphiteSink sink = sink(carbon.server.getLocalPort(), true, null, null, null, GraphiteSink.DEFAULT_MAX_QUEUED_BYTES);
+    GraphiteSink sink =
+        sink(
+            carbon.server.getLocalPort(),
+            true,
+            null,
+            null,
+            null,
+            GraphiteSink.DEFAULT_MAX_QUEUED_BYTES);
     sink.publish(SnapshotFixture.twoFlushes().get(0));
     List<String> lines = carbon.next();
 
     String ts = " 1700000010";
-    assertThat(lines).filteredOn(l -> !l.startsWith("stats.statsd.graphiteStats.calculationtime ")
-            && !l.startsWith("stats.statsd.processing_time "))
+    assertThat(lines)
+        .filteredOn(
+            l ->
+                !l.startsWith("stats.statsd.graphiteStats.calculationtime ")
+                    && !l.startsWith("stats.statsd.processing_time "))
         .containsExactlyInAnyOrder(
             "stats.statsd.bad_lines_seen 0.1" + ts,
             "stats_counts.statsd.bad_lines_seen 1" + ts,
@@ -133,8 +155,13 @@ class GraphiteSinkTest {
             "stats.statsd.graphiteStats.last_flush 1700000010" + ts,
             "stats.statsd.graphiteStats.flush_time 0" + ts,
             "stats.statsd.graphiteStats.flush_length 0" + ts);
-    assertThat(lines).filteredOn(l -> l.startsWith("stats.statsd.graphiteStats.calculationtime ")
-        || l.startsWith("stats.statsd.processing_time ")).hasSize(2).allMatch(l -> l.matches("\\S+ \\d+ 1700000010"));
+    assertThat(lines)
+        .filteredOn(
+            l ->
+                l.startsWith("stats.statsd.graphiteStats.calculationtime ")
+                    || l.startsWith("stats.statsd.processing_time "))
+        .hasSize(2)
+        .allMatch(l -> l.matches("\\S+ \\d+ 1700000010"));
     // Etsy's graphiteStats come last, after the data of the flush.
     assertThat(lines.get(lines.size() - 1)).startsWith("stats.statsd.graphiteStats.flush_length ");
 
@@ -144,20 +171,32 @@ class GraphiteSinkTest {
     int firstLength = lines.stream().mapToInt(l -> l.length() + 1).sum();
     assertThat(second).contains("stats.statsd.graphiteStats.flush_length " + firstLength + ts);
     // The sink counts a payload once send() has returned, which can be just after Carbon read it.
-    await().atMost(Duration.ofSeconds(5)).until(() -> stats.value("graphite", "payloads_sent").longValue() >= 2);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> stats.value("graphite", "payloads_sent").longValue() >= 2);
     assertThat(stats.value("graphite", "payloads_sent")).isEqualTo(2L);
   }
 
   @Test
   void prefixedNamespaceWithSuffixAndTags() throws Exception {
     Carbon carbon = new Carbon(0);
-    GraphiteSink sink = sink(carbon.server.getLocalPort(), false, "app", "", "host1", GraphiteSink.DEFAULT_MAX_QUEUED_BYTES);
+    GraphiteSink sink =
+        sink(
+            carbon.server.getLocalPort(),
+            false,
+            "app",
+            "",
+            "host1",
+            GraphiteSink.DEFAULT_MAX_QUEUED_BYTES);
     sink.publish(SnapshotFixture.twoFlushes().get(1));
     List<String> lines = carbon.next();
     String ts = " 1700000020";
     String now = " 1700000010";
-    assertThat(lines).filteredOn(l -> !l.startsWith("app.statsd.graphiteStats.calculationtime.host1 ")
-            && !l.startsWith("app.statsd.processing_time.host1 "))
+    assertThat(lines)
+        .filteredOn(
+            l ->
+                !l.startsWith("app.statsd.graphiteStats.calculationtime.host1 ")
+                    && !l.startsWith("app.statsd.processing_time.host1 "))
         .containsExactlyInAnyOrder(
             "app.c.statsd.bad_lines_seen.rate.host1 0" + ts,
             "app.c.statsd.bad_lines_seen.count.host1 0" + ts,
@@ -179,8 +218,12 @@ class GraphiteSinkTest {
             "app.statsd.graphiteStats.last_flush.host1 1700000010" + now,
             "app.statsd.graphiteStats.flush_time.host1 0" + now,
             "app.statsd.graphiteStats.flush_length.host1 0" + now);
-    assertThat(lines).filteredOn(l -> l.startsWith("app.statsd.graphiteStats.calculationtime.host1 ")
-        || l.startsWith("app.statsd.processing_time.host1 ")).hasSize(2);
+    assertThat(lines)
+        .filteredOn(
+            l ->
+                l.startsWith("app.statsd.graphiteStats.calculationtime.host1 ")
+                    || l.startsWith("app.statsd.processing_time.host1 "))
+        .hasSize(2);
   }
 
   @Test
@@ -190,9 +233,14 @@ class GraphiteSinkTest {
       port = probe.getLocalPort();
     }
     GraphiteSink sink = sink(port, true, null, null, null, GraphiteSink.DEFAULT_MAX_QUEUED_BYTES);
-    sink.publish(SnapshotFixture.twoFlushes().get(0)); // nobody listens yet: connection refused, retried
-    await("a refused connection").atMost(Duration.ofSeconds(5)).until(() -> stats.value("graphite", "send_errors") != null
-        && stats.value("graphite", "send_errors").longValue() > 0);
+    sink.publish(
+        SnapshotFixture.twoFlushes().get(0)); // nobody listens yet: connection refused, retried
+    await("a refused connection")
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                stats.value("graphite", "send_errors") != null
+                    && stats.value("graphite", "send_errors").longValue() > 0);
     Carbon carbon = new Carbon(port);
     assertThat(carbon.next()).contains("stats_counts.hits 21 1700000010");
     assertThat(stats.value("graphite", "payloads_dropped")).isEqualTo(0L);

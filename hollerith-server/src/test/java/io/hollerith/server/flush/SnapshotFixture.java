@@ -24,18 +24,36 @@ final class SnapshotFixture {
 
   private SnapshotFixture() {}
 
-  /** Flush 1 (interval T0): one of each type, a tagged counter, an idle-timer-to-be and Etsy's counters. */
+  /**
+   * Flush 1 (interval T0): one of each type, a tagged counter, an idle-timer-to-be and Etsy's
+   * counters.
+   */
   static List<FlushSnapshot> twoFlushes() {
     StatsRegistry stats = new StatsRegistry();
     StepClock clock = new StepClock(T0 + 1_000);
-    AggregationConfig config = new AggregationConfig(Duration.ofSeconds(10), List.of(90.0, -50.0), List.of(
-        new AggregationConfig.Histogram("glork", List.of(2.0, 2.5, Double.POSITIVE_INFINITY))),
-        null, null, null, null, null, null);
-    Aggregator a = new Aggregator(config, new StatsConfig(null, null, true, null, null, null), stats, clock);
+    AggregationConfig config =
+        new AggregationConfig(
+            Duration.ofSeconds(10),
+            List.of(90.0, -50.0),
+            List.of(
+                new AggregationConfig.Histogram(
+                    "glork", List.of(2.0, 2.5, Double.POSITIVE_INFINITY))),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    Aggregator a =
+        new Aggregator(config, new StatsConfig(null, null, true, null, null, null), stats, clock);
     var w = a.newWriter();
     w.accept(counter("hits", 1));
     w.accept(counter("hits", 2, 0.1));
-    w.accept(counter(MetricKey.of("req", List.of(new Tag("env", "prod"), new Tag("canary", null))).canonical(), 5));
+    w.accept(
+        counter(
+            MetricKey.of("req", List.of(new Tag("env", "prod"), new Tag("canary", null)))
+                .canonical(),
+            5));
     w.accept(gauge("temp", "12"));
     w.accept(timer("glork", 3));
     w.accept(timer("glork", 1));

@@ -29,21 +29,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** Start and stop of all four listeners together. */
 class IngestServerLifecycleTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void startReturnsTheBoundAddresses_closeStopsEverythingAndRemovesSocketFiles() throws Exception {
     assumeTrue(Epoll.isAvailable(), "Unix socket listeners need epoll");
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    ListenersConfig config = listeners(
-        new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 2, null),
-        new ListenersConfig.Tcp(true, "127.0.0.1", 0, null, null, null, null),
-        new ListenersConfig.UnixSocket(true, "s.sock", null, null),
-        new ListenersConfig.UnixSocket(true, "d.sock", null, null),
-        "auto");
-    IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers);
+    ListenersConfig config =
+        listeners(
+            new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 2, null),
+            new ListenersConfig.Tcp(true, "127.0.0.1", 0, null, null, null, null),
+            new ListenersConfig.UnixSocket(true, "s.sock", null, null),
+            new ListenersConfig.UnixSocket(true, "d.sock", null, null),
+            "auto");
+    IngestServer server =
+        new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers);
     IngestServer.Bound bound = server.start();
     assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class);
     try (DatagramSocket udp = new DatagramSocket();
@@ -58,7 +59,9 @@ class IngestServerLifecycleTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 1);
       await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("unix_stream") >= 1);
       await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "connections") == 1);
-      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "messages", "packets_received") == 3);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> value(stats, "messages", "packets_received") == 3);
       server.close();
       server.close();
       // The open connection was closed by the server, the ports and files are gone.
@@ -86,12 +89,21 @@ class IngestServerLifecycleTest {
       udpPort = probe.getLocalPort();
     }
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      ListenersConfig config = listeners(
-          new ListenersConfig.Udp(true, "127.0.0.1", udpPort, null, 1, null),
-          new ListenersConfig.Tcp(true, "127.0.0.1", taken.getLocalPort(), null, null, null, null),
-          TestSupport.UNIX_OFF, TestSupport.UNIX_OFF, "auto");
-      IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, new StatsRegistry(),
-          new RecordingHandlers());
+      ListenersConfig config =
+          listeners(
+              new ListenersConfig.Udp(true, "127.0.0.1", udpPort, null, 1, null),
+              new ListenersConfig.Tcp(
+                  true, "127.0.0.1", taken.getLocalPort(), null, null, null, null),
+              TestSupport.UNIX_OFF,
+              TestSupport.UNIX_OFF,
+              "auto");
+      IngestServer server =
+          new IngestServer(
+              config,
+              protocol(65_535, 8_192),
+              dataDir,
+              new StatsRegistry(),
+              new RecordingHandlers());
       assertThatThrownBy(server::start).hasMessageStartingWith("tcp listener: cannot bind");
     }
     // The UDP listener that had started is closed again: its port can be bound.

@@ -36,17 +36,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The TCP listener over real sockets, on the epoll and on the NIO transport. */
 class IngestServerTcpTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private static void assumeTransport(String transport) {
     assumeTrue(!transport.equals("epoll") || Epoll.isAvailable(), "epoll is not available");
   }
 
   private static ListenersConfig tcp(String transport, int maxConnections, int idleTimeoutSeconds) {
-    return listeners(UDP_OFF,
+    return listeners(
+        UDP_OFF,
         new ListenersConfig.Tcp(true, "127.0.0.1", 0, maxConnections, 2, idleTimeoutSeconds, null),
-        UNIX_OFF, UNIX_OFF, transport);
+        UNIX_OFF,
+        UNIX_OFF,
+        transport);
   }
 
   @ParameterizedTest
@@ -55,8 +57,9 @@ class IngestServerTcpTest {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    try (IngestServer server = new IngestServer(tcp(transport, 1_000, 0), protocol(65_535, 8_192), dataDir, stats,
-        handlers)) {
+    try (IngestServer server =
+        new IngestServer(
+            tcp(transport, 1_000, 0), protocol(65_535, 8_192), dataDir, stats, handlers)) {
       InetSocketAddress target = server.start().tcp();
       int connections = 40;
       int linesEach = 300;
@@ -64,34 +67,48 @@ class IngestServerTcpTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int c = 0; c < connections; c++) {
         int conn = c;
-        futures.add(pool.submit(() -> {
-          StringBuilder text = new StringBuilder();
-          for (int i = 0; i < linesEach; i++) {
-            text.append("c").append(conn).append(".line").append(i).append(":").append(i).append("|ms\n");
-          }
-          byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-          Random random = new Random(conn);
-          try (Socket socket = new Socket(target.getAddress(), target.getPort())) {
-            socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            // Random cuts: lines end up split across reads, several per read, or one byte at a time.
-            int pos = 0;
-            while (pos < bytes.length) {
-              int n = Math.min(bytes.length - pos, 1 + random.nextInt(random.nextBoolean() ? 7 : 400));
-              out.write(bytes, pos, n);
-              out.flush();
-              pos += n;
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  StringBuilder text = new StringBuilder();
+                  for (int i = 0; i < linesEach; i++) {
+                    text.append("c")
+                        .append(conn)
+                        .append(".line")
+                        .append(i)
+                        .append(":")
+                        .append(i)
+                        .append("|ms\n");
+                  }
+                  byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+                  Random random = new Random(conn);
+                  try (Socket socket = new Socket(target.getAddress(), target.getPort())) {
+                    socket.setTcpNoDelay(true);
+                    OutputStream out = socket.getOutputStream();
+                    // Random cuts: lines end up split across reads, several per read, or one byte
+                    // at a time.
+                    int pos = 0;
+                    while (pos < bytes.length) {
+                      int n =
+                          Math.min(
+                              bytes.length - pos,
+                              1 + random.nextInt(random.nextBoolean() ? 7 : 400));
+                      out.write(bytes, pos, n);
+                      out.flush();
+                      pos += n;
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get(60, TimeUnit.SECONDS);
       }
       pool.shutdown();
       int expectedLines = connections * linesEach;
-      await().atMost(Duration.ofSeconds(20)).until(() -> handlers.lineCount("tcp") >= expectedLines);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> handlers.lineCount("tcp") >= expectedLines);
       Set<String> expected = new HashSet<>();
       for (int c = 0; c < connections; c++) {
         for (int i = 0; i < linesEach; i++) {
@@ -122,8 +139,9 @@ class IngestServerTcpTest {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    try (IngestServer server = new IngestServer(tcp(transport, 100, 0), protocol(65_535, 8_192), dataDir, stats,
-        handlers)) {
+    try (IngestServer server =
+        new IngestServer(
+            tcp(transport, 100, 0), protocol(65_535, 8_192), dataDir, stats, handlers)) {
       InetSocketAddress target = server.start().tcp();
       try (Socket socket = new Socket(target.getAddress(), target.getPort())) {
         OutputStream out = socket.getOutputStream();
@@ -133,7 +151,9 @@ class IngestServerTcpTest {
         out.write("|c".getBytes(StandardCharsets.US_ASCII));
         out.flush();
       }
-      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "dropped_partial_line") == 1);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> value(stats, "tcp", "dropped_partial_line") == 1);
       assertThat(handlers.lines("tcp")).containsExactly("whole:1|c", "whole2:2|c");
       assertThat(value(stats, "tcp", "lines_received")).isEqualTo(2);
     }
@@ -145,15 +165,17 @@ class IngestServerTcpTest {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    try (IngestServer server = new IngestServer(tcp(transport, 100, 0), protocol(65_535, 32), dataDir, stats,
-        handlers)) {
+    try (IngestServer server =
+        new IngestServer(tcp(transport, 100, 0), protocol(65_535, 32), dataDir, stats, handlers)) {
       InetSocketAddress target = server.start().tcp();
       try (Socket socket = new Socket(target.getAddress(), target.getPort())) {
         socket.setTcpNoDelay(true);
         OutputStream out = socket.getOutputStream();
         String exactly32 = "x".repeat(27) + ":1|c";
         // 1: a long line inside one write, between good ones.
-        out.write(("a:1|c\n" + "y".repeat(100) + "\nb:1|c\n" + exactly32 + "\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("a:1|c\n" + "y".repeat(100) + "\nb:1|c\n" + exactly32 + "\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 3);
         // 2: a long line that starts as a short tail and grows over several writes.
@@ -174,8 +196,11 @@ class IngestServerTcpTest {
         out.write(("w".repeat(50) + "\ne:1|c\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 6);
-        assertThat(handlers.lines("tcp")).containsExactly("a:1|c", "b:1|c", exactly32, "c:1|c", "d:1|c", "e:1|c");
-        await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "dropped_line_too_long") == 3);
+        assertThat(handlers.lines("tcp"))
+            .containsExactly("a:1|c", "b:1|c", exactly32, "c:1|c", "d:1|c", "e:1|c");
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> value(stats, "tcp", "dropped_line_too_long") == 3);
         assertThat(value(stats, "tcp", "connections")).isEqualTo(1);
       }
     }
@@ -188,9 +213,15 @@ class IngestServerTcpTest {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    ListenersConfig config = listeners(UDP_OFF, new ListenersConfig.Tcp(true, "127.0.0.1", 0, 100, 2, 0, 2),
-        UNIX_OFF, UNIX_OFF, transport);
-    try (IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers)) {
+    ListenersConfig config =
+        listeners(
+            UDP_OFF,
+            new ListenersConfig.Tcp(true, "127.0.0.1", 0, 100, 2, 0, 2),
+            UNIX_OFF,
+            UNIX_OFF,
+            transport);
+    try (IngestServer server =
+        new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers)) {
       InetSocketAddress target = server.start().tcp();
       InetAddress first = InetAddress.getLoopbackAddress();
       InetAddress second = InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
@@ -224,8 +255,8 @@ class IngestServerTcpTest {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    try (IngestServer server = new IngestServer(tcp(transport, 3, 0), protocol(65_535, 8_192), dataDir, stats,
-        handlers)) {
+    try (IngestServer server =
+        new IngestServer(tcp(transport, 3, 0), protocol(65_535, 8_192), dataDir, stats, handlers)) {
       InetSocketAddress target = server.start().tcp();
       List<Socket> open = new ArrayList<>();
       try {
@@ -242,7 +273,9 @@ class IngestServerTcpTest {
         assertThat(value(stats, "tcp", "connections")).isEqualTo(3);
         // The accepted ones still work.
         for (int i = 0; i < 3; i++) {
-          open.get(i).getOutputStream().write(("ok" + i + ":1|c\n").getBytes(StandardCharsets.US_ASCII));
+          open.get(i)
+              .getOutputStream()
+              .write(("ok" + i + ":1|c\n").getBytes(StandardCharsets.US_ASCII));
           open.get(i).getOutputStream().flush();
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("tcp") >= 3);
@@ -267,14 +300,21 @@ class IngestServerTcpTest {
   void idleConnectionsAreClosedWhenATimeoutIsSet(String transport) throws Exception {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
-    try (IngestServer server = new IngestServer(tcp(transport, 10, 1), protocol(65_535, 8_192), dataDir, stats,
-        new RecordingHandlers());
+    try (IngestServer server =
+            new IngestServer(
+                tcp(transport, 10, 1),
+                protocol(65_535, 8_192),
+                dataDir,
+                stats,
+                new RecordingHandlers());
         Socket idle = new Socket()) {
       InetSocketAddress target = server.start().tcp();
       idle.connect(target);
       idle.setSoTimeout(5_000);
       assertThat(idle.getInputStream().read()).isEqualTo(-1);
-      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "tcp", "connections_idle_closed") == 1);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> value(stats, "tcp", "connections_idle_closed") == 1);
     }
   }
 }

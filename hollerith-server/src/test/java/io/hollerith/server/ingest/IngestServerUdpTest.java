@@ -42,8 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The UDP listener over real sockets, on the epoll and on the NIO transport. */
 class IngestServerUdpTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private static void assumeTransport(String transport) {
     assumeTrue(!transport.equals("epoll") || Epoll.isAvailable(), "epoll is not available");
@@ -55,9 +54,15 @@ class IngestServerUdpTest {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, 1 << 20, 2, null),
-        TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
-    try (IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers)) {
+    ListenersConfig config =
+        listeners(
+            new ListenersConfig.Udp(true, "127.0.0.1", 0, 1 << 20, 2, null),
+            TCP_OFF,
+            UNIX_OFF,
+            UNIX_OFF,
+            transport);
+    try (IngestServer server =
+        new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers)) {
       InetSocketAddress target = server.start().udp();
       assertThat(target.getPort()).isPositive();
       int senders = 4;
@@ -69,34 +74,47 @@ class IngestServerUdpTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int s = 0; s < senders; s++) {
         int sender = s;
-        futures.add(pool.submit(() -> {
-          // One socket per sender thread: distinct source ports spread over the SO_REUSEPORT sockets.
-          try (DatagramSocket socket = new DatagramSocket()) {
-            for (int i = 0; i < datagramsEach; i++) {
-              StringBuilder packet = new StringBuilder();
-              for (int k = 0; k < linesPerDatagram; k++) {
-                packet.append(k == 0 ? "" : "\n").append("s").append(sender).append(".m").append(i).append('.')
-                    .append(k).append(":1|c");
-              }
-              byte[] data = packet.toString().getBytes(StandardCharsets.UTF_8);
-              socket.send(new DatagramPacket(data, data.length, target));
-              bytes.addAndGet(data.length);
-              long total = sent.incrementAndGet();
-              // Stay within the socket buffer so the kernel has no reason to drop (the drop test is below).
-              while (total - handlers.lineCount("udp") / linesPerDatagram > 200) {
-                Thread.sleep(1);
-              }
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  // One socket per sender thread: distinct source ports spread over the
+                  // SO_REUSEPORT sockets.
+                  try (DatagramSocket socket = new DatagramSocket()) {
+                    for (int i = 0; i < datagramsEach; i++) {
+                      StringBuilder packet = new StringBuilder();
+                      for (int k = 0; k < linesPerDatagram; k++) {
+                        packet
+                            .append(k == 0 ? "" : "\n")
+                            .append("s")
+                            .append(sender)
+                            .append(".m")
+                            .append(i)
+                            .append('.')
+                            .append(k)
+                            .append(":1|c");
+                      }
+                      byte[] data = packet.toString().getBytes(StandardCharsets.UTF_8);
+                      socket.send(new DatagramPacket(data, data.length, target));
+                      bytes.addAndGet(data.length);
+                      long total = sent.incrementAndGet();
+                      // Stay within the socket buffer so the kernel has no reason to drop (the drop
+                      // test is below).
+                      while (total - handlers.lineCount("udp") / linesPerDatagram > 200) {
+                        Thread.sleep(1);
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get(60, TimeUnit.SECONDS);
       }
       pool.shutdown();
       int expectedLines = senders * datagramsEach * linesPerDatagram;
-      await().atMost(Duration.ofSeconds(20)).until(() -> handlers.lineCount("udp") >= expectedLines);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> handlers.lineCount("udp") >= expectedLines);
       Thread.sleep(50);
       List<String> lines = handlers.lines("udp");
       assertThat(lines).hasSize(expectedLines).doesNotHaveDuplicates();
@@ -111,16 +129,18 @@ class IngestServerUdpTest {
       assertThat(new HashSet<>(lines)).isEqualTo(expected);
       assertThat(handlers.calls("udp")).isEqualTo(senders * datagramsEach);
       assertThat(handlers.violations()).isEmpty();
-      await().atMost(Duration.ofSeconds(5))
+      await()
+          .atMost(Duration.ofSeconds(5))
           .until(() -> value(stats, "udp", "packets_received") == (long) senders * datagramsEach);
       assertThat(value(stats, "udp", "bytes_received")).isEqualTo(bytes.get());
       assertThat(value(stats, "udp", "dropped_packet_too_large")).isZero();
       int sockets = transport.equals("epoll") ? 2 : 1;
       assertThat(value(stats, "udp", "sockets")).isEqualTo(sockets);
       assertThat(handlers.handlersCreated("udp")).isEqualTo(sockets);
-      assertThat(value(stats, "udp", "last_msg_seen")).isCloseTo(System.currentTimeMillis() / 1000,
-          Offset.offset(5L));
-      assertThat(value(stats, "messages", "last_msg_seen")).isEqualTo(value(stats, "udp", "last_msg_seen"));
+      assertThat(value(stats, "udp", "last_msg_seen"))
+          .isCloseTo(System.currentTimeMillis() / 1000, Offset.offset(5L));
+      assertThat(value(stats, "messages", "last_msg_seen"))
+          .isEqualTo(value(stats, "udp", "last_msg_seen"));
       Path rmemMax = Path.of("/proc/sys/net/core/rmem_max");
       if (Files.isReadable(rmemMax)) {
         long cap = Long.parseLong(ProcNetUdp.readQuietly(rmemMax).trim());
@@ -138,23 +158,30 @@ class IngestServerUdpTest {
   }
 
   /**
-   * With a read delay a socket whose read emptied it rests before the next read, and loses nothing by
-   * it: every datagram sent at a trickle, and every one of a burst larger than one read, arrives;
-   * without a delay it never rests. (With NIO a read is one datagram, so only an empty read would
-   * show an emptied socket: it may never rest.)
+   * With a read delay a socket whose read emptied it rests before the next read, and loses nothing
+   * by it: every datagram sent at a trickle, and every one of a burst larger than one read,
+   * arrives; without a delay it never rests. (With NIO a read is one datagram, so only an empty
+   * read would show an emptied socket: it may never rest.)
    */
   @ParameterizedTest
   @ValueSource(strings = {"epoll:20", "epoll:0", "nio:20", "nio:0"})
-  void aSocketRestsBetweenSparseReadsWithoutLosingADatagram(String transportAndDelay) throws Exception {
+  void aSocketRestsBetweenSparseReadsWithoutLosingADatagram(String transportAndDelay)
+      throws Exception {
     String transport = transportAndDelay.split(":")[0];
     long delayMillis = Long.parseLong(transportAndDelay.split(":")[1]);
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    ListenersConfig config = listeners(
-        new ListenersConfig.Udp(true, "127.0.0.1", 0, 1 << 20, 1, Duration.ofMillis(delayMillis)),
-        TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
-    try (IngestServer server = new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers);
+    ListenersConfig config =
+        listeners(
+            new ListenersConfig.Udp(
+                true, "127.0.0.1", 0, 1 << 20, 1, Duration.ofMillis(delayMillis)),
+            TCP_OFF,
+            UNIX_OFF,
+            UNIX_OFF,
+            transport);
+    try (IngestServer server =
+            new IngestServer(config, protocol(65_535, 8_192), dataDir, stats, handlers);
         DatagramSocket socket = new DatagramSocket()) {
       InetSocketAddress target = server.start().udp();
       int sent = 0;
@@ -164,7 +191,9 @@ class IngestServerUdpTest {
         sent++;
         Thread.sleep(2);
       }
-      for (int i = 0; i < 500; i++) { // a burst, several reads' worth, while the socket may be resting
+      for (int i = 0;
+          i < 500;
+          i++) { // a burst, several reads' worth, while the socket may be resting
         byte[] data = ("burst." + i + ":1|c").getBytes(StandardCharsets.UTF_8);
         socket.send(new DatagramPacket(data, data.length, target));
         sent++;
@@ -172,7 +201,9 @@ class IngestServerUdpTest {
       int expected = sent;
       await().atMost(Duration.ofSeconds(20)).until(() -> handlers.lineCount("udp") >= expected);
       assertThat(handlers.lines("udp")).hasSize(sent).doesNotHaveDuplicates();
-      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "udp", "packets_received") == 560);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> value(stats, "udp", "packets_received") == 560);
       assertThat(value(stats, "udp", "kernel_drops")).isZero();
       if (delayMillis > 0 && transport.equals("epoll")) {
         assertThat(value(stats, "udp", "read_rests")).isPositive();
@@ -188,9 +219,15 @@ class IngestServerUdpTest {
     assumeTransport(transport);
     StatsRegistry stats = new StatsRegistry();
     RecordingHandlers handlers = new RecordingHandlers();
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1, null),
-        TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
-    try (IngestServer server = new IngestServer(config, protocol(100, 100), dataDir, stats, handlers);
+    ListenersConfig config =
+        listeners(
+            new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1, null),
+            TCP_OFF,
+            UNIX_OFF,
+            UNIX_OFF,
+            transport);
+    try (IngestServer server =
+            new IngestServer(config, protocol(100, 100), dataDir, stats, handlers);
         DatagramSocket socket = new DatagramSocket()) {
       InetSocketAddress target = server.start().udp();
       byte[] exact = ("a:1|c\n" + "x".repeat(94)).getBytes(StandardCharsets.US_ASCII);
@@ -200,7 +237,9 @@ class IngestServerUdpTest {
       socket.send(new DatagramPacket(huge, huge.length, target));
       socket.send(new DatagramPacket(exact, exact.length, target));
       await().atMost(Duration.ofSeconds(5)).until(() -> handlers.lineCount("udp") >= 2);
-      await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "udp", "packets_received") == 3);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> value(stats, "udp", "packets_received") == 3);
       assertThat(handlers.lines("udp")).containsExactly("a:1|c", "x".repeat(94));
       assertThat(value(stats, "udp", "dropped_packet_too_large")).isEqualTo(2);
     }
@@ -218,17 +257,25 @@ class IngestServerUdpTest {
     StatsRegistry stats = new StatsRegistry();
     CountDownLatch release = new CountDownLatch(1);
     AtomicLong handled = new AtomicLong();
-    PacketHandlerFactory blocking = listener -> packet -> {
-      try {
-        release.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      handled.incrementAndGet();
-    };
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, 4096, 1, null),
-        TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
-    try (IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, stats, blocking);
+    PacketHandlerFactory blocking =
+        listener ->
+            packet -> {
+              try {
+                release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              handled.incrementAndGet();
+            };
+    ListenersConfig config =
+        listeners(
+            new ListenersConfig.Udp(true, "127.0.0.1", 0, 4096, 1, null),
+            TCP_OFF,
+            UNIX_OFF,
+            UNIX_OFF,
+            transport);
+    try (IngestServer server =
+            new IngestServer(config, protocol(1_000, 1_000), dataDir, stats, blocking);
         DatagramSocket socket = new DatagramSocket()) {
       InetSocketAddress target = server.start().udp();
       int total = 2_000;
@@ -238,9 +285,11 @@ class IngestServerUdpTest {
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> value(stats, "udp", "kernel_drops") > 0);
       release.countDown();
-      await().atMost(Duration.ofSeconds(10))
+      await()
+          .atMost(Duration.ofSeconds(10))
           .until(() -> handled.get() + value(stats, "udp", "kernel_drops") == total);
-      await().atMost(Duration.ofSeconds(5))
+      await()
+          .atMost(Duration.ofSeconds(5))
           .until(() -> value(stats, "udp", "packets_received") == handled.get());
       assertThat(value(stats, "udp", "rx_queue")).isZero();
     }
@@ -251,11 +300,20 @@ class IngestServerUdpTest {
   void portInUseFailsStartWithTheListenerNamed(String transport) throws Exception {
     assumeTransport(transport);
     try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      ListenersConfig config = listeners(
-          new ListenersConfig.Udp(true, "127.0.0.1", taken.getLocalPort(), null, 1, null),
-          TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
-      IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, new StatsRegistry(),
-          new RecordingHandlers());
+      ListenersConfig config =
+          listeners(
+              new ListenersConfig.Udp(true, "127.0.0.1", taken.getLocalPort(), null, 1, null),
+              TCP_OFF,
+              UNIX_OFF,
+              UNIX_OFF,
+              transport);
+      IngestServer server =
+          new IngestServer(
+              config,
+              protocol(1_000, 1_000),
+              dataDir,
+              new StatsRegistry(),
+              new RecordingHandlers());
       assertThatThrownBy(server::start)
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("udp listener: cannot bind 127.0.0.1:" + taken.getLocalPort());
@@ -272,7 +330,9 @@ class IngestServerUdpTest {
     assumeTransport("epoll");
     assumeTrue(ProcNetUdp.forPort(0) != null, "no /proc/net/udp here");
     Path program = dataDir.resolve("Holder.java");
-    Files.writeString(program, """
+    Files.writeString(
+        program,
+        """
         import java.net.*;
         import java.nio.channels.DatagramChannel;
         public class Holder {
@@ -289,20 +349,34 @@ class IngestServerUdpTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process holder = new ProcessBuilder(java, program.toString()).redirectErrorStream(true).start();
     try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(holder.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.US_ASCII));
       int port = Integer.parseInt(out.readLine().trim());
-      ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", port, null, 1, null),
-          TCP_OFF, UNIX_OFF, UNIX_OFF, "epoll");
-      IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, new StatsRegistry(),
-          new RecordingHandlers());
+      ListenersConfig config =
+          listeners(
+              new ListenersConfig.Udp(true, "127.0.0.1", port, null, 1, null),
+              TCP_OFF,
+              UNIX_OFF,
+              UNIX_OFF,
+              "epoll");
+      IngestServer server =
+          new IngestServer(
+              config,
+              protocol(1_000, 1_000),
+              dataDir,
+              new StatsRegistry(),
+              new RecordingHandlers());
       assertThatThrownBy(server::start)
           .isInstanceOf(IllegalStateException.class)
-          .hasMessage("udp listener: 1 socket(s) of another process are bound to /127.0.0.1:" + port
-              + " with SO_REUSEPORT and would receive part of the traffic; stop that process or choose another "
-              + "listeners.udp.port");
+          .hasMessage(
+              "udp listener: 1 socket(s) of another process are bound to /127.0.0.1:"
+                  + port
+                  + " with SO_REUSEPORT and would receive part of the traffic; stop that process or choose another "
+                  + "listeners.udp.port");
       server.close();
-      // Closed again after the refusal: only the other process's socket is left on the port (no socket of
+      // Closed again after the refusal: only the other process's socket is left on the port (no
+      // socket of
       // ours is on it, so the reader counts every socket on the port).
       assertThat(ProcNetUdp.forPort(port).read().sockets()).isEqualTo(1);
     } finally {
@@ -314,10 +388,16 @@ class IngestServerUdpTest {
   @ParameterizedTest
   @ValueSource(strings = {"bogus"})
   void unknownTransportIsRejectedWithTheAllowedValues(String transport) {
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1, null),
-        TCP_OFF, UNIX_OFF, UNIX_OFF, transport);
-    IngestServer server = new IngestServer(config, protocol(1_000, 1_000), dataDir, new StatsRegistry(),
-        new RecordingHandlers());
+    ListenersConfig config =
+        listeners(
+            new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1, null),
+            TCP_OFF,
+            UNIX_OFF,
+            UNIX_OFF,
+            transport);
+    IngestServer server =
+        new IngestServer(
+            config, protocol(1_000, 1_000), dataDir, new StatsRegistry(), new RecordingHandlers());
     assertThatThrownBy(server::start)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("listeners.transport: 'bogus' is not allowed; use auto, epoll or nio");

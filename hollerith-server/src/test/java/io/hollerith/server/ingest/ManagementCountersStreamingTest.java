@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The management {@code counters} reply over the real aggregator: as before for a few counters, and for many, streamed. */
+/**
+ * The management {@code counters} reply over the real aggregator: as before for a few counters, and
+ * for many, streamed.
+ */
 class ManagementCountersStreamingTest {
 
   private final StatsRegistry stats = new StatsRegistry();
@@ -38,12 +41,20 @@ class ManagementCountersStreamingTest {
 
   @BeforeEach
   void start() {
-    aggregator = new Aggregator(new AggregationConfig(null, null, null, null, null, null, null, null, null),
-        new StatsConfig(null, null, null, null, null, null), stats, Clock.systemUTC());
+    aggregator =
+        new Aggregator(
+            new AggregationConfig(null, null, null, null, null, null, null, null, null),
+            new StatsConfig(null, null, null, null, null, null),
+            stats,
+            Clock.systemUTC());
     parser = new LineParser(new ProtocolConfig(null, null, null, null), stats);
     writer = aggregator.newWriter();
-    server = new ManagementServer(new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, null), aggregator.liveView(), stats,
-        new HealthState());
+    server =
+        new ManagementServer(
+            new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, null),
+            aggregator.liveView(),
+            stats,
+            new HealthState());
     address = server.start();
   }
 
@@ -59,12 +70,15 @@ class ManagementCountersStreamingTest {
 
   @Test
   void aFewCountersAreDumpedAsBeforeIndexesFirstThenEtsysOwnThenTheRestSorted() throws Exception {
-    send("10:1|c\n2:4|c\nabc:2|c\nstatsd.metrics_received:5|c\nq'uote:1|c\nweb.hits:3|c|#env:prod\nweb.hits:1|c\n"
-        + "zz:-1|c\n1.5:1|c\n0:7|c\n-3:1|c\nZ:2|c|@0.5");
+    send(
+        "10:1|c\n2:4|c\nabc:2|c\nstatsd.metrics_received:5|c\nq'uote:1|c\nweb.hits:3|c|#env:prod\nweb.hits:1|c\n"
+            + "zz:-1|c\n1.5:1|c\n0:7|c\n-3:1|c\nZ:2|c|@0.5");
     try (Socket s = new Socket(address.getAddress(), address.getPort())) {
       s.setSoTimeout(10_000);
       // the live statsd.metrics_received (5) adds to Etsy's own (12 lines)
-      assertThat(ask(s, "counters\n", "END\n\n")).isEqualTo("""
+      assertThat(ask(s, "counters\n", "END\n\n"))
+          .isEqualTo(
+              """
           {
             '0': 7,
             '2': 4,
@@ -88,7 +102,8 @@ class ManagementCountersStreamingTest {
   }
 
   @Test
-  void twoHundredThousandCountersAreAllDumpedWhileAReaderThatStopsHoldsOnlyTheHighWaterMark() throws Exception {
+  void twoHundredThousandCountersAreAllDumpedWhileAReaderThatStopsHoldsOnlyTheHighWaterMark()
+      throws Exception {
     int counters = 200_000;
     StringBuilder packet = new StringBuilder();
     for (int i = 0; i < counters; i++) {
@@ -119,7 +134,9 @@ class ManagementCountersStreamingTest {
       assertThat(last).as("the server was held back by the reader").isPositive();
       assertThat(most).isLessThanOrEqualTo(64 * 1024 + 16 * 1024);
 
-      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8), 1 << 16);
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8), 1 << 16);
       Pattern entry = Pattern.compile("^  '(bulk\\.\\d+)': (\\d+),?$");
       Map<String, Long> seen = new HashMap<>();
       String line;
@@ -128,7 +145,9 @@ class ManagementCountersStreamingTest {
         chars += line.length() + 1;
         Matcher m = entry.matcher(line);
         if (m.matches()) {
-          assertThat(seen.put(m.group(1), Long.parseLong(m.group(2)))).as("listed twice: %s", line).isNull();
+          assertThat(seen.put(m.group(1), Long.parseLong(m.group(2))))
+              .as("listed twice: %s", line)
+              .isNull();
         }
       }
       assertThat(line).isEqualTo("END");

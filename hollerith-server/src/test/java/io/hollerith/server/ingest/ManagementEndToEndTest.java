@@ -1,8 +1,8 @@
 package io.hollerith.server.ingest;
 
-import static io.hollerith.server.ingest.TestSupport.ask;
 import static io.hollerith.server.ingest.TestSupport.TCP_OFF;
 import static io.hollerith.server.ingest.TestSupport.UNIX_OFF;
+import static io.hollerith.server.ingest.TestSupport.ask;
 import static io.hollerith.server.ingest.TestSupport.listeners;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,39 +33,60 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ManagementEndToEndTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void linesSentOverUdpAreDumpedAndDeletedAsEtsyWould() throws Exception {
     StatsRegistry stats = new StatsRegistry();
     ProtocolConfig protocol = new ProtocolConfig(null, null, null, null);
-    Aggregator aggregator = new Aggregator(new AggregationConfig(null, null, null, null, null, null, null, null, null),
-        new StatsConfig(null, null, null, null, null, null), stats, Clock.systemUTC());
-    PacketHandlerFactory factory = listener -> {
-      LineParser parser = new LineParser(protocol, stats);
-      AggregatorWriter writer = aggregator.newWriter();
-      return packet -> parser.parse(packet, writer);
-    };
-    ListenersConfig config = listeners(new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1, null), TCP_OFF, UNIX_OFF,
-        UNIX_OFF, "auto");
+    Aggregator aggregator =
+        new Aggregator(
+            new AggregationConfig(null, null, null, null, null, null, null, null, null),
+            new StatsConfig(null, null, null, null, null, null),
+            stats,
+            Clock.systemUTC());
+    PacketHandlerFactory factory =
+        listener -> {
+          LineParser parser = new LineParser(protocol, stats);
+          AggregatorWriter writer = aggregator.newWriter();
+          return packet -> parser.parse(packet, writer);
+        };
+    ListenersConfig config =
+        listeners(
+            new ListenersConfig.Udp(true, "127.0.0.1", 0, null, 1, null),
+            TCP_OFF,
+            UNIX_OFF,
+            UNIX_OFF,
+            "auto");
     HealthState health = new HealthState();
     try (IngestServer ingest = new IngestServer(config, protocol, dataDir, stats, factory);
-        ManagementServer management = new ManagementServer(
-            new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, null),
-            aggregator.liveView(), stats, health);
+        ManagementServer management =
+            new ManagementServer(
+                new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, null),
+                aggregator.liveView(),
+                stats,
+                health);
         DatagramSocket udp = new DatagramSocket()) {
       InetSocketAddress target = ingest.start().udp();
       InetSocketAddress admin = management.start();
-      byte[] packet = ("gorets:1|c\ngorets:2|c|@0.5\nglork:320|ms\nglork:100|ms\ngaugor:333|g\n"
-          + "uniques:765|s\nuniques:joe|s\napi.hits:1|c|#env:prod\nnot a metric").getBytes(StandardCharsets.US_ASCII);
+      byte[] packet =
+          ("gorets:1|c\ngorets:2|c|@0.5\nglork:320|ms\nglork:100|ms\ngaugor:333|g\n"
+                  + "uniques:765|s\nuniques:joe|s\napi.hits:1|c|#env:prod\nnot a metric")
+              .getBytes(StandardCharsets.US_ASCII);
       udp.send(new DatagramPacket(packet, packet.length, target));
-      await().atMost(Duration.ofSeconds(5)).until(() -> aggregator.liveView().sets().containsKey("uniques")
-          && aggregator.liveView().counters().containsKey("api.hits#env:prod"));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  aggregator.liveView().sets().containsKey("uniques")
+                      && aggregator.liveView().counters().containsKey("api.hits#env:prod"));
       try (Socket s = new Socket(admin.getAddress(), admin.getPort())) {
         s.setSoTimeout(5_000);
-        // Etsy's own counters come first, as in Etsy's reply; every line counts as received, the bad one too.
-        assertThat(ask(s, "counters\n", "END\n\n")).isEqualTo("""
+        // Etsy's own counters come first, as in Etsy's reply; every line counts as received, the
+        // bad one too.
+        assertThat(ask(s, "counters\n", "END\n\n"))
+            .isEqualTo(
+                """
             {
               'statsd.bad_lines_seen': 1,
               'statsd.packets_received': 1,
@@ -78,13 +99,21 @@ class ManagementEndToEndTest {
             """);
         assertThat(ask(s, "timers\n", "END\n\n")).isEqualTo("{ glork: [ 320, 100 ] }\nEND\n\n");
         assertThat(ask(s, "gauges\n", "END\n\n")).isEqualTo("{ gaugor: 333 }\nEND\n\n");
-        assertThat(ask(s, "sets\n", "END\n\n")).isEqualTo("{ uniques: Set(2) { '765', 'joe' } }\nEND\n\n");
+        assertThat(ask(s, "sets\n", "END\n\n"))
+            .isEqualTo("{ uniques: Set(2) { '765', 'joe' } }\nEND\n\n");
         String statsReply = ask(s, "stats\n", "END\n\n");
-        assertThat(statsReply).startsWith("uptime: ").contains("\nmessages.last_msg_seen: ")
-            .contains("\nmessages.bad_lines_seen: 1\n").contains("\nudp.packets_received: 1\n").endsWith("END\n\n");
-        assertThat(statsReply.indexOf("messages.last_msg_seen")).isLessThan(statsReply.indexOf("messages.bad_lines_seen"));
+        assertThat(statsReply)
+            .startsWith("uptime: ")
+            .contains("\nmessages.last_msg_seen: ")
+            .contains("\nmessages.bad_lines_seen: 1\n")
+            .contains("\nudp.packets_received: 1\n")
+            .endsWith("END\n\n");
+        assertThat(statsReply.indexOf("messages.last_msg_seen"))
+            .isLessThan(statsReply.indexOf("messages.bad_lines_seen"));
         assertThat(ask(s, "delcounters gorets\n", "END\n\n")).isEqualTo("deleted: gorets\nEND\n\n");
-        assertThat(ask(s, "counters\n", "END\n\n")).endsWith("""
+        assertThat(ask(s, "counters\n", "END\n\n"))
+            .endsWith(
+                """
               'statsd.metrics_received': 9,
               'api.hits#env:prod': 1
             }
@@ -97,7 +126,8 @@ class ManagementEndToEndTest {
       // A deleted counter comes back when it is sent again.
       byte[] again = "gorets:4|c".getBytes(StandardCharsets.US_ASCII);
       udp.send(new DatagramPacket(again, again.length, target));
-      await().atMost(Duration.ofSeconds(5))
+      await()
+          .atMost(Duration.ofSeconds(5))
           .until(() -> Double.valueOf(4.0).equals(aggregator.liveView().counters().get("gorets")));
     }
   }

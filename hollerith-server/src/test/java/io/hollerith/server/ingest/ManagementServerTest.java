@@ -96,8 +96,13 @@ class ManagementServerTest {
     view.gauges.put("gaugor", 333.0);
     view.gauges.put("api.temperature", -2.5);
     view.sets.put("uniques", new LinkedHashSet<>(List.of("765", "alice")));
-    server = new ManagementServer(
-        new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, null), view, stats, health, clock);
+    server =
+        new ManagementServer(
+            new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, null),
+            view,
+            stats,
+            health,
+            clock);
     address = server.start();
   }
 
@@ -107,7 +112,6 @@ class ManagementServerTest {
   }
 
   /** Sends text and reads until the reply ends with {@code end}. */
-
   private Socket connect() throws IOException {
     Socket socket = new Socket(address.getAddress(), address.getPort());
     socket.setSoTimeout(5_000);
@@ -117,8 +121,9 @@ class ManagementServerTest {
   @Test
   void help() throws Exception {
     try (Socket s = connect()) {
-      assertThat(ask(s, "help\n", "\n\n")).isEqualTo(
-          "Commands: stats, counters, timers, gauges, sets, delcounters, deltimers, delgauges, delsets, health, quit\n\n");
+      assertThat(ask(s, "help\n", "\n\n"))
+          .isEqualTo(
+              "Commands: stats, counters, timers, gauges, sets, delcounters, deltimers, delgauges, delsets, health, quit\n\n");
     }
   }
 
@@ -150,7 +155,9 @@ class ManagementServerTest {
     stats.gauge("storage", "last_write_millis", "epoch milliseconds", () -> T0 + 29_000);
     clock.set(T0 + 30_000);
     try (Socket s = connect()) {
-      assertThat(ask(s, "stats\n", "END\n\n")).isEqualTo("""
+      assertThat(ask(s, "stats\n", "END\n\n"))
+          .isEqualTo(
+              """
           uptime: 30
           messages.last_msg_seen: 5
           messages.bad_lines_seen: 2
@@ -166,14 +173,17 @@ class ManagementServerTest {
           udp.packets_received: 7
           END
 
-          """.formatted(T0 + 29_000));
+          """
+                  .formatted(T0 + 29_000));
     }
   }
 
   @Test
   void dumps_areNodeUtilInspectOfTheLiveValues() throws Exception {
     try (Socket s = connect()) {
-      assertThat(ask(s, "counters\n", "END\n\n")).isEqualTo("""
+      assertThat(ask(s, "counters\n", "END\n\n"))
+          .isEqualTo(
+              """
           {
             'statsd.bad_lines_seen': 0,
             'statsd.packets_received': 12,
@@ -185,8 +195,10 @@ class ManagementServerTest {
 
           """);
       assertThat(ask(s, "timers\n", "END\n\n")).isEqualTo("{ glork: [ 320, 100 ] }\nEND\n\n");
-      assertThat(ask(s, "gauges\n", "END\n\n")).isEqualTo("{ gaugor: 333, 'api.temperature': -2.5 }\nEND\n\n");
-      assertThat(ask(s, "sets\n", "END\n\n")).isEqualTo("{ uniques: Set(2) { '765', 'alice' } }\nEND\n\n");
+      assertThat(ask(s, "gauges\n", "END\n\n"))
+          .isEqualTo("{ gaugor: 333, 'api.temperature': -2.5 }\nEND\n\n");
+      assertThat(ask(s, "sets\n", "END\n\n"))
+          .isEqualTo("{ uniques: Set(2) { '765', 'alice' } }\nEND\n\n");
     }
     view.timers.clear();
     try (Socket s = connect()) {
@@ -197,7 +209,9 @@ class ManagementServerTest {
   @Test
   void delete_exactNamesAndFolders() throws Exception {
     try (Socket s = connect()) {
-      assertThat(ask(s, "delcounters api.* statsd.packets_received api.hits nothing\n", "END\n\n")).isEqualTo("""
+      assertThat(ask(s, "delcounters api.* statsd.packets_received api.hits nothing\n", "END\n\n"))
+          .isEqualTo(
+              """
           deleted: api.hits
           deleted: api.errors
           deleted: statsd.packets_received
@@ -206,7 +220,8 @@ class ManagementServerTest {
           END
 
           """);
-      assertThat(view.counters.keySet()).containsExactly("statsd.bad_lines_seen", "web.hits#env:prod");
+      assertThat(view.counters.keySet())
+          .containsExactly("statsd.bad_lines_seen", "web.hits#env:prod");
       assertThat(ask(s, "deltimers glork\n", "END\n\n")).isEqualTo("deleted: glork\nEND\n\n");
       assertThat(ask(s, "delgauges gaugor\n", "END\n\n")).isEqualTo("deleted: gaugor\nEND\n\n");
       assertThat(ask(s, "delsets uniques\n", "END\n\n")).isEqualTo("deleted: uniques\nEND\n\n");
@@ -223,7 +238,8 @@ class ManagementServerTest {
       assertThat(ask(s, "frobnicate\n", "\n")).isEqualTo("ERROR\n");
       assertThat(ask(s, "HELP\n", "\n")).isEqualTo("ERROR\n");
       assertThat(ask(s, "\n", "\n")).isEqualTo("ERROR\n");
-      assertThat(ask(s, "health\r\nhealth\n", "health: up\nhealth: up\n")).isEqualTo("health: up\nhealth: up\n");
+      assertThat(ask(s, "health\r\nhealth\n", "health: up\nhealth: up\n"))
+          .isEqualTo("health: up\nhealth: up\n");
       s.getOutputStream().write("quit\n".getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       assertThat(s.getInputStream().read()).isEqualTo(-1);
@@ -232,8 +248,9 @@ class ManagementServerTest {
 
   @Test
   void disabledServerDoesNotBind() {
-    ManagementServer off = new ManagementServer(
-        new ListenersConfig.Management(false, null, 0, null, null, null), view, stats, health);
+    ManagementServer off =
+        new ManagementServer(
+            new ListenersConfig.Management(false, null, 0, null, null, null), view, stats, health);
     assertThat(off.start()).isNull();
     off.close();
   }
@@ -249,11 +266,13 @@ class ManagementServerTest {
   void withChangesDisallowedDeletionsAndHealthChangesAreRefusedAndCounted() throws Exception {
     restart(new ListenersConfig.Management(true, "127.0.0.1", 0, null, null, false));
     try (Socket s = connect()) {
-      assertThat(ask(s, "delcounters api.hits\n", "\n")).isEqualTo(ManagementServer.CHANGES_DISABLED);
+      assertThat(ask(s, "delcounters api.hits\n", "\n"))
+          .isEqualTo(ManagementServer.CHANGES_DISABLED);
       assertThat(ask(s, "delgauges gaugor\n", "\n")).isEqualTo(ManagementServer.CHANGES_DISABLED);
       assertThat(ask(s, "health down\n", "\n")).isEqualTo(ManagementServer.CHANGES_DISABLED);
       assertThat(ask(s, "health\n", "\n")).isEqualTo("health: up\n");
-      assertThat(ask(s, "gauges\n", "END\n\n")).isEqualTo("{ gaugor: 333, 'api.temperature': -2.5 }\nEND\n\n");
+      assertThat(ask(s, "gauges\n", "END\n\n"))
+          .isEqualTo("{ gaugor: 333, 'api.temperature': -2.5 }\nEND\n\n");
     }
     assertThat(view.counters).containsKey("api.hits");
     assertThat(health.isUp()).isTrue();
@@ -263,7 +282,8 @@ class ManagementServerTest {
   @Test
   void connectionsBeyondTheLimitAreClosedAndCounted() throws Exception {
     restart(new ListenersConfig.Management(true, "127.0.0.1", 0, 2, null, null));
-    try (Socket first = connect(); Socket second = connect()) {
+    try (Socket first = connect();
+        Socket second = connect()) {
       assertThat(ask(first, "health\n", "\n")).isEqualTo("health: up\n");
       assertThat(ask(second, "health\n", "\n")).isEqualTo("health: up\n");
       try (Socket third = connect()) {
@@ -281,18 +301,22 @@ class ManagementServerTest {
     try (Socket s = connect()) {
       s.getOutputStream().write("health\n".repeat(sent).getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
-      BufferedReader in = new BufferedReader(
-          new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
       long answered = 0;
       long refusals = 0;
-      // Every command is either answered or counted as refused, and a refusal is answered; a missing
+      // Every command is either answered or counted as refused, and a refusal is answered; a
+      // missing
       // reply ends in a read timeout.
-      while (refusals == 0 || answered + stats.value("management", "commands_refused").longValue() < sent) {
+      while (refusals == 0
+          || answered + stats.value("management", "commands_refused").longValue() < sent) {
         String line = in.readLine();
         if (line.equals("health: up")) {
           answered++;
         } else {
-          assertThat(line).isEqualTo("ERROR too many commands waiting (listeners.management.max_queued_commands)");
+          assertThat(line)
+              .isEqualTo(
+                  "ERROR too many commands waiting (listeners.management.max_queued_commands)");
           refusals++;
         }
       }

@@ -12,14 +12,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcNetUdpTest {
 
   // As a 6.x kernel prints them: IPv4 table (with trailing blanks), then the IPv6 one.
-  static final String UDP = """
+  static final String UDP =
+      """
          sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops           \s
         2167: 0100007F:1FBD 00000000:0000 07 00000000:00000000 00:00000000 00000000  1000        0 812345 2 ffff9a4c8f3e1000 0         \s
         2167: 0100007F:1FBD 00000000:0000 07 00000000:00003A80 00:00000000 00000000  1000        0 812346 2 ffff9a4c8f3e1400 17        \s
         7905: 0100007F:46CD 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 26680 2 000000005ec1e5fb 3         \s
        12350: 0100007F:982A 0100007F:46CD 01 00000000:00000000 00:00000000 00000000     0        0 25972 2 000000006f18f8a1 0         \s
        """;
-  static final String UDP6 = """
+  static final String UDP6 =
+      """
          sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
          2167: 00000000000000000000000001000000:1FBD 00000000000000000000000000000000:0000 07 00000000:00000100 00:00000000 00000000  1000        0 812400 2 ffff9a4c8f3e2000 5
         """;
@@ -27,13 +29,14 @@ class ProcNetUdpTest {
   @Test
   void parse_readsPortQueueInodeAndDropsOfEveryRow() {
     List<ProcNetUdp.Row> rows = ProcNetUdp.parse(UDP);
-    assertThat(rows).containsExactly(
-        new ProcNetUdp.Row("127.0.0.1", 8125, 0, 812345, 0),
-        new ProcNetUdp.Row("127.0.0.1", 8125, 0x3A80, 812346, 17),
-        new ProcNetUdp.Row("127.0.0.1", 0x46CD, 0, 26680, 3),
-        new ProcNetUdp.Row("127.0.0.1", 0x982A, 0, 25972, 0));
-    assertThat(ProcNetUdp.parse(UDP6)).containsExactly(
-        new ProcNetUdp.Row("0:0:0:0:0:0:0:1", 8125, 0x100, 812400, 5));
+    assertThat(rows)
+        .containsExactly(
+            new ProcNetUdp.Row("127.0.0.1", 8125, 0, 812345, 0),
+            new ProcNetUdp.Row("127.0.0.1", 8125, 0x3A80, 812346, 17),
+            new ProcNetUdp.Row("127.0.0.1", 0x46CD, 0, 26680, 3),
+            new ProcNetUdp.Row("127.0.0.1", 0x982A, 0, 25972, 0));
+    assertThat(ProcNetUdp.parse(UDP6))
+        .containsExactly(new ProcNetUdp.Row("0:0:0:0:0:0:0:1", 8125, 0x100, 812400, 5));
   }
 
   @Test
@@ -41,7 +44,8 @@ class ProcNetUdpTest {
     assertThat(ProcNetUdp.address("0100007F")).isEqualTo("127.0.0.1");
     assertThat(ProcNetUdp.address("00000000")).isEqualTo("0.0.0.0");
     assertThat(ProcNetUdp.address("0000000000000000FFFF00000100007F")).isEqualTo("127.0.0.1");
-    assertThat(ProcNetUdp.address("B80D0120000000000000000001000000")).isEqualTo("2001:db8:0:0:0:0:0:1");
+    assertThat(ProcNetUdp.address("B80D0120000000000000000001000000"))
+        .isEqualTo("2001:db8:0:0:0:0:0:1");
     assertThat(ProcNetUdp.address("XYZ")).isNull();
     assertThat(ProcNetUdp.address("0100007G")).isNull();
   }
@@ -49,7 +53,8 @@ class ProcNetUdpTest {
   @Test
   void parse_skipsHeaderGarbageAndShortLines() {
     assertThat(ProcNetUdp.parse("")).isEmpty();
-    assertThat(ProcNetUdp.parse("sl local_address\nnot a row\n1: zz:zz 0 0 0 0 0 0 0 0 0 0 0\n")).isEmpty();
+    assertThat(ProcNetUdp.parse("sl local_address\nnot a row\n1: zz:zz 0 0 0 0 0 0 0 0 0 0 0\n"))
+        .isEmpty();
   }
 
   @Test

@@ -23,7 +23,8 @@ final class RecordingHandlers implements PacketHandlerFactory {
   @Override
   public PacketHandler create(String listener) {
     handlersCreated.computeIfAbsent(listener, l -> new AtomicInteger()).incrementAndGet();
-    ConcurrentLinkedQueue<String> sink = lines.computeIfAbsent(listener, l -> new ConcurrentLinkedQueue<>());
+    ConcurrentLinkedQueue<String> sink =
+        lines.computeIfAbsent(listener, l -> new ConcurrentLinkedQueue<>());
     AtomicInteger callCount = calls.computeIfAbsent(listener, l -> new AtomicInteger());
     return new PacketHandler() {
       private Thread owner;
@@ -34,10 +35,12 @@ final class RecordingHandlers implements PacketHandlerFactory {
         if (owner == null) {
           owner = current;
         } else if (owner != current) {
-          violations.add(listener + ": handler of " + owner.getName() + " called on " + current.getName());
+          violations.add(
+              listener + ": handler of " + owner.getName() + " called on " + current.getName());
         }
         if (!current.getName().startsWith("hollerith-")) {
-          violations.add(listener + ": handler called on non-event-loop thread " + current.getName());
+          violations.add(
+              listener + ": handler called on non-event-loop thread " + current.getName());
         }
         callCount.incrementAndGet();
         String text = packet.toString(StandardCharsets.UTF_8);

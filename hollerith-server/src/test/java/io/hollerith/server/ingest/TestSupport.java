@@ -15,14 +15,26 @@ final class TestSupport {
 
   private TestSupport() {}
 
-  static final ListenersConfig.Udp UDP_OFF = new ListenersConfig.Udp(false, null, null, null, null, null);
-  static final ListenersConfig.Tcp TCP_OFF = new ListenersConfig.Tcp(false, null, null, null, null, null, null);
-  static final ListenersConfig.UnixSocket UNIX_OFF = new ListenersConfig.UnixSocket(false, null, null, null);
+  static final ListenersConfig.Udp UDP_OFF =
+      new ListenersConfig.Udp(false, null, null, null, null, null);
+  static final ListenersConfig.Tcp TCP_OFF =
+      new ListenersConfig.Tcp(false, null, null, null, null, null, null);
+  static final ListenersConfig.UnixSocket UNIX_OFF =
+      new ListenersConfig.UnixSocket(false, null, null, null);
 
-  static ListenersConfig listeners(ListenersConfig.Udp udp, ListenersConfig.Tcp tcp, ListenersConfig.UnixSocket stream,
-      ListenersConfig.UnixSocket datagram, String transport) {
-    return new ListenersConfig(udp, tcp, stream, datagram,
-        new ListenersConfig.Management(false, null, null, null, null, null), transport);
+  static ListenersConfig listeners(
+      ListenersConfig.Udp udp,
+      ListenersConfig.Tcp tcp,
+      ListenersConfig.UnixSocket stream,
+      ListenersConfig.UnixSocket datagram,
+      String transport) {
+    return new ListenersConfig(
+        udp,
+        tcp,
+        stream,
+        datagram,
+        new ListenersConfig.Management(false, null, null, null, null, null),
+        transport);
   }
 
   static ProtocolConfig protocol(int maxPacketBytes, int maxLineBytes) {
@@ -32,12 +44,16 @@ final class TestSupport {
   static long value(StatsRegistry stats, String category, String metric) {
     Number n = stats.value(category, metric);
     if (n == null) {
-      throw new AssertionError("no internal stat " + category + "." + metric + " in " + stats.snapshot());
+      throw new AssertionError(
+          "no internal stat " + category + "." + metric + " in " + stats.snapshot());
     }
     return n.longValue();
   }
 
-  /** Writes {@code text} and returns what comes back until it ends with {@code end} (or the peer closes). */
+  /**
+   * Writes {@code text} and returns what comes back until it ends with {@code end} (or the peer
+   * closes).
+   */
   static String ask(Socket socket, String text, String end) throws IOException {
     OutputStream out = socket.getOutputStream();
     out.write(text.getBytes(StandardCharsets.UTF_8));

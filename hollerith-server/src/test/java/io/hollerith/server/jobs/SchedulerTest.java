@@ -56,7 +56,8 @@ class SchedulerTest {
   }
 
   void awaitState(String taskId, TaskState state) throws InterruptedException {
-    await("task " + taskId + " to be " + state).atMost(Duration.ofSeconds(20))
+    await("task " + taskId + " to be " + state)
+        .atMost(Duration.ofSeconds(20))
         .until(() -> scheduler.find(taskId).orElseThrow().state() == state);
   }
 
@@ -64,7 +65,13 @@ class SchedulerTest {
   void anIntervalJobRunsAtWallClockMultiplesOfItsInterval() throws Exception {
     long t0 = clock.millis();
     long firstDue = Math.floorDiv(t0, 60_000) * 60_000 + 60_000;
-    scheduler(null, 100, 1).add(new Job("every-minute", new Schedule.Interval(Duration.ofSeconds(60)), Map.of(), counting()));
+    scheduler(null, 100, 1)
+        .add(
+            new Job(
+                "every-minute",
+                new Schedule.Interval(Duration.ofSeconds(60)),
+                Map.of(),
+                counting()));
     Task first = scheduledTask("every-minute");
     assertThat(first.scheduledAt()).isEqualTo(Instant.ofEpochMilli(firstDue));
 
@@ -79,21 +86,24 @@ class SchedulerTest {
     assertThat(done.output()).isEqualTo("run 1");
     assertThat(done.startedAt()).isEqualTo(Instant.ofEpochMilli(firstDue));
     assertThat(done.endedAt()).isEqualTo(Instant.ofEpochMilli(firstDue));
-    assertThat(scheduledTask("every-minute").scheduledAt()).isEqualTo(Instant.ofEpochMilli(firstDue + 60_000));
+    assertThat(scheduledTask("every-minute").scheduledAt())
+        .isEqualTo(Instant.ofEpochMilli(firstDue + 60_000));
     assertThat(stats.value("jobs", "tasks_succeeded")).isEqualTo(1L);
   }
 
   @Test
   void aDailyJobRunsOnceADayAtItsUtcTime() throws Exception {
     clock.set(Instant.parse("2026-12-07T02:45:00Z").toEpochMilli());
-    scheduler(null, 100, 1).add(new Job("nightly", new Schedule.Daily(LocalTime.of(1, 0)), Map.of(), counting()));
+    scheduler(null, 100, 1)
+        .add(new Job("nightly", new Schedule.Daily(LocalTime.of(1, 0)), Map.of(), counting()));
     Task first = scheduledTask("nightly");
     assertThat(first.scheduledAt()).isEqualTo(Instant.parse("2026-12-08T01:00:00Z"));
 
     clock.set(Instant.parse("2026-12-08T01:00:00Z").toEpochMilli());
     scheduler.tick();
     awaitState(first.id(), TaskState.SUCCEEDED);
-    assertThat(scheduledTask("nightly").scheduledAt()).isEqualTo(Instant.parse("2026-12-09T01:00:00Z"));
+    assertThat(scheduledTask("nightly").scheduledAt())
+        .isEqualTo(Instant.parse("2026-12-09T01:00:00Z"));
     assertThat(new Schedule.Daily(LocalTime.of(1, 0)).next(Instant.parse("2026-12-08T00:59:59Z")))
         .isEqualTo(Instant.parse("2026-12-08T01:00:00Z"));
   }
@@ -102,11 +112,17 @@ class SchedulerTest {
   void aRunDueWhileThePreviousRunsIsSkippedAndCounted() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch startedRun = new CountDownLatch(1);
-    scheduler(null, 100, 2).add(new Job("slow", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), run -> {
-      startedRun.countDown();
-      release.await();
-      return "finally";
-    }));
+    scheduler(null, 100, 2)
+        .add(
+            new Job(
+                "slow",
+                new Schedule.Interval(Duration.ofSeconds(10)),
+                Map.of(),
+                run -> {
+                  startedRun.countDown();
+                  release.await();
+                  return "finally";
+                }));
     Task first = scheduledTask("slow");
     clock.set(first.scheduledAt().toEpochMilli());
     scheduler.tick();
@@ -132,7 +148,8 @@ class SchedulerTest {
 
   @Test
   void aRevokedScheduledTaskNeverStartsAndTheJobIsScheduledAgain() throws Exception {
-    scheduler(null, 100, 1).add(new Job("j", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), counting()));
+    scheduler(null, 100, 1)
+        .add(new Job("j", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), counting()));
     Task first = scheduledTask("j");
     Task revoked = scheduler.revoke(first.id()).orElseThrow();
     assertThat(revoked.state()).isEqualTo(TaskState.REVOKED);
@@ -154,7 +171,8 @@ class SchedulerTest {
 
   @Test
   void repeatedRevokesDoNotGrowTheHeapWithoutBound() {
-    scheduler(null, 10, 1).add(new Job("daily", new Schedule.Daily(LocalTime.of(1, 0)), Map.of(), counting()));
+    scheduler(null, 10, 1)
+        .add(new Job("daily", new Schedule.Daily(LocalTime.of(1, 0)), Map.of(), counting()));
     for (int i = 0; i < 1_000; i++) {
       scheduler.revoke(scheduledTask("daily").id());
     }
@@ -167,11 +185,18 @@ class SchedulerTest {
   @Test
   void aRevokedWaitingTaskNeverStarts() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    scheduler(null, 100, 1).add(new Job("blocker", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), run -> {
-      release.await();
-      return null;
-    }));
-    scheduler.add(new Job("queued", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), counting()));
+    scheduler(null, 100, 1)
+        .add(
+            new Job(
+                "blocker",
+                new Schedule.Interval(Duration.ofSeconds(10)),
+                Map.of(),
+                run -> {
+                  release.await();
+                  return null;
+                }));
+    scheduler.add(
+        new Job("queued", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), counting()));
     Task blocker = scheduledTask("blocker");
     Task queued = scheduledTask("queued");
     clock.set(blocker.scheduledAt().toEpochMilli());
@@ -179,7 +204,8 @@ class SchedulerTest {
     awaitState(blocker.id(), TaskState.RUNNING);
     assertThat(scheduler.find(queued.id()).orElseThrow().state()).isEqualTo(TaskState.WAITING);
 
-    assertThat(scheduler.revoke(queued.id()).orElseThrow().error()).isEqualTo("revoked before it started");
+    assertThat(scheduler.revoke(queued.id()).orElseThrow().error())
+        .isEqualTo("revoked before it started");
     release.countDown();
     awaitState(blocker.id(), TaskState.SUCCEEDED);
     assertThat(runs.get()).isZero();
@@ -190,11 +216,17 @@ class SchedulerTest {
   void aRevokedRunningTaskIsInterruptedAndEndsRevoked() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch never = new CountDownLatch(1);
-    scheduler(null, 100, 1).add(new Job("long", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), run -> {
-      running.countDown();
-      never.await();
-      return "not reached";
-    }));
+    scheduler(null, 100, 1)
+        .add(
+            new Job(
+                "long",
+                new Schedule.Interval(Duration.ofSeconds(10)),
+                Map.of(),
+                run -> {
+                  running.countDown();
+                  never.await();
+                  return "not reached";
+                }));
     Task task = scheduledTask("long");
     clock.set(task.scheduledAt().toEpochMilli());
     scheduler.tick();
@@ -211,9 +243,15 @@ class SchedulerTest {
 
   @Test
   void aFailingProgramFailsItsTaskWithTheMessage() throws Exception {
-    scheduler(null, 100, 1).add(new Job("broken", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), run -> {
-      throw new IllegalStateException("disk on fire");
-    }));
+    scheduler(null, 100, 1)
+        .add(
+            new Job(
+                "broken",
+                new Schedule.Interval(Duration.ofSeconds(10)),
+                Map.of(),
+                run -> {
+                  throw new IllegalStateException("disk on fire");
+                }));
     Task task = scheduledTask("broken");
     clock.set(task.scheduledAt().toEpochMilli());
     scheduler.tick();
@@ -224,7 +262,8 @@ class SchedulerTest {
 
   @Test
   void aRestartKeepsTheHistoryAndClosesWhatWasLeftOpen() throws Exception {
-    StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100, clock);
+    StoreSettings settings =
+        new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100, clock);
     try (MetricStore store = MetricStores.sqlite(dir.resolve("metrics.db"), "FULL", settings)) {
       Scheduler first = scheduler(store.tasks(), 100, 1);
       first.add(new Job("j", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), counting()));
@@ -235,13 +274,23 @@ class SchedulerTest {
       Task pending = scheduledTask("j");
       first.close();
       // A task a crashed process left running.
-      Task crashed = new Task("crashed-1", "n1", "j", TaskState.RUNNING, ran.scheduledAt().minusSeconds(10),
-          ran.scheduledAt().minusSeconds(10), null, null, null);
+      Task crashed =
+          new Task(
+              "crashed-1",
+              "n1",
+              "j",
+              TaskState.RUNNING,
+              ran.scheduledAt().minusSeconds(10),
+              ran.scheduledAt().minusSeconds(10),
+              null,
+              null,
+              null);
       store.tasks().save(crashed);
 
       Scheduler second = scheduler(store.tasks(), 100, 1);
       second.restore();
-      assertThat(second.find(ran.id()).orElseThrow()).isEqualTo(store.tasks().find(ran.id()).orElseThrow());
+      assertThat(second.find(ran.id()).orElseThrow())
+          .isEqualTo(store.tasks().find(ran.id()).orElseThrow());
       assertThat(second.find(ran.id()).orElseThrow().output()).isEqualTo("run 1");
       Task pendingAfter = second.find(pending.id()).orElseThrow();
       assertThat(pendingAfter.state()).isEqualTo(TaskState.REVOKED);
@@ -256,9 +305,11 @@ class SchedulerTest {
 
   @Test
   void onlyTheNewestTasksAreKeptInMemoryAndInTheStore() throws Exception {
-    StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100, clock);
+    StoreSettings settings =
+        new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100, clock);
     try (MetricStore store = MetricStores.sqlite(dir.resolve("metrics.db"), "FULL", settings)) {
-      scheduler(store.tasks(), 3, 1).add(new Job("j", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), counting()));
+      scheduler(store.tasks(), 3, 1)
+          .add(new Job("j", new Schedule.Interval(Duration.ofSeconds(10)), Map.of(), counting()));
       for (int i = 1; i <= 5; i++) {
         Task t = scheduledTask("j");
         clock.set(t.scheduledAt().toEpochMilli());
@@ -267,7 +318,8 @@ class SchedulerTest {
       }
       assertThat(scheduler.historySize()).isEqualTo(3);
       List<Task> held = scheduler.tasks(null, null, 10);
-      assertThat(held).extracting(Task::state)
+      assertThat(held)
+          .extracting(Task::state)
           .containsExactly(TaskState.SCHEDULED, TaskState.SUCCEEDED, TaskState.SUCCEEDED);
       assertThat(held.get(1).output()).isEqualTo("run 5");
       scheduler.close();

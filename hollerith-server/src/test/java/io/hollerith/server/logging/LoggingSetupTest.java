@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** {@link LoggingSetup}: the two line formats on standard output, the level, and the access log switch. */
+/**
+ * {@link LoggingSetup}: the two line formats on standard output, the level, and the access log
+ * switch.
+ */
 class LoggingSetupTest {
 
   private final Logger access = (Logger) LoggerFactory.getLogger(LoggingSetup.ACCESS_LOGGER);
@@ -38,16 +41,22 @@ class LoggingSetupTest {
       assertThat(lines.list).isEmpty();
       LoggingSetup.apply(new LoggingConfig("text", "INFO", true));
       access.info("GET /stats 200 1ms user=admin remote=127.0.0.1");
-      assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+      assertThat(lines.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
           .containsExactly("GET /stats 200 1ms user=admin remote=127.0.0.1");
       LoggingSetup.apply(new LoggingConfig("text", "WARN", true));
-      assertThat(access.isInfoEnabled()).as("the access log follows the root level when on").isFalse();
+      assertThat(access.isInfoEnabled())
+          .as("the access log follows the root level when on")
+          .isFalse();
     } finally {
       access.detachAppender(lines);
     }
   }
 
-  /** What the root logger writes to standard output while {@code logging} runs, after {@code config} is applied. */
+  /**
+   * What the root logger writes to standard output while {@code logging} runs, after {@code config}
+   * is applied.
+   */
   private static String stdoutOf(LoggingConfig config, Runnable logging) {
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -64,20 +73,30 @@ class LoggingSetupTest {
   /** The logger name is shortened from the left to fit 24 characters. */
   @Test
   void textLinesCarryTimeLevelThreadLoggerAndMessage() {
-    String out = stdoutOf(new LoggingConfig("text", "INFO", true), () -> {
-      LoggerFactory.getLogger("io.hollerith.server.flush.Flusher").warn("sink {} failed", "graphite");
-      LoggerFactory.getLogger("io.hollerith.server.flush.Flusher").debug("not at INFO");
-    });
-    assertThat(out).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) WARN  \\["
-        + Thread.currentThread().getName() + "\\] i\\.h\\.server\\.flush\\.Flusher - sink graphite failed\\R");
+    String out =
+        stdoutOf(
+            new LoggingConfig("text", "INFO", true),
+            () -> {
+              LoggerFactory.getLogger("io.hollerith.server.flush.Flusher")
+                  .warn("sink {} failed", "graphite");
+              LoggerFactory.getLogger("io.hollerith.server.flush.Flusher").debug("not at INFO");
+            });
+    assertThat(out)
+        .matches(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) WARN  \\["
+                + Thread.currentThread().getName()
+                + "\\] i\\.h\\.server\\.flush\\.Flusher - sink graphite failed\\R");
   }
 
   @Test
   void jsonFormatWritesOneObjectPerLine() throws Exception {
-    String out = stdoutOf(new LoggingConfig("json", "INFO", true), () -> {
-      LoggerFactory.getLogger("io.hollerith.server.Test").info("first");
-      LoggerFactory.getLogger("io.hollerith.server.Test").error("second \"quoted\"");
-    });
+    String out =
+        stdoutOf(
+            new LoggingConfig("json", "INFO", true),
+            () -> {
+              LoggerFactory.getLogger("io.hollerith.server.Test").info("first");
+              LoggerFactory.getLogger("io.hollerith.server.Test").error("second \"quoted\"");
+            });
     String[] lines = out.split("\\R");
     assertThat(lines).hasSize(2);
     ObjectMapper json = new ObjectMapper();
@@ -98,6 +117,9 @@ class LoggingSetupTest {
     assertThat(root.getLevel()).isEqualTo(Level.INFO);
     LoggingSetup.apply(new LoggingConfig("text", "Error", true));
     assertThat(root.getLevel()).isEqualTo(Level.ERROR);
-    assertThat(root.iteratorForAppenders()).toIterable().extracting(a -> a.getName()).containsExactly("STDOUT");
+    assertThat(root.iteratorForAppenders())
+        .toIterable()
+        .extracting(a -> a.getName())
+        .containsExactly("STDOUT");
   }
 }

@@ -18,12 +18,26 @@ class MetricKeyTest {
 
   @Test
   void theCanonicalEncodingIsTheNameThenEachSortedTagAfterItsSeparators() {
-    MetricKey key = MetricKey.of("api.latency", List.of(new Tag("route", "/users"), new Tag("canary", null),
-        new Tag("az", "1")));
-    assertThat(key.canonical()).isEqualTo("api.latency" + TAGS + "az" + VALUE + "1" + TAGS + "canary" + TAGS
-        + "route" + VALUE + "/users");
+    MetricKey key =
+        MetricKey.of(
+            "api.latency",
+            List.of(new Tag("route", "/users"), new Tag("canary", null), new Tag("az", "1")));
+    assertThat(key.canonical())
+        .isEqualTo(
+            "api.latency"
+                + TAGS
+                + "az"
+                + VALUE
+                + "1"
+                + TAGS
+                + "canary"
+                + TAGS
+                + "route"
+                + VALUE
+                + "/users");
     assertThat(key.name()).isEqualTo("api.latency");
-    assertThat(key.tags()).containsExactly(new Tag("az", "1"), new Tag("canary", null), new Tag("route", "/users"));
+    assertThat(key.tags())
+        .containsExactly(new Tag("az", "1"), new Tag("canary", null), new Tag("route", "/users"));
     assertThat(key).hasToString("api.latency#az:1,canary,route:/users");
     assertThat(MetricKey.of("plain").canonical()).isEqualTo("plain");
     assertThat(MetricKey.of("plain")).hasToString("plain");
@@ -33,22 +47,31 @@ class MetricKeyTest {
 
   @Test
   void tagOrderAndRepeatedTagsDoNotMakeAnotherSeries() {
-    MetricKey a = MetricKey.of("hits", List.of(new Tag("b", "2"), new Tag("a", "1"), new Tag("b", "2")));
+    MetricKey a =
+        MetricKey.of("hits", List.of(new Tag("b", "2"), new Tag("a", "1"), new Tag("b", "2")));
     MetricKey b = MetricKey.of("hits", List.of(new Tag("a", "1"), new Tag("b", "2")));
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
     assertThat(a.tags()).hasSize(2);
     assertThat(a.compareTo(b)).isZero();
     MetricKey otherValue = MetricKey.of("hits", List.of(new Tag("a", "1"), new Tag("b", "3")));
     assertThat(a).isNotEqualTo(otherValue);
-    assertThat(MetricKey.of("hits", List.of(new Tag("a", null)))).isNotEqualTo(MetricKey.of("hits", List.of(new Tag("a", ""))));
-    assertThat(MetricKey.of("hits", null)).isEqualTo(MetricKey.of("hits", List.of())).isEqualTo(MetricKey.of("hits"));
-    assertThatThrownBy(() -> a.tags().add(new Tag("c", null))).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(MetricKey.of("hits", List.of(new Tag("a", null))))
+        .isNotEqualTo(MetricKey.of("hits", List.of(new Tag("a", ""))));
+    assertThat(MetricKey.of("hits", null))
+        .isEqualTo(MetricKey.of("hits", List.of()))
+        .isEqualTo(MetricKey.of("hits"));
+    assertThatThrownBy(() -> a.tags().add(new Tag("c", null)))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
   void theCanonicalEncodingDecodesToTheSameKey() {
-    List<MetricKey> keys = List.of(MetricKey.of("a"), MetricKey.of("caf\u00e9.temp", List.of(new Tag("zone", "\u00e9t\u00e9"))),
-        MetricKey.of("x", List.of(new Tag("bare", null), new Tag("k", ""), new Tag("k2", "v:w=z"))));
+    List<MetricKey> keys =
+        List.of(
+            MetricKey.of("a"),
+            MetricKey.of("caf\u00e9.temp", List.of(new Tag("zone", "\u00e9t\u00e9"))),
+            MetricKey.of(
+                "x", List.of(new Tag("bare", null), new Tag("k", ""), new Tag("k2", "v:w=z"))));
     for (MetricKey key : keys) {
       assertThat(MetricKey.fromCanonical(key.canonical())).isEqualTo(key);
       assertThat(MetricKey.fromCanonical(key.canonical()).tags()).isEqualTo(key.tags());
@@ -77,7 +100,8 @@ class MetricKeyTest {
     for (int i = 0; i < 500; i++) {
       MetricKey x = randomKey(random);
       MetricKey y = randomKey(random);
-      assertThat(Integer.signum(x.compareTo(y))).as("%s vs %s", x, y)
+      assertThat(Integer.signum(x.compareTo(y)))
+          .as("%s vs %s", x, y)
           .isEqualTo(Integer.signum(x.canonical().compareTo(y.canonical())));
       assertThat(x.compareTo(y) == 0).isEqualTo(x.equals(y));
     }
@@ -86,22 +110,37 @@ class MetricKeyTest {
   private static MetricKey randomKey(Random random) {
     List<Tag> tags = new ArrayList<>();
     for (int t = random.nextInt(3); t > 0; t--) {
-      tags.add(new Tag(String.valueOf((char) ('a' + random.nextInt(3))),
-          random.nextBoolean() ? null : String.valueOf(random.nextInt(3))));
+      tags.add(
+          new Tag(
+              String.valueOf((char) ('a' + random.nextInt(3))),
+              random.nextBoolean() ? null : String.valueOf(random.nextInt(3))));
     }
     return MetricKey.of(random.nextBoolean() ? "m" : "m.n", tags);
   }
 
   @Test
   void tagsSortByKeyThenBareBeforeAnyValue() {
-    List<Tag> tags = new ArrayList<>(List.of(new Tag("b", "1"), new Tag("a", "2"), new Tag("a", null),
-        new Tag("a", ""), new Tag("a", "10")));
+    List<Tag> tags =
+        new ArrayList<>(
+            List.of(
+                new Tag("b", "1"),
+                new Tag("a", "2"),
+                new Tag("a", null),
+                new Tag("a", ""),
+                new Tag("a", "10")));
     Collections.sort(tags);
-    assertThat(tags).containsExactly(new Tag("a", null), new Tag("a", ""), new Tag("a", "10"), new Tag("a", "2"),
-        new Tag("b", "1"));
+    assertThat(tags)
+        .containsExactly(
+            new Tag("a", null),
+            new Tag("a", ""),
+            new Tag("a", "10"),
+            new Tag("a", "2"),
+            new Tag("b", "1"));
     assertThat(new Tag("a", null).compareTo(new Tag("a", null))).isZero();
     assertThat(new Tag("env", "prod")).hasToString("env:prod");
     assertThat(new Tag("canary", null)).hasToString("canary");
-    assertThatThrownBy(() -> new Tag(null, "v")).isInstanceOf(NullPointerException.class).hasMessage("key");
+    assertThatThrownBy(() -> new Tag(null, "v"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
   }
 }

@@ -38,7 +38,9 @@ class DataFilesTest {
   }
 
   static void refused(int status, String message, ThrowableAssert.ThrowingCallable call) {
-    assertThatThrownBy(call).isInstanceOf(OpsException.class).hasMessageContaining(message)
+    assertThatThrownBy(call)
+        .isInstanceOf(OpsException.class)
+        .hasMessageContaining(message)
         .satisfies(e -> assertThat(((OpsException) e).status()).isEqualTo(status));
   }
 
@@ -48,13 +50,19 @@ class DataFilesTest {
     DataFiles.Listing root = files.list(null);
     assertThat(root.path()).isEqualTo(".");
     List<DataFiles.FileEntry> entries = root.files();
-    assertThat(entries).extracting(DataFiles.FileEntry::name).containsExactly("link", "old.log", "queue");
-    assertThat(entries).extracting(DataFiles.FileEntry::type).containsExactly("symlink", "file", "directory");
+    assertThat(entries)
+        .extracting(DataFiles.FileEntry::name)
+        .containsExactly("link", "old.log", "queue");
+    assertThat(entries)
+        .extracting(DataFiles.FileEntry::type)
+        .containsExactly("symlink", "file", "directory");
     assertThat(entries.get(1).size()).isEqualTo(3L);
-    assertThat(entries.get(1).modified()).isEqualTo(Files.getLastModifiedTime(data.resolve("old.log")).toInstant().toString());
+    assertThat(entries.get(1).modified())
+        .isEqualTo(Files.getLastModifiedTime(data.resolve("old.log")).toInstant().toString());
     DataFiles.Listing queue = files.list("queue");
     assertThat(queue.path()).isEqualTo("queue");
-    assertThat(queue.files()).singleElement()
+    assertThat(queue.files())
+        .singleElement()
         .satisfies(e -> assertThat(e.name()).isEqualTo("1.dat"))
         .satisfies(e -> assertThat(e.size()).isEqualTo(5L));
     assertThat(files.list("")).isEqualTo(root);
@@ -90,8 +98,16 @@ class DataFilesTest {
 
   @Test
   void filesInUseAreNeverDeleted() throws Exception {
-    for (String name : List.of("metrics.db", "metrics.db-wal", "metrics.db-shm", "auth.db", "auth.db-wal",
-        "auth.db-shm", "admin.token", "hollerith.lock")) {
+    for (String name :
+        List.of(
+            "metrics.db",
+            "metrics.db-wal",
+            "metrics.db-shm",
+            "auth.db",
+            "auth.db-wal",
+            "auth.db-shm",
+            "admin.token",
+            "hollerith.lock")) {
       Files.writeString(data.resolve(name), "live");
       refused(409, "cannot be deleted", () -> files.delete(name));
       assertThat(data.resolve(name)).exists();
@@ -143,10 +159,17 @@ class DataFilesTest {
     Files.writeString(data.resolve("stats/2026-12-06.json"), "{}\n");
     AtomicReference<Path> current =
         new AtomicReference<>(data.resolve("stats/../stats/2026-12-07.json"));
-    DataFiles guarded = new DataFiles(data, 10_000, new StatsRegistry(),
-        () -> Map.of(current.get(), "it is the current output file of the stats job self-stats"));
+    DataFiles guarded =
+        new DataFiles(
+            data,
+            10_000,
+            new StatsRegistry(),
+            () ->
+                Map.of(current.get(), "it is the current output file of the stats job self-stats"));
 
-    refused(409, "'stats/2026-12-07.json' cannot be deleted: it is the current output file of the stats job self-stats",
+    refused(
+        409,
+        "'stats/2026-12-07.json' cannot be deleted: it is the current output file of the stats job self-stats",
         () -> guarded.delete("stats/2026-12-07.json"));
     assertThat(data.resolve("stats/2026-12-07.json")).exists();
     guarded.delete("stats/2026-12-06.json");

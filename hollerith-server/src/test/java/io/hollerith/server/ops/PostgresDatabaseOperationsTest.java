@@ -34,9 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
 
   static final String READ_ONLY_ROLE = "hollerith_ro";
+
   @RegisterExtension
   static final EmbeddedPostgresServer pg =
       new EmbeddedPostgresServer("CREATE ROLE " + READ_ONLY_ROLE + " LOGIN PASSWORD 'ro'");
+
   private String database;
   private AuthStore auth;
   @TempDir Path dir;
@@ -121,9 +123,12 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
   @Override
   protected String extraFingerprint(Connection c) throws SQLException {
     StringBuilder sb = new StringBuilder();
-    try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT string_agg(schemaname || '.' || tablename,"
-        + " ',' ORDER BY schemaname, tablename), (SELECT COUNT(*) FROM hollerith_auth.app_user)"
-        + " FROM pg_tables WHERE schemaname IN ('hollerith', 'hollerith_auth', 'public')")) {
+    try (var st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT string_agg(schemaname || '.' || tablename,"
+                    + " ',' ORDER BY schemaname, tablename), (SELECT COUNT(*) FROM hollerith_auth.app_user)"
+                    + " FROM pg_tables WHERE schemaname IN ('hollerith', 'hollerith_auth', 'public')")) {
       rs.next();
       sb.append(rs.getString(1)).append(";users=").append(rs.getLong(2));
     }
@@ -133,9 +138,13 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
 
   @Test
   void aRoleThatCouldReachMoreThanTheMetricDataIsRefused() throws SQLException {
-    try (ReadOnlyQueries q = new ReadOnlyQueries(store.readOnlySql(new OpsConfig.ReadOnlyRole("postgres", null, null,
-        null, null)), new OpsConfig.Query(Duration.ofSeconds(5), 10, 1 << 20, 1, 0, null), stats)) {
-      assertThatThrownBy(() -> q.run("tester", "SELECT 1")).isInstanceOf(OpsException.class)
+    try (ReadOnlyQueries q =
+        new ReadOnlyQueries(
+            store.readOnlySql(new OpsConfig.ReadOnlyRole("postgres", null, null, null, null)),
+            new OpsConfig.Query(Duration.ofSeconds(5), 10, 1 << 20, 1, 0, null),
+            stats)) {
+      assertThatThrownBy(() -> q.run("tester", "SELECT 1"))
+          .isInstanceOf(OpsException.class)
           .hasMessageContaining("role postgres is a superuser")
           .satisfies(e -> assertThat(((OpsException) e).status()).isEqualTo(503));
     }
@@ -143,7 +152,8 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
       c.createStatement().execute("GRANT USAGE ON SCHEMA hollerith_auth TO " + READ_ONLY_ROLE);
     }
     try (ReadOnlyQueries q = queries(Duration.ofSeconds(5), 10)) {
-      assertThatThrownBy(() -> q.run("tester", "SELECT 1")).isInstanceOf(OpsException.class)
+      assertThatThrownBy(() -> q.run("tester", "SELECT 1"))
+          .isInstanceOf(OpsException.class)
           .hasMessageContaining("may use a credential schema (<schema>_auth)");
     } finally {
       try (Connection c = pg.connect(database)) {
@@ -156,7 +166,8 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
       c.createStatement().execute("GRANT USAGE ON SCHEMA otherfleet_auth TO " + READ_ONLY_ROLE);
     }
     try (ReadOnlyQueries q = queries(Duration.ofSeconds(5), 10)) {
-      assertThatThrownBy(() -> q.run("tester", "SELECT 1")).isInstanceOf(OpsException.class)
+      assertThatThrownBy(() -> q.run("tester", "SELECT 1"))
+          .isInstanceOf(OpsException.class)
           .hasMessageContaining("may use a credential schema (<schema>_auth)");
     } finally {
       try (Connection c = pg.connect(database)) {
@@ -167,9 +178,13 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
 
   @Test
   void withoutARoleTheEndpointSaysWhatToConfigure() {
-    try (ReadOnlyQueries q = new ReadOnlyQueries(store.readOnlySql(new OpsConfig.ReadOnlyRole(null, null, null, null,
-        null)), new OpsConfig.Query(Duration.ofSeconds(5), 10, 1 << 20, 1, 0, null), stats)) {
-      assertThatThrownBy(() -> q.run("tester", "SELECT 1")).isInstanceOf(OpsException.class)
+    try (ReadOnlyQueries q =
+        new ReadOnlyQueries(
+            store.readOnlySql(new OpsConfig.ReadOnlyRole(null, null, null, null, null)),
+            new OpsConfig.Query(Duration.ofSeconds(5), 10, 1 << 20, 1, 0, null),
+            stats)) {
+      assertThatThrownBy(() -> q.run("tester", "SELECT 1"))
+          .isInstanceOf(OpsException.class)
           .hasMessageContaining("set ops.query.postgresql.user")
           .satisfies(e -> assertThat(((OpsException) e).status()).isEqualTo(503));
     }
@@ -185,7 +200,8 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
     assertThat(((Number) size.get("total_size_bytes")).longValue())
         .isGreaterThan(((Number) size.get("metric_schema_size_bytes")).longValue());
     assertThat((Map<String, String>) s.get("notes")).containsKey("database_size");
-    assertThat(((Map<String, String>) s.get("notes")).get("database_size")).contains("includes the credential schema");
+    assertThat(((Map<String, String>) s.get("notes")).get("database_size"))
+        .contains("includes the credential schema");
     Map<String, Object> replication = (Map<String, Object>) s.get("replication");
     assertThat(replication.get("is_replica")).isEqualTo(false);
     assertThat(((Number) replication.get("wal_bytes")).longValue()).isPositive();
@@ -193,17 +209,21 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
 
   @Test
   void nodesSharingTheDatabaseStoreOneSamplePerTableAndDay() {
-    TableGrowthSampler first = new TableGrowthSampler(store, new OpsConfig.TableGrowth(90, 50, 200), stats);
+    TableGrowthSampler first =
+        new TableGrowthSampler(store, new OpsConfig.TableGrowth(90, 50, 200), stats);
     first.sampleOnce(TODAY);
     int tables = store.tableSizeHistory(TODAY, TODAY).size();
-    try (MetricStore other = MetricStores.postgresql(pgConfig(), new StoreSettings(
-        RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 50,
-        clock))) {
+    try (MetricStore other =
+        MetricStores.postgresql(
+            pgConfig(),
+            new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 50, clock))) {
       new TableGrowthSampler(other, new OpsConfig.TableGrowth(90, 50, 200), new StatsRegistry())
           .sampleOnce(TODAY);
     }
-    assertThat(store.tableSizeHistory(TODAY, TODAY)).hasSize(tables)
-        .extracting(s -> s.size().table()).doesNotHaveDuplicates();
+    assertThat(store.tableSizeHistory(TODAY, TODAY))
+        .hasSize(tables)
+        .extracting(s -> s.size().table())
+        .doesNotHaveDuplicates();
   }
 
   @Test
@@ -219,12 +239,17 @@ class PostgresDatabaseOperationsTest extends DatabaseOperationsContractTest {
       st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA hollerith TO " + READ_ONLY_ROLE);
     }
     writeCounters(2, 1);
-    OpsConfig.ReadOnlyRole toReplica = new OpsConfig.ReadOnlyRole(READ_ONLY_ROLE, "ro", null, null,
-        pg.jdbcUrl(replica));
-    try (ReadOnlyQueries q = new ReadOnlyQueries(store.readOnlySql(toReplica),
-        new OpsConfig.Query(Duration.ofSeconds(5), 10, 1 << 20, 1, 0, toReplica), stats)) {
-      assertThat(q.run("tester", "SELECT name FROM series").rows()).containsExactly(List.of("only-on-the-replica"));
-      assertThat(q.run("tester", "SELECT current_user").rows()).containsExactly(List.of(READ_ONLY_ROLE));
+    OpsConfig.ReadOnlyRole toReplica =
+        new OpsConfig.ReadOnlyRole(READ_ONLY_ROLE, "ro", null, null, pg.jdbcUrl(replica));
+    try (ReadOnlyQueries q =
+        new ReadOnlyQueries(
+            store.readOnlySql(toReplica),
+            new OpsConfig.Query(Duration.ofSeconds(5), 10, 1 << 20, 1, 0, toReplica),
+            stats)) {
+      assertThat(q.run("tester", "SELECT name FROM series").rows())
+          .containsExactly(List.of("only-on-the-replica"));
+      assertThat(q.run("tester", "SELECT current_user").rows())
+          .containsExactly(List.of(READ_ONLY_ROLE));
     }
   }
 }

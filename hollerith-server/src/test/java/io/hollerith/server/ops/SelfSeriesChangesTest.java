@@ -19,22 +19,32 @@ import org.junit.jupiter.api.Test;
 class SelfSeriesChangesTest {
 
   private final List<FlushSnapshot> published = new ArrayList<>();
-  private final FlushSink capture = new FlushSink() {
-    @Override
-    public String name() {
-      return "capture";
-    }
+  private final FlushSink capture =
+      new FlushSink() {
+        @Override
+        public String name() {
+          return "capture";
+        }
 
-    @Override
-    public void publish(FlushSnapshot snapshot) {
-      published.add(snapshot);
-    }
-  };
+        @Override
+        public void publish(FlushSnapshot snapshot) {
+          published.add(snapshot);
+        }
+      };
 
   private static FlushSnapshot live(long sequence, List<SeriesRef> joined) {
-    FlushSnapshot.CounterPoint client = new FlushSnapshot.CounterPoint(MetricKey.of("hits"), 1, 0.1);
-    return new FlushSnapshot(sequence * 10_000, 10_000, false, List.of(client), List.of(), List.of(), List.of(),
-        Map.of(), new LiveSetChanges(42, sequence, joined, List.of()));
+    FlushSnapshot.CounterPoint client =
+        new FlushSnapshot.CounterPoint(MetricKey.of("hits"), 1, 0.1);
+    return new FlushSnapshot(
+        sequence * 10_000,
+        10_000,
+        false,
+        List.of(client),
+        List.of(),
+        List.of(),
+        List.of(),
+        Map.of(),
+        new LiveSetChanges(42, sequence, joined, List.of()));
   }
 
   @Test
@@ -45,12 +55,14 @@ class SelfSeriesChangesTest {
     stats.gauge(StatName.LIVE_SERIES, "live series", () -> liveSeries[0]);
     SelfSeriesSink sink = new SelfSeriesSink(capture, "hollerith.", stats);
     SeriesRef hits = new SeriesRef(MetricType.COUNTER, MetricKey.of("hits"));
-    SeriesRef packetsRef = new SeriesRef(MetricType.COUNTER, MetricKey.of("hollerith.packets_received"));
+    SeriesRef packetsRef =
+        new SeriesRef(MetricType.COUNTER, MetricKey.of("hollerith.packets_received"));
     SeriesRef liveRef = new SeriesRef(MetricType.GAUGE, MetricKey.of("hollerith.live_series"));
 
     packets.incr();
     sink.publish(live(1, List.of(hits)));
-    assertThat(published.get(0).liveChanges().joined()).containsExactlyInAnyOrder(hits, packetsRef, liveRef);
+    assertThat(published.get(0).liveChanges().joined())
+        .containsExactlyInAnyOrder(hits, packetsRef, liveRef);
 
     liveSeries[0] = Double.NaN; // a figure without a value is left out: it leaves the listing
     sink.publish(live(2, List.of()));

@@ -57,8 +57,12 @@ class SqliteDatabaseOperationsTest extends DatabaseOperationsContractTest {
 
   @Override
   protected String bigValues(int rows, int chars) {
-    return "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " + rows + ")"
-        + " SELECT hex(zeroblob(" + chars / 2 + ")) FROM c";
+    return "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < "
+        + rows
+        + ")"
+        + " SELECT hex(zeroblob("
+        + chars / 2
+        + ")) FROM c";
   }
 
   @Override
@@ -102,7 +106,8 @@ class SqliteDatabaseOperationsTest extends DatabaseOperationsContractTest {
   protected String extraFingerprint(Connection c) throws SQLException {
     StringBuilder sb = new StringBuilder();
     for (String pragma : List.of("user_version", "journal_mode", "schema_version")) {
-      try (var st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA " + pragma)) {
+      try (var st = c.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA " + pragma)) {
         rs.next();
         sb.append(pragma).append('=').append(rs.getString(1)).append(';');
       }
@@ -126,16 +131,23 @@ class SqliteDatabaseOperationsTest extends DatabaseOperationsContractTest {
     assertThat(Files.exists(dir.resolve(MetricStores.SQLITE_FILE + "-shm"))).isTrue();
     assertThat(Files.size(dir.resolve(MetricStores.SQLITE_FILE + "-wal"))).isPositive();
     try (ReadOnlyQueries q = queries(Duration.ofSeconds(10), 100)) {
-      assertThat(((Number) q.run("tester", "SELECT count(*) FROM series").rows().get(0).get(0)).longValue()).isEqualTo(3);
+      assertThat(
+              ((Number) q.run("tester", "SELECT count(*) FROM series").rows().get(0).get(0))
+                  .longValue())
+          .isEqualTo(3);
       writeCounters("later", 2, 2);
-      assertThat(((Number) q.run("tester", "SELECT count(*) FROM series").rows().get(0).get(0)).longValue()).isEqualTo(5);
+      assertThat(
+              ((Number) q.run("tester", "SELECT count(*) FROM series").rows().get(0).get(0))
+                  .longValue())
+          .isEqualTo(5);
     }
   }
 
   @Test
   void theFileIsNotCreatedByABackupOrVacuum() {
     try (ReadOnlyQueries q = queries(Duration.ofSeconds(10), 100)) {
-      assertThatThrownBy(() -> q.run("tester", "backup to " + dir.resolve("b.db"))).isInstanceOf(OpsException.class)
+      assertThatThrownBy(() -> q.run("tester", "backup to " + dir.resolve("b.db")))
+          .isInstanceOf(OpsException.class)
           .hasMessageContaining("backup and restore commands");
     }
     assertThat(Files.exists(dir.resolve("b.db"))).isFalse();
@@ -155,11 +167,14 @@ class SqliteDatabaseOperationsTest extends DatabaseOperationsContractTest {
     Map<String, Object> maintenance = (Map<String, Object>) s.get("maintenance");
     long rows = store.tableSizes().stream().mapToLong(t -> t.rowEstimate()).sum();
     assertThat(maintenance.get("total_live_tuples")).isEqualTo(rows);
-    assertThat((Map<String, Object>) maintenance.get("wal_checkpoint")).containsKeys("wal_frames", "checkpointed_frames");
+    assertThat((Map<String, Object>) maintenance.get("wal_checkpoint"))
+        .containsKeys("wal_frames", "checkpointed_frames");
     Map<String, Object> connections = (Map<String, Object>) s.get("connections");
     assertThat(connections.get("max_connections")).isEqualTo(5);
-    assertThat(((Map<String, Object>) s.get("cache_performance")).get("buffer_cache_hit_ratio")).isNull();
-    assertThat((Map<String, String>) s.get("notes")).containsKey("cache_performance.buffer_cache_hit_ratio")
+    assertThat(((Map<String, Object>) s.get("cache_performance")).get("buffer_cache_hit_ratio"))
+        .isNull();
+    assertThat((Map<String, String>) s.get("notes"))
+        .containsKey("cache_performance.buffer_cache_hit_ratio")
         .containsKey("database_size");
     assertThat(((Map<String, Object>) s.get("active_queries")).get("count")).isEqualTo(0);
   }
@@ -170,12 +185,16 @@ class SqliteDatabaseOperationsTest extends DatabaseOperationsContractTest {
     try (Connection locker = rawConnection()) {
       locker.setAutoCommit(false);
       locker.createStatement().execute("INSERT INTO nodes (name) VALUES ('locker')");
-      assertThatThrownBy(() -> writeCounters(1, 1)).isInstanceOf(StoreException.class)
+      assertThatThrownBy(() -> writeCounters(1, 1))
+          .isInstanceOf(StoreException.class)
           .hasMessageContaining("SQLITE_BUSY");
       locker.rollback();
     }
     Map<String, Object> tx = (Map<String, Object>) store.databaseStats().get("transactions");
-    assertThat(tx).containsEntry("busy", 1L).containsEntry("committed", 0L).containsEntry("rolled_back", 0L);
+    assertThat(tx)
+        .containsEntry("busy", 1L)
+        .containsEntry("committed", 0L)
+        .containsEntry("rolled_back", 0L);
     writeCounters(1, 2);
     tx = (Map<String, Object>) store.databaseStats().get("transactions");
     assertThat(tx).containsEntry("busy", 1L).containsEntry("committed", 1L);

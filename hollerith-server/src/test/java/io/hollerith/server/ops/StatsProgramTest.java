@@ -35,7 +35,8 @@ class StatsProgramTest {
 
   final StepClock clock = new StepClock(Instant.parse("2026-12-07T03:00:00Z").toEpochMilli());
   final StatsRegistry stats = new StatsRegistry();
-  final InternalStats internal = new InternalStats(clock, stats, new WakeLatencyProbe(clock), ProcessUsage.self(), null);
+  final InternalStats internal =
+      new InternalStats(clock, stats, new WakeLatencyProbe(clock), ProcessUsage.self(), null);
 
   RunContext run(Map<String, String> params) {
     return new RunContext("t1", "stats", clock.instant(), params);
@@ -43,7 +44,8 @@ class StatsProgramTest {
 
   @Test
   void appendsOneCompactJsonObjectPerRunToTheTemplatedFile() throws Exception {
-    StatsProgram program = new StatsProgram(internal, dir + "/{{ site }}-{{date}}.{{ job_id }}.json");
+    StatsProgram program =
+        new StatsProgram(internal, dir + "/{{ site }}-{{date}}.{{ job_id }}.json");
     String first = program.run(run(Map.of("site", "eu")));
     clock.advance(60_000);
     String second = program.run(run(Map.of("site", "eu")));
@@ -74,8 +76,12 @@ class StatsProgramTest {
     StatsProgram program = new StatsProgram(internal, missing + "/{{ date }}.json");
     assertThatThrownBy(() -> program.run(run(Map.of())))
         .isInstanceOf(IOException.class)
-        .hasMessage("cannot append the stats to " + missing.resolve("2026-12-07.json") + ": its directory " + missing
-            + " does not exist");
+        .hasMessage(
+            "cannot append the stats to "
+                + missing.resolve("2026-12-07.json")
+                + ": its directory "
+                + missing
+                + " does not exist");
     assertThat(Files.exists(missing)).isFalse();
   }
 
@@ -84,7 +90,10 @@ class StatsProgramTest {
     StatsProgram program = new StatsProgram(internal, dir + "/{{ host }}.json");
     assertThatThrownBy(() -> program.run(run(Map.of())))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown variable 'host' in path template '" + dir + "/{{ host }}.json'; known: [date, job_id, time]");
+        .hasMessage(
+            "unknown variable 'host' in path template '"
+                + dir
+                + "/{{ host }}.json'; known: [date, job_id, time]");
     assertThatThrownBy(() -> new StatsProgram(internal, dir + "/{{ 1x }}.json").run(run(Map.of())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("malformed placeholder in path template");
@@ -93,25 +102,38 @@ class StatsProgramTest {
   @Test
   void aFailedRunIsAFailedTaskWithTheReason() throws Exception {
     try (Scheduler scheduler = new Scheduler("n1", clock, null, 10, 1, stats)) {
-      scheduler.add(new Job("stats", new Schedule.Interval(Duration.ofSeconds(60)), Map.of(),
-          new StatsProgram(internal, dir.resolve("gone") + "/{{ date }}.json")));
+      scheduler.add(
+          new Job(
+              "stats",
+              new Schedule.Interval(Duration.ofSeconds(60)),
+              Map.of(),
+              new StatsProgram(internal, dir.resolve("gone") + "/{{ date }}.json")));
       Task task = scheduler.tasks("stats", TaskState.SCHEDULED, 1).get(0);
       clock.set(task.scheduledAt().toEpochMilli());
       scheduler.tick();
-      await("the run to fail").atMost(Duration.ofSeconds(20))
+      await("the run to fail")
+          .atMost(Duration.ofSeconds(20))
           .until(() -> scheduler.find(task.id()).orElseThrow().state() == TaskState.FAILED);
       assertThat(scheduler.find(task.id()).orElseThrow().error())
-          .isEqualTo("cannot append the stats to " + dir.resolve("gone").resolve("2026-12-07.json") + ": its directory "
-              + dir.resolve("gone") + " does not exist");
+          .isEqualTo(
+              "cannot append the stats to "
+                  + dir.resolve("gone").resolve("2026-12-07.json")
+                  + ": its directory "
+                  + dir.resolve("gone")
+                  + " does not exist");
     }
   }
 
   @Test
   void theSchedulerFiguresAppearOnceThereIsAScheduler() throws Exception {
-    assertThat(JSON.readTree(new StatsProgram(internal, null).run(run(Map.of()))).has("scheduled")).isFalse();
+    assertThat(JSON.readTree(new StatsProgram(internal, null).run(run(Map.of()))).has("scheduled"))
+        .isFalse();
     try (Scheduler scheduler = new Scheduler("n1", clock, null, 10, 1, stats)) {
-      scheduler.add(new Job("a", new Schedule.Interval(Duration.ofSeconds(60)), Map.of(), r -> null));
-      InternalStats withScheduler = new InternalStats(clock, stats, new WakeLatencyProbe(clock), ProcessUsage.self(), scheduler);
+      scheduler.add(
+          new Job("a", new Schedule.Interval(Duration.ofSeconds(60)), Map.of(), r -> null));
+      InternalStats withScheduler =
+          new InternalStats(
+              clock, stats, new WakeLatencyProbe(clock), ProcessUsage.self(), scheduler);
       JsonNode s = JSON.readTree(new StatsProgram(withScheduler, null).run(run(Map.of())));
       assertThat(s.get("scheduled").get("num_entries").asInt()).isEqualTo(1);
       assertThat(s.get("len_runlogdb_cache").asInt()).isEqualTo(1);

@@ -42,8 +42,11 @@ class TableGrowthJobTest {
 
   @BeforeEach
   void open() {
-    store = MetricStores.sqlite(dir.resolve(MetricStores.SQLITE_FILE), "NORMAL",
-        new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 200, clock));
+    store =
+        MetricStores.sqlite(
+            dir.resolve(MetricStores.SQLITE_FILE),
+            "NORMAL",
+            new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 200, clock));
   }
 
   @AfterEach
@@ -63,7 +66,8 @@ class TableGrowthJobTest {
   Task runDue(Task due) throws InterruptedException {
     clock.set(due.scheduledAt().toEpochMilli());
     scheduler.tick();
-    await("the sample task to end").atMost(Duration.ofSeconds(20))
+    await("the sample task to end")
+        .atMost(Duration.ofSeconds(20))
         .until(() -> scheduler.find(due.id()).orElseThrow().state().isFinal());
     return scheduler.find(due.id()).orElseThrow();
   }
@@ -74,7 +78,8 @@ class TableGrowthJobTest {
 
   @Test
   void theSampleRunsDailyAtOneByDefaultAndStoresTheDayOfItsDueTime() throws Exception {
-    TableGrowthSampler sampler = new TableGrowthSampler(store, new OpsConfig.TableGrowth(null, null, null), stats);
+    TableGrowthSampler sampler =
+        new TableGrowthSampler(store, new OpsConfig.TableGrowth(null, null, null), stats);
     scheduler = new Scheduler("n1", clock, store.tasks(), 100, 1, stats);
     scheduler.add(TableGrowthJob.job(new OpsConfig.TableGrowth(null, null, null), sampler));
 
@@ -114,7 +119,8 @@ class TableGrowthJobTest {
   @Test
   void theStartSampleStillFillsTodayWhenTheNodeStartsAfterTheJobsTime() {
     clock.set(Instant.parse("2026-12-07T09:00:00Z").toEpochMilli());
-    TableGrowthSampler sampler = new TableGrowthSampler(store, new OpsConfig.TableGrowth(null, null, null), stats);
+    TableGrowthSampler sampler =
+        new TableGrowthSampler(store, new OpsConfig.TableGrowth(null, null, null), stats);
     scheduler = new Scheduler("n1", clock, null, 100, 1, stats);
     scheduler.add(TableGrowthJob.job(new OpsConfig.TableGrowth(null, null, null), sampler));
     // The job's next run is tomorrow; today's sample comes from the start-up check.

@@ -36,7 +36,9 @@ class KeyHashTest {
         exact[i] = (byte) ('a' + i % 26);
         reused[i] = exact[i];
       }
-      assertThat(Sample.hashKey(reused, 0, length)).as("length %d", length).isEqualTo(Sample.hashKey(exact, 0, length));
+      assertThat(Sample.hashKey(reused, 0, length))
+          .as("length %d", length)
+          .isEqualTo(Sample.hashKey(exact, 0, length));
     }
   }
 
@@ -49,11 +51,15 @@ class KeyHashTest {
       }
       int base = Sample.hashKey(key, 0, length);
       // a trailing zero byte is still a different key
-      assertThat(Sample.hashKey(key, 0, length + 1)).as("length %d + NUL", length).isNotEqualTo(base);
+      assertThat(Sample.hashKey(key, 0, length + 1))
+          .as("length %d + NUL", length)
+          .isNotEqualTo(base);
       for (int i = 0; i < length; i++) {
         for (int bit = 0; bit < 8; bit++) {
           key[i] ^= (byte) (1 << bit);
-          assertThat(Sample.hashKey(key, 0, length)).as("length %d byte %d bit %d", length, i, bit).isNotEqualTo(base);
+          assertThat(Sample.hashKey(key, 0, length))
+              .as("length %d byte %d bit %d", length, i, bit)
+              .isNotEqualTo(base);
           key[i] ^= (byte) (1 << bit);
         }
       }
@@ -71,7 +77,8 @@ class KeyHashTest {
       distinct.add(h);
       load[h & (buckets - 1)]++;
     }
-    assertThat(distinct.size()).isGreaterThan(keys - 20); // 32-bit collisions among 200k: ~5 expected
+    assertThat(distinct.size())
+        .isGreaterThan(keys - 20); // 32-bit collisions among 200k: ~5 expected
     double mean = (double) keys / buckets;
     double chiSquare = 0;
     for (int l : load) {

@@ -31,28 +31,60 @@ class LineParserFuzzTest {
   private static final int PACKETS = 1_000_000;
 
   private static final String[] VALID = {
-    "foo:1|c", "foo.bar:1.5|c|@0.5", "gauge:+12|g", "gauge:-3.5|g", "gauge:42|g", "timer:100.000000|ms",
-    "timer:1|ms|@0.1", "uniq:user-42|s", "hist:1.5|h|#env:prod", "dist:1:2:3|d|#a:b,c", "req,env=prod,host=a:1|c",
-    "req;env=prod;region=eu:1|c", "x:1|c:2|ms:3|g", "x:1|c|@0.5:2|c", "t:1|g|T1656581409|#a:b|c:abc123",
-    "_e{5,4}:title|text|#a:b", "_sc|check|0|#a:b|m:msg", "u:1|c|#url:http://x.io/a:b,k:v", "m é/x  y:1|c",
-    "big:1234568901234.000000|ms", "e:1e3|c", "hex:0x1f|c", "emoji:1|c|#\uD83D\uDE00:\uE000",
+    "foo:1|c",
+    "foo.bar:1.5|c|@0.5",
+    "gauge:+12|g",
+    "gauge:-3.5|g",
+    "gauge:42|g",
+    "timer:100.000000|ms",
+    "timer:1|ms|@0.1",
+    "uniq:user-42|s",
+    "hist:1.5|h|#env:prod",
+    "dist:1:2:3|d|#a:b,c",
+    "req,env=prod,host=a:1|c",
+    "req;env=prod;region=eu:1|c",
+    "x:1|c:2|ms:3|g",
+    "x:1|c|@0.5:2|c",
+    "t:1|g|T1656581409|#a:b|c:abc123",
+    "_e{5,4}:title|text|#a:b",
+    "_sc|check|0|#a:b|m:msg",
+    "u:1|c|#url:http://x.io/a:b,k:v",
+    "m é/x  y:1|c",
+    "big:1234568901234.000000|ms",
+    "e:1e3|c",
+    "hex:0x1f|c",
+    "emoji:1|c|#\uD83D\uDE00:\uE000",
   };
   private static final byte[][] VALID_BYTES =
       Arrays.stream(VALID).map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
-  private static final byte[] STRUCTURE = "|:#@,;=\n\r.T c+-e0123456789_".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] STRUCTURE =
+      "|:#@,;=\n\r.T c+-e0123456789_".getBytes(StandardCharsets.ISO_8859_1);
   private static final String[] HUGE = {
-    "1e308", "1e309", "-1e400", "123456789012345678901234567890", "0." + "0".repeat(400) + "1", "9".repeat(500),
-    "0x" + "f".repeat(300), "NaN", "Infinity", "4.9e-324", "2.2250738585072011e-308",
+    "1e308",
+    "1e309",
+    "-1e400",
+    "123456789012345678901234567890",
+    "0." + "0".repeat(400) + "1",
+    "9".repeat(500),
+    "0x" + "f".repeat(300),
+    "NaN",
+    "Infinity",
+    "4.9e-324",
+    "2.2250738585072011e-308",
   };
   private static final Set<String> REASONS =
-      EnumSet.allOf(BadLineReason.class).stream().map(BadLineReason::slug).collect(Collectors.toSet());
+      EnumSet.allOf(BadLineReason.class).stream()
+          .map(BadLineReason::slug)
+          .collect(Collectors.toSet());
 
   /** Checks every sample against the {@link Sample} contract and counts what it saw. */
   private static final class CheckingSink implements SampleSink {
     private final int maxNameBytes;
-    private final CharsetDecoder strictUtf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder strictUtf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     long accepted;
     long rejected;
 
@@ -65,22 +97,37 @@ class LineParserFuzzTest {
       // Plain checks rather than AssertJ here: this runs a few million times.
       accepted++;
       char source = s.sourceType();
-      MetricType expectedType = switch (source) {
-        case 'c' -> MetricType.COUNTER;
-        case 'g' -> MetricType.GAUGE;
-        case 's' -> MetricType.SET;
-        case 'm', 'h', 'd' -> MetricType.TIMER;
-        default -> null;
-      };
+      MetricType expectedType =
+          switch (source) {
+            case 'c' -> MetricType.COUNTER;
+            case 'g' -> MetricType.GAUGE;
+            case 's' -> MetricType.SET;
+            case 'm', 'h', 'd' -> MetricType.TIMER;
+            default -> null;
+          };
       check(s.type() != null && s.type() == expectedType, s, "type");
       check(s.keyLength() > 0, s, "keyLength");
-      check(s.nameLength() > 0 && s.nameLength() <= s.keyLength() && s.nameLength() <= maxNameBytes, s, "nameLength");
+      check(
+          s.nameLength() > 0 && s.nameLength() <= s.keyLength() && s.nameLength() <= maxNameBytes,
+          s,
+          "nameLength");
       check(s.keyHash() == Sample.hashKey(s.keyBytes(), 0, s.keyLength()), s, "keyHash");
       for (int i = 0; i < s.nameLength(); i++) {
         byte b = s.keyBytes()[i];
-        check((Character.isLetterOrDigit(b) && b < 0x7F) || b == '_' || b == '-' || b == '.' || b == '=', s, "name byte");
+        check(
+            (Character.isLetterOrDigit(b) && b < 0x7F)
+                || b == '_'
+                || b == '-'
+                || b == '.'
+                || b == '=',
+            s,
+            "name byte");
       }
-      check(s.nameLength() == s.keyLength() || s.keyBytes()[s.nameLength()] == MetricKey.TAG_SEPARATOR, s, "tags");
+      check(
+          s.nameLength() == s.keyLength()
+              || s.keyBytes()[s.nameLength()] == MetricKey.TAG_SEPARATOR,
+          s,
+          "tags");
       check(s.sampleRate() > 0 && s.sampleRate() <= 1, s, "sampleRate");
       if (s.type() == MetricType.SET) {
         check(s.memberLength() > 0, s, "memberLength");
@@ -93,7 +140,8 @@ class LineParserFuzzTest {
       }
       check(s.type() == MetricType.GAUGE || !s.gaugeDelta(), s, "gaugeDelta");
       if (accepted % 61 == 0) {
-        // The heavier checks on a sample of them: well-formed UTF-8 that round-trips through MetricKey.
+        // The heavier checks on a sample of them: well-formed UTF-8 that round-trips through
+        // MetricKey.
         try {
           strictUtf8.decode(ByteBuffer.wrap(s.keyBytes(), 0, s.keyLength()));
         } catch (CharacterCodingException e) {
@@ -106,8 +154,10 @@ class LineParserFuzzTest {
 
     private static void check(boolean ok, Sample s, String what) {
       if (!ok) {
-        throw new AssertionError(what + " broken for key "
-            + new String(s.keyBytes(), 0, s.keyLength(), StandardCharsets.UTF_8));
+        throw new AssertionError(
+            what
+                + " broken for key "
+                + new String(s.keyBytes(), 0, s.keyLength(), StandardCharsets.UTF_8));
       }
     }
 
@@ -149,11 +199,15 @@ class LineParserFuzzTest {
 
     assertThat(defaultSink.accepted).isGreaterThan(PACKETS / 2);
     assertThat(defaultSink.rejected).isGreaterThan(PACKETS / 4);
-    assertThat(defaultStats.value("messages", "samples_parsed").longValue()).isEqualTo(defaultSink.accepted);
-    assertThat(defaultStats.value("messages", "bad_lines_seen").longValue()).isEqualTo(defaultSink.rejected);
+    assertThat(defaultStats.value("messages", "samples_parsed").longValue())
+        .isEqualTo(defaultSink.accepted);
+    assertThat(defaultStats.value("messages", "bad_lines_seen").longValue())
+        .isEqualTo(defaultSink.rejected);
     assertThat(defaultStats.value("bad_lines", "internal_error").longValue()).isZero();
-    assertThat(tightStats.value("messages", "samples_parsed").longValue()).isEqualTo(tightSink.accepted);
-    assertThat(tightStats.value("messages", "bad_lines_seen").longValue()).isEqualTo(tightSink.rejected);
+    assertThat(tightStats.value("messages", "samples_parsed").longValue())
+        .isEqualTo(tightSink.accepted);
+    assertThat(tightStats.value("messages", "bad_lines_seen").longValue())
+        .isEqualTo(tightSink.rejected);
     assertThat(tightStats.value("bad_lines", "internal_error").longValue()).isZero();
     assertThat(tightStats.value("bad_lines", "too_many_tags").longValue()).isPositive();
     assertThat(tightStats.value("bad_lines", "line_too_long").longValue()).isPositive();
@@ -161,13 +215,14 @@ class LineParserFuzzTest {
   }
 
   /**
-   * The one-pass path for simple lines must be invisible: with and without it, the same packets give
-   * the same samples (type, key, value, delta, rate, timestamp), the same rejects and the same
+   * The one-pass path for simple lines must be invisible: with and without it, the same packets
+   * give the same samples (type, key, value, delta, rate, timestamp), the same rejects and the same
    * counters, under the default limits and under tight ones.
    */
   @Test
   void theSimpleLinePathAgreesWithTheGeneralPathOnEveryPacket() {
-    for (ProtocolConfig config : List.of(new ProtocolConfig(null, null, null, null), new ProtocolConfig(300, 64, 12, 3))) {
+    for (ProtocolConfig config :
+        List.of(new ProtocolConfig(null, null, null, null), new ProtocolConfig(300, 64, 12, 3))) {
       StatsRegistry fastStats = new StatsRegistry();
       StatsRegistry generalStats = new StatsRegistry();
       LineParser fast = new LineParser(config, fastStats, System::nanoTime, true);
@@ -188,19 +243,55 @@ class LineParserFuzzTest {
       }
       assertThat(simpleLines).isGreaterThan(200_000);
       for (String metric : List.of("metrics_received", "samples_parsed", "bad_lines_seen")) {
-        assertThat(fastStats.value("messages", metric)).as(metric).isEqualTo(generalStats.value("messages", metric));
+        assertThat(fastStats.value("messages", metric))
+            .as(metric)
+            .isEqualTo(generalStats.value("messages", metric));
       }
     }
   }
 
   private static final byte[] SIMPLE_NAME = "abcXYZ019_.-".getBytes(StandardCharsets.ISO_8859_1);
   private static final String[] SIMPLE_TAILS = {
-    "1|c", "250|ms", "-3|g", "+4|g", "12.5|ms", "7|h", "9|d", "-1|ms", "1|s", "1|c|@0.5", "1|c\r", "|c", "1|", "1",
-    "1|m", "1|msx", "1:2|c", "1|c|#a:b", "x|c", "1e3|c", " 5 |g", "0x1f|c", "00012|c",
-    "user-1|s", "|s", "a:b|s", " x |s", "\u00e9|s", "u\rv|s", "1|s|@0.5", "1|sx", "1|s ", "-3.5|g", "+0.25|ms",
+    "1|c",
+    "250|ms",
+    "-3|g",
+    "+4|g",
+    "12.5|ms",
+    "7|h",
+    "9|d",
+    "-1|ms",
+    "1|s",
+    "1|c|@0.5",
+    "1|c\r",
+    "|c",
+    "1|",
+    "1",
+    "1|m",
+    "1|msx",
+    "1:2|c",
+    "1|c|#a:b",
+    "x|c",
+    "1e3|c",
+    " 5 |g",
+    "0x1f|c",
+    "00012|c",
+    "user-1|s",
+    "|s",
+    "a:b|s",
+    " x |s",
+    "\u00e9|s",
+    "u\rv|s",
+    "1|s|@0.5",
+    "1|sx",
+    "1|s ",
+    "-3.5|g",
+    "+0.25|ms",
   };
 
-  /** Lines near the simple form, some exactly on it, some a byte away, joined by \n (sometimes \r\n). */
+  /**
+   * Lines near the simple form, some exactly on it, some a byte away, joined by \n (sometimes
+   * \r\n).
+   */
   private static int simplePacket(SplittableRandom r, byte[] out) {
     int length = 0;
     int lines = 1 + r.nextInt(20);
@@ -219,7 +310,8 @@ class LineParserFuzzTest {
         out[length - (nameLength > 0 ? 1 : 0)] = (byte) " /;=,\u00e9".charAt(r.nextInt(6));
       }
       out[length++] = ':';
-      byte[] tail = SIMPLE_TAILS[r.nextInt(SIMPLE_TAILS.length)].getBytes(StandardCharsets.ISO_8859_1);
+      byte[] tail =
+          SIMPLE_TAILS[r.nextInt(SIMPLE_TAILS.length)].getBytes(StandardCharsets.ISO_8859_1);
       System.arraycopy(tail, 0, out, length, tail.length);
       length += tail.length;
     }

@@ -28,7 +28,8 @@ class LineParserTest {
 
   private final StatsRegistry stats = new StatsRegistry();
   private final AtomicLong clock = new AtomicLong();
-  private LineParser parser = new LineParser(new ProtocolConfig(null, null, null, null), stats, clock::get);
+  private LineParser parser =
+      new LineParser(new ProtocolConfig(null, null, null, null), stats, clock::get);
 
   // ------------------------------------------------------------ expected-sample helpers
 
@@ -41,7 +42,8 @@ class LineParserTest {
     List<Tag> tags = new ArrayList<>();
     for (String t : text.substring(hash + 1).split(",")) {
       int colon = t.indexOf(':');
-      tags.add(colon < 0 ? new Tag(t, null) : new Tag(t.substring(0, colon), t.substring(colon + 1)));
+      tags.add(
+          colon < 0 ? new Tag(t, null) : new Tag(t.substring(0, colon), t.substring(colon + 1)));
     }
     return MetricKey.of(text.substring(0, hash), tags);
   }
@@ -75,11 +77,27 @@ class LineParserTest {
   }
 
   static Got rate(Got x, double r) {
-    return new Got(x.type(), x.sourceType(), x.key(), x.value(), x.gaugeDelta(), x.member(), r, x.timestampSeconds());
+    return new Got(
+        x.type(),
+        x.sourceType(),
+        x.key(),
+        x.value(),
+        x.gaugeDelta(),
+        x.member(),
+        r,
+        x.timestampSeconds());
   }
 
   static Got ts(Got x, long t) {
-    return new Got(x.type(), x.sourceType(), x.key(), x.value(), x.gaugeDelta(), x.member(), x.sampleRate(), t);
+    return new Got(
+        x.type(),
+        x.sourceType(),
+        x.key(),
+        x.value(),
+        x.gaugeDelta(),
+        x.member(),
+        x.sampleRate(),
+        t);
   }
 
   private RecordingSink parse(String packet) {
@@ -126,8 +144,11 @@ class LineParserTest {
         arguments("foo:1234568901234|c", List.of(c("foo", 1234568901234.0))),
         arguments("foo:1234568901234.000000|ms", List.of(ms("foo", 1234568901234.0))),
         arguments("foo.bar:1|c", List.of(c("foo.bar", 1))),
-        arguments("foo:1|c\nbar:-1|c\nbaz:320.000000|ms", List.of(c("foo", 1), c("bar", -1), ms("baz", 320))),
-        arguments("foo:0|g\nfoo:-10|g\nbar:1|c", List.of(g("foo", 0), gDelta("foo", -10), c("bar", 1))),
+        arguments(
+            "foo:1|c\nbar:-1|c\nbaz:320.000000|ms",
+            List.of(c("foo", 1), c("bar", -1), ms("baz", 320))),
+        arguments(
+            "foo:0|g\nfoo:-10|g\nbar:1|c", List.of(g("foo", 0), gDelta("foo", -10), c("bar", 1))),
         // histogram and distribution are timers
         arguments("foo:1.5|h", List.of(h("foo", 1.5))),
         arguments("foo:2|d", List.of(d("foo", 2))),
@@ -154,14 +175,18 @@ class LineParserTest {
         arguments("foo:1|c|#b:2,a:1", List.of(c("foo#a:1,b:2", 1))),
         arguments("foo:1|c|#a:1,a:1", List.of(c("foo#a:1", 1))),
         arguments("foo:1|c|#a:2,a:1,a", List.of(c("foo#a,a:1,a:2", 1))),
-        arguments("foo:1|c|#url:http://example.com/a/b?x=1:2", List.of(c("foo#url:http://example.com/a/b?x=1:2", 1))),
+        arguments(
+            "foo:1|c|#url:http://example.com/a/b?x=1:2",
+            List.of(c("foo#url:http://example.com/a/b?x=1:2", 1))),
         arguments("foo:1|c|#env:", List.of(c("foo#env:", 1))),
         arguments("foo:1|c|#env=prod", List.of(c("foo#env:prod", 1))),
         arguments("foo:1|c|#,,env:prod,", List.of(c("foo#env:prod", 1))),
         arguments("foo:1|c|#a:1|#b:2", List.of(c("foo#a:1,b:2", 1))),
         arguments("foo:1|c:2|c|#env:prod", List.of(c("foo#env:prod", 1), c("foo#env:prod", 2))),
         arguments("foo:1:2|d|#env:prod", List.of(d("foo#env:prod", 1), d("foo#env:prod", 2))),
-        arguments("foo:1|c|#tag:ünïcødé,emoji:\uD83D\uDE00", List.of(c("foo#emoji:\uD83D\uDE00,tag:ünïcødé", 1))),
+        arguments(
+            "foo:1|c|#tag:ünïcødé,emoji:\uD83D\uDE00",
+            List.of(c("foo#emoji:\uD83D\uDE00,tag:ünïcødé", 1))),
         // Influx/Telegraf and Graphite tags give the same identity
         arguments("foo,env=prod,canary:1|c", List.of(c("foo#canary,env:prod", 1))),
         arguments("foo;env=prod;canary:1|c", List.of(c("foo#canary,env:prod", 1))),
@@ -331,7 +356,8 @@ class LineParserTest {
 
   @Test
   void countsEventsAndServiceChecksWithoutPassingThemOn() {
-    RecordingSink sink = parse("_e{5,4}:title|text|#a:b\n_e{2,0}:hi|\n_sc|check|0|#a:b|m:ok\n_sc|db|3\nfoo:1|c");
+    RecordingSink sink =
+        parse("_e{5,4}:title|text|#a:b\n_e{2,0}:hi|\n_sc|check|0|#a:b|m:ok\n_sc|db|3\nfoo:1|c");
 
     assertThat(sink.samples).containsExactly(c("foo", 1));
     assertThat(sink.rejects).isEmpty();
@@ -353,31 +379,55 @@ class LineParserTest {
     List<Integer> hashes = new ArrayList<>();
     for (String line : lines) {
       byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-      parser.parse(bytes, 0, bytes.length, new SampleSink() {
-        @Override
-        public void accept(Sample sample) {
-          keys.add(new String(sample.keyBytes(), 0, sample.keyLength(), StandardCharsets.UTF_8));
-          hashes.add(sample.keyHash());
-          assertThat(sample.nameLength()).isEqualTo("req.count".length());
-        }
-      });
+      parser.parse(
+          bytes,
+          0,
+          bytes.length,
+          new SampleSink() {
+            @Override
+            public void accept(Sample sample) {
+              keys.add(
+                  new String(sample.keyBytes(), 0, sample.keyLength(), StandardCharsets.UTF_8));
+              hashes.add(sample.keyHash());
+              assertThat(sample.nameLength()).isEqualTo("req.count".length());
+            }
+          });
     }
     String expected = key("req.count#canary,env:prod,host:a").canonical();
     assertThat(keys).hasSize(lines.length).containsOnly(expected);
-    assertThat(hashes).containsOnly(Sample.hashKey(expected.getBytes(StandardCharsets.UTF_8), 0, expected.length()));
+    assertThat(hashes)
+        .containsOnly(
+            Sample.hashKey(expected.getBytes(StandardCharsets.UTF_8), 0, expected.length()));
   }
 
   @Test
   void tagTextKeepsUrlsAndDropsControlsAndAmbiguousKeyCharacters() {
-    RecordingSink sink = parse("foo:1|c|#url:https://x.io/a;b?c=d:e,k\u0001ey:v\u0007al,sp ace:a b,\u0085c1:x");
+    RecordingSink sink =
+        parse("foo:1|c|#url:https://x.io/a;b?c=d:e,k\u0001ey:v\u0007al,sp ace:a b,\u0085c1:x");
 
-    assertThat(sink.samples).containsExactly(
-        c("foo#c1:x,key:val,sp ace:a b,url:https://x.io/a;b?c=d:e", 1));
+    assertThat(sink.samples)
+        .containsExactly(c("foo#c1:x,key:val,sp ace:a b,url:https://x.io/a;b?c=d:e", 1));
   }
 
   @Test
   void invalidUtf8IsDroppedFromTagsAndNames() {
-    byte[] line = {'f', (byte) 0xFF, 'o', ':', '1', '|', 'c', '|', '#', 'k', (byte) 0xC3, ':', 'v', (byte) 0xE2, (byte) 0x82};
+    byte[] line = {
+      'f',
+      (byte) 0xFF,
+      'o',
+      ':',
+      '1',
+      '|',
+      'c',
+      '|',
+      '#',
+      'k',
+      (byte) 0xC3,
+      ':',
+      'v',
+      (byte) 0xE2,
+      (byte) 0x82
+    };
     RecordingSink sink = new RecordingSink();
     parser.parse(line, 0, line.length, sink);
 
@@ -420,16 +470,18 @@ class LineParserTest {
   @Test
   void aThrowingSinkIsCountedAsInternalErrorAndTheNextLinesStillCount() {
     List<String> seen = new ArrayList<>();
-    SampleSink sink = new SampleSink() {
-      @Override
-      public void accept(Sample sample) {
-        String name = new String(sample.keyBytes(), 0, sample.nameLength(), StandardCharsets.UTF_8);
-        if (name.equals("boom")) {
-          throw new IllegalStateException("sink failure");
-        }
-        seen.add(name);
-      }
-    };
+    SampleSink sink =
+        new SampleSink() {
+          @Override
+          public void accept(Sample sample) {
+            String name =
+                new String(sample.keyBytes(), 0, sample.nameLength(), StandardCharsets.UTF_8);
+            if (name.equals("boom")) {
+              throw new IllegalStateException("sink failure");
+            }
+            seen.add(name);
+          }
+        };
     byte[] bytes = "a:1|c\nboom:1|c\nb:1|c".getBytes(StandardCharsets.UTF_8);
     parser.parse(bytes, 0, bytes.length, sink);
 
@@ -456,7 +508,8 @@ class LineParserTest {
 
   @Test
   void escapesControlCharactersForTheLog() {
-    assertThat(BadLineReporter.escapeForLog("a\rb\u001b[31m\"q\"\\")).isEqualTo("a\\x0db\\x1b[31m\\\"q\\\"\\\\");
+    assertThat(BadLineReporter.escapeForLog("a\rb\u001b[31m\"q\"\\"))
+        .isEqualTo("a\\x0db\\x1b[31m\\\"q\\\"\\\\");
   }
 
   @Test
@@ -474,7 +527,8 @@ class LineParserTest {
     for (int i = 0; i < 60; i++) {
       tags.append(i == 0 ? "" : ",").append("tag").append(59 - i).append(":value-").append(i);
     }
-    RecordingSink sink = parse("long.name." + "n".repeat(400) + ":1|c|#" + tags + "\nshort:2|c|#z:1,a:2");
+    RecordingSink sink =
+        parse("long.name." + "n".repeat(400) + ":1|c|#" + tags + "\nshort:2|c|#z:1,a:2");
 
     assertThat(sink.rejects).isEmpty();
     assertThat(sink.samples).hasSize(2);
@@ -487,13 +541,19 @@ class LineParserTest {
     byte[] text = "foo:1|c\nbar:2|g|#a:b".getBytes(StandardCharsets.UTF_8);
     List<Got> expected = List.of(c("foo", 1), g("bar#a:b", 2));
 
-    ByteBuf heap = Unpooled.wrappedBuffer(("junk" + new String(text, StandardCharsets.UTF_8) + "tail")
-        .getBytes(StandardCharsets.UTF_8)).slice(4, text.length);
-    ByteBuf offsetHeap = Unpooled.buffer(64).writeBytes("skip".getBytes(StandardCharsets.UTF_8)).writeBytes(text);
+    ByteBuf heap =
+        Unpooled.wrappedBuffer(
+                ("junk" + new String(text, StandardCharsets.UTF_8) + "tail")
+                    .getBytes(StandardCharsets.UTF_8))
+            .slice(4, text.length);
+    ByteBuf offsetHeap =
+        Unpooled.buffer(64).writeBytes("skip".getBytes(StandardCharsets.UTF_8)).writeBytes(text);
     offsetHeap.readerIndex(4);
     ByteBuf direct = Unpooled.directBuffer(64).writeBytes(text);
-    ByteBuf composite = Unpooled.wrappedBuffer(Unpooled.copiedBuffer(text, 0, 5),
-        Unpooled.directBuffer(64).writeBytes(text, 5, text.length - 5));
+    ByteBuf composite =
+        Unpooled.wrappedBuffer(
+            Unpooled.copiedBuffer(text, 0, 5),
+            Unpooled.directBuffer(64).writeBytes(text, 5, text.length - 5));
     for (ByteBuf buf : List.of(heap, offsetHeap, direct, composite)) {
       int reader = buf.readerIndex();
       int writer = buf.writerIndex();
@@ -511,7 +571,9 @@ class LineParserTest {
   @Test
   void rejectsAnOversizedByteBufWithoutCopyingIt() {
     parser = new LineParser(new ProtocolConfig(16, null, null, null), stats, clock::get);
-    ByteBuf direct = Unpooled.directBuffer(64).writeBytes("foo:1|c\nbar:1|c\nbaz:1|c".getBytes(StandardCharsets.UTF_8));
+    ByteBuf direct =
+        Unpooled.directBuffer(64)
+            .writeBytes("foo:1|c\nbar:1|c\nbaz:1|c".getBytes(StandardCharsets.UTF_8));
     RecordingSink sink = new RecordingSink();
     parser.parse(direct, sink);
     direct.release();

@@ -19,14 +19,39 @@ class NumberParserTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = ';', value = {
-    "0; 0", "1; 1", "-1; -1", "+1; 1", "1.5; 1.5", "-1.25; -1.25", ".5; 0.5", "5.; 5", "-.5; -0.5",
-    "1e3; 1000", "1E3; 1000", "1e+3; 1000", "2.5e-4; 0.00025", "1.e2; 100", ".5e1; 5",
-    "0001; 1", "0.000; 0", "100.000000; 100", "1234568901234.000000; 1234568901234",
-    "0x10; 16", "0X1f; 31", "0o17; 15", "0b101; 5", "0x0; 0",
-    "9007199254740993; 9007199254740992", "1e-400; 0", "1.7976931348623157e308; 1.7976931348623157e308",
-    "4.9e-324; 4.9e-324", "123456789012345678901234567890; 1.2345678901234568e29",
-  })
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "0; 0",
+        "1; 1",
+        "-1; -1",
+        "+1; 1",
+        "1.5; 1.5",
+        "-1.25; -1.25",
+        ".5; 0.5",
+        "5.; 5",
+        "-.5; -0.5",
+        "1e3; 1000",
+        "1E3; 1000",
+        "1e+3; 1000",
+        "2.5e-4; 0.00025",
+        "1.e2; 100",
+        ".5e1; 5",
+        "0001; 1",
+        "0.000; 0",
+        "100.000000; 100",
+        "1234568901234.000000; 1234568901234",
+        "0x10; 16",
+        "0X1f; 31",
+        "0o17; 15",
+        "0b101; 5",
+        "0x0; 0",
+        "9007199254740993; 9007199254740992",
+        "1e-400; 0",
+        "1.7976931348623157e308; 1.7976931348623157e308",
+        "4.9e-324; 4.9e-324",
+        "123456789012345678901234567890; 1.2345678901234568e29",
+      })
   void parsesWhatJavaScriptNumberParses(String text, double expected) {
     assertThat(parse(text)).isEqualTo(expected);
   }
@@ -41,27 +66,68 @@ class NumberParserTest {
   @Test
   void keepsTheSignOfZero() {
     assertThat(Double.doubleToRawLongBits(parse("-0"))).isEqualTo(Double.doubleToRawLongBits(-0.0));
-    assertThat(Double.doubleToRawLongBits(parse("-0.000e5"))).isEqualTo(Double.doubleToRawLongBits(-0.0));
+    assertThat(Double.doubleToRawLongBits(parse("-0.000e5")))
+        .isEqualTo(Double.doubleToRawLongBits(-0.0));
     assertThat(Double.doubleToRawLongBits(parse("0"))).isEqualTo(0L);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "", " ", "+", "-", ".", "+.", "e5", ".e5", "1e", "1e+", "1e-", "1.2.3", "--1", "+-1", "1-", "1 2",
-    "NaN", "Infinity", "-Infinity", "+Infinity", "infinity", "1e309", "-1e309", "0x", "0xg", "-0x10", "+0x10",
-    "0b102", "0o8", "1_000", "1,5", "abc", "12abc", "0x1p3", "1d", "1f", "١", "1\u00A0\u00851",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "+",
+        "-",
+        ".",
+        "+.",
+        "e5",
+        ".e5",
+        "1e",
+        "1e+",
+        "1e-",
+        "1.2.3",
+        "--1",
+        "+-1",
+        "1-",
+        "1 2",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "+Infinity",
+        "infinity",
+        "1e309",
+        "-1e309",
+        "0x",
+        "0xg",
+        "-0x10",
+        "+0x10",
+        "0b102",
+        "0o8",
+        "1_000",
+        "1,5",
+        "abc",
+        "12abc",
+        "0x1p3",
+        "1d",
+        "1f",
+        "١",
+        "1\u00A0\u00851",
+      })
   void rejectsEverythingElse(String text) {
     assertThat(parse(text)).isNaN();
   }
 
   @Test
   void hugeRadixIntegersRoundLikeBigInteger() {
-    assertThat(parse("0x" + "f".repeat(40))).isEqualTo(new BigInteger("f".repeat(40), 16).doubleValue());
+    assertThat(parse("0x" + "f".repeat(40)))
+        .isEqualTo(new BigInteger("f".repeat(40), 16).doubleValue());
     assertThat(parse("0x" + "f".repeat(300))).isNaN();
   }
 
-  /** The plain-integer fast path: up to 18 digits, leading zeros, beyond 2^53 (rounded like parseDouble). */
+  /**
+   * The plain-integer fast path: up to 18 digits, leading zeros, beyond 2^53 (rounded like
+   * parseDouble).
+   */
   @Test
   void plainIntegersOfEveryLengthEqualParseDouble() {
     SplittableRandom random = new SplittableRandom(7L);
@@ -72,7 +138,8 @@ class NumberParserTest {
           sb.append((char) ('0' + random.nextInt(10)));
         }
         String text = sb.toString();
-        assertThat(Double.doubleToRawLongBits(parse(text))).as(text)
+        assertThat(Double.doubleToRawLongBits(parse(text)))
+            .as(text)
             .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(text)));
       }
     }
@@ -82,7 +149,10 @@ class NumberParserTest {
     assertThat(parse("12a")).isNaN();
   }
 
-  /** The plain-decimal fast path: a sign, up to 18 digits, the point anywhere (rounded like parseDouble). */
+  /**
+   * The plain-decimal fast path: a sign, up to 18 digits, the point anywhere (rounded like
+   * parseDouble).
+   */
   @Test
   void plainDecimalsOfEveryLengthAndPointEqualParseDouble() {
     SplittableRandom random = new SplittableRandom(11L);
@@ -95,14 +165,16 @@ class NumberParserTest {
             sb.append(d == point ? "." : "").append((char) ('0' + random.nextInt(10)));
           }
           String text = point == digits ? sb + "." : sb.toString();
-          assertThat(Double.doubleToRawLongBits(parse(text))).as(text)
+          assertThat(Double.doubleToRawLongBits(parse(text)))
+              .as(text)
               .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(text)));
         }
       }
     }
     assertThat(parse("40.5")).isEqualTo(40.5);
     assertThat(parse("+3.5")).isEqualTo(3.5);
-    assertThat(Double.doubleToRawLongBits(parse("-0.0"))).isEqualTo(Double.doubleToRawLongBits(-0.0));
+    assertThat(Double.doubleToRawLongBits(parse("-0.0")))
+        .isEqualTo(Double.doubleToRawLongBits(-0.0));
     assertThat(parse("9007199254.740993")).isEqualTo(9007199254.740993);
     assertThat(parse("1.2.3")).isNaN();
     assertThat(parse("-.")).isNaN();
@@ -119,7 +191,9 @@ class NumberParserTest {
       if (Double.isInfinite(expected) || Double.isNaN(expected)) {
         assertThat(actual).as(text).isNaN();
       } else {
-        assertThat(Double.doubleToRawLongBits(actual)).as(text).isEqualTo(Double.doubleToRawLongBits(expected));
+        assertThat(Double.doubleToRawLongBits(actual))
+            .as(text)
+            .isEqualTo(Double.doubleToRawLongBits(expected));
       }
     }
   }
@@ -130,10 +204,14 @@ class NumberParserTest {
         return Double.toString(Double.longBitsToDouble(r.nextLong()) % 1e300);
       }
       case 1 -> {
-        return String.format(Locale.ROOT, "%." + r.nextInt(10) + "f", r.nextDouble() * Math.pow(10, r.nextInt(20)));
+        return String.format(
+            Locale.ROOT, "%." + r.nextInt(10) + "f", r.nextDouble() * Math.pow(10, r.nextInt(20)));
       }
       case 2 -> {
-        return String.format(Locale.ROOT, "%." + r.nextInt(20) + "e", (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-300, 300)));
+        return String.format(
+            Locale.ROOT,
+            "%." + r.nextInt(20) + "e",
+            (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-300, 300)));
       }
       case 3 -> {
         return Long.toString(r.nextLong() >> r.nextInt(64));

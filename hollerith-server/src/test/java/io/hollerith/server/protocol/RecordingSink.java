@@ -11,8 +11,15 @@ import java.util.List;
 class RecordingSink implements SampleSink {
 
   /** An immutable copy of one {@link Sample}. */
-  record Got(MetricType type, char sourceType, MetricKey key, double value, boolean gaugeDelta, String member,
-      double sampleRate, long timestampSeconds) {}
+  record Got(
+      MetricType type,
+      char sourceType,
+      MetricKey key,
+      double value,
+      boolean gaugeDelta,
+      String member,
+      double sampleRate,
+      long timestampSeconds) {}
 
   /** One rejected line. */
   record Rejected(String reason, String prefix) {}
@@ -24,16 +31,30 @@ class RecordingSink implements SampleSink {
   public void accept(Sample s) {
     String canonical = new String(s.keyBytes(), 0, s.keyLength(), StandardCharsets.UTF_8);
     MetricKey key = MetricKey.fromCanonical(canonical);
-    // The parser's bytes must already be canonical: sorted, de-duplicated, re-encoding to themselves.
+    // The parser's bytes must already be canonical: sorted, de-duplicated, re-encoding to
+    // themselves.
     if (!key.canonical().equals(canonical)
-        || !Arrays.equals(canonical.getBytes(StandardCharsets.UTF_8), 0,
-            canonical.getBytes(StandardCharsets.UTF_8).length, s.keyBytes(), 0, s.keyLength())
+        || !Arrays.equals(
+            canonical.getBytes(StandardCharsets.UTF_8),
+            0,
+            canonical.getBytes(StandardCharsets.UTF_8).length,
+            s.keyBytes(),
+            0,
+            s.keyLength())
         || s.nameLength() != key.name().getBytes(StandardCharsets.UTF_8).length
         || s.keyHash() != Sample.hashKey(s.keyBytes(), 0, s.keyLength())) {
       throw new AssertionError("not canonical: " + canonical + " vs " + key.canonical());
     }
-    samples.add(new Got(s.type(), s.sourceType(), key, s.value(), s.gaugeDelta(),
-        s.type() == MetricType.SET ? s.member() : null, s.sampleRate(), s.timestampSeconds()));
+    samples.add(
+        new Got(
+            s.type(),
+            s.sourceType(),
+            key,
+            s.value(),
+            s.gaugeDelta(),
+            s.type() == MetricType.SET ? s.member() : null,
+            s.sampleRate(),
+            s.timestampSeconds()));
   }
 
   @Override

@@ -21,10 +21,20 @@ public final class TestSamples {
     return sample(MetricKey.fromCanonical(key), MetricType.COUNTER, 'c', value, false, null, rate);
   }
 
-  /** A gauge; a value written with an explicit sign ({@code "+3"} / {@code "-3"}) is a delta, as on the wire. */
+  /**
+   * A gauge; a value written with an explicit sign ({@code "+3"} / {@code "-3"}) is a delta, as on
+   * the wire.
+   */
   public static Sample gauge(String key, String valueAsSent) {
     boolean delta = valueAsSent.startsWith("+") || valueAsSent.startsWith("-");
-    return sample(MetricKey.fromCanonical(key), MetricType.GAUGE, 'g', Double.parseDouble(valueAsSent), delta, null, 1.0);
+    return sample(
+        MetricKey.fromCanonical(key),
+        MetricType.GAUGE,
+        'g',
+        Double.parseDouble(valueAsSent),
+        delta,
+        null,
+        1.0);
   }
 
   public static Sample gauge(String key, String valueAsSent, double rate) {
@@ -66,8 +76,14 @@ public final class TestSamples {
     return s;
   }
 
-  public static Sample sample(MetricKey key, MetricType type, char sourceType, double value, boolean delta,
-      String member, double rate) {
+  public static Sample sample(
+      MetricKey key,
+      MetricType type,
+      char sourceType,
+      double value,
+      boolean delta,
+      String member,
+      double rate) {
     Sample s = new Sample();
     s.type = type;
     s.sourceType = sourceType;

@@ -35,7 +35,9 @@ public final class InMemorySeriesReader implements SeriesReader {
     this.failure = e;
   }
 
-  /** Makes every later read wait until {@code release} opens, as a store whose database hangs does. */
+  /**
+   * Makes every later read wait until {@code release} opens, as a store whose database hangs does.
+   */
   public void hangUntil(CountDownLatch release) {
     this.hang = release;
   }
@@ -81,7 +83,8 @@ public final class InMemorySeriesReader implements SeriesReader {
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
-    return StoredPoint.timer(t, resolution, values.length, values.length, sum, sq, min, max, sketch);
+    return StoredPoint.timer(
+        t, resolution, values.length, values.length, sum, sq, min, max, sketch);
   }
 
   public static StoredPoint set(long t, long resolution, String... members) {
@@ -101,31 +104,33 @@ public final class InMemorySeriesReader implements SeriesReader {
   @Override
   public <T> T readSeries(MetricKey key, Function<StoredSeries, T> work) {
     checkFailure();
-    return work.apply(new StoredSeries() {
-      @Override
-      public MetricKey key() {
-        return key;
-      }
+    return work.apply(
+        new StoredSeries() {
+          @Override
+          public MetricKey key() {
+            return key;
+          }
 
-      @Override
-      public List<SeriesInfo> types() {
-        List<SeriesInfo> out = new ArrayList<>();
-        for (MetricType t : MetricType.values()) {
-          findSeries(key, t).ifPresent(out::add);
-        }
-        return out;
-      }
+          @Override
+          public List<SeriesInfo> types() {
+            List<SeriesInfo> out = new ArrayList<>();
+            for (MetricType t : MetricType.values()) {
+              findSeries(key, t).ifPresent(out::add);
+            }
+            return out;
+          }
 
-      @Override
-      public List<StoredPoint> points(MetricType type, long fromMillis, long toMillis) {
-        return readPoints(key, type, fromMillis, toMillis);
-      }
+          @Override
+          public List<StoredPoint> points(MetricType type, long fromMillis, long toMillis) {
+            return readPoints(key, type, fromMillis, toMillis);
+          }
 
-      @Override
-      public List<StoredPoint> buckets(MetricType type, long fromMillis, long toMillis, long bucketMillis) {
-        return readBuckets(key, type, fromMillis, toMillis, bucketMillis);
-      }
-    });
+          @Override
+          public List<StoredPoint> buckets(
+              MetricType type, long fromMillis, long toMillis, long bucketMillis) {
+            return readBuckets(key, type, fromMillis, toMillis, bucketMillis);
+          }
+        });
   }
 
   @Override
@@ -139,11 +144,14 @@ public final class InMemorySeriesReader implements SeriesReader {
         last = Math.max(last, e.point.timeMillis());
       }
     }
-    return first == Long.MAX_VALUE ? Optional.empty() : Optional.of(new SeriesInfo(key, type, first, last));
+    return first == Long.MAX_VALUE
+        ? Optional.empty()
+        : Optional.of(new SeriesInfo(key, type, first, last));
   }
 
   @Override
-  public synchronized List<SeriesInfo> listSeries(String namePrefix, MetricType type, String afterCanonicalKey, int limit) {
+  public synchronized List<SeriesInfo> listSeries(
+      String namePrefix, MetricType type, String afterCanonicalKey, int limit) {
     checkFailure();
     TreeMap<String, Map<MetricType, SeriesInfo>> byKey = new TreeMap<>();
     for (Entry e : entries) {
@@ -153,7 +161,8 @@ public final class InMemorySeriesReader implements SeriesReader {
       if (afterCanonicalKey != null && e.key.canonical().compareTo(afterCanonicalKey) <= 0) {
         continue;
       }
-      byKey.computeIfAbsent(e.key.canonical(), k -> new TreeMap<>())
+      byKey
+          .computeIfAbsent(e.key.canonical(), k -> new TreeMap<>())
           .computeIfAbsent(e.point.type(), t -> findSeries(e.key, t).orElseThrow());
     }
     List<SeriesInfo> out = new ArrayList<>();
@@ -168,24 +177,31 @@ public final class InMemorySeriesReader implements SeriesReader {
   }
 
   @Override
-  public synchronized List<StoredPoint> readPoints(MetricKey key, MetricType type, long fromMillis, long toMillis) {
+  public synchronized List<StoredPoint> readPoints(
+      MetricKey key, MetricType type, long fromMillis, long toMillis) {
     checkFailure();
     TreeMap<Long, StoredPoint> byTime = new TreeMap<>();
     for (Entry e : sorted()) {
       StoredPoint p = e.point;
-      if (e.key.equals(key) && p.type() == type && p.timeMillis() >= fromMillis && p.timeMillis() <= toMillis) {
-        byTime.merge(p.timeMillis(), p, (a, b) -> merge(a, b, a.timeMillis(), a.resolutionMillis()));
+      if (e.key.equals(key)
+          && p.type() == type
+          && p.timeMillis() >= fromMillis
+          && p.timeMillis() <= toMillis) {
+        byTime.merge(
+            p.timeMillis(), p, (a, b) -> merge(a, b, a.timeMillis(), a.resolutionMillis()));
       }
     }
     return new ArrayList<>(byTime.values());
   }
 
   @Override
-  public synchronized List<StoredPoint> readBuckets(MetricKey key, MetricType type, long fromMillis, long toMillis, long bucketMillis) {
+  public synchronized List<StoredPoint> readBuckets(
+      MetricKey key, MetricType type, long fromMillis, long toMillis, long bucketMillis) {
     checkFailure();
     TreeMap<Long, StoredPoint> byBucket = new TreeMap<>();
     for (StoredPoint p : readPoints(key, type, fromMillis, toMillis)) {
-      long start = fromMillis + Math.floorDiv(p.timeMillis() - fromMillis, bucketMillis) * bucketMillis;
+      long start =
+          fromMillis + Math.floorDiv(p.timeMillis() - fromMillis, bucketMillis) * bucketMillis;
       StoredPoint moved = merge(null, p, start, p.resolutionMillis());
       byBucket.merge(start, moved, (a, b) -> merge(a, b, start, a.resolutionMillis()));
     }
@@ -201,8 +217,20 @@ public final class InMemorySeriesReader implements SeriesReader {
   /** Merges b (the later one) into a; a null a copies b to the new time. */
   private static StoredPoint merge(StoredPoint a, StoredPoint b, long time, long resolution) {
     if (a == null) {
-      return new StoredPoint(time, resolution, b.type(), b.count(), b.sampleCount(), b.sum(), b.sumSquares(), b.min(), b.max(),
-          b.last(), b.unique(), b.sketch() == null ? null : b.sketch().copy(), b.uniqueSketch() == null ? null : b.uniqueSketch().copy());
+      return new StoredPoint(
+          time,
+          resolution,
+          b.type(),
+          b.count(),
+          b.sampleCount(),
+          b.sum(),
+          b.sumSquares(),
+          b.min(),
+          b.max(),
+          b.last(),
+          b.unique(),
+          b.sketch() == null ? null : b.sketch().copy(),
+          b.uniqueSketch() == null ? null : b.uniqueSketch().copy());
     }
     QuantileSketch sketch = null;
     if (a.sketch() != null || b.sketch() != null) {
@@ -224,9 +252,20 @@ public final class InMemorySeriesReader implements SeriesReader {
         hll.merge(b.uniqueSketch());
       }
     }
-    return new StoredPoint(time, resolution, a.type(), a.count() + b.count(), a.sampleCount() + b.sampleCount(),
-        a.sum() + b.sum(), a.sumSquares() + b.sumSquares(), nanMin(a.min(), b.min()), nanMax(a.max(), b.max()),
-        Double.isNaN(b.last()) ? a.last() : b.last(), hll == null ? a.unique() + b.unique() : hll.uniqueCount(), sketch, hll);
+    return new StoredPoint(
+        time,
+        resolution,
+        a.type(),
+        a.count() + b.count(),
+        a.sampleCount() + b.sampleCount(),
+        a.sum() + b.sum(),
+        a.sumSquares() + b.sumSquares(),
+        nanMin(a.min(), b.min()),
+        nanMax(a.max(), b.max()),
+        Double.isNaN(b.last()) ? a.last() : b.last(),
+        hll == null ? a.unique() + b.unique() : hll.uniqueCount(),
+        sketch,
+        hll);
   }
 
   private static double nanMin(double x, double y) {

@@ -96,7 +96,9 @@ class QuantileSketchTest {
     for (double q : QUANTILES) {
       double reference = nearestRank(all, q);
       double actual = merged.quantile(q);
-      assertThat(actual).as("q=%s", q).isCloseTo(reference, within(reference * QuantileSketch.RELATIVE_ACCURACY));
+      assertThat(actual)
+          .as("q=%s", q)
+          .isCloseTo(reference, within(reference * QuantileSketch.RELATIVE_ACCURACY));
       assertThat(actual).isBetween(min, max);
     }
     assertThat(merged.quantile(1.0)).isEqualTo(max);
@@ -173,12 +175,15 @@ class QuantileSketchTest {
       assertThat(sketch.count()).isEqualTo(all.length);
       for (double q : QUANTILES) {
         double reference = nearestRank(all, q);
-        assertThat(sketch.quantile(q)).as("q=%s", q)
+        assertThat(sketch.quantile(q))
+            .as("q=%s", q)
             .isCloseTo(reference, within(reference * QuantileSketch.RELATIVE_ACCURACY));
       }
     }
     double min = Arrays.stream(all).min().orElseThrow();
-    assertThat(s.quantile(0.0)).isCloseTo(min, within(min * QuantileSketch.RELATIVE_ACCURACY)).isGreaterThanOrEqualTo(min);
+    assertThat(s.quantile(0.0))
+        .isCloseTo(min, within(min * QuantileSketch.RELATIVE_ACCURACY))
+        .isGreaterThanOrEqualTo(min);
     assertThat(s.quantile(1.0)).isEqualTo(Arrays.stream(all).max().orElseThrow());
   }
 
@@ -242,7 +247,8 @@ class QuantileSketchTest {
     QuantileSketch decoded = QuantileSketch.fromBytes(out.trimmedCopy());
     assertThat(decoded.isExact()).isFalse();
     assertThat(decoded.count()).isEqualTo(100.0);
-    assertThat(decoded.quantile(0.9)).isCloseTo(90.0, within(90 * QuantileSketch.RELATIVE_ACCURACY));
+    assertThat(decoded.quantile(0.9))
+        .isCloseTo(90.0, within(90 * QuantileSketch.RELATIVE_ACCURACY));
   }
 
   @Test
@@ -250,31 +256,40 @@ class QuantileSketchTest {
     byte[] good = of(1, 2, 3).toBytes();
     byte[] badFlag = good.clone();
     badFlag[25] = 7;
-    assertThatThrownBy(() -> QuantileSketch.fromBytes(badFlag)).isInstanceOf(MalformedSketchException.class)
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(badFlag))
+        .isInstanceOf(MalformedSketchException.class)
         .hasMessage("unknown exact-values flag 7");
     byte[] tooMany = good.clone();
     ByteBuffer.wrap(tooMany).putInt(26, 1_000);
-    assertThatThrownBy(() -> QuantileSketch.fromBytes(tooMany)).isInstanceOf(MalformedSketchException.class)
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(tooMany))
+        .isInstanceOf(MalformedSketchException.class)
         .hasMessage("impossible number of exact values 1000");
     byte[] negative = good.clone();
     ByteBuffer.wrap(negative).putInt(26, -1);
-    assertThatThrownBy(() -> QuantileSketch.fromBytes(negative)).isInstanceOf(MalformedSketchException.class)
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(negative))
+        .isInstanceOf(MalformedSketchException.class)
         .hasMessage("impossible number of exact values -1");
-    assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[0])).isInstanceOf(MalformedSketchException.class)
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[0]))
+        .isInstanceOf(MalformedSketchException.class)
         .hasMessage("empty quantile sketch encoding");
-    assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[] {1})).isInstanceOf(MalformedSketchException.class)
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[] {1}))
+        .isInstanceOf(MalformedSketchException.class)
         .hasMessage("unknown quantile sketch format 1");
     assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[] {2, (byte) 0xff, (byte) 0xff}))
-        .isInstanceOf(MalformedSketchException.class).hasMessageStartingWith("corrupt quantile sketch: ");
+        .isInstanceOf(MalformedSketchException.class)
+        .hasMessageStartingWith("corrupt quantile sketch: ");
   }
 
   @Test
   void badBytesAreRejected() {
-    assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[] {9})).isInstanceOf(MalformedSketchException.class)
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[] {9}))
+        .isInstanceOf(MalformedSketchException.class)
         .hasMessage("unknown quantile sketch format 9");
     byte[] good = of(1, 2, 3).toBytes();
     byte[] cut = Arrays.copyOf(good, 20);
-    assertThatThrownBy(() -> QuantileSketch.fromBytes(cut)).isInstanceOf(MalformedSketchException.class);
-    assertThatThrownBy(() -> QuantileSketch.create().quantile(0.5)).isInstanceOf(NoSuchElementException.class);
+    assertThatThrownBy(() -> QuantileSketch.fromBytes(cut))
+        .isInstanceOf(MalformedSketchException.class);
+    assertThatThrownBy(() -> QuantileSketch.create().quantile(0.5))
+        .isInstanceOf(NoSuchElementException.class);
   }
 }

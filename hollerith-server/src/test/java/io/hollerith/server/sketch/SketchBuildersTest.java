@@ -14,7 +14,10 @@ class SketchBuildersTest {
   @Test
   void quantileSketchOfValuesEqualsAcceptingEachInOrder() {
     SplittableRandom random = new SplittableRandom(7);
-    for (int n : new int[] {0, 1, 2, 37, QuantileSketch.MAX_EXACT_VALUES, QuantileSketch.MAX_EXACT_VALUES + 1, 25_000}) {
+    for (int n :
+        new int[] {
+          0, 1, 2, 37, QuantileSketch.MAX_EXACT_VALUES, QuantileSketch.MAX_EXACT_VALUES + 1, 25_000
+        }) {
       for (boolean weighted : new boolean[] {false, true}) {
         double[] values = new double[n];
         double[] weights = weighted ? new double[n] : null;
@@ -31,7 +34,9 @@ class SketchBuildersTest {
 
         QuantileSketch bulk = QuantileSketch.of(values, weights, n);
 
-        assertThat(bulk.toBytes()).as("n=%d weighted=%s", n, weighted).isEqualTo(oneByOne.toBytes());
+        assertThat(bulk.toBytes())
+            .as("n=%d weighted=%s", n, weighted)
+            .isEqualTo(oneByOne.toBytes());
         if (n > 0) {
           assertThat(bulk.quantile(0.9)).isEqualTo(oneByOne.quantile(0.9));
         }
@@ -42,7 +47,8 @@ class SketchBuildersTest {
 
   @Test
   void uniqueSketchOfByteBuffersEqualsUpdatingWithStrings() {
-    List<String> members = List.of("user-1", "0", "ünïcödé", "日本語", "emoji \uD83D\uDE00", "user-2", "user-1");
+    List<String> members =
+        List.of("user-1", "0", "ünïcödé", "日本語", "emoji \uD83D\uDE00", "user-2", "user-1");
     UniqueSketch fromStrings = UniqueSketch.create();
     UniqueSketch fromBytes = UniqueSketch.create();
     byte[] arena = new byte[256];

@@ -70,7 +70,9 @@ class UniqueSketchTest {
     union.merge(b);
     assertThat(union.estimate()).isBetween(60_000 * (1 - BOUND), 60_000 * (1 + BOUND));
     assertThat(b.estimate()).as("the merged-in sketch is unchanged").isEqualTo(bBefore);
-    assertThat(a.estimate()).as("a copy is independent").isBetween(40_000 * (1 - BOUND), 40_000 * (1 + BOUND));
+    assertThat(a.estimate())
+        .as("a copy is independent")
+        .isBetween(40_000 * (1 - BOUND), 40_000 * (1 + BOUND));
   }
 
   @Test
@@ -92,17 +94,21 @@ class UniqueSketchTest {
 
   @Test
   void malformedBytesAreRejected() {
-    assertThatThrownBy(() -> UniqueSketch.fromBytes(new byte[0])).isInstanceOf(MalformedSketchException.class)
+    assertThatThrownBy(() -> UniqueSketch.fromBytes(new byte[0]))
+        .isInstanceOf(MalformedSketchException.class)
         .hasMessage("empty unique sketch encoding");
-    assertThatThrownBy(() -> UniqueSketch.fromBytes(null)).isInstanceOf(MalformedSketchException.class);
-    assertThatThrownBy(() -> UniqueSketch.fromBytes(new byte[] {7, 1, 2})).isInstanceOf(MalformedSketchException.class)
+    assertThatThrownBy(() -> UniqueSketch.fromBytes(null))
+        .isInstanceOf(MalformedSketchException.class);
+    assertThatThrownBy(() -> UniqueSketch.fromBytes(new byte[] {7, 1, 2}))
+        .isInstanceOf(MalformedSketchException.class)
         .hasMessage("unknown unique sketch format 7");
     UniqueSketch s = UniqueSketch.create();
     for (int i = 0; i < 1_000; i++) {
       s.update("k" + i);
     }
     byte[] cut = Arrays.copyOf(s.toBytes(), 6);
-    assertThatThrownBy(() -> UniqueSketch.fromBytes(cut)).isInstanceOf(MalformedSketchException.class)
+    assertThatThrownBy(() -> UniqueSketch.fromBytes(cut))
+        .isInstanceOf(MalformedSketchException.class)
         .hasMessageStartingWith("corrupt unique sketch: ");
   }
 }

@@ -19,7 +19,9 @@ class RateLimitedLogTest {
     now.set(1_000 + 59_999);
     assertThat(log.tryAcquire()).as("one millisecond early").isEqualTo(-1);
     now.set(1_000 + 60_000);
-    assertThat(log.tryAcquire()).as("the suppressed count since the last one let through").isEqualTo(6);
+    assertThat(log.tryAcquire())
+        .as("the suppressed count since the last one let through")
+        .isEqualTo(6);
     now.addAndGet(120_000);
     assertThat(log.tryAcquire()).as("nothing suppressed in between").isZero();
     assertThat(log.tryAcquire()).isEqualTo(-1);
@@ -32,13 +34,15 @@ class RateLimitedLogTest {
     AtomicLong letThrough = new AtomicLong();
     Thread[] threads = new Thread[4];
     for (int t = 0; t < threads.length; t++) {
-      threads[t] = new Thread(() -> {
-        for (int i = 0; i < 10_000; i++) {
-          if (log.tryAcquire() >= 0) {
-            letThrough.incrementAndGet();
-          }
-        }
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 10_000; i++) {
+                  if (log.tryAcquire() >= 0) {
+                    letThrough.incrementAndGet();
+                  }
+                }
+              });
       threads[t].start();
     }
     for (Thread t : threads) {

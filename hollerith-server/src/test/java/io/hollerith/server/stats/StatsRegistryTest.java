@@ -40,7 +40,8 @@ class StatsRegistryTest {
     assertThat(registry.help("http", "requests")).isEqualTo("HTTP requests answered");
     assertThat(registry.help("store", "backlog")).isEqualTo("flushes waiting for the store");
     assertThat(registry.help("store", "missing")).isNull();
-    assertThatThrownBy(() -> registry.counter("a", "b", null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> registry.counter("a", "b", null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -53,12 +54,18 @@ class StatsRegistryTest {
     level.set(-0.0);
     assertThat(registry.value("queue", "depth")).isEqualTo(0L);
     level.set(1e16);
-    assertThat(registry.value("queue", "depth")).as("beyond exact longs of doubles").isEqualTo(1e16);
+    assertThat(registry.value("queue", "depth"))
+        .as("beyond exact longs of doubles")
+        .isEqualTo(1e16);
     level.set(Double.POSITIVE_INFINITY);
     assertThat(registry.value("queue", "depth")).isEqualTo(Double.POSITIVE_INFINITY);
-    registry.gauge("queue", "broken", "throws", () -> {
-      throw new IllegalStateException("closed");
-    });
+    registry.gauge(
+        "queue",
+        "broken",
+        "throws",
+        () -> {
+          throw new IllegalStateException("closed");
+        });
     assertThat(registry.value("queue", "broken")).isEqualTo(Double.NaN);
     assertThat(registry.isGauge("queue", "depth")).isTrue();
     registry.gauge("queue", "depth", "replaced", () -> 7);
@@ -75,12 +82,18 @@ class StatsRegistryTest {
     registry.seriesNamingGauge("prefixes", "app_web", "series under app.web", () -> 9);
     Map<String, Map<String, Number>> all = registry.snapshot();
     assertThat(List.copyOf(all.keySet())).containsExactly("aggregator", "prefixes", "udp");
-    assertThat(List.copyOf(all.get("udp").keySet())).containsExactly("bad_lines_seen", "packets_received");
-    assertThat(all.get("aggregator")).containsExactly(Map.entry("live_series", 5L), Map.entry("metrics", 1L));
+    assertThat(List.copyOf(all.get("udp").keySet()))
+        .containsExactly("bad_lines_seen", "packets_received");
+    assertThat(all.get("aggregator"))
+        .containsExactly(Map.entry("live_series", 5L), Map.entry("metrics", 1L));
     assertThat(all.get("prefixes")).containsExactly(Map.entry("app_web", 9L));
-    assertThat(registry.snapshot(false)).doesNotContainKey("prefixes").containsKeys("aggregator", "udp");
-    assertThatThrownBy(() -> all.put("x", Map.of())).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> all.get("udp").put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(registry.snapshot(false))
+        .doesNotContainKey("prefixes")
+        .containsKeys("aggregator", "udp");
+    assertThatThrownBy(() -> all.put("x", Map.of()))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> all.get("udp").put("x", 1))
+        .isInstanceOf(UnsupportedOperationException.class);
     registry.incr("udp", "packets_received", 1);
     assertThat(all.get("udp").get("packets_received")).as("a snapshot does not move").isEqualTo(2L);
   }
@@ -89,12 +102,14 @@ class StatsRegistryTest {
   void concurrentIncrementsAreAllCounted() throws InterruptedException {
     Thread[] threads = new Thread[4];
     for (int t = 0; t < threads.length; t++) {
-      threads[t] = new Thread(() -> {
-        for (int i = 0; i < 25_000; i++) {
-          registry.incr("udp", "packets_received", 1);
-          registry.counter("tcp", "lines").incr();
-        }
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 25_000; i++) {
+                  registry.incr("udp", "packets_received", 1);
+                  registry.counter("tcp", "lines").incr();
+                }
+              });
       threads[t].start();
     }
     for (Thread t : threads) {

@@ -16,8 +16,9 @@ public final class CrashWriterMain {
   public static void main(String[] args) {
     Path file = Path.of(args[0]);
     long t0 = Long.parseLong(args[1]);
-    StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100,
-        Clock.systemUTC());
+    StoreSettings settings =
+        new StoreSettings(
+            RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 100, Clock.systemUTC());
     MetricStore store = MetricStores.sqlite(file, "FULL", settings);
     System.out.println("ready");
     System.out.flush();

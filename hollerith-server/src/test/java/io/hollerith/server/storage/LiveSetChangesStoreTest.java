@@ -38,16 +38,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A real aggregator's live snapshots, written once with their live-set changes (the store updates
  * its spans by the changes) and once without (it compares full lists, the behaviour the contract
- * tests pin), on two databases of the same engine: both must read back the same history, which
- * must be the interval each snapshot listed, with the value it listed. Series go idle, expire for
- * the series TTL and come back, a {@code del*} command removes one, the store is reopened mid-span
- * (a restart of the writer), the aggregator is replaced (a restart of the node), and one snapshot
- * is lost (a gap).
+ * tests pin), on two databases of the same engine: both must read back the same history, which must
+ * be the interval each snapshot listed, with the value it listed. Series go idle, expire for the
+ * series TTL and come back, a {@code del*} command removes one, the store is reopened mid-span (a
+ * restart of the writer), the aggregator is replaced (a restart of the node), and one snapshot is
+ * lost (a gap).
  */
 class LiveSetChangesStoreTest {
 
-  @RegisterExtension
-  static final EmbeddedPostgresServer pg = new EmbeddedPostgresServer();
+  @RegisterExtension static final EmbeddedPostgresServer pg = new EmbeddedPostgresServer();
 
   private static final long T0 = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
   private static final long TEN_S = 10_000;
@@ -55,8 +54,7 @@ class LiveSetChangesStoreTest {
   private static final String[] TYPES = {"c", "g", "ms", "s"};
   private static final int NAMES = 24;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final List<MetricStore> opened = new ArrayList<>();
   private StepClock clock;
@@ -67,16 +65,21 @@ class LiveSetChangesStoreTest {
   }
 
   static Stream<Arguments> enginesAndRules() {
-    return Stream.of(Arguments.of("sqlite", false), Arguments.of("sqlite", true), Arguments.of("postgresql", false),
+    return Stream.of(
+        Arguments.of("sqlite", false),
+        Arguments.of("sqlite", true),
+        Arguments.of("postgresql", false),
         Arguments.of("postgresql", true));
   }
 
   /** Opens (or reopens) database {@code name} of the engine. */
   private MetricStore open(String engine, String name) {
-    StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), TEN_S, 50, clock);
-    MetricStore store = engine.equals("sqlite")
-        ? MetricStores.sqlite(dir.resolve(name + ".db"), "FULL", settings)
-        : MetricStores.postgresql(pg.storageConfig(name), settings);
+    StoreSettings settings =
+        new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), TEN_S, 50, clock);
+    MetricStore store =
+        engine.equals("sqlite")
+            ? MetricStores.sqlite(dir.resolve(name + ".db"), "FULL", settings)
+            : MetricStores.postgresql(pg.storageConfig(name), settings);
     opened.add(store);
     return store;
   }
@@ -91,24 +94,38 @@ class LiveSetChangesStoreTest {
   }
 
   private Aggregator aggregator(boolean etsyDeletes) {
-    AggregationConfig config = new AggregationConfig(Duration.ofMillis(TEN_S), null, null, etsyDeletes, null, null,
-        null, null, 1000, Duration.ofSeconds(30), null);
-    return new Aggregator(config, new StatsConfig(null, null, true, null, null, null), new StatsRegistry(), clock);
+    AggregationConfig config =
+        new AggregationConfig(
+            Duration.ofMillis(TEN_S),
+            null,
+            null,
+            etsyDeletes,
+            null,
+            null,
+            null,
+            null,
+            1000,
+            Duration.ofSeconds(30),
+            null);
+    return new Aggregator(
+        config, new StatsConfig(null, null, true, null, null, null), new StatsRegistry(), clock);
   }
 
   @ParameterizedTest(name = "{0}, idle deletion {1}")
   @MethodSource("enginesAndRules")
-  void spansUpdatedByChangesReadAsSpansFromFullListsAndAsTheListedIntervals(String engine, boolean etsyDeletes)
-      throws SQLException {
+  void spansUpdatedByChangesReadAsSpansFromFullListsAndAsTheListedIntervals(
+      String engine, boolean etsyDeletes) throws SQLException {
     clock = new StepClock(T0);
     String byChanges = engine.equals("sqlite") ? "changes" : pg.createNumberedDatabase("changes");
     String byLists = engine.equals("sqlite") ? "lists" : pg.createNumberedDatabase("lists");
     MetricStore changesStore = open(engine, byChanges);
     MetricStore listsStore = open(engine, byLists);
     Aggregator aggregator = aggregator(etsyDeletes);
-    LineParser parser = new LineParser(new ProtocolConfig(null, null, null, null), new StatsRegistry());
+    LineParser parser =
+        new LineParser(new ProtocolConfig(null, null, null, null), new StatsRegistry());
     Random random = new Random(etsyDeletes ? 7 : 11);
-    // The reference: per series, each interval a written snapshot listed it in, with the listed value.
+    // The reference: per series, each interval a written snapshot listed it in, with the listed
+    // value.
     Map<SeriesRef, Map<Long, Double>> expected = new LinkedHashMap<>();
     int fullComparisonsExpected = 1; // the first write
     long fullComparisons = 0;
@@ -155,8 +172,12 @@ class LiveSetChangesStoreTest {
       SeriesRef ref = e.getKey();
       List<StoredPoint> changesPoints = changesStore.readPoints(ref.key(), ref.type(), T0, to);
       List<StoredPoint> listsPoints = listsStore.readPoints(ref.key(), ref.type(), T0, to);
-      assertThat(valuesOf(ref.type(), changesPoints)).as("%s by changes", ref).isEqualTo(e.getValue());
-      assertThat(valuesOf(ref.type(), listsPoints)).as("%s by full lists", ref).isEqualTo(e.getValue());
+      assertThat(valuesOf(ref.type(), changesPoints))
+          .as("%s by changes", ref)
+          .isEqualTo(e.getValue());
+      assertThat(valuesOf(ref.type(), listsPoints))
+          .as("%s by full lists", ref)
+          .isEqualTo(e.getValue());
     }
     assertThat(spans(engine, byChanges)).isEqualTo(spans(engine, byLists)).isNotEmpty();
   }
@@ -174,11 +195,12 @@ class LiveSetChangesStoreTest {
         continue;
       }
       String type = TYPES[i % TYPES.length];
-      String value = switch (type) {
-        case "s" -> "m" + random.nextInt(5);
-        case "g" -> Integer.toString(k * 100 + i);
-        default -> Integer.toString(1 + random.nextInt(9));
-      };
+      String value =
+          switch (type) {
+            case "s" -> "m" + random.nextInt(5);
+            case "g" -> Integer.toString(k * 100 + i);
+            default -> Integer.toString(1 + random.nextInt(9));
+          };
       lines.append('s').append(i).append(':').append(value).append('|').append(type).append('\n');
     }
     return lines.toString();
@@ -186,25 +208,37 @@ class LiveSetChangesStoreTest {
 
   private static void record(Map<SeriesRef, Map<Long, Double>> expected, FlushSnapshot s) {
     long ts = s.intervalStartMillis();
-    s.counters().forEach(p -> put(expected, new SeriesRef(MetricType.COUNTER, p.key()), ts, p.count()));
+    s.counters()
+        .forEach(p -> put(expected, new SeriesRef(MetricType.COUNTER, p.key()), ts, p.count()));
     s.gauges().forEach(p -> put(expected, new SeriesRef(MetricType.GAUGE, p.key()), ts, p.value()));
-    s.timers().forEach(p -> put(expected, new SeriesRef(MetricType.TIMER, p.key()), ts, (double) p.stats().sampleCount()));
-    s.sets().forEach(p -> put(expected, new SeriesRef(MetricType.SET, p.key()), ts, (double) p.unique()));
+    s.timers()
+        .forEach(
+            p ->
+                put(
+                    expected,
+                    new SeriesRef(MetricType.TIMER, p.key()),
+                    ts,
+                    (double) p.stats().sampleCount()));
+    s.sets()
+        .forEach(
+            p -> put(expected, new SeriesRef(MetricType.SET, p.key()), ts, (double) p.unique()));
   }
 
-  private static void put(Map<SeriesRef, Map<Long, Double>> expected, SeriesRef ref, long ts, double value) {
+  private static void put(
+      Map<SeriesRef, Map<Long, Double>> expected, SeriesRef ref, long ts, double value) {
     expected.computeIfAbsent(ref, r -> new LinkedHashMap<>()).put(ts, value);
   }
 
   private static Map<Long, Double> valuesOf(MetricType type, List<StoredPoint> points) {
     Map<Long, Double> out = new LinkedHashMap<>();
     for (StoredPoint p : points) {
-      double v = switch (type) {
-        case COUNTER -> p.count();
-        case GAUGE -> p.last();
-        case TIMER -> p.sampleCount();
-        case SET -> p.unique();
-      };
+      double v =
+          switch (type) {
+            case COUNTER -> p.count();
+            case GAUGE -> p.last();
+            case TIMER -> p.sampleCount();
+            case SET -> p.unique();
+          };
       out.put(p.timeMillis(), v);
     }
     return out;
@@ -214,11 +248,21 @@ class LiveSetChangesStoreTest {
   private List<String> spans(String engine, String name) throws SQLException {
     List<String> out = new ArrayList<>();
     try (Connection c = raw(engine, name);
-        ResultSet rs = c.createStatement().executeQuery("SELECT s.type, s.name, l.since, l.until FROM live_spans l"
-            + " JOIN series s ON s.id = l.series_id ORDER BY s.type, s.name, l.since")) {
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT s.type, s.name, l.since, l.until FROM live_spans l"
+                        + " JOIN series s ON s.id = l.series_id ORDER BY s.type, s.name, l.since")) {
       while (rs.next()) {
         long until = rs.getLong(4);
-        out.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3) + " " + (rs.wasNull() ? "open" : until));
+        out.add(
+            rs.getString(1)
+                + " "
+                + rs.getString(2)
+                + " "
+                + rs.getLong(3)
+                + " "
+                + (rs.wasNull() ? "open" : until));
       }
     }
     return out;

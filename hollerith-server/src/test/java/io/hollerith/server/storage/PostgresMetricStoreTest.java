@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The contract on a real PostgreSQL (zonky embedded, one server per class, one database per test). */
+/**
+ * The contract on a real PostgreSQL (zonky embedded, one server per class, one database per test).
+ */
 class PostgresMetricStoreTest extends MetricStoreContractTest {
 
-  @RegisterExtension
-  static final EmbeddedPostgresServer pg = new EmbeddedPostgresServer();
+  @RegisterExtension static final EmbeddedPostgresServer pg = new EmbeddedPostgresServer();
   private String database;
 
   @BeforeEach
@@ -45,20 +46,33 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
   @Override
   protected void assertRowEstimate(List<TableSize> sizes, String table, long rows) {
     // n_live_tup is reported by the statistics collector with a delay: 0 or the true count.
-    assertThat(sizes.stream().filter(t -> t.table().equals(table)).findFirst().orElseThrow().rowEstimate())
+    assertThat(
+            sizes.stream()
+                .filter(t -> t.table().equals(table))
+                .findFirst()
+                .orElseThrow()
+                .rowEstimate())
         .isIn(0L, rows);
   }
 
   @Test
-  void opensFromTheConfigurationWithAPasswordFile(@TempDir Path dir)
-      throws Exception {
+  void opensFromTheConfigurationWithAPasswordFile(@TempDir Path dir) throws Exception {
     Path secret = dir.resolve("pg-password");
     Files.writeString(secret, "not-needed-by-trust-auth\n");
-    StorageConfig storage = new StorageConfig("postgresql", "10s:1d,1m:30d", null,
-        new StorageConfig.Postgresql(pg.jdbcUrl(database), "postgres", null, null, secret.toString(), 2,
-            "metrics_alt"), null, null, null, null);
-    HollerithConfig config = new HollerithConfig(
-        "node-x", dir.toString(), null, null, null, null, null, storage, null, null);
+    StorageConfig storage =
+        new StorageConfig(
+            "postgresql",
+            "10s:1d,1m:30d",
+            null,
+            new StorageConfig.Postgresql(
+                pg.jdbcUrl(database), "postgres", null, null, secret.toString(), 2, "metrics_alt"),
+            null,
+            null,
+            null,
+            null);
+    HollerithConfig config =
+        new HollerithConfig(
+            "node-x", dir.toString(), null, null, null, null, null, storage, null, null);
     try (MetricStore other = MetricStores.open(config, clock)) {
       assertThat(other.engine()).isEqualTo("postgresql");
       assertThat(other.retention().toString()).isEqualTo("10s:1d,1m:30d");
@@ -66,7 +80,8 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
       assertThat(other.tableSizes()).extracting(TableSize::table).contains("counter_points");
     }
     try (Connection c = pg.connect(database);
-        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM metrics_alt.counter_points")) {
+        ResultSet rs =
+            c.createStatement().executeQuery("SELECT count(*) FROM metrics_alt.counter_points")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(1);
     }
@@ -98,9 +113,11 @@ class PostgresMetricStoreTest extends MetricStoreContractTest {
   void keepsMetricTablesInTheirOwnSchema() throws SQLException {
     assertThat(store.engine()).isEqualTo("postgresql");
     try (Connection c = pg.connect(database);
-        ResultSet rs = c.createStatement().executeQuery(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hollerith'"
-                + " AND table_name IN ('series', 'counter_points', 'timer_points', 'counter_totals')")) {
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hollerith'"
+                        + " AND table_name IN ('series', 'counter_points', 'timer_points', 'counter_totals')")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(4);
     }

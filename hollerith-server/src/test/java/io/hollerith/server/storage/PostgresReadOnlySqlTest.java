@@ -9,13 +9,18 @@ class PostgresReadOnlySqlTest {
 
   @Test
   void userAndPasswordParametersAreRemovedFromTheUrl() {
-    assertThat(PostgresReadOnlySql.withoutCredentials("jdbc:postgresql://h:5432/db?user=postgres&password=x&ssl=true"))
+    assertThat(
+            PostgresReadOnlySql.withoutCredentials(
+                "jdbc:postgresql://h:5432/db?user=postgres&password=x&ssl=true"))
         .isEqualTo("jdbc:postgresql://h:5432/db?ssl=true");
-    assertThat(PostgresReadOnlySql.withoutCredentials("jdbc:postgresql://h/db?ssl=true&USER=postgres"))
+    assertThat(
+            PostgresReadOnlySql.withoutCredentials("jdbc:postgresql://h/db?ssl=true&USER=postgres"))
         .isEqualTo("jdbc:postgresql://h/db?ssl=true");
     assertThat(PostgresReadOnlySql.withoutCredentials("jdbc:postgresql://h/db?user=postgres"))
         .isEqualTo("jdbc:postgresql://h/db");
-    assertThat(PostgresReadOnlySql.withoutCredentials("jdbc:postgresql://h/db?ssl=true&loggerLevel=OFF"))
+    assertThat(
+            PostgresReadOnlySql.withoutCredentials(
+                "jdbc:postgresql://h/db?ssl=true&loggerLevel=OFF"))
         .isEqualTo("jdbc:postgresql://h/db?ssl=true&loggerLevel=OFF");
   }
 }

@@ -68,7 +68,9 @@ final class SnapshotBuilder {
     return this;
   }
 
-  /** A gauge flushed again with the value it kept, without a sample (set just before this interval). */
+  /**
+   * A gauge flushed again with the value it kept, without a sample (set just before this interval).
+   */
   SnapshotBuilder idleGauge(String name, double value) {
     gauges.add(new FlushSnapshot.GaugePoint(MetricKey.of(name), value, false, start - 1));
     return this;
@@ -77,8 +79,11 @@ final class SnapshotBuilder {
   /** A timer flushed without values, as Etsy flushes an idle timer (no sum, no min or max). */
   SnapshotBuilder idleTimer(String name) {
     double nan = Double.NaN;
-    timers.add(new FlushSnapshot.TimerPoint(MetricKey.of(name),
-        new TimerStats(0, 0, 0, nan, nan, nan, nan, nan, nan, nan, List.of(), Map.of()), QuantileSketch.create()));
+    timers.add(
+        new FlushSnapshot.TimerPoint(
+            MetricKey.of(name),
+            new TimerStats(0, 0, 0, nan, nan, nan, nan, nan, nan, nan, List.of(), Map.of()),
+            QuantileSketch.create()));
     return this;
   }
 
@@ -87,7 +92,9 @@ final class SnapshotBuilder {
     for (String m : members) {
       sketch.update(m);
     }
-    sets.add(new FlushSnapshot.SetPoint(MetricKey.of(name), Arrays.stream(members).distinct().count(), sketch));
+    sets.add(
+        new FlushSnapshot.SetPoint(
+            MetricKey.of(name), Arrays.stream(members).distinct().count(), sketch));
     return this;
   }
 
@@ -119,7 +126,18 @@ final class SnapshotBuilder {
     for (double v : sorted) {
       variance += (v - mean) * (v - mean);
     }
-    return new TimerStats(n, n, n / (interval / 1000.0), sorted[0], sorted[n - 1], sum, sumSquares, mean, median,
-        Math.sqrt(variance / n), List.of(), Map.of());
+    return new TimerStats(
+        n,
+        n,
+        n / (interval / 1000.0),
+        sorted[0],
+        sorted[n - 1],
+        sum,
+        sumSquares,
+        mean,
+        median,
+        Math.sqrt(variance / n),
+        List.of(),
+        Map.of());
   }
 }

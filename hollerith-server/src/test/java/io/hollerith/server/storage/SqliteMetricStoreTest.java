@@ -24,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The contract on a real SQLite file, plus SQLite specifics. */
 class SqliteMetricStoreTest extends MetricStoreContractTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   protected MetricStore openStore(StoreSettings settings) {
@@ -40,7 +39,8 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
   @Test
   void usesWalAndFullSyncInItsOwnFile() throws SQLException {
     assertThat(Files.exists(dir.resolve("metrics.db"))).isTrue();
-    try (Connection c = rawConnection(); ResultSet rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+    try (Connection c = rawConnection();
+        ResultSet rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
       rs.next();
       assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
     }
@@ -50,16 +50,19 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
   @Test
   void holdsNoLockBetweenTransactions() throws SQLException {
     store.write("n1", 1, SnapshotBuilder.at(T0).counter("c", 1).build());
-    assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER,
-        T0, T0)).hasSize(1);
-    try (Connection c = rawConnection(); Statement st = c.createStatement()) {
+    assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, T0, T0)).hasSize(1);
+    try (Connection c = rawConnection();
+        Statement st = c.createStatement()) {
       st.execute("PRAGMA busy_timeout = 0");
       // The write lock is free: another connection takes it at once (SQLITE_BUSY would throw here).
-      assertThatCode(() -> {
-        st.execute("BEGIN IMMEDIATE");
-        st.execute("ROLLBACK");
-      }).doesNotThrowAnyException();
-      // No read snapshot is pinned either: a truncating checkpoint reports busy = 0 and copies every frame.
+      assertThatCode(
+              () -> {
+                st.execute("BEGIN IMMEDIATE");
+                st.execute("ROLLBACK");
+              })
+          .doesNotThrowAnyException();
+      // No read snapshot is pinned either: a truncating checkpoint reports busy = 0 and copies
+      // every frame.
       try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getInt(1)).as("busy").isZero();
@@ -76,38 +79,77 @@ class SqliteMetricStoreTest extends MetricStoreContractTest {
     String url = "jdbc:sqlite:" + old;
     // A database as the release before set times left it: schema version 3, a gauge row per node,
     // n1's written last (a tie on set time would go to n2, the higher node id).
-    Flyway.configure().dataSource(url, null, null).locations("classpath:db/metrics/sqlite")
-        .table("flyway_schema_history").target("3").load().migrate();
+    Flyway.configure()
+        .dataSource(url, null, null)
+        .locations("classpath:db/metrics/sqlite")
+        .table("flyway_schema_history")
+        .target("3")
+        .load()
+        .migrate();
     try (Connection c = DriverManager.getConnection(url)) {
       c.createStatement().executeUpdate("INSERT INTO nodes (id, name) VALUES (1, 'n1'), (2, 'n2')");
-      c.createStatement().executeUpdate("INSERT INTO series (id, name, canonical_key, type, tags, first_seen, last_seen)"
-          + " VALUES (1, 'g', 'g', 'gauge', '{}', " + T0 + ", " + T0 + ")");
-      c.createStatement().executeUpdate("INSERT INTO gauge_points (series_id, res, ts, node_id, last, min, max, updated)"
-          + " VALUES (1, 10000, " + T0 + ", 1, 5, 5, 5, " + (T0 + 10_002) + "),"
-          + " (1, 10000, " + T0 + ", 2, 7, 7, 7, " + (T0 + 10_000) + ")");
-      c.createStatement().executeUpdate("INSERT INTO gauge_values (series_id, node_id, value, updated)"
-          + " VALUES (1, 1, 5, " + (T0 + 10_002) + ")");
+      c.createStatement()
+          .executeUpdate(
+              "INSERT INTO series (id, name, canonical_key, type, tags, first_seen, last_seen)"
+                  + " VALUES (1, 'g', 'g', 'gauge', '{}', "
+                  + T0
+                  + ", "
+                  + T0
+                  + ")");
+      c.createStatement()
+          .executeUpdate(
+              "INSERT INTO gauge_points (series_id, res, ts, node_id, last, min, max, updated)"
+                  + " VALUES (1, 10000, "
+                  + T0
+                  + ", 1, 5, 5, 5, "
+                  + (T0 + 10_002)
+                  + "),"
+                  + " (1, 10000, "
+                  + T0
+                  + ", 2, 7, 7, 7, "
+                  + (T0 + 10_000)
+                  + ")");
+      c.createStatement()
+          .executeUpdate(
+              "INSERT INTO gauge_values (series_id, node_id, value, updated)"
+                  + " VALUES (1, 1, 5, "
+                  + (T0 + 10_002)
+                  + ")");
     }
     store = MetricStores.sqlite(old, "FULL", settings(RetentionPolicy.DEFAULT));
-    assertThat(single(store.readPoints(MetricKey.of("g"),
-        MetricType.GAUGE, T0, T0)).last()).isEqualTo(5);
-    assertThat(store.loadGaugeValues("n1")).containsExactly(new GaugePoint(
-        MetricKey.of("g"), 5, false, T0 + 10_002));
+    assertThat(single(store.readPoints(MetricKey.of("g"), MetricType.GAUGE, T0, T0)).last())
+        .isEqualTo(5);
+    assertThat(store.loadGaugeValues("n1"))
+        .containsExactly(new GaugePoint(MetricKey.of("g"), 5, false, T0 + 10_002));
   }
 
   @Test
   void rejectsAnUnknownEngineFromTheConfiguration() {
-    HollerithConfig config = new HollerithConfig(
-        "n", dir.toString(), null, null, null, null, null,
-        new StorageConfig("mysql", null, null, null), null, null);
-    assertThatThrownBy(() -> MetricStores.open(config, clock)).isInstanceOf(IllegalArgumentException.class)
+    HollerithConfig config =
+        new HollerithConfig(
+            "n",
+            dir.toString(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            new StorageConfig("mysql", null, null, null),
+            null,
+            null);
+    assertThatThrownBy(() -> MetricStores.open(config, clock))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("storage.type must be sqlite or postgresql, got 'mysql'");
   }
 
   @Test
   void rejectsAnUnsafeSynchronousSetting() {
-    assertThatThrownBy(() -> MetricStores.sqlite(dir.resolve("other.db"), "OFF", settings(RetentionPolicy.DEFAULT)))
+    assertThatThrownBy(
+            () ->
+                MetricStores.sqlite(
+                    dir.resolve("other.db"), "OFF", settings(RetentionPolicy.DEFAULT)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("storage.sqlite_synchronous must be FULL or NORMAL (OFF risks corruption), got 'OFF'");
+        .hasMessage(
+            "storage.sqlite_synchronous must be FULL or NORMAL (OFF risks corruption), got 'OFF'");
   }
 }

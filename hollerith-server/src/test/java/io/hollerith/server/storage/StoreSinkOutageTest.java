@@ -23,11 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreSinkOutageTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private EmbeddedPostgres start(int port) throws Exception {
-    EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false);
+    EmbeddedPostgres.Builder b =
+        EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false);
     if (port > 0) {
       b.setPort(port);
     }
@@ -38,17 +38,30 @@ class StoreSinkOutageTest {
   void aBacklogWaitsOutAnOutageAndDrainsInOrder() throws Exception {
     EmbeddedPostgres pg = start(0);
     int port = pg.getPort();
-    long t0 = System.currentTimeMillis() / 3_600_000 * 3_600_000; // inside the 10 s retention window
-    StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 50,
-        Clock.systemUTC());
+    long t0 =
+        System.currentTimeMillis() / 3_600_000 * 3_600_000; // inside the 10 s retention window
+    StoreSettings settings =
+        new StoreSettings(
+            RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 50, Clock.systemUTC());
     StatsRegistry stats = new StatsRegistry();
-    MetricStore store = MetricStores.postgresql(EmbeddedPostgresServer.storageConfig(pg, EmbeddedPostgresServer.POSTGRES), settings);
+    MetricStore store =
+        MetricStores.postgresql(
+            EmbeddedPostgresServer.storageConfig(pg, EmbeddedPostgresServer.POSTGRES), settings);
     // Capacity 4 snapshots; retries back off to at most 200 ms.
-    StoreSink sink = new StoreSink(store, "node-a", Duration.ofSeconds(10), Duration.ofSeconds(40),
-        Duration.ofMillis(200), Duration.ofSeconds(5), stats, Clock.systemUTC());
+    StoreSink sink =
+        new StoreSink(
+            store,
+            "node-a",
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(40),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(5),
+            stats,
+            Clock.systemUTC());
     try {
       for (int i = 0; i < 3; i++) {
-        sink.publish(SnapshotBuilder.at(t0 + i * 10_000L).counter("c", 1).timer("t", i + 1).build());
+        sink.publish(
+            SnapshotBuilder.at(t0 + i * 10_000L).counter("c", 1).timer("t", i + 1).build());
       }
       assertThat(sink.awaitDrained(Duration.ofSeconds(20))).isTrue();
       assertThat(sink.writerState().failing()).isFalse();
@@ -57,15 +70,19 @@ class StoreSinkOutageTest {
       long outageStart = System.currentTimeMillis();
       pg.close(); // outage 1: fewer snapshots than the bound
       for (int i = 3; i < 6; i++) {
-        sink.publish(SnapshotBuilder.at(t0 + i * 10_000L).counter("c", 1).timer("t", i + 1).build());
+        sink.publish(
+            SnapshotBuilder.at(t0 + i * 10_000L).counter("c", 1).timer("t", i + 1).build());
       }
-      await("a failed write").atMost(Duration.ofSeconds(20))
+      await("a failed write")
+          .atMost(Duration.ofSeconds(20))
           .until(() -> stats.value("storage", "write_failures").longValue() > 0);
-      await("the backlog to be a second old").atMost(Duration.ofSeconds(20))
+      await("the backlog to be a second old")
+          .atMost(Duration.ofSeconds(20))
           .until(() -> stats.value("storage", "backlog_age_seconds").doubleValue() >= 1.0);
       assertThat(sink.backlog()).isEqualTo(3);
       assertThat(stats.value("storage", "backlog_snapshots")).isEqualTo(3L);
-      assertThat(stats.value("storage", "backlog_age_seconds").doubleValue()).isGreaterThanOrEqualTo(1.0);
+      assertThat(stats.value("storage", "backlog_age_seconds").doubleValue())
+          .isGreaterThanOrEqualTo(1.0);
       // The writer's own observation, for health checks that must not wait for the database.
       StoreSink.WriterState down = sink.writerState();
       assertThat(down.failing()).isTrue();
@@ -80,7 +97,8 @@ class StoreSinkOutageTest {
 
       pg.close(); // outage 2: nine snapshots against a bound of four queued (+ one in flight)
       for (int i = 6; i < 15; i++) {
-        sink.publish(SnapshotBuilder.at(t0 + i * 10_000L).counter("c", 1).timer("t", i + 1).build());
+        sink.publish(
+            SnapshotBuilder.at(t0 + i * 10_000L).counter("c", 1).timer("t", i + 1).build());
         Thread.sleep(50);
       }
       long dropped = stats.value("storage", "snapshots_dropped").longValue();
@@ -89,14 +107,18 @@ class StoreSinkOutageTest {
       pg = start(port);
       assertThat(sink.awaitDrained(Duration.ofSeconds(30))).isTrue();
 
-      List<StoredPoint> points = store.readPoints(MetricKey.of("c"), MetricType.COUNTER, t0, t0 + 15 * 10_000L);
-      // The first of outage 2 went in flight before the queue filled; the oldest queued ones were dropped;
+      List<StoredPoint> points =
+          store.readPoints(MetricKey.of("c"), MetricType.COUNTER, t0, t0 + 15 * 10_000L);
+      // The first of outage 2 went in flight before the queue filled; the oldest queued ones were
+      // dropped;
       // the newest four are all there, and nothing is doubled.
       assertThat(points).hasSize(15 - (int) dropped);
       assertThat(points).allSatisfy(p -> assertThat(p.count()).isEqualTo(1.0));
-      assertThat(points.subList(points.size() - 4, points.size())).extracting(StoredPoint::timeMillis)
+      assertThat(points.subList(points.size() - 4, points.size()))
+          .extracting(StoredPoint::timeMillis)
           .containsExactly(t0 + 110_000, t0 + 120_000, t0 + 130_000, t0 + 140_000);
-      assertThat(store.loadCounterTotals("node-a")).containsEntry(MetricKey.of("c"), 15.0 - dropped);
+      assertThat(store.loadCounterTotals("node-a"))
+          .containsEntry(MetricKey.of("c"), 15.0 - dropped);
       assertThat(stats.value("storage", "snapshots_written")).isEqualTo(15L - dropped);
     } finally {
       sink.close();
@@ -107,6 +129,7 @@ class StoreSinkOutageTest {
 
   private static List<Double> counts(MetricStore store, long t0) {
     return store.readPoints(MetricKey.of("c"), MetricType.COUNTER, t0, t0 + 3_600_000).stream()
-        .map(StoredPoint::count).toList();
+        .map(StoredPoint::count)
+        .toList();
   }
 }

@@ -26,12 +26,20 @@ import org.slf4j.LoggerFactory;
 /** The sink against a real SQLite store, built from configuration as the server does. */
 class StoreSinkTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private HollerithConfig config() {
-    return new HollerithConfig("node-a", dir.toString(), null, null, null, null, null,
-        new StorageConfig("sqlite", null, Duration.ofMinutes(1), null), null, null);
+    return new HollerithConfig(
+        "node-a",
+        dir.toString(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        new StorageConfig("sqlite", null, Duration.ofMinutes(1), null),
+        null,
+        null);
   }
 
   @Test
@@ -49,10 +57,13 @@ class StoreSinkTest {
       }
       assertThat(sink.awaitDrained(Duration.ofSeconds(20))).isTrue();
       sink.close();
-      assertThatThrownBy(() -> sink.publish(SnapshotBuilder.at(t0).build())).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> sink.publish(SnapshotBuilder.at(t0).build()))
+          .isInstanceOf(IllegalStateException.class);
 
-      assertThat(stats.value("storage", "snapshots_written").longValue()
-          + stats.value("storage", "snapshots_dropped").longValue()).isEqualTo(20);
+      assertThat(
+              stats.value("storage", "snapshots_written").longValue()
+                  + stats.value("storage", "snapshots_dropped").longValue())
+          .isEqualTo(20);
       assertThat(stats.value("storage", "backlog_snapshots")).isEqualTo(0L);
       assertThat(stats.value("storage", "backlog_age_seconds")).isEqualTo(0L);
       assertThat(stats.value("storage", "backlog_capacity")).isEqualTo(6L);
@@ -60,8 +71,10 @@ class StoreSinkTest {
       // The writer keeps up with 20 quick publishes on SQLite, but whatever it wrote is in order
       // and what it kept of the gauge is the newest value.
       long written = stats.value("storage", "snapshots_written").longValue();
-      assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, t0, t0 + 200_000)).hasSize((int) written);
-      assertThat(store.loadGaugeValues("node-a")).extracting(FlushSnapshot.GaugePoint::key, FlushSnapshot.GaugePoint::value)
+      assertThat(store.readPoints(MetricKey.of("c"), MetricType.COUNTER, t0, t0 + 200_000))
+          .hasSize((int) written);
+      assertThat(store.loadGaugeValues("node-a"))
+          .extracting(FlushSnapshot.GaugePoint::key, FlushSnapshot.GaugePoint::value)
           .contains(Tuple.tuple(MetricKey.of("g"), 19.0));
     }
   }
@@ -86,21 +99,29 @@ class StoreSinkTest {
         }
         SnapshotBuilder snapshot = SnapshotBuilder.at(t0 + flush * 10_000L).gauge("finite", flush);
         for (int i = 0; i < 500; i++) {
-          snapshot.gauge("huge." + i, i % 2 == 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
+          snapshot.gauge(
+              "huge." + i, i % 2 == 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
         }
         sink.publish(snapshot.counter("nan", Double.NaN).build());
       }
       assertThat(sink.awaitDrained(Duration.ofSeconds(20))).isTrue();
       sink.close();
       assertThat(stats.value("storage", "non_finite_values_skipped")).isEqualTo(4L * 501);
-      assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
-          "not storing 501 counters and gauges of interval " + t0 + " whose value is not a finite number, e.g. "
-              + "counter nan = NaN (0 such warnings suppressed before; all are counted in "
-              + "storage.non_finite_values_skipped)",
-          "not storing 501 counters and gauges of interval " + (t0 + 30_000) + " whose value is not a finite "
-              + "number, e.g. counter nan = NaN (2 such warnings suppressed before; all are counted in "
-              + "storage.non_finite_values_skipped)");
-      assertThat(store.loadGaugeValues("node-a")).extracting(FlushSnapshot.GaugePoint::key)
+      assertThat(warnings.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly(
+              "not storing 501 counters and gauges of interval "
+                  + t0
+                  + " whose value is not a finite number, e.g. "
+                  + "counter nan = NaN (0 such warnings suppressed before; all are counted in "
+                  + "storage.non_finite_values_skipped)",
+              "not storing 501 counters and gauges of interval "
+                  + (t0 + 30_000)
+                  + " whose value is not a finite "
+                  + "number, e.g. counter nan = NaN (2 such warnings suppressed before; all are counted in "
+                  + "storage.non_finite_values_skipped)");
+      assertThat(store.loadGaugeValues("node-a"))
+          .extracting(FlushSnapshot.GaugePoint::key)
           .containsExactly(MetricKey.of("finite"));
     } finally {
       sinkLog.detachAppender(warnings);
@@ -120,31 +141,40 @@ class StoreSinkTest {
       int backfills = capacity + 3;
       // Another connection holds SQLite's write lock: the writer waits in its first write, so the
       // queue only grows until the lock is released.
-      try (Connection lock = DriverManager.getConnection(
-          "jdbc:sqlite:" + dir.resolve(MetricStores.SQLITE_FILE))) {
+      try (Connection lock =
+          DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(MetricStores.SQLITE_FILE))) {
         lock.createStatement().execute("BEGIN IMMEDIATE");
         for (int i = 0; i < capacity - 1; i++) {
           sink.publish(SnapshotBuilder.at(t0 + i * 10_000L).counter("live", i + 1).build());
         }
         // One flush releases more backfilled intervals than the bound.
         for (int i = 0; i < backfills; i++) {
-          sink.publish(SnapshotBuilder.backfill(t0 - (backfills - i) * 10_000L).counter("late", 1).build());
+          sink.publish(
+              SnapshotBuilder.backfill(t0 - (backfills - i) * 10_000L).counter("late", 1).build());
         }
         assertThat(stats.value("storage", "snapshots_dropped")).isEqualTo(0L);
-        assertThat(stats.value("storage", "backfill_snapshots_dropped")).isEqualTo((long) backfills - capacity);
+        assertThat(stats.value("storage", "backfill_snapshots_dropped"))
+            .isEqualTo((long) backfills - capacity);
         lock.createStatement().execute("ROLLBACK");
       }
       assertThat(sink.awaitDrained(Duration.ofSeconds(30))).isTrue();
       sink.close();
 
       // Every live interval was written; of the backfilled ones, the newest `capacity`.
-      assertThat(store.readPoints(MetricKey.of("live"), MetricType.COUNTER, t0, t0 + capacity * 10_000L))
-          .extracting(p -> p.count()).containsExactlyElementsOf(
+      assertThat(
+              store.readPoints(
+                  MetricKey.of("live"), MetricType.COUNTER, t0, t0 + capacity * 10_000L))
+          .extracting(p -> p.count())
+          .containsExactlyElementsOf(
               IntStream.rangeClosed(1, capacity - 1).mapToObj(i -> (double) i).toList());
-      assertThat(store.readPoints(MetricKey.of("late"), MetricType.COUNTER, t0 - backfills * 10_000L, t0))
-          .extracting(p -> p.timeMillis()).containsExactlyElementsOf(
+      assertThat(
+              store.readPoints(
+                  MetricKey.of("late"), MetricType.COUNTER, t0 - backfills * 10_000L, t0))
+          .extracting(p -> p.timeMillis())
+          .containsExactlyElementsOf(
               IntStream.range(backfills - capacity, backfills)
-                  .mapToObj(i -> t0 - (backfills - i) * 10_000L).toList());
+                  .mapToObj(i -> t0 - (backfills - i) * 10_000L)
+                  .toList());
     }
   }
 }

@@ -33,7 +33,8 @@ class TwoNodeMergeTest {
   void twoNodesWithHalfTheSamplesEachReadLikeOneNodeWithAll() throws Exception {
     long t0 = MetricStoreContractTest.T0;
     StepClock clock = new StepClock(t0 + 3 * 3_600_000L);
-    StoreSettings settings = new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 50, clock);
+    StoreSettings settings =
+        new StoreSettings(RetentionPolicy.parse(RetentionPolicy.DEFAULT), 10_000, 50, clock);
     MetricKey timer = MetricKey.of("checkout.latency");
     MetricKey users = MetricKey.of("checkout.users");
     try (MetricStore nodeA = MetricStores.postgresql(pg.storageConfig("shared"), settings);
@@ -51,7 +52,9 @@ class TwoNodeMergeTest {
         List<String> membersA = new ArrayList<>();
         List<String> membersB = new ArrayList<>();
         for (int j = 0; j < 40; j++) {
-          double v = Math.round(Math.exp(random.nextGaussian() * 1.2 + 4) * 1000) / 1000.0; // log-normal ms
+          double v =
+              Math.round(Math.exp(random.nextGaussian() * 1.2 + 4) * 1000)
+                  / 1000.0; // log-normal ms
           String member = "user" + random.nextInt(300);
           if (random.nextBoolean()) {
             a.add(v);
@@ -77,15 +80,19 @@ class TwoNodeMergeTest {
 
       long to = t0 + 600_000 - 1;
       // Every 10 s interval, and the whole ten minutes in one bucket.
-      assertSame(nodeA.readPoints(timer, MetricType.TIMER, t0, to), single.readPoints(timer, MetricType.TIMER, t0, to));
-      assertSame(nodeB.readBuckets(timer, MetricType.TIMER, t0, to, 600_000),
+      assertSame(
+          nodeA.readPoints(timer, MetricType.TIMER, t0, to),
+          single.readPoints(timer, MetricType.TIMER, t0, to));
+      assertSame(
+          nodeB.readBuckets(timer, MetricType.TIMER, t0, to, 600_000),
           single.readBuckets(timer, MetricType.TIMER, t0, to, 600_000));
       StoredPoint whole = nodeA.readBuckets(timer, MetricType.TIMER, t0, to, 600_000).get(0);
       assertThat(whole.sampleCount()).isEqualTo(all.size());
       double[] sorted = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       for (double q : new double[] {0.5, 0.9, 0.99}) {
         double exact = sorted[(int) Math.floor(q * (sorted.length - 1))];
-        assertThat(whole.sketch().quantile(q)).isCloseTo(exact, within(exact * QuantileSketch.RELATIVE_ACCURACY * 1.0001));
+        assertThat(whole.sketch().quantile(q))
+            .isCloseTo(exact, within(exact * QuantileSketch.RELATIVE_ACCURACY * 1.0001));
       }
       assertThat(nodeA.readBuckets(users, MetricType.SET, t0, to, 600_000).get(0).unique())
           .isEqualTo(single.readBuckets(users, MetricType.SET, t0, to, 600_000).get(0).unique());
@@ -94,18 +101,27 @@ class TwoNodeMergeTest {
       nodeA.rollup(clock.millis());
       single.rollup(clock.millis());
       List<StoredPoint> merged = nodeB.readBuckets(timer, MetricType.TIMER, t0, to, 60_000);
-      assertThat(merged).hasSize(10).allSatisfy(p -> assertThat(p.resolutionMillis()).isEqualTo(60_000));
+      assertThat(merged)
+          .hasSize(10)
+          .allSatisfy(p -> assertThat(p.resolutionMillis()).isEqualTo(60_000));
       assertSame(merged, single.readBuckets(timer, MetricType.TIMER, t0, to, 60_000));
     }
   }
 
   private static StoreSink sink(MetricStore store, String node, StepClock clock) {
-    return new StoreSink(store, node, Duration.ofSeconds(10), Duration.ofMinutes(30), Duration.ofSeconds(1),
-        Duration.ofSeconds(10), new StatsRegistry(), clock);
+    return new StoreSink(
+        store,
+        node,
+        Duration.ofSeconds(10),
+        Duration.ofMinutes(30),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(10),
+        new StatsRegistry(),
+        clock);
   }
 
-  private static FlushSnapshot snapshot(long start, MetricKey timer, List<Double> values,
-      MetricKey set, List<String> members) {
+  private static FlushSnapshot snapshot(
+      long start, MetricKey timer, List<Double> values, MetricKey set, List<String> members) {
     SnapshotBuilder b = SnapshotBuilder.at(start);
     if (!values.isEmpty()) {
       b.timer(timer, values.stream().mapToDouble(Double::doubleValue).toArray());
@@ -114,7 +130,9 @@ class TwoNodeMergeTest {
     return b.build();
   }
 
-  /** Same counts, extremes and percentiles; sums to rounding (they were added in a different order). */
+  /**
+   * Same counts, extremes and percentiles; sums to rounding (they were added in a different order).
+   */
   private static void assertSame(List<StoredPoint> merged, List<StoredPoint> single) {
     assertThat(merged).hasSameSizeAs(single);
     for (int i = 0; i < merged.size(); i++) {
@@ -127,7 +145,9 @@ class TwoNodeMergeTest {
       assertThat(m.max()).isEqualTo(s.max());
       assertThat(m.sum()).isCloseTo(s.sum(), within(1e-9 * Math.abs(s.sum())));
       for (double q : new double[] {0.5, 0.9, 0.95, 0.99}) {
-        assertThat(m.sketch().quantile(q)).as("p%s at %s", q * 100, m.timeMillis()).isEqualTo(s.sketch().quantile(q));
+        assertThat(m.sketch().quantile(q))
+            .as("p%s at %s", q * 100, m.timeMillis())
+            .isEqualTo(s.sketch().quantile(q));
       }
     }
   }

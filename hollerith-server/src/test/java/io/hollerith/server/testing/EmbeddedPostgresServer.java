@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * One real PostgreSQL server (zonky embedded) per test class, started before its first test and
  * stopped after its last; databases are created on it as a test needs them. Register it as
- * {@code @RegisterExtension static final EmbeddedPostgresServer pg = new EmbeddedPostgresServer();}.
- * Test support.
+ * {@code @RegisterExtension static final EmbeddedPostgresServer pg = new
+ * EmbeddedPostgresServer();}. Test support.
  */
 public final class EmbeddedPostgresServer implements BeforeAllCallback, AfterAllCallback {
 
@@ -35,7 +35,8 @@ public final class EmbeddedPostgresServer implements BeforeAllCallback, AfterAll
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     server = EmbeddedPostgres.builder().start();
-    try (Connection c = connect(POSTGRES); Statement st = c.createStatement()) {
+    try (Connection c = connect(POSTGRES);
+        Statement st = c.createStatement()) {
       for (String sql : setUp) {
         st.execute(sql);
       }
@@ -51,7 +52,8 @@ public final class EmbeddedPostgresServer implements BeforeAllCallback, AfterAll
 
   /** Creates the database {@code name} and returns its name. */
   public String createDatabase(String name) {
-    try (Connection c = connect(POSTGRES); Statement st = c.createStatement()) {
+    try (Connection c = connect(POSTGRES);
+        Statement st = c.createStatement()) {
       st.executeUpdate("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name, e);
@@ -59,7 +61,10 @@ public final class EmbeddedPostgresServer implements BeforeAllCallback, AfterAll
     return name;
   }
 
-  /** Creates a database named {@code prefix_N}, N counting the databases made this way, and returns its name. */
+  /**
+   * Creates a database named {@code prefix_N}, N counting the databases made this way, and returns
+   * its name.
+   */
   public String createNumberedDatabase(String prefix) {
     return createDatabase(prefix + "_" + databases.incrementAndGet());
   }
@@ -81,6 +86,7 @@ public final class EmbeddedPostgresServer implements BeforeAllCallback, AfterAll
 
   /** The same for a server a test starts and stops itself (to simulate an outage, say). */
   public static StorageConfig.Postgresql storageConfig(EmbeddedPostgres server, String database) {
-    return new StorageConfig.Postgresql(server.getJdbcUrl(POSTGRES, database), POSTGRES, null, null, null, 2);
+    return new StorageConfig.Postgresql(
+        server.getJdbcUrl(POSTGRES, database), POSTGRES, null, null, null, 2);
   }
 }
