@@ -373,8 +373,14 @@ class FleetOnPostgresTest {
       nodes[index] = node;
     }
 
-    private synchronized ServerHarness node(int index) {
-      return nodes[index];
+    /**
+     * Probes node {@code index} holding the monitor, so {@link #replace} waits for a probe in
+     * flight and a node is never probed while the test closes it.
+     */
+    private synchronized void probe(int index) {
+      if (nodes[index] != null) {
+        probe(nodes[index]);
+      }
     }
 
     void start() {
@@ -390,11 +396,7 @@ class FleetOnPostgresTest {
     private void run() {
       for (int i = 0; i < 20_000 && !stopped.get(); i++) {
         for (int k = 0; k < nodes.length; k++) {
-          ServerHarness node = node(k);
-          if (node == null) {
-            continue;
-          }
-          probe(node);
+          probe(k);
         }
         try {
           Thread.sleep(50);
@@ -415,7 +417,12 @@ class FleetOnPostgresTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         probes.incrementAndGet();
-        JsonNode storage = ServerHarness.JSON.readTree(r.body()).get("checks").get("storage");
+        JsonNode checks = ServerHarness.JSON.readTree(r.body()).get("checks");
+        if (checks == null || checks.get("storage") == null) {
+          failures.add("no storage check in " + r.statusCode() + " " + r.body());
+          return;
+        }
+        JsonNode storage = checks.get("storage");
         if (!storage.get("up").asBoolean()) {
           sawStorageDown = true;
           if (r.statusCode() != 503) {
