@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -33,14 +34,16 @@ import org.openqa.selenium.interactions.Actions;
  * A chart of 50,000 stored points in a real headless Chromium: a counter with one backfilled sample
  * a minute for 50,000 minutes, sent over UDP and stored through the flusher and the store sink,
  * charted at a one-minute interval. The chart must report every point (the page's status and
- * uPlot's data), a drag across it must narrow the URL's range to what the points in it show, and
- * the back button must bring the whole chart back.
+ * uPlot's data), a drag across it must narrow the URL's range to what the points in it show, the
+ * back button must bring the whole chart back, and Earlier/Later and the arrow keys must move the
+ * URL's range by half or a quarter of its width and show the points stored in the new range.
  *
  * <p>The browser's own figures are written, never asserted, to {@link #TIMINGS} (appended, one
  * block per run): the first contentful paint of the dashboard after sign-in, the time from
  * navigation to the 50,000-point chart drawn (and its series request), uPlot's redraw of it at a
- * new x scale, a zoom by dragging until the zoomed chart is drawn, and the back button until the
- * whole chart is drawn again. BENCHMARKS.md records them.
+ * new x scale, a zoom by dragging until the zoomed chart is drawn, the back button until the whole
+ * chart is drawn again, and a pan of the whole chart: its immediate redraw from the points loaded,
+ * and until the new range's points are drawn. BENCHMARKS.md records them.
  */
 class DashboardLargeChartBrowserTest {
 
@@ -235,6 +238,11 @@ class DashboardLargeChartBrowserTest {
               driver,
               "const drawn = performance.getEntriesByName('hollerith.chart.drawn')[0];"
                   + " return drawn.startTime - performance.getEntriesByName('hollerith.chart.zoom')[0].startTime"));
+      timings.put(
+          "zoom_setScale_redraw_ms",
+          script(
+              driver,
+              "return performance.getEntriesByName('hollerith.chart.zoom.redraw')[0].duration"));
       timings.put("zoomed_points", buckets);
       browser.screenshot("chart-zoomed");
 
@@ -260,8 +268,130 @@ class DashboardLargeChartBrowserTest {
           script(
               driver,
               "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/series')).pop().duration"));
+
+      // Earlier moves the whole range back by half its width; the chart moves at once with the
+      // points
+      // it holds, then shows the stored points of the new range.
+      long half = (to - first) / 2;
+      driver.findElement(By.id("pan-earlier")).click();
+      browser.until(d -> !d.getCurrentUrl().equals(wholeUrl));
+      assertRange(driver, first - half, to - half);
+      long storedEarlier = storedBetween(first - half, to - half);
+      browser.until(
+          d ->
+              String.valueOf(storedEarlier)
+                  .equals(
+                      d.findElement(By.cssSelector("#summary dd[data-key=count]"))
+                          .getAttribute("data-value")));
+      timings.put(
+          "pan_setScale_redraw_50000_ms",
+          script(
+              driver,
+              "return performance.getEntriesByName('hollerith.chart.pan.redraw')[0].duration"));
+      timings.put(
+          "pan_to_chart_drawn_ms",
+          script(
+              driver,
+              "return performance.getEntriesByName('hollerith.chart.drawn')[0].startTime"
+                  + " - performance.getEntriesByName('hollerith.chart.pan')[0].startTime"));
+      browser.screenshot("chart-panned");
+      String earlierUrl = driver.getCurrentUrl();
+      driver.findElement(By.id("pan-later")).click();
+      browser.until(d -> !d.getCurrentUrl().equals(earlierUrl));
+      assertRange(driver, first, to);
+      browser.until(d -> pointsShown(browser) == POINTS);
     }
     record(timings);
+  }
+
+  @Test
+  void earlierLaterAndTheArrowKeysMoveTheRangeAndBackReturns() throws Exception {
+    try (DashboardBrowser browser = new DashboardBrowser(base, "pan", dir, "UTC")) {
+      ChromeDriver driver = browser.driver;
+      browser.signIn(h.token);
+      // 10,000 minutes inside the stored ones: a quarter of the width is 2,500 minutes.
+      long start = first + 60L * 20_000;
+      long end = start + 60L * 10_000;
+      long quarter = (end - start) / 4;
+      driver.get(
+          base
+              + "/#/series?s="
+              + URLEncoder.encode(SERIES, StandardCharsets.UTF_8)
+              + "&from="
+              + Instant.ofEpochSecond(start)
+              + "&to="
+              + Instant.ofEpochSecond(end)
+              + "&interval=1m");
+      browser.until(d -> pointsShown(browser) == storedBetween(start, end));
+      assertThat(browser.driver.findElement(By.id("pan-later")).isEnabled()).isTrue();
+      assertThat(browser.unlabelledControls()).isEmpty();
+
+      WebElement chart = driver.findElement(By.id("chart"));
+      assertThat(chart.getAttribute("tabindex")).isEqualTo("0");
+      assertThat(chart.getAttribute("aria-label")).contains("arrow keys");
+      script(driver, "document.getElementById('chart').focus()");
+      pressAndCheck(browser, Keys.ARROW_LEFT, start - quarter, end - quarter);
+      pressAndCheck(browser, Keys.ARROW_RIGHT, start, end);
+      pressAndCheck(browser, Keys.ARROW_RIGHT, start + quarter, end + quarter);
+      assertThat(script(driver, "return document.activeElement.id")).isEqualTo("chart");
+
+      // Later by half the width; the interval stays the one chosen.
+      String before = driver.getCurrentUrl();
+      driver.findElement(By.id("pan-later")).click();
+      browser.until(d -> !d.getCurrentUrl().equals(before));
+      assertRange(driver, start + quarter + 2 * quarter, end + quarter + 2 * quarter);
+      assertThat(urlParameter(driver.getCurrentUrl(), "interval")).isEqualTo("1m");
+      browser.until(
+          d -> pointsShown(browser) == storedBetween(start + 3 * quarter, end + 3 * quarter));
+
+      // Back steps through the ranges shown.
+      driver.navigate().back();
+      browser.until(d -> d.getCurrentUrl().equals(before));
+      assertRange(driver, start + quarter, end + quarter);
+      browser.until(d -> pointsShown(browser) == storedBetween(start + quarter, end + quarter));
+      driver.navigate().back();
+      browser.until(d -> !d.getCurrentUrl().equals(before));
+      assertRange(driver, start, end);
+      browser.until(d -> pointsShown(browser) == storedBetween(start, end));
+
+      // A range ending now is live: Later is unavailable; Earlier makes it a fixed range as wide.
+      driver.get(
+          base + "/#/series?s=" + URLEncoder.encode(SERIES, StandardCharsets.UTF_8) + "&range=24h");
+      browser.waitForText(By.id("series-status"), "Live");
+      assertThat(driver.findElement(By.id("pan-later")).isEnabled()).isFalse();
+      String live = driver.getCurrentUrl();
+      driver.findElement(By.id("pan-earlier")).click();
+      browser.until(d -> !d.getCurrentUrl().equals(live));
+      Instant from = Instant.parse(urlParameter(driver.getCurrentUrl(), "from"));
+      Instant until = Instant.parse(urlParameter(driver.getCurrentUrl(), "to"));
+      assertThat(Duration.between(from, until)).isEqualTo(Duration.ofDays(1));
+      assertThat(until).isBefore(Instant.now().minus(Duration.ofHours(11)));
+      browser.waitForText(By.id("series-status"), "Fixed range");
+      assertThat(driver.findElement(By.id("pan-later")).isEnabled()).isTrue();
+      driver.navigate().back();
+      browser.until(d -> d.getCurrentUrl().equals(live));
+      browser.waitForText(By.id("series-status"), "Live");
+      browser.assertNoScriptErrors();
+    }
+  }
+
+  /**
+   * Presses key on the focused chart and checks the URL's new range and the points shown for it.
+   */
+  private static void pressAndCheck(DashboardBrowser browser, Keys key, long start, long end) {
+    String before = browser.driver.getCurrentUrl();
+    new Actions(browser.driver).sendKeys(key).perform();
+    browser.until(d -> !d.getCurrentUrl().equals(before));
+    assertRange(browser.driver, start, end);
+    browser.until(d -> pointsShown(browser) == storedBetween(start, end));
+  }
+
+  /** The URL's range is [start, end] (epoch seconds). */
+  private static void assertRange(ChromeDriver driver, long start, long end) {
+    assertThat(Instant.parse(urlParameter(driver.getCurrentUrl(), "from")))
+        .isEqualTo(Instant.ofEpochSecond(start));
+    assertThat(Instant.parse(urlParameter(driver.getCurrentUrl(), "to")))
+        .isEqualTo(Instant.ofEpochSecond(end));
   }
 
   /** The stored minutes in [start, end] (epoch seconds). */

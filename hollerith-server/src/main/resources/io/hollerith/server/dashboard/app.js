@@ -157,6 +157,15 @@
     history.replaceState(null, '', shownHash);
   }
 
+  /**
+   * Writes the view into the URL as a new history entry without rendering again (the page has shown
+   * it itself); going back to the entry before renders that one.
+   */
+  function pushView(page, params) {
+    shownHash = hashOf(page, params);
+    history.pushState(null, '', shownHash);
+  }
+
   function leavePage() {
     cleanups.forEach((f) => f());
     cleanups = [];
@@ -437,7 +446,7 @@
 
   /** What the page files may use. */
   window.Hollerith = Object.freeze({
-    registerPage, el, api, can, me, showError, showUnlessRefused, showOutcome, confirmButton, go, replaceView, hashOf, onLeave,
+    registerPage, el, api, can, me, showError, showUnlessRefused, showOutcome, confirmButton, go, replaceView, pushView, hashOf, onLeave,
     formatNumber, formatTime, duration, flushMillis, number, TIME_ZONE,
     timeChart, chartIn, chartAxis, seriesColor,
   });

@@ -6,7 +6,7 @@
 (() => {
   'use strict';
 
-  const { registerPage, el, api, showError, go, replaceView, hashOf, onLeave, formatNumber, formatTime, duration,
+  const { registerPage, el, api, showError, go, replaceView, pushView, hashOf, onLeave, formatNumber, formatTime, duration,
     flushMillis, number, TIME_ZONE, timeChart, chartAxis, seriesColor } = window.Hollerith;
 
   const MAX_POINTS = 2000;
@@ -197,7 +197,7 @@
   }
 
   function seriesPage(main, params) {
-    const view = seriesView(params);
+    let view = seriesView(params);
     if (view.specs.length === 0) {
       main.append(el('h1', { tabindex: '-1', text: 'No series chosen' }),
         el('p', {}, 'Pick one in the ', el('a', { href: '#/metrics', text: 'metric list' }), '.'));
@@ -209,10 +209,11 @@
     const win = timeWindow(view);
 
     const chips = seriesChips(view, colorOf, update);
-    const range = rangeControls(view, win, update);
+    const range = rangeControls(view, win, update, (fraction) => pan(fraction));
 
+    const autoInterval = el('option', { value: 'auto', text: 'Auto (' + win.auto + ')' });
     const interval = el('select', { id: 'interval', onchange: (e) => update({ interval: e.target.value }) },
-      el('option', { value: 'auto', text: 'Auto (' + win.auto + ')' }),
+      autoInterval,
       INTERVALS.filter(([name, secs]) => usableInterval(secs) || view.interval === name)
         .map(([name]) => el('option', { value: name, text: name, selected: view.interval === name })));
     const firstType = view.specs[0].type;
@@ -221,15 +222,21 @@
     const csv = el('button', { type: 'button', id: 'csv', disabled: true }, 'Download CSV');
 
     const status = el('p', { class: 'status', id: 'series-status', 'aria-live': 'polite' });
-    const chartBox = el('div', { class: 'chart panel', id: 'chart', role: 'img',
-      'aria-label': 'Chart of ' + view.specs.map(label).join(', ') });
+    const chartBox = el('div', { class: 'chart panel', id: 'chart', role: 'img', tabindex: '0',
+      'aria-label': 'Chart of ' + view.specs.map(label).join(', ') + '; the left and right arrow keys move the range' });
+    // With the chart focused, the arrow keys move the range by a quarter of its width.
+    chartBox.addEventListener('keydown', (e) => {
+      if (e.altKey || e.ctrlKey || e.metaKey || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
+      e.preventDefault();
+      pan(e.key === 'ArrowLeft' ? -0.25 : 0.25);
+    });
     const summary = el('aside', { class: 'summary panel', id: 'summary', 'aria-label': 'Summary' });
     const errors = el('div', { id: 'series-error' });
 
     const title = view.specs.length === 1 ? view.specs[0].name : 'Comparing ' + view.specs.length + ' series';
     main.append(el('h1', { tabindex: '-1', text: title }),
       chips,
-      el('div', { class: 'controls' }, range,
+      el('div', { class: 'controls' }, range.nodes,
         el('div', { class: 'row' },
           el('div', { class: 'field' }, el('label', { for: 'interval', text: 'Interval' }), interval),
           el('div', { class: 'field' }, el('label', { for: 'stat', text: 'Stat' }), stat),
@@ -248,7 +255,58 @@
       if (shown) download(shown, view);
     });
 
+    /**
+     * Shows another range without rendering the page again: the URL gets a history entry (back
+     * renders the previous range), the chart is redrawn at once at the new x scale with the points it
+     * holds, and then the range's points replace them. mark names the move on the performance
+     * timeline; "<mark>.redraw" measures the immediate redraw.
+     */
+    function move(change, mark) {
+      view = Object.assign({}, view, change);
+      pushView('series', viewParams(view));
+      const w = timeWindow(view);
+      range.show(view, w);
+      autoInterval.textContent = 'Auto (' + w.auto + ')';
+      live();
+      status.textContent = rangeKind() + ' · loading…';
+      if (chart) {
+        performance.clearMarks(mark);
+        performance.mark(mark);
+        const u = chart.uplot;
+        u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        u.batch(() => u.setScale('x', { min: w.start, max: w.end }));
+        performance.clearMeasures(mark + '.redraw');
+        performance.measure(mark + '.redraw', mark);
+      }
+      refresh();
+    }
+
+    /**
+     * Moves the range by fraction of its width (negative: earlier). Nothing moves past now: a range
+     * that would end after now ends now, and is the live preset again when it is as wide as one.
+     */
+    function pan(fraction) {
+      const now = Date.now();
+      const toMs = view.from ? Date.parse(view.to) : now;
+      const width = view.from ? toMs - Date.parse(view.from) : PRESETS.find(([p]) => p === view.preset)[1] * 1000;
+      const shift = Math.round(width * fraction);
+      if (shift > 0 && !range.canPanLater(view)) return;
+      let end = toMs + shift;
+      if (end >= now) {
+        const preset = PRESETS.find(([, secs]) => secs * 1000 === width);
+        if (preset) {
+          move({ preset: preset[0], from: null, to: null }, 'hollerith.chart.pan');
+          return;
+        }
+        end = now;
+      }
+      move({ preset: null, from: new Date(end - width).toISOString(), to: new Date(end).toISOString() }, 'hollerith.chart.pan');
+    }
+
+    // Only the latest load shows its answer, so a slow one for a range moved away from does not.
+    let sequence = 0;
     async function load() {
+      const mine = ++sequence;
       const w = timeWindow(view);
       const answers = await Promise.all(view.specs.map((spec) => {
         const q = new URLSearchParams({ metric: spec.name, type: spec.type, stat: statFor(spec, view.stat),
@@ -256,7 +314,7 @@
         if (spec.tagText) q.set('tags', spec.tagText);
         return api('/api/v1/series', q).then((r) => r.response);
       }));
-      if (left) return;
+      if (left || mine !== sequence) return;
       chartBox.dataset.start = isoSeconds(w.start);
       chartBox.dataset.end = isoSeconds(w.end);
       chartBox.dataset.interval = w.interval;
@@ -266,22 +324,26 @@
       if (chart) {
         chart.setData(data);
       } else {
-        chart = timeChart(chartBox, chartOptions(view, colorOf, (from, to) => update({ preset: null, from, to })), data);
+        chart = timeChart(chartBox, chartOptions(view, colorOf, (from, to) => move({ preset: null, from, to }, 'hollerith.chart.zoom')), data);
       }
       showSummary(summary, view, answers, colorOf);
       csv.disabled = false;
-      status.textContent = (view.from ? 'Fixed range' : 'Live: updates every ' + duration(flushMillis()))
-        + ' · ' + number.format(xs.length) + ' points of ' + w.interval + ' · times in ' + TIME_ZONE
+      status.textContent = rangeKind() + ' · ' + number.format(xs.length) + ' points of ' + w.interval + ' · times in ' + TIME_ZONE
         + ' · updated ' + new Date().toLocaleTimeString();
     }
 
+    const rangeKind = () => (view.from ? 'Fixed range' : 'Live: updates every ' + duration(flushMillis()));
     const failed = (e) => showError(errors, e);
-    load().then(() => errors.replaceChildren(), failed);
-    if (!view.from) {
-      const timer = setInterval(() => load().then(() => errors.replaceChildren(), failed),
-        Math.max(1000, flushMillis()));
-      onLeave(() => clearInterval(timer));
-    }
+    const refresh = () => load().then(() => errors.replaceChildren(), failed);
+    // A range that ends now loads again every flush interval.
+    let timer = null;
+    const live = () => {
+      clearInterval(timer);
+      timer = view.from ? null : setInterval(refresh, Math.max(1000, flushMillis()));
+    };
+    onLeave(() => clearInterval(timer));
+    refresh();
+    live();
   }
 
   /** The series on the chart, each with its colour, tags, type and (when several) a remove button. */
@@ -298,11 +360,22 @@
     }));
   }
 
-  /** The range presets and the custom range form (in the viewer's time zone). */
-  function rangeControls(view, win, update) {
-    const presets = el('fieldset', { class: 'presets' }, el('legend', { text: 'Range' }),
-      PRESETS.map(([p]) => el('button', { type: 'button', id: 'range-' + p, 'aria-pressed': String(view.preset === p),
-        onclick: () => update({ preset: p, from: null, to: null }) }, p)));
+  /**
+   * The range presets, the buttons that move the range by half its width, and the custom range form
+   * (in the viewer's time zone). Returns { nodes, show(view, win) to show another range,
+   * canPanLater(view) }.
+   */
+  function rangeControls(view, win, update, pan) {
+    const presetButtons = PRESETS.map(([p]) => el('button', { type: 'button', id: 'range-' + p,
+      'aria-pressed': String(view.preset === p), onclick: () => update({ preset: p, from: null, to: null }) }, p));
+    const presets = el('fieldset', { class: 'presets' }, el('legend', { text: 'Range' }), presetButtons);
+    // Later is unavailable for a range that ends now.
+    const canPanLater = (v) => Boolean(v.from) && Date.parse(v.to) < Date.now();
+    const earlier = el('button', { type: 'button', id: 'pan-earlier', 'aria-label': 'Earlier: move the range back by half its width',
+      onclick: () => pan(-0.5) }, '◀ Earlier');
+    const later = el('button', { type: 'button', id: 'pan-later', 'aria-label': 'Later: move the range forward by half its width',
+      disabled: !canPanLater(view), onclick: () => pan(0.5) }, 'Later ▶');
+    const panButtons = el('div', { class: 'presets', role: 'group', 'aria-label': 'Move the range' }, earlier, later);
     const from = el('input', { id: 'from', type: 'datetime-local', value: localInput(view.from || isoSeconds(win.start)) });
     const to = el('input', { id: 'to', type: 'datetime-local', value: localInput(view.to || isoSeconds(win.end)) });
     const rangeError = el('div', { class: 'alert', role: 'alert', id: 'range-error' });
@@ -319,13 +392,19 @@
       el('div', { class: 'field' }, el('label', { for: 'from', text: 'From' }), from),
       el('div', { class: 'field' }, el('label', { for: 'to', text: 'To' }), to),
       el('button', { type: 'submit', id: 'apply-range' }, 'Apply'));
-    return [presets, custom, rangeError];
+    const show = (v, w) => {
+      presetButtons.forEach((b, i) => b.setAttribute('aria-pressed', String(v.preset === PRESETS[i][0])));
+      from.value = localInput(v.from || isoSeconds(w.start));
+      to.value = localInput(v.to || isoSeconds(w.end));
+      later.disabled = !canPanLater(v);
+      rangeError.textContent = '';
+    };
+    return { nodes: [presets, panButtons, custom, rangeError], show, canPanLater };
   }
 
   /**
    * uPlot's options; dragging across the chart selects a range, which becomes the view's custom range
-   * (marked on the performance timeline as "hollerith.chart.zoom", so the time until the zoomed chart
-   * is drawn can be measured).
+   * (zoomTo shows it).
    */
   function chartOptions(view, colorOf, zoomTo) {
     // Series measured like the first share the left axis; the others get a right axis of their own.
@@ -343,8 +422,6 @@
       cursor: { drag: { x: true, y: false, setScale: false } },
       hooks: { setSelect: [(u) => {
         if (u.select.width > 0) {
-          performance.clearMarks('hollerith.chart.zoom');
-          performance.mark('hollerith.chart.zoom');
           const from = u.posToVal(u.select.left, 'x');
           const to = u.posToVal(u.select.left + u.select.width, 'x');
           zoomTo(new Date(from * 1000).toISOString(), new Date(to * 1000).toISOString());
