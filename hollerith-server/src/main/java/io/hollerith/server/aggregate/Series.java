@@ -292,14 +292,18 @@ abstract class Series {
    * not know the key yet), {@link #EMPTY} (no value: after a flush with {@code deleteGauges}, the
    * next delta starts from 0) and {@link #DELETED}. A sample is one compare-and-set of the word.
    *
-   * <p>Whether the gauge got a sample in the interval is a separate flag, {@link #touched}, which a
-   * writer raises both before and after its compare-and-set (each time only if it is down, so a
-   * busy gauge writes it once per interval), and which the flusher takes down with an atomic swap
-   * before it reads the word. So a value the flusher reads was written by a sample whose first
-   * raise either came before the swap (the flusher sees the gauge touched) or after it (the flag is
-   * up again); and a sample whose value lands after the flusher read the word raises the flag
-   * afterwards, so it is reported, touched, in the next interval. An idle gauge is deleted by
-   * swapping in {@link #DELETED} and then checking the flag once more: if a sample got in, the old
+   * <p>Whether the gauge got a sample in the interval, the flusher learns two ways. A sample that
+   * changes the word is seen by comparing the word with {@link #flushedWord}, the word the previous
+   * flush left. A sample that writes the very bits already there (the same value set again) is seen
+   * through a separate flag, {@link #touched}, which a writer raises both before and after its
+   * compare-and-set (each time only if it is down, so a busy gauge writes it once per interval) and
+   * which the flusher takes down with an atomic swap before it reads the word. The flag alone is
+   * not enough: a sample whose first raise was taken down by one flush may land its value after
+   * that flush read the word and raise the flag again only after the next flush looked at it; the
+   * comparison catches that sample, and a same-bits sample caught by neither changed nothing the
+   * previous flush did not already report. An idle gauge (its word still the one the previous flush
+   * left, its flag down) is deleted by swapping in {@link #DELETED}, which fails if a sample
+   * changed the word meanwhile, and then checking the flag once more: if a sample got in, the old
    * word is put back and the gauge is reported as touched instead. Writers that found the word
    * deleted meanwhile wait for the flusher's monitor and look the gauge up again, finding it still
    * in its table.
@@ -339,6 +343,12 @@ abstract class Series {
     private volatile boolean touched;
 
     /**
+     * The word as the previous flush left it (or as {@link #restore} set it): a word that differs
+     * was changed by a sample. Guarded by this; used by the flusher.
+     */
+    private long flushedWord = NEVER;
+
+    /**
      * When the value was last set or changed by a sample (epoch milliseconds, the receiving node's
      * clock, or the sample's own timestamp for a backfilled one): reads across nodes keep the value
      * with the latest set time, so a gauge a node merely re-sends never overrides a newer one.
@@ -368,6 +378,18 @@ abstract class Series {
     boolean tryUpdate(double v, boolean delta, long atMillis) {
       raiseTouched();
       SET_AT.setOpaque(this, atMillis);
+      if (!land(v, delta)) {
+        return false;
+      }
+      raiseTouched();
+      return true;
+    }
+
+    /**
+     * The compare-and-set step of {@link #tryUpdate}, between its two raises of the touched flag
+     * (separate so a test can interleave a flush between the steps). False if the gauge is deleted.
+     */
+    boolean land(double v, boolean delta) {
       for (; ; ) {
         long current = word;
         if (current == DELETED) {
@@ -381,13 +403,13 @@ abstract class Series {
                 ? Double.longBitsToDouble(current) + v
                 : v;
         if (WORD.compareAndSet(this, current, Double.doubleToRawLongBits(next))) {
-          raiseTouched();
           return true;
         }
       }
     }
 
-    private void raiseTouched() {
+    /** Raises the touched flag unless it is up (a step of {@link #tryUpdate}). */
+    void raiseTouched() {
       if (!touched) {
         touched = true;
       }
@@ -416,6 +438,7 @@ abstract class Series {
         if (current == DELETED || current == NEVER) {
           return;
         }
+        sampled |= current != flushedWord;
         if (sampled || !(flush.deleteGauges() || flush.expired(idleFlushes + 1))) {
           break;
         }
@@ -434,6 +457,9 @@ abstract class Series {
         // Etsy (gaugesMaxTTL 1): reported for the interval it was updated in, deleted after the
         // next.
         current = (long) WORD.getAndSet(this, EMPTY);
+        flushedWord = EMPTY;
+      } else {
+        flushedWord = current;
       }
       if (holdsValue(current)) {
         flush.gauge(this, valueOf(current), sampled, setAtMillis());
@@ -477,7 +503,8 @@ abstract class Series {
     /** Brings back a value the store kept, with its original set time. */
     synchronized void restore(double restoredValue, long restoredSetAtMillis) {
       SET_AT.setOpaque(this, restoredSetAtMillis);
-      word = Double.doubleToRawLongBits(restoredValue);
+      flushedWord = Double.doubleToRawLongBits(restoredValue);
+      word = flushedWord;
     }
 
     /** Whether a word holds a value. */
