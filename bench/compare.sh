@@ -295,9 +295,9 @@ EOF
       EXTRA_ARGS+=(--avoid-period 3600)
       ;;
     bare)
-      # --read-delay-us: Hollerith's listeners.udp.read_delay, left at its default (1 ms) above
+      # --read-delay-us: Hollerith's listeners.udp.read_delay, left at its default (10 ms) above
       taskset -c "$SERVER_CORE" java -cp "$BENCH_JAR" io.hollerith.bench.load.BareReceiver --port "$UDP_PORT" \
-        --mgmt-port "$MGMT_PORT" --threads "$SERVER_THREADS" --read-delay-us 1000 > "$dir/out.log" 2>&1 &
+        --mgmt-port "$MGMT_PORT" --threads "$SERVER_THREADS" --read-delay-us 10000 > "$dir/out.log" 2>&1 &
       PID=$!
       wait_tcp "$MGMT_PORT" 20 || { log "bare receiver did not start: $(tail -5 "$dir/out.log")"; stop_target; return 1; }
       COUNT_ARGS+=(--count-key bare.metrics_received)

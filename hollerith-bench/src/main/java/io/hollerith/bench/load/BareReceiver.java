@@ -1,6 +1,7 @@
 package io.hollerith.bench.load;
 
 import ch.qos.logback.classic.Level;
+import io.hollerith.server.ingest.ReadRest;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -41,14 +42,14 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * java -cp hollerith-bench/target/hollerith-bench.jar io.hollerith.bench.load.BareReceiver \
  *     --port 8125 --mgmt-port 8126 [--address 127.0.0.1] [--threads N] [--rcvbuf 8388608] \
- *     [--max-datagram 65507] [--batch 16] [--read-delay-us 1000]
+ *     [--max-datagram 65507] [--batch 16] [--read-delay-us 10000]
  * </pre>
  *
  * <p>{@code --batch 1} turns recvmmsg off (one {@code recvmsg} per datagram), for comparison.
  * {@code --read-delay-us} rests a socket whose read emptied it, as Hollerith's {@code
- * listeners.udp.read_delay} does (same default, 1 ms; 0 turns it off): without it the receiver
- * wakes for every few datagrams at moderate rates, so its CPU per metric measures wake-ups, not the
- * receive path the two share.
+ * listeners.udp.read_delay} does (same policy, {@link ReadRest}, and the same longest rest by
+ * default, 10 ms; 0 turns it off): without it the receiver wakes for every few datagrams at
+ * moderate rates, so its CPU per metric measures wake-ups, not the receive path the two share.
  *
  * <p>Its counts are read like Etsy StatsD's: a TCP management port that answers {@code counters}
  * with {@code { 'bare.packets_received': N, 'bare.metrics_received': M }} then {@code END}, so the
@@ -142,7 +143,7 @@ public final class BareReceiver implements AutoCloseable {
     int rcvbuf = (int) a.longValue("--rcvbuf", 8L * 1024 * 1024);
     int maxDatagram = (int) a.longValue("--max-datagram", PacketPool.MAX_UDP_PAYLOAD);
     int batch = (int) a.longValue("--batch", 16);
-    long readDelayMicros = a.longValue("--read-delay-us", 1000);
+    long readDelayMicros = a.longValue("--read-delay-us", 10_000);
     a.rejectUnknown();
     BareReceiver r =
         new BareReceiver(
@@ -277,14 +278,15 @@ public final class BareReceiver implements AutoCloseable {
 
   /**
    * Counts datagrams and lines, and rests the socket after a read that emptied it (one that
-   * returned fewer datagrams than it could take), as Hollerith's {@code DatagramIngestHandler}
-   * does. One per channel; used by its event loop only.
+   * returned fewer datagrams than it could take) for as long as Hollerith's {@link ReadRest} says,
+   * as Hollerith's {@code DatagramIngestHandler} does. One per channel; used by its event loop
+   * only.
    */
   private static final class Counting extends ChannelInboundHandlerAdapter {
     final AtomicLong packets = new AtomicLong();
     final AtomicLong metrics = new AtomicLong();
     final AtomicLong rests = new AtomicLong();
-    private final long readDelayNanos;
+    private final ReadRest rest;
     private int readCapacity;
     private long localPackets;
     private long localMetrics;
@@ -294,7 +296,7 @@ public final class BareReceiver implements AutoCloseable {
      * @param datagramsPerReceive datagrams one receive call can return (the recvmmsg batch, or 1)
      */
     Counting(long readDelayNanos, int datagramsPerReceive) {
-      this.readDelayNanos = readDelayNanos;
+      this.rest = readDelayNanos > 0 ? new ReadRest(readDelayNanos, System.nanoTime()) : null;
       this.readCapacity = datagramsPerReceive;
     }
 
@@ -305,6 +307,10 @@ public final class BareReceiver implements AutoCloseable {
           instanceof MaxMessagesRecvByteBufAllocator allocator) {
         readCapacity *= allocator.maxMessagesPerRead();
       }
+      Integer granted = ctx.channel().config().getOption(ChannelOption.SO_RCVBUF);
+      if (rest != null && granted != null) {
+        rest.receiveBufferBytes(granted);
+      }
     }
 
     @Override
@@ -314,6 +320,9 @@ public final class BareReceiver implements AutoCloseable {
           ByteBuf buf = p.content();
           localPackets++;
           datagramsThisRead++;
+          if (rest != null) {
+            rest.arrived(buf.readableBytes());
+          }
           localMetrics += countLines(buf);
         } finally {
           p.release();
@@ -328,17 +337,16 @@ public final class BareReceiver implements AutoCloseable {
     public void channelReadComplete(ChannelHandlerContext ctx) {
       packets.lazySet(localPackets);
       metrics.lazySet(localMetrics);
-      if (readDelayNanos > 0
-          && datagramsThisRead < readCapacity
-          && ctx.channel().config().isAutoRead()) {
-        ctx.channel().config().setAutoRead(false);
-        rests.lazySet(rests.get() + 1);
-        var unused =
-            ctx.executor()
-                .schedule(
-                    () -> ctx.channel().config().setAutoRead(true),
-                    readDelayNanos,
-                    TimeUnit.NANOSECONDS);
+      if (rest != null && datagramsThisRead < readCapacity && ctx.channel().config().isAutoRead()) {
+        long nanos = rest.restNanos(System.nanoTime());
+        if (nanos > 0) {
+          ctx.channel().config().setAutoRead(false);
+          rests.lazySet(rests.get() + 1);
+          var unused =
+              ctx.executor()
+                  .schedule(
+                      () -> ctx.channel().config().setAutoRead(true), nanos, TimeUnit.NANOSECONDS);
+        }
       }
       datagramsThisRead = 0;
     }

@@ -49,10 +49,12 @@ public record ListenersConfig(
    *     when the kernel grants less (raise {@code net.core.rmem_max} to allow more)
    * @param threads receiving threads (one SO_REUSEPORT socket each with epoll; NIO always uses one
    *     socket and one thread); default 0 = number of cores
-   * @param readDelay after a read that emptied the socket, how long it rests before it is read
-   *     again, so that one wake-up collects many datagrams (the kernel buffers them meanwhile);
-   *     default 1 ms, 0 reads as soon as anything arrives. Under heavy load a read stops at its cap
-   *     with datagrams still waiting, and the socket never rests.
+   * @param readDelay after a read that emptied the socket, the longest it rests before it is read
+   *     again, so that one wake-up collects many datagrams (the kernel buffers them meanwhile); a
+   *     rest is shorter when the receive buffer could fill in that time at the current arrival rate
+   *     or in a burst (see {@code ingest.ReadRest}); default 10 ms, 0 reads as soon as anything
+   *     arrives. Under heavy load a read stops at its cap with datagrams still waiting, and the
+   *     socket never rests.
    */
   public record Udp(
       Boolean enabled,
@@ -67,7 +69,7 @@ public record ListenersConfig(
       port = port != null ? port : 8125;
       receiveBufferBytes = receiveBufferBytes != null ? receiveBufferBytes : 8 * 1024 * 1024;
       threads = threads != null ? threads : 0;
-      readDelay = readDelay != null ? readDelay : Duration.ofMillis(1);
+      readDelay = readDelay != null ? readDelay : Duration.ofMillis(10);
     }
   }
 

@@ -4,6 +4,7 @@ import io.hollerith.server.stats.RateLimitedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
@@ -13,13 +14,13 @@ import java.util.function.LongSupplier;
  * Hands each UDP or Unix datagram to the packet handler and releases it. A datagram longer than
  * {@code max_packet_bytes} (the read buffers are one byte larger, so a truncated one shows up as
  * too long) is dropped and counted. With a read delay, a socket whose read emptied it rests before
- * the next read (see the constructor), so one wake-up collects many datagrams. Not thread-safe: one
- * per channel.
+ * the next read ({@link ReadRest}: up to the delay, as long as its receive buffer allows at the
+ * current arrival rate), so one wake-up collects many datagrams. Not thread-safe: one per channel.
  */
 final class DatagramIngestHandler extends IngestHandler {
 
   private final int maxPacketBytes;
-  private final long readDelayNanos;
+  private final ReadRest rest;
   private long tooLarge;
   private long rests;
   private int datagramsThisRead;
@@ -34,8 +35,8 @@ final class DatagramIngestHandler extends IngestHandler {
   private int readCapacity;
 
   /**
-   * @param readDelayNanos how long the socket rests after a read that emptied it, that is one that
-   *     returned fewer datagrams than it could take (auto-read off, then on again): the next
+   * @param readDelayNanos the longest the socket rests after a read that emptied it, that is one
+   *     that returned fewer datagrams than it could take (auto-read off, then on again): the next
    *     wake-up then collects many datagrams instead of one, and at moderate rates the wake-up is
    *     most of the CPU a datagram costs; a read that came back full goes straight on, so a loaded
    *     socket never waits; 0 never rests
@@ -53,7 +54,7 @@ final class DatagramIngestHandler extends IngestHandler {
       RateLimitedLog errorLog) {
     super(stats, handlers, clockMillis, errorLog);
     this.maxPacketBytes = maxPacketBytes;
-    this.readDelayNanos = readDelayNanos;
+    this.rest = readDelayNanos > 0 ? new ReadRest(readDelayNanos, System.nanoTime()) : null;
     this.datagramsPerReceive = datagramsPerReceive;
     this.readCapacity = datagramsPerReceive;
   }
@@ -65,21 +66,24 @@ final class DatagramIngestHandler extends IngestHandler {
         instanceof MaxMessagesRecvByteBufAllocator allocator) {
       readCapacity = allocator.maxMessagesPerRead() * datagramsPerReceive;
     }
+    Integer granted = ctx.channel().config().getOption(ChannelOption.SO_RCVBUF);
+    if (rest != null && granted != null) {
+      rest.receiveBufferBytes(granted);
+    }
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (readDelayNanos > 0
-        && datagramsThisRead < readCapacity
-        && ctx.channel().config().isAutoRead()) {
-      ctx.channel().config().setAutoRead(false);
-      rests++;
-      var unused =
-          ctx.executor()
-              .schedule(
-                  () -> ctx.channel().config().setAutoRead(true),
-                  readDelayNanos,
-                  TimeUnit.NANOSECONDS);
+    if (rest != null && datagramsThisRead < readCapacity && ctx.channel().config().isAutoRead()) {
+      long nanos = rest.restNanos(System.nanoTime());
+      if (nanos > 0) {
+        ctx.channel().config().setAutoRead(false);
+        rests++;
+        var unused =
+            ctx.executor()
+                .schedule(
+                    () -> ctx.channel().config().setAutoRead(true), nanos, TimeUnit.NANOSECONDS);
+      }
     }
     datagramsThisRead = 0;
     super.channelReadComplete(ctx);
@@ -96,6 +100,9 @@ final class DatagramIngestHandler extends IngestHandler {
       packets++;
       datagramsThisRead++;
       bytes += length;
+      if (rest != null) {
+        rest.arrived(length);
+      }
       if (length > maxPacketBytes) {
         tooLarge++;
       } else {

@@ -121,7 +121,7 @@ final class ListenerStats {
           registry.counter(
               name,
               "read_rests",
-              "reads that emptied the socket, after which it rested for listeners.udp.read_delay");
+              "reads that emptied the socket, after which it rested (up to listeners.udp.read_delay)");
     }
   }
 

@@ -31,7 +31,7 @@ class ConfigLoaderTest {
     assertThat(c.listeners().udp().port()).isEqualTo(8125);
     assertThat(c.listeners().udp().address()).isEqualTo("127.0.0.1");
     assertThat(c.listeners().udp().receiveBufferBytes()).isEqualTo(8 * 1024 * 1024);
-    assertThat(c.listeners().udp().readDelay()).isEqualTo(Duration.ofMillis(1));
+    assertThat(c.listeners().udp().readDelay()).isEqualTo(Duration.ofMillis(10));
     assertThat(c.listeners().management().port()).isEqualTo(8126);
     assertThat(c.aggregation().flushInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.aggregation().percentThresholds()).containsExactly(90.0);
