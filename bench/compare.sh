@@ -37,11 +37,11 @@
 # Load generator ($GENERATOR): by default the native one, hollerith-bench/src/main/c/statsd_blast.c,
 # compiled here with cc (gcc is apt-get installed when no cc is found) into the output directory and
 # run by Measure for every trial (--generator native:PATH; it inherits Measure's core). It sends the
-# same prebuilt packets as the Java generator with sendmmsg at a fraction of the CPU, so the lossless
-# search finds the server's limit rather than the generator's. GENERATOR=java uses the in-process
-# Java generator (about 4-6 M metrics/s with the mixed types on one core); so does a machine where
-# no C compiler can be had, with a warning. The generator used is printed with the machine details
-# and below the table.
+# same prebuilt packets as the Java generator with sendmmsg and no JVM, so it needs less CPU below
+# its ceiling; on loopback that ceiling is the kernel's work per datagram on the sending core, the
+# same for both (BENCHMARKS.md, "2026-12-07 afternoon"). GENERATOR=java uses the in-process Java
+# generator; so does a machine where no C compiler can be had, with a warning. The generator used is
+# printed with the machine details and below the table.
 #
 # Parameters (environment): MIXES, LINES, CPU_RATES, CPU_RATE_PACKED, TRIAL, PRECISION, SEARCHES,
 # CPU_DURATION, CPU_REPS, NAMES, SERIES, MEM_RATE, SERVER_CORE, GEN_CORE, UDP_PORT, MGMT_PORT,
@@ -134,7 +134,7 @@ if [ "$GENERATOR" = native ]; then
     GENERATOR_USED="native ($BLAST, statsd_blast.c built with $(cc --version | head -1))"
   else
     log "WARNING: no C compiler could be had, or statsd_blast.c did not compile (see $OUT/compare.log):" \
-      "falling back to the Java generator, whose own ceiling (about 4-6 M metrics/s with the mixed types on one core) may stop the searches"
+      "falling back to the Java generator"
   fi
 fi
 echo "generator: $GENERATOR_USED" >> "$OUT/machine.txt"

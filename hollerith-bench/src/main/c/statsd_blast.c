@@ -1,9 +1,9 @@
 /*
  * statsd_blast: a paced UDP sender for the lossless-rate search of Hollerith's Measure tool.
  *
- * The Java generator (LoadGenerator, BatchSender) tops out at a few million metrics/s on one core,
- * below what the receivers can take; this program sends the very same packets with far less work
- * per datagram, so the search finds the server's limit rather than the generator's.
+ * It sends the very same packets as the Java generator (LoadGenerator, BatchSender) with no JVM and
+ * no event loop, so that the generator's own work per datagram is as small as it can be; what is
+ * left is the kernel's (on loopback the sending core also runs the receive side of every datagram).
  *
  * Input: a pool file written by Java's PacketPool.writeTo (every packet of the load, prebuilt):
  *

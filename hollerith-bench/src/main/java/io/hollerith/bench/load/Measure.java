@@ -43,9 +43,9 @@ import java.util.Map;
  * (the default) runs the {@link LoadGenerator} in this process; {@code
  * native:/path/to/statsd_blast} runs the C program compiled from {@code
  * hollerith-bench/src/main/c/statsd_blast.c} for each trial ({@link NativeGenerator}), which sends
- * the same packets with {@code sendmmsg} at a fraction of the CPU, so the search is not stopped by
- * the generator's own ceiling (a few million metrics/s on one core for the Java generator with the
- * mixed types). Trials are judged the same way for both.
+ * the same packets with {@code sendmmsg} and no JVM, so it needs less CPU below its ceiling. On
+ * loopback both ceilings are set by the kernel's work per datagram on the sending core (about 7 M
+ * metrics/s at 20 per packet on the 2-core benchmark VM). Trials are judged the same way for both.
  *
  * <p>Results are appended as JSON lines to {@code --results}; progress goes to standard error.
  *

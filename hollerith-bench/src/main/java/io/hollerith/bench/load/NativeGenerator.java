@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends through the C program {@code statsd_blast} ({@code hollerith-bench/src/main/c}), which
- * needs far less CPU per datagram than the in-process generator, so the lossless search reaches the
- * server's limit before its own.
+ * sends the same packets as the in-process generator with no JVM in the way: the least generator
+ * work per datagram, leaving the kernel's.
  *
  * <p>Each {@link PacketPool} is written once to a file in a temporary directory ({@link
  * PacketPool#writeTo(Path)}); every run starts the program on that file, waits for it at most the
