@@ -20,7 +20,7 @@
  *
  * Usage:
  *   statsd_blast --pool FILE --target IPV4:PORT --rate METRICS_PER_S --duration-ms MS
- *                [--max-packets N] [--sndbuf BYTES]
+ *                [--max-packets N]
  *
  * --rate 0 sends as fast as it can; --max-packets 0 (the default) means no limit.
  *
@@ -61,6 +61,9 @@
 /* Gaps shorter than this are spun through; longer ones sleep until this long before the deadline. */
 #define SPIN_NS 60000LL
 
+/* The send buffer asked for (the kernel grants up to net.core.wmem_max). */
+#define SNDBUF (16 << 20)
+
 /* A full socket buffer makes a send give up after this long, so the run's end is always checked. */
 #define SEND_TIMEOUT_US 100000
 
@@ -82,7 +85,6 @@ struct options {
     double rate;
     long long duration_ns;
     unsigned long long max_packets;
-    int sndbuf;
 };
 
 struct tally {
@@ -96,7 +98,7 @@ static void usage_error(const char *what, const char *value)
     fprintf(stderr, "statsd_blast: %s%s%s%s\n", what, value ? " '" : "", value ? value : "",
             value ? "'" : "");
     fprintf(stderr, "usage: statsd_blast --pool FILE --target IPV4:PORT --rate METRICS_PER_S "
-                    "--duration-ms MS [--max-packets N] [--sndbuf BYTES]\n");
+                    "--duration-ms MS [--max-packets N]\n");
     exit(2);
 }
 
@@ -115,7 +117,7 @@ static unsigned long long parse_unsigned(const char *option, const char *s)
 
 static struct options parse_options(int argc, char **argv)
 {
-    struct options o = {NULL, NULL, -1, -1, 0, 16 << 20};
+    struct options o = {NULL, NULL, -1, -1, 0};
     for (int i = 1; i < argc; i += 2) {
         const char *key = argv[i];
         if (i + 1 >= argc) {
@@ -132,8 +134,6 @@ static struct options parse_options(int argc, char **argv)
             o.duration_ns = (long long)parse_unsigned(key, value) * 1000000LL;
         } else if (strcmp(key, "--max-packets") == 0) {
             o.max_packets = parse_unsigned(key, value);
-        } else if (strcmp(key, "--sndbuf") == 0) {
-            o.sndbuf = (int)parse_unsigned(key, value);
         } else {
             usage_error("unknown option", key);
         }
@@ -214,7 +214,7 @@ static struct pool load_pool(const char *path)
 }
 
 /* A UDP socket connected to target, with a large send buffer and a bounded blocking send. */
-static int open_socket(const char *target, int sndbuf)
+static int open_socket(const char *target)
 {
     char host[64];
     const char *colon = strrchr(target, ':');
@@ -231,6 +231,7 @@ static int open_socket(const char *target, int sndbuf)
     }
     addr.sin_port = htons((uint16_t)port);
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    int sndbuf = SNDBUF;
     struct timeval timeout = {0, SEND_TIMEOUT_US};
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0 ||
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout) != 0 ||
@@ -309,7 +310,7 @@ int main(int argc, char **argv)
 {
     struct options o = parse_options(argc, argv);
     struct pool p = load_pool(o.pool_path);
-    int fd = open_socket(o.target, o.sndbuf);
+    int fd = open_socket(o.target);
     struct tally t = {0, 0, 0};
     long long start = now_ns();
     long long end = blast(fd, &p, &o, start, &t);
