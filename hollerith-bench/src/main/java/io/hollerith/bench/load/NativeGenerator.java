@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,19 +62,18 @@ final class NativeGenerator implements Generator {
     long maxPackets =
         (spec.maxMetrics() + pool.linesPerPacket() - 1) / pool.linesPerPacket(); // 0: no limit
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                binary.toString(),
-                "--pool",
-                poolFile.toString(),
-                "--target",
-                spec.target().getAddress().getHostAddress() + ":" + spec.target().getPort(),
-                "--rate",
-                Long.toString(spec.rate()),
-                "--duration-ms",
-                Long.toString(spec.duration().toMillis()),
-                "--max-packets",
-                Long.toString(maxPackets)));
+        List.of(
+            binary.toString(),
+            "--pool",
+            poolFile.toString(),
+            "--target",
+            spec.target().getAddress().getHostAddress() + ":" + spec.target().getPort(),
+            "--rate",
+            Long.toString(spec.rate()),
+            "--duration-ms",
+            Long.toString(spec.duration().toMillis()),
+            "--max-packets",
+            Long.toString(maxPackets));
     Process process =
         new ProcessBuilder(command)
             .redirectOutput(out.toFile())

@@ -83,12 +83,13 @@ class NativeGeneratorTest {
     return false;
   }
 
-  private static LoadSpec spec(int port, long rate, String mix, Duration duration, long max) {
+  private static LoadSpec spec(
+      int port, long rate, int names, String mix, Duration duration, long max) {
     return new LoadSpec(
         new InetSocketAddress(LOOPBACK, port),
         rate,
         20,
-        1000,
+        names,
         TypeMix.parse(mix),
         duration,
         max,
@@ -100,17 +101,21 @@ class NativeGeneratorTest {
   @Test
   void every_datagram_it_reports_arrives_with_the_pool_bytes_and_the_counter_totals()
       throws Exception {
-    PacketPool pool = new PacketPool("n", 1000, 20, TypeMix.parse("c=25,ms=25,g=25,s=25"));
+    // 1,010 names in packets of 20: 51 slots, so neither run below makes whole passes (about 500
+    // and 200 datagrams) and a sender that started or stopped elsewhere would show in the totals
+    PacketPool pool = new PacketPool("n", 1010, 20, TypeMix.parse("c=25,ms=25,g=25,s=25"));
     try (CountingReceiver receiver = new CountingReceiver();
         NativeGenerator generator = new NativeGenerator(binary)) {
       LoadResult r =
           generator.run(
-              spec(receiver.port(), 20_000, "c=25,ms=25,g=25,s=25", Duration.ofMillis(500), 0),
+              spec(
+                  receiver.port(), 20_000, 1010, "c=25,ms=25,g=25,s=25", Duration.ofMillis(500), 0),
               pool);
       // a second run from the same pool file: the counts start again from slot 0
       LoadResult again =
           generator.run(
-              spec(receiver.port(), 20_000, "c=25,ms=25,g=25,s=25", Duration.ofMillis(200), 0),
+              spec(
+                  receiver.port(), 20_000, 1010, "c=25,ms=25,g=25,s=25", Duration.ofMillis(200), 0),
               pool);
 
       assertThat(r.sendErrors()).isZero();
@@ -135,7 +140,8 @@ class NativeGeneratorTest {
     try (CountingReceiver receiver = new CountingReceiver();
         NativeGenerator generator = new NativeGenerator(binary)) {
       LoadResult r =
-          generator.run(spec(receiver.port(), 0, "c=100", Duration.ofSeconds(10), 1010), pool);
+          generator.run(
+              spec(receiver.port(), 0, 1000, "c=100", Duration.ofSeconds(10), 1010), pool);
 
       // 51 packets of 20 lines: the pool's 50 slots once, and slot 0 (names 0-19) again
       assertThat(r.packetsSent()).isEqualTo(51);
@@ -159,7 +165,8 @@ class NativeGeneratorTest {
     try (NativeGenerator generator = new NativeGenerator(binary)) {
       // 100 packets over 100 ms: the kernel's "port unreachable" comes back long before the end
       LoadResult r =
-          generator.run(spec(closedPort, 20_000, "c=100", Duration.ofSeconds(10), 2000), pool);
+          generator.run(
+              spec(closedPort, 20_000, 1000, "c=100", Duration.ofSeconds(10), 2000), pool);
 
       assertThat(r.sendErrors()).isPositive();
       assertThat(r.packetsSent()).isEqualTo(100);
@@ -171,12 +178,34 @@ class NativeGeneratorTest {
     PacketPool pool = new PacketPool("n", 1000, 20, TypeMix.parse("c=100"));
     try (NativeGenerator generator = new NativeGenerator(binary)) {
       assertThatThrownBy(
-              () -> generator.run(spec(0, 1000, "c=100", Duration.ofSeconds(1), 0), pool))
+              () -> generator.run(spec(0, 1000, 1000, "c=100", Duration.ofSeconds(1), 0), pool))
           .isInstanceOf(IOException.class)
           .hasMessageStartingWith("the native generator exited with status 2")
           .hasMessageContaining(
               "its standard error: statsd_blast: --target needs a numeric IPv4 address and a port"
                   + " 1-65535, got '127.0.0.1:0'");
+    }
+  }
+
+  @Test
+  void more_than_one_sender_thread_is_refused() throws Exception {
+    PacketPool pool = new PacketPool("n", 1000, 20, TypeMix.parse("c=100"));
+    LoadSpec twoThreads =
+        new LoadSpec(
+            new InetSocketAddress(LOOPBACK, 9),
+            1000,
+            20,
+            1000,
+            TypeMix.parse("c=100"),
+            Duration.ofSeconds(1),
+            0,
+            2,
+            "n",
+            false);
+    try (NativeGenerator generator = new NativeGenerator(binary)) {
+      assertThatThrownBy(() -> generator.run(twoThreads, pool))
+          .hasMessage(
+              "the native generator sends from one socket; --threads 2 needs --generator java");
     }
   }
 
