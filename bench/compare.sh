@@ -34,9 +34,18 @@
 # The server runs on core $SERVER_CORE, the generator (io.hollerith.bench.load.Measure) on $GEN_CORE.
 # All traffic goes to 127.0.0.1. Every process this script starts is stopped by its pid.
 #
+# Load generator ($GENERATOR): by default the native one, hollerith-bench/src/main/c/statsd_blast.c,
+# compiled here with cc (gcc is apt-get installed when no cc is found) into the output directory and
+# run by Measure for every trial (--generator native:PATH; it inherits Measure's core). It sends the
+# same prebuilt packets as the Java generator with sendmmsg and no JVM, so it needs less CPU below
+# its ceiling; on loopback that ceiling is the kernel's work per datagram on the sending core, the
+# same for both (BENCHMARKS.md, "2026-12-07 afternoon"). GENERATOR=java uses the in-process Java
+# generator; so does a machine where no C compiler can be had, with a warning. The generator used is
+# printed with the machine details and below the table.
+#
 # Parameters (environment): MIXES, LINES, CPU_RATES, CPU_RATE_PACKED, TRIAL, PRECISION, SEARCHES,
 # CPU_DURATION, CPU_REPS, NAMES, SERIES, MEM_RATE, SERVER_CORE, GEN_CORE, UDP_PORT, MGMT_PORT,
-# PEERS_DIR, ETSY_DIR, HOLLERITH_JAR, HOLLERITH_JAVA_OPTS, SERVER_THREADS.
+# PEERS_DIR, ETSY_DIR, HOLLERITH_JAR, HOLLERITH_JAVA_OPTS, SERVER_THREADS, GENERATOR (native|java).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,7 +63,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift ;;
     --no-memory) MEMORY=0 ;;
     --no-load) LOAD=0 ;;
-    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,48p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -70,6 +79,8 @@ fi
 : "${PEERS_DIR:=/tmp/hollerith-peers}" "${HOLLERITH_JAR:=$ROOT/hollerith-server/target/hollerith.jar}"
 : "${HOLLERITH_JAVA_OPTS:=}" "${SERVER_THREADS:=1}" "${CPU_RATE_PACKED:=2000000,6000000}"
 : "${MIXES:=c=25,ms=25,g=25,s=25 c=40,ms=30,g=20,s=10 c=100}" "${LINES:=1 20}" "${CPU_RATES:=20000,200000}"
+: "${GENERATOR:=native}"
+case "$GENERATOR" in native|java) ;; *) echo "GENERATOR: native or java, got '$GENERATOR'" >&2; exit 2 ;; esac
 if [ -z "${ETSY_DIR:-}" ]; then
   if [ -f "$ROOT/.peers/etsy-statsd/node_modules/statsd/stats.js" ]; then ETSY_DIR=$ROOT/.peers/etsy-statsd; else ETSY_DIR=$PEERS_DIR/etsy; fi
 fi
@@ -107,6 +118,27 @@ if [ ! -f "$BENCH_JAR" ]; then
   log "building $BENCH_JAR"
   (cd "$ROOT" && mvn -B -q package -pl hollerith-bench -am -DskipTests)
 fi
+
+# ------------------------------------------------------------------ load generator
+GENERATOR_ARGS=()
+GENERATOR_USED="java (in-process LoadGenerator)"
+if [ "$GENERATOR" = native ]; then
+  if ! command -v cc >/dev/null; then
+    log "no C compiler: installing gcc from Debian for the native generator"
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gcc) >> "$OUT/compare.log" 2>&1 || true
+  fi
+  BLAST="$OUT/statsd_blast"
+  if command -v cc >/dev/null \
+    && cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$BLAST" "$ROOT/hollerith-bench/src/main/c/statsd_blast.c" 2>> "$OUT/compare.log"; then
+    GENERATOR_ARGS=(--generator "native:$BLAST")
+    GENERATOR_USED="native ($BLAST, statsd_blast.c built with $(cc --version | head -1))"
+  else
+    log "WARNING: no C compiler could be had, or statsd_blast.c did not compile (see $OUT/compare.log):" \
+      "falling back to the Java generator"
+  fi
+fi
+echo "generator: $GENERATOR_USED" >> "$OUT/machine.txt"
+log "generator: $GENERATOR_USED"
 
 install_etsy() {
   if [ ! -f "$ETSY_DIR/node_modules/statsd/stats.js" ]; then
@@ -293,7 +325,7 @@ measure() { # subcommand target setting args...
   local sub=$1 name=$2 setting=$3
   shift 3
   taskset -c "$GEN_CORE" java -cp "$BENCH_JAR" io.hollerith.bench.load.Measure "$sub" --name "$name" --setting "$setting" \
-    --target "127.0.0.1:$UDP_PORT" --results "$RESULTS" "${COUNT_ARGS[@]}" "${EXTRA_ARGS[@]}" "$@" 2>&1 | tee -a "$OUT/compare.log" >&2
+    --target "127.0.0.1:$UDP_PORT" --results "$RESULTS" "${GENERATOR_ARGS[@]}" "${COUNT_ARGS[@]}" "${EXTRA_ARGS[@]}" "$@" 2>&1 | tee -a "$OUT/compare.log" >&2
 }
 
 # ------------------------------------------------------------------ the run

@@ -138,7 +138,6 @@ final class BatchSender extends LoadGenerator.Sender {
       for (long i = 0; i < batch; i++) {
         var unused = channel.write(packetsBySlot[slot].duplicate(), channel.voidPromise());
         sentPerSlot[slot]++;
-        packets++;
         attempts++;
         if (++slot == slots) {
           slot = 0;

@@ -133,24 +133,18 @@ public final class LoadGenerator {
     }
     long elapsed = System.nanoTime() - start;
     long[] perSlot = new long[pool.slots()];
-    long packets = 0;
-    long counters = 0;
     long errors = 0;
     for (Sender s : senders) {
       s.close();
       if (s.failure != null) {
         throw s.failure;
       }
-      packets += s.packets;
       errors += s.errors;
       for (int i = 0; i < perSlot.length; i++) {
         perSlot[i] += s.sentPerSlot[i];
-        counters += s.sentPerSlot[i] * pool.countersIn(i);
       }
     }
-    Map<String, Long> expected = pool.expectedCounterTotals(perSlot);
-    return new LoadResult(
-        spec, packets, packets * spec.linesPerPacket(), counters, errors, elapsed, expected);
+    return LoadResult.of(spec, pool, perSlot, errors, elapsed);
   }
 
   /** One sender: its own socket, its own view of the pool, its own counts. */
@@ -160,7 +154,6 @@ public final class LoadGenerator {
     final double nanosPerPacket;
     final long[] sentPerSlot;
     int slot;
-    long packets;
     long errors;
     IOException failure;
 
@@ -242,7 +235,6 @@ public final class LoadGenerator {
           try {
             channel.write(view);
             sentPerSlot[slot]++;
-            packets++;
           } catch (PortUnreachableException e) {
             errors++;
           }

@@ -23,6 +23,28 @@ record LoadResult(
     long elapsedNanos,
     Map<String, Long> expectedCounterTotals) {
 
+  /**
+   * What sending {@code pool}'s slot {@code s} {@code sentPerSlot[s]} times offered, whichever
+   * generator sent it.
+   */
+  static LoadResult of(
+      LoadSpec spec, PacketPool pool, long[] sentPerSlot, long sendErrors, long elapsedNanos) {
+    long packets = 0;
+    long counters = 0;
+    for (int s = 0; s < sentPerSlot.length; s++) {
+      packets += sentPerSlot[s];
+      counters += sentPerSlot[s] * pool.countersIn(s);
+    }
+    return new LoadResult(
+        spec,
+        packets,
+        packets * pool.linesPerPacket(),
+        counters,
+        sendErrors,
+        elapsedNanos,
+        pool.expectedCounterTotals(sentPerSlot));
+  }
+
   /** Metrics per second actually offered. */
   double achievedRate() {
     return elapsedNanos == 0 ? 0 : metricsSent * 1e9 / elapsedNanos;

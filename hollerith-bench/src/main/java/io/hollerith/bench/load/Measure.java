@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The measuring half of {@code bench/compare.sh}: runs the {@link LoadGenerator} in-process against
- * one running StatsD server and judges what it counted. Subcommands:
+ * The measuring half of {@code bench/compare.sh}: sends load to one running StatsD server and
+ * judges what it counted. Subcommands:
  *
  * <ul>
  *   <li>{@code search}: the highest lossless rate, by trials of {@code --trial} seconds — a trial
@@ -38,6 +38,14 @@ import java.util.Map;
  * {@code search} and {@code cpu} send {@code --mix} ({@value #DEFAULT_MIX} unless given: real
  * StatsD traffic is timers, gauges and sets as much as counters); {@code memory} sends counters
  * only.
+ *
+ * <p>{@code --generator} chooses who sends, in every subcommand and in the warm-up: {@code java}
+ * (the default) runs the {@link LoadGenerator} in this process; {@code
+ * native:/path/to/statsd_blast} runs the C program compiled from {@code
+ * hollerith-bench/src/main/c/statsd_blast.c} for each trial ({@link NativeGenerator}), which sends
+ * the same packets with {@code sendmmsg} and no JVM, so it needs less CPU below its ceiling. On
+ * loopback both ceilings are set by the kernel's work per datagram on the sending core (about 7 M
+ * metrics/s at 20 per packet on the 2-core benchmark VM). Trials are judged the same way for both.
  *
  * <p>Results are appended as JSON lines to {@code --results}; progress goes to standard error.
  *
@@ -62,8 +70,9 @@ public final class Measure {
   private final Duration settleStable;
   private final Duration settleMax;
   private final long avoidPeriodSeconds;
+  private final Generator generator;
 
-  private Measure(LoadGenerator.Args a) {
+  private Measure(LoadGenerator.Args a, Generator generator) {
     this.args = a;
     this.target = a.string("--name", "server");
     this.setting = a.string("--setting", "default");
@@ -86,6 +95,7 @@ public final class Measure {
     this.settleStable = a.duration("--settle-stable", "1s");
     this.settleMax = a.duration("--settle-max", "20s");
     this.avoidPeriodSeconds = a.longValue("--avoid-period", 0);
+    this.generator = generator;
   }
 
   /** Entry point: {@code Measure search|cpu|memory|report --option value ...}. */
@@ -102,18 +112,20 @@ public final class Measure {
       System.out.print(out);
       return;
     }
-    Measure m = new Measure(a);
-    if (m.reader == null) {
-      throw new IllegalArgumentException(
-          "one of --mgmt host:port, --collectd-csv dir or --collectd-unixsock path is required");
-    }
-    switch (argv[0]) {
-      case "search" -> m.search();
-      case "cpu" -> m.cpu();
-      case "memory" -> m.memory();
-      default ->
-          throw new IllegalArgumentException(
-              "unknown subcommand '" + argv[0] + "': search, cpu, memory or report");
+    try (Generator generator = Generator.parse(a.string("--generator", "java"))) {
+      Measure m = new Measure(a, generator);
+      if (m.reader == null) {
+        throw new IllegalArgumentException(
+            "one of --mgmt host:port, --collectd-csv dir or --collectd-unixsock path is required");
+      }
+      switch (argv[0]) {
+        case "search" -> m.search();
+        case "cpu" -> m.cpu();
+        case "memory" -> m.memory();
+        default ->
+            throw new IllegalArgumentException(
+                "unknown subcommand '" + argv[0] + "': search, cpu, memory or report");
+      }
     }
   }
 
@@ -189,7 +201,7 @@ public final class Measure {
     avoidFlushBoundary(spec.duration());
     Map<String, Double> before = reader.read();
     long drops0 = ProcFs.udpDrops(port);
-    LoadResult r = LoadGenerator.run(spec, pool);
+    LoadResult r = generator.run(spec, pool);
     long counted = settle(before, r);
     long drops = ProcFs.udpDrops(port) - drops0;
     long expected = countKey != null ? r.metricsSent() : r.countersSent();
@@ -322,11 +334,10 @@ public final class Measure {
     LoadSpec spec = baseSpec("bench", lines, names, mix, trialLength, 0);
     PacketPool pool = new PacketPool(spec.prefix(), names, lines, spec.mix());
     LOG.printf(
-        "search %s [%s] %s, %d/packet, %d names, trials of %s, precision %.0f%%%n",
-        target, setting, mix, lines, names, trialLength, precision * 100);
+        "search %s [%s] %s, %d/packet, %d names, trials of %s, precision %.0f%%, %s generator%n",
+        target, setting, mix, lines, names, trialLength, precision * 100, generator.kind());
     // warm both JITs (generator and server) and create the series before anything is judged
-    LoadGenerator.run(
-        spec.withShape(lines, names, warmup, 0).withRate(Math.min(start, 20_000)), pool);
+    generator.run(spec.withShape(lines, names, warmup, 0).withRate(Math.min(start, 20_000)), pool);
     waitStable();
 
     List<Double> found = new ArrayList<>();
@@ -389,11 +400,12 @@ public final class Measure {
     append(
         String.format(
             Locale.ROOT,
-            "{\"kind\":\"search\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"lines\":%d,\"names\":%d,\"trial_s\":%.1f,\"precision\":%s,"
+            "{\"kind\":\"search\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"generator\":\"%s\",\"lines\":%d,\"names\":%d,\"trial_s\":%.1f,\"precision\":%s,"
                 + "\"values\":%s,\"generator_limited\":%s,\"median\":%.0f,\"trials\":[%s]}",
             target,
             setting,
             mix,
+            generator.kind(),
             lines,
             names,
             trialLength.toMillis() / 1000.0,
@@ -465,11 +477,12 @@ public final class Measure {
       append(
           String.format(
               Locale.ROOT,
-              "{\"kind\":\"cpu\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"rate\":%d,\"lines\":%d,\"duration_s\":%.1f,\"idle_cpu_s_per_s\":%.3f,"
+              "{\"kind\":\"cpu\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"generator\":\"%s\",\"rate\":%d,\"lines\":%d,\"duration_s\":%.1f,\"idle_cpu_s_per_s\":%.3f,"
                   + "\"values\":%s,\"median\":%.4f,\"trials\":[%s]}",
               target,
               setting,
               mix,
+              generator.kind(),
               rate,
               lines,
               duration.toMillis() / 1000.0,
@@ -503,7 +516,7 @@ public final class Measure {
     Thread.sleep(quiet.toMillis());
     long rss0 = ProcFs.rssBytes(pid);
     long drops0 = ProcFs.udpDrops(port);
-    LoadResult r = LoadGenerator.run(spec, pool);
+    LoadResult r = generator.run(spec, pool);
     // RSS first: reading a million-series dump makes the server allocate for the reply
     Thread.sleep(quiet.toMillis());
     long rss1 = ProcFs.rssBytes(pid);
@@ -535,11 +548,12 @@ public final class Measure {
     append(
         String.format(
             Locale.ROOT,
-            "{\"kind\":\"memory\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"series\":%d,\"series_counted\":%d,\"kernel_drops\":%d,"
+            "{\"kind\":\"memory\",\"target\":\"%s\",\"setting\":\"%s\",\"mix\":\"%s\",\"generator\":\"%s\",\"series\":%d,\"series_counted\":%d,\"kernel_drops\":%d,"
                 + "\"send_errors\":%d,\"rss_before\":%d,\"rss_after\":%d,\"bytes_per_series\":%.0f}",
             target,
             setting,
             countersOnly,
+            generator.kind(),
             series,
             seen,
             drops,

@@ -1,7 +1,13 @@
 package io.hollerith.bench.load;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,6 +27,9 @@ import java.util.Map;
  * to share between sender threads.
  */
 final class PacketPool {
+
+  /** The first bytes of a pool file ({@link #writeTo(Path)}). */
+  static final String FILE_MAGIC = "HPOOL001";
 
   /** The largest UDP payload over IPv4. */
   static final int MAX_UDP_PAYLOAD = 65_507;
@@ -141,6 +150,29 @@ final class PacketPool {
     byte[] b = new byte[v.remaining()];
     v.get(b);
     return new String(b, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes every packet to {@code file} for the native generator ({@code statsd_blast.c}): the
+   * magic {@value #FILE_MAGIC}, the number of slots and the lines per packet, each slot's length
+   * (unsigned 32-bit little-endian), then the packets in slot order.
+   */
+  void writeTo(Path file) throws IOException {
+    ByteBuffer header =
+        ByteBuffer.allocate(16 + 4 * slots)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .put(FILE_MAGIC.getBytes(StandardCharsets.US_ASCII))
+            .putInt(slots)
+            .putInt(linesPerPacket);
+    for (int s = 0; s < slots; s++) {
+      header.putInt(end(s) - start(s));
+    }
+    header.flip();
+    try (OutputStream out = Files.newOutputStream(file)) {
+      var channel = Channels.newChannel(out);
+      channel.write(header);
+      channel.write(view());
+    }
   }
 
   /**

@@ -20,7 +20,9 @@ import java.util.TreeSet;
  * then Hollerith against each peer and against the bare receiver, per setting and mix, wherever
  * both were measured the same way.
  *
- * <p>Results written before the type mix was recorded count as counters only ({@code c=100}).
+ * <p>Results written before the type mix was recorded count as counters only ({@code c=100}); the
+ * generators that sent the load ({@code java}, {@code native}) are named below the table when the
+ * results record them.
  *
  * <p>Not thread-safe; build one per report.
  */
@@ -70,6 +72,7 @@ final class ResultsReport {
 
   private final Map<String, Row> rows = new LinkedHashMap<>();
   private final TreeSet<Long> packedRates = new TreeSet<>();
+  private final TreeSet<String> generators = new TreeSet<>();
 
   /** The report of every JSON line in {@code resultsFile}. */
   static String render(Path resultsFile) throws IOException {
@@ -91,6 +94,9 @@ final class ResultsReport {
     Row row =
         rows.computeIfAbsent(
             setting + "|" + target + "|" + mix, k -> new Row(setting, target, mix));
+    if (n.hasNonNull("generator")) {
+      generators.add(n.path("generator").asText());
+    }
     if (n.hasNonNull("loadavg_end")) {
       double load = Double.parseDouble(n.path("loadavg_end").asText().split(" ")[0]);
       row.loadMin = Math.min(row.loadMin, load);
@@ -192,6 +198,9 @@ final class ResultsReport {
   String markdown() {
     StringBuilder sb = new StringBuilder();
     appendTable(sb);
+    if (!generators.isEmpty()) {
+      sb.append("\nLoad generator: ").append(String.join(", ", generators)).append('\n');
+    }
     appendSection(
         sb,
         peerLines(),

@@ -6,6 +6,9 @@
  *   <li>{@link io.hollerith.bench.load.LoadGenerator}: a paced, allocation-free UDP StatsD sender
  *       (packet shape, name cardinality, type mix, rate, duration) aimed at loopback only, which
  *       reports what it offered and the exact total every counter must reach.
+ *   <li>{@link io.hollerith.bench.load.NativeGenerator}: runs {@code statsd_blast}, the same sender
+ *       in C ({@code src/main/c}, {@code sendmmsg}), on a file of the same prebuilt packets, and
+ *       reads its counts back into the same result; {@code Measure --generator} chooses it.
  *   <li>{@link io.hollerith.bench.load.BareReceiver}: Hollerith's Netty epoll UDP set-up (read
  *       delay included) doing nothing but counting — the socket ceiling of the machine. Where the
  *       generator cannot reach that ceiling, the two receivers' CPU per metric at the same fixed

@@ -3,9 +3,16 @@ package io.hollerith.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PacketPoolTest {
 
@@ -17,6 +24,26 @@ class PacketPoolTest {
     assertThat(pool.packet(0)).isEqualTo("b.c.0:1|c\nb.c.1:1|c");
     assertThat(pool.packet(1)).isEqualTo("b.c.2:1|c\nb.c.0:1|c");
     assertThat(pool.countersIn(0)).isEqualTo(2);
+  }
+
+  @Test
+  void the_pool_file_holds_a_header_each_slots_length_and_the_packets_in_slot_order(
+      @TempDir Path dir) throws Exception {
+    PacketPool pool = new PacketPool("b", 100, 20, TypeMix.parse("c=25,ms=25,g=25,s=25"));
+    Path file = dir.resolve("pool.bin");
+    pool.writeTo(file);
+
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    ByteBuffer header = ByteBuffer.allocate(16 + 4 * 5).order(ByteOrder.LITTLE_ENDIAN);
+    header.put("HPOOL001".getBytes(StandardCharsets.US_ASCII)).putInt(5).putInt(20);
+    for (int s = 0; s < 5; s++) {
+      header.putInt(pool.packet(s).getBytes(StandardCharsets.UTF_8).length);
+    }
+    expected.write(header.array());
+    for (int s = 0; s < 5; s++) {
+      expected.write(pool.packet(s).getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(Files.readAllBytes(file)).isEqualTo(expected.toByteArray());
   }
 
   @Test

@@ -48,6 +48,20 @@ class ResultsReportTest {
   }
 
   @Test
+  void the_generators_that_sent_the_load_are_named_below_the_table(@TempDir Path dir)
+      throws Exception {
+    Path results = dir.resolve("r.jsonl");
+    Files.writeString(
+        results,
+        "{\"kind\":\"search\",\"target\":\"bare\",\"setting\":\"8m\",\"generator\":\"native\",\"lines\":20,"
+            + "\"values\":[1.0],\"generator_limited\":[false],\"median\":1}\n"
+            + "{\"kind\":\"search\",\"target\":\"bare\",\"setting\":\"8m\",\"generator\":\"java\",\"lines\":20,"
+            + "\"values\":[1.0],\"generator_limited\":[false],\"median\":1}\n");
+    assertThat(ResultsReport.render(results).lines().toList().subList(3, 5))
+        .containsExactly("", "Load generator: java, native");
+  }
+
+  @Test
   void a_fractional_median_still_finds_its_own_generator_limited_search(@TempDir Path dir)
       throws Exception {
     Path results = dir.resolve("r.jsonl");
