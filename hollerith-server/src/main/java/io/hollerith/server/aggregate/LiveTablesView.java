@@ -112,9 +112,10 @@ final class LiveTablesView implements LiveView {
     for (Series.Timer t : live.timers.values()) {
       synchronized (t) {
         if (!t.deleted && t.applied && (!del || t.touched)) {
-          List<Double> values = new ArrayList<>(t.size);
-          for (int i = 0; i < t.size; i++) {
-            values.add(t.values[i]);
+          int n = t.values.size();
+          List<Double> values = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            values.add(t.values.get(i));
           }
           out.put(t.key.toString(), values);
         }

@@ -7,7 +7,6 @@ import io.hollerith.server.sketch.UniqueSketch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * One series' aggregate for the current interval. Subclasses hold the per-type state.
@@ -525,20 +524,16 @@ abstract class Series {
    * is built from the values when the interval is flushed.
    */
   static final class Timer extends Locked {
-    /** Above this many slots, arrays that a flush found at most a quarter full shrink. */
-    private static final int SHRINK_ABOVE = 64;
-
-    double[] values = new double[4];
+    /** This interval's values, in arrival order. */
+    final DoubleBlocks values = new DoubleBlocks();
 
     /**
      * {@code 1 / sampleRate} per value while {@link #weighted}; kept across intervals once made.
      */
-    private double[] weights;
+    private DoubleBlocks weights;
 
     /** Some value of this interval had a sample rate other than 1. */
     private boolean weighted;
-
-    int size;
 
     /** Sum of 1 / sampleRate (Etsy's timer_counters). */
     double count;
@@ -553,24 +548,18 @@ abstract class Series {
     }
 
     void add(double v, double sampleRate) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
       double weight = 1 / sampleRate;
       if (sampleRate != 1 && !weighted) {
-        if (weights == null || weights.length < values.length) {
-          weights = new double[values.length];
+        if (weights == null) {
+          weights = new DoubleBlocks();
         }
-        Arrays.fill(weights, 0, size, 1);
+        weights.addCopies(1, values.size());
         weighted = true;
       }
       if (weighted) {
-        if (size == weights.length) {
-          weights = Arrays.copyOf(weights, values.length);
-        }
-        weights[size] = weight;
+        weights.add(weight);
       }
-      values[size++] = v;
+      values.add(v);
       count += weight;
       applied = true;
       touched = true;
@@ -591,18 +580,17 @@ abstract class Series {
           flush.unlinkIdle(this);
           return;
         }
-        n = size;
-        taken = n == 0 ? null : flush.scratch.values(values, n);
-        takenWeights = n == 0 || !weighted ? null : flush.scratch.weights(weights, n);
+        n = values.size();
+        taken = n == 0 ? null : flush.scratch.values(values);
+        takenWeights = n == 0 || !weighted ? null : flush.scratch.weights(weights);
         takenCount = count;
-        size = 0;
+        values.clear();
+        if (weights != null) {
+          weights.clear();
+        }
         count = 0;
         weighted = false;
         touched = false;
-        if (values.length > SHRINK_ABOVE && n < values.length / 4) {
-          values = new double[Math.max(4, n)];
-          weights = null;
-        }
       }
       flush.timer(this, taken, takenWeights, n, takenCount);
     }
@@ -618,9 +606,9 @@ abstract class Series {
         if (!applied) {
           return;
         }
-        n = size;
-        taken = flush.scratch.values(values, n);
-        takenWeights = weighted ? flush.scratch.weights(weights, n) : null;
+        n = values.size();
+        taken = flush.scratch.values(values);
+        takenWeights = weighted ? flush.scratch.weights(weights) : null;
       }
       flush.timer(this, taken, takenWeights, n, count);
     }

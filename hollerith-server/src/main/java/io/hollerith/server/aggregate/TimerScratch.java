@@ -16,16 +16,19 @@ final class TimerScratch {
   private double[] values = new double[0];
   private double[] weights = new double[0];
 
-  /** {@code source[0..n)} in a reused array (or a new one above {@link #KEEP_AT_MOST}). */
-  double[] values(double[] source, int n) {
-    values = fit(values, n);
-    return copy(source, n, values);
+  /**
+   * The values of {@code source} at the start of a reused array (or a new one above {@link
+   * #KEEP_AT_MOST}).
+   */
+  double[] values(DoubleBlocks source) {
+    values = fit(values, source.size());
+    return copy(source, values);
   }
 
   /** Like {@link #values}, in the other array, for the weights. */
-  double[] weights(double[] source, int n) {
-    weights = fit(weights, n);
-    return copy(source, n, weights);
+  double[] weights(DoubleBlocks source) {
+    weights = fit(weights, source.size());
+    return copy(source, weights);
   }
 
   private static double[] fit(double[] kept, int n) {
@@ -34,9 +37,9 @@ final class TimerScratch {
         : new double[Math.min(KEEP_AT_MOST, Math.max(n, 2 * kept.length))];
   }
 
-  private static double[] copy(double[] source, int n, double[] into) {
-    double[] target = into.length >= n ? into : new double[n];
-    System.arraycopy(source, 0, target, 0, n);
+  private static double[] copy(DoubleBlocks source, double[] into) {
+    double[] target = into.length >= source.size() ? into : new double[source.size()];
+    source.copyTo(target);
     return target;
   }
 }

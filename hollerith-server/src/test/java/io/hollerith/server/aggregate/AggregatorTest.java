@@ -281,6 +281,39 @@ class AggregatorTest {
     assertThat(idle.percentiles()).isEmpty();
   }
 
+  /**
+   * A timer with more values in one interval than one block of its value store holds, one of them
+   * weighted: every value and weight reaches the interval's statistics and sketch, and the next
+   * interval starts empty.
+   */
+  @Test
+  void aTimerWithMoreValuesThanOneBlockKeepsEveryValueAndWeight() {
+    Aggregator a = aggregator(defaults());
+    var w = a.newWriter();
+    int n = 3 * DoubleBlocks.BLOCK + 11;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      w.accept(timer("big", i, i == 20_000 ? 0.5 : 1));
+      sum += i;
+    }
+    var s = flushOnly(a, T0);
+    var stats = timers(s).get("big");
+    assertThat(stats.sampleCount()).isEqualTo(n);
+    assertThat(stats.count()).isEqualTo(n + 1.0);
+    assertThat(stats.lower()).isZero();
+    assertThat(stats.upper()).isEqualTo(n - 1.0);
+    assertThat(stats.sum()).isEqualTo(sum);
+    var sketch = AggregatorTestSupport.timer(s, "big").sketch();
+    assertThat(sketch.count()).isEqualTo(n + 1.0);
+    assertThat(sketch.sum()).isEqualTo(sum + 20_000);
+
+    w.accept(timer("big", 7));
+    var next = timers(flushOnly(a, T0 + 10_000)).get("big");
+    assertThat(next.sampleCount()).isEqualTo(1);
+    assertThat(next.count()).isEqualTo(1.0);
+    assertThat(next.upper()).isEqualTo(7.0);
+  }
+
   @Test
   void deleteCountersDropsIdleCountersButKeepsEtsyInternalNames() {
     var config = new AggregationConfig(null, null, null, null, true, null, null, null, null);
