@@ -230,11 +230,12 @@ public final class HollerithServer implements AutoCloseable {
         new PrometheusSink(
             config.sinks().prometheus().timerBuckets(), config.aggregation().maxMetrics(), stats);
     if (store != null) {
-      int gauges = aggregator.restoreGauges(store.loadGaugeValues(config.nodeId()));
+      var gauges = aggregator.restoreGauges(store.loadGaugeValues(config.nodeId()));
+      prometheus.restoreGauges(gauges);
       prometheus.restoreCounterTotals(store.loadCounterTotals(config.nodeId()));
       LOG.info(
           "restored {} gauges and the counter totals of node {} from the store",
-          gauges,
+          gauges.size(),
           config.nodeId());
     }
     flusher = new Flusher(aggregator, sinks(prometheus), stats, clock);

@@ -251,10 +251,10 @@ public final class Aggregator implements IntervalSource {
    * value another node received later. Call before ingest starts. Gauges beyond {@code max_metrics}
    * are not restored and are counted as {@code drops.max_metrics}.
    *
-   * @return how many gauges were restored
+   * @return the gauges restored
    */
-  public int restoreGauges(List<GaugePoint> values) {
-    int restored = 0;
+  public List<GaugePoint> restoreGauges(List<GaugePoint> values) {
+    List<GaugePoint> restored = new ArrayList<>(values.size());
     for (GaugePoint p : values) {
       byte[] canonical = p.key().canonical().getBytes(StandardCharsets.UTF_8);
       Series.Gauge gauge =
@@ -264,7 +264,7 @@ public final class Aggregator implements IntervalSource {
         continue;
       }
       gauge.restore(p.value(), p.setAtMillis());
-      restored++;
+      restored.add(p);
     }
     return restored;
   }

@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * </ul>
  *
  * <p>Counter totals survive restarts through the store ({@link #restoreCounterTotals} with its
- * persisted totals); timer histograms start again from 0 after a restart. Memory is bounded by
+ * persisted totals), and so do gauges ({@link #restoreGauges}, shown from the start rather than
+ * from the first flush); timer histograms start again from 0 after a restart. Memory is bounded by
  * {@code maxSeries} per type; a new series beyond it is not exposed and is counted as {@code
  * prometheus.series_dropped}.
  *
@@ -95,6 +96,18 @@ public final class PrometheusSink implements FlushSink, LatestValues {
     latest = new Snapshot(counterList(), previous.gauges(), previous.timers(), previous.sets());
   }
 
+  /**
+   * Shows the gauge values the aggregator restored from the store (its {@code restoreGauges}), so a
+   * scrape right after a restart finds them instead of waiting for the first flush. Call before the
+   * flusher starts.
+   */
+  public void restoreGauges(List<FlushSnapshot.GaugePoint> restored) {
+    Snapshot previous = latest;
+    latest =
+        new Snapshot(
+            previous.counters(), gaugeValues(restored), previous.timers(), previous.sets());
+  }
+
   @Override
   public String name() {
     return "prometheus";
@@ -138,13 +151,7 @@ public final class PrometheusSink implements FlushSink, LatestValues {
       gauges = previous.gauges();
       sets = previous.sets();
     } else {
-      TreeMap<MetricKey, Double> g = new TreeMap<>();
-      for (FlushSnapshot.GaugePoint p : snapshot.gauges()) {
-        if (g.size() < maxSeries || dropOne()) {
-          g.put(p.key(), p.value());
-        }
-      }
-      gauges = g.entrySet().stream().map(e -> new GaugeValue(e.getKey(), e.getValue())).toList();
+      gauges = gaugeValues(snapshot.gauges());
       TreeMap<MetricKey, Long> s = new TreeMap<>();
       for (FlushSnapshot.SetPoint p : snapshot.sets()) {
         if (s.size() < maxSeries || dropOne()) {
@@ -154,6 +161,17 @@ public final class PrometheusSink implements FlushSink, LatestValues {
       sets = s.entrySet().stream().map(e -> new SetValue(e.getKey(), e.getValue())).toList();
     }
     latest = new Snapshot(counterList(), gauges, timerList(), sets);
+  }
+
+  /** The gauges to expose, by key, at most {@code maxSeries} (the rest counted as dropped). */
+  private List<GaugeValue> gaugeValues(List<FlushSnapshot.GaugePoint> points) {
+    TreeMap<MetricKey, Double> g = new TreeMap<>();
+    for (FlushSnapshot.GaugePoint p : points) {
+      if (g.size() < maxSeries || dropOne()) {
+        g.put(p.key(), p.value());
+      }
+    }
+    return g.entrySet().stream().map(e -> new GaugeValue(e.getKey(), e.getValue())).toList();
   }
 
   private List<CounterTotal> counterList() {
