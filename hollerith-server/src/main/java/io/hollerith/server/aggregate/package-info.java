@@ -35,21 +35,24 @@
  * holding the interval's sum as double bits or one of two signalling-NaN sentinels ("untouched",
  * "deleted"), so a sample is one compare-and-set and the flusher takes the interval out with one
  * atomic swap. A gauge is lock-free the same way: its value is one word (with "never set", "no
- * value" and "deleted" sentinels) changed by one compare-and-set, and a separate "touched" flag,
- * raised by the writer before and after that compare-and-set and swapped down by the flusher before
- * it reads the word, says whether it got a sample in the interval; deleting an idle gauge swaps in
- * "deleted", then checks the flag again and puts the value back if a sample got in, so a sample
- * racing a flush is reported in this interval or the next, never lost. Timers and sets take their
- * series' own monitor. A timer sample only appends its value (and its {@code 1 / sampleRate} weight
- * once a rate other than 1 arrives) to arrays that stay allocated across intervals; its quantile
- * sketch is built from those values at flush. A set member is kept as its UTF-8 bytes in a {@code
- * MemberSet}, an open-addressing table of 32-bit hashes ({@code Sample#hashKey}) over one byte
- * array: a hash match is confirmed by comparing the bytes, so the count is exact and a collision
- * costs one comparison; a member seen before in the interval allocates nothing. Member bytes that
- * are not well-formed UTF-8 are replaced by the encoding of the string they decode to, so members
- * compare as the strings Etsy sees. The HyperLogLog is fed from the members at flush. Deletion
- * (idle deletion, {@code del*} commands) marks a series deleted and takes it out of its table while
- * holding that monitor, so a writer that found it deleted finds its successor on the next lookup.
+ * value" and "deleted" sentinels) changed by one compare-and-set. Whether it got a sample in the
+ * interval the flusher learns from the word itself (changed since the previous flush left it) and,
+ * for a sample that wrote the same bits again, from a separate "touched" flag the writer raises
+ * before and after its compare-and-set and the flusher swaps down before it reads the word;
+ * deleting an idle gauge swaps in "deleted" (which fails if the word changed), then checks the flag
+ * again and puts the value back if a sample got in, so a sample racing a flush is reported in this
+ * interval or the next, never lost. Timers and sets take their series' own monitor. A timer sample
+ * only appends its value (and its {@code 1 / sampleRate} weight once a rate other than 1 arrives)
+ * to a {@code DoubleBlocks}, which grows by whole blocks instead of copying and keeps its blocks
+ * across intervals; its quantile sketch is built from those values at flush. A set member is kept
+ * as its UTF-8 bytes in a {@code MemberSet}, an open-addressing table of 32-bit hashes ({@code
+ * Sample#hashKey}) over one byte array: a hash match is confirmed by comparing the bytes, so the
+ * count is exact and a collision costs one comparison; a member seen before in the interval
+ * allocates nothing. Member bytes that are not well-formed UTF-8 are replaced by the encoding of
+ * the string they decode to, so members compare as the strings Etsy sees. The HyperLogLog is fed
+ * from the members at flush. Deletion (idle deletion, {@code del*} commands) marks a series deleted
+ * and takes it out of its table while holding that monitor, so a writer that found it deleted finds
+ * its successor on the next lookup.
  *
  * <h2>Closing an interval</h2>
  *
