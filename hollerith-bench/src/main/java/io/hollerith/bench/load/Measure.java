@@ -24,8 +24,9 @@ import java.util.Map;
  *       --count-key}, that one counter grew by the number of metrics sent), the port's kernel drop
  *       counter in {@code /proc/net/udp} did not move and no send failed. It doubles the rate from
  *       {@code --start} until a trial loses, then bisects (geometrically) until the bracket is
- *       within {@code --precision}; repeated {@code --searches} times, median reported. A lossless
- *       trial whose achieved rate falls short of its target (by more than 3 %) ends the search as
+ *       within {@code --precision}. A search's figure is the highest rate a lossless trial
+ *       achieved; repeated {@code --searches} times, median reported. A lossless trial whose
+ *       achieved rate falls short of its target (by more than 3 %) ends the search as
  *       generator-limited: the server's figure is then a lower bound.
  *   <li>{@code cpu}: CPU seconds ({@code utime+stime} of {@code --pid}) per million metrics at
  *       fixed {@code --rates}, median of {@code --reps}.
@@ -197,6 +198,21 @@ public final class Measure {
     }
   }
 
+  /**
+   * The highest rate a lossless trial achieved, 0 if none was lossless. Not necessarily the trial
+   * with the highest target: when the generator falls short, a trial aimed higher can achieve less
+   * than one aimed lower.
+   */
+  static double highestLossless(List<Trial> trials) {
+    double highest = 0;
+    for (Trial t : trials) {
+      if (t.lossless()) {
+        highest = Math.max(highest, t.achieved());
+      }
+    }
+    return highest;
+  }
+
   private Trial trial(LoadSpec spec, PacketPool pool) throws IOException, InterruptedException {
     avoidFlushBoundary(spec.duration());
     Map<String, Double> before = reader.read();
@@ -346,11 +362,13 @@ public final class Measure {
     long nextStart = start;
     for (int s = 0; s < searches; s++) {
       Trial best = null;
+      List<Trial> searchTrials = new ArrayList<>();
       long hi = Long.MAX_VALUE;
       boolean genLimited = false;
       long rate = nextStart;
       for (int n = 0; n < maxTrials; n++) {
         Trial t = trial(spec.withRate(rate), pool);
+        searchTrials.add(t);
         trialsJson.add(t.toJson());
         if (t.lossless()) {
           if (best == null || t.rateTarget() > best.rateTarget()) {
@@ -383,7 +401,7 @@ public final class Measure {
         }
         rate = next;
       }
-      double value = best == null ? 0 : best.achieved();
+      double value = highestLossless(searchTrials);
       found.add(value);
       limited.add(genLimited);
       LOG.printf(
