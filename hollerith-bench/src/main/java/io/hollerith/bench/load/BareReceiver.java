@@ -307,9 +307,8 @@ public final class BareReceiver implements AutoCloseable {
           instanceof MaxMessagesRecvByteBufAllocator allocator) {
         readCapacity *= allocator.maxMessagesPerRead();
       }
-      Integer granted = ctx.channel().config().getOption(ChannelOption.SO_RCVBUF);
-      if (rest != null && granted != null) {
-        rest.receiveBufferBytes(granted);
+      if (rest != null) {
+        rest.receiveBufferOf(ctx.channel());
       }
     }
 
@@ -337,16 +336,8 @@ public final class BareReceiver implements AutoCloseable {
     public void channelReadComplete(ChannelHandlerContext ctx) {
       packets.lazySet(localPackets);
       metrics.lazySet(localMetrics);
-      if (rest != null && datagramsThisRead < readCapacity && ctx.channel().config().isAutoRead()) {
-        long nanos = rest.restNanos(System.nanoTime());
-        if (nanos > 0) {
-          ctx.channel().config().setAutoRead(false);
-          rests.lazySet(rests.get() + 1);
-          var unused =
-              ctx.executor()
-                  .schedule(
-                      () -> ctx.channel().config().setAutoRead(true), nanos, TimeUnit.NANOSECONDS);
-        }
+      if (rest != null && rest.afterRead(ctx, datagramsThisRead < readCapacity)) {
+        rests.lazySet(rests.get() + 1);
       }
       datagramsThisRead = 0;
     }

@@ -4,10 +4,8 @@ import io.hollerith.server.stats.RateLimitedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -66,24 +64,15 @@ final class DatagramIngestHandler extends IngestHandler {
         instanceof MaxMessagesRecvByteBufAllocator allocator) {
       readCapacity = allocator.maxMessagesPerRead() * datagramsPerReceive;
     }
-    Integer granted = ctx.channel().config().getOption(ChannelOption.SO_RCVBUF);
-    if (rest != null && granted != null) {
-      rest.receiveBufferBytes(granted);
+    if (rest != null) {
+      rest.receiveBufferOf(ctx.channel());
     }
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (rest != null && datagramsThisRead < readCapacity && ctx.channel().config().isAutoRead()) {
-      long nanos = rest.restNanos(System.nanoTime());
-      if (nanos > 0) {
-        ctx.channel().config().setAutoRead(false);
-        rests++;
-        var unused =
-            ctx.executor()
-                .schedule(
-                    () -> ctx.channel().config().setAutoRead(true), nanos, TimeUnit.NANOSECONDS);
-      }
+    if (rest != null && rest.afterRead(ctx, datagramsThisRead < readCapacity)) {
+      rests++;
     }
     datagramsThisRead = 0;
     super.channelReadComplete(ctx);

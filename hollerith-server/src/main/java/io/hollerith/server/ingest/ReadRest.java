@@ -1,5 +1,10 @@
 package io.hollerith.server.ingest;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import java.util.concurrent.TimeUnit;
+
 /**
  * How long a datagram socket whose read emptied it rests before it is read again: long enough that
  * one wake-up collects many datagrams, short enough that the kernel's receive buffer does not fill
@@ -52,6 +57,33 @@ public final class ReadRest {
    */
   public void receiveBufferBytes(long bytes) {
     receiveBufferBytes = Math.max(0, bytes);
+  }
+
+  /** Takes the receive buffer the kernel granted {@code channel}'s socket, if it reports one. */
+  public void receiveBufferOf(Channel channel) {
+    Integer granted = channel.config().getOption(ChannelOption.SO_RCVBUF);
+    if (granted != null) {
+      receiveBufferBytes(granted);
+    }
+  }
+
+  /**
+   * Called when a read completes: if it emptied the socket, rests the channel for {@link
+   * #restNanos} (auto-read off, then on again on its event loop). True if the channel rests.
+   */
+  public boolean afterRead(ChannelHandlerContext ctx, boolean emptied) {
+    if (!emptied || !ctx.channel().config().isAutoRead()) {
+      return false;
+    }
+    long nanos = restNanos(System.nanoTime());
+    if (nanos == 0) {
+      return false;
+    }
+    ctx.channel().config().setAutoRead(false);
+    var unused =
+        ctx.executor()
+            .schedule(() -> ctx.channel().config().setAutoRead(true), nanos, TimeUnit.NANOSECONDS);
+    return true;
   }
 
   /** Counts a datagram of {@code payloadBytes} that arrived. */
