@@ -238,32 +238,38 @@ final class IntervalFlush {
   }
 
   /**
-   * A timer's interval: its quantile sketch, built from {@code values[0..n)} in arrival order with
-   * their {@code weights} (null when all are 1), then Etsy's statistics over the values (which
-   * sorts them in place). Keeps neither array: the caller may reuse them.
+   * A timer's interval: Etsy's statistics over {@code values[0..n)} (which sorts them in place) and
+   * the quantile sketch of the values with their {@code weights} (null when all are 1). Unweighted
+   * values are sketched after the sort, from their runs per bucket ({@link
+   * QuantileSketch#ofSorted}); weighted ones before it, since the sort moves values but not their
+   * weights. An interval without values carries no sketch. Keeps neither array: the caller may
+   * reuse them.
    */
   void timer(Series s, double[] values, double[] weights, int n, double count) {
     listed(s);
     MetricKey key = s.key;
-    QuantileSketch sketch = QuantileSketch.of(values, weights, n);
+    if (n == 0) {
+      timers.add(new TimerPoint(key, EtsyTimerMath.idle(), null));
+      return;
+    }
+    QuantileSketch weighted = weights == null ? null : QuantileSketch.of(values, weights, n);
     TimerStats stats =
-        n == 0
-            ? EtsyTimerMath.idle()
-            : EtsyTimerMath.compute(
-                values,
-                n,
-                count,
-                intervalMillis,
-                config.percentThresholds(),
-                config.histograms().isEmpty()
-                    ? null
-                    : EtsyTimerMath.binsFor(EtsyKeys.of(key), config.histograms()));
+        EtsyTimerMath.compute(
+            values,
+            n,
+            count,
+            intervalMillis,
+            config.percentThresholds(),
+            config.histograms().isEmpty()
+                ? null
+                : EtsyTimerMath.binsFor(EtsyKeys.of(key), config.histograms()));
+    QuantileSketch sketch = weighted != null ? weighted : QuantileSketch.ofSorted(values, n);
     timers.add(new TimerPoint(key, stats, sketch));
   }
 
   void set(Series s, long unique, UniqueSketch sketch) {
     listed(s);
-    sets.add(new SetPoint(s.key, unique, sketch != null ? sketch : UniqueSketch.create()));
+    sets.add(new SetPoint(s.key, unique, sketch));
   }
 
   /** Etsy's {@code deleteCounters} resets, rather than deletes, these counters. */

@@ -668,7 +668,7 @@ abstract class Series {
         touched = false;
       }
       if (taken == null) {
-        flush.set(this, 0, UniqueSketch.create());
+        flush.set(this, 0, null);
         return;
       }
       flush.set(this, taken.size(), sketchOf(taken));

@@ -44,8 +44,11 @@
  * interval or the next, never lost. Timers and sets take their series' own monitor. A timer sample
  * only appends its value (and its {@code 1 / sampleRate} weight once a rate other than 1 arrives)
  * to a {@code DoubleBlocks}, which grows by whole blocks instead of copying and keeps its blocks
- * across intervals; its quantile sketch is built from those values at flush. A set member is kept
- * as its UTF-8 bytes in a {@code MemberSet}, an open-addressing table of 32-bit hashes ({@code
+ * across intervals; its quantile sketch is built from those values at flush, after Etsy's
+ * statistics have sorted them, counting each DDSketch bucket's run of values at once ({@code
+ * QuantileSketch#ofSorted}; weighted values are sketched before the sort, which does not move their
+ * weights). An interval without values or members carries no sketch. A set member is kept as its
+ * UTF-8 bytes in a {@code MemberSet}, an open-addressing table of 32-bit hashes ({@code
  * Sample#hashKey}) over one byte array: a hash match is confirmed by comparing the bytes, so the
  * count is exact and a collision costs one comparison; a member seen before in the interval
  * allocates nothing. Member bytes that are not well-formed UTF-8 are replaced by the encoding of

@@ -128,7 +128,7 @@ public record FlushSnapshot(
    * @param stats exact statistics over this interval's values, as Etsy StatsD computes them
    * @param sketch every value of the interval, weighted by {@code 1 / sampleRate} (exact up to
    *     {@link QuantileSketch#MAX_EXACT_VALUES} values, relative error {@link
-   *     QuantileSketch#RELATIVE_ACCURACY} beyond)
+   *     QuantileSketch#RELATIVE_ACCURACY} beyond); null for an interval without values
    */
   public record TimerPoint(MetricKey key, TimerStats stats, QuantileSketch sketch) {}
 
@@ -136,7 +136,8 @@ public record FlushSnapshot(
    * A set's interval.
    *
    * @param unique exact number of distinct members seen in the interval
-   * @param sketch HyperLogLog of the members, for unions over time and nodes
+   * @param sketch HyperLogLog of the members, for unions over time and nodes; null for an interval
+   *     without members
    */
   public record SetPoint(MetricKey key, long unique, UniqueSketch sketch) {}
 }

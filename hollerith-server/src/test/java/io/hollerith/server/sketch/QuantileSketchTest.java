@@ -225,6 +225,55 @@ class QuantileSketchTest {
     assertThat(of(1, 2).toBytes()[25]).as("unweighted values carry no weights").isEqualTo((byte) 1);
   }
 
+  /**
+   * Built from sorted values by bucket runs, the sketch is byte for byte the one that accepting
+   * each of those values in the same order builds: every bin count, the minimum, the maximum, the
+   * sum and the exact values. Covers runs of every length (one value per bucket, dense buckets,
+   * duplicates), zeros of both signs, negative and tiny values, and sizes either side of the
+   * exact-values limit.
+   */
+  @Test
+  void aSketchOfSortedValuesIsTheOneBuiltValueByValue() throws Exception {
+    Random random = new Random(20261207);
+    int[] sizes = {0, 1, 2, 3, 17, 1_000, QuantileSketch.MAX_EXACT_VALUES + 1, 50_000};
+    for (int n : sizes) {
+      for (int shape = 0; shape < 6; shape++) {
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+          values[i] =
+              switch (shape) {
+                case 0 -> Math.exp(random.nextGaussian() * 3); // wide: mostly one value per bucket
+                case 1 -> 100 + random.nextInt(900) + random.nextInt(1000) / 1000.0; // dense
+                case 2 -> random.nextInt(5); // duplicates and zeros
+                case 3 -> random.nextBoolean() ? -0.0 : random.nextInt(3) - 1; // signs and zeros
+                case 4 -> random.nextDouble() * 1e-300; // below the indexable range, and zeros
+                default -> random.nextDouble() * 1e9;
+              };
+        }
+        Arrays.sort(values);
+        QuantileSketch byValue = QuantileSketch.of(values, null, n);
+        QuantileSketch byRuns = QuantileSketch.ofSorted(values, n);
+        assertThat(byRuns.toBytes()).as("n=%d shape=%d", n, shape).isEqualTo(byValue.toBytes());
+        if (n > 0) {
+          for (double q : QUANTILES) {
+            assertThat(byRuns.quantile(q)).isEqualTo(byValue.quantile(q));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSketchOfSortedValuesAnswersTheirNearestRanks() {
+    double[] sorted = {0.5, 1, 1, 2, 3, 5, 8, 13, 21, 34};
+    QuantileSketch s = QuantileSketch.ofSorted(sorted, sorted.length);
+    for (double q : QUANTILES) {
+      assertThat(s.quantile(q)).isEqualTo(nearestRank(sorted, q));
+    }
+    assertThat(s.count()).isEqualTo(10.0);
+    assertThat(s.sum()).isEqualTo(88.5);
+  }
+
   @Test
   void aCopyIsIndependent() {
     QuantileSketch s = of(1, 2, 3);
