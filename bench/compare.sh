@@ -10,9 +10,13 @@
 #              1 h; counted through its management port (`counters`).
 #   collectd   collectd's statsd plugin (Debian collectd-core, apt-get installed when missing),
 #              Interval 1 s, counted from the csv plugin (StoreRates false: cumulative derive values).
-#   hollerith  java -jar $HOLLERITH_JAR serve --config <generated>, flush_interval 1 h; counted
-#              through its Etsy-compatible management port. Skipped with a message when the jar is
-#              missing or does not start.
+#   hollerith  java -jar $HOLLERITH_JAR serve --config <generated>, flush_interval $HOLLERITH_FLUSH
+#              (1h by default); counted through its Etsy-compatible management port: at 1h from
+#              `counters`, like Etsy; at any other interval from the cumulative
+#              messages.samples_parsed of `stats` (every sample of every type parsed), so trials may
+#              straddle flushes and the flush's own work is part of the measurement. The memory
+#              measurement always uses 1h. Skipped with a message when the jar is missing or does
+#              not start.
 #   bare       io.hollerith.bench.load.BareReceiver: the same Netty epoll UDP set-up, counting only.
 # Settings (kernel socket buffers, via sysctl; the originals are restored on exit):
 #   default    the machine's net.core.rmem_max / rmem_default as found
@@ -45,7 +49,8 @@
 #
 # Parameters (environment): MIXES, LINES, CPU_RATES, CPU_RATE_PACKED, TRIAL, PRECISION, SEARCHES,
 # CPU_DURATION, CPU_REPS, NAMES, SERIES, MEM_RATE, SERVER_CORE, GEN_CORE, UDP_PORT, MGMT_PORT,
-# PEERS_DIR, ETSY_DIR, HOLLERITH_JAR, HOLLERITH_JAVA_OPTS, SERVER_THREADS, GENERATOR (native|java).
+# PEERS_DIR, ETSY_DIR, HOLLERITH_JAR, HOLLERITH_JAVA_OPTS, HOLLERITH_FLUSH, SERVER_THREADS,
+# GENERATOR (native|java).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -79,7 +84,7 @@ fi
 : "${PEERS_DIR:=/tmp/hollerith-peers}" "${HOLLERITH_JAR:=$ROOT/hollerith-server/target/hollerith.jar}"
 : "${HOLLERITH_JAVA_OPTS:=}" "${SERVER_THREADS:=1}" "${CPU_RATE_PACKED:=2000000,6000000}"
 : "${MIXES:=c=25,ms=25,g=25,s=25 c=40,ms=30,g=20,s=10 c=100}" "${LINES:=1 20}" "${CPU_RATES:=20000,200000}"
-: "${GENERATOR:=native}"
+: "${GENERATOR:=native}" "${HOLLERITH_FLUSH:=1h}"
 case "$GENERATOR" in native|java) ;; *) echo "GENERATOR: native or java, got '$GENERATOR'" >&2; exit 2 ;; esac
 if [ -z "${ETSY_DIR:-}" ]; then
   if [ -f "$ROOT/.peers/etsy-statsd/node_modules/statsd/stats.js" ]; then ETSY_DIR=$ROOT/.peers/etsy-statsd; else ETSY_DIR=$PEERS_DIR/etsy; fi
@@ -139,6 +144,7 @@ if [ "$GENERATOR" = native ]; then
 fi
 echo "generator: $GENERATOR_USED" >> "$OUT/machine.txt"
 log "generator: $GENERATOR_USED"
+echo "hollerith flush_interval (load): $HOLLERITH_FLUSH" >> "$OUT/machine.txt"
 
 install_etsy() {
   if [ ! -f "$ETSY_DIR/node_modules/statsd/stats.js" ]; then
@@ -276,6 +282,8 @@ EOF
         log "SKIPPING hollerith: $HOLLERITH_JAR not found (build it with: mvn -B -q package -pl hollerith-server -am -DskipTests)"
         return 1
       fi
+      local flush=$HOLLERITH_FLUSH
+      [ "$purpose" = memory ] && flush=1h
       cat > "$dir/hollerith.yml" <<EOF
 data_dir: $dir/data
 listeners:
@@ -283,7 +291,7 @@ listeners:
   tcp: {enabled: false}
   management: {address: 127.0.0.1, port: $MGMT_PORT}
 http: {enabled: false}
-aggregation: {flush_interval: 1h, max_metrics: 2000000}
+aggregation: {flush_interval: $flush, max_metrics: 2000000}
 storage: {retention: "1h:30d"}
 EOF
       # shellcheck disable=SC2086
@@ -291,8 +299,12 @@ EOF
       taskset -c "$SERVER_CORE" env -u HOLLERITH_JAR -u HOLLERITH_JAVA_OPTS java $HOLLERITH_JAVA_OPTS -jar "$HOLLERITH_JAR" serve --config "$dir/hollerith.yml" > "$dir/out.log" 2>&1 &
       PID=$!
       wait_tcp "$MGMT_PORT" 30 || { log "SKIPPING hollerith: it did not open its management port: $(tail -5 "$dir/out.log")"; stop_target; return 1; }
-      # it flushes (and resets counters) at wall-clock multiples of flush_interval: trials avoid that instant
-      EXTRA_ARGS+=(--avoid-period 3600)
+      if [ "$flush" = 1h ]; then
+        # it flushes (and resets counters) at wall-clock multiples of flush_interval: trials avoid that instant
+        EXTRA_ARGS+=(--avoid-period 3600)
+      else
+        COUNT_ARGS=(--mgmt-stats "127.0.0.1:$MGMT_PORT" --count-key messages.samples_parsed)
+      fi
       ;;
     bare)
       # --read-delay-us: Hollerith's listeners.udp.read_delay, left at its default (10 ms) above

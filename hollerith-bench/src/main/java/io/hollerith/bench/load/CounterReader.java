@@ -86,6 +86,52 @@ interface CounterReader {
   }
 
   /**
+   * One figure of Hollerith's management {@code stats} reply ({@code group.metric: value} lines,
+   * then {@code END}), such as {@code messages.metrics_received}: cumulative since the server
+   * started, so loss can be judged with any flush interval (the {@code counters} reply resets each
+   * flush). Only that figure is returned: the reply's gauges move all the time, and a reader whose
+   * values never settle would make every wait for stable counts run to its limit.
+   */
+  final class ManagementStats implements CounterReader {
+    private final InetSocketAddress address;
+    private final String key;
+
+    ManagementStats(InetSocketAddress address, String key) {
+      this.address = address;
+      this.key = key;
+    }
+
+    @Override
+    public Map<String, Double> read() throws IOException {
+      try (Socket s = new Socket()) {
+        s.connect(address, 2000);
+        s.setSoTimeout(120_000);
+        OutputStream out = s.getOutputStream();
+        out.write("stats\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+        Map<String, Double> figures = new HashMap<>();
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (line.trim().equals("END")) {
+            out.write("quit\n".getBytes(StandardCharsets.US_ASCII));
+            if (!figures.containsKey(key)) {
+              throw new IOException("management stats at " + address + " has no " + key);
+            }
+            return figures;
+          }
+          int colon = line.lastIndexOf(": ");
+          if (colon > 0 && line.substring(0, colon).equals(key)) {
+            figures.put(key, Double.parseDouble(line.substring(colon + 2).trim()));
+          }
+        }
+        throw new IOException("management interface at " + address + " closed before END");
+      }
+    }
+  }
+
+  /**
    * collectd's {@code csv} plugin output ({@code StoreRates false}): the statsd plugin dispatches
    * each counter as a cumulative {@code derive} value, written to {@code
    * <dir>/<host>/statsd/derive-<name>-<yyyy-mm-dd>} as {@code epoch,value} lines; the value of the

@@ -21,13 +21,15 @@ import java.util.Map;
  * <ul>
  *   <li>{@code search}: the highest lossless rate, by trials of {@code --trial} seconds — a trial
  *       is lossless when every counter's total grew by exactly what was sent (or, with {@code
- *       --count-key}, that one counter grew by the number of metrics sent), the port's kernel drop
- *       counter in {@code /proc/net/udp} did not move and no send failed. It doubles the rate from
- *       {@code --start} until a trial loses, then bisects (geometrically) until the bracket is
- *       within {@code --precision}. A search's figure is the highest rate a lossless trial
- *       achieved; repeated {@code --searches} times, median reported. A lossless trial whose
- *       achieved rate falls short of its target (by more than 3 %) ends the search as
- *       generator-limited: the server's figure is then a lower bound.
+ *       --count-key}, that one counter grew by the number of metrics sent; with {@code
+ *       --mgmt-stats} that figure of Hollerith's management {@code stats}, cumulative, so the
+ *       server may flush at any interval during a trial), the port's kernel drop counter in {@code
+ *       /proc/net/udp} did not move and no send failed. It doubles the rate from {@code --start}
+ *       until a trial loses, then bisects (geometrically) until the bracket is within {@code
+ *       --precision}. A search's figure is the highest rate a lossless trial achieved; repeated
+ *       {@code --searches} times, median reported. A lossless trial whose achieved rate falls short
+ *       of its target (by more than 3 %) ends the search as generator-limited: the server's figure
+ *       is then a lower bound.
  *   <li>{@code cpu}: CPU seconds ({@code utime+stime} of {@code --pid}) per million metrics at
  *       fixed {@code --rates}, median of {@code --reps}.
  *   <li>{@code memory}: resident memory per idle counter series: RSS of {@code --pid} before and
@@ -81,9 +83,18 @@ public final class Measure {
     InetSocketAddress udp = a.address("--target", "127.0.0.1:8125");
     this.port = udp.getPort();
     String mgmt = a.string("--mgmt", null);
+    String mgmtStats = a.string("--mgmt-stats", null);
     String csv = a.string("--collectd-csv", null);
     String unixsock = a.string("--collectd-unixsock", null);
-    if (mgmt != null) {
+    this.countKey = a.string("--count-key", null);
+    if (mgmtStats != null) {
+      if (countKey == null) {
+        throw new IllegalArgumentException(
+            "--mgmt-stats needs --count-key, the figure to count by");
+      }
+      this.reader =
+          new CounterReader.ManagementStats(a.address("--mgmt-stats", mgmtStats), countKey);
+    } else if (mgmt != null) {
       this.reader = new CounterReader.Management(a.address("--mgmt", mgmt));
     } else if (csv != null) {
       this.reader = new CounterReader.CollectdCsv(Path.of(csv));
@@ -92,7 +103,6 @@ public final class Measure {
     } else {
       this.reader = null;
     }
-    this.countKey = a.string("--count-key", null);
     this.settleStable = a.duration("--settle-stable", "1s");
     this.settleMax = a.duration("--settle-max", "20s");
     this.avoidPeriodSeconds = a.longValue("--avoid-period", 0);
