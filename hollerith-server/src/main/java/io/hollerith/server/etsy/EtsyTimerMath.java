@@ -107,16 +107,34 @@ public final class EtsyTimerMath {
     sortLikeEtsy(values, n);
     double min = values[0];
     double max = values[n - 1];
+    // Every prefix sum the thresholds and the totals read, gathered in one pass over the values.
+    long[] inThresholds = new long[thresholds.size()];
+    int[] prefixes = new int[2 * thresholds.size() + 1];
+    int wanted = 0;
+    prefixes[wanted++] = n - 1;
+    for (int t = 0; t < thresholds.size(); t++) {
+      double pct = thresholds.get(t);
+      long inThreshold = n > 1 ? jsRound(Math.abs(pct) / 100 * n) : n;
+      int k = (int) Math.min(inThreshold, Integer.MAX_VALUE);
+      inThresholds[t] = inThreshold;
+      if (n > 1 && k > 0 && pct > 0 && k - 1 < n) {
+        prefixes[wanted++] = k - 1;
+      } else if (n > 1 && k > 0 && pct <= 0 && n - k - 1 >= 0) {
+        prefixes[wanted++] = n - k - 1;
+      }
+    }
+    Prefixes prefix = Prefixes.of(values, Arrays.copyOf(prefixes, wanted));
     // Etsy carries these four across thresholds; with n == 1 they stay at their initial values.
     double sum = min;
     double sumSquares = min * min;
     double mean = min;
     double boundary = max;
     List<PercentileStats> percentiles = new ArrayList<>(thresholds.size());
-    for (double pct : thresholds) {
+    for (int t = 0; t < thresholds.size(); t++) {
+      double pct = thresholds.get(t);
       long inThreshold = n;
       if (n > 1) {
-        inThreshold = jsRound(Math.abs(pct) / 100 * n);
+        inThreshold = inThresholds[t];
         if (inThreshold == 0) {
           continue;
         }
@@ -124,25 +142,22 @@ public final class EtsyTimerMath {
         if (pct > 0) {
           // k may exceed n for thresholds above 100; Etsy then reads undefined → NaN.
           boundary = k - 1 < n ? values[k - 1] : Double.NaN;
-          sum = k - 1 < n ? cumulative(values, k - 1) : Double.NaN;
-          sumSquares = k - 1 < n ? cumulativeSquares(values, k - 1) : Double.NaN;
+          sum = k - 1 < n ? prefix.sum(k - 1) : Double.NaN;
+          sumSquares = k - 1 < n ? prefix.squares(k - 1) : Double.NaN;
         } else {
           int lowIndex = n - k - 1;
           boundary = n - k >= 0 ? values[n - k] : Double.NaN;
-          sum =
-              lowIndex >= 0 ? cumulative(values, n - 1) - cumulative(values, lowIndex) : Double.NaN;
+          sum = lowIndex >= 0 ? prefix.sum(n - 1) - prefix.sum(lowIndex) : Double.NaN;
           sumSquares =
-              lowIndex >= 0
-                  ? cumulativeSquares(values, n - 1) - cumulativeSquares(values, lowIndex)
-                  : Double.NaN;
+              lowIndex >= 0 ? prefix.squares(n - 1) - prefix.squares(lowIndex) : Double.NaN;
         }
         mean = sum / inThreshold;
       }
       percentiles.add(
           new PercentileStats(pct, suffix(pct), inThreshold, mean, boundary, sum, sumSquares));
     }
-    sum = cumulative(values, n - 1);
-    sumSquares = cumulativeSquares(values, n - 1);
+    sum = prefix.sum(n - 1);
+    sumSquares = prefix.squares(n - 1);
     mean = sum / n;
     double sumOfDiffs = 0;
     for (int i = 0; i < n; i++) {
@@ -182,25 +197,53 @@ public final class EtsyTimerMath {
   }
 
   /**
-   * Etsy's {@code cumulativeValues[k]}: {@code values[0] + … + values[k]}, added one at a time in
-   * that order as Etsy does, so the rounding is Etsy's. Recomputed for each use instead of kept in
-   * an array, so a flush allocates nothing per value.
+   * Etsy's {@code cumulativeValues[k]} and {@code cumulSumSquaresValues[k]} at the positions a
+   * flush reads: each sum added one value at a time from {@code values[0]} in ascending order, as
+   * Etsy does, so the rounding is Etsy's. Both sums are built in one pass that stops at the last
+   * position asked for, instead of one pass per threshold and sum, and nothing is kept per value.
    */
-  private static double cumulative(double[] values, int k) {
-    double sum = values[0];
-    for (int i = 1; i <= k; i++) {
-      sum = values[i] + sum;
-    }
-    return sum;
-  }
+  private static final class Prefixes {
+    private final int[] positions;
+    private final double[] sums;
+    private final double[] squares;
 
-  /** Etsy's {@code cumulSumSquaresValues[k]}, added in the same order as {@link #cumulative}. */
-  private static double cumulativeSquares(double[] values, int k) {
-    double sum = values[0] * values[0];
-    for (int i = 1; i <= k; i++) {
-      sum = (values[i] * values[i]) + sum;
+    private Prefixes(int[] positions, double[] sums, double[] squares) {
+      this.positions = positions;
+      this.sums = sums;
+      this.squares = squares;
     }
-    return sum;
+
+    /** The prefix sums of {@code values} at {@code positions} (each in {@code [0, n)}). */
+    static Prefixes of(double[] values, int[] positions) {
+      Arrays.sort(positions);
+      double[] sums = new double[positions.length];
+      double[] squares = new double[positions.length];
+      double sum = values[0];
+      double sumSquares = values[0] * values[0];
+      int j = 0;
+      for (int i = 0; j < positions.length; i++) {
+        if (i > 0) {
+          sum = values[i] + sum;
+          sumSquares = (values[i] * values[i]) + sumSquares;
+        }
+        while (j < positions.length && positions[j] == i) {
+          sums[j] = sum;
+          squares[j] = sumSquares;
+          j++;
+        }
+      }
+      return new Prefixes(positions, sums, squares);
+    }
+
+    /** Etsy's {@code cumulativeValues[k]}; {@code k} must be one of the positions. */
+    double sum(int k) {
+      return sums[Arrays.binarySearch(positions, k)];
+    }
+
+    /** Etsy's {@code cumulSumSquaresValues[k]}; {@code k} must be one of the positions. */
+    double squares(int k) {
+      return squares[Arrays.binarySearch(positions, k)];
+    }
   }
 
   /**

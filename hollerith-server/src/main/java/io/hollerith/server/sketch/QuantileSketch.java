@@ -127,14 +127,14 @@ public final class QuantileSketch {
   }
 
   /**
-   * The sketch {@link #of of(sorted, null, n)} builds, for unweighted values already in ascending
-   * order ({@code -0} and {@code 0} in either order), at a fraction of the cost: the values of one
-   * DDSketch bucket are consecutive, so each bucket's run is found with a galloping search and
-   * counted at once, which takes a few bucket-index computations per bucket instead of one per
-   * value. Relies on the index mapping being monotone, as DDSketch's are (a value within a few ulps
-   * of a bucket boundary, where rounding might make it otherwise, would at worst be counted in the
-   * neighbouring bucket, still within the relative accuracy). The exact values kept are a sorted
-   * copy, so a later quantile needs no sort. The array is not kept.
+   * The sketch {@link #of of(sorted, null, n)} builds, for unweighted, finite values already in
+   * ascending order ({@code -0} and {@code 0} in either order), at a fraction of the cost: the
+   * values of one DDSketch bucket are consecutive, so each bucket's run is found with a galloping
+   * search and counted at once, which takes a few bucket-index computations per bucket instead of
+   * one per value. Relies on the index mapping being monotone, as DDSketch's are (a value within a
+   * few ulps of a bucket boundary, where rounding might make it otherwise, would at worst be
+   * counted in the neighbouring bucket, still within the relative accuracy). The exact values kept
+   * are a sorted copy, so a later quantile needs no sort. The array is not kept.
    */
   public static QuantileSketch ofSorted(double[] sorted, int n) {
     QuantileSketch q = create();
@@ -161,18 +161,15 @@ public final class QuantileSketch {
     for (; i < n; i++) {
       q.sketch.accept(sorted[i]); // beyond the mapping's range: fails as accept does
     }
-    double min = Double.NaN;
-    double max = Double.NaN;
     double sum = 0;
     for (int k = 0; k < n; k++) {
-      double value = sorted[k];
-      min = Double.isNaN(min) ? value : Math.min(min, value);
-      max = Double.isNaN(max) ? value : Math.max(max, value);
-      sum += value;
+      sum += sorted[k];
     }
-    q.min = min;
-    q.max = max;
     q.sum = sum;
+    if (n > 0) {
+      q.min = extreme(sorted, n, true);
+      q.max = extreme(sorted, n, false);
+    }
     if (n > MAX_EXACT_VALUES) {
       q.dropExact();
     } else if (n > 0) {
@@ -181,6 +178,26 @@ public final class QuantileSketch {
       q.sorted = true;
     }
     return q;
+  }
+
+  /**
+   * The minimum (or maximum) of the sorted values, as {@link Math#min} (or {@link Math#max}) over
+   * them would give it: the first (or last) value, except that among zeros {@code -0} is the
+   * smaller, and the sort may have left either zero at the end of their run.
+   */
+  private static double extreme(double[] sorted, int n, boolean min) {
+    double end = min ? sorted[0] : sorted[n - 1];
+    if (end != 0) {
+      return end;
+    }
+    int step = min ? 1 : -1;
+    for (int k = min ? 0 : n - 1; k >= 0 && k < n && sorted[k] == 0; k += step) {
+      boolean negative = Double.doubleToRawLongBits(sorted[k]) < 0;
+      if (negative == min) {
+        return sorted[k];
+      }
+    }
+    return end;
   }
 
   /**
