@@ -50,7 +50,10 @@
 # Parameters (environment): MIXES, LINES, CPU_RATES, CPU_RATE_PACKED, TRIAL, PRECISION, SEARCHES,
 # CPU_DURATION, CPU_REPS, NAMES, SERIES, MEM_RATE, SERVER_CORE, GEN_CORE, UDP_PORT, MGMT_PORT,
 # PEERS_DIR, ETSY_DIR, HOLLERITH_JAR, HOLLERITH_JAVA_OPTS, HOLLERITH_FLUSH, SERVER_THREADS,
-# GENERATOR (native|java).
+# GENERATOR (native|java), WARMUP and WARMUP_RATE (each search's warm-up before its trials: 3s at
+# 20,000/s by default; with a short HOLLERITH_FLUSH, a warm-up spanning a few flushes at a high rate,
+# e.g. WARMUP=25s WARMUP_RATE=1000000, warms a JIT-compiled server's flush code as a server that has
+# been running has it, for every target alike).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -84,7 +87,7 @@ fi
 : "${PEERS_DIR:=/tmp/hollerith-peers}" "${HOLLERITH_JAR:=$ROOT/hollerith-server/target/hollerith.jar}"
 : "${HOLLERITH_JAVA_OPTS:=}" "${SERVER_THREADS:=1}" "${CPU_RATE_PACKED:=2000000,6000000}"
 : "${MIXES:=c=25,ms=25,g=25,s=25 c=40,ms=30,g=20,s=10 c=100}" "${LINES:=1 20}" "${CPU_RATES:=20000,200000}"
-: "${GENERATOR:=native}" "${HOLLERITH_FLUSH:=1h}"
+: "${GENERATOR:=native}" "${HOLLERITH_FLUSH:=1h}" "${WARMUP:=3s}" "${WARMUP_RATE:=}"
 case "$GENERATOR" in native|java) ;; *) echo "GENERATOR: native or java, got '$GENERATOR'" >&2; exit 2 ;; esac
 if [ -z "${ETSY_DIR:-}" ]; then
   if [ -f "$ROOT/.peers/etsy-statsd/node_modules/statsd/stats.js" ]; then ETSY_DIR=$ROOT/.peers/etsy-statsd; else ETSY_DIR=$PEERS_DIR/etsy; fi
@@ -295,8 +298,8 @@ aggregation: {flush_interval: $flush, max_metrics: 2000000}
 storage: {retention: "1h:30d"}
 EOF
       # shellcheck disable=SC2086
-      # the script's own HOLLERITH_JAR / HOLLERITH_JAVA_OPTS would read as unknown configuration keys
-      taskset -c "$SERVER_CORE" env -u HOLLERITH_JAR -u HOLLERITH_JAVA_OPTS java $HOLLERITH_JAVA_OPTS -jar "$HOLLERITH_JAR" serve --config "$dir/hollerith.yml" > "$dir/out.log" 2>&1 &
+      # the script's own HOLLERITH_JAR / HOLLERITH_JAVA_OPTS / HOLLERITH_FLUSH would read as unknown configuration keys
+      taskset -c "$SERVER_CORE" env -u HOLLERITH_JAR -u HOLLERITH_JAVA_OPTS -u HOLLERITH_FLUSH java $HOLLERITH_JAVA_OPTS -jar "$HOLLERITH_JAR" serve --config "$dir/hollerith.yml" > "$dir/out.log" 2>&1 &
       PID=$!
       wait_tcp "$MGMT_PORT" 30 || { log "SKIPPING hollerith: it did not open its management port: $(tail -5 "$dir/out.log")"; stop_target; return 1; }
       if [ "$flush" = 1h ]; then
@@ -356,6 +359,7 @@ for setting in "${SETTING_LIST[@]}"; do
       for lines in "${LINES_LIST[@]}"; do
         measure search "$t" "$setting" --mix "$mix" --lines "$lines" --names "$NAMES" --trial "$TRIAL" \
           --precision "$PRECISION" --searches "$SEARCHES" --start $((lines == 1 ? 50000 : 400000)) \
+          --warmup "$WARMUP" ${WARMUP_RATE:+--warmup-rate "$WARMUP_RATE"} \
           || log "search $t $mix $lines/packet failed"
       done
       if [ "$CPU_RATES" != 0 ]; then

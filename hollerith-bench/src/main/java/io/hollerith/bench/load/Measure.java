@@ -29,7 +29,8 @@ import java.util.Map;
  *       --precision}. A search's figure is the highest rate a lossless trial achieved; repeated
  *       {@code --searches} times, median reported. A lossless trial whose achieved rate falls short
  *       of its target (by more than 3 %) ends the search as generator-limited: the server's figure
- *       is then a lower bound.
+ *       is then a lower bound. Before the trials, {@code --warmup} (3 s) at {@code --warmup-rate}
+ *       (20,000/s, or {@code --start} if lower) warms the JITs and creates the series.
  *   <li>{@code cpu}: CPU seconds ({@code utime+stime} of {@code --pid}) per million metrics at
  *       fixed {@code --rates}, median of {@code --reps}.
  *   <li>{@code memory}: resident memory per idle counter series: RSS of {@code --pid} before and
@@ -352,6 +353,7 @@ public final class Measure {
     double precision = args.doubleValue("--precision", 0.05);
     Duration trialLength = args.duration("--trial", "3s");
     Duration warmup = args.duration("--warmup", "3s");
+    long warmupRate = args.longValue("--warmup-rate", Math.min(start, 20_000));
     int searches = (int) args.longValue("--searches", 3);
     int maxTrials = (int) args.longValue("--max-trials", 14);
     TypeMix mix = mix();
@@ -362,8 +364,9 @@ public final class Measure {
     LOG.printf(
         "search %s [%s] %s, %d/packet, %d names, trials of %s, precision %.0f%%, %s generator%n",
         target, setting, mix, lines, names, trialLength, precision * 100, generator.kind());
-    // warm both JITs (generator and server) and create the series before anything is judged
-    generator.run(spec.withShape(lines, names, warmup, 0).withRate(Math.min(start, 20_000)), pool);
+    // warm both JITs (generator and server) and create the series before anything is judged; a
+    // warm-up longer than the server's flush interval at a high rate warms its flush code too
+    generator.run(spec.withShape(lines, names, warmup, 0).withRate(warmupRate), pool);
     waitStable();
 
     List<Double> found = new ArrayList<>();
