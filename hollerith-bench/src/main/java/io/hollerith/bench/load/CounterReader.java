@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -52,26 +53,9 @@ interface CounterReader {
 
     @Override
     public Map<String, Double> read() throws IOException {
-      try (Socket s = new Socket()) {
-        s.connect(address, 2000);
-        s.setSoTimeout(120_000);
-        OutputStream out = s.getOutputStream();
-        out.write("counters\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        BufferedReader in =
-            new BufferedReader(
-                new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8), 1 << 16);
-        Map<String, Double> counters = new HashMap<>();
-        String line;
-        while ((line = in.readLine()) != null) {
-          if (line.trim().equals("END")) {
-            out.write("quit\n".getBytes(StandardCharsets.US_ASCII));
-            return counters;
-          }
-          parseInto(line, counters);
-        }
-        throw new IOException("management interface at " + address + " closed before END");
-      }
+      Map<String, Double> counters = new HashMap<>();
+      request(address, "counters", line -> parseInto(line, counters));
+      return counters;
     }
 
     /** Adds every {@code 'key': number} pair on {@code line} to {@code into}. */
@@ -103,31 +87,47 @@ interface CounterReader {
 
     @Override
     public Map<String, Double> read() throws IOException {
-      try (Socket s = new Socket()) {
-        s.connect(address, 2000);
-        s.setSoTimeout(120_000);
-        OutputStream out = s.getOutputStream();
-        out.write("stats\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        BufferedReader in =
-            new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-        Map<String, Double> figures = new HashMap<>();
-        String line;
-        while ((line = in.readLine()) != null) {
-          if (line.trim().equals("END")) {
-            out.write("quit\n".getBytes(StandardCharsets.US_ASCII));
-            if (!figures.containsKey(key)) {
-              throw new IOException("management stats at " + address + " has no " + key);
+      Map<String, Double> figures = new HashMap<>();
+      request(
+          address,
+          "stats",
+          line -> {
+            int colon = line.lastIndexOf(": ");
+            if (colon > 0 && line.substring(0, colon).equals(key)) {
+              figures.put(key, Double.parseDouble(line.substring(colon + 2).trim()));
             }
-            return figures;
-          }
-          int colon = line.lastIndexOf(": ");
-          if (colon > 0 && line.substring(0, colon).equals(key)) {
-            figures.put(key, Double.parseDouble(line.substring(colon + 2).trim()));
-          }
-        }
-        throw new IOException("management interface at " + address + " closed before END");
+          });
+      if (!figures.containsKey(key)) {
+        throw new IOException("management stats at " + address + " has no " + key);
       }
+      return figures;
+    }
+  }
+
+  /**
+   * Sends one command to an Etsy-style management interface and hands each line of the reply, up to
+   * its {@code END}, to {@code eachLine}; then says {@code quit}.
+   */
+  private static void request(InetSocketAddress address, String command, Consumer<String> eachLine)
+      throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(address, 2000);
+      s.setSoTimeout(120_000);
+      OutputStream out = s.getOutputStream();
+      out.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8), 1 << 16);
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (line.trim().equals("END")) {
+          out.write("quit\n".getBytes(StandardCharsets.US_ASCII));
+          return;
+        }
+        eachLine.accept(line);
+      }
+      throw new IOException("management interface at " + address + " closed before END");
     }
   }
 

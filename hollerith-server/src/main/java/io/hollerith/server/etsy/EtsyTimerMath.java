@@ -107,34 +107,31 @@ public final class EtsyTimerMath {
     sortLikeEtsy(values, n);
     double min = values[0];
     double max = values[n - 1];
-    // Every prefix sum the thresholds and the totals read, gathered in one pass over the values.
-    long[] inThresholds = new long[thresholds.size()];
-    int[] prefixes = new int[2 * thresholds.size() + 1];
+    // Every prefix sum the thresholds and the totals may read (a threshold of either sign reads at
+    // most k - 1 or n - k - 1), gathered in one pass over the values.
+    int[] positions = new int[2 * thresholds.size() + 1];
     int wanted = 0;
-    prefixes[wanted++] = n - 1;
-    for (int t = 0; t < thresholds.size(); t++) {
-      double pct = thresholds.get(t);
-      long inThreshold = n > 1 ? jsRound(Math.abs(pct) / 100 * n) : n;
-      int k = (int) Math.min(inThreshold, Integer.MAX_VALUE);
-      inThresholds[t] = inThreshold;
-      if (n > 1 && k > 0 && pct > 0 && k - 1 < n) {
-        prefixes[wanted++] = k - 1;
-      } else if (n > 1 && k > 0 && pct <= 0 && n - k - 1 >= 0) {
-        prefixes[wanted++] = n - k - 1;
+    positions[wanted++] = n - 1;
+    for (double pct : thresholds) {
+      long k = inThreshold(pct, n);
+      if (k > 0 && k - 1 < n) {
+        positions[wanted++] = (int) k - 1;
+      }
+      if (k > 0 && n - k - 1 >= 0) {
+        positions[wanted++] = (int) (n - k - 1);
       }
     }
-    Prefixes prefix = Prefixes.of(values, Arrays.copyOf(prefixes, wanted));
+    Prefixes prefix = Prefixes.of(values, Arrays.copyOf(positions, wanted));
     // Etsy carries these four across thresholds; with n == 1 they stay at their initial values.
     double sum = min;
     double sumSquares = min * min;
     double mean = min;
     double boundary = max;
     List<PercentileStats> percentiles = new ArrayList<>(thresholds.size());
-    for (int t = 0; t < thresholds.size(); t++) {
-      double pct = thresholds.get(t);
+    for (double pct : thresholds) {
       long inThreshold = n;
       if (n > 1) {
-        inThreshold = inThresholds[t];
+        inThreshold = inThreshold(pct, n);
         if (inThreshold == 0) {
           continue;
         }
@@ -194,6 +191,11 @@ public final class EtsyTimerMath {
         std,
         percentiles,
         histogram);
+  }
+
+  /** Etsy's {@code numInThreshold}: how many of {@code n} values threshold {@code pct} covers. */
+  private static long inThreshold(double pct, int n) {
+    return jsRound(Math.abs(pct) / 100 * n);
   }
 
   /**
