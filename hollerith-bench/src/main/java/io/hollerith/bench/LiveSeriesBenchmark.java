@@ -201,7 +201,8 @@ public final class LiveSeriesBenchmark {
             Duration.ofSeconds(30),
             Duration.ofMinutes(30),
             stats,
-            clock);
+            clock,
+            0);
     System.out.printf(
         Locale.ROOT,
         "%n== %s: %,d live series (%s), %.0f %% active per 10 s interval, %s%n",

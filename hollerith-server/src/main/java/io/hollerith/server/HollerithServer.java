@@ -238,7 +238,9 @@ public final class HollerithServer implements AutoCloseable {
           gauges.size(),
           config.nodeId());
     }
-    flusher = new Flusher(aggregator, sinks(prometheus), stats, clock);
+    flusher =
+        new Flusher(
+            aggregator, sinks(prometheus), stats, clock, config.aggregation().backgroundNice());
     flusher.start();
     started.push(flusher);
     startJobs();

@@ -23,6 +23,9 @@ import java.util.List;
  *     stays); default 24 h, 0 keeps every series until restart as Etsy does
  * @param maxMetricsPerNamespace most live series under one namespace (the name up to its first
  *     dot), so one namespace cannot take all of {@code maxMetrics}; default 0, no such cap
+ * @param backgroundNice how many nice steps below the ingest threads the flusher and the store
+ *     writer run (0 to 19, default 10; 0 leaves them at the process's priority), so that a flush on
+ *     a core shared with ingest takes the time ingest leaves rather than half the core
  */
 public record AggregationConfig(
     Duration flushInterval,
@@ -35,7 +38,8 @@ public record AggregationConfig(
     Boolean deleteSets,
     Integer maxMetrics,
     Duration seriesTtl,
-    Integer maxMetricsPerNamespace) {
+    Integer maxMetricsPerNamespace,
+    Integer backgroundNice) {
 
   public AggregationConfig {
     flushInterval = flushInterval != null ? flushInterval : Duration.ofSeconds(10);
@@ -49,9 +53,10 @@ public record AggregationConfig(
     maxMetrics = maxMetrics != null ? maxMetrics : 1_000_000;
     seriesTtl = seriesTtl != null ? seriesTtl : Duration.ofHours(24);
     maxMetricsPerNamespace = maxMetricsPerNamespace != null ? maxMetricsPerNamespace : 0;
+    backgroundNice = backgroundNice != null ? backgroundNice : 10;
   }
 
-  /** The same with the default series TTL and no per-namespace cap. */
+  /** The same with the default series TTL, no per-namespace cap and the default background nice. */
   public AggregationConfig(
       Duration flushInterval,
       List<Double> percentThresholds,
@@ -72,6 +77,7 @@ public record AggregationConfig(
         deleteGauges,
         deleteSets,
         maxMetrics,
+        null,
         null,
         null);
   }

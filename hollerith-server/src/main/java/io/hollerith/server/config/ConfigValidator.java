@@ -147,6 +147,10 @@ final class ConfigValidator {
         "aggregation.max_metrics_per_namespace",
         "must be 0 (no cap) or more, got " + a.maxMetricsPerNamespace());
     require(
+        a.backgroundNice() >= 0 && a.backgroundNice() <= 19,
+        "aggregation.background_nice",
+        "must be 0 (the process's priority) to 19, got " + a.backgroundNice());
+    require(
         !a.seriesTtl().isNegative()
             && (a.seriesTtl().isZero() || a.seriesTtl().compareTo(a.flushInterval()) >= 0),
         "aggregation.series_ttl",

@@ -67,8 +67,23 @@ public final class Flusher implements AutoCloseable {
   private ScheduledFuture<?> nextFlush;
   private ScheduledFuture<?> bufferMerges;
 
-  /** A flusher with its own scheduler thread ({@code hollerith-flusher}). */
+  /**
+   * A flusher with its own scheduler thread ({@code hollerith-flusher}) at the process's priority.
+   */
   public Flusher(IntervalSource source, List<FlushSink> sinks, StatsRegistry stats, Clock clock) {
+    this(source, sinks, stats, clock, 0);
+  }
+
+  /**
+   * A flusher with its own scheduler thread ({@code hollerith-flusher}) running {@code
+   * backgroundNice} nice steps below the process ({@link BackgroundPriority}).
+   */
+  public Flusher(
+      IntervalSource source,
+      List<FlushSink> sinks,
+      StatsRegistry stats,
+      Clock clock,
+      int backgroundNice) {
     this(
         source,
         sinks,
@@ -76,7 +91,8 @@ public final class Flusher implements AutoCloseable {
         clock,
         Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread t = new Thread(r, "hollerith-flusher");
+              Thread t =
+                  new Thread(BackgroundPriority.lowered(backgroundNice, r), "hollerith-flusher");
               t.setDaemon(true);
               return t;
             }),

@@ -1,6 +1,7 @@
 package io.hollerith.server.storage;
 
 import io.hollerith.server.config.HollerithConfig;
+import io.hollerith.server.flush.BackgroundPriority;
 import io.hollerith.server.flush.FlushSink;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.RateLimitedLog;
@@ -141,6 +142,8 @@ public final class StoreSink implements FlushSink {
    * @param closeTimeout how long {@link #close} waits for the backlog to drain
    * @param stats where the {@code storage.*} stats are registered
    * @param clock for backlog age
+   * @param backgroundNice nice steps below the process the writer thread runs ({@link
+   *     BackgroundPriority}; 0: the process's priority)
    */
   public StoreSink(
       MetricStore store,
@@ -150,7 +153,8 @@ public final class StoreSink implements FlushSink {
       Duration maxBackoff,
       Duration closeTimeout,
       StatsRegistry stats,
-      Clock clock) {
+      Clock clock,
+      int backgroundNice) {
     this.store = Objects.requireNonNull(store, "store");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     if (flushInterval.isZero() || flushInterval.isNegative()) {
@@ -207,14 +211,16 @@ public final class StoreSink implements FlushSink {
         StatName.STORE_LAST_WRITE_MILLIS,
         "Duration of the latest store write",
         () -> lastWriteMillis);
-    this.writer = new Thread(this::run, "hollerith-store-writer");
+    this.writer =
+        new Thread(BackgroundPriority.lowered(backgroundNice, this::run), "hollerith-store-writer");
     writer.setDaemon(true);
     writer.start();
   }
 
   /**
-   * The sink the configuration describes: node id, flush interval, {@code storage.max_backlog};
-   * retries back off up to 30 s, and close waits up to 30 s for the backlog.
+   * The sink the configuration describes: node id, flush interval, {@code storage.max_backlog},
+   * {@code aggregation.background_nice}; retries back off up to 30 s, and close waits up to 30 s
+   * for the backlog.
    */
   public static StoreSink create(
       HollerithConfig config, MetricStore store, StatsRegistry stats, Clock clock) {
@@ -226,7 +232,8 @@ public final class StoreSink implements FlushSink {
         Duration.ofSeconds(30),
         Duration.ofSeconds(30),
         stats,
-        clock);
+        clock,
+        config.aggregation().backgroundNice());
   }
 
   @Override

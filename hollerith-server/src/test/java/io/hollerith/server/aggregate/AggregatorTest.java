@@ -431,7 +431,18 @@ class AggregatorTest {
 
   private static AggregationConfig withSeriesTtl(Duration ttl, Integer maxMetrics) {
     return new AggregationConfig(
-        Duration.ofSeconds(10), null, null, null, null, null, null, null, maxMetrics, ttl, null);
+        Duration.ofSeconds(10),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        maxMetrics,
+        ttl,
+        null,
+        null);
   }
 
   @Test
@@ -439,7 +450,18 @@ class AggregatorTest {
     Aggregator a =
         aggregator(
             new AggregationConfig(
-                Duration.ofSeconds(10), null, null, null, null, null, null, null, 100, null, 2));
+                Duration.ofSeconds(10),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                100,
+                null,
+                2,
+                null));
     var w = a.newWriter();
     w.accept(counter("junk.a", 1));
     w.accept(counter("junk.b", 1));

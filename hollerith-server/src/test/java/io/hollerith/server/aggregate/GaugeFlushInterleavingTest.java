@@ -36,6 +36,7 @@ class GaugeFlushInterleavingTest {
               null,
               null,
               Duration.ofSeconds(10),
+              null,
               null),
           new StatsConfig(null, null, true, null, 64, 1000),
           new StatsRegistry(),

@@ -143,6 +143,7 @@ class GaugeRaceTest {
             null,
             null,
             seriesTtl,
+            null,
             null);
     StatsConfig stats = new StatsConfig(null, null, noBuffer, null, 64, 1000);
     return new Aggregator(config, stats, new StatsRegistry(), new StepClock(T0 + 1_000));

@@ -36,6 +36,7 @@ class ConfigLoaderTest {
     assertThat(c.aggregation().flushInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.aggregation().percentThresholds()).containsExactly(90.0);
     assertThat(c.aggregation().maxMetrics()).isEqualTo(1_000_000);
+    assertThat(c.aggregation().backgroundNice()).isEqualTo(10);
     assertThat(c.stats().enabled()).isTrue();
     assertThat(c.stats().persist()).isTrue();
     assertThat(c.stats().noBuffer()).isTrue();
@@ -228,7 +229,7 @@ class ConfigLoaderTest {
         yaml(
             """
         listeners: {udp: {port: 70000, read_delay: 1s}}
-        aggregation: {percent_thresholds: [0], max_metrics: 0}
+        aggregation: {percent_thresholds: [0], max_metrics: 0, background_nice: 20}
         storage: {type: mysql, read_timeout: 0s}
         http: {health_check_timeout: 0ms}
         sinks: {graphite: {enabled: true}}
@@ -244,6 +245,7 @@ class ConfigLoaderTest {
                         "listeners.udp.read_delay must be between 0 and 100ms, got 1s",
                         "aggregation.percent_thresholds each threshold must be a non-zero number from -100 to 100, got 0.0",
                         "aggregation.max_metrics must be greater than 0, got 0",
+                        "aggregation.background_nice must be 0 (the process's priority) to 19, got 20",
                         "sinks.graphite.host is required when sinks.graphite.enabled is true",
                         "storage.type must be sqlite or postgresql, got 'mysql'",
                         "storage.read_timeout must be at least 1ms, got 0ms",

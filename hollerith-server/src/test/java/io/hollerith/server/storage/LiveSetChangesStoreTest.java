@@ -106,6 +106,7 @@ class LiveSetChangesStoreTest {
             null,
             1000,
             Duration.ofSeconds(30),
+            null,
             null);
     return new Aggregator(
         config, new StatsConfig(null, null, true, null, null, null), new StatsRegistry(), clock);

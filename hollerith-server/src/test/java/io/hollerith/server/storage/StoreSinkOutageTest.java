@@ -57,7 +57,8 @@ class StoreSinkOutageTest {
             Duration.ofMillis(200),
             Duration.ofSeconds(5),
             stats,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            0);
     try {
       for (int i = 0; i < 3; i++) {
         sink.publish(

@@ -117,7 +117,8 @@ class TwoNodeMergeTest {
         Duration.ofSeconds(1),
         Duration.ofSeconds(10),
         new StatsRegistry(),
-        clock);
+        clock,
+        0);
   }
 
   private static FlushSnapshot snapshot(
