@@ -420,7 +420,10 @@ public final class AuthStore implements AutoCloseable {
   /**
    * On a store without users, creates the {@code admin} user in the root tenant, writes its token
    * to {@code <dataDir>/admin.token} with mode 0600 (owner read/write only) and returns the token
-   * so the caller can print it once. On a store with users, does nothing and returns empty.
+   * so the caller can print it once. On a store with users, does nothing and returns empty; so does
+   * a node of a fleet that found no user but was not the first to create {@code admin} (nodes
+   * starting together on a fresh PostgreSQL database): exactly one node writes the token file, and
+   * none fails to start.
    *
    * @throws AuthStoreException if the token file cannot be written (the user is still created, and
    *     the message says how to issue a new token)
@@ -431,7 +434,24 @@ public final class AuthStore implements AutoCloseable {
     if (users > 0) {
       return Optional.empty();
     }
-    IssuedToken token = addUser(ADMIN_USER, Role.ADMIN, Tenant.ROOT, null);
+    long rootTenant = tenantId(Tenant.ROOT);
+    long now = clock.millis();
+    Long created =
+        query(
+            // a conflicting insert of another node waits for the first to commit, then does nothing
+            "INSERT INTO app_user (name, role, tenant_id, created_at) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (name) DO NOTHING RETURNING id",
+            ps -> {
+              ps.setString(1, ADMIN_USER);
+              ps.setString(2, Role.ADMIN.label());
+              ps.setLong(3, rootTenant);
+              ps.setLong(4, now);
+            },
+            rs -> rs.next() ? rs.getLong(1) : null);
+    if (created == null) {
+      return Optional.empty();
+    }
+    IssuedToken token = issue(created, ADMIN_USER, null);
     writeOwnerOnly(dataDir.resolve(ADMIN_TOKEN_FILE), token.secret() + "\n");
     return Optional.of(token);
   }

@@ -5,12 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hollerith.server.config.StorageConfig;
 import io.hollerith.server.testing.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The credential store on a real PostgreSQL server (zonky embedded), in schema hollerith_auth. */
 class PostgresAuthStoreTest {
@@ -88,6 +101,57 @@ class PostgresAuthStoreTest {
                   && rs.next()
                   && rs.getString(1).equals("west_auth"))
           .isTrue();
+    }
+  }
+
+  @Test
+  void nodesOfAFleetStartingTogetherOnAFreshDatabaseCreateOneAdminAndAllStart(@TempDir Path dir)
+      throws Exception {
+    int nodes = 4;
+    for (int round = 0; round < 5; round++) {
+      StorageConfig.Postgresql fresh = pg.storageConfig(pg.createNumberedDatabase("fresh_fleet"));
+      List<AuthStore> stores = Collections.synchronizedList(new ArrayList<>());
+      ExecutorService starting = Executors.newFixedThreadPool(nodes);
+      try {
+        CyclicBarrier together = new CyclicBarrier(nodes);
+        List<Future<Optional<IssuedToken>>> bootstraps = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+          Path dataDir = Files.createDirectories(dir.resolve("r" + round + "n" + n));
+          bootstraps.add(
+              starting.submit(
+                  () -> {
+                    together.await(); // migrating the fresh schemas at once
+                    AuthStore store =
+                        AuthStore.openPostgresql(fresh, Duration.ofSeconds(2), Clock.systemUTC());
+                    stores.add(store);
+                    together.await(); // and then each finding no user at once
+                    return store.bootstrapAdmin(dataDir);
+                  }));
+        }
+        List<IssuedToken> issued = new ArrayList<>();
+        for (Future<Optional<IssuedToken>> b : bootstraps) {
+          b.get(60, TimeUnit.SECONDS).ifPresent(issued::add); // no node fails to start
+        }
+        assertThat(issued).as("round %d", round).hasSize(1);
+        assertThat(stores.get(0).listUsers()).extracting(User::name).containsExactly("admin");
+        for (AuthStore store : stores) {
+          assertThat(store.authenticate(issued.get(0).secret())).isPresent();
+        }
+        String thisRound = "r" + round;
+        try (Stream<Path> files = Files.walk(dir)) {
+          assertThat(
+                  files.filter(
+                      f ->
+                          f.getFileName().toString().equals(AuthStore.ADMIN_TOKEN_FILE)
+                              && f.getParent().getFileName().toString().startsWith(thisRound)))
+              .hasSize(1);
+        }
+      } finally {
+        starting.shutdownNow();
+        for (AuthStore s : stores) {
+          s.close();
+        }
+      }
     }
   }
 
