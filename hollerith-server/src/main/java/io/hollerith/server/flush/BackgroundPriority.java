@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Runs the threads that do an interval's work after it closes (the flusher and the store writer) at
  * a lower CPU priority than the ingest threads, so that on a core they share, a long flush takes
  * the time the ingest threads leave instead of half the core while datagrams pile up in a socket
- * buffer (measured in BENCHMARKS.md, "flushing below the ingest threads").
+ * buffer (measured in BENCHMARKS.md, "the flusher below the ingest threads").
  *
  * <p>Only the scheduler's share changes: when the ingest threads are idle the background thread
  * still gets the whole core, and when they are saturated it still gets about a tenth of it at nice
