@@ -312,20 +312,30 @@ public final class AuthStore implements AutoCloseable {
    */
   public IssuedToken addUser(String name, Role role, String tenantName, Duration ttl) {
     requireName("user", name);
-    long tenant = tenantId(tenantName);
-    if (userIdOrNull(name) != null) {
+    Long id = insertUser(name, role, tenantId(tenantName));
+    if (id == null) {
       throw new IllegalArgumentException("user '" + name + "' already exists");
     }
-    long id =
-        insertReturningId(
-            "INSERT INTO app_user (name, role, tenant_id, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-            ps -> {
-              ps.setString(1, name);
-              ps.setString(2, role.label());
-              ps.setLong(3, tenant);
-              ps.setLong(4, clock.millis());
-            });
     return issue(id, name, ttl);
+  }
+
+  /**
+   * Inserts a user unless one of that name exists, in one statement, so two nodes (or two
+   * administrators) adding the same name at once cannot both pass a check: the second insert waits
+   * for the first to commit and then does nothing. Returns the new user's id, or null if the name
+   * was taken.
+   */
+  private Long insertUser(String name, Role role, long tenant) {
+    return query(
+        "INSERT INTO app_user (name, role, tenant_id, created_at) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT (name) DO NOTHING RETURNING id",
+        ps -> {
+          ps.setString(1, name);
+          ps.setString(2, role.label());
+          ps.setLong(3, tenant);
+          ps.setLong(4, clock.millis());
+        },
+        rs -> rs.next() ? rs.getLong(1) : null);
   }
 
   /**
@@ -434,20 +444,7 @@ public final class AuthStore implements AutoCloseable {
     if (users > 0) {
       return Optional.empty();
     }
-    long rootTenant = tenantId(Tenant.ROOT);
-    long now = clock.millis();
-    Long created =
-        query(
-            // a conflicting insert of another node waits for the first to commit, then does nothing
-            "INSERT INTO app_user (name, role, tenant_id, created_at) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (name) DO NOTHING RETURNING id",
-            ps -> {
-              ps.setString(1, ADMIN_USER);
-              ps.setString(2, Role.ADMIN.label());
-              ps.setLong(3, rootTenant);
-              ps.setLong(4, now);
-            },
-            rs -> rs.next() ? rs.getLong(1) : null);
+    Long created = insertUser(ADMIN_USER, Role.ADMIN, tenantId(Tenant.ROOT));
     if (created == null) {
       return Optional.empty();
     }

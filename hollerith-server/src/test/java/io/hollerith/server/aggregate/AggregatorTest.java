@@ -430,6 +430,12 @@ class AggregatorTest {
   }
 
   private static AggregationConfig withSeriesTtl(Duration ttl, Integer maxMetrics) {
+    return withLimits(maxMetrics, ttl, null);
+  }
+
+  /** A 10 s interval with these live-series limits, every other setting at its default. */
+  private static AggregationConfig withLimits(
+      Integer maxMetrics, Duration seriesTtl, Integer maxMetricsPerNamespace) {
     return new AggregationConfig(
         Duration.ofSeconds(10),
         null,
@@ -440,28 +446,14 @@ class AggregatorTest {
         null,
         null,
         maxMetrics,
-        ttl,
-        null,
+        seriesTtl,
+        maxMetricsPerNamespace,
         null);
   }
 
   @Test
   void oneNamespaceCannotTakeMoreThanItsCapAndTheNoisiestPrefixesAreStillReported() {
-    Aggregator a =
-        aggregator(
-            new AggregationConfig(
-                Duration.ofSeconds(10),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                100,
-                null,
-                2,
-                null));
+    Aggregator a = aggregator(withLimits(100, null, 2));
     var w = a.newWriter();
     w.accept(counter("junk.a", 1));
     w.accept(counter("junk.b", 1));
