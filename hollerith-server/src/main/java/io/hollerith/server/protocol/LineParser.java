@@ -64,19 +64,6 @@ public final class LineParser {
     }
   }
 
-  /**
-   * Name bytes that Etsy's sanitizing leaves as they are and that end nothing: {@code
-   * [a-zA-Z0-9_.-]}. A name made only of these needs neither sanitizing nor tag parsing (see {@link
-   * #parseSimpleLine}).
-   */
-  private static final boolean[] NAME_SIMPLE = new boolean[256];
-
-  static {
-    for (int c = 0; c < 128; c++) {
-      NAME_SIMPLE[c] = NAME_ALLOWED[c] && c != ';' && c != '=';
-    }
-  }
-
   private final int maxPacketBytes;
   private final int maxLineBytes;
   private final int maxNameBytes;
@@ -236,7 +223,7 @@ public final class LineParser {
   }
 
   /**
-   * The common line in one pass: {@code name:value|type}, the name made of {@link #NAME_SIMPLE}
+   * The common line in one pass: {@code name:value|type}, the name made of {@link SimpleNames}'
    * bytes, one value without ':', type {@code c}, {@code g}, {@code ms}, {@code h}, {@code d} or
    * {@code s} (a non-empty ASCII member), and nothing after it but the {@code \n} that ends the
    * line (or the end of the packet). Emits the same sample the general path would and returns the
@@ -248,15 +235,12 @@ public final class LineParser {
   private int parseSimpleLine(byte[] b, int s, int end, SampleSink sink) {
     byte[] key = sample.key;
     int nameLimit = Math.min(end, s + Math.min(maxNameBytes, key.length));
-    int i = s;
-    while (i < nameLimit && NAME_SIMPLE[b[i] & 0xFF]) {
-      key[i - s] = b[i];
-      i++;
-    }
+    int i = SimpleNames.end(b, s, nameLimit);
     int nameLength = i - s;
     if (i >= end || b[i] != ':' || nameLength == 0) {
       return -1;
     }
+    System.arraycopy(b, s, key, 0, nameLength);
     int valueStart = i + 1;
     int bar = valueStart;
     while (bar < end) {
