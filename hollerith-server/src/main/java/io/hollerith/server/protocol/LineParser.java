@@ -242,19 +242,9 @@ public final class LineParser {
     }
     System.arraycopy(b, s, key, 0, nameLength);
     int valueStart = i + 1;
-    int bar = valueStart;
-    while (bar < end) {
-      byte c = b[bar];
-      if (c == '|') {
-        break;
-      }
-      if (c == ':' || c == '\n') {
-        return -1;
-      }
-      bar++;
-    }
+    int bar = Bytes.valueEnd(b, valueStart, end);
     int t = bar + 1;
-    if (t >= end) {
+    if (t >= end || b[bar] != '|') {
       return -1;
     }
     byte type;
