@@ -223,19 +223,19 @@ public final class LineParser {
   }
 
   /**
-   * The common line in one pass: {@code name:value|type}, the name made of {@link SimpleNames}'
-   * bytes, one value without ':', type {@code c}, {@code g}, {@code ms}, {@code h}, {@code d} or
-   * {@code s} (a non-empty ASCII member), and nothing after it but the {@code \n} that ends the
-   * line (or the end of the packet). Emits the same sample the general path would and returns the
-   * index after the line; for anything else — tags, sample rates, packed values, a bad value, a
-   * limit exceeded, an empty line — it returns -1 having emitted and counted nothing (it may have
-   * written the flyweight's key buffer, which the general path rewrites), and the general path
-   * parses the line from its start.
+   * The common line in one pass: {@code name:value|type}, the name made of {@link
+   * Bytes#simpleNameEnd simple-name} bytes, one value without ':', type {@code c}, {@code g},
+   * {@code ms}, {@code h}, {@code d} or {@code s} (a non-empty ASCII member), and nothing after it
+   * but the {@code \n} that ends the line (or the end of the packet). Emits the same sample the
+   * general path would and returns the index after the line; for anything else — tags, sample
+   * rates, packed values, a bad value, a limit exceeded, an empty line — it returns -1 having
+   * emitted and counted nothing (it may have written the flyweight's key buffer, which the general
+   * path rewrites), and the general path parses the line from its start.
    */
   private int parseSimpleLine(byte[] b, int s, int end, SampleSink sink) {
     byte[] key = sample.key;
     int nameLimit = Math.min(end, s + Math.min(maxNameBytes, key.length));
-    int i = SimpleNames.end(b, s, nameLimit);
+    int i = Bytes.simpleNameEnd(b, s, nameLimit);
     int nameLength = i - s;
     if (i >= end || b[i] != ':' || nameLength == 0) {
       return -1;
