@@ -63,6 +63,11 @@ final class Bytes {
     return i < 0 ? to : i;
   }
 
+  /** Whether the byte value {@code c} (0-255) is one of {@code [a-zA-Z0-9_.-]}. */
+  static boolean isSimpleNameByte(int c) {
+    return SIMPLE_NAME[c & 0xFF];
+  }
+
   /**
    * The index of the first byte in {@code b[from..limit)} outside {@code [a-zA-Z0-9_.-]}, or {@code
    * limit} when there is none: where a simple metric name ends, one made of the bytes Etsy's
@@ -77,7 +82,7 @@ final class Bytes {
         return Math.min(limit, i + (Long.numberOfTrailingZeros(outside) >>> 3));
       }
     }
-    while (i < limit && SIMPLE_NAME[b[i] & 0xFF]) {
+    while (i < limit && isSimpleNameByte(b[i])) {
       i++;
     }
     return Math.min(i, limit);

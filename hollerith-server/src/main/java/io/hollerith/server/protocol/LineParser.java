@@ -52,15 +52,8 @@ public final class LineParser {
   private static final boolean[] NAME_ALLOWED = new boolean[128];
 
   static {
-    for (int c = 'a'; c <= 'z'; c++) {
-      NAME_ALLOWED[c] = true;
-      NAME_ALLOWED[c - 'a' + 'A'] = true;
-    }
-    for (int c = '0'; c <= '9'; c++) {
-      NAME_ALLOWED[c] = true;
-    }
-    for (char c : new char[] {'_', '-', '.', ';', '='}) {
-      NAME_ALLOWED[c] = true;
+    for (int c = 0; c < NAME_ALLOWED.length; c++) {
+      NAME_ALLOWED[c] = Bytes.isSimpleNameByte(c) || c == ';' || c == '=';
     }
   }
 

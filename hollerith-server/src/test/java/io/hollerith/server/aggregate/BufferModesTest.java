@@ -21,7 +21,6 @@ import io.hollerith.server.protocol.Sample;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -67,17 +66,7 @@ class BufferModesTest {
   }
 
   private static FlushSnapshot run(StatsConfig statsConfig) throws Exception {
-    AggregationConfig config =
-        new AggregationConfig(
-            Duration.ofSeconds(10),
-            List.of(90.0, -25.0, 50.0),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+    AggregationConfig config = AggregatorTestSupport.config(List.of(90.0, -25.0, 50.0), null, null);
     Aggregator a =
         new Aggregator(config, statsConfig, new StatsRegistry(), new StepClock(T0 + 1_000));
     List<List<Sample>> inputs = new ArrayList<>();

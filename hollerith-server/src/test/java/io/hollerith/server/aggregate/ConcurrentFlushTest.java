@@ -13,7 +13,6 @@ import io.hollerith.server.protocol.Sample;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,9 +29,7 @@ class ConcurrentFlushTest {
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void everySampleIsFlushedExactlyOnce(boolean noBuffer) throws Exception {
-    AggregationConfig config =
-        new AggregationConfig(
-            Duration.ofSeconds(10), null, null, true, null, null, null, null, null);
+    AggregationConfig config = AggregatorTestSupport.config(null, true, null);
     StatsConfig statsConfig = new StatsConfig(null, null, noBuffer, null, 64, 1000);
     Aggregator a =
         new Aggregator(config, statsConfig, new StatsRegistry(), new StepClock(T0 + 1_000));
