@@ -129,8 +129,13 @@ final class Bytes {
    * The high bit of each zero byte of {@code x}, exactly: the additions cannot carry from one byte
    * into the next.
    */
-  private static long zeroBytes(long x) {
+  static long zeroBytes(long x) {
     return ~(((x & LOW7) + LOW7) | x) & HIGH;
+  }
+
+  /** The eight bytes at {@code b[i..i+8)} as a little-endian long: {@code b[i]} is the lowest. */
+  static long word(byte[] b, int i) {
+    return (long) LONGS.get(b, i);
   }
 
   /** Whether every byte of the range is ASCII (true when it is empty). */

@@ -30,6 +30,14 @@ final class NumberParser {
   private static final long TWO_POW_53 = 1L << 53;
   private static final int MAX_DIGITS = 18;
 
+  // Per-byte constants of shortDecimal.
+  private static final long ZEROS = 0x3030303030303030L;
+  private static final long POINTS = 0x2E2E2E2E2E2E2E2EL;
+  private static final long SIXES = 0x0606060606060606L;
+  private static final long THREES = 0x3333333333333333L;
+  private static final long HIGH_NIBBLES = 0xF0F0F0F0F0F0F0F0L;
+  private static final long LOW_NIBBLES = 0x0F0F0F0F0F0F0F0FL;
+
   /** {@link #parseExponent}'s answer for a malformed exponent (real ones stay near ±1,000,000). */
   private static final int NO_EXPONENT = Integer.MIN_VALUE;
 
@@ -87,10 +95,51 @@ final class NumberParser {
       negative = b[i] == '-';
       i++;
     }
-    int digitsFrom = i;
+    double r =
+        to - i <= Long.BYTES && i + Long.BYTES <= b.length
+            ? shortDecimal(b, i, to)
+            : longDecimal(b, i, to);
+    return negative ? -r : r;
+  }
+
+  /**
+   * {@link #plainDecimal}'s unsigned digits {@code b[from..to)}, at most eight bytes, from one
+   * eight-byte read (the array has the bytes): the text is moved to the word's high end below
+   * {@code '0'} padding, the point (at most one) is taken out by shifting the bytes before it up,
+   * all eight bytes are checked to be digits at once, and three multiplications combine them.
+   */
+  private static double shortDecimal(byte[] b, int from, int to) {
+    int n = to - from;
+    if (n == 0) {
+      return Double.NaN;
+    }
+    int pad = (Long.BYTES - n) * Byte.SIZE;
+    long w = (Bytes.word(b, from) << pad) | (ZEROS & ~(-1L << pad));
+    long point = Bytes.zeroBytes(w ^ POINTS);
+    int fractionDigits = 0;
+    if (point != 0) {
+      if ((point & (point - 1)) != 0 || n == 1) {
+        return Double.NaN; // two points, or a point and no digit
+      }
+      int at = Long.numberOfTrailingZeros(point) & ~7;
+      long before = w & ~(-1L << at);
+      w = (w & (-1L << at << Byte.SIZE)) | (before << Byte.SIZE) | '0';
+      fractionDigits = (Long.SIZE - Byte.SIZE - at) >>> 3;
+    }
+    if (((w & HIGH_NIBBLES) | (((w + SIXES) & HIGH_NIBBLES) >>> 4)) != THREES) {
+      return Double.NaN;
+    }
+    w = ((w & LOW_NIBBLES) * 2561) >>> 8;
+    w = ((w & 0x00FF00FF00FF00FFL) * 6553601) >>> 16;
+    long m = ((w & 0x0000FFFF0000FFFFL) * 42949672960001L) >>> 32;
+    return fractionDigits == 0 ? (double) m : m / POW10[fractionDigits];
+  }
+
+  /** {@link #plainDecimal}'s unsigned digits {@code b[from..to)}, one byte at a time. */
+  private static double longDecimal(byte[] b, int from, int to) {
     int point = -1;
     long m = 0;
-    for (; i < to; i++) {
+    for (int i = from; i < to; i++) {
       int d = b[i] - '0';
       if (d >= 0 && d <= 9) {
         m = m * 10 + d;
@@ -100,19 +149,16 @@ final class NumberParser {
         return Double.NaN;
       }
     }
-    int digits = to - digitsFrom - (point < 0 ? 0 : 1);
+    int digits = to - from - (point < 0 ? 0 : 1);
     if (digits == 0 || digits > MAX_DIGITS) {
       return Double.NaN;
     }
-    double r;
     if (point < 0) {
-      r = m;
+      return m;
     } else if (m <= TWO_POW_53) {
-      r = m / POW10[to - point - 1];
-    } else {
-      return Double.NaN;
+      return m / POW10[to - point - 1];
     }
-    return negative ? -r : r;
+    return Double.NaN;
   }
 
   /**

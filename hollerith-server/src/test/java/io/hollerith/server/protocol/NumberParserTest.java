@@ -13,9 +13,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class NumberParserTest {
 
+  /** Bytes that read as part of a number if the parser looked past its range. */
+  private static final byte[] LOOKALIKES = "0123456789.-+e|".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * The parse of {@code text} alone in its array, after checking that the same text inside a packet
+   * (other bytes before it, and after it as many as a word read could take in) parses the same: a
+   * short number is read eight bytes at a time only when the array has the bytes past it.
+   */
   private static double parse(String text) {
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
-    return NumberParser.parse(b, 0, b.length);
+    double alone = NumberParser.parse(b, 0, b.length);
+    for (int skew = 0; skew < LOOKALIKES.length; skew++) {
+      byte[] packet = new byte[b.length + 2 * Long.BYTES];
+      for (int k = 0; k < packet.length; k++) {
+        packet[k] = LOOKALIKES[(k + skew) % LOOKALIKES.length];
+      }
+      System.arraycopy(b, 0, packet, Long.BYTES, b.length);
+      assertThat(
+              Double.doubleToRawLongBits(
+                  NumberParser.parse(packet, Long.BYTES, Long.BYTES + b.length)))
+          .as("%s inside a packet", text)
+          .isEqualTo(Double.doubleToRawLongBits(alone));
+    }
+    return alone;
   }
 
   @ParameterizedTest
