@@ -136,6 +136,7 @@ final class NumberParser {
     if (((w & HIGH_NIBBLES) | (((w + SIXES) & HIGH_NIBBLES) >>> 4)) != THREES) {
       return Double.NaN;
     }
+    // Neighbouring digits, then pairs, then quads: x * (10^k << s) + x, shifted down by s.
     w = ((w & LOW_NIBBLES) * 2561) >>> 8;
     w = ((w & 0x00FF00FF00FF00FFL) * 6553601) >>> 16;
     long m = ((w & 0x0000FFFF0000FFFFL) * 42949672960001L) >>> 32;
