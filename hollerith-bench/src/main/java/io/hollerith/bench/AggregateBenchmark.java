@@ -52,8 +52,7 @@ public class AggregateBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    AggregationConfig config =
-        new AggregationConfig(null, null, null, null, null, null, null, null, null);
+    AggregationConfig config = AggregationConfig.defaults();
     StatsConfig stats = new StatsConfig(null, null, noBuffer, null, null, null);
     aggregator = new Aggregator(config, stats, new StatsRegistry(), Clock.systemUTC());
     writer = aggregator.newWriter();

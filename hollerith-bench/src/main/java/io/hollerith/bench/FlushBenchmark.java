@@ -66,8 +66,7 @@ public class FlushBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    AggregationConfig config =
-        new AggregationConfig(null, null, null, null, null, null, null, null, Math.max(series, 1));
+    AggregationConfig config = AggregationConfig.builder().maxMetrics(Math.max(series, 1)).build();
     aggregator =
         new Aggregator(
             config,

@@ -72,7 +72,7 @@ public class IngestPathBenchmark {
     parser = new LineParser(new ProtocolConfig(null, null, null, null), stats);
     aggregator =
         new Aggregator(
-            new AggregationConfig(null, null, null, null, null, null, null, null, null),
+            AggregationConfig.defaults(),
             new StatsConfig(null, null, true, null, null, null),
             stats,
             Clock.systemUTC());

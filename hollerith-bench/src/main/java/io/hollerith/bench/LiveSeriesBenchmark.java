@@ -178,16 +178,10 @@ public final class LiveSeriesBenchmark {
     MetricStore store = opened.store();
     Aggregator aggregator =
         new Aggregator(
-            new AggregationConfig(
-                Duration.ofMillis(INTERVAL),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                series + 1000),
+            AggregationConfig.builder()
+                .flushInterval(Duration.ofMillis(INTERVAL))
+                .maxMetrics(series + 1000)
+                .build(),
             new StatsConfig(null, null, true, null, null, null),
             stats,
             clock);

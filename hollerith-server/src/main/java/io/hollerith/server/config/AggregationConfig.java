@@ -41,6 +41,9 @@ public record AggregationConfig(
     Integer maxMetricsPerNamespace,
     Integer backgroundNice) {
 
+  /** The largest {@code backgroundNice}: Linux's highest nice value. */
+  public static final int MAX_BACKGROUND_NICE = 19;
+
   public AggregationConfig {
     flushInterval = flushInterval != null ? flushInterval : Duration.ofSeconds(10);
     percentThresholds = percentThresholds != null ? List.copyOf(percentThresholds) : List.of(90.0);
@@ -56,30 +59,113 @@ public record AggregationConfig(
     backgroundNice = backgroundNice != null ? backgroundNice : 10;
   }
 
-  /** The same with the default series TTL, no per-namespace cap and the default background nice. */
-  public AggregationConfig(
-      Duration flushInterval,
-      List<Double> percentThresholds,
-      List<Histogram> histograms,
-      Boolean deleteIdleStats,
-      Boolean deleteCounters,
-      Boolean deleteTimers,
-      Boolean deleteGauges,
-      Boolean deleteSets,
-      Integer maxMetrics) {
-    this(
-        flushInterval,
-        percentThresholds,
-        histograms,
-        deleteIdleStats,
-        deleteCounters,
-        deleteTimers,
-        deleteGauges,
-        deleteSets,
-        maxMetrics,
-        null,
-        null,
-        null);
+  /** Every option at its default. */
+  public static AggregationConfig defaults() {
+    return builder().build();
+  }
+
+  /** A builder whose options left unset take their defaults, derived as the constructor does. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Sets some options and leaves the rest to {@link AggregationConfig}'s defaults, so that a config
+   * written in code names only what it changes. An option left unset, or set to null, takes its
+   * default as in the configuration file; unset per-type delete flags still follow {@code
+   * deleteIdleStats}, which a copy-with-one-field-changed of a built config could not do.
+   */
+  public static final class Builder {
+    private Duration flushInterval;
+    private List<Double> percentThresholds;
+    private List<Histogram> histograms;
+    private Boolean deleteIdleStats;
+    private Boolean deleteCounters;
+    private Boolean deleteTimers;
+    private Boolean deleteGauges;
+    private Boolean deleteSets;
+    private Integer maxMetrics;
+    private Duration seriesTtl;
+    private Integer maxMetricsPerNamespace;
+    private Integer backgroundNice;
+
+    private Builder() {}
+
+    public Builder flushInterval(Duration value) {
+      flushInterval = value;
+      return this;
+    }
+
+    public Builder percentThresholds(List<Double> value) {
+      percentThresholds = value;
+      return this;
+    }
+
+    public Builder histograms(List<Histogram> value) {
+      histograms = value;
+      return this;
+    }
+
+    public Builder deleteIdleStats(Boolean value) {
+      deleteIdleStats = value;
+      return this;
+    }
+
+    public Builder deleteCounters(Boolean value) {
+      deleteCounters = value;
+      return this;
+    }
+
+    public Builder deleteTimers(Boolean value) {
+      deleteTimers = value;
+      return this;
+    }
+
+    public Builder deleteGauges(Boolean value) {
+      deleteGauges = value;
+      return this;
+    }
+
+    public Builder deleteSets(Boolean value) {
+      deleteSets = value;
+      return this;
+    }
+
+    public Builder maxMetrics(Integer value) {
+      maxMetrics = value;
+      return this;
+    }
+
+    public Builder seriesTtl(Duration value) {
+      seriesTtl = value;
+      return this;
+    }
+
+    public Builder maxMetricsPerNamespace(Integer value) {
+      maxMetricsPerNamespace = value;
+      return this;
+    }
+
+    public Builder backgroundNice(Integer value) {
+      backgroundNice = value;
+      return this;
+    }
+
+    public AggregationConfig build() {
+      return new AggregationConfig(
+          flushInterval,
+          percentThresholds,
+          histograms,
+          deleteIdleStats,
+          deleteCounters,
+          deleteTimers,
+          deleteGauges,
+          deleteSets,
+          maxMetrics,
+          seriesTtl,
+          maxMetricsPerNamespace,
+          backgroundNice);
+    }
   }
 
   /**

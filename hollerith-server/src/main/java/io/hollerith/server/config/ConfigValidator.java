@@ -147,9 +147,12 @@ final class ConfigValidator {
         "aggregation.max_metrics_per_namespace",
         "must be 0 (no cap) or more, got " + a.maxMetricsPerNamespace());
     require(
-        a.backgroundNice() >= 0 && a.backgroundNice() <= 19,
+        a.backgroundNice() >= 0 && a.backgroundNice() <= AggregationConfig.MAX_BACKGROUND_NICE,
         "aggregation.background_nice",
-        "must be 0 (the process's priority) to 19, got " + a.backgroundNice());
+        "must be 0 (the process's priority) to "
+            + AggregationConfig.MAX_BACKGROUND_NICE
+            + ", got "
+            + a.backgroundNice());
     require(
         !a.seriesTtl().isNegative()
             && (a.seriesTtl().isZero() || a.seriesTtl().compareTo(a.flushInterval()) >= 0),

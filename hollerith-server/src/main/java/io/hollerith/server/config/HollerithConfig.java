@@ -36,10 +36,7 @@ public record HollerithConfig(
     listeners =
         listeners != null ? listeners : new ListenersConfig(null, null, null, null, null, null);
     protocol = protocol != null ? protocol : new ProtocolConfig(null, null, null, null);
-    aggregation =
-        aggregation != null
-            ? aggregation
-            : new AggregationConfig(null, null, null, null, null, null, null, null, null);
+    aggregation = aggregation != null ? aggregation : AggregationConfig.defaults();
     stats = stats != null ? stats : new StatsConfig(null, null, null, null, null, null);
     sinks = sinks != null ? sinks : new SinksConfig(null, null, null);
     storage = storage != null ? storage : new StorageConfig(null, null, null, null);

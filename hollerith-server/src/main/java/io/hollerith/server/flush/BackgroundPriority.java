@@ -1,5 +1,6 @@
 package io.hollerith.server.flush;
 
+import io.hollerith.server.config.AggregationConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class BackgroundPriority {
 
   /** The highest nice value Linux has. */
-  public static final int LOWEST = 19;
+  public static final int LOWEST = AggregationConfig.MAX_BACKGROUND_NICE;
 
   private static final Logger LOG = LoggerFactory.getLogger(BackgroundPriority.class);
 

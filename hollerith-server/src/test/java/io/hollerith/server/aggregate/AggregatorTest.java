@@ -3,12 +3,12 @@ package io.hollerith.server.aggregate;
 import static io.hollerith.server.aggregate.AggregatorTestSupport.T0;
 import static io.hollerith.server.aggregate.AggregatorTestSupport.config;
 import static io.hollerith.server.aggregate.AggregatorTestSupport.counts;
-import static io.hollerith.server.aggregate.AggregatorTestSupport.defaults;
 import static io.hollerith.server.aggregate.AggregatorTestSupport.gauges;
 import static io.hollerith.server.aggregate.AggregatorTestSupport.rates;
 import static io.hollerith.server.aggregate.AggregatorTestSupport.sets;
 import static io.hollerith.server.aggregate.AggregatorTestSupport.timers;
 import static io.hollerith.server.aggregate.AggregatorTestSupport.unbuffered;
+import static io.hollerith.server.config.AggregationConfig.defaults;
 import static io.hollerith.server.protocol.TestSamples.at;
 import static io.hollerith.server.protocol.TestSamples.counter;
 import static io.hollerith.server.protocol.TestSamples.gauge;
@@ -191,18 +191,13 @@ class AggregatorTest {
   @Test
   void timerStatisticsFollowEtsyForSeveralThresholdsAndHistogramBins() {
     var config =
-        new AggregationConfig(
-            Duration.ofSeconds(10),
-            List.of(90.0, -10.0, 99.9, 50.5, -99.0, 1.0),
-            List.of(
-                new Histogram("glork", List.of(2.0, 5.5, Double.POSITIVE_INFINITY)),
-                new Histogram("other_no_match", List.of(1.0))),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        AggregationConfig.builder()
+            .percentThresholds(List.of(90.0, -10.0, 99.9, 50.5, -99.0, 1.0))
+            .histograms(
+                List.of(
+                    new Histogram("glork", List.of(2.0, 5.5, Double.POSITIVE_INFINITY)),
+                    new Histogram("other_no_match", List.of(1.0))))
+            .build();
     Aggregator a = aggregator(config);
     var w = a.newWriter();
     for (int v = 10; v >= 2; v--) {
@@ -320,7 +315,7 @@ class AggregatorTest {
 
   @Test
   void deleteCountersDropsIdleCountersButKeepsEtsyInternalNames() {
-    var config = new AggregationConfig(null, null, null, null, true, null, null, null, null);
+    var config = AggregationConfig.builder().deleteCounters(true).build();
     Aggregator a = aggregator(config);
     var w = a.newWriter();
     w.accept(counter("hits", 1));
@@ -395,7 +390,7 @@ class AggregatorTest {
 
   @Test
   void deleteGaugesSendsAGaugeOnceAndForgetsItsValue() {
-    var config = new AggregationConfig(null, null, null, null, null, null, true, null, null);
+    var config = AggregationConfig.builder().deleteGauges(true).build();
     Aggregator a = aggregator(config);
     var w = a.newWriter();
     w.accept(gauge("temp", "10"));
@@ -413,7 +408,7 @@ class AggregatorTest {
 
   @Test
   void deleteTimersAndDeleteSetsDropIdleSeries() {
-    var config = new AggregationConfig(null, null, null, null, null, true, null, true, null);
+    var config = AggregationConfig.builder().deleteTimers(true).deleteSets(true).build();
     Aggregator a = aggregator(config);
     var w = a.newWriter();
     w.accept(timer("t", 5));
@@ -436,19 +431,11 @@ class AggregatorTest {
   /** A 10 s interval with these live-series limits, every other setting at its default. */
   private static AggregationConfig withLimits(
       Integer maxMetrics, Duration seriesTtl, Integer maxMetricsPerNamespace) {
-    return new AggregationConfig(
-        Duration.ofSeconds(10),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        maxMetrics,
-        seriesTtl,
-        maxMetricsPerNamespace,
-        null);
+    return AggregationConfig.builder()
+        .maxMetrics(maxMetrics)
+        .seriesTtl(seriesTtl)
+        .maxMetricsPerNamespace(maxMetricsPerNamespace)
+        .build();
   }
 
   @Test

@@ -4,7 +4,6 @@ import io.hollerith.server.config.AggregationConfig;
 import io.hollerith.server.config.StatsConfig;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.snapshot.TimerStats;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,12 +33,11 @@ final class AggregatorTestSupport {
   }
 
   static AggregationConfig config(List<Double> thresholds, Boolean deleteIdle, Integer maxMetrics) {
-    return new AggregationConfig(
-        Duration.ofSeconds(10), thresholds, null, deleteIdle, null, null, null, null, maxMetrics);
-  }
-
-  static AggregationConfig defaults() {
-    return config(null, null, null);
+    return AggregationConfig.builder()
+        .percentThresholds(thresholds)
+        .deleteIdleStats(deleteIdle)
+        .maxMetrics(maxMetrics)
+        .build();
   }
 
   static StatsConfig unbuffered() {

@@ -138,13 +138,13 @@ class BufferModesTest {
   void bufferedSamplesBecomeVisibleWhenMergedUnbufferedAtOnce() {
     Aggregator direct =
         new Aggregator(
-            AggregatorTestSupport.defaults(), unbuffered(), new StatsRegistry(), new StepClock(T0));
+            AggregationConfig.defaults(), unbuffered(), new StatsRegistry(), new StepClock(T0));
     direct.newWriter().accept(counter("hits", 1));
     assertThat(direct.liveView().counters()).containsExactly(entry("hits", 1.0));
 
     StatsRegistry stats = new StatsRegistry();
     Aggregator batched =
-        new Aggregator(AggregatorTestSupport.defaults(), buffered(3), stats, new StepClock(T0));
+        new Aggregator(AggregationConfig.defaults(), buffered(3), stats, new StepClock(T0));
     var w = batched.newWriter();
     w.accept(counter("hits", 1));
     w.accept(counter("hits", 1));
@@ -161,10 +161,7 @@ class BufferModesTest {
   void bufferedSamplesForASeriesDeletedBeforeTheMergeAreNotLost() {
     Aggregator a =
         new Aggregator(
-            AggregatorTestSupport.defaults(),
-            buffered(100),
-            new StatsRegistry(),
-            new StepClock(T0));
+            AggregationConfig.defaults(), buffered(100), new StatsRegistry(), new StepClock(T0));
     var w = a.newWriter();
     w.accept(counter("hits", 2));
     a.liveView().delete(MetricType.COUNTER, "hits");

@@ -25,19 +25,11 @@ class GaugeFlushInterleavingTest {
 
   private final Aggregator aggregator =
       new Aggregator(
-          new AggregationConfig(
-              Duration.ofSeconds(10),
-              null,
-              null,
-              false,
-              null,
-              null,
-              true,
-              null,
-              null,
-              Duration.ofSeconds(10),
-              null,
-              null),
+          AggregationConfig.builder()
+              .deleteIdleStats(false)
+              .deleteGauges(true)
+              .seriesTtl(Duration.ofSeconds(10))
+              .build(),
           new StatsConfig(null, null, true, null, 64, 1000),
           new StatsRegistry(),
           new StepClock(T0 + 1_000));

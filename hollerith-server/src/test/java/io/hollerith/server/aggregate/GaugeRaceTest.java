@@ -132,19 +132,11 @@ class GaugeRaceTest {
 
   private static Aggregator aggregator(boolean deleteGauges, Duration seriesTtl, boolean noBuffer) {
     AggregationConfig config =
-        new AggregationConfig(
-            Duration.ofSeconds(10),
-            null,
-            null,
-            false,
-            null,
-            null,
-            deleteGauges,
-            null,
-            null,
-            seriesTtl,
-            null,
-            null);
+        AggregationConfig.builder()
+            .deleteIdleStats(false)
+            .deleteGauges(deleteGauges)
+            .seriesTtl(seriesTtl)
+            .build();
     StatsConfig stats = new StatsConfig(null, null, noBuffer, null, 64, 1000);
     return new Aggregator(config, stats, new StatsRegistry(), new StepClock(T0 + 1_000));
   }

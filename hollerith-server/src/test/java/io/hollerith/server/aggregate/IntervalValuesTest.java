@@ -1,8 +1,8 @@
 package io.hollerith.server.aggregate;
 
 import static io.hollerith.server.aggregate.AggregatorTestSupport.T0;
-import static io.hollerith.server.aggregate.AggregatorTestSupport.defaults;
 import static io.hollerith.server.aggregate.AggregatorTestSupport.unbuffered;
+import static io.hollerith.server.config.AggregationConfig.defaults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hollerith.server.config.ProtocolConfig;

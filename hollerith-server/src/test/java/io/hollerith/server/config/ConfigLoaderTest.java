@@ -49,6 +49,38 @@ class ConfigLoaderTest {
     assertThat(c.http().port()).isEqualTo(8080);
   }
 
+  /** Code that builds a config gets what a file that names the same options gets. */
+  @Test
+  void builtAggregationConfigsTakeTheFilesDefaults() throws Exception {
+    HollerithConfig noFile = loader.load(null, Map.of(), List.of());
+    assertThat(AggregationConfig.defaults()).isEqualTo(noFile.aggregation());
+
+    HollerithConfig file =
+        loader.load(
+            yaml(
+                """
+                aggregation:
+                  delete_idle_stats: true
+                  delete_gauges: false
+                  max_metrics: 500
+                """),
+            Map.of(),
+            List.of());
+    AggregationConfig built =
+        AggregationConfig.builder()
+            .deleteIdleStats(true)
+            .deleteGauges(false)
+            .maxMetrics(500)
+            .build();
+    assertThat(built).isEqualTo(file.aggregation());
+    assertThat(built.deleteCounters()).isTrue();
+    assertThat(built.deleteTimers()).isTrue();
+    assertThat(built.deleteSets()).isTrue();
+    assertThat(built.deleteGauges()).isFalse();
+    assertThat(AggregationConfig.builder().maxMetrics(null).build().maxMetrics())
+        .isEqualTo(1_000_000);
+  }
+
   @Test
   void readsSnakeCaseKeysAndDurations() throws Exception {
     Path file =

@@ -22,7 +22,7 @@ class FlusherTest {
   private final StatsRegistry stats = new StatsRegistry();
 
   private static AggregationConfig interval(Duration d) {
-    return new AggregationConfig(d, null, null, null, null, null, null, null, null);
+    return AggregationConfig.builder().flushInterval(d).build();
   }
 
   private static StatsConfig unbuffered() {

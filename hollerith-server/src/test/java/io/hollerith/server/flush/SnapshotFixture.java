@@ -13,7 +13,6 @@ import io.hollerith.server.model.Tag;
 import io.hollerith.server.snapshot.FlushSnapshot;
 import io.hollerith.server.stats.StatsRegistry;
 import io.hollerith.server.testing.StepClock;
-import java.time.Duration;
 import java.util.List;
 
 /** Builds real snapshots through the aggregator for the sink tests. */
@@ -32,18 +31,13 @@ final class SnapshotFixture {
     StatsRegistry stats = new StatsRegistry();
     StepClock clock = new StepClock(T0 + 1_000);
     AggregationConfig config =
-        new AggregationConfig(
-            Duration.ofSeconds(10),
-            List.of(90.0, -50.0),
-            List.of(
-                new AggregationConfig.Histogram(
-                    "glork", List.of(2.0, 2.5, Double.POSITIVE_INFINITY))),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        AggregationConfig.builder()
+            .percentThresholds(List.of(90.0, -50.0))
+            .histograms(
+                List.of(
+                    new AggregationConfig.Histogram(
+                        "glork", List.of(2.0, 2.5, Double.POSITIVE_INFINITY))))
+            .build();
     Aggregator a =
         new Aggregator(config, new StatsConfig(null, null, true, null, null, null), stats, clock);
     var w = a.newWriter();

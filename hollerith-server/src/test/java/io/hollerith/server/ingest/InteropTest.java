@@ -64,7 +64,7 @@ class InteropTest {
   void start() {
     aggregator =
         new Aggregator(
-            new AggregationConfig(null, null, null, null, null, null, null, null, null),
+            AggregationConfig.defaults(),
             new StatsConfig(null, null, null, null, null, null),
             stats,
             Clock.systemUTC());

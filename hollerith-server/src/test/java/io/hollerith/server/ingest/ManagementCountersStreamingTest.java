@@ -43,7 +43,7 @@ class ManagementCountersStreamingTest {
   void start() {
     aggregator =
         new Aggregator(
-            new AggregationConfig(null, null, null, null, null, null, null, null, null),
+            AggregationConfig.defaults(),
             new StatsConfig(null, null, null, null, null, null),
             stats,
             Clock.systemUTC());

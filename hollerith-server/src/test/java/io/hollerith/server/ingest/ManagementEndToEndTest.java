@@ -41,7 +41,7 @@ class ManagementEndToEndTest {
     ProtocolConfig protocol = new ProtocolConfig(null, null, null, null);
     Aggregator aggregator =
         new Aggregator(
-            new AggregationConfig(null, null, null, null, null, null, null, null, null),
+            AggregationConfig.defaults(),
             new StatsConfig(null, null, null, null, null, null),
             stats,
             Clock.systemUTC());

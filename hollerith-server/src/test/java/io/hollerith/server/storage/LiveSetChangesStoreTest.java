@@ -95,19 +95,12 @@ class LiveSetChangesStoreTest {
 
   private Aggregator aggregator(boolean etsyDeletes) {
     AggregationConfig config =
-        new AggregationConfig(
-            Duration.ofMillis(TEN_S),
-            null,
-            null,
-            etsyDeletes,
-            null,
-            null,
-            null,
-            null,
-            1000,
-            Duration.ofSeconds(30),
-            null,
-            null);
+        AggregationConfig.builder()
+            .flushInterval(Duration.ofMillis(TEN_S))
+            .deleteIdleStats(etsyDeletes)
+            .maxMetrics(1000)
+            .seriesTtl(Duration.ofSeconds(30))
+            .build();
     return new Aggregator(
         config, new StatsConfig(null, null, true, null, null, null), new StatsRegistry(), clock);
   }
