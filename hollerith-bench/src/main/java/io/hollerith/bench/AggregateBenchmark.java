@@ -53,7 +53,7 @@ public class AggregateBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     AggregationConfig config = AggregationConfig.defaults();
-    StatsConfig stats = new StatsConfig(null, null, noBuffer, null, null, null);
+    StatsConfig stats = noBuffer ? StatsConfig.defaults() : StatsConfig.buffered(1000, 1000);
     aggregator = new Aggregator(config, stats, new StatsRegistry(), Clock.systemUTC());
     writer = aggregator.newWriter();
     counter =

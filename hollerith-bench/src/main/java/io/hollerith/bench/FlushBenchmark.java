@@ -68,11 +68,7 @@ public class FlushBenchmark {
   public void setUp() {
     AggregationConfig config = AggregationConfig.builder().maxMetrics(Math.max(series, 1)).build();
     aggregator =
-        new Aggregator(
-            config,
-            new StatsConfig(null, null, true, null, null, null),
-            new StatsRegistry(),
-            Clock.systemUTC());
+        new Aggregator(config, StatsConfig.defaults(), new StatsRegistry(), Clock.systemUTC());
     writer = aggregator.newWriter();
     samples = new Sample[series];
     for (int i = 0; i < series; i++) {

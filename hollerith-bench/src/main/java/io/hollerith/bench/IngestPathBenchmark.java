@@ -72,10 +72,7 @@ public class IngestPathBenchmark {
     parser = new LineParser(new ProtocolConfig(null, null, null, null), stats);
     aggregator =
         new Aggregator(
-            AggregationConfig.defaults(),
-            new StatsConfig(null, null, true, null, null, null),
-            stats,
-            Clock.systemUTC());
+            AggregationConfig.defaults(), StatsConfig.defaults(), stats, Clock.systemUTC());
     writer = aggregator.newWriter();
     packets = LineCorpus.packets(type, linesPerPacket);
     for (byte[] packet : packets) {

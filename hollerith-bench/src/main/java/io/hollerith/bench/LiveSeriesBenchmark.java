@@ -182,7 +182,7 @@ public final class LiveSeriesBenchmark {
                 .flushInterval(Duration.ofMillis(INTERVAL))
                 .maxMetrics(series + 1000)
                 .build(),
-            new StatsConfig(null, null, true, null, null, null),
+            StatsConfig.defaults(),
             stats,
             clock);
     LineParser parser = new LineParser(new ProtocolConfig(null, null, null, null), stats);

@@ -37,7 +37,7 @@ public record HollerithConfig(
         listeners != null ? listeners : new ListenersConfig(null, null, null, null, null, null);
     protocol = protocol != null ? protocol : new ProtocolConfig(null, null, null, null);
     aggregation = aggregation != null ? aggregation : AggregationConfig.defaults();
-    stats = stats != null ? stats : new StatsConfig(null, null, null, null, null, null);
+    stats = stats != null ? stats : StatsConfig.defaults();
     sinks = sinks != null ? sinks : new SinksConfig(null, null, null);
     storage = storage != null ? storage : new StorageConfig(null, null, null, null);
     http = http != null ? http : new HttpConfig(null, null, null);

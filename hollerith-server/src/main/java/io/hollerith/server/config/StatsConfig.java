@@ -36,22 +36,16 @@ public record StatsConfig(
     selfSeriesPrefix = selfSeriesPrefix != null ? selfSeriesPrefix : "hollerith.";
   }
 
-  /** The given keys, with the self-series keys at their defaults. */
-  public StatsConfig(
-      Boolean enabled,
-      Boolean persist,
-      Boolean noBuffer,
-      Boolean includeStorageStatsInApi,
-      Integer bufferSize,
-      Integer flushIntervalMs) {
-    this(
-        enabled,
-        persist,
-        noBuffer,
-        includeStorageStatsInApi,
-        bufferSize,
-        flushIntervalMs,
-        null,
-        null);
+  /** Every key at its default: statistics on and persisted, samples applied in real time. */
+  public static StatsConfig defaults() {
+    return new StatsConfig(null, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * The defaults, but samples buffered per ingest thread and merged after {@code bufferSize}
+   * samples or every {@code flushIntervalMs}, whichever comes first.
+   */
+  public static StatsConfig buffered(int bufferSize, int flushIntervalMs) {
+    return new StatsConfig(null, null, false, null, bufferSize, flushIntervalMs, null, null);
   }
 }

@@ -41,11 +41,11 @@ final class AggregatorTestSupport {
   }
 
   static StatsConfig unbuffered() {
-    return new StatsConfig(null, null, true, null, null, null);
+    return StatsConfig.defaults();
   }
 
   static StatsConfig buffered(int bufferSize) {
-    return new StatsConfig(null, null, false, null, bufferSize, 1000);
+    return StatsConfig.buffered(bufferSize, 1000);
   }
 
   static Map<String, Double> counts(FlushSnapshot s) {

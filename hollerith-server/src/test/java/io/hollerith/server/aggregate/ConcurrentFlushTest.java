@@ -30,7 +30,7 @@ class ConcurrentFlushTest {
   @ValueSource(booleans = {true, false})
   void everySampleIsFlushedExactlyOnce(boolean noBuffer) throws Exception {
     AggregationConfig config = AggregatorTestSupport.config(null, true, null);
-    StatsConfig statsConfig = new StatsConfig(null, null, noBuffer, null, 64, 1000);
+    StatsConfig statsConfig = noBuffer ? StatsConfig.defaults() : StatsConfig.buffered(64, 1000);
     Aggregator a =
         new Aggregator(config, statsConfig, new StatsRegistry(), new StepClock(T0 + 1_000));
     int threads = 3;

@@ -30,7 +30,7 @@ class GaugeFlushInterleavingTest {
               .deleteGauges(true)
               .seriesTtl(Duration.ofSeconds(10))
               .build(),
-          new StatsConfig(null, null, true, null, 64, 1000),
+          StatsConfig.defaults(),
           new StatsRegistry(),
           new StepClock(T0 + 1_000));
 

@@ -137,7 +137,7 @@ class GaugeRaceTest {
             .deleteGauges(deleteGauges)
             .seriesTtl(seriesTtl)
             .build();
-    StatsConfig stats = new StatsConfig(null, null, noBuffer, null, 64, 1000);
+    StatsConfig stats = noBuffer ? StatsConfig.defaults() : StatsConfig.buffered(64, 1000);
     return new Aggregator(config, stats, new StatsRegistry(), new StepClock(T0 + 1_000));
   }
 

@@ -59,8 +59,7 @@ class IntervalValuesTest {
 
   @Test
   void setMembersAreTheStringsTheirBytesDecodeTo() {
-    for (StatsConfig mode :
-        List.of(unbuffered(), new StatsConfig(null, null, false, null, null, null))) {
+    for (StatsConfig mode : List.of(unbuffered(), StatsConfig.buffered(1000, 1000))) {
       byte[] packet =
           bytes(
               "users:",

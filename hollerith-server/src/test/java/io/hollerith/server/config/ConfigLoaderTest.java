@@ -81,6 +81,24 @@ class ConfigLoaderTest {
         .isEqualTo(1_000_000);
   }
 
+  /** Likewise for the {@code stats:} keys. */
+  @Test
+  void statsConfigsMadeInCodeEqualTheFilesOnes() throws Exception {
+    assertThat(StatsConfig.defaults()).isEqualTo(loader.load(null, Map.of(), List.of()).stats());
+    HollerithConfig file =
+        loader.load(
+            yaml(
+                """
+                stats:
+                  no_buffer: false
+                  buffer_size: 64
+                  flush_interval_ms: 250
+                """),
+            Map.of(),
+            List.of());
+    assertThat(StatsConfig.buffered(64, 250)).isEqualTo(file.stats());
+  }
+
   @Test
   void readsSnakeCaseKeysAndDurations() throws Exception {
     Path file =

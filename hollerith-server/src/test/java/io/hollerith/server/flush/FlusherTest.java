@@ -26,7 +26,7 @@ class FlusherTest {
   }
 
   private static StatsConfig unbuffered() {
-    return new StatsConfig(null, null, true, null, null, null);
+    return StatsConfig.defaults();
   }
 
   @Test
@@ -107,10 +107,7 @@ class FlusherTest {
     StepClock clock = new StepClock(T0 + 1_000);
     Aggregator a =
         new Aggregator(
-            interval(Duration.ofSeconds(10)),
-            new StatsConfig(null, null, false, null, 100, 1000),
-            stats,
-            clock);
+            interval(Duration.ofSeconds(10)), StatsConfig.buffered(100, 1000), stats, clock);
     RecordingSink sink = new RecordingSink("rec");
     Flusher f = new Flusher(a, List.of(sink), stats, clock);
     f.start();

@@ -38,8 +38,7 @@ final class SnapshotFixture {
                     new AggregationConfig.Histogram(
                         "glork", List.of(2.0, 2.5, Double.POSITIVE_INFINITY))))
             .build();
-    Aggregator a =
-        new Aggregator(config, new StatsConfig(null, null, true, null, null, null), stats, clock);
+    Aggregator a = new Aggregator(config, StatsConfig.defaults(), stats, clock);
     var w = a.newWriter();
     w.accept(counter("hits", 1));
     w.accept(counter("hits", 2, 0.1));

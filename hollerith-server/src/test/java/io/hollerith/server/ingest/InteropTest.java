@@ -64,10 +64,7 @@ class InteropTest {
   void start() {
     aggregator =
         new Aggregator(
-            AggregationConfig.defaults(),
-            new StatsConfig(null, null, null, null, null, null),
-            stats,
-            Clock.systemUTC());
+            AggregationConfig.defaults(), StatsConfig.defaults(), stats, Clock.systemUTC());
     // As production wires it: one parser and one aggregator writer per listener thread.
     PacketHandlerFactory factory =
         listener -> {

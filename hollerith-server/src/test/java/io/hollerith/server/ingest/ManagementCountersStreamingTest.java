@@ -43,10 +43,7 @@ class ManagementCountersStreamingTest {
   void start() {
     aggregator =
         new Aggregator(
-            AggregationConfig.defaults(),
-            new StatsConfig(null, null, null, null, null, null),
-            stats,
-            Clock.systemUTC());
+            AggregationConfig.defaults(), StatsConfig.defaults(), stats, Clock.systemUTC());
     parser = new LineParser(new ProtocolConfig(null, null, null, null), stats);
     writer = aggregator.newWriter();
     server =

@@ -41,10 +41,7 @@ class ManagementEndToEndTest {
     ProtocolConfig protocol = new ProtocolConfig(null, null, null, null);
     Aggregator aggregator =
         new Aggregator(
-            AggregationConfig.defaults(),
-            new StatsConfig(null, null, null, null, null, null),
-            stats,
-            Clock.systemUTC());
+            AggregationConfig.defaults(), StatsConfig.defaults(), stats, Clock.systemUTC());
     PacketHandlerFactory factory =
         listener -> {
           LineParser parser = new LineParser(protocol, stats);

@@ -101,8 +101,7 @@ class LiveSetChangesStoreTest {
             .maxMetrics(1000)
             .seriesTtl(Duration.ofSeconds(30))
             .build();
-    return new Aggregator(
-        config, new StatsConfig(null, null, true, null, null, null), new StatsRegistry(), clock);
+    return new Aggregator(config, StatsConfig.defaults(), new StatsRegistry(), clock);
   }
 
   @ParameterizedTest(name = "{0}, idle deletion {1}")
