@@ -81,6 +81,16 @@ class ConfigLoaderTest {
         .isEqualTo(1_000_000);
   }
 
+  /** YAML 1.1 reads an unquoted OFF as false; the log level still means OFF. */
+  @Test
+  void anUnquotedOffLogLevelIsOff() throws Exception {
+    for (String written : List.of("OFF", "off", "Off", "\"OFF\"")) {
+      HollerithConfig c =
+          loader.load(yaml("logging:\n  level: " + written + "\n"), Map.of(), List.of());
+      assertThat(c.logging().level()).as(written).isEqualToIgnoringCase("OFF");
+    }
+  }
+
   /** Likewise for the {@code stats:} keys. */
   @Test
   void statsConfigsMadeInCodeEqualTheFilesOnes() throws Exception {
