@@ -1,6 +1,7 @@
 package io.hollerith.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -126,6 +127,7 @@ class DashboardOpsBrowserTest {
         .isEqualTo(String.valueOf(SERIES));
     assertThat(panel("Bad lines").findElement(By.className("chart-empty")).isDisplayed()).isFalse();
     assertThat(panel("Bad lines").findElements(By.tagName("canvas"))).hasSize(1);
+    assertHeapTicksAreRoundMebibytes();
 
     JsonNode served = ServerHarness.JSON.readTree(h.get("/stats").body()).get("hollerith");
     assertThat(headline("messages.bad_lines_seen")).isEqualTo(String.valueOf(BAD_LINES));
@@ -386,6 +388,34 @@ class DashboardOpsBrowserTest {
           .isEqualTo(
               browser.driver.findElement(By.tagName("h1")).getText() + "\n" + denied.getText());
       browser.screenshot(page + "-reader");
+    }
+  }
+
+  /**
+   * The heap chart's value axis, labelled in MiB, ticks at 1, 2 or 5 times a power of ten of MiB
+   * (not at uPlot's round numbers of bytes, which read as 381.47 MiB).
+   */
+  @SuppressWarnings("unchecked")
+  private void assertHeapTicksAreRoundMebibytes() {
+    chartFigure("Heap in use");
+    List<Number> splits =
+        (List<Number>)
+            browser.driver.executeScript(
+                "const box = document.querySelector(\"#server-charts section[aria-label='Heap in use']"
+                    + " .chart-box\"); return Hollerith.chartIn(box).axes[1]._splits;");
+    assertThat(splits).hasSizeGreaterThan(1);
+    double mib = 1024 * 1024;
+    double step = (splits.get(1).doubleValue() - splits.get(0).doubleValue()) / mib;
+    double decade = Math.pow(10, Math.floor(Math.log10(step) + 1e-9));
+    double ratio = step / decade;
+    assertThat(List.of(1.0, 2.0, 5.0))
+        .as("step %s MiB", step)
+        .anySatisfy(round -> assertThat(ratio).isCloseTo(round, within(1e-9)));
+    for (Number split : splits) {
+      double inSteps = split.doubleValue() / mib / step;
+      assertThat(Math.abs(inSteps - Math.rint(inSteps)))
+          .as("tick %s bytes on a %s MiB step", split, step)
+          .isLessThan(1e-6);
     }
   }
 

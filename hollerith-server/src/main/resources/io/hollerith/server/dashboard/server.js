@@ -247,11 +247,22 @@
     }
   }
 
+  const MIB = 1048576;
+
+  /**
+   * Tick steps of a bytes axis, labelled in MiB: 1, 2 and 5 times a power of ten of MiB, so the
+   * labels are round (uPlot's own steps are round in bytes, which read as 381.47 MiB).
+   */
+  const MIB_STEPS = [];
+  for (let decade = 1e-3; decade <= 1e6; decade *= 10) {
+    for (const m of [1, 2, 5]) MIB_STEPS.push(Number((m * decade).toPrecision(1)) * MIB);
+  }
+
   /** A chart's options: uPlot marks the points while they are sparse, so a single stored point shows. */
   function chartOptions(spec) {
     const show = (v) => formatValue(v, spec.unit);
     const short = (v) => (Math.abs(v) >= 1000 ? compact.format(v) : formatNumber(v));
-    const tick = (v) => (spec.unit === 'bytes' ? short(v / 1048576) + ' MiB' : short(v) + (spec.unit === 'count' ? '' : ' ' + spec.unit));
+    const tick = (v) => (spec.unit === 'bytes' ? short(v / MIB) + ' MiB' : short(v) + (spec.unit === 'count' ? '' : ' ' + spec.unit));
     // Wide enough for the longest tick label (about 7 px a character at the axis' font size).
     const axisSize = (u, labels) => 18 + 7 * Math.max(3, ...(labels || []).map((t) => String(t).length));
     return {
@@ -259,7 +270,8 @@
       series: [{}, ...spec.series.map(([, , , label], i) => ({
         label, stroke: seriesColor(i), fill: null, width: 2, spanGaps: false, value: (u, v) => show(v),
       }))],
-      axes: [chartAxis(), chartAxis({ size: axisSize, values: (u, vals) => vals.map(tick) })],
+      axes: [chartAxis(), chartAxis({ size: axisSize, values: (u, vals) => vals.map(tick),
+        ...(spec.unit === 'bytes' ? { incrs: MIB_STEPS } : {}) })],
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
     };
