@@ -36,6 +36,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -189,7 +190,7 @@ class DashboardBrowserTest {
     signIn(h.token);
     driver.findElement(By.id("prefix")).sendKeys("paged.");
     wait(10).until(d -> d.getCurrentUrl().contains("prefix=paged."));
-    driver.findElement(By.id("type-filter")).sendKeys("gauge");
+    new Select(driver.findElement(By.id("type-filter"))).selectByValue("gauge");
     wait(10).until(d -> d.getCurrentUrl().contains("type=gauge"));
     wait(10).until(d -> rowNames().size() == 50);
     List<String> first = rowNames();
@@ -501,7 +502,7 @@ class DashboardBrowserTest {
             h.server.dataDir().resolve(AuthStore.SQLITE_FILE), Clock.systemUTC())) {
       assertThat(auth.revokeTokens("sam")).isEqualTo(1);
     }
-    driver.findElement(By.id("type-filter")).sendKeys("timer");
+    new Select(driver.findElement(By.id("type-filter"))).selectByValue("timer");
     waitForText(By.tagName("main"), "Your session ended");
     assertThat(driver.findElement(By.tagName("main")).getText()).contains("Invalid token");
     assertThat(driver.executeScript("return sessionStorage.getItem('hollerith.token')")).isNull();
