@@ -164,7 +164,8 @@ final class Bytes {
     return true;
   }
 
-  private static long repeat(int c) {
+  /** The byte {@code c} in each of a word's eight bytes. */
+  static long repeat(int c) {
     return (c & 0xFFL) * 0x0101010101010101L;
   }
 }

@@ -40,12 +40,12 @@ final class NumberParser {
   private static final int WORD_FROM_BYTES = 5;
 
   // Per-byte constants of wordDecimal.
-  private static final long ZEROS = 0x3030303030303030L;
-  private static final long POINTS = 0x2E2E2E2E2E2E2E2EL;
-  private static final long SIXES = 0x0606060606060606L;
-  private static final long THREES = 0x3333333333333333L;
-  private static final long HIGH_NIBBLES = 0xF0F0F0F0F0F0F0F0L;
-  private static final long LOW_NIBBLES = 0x0F0F0F0F0F0F0F0FL;
+  private static final long ZEROS = Bytes.repeat('0');
+  private static final long POINTS = Bytes.repeat('.');
+  private static final long SIXES = Bytes.repeat(0x06);
+  private static final long THREES = Bytes.repeat(0x33);
+  private static final long HIGH_NIBBLES = Bytes.repeat(0xF0);
+  private static final long LOW_NIBBLES = Bytes.repeat(0x0F);
 
   /** {@link #parseExponent}'s answer for a malformed exponent (real ones stay near ±1,000,000). */
   private static final int NO_EXPONENT = Integer.MIN_VALUE;
